@@ -1,0 +1,202 @@
+"""The ``minplan`` command: the GUI by default, and the same operations without a window.
+
+    minplan [--db PATH | --database-url URL] [--demo] [--lang da|en] [--user INITIALS]
+    minplan db upgrade | db current
+    minplan demo --citizens N --seed S --db PATH [--force]
+    minplan import DIR [--dry-run]
+    minplan export DIR
+
+Every subcommand calls the same use-case functions as the GUI. Expected failures print a calm,
+translated message and exit with status 2; nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from app import i18n, paths
+from app.domain.errors import MinPlanError
+from app.i18n import _
+
+log = logging.getLogger("minplan.cli")
+
+#: Default size of the demo database that ``minplan --demo`` creates.
+DEMO_CITIZENS = 2000
+DEMO_SEED = 1
+
+
+def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--db", metavar="PATH", default=default, help=_("SQLite database file (default: MINPLAN_DB or your data folder)"))
+    where.add_argument("--database-url", metavar="URL", default=default, help=_("database URL, e.g. postgresql+psycopg://user@host/minplan"))
+    parser.add_argument("--lang", choices=i18n.SUPPORTED, default=default, help=_("language of the user interface (da or en)"))
+    parser.add_argument("--user", metavar="INITIALS", default=default, help=_("act as this caseworker (default: MINPLAN_USER or your login name)"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="minplan", description=_("Min Plan: the citizen's plan, kept by the jobcenter."))
+    _add_common(parser, suppress=False)
+    parser.add_argument("--demo", action="store_true", help=_("open a generated demo database; your own data is not touched"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    db = sub.add_parser("db", help=_("database maintenance"))
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    upgrade = db_sub.add_parser("upgrade", help=_("bring the database schema up to date (after a backup copy)"))
+    upgrade.add_argument("--no-backup", action="store_true", help=_("do not copy the file before upgrading"))
+    _add_common(upgrade, suppress=True)
+    current = db_sub.add_parser("current", help=_("show the database's schema revision"))
+    _add_common(current, suppress=True)
+
+    demo = sub.add_parser("demo", help=_("write a synthetic demo jobcenter into a database"))
+    demo.add_argument("--citizens", type=int, default=DEMO_CITIZENS, help=_("number of citizens (default %(default)s)"))
+    demo.add_argument("--seed", type=int, default=DEMO_SEED, help=_("random seed: the same seed gives the same data"))
+    demo.add_argument("--force", action="store_true", help=_("replace the file if it exists"))
+    _add_common(demo, suppress=True)
+
+    imp = sub.add_parser("import", help=_("import a CSV bundle (all or nothing)"))
+    imp.add_argument("directory", metavar="DIR", help=_("folder holding the bundle's CSV files"))
+    imp.add_argument("--dry-run", action="store_true", help=_("check the files and report, but write nothing"))
+    _add_common(imp, suppress=True)
+
+    exp = sub.add_parser("export", help=_("export the whole database as a CSV bundle"))
+    exp.add_argument("directory", metavar="DIR", help=_("folder to write the CSV files into"))
+    _add_common(exp, suppress=True)
+    return parser
+
+
+def open_database(args: argparse.Namespace, *, create: bool = True, upgrade: bool = True):  # type: ignore[no-untyped-def]
+    """The database named on the command line (or the default), upgraded to the current schema."""
+    from app.store.engine import open_sqlite, open_url
+    from app.store.migrations import upgrade as upgrade_schema
+
+    url = getattr(args, "database_url", None) or os.environ.get("MINPLAN_DATABASE_URL")
+    if url:
+        db = open_url(url)
+    else:
+        path = Path(args.db).expanduser() if getattr(args, "db", None) else paths.default_database_path()
+        db = open_sqlite(path, create=create)
+    if upgrade:
+        upgrade_schema(db)
+    return db
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    if args.demo:
+        from app.casework.demo_data import ensure_demo_database
+
+        path = Path(args.db).expanduser() if args.db else paths.demo_database_path()
+        ensure_demo_database(path, citizens=DEMO_CITIZENS, seed=DEMO_SEED)
+        args.db = str(path)
+    db = open_database(args)
+    from app.ui.application import run_gui
+
+    return run_gui(db, language=i18n.current_language(), user=args.user, demo=args.demo)
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from app.store.migrations import current_revision, head_revision, upgrade
+
+    db = open_database(args, create=args.db_command == "upgrade", upgrade=False)
+    if args.db_command == "current":
+        print(_("Schema revision: {current} (newest: {head})").format(current=current_revision(db) or "-", head=head_revision()))
+        return 0
+    result = upgrade(db, backup=not args.no_backup)
+    if not result.changed:
+        print(_("The database is already up to date ({revision}).").format(revision=result.after))
+    else:
+        print(_("Upgraded the database from {before} to {after}.").format(before=result.before or "-", after=result.after))
+        if result.backup:
+            print(_("Backup copy: {path}").format(path=result.backup))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from app.casework.demo_data import write_demo_database
+
+    path = Path(args.db).expanduser() if getattr(args, "db", None) else paths.demo_database_path()
+    summary = write_demo_database(path, citizens=args.citizens, seed=args.seed, force=args.force, progress=_stderr_progress)
+    print(_("Wrote a synthetic demo jobcenter to {path}: {summary}").format(path=path, summary=summary))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from app.casework.actor import resolve_actor
+    from app.casework.bundle.importer import import_bundle
+    from app.store.engine import transaction
+
+    db = open_database(args)
+    with transaction(db) as session:
+        actor = resolve_actor(session, getattr(args, "user", None))
+    report = import_bundle(db, actor, Path(args.directory), dry_run=args.dry_run, progress=_stderr_progress)
+    for line in report.error_lines():
+        print(line, file=sys.stderr)
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from app.casework.actor import resolve_actor
+    from app.casework.bundle.exporter import export_bundle
+    from app.store.engine import transaction
+
+    db = open_database(args)
+    with transaction(db) as session:
+        actor = resolve_actor(session, getattr(args, "user", None))
+    report = export_bundle(db, actor, Path(args.directory))
+    print(report.summary())
+    return 0
+
+
+def _stderr_progress(done: int, total: int, what: str = "") -> bool:
+    """A one-line progress bar on stderr for long CLI work; returns True to continue."""
+    if not sys.stderr.isatty() or total <= 0:
+        return True
+    width = 30
+    filled = int(width * done / total)
+    sys.stderr.write(f"\r{what[:24]:<24} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    if done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+    return True
+
+
+COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
+    None: cmd_gui,
+    "db": cmd_db,
+    "demo": cmd_demo,
+    "import": cmd_import,
+    "export": cmd_export,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from app.logging_setup import configure_logging
+
+    raw = list(sys.argv[1:] if argv is None else argv)
+    i18n.set_language(i18n.initial_language(_peek_lang(raw)))
+    args = build_parser().parse_args(raw)
+    configure_logging()
+    try:
+        return COMMANDS[args.command](args)
+    except MinPlanError as error:
+        print(_("Error: {message}").format(message=i18n.translate_error(error)), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(_("Interrupted; nothing more was written."), file=sys.stderr)
+        return 130
+
+
+def _peek_lang(argv: list[str]) -> str | None:
+    """The ``--lang`` value before full parsing, so that ``--help`` is already translated."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None

@@ -1,0 +1,44 @@
+"""Typed errors raised by the domain and storage layers.
+
+Messages are English gettext msgids with named placeholders; the UI and the CLI translate them
+(``app.i18n.translate_error``), so the core stays free of any language machinery.
+"""
+
+from __future__ import annotations
+
+
+class MinPlanError(Exception):
+    """Base of all expected failures: shown to the user calmly, never as a traceback."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message.format(**params) if params else message)
+        self.message = message
+        self.params = params
+
+
+class ValidationError(MinPlanError):
+    """Input that breaks a domain rule; nothing was changed."""
+
+    def __init__(self, message: str, *, field: str | None = None, **params: object) -> None:
+        super().__init__(message, **params)
+        self.field = field
+
+
+class ConflictError(MinPlanError):
+    """Another session changed the record since it was read (optimistic locking)."""
+
+
+class NotFoundError(MinPlanError):
+    """The record asked for does not exist (or was deleted)."""
+
+
+class DatabaseError(MinPlanError):
+    """The database cannot be used: locked, corrupt, newer schema, unreachable."""
+
+
+class LockedDatabaseError(DatabaseError):
+    """Another program holds a write lock longer than we are willing to wait."""
+
+
+class SchemaTooNewError(DatabaseError):
+    """The database was upgraded by a newer Min Plan than this one."""

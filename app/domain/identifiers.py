@@ -1,0 +1,92 @@
+"""CPR and CVR numbers: validation, normalisation, birth date and display.
+
+Validation is delegated to python-stdnum. Its CPR check verifies the birth date and century digit
+but not the modulus-11 sum, which is right: numbers issued after 2007 need not satisfy it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from stdnum import exceptions as stdnum_exceptions
+from stdnum.dk import cpr as stdnum_cpr
+from stdnum.dk import cvr as stdnum_cvr
+
+from app.domain.errors import ValidationError
+
+
+def normalise_cpr(value: str) -> str:
+    """Return the 10 digits of a valid CPR number, or raise ``ValidationError``."""
+    raw = (value or "").strip()
+    if not raw:
+        raise ValidationError("CPR number is missing", field="cpr")
+    try:
+        return stdnum_cpr.validate(raw)
+    except stdnum_exceptions.InvalidLength:
+        raise ValidationError("CPR number {value!r} must have 10 digits", field="cpr", value=raw) from None
+    except stdnum_exceptions.InvalidFormat:
+        raise ValidationError("CPR number {value!r} may only contain digits", field="cpr", value=raw) from None
+    except stdnum_exceptions.InvalidComponent:
+        raise ValidationError(
+            "CPR number {value!r} does not hold a valid date of birth", field="cpr", value=raw
+        ) from None
+    except stdnum_exceptions.ValidationError:
+        raise ValidationError("CPR number {value!r} is not valid", field="cpr", value=raw) from None
+
+
+def is_valid_cpr(value: str) -> bool:
+    try:
+        normalise_cpr(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def birth_date_from_cpr(cpr: str) -> date:
+    """The birth date encoded in a (valid) CPR number, century from the 7th digit."""
+    return stdnum_cpr.get_birth_date(normalise_cpr(cpr))
+
+
+def format_cpr(cpr: str) -> str:
+    """``DDMMYY-SSSS``, the way Danes write it."""
+    digits = normalise_cpr(cpr)
+    return f"{digits[:6]}-{digits[6:]}"
+
+
+def masked_cpr(cpr: str) -> str:
+    """``DDMMYY-XXXX``: enough to recognise a person on screen, not enough to misuse."""
+    digits = normalise_cpr(cpr)
+    return f"{digits[:6]}-XXXX"
+
+
+def age_on(birth_date: date, on: date) -> int:
+    """Completed years on the given day (a 29 Feb birthday ages on 1 Mar in common years)."""
+    years = on.year - birth_date.year
+    if (on.month, on.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def normalise_cvr(value: str) -> str:
+    """Return the 8 digits of a valid CVR number, or raise ``ValidationError``."""
+    raw = (value or "").strip()
+    if not raw:
+        raise ValidationError("CVR number is missing", field="cvr")
+    try:
+        return stdnum_cvr.validate(raw)
+    except stdnum_exceptions.InvalidLength:
+        raise ValidationError("CVR number {value!r} must have 8 digits", field="cvr", value=raw) from None
+    except stdnum_exceptions.InvalidChecksum:
+        raise ValidationError(
+            "CVR number {value!r} fails the check digit test", field="cvr", value=raw
+        ) from None
+    except stdnum_exceptions.ValidationError:
+        raise ValidationError("CVR number {value!r} is not valid", field="cvr", value=raw) from None
+
+
+def is_valid_cvr(value: str) -> bool:
+    try:
+        normalise_cvr(value)
+    except ValidationError:
+        return False
+    return True

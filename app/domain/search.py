@@ -1,0 +1,41 @@
+"""What a search-as-you-type term matches: names, CPR (with or without dash) and birth dates.
+
+Kept pure so that the storage layer, the demo generator and the importer fill the same
+``search_text`` column the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_DATE_DK = re.compile(r"^(\d{1,2})[.\-/](\d{1,2})[.\-/](\d{4})$")
+
+
+def citizen_search_text(first_name: str, last_name: str, cpr: str, birth_date: date) -> str:
+    """Lower-cased text every search term is matched against (as substrings)."""
+    return " ".join(
+        [
+            f"{first_name} {last_name}".lower(),
+            cpr,
+            f"{cpr[:6]}-{cpr[6:]}",
+            birth_date.isoformat(),
+            birth_date.strftime("%d-%m-%Y"),
+            birth_date.strftime("%d.%m.%Y"),
+        ]
+    )
+
+
+def search_terms(text: str) -> list[str]:
+    """Split a query into lower-case terms; every term must match (AND).
+
+    A Danish date like ``3.2.1990`` is normalised to ``03.02.1990`` so that it meets the stored form.
+    """
+    terms = []
+    for raw in text.lower().split():
+        match = _DATE_DK.match(raw)
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            raw = f"{day:02d}.{month:02d}.{year:04d}"
+        terms.append(raw)
+    return terms

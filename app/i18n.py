@@ -1,0 +1,137 @@
+"""Translations (gettext catalogs in ``i18n/``) and Danish/English formatting (Babel).
+
+Message ids are English; the Danish catalog translates them and Danish is the default language.
+Catalogs are compiled from the ``.po`` files in memory on first use, so a source checkout needs no
+build step. Every layer may import this module; it has no Qt and no database code.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import logging
+import os
+from datetime import date, datetime
+from functools import cache
+
+from babel import Locale
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from app import paths
+from app.domain.dates import utc_to_local
+from app.domain.errors import MinPlanError
+
+log = logging.getLogger(__name__)
+
+DOMAIN = "minplan"
+SUPPORTED = ("da", "en")
+DEFAULT_LANGUAGE = "da"
+#: Babel locales: Danish, and English with Danish conventions (24-hour clock, Monday first).
+_LOCALES = {"da": "da_DK", "en": "en_DK"}
+
+_current = DEFAULT_LANGUAGE
+
+
+@cache
+def _catalog(language: str) -> gettext.NullTranslations:
+    po_path = paths.i18n_dir() / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not po_path.exists():
+        log.warning("no catalog for %s at %s", language, po_path)
+        return gettext.NullTranslations()
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, locale=language, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def normalise_language(language: str | None) -> str:
+    lang = (language or "").strip().lower()[:2]
+    return lang if lang in SUPPORTED else DEFAULT_LANGUAGE
+
+
+def set_language(language: str | None) -> str:
+    """Switch the process-wide language; returns the language actually chosen."""
+    global _current
+    _current = normalise_language(language)
+    return _current
+
+
+def initial_language(cli_choice: str | None = None) -> str:
+    """The language to start in: ``--lang``, then ``MINPLAN_LANG``, then Danish."""
+    return normalise_language(cli_choice or os.environ.get("MINPLAN_LANG"))
+
+
+def current_language() -> str:
+    return _current
+
+
+def locale() -> Locale:
+    return Locale.parse(_LOCALES[_current])
+
+
+def _(message: str) -> str:
+    """Translate a message id into the current language."""
+    if not message:
+        return message
+    return _catalog(_current).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _catalog(_current).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark for extraction only; translate later with ``_()``."""
+    return message
+
+
+def translate_error(error: MinPlanError) -> str:
+    """The user-facing text of a typed error, in the current language."""
+    template = _(error.message)
+    try:
+        return template.format(**error.params) if error.params else template
+    except (KeyError, IndexError, ValueError):
+        return error.message.format(**error.params) if error.params else error.message
+
+
+def label(vocabulary: dict[str, str] | object, code: str | None) -> str:
+    """Translated label of a code from one of ``app.domain.codes``' vocabularies."""
+    if code is None:
+        return ""
+    text = vocabulary.get(code) if hasattr(vocabulary, "get") else None  # type: ignore[union-attr]
+    return _(text) if text else code
+
+
+def format_date(value: date | None, fmt: str = "medium") -> str:
+    """``3. mar. 2026`` (da) / ``3 Mar 2026`` (en); empty for None."""
+    if value is None:
+        return ""
+    return babel_dates.format_date(value, format=fmt, locale=locale())
+
+
+def format_short_date(value: date | None) -> str:
+    """``03.03.2026`` (da) / ``03/03/2026`` (en): compact, for tables."""
+    if value is None:
+        return ""
+    return babel_dates.format_date(value, format="short", locale=locale()) if _current == "en" else value.strftime("%d.%m.%Y")
+
+
+def format_datetime_local(value: datetime | None) -> str:
+    """A stored UTC instant as Copenhagen wall-clock time, e.g. ``3. mar. 2026 10.30``."""
+    if value is None:
+        return ""
+    local = utc_to_local(value)
+    return babel_dates.format_datetime(local, format="d. MMM y HH.mm" if _current == "da" else "d MMM y HH:mm", locale=locale())
+
+
+def format_number(value: float | int | None, digits: int = 0) -> str:
+    if value is None:
+        return ""
+    if digits:
+        return babel_numbers.format_decimal(value, format=f"#,##0.{'0' * digits}", locale=locale())
+    return babel_numbers.format_decimal(value, locale=locale())

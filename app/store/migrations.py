@@ -1,0 +1,113 @@
+"""Schema upgrades with Alembic, safe for end users.
+
+Before upgrading a SQLite file that already holds data, a backup copy is taken. Afterwards the
+revision is read back: an upgrade that "succeeded" but left the old revision is an error, not a
+silent success. A database stamped by a newer Min Plan is refused with a clear message.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect
+from sqlalchemy.pool import NullPool
+
+from app import paths
+from app.domain.errors import DatabaseError, SchemaTooNewError
+from app.store.backup import backup_sqlite
+from app.store.engine import Database
+
+log = logging.getLogger(__name__)
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(paths.migrations_dir()))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "db/versions holds no migration"
+    return head
+
+
+def current_revision(db: Database) -> str | None:
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+@dataclass(frozen=True)
+class UpgradeResult:
+    before: str | None
+    after: str
+    backup: Path | None
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def _has_user_tables(db: Database) -> bool:
+    names = set(inspect(db.engine).get_table_names())
+    return bool(names - {"alembic_version"})
+
+
+def upgrade(db: Database, *, backup: bool = True, backup_dir: Path | None = None) -> UpgradeResult:
+    """Bring the schema to head; back up a non-empty SQLite file first."""
+    script = ScriptDirectory.from_config(alembic_config())
+    head = head_revision()
+    before = current_revision(db)
+    if before == head:
+        return UpgradeResult(before, head, None)
+    if before is not None:
+        try:
+            script.get_revision(before)
+        except Exception:  # alembic raises several kinds for an unknown revision
+            raise SchemaTooNewError(
+                "This database was made by a newer version of Min Plan (schema {revision}); "
+                "please update Min Plan",
+                revision=before,
+            ) from None
+    backup_path = None
+    if backup and db.is_sqlite and db.path is not None and _has_user_tables(db):
+        target_dir = backup_dir or db.path.parent / "backups"
+        backup_path = backup_sqlite(db.path, target_dir, label=f"before-upgrade-{before or 'none'}")
+    _run_upgrade(db)
+    after = current_revision(db)
+    if after != head:
+        raise DatabaseError(
+            "The schema upgrade did not complete (revision {revision}); the backup is at {backup}",
+            revision=str(after),
+            backup=str(backup_path),
+        )
+    log.info("schema upgraded from %s to %s", before, after)
+    return UpgradeResult(before, after, backup_path)
+
+
+def _run_upgrade(db: Database) -> None:
+    cfg = alembic_config()
+    if db.is_sqlite:
+        # Batch mode rebuilds tables; that fails with foreign keys on, and the pragma cannot change
+        # inside a transaction, so use a dedicated connection with the pragma set first.
+        engine = create_engine(db.engine.url, poolclass=NullPool)
+        try:
+            with engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                conn.exec_driver_sql("PRAGMA busy_timeout = 5000")
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                conn.commit()
+        finally:
+            engine.dispose()
+        db.engine.dispose()  # pooled connections may hold an outdated schema cache
+    else:
+        with db.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")

@@ -1,0 +1,238 @@
+"""The database tables (SQLModel on SQLAlchemy 2).
+
+Conventions:
+- every table users edit carries ``version`` (optimistic locking: SQLAlchemy's ``version_id_col``
+  turns a concurrent edit into ``StaleDataError``, which the use cases report as a conflict);
+- dates are ``date``; instants are timezone-aware UTC ``datetime`` (SQLModel's ``UTCDateTime``); a spell's ``end_date`` is the last day on
+  the benefit (inclusive), ``None`` meaning ongoing;
+- codes (target groups, offer kinds, ...) are the stable strings of ``app.domain.codes``;
+- citizens, offers and milestones are soft-deleted (``deleted_at``) so they can be restored.
+
+Change the schema only together with an Alembic migration in ``db/versions``; a test checks that
+the two agree.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import MetaData, Text
+from sqlalchemy.orm import declared_attr
+from sqlmodel import Field, SQLModel
+
+from app.domain.dates import utc_now
+
+#: Stable constraint names, so that batch migrations on SQLite can find and alter them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata.naming_convention = NAMING_CONVENTION
+metadata: MetaData = SQLModel.metadata
+
+
+class Versioned(SQLModel):
+    """Columns shared by every user-edited table: id, optimistic-lock version, timestamps."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    version: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+
+    @declared_attr  # type: ignore[misc]
+    def __mapper_args__(cls) -> dict[str, object]:  # noqa: N805
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+class Caseworker(Versioned, table=True):
+    initials: str = Field(max_length=12, unique=True, index=True)
+    name: str = Field(max_length=200)
+    team: str | None = Field(default=None, max_length=100)
+    role: str = Field(default="caseworker", max_length=20)
+    email: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=40)
+    active: bool = Field(default=True)
+
+
+class Citizen(Versioned, table=True):
+    cpr: str = Field(max_length=10, unique=True, index=True)
+    birth_date: date = Field(index=True)
+    first_name: str = Field(max_length=200)
+    last_name: str = Field(max_length=200, index=True)
+    #: Lower-cased "first last cpr birthdate" used by search-as-you-type.
+    search_text: str = Field(default="", max_length=500)
+    address: str | None = Field(default=None, max_length=300)
+    postal_code: str | None = Field(default=None, max_length=10)
+    city: str | None = Field(default=None, max_length=100)
+    phone: str | None = Field(default=None, max_length=40)
+    email: str | None = Field(default=None, max_length=200)
+    language: str = Field(default="da", max_length=5)
+    caseworker_id: int | None = Field(default=None, foreign_key="caseworker.id", index=True)
+    refugee_or_reunified: bool = Field(default=False)
+    refugee_year: int | None = Field(default=None)
+    disability: bool = Field(default=False)
+    digital_post_exempt: bool = Field(default=False)
+    deleted_at: datetime | None = Field(default=None)
+
+
+class BenefitSpell(Versioned, table=True):
+    __tablename__ = "benefit_spell"
+
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    target_group: str = Field(max_length=40, index=True)
+    start_date: date
+    #: Last day on the benefit (inclusive); None = ongoing.
+    end_date: date | None = Field(default=None)
+    end_reason: str | None = Field(default=None, max_length=200)
+    visited_to_jobcenter: bool = Field(default=False)
+    early_followup_requested_on: date | None = Field(default=None)
+    exempt_75: bool = Field(default=False)
+    exempt_75_reason: str | None = Field(default=None, max_length=500)
+    agreed_contact_days: int | None = Field(default=None)
+
+
+class Plan(Versioned, table=True):
+    """The caseworker's working copy of the citizen's Min Plan (LAB § 41), one per citizen."""
+
+    citizen_id: int = Field(foreign_key="citizen.id", unique=True)
+    job_goal: str | None = Field(default=None, sa_type=Text)
+    education_goal: str | None = Field(default=None, sa_type=Text)
+    own_words: str | None = Field(default=None, sa_type=Text)
+    job_search: str | None = Field(default=None, sa_type=Text)
+    stabilising: str | None = Field(default=None, sa_type=Text)
+    other_efforts: str | None = Field(default=None, sa_type=Text)
+    updated_on: date | None = Field(default=None)
+
+
+class Milestone(Versioned, table=True):
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    position: int = Field(default=0)
+    title: str = Field(max_length=500)
+    due: date | None = Field(default=None)
+    status: str = Field(default="planned", max_length=20)
+    completed_on: date | None = Field(default=None)
+    drop_reason: str | None = Field(default=None, max_length=500)
+    deleted_at: datetime | None = Field(default=None)
+
+
+class Company(Versioned, table=True):
+    cvr: str = Field(max_length=8, unique=True, index=True)
+    name: str = Field(max_length=300, index=True)
+    address: str | None = Field(default=None, max_length=300)
+    postal_code: str | None = Field(default=None, max_length=10)
+    city: str | None = Field(default=None, max_length=100)
+    employees: int | None = Field(default=None)
+
+
+class Offer(Versioned, table=True):
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    kind: str = Field(max_length=40, index=True)
+    company_id: int | None = Field(default=None, foreign_key="company.id", index=True)
+    title: str | None = Field(default=None, max_length=300)
+    offered_on: date | None = Field(default=None)
+    start_date: date | None = Field(default=None)
+    planned_end: date | None = Field(default=None)
+    actual_end: date | None = Field(default=None)
+    hours_per_week: float | None = Field(default=None)
+    status: str = Field(default="planned", max_length=20)
+    deleted_at: datetime | None = Field(default=None)
+
+
+class Employment(Versioned, table=True):
+    """An outcome: ordinary job, paid hours (småjob), fleksjob or education."""
+
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    kind: str = Field(max_length=20)
+    company_id: int | None = Field(default=None, foreign_key="company.id", index=True)
+    start_date: date
+    end_date: date | None = Field(default=None)
+    hours_per_week: float | None = Field(default=None)
+    completed: bool | None = Field(default=None)
+
+
+class Conversation(Versioned, table=True):
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    kind: str = Field(default="jobsamtale", max_length=20)
+    #: Booked instant in UTC (shown and exchanged as Copenhagen wall-clock time).
+    scheduled_at: datetime | None = Field(default=None, index=True)
+    held_on: date | None = Field(default=None)
+    status: str = Field(default="planned", max_length=20)
+    channel: str = Field(default="in_person", max_length=20)
+    held_by: str = Field(default="jobcenter", max_length=20)
+    with_a_kasse: bool = Field(default=False)
+    caseworker_id: int | None = Field(default=None, foreign_key="caseworker.id", index=True)
+    note: str | None = Field(default=None, sa_type=Text)
+
+
+class CompanyContact(Versioned, table=True):
+    __tablename__ = "company_contact"
+
+    company_id: int = Field(foreign_key="company.id", index=True)
+    contacted_on: date
+    kind: str = Field(max_length=20)
+    caseworker_id: int | None = Field(default=None, foreign_key="caseworker.id")
+    led_to_offer: bool = Field(default=False)
+
+
+class RecruitmentOrder(Versioned, table=True):
+    __tablename__ = "recruitment_order"
+
+    company_id: int = Field(foreign_key="company.id", index=True)
+    received_on: date
+    title: str = Field(max_length=300)
+    positions: int = Field(default=1)
+    status: str = Field(default="open", max_length=20)
+    closed_on: date | None = Field(default=None)
+
+
+class JournalNote(Versioned, table=True):
+    __tablename__ = "journal_note"
+
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    written_on: date
+    caseworker_id: int | None = Field(default=None, foreign_key="caseworker.id")
+    text: str = Field(sa_type=Text)
+    #: A correction is a new note pointing at the one it corrects; notes are never rewritten.
+    corrects_id: int | None = Field(default=None, foreign_key="journal_note.id")
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what, when, to which record: append-only, written in the action's transaction.
+
+    Holds ids, never CPR numbers or names; ``details`` is JSON with old/new values of a change.
+    """
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurred_at: datetime = Field(default_factory=utc_now, index=True)
+    user_initials: str | None = Field(default=None, max_length=12, index=True)
+    os_user: str | None = Field(default=None, max_length=100)
+    action: str = Field(max_length=40)
+    entity: str | None = Field(default=None, max_length=40)
+    entity_id: int | None = Field(default=None)
+    citizen_id: int | None = Field(default=None, index=True)
+    criterion: str | None = Field(default=None, max_length=300)
+    purpose: str | None = Field(default=None, max_length=300)
+    details: str | None = Field(default=None, sa_type=Text)
+
+
+#: Tables in dependency order (parents first): used by exports, demo data and tests.
+ALL_TABLES = [
+    Caseworker,
+    Citizen,
+    BenefitSpell,
+    Plan,
+    Milestone,
+    Company,
+    Offer,
+    Employment,
+    Conversation,
+    CompanyContact,
+    RecruitmentOrder,
+    JournalNote,
+    AuditEvent,
+]

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Min Plan developer entry point: set-up (virtual environment, packages) plus one action.
+#
+#   ./dev.sh run     create .venv if needed, install, start the GUI on demo data
+#   ./dev.sh test    the same set-up, then the whole test suite (SQLite and PostgreSQL)
+#
+# On Debian as root (CI), missing system packages are installed with apt-get; otherwise the
+# script names them. Extra arguments after the action go to minplan / pytest.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+VENV=${MINPLAN_VENV:-$ROOT/.venv}
+action=${1:-}
+shift || true
+
+say() { printf '\033[1m[dev]\033[0m %s\n' "$*" >&2; }
+
+as_root() {
+  if [[ $(id -u) -eq 0 ]]; then "$@"
+  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo "$@"
+  else return 1; fi
+}
+
+apt_updated=0
+ensure_debs() {  # ensure_debs PKG...: install the Debian packages that are missing
+  command -v dpkg-query >/dev/null || return 0
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+  done
+  ((${#missing[@]})) || return 0
+  say "installing Debian packages: ${missing[*]}"
+  if [[ $apt_updated -eq 0 ]]; then as_root apt-get update -qq || { say "cannot run apt-get; please install: ${missing[*]}"; return 1; }; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || { say "please install: ${missing[*]}"; return 1; }
+}
+
+# Libraries Qt's offscreen and xcb platforms load, fonts with æ/ø/å, and Python's venv.
+QT_DEBS=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core)
+
+python_bin() {
+  for candidate in python3.13 python3.12 python3.11 python3; do
+    if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+      echo "$candidate"; return 0
+    fi
+  done
+  say "Python 3.11 or newer is required"; exit 1
+}
+
+setup() {
+  local py; py=$(python_bin)
+  if [[ ! -x $VENV/bin/python ]]; then
+    say "creating $VENV"
+    if ! "$py" -m venv "$VENV" 2>/dev/null; then
+      rm -rf "$VENV"
+      ensure_debs python3-venv || exit 1
+      "$py" -m venv "$VENV"
+    fi
+  fi
+  local stamp=$VENV/.minplan-installed
+  if [[ ! -f $stamp || pyproject.toml -nt $stamp ]]; then
+    say "installing Min Plan and its test tools into $VENV"
+    "$VENV/bin/python" -m pip install -q --upgrade pip
+    "$VENV/bin/python" -m pip install -q -e ".[test]"
+    touch "$stamp"
+  fi
+  ensure_debs "${QT_DEBS[@]}" || say "continuing without them; Qt may fail to start"
+}
+
+case $action in
+  run)
+    setup
+    exec "$VENV/bin/minplan" --demo "$@"
+    ;;
+  test)
+    setup
+    ensure_debs postgresql poppler-utils || say "PostgreSQL tests will be skipped unless MINPLAN_TEST_PG_URL is set"
+    if [[ -z ${MINPLAN_TEST_PG_URL:-} ]] && pg_env=$(tests/throwaway_pg.sh start); then
+      eval "$pg_env"
+      trap 'tests/throwaway_pg.sh stop "$MINPLAN_PG_DIR" >/dev/null 2>&1 || true' EXIT
+      say "PostgreSQL test server: $MINPLAN_TEST_PG_URL"
+    fi
+    export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
+    "$VENV/bin/python" i18n/catalog.py check
+    "$VENV/bin/python" -m pytest "$@"
+    ;;
+  *)
+    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac

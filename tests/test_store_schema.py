@@ -1,0 +1,66 @@
+"""The schema history: migrations agree with the models, upgrades are safe and verified."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from app.domain.errors import SchemaTooNewError
+from app.store.engine import Database, open_sqlite
+from app.store.migrations import current_revision, head_revision, upgrade
+from app.store.models import metadata
+
+
+def test_models_and_migrations_agree(any_db: Database) -> None:
+    with any_db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(context, metadata)
+    assert diff == [], f"models and migrations differ; write a migration: {diff}"
+
+
+def test_upgrade_of_an_empty_database_reaches_head(tmp_path: Path) -> None:
+    db = open_sqlite(tmp_path / "new.db")
+    result = upgrade(db)
+    assert result.before is None
+    assert result.after == head_revision() == current_revision(db)
+    assert result.backup is None, "an empty database needs no backup"
+    assert {"citizen", "benefit_spell", "audit_event"} <= set(inspect(db.engine).get_table_names())
+
+
+def test_upgrade_is_idempotent(sqlite_db: Database) -> None:
+    result = upgrade(sqlite_db)
+    assert not result.changed
+
+
+def test_upgrade_backs_up_a_database_holding_data_first(tmp_path: Path) -> None:
+    path = tmp_path / "older.db"
+    with sqlite3.connect(path) as conn:  # a file from before the schema history, with data in it
+        conn.execute("CREATE TABLE legacy_note (text TEXT)")
+        conn.execute("INSERT INTO legacy_note VALUES ('kept safe')")
+    db = open_sqlite(path)
+    result = upgrade(db, backup_dir=tmp_path / "backups")
+    assert result.backup is not None and result.backup.exists()
+    with sqlite3.connect(result.backup) as conn:
+        assert conn.execute("SELECT text FROM legacy_note").fetchall() == [("kept safe",)]
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert current_revision(db) == head_revision()
+
+
+def test_a_database_from_a_newer_min_plan_is_refused(sqlite_db: Database) -> None:
+    with sqlite_db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'ffff_from_the_future'"))
+    with pytest.raises(SchemaTooNewError):
+        upgrade(sqlite_db)
+
+
+def test_sqlite_connections_are_configured_for_crash_safety(sqlite_db: Database) -> None:
+    with sqlite_db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000

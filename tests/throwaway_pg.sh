@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL server on loopback for the test suite.
+#   tests/throwaway_pg.sh start      prints shell assignments MINPLAN_TEST_PG_URL=... MINPLAN_PG_DIR=...
+#   tests/throwaway_pg.sh stop DIR   stops it and removes DIR
+# Runs the server as an unprivileged user: the 'postgres' account when started as root.
+set -euo pipefail
+bindir=${PG_BINDIR:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+[[ -n $bindir && -x $bindir/initdb ]] || { echo "no PostgreSQL server binaries found" >&2; exit 1; }
+
+run_as() {
+  if [[ $(id -u) -eq 0 ]]; then
+    id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+    runuser -u postgres -- "$@"
+  else "$@"; fi
+}
+
+case ${1:-} in
+  start)
+    dir=$(mktemp -d /tmp/minplan-pg.XXXXXX)
+    chmod 755 "$dir"
+    [[ $(id -u) -eq 0 ]] && { id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres; chown postgres "$dir"; }
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    run_as "$bindir/initdb" -D "$dir/data" -A trust -U postgres --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+      || run_as "$bindir/initdb" -D "$dir/data" -A trust -U postgres --encoding=UTF8 >"$dir/initdb.log" 2>&1
+    run_as "$bindir/pg_ctl" -D "$dir/data" -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" -l "$dir/log" -w start >/dev/null
+    run_as "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres minplan_test
+    echo "export MINPLAN_TEST_PG_URL=postgresql+psycopg://postgres@127.0.0.1:$port/minplan_test MINPLAN_PG_DIR=$dir"
+    ;;
+  stop)
+    dir=${2:?directory}
+    run_as "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$dir"
+    ;;
+  *) echo "usage: $0 start | stop DIR" >&2; exit 2 ;;
+esac
