@@ -22,7 +22,7 @@ from babel.messages.pofile import read_po
 
 from app import paths
 from app.domain.dates import utc_to_local
-from app.domain.errors import MinPlanError
+from app.domain.errors import MinPlanError, Term
 
 log = logging.getLogger(__name__)
 
@@ -93,8 +93,9 @@ def N_(message: str) -> str:
 def translate_error(error: MinPlanError) -> str:
     """The user-facing text of a typed error, in the current language."""
     template = _(error.message)
+    params = {k: _(v) if isinstance(v, Term) else v for k, v in error.params.items()}
     try:
-        return template.format(**error.params) if error.params else template
+        return template.format(**params) if params else template
     except (KeyError, IndexError, ValueError):
         return error.message.format(**error.params) if error.params else error.message
 

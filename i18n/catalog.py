@@ -26,6 +26,14 @@ ROOT = Path(__file__).resolve().parent.parent
 I18N = ROOT / "i18n"
 POT = I18N / "minplan.pot"
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "tr": None}
+#: Typed errors carry an English msgid as their first argument: extract those too.
+KEYWORDS.update(
+    dict.fromkeys(
+        ["MinPlanError", "ValidationError", "ConflictError", "NotFoundError", "DatabaseError",
+         "LockedDatabaseError", "SchemaTooNewError", "KeyringUnavailable"],
+        None,
+    )
+)
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 

@@ -30,8 +30,17 @@ def test_unknown_code_names_the_vocabulary_and_the_allowed_values() -> None:
     with pytest.raises(ValidationError) as info:
         check_code("target_group", "kontanthjælp")
     text = str(info.value)
-    assert "target_group" in text and "'kontanthjælp'" in text and "dagpenge" in text
+    assert "target group" in text and "'kontanthjælp'" in text and "dagpenge" in text
     assert check_code("channel", "video") == "video"
+
+
+def test_unknown_code_message_is_translated_with_its_vocabulary_name() -> None:
+    from app import i18n
+
+    with pytest.raises(ValidationError) as info:
+        check_code("offer_kind", "praktik")
+    i18n.set_language("da")
+    assert i18n.translate_error(info.value).startswith("Ukendt tilbudstype 'praktik'")
 
 
 def test_every_vocabulary_has_a_label_for_every_code() -> None:

@@ -169,16 +169,36 @@ VOCABULARIES: Mapping[str, Mapping[str, str]] = _frozen(
 )
 
 
+#: What each vocabulary is called in messages ("Unknown target group 'x'").
+VOCABULARY_NAMES: Mapping[str, str] = _frozen(
+    {
+        "target_group": N_("target group"),
+        "offer_kind": N_("offer kind"),
+        "offer_status": N_("offer status"),
+        "conversation_kind": N_("conversation kind"),
+        "conversation_status": N_("conversation status"),
+        "channel": N_("channel"),
+        "held_by": N_("held by"),
+        "employment_kind": N_("employment kind"),
+        "milestone_status": N_("milestone status"),
+        "company_contact_kind": N_("contact kind"),
+        "recruitment_order_status": N_("recruitment order status"),
+        "role": N_("role"),
+        "language": N_("language"),
+    }
+)
+
+
 def check_code(vocabulary: str, code: str) -> str:
     """Return ``code`` if it belongs to the vocabulary, else raise a ``ValidationError``."""
-    from app.domain.errors import ValidationError
+    from app.domain.errors import Term, ValidationError
 
     codes = VOCABULARIES[vocabulary]
     if code not in codes:
         raise ValidationError(
             "Unknown {vocabulary} {code!r}; allowed: {allowed}",
             field=vocabulary,
-            vocabulary=vocabulary,
+            vocabulary=Term(VOCABULARY_NAMES[vocabulary]),
             code=code,
             allowed=", ".join(codes),
         )

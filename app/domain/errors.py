@@ -7,6 +7,12 @@ Messages are English gettext msgids with named placeholders; the UI and the CLI 
 from __future__ import annotations
 
 
+class Term(str):
+    """A message parameter that is itself a msgid (e.g. "target group"): translated with the message."""
+
+    __slots__ = ()
+
+
 class MinPlanError(Exception):
     """Base of all expected failures: shown to the user calmly, never as a traceback."""
 
