@@ -16,12 +16,14 @@ from pathlib import Path
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
 from app.domain.errors import DatabaseError, LockedDatabaseError
 
 log = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 #: How long a write waits for another program's lock before we give a clear message.
 BUSY_TIMEOUT_MS = 5000
@@ -58,19 +60,13 @@ def _configure_sqlite(dbapi_connection: sqlite3.Connection, _record: object) -> 
     cursor.close()
 
 
-def sqlite_engine(path: Path, *, foreign_keys: bool = True) -> Engine:
+def sqlite_engine(path: Path) -> Engine:
     """An engine on a SQLite file, configured for crash safety."""
     engine = create_engine(
         f"sqlite:///{path}",
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
     )
     event.listen(engine, "connect", _configure_sqlite)
-    if not foreign_keys:
-
-        @event.listens_for(engine, "connect")
-        def _fk_off(dbapi_connection: sqlite3.Connection, _record: object) -> None:
-            dbapi_connection.execute("PRAGMA foreign_keys = OFF")
-
     return engine
 
 
@@ -88,6 +84,10 @@ def open_sqlite(path: Path | str, *, create: bool = True) -> Database:
                 path=str(path),
                 reason=exc.strerror or str(exc),
             ) from exc
+    elif path.is_file() and path.stat().st_size >= 16:
+        with path.open("rb") as handle:
+            if handle.read(16) != SQLITE_HEADER:
+                raise DatabaseError("The file {path} is not a readable Min Plan database", path=str(path))
     engine = sqlite_engine(path)
     return Database(engine=engine, description=str(path), path=path)
 
@@ -107,14 +107,31 @@ def open_url(url: str) -> Database:
 @contextmanager
 def transaction(db: Database) -> Iterator[Session]:
     """One short session in one transaction: committed on success, rolled back on any error."""
+    with translating_errors(db), Session(db.engine, expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+@contextmanager
+def translating_errors(db: Database) -> Iterator[None]:
+    """Turn driver failures (locked, corrupt, read-only, unreachable) into typed errors."""
     try:
-        with Session(db.engine, expire_on_commit=False) as session, session.begin():
-            yield session
-    except OperationalError as exc:
+        yield
+    except DBAPIError as exc:
+        if not _is_environmental(exc):
+            raise
         raise translate_operational_error(exc, db) from exc
 
 
-def translate_operational_error(exc: OperationalError, db: Database) -> DatabaseError:
+_ENVIRONMENTAL = ("locked", "busy", "not a database", "malformed", "readonly", "read-only",
+                  "unable to open", "disk i/o", "database or disk is full", "connection", "could not connect")
+
+
+def _is_environmental(exc: DBAPIError) -> bool:
+    text = str(exc.orig).lower()
+    return any(marker in text for marker in _ENVIRONMENTAL)
+
+
+def translate_operational_error(exc: DBAPIError, db: Database) -> DatabaseError:
     """Turn a driver error into one of our typed, translatable errors."""
     text = str(exc.orig).lower()
     if "locked" in text or "busy" in text:
@@ -127,5 +144,9 @@ def translate_operational_error(exc: OperationalError, db: Database) -> Database
         return DatabaseError("The database {path} is read-only", path=db.description)
     if "unable to open" in text:
         return DatabaseError("Cannot open the database {path}", path=db.description)
+    if "full" in text:
+        return DatabaseError("The disk is full; nothing was saved. Free some space and try again.")
+    if "connect" in text:
+        return DatabaseError("Cannot reach the database server {path}", path=db.description)
     log.exception("unexpected database error")
     return DatabaseError("The database reported an error: {reason}", reason=str(exc.orig))

@@ -21,7 +21,7 @@ from sqlalchemy.pool import NullPool
 from app import paths
 from app.domain.errors import DatabaseError, SchemaTooNewError
 from app.store.backup import backup_sqlite
-from app.store.engine import Database
+from app.store.engine import Database, translating_errors
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def head_revision() -> str:
 
 
 def current_revision(db: Database) -> str | None:
-    with db.engine.connect() as conn:
+    with translating_errors(db), db.engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
@@ -79,7 +79,8 @@ def upgrade(db: Database, *, backup: bool = True, backup_dir: Path | None = None
     if backup and db.is_sqlite and db.path is not None and _has_user_tables(db):
         target_dir = backup_dir or db.path.parent / "backups"
         backup_path = backup_sqlite(db.path, target_dir, label=f"before-upgrade-{before or 'none'}")
-    _run_upgrade(db)
+    with translating_errors(db):
+        _run_upgrade(db)
     after = current_revision(db)
     if after != head:
         raise DatabaseError(
