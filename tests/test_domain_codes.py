@@ -6,7 +6,13 @@ from datetime import date
 
 import pytest
 
-from app.domain.codes import CONVERSATION_KINDS, OFFER_KINDS, TARGET_GROUPS, VOCABULARIES, check_code
+from app.domain.codes import (
+    CONVERSATION_KINDS,
+    OFFER_KINDS,
+    TARGET_GROUPS,
+    VOCABULARIES,
+    check_code,
+)
 from app.domain.errors import ValidationError
 from app.domain.search import citizen_search_text, search_terms
 
