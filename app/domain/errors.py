@@ -31,11 +31,41 @@ class ValidationError(MinPlanError):
 
 
 class ConflictError(MinPlanError):
-    """Another session changed the record since it was read (optimistic locking)."""
+    """Another session changed the record since it was read (optimistic locking).
+
+    ``current`` holds the values now in the database and ``attempted`` the values the user tried
+    to save, field by field, so a dialog can show both and let the user choose.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        current: dict[str, object] | None = None,
+        attempted: dict[str, object] | None = None,
+        current_version: int | None = None,
+        **params: object,
+    ) -> None:
+        super().__init__(message, **params)
+        self.current = current or {}
+        self.attempted = attempted or {}
+        self.current_version = current_version
 
 
 class NotFoundError(MinPlanError):
     """The record asked for does not exist (or was deleted)."""
+
+
+class DuplicateError(ValidationError):
+    """The record exists already; ``existing_id`` lets the UI offer to open it instead."""
+
+    def __init__(self, message: str, *, existing_id: int, field: str | None = None, **params: object) -> None:
+        super().__init__(message, field=field, **params)
+        self.existing_id = existing_id
+
+
+class PermissionDeniedError(MinPlanError):
+    """The acting user's role does not allow this action."""
 
 
 class DatabaseError(MinPlanError):
