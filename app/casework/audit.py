@@ -20,7 +20,7 @@ from app.store.models import AuditEvent
 def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return value
+    raise TypeError(f"cannot record {type(value).__name__} in an audit event")
 
 
 def record(
@@ -40,9 +40,9 @@ def record(
     """Add one audit event to the session (committed with the action, or not at all)."""
     payload: dict[str, Any] = dict(details or {})
     if old is not None:
-        payload["old"] = {k: _jsonable(v) for k, v in old.items()}
+        payload["old"] = dict(old)
     if new is not None:
-        payload["new"] = {k: _jsonable(v) for k, v in new.items()}
+        payload["new"] = dict(new)
     event = AuditEvent(
         user_initials=actor.initials,
         os_user=actor.os_user,
@@ -52,7 +52,7 @@ def record(
         citizen_id=citizen_id,
         criterion=criterion,
         purpose=purpose,
-        details=json.dumps(payload, ensure_ascii=False, sort_keys=True) if payload else None,
+        details=json.dumps(payload, ensure_ascii=False, sort_keys=True, default=_jsonable) if payload else None,
     )
     session.add(event)
     return event
