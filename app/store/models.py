@@ -104,7 +104,28 @@ class Plan(Versioned, table=True):
     job_search: str | None = Field(default=None, sa_type=Text)
     stabilising: str | None = Field(default=None, sa_type=Text)
     other_efforts: str | None = Field(default=None, sa_type=Text)
+    #: Status on started and follow-up on finished efforts (LAB § 41 stk. 2 nr. 7).
+    status_followup: str | None = Field(default=None, sa_type=Text)
     updated_on: date | None = Field(default=None)
+
+
+class PlanVersion(SQLModel, table=True):
+    """A snapshot of the whole plan (fields and milestones) after each save.
+
+    Lets the app show the plan as it was on any earlier date and "what changed since the last
+    printed plan" (``printed_at`` is set when a version is printed or saved as PDF).
+    """
+
+    __tablename__ = "plan_version"
+
+    id: int | None = Field(default=None, primary_key=True)
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    number: int
+    saved_at: datetime = Field(default_factory=utc_now)
+    saved_by: str | None = Field(default=None, max_length=12)
+    #: JSON: {"fields": {...}, "milestones": [{"id", "title", "due", "status", ...}, ...]}
+    snapshot: str = Field(sa_type=Text)
+    printed_at: datetime | None = Field(default=None)
 
 
 class Milestone(Versioned, table=True):
@@ -150,6 +171,9 @@ class Employment(Versioned, table=True):
     start_date: date
     end_date: date | None = Field(default=None)
     hours_per_week: float | None = Field(default=None)
+    #: Paid hours (småjob) are agreed per month; the småjob band is a monthly figure.
+    hours_per_month: float | None = Field(default=None)
+    #: Education: True = finished, False = dropped out, None = ongoing / not applicable.
     completed: bool | None = Field(default=None)
 
 
@@ -164,6 +188,8 @@ class Conversation(Versioned, table=True):
     held_by: str = Field(default="jobcenter", max_length=20)
     with_a_kasse: bool = Field(default=False)
     caseworker_id: int | None = Field(default=None, foreign_key="caseworker.id", index=True)
+    #: Where an in-person conversation takes place (printed on the citizen's plan).
+    location: str | None = Field(default=None, max_length=200)
     note: str | None = Field(default=None, sa_type=Text)
 
 
@@ -175,6 +201,8 @@ class CompanyContact(Versioned, table=True):
     kind: str = Field(max_length=20)
     caseworker_id: int | None = Field(default=None, foreign_key="caseworker.id")
     led_to_offer: bool = Field(default=False)
+    contact_person: str | None = Field(default=None, max_length=200)
+    note: str | None = Field(default=None, sa_type=Text)
 
 
 class RecruitmentOrder(Versioned, table=True):
@@ -226,6 +254,7 @@ ALL_TABLES = [
     Citizen,
     BenefitSpell,
     Plan,
+    PlanVersion,
     Milestone,
     Company,
     Offer,
