@@ -1,0 +1,127 @@
+"""Min Plan's content (LAB § 41 stk. 2) and what changed between two versions of it.
+
+A snapshot is the plan's fields plus its milestones; ``diff`` lists the changes in the order a
+citizen reads the plan, so "what changed since your last plan" can be printed and shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from app.domain.codes import N_, check_code
+from app.domain.errors import ValidationError
+
+#: The plan's fields in the order of LAB § 41 stk. 2, with their labels.
+PLAN_FIELDS: Mapping[str, str] = {
+    "job_goal": N_("Job goal"),
+    "education_goal": N_("Education goal"),
+    "own_words": N_("In the citizen's own words"),
+    "job_search": N_("Job search agreements"),
+    "stabilising": N_("Stabilising activities"),
+    "other_efforts": N_("Other agreed efforts"),
+    "status_followup": N_("Status and follow-up"),
+}
+MAX_FIELD_LENGTH = 5000
+
+
+def clean_plan_fields(values: Mapping[str, Any]) -> dict[str, str | None]:
+    """Trimmed plan texts (empty = None); unknown fields and overlong texts are refused."""
+    cleaned: dict[str, str | None] = {}
+    for key, value in values.items():
+        if key not in PLAN_FIELDS:
+            raise ValidationError("Unknown plan field {field!r}", field=key)
+        text = (str(value).strip() if value is not None else "") or None
+        if text is not None and len(text) > MAX_FIELD_LENGTH:
+            raise ValidationError("The text is too long (at most {max} characters)", field=key, max=MAX_FIELD_LENGTH)
+        cleaned[key] = text
+    return cleaned
+
+
+def check_milestone(title: str | None, status: str, completed_on: date | None, drop_reason: str | None) -> None:
+    """A milestone has a title; done needs a completion date; dropped needs a reason."""
+    if not (title or "").strip():
+        raise ValidationError("A milestone needs a title", field="title")
+    check_code("milestone_status", status)
+    if status == "done" and completed_on is None:
+        raise ValidationError("Give the date the milestone was reached", field="completed_on")
+    if status != "done" and completed_on is not None:
+        raise ValidationError("Only a milestone that is done has a completion date", field="completed_on")
+    if status == "dropped" and not (drop_reason or "").strip():
+        raise ValidationError("Give a reason for dropping the milestone", field="drop_reason")
+
+
+@dataclass(frozen=True)
+class MilestoneState:
+    key: int
+    title: str
+    due: date | None
+    status: str
+    completed_on: date | None = None
+    drop_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class PlanSnapshot:
+    fields: Mapping[str, str | None]
+    milestones: Sequence[MilestoneState] = field(default_factory=tuple)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "fields": {k: self.fields.get(k) for k in PLAN_FIELDS},
+            "milestones": [
+                {"key": m.key, "title": m.title, "due": m.due.isoformat() if m.due else None, "status": m.status,
+                 "completed_on": m.completed_on.isoformat() if m.completed_on else None, "drop_reason": m.drop_reason}
+                for m in self.milestones
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PlanSnapshot:
+        def _d(value: str | None) -> date | None:
+            return date.fromisoformat(value) if value else None
+
+        return cls(
+            fields={k: data.get("fields", {}).get(k) for k in PLAN_FIELDS},
+            milestones=tuple(
+                MilestoneState(m["key"], m["title"], _d(m.get("due")), m["status"], _d(m.get("completed_on")), m.get("drop_reason"))
+                for m in data.get("milestones", [])
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    """One change between two versions: kind is field / milestone_added / milestone_removed /
+    milestone_status / milestone_changed; ``subject`` is a field code or a milestone title."""
+
+    kind: str
+    subject: str
+    before: Any = None
+    after: Any = None
+
+
+def diff(old: PlanSnapshot | None, new: PlanSnapshot) -> list[PlanChange]:
+    """What changed from ``old`` to ``new`` (everything non-empty is new when ``old`` is None)."""
+    changes: list[PlanChange] = []
+    old_fields = old.fields if old else {}
+    for key in PLAN_FIELDS:
+        before, after = old_fields.get(key), new.fields.get(key)
+        if before != after:
+            changes.append(PlanChange("field", key, before, after))
+    old_ms = {m.key: m for m in (old.milestones if old else ())}
+    new_ms = {m.key: m for m in new.milestones}
+    for m in new.milestones:
+        previous = old_ms.get(m.key)
+        if previous is None:
+            changes.append(PlanChange("milestone_added", m.title, None, m.status))
+        elif previous.status != m.status:
+            changes.append(PlanChange("milestone_status", m.title, previous.status, m.status))
+        elif (previous.title, previous.due) != (m.title, m.due):
+            changes.append(PlanChange("milestone_changed", m.title, previous.title, m.title))
+    for m in old.milestones if old else ():
+        if m.key not in new_ms:
+            changes.append(PlanChange("milestone_removed", m.title, m.status, None))
+    return changes
