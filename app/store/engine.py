@@ -49,7 +49,13 @@ class Database:
         self.engine.dispose()
 
 
+def _unicode_lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _configure_sqlite(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    # SQLite's own lower() (and so ILIKE) folds ASCII only; "Ærø" must match "ærø" as in PostgreSQL.
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys = ON")
