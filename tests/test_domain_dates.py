@@ -88,3 +88,41 @@ def test_local_wall_clock_times_round_trip_through_utc_across_summer_time() -> N
     assert local_to_utc(winter) == datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
     assert local_to_utc(summer) == datetime(2026, 7, 15, 8, 0, tzinfo=UTC)
     assert utc_to_local(local_to_utc(summer)) == summer
+
+
+TYPED_TODAY = date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("23.11.2026", date(2026, 11, 23)), ("1-2-27", date(2027, 2, 1)), ("2026-12-24", date(2026, 12, 24)),
+     ("24.12", date(2026, 12, 24)), ("+7", date(2026, 11, 30)), ("-1", date(2026, 11, 22)), ("i dag", TYPED_TODAY),
+     ("29.02.2028", date(2028, 2, 29)), ("", None), ("01122026", date(2026, 12, 1))],
+)
+def test_dates_are_read_the_way_caseworkers_type_them(typed: str, expected: date | None) -> None:
+    from app.domain.dates import parse_user_date
+
+    assert parse_user_date(typed, TYPED_TODAY) == expected
+
+
+@pytest.mark.parametrize("typed", ["31.02.2026", "29.02.2027", "i overmorgen", "12.13", "2026-13-01"])
+def test_impossible_dates_are_refused(typed: str) -> None:
+    from app.domain.dates import parse_user_date
+
+    with pytest.raises(ValidationError):
+        parse_user_date(typed, TYPED_TODAY)
+
+
+@pytest.mark.parametrize(("typed", "expected"), [("10:30", (10, 30)), ("9.15", (9, 15)), ("1400", (14, 0)), ("8", (8, 0))])
+def test_times_are_read_in_several_forms(typed: str, expected: tuple[int, int]) -> None:
+    from app.domain.dates import parse_user_time
+
+    assert parse_user_time(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["25:00", "10:75", "ti", ""])
+def test_impossible_times_are_refused(typed: str) -> None:
+    from app.domain.dates import parse_user_time
+
+    with pytest.raises(ValidationError):
+        parse_user_time(typed)

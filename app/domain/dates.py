@@ -89,3 +89,58 @@ def utc_to_local(instant: datetime) -> datetime:
 
 def days(n: int) -> timedelta:
     return timedelta(days=n)
+
+
+_DAY_FIRST = ("%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%y", "%d-%m-%y", "%d/%m/%y", "%d%m%Y", "%d%m%y")
+
+
+def parse_user_date(text: str, today: date) -> date | None:
+    """A date as a caseworker types it: ``23.11.2026``, ``23-11-26``, ``2026-11-23``, ``23.11``
+    (this year), ``+7`` / ``-3`` (days from today), ``i dag``/``today``. Empty gives None.
+
+    Raises ``ValidationError`` for text that is not a date.
+    """
+    raw = (text or "").strip().lower()
+    if not raw:
+        return None
+    if raw in {"i dag", "idag", "today", "d.d."}:
+        return today
+    if raw in {"i morgen", "imorgen", "tomorrow"}:
+        return today + timedelta(days=1)
+    if raw[0] in "+-" and raw[1:].isdigit():
+        return today + timedelta(days=int(raw))
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        pass
+    for fmt in _DAY_FIRST:
+        try:
+            return datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    for sep in ".-/":
+        parts = raw.split(sep)
+        if len(parts) == 2 and all(p.isdigit() for p in parts):
+            try:
+                return date(today.year, int(parts[1]), int(parts[0]))
+            except ValueError:
+                break
+    raise ValidationError("{text!r} is not a date; write it as 23.11.2026", field="date", text=text.strip())
+
+
+def parse_user_time(text: str) -> tuple[int, int]:
+    """``10:30``, ``10.30``, ``1030`` or ``10`` as (hour, minute); raises ``ValidationError``."""
+    raw = (text or "").strip().replace(".", ":")
+    try:
+        if ":" in raw:
+            hour_text, minute_text = raw.split(":", 1)
+            hour, minute = int(hour_text), int(minute_text)
+        elif raw.isdigit() and len(raw) in (3, 4):
+            hour, minute = int(raw[:-2]), int(raw[-2:])
+        else:
+            hour, minute = int(raw), 0
+    except ValueError:
+        raise ValidationError("{text!r} is not a time of day; write it as 10:30", field="time", text=raw) from None
+    if not (0 <= hour < 24 and 0 <= minute < 60):
+        raise ValidationError("{text!r} is not a time of day; write it as 10:30", field="time", text=raw)
+    return hour, minute
