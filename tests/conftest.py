@@ -88,3 +88,16 @@ def db(sqlite_db: Database) -> Database:
 @pytest.fixture
 def actor() -> Actor:
     return Actor(caseworker_id=None, initials="TEST", name="Test Bruger", role="admin", os_user="tester")
+
+
+@pytest.fixture(autouse=True)
+def no_blocking_discard_prompt(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A modal "throw away changes?" box during widget teardown would hang the run; answer yes.
+
+    Tests of the prompt itself replace this answer with their own.
+    """
+    if "qtbot" not in request.fixturenames:
+        return
+    import app.ui.form as form
+
+    monkeypatch.setattr(form, "confirm_discard", lambda parent: True)

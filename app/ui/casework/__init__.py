@@ -1,0 +1,1 @@
+"""Dialogs and tabs for a caseworker's registrations; each save calls one use case."""
