@@ -33,35 +33,77 @@ DEMO_SEED = 1
 def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     default = argparse.SUPPRESS if suppress else None
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--db", metavar="PATH", default=default, help=_("SQLite database file (default: MINPLAN_DB or your data folder)"))
-    where.add_argument("--database-url", metavar="URL", default=default, help=_("database URL, e.g. postgresql+psycopg://user@host/minplan"))
-    parser.add_argument("--lang", choices=i18n.SUPPORTED, default=default, help=_("language of the user interface (da or en)"))
-    parser.add_argument("--user", metavar="INITIALS", default=default, help=_("act as this caseworker (default: MINPLAN_USER or your login name)"))
+    where.add_argument(
+        "--db",
+        metavar="PATH",
+        default=default,
+        help=_("SQLite database file (default: MINPLAN_DB or your data folder)"),
+    )
+    where.add_argument(
+        "--database-url",
+        metavar="URL",
+        default=default,
+        help=_("database URL, e.g. postgresql+psycopg://user@host/minplan"),
+    )
+    parser.add_argument(
+        "--lang",
+        choices=i18n.SUPPORTED,
+        default=default,
+        help=_("language of the user interface (da or en)"),
+    )
+    parser.add_argument(
+        "--user",
+        metavar="INITIALS",
+        default=default,
+        help=_("act as this caseworker (default: MINPLAN_USER or your login name)"),
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="minplan", description=_("Min Plan: the citizen's plan, kept by the jobcenter."))
+    parser = argparse.ArgumentParser(
+        prog="minplan", description=_("Min Plan: the citizen's plan, kept by the jobcenter.")
+    )
     _add_common(parser, suppress=False)
-    parser.add_argument("--demo", action="store_true", help=_("open a generated demo database; your own data is not touched"))
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help=_("open a generated demo database; your own data is not touched"),
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     db = sub.add_parser("db", help=_("database maintenance"))
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    upgrade = db_sub.add_parser("upgrade", help=_("bring the database schema up to date (after a backup copy)"))
-    upgrade.add_argument("--no-backup", action="store_true", help=_("do not copy the file before upgrading"))
+    upgrade = db_sub.add_parser(
+        "upgrade", help=_("bring the database schema up to date (after a backup copy)")
+    )
+    upgrade.add_argument(
+        "--no-backup", action="store_true", help=_("do not copy the file before upgrading")
+    )
     _add_common(upgrade, suppress=True)
     current = db_sub.add_parser("current", help=_("show the database's schema revision"))
     _add_common(current, suppress=True)
 
     demo = sub.add_parser("demo", help=_("write a synthetic demo jobcenter into a database"))
-    demo.add_argument("--citizens", type=int, default=DEMO_CITIZENS, help=_("number of citizens (default %(default)s)"))
-    demo.add_argument("--seed", type=int, default=DEMO_SEED, help=_("random seed: the same seed gives the same data"))
+    demo.add_argument(
+        "--citizens",
+        type=int,
+        default=DEMO_CITIZENS,
+        help=_("number of citizens (default %(default)s)"),
+    )
+    demo.add_argument(
+        "--seed",
+        type=int,
+        default=DEMO_SEED,
+        help=_("random seed: the same seed gives the same data"),
+    )
     demo.add_argument("--force", action="store_true", help=_("replace the file if it exists"))
     _add_common(demo, suppress=True)
 
     imp = sub.add_parser("import", help=_("import a CSV bundle (all or nothing)"))
     imp.add_argument("directory", metavar="DIR", help=_("folder holding the bundle's CSV files"))
-    imp.add_argument("--dry-run", action="store_true", help=_("check the files and report, but write nothing"))
+    imp.add_argument(
+        "--dry-run", action="store_true", help=_("check the files and report, but write nothing")
+    )
     _add_common(imp, suppress=True)
 
     exp = sub.add_parser("export", help=_("export the whole database as a CSV bundle"))
@@ -79,7 +121,11 @@ def open_database(args: argparse.Namespace, *, create: bool = True, upgrade: boo
     if url:
         db = open_url(url)
     else:
-        path = Path(args.db).expanduser() if getattr(args, "db", None) else paths.default_database_path()
+        path = (
+            Path(args.db).expanduser()
+            if getattr(args, "db", None)
+            else paths.default_database_path()
+        )
         db = open_sqlite(path, create=create)
     if upgrade:
         upgrade_schema(db)
@@ -93,10 +139,18 @@ def cmd_gui(args: argparse.Namespace) -> int:
         path = Path(args.db).expanduser() if args.db else paths.demo_database_path()
         ensure_demo_database(path, citizens=DEMO_CITIZENS, seed=DEMO_SEED)
         args.db = str(path)
-    db = open_database(args)
+    try:
+        db = open_database(args)
+    except (
+        MinPlanError
+    ) as error:  # started from a desktop icon, nobody reads stderr: say it in a window
+        from app.ui.application import show_startup_error
+
+        show_startup_error(error)
+        raise
     from app.ui.application import run_gui
 
-    return run_gui(db, language=i18n.current_language(), user=args.user, demo=args.demo)
+    return run_gui(db, language=args.lang, user=args.user, demo=args.demo)
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -104,13 +158,21 @@ def cmd_db(args: argparse.Namespace) -> int:
 
     db = open_database(args, create=args.db_command == "upgrade", upgrade=False)
     if args.db_command == "current":
-        print(_("Schema revision: {current} (newest: {head})").format(current=current_revision(db) or "-", head=head_revision()))
+        print(
+            _("Schema revision: {current} (newest: {head})").format(
+                current=current_revision(db) or "-", head=head_revision()
+            )
+        )
         return 0
     result = upgrade(db, backup=not args.no_backup)
     if not result.changed:
         print(_("The database is already up to date ({revision}).").format(revision=result.after))
     else:
-        print(_("Upgraded the database from {before} to {after}.").format(before=result.before or "-", after=result.after))
+        print(
+            _("Upgraded the database from {before} to {after}.").format(
+                before=result.before or "-", after=result.after
+            )
+        )
         if result.backup:
             print(_("Backup copy: {path}").format(path=result.backup))
     return 0
@@ -120,8 +182,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from app.casework.demo_data import write_demo_database
 
     path = Path(args.db).expanduser() if getattr(args, "db", None) else paths.demo_database_path()
-    summary = write_demo_database(path, citizens=args.citizens, seed=args.seed, force=args.force, progress=_stderr_progress)
-    print(_("Wrote a synthetic demo jobcenter to {path}: {summary}").format(path=path, summary=summary))
+    summary = write_demo_database(
+        path, citizens=args.citizens, seed=args.seed, force=args.force, progress=_stderr_progress
+    )
+    print(
+        _("Wrote a synthetic demo jobcenter to {path}: {summary}").format(
+            path=path, summary=summary
+        )
+    )
     return 0
 
 
@@ -133,7 +201,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     db = open_database(args)
     with transaction(db) as session:
         actor = resolve_actor(session, getattr(args, "user", None))
-    report = import_bundle(db, actor, Path(args.directory), dry_run=args.dry_run, progress=_stderr_progress)
+    report = import_bundle(
+        db, actor, Path(args.directory), dry_run=args.dry_run, progress=_stderr_progress
+    )
     for line in report.error_lines():
         print(line, file=sys.stderr)
     print(report.summary())

@@ -4,6 +4,7 @@
     python i18n/catalog.py check              # fail on missing/fuzzy Danish or broken placeholders
     python i18n/catalog.py missing            # list Danish msgids without a translation
     python i18n/catalog.py translate FILE.json  # fill Danish msgstrs from {"msgid": "msgstr", ...}
+                                                # (a plural: {"singular": ["one form", "other form"]})
 
 English msgids are the source language, so the English catalog is filled with msgstr = msgid.
 Updates take a file lock so that several developers' scripts do not overwrite each other.
@@ -88,7 +89,7 @@ def update() -> int:
             catalog.update(template, no_fuzzy_matching=True)
             if lang == "en":
                 for message in catalog:
-                    if message.id and not message.string:
+                    if message.id and not any(message.string if message.pluralizable else [message.string]):
                         message.string = message.id
             _write(po_path(lang), catalog)
     print(f"{len(template)} messages extracted")
@@ -142,7 +143,7 @@ def translate(source: Path) -> int:
             if message is None:
                 unknown.append(msgid)
                 continue
-            message.string = msgstr
+            message.string = tuple(msgstr) if isinstance(msgstr, list) else msgstr  # plurals: a list
             message.flags.discard("fuzzy")
         _write(po_path("da"), catalog)
     for msgid in unknown:

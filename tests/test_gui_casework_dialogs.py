@@ -33,7 +33,9 @@ def _type(qtbot, widget, text: str) -> None:
     qtbot.keyClicks(widget, text)
 
 
-def test_new_citizen_explains_a_bad_cpr_next_to_the_field_and_saves_nothing(qtbot, ctx: UiContext) -> None:
+def test_new_citizen_explains_a_bad_cpr_next_to_the_field_and_saves_nothing(
+    qtbot, ctx: UiContext
+) -> None:
     dialog = CitizenDialog(ctx)
     qtbot.addWidget(dialog)
     _type(qtbot, dialog.form.editor("cpr"), "310290-1234")
@@ -54,9 +56,16 @@ def test_new_citizen_is_saved_in_my_caseload(qtbot, ctx: UiContext) -> None:
     _type(qtbot, dialog.form.editor("cpr"), "150390-1234")
     _type(qtbot, dialog.form.editor("first_name"), "Åse")
     _type(qtbot, dialog.form.editor("last_name"), "Ørsted")
-    qtbot.keyClick(dialog.form.editor("last_name"), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(
+        dialog.form.editor("last_name"), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+    )
     assert dialog.result() == 1, (dialog.form.problems(), dialog.banner.text())
     with transaction(ctx.db) as s:
         row = s.exec(select(Citizen)).one()
-        assert (row.first_name, row.last_name, row.caseworker_id, row.birth_date) == ("Åse", "Ørsted", ctx.actor.caseworker_id, date(1990, 3, 15))
+        assert (row.first_name, row.last_name, row.caseworker_id, row.birth_date) == (
+            "Åse",
+            "Ørsted",
+            ctx.actor.caseworker_id,
+            date(1990, 3, 15),
+        )
     assert dialog.result_value == row.id

@@ -7,7 +7,15 @@ they need, reload the record and save again.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import i18n
 from app.domain.errors import ConflictError
@@ -21,7 +29,11 @@ def _show(value: object) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if hasattr(value, "isoformat"):
-        return i18n.format_date(value) if not hasattr(value, "hour") else i18n.format_datetime_local(value)  # type: ignore[arg-type]
+        return (
+            i18n.format_date(value)
+            if not hasattr(value, "hour")
+            else i18n.format_datetime_local(value)
+        )  # type: ignore[arg-type]
     return str(value)
 
 
@@ -30,16 +42,30 @@ class ConflictDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_("Changed by someone else"))
         layout = QVBoxLayout(self)
-        message = QLabel(i18n.translate_error(conflict) + "\n" + _(
-            "Nothing was saved. Your text is still in the form: compare the values below, then reopen the "
-            "record to see the saved version and make your change again."), self)
+        message = QLabel(
+            i18n.translate_error(conflict)
+            + "\n"
+            + _(
+                "Nothing was saved. Your text is still in the form: compare the values below, then reopen the "
+                "record to see the saved version and make your change again."
+            ),
+            self,
+        )
         message.setWordWrap(True)
         layout.addWidget(message)
         fields = list(dict.fromkeys([*conflict.attempted, *conflict.current]))
         self.table = QTableWidget(len(fields), 3, self)
-        self.table.setHorizontalHeaderLabels([_("Field"), _("Saved by the other"), _("Your change")])
+        self.table.setHorizontalHeaderLabels(
+            [_("Field"), _("Saved by the other"), _("Your change")]
+        )
         for row, field in enumerate(fields):
-            for column, text in enumerate([field_label(field), _show(conflict.current.get(field)), _show(conflict.attempted.get(field))]):
+            for column, text in enumerate(
+                [
+                    field_label(field),
+                    _show(conflict.current.get(field)),
+                    _show(conflict.attempted.get(field)),
+                ]
+            ):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
 
@@ -22,11 +23,13 @@ class DateEdit(QLineEdit):
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, today: date | None = None, field: str = "date") -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, today: date | None = None, field: str = "date"
+    ) -> None:
         super().__init__(parent)
         self._today = today
         self._field = field
-        self.setPlaceholderText(_("dd.mm.åååå"))
+        self.setPlaceholderText(_("dd.mm.yyyy"))
         self.setToolTip(_("Write a date as 23.11.2026, 23.11 or +7 (days from today)"))
         self.setMaximumWidth(140)
         self.textChanged.connect(self.changed)
@@ -62,7 +65,7 @@ class TimeEdit(QLineEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setPlaceholderText(_("tt:mm"))
+        self.setPlaceholderText(_("hh:mm"))
         self.setMaximumWidth(80)
         self.textChanged.connect(self.changed)
 
@@ -82,8 +85,14 @@ class CodeCombo(QComboBox):
 
     changed = Signal()
 
-    def __init__(self, vocabulary: Mapping[str, str], parent: QWidget | None = None, *, allow_empty: bool = False,
-                 codes: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        vocabulary: Mapping[str, str],
+        parent: QWidget | None = None,
+        *,
+        allow_empty: bool = False,
+        codes: list[str] | None = None,
+    ) -> None:
         super().__init__(parent)
         if allow_empty:
             self.addItem("", None)
@@ -165,7 +174,9 @@ class NumberEdit(QLineEdit):
         try:
             return float(raw)
         except ValueError:
-            raise ValidationError("{text!r} is not a number", field=self._field, text=self.text().strip()) from None
+            raise ValidationError(
+                "{text!r} is not a number", field=self._field, text=self.text().strip()
+            ) from None
 
     def set_value(self, value: float | None) -> None:
         text = "" if value is None else f"{value:g}"
@@ -175,7 +186,9 @@ class NumberEdit(QLineEdit):
 class IntEdit(QSpinBox):
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, minimum: int = 0, maximum: int = 100_000) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, minimum: int = 0, maximum: int = 100_000
+    ) -> None:
         super().__init__(parent)
         self.setRange(minimum, maximum)
         self.valueChanged.connect(self.changed)
@@ -185,4 +198,3 @@ class IntEdit(QSpinBox):
 
     def set_value(self, value: int | None) -> None:
         self.setValue(value or 0)
-

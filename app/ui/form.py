@@ -115,7 +115,9 @@ class Form(QWidget):
                 problems[name] = error
         if self._validator is not None:
             for field, error in self._validator(values).items():
-                problems.setdefault(field if field in self._editors else next(iter(self._editors)), error)
+                problems.setdefault(
+                    field if field in self._editors else next(iter(self._editors)), error
+                )
         return values, problems
 
     def error_text(self, name: str) -> str:
@@ -157,7 +159,9 @@ class FormDialog(QDialog):
     ``ConflictError`` in the conflict dialog, any other expected error in a message box.
     """
 
-    def __init__(self, title: str, save: Callable[[dict[str, Any]], Any], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title: str, save: Callable[[dict[str, Any]], Any], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setModal(True)
@@ -168,10 +172,14 @@ class FormDialog(QDialog):
         self.banner.setStyleSheet(ERROR_STYLE)
         self.banner.setWordWrap(True)
         self.banner.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("&Save"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setToolTip(_("Save (Enter or Ctrl+Enter)"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setToolTip(
+            _("Save (Enter or Ctrl+Enter)")
+        )
         self.buttons.accepted.connect(self.try_save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -220,8 +228,12 @@ class FormDialog(QDialog):
 
 def confirm_discard(parent: QWidget) -> bool:
     """Ask before unsaved edits are thrown away; True = discard them."""
-    box = QMessageBox(QMessageBox.Icon.Question, _("Unsaved changes"),
-                      _("You have changes that are not saved. Throw them away?"), parent=parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        _("Unsaved changes"),
+        _("You have changes that are not saved. Throw them away?"),
+        parent=parent,
+    )
     discard = box.addButton(_("Throw away"), QMessageBox.ButtonRole.DestructiveRole)
     keep = box.addButton(_("Keep editing"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(keep)

@@ -18,8 +18,21 @@ from app.ui.casework.context import UiContext
 from app.ui.fields import CheckField, CodeCombo, TextEdit
 from app.ui.form import FormDialog
 
-EDIT_FIELDS = ("cpr", "first_name", "last_name", "address", "postal_code", "city", "phone", "email", "language",
-               "refugee_or_reunified", "refugee_year", "disability", "digital_post_exempt")
+EDIT_FIELDS = (
+    "cpr",
+    "first_name",
+    "last_name",
+    "address",
+    "postal_code",
+    "city",
+    "phone",
+    "email",
+    "language",
+    "refugee_or_reunified",
+    "refugee_year",
+    "disability",
+    "digital_post_exempt",
+)
 
 
 class CaseworkerCombo(CodeCombo):
@@ -27,7 +40,9 @@ class CaseworkerCombo(CodeCombo):
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         with transaction(ctx.db) as session:
-            rows = session.exec(select(Caseworker).where(Caseworker.active).order_by(Caseworker.name)).all()
+            rows = session.exec(
+                select(Caseworker).where(Caseworker.active).order_by(Caseworker.name)
+            ).all()
             choices = {str(r.id): f"{r.name} ({r.initials})" for r in rows}
         super().__init__({}, parent, allow_empty=True, codes=[])
         for key, text in choices.items():
@@ -37,7 +52,9 @@ class CaseworkerCombo(CodeCombo):
 class CitizenDialog(FormDialog):
     """``result_value`` is the saved citizen's id, or ``("open", id)`` to open an existing one."""
 
-    def __init__(self, ctx: UiContext, *, citizen_id: int | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: UiContext, *, citizen_id: int | None = None, parent: QWidget | None = None
+    ) -> None:
         title = _("New citizen") if citizen_id is None else _("Edit citizen")
         super().__init__(title, self._store, parent)
         self.ctx = ctx
@@ -58,8 +75,14 @@ class CitizenDialog(FormDialog):
         form.add("refugee_or_reunified", _("Flags"), CheckField(_("&Refugee or family-reunified")))
         form.add("refugee_year", _("Year of residence &permit"), TextEdit())
         form.add("disability", "", CheckField(_("&Disability / reduced functional capacity")))
-        form.add("digital_post_exempt", "", CheckField(_("E&xempt from digital post (needs the plan on paper)")))
-        form.set_validator(lambda values: citizen_errors(self._domain_values(values), today=ctx.today()))
+        form.add(
+            "digital_post_exempt",
+            "",
+            CheckField(_("E&xempt from digital post (needs the plan on paper)")),
+        )
+        form.set_validator(
+            lambda values: citizen_errors(self._domain_values(values), today=ctx.today())
+        )
         if citizen_id is not None:
             self._load()
         elif ctx.actor.caseworker_id is not None:
@@ -87,8 +110,17 @@ class CitizenDialog(FormDialog):
         owner = data.pop("caseworker_id", None)
         try:
             if self.citizen_id is None:
-                return create_citizen(self.ctx.db, self.ctx.actor, data, caseworker_id=owner, today=self.ctx.today()).id
-            return update_citizen(self.ctx.db, self.ctx.actor, self.citizen_id, self.version, data, today=self.ctx.today()).id
+                return create_citizen(
+                    self.ctx.db, self.ctx.actor, data, caseworker_id=owner, today=self.ctx.today()
+                ).id
+            return update_citizen(
+                self.ctx.db,
+                self.ctx.actor,
+                self.citizen_id,
+                self.version,
+                data,
+                today=self.ctx.today(),
+            ).id
         except DuplicateError as duplicate:
             if self._offer_existing(duplicate):
                 return ("open", duplicate.existing_id)
@@ -97,8 +129,15 @@ class CitizenDialog(FormDialog):
     def _offer_existing(self, duplicate: DuplicateError) -> bool:
         from app import i18n
 
-        box = QMessageBox(QMessageBox.Icon.Information, _("Citizen already registered"), i18n.translate_error(duplicate), parent=self)
-        open_button = box.addButton(_("&Open the existing citizen"), QMessageBox.ButtonRole.AcceptRole)
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            _("Citizen already registered"),
+            i18n.translate_error(duplicate),
+            parent=self,
+        )
+        open_button = box.addButton(
+            _("&Open the existing citizen"), QMessageBox.ButtonRole.AcceptRole
+        )
         box.addButton(_("Back to the form"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(open_button)
         box.exec()

@@ -1,0 +1,194 @@
+"""The read-only overview of one citizen: who, on which benefit, the plan's goals, what is next.
+
+Returns plain frozen values (never ORM rows) so the GUI can show them after the session closed
+and tests can assert on them without a window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import col, select
+
+from app.domain.dates import utc_now
+from app.domain.errors import NotFoundError
+from app.domain.identifiers import age_on
+from app.store.engine import Database, transaction
+from app.store.models import (
+    BenefitSpell,
+    Caseworker,
+    Citizen,
+    Company,
+    Conversation,
+    Milestone,
+    Offer,
+    Plan,
+)
+
+
+@dataclass(frozen=True)
+class SpellLine:
+    target_group: str
+    start: date
+    end: date | None
+
+
+@dataclass(frozen=True)
+class MilestoneLine:
+    title: str
+    due: date | None
+    status: str
+    completed_on: date | None
+
+
+@dataclass(frozen=True)
+class ConversationLine:
+    kind: str
+    scheduled_at: datetime | None
+    channel: str
+    status: str
+    held_on: date | None
+
+
+@dataclass(frozen=True)
+class OfferLine:
+    kind: str
+    company: str | None
+    title: str | None
+    start: date | None
+    planned_end: date | None
+    status: str
+
+
+@dataclass(frozen=True)
+class CitizenOverview:
+    id: int
+    name: str
+    cpr: str
+    birth_date: date
+    age: int
+    phone: str | None
+    email: str | None
+    address: str | None
+    caseworker: str | None
+    language: str
+    refugee_or_reunified: bool
+    disability: bool
+    digital_post_exempt: bool
+    current_spell: SpellLine | None
+    previous_spells: tuple[SpellLine, ...]
+    job_goal: str | None
+    education_goal: str | None
+    own_words: str | None
+    plan_updated_on: date | None
+    milestones: tuple[MilestoneLine, ...]
+    next_conversations: tuple[ConversationLine, ...]
+    last_conversation: ConversationLine | None
+    offers: tuple[OfferLine, ...]
+
+
+def _conversation(row: Conversation) -> ConversationLine:
+    return ConversationLine(row.kind, row.scheduled_at, row.channel, row.status, row.held_on)
+
+
+def citizen_overview(
+    db: Database, citizen_id: int, *, today: date | None = None, now: datetime | None = None
+) -> CitizenOverview:
+    """Everything the overview panel shows for one citizen, read in one short session."""
+    today = today or date.today()
+    now = now or utc_now()
+    with transaction(db) as s:
+        citizen = s.get(Citizen, citizen_id)
+        if citizen is None or citizen.deleted_at is not None:
+            raise NotFoundError("The citizen no longer exists")
+        worker = s.get(Caseworker, citizen.caseworker_id) if citizen.caseworker_id else None
+        spells = s.exec(
+            select(BenefitSpell)
+            .where(BenefitSpell.citizen_id == citizen_id)
+            .order_by(col(BenefitSpell.start_date).desc())
+        ).all()
+        current = next(
+            (
+                sp
+                for sp in spells
+                if sp.start_date <= today and (sp.end_date is None or sp.end_date >= today)
+            ),
+            None,
+        )
+        plan = s.exec(select(Plan).where(Plan.citizen_id == citizen_id)).first()
+        milestones = s.exec(
+            select(Milestone)
+            .where(Milestone.citizen_id == citizen_id, col(Milestone.deleted_at).is_(None))
+            .order_by(col(Milestone.position), col(Milestone.id))
+        ).all()
+        upcoming = s.exec(
+            select(Conversation)
+            .where(
+                Conversation.citizen_id == citizen_id,
+                Conversation.status == "planned",
+                col(Conversation.scheduled_at) >= now,
+            )
+            .order_by(col(Conversation.scheduled_at))
+            .limit(3)
+        ).all()
+        last = s.exec(
+            select(Conversation)
+            .where(
+                Conversation.citizen_id == citizen_id,
+                col(Conversation.status).in_(("held", "no_show")),
+            )
+            .order_by(col(Conversation.scheduled_at).desc())
+            .limit(1)
+        ).first()
+        offers = s.exec(
+            select(Offer, Company.name)
+            .outerjoin(Company, col(Company.id) == col(Offer.company_id))
+            .where(
+                Offer.citizen_id == citizen_id,
+                col(Offer.deleted_at).is_(None),
+                col(Offer.status).in_(("planned", "active")),
+            )
+            .order_by(col(Offer.start_date))
+        ).all()
+        address = ", ".join(
+            p
+            for p in (citizen.address, " ".join(filter(None, (citizen.postal_code, citizen.city))))
+            if p
+        )
+        return CitizenOverview(
+            id=citizen_id,
+            name=f"{citizen.first_name} {citizen.last_name}",
+            cpr=citizen.cpr,
+            birth_date=citizen.birth_date,
+            age=age_on(citizen.birth_date, today),
+            phone=citizen.phone,
+            email=citizen.email,
+            address=address or None,
+            caseworker=f"{worker.name} ({worker.initials})" if worker else None,
+            language=citizen.language,
+            refugee_or_reunified=citizen.refugee_or_reunified,
+            disability=citizen.disability,
+            digital_post_exempt=citizen.digital_post_exempt,
+            current_spell=SpellLine(current.target_group, current.start_date, current.end_date)
+            if current
+            else None,
+            previous_spells=tuple(
+                SpellLine(sp.target_group, sp.start_date, sp.end_date)
+                for sp in spells
+                if sp is not current
+            )[:4],
+            job_goal=plan.job_goal if plan else None,
+            education_goal=plan.education_goal if plan else None,
+            own_words=plan.own_words if plan else None,
+            plan_updated_on=plan.updated_on if plan else None,
+            milestones=tuple(
+                MilestoneLine(m.title, m.due, m.status, m.completed_on) for m in milestones
+            ),
+            next_conversations=tuple(_conversation(c) for c in upcoming),
+            last_conversation=_conversation(last) if last else None,
+            offers=tuple(
+                OfferLine(o.kind, name, o.title, o.start_date, o.planned_end, o.status)
+                for o, name in offers
+            ),
+        )

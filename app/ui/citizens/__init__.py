@@ -1,0 +1,1 @@
+"""The citizen list page: search, caseload filter, table and overview."""

@@ -1,0 +1,177 @@
+"""The read-only overview of the selected citizen, as the caseworker glances at it before a call."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from app import i18n
+from app.casework.overview import CitizenOverview, ConversationLine, OfferLine
+from app.domain.codes import (
+    CHANNELS,
+    CONVERSATION_KINDS,
+    CONVERSATION_STATUSES,
+    MILESTONE_STATUSES,
+    OFFER_KINDS,
+    OFFER_STATUSES,
+    TARGET_GROUPS,
+)
+from app.i18n import _
+
+_STATUS_MARK = {"done": "✓", "dropped": "✗", "in_progress": "…", "planned": "○"}
+
+
+def _section(title: str, body: str) -> str:
+    return f"<h3 style='margin:10px 0 2px 0'>{escape(title)}</h3>{body}"
+
+
+def _muted(text: str) -> str:
+    return f"<span style='color:#666'>{escape(text)}</span>"
+
+
+def _conversation_text(line: ConversationLine) -> str:
+    when = (
+        i18n.format_datetime_local(line.scheduled_at)
+        if line.scheduled_at
+        else i18n.format_date(line.held_on)
+    )
+    return _("{when}: {kind}, {channel}").format(
+        when=when,
+        kind=i18n.label(CONVERSATION_KINDS, line.kind),
+        channel=i18n.label(CHANNELS, line.channel),
+    )
+
+
+def _offer_text(line: OfferLine) -> str:
+    parts = [i18n.label(OFFER_KINDS, line.kind)]
+    if line.company:
+        parts.append(_("at {company}").format(company=line.company))
+    period = " – ".join(i18n.format_short_date(d) for d in (line.start, line.planned_end) if d)
+    if period:
+        parts.append(f"({period})")
+    return f"{' '.join(parts)} · {i18n.label(OFFER_STATUSES, line.status)}"
+
+
+def overview_html(view: CitizenOverview) -> str:
+    """The overview as simple HTML (headings and lists) that reads well at any width."""
+    flags = [
+        text
+        for flag, text in (
+            (view.refugee_or_reunified, _("Refugee or family-reunified")),
+            (view.disability, _("Disability")),
+            (view.digital_post_exempt, _("Exempt from digital post")),
+        )
+        if flag
+    ]
+    head = [
+        f"<h2 style='margin:0'>{escape(view.name)}</h2>",
+        escape(
+            _("CPR {cpr} · {age} years").format(cpr=f"{view.cpr[:6]}-{view.cpr[6:]}", age=view.age)
+        ),
+    ]
+    contact = " · ".join(escape(p) for p in (view.phone, view.email, view.address) if p)
+    if contact:
+        head.append(f"<br>{contact}")
+    head.append("<br>" + escape(_("Caseworker: {name}").format(name=view.caseworker or _("none"))))
+    if flags:
+        head.append("<br>" + _muted(" · ".join(flags)))
+
+    if view.current_spell:
+        benefit = escape(
+            _("{benefit} since {date}").format(
+                benefit=i18n.label(TARGET_GROUPS, view.current_spell.target_group),
+                date=i18n.format_date(view.current_spell.start),
+            )
+        )
+    else:
+        benefit = _muted(_("No benefit today"))
+    if view.previous_spells:
+        earlier = "; ".join(
+            _("{benefit} {start} – {end}").format(
+                benefit=i18n.label(TARGET_GROUPS, s.target_group),
+                start=i18n.format_short_date(s.start),
+                end=i18n.format_short_date(s.end) if s.end else "",
+            )
+            for s in view.previous_spells
+        )
+        benefit += "<br>" + _muted(_("Earlier: {spells}").format(spells=earlier))
+
+    goals = []
+    if view.job_goal:
+        goals.append(f"<b>{escape(_('Job goal'))}:</b> {escape(view.job_goal)}")
+    if view.education_goal:
+        goals.append(f"<b>{escape(_('Education goal'))}:</b> {escape(view.education_goal)}")
+    if view.own_words:
+        own_words = _("In the citizen's own words")
+        goals.append(f"<b>{escape(own_words)}:</b> <i>{escape(view.own_words)}</i>")
+    plan = "<br>".join(goals) if goals else _muted(_("No plan yet"))
+
+    if view.milestones:
+        items = []
+        for m in view.milestones:
+            extra = ""
+            if m.status == "done" and m.completed_on:
+                extra = _("done {date}").format(date=i18n.format_short_date(m.completed_on))
+            elif m.due and m.status not in ("done", "dropped"):
+                extra = _("by {date}").format(date=i18n.format_short_date(m.due))
+            else:
+                extra = i18n.label(MILESTONE_STATUSES, m.status)
+            items.append(
+                f"<li>{_STATUS_MARK.get(m.status, '')} {escape(m.title)} {_muted('(' + extra + ')')}</li>"
+            )
+        milestones = "<ul style='margin:0'>" + "".join(items) + "</ul>"
+    else:
+        milestones = _muted(_("No milestones"))
+
+    if view.next_conversations:
+        conversations = (
+            "<ul style='margin:0'>"
+            + "".join(f"<li>{escape(_conversation_text(c))}</li>" for c in view.next_conversations)
+            + "</ul>"
+        )
+    else:
+        conversations = _muted(_("None booked"))
+    if view.last_conversation:
+        last = view.last_conversation
+        conversations += _muted(
+            _("Last: {conversation} ({status})").format(
+                conversation=_conversation_text(last),
+                status=i18n.label(CONVERSATION_STATUSES, last.status),
+            )
+        )
+
+    offers = (
+        "<ul style='margin:0'>"
+        + "".join(f"<li>{escape(_offer_text(o))}</li>" for o in view.offers)
+        + "</ul>"
+        if view.offers
+        else _muted(_("No current offers"))
+    )
+
+    return "".join(
+        [
+            "".join(head),
+            _section(_("Benefit"), benefit),
+            _section(_("Min Plan"), plan),
+            _section(_("Milestones"), milestones),
+            _section(_("Next conversations"), conversations),
+            _section(_("Offers"), offers),
+        ]
+    )
+
+
+class OverviewPanel(QTextBrowser):
+    """Shows ``overview_html`` for the selected citizen, or a hint when none is selected."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setMinimumWidth(320)
+        self.show_nothing()
+
+    def show_nothing(self) -> None:
+        self.setHtml(_muted(_("Select a citizen in the list to see the overview.")))
+
+    def show_overview(self, view: CitizenOverview) -> None:
+        self.setHtml(overview_html(view))

@@ -1,0 +1,185 @@
+"""The "Mine borgere" page: search as you type, my caseload or all, the list and the overview."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import i18n
+from app.casework.overview import citizen_overview
+from app.domain.errors import MinPlanError
+from app.i18n import _, ngettext
+from app.ui.casework.context import UiContext
+from app.ui.citizens.overview_panel import OverviewPanel
+from app.ui.citizens.table_model import CitizenTableModel
+
+log = logging.getLogger(__name__)
+
+MY_CASELOAD, ALL_CITIZENS = 0, 1
+SEARCH_DELAY_MS = 150
+
+
+class CitizensPage(QWidget):
+    """Search field and caseload filter above a lazy citizen table, the overview beside it.
+
+    ``citizen_selected(id)`` fires when the selection moves; ``citizen_activated(id)`` on Enter or
+    double-click (the main window opens the citizen there).
+    """
+
+    citizen_selected = Signal(int)
+    citizen_activated = Signal(int)
+    error = Signal(object)
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(_("Search by name, CPR number or birth date (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName(_("Search citizens"))
+        self.scope = QComboBox(self)
+        self.scope.addItem(_("My caseload"), MY_CASELOAD)
+        self.scope.addItem(_("All citizens"), ALL_CITIZENS)
+        self.scope.setAccessibleName(_("Show"))
+        if ctx.actor.caseworker_id is None:
+            self.scope.setCurrentIndex(ALL_CITIZENS)
+            self.scope.model().item(MY_CASELOAD).setEnabled(False)  # type: ignore[attr-defined]
+        self.count = QLabel(self)
+
+        self.model = CitizenTableModel(ctx.db, today=ctx.today(), parent=self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSortingEnabled(True)
+        self.table.setTabKeyNavigation(False)
+        self.table.setAccessibleName(_("Citizens"))
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        rows.hide()
+        header = self.table.horizontalHeader()
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((1, 110), (2, 100), (3, 230), (4, 110)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(column, width)
+        self.overview = OverviewPanel(self)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.scope)
+        bar.addWidget(self.count)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(self.table)
+        split.addWidget(self.overview)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.search.returnPressed.connect(self._to_first_hit)
+        self.scope.currentIndexChanged.connect(self.apply_filter)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.activated.connect(self._activated)
+        self.apply_filter()
+
+    # --- filter ----------------------------------------------------------------------------
+    def caseworker_filter(self) -> int | None:
+        return self.ctx.actor.caseworker_id if self.scope.currentData() == MY_CASELOAD else None
+
+    def apply_filter(self) -> None:
+        """Re-run the search keeping the selected citizen selected if still in the result."""
+        self._search_timer.stop()
+        selected = self.selected_citizen_id()
+        try:
+            self.model.set_filter(self.search.text(), self.caseworker_filter())
+        except MinPlanError as problem:
+            self.error.emit(problem)
+            return
+        total = self.model.rowCount()
+        self.count.setText(
+            ngettext("{n} citizen", "{n} citizens", total).format(n=i18n.format_number(total))
+        )
+        if selected is not None and self.select_citizen(selected):
+            return
+        self.overview.show_nothing()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _to_first_hit(self) -> None:
+        self.apply_filter()
+        if self.model.rowCount():
+            self.table.selectRow(0)
+            self.table.setFocus()
+
+    # --- selection -------------------------------------------------------------------------
+    def selected_citizen_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.citizen_id(rows[0].row()) if rows else None
+
+    def select_citizen(self, citizen_id: int) -> bool:
+        row = self.model.row_of(citizen_id)
+        if row < 0:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        citizen_id = self.selected_citizen_id()
+        if citizen_id is None:
+            self.overview.show_nothing()
+            return
+        self.show_overview(citizen_id)
+        self.citizen_selected.emit(citizen_id)
+
+    def show_overview(self, citizen_id: int) -> None:
+        try:
+            self.overview.show_overview(
+                citizen_overview(self.ctx.db, citizen_id, today=self.ctx.today())
+            )
+        except MinPlanError as problem:
+            self.overview.show_nothing()
+            self.error.emit(problem)
+
+    def _activated(self) -> None:
+        citizen_id = self.selected_citizen_id()
+        if citizen_id is not None:
+            self.citizen_activated.emit(citizen_id)
+
+    # --- after writes ----------------------------------------------------------------------
+    def refresh(self, citizen_ids: set[int] | None = None, *, requery: bool = False) -> None:
+        """Show fresh data: re-read the changed rows, or re-run the search when membership may change."""
+        if requery:
+            self.apply_filter()
+        else:
+            self.model.invalidate(citizen_ids)
+        selected = self.selected_citizen_id()
+        if selected is not None and (citizen_ids is None or selected in citizen_ids):
+            self.show_overview(selected)

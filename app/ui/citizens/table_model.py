@@ -1,0 +1,186 @@
+"""The citizen list's table model: ids in memory, rows fetched a page at a time (the Anki way)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from app import i18n
+from app.casework.citizen_list import SORT_KEYS, CitizenRow, fetch_citizen_rows, find_citizen_ids
+from app.domain.codes import TARGET_GROUPS
+from app.i18n import N_, _
+from app.store.engine import Database
+
+log = logging.getLogger(__name__)
+
+Index = QModelIndex | QPersistentModelIndex
+
+HEADERS = (N_("Name"), N_("CPR number"), N_("Born"), N_("Benefit"), N_("Caseworker"))
+PAGE_SIZE = 200
+#: Row cache bound: pages beyond it are dropped, oldest first, so memory stays flat while scrolling.
+MAX_CACHED_ROWS = 5_000
+
+
+class CitizenTableModel(QAbstractTableModel):
+    """Citizens matching the current search, in the current order.
+
+    Attributes:
+        ids: citizen ids of the result, in display order; ``rowCount() == len(ids)``. Only this
+            list is held for the whole result, so a search over 100 000 citizens costs ~1 MB.
+        cache: id -> ``CitizenRow`` for rows that have been shown. ``data()`` fills it a page
+            (``PAGE_SIZE`` rows around the asked row) at a time with one query.
+        search, caseworker_id: the current filter; ``caseworker_id=None`` means all citizens.
+        sort_key, descending: the current order; ``sort()`` re-runs the id query with ORDER BY.
+
+    After a write, ``invalidate(ids)`` marks rows stale (they are re-read when next shown) and
+    ``refresh()`` re-runs the query keeping the filter and order; the model is reset only then.
+    """
+
+    def __init__(self, db: Database, *, today: date | None = None, parent=None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(parent)
+        self.db = db
+        self._today = today
+        self.ids: list[int] = []
+        self.cache: dict[int, CitizenRow] = {}
+        self.search = ""
+        self.caseworker_id: int | None = None
+        self.sort_key = "name"
+        self.descending = False
+
+    def today(self) -> date:
+        return self._today or date.today()
+
+    # --- the query -------------------------------------------------------------------------
+    def set_filter(self, search: str, caseworker_id: int | None) -> None:
+        self.search, self.caseworker_id = search, caseworker_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-run the search (after a write or a filter change); forget cached rows."""
+        ids = find_citizen_ids(
+            self.db,
+            self.search,
+            caseworker_id=self.caseworker_id,
+            sort=self.sort_key,
+            descending=self.descending,
+            today=self.today(),
+        )
+        self.beginResetModel()
+        self.ids = ids
+        self.cache.clear()
+        self.endResetModel()
+
+    def invalidate(self, citizen_ids: set[int] | None = None) -> None:
+        """Mark rows stale so that they are read again; ``None`` = all rows."""
+        if citizen_ids is None:
+            self.cache.clear()
+        else:
+            for citizen_id in citizen_ids:
+                self.cache.pop(citizen_id, None)
+        if self.ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(HEADERS) - 1))
+
+    def row_of(self, citizen_id: int) -> int:
+        try:
+            return self.ids.index(citizen_id)
+        except ValueError:
+            return -1
+
+    def citizen_id(self, row: int) -> int | None:
+        return self.ids[row] if 0 <= row < len(self.ids) else None
+
+    # --- Qt model interface ----------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):  # noqa: N802
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(HEADERS)
+        ):
+            return _(HEADERS[section])
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+        if not index.isValid() or not 0 <= index.row() < len(self.ids):
+            return None
+        if role == Qt.ItemDataRole.UserRole:
+            return self.ids[index.row()]
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        row = self._row(index.row())
+        if row is None:
+            return None
+        column = index.column()
+        if column == 0:
+            return row.name
+        if column == 1:
+            return f"{row.cpr[:6]}-{row.cpr[6:]}"
+        if column == 2:
+            return i18n.format_short_date(row.birth_date)
+        if column == 3:
+            if role == Qt.ItemDataRole.ToolTipRole and row.benefit_since:
+                return _("{benefit} since {date}").format(
+                    benefit=i18n.label(TARGET_GROUPS, row.benefit),
+                    date=i18n.format_date(row.benefit_since),
+                )
+            return i18n.label(TARGET_GROUPS, row.benefit) if row.benefit else _("(no benefit now)")
+        if column == 4:
+            return row.caseworker or ""
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(SORT_KEYS):
+            return
+        self.sort_key = SORT_KEYS[column]
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        ids = find_citizen_ids(
+            self.db,
+            self.search,
+            caseworker_id=self.caseworker_id,
+            sort=self.sort_key,
+            descending=self.descending,
+            today=self.today(),
+        )
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        old_ids = [self.ids[i.row()] if 0 <= i.row() < len(self.ids) else None for i in old]
+        self.ids = ids
+        position = {citizen_id: row for row, citizen_id in enumerate(ids)}
+        new = [
+            self.index(position[cid], i.column()) if cid in position else QModelIndex()
+            for i, cid in zip(old, old_ids, strict=True)
+        ]
+        self.changePersistentIndexList(old, new)
+        self.layoutChanged.emit()
+
+    # --- the row cache ---------------------------------------------------------------------
+    def _row(self, row: int) -> CitizenRow | None:
+        citizen_id = self.ids[row]
+        cached = self.cache.get(citizen_id)
+        if cached is not None:
+            return cached
+        start = max(0, row - PAGE_SIZE // 4)
+        page = [i for i in self.ids[start : start + PAGE_SIZE] if i not in self.cache]
+        if len(self.cache) + len(page) > MAX_CACHED_ROWS:
+            for old in list(self.cache)[: len(page)]:
+                del self.cache[old]
+        self.cache.update(fetch_citizen_rows(self.db, page, today=self.today()))
+        return self.cache.get(citizen_id)

@@ -1,0 +1,219 @@
+"""The main window: navigation column, pages, menus with a keyboard path for every action, status bar."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from app import i18n
+from app.casework.result import Saved
+from app.domain.codes import ROLES
+from app.domain.errors import MinPlanError
+from app.i18n import _
+from app.ui.casework.context import UiContext
+from app.ui.citizens.page import CitizensPage
+from app.ui.crash import show_problem
+from app.ui.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    """Owns the pages and routes "what changed" after each action to the views that show it."""
+
+    def __init__(
+        self, ctx: UiContext, *, demo: bool = False, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.demo = demo
+        self.settings = Settings.load()
+        title = _("Min Plan")
+        self.setWindowTitle(title + (" — " + _("DEMO (synthetic data)") if demo else ""))
+        self.resize(1280, 800)
+
+        self.nav = QListWidget(self)
+        self.nav.setAccessibleName(_("Navigation"))
+        self.nav.setIconSize(QSize(16, 16))
+        self.nav.setMaximumWidth(200)
+        self.nav.setMinimumWidth(150)
+        self.pages = QStackedWidget(self)
+        self.citizens = CitizensPage(ctx, self)
+        self.citizens.error.connect(self.show_problem)
+        self._add_page(_("My citizens"), self.citizens)
+        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(self.nav)
+        split.addWidget(self.pages)
+        split.setStretchFactor(1, 1)
+        split.setChildrenCollapsible(False)
+        self.setCentralWidget(split)
+        self._build_menus()
+        self._build_status_bar()
+        if self.settings.window_geometry is not None:
+            self.restoreGeometry(self.settings.window_geometry)
+
+    # --- layout ----------------------------------------------------------------------------
+    def _add_page(self, title: str, page: QWidget) -> None:
+        QListWidgetItem(title, self.nav)
+        self.pages.addWidget(page)
+
+    def _action(
+        self, text: str, slot, shortcut: QKeySequence | str | None = None, *, tip: str | None = None
+    ) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(_("&File"))
+        self.new_citizen_action = self._action(
+            _("&New citizen…"),
+            self.new_citizen,
+            "Ctrl+N",
+            tip=_("Register a citizen (CPR number, name, contact)"),
+        )
+        file_menu.addAction(self.new_citizen_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self._action(_("&Quit"), self.close, QKeySequence.StandardKey.Quit))
+
+        edit_menu = bar.addMenu(_("&Edit"))
+        self.edit_citizen_action = self._action(_("&Edit citizen…"), self.edit_citizen, "Ctrl+E")
+        edit_menu.addAction(self.edit_citizen_action)
+
+        view_menu = bar.addMenu(_("&View"))
+        self.search_action = self._action(
+            _("&Search citizens"), self.focus_search, QKeySequence.StandardKey.Find
+        )
+        view_menu.addAction(self.search_action)
+        view_menu.addAction(
+            self._action(_("&Refresh"), self.refresh_all, QKeySequence.StandardKey.Refresh)
+        )
+        view_menu.addSeparator()
+        for row in range(self.nav.count()):
+            view_menu.addAction(
+                self._action(
+                    self.nav.item(row).text(),
+                    lambda _c=False, r=row: self.nav.setCurrentRow(r),
+                    f"Ctrl+{row + 1}",
+                )
+            )
+        language_menu = view_menu.addMenu(_("&Language"))
+        group = QActionGroup(self)
+        for code, name in (("da", "Dansk"), ("en", "English")):
+            action = QAction(name, self, checkable=True)
+            action.setChecked(i18n.current_language() == code)
+            action.triggered.connect(lambda _c=False, c=code: self.choose_language(c))
+            group.addAction(action)
+            language_menu.addAction(action)
+
+        help_menu = bar.addMenu(_("&Help"))
+        help_menu.addAction(self._action(_("&About Min Plan"), self.about))
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.database_label = QLabel(
+            _("Database: {name}").format(name=self.ctx.db.description), self
+        )
+        self.database_label.setToolTip(self.ctx.db.description)
+        actor = self.ctx.actor
+        role = i18n.label(ROLES, actor.role)
+        self.user_label = QLabel(
+            _("User: {user} · {role}").format(user=actor.display, role=role), self
+        )
+        status.addPermanentWidget(self.database_label, 1)
+        status.addPermanentWidget(self.user_label)
+        if self.demo:
+            badge = QLabel(_("DEMO: synthetic data"), self)
+            badge.setStyleSheet(
+                "background:#fff3cd; color:#664d03; padding:1px 6px; border-radius:3px;"
+            )
+            status.addPermanentWidget(badge)
+
+    # --- actions ---------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.nav.setCurrentRow(self.pages.indexOf(self.citizens))
+        self.citizens.focus_search()
+
+    def refresh_all(self) -> None:
+        self.citizens.refresh(requery=True)
+
+    def new_citizen(self) -> None:
+        from app.ui.casework.citizen_dialog import CitizenDialog
+
+        dialog = CitizenDialog(self.ctx, parent=self)
+        if dialog.exec() and dialog.result_value is not None:
+            result = dialog.result_value
+            citizen_id = result[1] if isinstance(result, tuple) else result
+            self.citizens.refresh(requery=True)
+            if not self.citizens.select_citizen(citizen_id):
+                self.citizens.scope.setCurrentIndex(1)
+                self.citizens.select_citizen(citizen_id)
+
+    def edit_citizen(self) -> None:
+        from app.ui.casework.citizen_dialog import CitizenDialog
+
+        citizen_id = self.citizens.selected_citizen_id()
+        if citizen_id is None:
+            self.statusBar().showMessage(_("Select a citizen first"), 4000)
+            return
+        dialog = CitizenDialog(self.ctx, citizen_id=citizen_id, parent=self)
+        if dialog.exec():
+            self.after_save(
+                Saved(citizen_id, 0, citizen_id, frozenset({"citizen", "citizen_list"}))
+            )
+
+    def after_save(self, saved: Saved) -> None:
+        """Refresh only the views that show what changed."""
+        if "citizen_list" in saved.areas or "citizen" in saved.areas:
+            self.citizens.refresh({saved.citizen_id} if saved.citizen_id else None)
+
+    def choose_language(self, code: str) -> None:
+        self.settings.language = code
+        self.settings.save()
+        QMessageBox.information(
+            self, _("Language"), _("The new language is used from the next start of Min Plan.")
+        )
+
+    def about(self) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("minplan")
+        except PackageNotFoundError:
+            number = "dev"
+        QMessageBox.about(
+            self,
+            _("About Min Plan"),
+            _(
+                "Min Plan {version}\n\nThe citizen's individual plan, the mandatory conversations and the "
+                "offers, kept by the jobcenter.\n\nDatabase: {database}"
+            ).format(version=number, database=self.ctx.db.description),
+        )
+
+    def show_problem(self, error: MinPlanError) -> None:
+        show_problem(self, error)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+        self.settings.window_geometry = self.saveGeometry()
+        self.settings.save()
+        super().closeEvent(event)

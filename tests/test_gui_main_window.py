@@ -1,0 +1,159 @@
+"""The main window driven as a caseworker would: search, switch caseload, select, read the overview."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.casework.actor import Actor
+from app.casework.citizens import create_citizen
+from app.casework.conversations import book_conversation
+from app.casework.plan import add_milestone, complete_milestone, save_plan
+from app.casework.spells import start_spell
+from app.store.engine import Database, transaction
+from app.store.models import Caseworker
+from app.ui.casework.context import UiContext
+from app.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def ctx(db: Database, actor: Actor) -> UiContext:
+    """Karen has two citizens; Ole has one. Synthetic people only."""
+    with transaction(db) as s:
+        karen = Caseworker(initials="KL", name="Karen Lund", team="Team Job", role="caseworker")
+        ole = Caseworker(initials="OP", name="Ole Pedersen", team="Team Job", role="caseworker")
+        s.add_all([karen, ole])
+        s.flush()
+        karen_id, ole_id = karen.id, ole.id
+    me = Actor(karen_id, "KL", "Karen Lund", "caseworker", "karen")
+    åse = create_citizen(
+        db, me, {"cpr": "150390-1234", "first_name": "Åse", "last_name": "Ørsted"}, today=TODAY
+    ).id
+    create_citizen(
+        db, me, {"cpr": "010185-4321", "first_name": "Bo", "last_name": "Hansen"}, today=TODAY
+    )
+    create_citizen(
+        db,
+        me,
+        {"cpr": "241299-2222", "first_name": "Carla", "last_name": "Ibsen"},
+        caseworker_id=ole_id,
+        today=TODAY,
+    )
+    start_spell(
+        db,
+        me,
+        åse,
+        {"target_group": "kontanthjaelp_aktivitetsparat", "start_date": date(2026, 3, 3)},
+    )
+    save_plan(
+        db,
+        me,
+        åse,
+        None,
+        {"job_goal": "Butiksassistent", "own_words": "Jeg vil gerne arbejde med mennesker"},
+    )
+    done = add_milestone(db, me, åse, "Praktik i butik", due=date(2026, 12, 1)).id
+    complete_milestone(db, me, done, date(2026, 11, 20))
+    add_milestone(db, me, åse, "Søge 5 job om ugen")
+    book_conversation(db, me, åse, datetime(2026, 12, 2, 10, 30))
+    return UiContext(db, me, lambda: TODAY)
+
+
+@pytest.fixture
+def window(qtbot, ctx: UiContext) -> MainWindow:
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    with qtbot.waitExposed(win):
+        win.show()
+    return win
+
+
+def visible_names(win: MainWindow) -> list[str]:
+    model = win.citizens.model
+    return [model.index(row, 0).data() for row in range(model.rowCount())]
+
+
+def test_opens_on_my_caseload_sorted_by_last_name(window: MainWindow) -> None:
+    assert visible_names(window) == ["Bo Hansen", "Åse Ørsted"]
+    assert window.citizens.count.text() == "2 borgere"
+    assert "Karen Lund (KL)" in window.user_label.text()
+    assert "minplan.db" in window.database_label.text()
+
+
+def test_all_citizens_and_search_as_you_type(qtbot, window: MainWindow) -> None:
+    page = window.citizens
+    page.scope.setCurrentIndex(1)
+    assert visible_names(window) == ["Bo Hansen", "Carla Ibsen", "Åse Ørsted"]
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert page.search.hasFocus()
+    qtbot.keyClicks(page.search, "ørs")
+    qtbot.waitUntil(lambda: visible_names(window) == ["Åse Ørsted"])
+    page.search.clear()
+    qtbot.keyClicks(page.search, "24.12.1999")
+    qtbot.waitUntil(lambda: visible_names(window) == ["Carla Ibsen"])
+    page.search.clear()
+    qtbot.keyClicks(page.search, "0101854321")
+    qtbot.waitUntil(lambda: visible_names(window) == ["Bo Hansen"])
+    page.search.clear()
+    qtbot.keyClicks(page.search, "nobody")
+    qtbot.waitUntil(lambda: visible_names(window) == [])
+    assert page.count.text() == "0 borgere"
+
+
+def test_selecting_a_citizen_shows_the_overview(qtbot, window: MainWindow) -> None:
+    page = window.citizens
+    qtbot.keyClicks(page.search, "Åse")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    assert page.table.hasFocus()
+    text = page.overview.toPlainText()
+    assert "Åse Ørsted" in text
+    assert "150390-1234" in text
+    assert "Kontanthjælp, aktivitetsparat siden 3. mar. 2026" in text
+    assert "Butiksassistent" in text
+    assert "Jeg vil gerne arbejde med mennesker" in text
+    assert "Praktik i butik" in text and "udført 20.11.2026" in text
+    assert "Søge 5 job om ugen" in text
+    assert "2. dec. 2026 10.30: Jobsamtale, Personligt fremmøde" in text
+
+
+def test_sorting_by_a_column_keeps_the_selection(qtbot, window: MainWindow) -> None:
+    page = window.citizens
+    page.scope.setCurrentIndex(1)
+    page.select_citizen(page.model.ids[2])
+    selected = page.selected_citizen_id()
+    page.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    assert [page.model.index(r, 1).data() for r in range(3)] == [
+        "241299-2222",
+        "150390-1234",
+        "010185-4321",
+    ]
+    assert page.selected_citizen_id() == selected
+    page.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
+    assert page.model.index(0, 3).data() == "Kontanthjælp, aktivitetsparat"
+    assert page.model.index(2, 3).data() == "(ingen ydelse nu)"
+
+
+def test_english_user_interface(qtbot, ctx: UiContext) -> None:
+    from app import i18n
+
+    i18n.set_language("en")
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    assert win.nav.item(0).text() == "My citizens"
+    assert win.citizens.count.text() == "2 citizens"
+    assert win.citizens.model.headerData(0, Qt.Orientation.Horizontal) == "Name"
+
+
+def test_table_model_passes_the_model_tester(qtmodeltester, ctx: UiContext) -> None:
+    from app.ui.citizens.table_model import CitizenTableModel
+
+    model = CitizenTableModel(ctx.db, today=TODAY)
+    model.set_filter("", None)
+    qtmodeltester.check(model, force_py=True)
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(model, force_py=True)
