@@ -157,3 +157,23 @@ def test_table_model_passes_the_model_tester(qtmodeltester, ctx: UiContext) -> N
     qtmodeltester.check(model, force_py=True)
     model.sort(0, Qt.SortOrder.DescendingOrder)
     qtmodeltester.check(model, force_py=True)
+
+
+def test_enter_opens_the_citizen_page_and_alt_left_goes_back(qtbot, ctx: UiContext) -> None:
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    with qtbot.waitActive(win):
+        win.show()
+        win.activateWindow()
+    page = win.citizens
+    qtbot.keyClicks(page.search, "Åse")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert win.pages.currentWidget() is win.citizen_page
+    assert win.citizen_page.heading.text() == "Åse Ørsted"
+    assert "Kontanthjælp, aktivitetsparat siden 3. mar. 2026" in win.citizen_page.subheading.text()
+    assert win.citizen_menu.actions()[0].isEnabled()
+    qtbot.keyClick(win.citizen_page, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert win.pages.currentWidget() is win.citizens
+    assert page.selected_citizen_id() == win.citizen_page.citizen_id
+    assert not win.citizen_menu.actions()[0].isEnabled()

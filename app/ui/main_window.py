@@ -22,6 +22,7 @@ from app.casework.result import Saved
 from app.domain.codes import ROLES
 from app.domain.errors import MinPlanError
 from app.i18n import _
+from app.ui.casework.citizen_page import CitizenPage
 from app.ui.casework.context import UiContext
 from app.ui.citizens.page import CitizensPage
 from app.ui.crash import show_problem
@@ -52,8 +53,19 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget(self)
         self.citizens = CitizensPage(ctx, self)
         self.citizens.error.connect(self.show_problem)
+        self.citizens.citizen_activated.connect(self.open_citizen)
         self._add_page(_("My citizens"), self.citizens)
-        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.companies = self._optional_page("app.ui.companies.page", "CompaniesPage")
+        if self.companies is not None:
+            self._add_page(_("Companies"), self.companies)
+            if hasattr(self.companies, "open_citizen"):
+                self.companies.open_citizen.connect(self.open_citizen)
+        self.citizen_page = CitizenPage(ctx, self)
+        self.citizen_page.saved.connect(self.after_save)
+        self.citizen_page.back.connect(self.back_to_list)
+        self.citizen_page.problem.connect(self.show_problem)
+        self.pages.addWidget(self.citizen_page)  # reached from the list, not from the navigation
+        self.nav.currentRowChanged.connect(self._navigate)
         self.nav.setCurrentRow(0)
 
         split = QSplitter(Qt.Orientation.Horizontal, self)
@@ -71,6 +83,34 @@ class MainWindow(QMainWindow):
     def _add_page(self, title: str, page: QWidget) -> None:
         QListWidgetItem(title, self.nav)
         self.pages.addWidget(page)
+
+    def _optional_page(self, module: str, name: str) -> QWidget | None:
+        """A page whose module may not exist in this build yet."""
+        try:
+            imported = __import__(module, fromlist=[name])
+        except ModuleNotFoundError as missing:
+            if not module.startswith(missing.name or "?"):
+                raise
+            return None
+        page = getattr(imported, name)(self.ctx, self)
+        if hasattr(page, "problem"):
+            page.problem.connect(self.show_problem)
+        return page
+
+    def _navigate(self, row: int) -> None:
+        target = self.pages.widget(row)
+        leaving_citizen = self.pages.currentWidget() is self.citizen_page
+        if (
+            leaving_citizen
+            and target is not self.citizen_page
+            and not self.citizen_page.may_leave()
+        ):
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(0)
+            self.nav.blockSignals(False)
+            return
+        self.pages.setCurrentIndex(row)
+        self._update_citizen_menu()
 
     def _action(
         self, text: str, slot, shortcut: QKeySequence | str | None = None, *, tip: str | None = None
@@ -99,6 +139,14 @@ class MainWindow(QMainWindow):
         edit_menu = bar.addMenu(_("&Edit"))
         self.edit_citizen_action = self._action(_("&Edit citizen…"), self.edit_citizen, "Ctrl+E")
         edit_menu.addAction(self.edit_citizen_action)
+
+        self.citizen_menu = bar.addMenu(_("&Citizen"))
+        self.back_action = self._action(_("&Back to the list"), self.back_to_list, "Alt+Left")
+        self.citizen_menu.addAction(self.back_action)
+        self.citizen_menu.addSeparator()
+        for action in self.citizen_page.actions_for_menu():
+            self.citizen_menu.addAction(action)
+        self._update_citizen_menu()
 
         view_menu = bar.addMenu(_("&View"))
         self.search_action = self._action(
@@ -151,8 +199,43 @@ class MainWindow(QMainWindow):
 
     # --- actions ---------------------------------------------------------------------------
     def focus_search(self) -> None:
+        if self.pages.currentWidget() is self.citizen_page and not self.citizen_page.may_leave():
+            return
+        self.nav.blockSignals(True)
         self.nav.setCurrentRow(self.pages.indexOf(self.citizens))
+        self.nav.blockSignals(False)
+        self.pages.setCurrentWidget(self.citizens)
+        self._update_citizen_menu()
         self.citizens.focus_search()
+
+    def open_citizen(self, citizen_id: int) -> None:
+        """Show the citizen's page (the list keeps its search and selection for the way back)."""
+        showing = self.pages.currentWidget() is self.citizen_page
+        if not (showing and self.citizen_page.citizen_id == citizen_id):
+            if not self.citizen_page.open(citizen_id):
+                return
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(self.pages.indexOf(self.citizens))
+        self.nav.blockSignals(False)
+        self.pages.setCurrentWidget(self.citizen_page)
+        self._update_citizen_menu()
+        self.citizen_page.tabs.currentWidget().setFocus()
+
+    def back_to_list(self) -> None:
+        if self.pages.currentWidget() is not self.citizen_page or not self.citizen_page.may_leave():
+            return
+        self.pages.setCurrentWidget(self.citizens)
+        self._update_citizen_menu()
+        if self.citizen_page.citizen_id is not None:
+            self.citizens.select_citizen(self.citizen_page.citizen_id)
+        self.citizens.table.setFocus()
+
+    def _update_citizen_menu(self) -> None:
+        if not hasattr(self, "citizen_menu"):
+            return
+        on_page = self.pages.currentWidget() is self.citizen_page
+        for action in self.citizen_menu.actions():
+            action.setEnabled(on_page)
 
     def refresh_all(self) -> None:
         self.citizens.refresh(requery=True)
@@ -172,20 +255,33 @@ class MainWindow(QMainWindow):
     def edit_citizen(self) -> None:
         from app.ui.casework.citizen_dialog import CitizenDialog
 
-        citizen_id = self.citizens.selected_citizen_id()
+        on_page = self.pages.currentWidget() is self.citizen_page
+        citizen_id = (
+            self.citizen_page.citizen_id if on_page else self.citizens.selected_citizen_id()
+        )
         if citizen_id is None:
             self.statusBar().showMessage(_("Select a citizen first"), 4000)
             return
         dialog = CitizenDialog(self.ctx, citizen_id=citizen_id, parent=self)
         if dialog.exec():
-            self.after_save(
-                Saved(citizen_id, 0, citizen_id, frozenset({"citizen", "citizen_list"}))
-            )
+            saved = Saved(citizen_id, 0, citizen_id, frozenset({"citizen", "citizen_list"}))
+            if on_page:
+                self.citizen_page.notify_saved(saved)  # reloads the page, then tells after_save
+            else:
+                self.after_save(saved)
 
     def after_save(self, saved: Saved) -> None:
         """Refresh only the views that show what changed."""
         if "citizen_list" in saved.areas or "citizen" in saved.areas:
             self.citizens.refresh({saved.citizen_id} if saved.citizen_id else None)
+        if (
+            self.companies is not None
+            and "companies" in saved.areas
+            and hasattr(self.companies, "refresh")
+        ):
+            self.companies.refresh()
+        if saved.warnings:
+            QMessageBox.information(self, _("Please note"), "\n\n".join(saved.warnings))
 
     def choose_language(self, code: str) -> None:
         self.settings.language = code
@@ -214,6 +310,9 @@ class MainWindow(QMainWindow):
         show_problem(self, error)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+        if not self.citizen_page.may_leave():
+            event.ignore()
+            return
         self.settings.window_geometry = self.saveGeometry()
         self.settings.save()
         super().closeEvent(event)

@@ -1,0 +1,177 @@
+"""One citizen's case: a header line and the tabs Overblik, Min Plan, Tilbud, Samtaler, Forløb,
+Journal and Historik. The page routes each tab's ``saved`` to the tabs that show the changed area.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from app.casework.overview import citizen_overview
+from app.casework.result import Saved
+from app.domain.errors import MinPlanError
+from app.i18n import _
+from app.ui.casework.context import UiContext
+from app.ui.casework.tab import CitizenTab
+from app.ui.citizens.overview_panel import OverviewPanel
+from app.ui.form import confirm_discard
+
+log = logging.getLogger(__name__)
+
+#: Which areas each kind of change touches that the overview shows.
+OVERVIEW_AREAS = frozenset(
+    {"citizen", "plan", "milestones", "offers", "conversations", "spells", "employment"}
+)
+
+
+class OverviewTab(CitizenTab):
+    AREAS = OVERVIEW_AREAS
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.panel = OverviewPanel(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.panel)
+
+    def title(self) -> str:
+        return _("&Overview")
+
+    def load(self, citizen_id: int) -> None:
+        self.citizen_id = citizen_id
+        self.panel.show_overview(citizen_overview(self.ctx.db, citizen_id, today=self.ctx.today()))
+
+
+def default_tabs(ctx: UiContext) -> list[CitizenTab]:
+    """The tabs in their fixed order; a tab module that is not there yet is simply left out."""
+    tabs: list[CitizenTab] = [OverviewTab(ctx)]
+    for module, name in (
+        ("app.ui.casework.plan_tab", "PlanTab"),
+        ("app.ui.casework.offers_tab", "OffersTab"),
+        ("app.ui.casework.conversations_tab", "ConversationsTab"),
+        ("app.ui.casework.spells_tab", "SpellsTab"),
+        ("app.ui.casework.journal_tab", "JournalTab"),
+        ("app.ui.casework.history_tab", "HistoryTab"),
+    ):
+        try:
+            imported = __import__(module, fromlist=[name])
+        except ModuleNotFoundError as missing:
+            if not module.startswith(missing.name or "?"):
+                raise
+            continue
+        tabs.append(getattr(imported, name)(ctx))
+    return tabs
+
+
+class CitizenPage(QWidget):
+    """``saved(Saved)`` tells the main window that data changed; ``back`` returns to the list."""
+
+    saved = Signal(object)
+    back = Signal()
+    problem = Signal(object)
+
+    def __init__(
+        self, ctx: UiContext, parent: QWidget | None = None, *, tabs: list[CitizenTab] | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.citizen_id: int | None = None
+        self.heading = QLabel(self)
+        self.heading.setStyleSheet("font-size: 15pt; font-weight: 600;")
+        self.subheading = QLabel(self)
+        back = QPushButton(_("← Back to the list"), self)
+        back.setToolTip(_("Back to the citizen list (Alt+Left)"))
+        back.clicked.connect(self.back)
+        self.back_button = back
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tab_list = tabs if tabs is not None else default_tabs(ctx)
+        for tab in self.tab_list:
+            tab.setParent(self)
+            self.tabs.addTab(tab, tab.title())
+            tab.saved.connect(self._on_saved)
+            tab.problem.connect(self.problem)
+        # The tabs' actions live on the page too, so their shortcuts work whichever tab is showing.
+        self.addActions(self.actions_for_menu())
+        top = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.addWidget(self.heading)
+        titles.addWidget(self.subheading)
+        top.addLayout(titles, 1)
+        top.addWidget(back)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+
+    def actions_for_menu(self) -> list[QAction]:
+        found: list[QAction] = []
+        for tab in self.tab_list:
+            found.extend(tab.actions())
+        return found
+
+    def tab(self, cls: type[CitizenTab]) -> CitizenTab:
+        return next(t for t in self.tab_list if isinstance(t, cls))
+
+    def show_tab(self, tab: CitizenTab) -> None:
+        self.tabs.setCurrentWidget(tab)
+
+    def open(self, citizen_id: int) -> bool:
+        """Show a citizen (after asking about unsaved edits of the one shown); False if refused."""
+        if not self.may_leave():
+            return False
+        self.citizen_id = citizen_id
+        try:
+            self._load_heading()
+            for tab in self.tab_list:
+                tab.load(citizen_id)
+        except MinPlanError as error:
+            self.problem.emit(error)
+            return False
+        return True
+
+    def _load_heading(self) -> None:
+        from app import i18n
+        from app.domain.codes import TARGET_GROUPS
+
+        view = citizen_overview(self.ctx.db, self.citizen_id, today=self.ctx.today())  # type: ignore[arg-type]
+        self.heading.setText(view.name)
+        benefit = (
+            _("{benefit} since {date}").format(
+                benefit=i18n.label(TARGET_GROUPS, view.current_spell.target_group),
+                date=i18n.format_date(view.current_spell.start),
+            )
+            if view.current_spell
+            else _("No benefit today")
+        )
+        self.subheading.setText(f"{view.cpr[:6]}-{view.cpr[6:]} · {benefit}")
+
+    def may_leave(self) -> bool:
+        """Ask before unsaved edits in any tab are thrown away; True = go ahead."""
+        dirty = [t for t in self.tab_list if t.has_unsaved_changes()]
+        if not dirty:
+            return True
+        self.tabs.setCurrentWidget(dirty[0])
+        if not confirm_discard(self):
+            return False
+        for tab in dirty:
+            tab.discard_changes()
+        return True
+
+    def notify_saved(self, saved: Saved) -> None:
+        self._on_saved(saved)
+
+    def _on_saved(self, saved: Saved) -> None:
+        """Reload the tabs that show what changed, then tell the window."""
+        try:
+            if saved.areas & {"citizen", "spells"}:
+                self._load_heading()
+            for tab in self.tab_list:
+                if tab.AREAS & saved.areas:
+                    tab.reload()
+        except MinPlanError as error:
+            self.problem.emit(error)
+        self.saved.emit(saved)

@@ -1,0 +1,62 @@
+"""The contract between the citizen page and each of its tabs (Min Plan, Tilbud, Samtaler, …).
+
+A tab shows one area of one citizen's case. It reads from the database in ``load`` (never keeps
+ORM objects), calls one use case per user action, and after a successful save emits ``saved``
+with the use case's ``Saved`` value; the citizen page then reloads every tab whose ``AREAS``
+meet ``saved.areas`` and tells the main window, which refreshes the citizen list. Actions the
+tab offers (with their shortcuts) are returned by ``actions()`` so the page can put them in the
+"Borger" menu, where they are reachable from the keyboard whichever tab is showing.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QWidget
+
+from app.casework.result import Saved
+from app.domain.errors import MinPlanError
+from app.ui.casework.context import UiContext
+
+
+class CitizenTab(QWidget):
+    """Base class: subclasses set ``AREAS`` and ``TITLE`` and implement ``load``."""
+
+    #: ``Saved.areas`` names that make this tab reload (e.g. {"plan", "milestones"}).
+    AREAS: frozenset[str] = frozenset()
+    saved = Signal(object)
+    #: An expected failure while loading (locked database, …) for the window to show calmly.
+    problem = Signal(object)
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.citizen_id: int | None = None
+
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def load(self, citizen_id: int) -> None:
+        """Read and show this tab's data for ``citizen_id``."""
+        raise NotImplementedError
+
+    def reload(self) -> None:
+        if self.citizen_id is not None:
+            try:
+                self.load(self.citizen_id)
+            except MinPlanError as error:
+                self.problem.emit(error)
+
+    def actions(self) -> list[QAction]:
+        """Actions for the citizen menu; each should have a shortcut and a status tip."""
+        return []
+
+    def has_unsaved_changes(self) -> bool:
+        """True while the tab holds edits that are not saved (the page asks before leaving)."""
+        return False
+
+    def discard_changes(self) -> None:
+        """Forget unsaved edits (after the user agreed to throw them away)."""
+
+    def emit_saved(self, saved: Saved) -> None:
+        self.saved.emit(saved)
