@@ -46,16 +46,16 @@ def system_actor() -> Actor:
 def resolve_actor(session: Session, initials: str | None = None) -> Actor:
     """The caseworker named by ``initials`` (or ``MINPLAN_USER``, or the OS user name).
 
-    Falls back to the first active admin, then to the first caseworker, then to the system actor,
+    Falls back to the first active caseworker (then any active user), then to the system actor,
     so that a demo database opens with a sensible user.
     """
     wanted = (initials or os.environ.get("MINPLAN_USER") or os_user()).strip().upper()
     row = session.exec(select(Caseworker).where(Caseworker.initials == wanted)).first()
     if row is None and not initials:
         row = session.exec(
-            select(Caseworker).where(Caseworker.active).order_by(
-                (Caseworker.role != "admin"), Caseworker.id
-            )
+            select(Caseworker)
+            .where(Caseworker.active)
+            .order_by((Caseworker.role != "caseworker"), Caseworker.id)
         ).first()
     if row is None:
         return system_actor()

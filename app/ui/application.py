@@ -26,7 +26,7 @@ def install_qt_translations(app: QApplication, language: str) -> QTranslator | N
     """Qt's own strings (standard buttons, file dialogs) in the user's language."""
     if language == "en":
         return None
-    QLocale.setDefault(QLocale(QLocale.Language.Danish, QLocale.Territory.Denmark))
+    QLocale.setDefault(QLocale(QLocale.Language.Danish, QLocale.Country.Denmark))
     translator = QTranslator(app)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if translator.load(f"qtbase_{language}", folder):

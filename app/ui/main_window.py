@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         split.addWidget(self.pages)
         split.setStretchFactor(1, 1)
         split.setChildrenCollapsible(False)
+        split.setSizes([170, 1100])
         self.setCentralWidget(split)
         self._build_menus()
         self._build_status_bar()

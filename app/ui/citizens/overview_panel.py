@@ -134,7 +134,7 @@ def overview_html(view: CitizenOverview) -> str:
         conversations = _muted(_("None booked"))
     if view.last_conversation:
         last = view.last_conversation
-        conversations += _muted(
+        conversations += "<br>" + _muted(
             _("Last: {conversation} ({status})").format(
                 conversation=_conversation_text(last),
                 status=i18n.label(CONVERSATION_STATUSES, last.status),

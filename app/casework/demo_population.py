@@ -1,0 +1,595 @@
+"""A synthetic jobcenter as plain rows: every name comes from Faker, every CPR/CVR is made up.
+
+Nothing here describes a real person or company. The generator is deterministic: the same seed
+and the same as-of date give the same rows (ids included), so demos, screenshots and benchmarks
+can be reproduced. Proportions of target groups follow the shape of a municipal jobindsats table
+(sygedagpenge and dagpenge largest, then fleksjob, kontanthjælp, ressourceforløb, …).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from faker import Faker
+
+from app.domain.dates import add_months, local_to_utc
+from app.domain.plan import PLAN_FIELDS, MilestoneState, PlanSnapshot
+from app.domain.search import citizen_search_text
+
+#: Weight of each target group among the citizens' current spells.
+GROUP_WEIGHTS: dict[str, int] = {
+    "sygedagpenge": 22,
+    "dagpenge": 20,
+    "fleksjob": 12,
+    "kontanthjaelp_aktivitetsparat": 9,
+    "kontanthjaelp_jobparat": 6,
+    "ressourceforloeb": 6,
+    "jobafklaring": 4,
+    "integration": 4,
+    "uddannelseshjaelp_aktivitetsparat": 4,
+    "uddannelseshjaelp_uddannelsesparat": 3,
+    "ledighedsydelse": 3,
+    "revalidering": 1,
+    "foertidspension": 1,
+}
+#: Typical benefit that came before, for spell histories with a benefit change.
+PREVIOUS_GROUP = {
+    "kontanthjaelp_jobparat": "dagpenge",
+    "kontanthjaelp_aktivitetsparat": "kontanthjaelp_jobparat",
+    "jobafklaring": "sygedagpenge",
+    "ressourceforloeb": "jobafklaring",
+    "fleksjob": "ressourceforloeb",
+    "ledighedsydelse": "fleksjob",
+    "revalidering": "sygedagpenge",
+    "foertidspension": "ressourceforloeb",
+    "dagpenge": "selvforsoergende",
+    "sygedagpenge": "selvforsoergende",
+}
+#: How long the current spell has typically lasted, in days (min, max).
+SPELL_AGE = {
+    "sygedagpenge": (3, 300),
+    "dagpenge": (3, 700),
+    "fleksjob": (60, 2500),
+    "jobafklaring": (20, 500),
+    "ressourceforloeb": (30, 1400),
+    "ledighedsydelse": (10, 400),
+    "foertidspension": (100, 3000),
+}
+AGE_RANGE = {
+    "uddannelseshjaelp_aktivitetsparat": (18, 29),
+    "uddannelseshjaelp_uddannelsesparat": (18, 29),
+    "integration": (20, 55),
+    "foertidspension": (40, 64),
+}
+OFFER_WEIGHTS = {
+    "virksomhedspraktik": 30,
+    "loentilskud_privat": 12,
+    "loentilskud_offentlig": 8,
+    "mentor": 14,
+    "oevrig_vejledning_opkvalificering": 16,
+    "jobrettet_uddannelse": 6,
+    "ips": 4,
+    "nytteindsats": 3,
+    "voksenlaerling": 2,
+    "ordinaer_uddannelse": 2,
+    "andet": 3,
+}
+COMPANY_OFFERS = {
+    "virksomhedspraktik",
+    "loentilskud_privat",
+    "loentilskud_offentlig",
+    "voksenlaerling",
+    "nytteindsats",
+}
+JOBS = [
+    "Butiksassistent",
+    "Lagermedarbejder",
+    "Social- og sundhedshjælper",
+    "Chauffør",
+    "Pædagogmedhjælper",
+    "Kontorassistent",
+    "Tømrer",
+    "Rengøringsassistent",
+    "Kok",
+    "IT-supporter",
+    "Gartner",
+    "Mekaniker",
+    "Kassemedarbejder",
+    "Produktionsmedarbejder",
+    "Receptionist",
+    "Køkkenmedhjælper",
+    "Pakkeriarbejder",
+]
+EDUCATIONS = [
+    "Erhvervsuddannelse som elektriker",
+    "HF",
+    "SOSU-hjælperuddannelsen",
+    "Grundforløb på tekniske skole",
+    "Pædagogisk assistent",
+    "Kokkeuddannelsen",
+    "Datatekniker",
+]
+OWN_WORDS = [
+    "Jeg vil gerne have et arbejde, hvor jeg kan bruge mine hænder.",
+    "Jeg vil tilbage til arbejdsmarkedet i et tempo, min ryg kan holde til.",
+    "Jeg drømmer om at arbejde med mennesker.",
+    "Jeg vil gerne have en uddannelse, så jeg kan få et fast job.",
+    "Jeg har brug for ro og en fast hverdag, før jeg kan starte på noget nyt.",
+    "Jeg vil gerne prøve noget helt andet end det, jeg lavede før.",
+    "Jeg vil have et job tæt på, hvor jeg bor, så jeg kan hente mine børn.",
+]
+JOB_SEARCH = [
+    "Søge mindst 2 job om ugen og opdatere CV på Jobnet.",
+    "Søge 5 job om ugen inden for lager og logistik.",
+    "Deltage i jobmesse og følge op på to virksomhedskontakter.",
+    "Ringe til tre virksomheder om praktik.",
+]
+STABILISING = [
+    "Samtaler med mentor hver anden uge.",
+    "Forløb om mestring af hverdagen.",
+    "Fast træning to gange om ugen.",
+]
+MILESTONES = [
+    "Opdatere CV",
+    "Praktik i butik",
+    "Gennemføre truckcertifikat",
+    "Søge 5 job om ugen",
+    "Afklare arbejdsevne med lægen",
+    "Starte på danskundervisning",
+    "Få kørekort",
+    "Møde stabilt i praktik",
+    "Tage hygiejnebevis",
+    "Besøge en uddannelsesvejleder",
+]
+JOURNAL = [
+    "Samtale afholdt. Borgeren er motiveret for praktik.",
+    "Telefonsamtale: borgeren er syg, ny tid aftalt.",
+    "Borgeren har sendt dokumentation for jobsøgning.",
+    "Opfølgning på praktik: det går godt, forlænges ikke.",
+    "Borgeren ønsker at tale om uddannelse næste gang.",
+    "Mentor melder om stabilt fremmøde.",
+]
+DROP_REASONS = ["Ikke længere relevant", "Erstattet af nyt delmål", "Borgeren valgte en anden vej"]
+END_REASONS = [
+    "Skiftet ydelse",
+    "Selvforsørgende",
+    "Raskmeldt",
+    "Ordinært job",
+    "Påbegyndt uddannelse",
+]
+TEAMS = ["Team Job", "Team Sygedagpenge", "Team Unge og Uddannelse"]
+CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
+
+
+@dataclass
+class Population:
+    """Rows per table, as dicts ready for bulk insert, in an order that respects foreign keys."""
+
+    tables: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, table: str, row: dict[str, Any]) -> int:
+        rows = self.tables[table]
+        row["id"] = len(rows) + 1
+        rows.append(row)
+        return row["id"]
+
+    def count(self, table: str) -> int:
+        return len(self.tables.get(table, []))
+
+
+def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def make_cpr(rng: random.Random, birth: date, used: set[str]) -> str:
+    """A syntactically valid CPR: birth date, a century digit that fits the year, parity by gender."""
+    while True:
+        if birth.year < 2000:
+            century_digit = rng.choice("0123")
+        else:
+            century_digit = rng.choice("4")
+        serial = f"{century_digit}{rng.randint(0, 99):02d}{rng.randint(0, 9)}"
+        cpr = birth.strftime("%d%m%y") + serial
+        if cpr not in used:
+            used.add(cpr)
+            return cpr
+
+
+def make_cvr(rng: random.Random, used: set[str]) -> str:
+    """Eight digits passing the modulus-11 check (weights 2,7,6,5,4,3,2,1)."""
+    while True:
+        digits = [rng.randint(1, 9)] + [rng.randint(0, 9) for _ in range(6)]
+        check = (-sum(d * w for d, w in zip(digits, CVR_WEIGHTS, strict=False))) % 11
+        if check == 10:
+            continue
+        cvr = "".join(map(str, digits)) + str(check)
+        if cvr not in used:
+            used.add(cvr)
+            return cvr
+
+
+def _slot(rng: random.Random, day: date, *, forward: bool) -> datetime:
+    """A weekday office slot (08:00–15:30 local) near ``day`` (moving away from today), as UTC."""
+    while day.weekday() >= 5:
+        day += timedelta(days=1 if forward else -1)
+    minutes = 8 * 60 + 30 * rng.randint(0, 15)
+    return local_to_utc(datetime.combine(day, time(minutes // 60, minutes % 60)))
+
+
+class Generator:
+    """Builds a ``Population``; ``as_of`` is "today" in the demo world."""
+
+    def __init__(self, seed: int, as_of: date) -> None:
+        self.rng = random.Random(seed)
+        self.fake = Faker("da_DK")
+        self.fake.seed_instance(seed)
+        self.as_of = as_of
+        self.pop = Population()
+        self._cprs: set[str] = set()
+        self._cvrs: set[str] = set()
+        self.caseworkers: list[int] = []
+        self.companies: list[int] = []
+
+    # --- organisation ----------------------------------------------------------------------
+    def caseworkers_and_companies(self, citizens: int) -> None:
+        for index in range(max(8, min(40, citizens // 150))):
+            first, last = self.fake.first_name(), self.fake.last_name()
+            initials = (first[:2] + last[:1]).upper() + (str(index) if index >= 9 else "")
+            role = "admin" if index == 0 else ("teamlead" if index in (1, 2) else "caseworker")
+            self.caseworkers.append(
+                self.pop.add(
+                    "caseworker",
+                    {
+                        "initials": initials,
+                        "name": f"{first} {last}",
+                        "team": TEAMS[index % len(TEAMS)],
+                        "role": role,
+                        "email": f"{initials.lower()}@jobcenter.example",
+                        "phone": f"7{self.rng.randint(1000000, 9999999)}",
+                        "active": True,
+                    },
+                )
+            )
+        for _ in range(max(30, citizens // 15)):
+            self.companies.append(
+                self.pop.add(
+                    "company",
+                    {
+                        "cvr": make_cvr(self.rng, self._cvrs),
+                        "name": self.fake.company(),
+                        "address": self.fake.street_address(),
+                        "postal_code": self.fake.postcode(),
+                        "city": self.fake.city(),
+                        "employees": self.rng.choice([3, 8, 15, 25, 40, 80, 150, 400]),
+                    },
+                )
+            )
+
+    # --- one citizen -----------------------------------------------------------------------
+    def citizen(self) -> None:
+        rng, as_of = self.rng, self.as_of
+        group = _weighted(rng, GROUP_WEIGHTS)
+        low, high = AGE_RANGE.get(group, (25, 64))
+        birth = as_of - timedelta(days=rng.randint(low * 365 + 10, high * 365 + 300))
+        first, last = self.fake.first_name(), self.fake.last_name()
+        cpr = make_cpr(rng, birth, self._cprs)
+        worker = rng.choice(self.caseworkers[3:] or self.caseworkers)
+        refugee = group == "integration" or rng.random() < 0.04
+        citizen_id = self.pop.add(
+            "citizen",
+            {
+                "cpr": cpr,
+                "birth_date": birth,
+                "first_name": first,
+                "last_name": last,
+                "search_text": citizen_search_text(first, last, cpr, birth),
+                "address": self.fake.street_address(),
+                "postal_code": self.fake.postcode(),
+                "city": self.fake.city(),
+                "phone": f"{rng.randint(20, 99)}{rng.randint(100000, 999999)}",
+                "email": f"{first.lower()}.{rng.randint(1, 999)}@example.dk".replace(" ", ""),
+                "language": "en" if rng.random() < 0.05 else "da",
+                "caseworker_id": worker,
+                "refugee_or_reunified": refugee,
+                "refugee_year": as_of.year - rng.randint(1, 8) if refugee else None,
+                "disability": rng.random() < 0.06,
+                "digital_post_exempt": rng.random() < 0.07,
+                "deleted_at": None,
+            },
+        )
+        ongoing = rng.random() > 0.07
+        start = self._spells(citizen_id, group, ongoing)
+        self._plan(citizen_id, group, start)
+        self._conversations(citizen_id, group, start, worker, ongoing)
+        if group not in ("foertidspension",) and rng.random() < 0.45:
+            self._offers(citizen_id, start)
+        self._employment(citizen_id, group, start)
+        for _ in range(rng.randint(0, 3)):
+            self.pop.add(
+                "journal_note",
+                {
+                    "citizen_id": citizen_id,
+                    "written_on": as_of - timedelta(days=rng.randint(0, 200)),
+                    "caseworker_id": worker,
+                    "text": rng.choice(JOURNAL),
+                    "corrects_id": None,
+                },
+            )
+
+    def _spells(self, citizen_id: int, group: str, ongoing: bool) -> date:
+        rng, as_of = self.rng, self.as_of
+        low, high = SPELL_AGE.get(group, (7, 900))
+        start = as_of - timedelta(days=rng.randint(low, high))
+        end = (
+            None
+            if ongoing
+            else min(as_of - timedelta(days=1), start + timedelta(days=rng.randint(20, 200)))
+        )
+        previous = PREVIOUS_GROUP.get(group)
+        if previous and previous != "selvforsoergende" and rng.random() < 0.35:
+            prev_start = start - timedelta(days=rng.randint(60, 500))
+            self._spell(
+                citizen_id, previous, prev_start, start - timedelta(days=1), "Skiftet ydelse"
+            )
+        self._spell(citizen_id, group, start, end, rng.choice(END_REASONS[1:]) if end else None)
+        return start
+
+    def _spell(
+        self, citizen_id: int, group: str, start: date, end: date | None, reason: str | None
+    ) -> None:
+        rng = self.rng
+        self.pop.add(
+            "benefit_spell",
+            {
+                "citizen_id": citizen_id,
+                "target_group": group,
+                "start_date": start,
+                "end_date": end,
+                "end_reason": reason,
+                "visited_to_jobcenter": group == "dagpenge" and rng.random() < 0.3,
+                "early_followup_requested_on": start + timedelta(days=rng.randint(1, 20))
+                if group == "sygedagpenge" and rng.random() < 0.1
+                else None,
+                "exempt_75": False,
+                "exempt_75_reason": None,
+                "agreed_contact_days": rng.choice([30, 60, 90])
+                if group in ("fleksjob", "ledighedsydelse") and rng.random() < 0.3
+                else None,
+            },
+        )
+
+    def _plan(self, citizen_id: int, group: str, start: date) -> None:
+        rng = self.rng
+        if rng.random() > 0.85:
+            return
+        young = group.startswith("uddannelseshjaelp")
+        values = {
+            "job_goal": None if young and rng.random() < 0.6 else rng.choice(JOBS),
+            "education_goal": rng.choice(EDUCATIONS) if young or rng.random() < 0.1 else None,
+            "own_words": rng.choice(OWN_WORDS) if rng.random() < 0.8 else None,
+            "job_search": rng.choice(JOB_SEARCH)
+            if group in ("dagpenge", "kontanthjaelp_jobparat", "ledighedsydelse")
+            else None,
+            "stabilising": rng.choice(STABILISING)
+            if group.endswith("aktivitetsparat") or group == "ressourceforloeb"
+            else None,
+            "other_efforts": None,
+            "status_followup": None,
+        }
+        updated = min(self.as_of, start + timedelta(days=rng.randint(3, 60)))
+        self.pop.add("plan", {"citizen_id": citizen_id, **values, "updated_on": updated})
+        states = []
+        for position in range(rng.randint(0, 4)):
+            due = updated + timedelta(days=rng.randint(14, 180))
+            status = rng.choices(
+                ["planned", "in_progress", "done", "dropped"], weights=[4, 3, 3, 1]
+            )[0]
+            completed = (
+                min(self.as_of, due - timedelta(days=rng.randint(0, 10)))
+                if status == "done"
+                else None
+            )
+            reason = rng.choice(DROP_REASONS) if status == "dropped" else None
+            title = rng.choice(MILESTONES)
+            milestone_id = self.pop.add(
+                "milestone",
+                {
+                    "citizen_id": citizen_id,
+                    "position": position,
+                    "title": title,
+                    "due": due,
+                    "status": status,
+                    "completed_on": completed,
+                    "drop_reason": reason,
+                    "deleted_at": None,
+                },
+            )
+            states.append(MilestoneState(milestone_id, title, due, status, completed, reason))
+        snapshot = PlanSnapshot({k: values.get(k) for k in PLAN_FIELDS}, tuple(states))
+        self.pop.add(
+            "plan_version",
+            {
+                "citizen_id": citizen_id,
+                "number": 1,
+                "saved_at": local_to_utc(datetime.combine(updated, time(10))),
+                "saved_by": None,
+                "snapshot": json.dumps(snapshot.to_json(), ensure_ascii=False, sort_keys=True),
+                "printed_at": None,
+            },
+        )
+
+    def _conversations(
+        self, citizen_id: int, group: str, start: date, worker: int, ongoing: bool
+    ) -> None:
+        rng, as_of = self.rng, self.as_of
+        if group == "foertidspension":
+            return
+        day = start + timedelta(days=rng.randint(3, 12))
+        while day < as_of:
+            status = rng.choices(["held", "no_show", "cancelled"], weights=[85, 8, 7])[0]
+            a_kasse = group == "dagpenge" and rng.random() < 0.3
+            self._conversation(citizen_id, day, status, worker, a_kasse, group)
+            day += timedelta(days=rng.randint(35, 80))
+        if ongoing:
+            for _ in range(rng.choices([0, 1, 2], weights=[3, 6, 1])[0]):
+                self._conversation(
+                    citizen_id,
+                    as_of + timedelta(days=rng.randint(1, 60)),
+                    "planned",
+                    worker,
+                    False,
+                    group,
+                )
+
+    def _conversation(
+        self, citizen_id: int, day: date, status: str, worker: int, a_kasse: bool, group: str
+    ) -> None:
+        rng = self.rng
+        when = _slot(rng, day, forward=status == "planned")
+        self.pop.add(
+            "conversation",
+            {
+                "citizen_id": citizen_id,
+                "kind": "opfoelgning"
+                if group == "sygedagpenge"
+                else rng.choices(["jobsamtale", "afklaring", "andet"], weights=[12, 1, 1])[0],
+                "scheduled_at": when,
+                "held_on": when.date() if status == "held" else None,
+                "status": status,
+                "channel": rng.choices(["in_person", "phone", "video"], weights=[6, 3, 1])[0],
+                "held_by": "a_kasse" if a_kasse else "jobcenter",
+                "with_a_kasse": group == "dagpenge" and not a_kasse and rng.random() < 0.2,
+                "caseworker_id": None if a_kasse else worker,
+                "location": None,
+                "note": rng.choice([None, "Borgeren mødte op.", "Aftalt næste skridt."])
+                if status == "held"
+                else None,
+            },
+        )
+
+    def _offers(self, citizen_id: int, start: date) -> None:
+        rng, as_of = self.rng, self.as_of
+        for _ in range(rng.choice([1, 1, 2])):
+            kind = _weighted(rng, OFFER_WEIGHTS)
+            begin = start + timedelta(days=rng.randint(10, 200))
+            weeks = rng.choice([4, 8, 13, 26])
+            planned_end = begin + timedelta(weeks=weeks) - timedelta(days=1)
+            offered = begin - timedelta(days=rng.randint(3, 21))
+            if offered > as_of:
+                continue
+            if rng.random() < 0.07:
+                status, actual = "cancelled", None
+            elif begin > as_of:
+                status, actual = "planned", None
+            elif planned_end >= as_of:
+                status, actual = "active", None
+            else:
+                status, actual = "completed", planned_end
+            self.pop.add(
+                "offer",
+                {
+                    "citizen_id": citizen_id,
+                    "kind": kind,
+                    "company_id": rng.choice(self.companies) if kind in COMPANY_OFFERS else None,
+                    "title": rng.choice(JOBS) if kind in COMPANY_OFFERS else None,
+                    "offered_on": offered,
+                    "start_date": begin,
+                    "planned_end": planned_end,
+                    "actual_end": actual,
+                    "hours_per_week": rng.choice([10.0, 15.0, 20.0, 25.0, 37.0]),
+                    "status": status,
+                    "deleted_at": None,
+                },
+            )
+
+    def _employment(self, citizen_id: int, group: str, start: date) -> None:
+        rng, as_of = self.rng, self.as_of
+        row: dict[str, Any] | None = None
+        if group == "fleksjob":
+            row = {
+                "kind": "flexjob",
+                "company_id": rng.choice(self.companies),
+                "start_date": start,
+                "hours_per_week": float(rng.randint(8, 25)),
+                "hours_per_month": None,
+            }
+        elif group.startswith("kontanthjaelp") and rng.random() < 0.12:
+            row = {
+                "kind": "paid_hours",
+                "company_id": rng.choice(self.companies),
+                "start_date": min(as_of, start + timedelta(days=rng.randint(10, 120))),
+                "hours_per_week": None,
+                "hours_per_month": float(rng.choice([10, 15, 20, 30, 40])),
+            }
+        elif group.startswith("uddannelseshjaelp") and rng.random() < 0.15:
+            row = {
+                "kind": "education",
+                "company_id": None,
+                "start_date": add_months(start, 2),
+                "hours_per_week": None,
+                "hours_per_month": None,
+            }
+        elif group == "dagpenge" and rng.random() < 0.05:
+            row = {
+                "kind": "ordinary_job",
+                "company_id": rng.choice(self.companies),
+                "start_date": min(as_of, start + timedelta(days=rng.randint(30, 200))),
+                "hours_per_week": 37.0,
+                "hours_per_month": None,
+            }
+        if row is not None and row["start_date"] <= as_of:
+            self.pop.add(
+                "employment", {"citizen_id": citizen_id, **row, "end_date": None, "completed": None}
+            )
+
+    # --- company side ----------------------------------------------------------------------
+    def company_side(self) -> None:
+        rng, as_of = self.rng, self.as_of
+        for company_id in self.companies:
+            for _ in range(rng.choice([0, 1, 2, 3])):
+                self.pop.add(
+                    "company_contact",
+                    {
+                        "company_id": company_id,
+                        "contacted_on": as_of - timedelta(days=rng.randint(0, 365)),
+                        "kind": rng.choice(["visit", "call", "meeting", "email"]),
+                        "caseworker_id": rng.choice(self.caseworkers),
+                        "led_to_offer": rng.random() < 0.2,
+                        "contact_person": self.fake.name(),
+                        "note": None,
+                    },
+                )
+            if rng.random() < 0.3:
+                received = as_of - timedelta(days=rng.randint(0, 300))
+                status = rng.choices(
+                    ["open", "filled_ordinary", "filled_flexjob", "unfilled", "cancelled"],
+                    weights=[3, 4, 1, 1, 1],
+                )[0]
+                self.pop.add(
+                    "recruitment_order",
+                    {
+                        "company_id": company_id,
+                        "received_on": received,
+                        "title": rng.choice(JOBS),
+                        "positions": rng.choice([1, 1, 2, 3]),
+                        "status": status,
+                        "closed_on": None
+                        if status == "open"
+                        else min(as_of, received + timedelta(days=rng.randint(7, 60))),
+                    },
+                )
+
+
+def generate(citizens: int, seed: int, as_of: date) -> Population:
+    """The whole synthetic jobcenter for ``citizens`` citizens."""
+    generator = Generator(seed, as_of)
+    generator.caseworkers_and_companies(citizens)
+    for _ in range(citizens):
+        generator.citizen()
+    generator.company_side()
+    return generator.pop

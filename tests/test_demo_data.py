@@ -1,0 +1,140 @@
+"""The synthetic demo jobcenter: reproducible, valid, realistic in shape, safe for the user's data."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from stdnum.dk import cvr as stdnum_cvr
+
+from app.casework.actor import Actor
+from app.casework.demo_data import populate, write_demo_database
+from app.cli import main
+from app.domain.dates import utc_to_local
+from app.domain.identifiers import birth_date_from_cpr, normalise_cpr
+from app.store.engine import Database, open_sqlite
+from app.store.models import BenefitSpell, Citizen, Company, Conversation, metadata
+
+AS_OF = date(2026, 11, 23)
+SKIP = {"created_at", "updated_at", "occurred_at"}
+
+
+def dump(db: Database) -> dict[str, list[tuple]]:
+    """Every table's content without wall-clock columns, in id order."""
+    out = {}
+    with db.engine.connect() as conn:
+        for table in metadata.sorted_tables:
+            if table.name == "audit_event":
+                continue
+            columns = [c for c in table.columns if c.name not in SKIP]
+            out[table.name] = [
+                tuple(r) for r in conn.execute(select(*columns).order_by(table.c.id))
+            ]
+    return out
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Database:
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    write_demo_database(path, citizens=300, seed=7, as_of=AS_OF)
+    db = open_sqlite(path)
+    yield db
+    db.dispose()
+
+
+def test_same_seed_gives_the_same_jobcenter_and_another_seed_another(
+    demo: Database, tmp_path: Path
+) -> None:
+    write_demo_database(tmp_path / "again.db", citizens=300, seed=7, as_of=AS_OF)
+    write_demo_database(tmp_path / "other.db", citizens=300, seed=8, as_of=AS_OF)
+    again, other = open_sqlite(tmp_path / "again.db"), open_sqlite(tmp_path / "other.db")
+    try:
+        assert dump(again) == dump(demo)
+        assert dump(other)["citizen"] != dump(demo)["citizen"]
+    finally:
+        again.dispose()
+        other.dispose()
+
+
+def test_cpr_and_cvr_numbers_are_valid_and_unique(demo: Database) -> None:
+    with demo.engine.connect() as conn:
+        citizens = conn.execute(select(Citizen.cpr, Citizen.birth_date)).all()
+        cvrs = conn.execute(select(Company.cvr)).scalars().all()
+    assert len({c.cpr for c in citizens}) == len(citizens) == 300
+    for cpr, birth in citizens:
+        assert normalise_cpr(cpr) == cpr
+        assert birth_date_from_cpr(cpr) == birth
+    assert cvrs and all(stdnum_cvr.is_valid(c) for c in cvrs)
+    assert len(set(cvrs)) == len(cvrs)
+
+
+def test_spells_never_overlap_and_the_big_groups_are_the_largest(demo: Database) -> None:
+    with demo.engine.connect() as conn:
+        spells = conn.execute(
+            select(BenefitSpell).order_by(BenefitSpell.citizen_id, BenefitSpell.start_date)
+        ).all()
+    by_citizen: dict[int, list] = {}
+    for spell in spells:
+        assert spell.end_date is None or spell.end_date >= spell.start_date
+        by_citizen.setdefault(spell.citizen_id, []).append(spell)
+    for history in by_citizen.values():
+        for before, after in zip(history, history[1:], strict=False):
+            assert before.end_date is not None and before.end_date < after.start_date
+    assert any(len(h) > 1 for h in by_citizen.values()), "some citizens changed benefit"
+    ongoing = Counter(s.target_group for s in spells if s.end_date is None)
+    top_two = {group for group, _ in ongoing.most_common(2)}
+    assert top_two == {"sygedagpenge", "dagpenge"}
+    assert len(ongoing) >= 8
+
+
+def test_conversations_planned_ahead_and_held_or_missed_behind(demo: Database) -> None:
+    with demo.engine.connect() as conn:
+        rows = conn.execute(
+            select(Conversation.status, Conversation.scheduled_at, Conversation.held_on)
+        ).all()
+    statuses = Counter(r.status for r in rows)
+    assert {"planned", "held", "no_show", "cancelled"} <= set(statuses)
+    for status, scheduled, held_on in rows:
+        local = utc_to_local(scheduled)
+        assert local.weekday() < 5 and 8 <= local.hour <= 15
+        if status == "planned":
+            assert local.date() > AS_OF
+        else:
+            assert local.date() < AS_OF
+        assert (held_on is not None) == (status == "held")
+
+
+def test_populate_works_on_both_databases_and_refuses_a_database_with_citizens(
+    any_db: Database, actor: Actor
+) -> None:
+    summary = populate(any_db, actor, citizens=40, seed=3, as_of=AS_OF)
+    assert summary.citizens == 40
+    from app.casework.citizens import create_citizen
+
+    # ids were assigned in bulk: ordinary registrations afterwards still get fresh ids
+    create_citizen(
+        any_db,
+        actor,
+        {"cpr": "150390-1234", "first_name": "Ny", "last_name": "Borger"},
+        today=AS_OF,
+    )
+    from app.domain.errors import MinPlanError
+
+    with pytest.raises(MinPlanError):
+        populate(any_db, actor, citizens=5, seed=3, as_of=AS_OF)
+
+
+def test_cli_writes_a_demo_and_never_overwrites_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    path = tmp_path / "demo.db"
+    assert main(["demo", "--citizens", "50", "--seed", "2", "--db", str(path)]) == 0
+    assert "50 borgere" in capsys.readouterr().out
+    before = path.read_bytes()
+    assert main(["demo", "--citizens", "60", "--seed", "2", "--db", str(path)]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert path.read_bytes() == before
+    assert main(["demo", "--citizens", "60", "--seed", "2", "--db", str(path), "--force"]) == 0
