@@ -141,9 +141,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
         args.db = str(path)
     try:
         db = open_database(args)
-    except (
-        MinPlanError
-    ) as error:  # started from a desktop icon, nobody reads stderr: say it in a window
+    except MinPlanError as error:  # from a desktop icon nobody reads stderr: say it in a window
         from app.ui.application import show_startup_error
 
         show_startup_error(error)

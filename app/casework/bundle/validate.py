@@ -1,0 +1,278 @@
+"""Checking a whole bundle against the domain rules and against what the database already holds.
+
+Every row is checked before anything is written, and every problem is reported (not just the
+first), so a caseworker can fix the spreadsheet in one go.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from app.casework.bundle.reader import Problem, Row
+from app.domain.citizens import clean_citizen
+from app.domain.codes import N_
+from app.domain.conversations import check_outcome
+from app.domain.dates import Period, check_period
+from app.domain.errors import MinPlanError, ValidationError
+from app.domain.identifiers import format_cpr
+from app.domain.offers import check_offer
+from app.domain.plan import check_milestone, clean_plan_fields
+
+
+@dataclass
+class Existing:
+    """What the database holds that bundle rows may refer to or collide with."""
+
+    caseworkers: dict[str, int] = field(default_factory=dict)
+    companies: dict[str, int] = field(default_factory=dict)
+    citizens: dict[str, int] = field(default_factory=dict)
+    spells: dict[str, list[Period]] = field(default_factory=lambda: defaultdict(list))
+    plans: set[str] = field(default_factory=set)
+
+
+class Checker:
+    """Collects problems while each file's rows are checked in dependency order."""
+
+    def __init__(
+        self, rows: dict[str, list[Row]], existing: Existing, problems: list[Problem], today: date
+    ) -> None:
+        self.rows = rows
+        self.existing = existing
+        self.problems = problems
+        self.today = today
+        self.bad: set[int] = set()  # id() of rows that must not be written
+        self.initials = self._keys(
+            "caseworkers.csv",
+            "initials",
+            existing.caseworkers,
+            N_("Initials {key} appear twice in the bundle (also line {other})"),
+            N_("A caseworker with initials {key} already exists in the database"),
+            upper=True,
+        )
+        self.cvrs = self._keys(
+            "companies.csv",
+            "cvr",
+            existing.companies,
+            N_("CVR number {key} appears twice in the bundle (also line {other})"),
+            N_("A company with CVR number {key} already exists in the database"),
+        )
+        self.cprs = self._keys(
+            "citizens.csv",
+            "cpr",
+            existing.citizens,
+            N_("CPR number {key} appears twice in the bundle (also line {other})"),
+            N_("A citizen with CPR number {key} already exists in the database"),
+            show=format_cpr,
+        )
+
+    def problem(self, row: Row, error: MinPlanError) -> None:
+        self.problems.append(Problem(row.file, row.line, error))
+        self.bad.add(id(row))
+
+    def _keys(
+        self,
+        name: str,
+        column: str,
+        existing: dict[str, int],
+        twice: str,
+        exists: str,
+        *,
+        upper: bool = False,
+        show: Callable[[str], str] = str,
+    ) -> set[str]:
+        seen: dict[str, int] = {}
+        for row in self.rows.get(name, []):
+            key = row.values[column].upper() if upper else row.values[column]
+            row.values[column] = key
+            if key in seen:
+                self.problem(row, ValidationError(twice, key=show(key), other=seen[key]))
+            elif key in existing:
+                self.problem(row, ValidationError(exists, key=show(key)))
+            seen.setdefault(key, row.line)
+        return set(seen) | set(existing)
+
+    # --- references --------------------------------------------------------------------
+    def _ref(
+        self,
+        row: Row,
+        column: str,
+        known: set[str],
+        message: str,
+        *,
+        upper: bool = False,
+        show: Callable[[str], str] = str,
+    ) -> None:
+        value = row.values.get(column)
+        if value is None:
+            return
+        if upper:
+            value = row.values[column] = value.upper()
+        if value not in known:
+            self.problem(row, ValidationError(message, key=show(value)))
+
+    def citizen_ref(self, row: Row) -> None:
+        self._ref(
+            row,
+            "cpr",
+            self.cprs,
+            N_("No citizen with CPR number {key} in the bundle or the database"),
+            show=format_cpr,
+        )
+
+    def company_ref(self, row: Row, column: str) -> None:
+        self._ref(
+            row,
+            column,
+            self.cvrs,
+            N_("No company with CVR number {key} in the bundle or the database"),
+        )
+
+    def caseworker_ref(self, row: Row, column: str = "caseworker") -> None:
+        self._ref(
+            row,
+            column,
+            self.initials,
+            N_("No caseworker with initials {key} in the bundle or the database"),
+            upper=True,
+        )
+
+    def rule(self, row: Row, check: Callable[[], Any]) -> None:
+        try:
+            check()
+        except MinPlanError as error:
+            self.problem(row, error)
+
+    # --- the files -----------------------------------------------------------------------
+    def check_all(self) -> None:
+        for row in self.rows.get("citizens.csv", []):
+            self.caseworker_ref(row)
+            values = {k: v for k, v in row.values.items() if k != "caseworker"}
+            self.rule(
+                row,
+                lambda row=row, values=values: row.values.update(
+                    clean_citizen(values, today=self.today)
+                ),
+            )
+        self._spells()
+        plans_seen: dict[str, int] = {}
+        for row in self.rows.get("plans.csv", []):
+            self.citizen_ref(row)
+            cpr = row.values["cpr"]
+            if cpr in plans_seen:
+                self.problem(
+                    row,
+                    ValidationError(
+                        "The citizen {cpr} has two plans in the bundle (also line {other})",
+                        cpr=format_cpr(cpr),
+                        other=plans_seen[cpr],
+                    ),
+                )
+            elif cpr in self.existing.plans:
+                self.problem(
+                    row,
+                    ValidationError(
+                        "The citizen {cpr} already has a plan in the database", cpr=format_cpr(cpr)
+                    ),
+                )
+            plans_seen.setdefault(cpr, row.line)
+            self.rule(
+                row,
+                lambda row=row: clean_plan_fields(
+                    {k: v for k, v in row.values.items() if k not in ("cpr", "updated_on")}
+                ),
+            )
+        for row in self.rows.get("milestones.csv", []):
+            self.citizen_ref(row)
+            status = row.values.get("status") or "planned"
+            # The bundle has no drop reason column; a dropped milestone is accepted without one.
+            self.rule(
+                row,
+                lambda row=row, status=status: check_milestone(
+                    row.values["title"], status, row.values.get("completed_on"), "imported"
+                ),
+            )
+        for row in self.rows.get("offers.csv", []):
+            self.citizen_ref(row)
+            self.company_ref(row, "company_cvr")
+            values = {**row.values, "start_date": row.values.get("start")}
+            self.rule(row, lambda values=values: check_offer(values))
+        for row in self.rows.get("conversations.csv", []):
+            self.citizen_ref(row)
+            self.caseworker_ref(row)
+            self.rule(row, lambda row=row: self._conversation(row.values))
+        for row in self.rows.get("employment.csv", []):
+            self.citizen_ref(row)
+            self.company_ref(row, "company_cvr")
+            self.rule(row, lambda row=row: self._employment(row.values))
+        for row in self.rows.get("company_contacts.csv", []):
+            self.company_ref(row, "cvr")
+            self.caseworker_ref(row)
+        for row in self.rows.get("recruitment_orders.csv", []):
+            self.company_ref(row, "cvr")
+            self.rule(row, lambda row=row: self._order(row.values))
+        for row in self.rows.get("journal.csv", []):
+            self.citizen_ref(row)
+            self.caseworker_ref(row)
+
+    def _spells(self) -> None:
+        by_citizen: dict[str, list[tuple[Period, Row]]] = defaultdict(list)
+        for row in self.rows.get("spells.csv", []):
+            self.citizen_ref(row)
+            values = row.values
+            try:
+                check_period(values["start"], values.get("end"))
+                if values.get("exempt_75") and not values.get("exempt_75_reason"):
+                    raise ValidationError("An exemption from the 75 % rule needs a reason")
+                days = values.get("agreed_contact_days")
+                if days is not None and not 1 <= days <= 366:
+                    raise ValidationError(
+                        "The agreed contact interval must be between 1 and 366 days"
+                    )
+            except MinPlanError as error:
+                self.problem(row, error)
+                continue
+            by_citizen[values["cpr"]].append((Period(values["start"], values.get("end")), row))
+        for cpr, spells in by_citizen.items():
+            spells.sort(key=lambda item: item[0].start)
+            taken = list(self.existing.spells.get(cpr, []))
+            for period, row in spells:
+                clash = next((other for other in taken if other.overlaps(period)), None)
+                if clash is not None:
+                    self.problem(
+                        row,
+                        ValidationError(
+                            "The spell {start} – {end} overlaps another spell of the same citizen ({other_start} – {other_end})",
+                            start=period.start.isoformat(),
+                            end=period.end.isoformat() if period.end else "…",
+                            other_start=clash.start.isoformat(),
+                            other_end=clash.end.isoformat() if clash.end else "…",
+                        ),
+                    )
+                taken.append(period)
+
+    def _conversation(self, values: dict[str, Any]) -> None:
+        if values.get("scheduled_at") is None and values.get("held_on") is None:
+            raise ValidationError("Give scheduled_at or held_on")
+        check_outcome(values.get("status") or "planned", values.get("held_on"), self.today)
+
+    @staticmethod
+    def _employment(values: dict[str, Any]) -> None:
+        check_period(values["start"], values.get("end"))
+        if values.get("completed") is not None and values["kind"] != "education":
+            raise ValidationError("Only education is finished or dropped")
+        hours = values.get("hours_per_week")
+        if hours is not None and not 0 < hours <= 60:
+            raise ValidationError("Hours per week must be more than 0 and at most {max}", max=60)
+
+    @staticmethod
+    def _order(values: dict[str, Any]) -> None:
+        if values.get("positions") is not None and values["positions"] < 1:
+            raise ValidationError("An order has at least one position")
+        status = values.get("status") or "open"
+        if status == "open" and values.get("closed_on"):
+            raise ValidationError("An open order has no closing date")
+        check_period(values["received_on"], values.get("closed_on"))
