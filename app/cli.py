@@ -13,6 +13,7 @@ translated message and exit with status 2; nothing is half-written.
 from __future__ import annotations
 
 import argparse
+from datetime import date
 import logging
 import os
 import sys
@@ -97,6 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("random seed: the same seed gives the same data"),
     )
     demo.add_argument("--force", action="store_true", help=_("replace the file if it exists"))
+    demo.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        type=date.fromisoformat,
+        default=None,
+        help=_("the demo's 'today' (default: today); with the seed it fixes the data"),
+    )
     _add_common(demo, suppress=True)
 
     imp = sub.add_parser("import", help=_("import a CSV bundle (all or nothing)"))
@@ -181,7 +189,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     path = Path(args.db).expanduser() if getattr(args, "db", None) else paths.demo_database_path()
     summary = write_demo_database(
-        path, citizens=args.citizens, seed=args.seed, force=args.force, progress=_stderr_progress
+        path,
+        citizens=args.citizens,
+        seed=args.seed,
+        force=args.force,
+        progress=_stderr_progress,
+        as_of=args.as_of,
     )
     print(
         _("Wrote a synthetic demo jobcenter to {path}: {summary}").format(
