@@ -13,11 +13,11 @@ translated message and exit with status 2; nothing is half-written.
 from __future__ import annotations
 
 import argparse
-from datetime import date
 import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 from app import i18n, paths

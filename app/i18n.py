@@ -119,7 +119,11 @@ def format_short_date(value: date | None) -> str:
     """``03.03.2026`` (da) / ``03/03/2026`` (en): compact, for tables."""
     if value is None:
         return ""
-    return babel_dates.format_date(value, format="short", locale=locale()) if _current == "en" else value.strftime("%d.%m.%Y")
+    return (
+        babel_dates.format_date(value, format="short", locale=locale())
+        if _current == "en"
+        else value.strftime("%d.%m.%Y")
+    )
 
 
 def format_datetime_local(value: datetime | None) -> str:
@@ -127,7 +131,9 @@ def format_datetime_local(value: datetime | None) -> str:
     if value is None:
         return ""
     local = utc_to_local(value)
-    return babel_dates.format_datetime(local, format="d. MMM y HH.mm" if _current == "da" else "d MMM y HH:mm", locale=locale())
+    return babel_dates.format_datetime(
+        local, format="d. MMM y HH.mm" if _current == "da" else "d MMM y HH:mm", locale=locale()
+    )
 
 
 def format_number(value: float | int | None, digits: int = 0) -> str:

@@ -23,7 +23,9 @@ from app.store.migrations import upgrade  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Never touch the developer's real data folder; start every test in Danish."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("MINPLAN_HOME", str(home))
@@ -87,11 +89,15 @@ def db(sqlite_db: Database) -> Database:
 
 @pytest.fixture
 def actor() -> Actor:
-    return Actor(caseworker_id=None, initials="TEST", name="Test Bruger", role="admin", os_user="tester")
+    return Actor(
+        caseworker_id=None, initials="TEST", name="Test Bruger", role="admin", os_user="tester"
+    )
 
 
 @pytest.fixture(autouse=True)
-def no_blocking_discard_prompt(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+def no_blocking_discard_prompt(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A modal "throw away changes?" box during widget teardown would hang the run; answer yes.
 
     Tests of the prompt itself replace this answer with their own.

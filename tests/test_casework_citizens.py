@@ -20,7 +20,13 @@ from app.store.engine import Database, transaction
 from app.store.models import AuditEvent, Caseworker, Citizen
 
 TODAY = date(2026, 11, 23)
-ANNA = {"cpr": "150390-1234", "first_name": " Anna ", "last_name": "Ærø", "postal_code": "2730", "language": "da"}
+ANNA = {
+    "cpr": "150390-1234",
+    "first_name": " Anna ",
+    "last_name": "Ærø",
+    "postal_code": "2730",
+    "language": "da",
+}
 
 
 def _count(db: Database, model) -> int:
@@ -37,7 +43,11 @@ def test_create_normalises_derives_and_audits(any_db: Database, actor) -> None:
     saved = create_citizen(any_db, actor, ANNA, today=TODAY)
     with transaction(any_db) as s:
         row = s.get(Citizen, saved.id)
-        assert (row.cpr, row.first_name, row.birth_date) == ("1503901234", "Anna", date(1990, 3, 15))
+        assert (row.cpr, row.first_name, row.birth_date) == (
+            "1503901234",
+            "Anna",
+            date(1990, 3, 15),
+        )
         assert "anna ærø" in row.search_text
     [event] = _events(any_db, "create")
     assert event.citizen_id == saved.id and json.loads(event.details)["new"]["last_name"] == "Ærø"
@@ -45,8 +55,14 @@ def test_create_normalises_derives_and_audits(any_db: Database, actor) -> None:
 
 @pytest.mark.parametrize(
     ("change", "field"),
-    [({"cpr": "3102901234"}, "cpr"), ({"first_name": "  "}, "first_name"), ({"postal_code": "27300"}, "postal_code"),
-     ({"email": "anna.dk"}, "email"), ({"refugee_year": 2015}, "refugee_year"), ({"language": "sv"}, "language")],
+    [
+        ({"cpr": "3102901234"}, "cpr"),
+        ({"first_name": "  "}, "first_name"),
+        ({"postal_code": "27300"}, "postal_code"),
+        ({"email": "anna.dk"}, "email"),
+        ({"refugee_year": 2015}, "refugee_year"),
+        ({"language": "sv"}, "language"),
+    ],
 )
 def test_bad_input_is_refused_and_changes_nothing(db: Database, actor, change, field) -> None:
     with pytest.raises(ValidationError) as info:
@@ -55,7 +71,9 @@ def test_bad_input_is_refused_and_changes_nothing(db: Database, actor, change, f
     assert _count(db, Citizen) == 0 and _count(db, AuditEvent) == 0
 
 
-def test_a_duplicate_cpr_is_refused_with_the_existing_citizen_offered(any_db: Database, actor) -> None:
+def test_a_duplicate_cpr_is_refused_with_the_existing_citizen_offered(
+    any_db: Database, actor
+) -> None:
     first = create_citizen(any_db, actor, ANNA, today=TODAY)
     with pytest.raises(DuplicateError) as info:
         create_citizen(any_db, actor, {**ANNA, "first_name": "Anne"}, today=TODAY)
@@ -64,17 +82,25 @@ def test_a_duplicate_cpr_is_refused_with_the_existing_citizen_offered(any_db: Da
 
 def test_a_concurrent_edit_is_a_conflict_with_both_values(any_db: Database, actor) -> None:
     saved = create_citizen(any_db, actor, ANNA, today=TODAY)
-    update_citizen(any_db, actor, saved.id, saved.version, {"phone": "20 30 40 50"}, today=TODAY)  # the colleague
+    update_citizen(
+        any_db, actor, saved.id, saved.version, {"phone": "20 30 40 50"}, today=TODAY
+    )  # the colleague
     with pytest.raises(ConflictError) as info:
-        update_citizen(any_db, actor, saved.id, saved.version, {"phone": "11 22 33 44"}, today=TODAY)  # me, stale
-    assert info.value.current == {"phone": "20 30 40 50"} and info.value.attempted == {"phone": "11 22 33 44"}
+        update_citizen(
+            any_db, actor, saved.id, saved.version, {"phone": "11 22 33 44"}, today=TODAY
+        )  # me, stale
+    assert info.value.current == {"phone": "20 30 40 50"} and info.value.attempted == {
+        "phone": "11 22 33 44"
+    }
     with transaction(any_db) as s:
         assert s.get(Citizen, saved.id).phone == "20 30 40 50"
 
 
 def test_update_records_old_and_new_values_only_for_changed_fields(db: Database, actor) -> None:
     saved = create_citizen(db, actor, ANNA, today=TODAY)
-    after = update_citizen(db, actor, saved.id, saved.version, {"city": "Herlev", "first_name": "Anna"}, today=TODAY)
+    after = update_citizen(
+        db, actor, saved.id, saved.version, {"city": "Herlev", "first_name": "Anna"}, today=TODAY
+    )
     assert after.version == saved.version + 1
     [event] = _events(db, "update")
     assert json.loads(event.details) == {"old": {"city": None}, "new": {"city": "Herlev"}}

@@ -19,21 +19,45 @@ from app.store.engine import Database, transaction
 from app.store.models import AuditEvent, Company, Offer
 
 TODAY = date(2026, 11, 23)
-BAKERY = {"cvr": "13585628", "name": "Bageriet Ærtebjerg ApS", "postal_code": "2730", "city": "Herlev", "employees": 12}
+BAKERY = {
+    "cvr": "13585628",
+    "name": "Bageriet Ærtebjerg ApS",
+    "postal_code": "2730",
+    "city": "Herlev",
+    "employees": 12,
+}
 
 
 @pytest.fixture
 def citizen_id(any_db: Database, actor) -> int:
-    cid = create_citizen(any_db, actor, {"cpr": "0101901234", "first_name": "Bo", "last_name": "Berg"}, today=TODAY).id
+    cid = create_citizen(
+        any_db, actor, {"cpr": "0101901234", "first_name": "Bo", "last_name": "Berg"}, today=TODAY
+    ).id
     start_spell(any_db, actor, cid, {"target_group": "dagpenge", "start_date": date(2026, 9, 1)})
     return cid
 
 
-def test_register_offer_with_a_new_company_inline_and_warn_past_the_limit(any_db: Database, actor, citizen_id: int) -> None:
-    saved = of.register_offer(any_db, actor, citizen_id, {
-        "kind": "virksomhedspraktik", "start_date": date(2026, 12, 1), "planned_end": date(2027, 1, 31), "hours_per_week": 25,
-    }, new_company=BAKERY, today=TODAY)
-    assert len(saved.warnings) == 1 and "LAB § 61" in saved.warnings[0] and "28. dec. 2026" in saved.warnings[0]
+def test_register_offer_with_a_new_company_inline_and_warn_past_the_limit(
+    any_db: Database, actor, citizen_id: int
+) -> None:
+    saved = of.register_offer(
+        any_db,
+        actor,
+        citizen_id,
+        {
+            "kind": "virksomhedspraktik",
+            "start_date": date(2026, 12, 1),
+            "planned_end": date(2027, 1, 31),
+            "hours_per_week": 25,
+        },
+        new_company=BAKERY,
+        today=TODAY,
+    )
+    assert (
+        len(saved.warnings) == 1
+        and "LAB § 61" in saved.warnings[0]
+        and "28. dec. 2026" in saved.warnings[0]
+    )
     with transaction(any_db) as s:
         offer = s.get(Offer, saved.id)
         assert s.get(Company, offer.company_id).name == "Bageriet Ærtebjerg ApS"
@@ -44,17 +68,41 @@ def test_register_offer_with_a_new_company_inline_and_warn_past_the_limit(any_db
     assert co.last_used_company(any_db, actor).cvr == "13585628"
 
 
-def test_a_four_week_praktik_for_dagpenge_gives_no_warning(any_db: Database, actor, citizen_id: int) -> None:
-    saved = of.register_offer(any_db, actor, citizen_id, {
-        "kind": "virksomhedspraktik", "start_date": date(2026, 12, 1), "planned_end": date(2026, 12, 28)}, today=TODAY)
+def test_a_four_week_praktik_for_dagpenge_gives_no_warning(
+    any_db: Database, actor, citizen_id: int
+) -> None:
+    saved = of.register_offer(
+        any_db,
+        actor,
+        citizen_id,
+        {
+            "kind": "virksomhedspraktik",
+            "start_date": date(2026, 12, 1),
+            "planned_end": date(2026, 12, 28),
+        },
+        today=TODAY,
+    )
     assert saved.warnings == ()
 
 
-def test_bad_company_or_offer_input_changes_nothing(any_db: Database, actor, citizen_id: int) -> None:
+def test_bad_company_or_offer_input_changes_nothing(
+    any_db: Database, actor, citizen_id: int
+) -> None:
     with pytest.raises(ValidationError, match="check digit"):
-        of.register_offer(any_db, actor, citizen_id, {"kind": "virksomhedspraktik"}, new_company={**BAKERY, "cvr": "13585627"})
+        of.register_offer(
+            any_db,
+            actor,
+            citizen_id,
+            {"kind": "virksomhedspraktik"},
+            new_company={**BAKERY, "cvr": "13585627"},
+        )
     with pytest.raises(ValidationError, match="before it was offered"):
-        of.register_offer(any_db, actor, citizen_id, {"kind": "mentor", "offered_on": date(2026, 12, 2), "start_date": date(2026, 12, 1)})
+        of.register_offer(
+            any_db,
+            actor,
+            citizen_id,
+            {"kind": "mentor", "offered_on": date(2026, 12, 2), "start_date": date(2026, 12, 1)},
+        )
     with pytest.raises(ValidationError):
         of.register_offer(any_db, actor, citizen_id, {"kind": "praktik"})
     with transaction(any_db) as s:
@@ -62,8 +110,13 @@ def test_bad_company_or_offer_input_changes_nothing(any_db: Database, actor, cit
 
 
 def test_end_extend_cancel_and_audit(any_db: Database, actor, citizen_id: int) -> None:
-    saved = of.register_offer(any_db, actor, citizen_id, {"kind": "mentor", "start_date": date(2026, 12, 1),
-                                                          "planned_end": date(2027, 2, 28)}, today=TODAY)
+    saved = of.register_offer(
+        any_db,
+        actor,
+        citizen_id,
+        {"kind": "mentor", "start_date": date(2026, 12, 1), "planned_end": date(2027, 2, 28)},
+        today=TODAY,
+    )
     with pytest.raises(ValidationError, match="after the current planned end"):
         of.extend_offer(any_db, actor, saved.id, date(2027, 2, 1))
     of.extend_offer(any_db, actor, saved.id, date(2027, 3, 31))
@@ -74,8 +127,14 @@ def test_end_extend_cancel_and_audit(any_db: Database, actor, citizen_id: int) -
         of.cancel_offer(any_db, actor, saved.id, "")
     with transaction(any_db) as s:
         offer = s.get(Offer, saved.id)
-        assert (offer.planned_end, offer.actual_end, offer.status) == (date(2027, 3, 31), date(2027, 3, 15), "completed")
-        actions = [e.action for e in s.exec(select(AuditEvent).where(AuditEvent.entity == "offer")).all()]
+        assert (offer.planned_end, offer.actual_end, offer.status) == (
+            date(2027, 3, 31),
+            date(2027, 3, 15),
+            "completed",
+        )
+        actions = [
+            e.action for e in s.exec(select(AuditEvent).where(AuditEvent.entity == "offer")).all()
+        ]
     assert actions == ["create", "extend_offer", "end_offer"]
 
 
@@ -88,17 +147,50 @@ def test_duplicate_cvr_offers_the_existing_company(any_db: Database, actor) -> N
 
 def test_contacts_orders_and_placed_citizens(any_db: Database, actor, citizen_id: int) -> None:
     company = co.create_company(any_db, actor, BAKERY)
-    co.log_contact(any_db, actor, company.id, {"kind": "visit", "contacted_on": TODAY, "led_to_offer": True, "contact_person": "Eva"})
+    co.log_contact(
+        any_db,
+        actor,
+        company.id,
+        {"kind": "visit", "contacted_on": TODAY, "led_to_offer": True, "contact_person": "Eva"},
+    )
     with pytest.raises(ValidationError):
         co.log_contact(any_db, actor, company.id, {"kind": "fax", "contacted_on": TODAY})
-    order = co.save_recruitment_order(any_db, actor, company.id, {"received_on": TODAY, "title": "Bagerlærling", "positions": 2})
+    order = co.save_recruitment_order(
+        any_db, actor, company.id, {"received_on": TODAY, "title": "Bagerlærling", "positions": 2}
+    )
     with pytest.raises(ValidationError, match="closed"):
-        co.save_recruitment_order(any_db, actor, company.id, {"received_on": TODAY, "title": "X", "status": "filled_ordinary"},
-                                  order_id=order.id)
-    co.save_recruitment_order(any_db, actor, company.id, {"received_on": TODAY, "title": "Bagerlærling", "positions": 2,
-                                                          "status": "filled_flexjob", "closed_on": TODAY}, order_id=order.id)
-    of.register_offer(any_db, actor, citizen_id, {"kind": "loentilskud_privat", "company_id": company.id,
-                                                  "start_date": date(2026, 12, 1), "planned_end": date(2027, 5, 31)}, today=TODAY)
+        co.save_recruitment_order(
+            any_db,
+            actor,
+            company.id,
+            {"received_on": TODAY, "title": "X", "status": "filled_ordinary"},
+            order_id=order.id,
+        )
+    co.save_recruitment_order(
+        any_db,
+        actor,
+        company.id,
+        {
+            "received_on": TODAY,
+            "title": "Bagerlærling",
+            "positions": 2,
+            "status": "filled_flexjob",
+            "closed_on": TODAY,
+        },
+        order_id=order.id,
+    )
+    of.register_offer(
+        any_db,
+        actor,
+        citizen_id,
+        {
+            "kind": "loentilskud_privat",
+            "company_id": company.id,
+            "start_date": date(2026, 12, 1),
+            "planned_end": date(2027, 5, 31),
+        },
+        today=TODAY,
+    )
     [placed] = co.citizens_placed(any_db, company.id)
     assert (placed.citizen_name, placed.offer_kind) == ("Bo Berg", "loentilskud_privat")
 

@@ -19,26 +19,52 @@ TODAY = date(2026, 11, 23)
 
 @pytest.fixture
 def citizen_id(any_db: Database, actor) -> int:
-    return create_citizen(any_db, actor, {"cpr": "0101901234", "first_name": "Bo", "last_name": "Berg"}, today=TODAY).id
+    return create_citizen(
+        any_db, actor, {"cpr": "0101901234", "first_name": "Bo", "last_name": "Berg"}, today=TODAY
+    ).id
 
 
-def test_saving_the_plan_keeps_a_version_and_refuses_a_stale_save(any_db: Database, actor, citizen_id: int) -> None:
-    first = uc.save_plan(any_db, actor, citizen_id, None, {"job_goal": " Job som buschauffør ", "own_words": "Jeg vil køre bus."}, today=TODAY)
-    second = uc.save_plan(any_db, actor, citizen_id, first.version, {"job_search": "Søge 3 job om ugen"}, today=TODAY)
+def test_saving_the_plan_keeps_a_version_and_refuses_a_stale_save(
+    any_db: Database, actor, citizen_id: int
+) -> None:
+    first = uc.save_plan(
+        any_db,
+        actor,
+        citizen_id,
+        None,
+        {"job_goal": " Job som buschauffør ", "own_words": "Jeg vil køre bus."},
+        today=TODAY,
+    )
+    second = uc.save_plan(
+        any_db, actor, citizen_id, first.version, {"job_search": "Søge 3 job om ugen"}, today=TODAY
+    )
     with pytest.raises(ConflictError) as info:
-        uc.save_plan(any_db, actor, citizen_id, first.version, {"job_search": "Søge 5 job om ugen"}, today=TODAY)
+        uc.save_plan(
+            any_db,
+            actor,
+            citizen_id,
+            first.version,
+            {"job_search": "Søge 5 job om ugen"},
+            today=TODAY,
+        )
     assert info.value.current == {"job_search": "Søge 3 job om ugen"}
     assert [v[0] for v in uc.plan_versions(any_db, citizen_id)] == [2, 1]
     assert second.version == first.version + 1
 
 
 def test_unchanged_save_makes_no_version(any_db: Database, actor, citizen_id: int) -> None:
-    saved = uc.save_plan(any_db, actor, citizen_id, None, {"job_goal": "Pædagogmedhjælper"}, today=TODAY)
-    again = uc.save_plan(any_db, actor, citizen_id, saved.version, {"job_goal": "Pædagogmedhjælper "}, today=TODAY)
+    saved = uc.save_plan(
+        any_db, actor, citizen_id, None, {"job_goal": "Pædagogmedhjælper"}, today=TODAY
+    )
+    again = uc.save_plan(
+        any_db, actor, citizen_id, saved.version, {"job_goal": "Pædagogmedhjælper "}, today=TODAY
+    )
     assert again.areas == frozenset() and len(uc.plan_versions(any_db, citizen_id)) == 1
 
 
-def test_milestones_add_complete_drop_reorder_delete_restore(any_db: Database, actor, citizen_id: int) -> None:
+def test_milestones_add_complete_drop_reorder_delete_restore(
+    any_db: Database, actor, citizen_id: int
+) -> None:
     a = uc.add_milestone(any_db, actor, citizen_id, "Få kørekort", due=date(2027, 3, 1))
     b = uc.add_milestone(any_db, actor, citizen_id, "Søge praktik")
     c = uc.add_milestone(any_db, actor, citizen_id, "Tale med lægen")
@@ -51,12 +77,21 @@ def test_milestones_add_complete_drop_reorder_delete_restore(any_db: Database, a
     uc.move_milestone(any_db, actor, c.id, -5)
     uc.delete_milestone(any_db, actor, a.id)
     with transaction(any_db) as s:
-        titles = [m.title for m in s.exec(select(Milestone).where(Milestone.deleted_at.is_(None)).order_by(Milestone.position)).all()]
+        titles = [
+            m.title
+            for m in s.exec(
+                select(Milestone).where(Milestone.deleted_at.is_(None)).order_by(Milestone.position)
+            ).all()
+        ]
     assert titles == ["Tale med lægen", "Søge praktik"]
     uc.restore_milestone(any_db, actor, a.id)
     with transaction(any_db) as s:
         done = s.get(Milestone, a.id)
-        assert (done.status, done.completed_on, done.deleted_at) == ("done", date(2026, 11, 20), None)
+        assert (done.status, done.completed_on, done.deleted_at) == (
+            "done",
+            date(2026, 11, 20),
+            None,
+        )
 
 
 def test_the_plan_as_it_was_on_an_earlier_date(any_db: Database, actor, citizen_id: int) -> None:
@@ -67,8 +102,16 @@ def test_the_plan_as_it_was_on_an_earlier_date(any_db: Database, actor, citizen_
     saved = uc.plan_versions(any_db, citizen_id)
     uc.save_plan(any_db, actor, citizen_id, None, {"job_goal": "Butik"}, today=TODAY)
     assert uc.plan_as_of(any_db, citizen_id, datetime(2026, 1, 9, tzinfo=UTC)) is None
-    assert uc.plan_as_of(any_db, citizen_id, datetime(2026, 6, 1, tzinfo=UTC)).fields["job_goal"] == "Lager"
-    assert uc.plan_as_of(any_db, citizen_id, datetime.now(UTC) + timedelta(seconds=1)).fields["job_goal"] == "Butik"
+    assert (
+        uc.plan_as_of(any_db, citizen_id, datetime(2026, 6, 1, tzinfo=UTC)).fields["job_goal"]
+        == "Lager"
+    )
+    assert (
+        uc.plan_as_of(any_db, citizen_id, datetime.now(UTC) + timedelta(seconds=1)).fields[
+            "job_goal"
+        ]
+        == "Butik"
+    )
     assert len(saved) == 1
 
 

@@ -20,17 +20,30 @@ from app.store.models import BenefitSpell
 
 @pytest.fixture
 def citizen_id(any_db: Database, actor) -> int:
-    return create_citizen(any_db, actor, {"cpr": "0101901234", "first_name": "Bo", "last_name": "Berg"}, today=date(2026, 11, 23)).id
+    return create_citizen(
+        any_db,
+        actor,
+        {"cpr": "0101901234", "first_name": "Bo", "last_name": "Berg"},
+        today=date(2026, 11, 23),
+    ).id
 
 
 def _spells(db: Database, citizen_id: int) -> list[tuple[str, date, date | None, str | None]]:
     with transaction(db) as s:
-        rows = s.exec(select(BenefitSpell).where(BenefitSpell.citizen_id == citizen_id).order_by(BenefitSpell.start_date)).all()
+        rows = s.exec(
+            select(BenefitSpell)
+            .where(BenefitSpell.citizen_id == citizen_id)
+            .order_by(BenefitSpell.start_date)
+        ).all()
         return [(r.target_group, r.start_date, r.end_date, r.end_reason) for r in rows]
 
 
-def test_change_of_benefit_ends_the_current_spell_the_day_before(any_db: Database, actor, citizen_id: int) -> None:
-    first = start_spell(any_db, actor, citizen_id, {"target_group": "sygedagpenge", "start_date": date(2026, 1, 5)})
+def test_change_of_benefit_ends_the_current_spell_the_day_before(
+    any_db: Database, actor, citizen_id: int
+) -> None:
+    first = start_spell(
+        any_db, actor, citizen_id, {"target_group": "sygedagpenge", "start_date": date(2026, 1, 5)}
+    )
     change_benefit(any_db, actor, first.id, "jobafklaring", date(2026, 7, 1))
     assert _spells(any_db, citizen_id) == [
         ("sygedagpenge", date(2026, 1, 5), date(2026, 6, 30), "Overgået til anden ydelse"),
@@ -38,18 +51,37 @@ def test_change_of_benefit_ends_the_current_spell_the_day_before(any_db: Databas
     ]
 
 
-def test_overlapping_spells_are_refused_with_both_periods_named(any_db: Database, actor, citizen_id: int) -> None:
-    start_spell(any_db, actor, citizen_id, {"target_group": "dagpenge", "start_date": date(2026, 1, 1), "end_date": date(2026, 3, 31)})
+def test_overlapping_spells_are_refused_with_both_periods_named(
+    any_db: Database, actor, citizen_id: int
+) -> None:
+    start_spell(
+        any_db,
+        actor,
+        citizen_id,
+        {"target_group": "dagpenge", "start_date": date(2026, 1, 1), "end_date": date(2026, 3, 31)},
+    )
     with pytest.raises(ValidationError) as info:
-        start_spell(any_db, actor, citizen_id, {"target_group": "kontanthjaelp_jobparat", "start_date": date(2026, 3, 31)})
+        start_spell(
+            any_db,
+            actor,
+            citizen_id,
+            {"target_group": "kontanthjaelp_jobparat", "start_date": date(2026, 3, 31)},
+        )
     i18n.set_language("en")
-    assert i18n.translate_error(info.value) == "The period 2026-03-31 – … overlaps the Dagpenge spell 2026-01-01 – 2026-03-31"
+    assert (
+        i18n.translate_error(info.value)
+        == "The period 2026-03-31 – … overlaps the Dagpenge spell 2026-01-01 – 2026-03-31"
+    )
     i18n.set_language("da")
     assert len(_spells(any_db, citizen_id)) == 1
 
 
-def test_ending_needs_a_reason_and_an_end_not_before_the_start(any_db: Database, actor, citizen_id: int) -> None:
-    spell = start_spell(any_db, actor, citizen_id, {"target_group": "dagpenge", "start_date": date(2026, 2, 1)})
+def test_ending_needs_a_reason_and_an_end_not_before_the_start(
+    any_db: Database, actor, citizen_id: int
+) -> None:
+    spell = start_spell(
+        any_db, actor, citizen_id, {"target_group": "dagpenge", "start_date": date(2026, 2, 1)}
+    )
     with pytest.raises(ValidationError):
         end_spell(any_db, actor, spell.id, date(2026, 3, 1), " ")
     with pytest.raises(ValidationError, match="before start"):
@@ -59,8 +91,12 @@ def test_ending_needs_a_reason_and_an_end_not_before_the_start(any_db: Database,
         end_spell(any_db, actor, spell.id, date(2026, 3, 1), "Ordinært job")
 
 
-def test_changing_to_the_same_benefit_or_back_in_time_is_refused(any_db: Database, actor, citizen_id: int) -> None:
-    spell = start_spell(any_db, actor, citizen_id, {"target_group": "dagpenge", "start_date": date(2026, 2, 1)})
+def test_changing_to_the_same_benefit_or_back_in_time_is_refused(
+    any_db: Database, actor, citizen_id: int
+) -> None:
+    spell = start_spell(
+        any_db, actor, citizen_id, {"target_group": "dagpenge", "start_date": date(2026, 2, 1)}
+    )
     with pytest.raises(ValidationError):
         change_benefit(any_db, actor, spell.id, "dagpenge", date(2026, 5, 1))
     with pytest.raises(ValidationError):
@@ -68,15 +104,29 @@ def test_changing_to_the_same_benefit_or_back_in_time_is_refused(any_db: Databas
     assert _spells(any_db, citizen_id) == [("dagpenge", date(2026, 2, 1), None, None)]
 
 
-def test_exemption_from_the_75_rule_needs_a_reason(any_db: Database, actor, citizen_id: int) -> None:
-    spell = start_spell(any_db, actor, citizen_id, {"target_group": "dagpenge", "start_date": date(2026, 8, 1)})
+def test_exemption_from_the_75_rule_needs_a_reason(
+    any_db: Database, actor, citizen_id: int
+) -> None:
+    spell = start_spell(
+        any_db, actor, citizen_id, {"target_group": "dagpenge", "start_date": date(2026, 8, 1)}
+    )
     with pytest.raises(ValidationError):
         update_spell(any_db, actor, spell.id, spell.version, {"exempt_75": True})
-    update_spell(any_db, actor, spell.id, spell.version, {"exempt_75": True, "exempt_75_reason": "Konkret vurdering: indlagt"})
+    update_spell(
+        any_db,
+        actor,
+        spell.id,
+        spell.version,
+        {"exempt_75": True, "exempt_75_reason": "Konkret vurdering: indlagt"},
+    )
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 400), st.integers(0, 120), st.booleans()), min_size=1, max_size=6))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 400), st.integers(0, 120), st.booleans()), min_size=1, max_size=6
+    )
+)
 def test_accepted_spells_never_share_a_day(raw) -> None:
     accepted: list[SpellPeriod] = []
     base = date(2024, 1, 1)

@@ -13,12 +13,16 @@ from app.cli import main
 from app.store.migrations import head_revision
 
 
-def test_db_upgrade_creates_and_migrates_a_new_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_db_upgrade_creates_and_migrates_a_new_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "ny.db"
     assert main(["db", "upgrade", "--db", str(path)]) == 0
     assert f"til {head_revision()}" in capsys.readouterr().out
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head_revision()
+        assert (
+            conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head_revision()
+        )
     assert main(["db", "upgrade", "--db", str(path)]) == 0
     assert "allerede opdateret" in capsys.readouterr().out
 
@@ -28,24 +32,33 @@ def test_db_current_in_english(tmp_path: Path, capsys: pytest.CaptureFixture[str
     main(["db", "upgrade", "--db", str(path)])
     capsys.readouterr()
     assert main(["db", "current", "--db", str(path), "--lang", "en"]) == 0
-    assert capsys.readouterr().out.strip() == f"Schema revision: {head_revision()} (newest: {head_revision()})"
+    assert (
+        capsys.readouterr().out.strip()
+        == f"Schema revision: {head_revision()} (newest: {head_revision()})"
+    )
 
 
-def test_the_database_can_be_chosen_with_minplan_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_database_can_be_chosen_with_minplan_db(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "from-env.db"
     monkeypatch.setenv("MINPLAN_DB", str(path))
     assert main(["db", "upgrade"]) == 0
     assert path.exists()
 
 
-def test_db_current_on_a_missing_file_is_a_calm_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_db_current_on_a_missing_file_is_a_calm_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["db", "current", "--db", str(tmp_path / "nope.db")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("Fejl: Databasefilen") and "Traceback" not in err
     assert not (tmp_path / "nope.db").exists()
 
 
-def test_a_file_that_is_not_a_database_is_refused_without_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_file_that_is_not_a_database_is_refused_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "notes.db"
     path.write_bytes(b"this is a text file, not a database\n" * 100)
     assert main(["db", "upgrade", "--db", str(path)]) == 2
@@ -54,7 +67,9 @@ def test_a_file_that_is_not_a_database_is_refused_without_a_traceback(tmp_path: 
     assert path.read_bytes().startswith(b"this is a text file")
 
 
-def test_a_newer_schema_is_refused_in_the_users_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_newer_schema_is_refused_in_the_users_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "future.db"
     main(["db", "upgrade", "--db", str(path)])
     with sqlite3.connect(path) as conn:
@@ -65,7 +80,9 @@ def test_a_newer_schema_is_refused_in_the_users_language(tmp_path: Path, capsys:
 
 
 def test_python_dash_m_app_is_the_same_program() -> None:
-    result = subprocess.run([sys.executable, "-m", "app", "--help"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "--help"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0
     assert "Min Plan: borgerens plan" in result.stdout
     assert "demo" in result.stdout and "import" in result.stdout and "export" in result.stdout

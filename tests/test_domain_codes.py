@@ -19,15 +19,33 @@ from app.domain.search import citizen_search_text, search_terms
 
 def test_the_documented_codes_are_exactly_these() -> None:
     assert list(TARGET_GROUPS) == [
-        "dagpenge", "kontanthjaelp_jobparat", "kontanthjaelp_aktivitetsparat",
-        "uddannelseshjaelp_uddannelsesparat", "uddannelseshjaelp_aktivitetsparat", "sygedagpenge",
-        "jobafklaring", "ressourceforloeb", "ledighedsydelse", "fleksjob", "revalidering",
-        "foertidspension", "integration", "selvforsoergende",
+        "dagpenge",
+        "kontanthjaelp_jobparat",
+        "kontanthjaelp_aktivitetsparat",
+        "uddannelseshjaelp_uddannelsesparat",
+        "uddannelseshjaelp_aktivitetsparat",
+        "sygedagpenge",
+        "jobafklaring",
+        "ressourceforloeb",
+        "ledighedsydelse",
+        "fleksjob",
+        "revalidering",
+        "foertidspension",
+        "integration",
+        "selvforsoergende",
     ]
     assert list(OFFER_KINDS) == [
-        "virksomhedspraktik", "loentilskud_privat", "loentilskud_offentlig",
-        "oevrig_vejledning_opkvalificering", "ordinaer_uddannelse", "jobrettet_uddannelse",
-        "voksenlaerling", "nytteindsats", "mentor", "ips", "andet",
+        "virksomhedspraktik",
+        "loentilskud_privat",
+        "loentilskud_offentlig",
+        "oevrig_vejledning_opkvalificering",
+        "ordinaer_uddannelse",
+        "jobrettet_uddannelse",
+        "voksenlaerling",
+        "nytteindsats",
+        "mentor",
+        "ips",
+        "andet",
     ]
     assert list(CONVERSATION_KINDS) == ["jobsamtale", "opfoelgning", "afklaring", "andet"]
 
@@ -56,6 +74,14 @@ def test_every_vocabulary_has_a_label_for_every_code() -> None:
 
 def test_search_text_matches_name_cpr_and_birth_date_forms() -> None:
     text = citizen_search_text("Søren", "Ærø-Hansen", "0302901234", date(1990, 2, 3))
-    for term in ["søren", "ærø-hansen", "0302901234", "030290-1234", "1990-02-03", "03.02.1990", "03-02-1990"]:
+    for term in [
+        "søren",
+        "ærø-hansen",
+        "0302901234",
+        "030290-1234",
+        "1990-02-03",
+        "03.02.1990",
+        "03-02-1990",
+    ]:
         assert term in text
     assert search_terms("  Søren  3.2.1990 ") == ["søren", "03.02.1990"]

@@ -29,12 +29,16 @@ DATES = st.dates(min_value=date(1950, 1, 1), max_value=date(2090, 12, 31))
         (date(2026, 5, 17), 0, date(2026, 5, 17)),
     ],
 )
-def test_add_months_keeps_the_day_and_clamps_to_month_end(start: date, months: int, expected: date) -> None:
+def test_add_months_keeps_the_day_and_clamps_to_month_end(
+    start: date, months: int, expected: date
+) -> None:
     assert add_months(start, months) == expected
 
 
 @given(DATES, st.integers(-240, 240))
-def test_add_months_lands_in_the_right_month_on_the_right_or_last_day(start: date, months: int) -> None:
+def test_add_months_lands_in_the_right_month_on_the_right_or_last_day(
+    start: date, months: int
+) -> None:
     result = add_months(start, months)
     assert (result.year * 12 + result.month) - (start.year * 12 + start.month) == months
     last = calendar.monthrange(result.year, result.month)[1]
@@ -65,7 +69,9 @@ def test_overlap_counts_inclusive_end_days() -> None:
 
 
 @given(DATES, st.integers(0, 400), DATES, st.integers(0, 400))
-def test_overlap_is_symmetric_and_matches_a_common_day(s1: date, n1: int, s2: date, n2: int) -> None:
+def test_overlap_is_symmetric_and_matches_a_common_day(
+    s1: date, n1: int, s2: date, n2: int
+) -> None:
     try:
         a = Period(s1, s1 + timedelta(days=n1))
         b = Period(s2, s2 + timedelta(days=n2))
@@ -95,9 +101,18 @@ TYPED_TODAY = date(2026, 11, 23)
 
 @pytest.mark.parametrize(
     ("typed", "expected"),
-    [("23.11.2026", date(2026, 11, 23)), ("1-2-27", date(2027, 2, 1)), ("2026-12-24", date(2026, 12, 24)),
-     ("24.12", date(2026, 12, 24)), ("+7", date(2026, 11, 30)), ("-1", date(2026, 11, 22)), ("i dag", TYPED_TODAY),
-     ("29.02.2028", date(2028, 2, 29)), ("", None), ("01122026", date(2026, 12, 1))],
+    [
+        ("23.11.2026", date(2026, 11, 23)),
+        ("1-2-27", date(2027, 2, 1)),
+        ("2026-12-24", date(2026, 12, 24)),
+        ("24.12", date(2026, 12, 24)),
+        ("+7", date(2026, 11, 30)),
+        ("-1", date(2026, 11, 22)),
+        ("i dag", TYPED_TODAY),
+        ("29.02.2028", date(2028, 2, 29)),
+        ("", None),
+        ("01122026", date(2026, 12, 1)),
+    ],
 )
 def test_dates_are_read_the_way_caseworkers_type_them(typed: str, expected: date | None) -> None:
     from app.domain.dates import parse_user_date
@@ -105,7 +120,9 @@ def test_dates_are_read_the_way_caseworkers_type_them(typed: str, expected: date
     assert parse_user_date(typed, TYPED_TODAY) == expected
 
 
-@pytest.mark.parametrize("typed", ["31.02.2026", "29.02.2027", "i overmorgen", "12.13", "2026-13-01"])
+@pytest.mark.parametrize(
+    "typed", ["31.02.2026", "29.02.2027", "i overmorgen", "12.13", "2026-13-01"]
+)
 def test_impossible_dates_are_refused(typed: str) -> None:
     from app.domain.dates import parse_user_date
 
@@ -113,7 +130,10 @@ def test_impossible_dates_are_refused(typed: str) -> None:
         parse_user_date(typed, TYPED_TODAY)
 
 
-@pytest.mark.parametrize(("typed", "expected"), [("10:30", (10, 30)), ("9.15", (9, 15)), ("1400", (14, 0)), ("8", (8, 0))])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("10:30", (10, 30)), ("9.15", (9, 15)), ("1400", (14, 0)), ("8", (8, 0))],
+)
 def test_times_are_read_in_several_forms(typed: str, expected: tuple[int, int]) -> None:
     from app.domain.dates import parse_user_time
 

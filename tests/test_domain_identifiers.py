@@ -82,7 +82,9 @@ def test_age_counts_completed_years(born: date, on: date, age: int) -> None:
 
 
 @given(st.dates(min_value=date(1900, 1, 1), max_value=date(2025, 12, 31)), st.integers(0, 999))
-def test_every_past_birth_date_makes_a_valid_cpr_that_gives_it_back(born: date, serial: int) -> None:
+def test_every_past_birth_date_makes_a_valid_cpr_that_gives_it_back(
+    born: date, serial: int
+) -> None:
     century_digit = 0 if born.year < 2000 else 4  # 0-3: 1900s; 4 with year 00-36: 2000s
     cpr = f"{born:%d%m}{born.year % 100:02d}{century_digit}{serial:03d}"
     assert birth_date_from_cpr(cpr) == born
@@ -93,7 +95,9 @@ def test_cvr_with_a_good_check_digit_is_accepted() -> None:
     assert normalise_cvr("1358 5628") == "13585628"
 
 
-@pytest.mark.parametrize(("typed", "reason"), [("13585627", "check digit"), ("1358562", "8 digits"), ("", "missing")])
+@pytest.mark.parametrize(
+    ("typed", "reason"), [("13585627", "check digit"), ("1358562", "8 digits"), ("", "missing")]
+)
 def test_bad_cvr_is_refused_with_a_reason(typed: str, reason: str) -> None:
     assert not is_valid_cvr(typed)
     with pytest.raises(ValidationError) as info:

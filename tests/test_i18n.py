@@ -56,11 +56,15 @@ def test_every_message_is_translated_with_the_same_placeholders(extracted, lang:
         for text in strings:
             if sorted(PLACEHOLDER.findall(text)) != sorted(PLACEHOLDER.findall(msgid)):
                 problems.append(f"placeholders differ: {msgid!r} -> {text!r}")
-    assert problems == [], f"{lang}: run `python i18n/catalog.py update` and translate:\n" + "\n".join(problems[:40])
+    assert problems == [], (
+        f"{lang}: run `python i18n/catalog.py update` and translate:\n" + "\n".join(problems[:40])
+    )
 
 
 def test_danish_is_the_default_and_english_is_a_setting() -> None:
-    error = ValidationError("End date {end} is before start date {start}", end="2026-01-01", start="2026-02-01")
+    error = ValidationError(
+        "End date {end} is before start date {start}", end="2026-01-01", start="2026-02-01"
+    )
     i18n.set_language("da")
     danish = i18n.translate_error(error)
     i18n.set_language("en")
@@ -80,9 +84,27 @@ def test_danish_dates_and_numbers_use_danish_conventions() -> None:
 
 
 QT_TEXT_SETTERS = {
-    "setText", "setWindowTitle", "setPlaceholderText", "setToolTip", "setStatusTip", "addAction",
-    "addMenu", "setTitle", "setLabelText", "information", "warning", "critical", "question",
-    "QLabel", "QPushButton", "QAction", "QGroupBox", "QCheckBox", "setHeaderLabels", "addTab", "addItem",
+    "setText",
+    "setWindowTitle",
+    "setPlaceholderText",
+    "setToolTip",
+    "setStatusTip",
+    "addAction",
+    "addMenu",
+    "setTitle",
+    "setLabelText",
+    "information",
+    "warning",
+    "critical",
+    "question",
+    "QLabel",
+    "QPushButton",
+    "QAction",
+    "QGroupBox",
+    "QCheckBox",
+    "setHeaderLabels",
+    "addTab",
+    "addItem",
 }
 
 
@@ -93,13 +115,21 @@ def test_no_unmarked_user_visible_literal_in_the_ui() -> None:
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
-            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            name = (
+                node.func.attr
+                if isinstance(node.func, ast.Attribute)
+                else getattr(node.func, "id", "")
+            )
             if name not in QT_TEXT_SETTERS:
                 continue
             owner = getattr(getattr(node.func, "value", None), "id", "")
             if owner in ("log", "logger", "logging"):  # log lines are for support, in English
                 continue
             for arg in node.args:
-                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and re.search(r"[A-Za-zÆØÅæøå]{2}", arg.value):
+                if (
+                    isinstance(arg, ast.Constant)
+                    and isinstance(arg.value, str)
+                    and re.search(r"[A-Za-zÆØÅæøå]{2}", arg.value)
+                ):
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: {arg.value!r}")
     assert offenders == [], "wrap user-visible text in _():\n" + "\n".join(offenders)

@@ -20,7 +20,9 @@ def _imports(path: Path) -> set[str]:
 
 
 def _modules(*, exclude: str | None = None) -> list[Path]:
-    return [p for p in APP.rglob("*.py") if not (exclude and exclude in p.relative_to(APP).parts[:1])]
+    return [
+        p for p in APP.rglob("*.py") if not (exclude and exclude in p.relative_to(APP).parts[:1])
+    ]
 
 
 def test_no_qt_below_the_ui_layer() -> None:
@@ -39,7 +41,9 @@ def test_domain_imports_no_database_code_and_nothing_above_it() -> None:
     for path in (APP / "domain").rglob("*.py"):
         for name in _imports(path):
             root = name.split(".")[0]
-            if root in forbidden_roots or (name.startswith("app.") and not name.startswith("app.domain")):
+            if root in forbidden_roots or (
+                name.startswith("app.") and not name.startswith("app.domain")
+            ):
                 offenders.append(f"{path.relative_to(APP.parent)} imports {name}")
     assert offenders == []
 

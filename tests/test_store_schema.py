@@ -78,18 +78,29 @@ def test_an_older_database_with_data_is_upgraded_to_head_keeping_its_rows(tmp_pa
         cfg = alembic_config()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0001")
-        conn.execute(text(
-            "INSERT INTO citizen (id, version, created_at, updated_at, cpr, birth_date, first_name, last_name, "
-            "search_text, language, refugee_or_reunified, disability, digital_post_exempt) VALUES "
-            "(1, 1, '2026-01-01', '2026-01-01', '0101901234', '1990-01-01', 'Åse', 'Øby', 'åse øby', 'da', 0, 0, 0)"))
-        conn.execute(text("INSERT INTO plan (id, version, created_at, updated_at, citizen_id, job_goal) "
-                          "VALUES (1, 1, '2026-01-01', '2026-01-01', 1, 'Job som lagermedarbejder')"))
+        conn.execute(
+            text(
+                "INSERT INTO citizen (id, version, created_at, updated_at, cpr, birth_date, first_name, last_name, "
+                "search_text, language, refugee_or_reunified, disability, digital_post_exempt) VALUES "
+                "(1, 1, '2026-01-01', '2026-01-01', '0101901234', '1990-01-01', 'Åse', 'Øby', 'åse øby', 'da', 0, 0, 0)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO plan (id, version, created_at, updated_at, citizen_id, job_goal) "
+                "VALUES (1, 1, '2026-01-01', '2026-01-01', 1, 'Job som lagermedarbejder')"
+            )
+        )
     engine.dispose()
     db = open_sqlite(path)
     result = upgrade(db, backup_dir=tmp_path / "backups")
     assert (result.before, result.after) == ("0001", head_revision())
     assert result.backup is not None
     with db.engine.connect() as conn:
-        assert conn.execute(text("SELECT first_name, last_name FROM citizen")).all() == [("Åse", "Øby")]
-        assert conn.execute(text("SELECT job_goal, status_followup FROM plan")).all() == [("Job som lagermedarbejder", None)]
+        assert conn.execute(text("SELECT first_name, last_name FROM citizen")).all() == [
+            ("Åse", "Øby")
+        ]
+        assert conn.execute(text("SELECT job_goal, status_followup FROM plan")).all() == [
+            ("Job som lagermedarbejder", None)
+        ]
         assert conn.execute(text("PRAGMA foreign_key_check")).all() == []

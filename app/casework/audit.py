@@ -52,7 +52,9 @@ def record(
         citizen_id=citizen_id,
         criterion=criterion,
         purpose=purpose,
-        details=json.dumps(payload, ensure_ascii=False, sort_keys=True, default=_jsonable) if payload else None,
+        details=json.dumps(payload, ensure_ascii=False, sort_keys=True, default=_jsonable)
+        if payload
+        else None,
     )
     session.add(event)
     return event

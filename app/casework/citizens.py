@@ -48,7 +48,9 @@ def _check_caseworker(session: Session, caseworker_id: int | None) -> None:
         return
     worker = session.get(Caseworker, caseworker_id)
     if worker is None or not worker.active:
-        raise ValidationError("The chosen caseworker does not exist or is inactive", field="caseworker_id")
+        raise ValidationError(
+            "The chosen caseworker does not exist or is inactive", field="caseworker_id"
+        )
 
 
 def _refresh_derived(row: Citizen) -> None:
@@ -57,7 +59,12 @@ def _refresh_derived(row: Citizen) -> None:
 
 
 def create_citizen(
-    db: Database, actor: Actor, values: Mapping[str, Any], *, caseworker_id: int | None = None, today: date | None = None
+    db: Database,
+    actor: Actor,
+    values: Mapping[str, Any],
+    *,
+    caseworker_id: int | None = None,
+    today: date | None = None,
 ) -> Saved:
     """Register a citizen; a CPR that exists is refused with the existing citizen offered."""
     cleaned = clean_citizen(values, today=today or date.today())
@@ -65,17 +72,32 @@ def create_citizen(
         _check_not_duplicate(session, cleaned["cpr"])
         owner = caseworker_id if caseworker_id is not None else actor.caseworker_id
         _check_caseworker(session, owner)
-        row = Citizen(**cleaned, caseworker_id=owner, birth_date=birth_date_from_cpr(cleaned["cpr"]))
+        row = Citizen(
+            **cleaned, caseworker_id=owner, birth_date=birth_date_from_cpr(cleaned["cpr"])
+        )
         _refresh_derived(row)
         session.add(row)
         session.flush()
-        audit.record(session, actor, "create", entity="citizen", entity_id=row.id, citizen_id=row.id,
-                     new={**cleaned, "caseworker_id": owner})
+        audit.record(
+            session,
+            actor,
+            "create",
+            entity="citizen",
+            entity_id=row.id,
+            citizen_id=row.id,
+            new={**cleaned, "caseworker_id": owner},
+        )
         return Saved(row.id, row.version, row.id, _LIST_AREAS)  # type: ignore[arg-type]
 
 
 def update_citizen(
-    db: Database, actor: Actor, citizen_id: int, expected_version: int | None, values: Mapping[str, Any], *, today: date | None = None
+    db: Database,
+    actor: Actor,
+    citizen_id: int,
+    expected_version: int | None,
+    values: Mapping[str, Any],
+    *,
+    today: date | None = None,
 ) -> Saved:
     """Save edited master data (only the fields given), refusing a concurrent change."""
     cleaned = clean_citizen(values, today=today or date.today(), partial=True)
@@ -83,29 +105,59 @@ def update_citizen(
         row = load_for_update(session, Citizen, citizen_id, expected_version, cleaned)
         if "cpr" in cleaned:
             _check_not_duplicate(session, cleaned["cpr"], own_id=citizen_id)
-        merged = {f: cleaned.get(f, getattr(row, f)) for f in ("refugee_or_reunified", "refugee_year")}
+        merged = {
+            f: cleaned.get(f, getattr(row, f)) for f in ("refugee_or_reunified", "refugee_year")
+        }
         if merged["refugee_year"] is not None and not merged["refugee_or_reunified"]:
             raise ValidationError(
-                "A residence-permit year is only kept for refugees and family-reunified citizens", field="refugee_year"
+                "A residence-permit year is only kept for refugees and family-reunified citizens",
+                field="refugee_year",
             )
         old, new = apply_changes(row, cleaned)
         if not new:
             return Saved(row.id, row.version, row.id, frozenset())  # type: ignore[arg-type]
         _refresh_derived(row)
         flush_versioned(session, row, cleaned)
-        audit.record(session, actor, "update", entity="citizen", entity_id=row.id, citizen_id=row.id, old=old, new=new)
+        audit.record(
+            session,
+            actor,
+            "update",
+            entity="citizen",
+            entity_id=row.id,
+            citizen_id=row.id,
+            old=old,
+            new=new,
+        )
         return Saved(row.id, row.version, row.id, _LIST_AREAS)  # type: ignore[arg-type]
 
 
-def hand_over(db: Database, actor: Actor, citizen_id: int, caseworker_id: int | None, *, expected_version: int | None = None) -> Saved:
+def hand_over(
+    db: Database,
+    actor: Actor,
+    citizen_id: int,
+    caseworker_id: int | None,
+    *,
+    expected_version: int | None = None,
+) -> Saved:
     """Assign the citizen to another caseworker (None = nobody's caseload)."""
     with transaction(db) as session:
-        row = load_for_update(session, Citizen, citizen_id, expected_version, {"caseworker_id": caseworker_id})
+        row = load_for_update(
+            session, Citizen, citizen_id, expected_version, {"caseworker_id": caseworker_id}
+        )
         _check_caseworker(session, caseworker_id)
         old, new = apply_changes(row, {"caseworker_id": caseworker_id})
         if new:
             flush_versioned(session, row, new)
-            audit.record(session, actor, "hand_over", entity="citizen", entity_id=row.id, citizen_id=row.id, old=old, new=new)
+            audit.record(
+                session,
+                actor,
+                "hand_over",
+                entity="citizen",
+                entity_id=row.id,
+                citizen_id=row.id,
+                old=old,
+                new=new,
+            )
         return Saved(row.id, row.version, row.id, _LIST_AREAS)  # type: ignore[arg-type]
 
 
@@ -117,7 +169,15 @@ def delete_citizen(db: Database, actor: Actor, citizen_id: int, *, reason: str) 
         row = get_row(session, Citizen, citizen_id)
         row.deleted_at = utc_now()
         flush_versioned(session, row, {"deleted_at": row.deleted_at})
-        audit.record(session, actor, "delete", entity="citizen", entity_id=row.id, citizen_id=row.id, purpose=reason.strip())
+        audit.record(
+            session,
+            actor,
+            "delete",
+            entity="citizen",
+            entity_id=row.id,
+            citizen_id=row.id,
+            purpose=reason.strip(),
+        )
         return Saved(row.id, row.version, row.id, _LIST_AREAS)  # type: ignore[arg-type]
 
 
@@ -128,12 +188,18 @@ def restore_citizen(db: Database, actor: Actor, citizen_id: int) -> Saved:
             return Saved(row.id, row.version, row.id, frozenset())  # type: ignore[arg-type]
         row.deleted_at = None
         flush_versioned(session, row, {"deleted_at": None})
-        audit.record(session, actor, "restore", entity="citizen", entity_id=row.id, citizen_id=row.id)
+        audit.record(
+            session, actor, "restore", entity="citizen", entity_id=row.id, citizen_id=row.id
+        )
         return Saved(row.id, row.version, row.id, _LIST_AREAS)  # type: ignore[arg-type]
 
 
 def deleted_citizens(db: Database) -> list[tuple[int, str, date]]:
     """(id, name, deleted on) of soft-deleted citizens, newest first, for the restore dialog."""
     with transaction(db) as session:
-        rows = session.exec(select(Citizen).where(Citizen.deleted_at.is_not(None)).order_by(Citizen.deleted_at.desc())).all()  # type: ignore[union-attr]
+        rows = session.exec(
+            select(Citizen)
+            .where(Citizen.deleted_at.is_not(None))
+            .order_by(Citizen.deleted_at.desc())
+        ).all()  # type: ignore[union-attr]
         return [(r.id, f"{r.first_name} {r.last_name}", r.deleted_at.date()) for r in rows]  # type: ignore[misc,union-attr]

@@ -42,7 +42,9 @@ def _employees(value: Any, _all: Mapping[str, Any]) -> int | None:
     try:
         count = int(value)
     except (TypeError, ValueError):
-        raise ValidationError("The number of employees must be a whole number", field="employees") from None
+        raise ValidationError(
+            "The number of employees must be a whole number", field="employees"
+        ) from None
     if count < 0:
         raise ValidationError("The number of employees cannot be negative", field="employees")
     return count
@@ -51,8 +53,13 @@ def _employees(value: Any, _all: Mapping[str, Any]) -> int | None:
 def _check_unique_cvr(session: Session, cvr: str, own_id: int | None = None) -> None:
     existing = session.exec(select(Company).where(Company.cvr == cvr)).first()
     if existing is not None and existing.id != own_id:
-        raise DuplicateError("{name} already has CVR number {cvr}", existing_id=existing.id,  # type: ignore[arg-type]
-                             field="cvr", name=existing.name, cvr=cvr)
+        raise DuplicateError(
+            "{name} already has CVR number {cvr}",
+            existing_id=existing.id,  # type: ignore[arg-type]
+            field="cvr",
+            name=existing.name,
+            cvr=cvr,
+        )
 
 
 def create_company_in(session: Session, actor: Actor, values: Mapping[str, Any]) -> Company:
@@ -72,7 +79,13 @@ def create_company(db: Database, actor: Actor, values: Mapping[str, Any]) -> Sav
         return Saved(row.id, row.version, None, _AREAS)  # type: ignore[arg-type]
 
 
-def update_company(db: Database, actor: Actor, company_id: int, expected_version: int | None, values: Mapping[str, Any]) -> Saved:
+def update_company(
+    db: Database,
+    actor: Actor,
+    company_id: int,
+    expected_version: int | None,
+    values: Mapping[str, Any],
+) -> Saved:
     cleaned = _clean_company(values, partial=True)
     with transaction(db) as session:
         row = load_for_update(session, Company, company_id, expected_version, cleaned)
@@ -81,7 +94,9 @@ def update_company(db: Database, actor: Actor, company_id: int, expected_version
         old, new = apply_changes(row, cleaned)
         if new:
             flush_versioned(session, row, cleaned)
-            audit.record(session, actor, "update", entity="company", entity_id=row.id, old=old, new=new)
+            audit.record(
+                session, actor, "update", entity="company", entity_id=row.id, old=old, new=new
+            )
         return Saved(row.id, row.version, None, _AREAS | {"offers"})  # type: ignore[arg-type]
 
 
@@ -100,7 +115,12 @@ def find_companies(db: Database, text: str, *, limit: int = 20) -> list[CompanyH
         query = select(Company)
         if term:
             escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            query = query.where(or_(Company.name.ilike(f"%{escaped}%", escape="\\"), Company.cvr.startswith(term.replace(" ", ""))))  # type: ignore[attr-defined]
+            query = query.where(
+                or_(
+                    Company.name.ilike(f"%{escaped}%", escape="\\"),
+                    Company.cvr.startswith(term.replace(" ", "")),
+                )
+            )  # type: ignore[attr-defined]
         rows = session.exec(query.order_by(Company.name).limit(limit)).all()
         return [CompanyHit(r.id, r.cvr, r.name, r.city) for r in rows]  # type: ignore[arg-type]
 
@@ -111,8 +131,13 @@ def last_used_company(db: Database, actor: Actor) -> CompanyHit | None:
         from app.store.models import AuditEvent
 
         event = session.exec(
-            select(AuditEvent).where(AuditEvent.entity == "offer", AuditEvent.action == "create",
-                                     AuditEvent.user_initials == actor.initials).order_by(AuditEvent.id.desc())  # type: ignore[union-attr]
+            select(AuditEvent)
+            .where(
+                AuditEvent.entity == "offer",
+                AuditEvent.action == "create",
+                AuditEvent.user_initials == actor.initials,
+            )
+            .order_by(AuditEvent.id.desc())  # type: ignore[union-attr]
         ).first()
         offer = session.get(Offer, event.entity_id) if event and event.entity_id else None
         company = session.get(Company, offer.company_id) if offer and offer.company_id else None
@@ -127,19 +152,37 @@ def log_contact(db: Database, actor: Actor, company_id: int, values: Mapping[str
         raise ValidationError("{label} is required", field="contacted_on", label=Term(N_("Date")))
     with transaction(db) as session:
         get_row(session, Company, company_id)
-        row = CompanyContact(company_id=company_id, contacted_on=contacted_on, kind=kind,
-                             caseworker_id=values.get("caseworker_id", actor.caseworker_id),
-                             led_to_offer=bool(values.get("led_to_offer")),
-                             contact_person=v.text(values.get("contact_person")), note=v.text(values.get("note")))
+        row = CompanyContact(
+            company_id=company_id,
+            contacted_on=contacted_on,
+            kind=kind,
+            caseworker_id=values.get("caseworker_id", actor.caseworker_id),
+            led_to_offer=bool(values.get("led_to_offer")),
+            contact_person=v.text(values.get("contact_person")),
+            note=v.text(values.get("note")),
+        )
         session.add(row)
         session.flush()
-        audit.record(session, actor, "create", entity="company_contact", entity_id=row.id,
-                     new={"company_id": company_id, "kind": kind, "contacted_on": contacted_on})
+        audit.record(
+            session,
+            actor,
+            "create",
+            entity="company_contact",
+            entity_id=row.id,
+            new={"company_id": company_id, "kind": kind, "contacted_on": contacted_on},
+        )
         return Saved(row.id, row.version, None, _AREAS)  # type: ignore[arg-type]
 
 
-def save_recruitment_order(db: Database, actor: Actor, company_id: int, values: Mapping[str, Any], *,
-                           order_id: int | None = None, expected_version: int | None = None) -> Saved:
+def save_recruitment_order(
+    db: Database,
+    actor: Actor,
+    company_id: int,
+    values: Mapping[str, Any],
+    *,
+    order_id: int | None = None,
+    expected_version: int | None = None,
+) -> Saved:
     """Register a recruitment order, or update one (e.g. record its outcome and closing date)."""
     status = check_code("recruitment_order_status", values.get("status", "open"))
     if status != "open" and values.get("closed_on") is None:
@@ -150,22 +193,39 @@ def save_recruitment_order(db: Database, actor: Actor, company_id: int, values: 
     positions = int(values.get("positions") or 1)
     if positions < 1:
         raise ValidationError("An order has at least one position", field="positions")
-    cleaned = {"received_on": values.get("received_on"), "title": v.required_text("title", Term(N_("Title")))(values.get("title"), values),
-               "positions": positions, "status": status, "closed_on": values.get("closed_on")}
+    cleaned = {
+        "received_on": values.get("received_on"),
+        "title": v.required_text("title", Term(N_("Title")))(values.get("title"), values),
+        "positions": positions,
+        "status": status,
+        "closed_on": values.get("closed_on"),
+    }
     if cleaned["received_on"] is None:
-        raise ValidationError("{label} is required", field="received_on", label=Term(N_("Received on")))
+        raise ValidationError(
+            "{label} is required", field="received_on", label=Term(N_("Received on"))
+        )
     with transaction(db) as session:
         get_row(session, Company, company_id)
         if order_id is None:
             row = RecruitmentOrder(company_id=company_id, **cleaned)
             session.add(row)
             session.flush()
-            audit.record(session, actor, "create", entity="recruitment_order", entity_id=row.id, new=cleaned)
+            audit.record(
+                session, actor, "create", entity="recruitment_order", entity_id=row.id, new=cleaned
+            )
         else:
             row = load_for_update(session, RecruitmentOrder, order_id, expected_version, cleaned)
             old, new = apply_changes(row, cleaned)
             flush_versioned(session, row, cleaned)
-            audit.record(session, actor, "update", entity="recruitment_order", entity_id=row.id, old=old, new=new)
+            audit.record(
+                session,
+                actor,
+                "update",
+                entity="recruitment_order",
+                entity_id=row.id,
+                old=old,
+                new=new,
+            )
         return Saved(row.id, row.version, None, _AREAS)  # type: ignore[arg-type]
 
 
@@ -183,9 +243,23 @@ def citizens_placed(db: Database, company_id: int) -> list[Placement]:
     """Citizens with offers at the company, newest first (the company page's "placed here")."""
     with transaction(db) as session:
         rows = session.exec(
-            select(Offer, Citizen).join(Citizen, Citizen.id == Offer.citizen_id)
-            .where(Offer.company_id == company_id, Offer.deleted_at.is_(None), Citizen.deleted_at.is_(None))  # type: ignore[union-attr]
+            select(Offer, Citizen)
+            .join(Citizen, Citizen.id == Offer.citizen_id)
+            .where(
+                Offer.company_id == company_id,
+                Offer.deleted_at.is_(None),
+                Citizen.deleted_at.is_(None),
+            )  # type: ignore[union-attr]
             .order_by(Offer.start_date.desc(), Offer.id.desc())  # type: ignore[union-attr]
         ).all()
-        return [Placement(c.id, f"{c.first_name} {c.last_name}", o.kind, o.start_date, o.actual_end or o.planned_end, o.status)  # type: ignore[arg-type]
-                for o, c in rows]
+        return [
+            Placement(
+                c.id,
+                f"{c.first_name} {c.last_name}",
+                o.kind,
+                o.start_date,
+                o.actual_end or o.planned_end,
+                o.status,
+            )  # type: ignore[arg-type]
+            for o, c in rows
+        ]

@@ -40,7 +40,9 @@ def entity_name(model: type[SQLModel]) -> str:
     return model.__tablename__  # type: ignore[return-value]
 
 
-def get_row(session: Session, model: type[Row], row_id: int, *, include_deleted: bool = False) -> Row:
+def get_row(
+    session: Session, model: type[Row], row_id: int, *, include_deleted: bool = False
+) -> Row:
     row = session.get(model, row_id)
     if row is None or (not include_deleted and getattr(row, "deleted_at", None) is not None):
         raise NotFoundError(
@@ -54,7 +56,13 @@ def snapshot(row: SQLModel, fields: Iterable[str]) -> dict[str, Any]:
     return {field: getattr(row, field) for field in fields}
 
 
-def load_for_update(session: Session, model: type[Row], row_id: int, expected_version: int | None, attempted: Mapping[str, Any]) -> Row:
+def load_for_update(
+    session: Session,
+    model: type[Row],
+    row_id: int,
+    expected_version: int | None,
+    attempted: Mapping[str, Any],
+) -> Row:
     """The row, provided nobody changed it since the caller read ``expected_version``."""
     row = get_row(session, model, row_id)
     current_version = row.version
@@ -69,7 +77,9 @@ def load_for_update(session: Session, model: type[Row], row_id: int, expected_ve
     return row
 
 
-def apply_changes(row: SQLModel, changes: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def apply_changes(
+    row: SQLModel, changes: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Set the changed fields; return (old, new) of only the fields that really changed."""
     old: dict[str, Any] = {}
     new: dict[str, Any] = {}

@@ -27,9 +27,15 @@ def _check(values: Mapping[str, Any]) -> None:
     check_period(values.get("start_date"), values.get("end_date"))
     week, month = values.get("hours_per_week"), values.get("hours_per_month")
     if week is not None and not 0 < float(week) <= 60:
-        raise ValidationError("Hours per week must be more than 0 and at most {max}", field="hours_per_week", max=60)
+        raise ValidationError(
+            "Hours per week must be more than 0 and at most {max}", field="hours_per_week", max=60
+        )
     if month is not None and not 0 < float(month) <= MAX_HOURS_PER_MONTH:
-        raise ValidationError("Hours per month must be more than 0 and at most {max}", field="hours_per_month", max=MAX_HOURS_PER_MONTH)
+        raise ValidationError(
+            "Hours per month must be more than 0 and at most {max}",
+            field="hours_per_month",
+            max=MAX_HOURS_PER_MONTH,
+        )
     if kind == "flexjob" and week is None:
         raise ValidationError("A fleksjob needs its hours per week", field="hours_per_week")
     if kind == "paid_hours" and month is None and week is None:
@@ -38,8 +44,21 @@ def _check(values: Mapping[str, Any]) -> None:
         raise ValidationError("Only education is finished or dropped", field="completed")
 
 
-def register_employment(db: Database, actor: Actor, citizen_id: int, values: Mapping[str, Any]) -> Saved:
-    cleaned = {k: values.get(k) for k in ("kind", "company_id", "start_date", "end_date", "hours_per_week", "hours_per_month", "completed")}
+def register_employment(
+    db: Database, actor: Actor, citizen_id: int, values: Mapping[str, Any]
+) -> Saved:
+    cleaned = {
+        k: values.get(k)
+        for k in (
+            "kind",
+            "company_id",
+            "start_date",
+            "end_date",
+            "hours_per_week",
+            "hours_per_month",
+            "completed",
+        )
+    }
     _check(cleaned)
     with transaction(db) as session:
         get_row(session, Citizen, citizen_id)
@@ -48,46 +67,117 @@ def register_employment(db: Database, actor: Actor, citizen_id: int, values: Map
         row = Employment(citizen_id=citizen_id, **cleaned)
         session.add(row)
         session.flush()
-        audit.record(session, actor, "create", entity="employment", entity_id=row.id, citizen_id=citizen_id, new=cleaned)
+        audit.record(
+            session,
+            actor,
+            "create",
+            entity="employment",
+            entity_id=row.id,
+            citizen_id=citizen_id,
+            new=cleaned,
+        )
         return Saved(row.id, row.version, citizen_id, _AREAS)  # type: ignore[arg-type]
 
 
-def end_employment(db: Database, actor: Actor, employment_id: int, end: date, *, completed: bool | None = None,
-                   expected_version: int | None = None) -> Saved:
+def end_employment(
+    db: Database,
+    actor: Actor,
+    employment_id: int,
+    end: date,
+    *,
+    completed: bool | None = None,
+    expected_version: int | None = None,
+) -> Saved:
     """End a job or paid hours; for education ``completed`` says finished (True) or dropped (False)."""
     with transaction(db) as session:
-        row = load_for_update(session, Employment, employment_id, expected_version, {"end_date": end})
+        row = load_for_update(
+            session, Employment, employment_id, expected_version, {"end_date": end}
+        )
         changes: dict[str, Any] = {"end_date": end}
         if row.kind == "education":
             if completed is None:
-                raise ValidationError("Say whether the education was finished or dropped", field="completed")
+                raise ValidationError(
+                    "Say whether the education was finished or dropped", field="completed"
+                )
             changes["completed"] = completed
-        _check({**{k: getattr(row, k) for k in ("kind", "start_date", "hours_per_week", "hours_per_month", "completed")}, **changes})
+        _check(
+            {
+                **{
+                    k: getattr(row, k)
+                    for k in (
+                        "kind",
+                        "start_date",
+                        "hours_per_week",
+                        "hours_per_month",
+                        "completed",
+                    )
+                },
+                **changes,
+            }
+        )
         old, new = apply_changes(row, changes)
         flush_versioned(session, row, changes)
-        audit.record(session, actor, "end_employment", entity="employment", entity_id=row.id, citizen_id=row.citizen_id, old=old, new=new)
+        audit.record(
+            session,
+            actor,
+            "end_employment",
+            entity="employment",
+            entity_id=row.id,
+            citizen_id=row.citizen_id,
+            old=old,
+            new=new,
+        )
         return Saved(row.id, row.version, row.citizen_id, _AREAS)  # type: ignore[arg-type]
 
 
-def change_flexjob_hours(db: Database, actor: Actor, employment_id: int, hours_per_week: float, from_date: date,
-                         *, expected_version: int | None = None) -> Saved:
+def change_flexjob_hours(
+    db: Database,
+    actor: Actor,
+    employment_id: int,
+    hours_per_week: float,
+    from_date: date,
+    *,
+    expected_version: int | None = None,
+) -> Saved:
     """A change of fleksjob hours ends the current row the day before and starts one with the new
     hours, so the history shows whether the citizen went up in hours."""
     with transaction(db) as session:
-        row = load_for_update(session, Employment, employment_id, expected_version, {"hours_per_week": hours_per_week})
+        row = load_for_update(
+            session, Employment, employment_id, expected_version, {"hours_per_week": hours_per_week}
+        )
         if row.kind != "flexjob" or row.end_date is not None:
-            raise ValidationError("Only an ongoing fleksjob can change hours", field="hours_per_week")
+            raise ValidationError(
+                "Only an ongoing fleksjob can change hours", field="hours_per_week"
+            )
         if from_date <= row.start_date:
-            raise ValidationError("The new hours must start after the fleksjob started ({start})", field="start_date",
-                                  start=row.start_date.isoformat())
-        values = {"kind": "flexjob", "company_id": row.company_id, "start_date": from_date, "end_date": None,
-                  "hours_per_week": hours_per_week, "hours_per_month": None, "completed": None}
+            raise ValidationError(
+                "The new hours must start after the fleksjob started ({start})",
+                field="start_date",
+                start=row.start_date.isoformat(),
+            )
+        values = {
+            "kind": "flexjob",
+            "company_id": row.company_id,
+            "start_date": from_date,
+            "end_date": None,
+            "hours_per_week": hours_per_week,
+            "hours_per_month": None,
+            "completed": None,
+        }
         _check(values)
         old, new = apply_changes(row, {"end_date": from_date - timedelta(days=1)})
         flush_versioned(session, row, new)
         successor = Employment(citizen_id=row.citizen_id, **values)
         session.add(successor)
         session.flush()
-        audit.record(session, actor, "change_flexjob_hours", entity="employment", entity_id=successor.id, citizen_id=row.citizen_id,
-                     old={"hours_per_week": row.hours_per_week}, new={"hours_per_week": hours_per_week, "from": from_date})
+        audit.record(
+            session,
+            actor,
+            "change_flexjob_hours",
+            entity="employment",
+            entity_id=successor.id,
+            citizen_id=row.citizen_id,
+            old={"hours_per_week": row.hours_per_week},
+            new={"hours_per_week": hours_per_week, "from": from_date},
+        )
         return Saved(successor.id, successor.version, row.citizen_id, _AREAS)  # type: ignore[arg-type]

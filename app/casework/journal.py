@@ -28,49 +28,94 @@ def _clean_text(text: str | None) -> str:
     if cleaned is None:
         raise ValidationError("The note is empty", field="text")
     if len(cleaned) > MAX_NOTE_LENGTH:
-        raise ValidationError("The note is too long (at most {max} characters)", field="text", max=MAX_NOTE_LENGTH)
+        raise ValidationError(
+            "The note is too long (at most {max} characters)", field="text", max=MAX_NOTE_LENGTH
+        )
     return cleaned
 
 
-def add_note(db: Database, actor: Actor, citizen_id: int, text: str, *, today: date | None = None, corrects_id: int | None = None) -> Saved:
+def add_note(
+    db: Database,
+    actor: Actor,
+    citizen_id: int,
+    text: str,
+    *,
+    today: date | None = None,
+    corrects_id: int | None = None,
+) -> Saved:
     cleaned = _clean_text(text)
     with transaction(db) as session:
         get_row(session, Citizen, citizen_id)
         if corrects_id is not None:
             original = get_row(session, JournalNote, corrects_id)
             if original.citizen_id != citizen_id:
-                raise ValidationError("A correction must belong to the same citizen", field="corrects_id")
-        row = JournalNote(citizen_id=citizen_id, written_on=today or date.today(), caseworker_id=actor.caseworker_id,
-                          text=cleaned, corrects_id=corrects_id)
+                raise ValidationError(
+                    "A correction must belong to the same citizen", field="corrects_id"
+                )
+        row = JournalNote(
+            citizen_id=citizen_id,
+            written_on=today or date.today(),
+            caseworker_id=actor.caseworker_id,
+            text=cleaned,
+            corrects_id=corrects_id,
+        )
         session.add(row)
         session.flush()
-        audit.record(session, actor, "correct_note" if corrects_id else "create", entity="journal_note", entity_id=row.id,
-                     citizen_id=citizen_id, details={"corrects_id": corrects_id} if corrects_id else None)
+        audit.record(
+            session,
+            actor,
+            "correct_note" if corrects_id else "create",
+            entity="journal_note",
+            entity_id=row.id,
+            citizen_id=citizen_id,
+            details={"corrects_id": corrects_id} if corrects_id else None,
+        )
         return Saved(row.id, row.version, citizen_id, _AREAS)  # type: ignore[arg-type]
 
 
-def correct_note(db: Database, actor: Actor, note_id: int, text: str, *, today: date | None = None) -> Saved:
+def correct_note(
+    db: Database, actor: Actor, note_id: int, text: str, *, today: date | None = None
+) -> Saved:
     """A new note that corrects an earlier one; the earlier note stays as it was."""
     with transaction(db) as session:
         citizen_id = get_row(session, JournalNote, note_id).citizen_id
     return add_note(db, actor, citizen_id, text, today=today, corrects_id=note_id)
 
 
-def edit_note(db: Database, actor: Actor, note_id: int, expected_version: int | None, text: str, *, today: date | None = None) -> Saved:
+def edit_note(
+    db: Database,
+    actor: Actor,
+    note_id: int,
+    expected_version: int | None,
+    text: str,
+    *,
+    today: date | None = None,
+) -> Saved:
     """Edit a note on the day it was written, by its author; later, write a correction instead."""
     cleaned = _clean_text(text)
     with transaction(db) as session:
         row = load_for_update(session, JournalNote, note_id, expected_version, {"text": cleaned})
         written_local = utc_to_local(row.created_at).date()
         if written_local != (today or date.today()):
-            raise PermissionDeniedError("A journal note can only be edited on the day it was written; write a correction instead")
+            raise PermissionDeniedError(
+                "A journal note can only be edited on the day it was written; write a correction instead"
+            )
         if row.caseworker_id is not None and row.caseworker_id != actor.caseworker_id:
-            raise PermissionDeniedError("Only the author can edit a journal note; write a correction instead")
+            raise PermissionDeniedError(
+                "Only the author can edit a journal note; write a correction instead"
+            )
         old, new = apply_changes(row, {"text": cleaned})
         if new:
             flush_versioned(session, row, new)
-            audit.record(session, actor, "update", entity="journal_note", entity_id=row.id, citizen_id=row.citizen_id,
-                         details={"edited": True})
+            audit.record(
+                session,
+                actor,
+                "update",
+                entity="journal_note",
+                entity_id=row.id,
+                citizen_id=row.citizen_id,
+                details={"edited": True},
+            )
         return Saved(row.id, row.version, row.citizen_id, _AREAS)  # type: ignore[arg-type]
 
 
@@ -86,14 +131,19 @@ class NoteView:
     editable: bool
 
 
-def notes(db: Database, actor: Actor, citizen_id: int, *, search: str = "", today: date | None = None) -> list[NoteView]:
+def notes(
+    db: Database, actor: Actor, citizen_id: int, *, search: str = "", today: date | None = None
+) -> list[NoteView]:
     """A citizen's notes, newest first, optionally only those containing every search word."""
     day = today or date.today()
     words = [w.lower() for w in search.split()]
     with transaction(db) as session:
-        rows = session.exec(select(JournalNote, Caseworker).join(Caseworker, Caseworker.id == JournalNote.caseworker_id, isouter=True)
-                            .where(JournalNote.citizen_id == citizen_id)
-                            .order_by(JournalNote.written_on.desc(), JournalNote.id.desc())).all()  # type: ignore[attr-defined]
+        rows = session.exec(
+            select(JournalNote, Caseworker)
+            .join(Caseworker, Caseworker.id == JournalNote.caseworker_id, isouter=True)
+            .where(JournalNote.citizen_id == citizen_id)
+            .order_by(JournalNote.written_on.desc(), JournalNote.id.desc())
+        ).all()  # type: ignore[attr-defined]
         corrected: dict[int, list[int]] = {}
         for note, _ in rows:
             if note.corrects_id:
@@ -102,9 +152,29 @@ def notes(db: Database, actor: Actor, citizen_id: int, *, search: str = "", toda
         for note, worker in rows:
             if words and not all(w in note.text.lower() for w in words):
                 continue
-            editable = utc_to_local(note.created_at).date() == day and note.caseworker_id in (None, actor.caseworker_id)
-            result.append(NoteView(note.id, note.version, note.written_on, worker.initials if worker else None,  # type: ignore[arg-type]
-                                   note.text, note.corrects_id, tuple(corrected.get(note.id, ())), editable))  # type: ignore[arg-type]
+            editable = utc_to_local(note.created_at).date() == day and note.caseworker_id in (
+                None,
+                actor.caseworker_id,
+            )
+            result.append(
+                NoteView(
+                    note.id,
+                    note.version,
+                    note.written_on,
+                    worker.initials if worker else None,  # type: ignore[arg-type]
+                    note.text,
+                    note.corrects_id,
+                    tuple(corrected.get(note.id, ())),
+                    editable,
+                )
+            )  # type: ignore[arg-type]
         if search.strip():
-            audit.record(session, actor, "search_journal", entity="journal_note", citizen_id=citizen_id, criterion=search.strip()[:300])
+            audit.record(
+                session,
+                actor,
+                "search_journal",
+                entity="journal_note",
+                citizen_id=citizen_id,
+                criterion=search.strip()[:300],
+            )
         return result

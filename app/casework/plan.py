@@ -40,26 +40,47 @@ def current_snapshot(session: Session, citizen_id: int) -> PlanSnapshot:
     plan = session.exec(select(Plan).where(Plan.citizen_id == citizen_id)).first()
     fields = {k: getattr(plan, k) for k in PLAN_FIELDS} if plan else dict.fromkeys(PLAN_FIELDS)
     milestones = session.exec(
-        select(Milestone).where(Milestone.citizen_id == citizen_id, Milestone.deleted_at.is_(None))  # type: ignore[union-attr]
+        select(Milestone)
+        .where(Milestone.citizen_id == citizen_id, Milestone.deleted_at.is_(None))  # type: ignore[union-attr]
         .order_by(Milestone.position, Milestone.id)
     ).all()
-    return PlanSnapshot(fields, tuple(
-        MilestoneState(m.id, m.title, m.due, m.status, m.completed_on, m.drop_reason) for m in milestones  # type: ignore[arg-type]
-    ))
+    return PlanSnapshot(
+        fields,
+        tuple(
+            MilestoneState(m.id, m.title, m.due, m.status, m.completed_on, m.drop_reason)
+            for m in milestones  # type: ignore[arg-type]
+        ),
+    )
 
 
 def _store_version(session: Session, actor: Actor, citizen_id: int) -> PlanVersion:
-    number = (session.exec(select(func.max(PlanVersion.number)).where(PlanVersion.citizen_id == citizen_id)).one() or 0) + 1
+    number = (
+        session.exec(
+            select(func.max(PlanVersion.number)).where(PlanVersion.citizen_id == citizen_id)
+        ).one()
+        or 0
+    ) + 1
     version = PlanVersion(
-        citizen_id=citizen_id, number=number, saved_by=actor.initials,
-        snapshot=json.dumps(current_snapshot(session, citizen_id).to_json(), ensure_ascii=False, sort_keys=True),
+        citizen_id=citizen_id,
+        number=number,
+        saved_by=actor.initials,
+        snapshot=json.dumps(
+            current_snapshot(session, citizen_id).to_json(), ensure_ascii=False, sort_keys=True
+        ),
     )
     session.add(version)
     return version
 
 
-def save_plan(db: Database, actor: Actor, citizen_id: int, expected_version: int | None, values: Mapping[str, Any],
-              *, today: date | None = None) -> Saved:
+def save_plan(
+    db: Database,
+    actor: Actor,
+    citizen_id: int,
+    expected_version: int | None,
+    values: Mapping[str, Any],
+    *,
+    today: date | None = None,
+) -> Saved:
     """Save the plan's texts (the fields given); a concurrent save by someone else is a conflict."""
     cleaned = clean_plan_fields(values)
     with transaction(db) as session:
@@ -79,26 +100,53 @@ def save_plan(db: Database, actor: Actor, citizen_id: int, expected_version: int
         plan.updated_on = today or date.today()
         flush_versioned(session, plan, cleaned)
         _store_version(session, actor, citizen_id)
-        audit.record(session, actor, "update", entity="plan", entity_id=plan.id, citizen_id=citizen_id, old=old, new=new)
+        audit.record(
+            session,
+            actor,
+            "update",
+            entity="plan",
+            entity_id=plan.id,
+            citizen_id=citizen_id,
+            old=old,
+            new=new,
+        )
         return Saved(plan.id, plan.version, citizen_id, _PLAN_AREAS)  # type: ignore[arg-type]
 
 
-def add_milestone(db: Database, actor: Actor, citizen_id: int, title: str, *, due: date | None = None) -> Saved:
+def add_milestone(
+    db: Database, actor: Actor, citizen_id: int, title: str, *, due: date | None = None
+) -> Saved:
     check_milestone(title, "planned", None, None)
     with transaction(db) as session:
         get_row(session, Citizen, citizen_id)
-        last = session.exec(select(func.max(Milestone.position)).where(Milestone.citizen_id == citizen_id)).one()
-        row = Milestone(citizen_id=citizen_id, title=title.strip(), due=due, position=(last or 0) + 1)
+        last = session.exec(
+            select(func.max(Milestone.position)).where(Milestone.citizen_id == citizen_id)
+        ).one()
+        row = Milestone(
+            citizen_id=citizen_id, title=title.strip(), due=due, position=(last or 0) + 1
+        )
         session.add(row)
         session.flush()
         _store_version(session, actor, citizen_id)
-        audit.record(session, actor, "create", entity="milestone", entity_id=row.id, citizen_id=citizen_id,
-                     new={"title": row.title, "due": due})
+        audit.record(
+            session,
+            actor,
+            "create",
+            entity="milestone",
+            entity_id=row.id,
+            citizen_id=citizen_id,
+            new={"title": row.title, "due": due},
+        )
         return Saved(row.id, row.version, citizen_id, _MS_AREAS)  # type: ignore[arg-type]
 
 
-def update_milestone(db: Database, actor: Actor, milestone_id: int, expected_version: int | None,
-                     values: Mapping[str, Any]) -> Saved:
+def update_milestone(
+    db: Database,
+    actor: Actor,
+    milestone_id: int,
+    expected_version: int | None,
+    values: Mapping[str, Any],
+) -> Saved:
     """Edit title/due/status; done needs a completion date and dropped a reason."""
     allowed = {"title", "due", "status", "completed_on", "drop_reason"}
     unknown = set(values) - allowed
@@ -112,32 +160,59 @@ def update_milestone(db: Database, actor: Actor, milestone_id: int, expected_ver
         if merged["status"] != "dropped":
             merged["drop_reason"] = None
         merged["title"] = (merged["title"] or "").strip()
-        check_milestone(merged["title"], merged["status"], merged["completed_on"], merged["drop_reason"])
+        check_milestone(
+            merged["title"], merged["status"], merged["completed_on"], merged["drop_reason"]
+        )
         old, new = apply_changes(row, merged)
         if not new:
             return Saved(row.id, row.version, row.citizen_id, frozenset())  # type: ignore[arg-type]
         flush_versioned(session, row, values)
         _store_version(session, actor, row.citizen_id)
-        audit.record(session, actor, "update", entity="milestone", entity_id=row.id, citizen_id=row.citizen_id, old=old, new=new)
+        audit.record(
+            session,
+            actor,
+            "update",
+            entity="milestone",
+            entity_id=row.id,
+            citizen_id=row.citizen_id,
+            old=old,
+            new=new,
+        )
         return Saved(row.id, row.version, row.citizen_id, _MS_AREAS)  # type: ignore[arg-type]
 
 
-def complete_milestone(db: Database, actor: Actor, milestone_id: int, on: date, *, expected_version: int | None = None) -> Saved:
-    return update_milestone(db, actor, milestone_id, expected_version, {"status": "done", "completed_on": on})
+def complete_milestone(
+    db: Database, actor: Actor, milestone_id: int, on: date, *, expected_version: int | None = None
+) -> Saved:
+    return update_milestone(
+        db, actor, milestone_id, expected_version, {"status": "done", "completed_on": on}
+    )
 
 
-def drop_milestone(db: Database, actor: Actor, milestone_id: int, reason: str, *, expected_version: int | None = None) -> Saved:
-    return update_milestone(db, actor, milestone_id, expected_version, {"status": "dropped", "drop_reason": reason})
+def drop_milestone(
+    db: Database,
+    actor: Actor,
+    milestone_id: int,
+    reason: str,
+    *,
+    expected_version: int | None = None,
+) -> Saved:
+    return update_milestone(
+        db, actor, milestone_id, expected_version, {"status": "dropped", "drop_reason": reason}
+    )
 
 
 def move_milestone(db: Database, actor: Actor, milestone_id: int, steps: int) -> Saved:
     """Move a milestone up (negative) or down (positive) in the citizen's list."""
     with transaction(db) as session:
         row = get_row(session, Milestone, milestone_id)
-        siblings = list(session.exec(
-            select(Milestone).where(Milestone.citizen_id == row.citizen_id, Milestone.deleted_at.is_(None))  # type: ignore[union-attr]
-            .order_by(Milestone.position, Milestone.id)
-        ).all())
+        siblings = list(
+            session.exec(
+                select(Milestone)
+                .where(Milestone.citizen_id == row.citizen_id, Milestone.deleted_at.is_(None))  # type: ignore[union-attr]
+                .order_by(Milestone.position, Milestone.id)
+            ).all()
+        )
         index = siblings.index(row)
         target = max(0, min(len(siblings) - 1, index + steps))
         if target == index:
@@ -148,8 +223,16 @@ def move_milestone(db: Database, actor: Actor, milestone_id: int, steps: int) ->
                 sibling.position = position
         session.flush()
         _store_version(session, actor, row.citizen_id)
-        audit.record(session, actor, "reorder", entity="milestone", entity_id=row.id, citizen_id=row.citizen_id,
-                     old={"index": index}, new={"index": target})
+        audit.record(
+            session,
+            actor,
+            "reorder",
+            entity="milestone",
+            entity_id=row.id,
+            citizen_id=row.citizen_id,
+            old={"index": index},
+            new={"index": target},
+        )
         return Saved(row.id, row.version, row.citizen_id, _MS_AREAS)  # type: ignore[arg-type]
 
 
@@ -168,7 +251,14 @@ def _set_deleted(db: Database, actor: Actor, milestone_id: int, when: datetime |
         row.deleted_at = when
         flush_versioned(session, row, {"deleted_at": when})
         _store_version(session, actor, row.citizen_id)
-        audit.record(session, actor, "delete" if when else "restore", entity="milestone", entity_id=row.id, citizen_id=row.citizen_id)
+        audit.record(
+            session,
+            actor,
+            "delete" if when else "restore",
+            entity="milestone",
+            entity_id=row.id,
+            citizen_id=row.citizen_id,
+        )
         return Saved(row.id, row.version, row.citizen_id, _MS_AREAS)  # type: ignore[arg-type]
 
 
@@ -176,18 +266,22 @@ def plan_as_of(db: Database, citizen_id: int, moment: datetime) -> PlanSnapshot 
     """The plan as it stood at ``moment`` (aware UTC), or None if it had not been made yet."""
     with transaction(db) as session:
         row = session.exec(
-            select(PlanVersion).where(PlanVersion.citizen_id == citizen_id, PlanVersion.saved_at <= moment)
+            select(PlanVersion)
+            .where(PlanVersion.citizen_id == citizen_id, PlanVersion.saved_at <= moment)
             .order_by(PlanVersion.number.desc())  # type: ignore[attr-defined]
         ).first()
         return PlanSnapshot.from_json(json.loads(row.snapshot)) if row else None
 
 
-def changes_since_last_print(db: Database, citizen_id: int) -> tuple[list[PlanChange], datetime | None]:
+def changes_since_last_print(
+    db: Database, citizen_id: int
+) -> tuple[list[PlanChange], datetime | None]:
     """What changed since the last printed version (everything, and None, if never printed)."""
     with transaction(db) as session:
         now = current_snapshot(session, citizen_id)
         printed = session.exec(
-            select(PlanVersion).where(PlanVersion.citizen_id == citizen_id, PlanVersion.printed_at.is_not(None))  # type: ignore[union-attr]
+            select(PlanVersion)
+            .where(PlanVersion.citizen_id == citizen_id, PlanVersion.printed_at.is_not(None))  # type: ignore[union-attr]
             .order_by(PlanVersion.number.desc())  # type: ignore[attr-defined]
         ).first()
         before = PlanSnapshot.from_json(json.loads(printed.snapshot)) if printed else None
@@ -198,20 +292,37 @@ def mark_printed(db: Database, actor: Actor, citizen_id: int) -> int:
     """Record that the current plan was printed/saved; returns the plan version number printed."""
     with transaction(db) as session:
         latest = session.exec(
-            select(PlanVersion).where(PlanVersion.citizen_id == citizen_id).order_by(PlanVersion.number.desc())  # type: ignore[attr-defined]
+            select(PlanVersion)
+            .where(PlanVersion.citizen_id == citizen_id)
+            .order_by(PlanVersion.number.desc())  # type: ignore[attr-defined]
         ).first()
-        if latest is None or json.loads(latest.snapshot) != current_snapshot(session, citizen_id).to_json():
+        if (
+            latest is None
+            or json.loads(latest.snapshot) != current_snapshot(session, citizen_id).to_json()
+        ):
             latest = _store_version(session, actor, citizen_id)
         latest.printed_at = utc_now()
         session.flush()
-        audit.record(session, actor, "print_plan", entity="plan_version", entity_id=latest.id, citizen_id=citizen_id,
-                     details={"plan_version": latest.number})
+        audit.record(
+            session,
+            actor,
+            "print_plan",
+            entity="plan_version",
+            entity_id=latest.id,
+            citizen_id=citizen_id,
+            details={"plan_version": latest.number},
+        )
         return latest.number
 
 
-def plan_versions(db: Database, citizen_id: int) -> list[tuple[int, datetime, str | None, datetime | None]]:
+def plan_versions(
+    db: Database, citizen_id: int
+) -> list[tuple[int, datetime, str | None, datetime | None]]:
     """(number, saved at, saved by, printed at) of every version, newest first."""
     with transaction(db) as session:
-        rows = session.exec(select(PlanVersion).where(PlanVersion.citizen_id == citizen_id)
-                            .order_by(PlanVersion.number.desc())).all()  # type: ignore[attr-defined]
+        rows = session.exec(
+            select(PlanVersion)
+            .where(PlanVersion.citizen_id == citizen_id)
+            .order_by(PlanVersion.number.desc())
+        ).all()  # type: ignore[attr-defined]
         return [(r.number, r.saved_at, r.saved_by, r.printed_at) for r in rows]

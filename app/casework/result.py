@@ -10,8 +10,19 @@ from dataclasses import dataclass, field
 
 #: Names of the views a change can affect.
 AREAS = frozenset(
-    {"citizen_list", "citizen", "spells", "plan", "milestones", "offers", "conversations",
-     "employment", "companies", "journal", "history"}
+    {
+        "citizen_list",
+        "citizen",
+        "spells",
+        "plan",
+        "milestones",
+        "offers",
+        "conversations",
+        "employment",
+        "companies",
+        "journal",
+        "history",
+    }
 )
 
 

@@ -16,9 +16,15 @@ def read_toml(path: Path) -> dict:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
-        raise ValidationError("The rule file {path} is malformed: {reason}", path=str(path), reason=str(exc)) from None
+        raise ValidationError(
+            "The rule file {path} is malformed: {reason}", path=str(path), reason=str(exc)
+        ) from None
     except OSError as exc:
-        raise ValidationError("Cannot read the rule file {path}: {reason}", path=str(path), reason=exc.strerror or str(exc)) from None
+        raise ValidationError(
+            "Cannot read the rule file {path}: {reason}",
+            path=str(path),
+            reason=exc.strerror or str(exc),
+        ) from None
 
 
 @cache

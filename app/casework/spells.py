@@ -21,8 +21,15 @@ from app.store.models import BenefitSpell, Citizen
 
 _AREAS = frozenset({"spells", "citizen", "citizen_list", "history"})
 SPELL_FIELDS = (
-    "target_group", "start_date", "end_date", "end_reason", "visited_to_jobcenter", "early_followup_requested_on",
-    "exempt_75", "exempt_75_reason", "agreed_contact_days",
+    "target_group",
+    "start_date",
+    "end_date",
+    "end_reason",
+    "visited_to_jobcenter",
+    "early_followup_requested_on",
+    "exempt_75",
+    "exempt_75_reason",
+    "agreed_contact_days",
 )
 
 
@@ -36,10 +43,15 @@ def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
     if "target_group" in cleaned:
         check_code("target_group", cleaned["target_group"])
     if cleaned.get("exempt_75") and not v.text(cleaned.get("exempt_75_reason")):
-        raise ValidationError("An exemption from the 75 % rule needs a reason", field="exempt_75_reason")
+        raise ValidationError(
+            "An exemption from the 75 % rule needs a reason", field="exempt_75_reason"
+        )
     days = cleaned.get("agreed_contact_days")
     if days is not None and not (1 <= int(days) <= 366):
-        raise ValidationError("The agreed contact interval must be between 1 and 366 days", field="agreed_contact_days")
+        raise ValidationError(
+            "The agreed contact interval must be between 1 and 366 days",
+            field="agreed_contact_days",
+        )
     for key in ("end_reason", "exempt_75_reason"):
         if key in cleaned:
             cleaned[key] = v.text(cleaned[key])
@@ -50,19 +62,39 @@ def start_spell(db: Database, actor: Actor, citizen_id: int, values: Mapping[str
     """Start a benefit spell; one that overlaps another spell of the citizen is refused."""
     cleaned = _clean(values)
     if not cleaned.get("start_date"):
-        raise ValidationError("{label} is required", field="start_date", label=Term(N_("Start date")))
+        raise ValidationError(
+            "{label} is required", field="start_date", label=Term(N_("Start date"))
+        )
     with transaction(db) as session:
         get_row(session, Citizen, citizen_id)
-        candidate = SpellPeriod(None, cleaned["target_group"], cleaned["start_date"], cleaned.get("end_date"))
+        candidate = SpellPeriod(
+            None, cleaned["target_group"], cleaned["start_date"], cleaned.get("end_date")
+        )
         check_no_overlap(_periods(session, citizen_id), candidate)
         row = BenefitSpell(citizen_id=citizen_id, **cleaned)
         session.add(row)
         session.flush()
-        audit.record(session, actor, "create", entity="benefit_spell", entity_id=row.id, citizen_id=citizen_id, new=cleaned)
+        audit.record(
+            session,
+            actor,
+            "create",
+            entity="benefit_spell",
+            entity_id=row.id,
+            citizen_id=citizen_id,
+            new=cleaned,
+        )
         return Saved(row.id, row.version, citizen_id, _AREAS)  # type: ignore[arg-type]
 
 
-def end_spell(db: Database, actor: Actor, spell_id: int, end: date, reason: str, *, expected_version: int | None = None) -> Saved:
+def end_spell(
+    db: Database,
+    actor: Actor,
+    spell_id: int,
+    end: date,
+    reason: str,
+    *,
+    expected_version: int | None = None,
+) -> Saved:
     """End an ongoing spell on its last day on the benefit, with a reason."""
     if not v.text(reason):
         raise ValidationError("Give a reason for ending the spell", field="end_reason")
@@ -72,45 +104,99 @@ def end_spell(db: Database, actor: Actor, spell_id: int, end: date, reason: str,
         check_end(SpellPeriod(row.id, row.target_group, row.start_date, row.end_date), end)
         old, new = apply_changes(row, changes)
         flush_versioned(session, row, changes)
-        audit.record(session, actor, "end_spell", entity="benefit_spell", entity_id=row.id, citizen_id=row.citizen_id, old=old, new=new)
+        audit.record(
+            session,
+            actor,
+            "end_spell",
+            entity="benefit_spell",
+            entity_id=row.id,
+            citizen_id=row.citizen_id,
+            old=old,
+            new=new,
+        )
         return Saved(row.id, row.version, row.citizen_id, _AREAS)  # type: ignore[arg-type]
 
 
 def change_benefit(
-    db: Database, actor: Actor, spell_id: int, next_group: str, next_start: date, *, reason: str | None = None,
-    expected_version: int | None = None, extra: Mapping[str, Any] | None = None,
+    db: Database,
+    actor: Actor,
+    spell_id: int,
+    next_group: str,
+    next_start: date,
+    *,
+    reason: str | None = None,
+    expected_version: int | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> Saved:
     """End the current spell the day before ``next_start`` and start the next, in one transaction."""
     with transaction(db) as session:
-        current = load_for_update(session, BenefitSpell, spell_id, expected_version, {"target_group": next_group})
+        current = load_for_update(
+            session, BenefitSpell, spell_id, expected_version, {"target_group": next_group}
+        )
         change = plan_benefit_change(
-            SpellPeriod(current.id, current.target_group, current.start_date, current.end_date), next_group, next_start
+            SpellPeriod(current.id, current.target_group, current.start_date, current.end_date),
+            next_group,
+            next_start,
         )
         end_reason = v.text(reason) or "Overgået til anden ydelse"
-        old, new = apply_changes(current, {"end_date": change.end_current_on, "end_reason": end_reason})
+        old, new = apply_changes(
+            current, {"end_date": change.end_current_on, "end_reason": end_reason}
+        )
         flush_versioned(session, current, new)
-        values = _clean({**(extra or {}), "target_group": change.next_group, "start_date": change.next_start})
-        check_no_overlap(_periods(session, current.citizen_id), SpellPeriod(None, next_group, next_start, None))
+        values = _clean(
+            {**(extra or {}), "target_group": change.next_group, "start_date": change.next_start}
+        )
+        check_no_overlap(
+            _periods(session, current.citizen_id), SpellPeriod(None, next_group, next_start, None)
+        )
         row = BenefitSpell(citizen_id=current.citizen_id, **values)
         session.add(row)
         session.flush()
-        audit.record(session, actor, "change_benefit", entity="benefit_spell", entity_id=current.id, citizen_id=current.citizen_id,
-                     old=old, new=new, details={"next_spell_id": row.id, "next": values})
+        audit.record(
+            session,
+            actor,
+            "change_benefit",
+            entity="benefit_spell",
+            entity_id=current.id,
+            citizen_id=current.citizen_id,
+            old=old,
+            new=new,
+            details={"next_spell_id": row.id, "next": values},
+        )
         return Saved(row.id, row.version, current.citizen_id, _AREAS)  # type: ignore[arg-type]
 
 
-def update_spell(db: Database, actor: Actor, spell_id: int, expected_version: int | None, values: Mapping[str, Any]) -> Saved:
+def update_spell(
+    db: Database,
+    actor: Actor,
+    spell_id: int,
+    expected_version: int | None,
+    values: Mapping[str, Any],
+) -> Saved:
     """Correct a spell's fields (dates included), still refusing overlaps."""
     cleaned = _clean(values)
     with transaction(db) as session:
         row = load_for_update(session, BenefitSpell, spell_id, expected_version, cleaned)
         merged = {**snapshot(row, SPELL_FIELDS), **cleaned}
-        check_no_overlap(_periods(session, row.citizen_id),
-                         SpellPeriod(row.id, merged["target_group"], merged["start_date"], merged["end_date"]))
+        check_no_overlap(
+            _periods(session, row.citizen_id),
+            SpellPeriod(row.id, merged["target_group"], merged["start_date"], merged["end_date"]),
+        )
         if merged["exempt_75"] and not merged["exempt_75_reason"]:
-            raise ValidationError("An exemption from the 75 % rule needs a reason", field="exempt_75_reason")
+            raise ValidationError(
+                "An exemption from the 75 % rule needs a reason", field="exempt_75_reason"
+            )
         old, new = apply_changes(row, cleaned)
         if new:
             flush_versioned(session, row, cleaned)
-            audit.record(session, actor, "update", entity="benefit_spell", entity_id=row.id, citizen_id=row.citizen_id, old=old, new=new)
+            audit.record(
+                session,
+                actor,
+                "update",
+                entity="benefit_spell",
+                entity_id=row.id,
+                citizen_id=row.citizen_id,
+                old=old,
+                new=new,
+            )
         return Saved(row.id, row.version, row.citizen_id, _AREAS)  # type: ignore[arg-type]

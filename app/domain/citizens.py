@@ -13,8 +13,19 @@ from app.domain.identifiers import birth_date_from_cpr, normalise_cpr
 
 #: The fields a caseworker edits on a citizen (``caseworker_id`` is handed over separately).
 EDITABLE_FIELDS = (
-    "cpr", "first_name", "last_name", "address", "postal_code", "city", "phone", "email", "language",
-    "refugee_or_reunified", "refugee_year", "disability", "digital_post_exempt",
+    "cpr",
+    "first_name",
+    "last_name",
+    "address",
+    "postal_code",
+    "city",
+    "phone",
+    "email",
+    "language",
+    "refugee_or_reunified",
+    "refugee_year",
+    "disability",
+    "digital_post_exempt",
 )
 
 
@@ -27,7 +38,9 @@ def _cpr(value: Any, _all: Mapping[str, Any]) -> str:
 def _language(value: Any, _all: Mapping[str, Any]) -> str:
     code = v.text(value) or "da"
     if code not in LANGUAGES:
-        raise ValidationError("Unknown language {code!r}; use da or en", field="language", code=code)
+        raise ValidationError(
+            "Unknown language {code!r}; use da or en", field="language", code=code
+        )
     return code
 
 
@@ -36,7 +49,9 @@ def _flag(value: Any, _all: Mapping[str, Any]) -> bool:
 
 
 def checks(today: date) -> dict[str, v.Check]:
-    refugee_year = v.in_year_range("refugee_year", Term(N_("Year of residence permit")), 1950, today)
+    refugee_year = v.in_year_range(
+        "refugee_year", Term(N_("Year of residence permit")), 1950, today
+    )
 
     def _refugee_year(value: Any, values: Mapping[str, Any]) -> int | None:
         year = refugee_year(value, values)
@@ -64,7 +79,9 @@ def checks(today: date) -> dict[str, v.Check]:
     }
 
 
-def clean_citizen(values: Mapping[str, Any], *, today: date, partial: bool = False) -> dict[str, Any]:
+def clean_citizen(
+    values: Mapping[str, Any], *, today: date, partial: bool = False
+) -> dict[str, Any]:
     """Validated, normalised citizen fields (CPR as 10 digits); raises the first problem."""
     return v.clean(checks(today), values, partial=partial)
 

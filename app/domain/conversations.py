@@ -16,8 +16,12 @@ def check_booking(kind: str, channel: str, held_by: str, when_local: datetime) -
     check_code("channel", channel)
     check_code("held_by", held_by)
     if not EARLIEST_HOUR <= when_local.hour < LATEST_HOUR:
-        raise ValidationError("Book the conversation between {start}:00 and {end}:00", field="scheduled_at",
-                              start=EARLIEST_HOUR, end=LATEST_HOUR)
+        raise ValidationError(
+            "Book the conversation between {start}:00 and {end}:00",
+            field="scheduled_at",
+            start=EARLIEST_HOUR,
+            end=LATEST_HOUR,
+        )
 
 
 def check_outcome(status: str, held_on: date | None, today: date) -> None:
@@ -27,7 +31,10 @@ def check_outcome(status: str, held_on: date | None, today: date) -> None:
         if held_on is None:
             raise ValidationError("Give the date the conversation was held", field="held_on")
         if held_on > today:
-            raise ValidationError("A conversation cannot be recorded as held in the future ({day})", field="held_on",
-                                  day=held_on.isoformat())
+            raise ValidationError(
+                "A conversation cannot be recorded as held in the future ({day})",
+                field="held_on",
+                day=held_on.isoformat(),
+            )
     elif held_on is not None:
         raise ValidationError("Only a held conversation has a held date", field="held_on")

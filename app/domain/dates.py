@@ -91,7 +91,16 @@ def days(n: int) -> timedelta:
     return timedelta(days=n)
 
 
-_DAY_FIRST = ("%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%y", "%d-%m-%y", "%d/%m/%y", "%d%m%Y", "%d%m%y")
+_DAY_FIRST = (
+    "%d.%m.%Y",
+    "%d-%m-%Y",
+    "%d/%m/%Y",
+    "%d.%m.%y",
+    "%d-%m-%y",
+    "%d/%m/%y",
+    "%d%m%Y",
+    "%d%m%y",
+)
 
 
 def parse_user_date(text: str, today: date) -> date | None:
@@ -125,7 +134,9 @@ def parse_user_date(text: str, today: date) -> date | None:
                 return date(today.year, int(parts[1]), int(parts[0]))
             except ValueError:
                 break
-    raise ValidationError("{text!r} is not a date; write it as 23.11.2026", field="date", text=text.strip())
+    raise ValidationError(
+        "{text!r} is not a date; write it as 23.11.2026", field="date", text=text.strip()
+    )
 
 
 def parse_user_time(text: str) -> tuple[int, int]:
@@ -140,7 +151,11 @@ def parse_user_time(text: str) -> tuple[int, int]:
         else:
             hour, minute = int(raw), 0
     except ValueError:
-        raise ValidationError("{text!r} is not a time of day; write it as 10:30", field="time", text=raw) from None
+        raise ValidationError(
+            "{text!r} is not a time of day; write it as 10:30", field="time", text=raw
+        ) from None
     if not (0 <= hour < 24 and 0 <= minute < 60):
-        raise ValidationError("{text!r} is not a time of day; write it as 10:30", field="time", text=raw)
+        raise ValidationError(
+            "{text!r} is not a time of day; write it as 10:30", field="time", text=raw
+        )
     return hour, minute

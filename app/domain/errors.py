@@ -59,7 +59,9 @@ class NotFoundError(MinPlanError):
 class DuplicateError(ValidationError):
     """The record exists already; ``existing_id`` lets the UI offer to open it instead."""
 
-    def __init__(self, message: str, *, existing_id: int, field: str | None = None, **params: object) -> None:
+    def __init__(
+        self, message: str, *, existing_id: int, field: str | None = None, **params: object
+    ) -> None:
         super().__init__(message, field=field, **params)
         self.existing_id = existing_id
 

@@ -23,9 +23,13 @@ def normalise_cpr(value: str) -> str:
     try:
         return stdnum_cpr.validate(raw)
     except stdnum_exceptions.InvalidLength:
-        raise ValidationError("CPR number {value!r} must have 10 digits", field="cpr", value=raw) from None
+        raise ValidationError(
+            "CPR number {value!r} must have 10 digits", field="cpr", value=raw
+        ) from None
     except stdnum_exceptions.InvalidFormat:
-        raise ValidationError("CPR number {value!r} may only contain digits", field="cpr", value=raw) from None
+        raise ValidationError(
+            "CPR number {value!r} may only contain digits", field="cpr", value=raw
+        ) from None
     except stdnum_exceptions.InvalidComponent:
         raise ValidationError(
             "CPR number {value!r} does not hold a valid date of birth", field="cpr", value=raw
@@ -75,7 +79,9 @@ def normalise_cvr(value: str) -> str:
     try:
         return stdnum_cvr.validate(raw)
     except stdnum_exceptions.InvalidLength:
-        raise ValidationError("CVR number {value!r} must have 8 digits", field="cvr", value=raw) from None
+        raise ValidationError(
+            "CVR number {value!r} must have 8 digits", field="cvr", value=raw
+        ) from None
     except stdnum_exceptions.InvalidChecksum:
         raise ValidationError(
             "CVR number {value!r} fails the check digit test", field="cvr", value=raw

@@ -38,26 +38,43 @@ class DurationLimit:
         return add_months(start, self.max_months) - timedelta(days=1)
 
 
-def parse_limits(data: Mapping[str, Any], *, origin: str = "offer_durations.toml") -> list[DurationLimit]:
+def parse_limits(
+    data: Mapping[str, Any], *, origin: str = "offer_durations.toml"
+) -> list[DurationLimit]:
     """Limits from the TOML structure; a malformed entry names its position and field."""
     limits = []
     for index, raw in enumerate(data.get("limit", []), start=1):
         where = f"{origin}: limit {index}"
         kind = raw.get("kind")
         if kind not in OFFER_KINDS:
-            raise ValidationError("{where}: unknown offer kind {kind!r}", field="kind", where=where, kind=kind)
+            raise ValidationError(
+                "{where}: unknown offer kind {kind!r}", field="kind", where=where, kind=kind
+            )
         groups = frozenset(raw.get("groups", ["*"]))
         unknown = sorted(g for g in groups if g != "*" and g not in TARGET_GROUPS)
         if unknown:
-            raise ValidationError("{where}: unknown target group {group!r}", field="groups", where=where, group=unknown[0])
+            raise ValidationError(
+                "{where}: unknown target group {group!r}",
+                field="groups",
+                where=where,
+                group=unknown[0],
+            )
         weeks, months = raw.get("max_weeks"), raw.get("max_months")
         if (weeks is None) == (months is None):
-            raise ValidationError("{where}: give either max_weeks or max_months", field="max_weeks", where=where)
-        limits.append(DurationLimit(kind, groups, weeks, months, raw.get("extended_max_weeks"), raw.get("source", "")))
+            raise ValidationError(
+                "{where}: give either max_weeks or max_months", field="max_weeks", where=where
+            )
+        limits.append(
+            DurationLimit(
+                kind, groups, weeks, months, raw.get("extended_max_weeks"), raw.get("source", "")
+            )
+        )
     return limits
 
 
-def limit_for(limits: Iterable[DurationLimit], kind: str, group: str | None) -> DurationLimit | None:
+def limit_for(
+    limits: Iterable[DurationLimit], kind: str, group: str | None
+) -> DurationLimit | None:
     """The limit for a kind and target group: a named group wins over ``*``."""
     candidates = [lim for lim in limits if lim.kind == kind]
     for lim in candidates:
@@ -76,8 +93,13 @@ class DurationWarning:
     planned_end: date
 
 
-def duration_warning(limits: Iterable[DurationLimit], kind: str, group: str | None, start: date | None,
-                     end: date | None) -> DurationWarning | None:
+def duration_warning(
+    limits: Iterable[DurationLimit],
+    kind: str,
+    group: str | None,
+    start: date | None,
+    end: date | None,
+) -> DurationWarning | None:
     """A warning when the offer runs past the limit for the citizen's target group."""
     if start is None or end is None:
         return None
@@ -95,10 +117,18 @@ def check_offer(values: Mapping[str, Any]) -> None:
         check_code("offer_status", values["status"])
     offered, start = values.get("offered_on"), values.get("start_date")
     if offered and start and start < offered:
-        raise ValidationError("The offer cannot start ({start}) before it was offered ({offered})",
-                              field="start_date", start=start.isoformat(), offered=offered.isoformat())
+        raise ValidationError(
+            "The offer cannot start ({start}) before it was offered ({offered})",
+            field="start_date",
+            start=start.isoformat(),
+            offered=offered.isoformat(),
+        )
     check_period(start, values.get("planned_end"), field="planned_end")
     check_period(start, values.get("actual_end"), field="actual_end")
     hours = values.get("hours_per_week")
     if hours is not None and not (0 < float(hours) <= MAX_HOURS_PER_WEEK):
-        raise ValidationError("Hours per week must be more than 0 and at most {max}", field="hours_per_week", max=MAX_HOURS_PER_WEEK)
+        raise ValidationError(
+            "Hours per week must be more than 0 and at most {max}",
+            field="hours_per_week",
+            max=MAX_HOURS_PER_WEEK,
+        )

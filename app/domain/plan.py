@@ -35,12 +35,16 @@ def clean_plan_fields(values: Mapping[str, Any]) -> dict[str, str | None]:
             raise ValidationError("Unknown plan field {field!r}", field=key)
         text = (str(value).strip() if value is not None else "") or None
         if text is not None and len(text) > MAX_FIELD_LENGTH:
-            raise ValidationError("The text is too long (at most {max} characters)", field=key, max=MAX_FIELD_LENGTH)
+            raise ValidationError(
+                "The text is too long (at most {max} characters)", field=key, max=MAX_FIELD_LENGTH
+            )
         cleaned[key] = text
     return cleaned
 
 
-def check_milestone(title: str | None, status: str, completed_on: date | None, drop_reason: str | None) -> None:
+def check_milestone(
+    title: str | None, status: str, completed_on: date | None, drop_reason: str | None
+) -> None:
     """A milestone has a title; done needs a completion date; dropped needs a reason."""
     if not (title or "").strip():
         raise ValidationError("A milestone needs a title", field="title")
@@ -48,7 +52,9 @@ def check_milestone(title: str | None, status: str, completed_on: date | None, d
     if status == "done" and completed_on is None:
         raise ValidationError("Give the date the milestone was reached", field="completed_on")
     if status != "done" and completed_on is not None:
-        raise ValidationError("Only a milestone that is done has a completion date", field="completed_on")
+        raise ValidationError(
+            "Only a milestone that is done has a completion date", field="completed_on"
+        )
     if status == "dropped" and not (drop_reason or "").strip():
         raise ValidationError("Give a reason for dropping the milestone", field="drop_reason")
 
@@ -72,8 +78,14 @@ class PlanSnapshot:
         return {
             "fields": {k: self.fields.get(k) for k in PLAN_FIELDS},
             "milestones": [
-                {"key": m.key, "title": m.title, "due": m.due.isoformat() if m.due else None, "status": m.status,
-                 "completed_on": m.completed_on.isoformat() if m.completed_on else None, "drop_reason": m.drop_reason}
+                {
+                    "key": m.key,
+                    "title": m.title,
+                    "due": m.due.isoformat() if m.due else None,
+                    "status": m.status,
+                    "completed_on": m.completed_on.isoformat() if m.completed_on else None,
+                    "drop_reason": m.drop_reason,
+                }
                 for m in self.milestones
             ],
         }
@@ -86,7 +98,14 @@ class PlanSnapshot:
         return cls(
             fields={k: data.get("fields", {}).get(k) for k in PLAN_FIELDS},
             milestones=tuple(
-                MilestoneState(m["key"], m["title"], _d(m.get("due")), m["status"], _d(m.get("completed_on")), m.get("drop_reason"))
+                MilestoneState(
+                    m["key"],
+                    m["title"],
+                    _d(m.get("due")),
+                    m["status"],
+                    _d(m.get("completed_on")),
+                    m.get("drop_reason"),
+                )
                 for m in data.get("milestones", [])
             ),
         )

@@ -51,7 +51,9 @@ def check_end(spell: SpellPeriod, end: date) -> None:
     """An end date is the last day on the benefit: not before the start."""
     check_period(spell.start, end)
     if spell.end is not None:
-        raise ValidationError("This spell has already ended on {end}", field="end", end=spell.end.isoformat())
+        raise ValidationError(
+            "This spell has already ended on {end}", field="end", end=spell.end.isoformat()
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,13 +67,19 @@ def plan_benefit_change(current: SpellPeriod, next_group: str, next_start: date)
     """The two steps of a change of benefit, validated: end current the day before, start next."""
     check_code("target_group", next_group)
     if current.end is not None:
-        raise ValidationError("Only an ongoing spell can be changed to another benefit", field="target_group")
+        raise ValidationError(
+            "Only an ongoing spell can be changed to another benefit", field="target_group"
+        )
     if next_group == current.target_group:
-        raise ValidationError("The new benefit is the same as the current one", field="target_group")
+        raise ValidationError(
+            "The new benefit is the same as the current one", field="target_group"
+        )
     if next_start <= current.start:
         raise ValidationError(
             "The new benefit must start after the current one started ({start})",
             field="start",
             start=current.start.isoformat(),
         )
-    return BenefitChange(end_current_on=next_start - timedelta(days=1), next_start=next_start, next_group=next_group)
+    return BenefitChange(
+        end_current_on=next_start - timedelta(days=1), next_start=next_start, next_group=next_group
+    )

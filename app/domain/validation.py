@@ -34,7 +34,12 @@ def required_text(field: str, label: str, max_length: int = 200) -> Check:
         if cleaned is None:
             raise ValidationError("{label} is required", field=field, label=label)
         if len(cleaned) > max_length:
-            raise ValidationError("{label} is too long (at most {max} characters)", field=field, label=label, max=max_length)
+            raise ValidationError(
+                "{label} is too long (at most {max} characters)",
+                field=field,
+                label=label,
+                max=max_length,
+            )
         return cleaned
 
     return check
@@ -44,7 +49,12 @@ def optional_text(field: str, label: str, max_length: int = 500) -> Check:
     def check(value: Any, _all: Mapping[str, Any]) -> str | None:
         cleaned = text(value)
         if cleaned is not None and len(cleaned) > max_length:
-            raise ValidationError("{label} is too long (at most {max} characters)", field=field, label=label, max=max_length)
+            raise ValidationError(
+                "{label} is too long (at most {max} characters)",
+                field=field,
+                label=label,
+                max=max_length,
+            )
         return cleaned
 
     return check
@@ -67,11 +77,15 @@ def phone(value: Any, _all: Mapping[str, Any]) -> str | None:
 def postal_code(value: Any, _all: Mapping[str, Any]) -> str | None:
     cleaned = text(value)
     if cleaned is not None and not _POSTAL.match(cleaned):
-        raise ValidationError("A Danish postal code has 4 digits, not {value!r}", field="postal_code", value=cleaned)
+        raise ValidationError(
+            "A Danish postal code has 4 digits, not {value!r}", field="postal_code", value=cleaned
+        )
     return cleaned
 
 
-def clean(checks: Mapping[str, Check], values: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+def clean(
+    checks: Mapping[str, Check], values: Mapping[str, Any], *, partial: bool = False
+) -> dict[str, Any]:
     """Validated values; raises the first problem. ``partial`` checks only the fields given."""
     result: dict[str, Any] = {}
     for field, check in checks.items():
@@ -102,7 +116,11 @@ def in_year_range(field: str, label: str, first: int, today: date) -> Check:
             raise ValidationError("{label} must be a year", field=field, label=label) from None
         if not first <= year <= today.year:
             raise ValidationError(
-                "{label} must be between {first} and {last}", field=field, label=label, first=first, last=today.year
+                "{label} must be between {first} and {last}",
+                field=field,
+                label=label,
+                first=first,
+                last=today.year,
             )
         return year
 

@@ -93,7 +93,9 @@ def open_sqlite(path: Path | str, *, create: bool = True) -> Database:
     elif path.is_file() and path.stat().st_size >= 16:
         with path.open("rb") as handle:
             if handle.read(16) != SQLITE_HEADER:
-                raise DatabaseError("The file {path} is not a readable Min Plan database", path=str(path))
+                raise DatabaseError(
+                    "The file {path} is not a readable Min Plan database", path=str(path)
+                )
     engine = sqlite_engine(path)
     return Database(engine=engine, description=str(path), path=path)
 
@@ -113,7 +115,11 @@ def open_url(url: str) -> Database:
 @contextmanager
 def transaction(db: Database) -> Iterator[Session]:
     """One short session in one transaction: committed on success, rolled back on any error."""
-    with translating_errors(db), Session(db.engine, expire_on_commit=False) as session, session.begin():
+    with (
+        translating_errors(db),
+        Session(db.engine, expire_on_commit=False) as session,
+        session.begin(),
+    ):
         yield session
 
 
@@ -128,8 +134,19 @@ def translating_errors(db: Database) -> Iterator[None]:
         raise translate_operational_error(exc, db) from exc
 
 
-_ENVIRONMENTAL = ("locked", "busy", "not a database", "malformed", "readonly", "read-only",
-                  "unable to open", "disk i/o", "database or disk is full", "connection", "could not connect")
+_ENVIRONMENTAL = (
+    "locked",
+    "busy",
+    "not a database",
+    "malformed",
+    "readonly",
+    "read-only",
+    "unable to open",
+    "disk i/o",
+    "database or disk is full",
+    "connection",
+    "could not connect",
+)
 
 
 def _is_environmental(exc: DBAPIError) -> bool:
@@ -145,7 +162,9 @@ def translate_operational_error(exc: DBAPIError, db: Database) -> DatabaseError:
             "The database is busy: another program is writing to it. Try again in a moment."
         )
     if "not a database" in text or "malformed" in text:
-        return DatabaseError("The file {path} is not a readable Min Plan database", path=db.description)
+        return DatabaseError(
+            "The file {path} is not a readable Min Plan database", path=db.description
+        )
     if "readonly" in text or "read-only" in text:
         return DatabaseError("The database {path} is read-only", path=db.description)
     if "unable to open" in text:

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -80,6 +80,9 @@ class Form(QWidget):
 
     def editor(self, name: str) -> Any:
         return self._editors[name]
+
+    def first_editor(self) -> Any:
+        return next((e for e in self._editors.values() if e.isEnabled()), None)
 
     def set_validator(self, validator: Validator) -> None:
         self._validator = validator
@@ -168,6 +171,7 @@ class FormDialog(QDialog):
         self.form = Form(self)
         self._save = save
         self.result_value: Any = None
+        self.focus_field: str | None = None
         self.banner = QLabel(self)
         self.banner.setStyleSheet(ERROR_STYLE)
         self.banner.setWordWrap(True)
@@ -191,6 +195,15 @@ class FormDialog(QDialog):
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.try_save)
         QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.try_save)
         self.form.changed.connect(self.banner.hide)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt name)
+        """Typing starts in the chosen field (``focus_field``) or the first one, not on a button."""
+        super().showEvent(event)
+        target = (
+            self.form.editor(self.focus_field) if self.focus_field else self.form.first_editor()
+        )
+        if target is not None:
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def try_save(self) -> None:
         values, problems = self.form.read()

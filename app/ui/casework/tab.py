@@ -10,9 +10,12 @@ tab offers (with their shortcuts) are returned by ``actions()`` so the page can 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QWidget
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QWidget
 
 from app.casework.result import Saved
 from app.domain.errors import MinPlanError
@@ -60,3 +63,33 @@ class CitizenTab(QWidget):
 
     def emit_saved(self, saved: Saved) -> None:
         self.saved.emit(saved)
+
+    # --- helpers for subclasses ------------------------------------------------------------
+    def make_action(
+        self, text: str, slot: Callable[[], Any], shortcut: str | None = None, *, tip: str = ""
+    ) -> QAction:
+        """An action whose shortcut works anywhere on the citizen page and shows in menus and tips."""
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            shown = QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{text.replace('&', '').rstrip('…')} ({shown})")
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def open_dialog(self, dialog: QDialog, on_saved: Callable[[Any], None]) -> QDialog:
+        """Show a dialog without blocking; ``on_saved(result_value)`` runs when it is accepted."""
+        dialog.accepted.connect(lambda: on_saved(getattr(dialog, "result_value", None)))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        dialog.activateWindow()
+        self.last_dialog = dialog
+        return dialog
+
+    def after(self, saved: Saved | None) -> None:
+        """Called with a use case's result: reload through the page (which reloads this tab)."""
+        if isinstance(saved, Saved):
+            self.emit_saved(saved)

@@ -1,0 +1,247 @@
+"""Read views for the citizen page's tabs: plain frozen rows, never ORM objects.
+
+Each function reads one area of one citizen in one short session, with the version number the
+tab passes back to the use case (optimistic locking).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import col, select
+
+from app.domain.dates import utc_to_local
+from app.store.engine import Database, transaction
+from app.store.models import (
+    BenefitSpell,
+    Caseworker,
+    Company,
+    Conversation,
+    Employment,
+    Milestone,
+    Offer,
+    Plan,
+)
+
+
+@dataclass(frozen=True)
+class ConversationRow:
+    id: int
+    version: int
+    when: datetime | None  # local wall-clock time
+    kind: str
+    channel: str
+    held_by: str
+    with_a_kasse: bool
+    status: str
+    held_on: date | None
+    caseworker: str | None
+    location: str | None
+    note: str | None
+
+
+def conversations_of(db: Database, citizen_id: int) -> list[ConversationRow]:
+    """Booked ones first (soonest first), then the past (newest first)."""
+    with transaction(db) as s:
+        rows = s.exec(
+            select(Conversation, Caseworker.initials)
+            .outerjoin(Caseworker, col(Caseworker.id) == col(Conversation.caseworker_id))
+            .where(Conversation.citizen_id == citizen_id)
+        ).all()
+    views = [
+        ConversationRow(
+            c.id,
+            c.version,
+            utc_to_local(c.scheduled_at) if c.scheduled_at else None,
+            c.kind,
+            c.channel,  # type: ignore[arg-type]
+            c.held_by,
+            c.with_a_kasse,
+            c.status,
+            c.held_on,
+            initials,
+            c.location,
+            c.note,
+        )
+        for c, initials in rows
+    ]
+    planned = sorted(
+        (v for v in views if v.status == "planned"),
+        key=lambda v: (v.when is None, v.when or datetime.min),
+    )
+    past = sorted(
+        (v for v in views if v.status != "planned"),
+        key=lambda v: v.when.date() if v.when else v.held_on or date.min,
+        reverse=True,
+    )
+    return planned + past
+
+
+@dataclass(frozen=True)
+class OfferRow:
+    id: int
+    version: int
+    kind: str
+    company_id: int | None
+    company: str | None
+    title: str | None
+    offered_on: date | None
+    start: date | None
+    planned_end: date | None
+    actual_end: date | None
+    hours_per_week: float | None
+    status: str
+    deleted: bool
+
+
+def offers_of(db: Database, citizen_id: int, *, include_deleted: bool = False) -> list[OfferRow]:
+    with transaction(db) as s:
+        query = (
+            select(Offer, Company.name)
+            .outerjoin(Company, col(Company.id) == col(Offer.company_id))
+            .where(Offer.citizen_id == citizen_id)
+        )
+        if not include_deleted:
+            query = query.where(col(Offer.deleted_at).is_(None))
+        rows = s.exec(query.order_by(col(Offer.start_date).desc(), col(Offer.id).desc())).all()
+        return [
+            OfferRow(
+                o.id,
+                o.version,
+                o.kind,
+                o.company_id,
+                name,
+                o.title,
+                o.offered_on,
+                o.start_date,
+                o.planned_end,  # type: ignore[arg-type]
+                o.actual_end,
+                o.hours_per_week,
+                o.status,
+                o.deleted_at is not None,
+            )
+            for o, name in rows
+        ]
+
+
+@dataclass(frozen=True)
+class SpellRow:
+    id: int
+    version: int
+    target_group: str
+    start: date
+    end: date | None
+    end_reason: str | None
+    visited_to_jobcenter: bool
+    exempt_75: bool
+    agreed_contact_days: int | None
+
+
+def spells_of(db: Database, citizen_id: int) -> list[SpellRow]:
+    with transaction(db) as s:
+        rows = s.exec(
+            select(BenefitSpell)
+            .where(BenefitSpell.citizen_id == citizen_id)
+            .order_by(col(BenefitSpell.start_date).desc())
+        ).all()
+        return [
+            SpellRow(
+                r.id,
+                r.version,
+                r.target_group,
+                r.start_date,
+                r.end_date,
+                r.end_reason,  # type: ignore[arg-type]
+                r.visited_to_jobcenter,
+                r.exempt_75,
+                r.agreed_contact_days,
+            )
+            for r in rows
+        ]
+
+
+@dataclass(frozen=True)
+class EmploymentRow:
+    id: int
+    version: int
+    kind: str
+    company: str | None
+    start: date
+    end: date | None
+    hours_per_week: float | None
+    hours_per_month: float | None
+    completed: bool | None
+
+
+def employment_of(db: Database, citizen_id: int) -> list[EmploymentRow]:
+    with transaction(db) as s:
+        rows = s.exec(
+            select(Employment, Company.name)
+            .outerjoin(Company, col(Company.id) == col(Employment.company_id))
+            .where(Employment.citizen_id == citizen_id)
+            .order_by(col(Employment.start_date).desc(), col(Employment.id).desc())
+        ).all()
+        return [
+            EmploymentRow(
+                e.id,
+                e.version,
+                e.kind,
+                name,
+                e.start_date,
+                e.end_date,
+                e.hours_per_week,  # type: ignore[arg-type]
+                e.hours_per_month,
+                e.completed,
+            )
+            for e, name in rows
+        ]
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    id: int
+    version: int
+    title: str
+    due: date | None
+    status: str
+    completed_on: date | None
+    drop_reason: str | None
+    deleted: bool
+
+
+@dataclass(frozen=True)
+class PlanView:
+    version: int | None  # None: no plan saved yet
+    fields: dict[str, str | None]
+    updated_on: date | None
+    milestones: tuple[MilestoneRow, ...]
+
+
+def plan_of(db: Database, citizen_id: int, *, include_deleted: bool = False) -> PlanView:
+    from app.domain.plan import PLAN_FIELDS
+
+    with transaction(db) as s:
+        plan = s.exec(select(Plan).where(Plan.citizen_id == citizen_id)).first()
+        query = select(Milestone).where(Milestone.citizen_id == citizen_id)
+        if not include_deleted:
+            query = query.where(col(Milestone.deleted_at).is_(None))
+        milestones = s.exec(query.order_by(col(Milestone.position), col(Milestone.id))).all()
+        return PlanView(
+            plan.version if plan else None,
+            {k: getattr(plan, k) if plan else None for k in PLAN_FIELDS},
+            plan.updated_on if plan else None,
+            tuple(
+                MilestoneRow(
+                    m.id,
+                    m.version,
+                    m.title,
+                    m.due,
+                    m.status,
+                    m.completed_on,
+                    m.drop_reason,  # type: ignore[arg-type]
+                    m.deleted_at is not None,
+                )
+                for m in milestones
+            ),
+        )

@@ -1,0 +1,96 @@
+"""A small read-only table for one citizen's records (conversations, offers, notes, …).
+
+These lists hold tens of rows, not thousands, so a ``QTableWidget`` filled from plain values is
+enough. Enter (or a double-click) activates a row and Delete asks to delete it: every list in the
+citizen page answers the keyboard the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+
+class RecordTable(QTableWidget):
+    """Rows of text with a record id each; ``activated_id`` on Enter, ``delete_id`` on Delete."""
+
+    activated_id = Signal(int)
+    delete_id = Signal(int)
+
+    def __init__(
+        self, headers: Sequence[str], parent: QWidget | None = None, *, stretch: int = -1
+    ) -> None:
+        super().__init__(0, len(headers), parent)
+        self.setHorizontalHeaderLabels(list(headers))
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setTabKeyNavigation(False)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.verticalHeader().hide()
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(
+            stretch if stretch >= 0 else len(headers) - 1, QHeaderView.ResizeMode.Stretch
+        )
+        self.cellDoubleClicked.connect(lambda row, _col: self._emit(self.activated_id, row))
+        self._ids: list[int] = []
+        self._muted: set[int] = set()
+
+    def set_rows(
+        self, rows: Sequence[tuple[int, Sequence[str]]], *, muted: set[int] | None = None
+    ) -> None:
+        """Replace the content, keeping the selected record selected when it is still there."""
+        keep = self.selected_id()
+        self._ids = [record_id for record_id, _cells in rows]
+        self._muted = muted or set()
+        self.setRowCount(len(rows))
+        for row, (record_id, cells) in enumerate(rows):
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                if record_id in self._muted:
+                    item.setForeground(Qt.GlobalColor.gray)
+                self.setItem(row, column, item)
+        if keep is not None and keep in self._ids:
+            self.selectRow(self._ids.index(keep))
+        elif rows:
+            self.selectRow(0)
+
+    def ids(self) -> list[int]:
+        return list(self._ids)
+
+    def selected_id(self) -> int | None:
+        rows = self.selectionModel().selectedRows() if self.selectionModel() else []
+        return self._ids[rows[0].row()] if rows and rows[0].row() < len(self._ids) else None
+
+    def select_id(self, record_id: int) -> None:
+        if record_id in self._ids:
+            self.selectRow(self._ids.index(record_id))
+
+    def text(self, record_id: int, column: int) -> str:
+        item = self.item(self._ids.index(record_id), column)
+        return item.text() if item else ""
+
+    def _emit(self, signal: Signal, row: int) -> None:
+        if 0 <= row < len(self._ids):
+            signal.emit(self._ids[row])  # type: ignore[attr-defined]
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt name)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentRow() >= 0:
+            self._emit(self.activated_id, self.currentRow())
+            return
+        if event.key() == Qt.Key.Key_Delete and self.currentRow() >= 0:
+            self._emit(self.delete_id, self.currentRow())
+            return
+        super().keyPressEvent(event)
