@@ -177,3 +177,36 @@ def test_enter_opens_the_citizen_page_and_alt_left_goes_back(qtbot, ctx: UiConte
     assert win.pages.currentWidget() is win.citizens
     assert page.selected_citizen_id() == win.citizen_page.citizen_id
     assert not win.citizen_menu.actions()[0].isEnabled()
+
+
+def test_hand_over_delete_and_restore_a_citizen(
+    qtbot, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.ui.casework import prompts
+
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    page = win.citizens
+    åse = next(
+        i
+        for i in page.model.ids
+        if page.model.index(page.model.row_of(i), 0).data() == "Åse Ørsted"
+    )
+    win.open_citizen(åse)
+    monkeypatch.setattr(
+        prompts,
+        "choose",
+        lambda parent, title, label, items, current=0: items.index("Ole Pedersen (OP)"),
+    )
+    win.hand_over_action.trigger()
+    assert visible_names(win) == ["Bo Hansen"], "Åse left my caseload"
+    monkeypatch.setattr(prompts, "ask_text", lambda *a, **k: "Oprettet ved en fejl")
+    win.delete_action.trigger()
+    assert win.pages.currentWidget() is page
+    page.scope.setCurrentIndex(1)
+    assert "Åse Ørsted" not in visible_names(win)
+    monkeypatch.setattr(prompts, "choose", lambda parent, title, label, items, current=0: 0)
+    win.restore_action.trigger()
+    assert win.pages.currentWidget() is win.citizen_page
+    assert win.citizen_page.heading.text() == "Åse Ørsted"
+    assert "Åse Ørsted" in visible_names(win)

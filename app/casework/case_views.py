@@ -245,3 +245,83 @@ def plan_of(db: Database, citizen_id: int, *, include_deleted: bool = False) -> 
                 for m in milestones
             ),
         )
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    id: int
+    contacted_on: date
+    kind: str
+    caseworker: str | None
+    contact_person: str | None
+    led_to_offer: bool
+    note: str | None
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    id: int
+    version: int
+    received_on: date
+    title: str
+    positions: int
+    status: str
+    closed_on: date | None
+
+
+@dataclass(frozen=True)
+class CompanyView:
+    id: int
+    version: int
+    cvr: str
+    name: str
+    address: str | None
+    postal_code: str | None
+    city: str | None
+    employees: int | None
+    contacts: tuple[ContactRow, ...]
+    orders: tuple[OrderRow, ...]
+
+
+def company_view(db: Database, company_id: int) -> CompanyView:
+    """One company with its contact log (newest first) and recruitment orders."""
+    from app.domain.errors import NotFoundError
+    from app.store.models import CompanyContact, RecruitmentOrder
+
+    with transaction(db) as s:
+        company = s.get(Company, company_id)
+        if company is None:
+            raise NotFoundError("The company no longer exists")
+        contacts = s.exec(
+            select(CompanyContact, Caseworker.initials)
+            .outerjoin(Caseworker, col(Caseworker.id) == col(CompanyContact.caseworker_id))
+            .where(CompanyContact.company_id == company_id)
+            .order_by(col(CompanyContact.contacted_on).desc(), col(CompanyContact.id).desc())
+        ).all()
+        orders = s.exec(
+            select(RecruitmentOrder)
+            .where(RecruitmentOrder.company_id == company_id)
+            .order_by(col(RecruitmentOrder.received_on).desc())
+        ).all()
+        return CompanyView(
+            company.id,
+            company.version,
+            company.cvr,
+            company.name,
+            company.address,
+            company.postal_code,  # type: ignore[arg-type]
+            company.city,
+            company.employees,
+            tuple(
+                ContactRow(
+                    c.id, c.contacted_on, c.kind, initials, c.contact_person, c.led_to_offer, c.note
+                )  # type: ignore[arg-type]
+                for c, initials in contacts
+            ),
+            tuple(
+                OrderRow(
+                    o.id, o.version, o.received_on, o.title, o.positions, o.status, o.closed_on
+                )  # type: ignore[arg-type]
+                for o in orders
+            ),
+        )

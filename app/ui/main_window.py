@@ -147,7 +147,14 @@ class MainWindow(QMainWindow):
         self.citizen_menu.addSeparator()
         for action in self.citizen_page.actions_for_menu():
             self.citizen_menu.addAction(action)
+        self.citizen_menu.addSeparator()
+        self.hand_over_action = self._action(_("&Hand over to another caseworker…"), self.hand_over)
+        self.delete_action = self._action(_("&Delete citizen…"), self.delete_citizen)
+        self.citizen_menu.addAction(self.hand_over_action)
+        self.citizen_menu.addAction(self.delete_action)
         self._update_citizen_menu()
+        self.restore_action = self._action(_("Deleted &citizens…"), self.restore_citizen)
+        edit_menu.addAction(self.restore_action)
 
         view_menu = bar.addMenu(_("&View"))
         self.search_action = self._action(
@@ -237,6 +244,47 @@ class MainWindow(QMainWindow):
         on_page = self.pages.currentWidget() is self.citizen_page
         for action in self.citizen_menu.actions():
             action.setEnabled(on_page)
+
+    def hand_over(self) -> None:
+        from app.ui.casework import citizen_actions as actions
+
+        if self.citizen_page.citizen_id is None:
+            return
+        citizen_id = self.citizen_page.citizen_id
+        saved = actions.run(
+            lambda: actions.hand_over_citizen(self.ctx, self, citizen_id), self.show_problem
+        )
+        if saved is not None:
+            self.citizen_page.notify_saved(saved)
+            self.citizens.refresh(requery=True)
+
+    def delete_citizen(self) -> None:
+        from app.ui.casework import citizen_actions as actions
+
+        citizen_id = self.citizen_page.citizen_id
+        if citizen_id is None:
+            return
+        saved = actions.run(
+            lambda: actions.delete_citizen_asking(self.ctx, self, citizen_id), self.show_problem
+        )
+        if saved is not None:
+            self.citizen_page.citizen_id = None
+            self.pages.setCurrentWidget(self.citizens)
+            self._update_citizen_menu()
+            self.citizens.refresh(requery=True)
+            self.statusBar().showMessage(
+                _("The citizen was deleted; restore from Edit → Deleted citizens"), 8000
+            )
+
+    def restore_citizen(self) -> None:
+        from app.ui.casework import citizen_actions as actions
+
+        saved = actions.run(
+            lambda: actions.restore_citizen_asking(self.ctx, self), self.show_problem
+        )
+        if saved is not None:
+            self.citizens.refresh(requery=True)
+            self.open_citizen(saved.id)
 
     def refresh_all(self) -> None:
         self.citizens.refresh(requery=True)

@@ -52,3 +52,11 @@ def ask_date(
 
 def show_notice(parent: QWidget, title: str, text: str) -> None:
     QMessageBox.information(parent, title, text)
+
+
+def choose(
+    parent: QWidget, title: str, label: str, items: list[str], current: int = 0
+) -> int | None:
+    """The index of the item the user picked, or None when cancelled."""
+    text, ok = QInputDialog.getItem(parent, title, label, items, current, False)
+    return items.index(text) if ok and text in items else None

@@ -1,0 +1,1 @@
+"""The company side: companies, contacts, recruitment orders and the citizens placed there."""

@@ -1,0 +1,247 @@
+"""The "Virksomheder" page: find a company as you type; see and log its contacts, recruitment
+orders and the citizens placed there (Enter opens the citizen)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import i18n
+from app.casework.case_views import CompanyView, company_view
+from app.casework.companies import citizens_placed, find_companies
+from app.domain.codes import (
+    COMPANY_CONTACT_KINDS,
+    OFFER_KINDS,
+    OFFER_STATUSES,
+    RECRUITMENT_ORDER_STATUSES,
+)
+from app.domain.errors import MinPlanError
+from app.i18n import _
+from app.ui.casework.context import UiContext
+from app.ui.casework.record_table import RecordTable
+from app.ui.companies.dialogs import CompanyDialog, ContactDialog, OrderDialog
+
+LIST_LIMIT = 500
+
+
+class CompaniesPage(QWidget):
+    open_citizen = Signal(int)
+    problem = Signal(object)
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.view: CompanyView | None = None
+        self.last_dialog = None
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(_("Search companies by name or CVR number"))
+        self.search.setClearButtonEnabled(True)
+        self._timer = QTimer(self, singleShot=True, interval=150)
+        self._timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(self._timer.start)
+        self.list = RecordTable([_("Company"), _("CVR number"), _("City")], self, stretch=0)
+        self.list.itemSelectionChanged.connect(self._selected)
+        self.list.activated_id.connect(lambda _id: self.edit_company())
+
+        self.heading = QLabel(self)
+        self.heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
+        self.details = QLabel(self)
+        self.contacts = RecordTable(
+            [_("Date"), _("Kind"), _("By"), _("Contact person"), _("Led to offer"), _("Note")], self
+        )
+        self.orders = RecordTable(
+            [_("Received"), _("Position"), _("Positions"), _("Status"), _("Closed")],
+            self,
+            stretch=1,
+        )
+        self.orders.activated_id.connect(self.edit_order)
+        self.placed = RecordTable(
+            [_("Citizen"), _("Offer"), _("Start"), _("End"), _("Status")], self, stretch=0
+        )
+        self.placed.activated_id.connect(self.open_citizen)
+
+        self.new_action = self._action(_("&New company…"), self.new_company, "Ctrl+Shift+N")
+        self.edit_action = self._action(_("&Edit company…"), self.edit_company)
+        self.contact_action = self._action(_("&Log contact…"), self.log_contact, "Ctrl+Shift+L")
+        self.order_action = self._action(
+            _("New recruitment &order…"), self.new_order, "Ctrl+Shift+O"
+        )
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.search)
+        left_layout.addWidget(self.list, 1)
+        left_layout.addWidget(self._button(self.new_action))
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        head = QHBoxLayout()
+        head.addWidget(self.heading, 1)
+        for action in (self.edit_action, self.contact_action, self.order_action):
+            head.addWidget(self._button(action))
+        right_layout.addLayout(head)
+        right_layout.addWidget(self.details)
+        for title, table in (
+            (_("Contacts"), self.contacts),
+            (_("Recruitment orders"), self.orders),
+            (_("Citizens placed here"), self.placed),
+        ):
+            box = QGroupBox(title, self)
+            QVBoxLayout(box).addWidget(table)
+            right_layout.addWidget(box, 1)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setSizes([380, 800])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(split)
+        self.refresh()
+
+    def _action(self, text: str, slot, shortcut: str | None = None) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setToolTip(f"{text.replace('&', '').rstrip('…')} ({shortcut})")
+        action.triggered.connect(lambda _c=False: slot())
+        self.addAction(action)
+        return action
+
+    def _button(self, action: QAction) -> QPushButton:
+        button = QPushButton(action.text(), self)
+        button.setToolTip(action.toolTip())
+        button.clicked.connect(action.trigger)
+        return button
+
+    # --- loading -------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        try:
+            hits = find_companies(self.ctx.db, self.search.text(), limit=LIST_LIMIT)
+        except MinPlanError as error:
+            self.problem.emit(error)
+            return
+        self.list.set_rows([(h.id, [h.name, h.cvr, h.city or ""]) for h in hits])
+        self._selected()
+
+    def company_id(self) -> int | None:
+        return self.list.selected_id()
+
+    def _selected(self) -> None:
+        company_id = self.company_id()
+        has = company_id is not None
+        for action in (self.edit_action, self.contact_action, self.order_action):
+            action.setEnabled(has)
+        if not has:
+            self.view = None
+            self.heading.setText(_("No company selected"))
+            self.details.clear()
+            for table in (self.contacts, self.orders, self.placed):
+                table.set_rows([])
+            return
+        try:
+            self.view = view = company_view(self.ctx.db, company_id)  # type: ignore[arg-type]
+            placed = citizens_placed(self.ctx.db, company_id)  # type: ignore[arg-type]
+        except MinPlanError as error:
+            self.problem.emit(error)
+            return
+        self.heading.setText(view.name)
+        where = ", ".join(
+            p for p in (view.address, " ".join(filter(None, (view.postal_code, view.city)))) if p
+        )
+        employees = (
+            _("{n} employees").format(n=view.employees) if view.employees is not None else ""
+        )
+        self.details.setText(" · ".join(p for p in (f"CVR {view.cvr}", where, employees) if p))
+        self.contacts.set_rows(
+            [
+                (
+                    c.id,
+                    [
+                        i18n.format_short_date(c.contacted_on),
+                        i18n.label(COMPANY_CONTACT_KINDS, c.kind),
+                        c.caseworker or "",
+                        c.contact_person or "",
+                        _("yes") if c.led_to_offer else _("no"),
+                        (c.note or "").replace("\n", " "),
+                    ],
+                )
+                for c in view.contacts
+            ]
+        )
+        self.orders.set_rows(
+            [
+                (
+                    o.id,
+                    [
+                        i18n.format_short_date(o.received_on),
+                        o.title,
+                        str(o.positions),
+                        i18n.label(RECRUITMENT_ORDER_STATUSES, o.status),
+                        i18n.format_short_date(o.closed_on),
+                    ],
+                )
+                for o in view.orders
+            ]
+        )
+        self.placed.set_rows(
+            [
+                (
+                    p.citizen_id,
+                    [
+                        p.citizen_name,
+                        i18n.label(OFFER_KINDS, p.offer_kind),
+                        i18n.format_short_date(p.start),
+                        i18n.format_short_date(p.end),
+                        i18n.label(OFFER_STATUSES, p.status),
+                    ],
+                )
+                for p in placed
+            ]
+        )
+
+    # --- actions -------------------------------------------------------------------------------
+    def _open(self, dialog, select_result: bool = False) -> None:  # type: ignore[no-untyped-def]
+        def done(saved) -> None:  # type: ignore[no-untyped-def]
+            self.refresh()
+            if select_result and saved is not None:
+                self.search.blockSignals(True)
+                self.search.clear()
+                self.search.blockSignals(False)
+                self.refresh()
+                self.list.select_id(saved.id)
+
+        dialog.accepted.connect(lambda: done(getattr(dialog, "result_value", None)))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.last_dialog = dialog
+
+    def new_company(self) -> None:
+        self._open(CompanyDialog(self.ctx, parent=self), select_result=True)
+
+    def edit_company(self) -> None:
+        if self.view is not None:
+            self._open(CompanyDialog(self.ctx, self.view, parent=self))
+
+    def log_contact(self) -> None:
+        if self.view is not None:
+            self._open(ContactDialog(self.ctx, self.view.id, parent=self))
+
+    def new_order(self) -> None:
+        if self.view is not None:
+            self._open(OrderDialog(self.ctx, self.view.id, parent=self))
+
+    def edit_order(self, order_id: int) -> None:
+        if self.view is None:
+            return
+        order = next((o for o in self.view.orders if o.id == order_id), None)
+        if order is not None:
+            self._open(OrderDialog(self.ctx, self.view.id, order, parent=self))
