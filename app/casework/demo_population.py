@@ -213,6 +213,20 @@ def make_cvr(rng: random.Random, used: set[str]) -> str:
             return cvr
 
 
+def _initials(first: str, last: str, taken: set[str]) -> str:
+    """Initials the way jobcentres write them (e.g. "ANL"), unique within the demo."""
+    candidates = [first[:1] + last[:2], first[:2] + last[:1], first[:1] + last[:1] + last[-1:]]
+    candidates += [first[:1] + last[:1] + ch for ch in (first + last)[1:] if ch.isalpha()]
+    for candidate in candidates:
+        code = candidate.upper()
+        if code not in taken:
+            taken.add(code)
+            return code
+    code = f"{first[:1]}{last[:1]}{len(taken)}".upper()
+    taken.add(code)
+    return code
+
+
 def _slot(rng: random.Random, day: date, *, forward: bool) -> datetime:
     """A weekday office slot (08:00–15:30 local) near ``day`` (moving away from today), as UTC."""
     while day.weekday() >= 5:
@@ -237,9 +251,10 @@ class Generator:
 
     # --- organisation ----------------------------------------------------------------------
     def caseworkers_and_companies(self, citizens: int) -> None:
+        taken: set[str] = set()
         for index in range(max(8, min(40, citizens // 150))):
             first, last = self.fake.first_name(), self.fake.last_name()
-            initials = (first[:2] + last[:1]).upper() + (str(index) if index >= 9 else "")
+            initials = _initials(first, last, taken)
             role = "admin" if index == 0 else ("teamlead" if index in (1, 2) else "caseworker")
             self.caseworkers.append(
                 self.pop.add(
@@ -560,7 +575,7 @@ class Generator:
                         "kind": rng.choice(["visit", "call", "meeting", "email"]),
                         "caseworker_id": rng.choice(self.caseworkers),
                         "led_to_offer": rng.random() < 0.2,
-                        "contact_person": self.fake.name(),
+                        "contact_person": f"{self.fake.first_name()} {self.fake.last_name()}",
                         "note": None,
                     },
                 )

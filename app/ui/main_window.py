@@ -25,6 +25,7 @@ from app.i18n import _
 from app.ui.casework.citizen_page import CitizenPage
 from app.ui.casework.context import UiContext
 from app.ui.citizens.page import CitizensPage
+from app.ui.companies.page import CompaniesPage
 from app.ui.crash import show_problem
 from app.ui.settings import Settings
 
@@ -55,11 +56,10 @@ class MainWindow(QMainWindow):
         self.citizens.error.connect(self.show_problem)
         self.citizens.citizen_activated.connect(self.open_citizen)
         self._add_page(_("My citizens"), self.citizens)
-        self.companies = self._optional_page("app.ui.companies.page", "CompaniesPage")
-        if self.companies is not None:
-            self._add_page(_("Companies"), self.companies)
-            if hasattr(self.companies, "open_citizen"):
-                self.companies.open_citizen.connect(self.open_citizen)
+        self.companies = CompaniesPage(ctx, self)
+        self.companies.problem.connect(self.show_problem)
+        self.companies.open_citizen.connect(self.open_citizen)
+        self._add_page(_("Companies"), self.companies)
         self.citizen_page = CitizenPage(ctx, self)
         self.citizen_page.saved.connect(self.after_save)
         self.citizen_page.back.connect(self.back_to_list)
@@ -84,19 +84,6 @@ class MainWindow(QMainWindow):
     def _add_page(self, title: str, page: QWidget) -> None:
         QListWidgetItem(title, self.nav)
         self.pages.addWidget(page)
-
-    def _optional_page(self, module: str, name: str) -> QWidget | None:
-        """A page whose module may not exist in this build yet."""
-        try:
-            imported = __import__(module, fromlist=[name])
-        except ModuleNotFoundError as missing:
-            if not module.startswith(missing.name or "?"):
-                raise
-            return None
-        page = getattr(imported, name)(self.ctx, self)
-        if hasattr(page, "problem"):
-            page.problem.connect(self.show_problem)
-        return page
 
     def _navigate(self, row: int) -> None:
         target = self.pages.widget(row)

@@ -46,24 +46,23 @@ class OverviewTab(CitizenTab):
 
 
 def default_tabs(ctx: UiContext) -> list[CitizenTab]:
-    """The tabs in their fixed order; a tab module that is not there yet is simply left out."""
-    tabs: list[CitizenTab] = [OverviewTab(ctx)]
-    for module, name in (
-        ("app.ui.casework.plan_tab", "PlanTab"),
-        ("app.ui.casework.offers_tab", "OffersTab"),
-        ("app.ui.casework.conversations_tab", "ConversationsTab"),
-        ("app.ui.casework.spells_tab", "SpellsTab"),
-        ("app.ui.casework.journal_tab", "JournalTab"),
-        ("app.ui.casework.history_tab", "HistoryTab"),
-    ):
-        try:
-            imported = __import__(module, fromlist=[name])
-        except ModuleNotFoundError as missing:
-            if not module.startswith(missing.name or "?"):
-                raise
-            continue
-        tabs.append(getattr(imported, name)(ctx))
-    return tabs
+    """The tabs in their fixed order (design.md §5)."""
+    from app.ui.casework.conversations_tab import ConversationsTab
+    from app.ui.casework.history_tab import HistoryTab
+    from app.ui.casework.journal_tab import JournalTab
+    from app.ui.casework.offers_tab import OffersTab
+    from app.ui.casework.plan_tab import PlanTab
+    from app.ui.casework.spells_tab import SpellsTab
+
+    return [
+        OverviewTab(ctx),
+        PlanTab(ctx),
+        OffersTab(ctx),
+        ConversationsTab(ctx),
+        SpellsTab(ctx),
+        JournalTab(ctx),
+        HistoryTab(ctx),
+    ]
 
 
 class CitizenPage(QWidget):

@@ -19,7 +19,7 @@ from app.domain.codes import (
 )
 from app.i18n import _
 
-_STATUS_MARK = {"done": "✓", "dropped": "✗", "in_progress": "…", "planned": "○"}
+_STATUS_MARK = {"done": "✓", "dropped": "✗", "in_progress": "◐", "planned": "○"}
 
 
 def _section(title: str, body: str) -> str:
