@@ -16,7 +16,7 @@ from app.domain.citizens import clean_citizen
 from app.domain.dates import utc_now
 from app.domain.errors import DuplicateError, ValidationError
 from app.domain.identifiers import birth_date_from_cpr, format_cpr
-from app.domain.search import citizen_search_text
+from app.domain.search import citizen_search_text, citizen_sort_key
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker, Citizen
 
@@ -56,6 +56,7 @@ def _check_caseworker(session: Session, caseworker_id: int | None) -> None:
 def _refresh_derived(row: Citizen) -> None:
     row.birth_date = birth_date_from_cpr(row.cpr)
     row.search_text = citizen_search_text(row.first_name, row.last_name, row.cpr, row.birth_date)
+    row.sort_key = citizen_sort_key(row.first_name, row.last_name)
 
 
 def create_citizen(

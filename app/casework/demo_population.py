@@ -19,7 +19,7 @@ from faker import Faker
 
 from app.domain.dates import add_months, local_to_utc
 from app.domain.plan import PLAN_FIELDS, MilestoneState, PlanSnapshot
-from app.domain.search import citizen_search_text
+from app.domain.search import citizen_search_text, citizen_sort_key
 
 #: Weight of each target group among the citizens' current spells.
 GROUP_WEIGHTS: dict[str, int] = {
@@ -303,6 +303,7 @@ class Generator:
                 "first_name": first,
                 "last_name": last,
                 "search_text": citizen_search_text(first, last, cpr, birth),
+                "sort_key": citizen_sort_key(first, last),
                 "address": self.fake.street_address(),
                 "postal_code": self.fake.postcode(),
                 "city": self.fake.city(),

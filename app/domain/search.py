@@ -39,3 +39,12 @@ def search_terms(text: str) -> list[str]:
             raw = f"{day:02d}.{month:02d}.{year:04d}"
         terms.append(raw)
     return terms
+
+
+#: Danish alphabetical order puts æ, ø, å after z; in code-point order they come as å, æ, ø.
+_DANISH_ORDER = str.maketrans({"æ": "z{", "ø": "z|", "å": "z}", "ä": "z{", "ö": "z|", "ü": "y"})
+
+
+def citizen_sort_key(first_name: str, last_name: str) -> str:
+    """A key whose plain byte order is Danish alphabetical order by last name, then first name."""
+    return f"{last_name} {first_name}".casefold().translate(_DANISH_ORDER)[:400]

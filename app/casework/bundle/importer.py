@@ -27,7 +27,7 @@ from app.domain.dates import Period, local_to_utc, utc_now
 from app.domain.errors import MinPlanError, ValidationError
 from app.domain.identifiers import birth_date_from_cpr
 from app.domain.plan import PLAN_FIELDS, MilestoneState, PlanSnapshot
-from app.domain.search import citizen_search_text
+from app.domain.search import citizen_search_text, citizen_sort_key
 from app.i18n import _
 from app.store.engine import Database, transaction
 from app.store.models import BenefitSpell, Caseworker, Citizen, Company, Milestone, Plan, metadata
@@ -192,6 +192,7 @@ def _write(
                     "birth_date": birth,
                     "language": v.get("language") or "da",
                     "caseworker_id": workers.get(initials) if initials else None,
+                    "sort_key": citizen_sort_key(v["first_name"], v["last_name"]),
                     "search_text": citizen_search_text(
                         v["first_name"], v["last_name"], v["cpr"], birth
                     ),
