@@ -1,0 +1,266 @@
+"""Deadline rule sets as data: parsing and checking the TOML text of a rule file.
+
+A rule file names its rule set (name, valid from/to) and lists rules, each with an id, a kind,
+the target groups it applies to, its numbers, who holds the conversation, the legal source and a
+confidence note. A mistake is reported with the file, the line and the field, so whoever edits a
+local override file can fix it; the caller keeps the last good rules meanwhile.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from app.domain.codes import CONVERSATION_KINDS, OFFER_KINDS, TARGET_GROUPS
+from app.domain.errors import ValidationError
+
+KINDS = ("first_by", "count_in_window", "offer_by", "assessment_after", "agreed_contact")
+HELD_BY = ("jobcenter", "a_kasse", "any")
+CONDITIONS = ("visited_to_jobcenter",)
+OFFSET_UNITS = ("days", "weeks", "end_of_week", "months")
+
+
+@dataclass(frozen=True)
+class Offset:
+    """A distance from a spell's first day, in one unit (see the date arithmetic in domain.md §4)."""
+
+    unit: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    kind: str
+    groups: frozenset[str]
+    source: str
+    confidence: str
+    held_by: str = "any"
+    channel: str | None = None
+    count: int = 1
+    window_from_months: int = 0
+    window_to_months: int = 0
+    window_start: Offset | None = None
+    due: Offset | None = None
+    anchor: str | None = None
+    only_if: str | None = None
+    unless: str | None = None
+    offer_kinds: frozenset[str] = frozenset()
+    grace_kinds: frozenset[str] = frozenset()
+    grace_weeks: int = 0
+    min_weeks: int = 0
+    continuous_groups: frozenset[str] = frozenset()
+    min_age: int | None = None
+    every_months: int = 0
+    window_months: int = 0
+    not_before: date | None = None
+    conversation_kinds: frozenset[str] = frozenset()
+    after: Offset | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    name: str
+    valid_from: date
+    valid_to: date | None
+    rules: tuple[Rule, ...] = field(default_factory=tuple)
+    origin: str = ""
+
+    def in_force_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def rules_for(self, group: str) -> tuple[Rule, ...]:
+        return tuple(rule for rule in self.rules if group in rule.groups)
+
+
+class RuleFileError(ValidationError):
+    """A rule file that cannot be used: names the file, the line and the field."""
+
+    def __init__(self, origin: str, line: int | None, field_name: str, problem: str) -> None:
+        super().__init__(
+            "{file}, line {line}, field {name}: {problem}",
+            field=field_name,
+            file=origin,
+            line=line if line is not None else "?",
+            name=field_name,
+            problem=problem,
+        )
+        self.origin, self.line, self.field_name, self.problem = origin, line, field_name, problem
+
+
+def _line_of(text: str, rule_id: str | None, key: str | None) -> int | None:
+    """The line of ``key`` inside the rule with ``rule_id`` (or of the rule itself)."""
+    lines = text.splitlines()
+    start = 0
+    if rule_id is not None:
+        pattern = re.compile(rf'^\s*id\s*=\s*"{re.escape(rule_id)}"')
+        found = next((i for i, line in enumerate(lines) if pattern.match(line)), None)
+        if found is None:
+            return None
+        start = found
+        while start > 0 and not lines[start].strip().startswith("[[rule]]"):
+            start -= 1
+    if key is None:
+        return start + 1
+    key_pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    for i in range(start, len(lines)):
+        if i > start and lines[i].strip().startswith("[[rule]]"):
+            break
+        if key_pattern.match(lines[i]):
+            return i + 1
+    return start + 1
+
+
+class _Reader:
+    def __init__(self, origin: str, text: str) -> None:
+        self.origin, self.text = origin, text
+        self.rule_id: str | None = None
+
+    def fail(self, key: str, problem: str) -> RuleFileError:
+        return RuleFileError(self.origin, _line_of(self.text, self.rule_id, key), key, problem)
+
+    def get(
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        kind: type | tuple[type, ...],
+        *,
+        required: bool = False,
+    ) -> Any:
+        if key not in data:
+            if required:
+                raise self.fail(key, "missing")
+            return None
+        value = data[key]
+        if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
+            raise self.fail(key, f"wrong type {type(value).__name__}")
+        return value
+
+    def codes(
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        vocabulary: Mapping[str, str],
+        *,
+        required: bool = False,
+    ) -> frozenset[str]:
+        values = self.get(data, key, list, required=required) or []
+        for code in values:
+            if code not in vocabulary:
+                raise self.fail(key, f"unknown code {code!r}")
+        return frozenset(values)
+
+    def offset(self, data: Mapping[str, Any], key: str, *, required: bool = False) -> Offset | None:
+        table = self.get(data, key, dict, required=required)
+        if table is None:
+            return None
+        if len(table) != 1 or next(iter(table)) not in OFFSET_UNITS:
+            raise self.fail(key, f"give exactly one of {', '.join(OFFSET_UNITS)}")
+        unit, amount = next(iter(table.items()))
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
+            raise self.fail(key, "the amount must be a whole number of 0 or more")
+        return Offset(unit, amount)
+
+    def choice(
+        self, data: Mapping[str, Any], key: str, allowed: tuple[str, ...], default: str | None
+    ) -> str | None:
+        value = self.get(data, key, str)
+        if value is None:
+            return default
+        if value not in allowed:
+            raise self.fail(key, f"must be one of {', '.join(allowed)}")
+        return value
+
+    def rule(self, data: Mapping[str, Any]) -> Rule:
+        self.rule_id = None
+        rule_id = self.get(data, "id", str, required=True)
+        self.rule_id = rule_id
+        kind = self.choice(data, "kind", KINDS, None)
+        if kind is None:
+            raise self.fail("kind", "missing")
+        window = self.get(data, "window", dict) or {}
+        rule = Rule(
+            id=rule_id,
+            title=self.get(data, "title", str, required=True),
+            kind=kind,
+            groups=self.codes(data, "groups", TARGET_GROUPS, required=True),
+            source=self.get(data, "source", str, required=True),
+            confidence=self.get(data, "confidence", str) or "",
+            held_by=self.choice(data, "held_by", HELD_BY, "any") or "any",
+            channel=self.get(data, "channel", str),
+            count=self.get(data, "count", int) or 1,
+            window_from_months=int(window.get("from_months", 0)),
+            window_to_months=int(window.get("to_months", 0)),
+            window_start=self.offset(data, "window_start"),
+            due=self.offset(data, "due"),
+            anchor=self.choice(data, "anchor", ("early_followup_requested_on",), None),
+            only_if=self.choice(data, "only_if", CONDITIONS, None),
+            unless=self.choice(data, "unless", CONDITIONS, None),
+            offer_kinds=self.codes(data, "offer_kinds", OFFER_KINDS),
+            grace_kinds=self.codes(data, "grace_kinds", OFFER_KINDS),
+            grace_weeks=self.get(data, "grace_weeks", int) or 0,
+            min_weeks=self.get(data, "min_weeks", int) or 0,
+            continuous_groups=self.codes(data, "continuous_groups", TARGET_GROUPS),
+            min_age=self.get(data, "min_age", int),
+            every_months=self.get(data, "every_months", int) or 0,
+            window_months=self.get(data, "window_months", int) or 0,
+            not_before=self.get(data, "not_before", date),
+            conversation_kinds=self.codes(data, "conversation_kinds", CONVERSATION_KINDS),
+            after=self.offset(data, "after"),
+            note=self.get(data, "note", str),
+        )
+        self._check_kind(rule, data)
+        return rule
+
+    def _check_kind(self, rule: Rule, data: Mapping[str, Any]) -> None:
+        needs = {
+            "first_by": ("due",),
+            "count_in_window": ("count", "window"),
+            "offer_by": ("due", "offer_kinds"),
+            "assessment_after": ("every_months",),
+            "agreed_contact": ("after",),
+        }[rule.kind]
+        for key in needs:
+            if key not in data:
+                raise self.fail(key, f"a {rule.kind} rule needs {key}")
+        if rule.kind == "count_in_window" and rule.window_to_months <= rule.window_from_months:
+            raise self.fail("window", "to_months must be after from_months")
+        if rule.count < 1:
+            raise self.fail("count", "must be at least 1")
+
+
+def parse_rule_set(origin: str, text: str) -> RuleSet:
+    """The rule set in ``text`` (the content of the file ``origin``), or a ``RuleFileError``."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"line (\d+)", str(error))
+        raise RuleFileError(
+            origin, int(match.group(1)) if match else None, "-", str(error)
+        ) from None
+    reader = _Reader(origin, text)
+    head = reader.get(data, "rule_set", dict, required=True)
+    name = reader.get(head, "name", str, required=True)
+    valid_from = reader.get(head, "valid_from", date, required=True)
+    valid_to = reader.get(head, "valid_to", date)
+    rules = [reader.rule(item) for item in reader.get(data, "rule", list) or []]
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.id in seen:
+            reader.rule_id = rule.id
+            raise reader.fail("id", "the id is used twice")
+        seen.add(rule.id)
+    return RuleSet(name, valid_from, valid_to, tuple(rules), origin)
+
+
+def merge(base: RuleSet, override: RuleSet) -> RuleSet:
+    """A local override: a rule with the same id replaces the base rule, a new id is added."""
+    replaced = {rule.id: rule for rule in override.rules}
+    rules = [replaced.pop(rule.id, rule) for rule in base.rules] + list(replaced.values())
+    return RuleSet(base.name, base.valid_from, base.valid_to, tuple(rules), base.origin)
