@@ -117,6 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help=_("export the whole database as a CSV bundle"))
     exp.add_argument("directory", metavar="DIR", help=_("folder to write the CSV files into"))
     _add_common(exp, suppress=True)
+
+    from app import cli_deadlines
+
+    cli_deadlines.add_parser(sub, _add_common)
     return parser
 
 
@@ -247,12 +251,19 @@ def _stderr_progress(done: int, total: int, what: str = "") -> bool:
     return True
 
 
+def cmd_deadlines(args: argparse.Namespace) -> int:
+    from app import cli_deadlines
+
+    return cli_deadlines.run(args, open_database)
+
+
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_gui,
     "db": cmd_db,
     "demo": cmd_demo,
     "import": cmd_import,
     "export": cmd_export,
+    "deadlines": cmd_deadlines,
 }
 
 

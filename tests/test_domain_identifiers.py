@@ -108,6 +108,12 @@ def test_bad_cvr_is_refused_with_a_reason(typed: str, reason: str) -> None:
 def test_sort_key_puts_danish_letters_after_z_in_alphabetical_order() -> None:
     from app.domain.search import citizen_sort_key
 
-    names = [("Åse", "Åberg"), ("Bo", "Zahle"), ("Ib", "Ørsted"), ("Eva", "Æbelø"), ("Ole", "Hansen")]
+    names = [
+        ("Åse", "Åberg"),
+        ("Bo", "Zahle"),
+        ("Ib", "Ørsted"),
+        ("Eva", "Æbelø"),
+        ("Ole", "Hansen"),
+    ]
     ordered = sorted(names, key=lambda n: citizen_sort_key(*n))
     assert [last for _first, last in ordered] == ["Hansen", "Zahle", "Æbelø", "Ørsted", "Åberg"]

@@ -445,12 +445,21 @@ class Generator:
         rng, as_of = self.rng, self.as_of
         if group == "foertidspension":
             return
-        day = start + timedelta(days=rng.randint(3, 12))
+        # Most caseworkers keep the legal rhythm (a first conversation within days, about monthly
+        # in the first half year, then every 2–3 months); some citizens slip, as in real life.
+        diligent = rng.random() < 0.85
+        day = start + timedelta(days=rng.randint(1, 6) if diligent else rng.randint(5, 20))
         while day < as_of:
-            status = rng.choices(["held", "no_show", "cancelled"], weights=[85, 8, 7])[0]
-            a_kasse = group == "dagpenge" and rng.random() < 0.3
+            status = rng.choices(["held", "no_show", "cancelled"], weights=[88, 6, 6])[0]
+            first_months = day < start + timedelta(days=183)
+            a_kasse = group == "dagpenge" and rng.random() < (
+                0.5 if day < start + timedelta(days=92) else 0.2
+            )
             self._conversation(citizen_id, day, status, worker, a_kasse, group)
-            day += timedelta(days=rng.randint(35, 80))
+            if first_months:
+                day += timedelta(days=rng.randint(18, 38) if diligent else rng.randint(30, 60))
+            else:
+                day += timedelta(days=rng.randint(45, 90))
         if ongoing:
             for _ in range(rng.choices([0, 1, 2], weights=[3, 6, 1])[0]):
                 self._conversation(

@@ -86,6 +86,8 @@ class CitizenOverview:
     next_conversations: tuple[ConversationLine, ...]
     last_conversation: ConversationLine | None
     offers: tuple[OfferLine, ...]
+    #: Requirements not yet met (overdue first), from the deadline engine.
+    deadlines: tuple = ()
 
 
 def _conversation(row: Conversation) -> ConversationLine:
@@ -191,4 +193,13 @@ def citizen_overview(
                 OfferLine(o.kind, name, o.title, o.start_date, o.planned_end, o.status)
                 for o, name in offers
             ),
+            deadlines=_open_deadlines(db, citizen_id, today),
         )
+
+
+def _open_deadlines(db: Database, citizen_id: int, today: date) -> tuple:
+    from app.casework.deadlines import deadlines_for_citizen
+
+    order = {"overdue": 0, "due_soon": 1, "open": 2}
+    found = [d for d in deadlines_for_citizen(db, citizen_id, today) if d.is_open]
+    return tuple(sorted(found, key=lambda d: (order[d.status], d.due)))

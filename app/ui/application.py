@@ -78,5 +78,8 @@ def run_gui(
         actor = resolve_actor(session, user)
     window = MainWindow(UiContext(db, actor), demo=demo)
     window.show()
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(300, window.show_day_summary)
     log.info("GUI started (%s, language %s)", db.backend, chosen)
     return app.exec()

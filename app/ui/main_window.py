@@ -16,10 +16,12 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
+from sqlmodel import select
 
 from app import i18n
 from app.casework.result import Saved
 from app.domain.codes import ROLES
+from app.domain.dates import utc_to_local
 from app.domain.errors import MinPlanError
 from app.i18n import _
 from app.ui.casework.citizen_page import CitizenPage
@@ -28,6 +30,7 @@ from app.ui.citizens.page import CitizensPage
 from app.ui.companies.page import CompaniesPage
 from app.ui.crash import show_problem
 from app.ui.settings import Settings
+from app.ui.worklist.page import WorklistPage
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +59,10 @@ class MainWindow(QMainWindow):
         self.citizens.error.connect(self.show_problem)
         self.citizens.citizen_activated.connect(self.open_citizen)
         self._add_page(_("My citizens"), self.citizens)
+        self.worklist = WorklistPage(ctx, self)
+        self.worklist.problem.connect(self.show_problem)
+        self.worklist.open_citizen.connect(self.open_citizen)
+        self._add_page(_("Deadlines"), self.worklist)
         self.companies = CompaniesPage(ctx, self)
         self.companies.problem.connect(self.show_problem)
         self.companies.open_citizen.connect(self.open_citizen)
@@ -310,14 +317,54 @@ class MainWindow(QMainWindow):
         """Refresh only the views that show what changed."""
         if "citizen_list" in saved.areas or "citizen" in saved.areas:
             self.citizens.refresh({saved.citizen_id} if saved.citizen_id else None)
-        if (
-            self.companies is not None
-            and "companies" in saved.areas
-            and hasattr(self.companies, "refresh")
-        ):
+        if saved.areas & {"conversations", "offers", "spells"} and self.worklist.loaded:
+            self.worklist.refresh()
+        if "companies" in saved.areas:
             self.companies.refresh()
-        if saved.warnings:
-            QMessageBox.information(self, _("Please note"), "\n\n".join(saved.warnings))
+
+    def day_summary(self) -> str:
+        """ "I dag: 3 samtaler, 2 frister overskredet" for the user's own caseload."""
+        from app.casework.deadlines import deadlines_for
+        from app.store.engine import transaction
+        from app.store.models import Conversation
+
+        if self.ctx.actor.caseworker_id is None:
+            return ""
+        today = self.ctx.today()
+        found = deadlines_for(
+            self.ctx.db, today, caseworker_ids={self.ctx.actor.caseworker_id}, open_only=True
+        )
+        overdue = sum(1 for item in found if item.deadline.status == "overdue")
+        with transaction(self.ctx.db) as s:
+            booked = s.exec(
+                select(Conversation.scheduled_at).where(
+                    Conversation.caseworker_id == self.ctx.actor.caseworker_id,
+                    Conversation.status == "planned",
+                )
+            ).all()
+        talks = sum(1 for when in booked if when is not None and utc_to_local(when).date() == today)
+        return _("Today: {talks} conversations, {overdue} deadlines overdue").format(
+            talks=talks, overdue=overdue
+        )
+
+    def show_day_summary(self) -> None:
+        """Once at start: in the status bar and, where the desktop has one, as a notification."""
+        try:
+            text = self.day_summary()
+        except MinPlanError as error:
+            self.show_problem(error)
+            return
+        if not text:
+            return
+        self.statusBar().showMessage(text, 30_000)
+        from PySide6.QtWidgets import QSystemTrayIcon
+
+        if QSystemTrayIcon.isSystemTrayAvailable() and QSystemTrayIcon.supportsMessages():
+            self.tray = QSystemTrayIcon(self.windowIcon(), self)
+            self.tray.show()
+            self.tray.showMessage(
+                _("Min Plan"), text, QSystemTrayIcon.MessageIcon.Information, 8000
+            )
 
     def choose_language(self, code: str) -> None:
         self.settings.language = code

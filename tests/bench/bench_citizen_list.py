@@ -1,6 +1,6 @@
 """Benchmark (not a test): the citizen list on a big database. Prints figures.
 
-    .venv/bin/python tests/bench/bench_citizen_list.py DB_FILE
+.venv/bin/python tests/bench/bench_citizen_list.py DB_FILE
 """
 
 from __future__ import annotations
@@ -36,7 +36,11 @@ def main(path: str) -> None:
     for term in ("h", "hans", "hansen", "ole hansen", "0101", "010190", "24.12.1985"):
         timed(f"search {term!r}", 10, lambda term=term: find_citizen_ids(db, term, today=today))
     timed("sorted by benefit", 3, lambda: find_citizen_ids(db, sort="benefit", today=today))
-    timed("my caseload (one caseworker)", 10, lambda: find_citizen_ids(db, caseworker_id=4, today=today))
+    timed(
+        "my caseload (one caseworker)",
+        10,
+        lambda: find_citizen_ids(db, caseworker_id=4, today=today),
+    )
 
 
 if __name__ == "__main__":

@@ -33,6 +33,24 @@ def requirements_text(ctx: UiContext, citizen_id: int) -> str:
 
     (The deadline engine's open requirements take this place once they exist.)
     """
+    from app.casework.deadline_text import rule_title, status_label
+    from app.casework.deadlines import deadlines_for_citizen
+
+    open_ones = [
+        d
+        for d in deadlines_for_citizen(ctx.db, citizen_id, ctx.today())
+        if d.is_open and d.kind != "offer_by"
+    ]
+    requirement_lines = []
+    for d in sorted(open_ones, key=lambda d: d.due):
+        line = f"• {status_label(d.status)}: {rule_title(d.title)} — " + _("by {date}").format(
+            date=i18n.format_date(d.due)
+        )
+        if d.next_by:
+            line += "\n  " + _("next conversation by {date}").format(
+                date=i18n.format_date(d.next_by)
+            )
+        requirement_lines.append(line)
     rows = conversations_of(ctx.db, citizen_id)
     today = ctx.today()
     held = [r for r in rows if r.status == "held"]
@@ -54,6 +72,10 @@ def requirements_text(ctx: UiContext, citizen_id: int) -> str:
         )  # type: ignore[union-attr]
     else:
         lines.append(_("Nothing booked"))
+    if requirement_lines:
+        lines = [_("Open requirements:"), *requirement_lines, "", *lines]
+    else:
+        lines = [_("No open conversation requirements"), "", *lines]
     return "\n".join(lines)
 
 
@@ -78,7 +100,7 @@ class BookDialog(FormDialog):
         form.add("location", _("&Place"), TextEdit())
         form.add("note", _("&Note"), LongTextEdit(lines=2))
         form.set_validator(self._rules)
-        side = QLabel(_("Conversations so far") + "\n\n" + requirements_text(ctx, citizen_id), self)
+        side = QLabel(requirements_text(ctx, citizen_id), self)
         side.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         side.setWordWrap(True)
         side.setMinimumWidth(220)

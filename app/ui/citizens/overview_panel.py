@@ -53,6 +53,30 @@ def _offer_text(line: OfferLine) -> str:
     return f"{' '.join(parts)} · {i18n.label(OFFER_STATUSES, line.status)}"
 
 
+STATUS_COLOURS = {"overdue": "#b00020", "due_soon": "#8a5a00", "open": "#1f5f8b"}
+
+
+def deadlines_html(deadlines: tuple) -> str:
+    """Open requirements, overdue first, each with its explanation (rule, numbers, legal source)."""
+    from app.casework.deadline_text import explain, rule_title, status_label
+
+    if not deadlines:
+        return _muted(_("No open requirements"))
+    items = []
+    for d in deadlines:
+        colour = STATUS_COLOURS.get(d.status, "#333")
+        line = (
+            f"<span style='color:{colour}; font-weight:600'>{escape(status_label(d.status))}</span> · "
+            f"{escape(rule_title(d.title))} · {escape(i18n.format_date(d.due))}"
+        )
+        if d.next_by and d.status != "overdue":
+            line += " · " + escape(
+                _("next conversation by {date}").format(date=i18n.format_date(d.next_by))
+            )
+        items.append(f"<li>{line}<br>{_muted(explain(d))}</li>")
+    return "<ul style='margin:0'>" + "".join(items) + "</ul>"
+
+
 def overview_html(view: CitizenOverview) -> str:
     """The overview as simple HTML (headings and lists) that reads well at any width."""
     flags = [
@@ -153,6 +177,7 @@ def overview_html(view: CitizenOverview) -> str:
         [
             "".join(head),
             _section(_("Benefit"), benefit),
+            _section(_("Deadlines"), deadlines_html(view.deadlines)),
             _section(_("Min Plan"), plan),
             _section(_("Milestones"), milestones),
             _section(_("Next conversations"), conversations),

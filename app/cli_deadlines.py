@@ -1,0 +1,132 @@
+"""``minplan deadlines``: the requirements of a caseload (or everybody) as a table, CSV or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from datetime import date
+
+from app import i18n
+from app.i18n import _
+
+JSON_FIELDS = (
+    "cpr",
+    "citizen_id",
+    "target_group",
+    "spell_start",
+    "rule",
+    "rule_set",
+    "kind",
+    "held_by",
+    "window_start",
+    "due",
+    "required",
+    "done",
+    "status",
+    "met_on",
+    "explanation",
+    "source",
+)
+
+
+def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
+    parser = sub.add_parser(
+        "deadlines", help=_("list the legal deadlines of a caseload (or everybody)")
+    )
+    parser.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        type=date.fromisoformat,
+        default=None,
+        help=_("the day to compute for (default: today)"),
+    )
+    parser.add_argument(
+        "--caseworker",
+        metavar="INITIALS",
+        help=_("only this caseworker's caseload (default: everybody)"),
+    )
+    parser.add_argument(
+        "--format", choices=("table", "csv", "json"), default="table", help=_("output format")
+    )
+    parser.add_argument("--open", action="store_true", help=_("only requirements not yet met"))
+    add_common(parser, suppress=True)
+
+
+def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-untyped-def]
+    from sqlmodel import select
+
+    from app.casework.deadline_rule_files import load_rule_sets
+    from app.casework.deadline_text import explain, rule_title, status_label
+    from app.casework.deadlines import deadlines_for
+    from app.domain.errors import NotFoundError
+    from app.store.engine import transaction
+    from app.store.models import Caseworker
+
+    as_of = args.as_of or date.today()
+    db = open_database(args)
+    scope = None
+    if args.caseworker:
+        with transaction(db) as session:
+            worker = session.exec(
+                select(Caseworker).where(Caseworker.initials == args.caseworker.upper())
+            ).first()
+        if worker is None:
+            raise NotFoundError(
+                "No caseworker with initials {initials}", initials=args.caseworker.upper()
+            )
+        scope = {worker.id}
+    loaded = load_rule_sets()
+    if loaded.problem is not None:
+        print(
+            _("Warning: {message}").format(message=i18n.translate_error(loaded.problem)),
+            file=sys.stderr,
+        )
+    items = deadlines_for(
+        db, as_of, caseworker_ids=scope, open_only=args.open, rule_sets=loaded.rule_sets
+    )
+    records = [
+        {
+            "cpr": item.cpr,
+            "citizen_id": item.citizen_id,
+            "target_group": item.deadline.target_group,
+            "spell_start": item.deadline.spell_start.isoformat(),
+            "rule": item.deadline.rule_id,
+            "rule_set": item.deadline.rule_set,
+            "kind": item.deadline.kind,
+            "held_by": item.deadline.held_by,
+            "window_start": item.deadline.window_start.isoformat(),
+            "due": item.deadline.due.isoformat(),
+            "required": item.deadline.required,
+            "done": item.deadline.done,
+            "status": item.deadline.status,
+            "met_on": item.deadline.met_on.isoformat() if item.deadline.met_on else None,
+            "explanation": explain(item.deadline),
+            "source": item.deadline.source,
+        }
+        for item in items
+    ]
+    if args.format == "json":
+        json.dump(
+            {"as_of": as_of.isoformat(), "deadlines": records},
+            sys.stdout,
+            ensure_ascii=False,
+            indent=1,
+        )
+        print()
+    elif args.format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=JSON_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+    else:
+        for item, record in zip(items, records, strict=True):
+            print(
+                f"{record['due']}  {status_label(record['status']):<18} {item.name:<28.28} "
+                f"{rule_title(item.deadline.title)} ({record['done']}/{record['required']})"
+            )
+        print(
+            i18n.ngettext("{n} requirement", "{n} requirements", len(items)).format(n=len(items)),
+            file=sys.stderr,
+        )
+    return 0

@@ -1,0 +1,1 @@
+"""The worklist of legal deadlines ("Frister")."""

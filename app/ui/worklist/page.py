@@ -1,0 +1,205 @@
+"""The "Frister" page: one list each morning instead of alert spam.
+
+Three groups — overdue, due within 7 days, and needs booking (a conversation requirement due within
+30 days with no conversation booked) — for my caseload, a colleague's, a team's or everybody's.
+An item disappears by itself once the conversation or offer that meets it is recorded, because
+the list is computed from the case data each time it is shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from sqlmodel import col, select
+
+from app import i18n
+from app.casework.deadline_rule_files import load_rule_sets
+from app.casework.deadline_text import explain, rule_title, status_label
+from app.casework.deadlines import CitizenDeadline, deadlines_for
+from app.domain.codes import TARGET_GROUPS
+from app.domain.errors import MinPlanError
+from app.i18n import N_, _
+from app.store.engine import transaction
+from app.store.models import Caseworker
+from app.ui.casework.context import UiContext
+from app.ui.casework.record_table import RecordTable
+
+GROUPS = {
+    "overdue": N_("Overdue"),
+    "due_soon": N_("Due within 7 days"),
+    "needs_booking": N_("Needs booking"),
+}
+NEEDS_BOOKING_DAYS = 30
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    group: str
+    item: CitizenDeadline
+
+
+def work_items(found: list[CitizenDeadline], today: date) -> list[WorkItem]:
+    """Sort open requirements into the three groups; anything else is not on the list."""
+    items = []
+    for entry in found:
+        d = entry.deadline
+        if d.status == "overdue":
+            items.append(WorkItem("overdue", entry))
+        elif d.status == "due_soon":
+            items.append(WorkItem("due_soon", entry))
+        elif (
+            d.status == "open"
+            and d.kind != "offer_by"
+            and d.due <= today + timedelta(days=NEEDS_BOOKING_DAYS)
+            and (entry.next_booked is None or entry.next_booked.date() > d.due)
+        ):
+            items.append(WorkItem("needs_booking", entry))
+    order = {"overdue": 0, "due_soon": 1, "needs_booking": 2}
+    return sorted(items, key=lambda w: (order[w.group], w.item.deadline.due, w.item.name))
+
+
+class WorklistPage(QWidget):
+    open_citizen = Signal(int)
+    problem = Signal(object)
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.items: list[WorkItem] = []
+        self.scope = QComboBox(self)
+        self.scope.setAccessibleName(_("Whose deadlines"))
+        self.group = QComboBox(self)
+        self.group.addItem(_("All groups"), None)
+        for code, label in GROUPS.items():
+            self.group.addItem(_(label), code)
+        self.summary = QLabel(self)
+        refresh = QPushButton(_("&Refresh"), self)
+        refresh.clicked.connect(self.refresh)
+        self.table = RecordTable(
+            [
+                _("Group"),
+                _("Due"),
+                _("Citizen"),
+                _("Benefit"),
+                _("Requirement"),
+                _("Status"),
+                _("Booked"),
+                _("Caseworker"),
+            ],
+            self,
+            stretch=4,
+        )
+        self.table.activated_id.connect(self._activated)
+        self.table.itemSelectionChanged.connect(self._show_explanation)
+        self.explanation = QLabel(self)
+        self.explanation.setWordWrap(True)
+        self.explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(_("Show:"), self))
+        top.addWidget(self.scope)
+        top.addWidget(self.group)
+        top.addWidget(refresh)
+        top.addWidget(self.summary, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.explanation)
+        self._fill_scopes()
+        self.scope.currentIndexChanged.connect(self.refresh)
+        self.group.currentIndexChanged.connect(self._show)
+        self.loaded = False
+
+    def _fill_scopes(self) -> None:
+        actor = self.ctx.actor
+        with transaction(self.ctx.db) as s:
+            workers = s.exec(
+                select(Caseworker).where(col(Caseworker.active)).order_by(col(Caseworker.name))
+            ).all()
+            team = next((w.team for w in workers if w.id == actor.caseworker_id), None)
+            colleagues = [(w.id, f"{w.name} ({w.initials})", w.team) for w in workers]
+        if actor.caseworker_id is not None:
+            self.scope.addItem(_("My caseload"), ("mine", {actor.caseworker_id}))
+        if team and actor.role in ("teamlead", "admin"):
+            self.scope.addItem(
+                _("My team: {team}").format(team=team),
+                ("team", {c for c, _n, t in colleagues if t == team}),
+            )
+        if actor.role in ("teamlead", "admin") or actor.caseworker_id is None:
+            self.scope.addItem(_("Everybody"), ("all", None))
+        for worker_id, name, _team in colleagues:
+            if worker_id != actor.caseworker_id:
+                self.scope.addItem(name, ("colleague", {worker_id}))
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        if not self.loaded:
+            self.refresh()
+
+    def refresh(self) -> None:
+        _kind, ids = self.scope.currentData() or ("all", None)
+        today = self.ctx.today()
+        try:
+            loaded = load_rule_sets()
+            if loaded.problem is not None:
+                self.problem.emit(loaded.problem)
+            found = deadlines_for(
+                self.ctx.db, today, caseworker_ids=ids, open_only=True, rule_sets=loaded.rule_sets
+            )
+        except MinPlanError as error:
+            self.problem.emit(error)
+            return
+        self.items = work_items(found, today)
+        self.loaded = True
+        self._show()
+
+    def counts(self) -> dict[str, int]:
+        result = dict.fromkeys(GROUPS, 0)
+        for item in self.items:
+            result[item.group] += 1
+        return result
+
+    def _show(self) -> None:
+        wanted = self.group.currentData()
+        shown = [w for w in self.items if wanted is None or w.group == wanted]
+        self._shown = shown
+        rows = []
+        for index, w in enumerate(shown):
+            d = w.item.deadline
+            booked = w.item.next_booked.strftime("%d.%m.%Y %H:%M") if w.item.next_booked else ""
+            rows.append(
+                (
+                    index,
+                    [
+                        _(GROUPS[w.group]),
+                        i18n.format_short_date(d.due),
+                        w.item.name,
+                        i18n.label(TARGET_GROUPS, d.target_group),
+                        rule_title(d.title),
+                        f"{status_label(d.status)} ({d.done}/{d.required})",
+                        booked,
+                        w.item.caseworker or "",
+                    ],
+                )
+            )
+        self.table.set_rows(rows)
+        counts = self.counts()
+        self.summary.setText(
+            _("{overdue} overdue · {soon} due within 7 days · {booking} need booking").format(
+                overdue=counts["overdue"], soon=counts["due_soon"], booking=counts["needs_booking"]
+            )
+        )
+        self._show_explanation()
+
+    def _show_explanation(self) -> None:
+        index = self.table.selected_id()
+        if index is None or index >= len(self._shown):
+            self.explanation.clear()
+            return
+        self.explanation.setText(explain(self._shown[index].item.deadline))
+
+    def _activated(self, index: int) -> None:
+        if 0 <= index < len(self._shown):
+            self.open_citizen.emit(self._shown[index].item.citizen_id)

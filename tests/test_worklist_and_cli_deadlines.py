@@ -1,0 +1,161 @@
+"""Deadlines where caseworkers meet them: the worklist page, the overview, the morning summary, the CLI."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app import i18n
+from app.casework.actor import Actor
+from app.casework.citizens import create_citizen
+from app.casework.conversations import book_conversation, record_outcome
+from app.casework.spells import start_spell
+from app.cli import main
+from app.store.engine import Database, transaction
+from app.store.models import Caseworker
+from app.ui.casework.context import UiContext
+from app.ui.main_window import MainWindow
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def ctx(db: Database) -> UiContext:
+    """Karen's caseload: one citizen overdue for a first conversation, one due soon. Synthetic."""
+    with transaction(db) as s:
+        karen = Caseworker(initials="KL", name="Karen Lund", team="Team Job", role="caseworker")
+        s.add(karen)
+        s.flush()
+        karen_id = karen.id
+    me = Actor(karen_id, "KL", "Karen Lund", "caseworker", "karen")
+    late = create_citizen(
+        db, me, {"cpr": "150390-1234", "first_name": "Åse", "last_name": "Ørsted"}, today=TODAY
+    ).id
+    start_spell(
+        db,
+        me,
+        late,
+        {"target_group": "kontanthjaelp_jobparat", "start_date": TODAY - timedelta(days=10)},
+    )
+    soon = create_citizen(
+        db, me, {"cpr": "010185-4321", "first_name": "Bo", "last_name": "Hansen"}, today=TODAY
+    ).id
+    start_spell(
+        db, me, soon, {"target_group": "sygedagpenge", "start_date": TODAY - timedelta(days=50)}
+    )
+    book_conversation(db, me, soon, datetime.combine(TODAY, datetime.min.time()).replace(hour=14))
+    return UiContext(db, me, lambda: TODAY)
+
+
+@pytest.mark.gui
+def test_the_worklist_groups_overdue_and_due_soon_and_an_item_leaves_when_met(
+    qtbot, ctx: UiContext
+) -> None:
+    i18n.set_language("en")
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    with qtbot.waitExposed(win):
+        win.show()
+    win.nav.setCurrentRow(1)
+    page = win.worklist
+    assert page.loaded
+    texts = {
+        (page.table.text(i, 0), page.table.text(i, 2), page.table.text(i, 4))
+        for i in page.table.ids()
+    }
+    assert ("Overdue", "Åse Ørsted", "First conversation within a week") in texts
+    assert (
+        "Due within 7 days",
+        "Bo Hansen",
+        "First follow-up conversation by the end of week 8",
+    ) in texts
+    assert "1 overdue" in page.summary.text()
+    with qtbot.waitSignal(page.open_citizen) as opened:
+        page.table.setFocus()
+        page.table.selectRow(0)
+        qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert win.citizen_page.citizen_id == opened.args[0]
+    assert "First conversation" in page.explanation.text() or page.explanation.text()
+
+    åse = opened.args[0]
+    talk = book_conversation(ctx.db, ctx.actor, åse, datetime(2026, 11, 23, 9, 0)).id
+    win.after_save(record_outcome(ctx.db, ctx.actor, talk, "held", held_on=TODAY, today=TODAY))
+    names = {page.table.text(i, 2) for i in page.table.ids()}
+    assert "Åse Ørsted" not in names, "met late now, so it left the worklist by itself"
+
+
+@pytest.mark.gui
+def test_the_morning_summary_and_the_overview_show_deadlines(qtbot, ctx: UiContext) -> None:
+    i18n.set_language("da")
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    assert win.day_summary() == "I dag: 1 samtaler, 1 frister overskredet"
+    page = win.citizens
+    page.select_citizen(
+        next(
+            i
+            for i in page.model.ids
+            if page.model.index(page.model.row_of(i), 0).data() == "Åse Ørsted"
+        )
+    )
+    text = page.overview.toPlainText()
+    assert "overskredet · Første samtale inden for en uge" in text
+    assert "LAB § 31 stk. 5" in text
+
+
+def test_cli_deadlines_as_json_table_and_csv(
+    ctx: UiContext, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    path = ctx.db.path
+    assert main(["deadlines", "--db", str(path), "--as-of", "2026-11-23", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["as_of"] == "2026-11-23"
+    first = next(d for d in data["deadlines"] if d["rule"] == "kontanthjaelp_first_week")
+    assert set(first) == {
+        "cpr",
+        "citizen_id",
+        "target_group",
+        "spell_start",
+        "rule",
+        "rule_set",
+        "kind",
+        "held_by",
+        "window_start",
+        "due",
+        "required",
+        "done",
+        "status",
+        "met_on",
+        "explanation",
+        "source",
+    }
+    assert (first["cpr"], first["due"], first["status"], first["rule_set"]) == (
+        "1503901234",
+        "2026-11-20",
+        "overdue",
+        "LAB 2026",
+    )
+    assert (
+        main(
+            [
+                "deadlines",
+                "--db",
+                str(path),
+                "--as-of",
+                "2026-11-23",
+                "--caseworker",
+                "kl",
+                "--open",
+            ]
+        )
+        == 0
+    )
+    table = capsys.readouterr().out
+    assert "Åse Ørsted" in table and "overskredet" in table
+    assert main(["deadlines", "--db", str(path), "--format", "csv", "--as-of", "2026-11-23"]) == 0
+    assert capsys.readouterr().out.startswith("cpr,citizen_id,target_group")
+    assert main(["deadlines", "--db", str(path), "--caseworker", "XX"]) == 2
