@@ -159,3 +159,74 @@ def test_cli_deadlines_as_json_table_and_csv(
     assert main(["deadlines", "--db", str(path), "--format", "csv", "--as-of", "2026-11-23"]) == 0
     assert capsys.readouterr().out.startswith("cpr,citizen_id,target_group")
     assert main(["deadlines", "--db", str(path), "--caseworker", "XX"]) == 2
+
+
+def test_calendar_file_has_the_booked_conversations_and_no_cpr(
+    ctx: UiContext, tmp_path: Path
+) -> None:
+    from icalendar import Calendar
+
+    from app.casework.calendar_export import export_calendar
+
+    path = tmp_path / "karen.ics"
+    count = export_calendar(
+        ctx.db, ctx.actor, ctx.actor.caseworker_id, TODAY, TODAY + timedelta(days=30), path
+    )
+    assert count == 1
+    raw = path.read_bytes()
+    assert b"010185" not in raw and b"4321" not in raw and b"Hansen" not in raw
+    events = [c for c in Calendar.from_ical(raw).walk("VEVENT")]
+    assert len(events) == 1
+    assert str(events[0]["summary"]).endswith("B.H. (01.01.1985)")
+    assert events[0].decoded("dtstart").astimezone().hour in (13, 14, 15)
+
+
+@pytest.mark.gui
+def test_calendar_dialog_refuses_a_missing_folder_and_writes_the_file(
+    qtbot, ctx: UiContext, tmp_path: Path
+) -> None:
+    from app.ui.worklist.calendar_dialog import CalendarDialog
+
+    i18n.set_language("en")
+    dialog = CalendarDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.path.setText(str(tmp_path / "missing" / "x.ics"))
+    dialog.try_save()
+    assert "does not exist" in dialog.form.error_text("path")
+    dialog.path.setText(str(tmp_path / "x.ics"))
+    dialog.try_save()
+    assert dialog.result_value == 1 and (tmp_path / "x.ics").exists()
+
+
+@pytest.mark.gui
+def test_putting_an_item_aside_needs_a_reason_and_is_logged(
+    qtbot, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlmodel import select
+
+    from app.casework.snooze import snooze_deadline
+    from app.domain.errors import ValidationError
+    from app.store.models import AuditEvent
+    from app.ui.casework import prompts
+    from app.ui.worklist.page import WorklistPage
+
+    i18n.set_language("en")
+    page = WorklistPage(ctx)
+    qtbot.addWidget(page)
+    page.refresh()
+    before = page.table.rowCount()
+    with pytest.raises(ValidationError):
+        snooze_deadline(
+            ctx.db, ctx.actor, 1, "x", TODAY, TODAY + timedelta(days=3), "  ", today=TODAY
+        )
+    page.table.selectRow(0)
+    monkeypatch.setattr(prompts, "ask_date", lambda *a, **k: TODAY + timedelta(days=5))
+    monkeypatch.setattr(prompts, "ask_text", lambda *a, **k: "Borgeren er indlagt")
+    page.snooze_selected()
+    assert page.table.rowCount() == before - 1
+    page.show_snoozed.setChecked(True)
+    assert page.table.rowCount() == before
+    assert any(page.table.text(i, 6).startswith("aside until") for i in page.table.ids())
+    with transaction(ctx.db) as s:
+        event = s.exec(select(AuditEvent).where(AuditEvent.action == "snooze_deadline")).one()
+        assert event.purpose == "Borgeren er indlagt"

@@ -270,3 +270,16 @@ ALL_TABLES = [
     JournalNote,
     AuditEvent,
 ]
+
+
+class DeadlineSnooze(Versioned, table=True):
+    """A worklist item put aside until a date, with the reason (audited; the deadline itself stays)."""
+
+    __tablename__ = "deadline_snooze"  # type: ignore[assignment]
+
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    rule_id: str = Field(max_length=80)
+    due: date
+    until: date
+    reason: str = Field(max_length=500)
+    caseworker_id: int | None = Field(default=None, foreign_key="caseworker.id")

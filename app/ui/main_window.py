@@ -128,6 +128,12 @@ class MainWindow(QMainWindow):
             tip=_("Register a citizen (CPR number, name, contact)"),
         )
         file_menu.addAction(self.new_citizen_action)
+        self.calendar_action = self._action(
+            _("Export &calendar (.ics)…"),
+            self.export_calendar,
+            tip=_("Booked conversations as a calendar file for Outlook"),
+        )
+        file_menu.addAction(self.calendar_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action(_("&Quit"), self.close, QKeySequence.StandardKey.Quit))
 
@@ -321,6 +327,23 @@ class MainWindow(QMainWindow):
             self.worklist.refresh()
         if "companies" in saved.areas:
             self.companies.refresh()
+
+    def export_calendar(self) -> None:
+        from app.ui.worklist.calendar_dialog import CalendarDialog
+
+        dialog = CalendarDialog(self.ctx, self)
+        dialog.accepted.connect(
+            lambda: self.statusBar().showMessage(
+                i18n.ngettext(
+                    "{n} conversation written to the calendar file",
+                    "{n} conversations written to the calendar file",
+                    dialog.result_value or 0,
+                ).format(n=dialog.result_value or 0),
+                8000,
+            )
+        )
+        dialog.open()
+        self.last_dialog = dialog
 
     def day_summary(self) -> str:
         """ "I dag: 3 samtaler, 2 frister overskredet" for the user's own caseload."""

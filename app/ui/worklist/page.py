@@ -12,18 +12,28 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 from sqlmodel import col, select
 
 from app import i18n
 from app.casework.deadline_rule_files import load_rule_sets
 from app.casework.deadline_text import explain, rule_title, status_label
 from app.casework.deadlines import CitizenDeadline, deadlines_for
+from app.casework.snooze import active_snoozes, snooze_deadline
 from app.domain.codes import TARGET_GROUPS
 from app.domain.errors import MinPlanError
 from app.i18n import N_, _
 from app.store.engine import transaction
 from app.store.models import Caseworker
+from app.ui.casework import prompts
 from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
 
@@ -75,7 +85,14 @@ class WorklistPage(QWidget):
         self.group.addItem(_("All groups"), None)
         for code, label in GROUPS.items():
             self.group.addItem(_(label), code)
+        self.show_snoozed = QCheckBox(_("Show items put aside"), self)
+        self.show_snoozed.toggled.connect(self._show)
         self.summary = QLabel(self)
+        self.snooze_button = QPushButton(_("Put &aside…"), self)
+        self.snooze_button.setToolTip(
+            _("Hide the selected item until a date (a reason is required and logged)")
+        )
+        self.snooze_button.clicked.connect(self.snooze_selected)
         refresh = QPushButton(_("&Refresh"), self)
         refresh.clicked.connect(self.refresh)
         self.table = RecordTable(
@@ -102,6 +119,8 @@ class WorklistPage(QWidget):
         top.addWidget(self.scope)
         top.addWidget(self.group)
         top.addWidget(refresh)
+        top.addWidget(self.snooze_button)
+        top.addWidget(self.show_snoozed)
         top.addWidget(self.summary, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -151,6 +170,7 @@ class WorklistPage(QWidget):
         except MinPlanError as error:
             self.problem.emit(error)
             return
+        self.snoozed = active_snoozes(self.ctx.db, today)
         self.items = work_items(found, today)
         self.loaded = True
         self._show()
@@ -163,12 +183,20 @@ class WorklistPage(QWidget):
 
     def _show(self) -> None:
         wanted = self.group.currentData()
-        shown = [w for w in self.items if wanted is None or w.group == wanted]
+        shown = [
+            w
+            for w in self.items
+            if (wanted is None or w.group == wanted)
+            and (self.show_snoozed.isChecked() or self._snooze_of(w) is None)
+        ]
         self._shown = shown
         rows = []
         for index, w in enumerate(shown):
             d = w.item.deadline
             booked = w.item.next_booked.strftime("%d.%m.%Y %H:%M") if w.item.next_booked else ""
+            snooze = self._snooze_of(w)
+            if snooze is not None:
+                booked = _("aside until {date}").format(date=i18n.format_short_date(snooze[0]))
             rows.append(
                 (
                     index,
@@ -192,6 +220,46 @@ class WorklistPage(QWidget):
             )
         )
         self._show_explanation()
+
+    def _snooze_of(self, w: WorkItem) -> tuple[date, str] | None:
+        return getattr(self, "snoozed", {}).get(
+            (w.item.citizen_id, w.item.deadline.rule_id, w.item.deadline.due)
+        )
+
+    def snooze_selected(self) -> None:
+        index = self.table.selected_id()
+        if index is None or index >= len(self._shown):
+            return
+        entry = self._shown[index].item
+        until = prompts.ask_date(
+            self,
+            _("Put aside"),
+            _("Put aside until (date):"),
+            self.ctx.today(),
+            self.ctx.today() + timedelta(days=7),
+        )
+        if until is None:
+            return
+        reason = prompts.ask_text(
+            self, _("Put aside"), _("Why is the deadline put aside? (Logged)")
+        )
+        if reason is None:
+            return
+        try:
+            snooze_deadline(
+                self.ctx.db,
+                self.ctx.actor,
+                entry.citizen_id,
+                entry.deadline.rule_id,
+                entry.deadline.due,
+                until,
+                reason,
+                today=self.ctx.today(),
+            )
+        except MinPlanError as error:
+            self.problem.emit(error)
+            return
+        self.refresh()
 
     def _show_explanation(self) -> None:
         index = self.table.selected_id()

@@ -1,0 +1,84 @@
+"""Booked conversations as an iCalendar file (for Outlook and others), one caseworker, a date range.
+
+Privacy: an event names the citizen by initials and birth date at most, never the CPR number or
+the full name, because calendar files travel to mail servers and phones.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from icalendar import Calendar, Event
+from sqlmodel import col, select
+
+from app import i18n
+from app.casework import audit
+from app.casework.actor import Actor
+from app.domain.codes import CHANNELS, CONVERSATION_KINDS
+from app.domain.dates import local_to_utc
+from app.store.engine import Database, transaction
+from app.store.models import Caseworker, Citizen, Conversation
+
+DURATION = timedelta(minutes=45)
+
+
+def initials_of(first_name: str, last_name: str) -> str:
+    return "".join(part[:1].upper() + "." for part in f"{first_name} {last_name}".split() if part)
+
+
+def calendar_bytes(
+    db: Database, actor: Actor, caseworker_id: int, start: date, end: date
+) -> tuple[bytes, int]:
+    """The .ics content with the caseworker's booked conversations from ``start`` to ``end``."""
+    low = local_to_utc(datetime.combine(start, time.min))
+    high = local_to_utc(datetime.combine(end, time.max))
+    with transaction(db) as s:
+        worker = s.get(Caseworker, caseworker_id)
+        rows = s.exec(
+            select(Conversation, Citizen)
+            .join(Citizen, col(Citizen.id) == col(Conversation.citizen_id))
+            .where(
+                Conversation.caseworker_id == caseworker_id,
+                Conversation.status == "planned",
+                col(Conversation.scheduled_at) >= low,
+                col(Conversation.scheduled_at) <= high,
+                col(Citizen.deleted_at).is_(None),
+            )
+            .order_by(col(Conversation.scheduled_at))
+        ).all()
+        audit.record(
+            s,
+            actor,
+            "export_calendar",
+            details={"caseworker_id": caseworker_id, "from": start, "to": end, "events": len(rows)},
+        )
+    calendar = Calendar()
+    calendar.add("prodid", "-//Min Plan//Jobcenter//DA")
+    calendar.add("version", "2.0")
+    calendar.add(
+        "x-wr-calname",
+        i18n._("Min Plan conversations, {name}").format(name=worker.initials if worker else ""),
+    )
+    for conversation, citizen in rows:
+        event = Event()
+        who = f"{initials_of(citizen.first_name, citizen.last_name)} ({i18n.format_short_date(citizen.birth_date)})"
+        event.add("uid", f"minplan-conversation-{conversation.id}@minplan")
+        event.add("dtstamp", conversation.updated_at)
+        event.add("dtstart", conversation.scheduled_at)
+        event.add("dtend", conversation.scheduled_at + DURATION)  # type: ignore[operator]
+        event.add("summary", f"{i18n.label(CONVERSATION_KINDS, conversation.kind)}: {who}")
+        event.add("location", conversation.location or i18n.label(CHANNELS, conversation.channel))
+        calendar.add_component(event)
+    return calendar.to_ical(), len(rows)
+
+
+def export_calendar(
+    db: Database, actor: Actor, caseworker_id: int, start: date, end: date, path: Path
+) -> int:
+    """Write the .ics file; returns the number of conversations in it."""
+    content, count = calendar_bytes(db, actor, caseworker_id, start, end)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_bytes(content)
+    temporary.replace(path)
+    return count
