@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 
 from app.casework.deadline_rule_files import load_rule_sets
 from app.domain.dates import utc_to_local
@@ -98,37 +98,39 @@ def _facts(db: Database, citizen_ids: list[int] | None, as_of: date) -> tuple[di
                         r.agreed_contact_days,
                     )
                 )
-            talk_query = select(
+            held_query = select(
                 Conversation.citizen_id,
-                Conversation.status,
                 Conversation.held_on,
-                Conversation.scheduled_at,
                 Conversation.held_by,
                 Conversation.kind,
                 Conversation.channel,
             ).where(
-                or_(
-                    and_(
-                        Conversation.status == "held",
-                        Conversation.held_on >= since - timedelta(days=800),
-                    ),  # type: ignore[operator]
-                    Conversation.status == "planned",
+                Conversation.status == "held", Conversation.held_on >= since - timedelta(days=800)
+            )  # type: ignore[operator]
+            for cid, held_on, held_by, kind, channel in conn.execute(
+                scoped(held_query, Conversation.citizen_id, ids)
+            ).all():
+                conversations[cid].append(
+                    ConversationFacts(held_on, "held", held_by, kind, channel)
                 )
-            )
-            for r in conn.execute(scoped(talk_query, Conversation.citizen_id, ids)):
-                if r.status == "held":
-                    conversations[r.citizen_id].append(
-                        ConversationFacts(r.held_on, "held", r.held_by, r.kind, r.channel)
-                    )
-                elif r.scheduled_at is not None:
-                    local = utc_to_local(r.scheduled_at)
-                    conversations[r.citizen_id].append(
-                        ConversationFacts(local.date(), "planned", r.held_by, r.kind, r.channel)
-                    )
-                    if local.date() >= as_of and (
-                        r.citizen_id not in booked or local < booked[r.citizen_id]
-                    ):
-                        booked[r.citizen_id] = local.replace(tzinfo=None)
+            planned_query = select(
+                Conversation.citizen_id,
+                Conversation.scheduled_at,
+                Conversation.held_by,
+                Conversation.kind,
+                Conversation.channel,
+            ).where(Conversation.status == "planned", Conversation.scheduled_at.is_not(None))  # type: ignore[union-attr]
+            for cid, scheduled_at, held_by, kind, channel in conn.execute(
+                scoped(planned_query, Conversation.citizen_id, ids)
+            ).all():
+                local = utc_to_local(scheduled_at)
+                conversations[cid].append(
+                    ConversationFacts(local.date(), "planned", held_by, kind, channel)
+                )
+                if local.date() >= as_of and (
+                    cid not in booked or local.replace(tzinfo=None) < booked[cid]
+                ):
+                    booked[cid] = local.replace(tzinfo=None)
             offer_query = select(
                 Offer.citizen_id,
                 Offer.kind,

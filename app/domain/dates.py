@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from app.domain.errors import ValidationError
@@ -17,8 +18,11 @@ from app.domain.errors import ValidationError
 LOCAL_ZONE = ZoneInfo("Europe/Copenhagen")
 
 
+@lru_cache(maxsize=65_536)
 def add_months(start: date, months: int) -> date:
-    """``start`` plus a number of calendar months, clamped to the last day of the target month."""
+    """``start`` plus a number of calendar months, clamped to the last day of the target month.
+
+    Cached: deadline computations over a whole jobcenter ask for the same few thousand dates."""
     index = start.year * 12 + (start.month - 1) + months
     year, month0 = divmod(index, 12)
     last_day = calendar.monthrange(year, month0 + 1)[1]
