@@ -252,7 +252,7 @@ class Generator:
     # --- organisation ----------------------------------------------------------------------
     def caseworkers_and_companies(self, citizens: int) -> None:
         taken: set[str] = set()
-        for index in range(max(8, min(40, citizens // 150))):
+        for index in range(max(8, min(2_000, citizens // 80))):
             first, last = self.fake.first_name(), self.fake.last_name()
             initials = _initials(first, last, taken)
             role = "admin" if index == 0 else ("teamlead" if index in (1, 2) else "caseworker")
