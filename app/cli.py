@@ -121,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app import cli_deadlines
 
     cli_deadlines.add_parser(sub, _add_common)
+    from app import cli_plan_pdf
+
+    cli_plan_pdf.add_parser(sub, _add_common)
     return parser
 
 
@@ -257,6 +260,12 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
     return cli_deadlines.run(args, open_database)
 
 
+def cmd_plan_pdf(args: argparse.Namespace) -> int:
+    from app import cli_plan_pdf
+
+    return cli_plan_pdf.run(args, open_database)
+
+
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_gui,
     "db": cmd_db,
@@ -264,6 +273,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "import": cmd_import,
     "export": cmd_export,
     "deadlines": cmd_deadlines,
+    "plan-pdf": cmd_plan_pdf,
 }
 
 

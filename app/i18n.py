@@ -11,6 +11,7 @@ import gettext
 import io
 import logging
 import os
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache
 
@@ -142,3 +143,17 @@ def format_number(value: float | int | None, digits: int = 0) -> str:
     if digits:
         return babel_numbers.format_decimal(value, format=f"#,##0.{'0' * digits}", locale=locale())
     return babel_numbers.format_decimal(value, locale=locale())
+
+
+def gettext_for(language: str) -> Callable[[str], str]:
+    """A translation function for one language, without changing the process-wide language
+    (a citizen's plan is printed in the citizen's language whatever the caseworker uses)."""
+    catalog = _catalog(normalise_language(language))
+    return catalog.gettext
+
+
+def format_date_in(value: date | None, language: str, fmt: str = "long") -> str:
+    """A date in a given language, e.g. ``3. marts 2026`` / ``3 March 2026``."""
+    if value is None:
+        return ""
+    return babel_dates.format_date(value, format=fmt, locale=_LOCALES[normalise_language(language)])

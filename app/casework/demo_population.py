@@ -164,6 +164,7 @@ END_REASONS = [
 ]
 TEAMS = ["Team Job", "Team Sygedagpenge", "Team Unge og Uddannelse"]
 CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
+_ASCII = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
 
 
 @dataclass
@@ -264,7 +265,7 @@ class Generator:
                         "name": f"{first} {last}",
                         "team": TEAMS[index % len(TEAMS)],
                         "role": role,
-                        "email": f"{initials.lower()}@jobcenter.example",
+                        "email": f"{initials.lower().translate(_ASCII)}@jobcenter.example",
                         "phone": f"7{self.rng.randint(1000000, 9999999)}",
                         "active": True,
                     },

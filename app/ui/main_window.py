@@ -134,6 +134,12 @@ class MainWindow(QMainWindow):
             tip=_("Booked conversations as a calendar file for Outlook"),
         )
         file_menu.addAction(self.calendar_action)
+        self.batch_print_action = self._action(
+            _("Print plans for citizens on &paper…"),
+            self.batch_print,
+            tip=_("The plans of everyone exempt from digital post, as PDF files"),
+        )
+        file_menu.addAction(self.batch_print_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action(_("&Quit"), self.close, QKeySequence.StandardKey.Quit))
 
@@ -146,6 +152,21 @@ class MainWindow(QMainWindow):
         self.citizen_menu.addAction(self.back_action)
         self.citizen_menu.addSeparator()
         for action in self.citizen_page.actions_for_menu():
+            self.citizen_menu.addAction(action)
+        self.citizen_menu.addSeparator()
+        self.print_action = self._action(
+            _("&Print the plan…"),
+            lambda: self.print_plan(),
+            "Ctrl+P",
+            tip=_("Print preview of the citizen's plan, then print"),
+        )
+        self.print_large_action = self._action(
+            _("Print the plan in &large print…"), lambda: self.print_plan(large=True)
+        )
+        self.save_pdf_action = self._action(
+            _("Save the plan as P&DF…"), self.save_plan_pdf, "Ctrl+Shift+S"
+        )
+        for action in (self.print_action, self.print_large_action, self.save_pdf_action):
             self.citizen_menu.addAction(action)
         self.citizen_menu.addSeparator()
         self.hand_over_action = self._action(_("&Hand over to another caseworker…"), self.hand_over)
@@ -327,6 +348,41 @@ class MainWindow(QMainWindow):
             self.worklist.refresh()
         if "companies" in saved.areas:
             self.companies.refresh()
+
+    def print_plan(self, *, large: bool = False) -> None:
+        from app.ui.printing import PlanPrinter
+
+        citizen_id = self.citizen_page.citizen_id
+        if citizen_id is None:
+            return
+        try:
+            self.last_dialog = PlanPrinter(self.ctx, self).preview(citizen_id, large=large)
+        except MinPlanError as error:
+            self.show_problem(error)
+
+    def save_plan_pdf(self) -> None:
+        from app.ui.printing import PlanPrinter
+
+        citizen_id = self.citizen_page.citizen_id
+        if citizen_id is None:
+            return
+        try:
+            path = PlanPrinter(self.ctx, self).save_as(citizen_id)
+        except (MinPlanError, OSError) as error:
+            if isinstance(error, MinPlanError):
+                self.show_problem(error)
+            else:
+                QMessageBox.warning(self, _("Min Plan"), str(error))
+            return
+        if path is not None:
+            self.statusBar().showMessage(_("Saved {path}").format(path=path), 8000)
+
+    def batch_print(self) -> None:
+        from app.ui.printing import BatchPrintDialog
+
+        dialog = BatchPrintDialog(self.ctx, None, self)
+        dialog.open()
+        self.last_dialog = dialog
 
     def export_calendar(self) -> None:
         from app.ui.worklist.calendar_dialog import CalendarDialog

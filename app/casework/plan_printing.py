@@ -1,0 +1,111 @@
+"""Printing or saving a citizen's plan is a use case: render the PDF and record which plan version
+was handed out (who, when, which citizen) in the audit log; one at a time or in a batch."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import col, select
+
+from app.casework.actor import Actor
+from app.casework.plan import mark_printed
+from app.domain.errors import MinPlanError
+from app.reports.plan_document import plan_document
+from app.reports.plan_pdf import render_plan
+from app.store.engine import Database, transaction
+from app.store.models import Citizen
+
+log = logging.getLogger(__name__)
+
+
+def plan_pdf(
+    db: Database,
+    actor: Actor,
+    citizen_id: int,
+    *,
+    language: str | None = None,
+    large_print: bool = False,
+    record: bool = True,
+    today: date | None = None,
+) -> bytes:
+    """The plan as PDF bytes; ``record`` marks the current plan version as printed (audited)."""
+    document = plan_document(db, citizen_id, today=today)
+    content = render_plan(document, language=language, large_print=large_print)
+    if record:
+        mark_printed(db, actor, citizen_id)
+    return content
+
+
+def save_plan_pdf(db: Database, actor: Actor, citizen_id: int, path: Path, **options) -> Path:  # type: ignore[no-untyped-def]
+    content = plan_pdf(db, actor, citizen_id, **options)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_bytes(content)
+    temporary.replace(path)
+    return path
+
+
+def paper_citizens(db: Database) -> list[int]:
+    """Citizens exempt from digital post: they must get their plan on paper."""
+    with transaction(db) as s:
+        return list(
+            s.exec(
+                select(Citizen.id)
+                .where(col(Citizen.digital_post_exempt), col(Citizen.deleted_at).is_(None))
+                .order_by(col(Citizen.sort_key))
+            ).all()
+        )
+
+
+def file_name(db: Database, citizen_id: int) -> str:
+    """``min-plan-aase-oersted-1990-03-15.pdf``: recognisable, without the CPR number."""
+    with transaction(db) as s:
+        c = s.get(Citizen, citizen_id)
+        name = f"{c.first_name}-{c.last_name}" if c else str(citizen_id)
+        born = c.birth_date.isoformat() if c else ""
+    plain = name.lower().translate(str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", " ": "-"}))
+    plain = "".join(ch for ch in plain if ch.isalnum() or ch == "-")
+    return f"min-plan-{plain}-{born}.pdf"
+
+
+@dataclass
+class BatchResult:
+    written: list[Path] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)
+    cancelled: bool = False
+
+
+def batch_plans(
+    db: Database,
+    actor: Actor,
+    citizen_ids: Sequence[int],
+    folder: Path,
+    *,
+    progress: Callable[[int, int], bool | None] | None = None,
+    large_print: bool = False,
+    today: date | None = None,
+) -> BatchResult:
+    """One PDF per citizen into ``folder``; ``progress(done, total)`` returning False cancels."""
+    from app import i18n
+
+    folder.mkdir(parents=True, exist_ok=True)
+    result = BatchResult()
+    for index, citizen_id in enumerate(citizen_ids):
+        if progress is not None and progress(index, len(citizen_ids)) is False:
+            result.cancelled = True
+            break
+        try:
+            path = folder / file_name(db, citizen_id)
+            result.written.append(
+                save_plan_pdf(db, actor, citizen_id, path, large_print=large_print, today=today)
+            )
+        except MinPlanError as error:
+            result.failed.append((citizen_id, i18n.translate_error(error)))
+        except OSError as error:
+            result.failed.append((citizen_id, error.strerror or str(error)))
+    if progress is not None and not result.cancelled:
+        progress(len(citizen_ids), len(citizen_ids))
+    return result

@@ -1,0 +1,83 @@
+"""``minplan plan-pdf``: a citizen's plan as PDF, or every paper citizen's plan into a folder."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.i18n import _
+
+
+def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
+    parser = sub.add_parser(
+        "plan-pdf", help=_("write a citizen's plan as PDF (or all plans on paper)")
+    )
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--cpr", metavar="CPR", help=_("the citizen's CPR number"))
+    which.add_argument(
+        "--all-paper", action="store_true", help=_("every citizen exempt from digital post")
+    )
+    parser.add_argument("--out", metavar="FILE", help=_("the PDF file to write (with --cpr)"))
+    parser.add_argument(
+        "--out-dir", metavar="DIR", help=_("the folder to write into (with --all-paper)")
+    )
+    parser.add_argument(
+        "--plan-lang",
+        choices=("da", "en"),
+        dest="plan_lang",
+        help=_("the plan's language (default: the citizen's preferred language)"),
+    )
+    parser.add_argument("--large-print", action="store_true", help=_("large print (16 pt)"))
+    add_common(parser, suppress=True)
+
+
+def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-untyped-def]
+    from sqlmodel import select
+
+    from app.casework.actor import resolve_actor
+    from app.casework.plan_printing import batch_plans, paper_citizens, save_plan_pdf
+    from app.domain.errors import NotFoundError, ValidationError
+    from app.domain.identifiers import normalise_cpr
+    from app.store.engine import transaction
+    from app.store.models import Citizen
+
+    db = open_database(args)
+    with transaction(db) as session:
+        actor = resolve_actor(session, getattr(args, "user", None))
+    if args.cpr:
+        if not args.out:
+            raise ValidationError("Give --out FILE")
+        cpr = normalise_cpr(args.cpr)
+        with transaction(db) as session:
+            citizen = session.exec(
+                select(Citizen).where(Citizen.cpr == cpr, Citizen.deleted_at.is_(None))
+            ).first()  # type: ignore[union-attr]
+        if citizen is None:
+            raise NotFoundError("No citizen with that CPR number")
+        path = save_plan_pdf(
+            db,
+            actor,
+            citizen.id,
+            Path(args.out),
+            language=args.plan_lang,
+            large_print=args.large_print,
+        )
+        print(_("Wrote {path}").format(path=path))
+        return 0
+    if not args.out_dir:
+        raise ValidationError("Give --out-dir DIR")
+    ids = paper_citizens(db)
+
+    def progress(done: int, total: int) -> bool:
+        print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
+        return True
+
+    result = batch_plans(
+        db, actor, ids, Path(args.out_dir), progress=progress, large_print=args.large_print
+    )
+    print(file=sys.stderr)
+    for citizen_id, reason in result.failed:
+        print(_("Citizen {id}: {reason}").format(id=citizen_id, reason=reason), file=sys.stderr)
+    print(_("Wrote {n} plans to {path}").format(n=len(result.written), path=args.out_dir))
+    return 0 if not result.failed else 1

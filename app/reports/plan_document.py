@@ -1,0 +1,155 @@
+"""What goes into a citizen's printed plan (LAB § 41), read from the database as plain values.
+
+Never the full CPR number: the citizen is named with the date of birth. The changes since the
+previous printed version come from the plan versions (or "first plan" the first time).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import col, select
+
+from app.domain.dates import utc_now, utc_to_local
+from app.domain.errors import NotFoundError
+from app.domain.plan import PLAN_FIELDS, PlanChange, PlanSnapshot, diff
+from app.store.engine import Database, transaction
+from app.store.models import (
+    Caseworker,
+    Citizen,
+    Company,
+    Conversation,
+    Milestone,
+    Offer,
+    Plan,
+    PlanVersion,
+)
+
+
+@dataclass(frozen=True)
+class OfferItem:
+    kind: str
+    company: str | None
+    title: str | None
+    start: date | None
+    end: date | None
+    hours_per_week: float | None
+    status: str
+
+
+@dataclass(frozen=True)
+class MeetingItem:
+    when: datetime  # local time
+    kind: str
+    channel: str
+    location: str | None
+
+
+@dataclass(frozen=True)
+class MilestoneItem:
+    title: str
+    due: date | None
+    status: str
+    completed_on: date | None
+
+
+@dataclass(frozen=True)
+class PlanDocument:
+    citizen_id: int
+    name: str
+    birth_date: date
+    language: str
+    caseworker_name: str | None
+    caseworker_phone: str | None
+    caseworker_email: str | None
+    fields: dict[str, str | None]
+    milestones: tuple[MilestoneItem, ...]
+    offers: tuple[OfferItem, ...]
+    meetings: tuple[MeetingItem, ...]
+    changes: tuple[PlanChange, ...] | None  # None: the first printed plan
+    previous_print: datetime | None
+    made_on: date
+
+
+def plan_document(db: Database, citizen_id: int, *, today: date | None = None) -> PlanDocument:
+    """Everything the printed plan shows, in one short session."""
+    today = today or date.today()
+    with transaction(db) as s:
+        citizen = s.get(Citizen, citizen_id)
+        if citizen is None or citizen.deleted_at is not None:
+            raise NotFoundError("The citizen no longer exists")
+        worker = s.get(Caseworker, citizen.caseworker_id) if citizen.caseworker_id else None
+        plan = s.exec(select(Plan).where(Plan.citizen_id == citizen_id)).first()
+        milestones = s.exec(
+            select(Milestone)
+            .where(Milestone.citizen_id == citizen_id, col(Milestone.deleted_at).is_(None))
+            .order_by(col(Milestone.position), col(Milestone.id))
+        ).all()
+        offers = s.exec(
+            select(Offer, Company.name)
+            .outerjoin(Company, col(Company.id) == col(Offer.company_id))
+            .where(
+                Offer.citizen_id == citizen_id,
+                col(Offer.deleted_at).is_(None),
+                col(Offer.status).in_(("planned", "active")),
+            )
+            .order_by(col(Offer.start_date))
+        ).all()
+        meetings = s.exec(
+            select(Conversation)
+            .where(
+                Conversation.citizen_id == citizen_id,
+                Conversation.status == "planned",
+                col(Conversation.scheduled_at) >= utc_now(),
+            )
+            .order_by(col(Conversation.scheduled_at))
+            .limit(5)
+        ).all()
+        printed = s.exec(
+            select(PlanVersion)
+            .where(PlanVersion.citizen_id == citizen_id, col(PlanVersion.printed_at).is_not(None))
+            .order_by(col(PlanVersion.number).desc())
+        ).first()
+        fields = {k: getattr(plan, k) if plan else None for k in PLAN_FIELDS}
+        from app.domain.plan import MilestoneState
+
+        current = PlanSnapshot(
+            fields,
+            tuple(
+                MilestoneState(m.id, m.title, m.due, m.status, m.completed_on, m.drop_reason)  # type: ignore[arg-type]
+                for m in milestones
+            ),
+        )
+        changes = (
+            tuple(diff(PlanSnapshot.from_json(json.loads(printed.snapshot)), current))
+            if printed
+            else None
+        )
+        return PlanDocument(
+            citizen_id=citizen_id,
+            name=f"{citizen.first_name} {citizen.last_name}",
+            birth_date=citizen.birth_date,
+            language=citizen.language,
+            caseworker_name=worker.name if worker else None,
+            caseworker_phone=worker.phone if worker else None,
+            caseworker_email=worker.email if worker else None,
+            fields=fields,
+            milestones=tuple(
+                MilestoneItem(m.title, m.due, m.status, m.completed_on) for m in milestones
+            ),
+            offers=tuple(
+                OfferItem(
+                    o.kind, name, o.title, o.start_date, o.planned_end, o.hours_per_week, o.status
+                )
+                for o, name in offers
+            ),
+            meetings=tuple(
+                MeetingItem(utc_to_local(c.scheduled_at), c.kind, c.channel, c.location)  # type: ignore[arg-type]
+                for c in meetings
+            ),
+            changes=changes,
+            previous_print=printed.printed_at if printed else None,
+            made_on=today,
+        )

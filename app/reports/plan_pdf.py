@@ -1,0 +1,342 @@
+"""The citizen's plan as a PDF (reportlab): A4, embedded font, page "side 1 af 3", plain words.
+
+The citizen's own words come first after the goal; "what has changed since your last plan" is a
+box at the top. Parts of the plan that are empty are left out, never printed as empty headings.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as pdf_canvas
+from reportlab.platypus import (
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Table,
+    TableStyle,
+)
+
+from app import i18n, paths
+from app.reports.plan_document import PlanDocument
+from app.reports.plan_texts import FIELD_NAMES, MEETING_PLACE, OFFER_NAMES, STEP_STATUS, TEXTS
+
+FONT, BOLD = "MinPlanSans", "MinPlanSans-Bold"
+_FONT_CANDIDATES = [
+    (
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    ),
+    ("C:/Windows/Fonts/arial.ttf", "C:/Windows/Fonts/arialbd.ttf"),
+    ("/Library/Fonts/Arial.ttf", "/Library/Fonts/Arial Bold.ttf"),
+]
+
+
+def _register_fonts() -> None:
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    import reportlab
+
+    bundled = Path(reportlab.__file__).parent / "fonts"
+    for regular, bold in [
+        *_FONT_CANDIDATES,
+        (str(bundled / "Vera.ttf"), str(bundled / "VeraBd.ttf")),
+    ]:
+        if Path(regular).exists() and Path(bold).exists():
+            pdfmetrics.registerFont(TTFont(FONT, regular))
+            pdfmetrics.registerFont(TTFont(BOLD, bold))
+            pdfmetrics.registerFontFamily(
+                FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD
+            )
+            return
+    raise RuntimeError(
+        "no TrueType font with Danish letters found"
+    )  # reportlab always bundles Vera
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    municipality: str = "Jobcentret"
+    logo: Path | None = None
+
+
+def letterhead() -> Letterhead:
+    """The municipality's name and logo: ``letterhead.toml`` in the settings folder, or
+    MINPLAN_MUNICIPALITY; a neutral default otherwise."""
+    path = paths.user_config_dir() / "letterhead.toml"
+    name = os.environ.get("MINPLAN_MUNICIPALITY")
+    logo = None
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            name = name or data.get("municipality")
+            logo = Path(data["logo"]) if data.get("logo") else None
+        except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError):
+            pass
+    return Letterhead(name or "Jobcentret", logo if logo and logo.exists() else None)
+
+
+class _Styles:
+    def __init__(self, large: bool) -> None:
+        body = 16 if large else 11
+        self.body = ParagraphStyle(
+            "body", fontName=FONT, fontSize=body, leading=body * 1.4, spaceAfter=body * 0.4
+        )
+        self.small = ParagraphStyle(
+            "small",
+            parent=self.body,
+            fontSize=body - 2,
+            leading=(body - 2) * 1.35,
+            textColor=colors.HexColor("#444444"),
+        )
+        self.title = ParagraphStyle(
+            "title",
+            parent=self.body,
+            fontName=BOLD,
+            fontSize=body * 2,
+            leading=body * 2.4,
+            spaceAfter=body * 0.3,
+        )
+        self.heading = ParagraphStyle(
+            "heading",
+            parent=self.body,
+            fontName=BOLD,
+            fontSize=body * 1.3,
+            leading=body * 1.7,
+            spaceBefore=body * 0.9,
+            spaceAfter=body * 0.2,
+        )
+        self.quote = ParagraphStyle(
+            "quote",
+            parent=self.body,
+            fontSize=body * 1.1,
+            leading=body * 1.55,
+            leftIndent=body,
+            textColor=colors.HexColor("#1a1a1a"),
+        )
+        self.right = ParagraphStyle("right", parent=self.small, alignment=TA_RIGHT)
+
+
+def _numbered_canvas(footer: Callable[[int, int], tuple[str, str]], font_size: float):  # type: ignore[no-untyped-def]
+    """A canvas that knows the page count, for "side 1 af 3"."""
+
+    class NumberedCanvas(pdf_canvas.Canvas):
+        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self) -> None:  # noqa: N802 (reportlab name)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                left, right = footer(self._pageNumber, total)
+                self.setFont(FONT, font_size)
+                self.setFillColor(colors.HexColor("#444444"))
+                self.drawString(20 * mm, 12 * mm, left)
+                self.drawRightString(A4[0] - 20 * mm, 12 * mm, right)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def render_plan(
+    document: PlanDocument,
+    *,
+    language: str | None = None,
+    large_print: bool = False,
+    head: Letterhead | None = None,
+) -> bytes:
+    """The PDF bytes of the plan, in the citizen's language unless another is asked for."""
+    _register_fonts()
+    lang = i18n.normalise_language(language or document.language)
+    t = i18n.gettext_for(lang)
+    head = head or letterhead()
+    styles = _Styles(large_print)
+
+    def day(value: date | None) -> str:
+        return i18n.format_date_in(value, lang)
+
+    story: list = []
+    top = [Paragraph(f"<b>{escape(head.municipality)}</b>", styles.body)]
+    if head.logo is not None:
+        logo = Image(str(head.logo), width=35 * mm, height=15 * mm, kind="proportional")
+        story.append(
+            Table(
+                [[top[0], logo]],
+                colWidths=[120 * mm, 50 * mm],
+                style=TableStyle(
+                    [("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT")]
+                ),
+            )
+        )
+    else:
+        story.extend(top)
+    story.append(
+        Paragraph(escape(t(TEXTS["made"]).format(date=day(document.made_on))), styles.right)
+    )
+    story.append(Paragraph(escape(t(TEXTS["title"])), styles.title))
+    story.append(
+        Paragraph(
+            escape(t(TEXTS["for"]).format(name=document.name, date=day(document.birth_date))),
+            styles.body,
+        )
+    )
+    story.append(Paragraph(escape(t(TEXTS["intro"])), styles.body))
+    story.append(_changes_box(document, t, styles, lang))
+
+    fields = document.fields
+    if fields.get("job_goal") or fields.get("education_goal"):
+        story.append(Paragraph(escape(t(TEXTS["goal"])), styles.heading))
+        for key in ("job_goal", "education_goal"):
+            if fields.get(key):
+                story.append(Paragraph(escape(t(TEXTS[key]).format(text=fields[key])), styles.body))
+    if fields.get("own_words"):
+        story.append(Paragraph(escape(t(TEXTS["own_words"])), styles.heading))
+        story.append(Paragraph(f"»{_text(fields['own_words'])}«", styles.quote))
+    if document.milestones:
+        story.append(Paragraph(escape(t(TEXTS["steps"])), styles.heading))
+        for m in document.milestones:
+            status = t(STEP_STATUS.get(m.status, m.status))
+            if m.status == "done" and m.completed_on:
+                status = t(TEXTS["done_on"]).format(date=day(m.completed_on))
+            elif m.due and m.status in ("planned", "in_progress"):
+                status += ", " + t(TEXTS["by"]).format(date=day(m.due))
+            story.append(Paragraph(f"• {escape(m.title)} – {escape(status)}", styles.body))
+    if document.offers:
+        story.append(Paragraph(escape(t(TEXTS["offers"])), styles.heading))
+        for o in document.offers:
+            parts = [t(OFFER_NAMES.get(o.kind, OFFER_NAMES["andet"]))]
+            if o.company:
+                parts.append(t(TEXTS["at_company"]).format(company=o.company))
+            if o.start and o.end:
+                parts.append(t(TEXTS["from_to"]).format(start=day(o.start), end=day(o.end)))
+            elif o.start:
+                parts.append(t(TEXTS["from"]).format(start=day(o.start)))
+            if o.hours_per_week:
+                parts.append(
+                    t(TEXTS["hours"]).format(
+                        hours=i18n.format_number(o.hours_per_week)
+                        if lang == "da"
+                        else f"{o.hours_per_week:g}"
+                    )
+                )
+            line = " ".join(parts[:2]) + (", " + ", ".join(parts[2:]) if len(parts) > 2 else "")
+            story.append(Paragraph(f"• {escape(line)}", styles.body))
+    for key in ("job_search", "stabilising", "other_efforts", "status_followup"):
+        if fields.get(key):
+            story.append(Paragraph(escape(t(TEXTS[key])), styles.heading))
+            story.append(Paragraph(_text(fields[key]), styles.body))
+    if document.meetings:
+        story.append(Paragraph(escape(t(TEXTS["meetings"])), styles.heading))
+        for meeting in document.meetings:
+            when = t(TEXTS["meeting_at"]).format(
+                date=day(meeting.when.date()), time=meeting.when.strftime("%H.%M")
+            )
+            place = meeting.location or t(
+                MEETING_PLACE.get(meeting.channel, MEETING_PLACE["in_person"])
+            )
+            story.append(Paragraph(f"• {escape(when)}, {escape(place)}", styles.body))
+    contact = [document.caseworker_name or ""]
+    if document.caseworker_phone:
+        contact.append(t(TEXTS["phone"]).format(phone=document.caseworker_phone))
+    if document.caseworker_email:
+        contact.append(t(TEXTS["email"]).format(email=document.caseworker_email))
+    if any(contact):
+        story.append(
+            KeepTogether(
+                [
+                    Paragraph(escape(t(TEXTS["caseworker"])), styles.heading),
+                    Paragraph("<br/>".join(escape(c) for c in contact if c), styles.body),
+                ]
+            )
+        )
+
+    buffer = io.BytesIO()
+    title = f"{t(TEXTS['title'])} – {document.name}"
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=22 * mm,
+        title=title,
+        author=head.municipality,
+        subject=t(TEXTS["title"]),
+        creator="Min Plan",
+        lang="da-DK" if lang == "da" else "en-GB",
+    )
+
+    def footer(page: int, pages: int) -> tuple[str, str]:
+        return (
+            t(TEXTS["footer"]).format(municipality=head.municipality, date=day(document.made_on)),
+            t(TEXTS["page"]).format(page=page, pages=pages),
+        )
+
+    doc.build(story, canvasmaker=_numbered_canvas(footer, styles.small.fontSize))
+    return buffer.getvalue()
+
+
+def _text(value: str) -> str:
+    return "<br/>".join(escape(line) for line in value.splitlines())
+
+
+def _changes_box(
+    document: PlanDocument, t: Callable[[str], str], styles: _Styles, lang: str
+) -> Table:
+    if document.changes is None:
+        lines = [f"<b>{escape(t(TEXTS['first']))}</b>", escape(t(TEXTS["first_text"]))]
+    else:
+        lines = [f"<b>{escape(t(TEXTS['changed']))}</b>"]
+        described = [escape(_describe(change, t)) for change in document.changes]
+        lines += [f"• {d}" for d in described] or [escape(t(TEXTS["nothing"]))]
+    box = Table([[Paragraph("<br/>".join(lines), styles.body)]], colWidths=[170 * mm])
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1, colors.HexColor("#2f6f4f")),
+                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#eef6f0")),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return box
+
+
+def _describe(change, t: Callable[[str], str]) -> str:  # type: ignore[no-untyped-def]
+    if change.kind == "field":
+        return t(TEXTS["field_changed"]).format(
+            field=t(FIELD_NAMES.get(change.subject, change.subject))
+        )
+    if change.kind == "milestone_added":
+        return t(TEXTS["new_step"]).format(title=change.subject)
+    if change.kind == "milestone_removed":
+        return t(TEXTS["step_removed"]).format(title=change.subject)
+    if change.kind == "milestone_status":
+        return t(TEXTS["step_status"]).format(
+            title=change.subject, status=t(STEP_STATUS.get(change.after, change.after))
+        )
+    return t(TEXTS["step_changed"]).format(title=change.subject)

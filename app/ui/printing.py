@@ -1,0 +1,252 @@
+"""Print preview, printing and saving a citizen's plan as PDF, one or in a batch off the GUI thread.
+
+The PDF made by ``app.reports`` is the one document: the preview and the printer draw its pages
+(rendered with PDFium), so what the citizen gets on paper is exactly the saved PDF.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import pypdfium2
+from PySide6.QtCore import QObject, QRectF, Qt, QThread, Signal
+from PySide6.QtGui import QImage, QPageLayout, QPainter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.casework.plan_printing import batch_plans, file_name, plan_pdf, save_plan_pdf
+from app.domain.errors import MinPlanError
+from app.i18n import _
+from app.ui.casework.context import UiContext
+
+log = logging.getLogger(__name__)
+
+
+def page_images(content: bytes, dpi: int = 150) -> list[QImage]:
+    """Each PDF page as an image, for preview and printing."""
+    document = pypdfium2.PdfDocument(content)
+    images = []
+    try:
+        for index in range(len(document)):
+            bitmap = document[index].render(scale=dpi / 72, rev_byteorder=True)
+            width, height = bitmap.width, bitmap.height
+            image = QImage(
+                bytes(bitmap.buffer),
+                width,
+                height,
+                bitmap.stride,
+                QImage.Format.Format_RGB888
+                if bitmap.n_channels == 3
+                else QImage.Format.Format_RGBA8888,
+            )
+            images.append(image.copy())
+    finally:
+        document.close()
+    return images
+
+
+def paint_pages(printer: QPrinter, images: Sequence[QImage]) -> None:
+    painter = QPainter(printer)
+    try:
+        for number, image in enumerate(images):
+            if number:
+                printer.newPage()
+            area = QRectF(painter.viewport())
+            size = image.size().scaled(area.size().toSize(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.drawImage(QRectF(0, 0, size.width(), size.height()), image)
+    finally:
+        painter.end()
+
+
+class PlanPrinter:
+    """The plan actions for the citizen page: preview and print (Ctrl+P), save as PDF (Ctrl+Shift+S)."""
+
+    def __init__(self, ctx: UiContext, parent: QWidget) -> None:
+        self.ctx, self.parent = ctx, parent
+
+    def _pdf(self, citizen_id: int, *, large: bool = False, language: str | None = None) -> bytes:
+        return plan_pdf(
+            self.ctx.db,
+            self.ctx.actor,
+            citizen_id,
+            large_print=large,
+            language=language,
+            today=self.ctx.today(),
+        )
+
+    def preview(
+        self, citizen_id: int, *, large: bool = False, language: str | None = None
+    ) -> QPrintPreviewDialog:
+        """A print preview; printing from it goes to the system's print dialog. Recorded as printed."""
+        images = page_images(self._pdf(citizen_id, large=large, language=language))
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageOrientation(QPageLayout.Orientation.Portrait)
+        dialog = QPrintPreviewDialog(printer, self.parent)
+        dialog.setWindowTitle(_("Min Plan: print preview"))
+        dialog.paintRequested.connect(lambda p: paint_pages(p, images))
+        dialog.open()
+        return dialog
+
+    def print_directly(self, citizen_id: int) -> None:
+        images = page_images(self._pdf(citizen_id))
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self.parent)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            paint_pages(printer, images)
+
+    def save_as(self, citizen_id: int, path: Path | None = None) -> Path | None:
+        if path is None:
+            suggested = str(Path.home() / file_name(self.ctx.db, citizen_id))
+            chosen, _filter = QFileDialog.getSaveFileName(
+                self.parent, _("Save the plan as PDF"), suggested, _("PDF (*.pdf)")
+            )
+            if not chosen:
+                return None
+            path = Path(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
+        return save_plan_pdf(self.ctx.db, self.ctx.actor, citizen_id, path, today=self.ctx.today())
+
+
+class _BatchWorker(QObject):
+    """Runs in a worker thread: its own database sessions, plain ids in, file paths out."""
+
+    progressed = Signal(int, int)
+    finished = Signal(object)
+
+    def __init__(self, ctx: UiContext, citizen_ids: list[int], folder: Path, large: bool) -> None:
+        super().__init__()
+        self.ctx, self.citizen_ids, self.folder, self.large = ctx, citizen_ids, folder, large
+        self.cancelled = False
+
+    def run(self) -> None:
+        def progress(done: int, total: int) -> bool:
+            self.progressed.emit(done, total)
+            return not self.cancelled
+
+        try:
+            result = batch_plans(
+                self.ctx.db,
+                self.ctx.actor,
+                self.citizen_ids,
+                self.folder,
+                progress=progress,
+                large_print=self.large,
+                today=self.ctx.today(),
+            )
+        except (MinPlanError, OSError) as error:  # pragma: no cover - reported to the dialog
+            result = error
+        self.finished.emit(result)
+
+
+class BatchPrintDialog(QDialog):
+    """Plans for a selection, or for everyone exempt from digital post, into a folder — with
+    progress and a cancel button; the window stays usable meanwhile."""
+
+    def __init__(
+        self, ctx: UiContext, citizen_ids: Sequence[int] | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        from app.casework.plan_printing import paper_citizens
+
+        self.ctx = ctx
+        self.setWindowTitle(_("Print plans"))
+        self.ids = list(citizen_ids) if citizen_ids is not None else paper_citizens(ctx.db)
+        self.result_value = None
+        form = QFormLayout()
+        self.scope = QLabel(
+            _("{n} citizens").format(n=len(self.ids))
+            if citizen_ids is not None
+            else _("{n} citizens exempt from digital post").format(n=len(self.ids)),
+            self,
+        )
+        form.addRow(_("Plans for:"), self.scope)
+        self.folder = QLineEdit(str(Path.home() / f"min-plan-{date.today().isoformat()}"), self)
+        browse = QPushButton(_("&Browse…"), self)
+        browse.clicked.connect(self._browse)
+        form.addRow(_("&Folder:"), self.folder)
+        form.addRow("", browse)
+        self.large = QCheckBox(_("&Large print"), self)
+        form.addRow("", self.large)
+        self.bar = QProgressBar(self)
+        self.bar.setRange(0, max(1, len(self.ids)))
+        self.status = QLabel(self)
+        self.buttons = QDialogButtonBox(self)
+        self.start_button = self.buttons.addButton(
+            _("&Start"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.cancel_button = self.buttons.addButton(
+            _("Cancel"), QDialogButtonBox.ButtonRole.RejectRole
+        )
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+        self.thread: QThread | None = None
+        self.worker: _BatchWorker | None = None
+        self.resize(520, self.sizeHint().height())
+
+    def _browse(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(
+            self, _("Folder for the plans"), self.folder.text()
+        )
+        if chosen:
+            self.folder.setText(chosen)
+
+    def start(self) -> None:
+        self.start_button.setEnabled(False)
+        self.worker = _BatchWorker(
+            self.ctx, self.ids, Path(self.folder.text()).expanduser(), self.large.isChecked()
+        )
+        self.thread = QThread(self)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.worker.progressed.connect(self._progress)
+        self.worker.finished.connect(self._done)
+        self.worker.finished.connect(self.thread.quit)
+        self.thread.start()
+
+    def _progress(self, done: int, total: int) -> None:
+        self.bar.setValue(done)
+        self.status.setText(_("{done} of {total}").format(done=done, total=total))
+
+    def cancel(self) -> None:
+        if self.worker is not None and self.thread is not None and self.thread.isRunning():
+            self.worker.cancelled = True
+            self.status.setText(_("Stopping…"))
+            return
+        self.reject()
+
+    def _done(self, result) -> None:  # type: ignore[no-untyped-def]
+        self.result_value = result
+        if isinstance(result, Exception):
+            self.status.setText(str(result))
+        elif result.cancelled:
+            self.status.setText(_("Stopped: {n} plans were written").format(n=len(result.written)))
+        else:
+            self.status.setText(
+                _("{n} plans written to {folder}").format(
+                    n=len(result.written), folder=self.folder.text()
+                )
+            )
+        self.cancel_button.setText(_("Close"))
+
+    def wait(self) -> None:
+        if self.thread is not None:
+            self.thread.wait()

@@ -1,0 +1,262 @@
+"""The citizen's printed plan: the right contents in plain words, no CPR number, Danish letters intact."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlmodel import select
+
+from app import i18n
+from app.casework.actor import Actor
+from app.casework.citizens import create_citizen
+from app.casework.companies import create_company
+from app.casework.conversations import book_conversation
+from app.casework.offers import register_offer
+from app.casework.plan import add_milestone, complete_milestone, save_plan
+from app.casework.plan_printing import batch_plans, paper_citizens, plan_pdf
+from app.cli import main
+from app.reports.lix import lix
+from app.reports.plan_texts import all_texts
+from app.store.engine import Database, transaction
+from app.store.models import AuditEvent, Caseworker, PlanVersion
+
+TODAY = date(2026, 11, 23)
+CPR = "150390-1234"
+
+
+@pytest.fixture
+def citizen(db: Database) -> tuple[Actor, int]:
+    """Åse Ørsted, synthetic, with a full plan."""
+    with transaction(db) as s:
+        karen = Caseworker(
+            initials="KL",
+            name="Karen Lund",
+            team="Team Job",
+            role="caseworker",
+            phone="72000001",
+            email="kl@jobcenter.example",
+        )
+        s.add(karen)
+        s.flush()
+        karen_id = karen.id
+    me = Actor(karen_id, "KL", "Karen Lund", "caseworker", "karen")
+    åse = create_citizen(
+        db,
+        me,
+        {"cpr": CPR, "first_name": "Åse", "last_name": "Ørsted", "digital_post_exempt": True},
+        today=TODAY,
+    ).id
+    save_plan(
+        db,
+        me,
+        åse,
+        None,
+        {
+            "job_goal": "Butiksassistent",
+            "own_words": "Jeg vil gerne arbejde med mennesker i Århus",
+            "job_search": "Søge 2 job om ugen på Jobnet",
+        },
+        today=TODAY,
+    )
+    done = add_milestone(db, me, åse, "Opdatere CV", due=date(2026, 11, 1)).id
+    complete_milestone(db, me, done, date(2026, 10, 28))
+    add_milestone(db, me, åse, "Praktik i butik", due=date(2026, 12, 31))
+    bakery = create_company(db, me, {"cvr": "29074836", "name": "Bageriet Solsikken ApS"}).id
+    register_offer(
+        db,
+        me,
+        åse,
+        {
+            "kind": "loentilskud_privat",
+            "company_id": bakery,
+            "offered_on": date(2026, 11, 20),
+            "start_date": date(2026, 12, 1),
+            "planned_end": date(2027, 5, 31),
+            "hours_per_week": 30,
+        },
+        today=TODAY,
+    )
+    book_conversation(
+        db,
+        me,
+        åse,
+        datetime.combine(date.today() + timedelta(days=14), datetime.min.time()).replace(hour=10),
+        channel="phone",
+    )
+    return me, åse
+
+
+def text_of(content: bytes) -> str:
+    """The PDF's text with line breaks made spaces (the layout wraps long lines)."""
+    return " ".join(
+        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).split()
+    )
+
+
+def test_the_plan_holds_every_part_in_plain_danish_and_no_cpr(db: Database, citizen) -> None:
+    me, åse = citizen
+    content = plan_pdf(db, me, åse, today=TODAY)
+    text = text_of(content)
+    for expected in (
+        "Min Plan",
+        "Plan for Åse Ørsted, født 15. marts 1990",
+        "Første plan",
+        "Dit mål",
+        "Job: Butiksassistent",
+        "Med dine egne ord",
+        "Jeg vil gerne arbejde med mennesker i Århus",
+        "Dine skridt på vejen",
+        "Opdatere CV – klaret den 28. oktober 2026",
+        "Praktik i butik – ikke startet, senest 31. december 2026",
+        "Job med løntilskud hos en privat virksomhed hos Bageriet Solsikken ApS",
+        "fra 1. december 2026 til 31. maj 2027",
+        "30 timer om ugen",
+        "Sådan søger du job",
+        "Dine næste møder",
+        "på telefon",
+        "Din sagsbehandler",
+        "Karen Lund",
+        "Telefon: 72000001",
+        "side 1 af 1",
+    ):
+        assert expected in text, expected
+    assert "loentilskud_privat" not in text
+    for pattern in (CPR, CPR.replace("-", "")):
+        assert pattern not in text
+        assert pattern.encode() not in content
+    reader = PdfReader(io.BytesIO(content))
+    assert reader.metadata.title == "Min Plan – Åse Ørsted"
+    assert reader.metadata.author == "Jobcentret"
+    assert b"/Lang" in content and b"da-DK" in content
+
+
+def test_printing_records_the_version_and_the_next_plan_shows_what_changed(
+    db: Database, citizen
+) -> None:
+    me, åse = citizen
+    plan_pdf(db, me, åse, today=TODAY)
+    with transaction(db) as s:
+        printed = s.exec(select(PlanVersion).where(PlanVersion.printed_at.is_not(None))).all()
+        event = s.exec(select(AuditEvent).where(AuditEvent.action == "print_plan")).one()
+        assert len(printed) == 1 and event.citizen_id == åse and event.user_initials == "KL"
+    from app.casework.plan import plan_versions
+
+    version = plan_versions(db, åse)[0]
+    with transaction(db) as s:
+        from app.store.models import Plan
+
+        plan_version = s.exec(select(Plan).where(Plan.citizen_id == åse)).one().version
+    save_plan(db, me, åse, plan_version, {"job_goal": "Kok"}, today=TODAY)
+    text = text_of(plan_pdf(db, me, åse, today=TODAY))
+    assert "Det er ændret siden din sidste plan" in text
+    assert "Dit mål for job er ændret" in text
+    assert "Første plan" not in text
+    assert version[0] >= 1
+
+
+def test_empty_plan_parts_are_left_out(db: Database, citizen) -> None:
+    me, _åse = citizen
+    bo = create_citizen(
+        db, me, {"cpr": "010185-4321", "first_name": "Bo", "last_name": "Hansen"}, today=TODAY
+    ).id
+    text = text_of(plan_pdf(db, me, bo, today=TODAY))
+    assert "Plan for Bo Hansen" in text and "Første plan" in text
+    for heading in (
+        "Dit mål",
+        "Med dine egne ord",
+        "Dine skridt på vejen",
+        "Dine tilbud",
+        "Sådan søger du job",
+    ):
+        assert heading not in text
+
+
+def test_english_and_large_print(db: Database, citizen) -> None:
+    me, åse = citizen
+    content = plan_pdf(db, me, åse, language="en", large_print=True, today=TODAY, record=False)
+    text = text_of(content)
+    assert (
+        "Your plan" in text
+        and "In your own words" in text
+        and "Job with wage subsidy at a private company" in text
+    )
+    assert re.search(r"page 1 of \d", text)
+    sizes = set(re.findall(rb"/F\d+ (\d+(?:\.\d+)?) Tf", content)) or set()
+    assert not sizes or min(float(s) for s in sizes) >= 14  # footer 14 pt, body 16 pt
+
+
+def test_the_danish_fixed_texts_are_easy_to_read() -> None:
+    translate = i18n.gettext_for("da")
+    texts = [re.sub(r"\{[^}]*\}", "", translate(t)).strip() for t in all_texts()]
+    assert all(
+        translate(t) != t or t in ("Job: {text}",) for t in all_texts() if not t.startswith("{")
+    ), "Danish missing"
+    assert lix(". ".join(texts)) <= 40
+    assert lix(translate(all_texts()[2])) <= 40  # the introduction on its own
+
+
+def test_cli_plan_pdf_one_and_all_on_paper(db: Database, citizen, tmp_path: Path, capsys) -> None:
+    assert (
+        main(["plan-pdf", "--db", str(db.path), "--cpr", CPR, "--out", str(tmp_path / "aase.pdf")])
+        == 0
+    )
+    assert "Min Plan" in text_of((tmp_path / "aase.pdf").read_bytes())
+    assert (
+        main(
+            [
+                "plan-pdf",
+                "--db",
+                str(db.path),
+                "--cpr",
+                CPR,
+                "--out",
+                str(tmp_path / "en.pdf"),
+                "--plan-lang",
+                "en",
+                "--large-print",
+            ]
+        )
+        == 0
+    )
+    assert "Your plan" in text_of((tmp_path / "en.pdf").read_bytes())
+    assert (
+        main(
+            ["plan-pdf", "--db", str(db.path), "--all-paper", "--out-dir", str(tmp_path / "paper")]
+        )
+        == 0
+    )
+    files = list((tmp_path / "paper").glob("*.pdf"))
+    assert [f.name for f in files] == ["min-plan-aase-oersted-1990-03-15.pdf"]
+    assert (
+        main(
+            [
+                "plan-pdf",
+                "--db",
+                str(db.path),
+                "--cpr",
+                "010185-4321",
+                "--out",
+                str(tmp_path / "x.pdf"),
+            ]
+        )
+        == 2
+    )
+
+
+def test_batch_can_be_cancelled(db: Database, citizen, tmp_path: Path) -> None:
+    me, åse = citizen
+    calls = []
+    result = batch_plans(
+        db,
+        me,
+        [åse, åse, åse],
+        tmp_path,
+        progress=lambda done, total: calls.append(done) or done < 1,
+    )
+    assert result.cancelled and len(result.written) == 1
+    assert paper_citizens(db) == [åse]
