@@ -70,3 +70,23 @@ def test_batch_dialog_writes_the_paper_plans_off_the_gui_thread(
     assert len(list((tmp_path / "plans").glob("*.pdf"))) == 3
     assert dialog.bar.value() == 3
     assert dialog.cancel_button.text() in ("Luk", "Close")
+
+
+def test_batch_for_a_selection_of_citizens_in_the_list(qtbot, ctx: UiContext) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+
+    from app.ui.main_window import MainWindow
+
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    table = win.citizens.table
+    model = win.citizens.model
+    for row in (0, 2):
+        table.selectionModel().select(
+            model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
+    assert len(win.citizens.selected_citizen_ids()) == 2
+    win.batch_selected_action.trigger()
+    assert "2" in win.last_dialog.scope.text()
+    win.last_dialog.reject()

@@ -140,6 +140,12 @@ class MainWindow(QMainWindow):
             tip=_("The plans of everyone exempt from digital post, as PDF files"),
         )
         file_menu.addAction(self.batch_print_action)
+        self.batch_selected_action = self._action(
+            _("Print plans for the &selected citizens…"),
+            self.batch_print_selected,
+            tip=_("Select several citizens in the list with Shift or Ctrl"),
+        )
+        file_menu.addAction(self.batch_selected_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action(_("&Quit"), self.close, QKeySequence.StandardKey.Quit))
 
@@ -166,7 +172,17 @@ class MainWindow(QMainWindow):
         self.save_pdf_action = self._action(
             _("Save the plan as P&DF…"), self.save_plan_pdf, "Ctrl+Shift+S"
         )
-        for action in (self.print_action, self.print_large_action, self.save_pdf_action):
+        other = "en" if i18n.current_language() == "da" else "da"
+        self.print_other_action = self._action(
+            _("Print the plan in English…") if other == "en" else _("Print the plan in Danish…"),
+            lambda: self.print_plan(language=other),
+        )
+        for action in (
+            self.print_action,
+            self.print_large_action,
+            self.print_other_action,
+            self.save_pdf_action,
+        ):
             self.citizen_menu.addAction(action)
         self.citizen_menu.addSeparator()
         self.hand_over_action = self._action(_("&Hand over to another caseworker…"), self.hand_over)
@@ -349,14 +365,16 @@ class MainWindow(QMainWindow):
         if "companies" in saved.areas:
             self.companies.refresh()
 
-    def print_plan(self, *, large: bool = False) -> None:
+    def print_plan(self, *, large: bool = False, language: str | None = None) -> None:
         from app.ui.printing import PlanPrinter
 
         citizen_id = self.citizen_page.citizen_id
         if citizen_id is None:
             return
         try:
-            self.last_dialog = PlanPrinter(self.ctx, self).preview(citizen_id, large=large)
+            self.last_dialog = PlanPrinter(self.ctx, self).preview(
+                citizen_id, large=large, language=language
+            )
         except MinPlanError as error:
             self.show_problem(error)
 
@@ -381,6 +399,17 @@ class MainWindow(QMainWindow):
         from app.ui.printing import BatchPrintDialog
 
         dialog = BatchPrintDialog(self.ctx, None, self)
+        dialog.open()
+        self.last_dialog = dialog
+
+    def batch_print_selected(self) -> None:
+        from app.ui.printing import BatchPrintDialog
+
+        ids = self.citizens.selected_citizen_ids()
+        if not ids:
+            self.statusBar().showMessage(_("Select citizens in the list first"), 5000)
+            return
+        dialog = BatchPrintDialog(self.ctx, ids, self)
         dialog.open()
         self.last_dialog = dialog
 

@@ -63,7 +63,7 @@ class CitizensPage(QWidget):
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
@@ -140,8 +140,19 @@ class CitizensPage(QWidget):
 
     # --- selection -------------------------------------------------------------------------
     def selected_citizen_id(self) -> int | None:
+        """The citizen under the cursor (the overview's citizen), also within a multiple selection."""
         rows = self.table.selectionModel().selectedRows()
-        return self.model.citizen_id(rows[0].row()) if rows else None
+        if not rows:
+            return None
+        current = self.table.currentIndex()
+        if current.isValid() and any(r.row() == current.row() for r in rows):
+            return self.model.citizen_id(current.row())
+        return self.model.citizen_id(rows[0].row())
+
+    def selected_citizen_ids(self) -> list[int]:
+        """All selected citizens (Shift/Ctrl+click or Shift+arrows), in list order."""
+        rows = sorted(r.row() for r in self.table.selectionModel().selectedRows())
+        return [cid for cid in (self.model.citizen_id(r) for r in rows) if cid is not None]
 
     def select_citizen(self, citizen_id: int) -> bool:
         row = self.model.row_of(citizen_id)
