@@ -124,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app import cli_plan_pdf
 
     cli_plan_pdf.add_parser(sub, _add_common)
+    from app import cli_measure
+
+    cli_measure.add_parser(sub, _add_common)
     return parser
 
 
@@ -266,6 +269,12 @@ def cmd_plan_pdf(args: argparse.Namespace) -> int:
     return cli_plan_pdf.run(args, open_database)
 
 
+def cmd_measure(args: argparse.Namespace) -> int:
+    from app import cli_measure
+
+    return cli_measure.run(args, open_database)
+
+
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_gui,
     "db": cmd_db,
@@ -274,6 +283,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "export": cmd_export,
     "deadlines": cmd_deadlines,
     "plan-pdf": cmd_plan_pdf,
+    "measure": cmd_measure,
 }
 
 

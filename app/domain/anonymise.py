@@ -1,0 +1,108 @@
+"""Small-cell suppression for aggregates that leave Min Plan (domain.md §6).
+
+Primary: a count below the threshold (default 5, never below 3) is suppressed ("<5"), and so is a
+share or full-time figure built on fewer persons. Secondary: wherever a total is shown, a line
+(row or column) must not have exactly one suppressed cell, or it could be worked back from the
+total; the smallest other cell of such a line is suppressed too, until no line has exactly one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+MIN_THRESHOLD = 3
+DEFAULT_THRESHOLD = 5
+
+
+def effective_threshold(setting: int | None) -> int:
+    return max(MIN_THRESHOLD, setting if setting is not None else DEFAULT_THRESHOLD)
+
+
+def shown_count(value: int, threshold: int) -> str:
+    """How a count is printed: the number, or "<5" (0 is not a small cell: nobody to recognise)."""
+    return f"<{threshold}" if 0 < value < threshold else str(value)
+
+
+def suppress_value(persons: int, threshold: int) -> bool:
+    """A share or full-time figure is suppressed when fewer persons than the threshold stand behind it."""
+    return 0 < persons < threshold
+
+
+@dataclass(frozen=True)
+class SuppressedTable:
+    values: tuple[tuple[int, ...], ...]
+    suppressed: frozenset[tuple[int, int]]
+    threshold: int
+
+    def cell(self, row: int, column: int) -> str:
+        if (row, column) in self.suppressed:
+            return f"<{self.threshold}" if 0 < self.values[row][column] < self.threshold else "×"
+        return str(self.values[row][column])
+
+    def row_total(self, row: int) -> int:
+        return sum(self.values[row])
+
+    def column_total(self, column: int) -> int:
+        return sum(r[column] for r in self.values)
+
+
+def suppress_table(
+    values: Sequence[Sequence[int]],
+    threshold: int = DEFAULT_THRESHOLD,
+    *,
+    row_totals: bool = True,
+    column_totals: bool = True,
+) -> SuppressedTable:
+    """Primary and secondary suppression of a table of counts whose row/column totals are shown."""
+    threshold = effective_threshold(threshold)
+    grid = tuple(tuple(int(v) for v in row) for row in values)
+    rows, cols = len(grid), len(grid[0]) if grid else 0
+    hidden = {(r, c) for r in range(rows) for c in range(cols) if 0 < grid[r][c] < threshold}
+    lines: list[list[tuple[int, int]]] = []
+    if row_totals:
+        lines += [[(r, c) for c in range(cols)] for r in range(rows)]
+    if column_totals:
+        lines += [[(r, c) for r in range(rows)] for c in range(cols)]
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            inside = [cell for cell in line if cell in hidden]
+            if len(inside) == 1:
+                candidates = [cell for cell in line if cell not in hidden]
+                if candidates:
+                    # the smallest other cell, preferring a non-zero one (a zero hides nothing)
+                    pick = min(
+                        candidates,
+                        key=lambda cell: (grid[cell[0]][cell[1]] == 0, grid[cell[0]][cell[1]]),
+                    )
+                    hidden.add(pick)
+                    changed = True
+    return SuppressedTable(grid, frozenset(hidden), threshold)
+
+
+def recoverable_cells(
+    table: SuppressedTable, *, row_totals: bool = True, column_totals: bool = True
+) -> set[tuple[int, int]]:
+    """The suppressed cells an outsider can work out from the shown cells and totals by repeated
+    subtraction along rows and columns (used by the tests to prove suppression holds)."""
+    rows = len(table.values)
+    cols = len(table.values[0]) if rows else 0
+    known = {(r, c) for r in range(rows) for c in range(cols) if (r, c) not in table.suppressed}
+    lines: list[list[tuple[int, int]]] = []
+    if row_totals:
+        lines += [[(r, c) for c in range(cols)] for r in range(rows)]
+    if column_totals:
+        lines += [[(r, c) for r in range(rows)] for c in range(cols)]
+    found: set[tuple[int, int]] = set()
+    progress = True
+    while progress:
+        progress = False
+        for line in lines:
+            unknown = [cell for cell in line if cell not in known]
+            if len(unknown) == 1:
+                known.add(unknown[0])
+                found.add(unknown[0])
+                progress = True
+    return found

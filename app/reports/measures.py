@@ -1,0 +1,478 @@
+"""Indicator measures, computed in the database (SQLite and PostgreSQL), per shared/domain.md §5.
+
+Each measure takes a period and its parameters and returns a ``MeasureResult``: the value, the
+number of persons (or units) behind it — so that small figures can be suppressed before anything
+is shown — and a unit. Date arithmetic happens in SQL, one aggregate query per measure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Date, and_, case, cast, distinct, func, literal, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.domain.codes import N_
+from app.domain.errors import ValidationError
+from app.domain.periods import ReportPeriod
+from app.store.engine import Database, translating_errors
+from app.store.models import (
+    BenefitSpell,
+    Citizen,
+    Company,
+    CompanyContact,
+    Employment,
+    Offer,
+    RecruitmentOrder,
+)
+
+VIRKSOMHEDSRETTEDE = (
+    "virksomhedspraktik",
+    "loentilskud_privat",
+    "loentilskud_offentlig",
+    "nytteindsats",
+)
+UPSKILLING = ("ordinaer_uddannelse", "jobrettet_uddannelse", "voksenlaerling")
+UPSKILLING_GROUPS = (
+    "dagpenge",
+    "kontanthjaelp_jobparat",
+    "kontanthjaelp_aktivitetsparat",
+    "uddannelseshjaelp_uddannelsesparat",
+    "uddannelseshjaelp_aktivitetsparat",
+    "ledighedsydelse",
+)
+#: Paid hours per month that count as a småjob (a setting; 1–49 hours is the common band).
+SMAJOB_BAND = (1.0, 49.0)
+
+
+@dataclass(frozen=True)
+class MeasureResult:
+    value: float | None
+    persons: int  # how many persons (or companies/orders) the figure is built on
+    unit: str  # "fte", "persons", "count", "share", "days"
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    unit: str
+    definition: str  # an English msgid: what is counted
+    compute: Callable[..., MeasureResult]
+
+
+def _least(db: Database, a: Any, b: Any) -> ColumnElement:
+    return func.min(a, b) if db.is_sqlite else func.least(a, b)
+
+
+def _greatest(db: Database, a: Any, b: Any) -> ColumnElement:
+    return func.max(a, b) if db.is_sqlite else func.greatest(a, b)
+
+
+def _days(db: Database, first: Any, last: Any) -> ColumnElement:
+    """Days from ``first`` to ``last`` inclusive."""
+    if db.is_sqlite:
+        return func.julianday(last) - func.julianday(first) + 1
+    return cast(last, Date) - cast(first, Date) + 1
+
+
+def _spell_overlap(
+    db: Database, period: ReportPeriod, groups: Sequence[str] | None
+) -> tuple[ColumnElement, list]:
+    start = _greatest(db, BenefitSpell.start_date, literal(period.start, Date))
+    end = _least(
+        db,
+        func.coalesce(BenefitSpell.end_date, literal(period.end, Date)),
+        literal(period.end, Date),
+    )
+    conditions = [
+        BenefitSpell.start_date <= period.end,
+        or_(BenefitSpell.end_date.is_(None), BenefitSpell.end_date >= period.start),
+    ]  # type: ignore[union-attr]
+    if groups:
+        conditions.append(BenefitSpell.target_group.in_(groups))  # type: ignore[attr-defined]
+    return _days(db, start, end), conditions
+
+
+def _scalar(db: Database, query) -> Any:  # type: ignore[no-untyped-def]
+    with translating_errors(db), db.engine.connect() as conn:
+        return conn.execute(query).one()
+
+
+def fte(
+    db: Database, period: ReportPeriod, *, groups: Sequence[str] | None = None, **_: Any
+) -> MeasureResult:
+    """Fuldtidspersoner: days on the benefit within the period ÷ days in the period, summed."""
+    days, conditions = _spell_overlap(db, period, groups)
+    total, persons = _scalar(
+        db,
+        select(
+            func.coalesce(func.sum(days), 0), func.count(distinct(BenefitSpell.citizen_id))
+        ).where(*conditions),
+    )
+    return MeasureResult(
+        round(float(total) / period.days, 2), int(persons), "fte", {"groups": list(groups or [])}
+    )
+
+
+def persons(
+    db: Database, period: ReportPeriod, *, groups: Sequence[str] | None = None, **_: Any
+) -> MeasureResult:
+    """Distinct citizens with at least one day in the groups in the period."""
+    _days_expr, conditions = _spell_overlap(db, period, groups)
+    (count,) = _scalar(db, select(func.count(distinct(BenefitSpell.citizen_id))).where(*conditions))
+    return MeasureResult(float(count), int(count), "persons", {"groups": list(groups or [])})
+
+
+def _offers_started(
+    db: Database, period: ReportPeriod, kinds: Sequence[str] | None, groups: Sequence[str] | None
+):  # type: ignore[no-untyped-def]
+    query = select(Offer.id, Offer.citizen_id).where(
+        Offer.deleted_at.is_(None),
+        Offer.status != "cancelled",
+        Offer.start_date >= period.start,  # type: ignore[union-attr]
+        Offer.start_date <= period.end,
+    )  # type: ignore[operator]
+    if kinds:
+        query = query.where(Offer.kind.in_(kinds))  # type: ignore[attr-defined]
+    if groups:
+        query = query.where(
+            select(BenefitSpell.id)
+            .where(
+                BenefitSpell.citizen_id == Offer.citizen_id,
+                BenefitSpell.target_group.in_(groups),  # type: ignore[attr-defined]
+                BenefitSpell.start_date <= Offer.start_date,
+                or_(BenefitSpell.end_date.is_(None), BenefitSpell.end_date >= Offer.start_date),
+            )
+            .exists()
+        )  # type: ignore[union-attr]
+    return query.subquery()
+
+
+def offers_started(
+    db: Database,
+    period: ReportPeriod,
+    *,
+    kinds: Sequence[str] | None = None,
+    groups: Sequence[str] | None = None,
+    **_: Any,
+) -> MeasureResult:
+    """Offers that started in the period (not cancelled), by kind and by the citizen's group at the start."""
+    started = _offers_started(db, period, kinds, groups)
+    count, people = _scalar(
+        db, select(func.count(started.c.id), func.count(distinct(started.c.citizen_id)))
+    )
+    return MeasureResult(
+        float(count),
+        int(people),
+        "count",
+        {"kinds": list(kinds or []), "groups": list(groups or [])},
+    )
+
+
+def virksomhedsrettede_share(
+    db: Database, period: ReportPeriod, *, groups: Sequence[str] | None = None, **_: Any
+) -> MeasureResult:
+    """Share of the group's persons in the period who started a virksomhedsrettet tilbud."""
+    base = persons(db, period, groups=groups)
+    started = _offers_started(db, period, VIRKSOMHEDSRETTEDE, groups)
+    (people,) = _scalar(db, select(func.count(distinct(started.c.citizen_id))))
+    share = round(100 * people / base.persons, 1) if base.persons else None
+    return MeasureResult(share, base.persons, "share", {"groups": list(groups or [])})
+
+
+def upskilling_started(
+    db: Database, period: ReportPeriod, *, groups: Sequence[str] | None = None, **_: Any
+) -> MeasureResult:
+    """Ministermål 2: ordinær uddannelse, jobrettet uddannelse or voksenlærling started (MM17)."""
+    return offers_started(db, period, kinds=UPSKILLING, groups=groups or UPSKILLING_GROUPS)
+
+
+def _employment_in_period(period: ReportPeriod, kinds: Sequence[str]) -> list:
+    return [
+        Employment.kind.in_(kinds),
+        Employment.start_date <= period.end,  # type: ignore[attr-defined]
+        or_(Employment.end_date.is_(None), Employment.end_date >= period.start),
+    ]  # type: ignore[union-attr]
+
+
+def persons_paid_hours(
+    db: Database, period: ReportPeriod, *, groups: Sequence[str] | None = None, **_: Any
+) -> MeasureResult:
+    """Persons with ordinary paid hours (småjob or ordinary job) at some point in the period."""
+    query = select(func.count(distinct(Employment.citizen_id))).where(
+        *_employment_in_period(period, ("paid_hours", "ordinary_job"))
+    )
+    if groups:
+        _d, spell_conditions = _spell_overlap(db, period, groups)
+        query = query.where(
+            select(BenefitSpell.id)
+            .where(BenefitSpell.citizen_id == Employment.citizen_id, *spell_conditions)
+            .exists()
+        )
+    (count,) = _scalar(db, query)
+    return MeasureResult(float(count), int(count), "persons", {"groups": list(groups or [])})
+
+
+def smajob_persons(
+    db: Database,
+    period: ReportPeriod,
+    *,
+    groups: Sequence[str] | None = None,
+    band: Sequence[float] = SMAJOB_BAND,
+    **_: Any,
+) -> MeasureResult:
+    """Persons with paid hours per month inside the småjob band."""
+    query = select(func.count(distinct(Employment.citizen_id))).where(
+        *_employment_in_period(period, ("paid_hours",)),
+        Employment.hours_per_month >= band[0],  # type: ignore[operator]
+        Employment.hours_per_month <= band[1],
+    )  # type: ignore[operator]
+    if groups:
+        _d, spell_conditions = _spell_overlap(db, period, groups)
+        query = query.where(
+            select(BenefitSpell.id)
+            .where(BenefitSpell.citizen_id == Employment.citizen_id, *spell_conditions)
+            .exists()
+        )
+    (count,) = _scalar(db, query)
+    return MeasureResult(
+        float(count), int(count), "persons", {"groups": list(groups or []), "band": list(band)}
+    )
+
+
+def recruitment_orders_matched_share(db: Database, period: ReportPeriod, **_: Any) -> MeasureResult:
+    """Share of recruitment orders received in the period that were filled (ordinary hire or fleksjob)."""
+    filled = func.sum(
+        case((RecruitmentOrder.status.in_(("filled_ordinary", "filled_flexjob")), 1), else_=0)
+    )  # type: ignore[attr-defined]
+    total, matched = _scalar(
+        db,
+        select(func.count(RecruitmentOrder.id), func.coalesce(filled, 0)).where(
+            RecruitmentOrder.received_on >= period.start, RecruitmentOrder.received_on <= period.end
+        ),
+    )  # type: ignore[operator]
+    return MeasureResult(round(100 * matched / total, 1) if total else None, int(total), "share")
+
+
+def company_contacts_unique(db: Database, period: ReportPeriod, **_: Any) -> MeasureResult:
+    (count,) = _scalar(
+        db,
+        select(func.count(distinct(CompanyContact.company_id))).where(
+            CompanyContact.contacted_on >= period.start, CompanyContact.contacted_on <= period.end
+        ),
+    )  # type: ignore[operator]
+    return MeasureResult(float(count), int(count), "count")
+
+
+def company_contacts_to_offer(db: Database, period: ReportPeriod, **_: Any) -> MeasureResult:
+    (count,) = _scalar(
+        db,
+        select(func.count(distinct(CompanyContact.company_id))).where(
+            CompanyContact.contacted_on >= period.start,
+            CompanyContact.contacted_on <= period.end,  # type: ignore[operator]
+            CompanyContact.led_to_offer,
+        ),
+    )
+    return MeasureResult(float(count), int(count), "count")
+
+
+def companies_contacted_share(
+    db: Database, period: ReportPeriod, *, min_employees: int = 3, **_: Any
+) -> MeasureResult:
+    """Share of registered companies with at least ``min_employees`` employees contacted in the period."""
+    contacted = (
+        select(CompanyContact.id)
+        .where(
+            CompanyContact.company_id == Company.id,
+            CompanyContact.contacted_on >= period.start,  # type: ignore[operator]
+            CompanyContact.contacted_on <= period.end,
+        )
+        .exists()
+    )  # type: ignore[operator]
+    total, reached = _scalar(
+        db,
+        select(
+            func.count(Company.id), func.coalesce(func.sum(case((contacted, 1), else_=0)), 0)
+        ).where(Company.employees >= min_employees),
+    )  # type: ignore[operator]
+    return MeasureResult(
+        round(100 * reached / total, 1) if total else None,
+        int(total),
+        "share",
+        {"min_employees": min_employees},
+    )
+
+
+def ledighedsydelse_share_of_flex(db: Database, period: ReportPeriod, **_: Any) -> MeasureResult:
+    """Of the fleksjob-visiterede (fuldtidspersoner on ledighedsydelse + in fleksjob), the share on ledighedsydelse."""
+    waiting = fte(db, period, groups=["ledighedsydelse"])
+    working = fte(db, period, groups=["fleksjob"])
+    total = (waiting.value or 0) + (working.value or 0)
+    return MeasureResult(
+        round(100 * (waiting.value or 0) / total, 1) if total else None,
+        waiting.persons + working.persons,
+        "share",
+    )
+
+
+def mean_days_on_support(
+    db: Database, period: ReportPeriod, *, groups: Sequence[str] | None = None, **_: Any
+) -> MeasureResult:
+    """Mean length in days of the spells (in the groups) that ended in the period."""
+    length = _days(db, BenefitSpell.start_date, BenefitSpell.end_date)
+    conditions = [BenefitSpell.end_date >= period.start, BenefitSpell.end_date <= period.end]  # type: ignore[operator]
+    if groups:
+        conditions.append(BenefitSpell.target_group.in_(groups))  # type: ignore[attr-defined]
+    mean, count = _scalar(
+        db, select(func.avg(length), func.count(BenefitSpell.id)).where(and_(*conditions))
+    )
+    return MeasureResult(
+        round(float(mean), 1) if mean is not None else None,
+        int(count),
+        "days",
+        {"groups": list(groups or [])},
+    )
+
+
+def refugee_self_support_share(db: Database, period: ReportPeriod, **_: Any) -> MeasureResult:
+    """Ministermål 3 (MM13): of the flagged 18–66-year-olds, the share with unsubsidised work (any hours)
+    at some point in the period."""
+    youngest, oldest = (
+        date(period.end.year - 66, period.end.month, 1),
+        date(period.end.year - 18, period.end.month, 28),
+    )
+    flagged = (
+        select(Citizen.id)
+        .where(
+            Citizen.refugee_or_reunified,
+            Citizen.deleted_at.is_(None),  # type: ignore[union-attr]
+            Citizen.birth_date >= youngest,
+            Citizen.birth_date <= oldest,
+        )
+        .subquery()
+    )
+    working = (
+        select(Employment.citizen_id)
+        .where(*_employment_in_period(period, ("ordinary_job", "paid_hours")))
+        .subquery()
+    )
+    total, employed = _scalar(
+        db,
+        select(func.count(distinct(flagged.c.id)), func.count(distinct(working.c.citizen_id)))
+        .select_from(flagged)
+        .outerjoin(working, working.c.citizen_id == flagged.c.id),
+    )
+    return MeasureResult(round(100 * employed / total, 1) if total else None, int(total), "share")
+
+
+MEASURES: dict[str, Measure] = {
+    m.name: m
+    for m in (
+        Measure(
+            "fte",
+            "fte",
+            N_(
+                "Full-time persons: days on the benefit in the period divided by the days in the period, summed over persons"
+            ),
+            fte,
+        ),
+        Measure(
+            "persons",
+            "persons",
+            N_("Citizens with at least one day on the benefit in the period"),
+            persons,
+        ),
+        Measure(
+            "offers_started",
+            "count",
+            N_("Offers that started in the period (cancelled ones not counted)"),
+            offers_started,
+        ),
+        Measure(
+            "virksomhedsrettede_share",
+            "share",
+            N_("Share of the group's citizens who started a company-based offer in the period"),
+            virksomhedsrettede_share,
+        ),
+        Measure(
+            "upskilling_started",
+            "count",
+            N_(
+                "Ordinary education, job-oriented education or adult apprenticeships started (ministermål 2)"
+            ),
+            upskilling_started,
+        ),
+        Measure(
+            "persons_paid_hours",
+            "persons",
+            N_("Citizens with ordinary paid hours in the period"),
+            persons_paid_hours,
+        ),
+        Measure(
+            "smajob_persons",
+            "persons",
+            N_("Citizens with paid hours per month within the småjob band"),
+            smajob_persons,
+        ),
+        Measure(
+            "recruitment_orders_matched_share",
+            "share",
+            N_("Share of recruitment orders received in the period that were filled"),
+            recruitment_orders_matched_share,
+        ),
+        Measure(
+            "company_contacts_unique",
+            "count",
+            N_("Companies contacted in the period"),
+            company_contacts_unique,
+        ),
+        Measure(
+            "company_contacts_to_offer",
+            "count",
+            N_("Companies whose contact in the period led to an offer"),
+            company_contacts_to_offer,
+        ),
+        Measure(
+            "companies_contacted_share",
+            "share",
+            N_("Share of companies above a size contacted in the period"),
+            companies_contacted_share,
+        ),
+        Measure(
+            "ledighedsydelse_share_of_flex",
+            "share",
+            N_("Share of the fleksjob-visiterede on ledighedsydelse (full-time persons)"),
+            ledighedsydelse_share_of_flex,
+        ),
+        Measure(
+            "mean_days_on_support",
+            "days",
+            N_("Mean length in days of the spells that ended in the period"),
+            mean_days_on_support,
+        ),
+        Measure(
+            "refugee_self_support_share",
+            "share",
+            N_(
+                "Share of refugees and family-reunified aged 18–66 in ordinary work (ministermål 3)"
+            ),
+            refugee_self_support_share,
+        ),
+    )
+}
+
+
+def run_measure(db: Database, name: str, period: ReportPeriod, **params: Any) -> MeasureResult:
+    measure = MEASURES.get(name)
+    if measure is None:
+        raise ValidationError(
+            "Unknown measure {name!r}; the measures are: {names}",
+            name=name,
+            names=", ".join(MEASURES),
+        )
+    result = measure.compute(db, period, **params)
+    return MeasureResult(result.value, result.persons, measure.unit, {**result.params, **params})
