@@ -127,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app import cli_measure
 
     cli_measure.add_parser(sub, _add_common)
+    from app import cli_indicators
+
+    cli_indicators.add_parser(sub, _add_common)
     return parser
 
 
@@ -275,6 +278,12 @@ def cmd_measure(args: argparse.Namespace) -> int:
     return cli_measure.run(args, open_database)
 
 
+def cmd_indicators(args: argparse.Namespace) -> int:
+    from app import cli_indicators
+
+    return cli_indicators.run(args, open_database)
+
+
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_gui,
     "db": cmd_db,
@@ -284,6 +293,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "deadlines": cmd_deadlines,
     "plan-pdf": cmd_plan_pdf,
     "measure": cmd_measure,
+    "indicators": cmd_indicators,
 }
 
 

@@ -268,3 +268,91 @@ def test_no_suppressed_cell_can_be_worked_back_from_the_totals(table, threshold)
             if 0 < value < result.threshold:
                 assert (r, c) in result.suppressed
     assert recoverable_cells(result) == set()
+
+
+# --- goal plans ------------------------------------------------------------------------------------
+def test_the_four_reference_goal_plans_load_and_evaluate_on_demo_data(
+    tmp_path, actor: Actor
+) -> None:
+    from app.casework.demo_data import write_demo_database
+    from app.reports.goalplans import available_goalplans, evaluate
+    from app.store.engine import open_sqlite
+
+    write_demo_database(tmp_path / "demo.db", citizens=400, seed=5, as_of=date(2026, 11, 23))
+    db = open_sqlite(tmp_path / "demo.db")
+    plans = {plan.id: plan for plan in available_goalplans()}
+    assert set(plans) == {"herlev-2024", "albertslund-2020", "gentofte-2021", "glostrup-2023"}
+    herlev = {i.id: i for i in plans["herlev-2024"].indicators}
+    assert herlev["uddannelseshjaelp_fte"].target.maximum == 95
+    assert herlev["fleksjob_fte"].target.minimum == 380
+    for plan in plans.values():
+        results = evaluate(db, plan, parse_period("2026-Q3"), compare="last-year")
+        assert len(results) == len(plan.indicators)
+        for result in results:
+            assert result.status in ("met", "not_met", "no_target", "suppressed")
+            assert (result.value is None) == result.suppressed or result.value is None
+    glostrup = evaluate(db, plans["glostrup-2023"], parse_period("2026"))
+    assert {r.status for r in glostrup} <= {"no_target", "suppressed"}, (
+        "Glostrup's goals have no numbers"
+    )
+    db.dispose()
+
+
+def test_goal_status_rules() -> None:
+    from app.reports.goalplans import Target, status_of
+
+    assert status_of(90, Target(maximum=95), None) == "met"
+    assert status_of(96, Target(maximum=95), None) == "not_met"
+    assert status_of(50, Target(minimum=50), None) == "met"
+    assert status_of(10, Target(direction="down"), 12) == "met"
+    assert status_of(12, Target(direction="down"), 12) == "not_met"
+    assert status_of(12, Target(direction="up"), None) == "no_target"
+    assert status_of(None, Target(minimum=1), None) == "suppressed"
+    assert status_of(5, None, None) == "no_target"
+
+
+def test_cli_indicators_json_csv_and_xlsx_hold_the_same_numbers(
+    db: Database, actor: Actor, tmp_path, capsys
+) -> None:
+    import openpyxl
+
+    for index in range(6):
+        try:
+            who = person(db, actor, index)
+        except ValidationError:
+            continue
+        start_spell(db, actor, who, {"target_group": "fleksjob", "start_date": date(2025, 1, 1)})
+    args = ["indicators", "--plan", "herlev-2024", "--period", "2026-Q1", "--db", str(db.path)]
+    assert main([*args, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["plan"] == "herlev-2024" and data["threshold"] == 5
+    flex = next(i for i in data["indicators"] if i["id"] == "fleksjob_fte")
+    assert set(flex) == {
+        "id",
+        "label",
+        "measure",
+        "params",
+        "value",
+        "suppressed",
+        "unit",
+        "target",
+        "comparison",
+        "status",
+    }
+    assert flex["status"] == "not_met" and flex["value"] >= 5
+    small = next(i for i in data["indicators"] if i["id"] == "sygedagpenge_persons")
+    assert small["value"] in (None, 0.0)
+    assert main([*args, "--format", "csv", "--out", str(tmp_path / "i.csv")]) == 0
+    text = (tmp_path / "i.csv").read_bytes()
+    assert text.startswith("\ufeff".encode()) and b";" in text
+    assert f"{flex['value']:.2f}".replace(".", ",").rstrip("0").rstrip(",") in text.decode(
+        "utf-8-sig"
+    )
+    assert main([*args, "--format", "xlsx", "--out", str(tmp_path / "i.xlsx")]) == 0
+    sheet = openpyxl.load_workbook(tmp_path / "i.xlsx")["Oversigt"]
+    values = {
+        row[1]: row[2]
+        for row in sheet.iter_rows(min_row=5, values_only=True)
+        if row[0] == flex["label"]
+    }
+    assert values["fte"] == flex["value"]

@@ -29,6 +29,7 @@ from app.ui.casework.context import UiContext
 from app.ui.citizens.page import CitizensPage
 from app.ui.companies.page import CompaniesPage
 from app.ui.crash import show_problem
+from app.ui.indicators.page import IndicatorsPage
 from app.ui.settings import Settings
 from app.ui.worklist.page import WorklistPage
 
@@ -63,10 +64,13 @@ class MainWindow(QMainWindow):
         self.worklist.problem.connect(self.show_problem)
         self.worklist.open_citizen.connect(self.open_citizen)
         self._add_page(_("Deadlines"), self.worklist)
+        self.indicators = IndicatorsPage(ctx, self)
+        self.indicators.problem.connect(self.show_problem)
         self.companies = CompaniesPage(ctx, self)
         self.companies.problem.connect(self.show_problem)
         self.companies.open_citizen.connect(self.open_citizen)
         self._add_page(_("Companies"), self.companies)
+        self._add_page(_("Goals and indicators"), self.indicators)
         self.citizen_page = CitizenPage(ctx, self)
         self.citizen_page.saved.connect(self.after_save)
         self.citizen_page.back.connect(self.back_to_list)

@@ -1,0 +1,1 @@
+"""The goal-plan dashboard ("Mål og indikatorer")."""

@@ -1,0 +1,57 @@
+"""The goal-plan dashboard as a team lead uses it: choose plan and period, read status and trend."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app import i18n
+from app.casework.actor import Actor
+from app.casework.citizens import create_citizen
+from app.casework.spells import start_spell
+from app.store.engine import Database
+from app.ui.casework.context import UiContext
+from app.ui.indicators.page import IndicatorsPage
+
+pytestmark = pytest.mark.gui
+CPRS = ["0101901234", "1503901234", "2412992222", "0707854321", "3006010110", "0101854321"]
+
+
+@pytest.fixture
+def ctx(db: Database, actor: Actor) -> UiContext:
+    """Six synthetic citizens in fleksjob all of 2026, and one on sygedagpenge."""
+    for index, cpr in enumerate(CPRS):
+        who = create_citizen(
+            db,
+            actor,
+            {"cpr": cpr, "first_name": f"P{index}", "last_name": "Syntetisk"},
+            today=date(2026, 11, 23),
+        ).id
+        group = "sygedagpenge" if index == 5 else "fleksjob"
+        start_spell(db, actor, who, {"target_group": group, "start_date": date(2025, 12, 1)})
+    return UiContext(db, actor, lambda: date(2026, 11, 23))
+
+
+def test_dashboard_shows_status_suppresses_small_figures_and_draws_the_trend(
+    qtbot, ctx: UiContext
+) -> None:
+    i18n.set_language("da")
+    page = IndicatorsPage(ctx)
+    qtbot.addWidget(page)
+    page.plan.setCurrentIndex(page.plan.findData("herlev-2024"))
+    page.period.setText("2026-Q1")
+    page.refresh()
+    rows = {
+        page.table.text(i, 0): [page.table.text(i, c) for c in range(1, 5)]
+        for i in page.table.ids()
+    }
+    flex = rows["Fuldtidspersoner i fleksjob"]
+    assert flex[0] == "5 fuldtidspersoner" and flex[1] == "≥ 380" and flex[3] == "ikke opfyldt"
+    sick = rows["Antal sygedagpengemodtagere falder i forhold til 2023"]
+    assert sick[0] == "<5" and sick[3] == "skjult"
+    assert "<5" in page.note.text()
+    page.table.selectRow(1)
+    assert page.definition.text().startswith("Det tælles: Fuldtidspersoner")
+    assert [label for label, _value in page.points] == ["2026-01", "2026-02", "2026-03"]
+    assert page.chart.series()[0].count() == 3
