@@ -51,12 +51,18 @@ class WorkItem:
     item: CitizenDeadline
 
 
-def work_items(found: list[CitizenDeadline], today: date) -> list[WorkItem]:
+#: Overdue items older than this are history (kept for the on-time statistics), shown on request.
+RECENT_OVERDUE_DAYS = 90
+
+
+def work_items(found: list[CitizenDeadline], today: date, *, older: bool = False) -> list[WorkItem]:
     """Sort open requirements into the three groups; anything else is not on the list."""
     items = []
     for entry in found:
         d = entry.deadline
         if d.status == "overdue":
+            if not older and d.due < today - timedelta(days=RECENT_OVERDUE_DAYS):
+                continue
             items.append(WorkItem("overdue", entry))
         elif d.status == "due_soon":
             items.append(WorkItem("due_soon", entry))
@@ -85,6 +91,11 @@ class WorklistPage(QWidget):
         self.group.addItem(_("All groups"), None)
         for code, label in GROUPS.items():
             self.group.addItem(_(label), code)
+        self.show_older = QCheckBox(_("Older overdue items"), self)
+        self.show_older.setToolTip(
+            _("Also show requirements that went overdue more than 90 days ago")
+        )
+        self.show_older.toggled.connect(self.refresh)
         self.show_snoozed = QCheckBox(_("Show items put aside"), self)
         self.show_snoozed.toggled.connect(self._show)
         self.summary = QLabel(self)
@@ -121,6 +132,7 @@ class WorklistPage(QWidget):
         top.addWidget(refresh)
         top.addWidget(self.snooze_button)
         top.addWidget(self.show_snoozed)
+        top.addWidget(self.show_older)
         top.addWidget(self.summary, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -171,7 +183,7 @@ class WorklistPage(QWidget):
             self.problem.emit(error)
             return
         self.snoozed = active_snoozes(self.ctx.db, today)
-        self.items = work_items(found, today)
+        self.items = work_items(found, today, older=self.show_older.isChecked())
         self.loaded = True
         self._show()
 
