@@ -71,12 +71,17 @@ class RuleSet:
     valid_to: date | None
     rules: tuple[Rule, ...] = field(default_factory=tuple)
     origin: str = ""
+    _by_group: dict[str, tuple[Rule, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def in_force_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
     def rules_for(self, group: str) -> tuple[Rule, ...]:
-        return tuple(rule for rule in self.rules if group in rule.groups)
+        """The rules for one target group (looked up once per group: the engine asks per spell)."""
+        cached = self._by_group.get(group)
+        if cached is None:
+            cached = self._by_group[group] = tuple(rule for rule in self.rules if group in rule.groups)
+        return cached
 
 
 class RuleFileError(ValidationError):

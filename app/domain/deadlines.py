@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from datetime import date, timedelta
 from typing import Any
 
@@ -22,8 +23,7 @@ STATUSES = ("met", "met_late", "open", "due_soon", "overdue")
 COUNTING_KINDS = frozenset({"jobsamtale", "opfoelgning", "afklaring"})
 
 
-@dataclass(frozen=True)
-class SpellFacts:
+class SpellFacts(NamedTuple):
     target_group: str
     start: date
     end: date | None = None  # the last day on the benefit; None = ongoing
@@ -32,8 +32,7 @@ class SpellFacts:
     agreed_contact_days: int | None = None
 
 
-@dataclass(frozen=True)
-class ConversationFacts:
+class ConversationFacts(NamedTuple):
     day: date  # the day it was held (or is booked for)
     status: str  # planned / held / cancelled / no_show
     held_by: str = "jobcenter"
@@ -41,8 +40,7 @@ class ConversationFacts:
     channel: str = "in_person"
 
 
-@dataclass(frozen=True)
-class OfferFacts:
+class OfferFacts(NamedTuple):
     kind: str
     start: date | None
     planned_end: date | None = None
@@ -50,15 +48,14 @@ class OfferFacts:
     status: str = "planned"
 
 
-@dataclass(frozen=True)
-class CitizenFacts:
+class CitizenFacts(NamedTuple):
     birth_date: date
     spells: Sequence[SpellFacts]
     conversations: Sequence[ConversationFacts] = ()
     offers: Sequence[OfferFacts] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Deadline:
     rule_id: str
     rule_set: str
