@@ -125,7 +125,9 @@ def test_no_unmarked_user_visible_literal_in_the_ui() -> None:
             owner = getattr(getattr(node.func, "value", None), "id", "")
             if owner in ("log", "logger", "logging"):  # log lines are for support, in English
                 continue
-            shown = node.args[:1] if name == "addItem" else node.args  # addItem(text, data): data is a code
+            shown = (
+                node.args[:1] if name == "addItem" else node.args
+            )  # addItem(text, data): data is a code
             for arg in shown:
                 if (
                     isinstance(arg, ast.Constant)

@@ -356,3 +356,34 @@ def test_cli_indicators_json_csv_and_xlsx_hold_the_same_numbers(
         if row[0] == flex["label"]
     }
     assert values["fte"] == flex["value"]
+
+
+def test_on_time_fleksjob_hours_and_youth_dropout(any_db: Database, actor: Actor) -> None:
+    from datetime import datetime
+
+    from app.casework.conversations import book_conversation, record_outcome
+    from app.casework.employment import change_flexjob_hours, end_employment
+
+    a, b, c = (person(any_db, actor, i) for i in range(3))
+    start_spell(
+        any_db, actor, a, {"target_group": "kontanthjaelp_jobparat", "start_date": date(2025, 1, 6)}
+    )
+    talk = book_conversation(any_db, actor, a, datetime(2025, 1, 8, 10, 0)).id
+    record_outcome(any_db, actor, talk, "held", held_on=date(2025, 1, 8), today=date(2025, 1, 8))
+    # due in 2025: first conversation (met) and 4 in 6 months (only 1 held: overdue) -> 50 %
+    assert run_measure(any_db, "conversations_on_time_share", parse_period("2025")).value == 50.0
+    flex = register_employment(
+        any_db, actor, b, {"kind": "flexjob", "start_date": date(2025, 1, 1), "hours_per_week": 10}
+    ).id
+    change_flexjob_hours(any_db, actor, flex, 15, date(2025, 3, 1))
+    assert (
+        run_measure(any_db, "flexjob_hours_increased_share", parse_period("2025-Q1")).value == 100.0
+    )
+    assert (
+        run_measure(any_db, "flexjob_hours_increased_share", parse_period("2025-Q2")).value == 0.0
+    )
+    school = register_employment(
+        any_db, actor, c, {"kind": "education", "start_date": date(2025, 1, 1)}
+    ).id
+    end_employment(any_db, actor, school, date(2025, 6, 30), completed=False)
+    assert run_measure(any_db, "youth_education_dropout", parse_period("2025")).value == 100.0

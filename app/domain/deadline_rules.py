@@ -80,7 +80,9 @@ class RuleSet:
         """The rules for one target group (looked up once per group: the engine asks per spell)."""
         cached = self._by_group.get(group)
         if cached is None:
-            cached = self._by_group[group] = tuple(rule for rule in self.rules if group in rule.groups)
+            cached = self._by_group[group] = tuple(
+                rule for rule in self.rules if group in rule.groups
+            )
         return cached
 
 

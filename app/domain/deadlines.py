@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.domain.dates import add_months
 from app.domain.deadline_rules import Offset, Rule, RuleSet

@@ -369,6 +369,109 @@ def refugee_self_support_share(db: Database, period: ReportPeriod, **_: Any) -> 
     return MeasureResult(round(100 * employed / total, 1) if total else None, int(total), "share")
 
 
+def _on_time(
+    db: Database, period: ReportPeriod, kinds: set[str], groups: Sequence[str] | None
+) -> MeasureResult:
+    """Of the requirements due in the period (whose due date has passed), the share met in time."""
+    from app.casework.deadlines import deadlines_for
+
+    as_of = min(period.end, date.today())
+    due = [
+        item
+        for item in deadlines_for(db, as_of)
+        if item.deadline.kind in kinds
+        and period.start <= item.deadline.due <= as_of
+        and (not groups or item.deadline.target_group in groups)
+    ]
+    met = sum(1 for item in due if item.deadline.status == "met")
+    people = len({item.citizen_id for item in due})
+    return MeasureResult(
+        round(100 * met / len(due), 1) if due else None,
+        people,
+        "share",
+        {"groups": list(groups or [])},
+    )
+
+
+def conversations_on_time_share(
+    db: Database, period: ReportPeriod, *, groups: Sequence[str] | None = None, **_: Any
+) -> MeasureResult:
+    """Rettidighed (ministermål 1): conversation requirements due in the period that were met in time."""
+    return _on_time(
+        db, period, {"first_by", "count_in_window", "agreed_contact", "assessment_after"}, groups
+    )
+
+
+def offers_on_time_share(
+    db: Database, period: ReportPeriod, *, groups: Sequence[str] | None = None, **_: Any
+) -> MeasureResult:
+    """Rettidighed for ret og pligt: offers due in the period that started in time."""
+    return _on_time(db, period, {"offer_by"}, groups)
+
+
+def flexjob_hours_increased_share(db: Database, period: ReportPeriod, **_: Any) -> MeasureResult:
+    """Of the citizens in fleksjob in the period, the share whose hours went up in the period (a
+    fleksjob row starting in the period with more hours than an earlier, ended one)."""
+    from sqlalchemy.orm import aliased
+
+    before = aliased(Employment)
+    went_up = (
+        select(func.count(distinct(Employment.citizen_id)))
+        .join(
+            before,
+            and_(
+                before.citizen_id == Employment.citizen_id,
+                before.kind == "flexjob",
+                before.end_date.is_not(None),
+                before.end_date < Employment.start_date,  # type: ignore[union-attr, operator]
+                before.hours_per_week < Employment.hours_per_week,
+            ),
+        )
+        .where(  # type: ignore[operator]
+            Employment.kind == "flexjob",
+            Employment.start_date >= period.start,
+            Employment.start_date <= period.end,
+        )
+    )  # type: ignore[operator]
+    (up,) = _scalar(db, went_up)
+    (total,) = _scalar(
+        db,
+        select(func.count(distinct(Employment.citizen_id))).where(
+            *_employment_in_period(period, ("flexjob",))
+        ),
+    )
+    return MeasureResult(round(100 * up / total, 1) if total else None, int(total), "share")
+
+
+def youth_education_dropout(db: Database, period: ReportPeriod, **_: Any) -> MeasureResult:
+    """Of the educations of young people (under 30 when they started) that ended in the period, the
+    share dropped out within 12 months of the start."""
+    rows = _scalar_all(
+        db,
+        select(Employment.start_date, Employment.end_date, Employment.completed, Citizen.birth_date)
+        .join(Citizen, Citizen.id == Employment.citizen_id)
+        .where(
+            Employment.kind == "education",
+            Employment.end_date >= period.start,
+            Employment.end_date <= period.end,
+        ),
+    )  # type: ignore[operator]
+    from app.domain.identifiers import age_on
+
+    young = [r for r in rows if age_on(r.birth_date, r.start_date) < 30]
+    dropped = sum(
+        1 for r in young if r.completed is False and (r.end_date - r.start_date).days <= 366
+    )
+    return MeasureResult(
+        round(100 * dropped / len(young), 1) if young else None, len(young), "share"
+    )
+
+
+def _scalar_all(db: Database, query) -> list:  # type: ignore[no-untyped-def]
+    with translating_errors(db), db.engine.connect() as conn:
+        return list(conn.execute(query).all())
+
+
 MEASURES: dict[str, Measure] = {
     m.name: m
     for m in (
@@ -453,6 +556,34 @@ MEASURES: dict[str, Measure] = {
             "days",
             N_("Mean length in days of the spells that ended in the period"),
             mean_days_on_support,
+        ),
+        Measure(
+            "conversations_on_time_share",
+            "share",
+            N_(
+                "Share of the conversation requirements due in the period that were met in time (ministermål 1)"
+            ),
+            conversations_on_time_share,
+        ),
+        Measure(
+            "offers_on_time_share",
+            "share",
+            N_("Share of the ret og pligt offers due in the period that started in time"),
+            offers_on_time_share,
+        ),
+        Measure(
+            "flexjob_hours_increased_share",
+            "share",
+            N_("Share of the citizens in fleksjob whose hours went up in the period"),
+            flexjob_hours_increased_share,
+        ),
+        Measure(
+            "youth_education_dropout",
+            "share",
+            N_(
+                "Share of young people under 30 whose education ended in the period who dropped out within 12 months"
+            ),
+            youth_education_dropout,
         ),
         Measure(
             "refugee_self_support_share",
