@@ -55,3 +55,45 @@ def test_dashboard_shows_status_suppresses_small_figures_and_draws_the_trend(
     assert page.definition.text().startswith("Det tælles: Fuldtidspersoner")
     assert [label for label, _value in page.points] == ["2026-01", "2026-02", "2026-03"]
     assert page.chart.series()[0].count() == 3
+
+
+def test_a_team_lead_sets_a_target_and_exports_what_is_shown(
+    qtbot, db: Database, ctx: UiContext, tmp_path
+) -> None:
+    import openpyxl
+    from sqlmodel import select
+
+    from app.domain.errors import PermissionDeniedError
+    from app.store.engine import transaction
+    from app.store.models import AuditEvent
+
+    i18n.set_language("da")
+    lead = UiContext(
+        db, Actor(None, "TL", "Tove Larsen", "teamlead", "tove"), lambda: date(2026, 11, 23)
+    )
+    page = IndicatorsPage(lead)
+    qtbot.addWidget(page)
+    page.plan.setCurrentIndex(page.plan.findData("glostrup-2023"))
+    page.period.setText("2026-Q1")
+    page.refresh()
+    row = next(
+        i for i in page.table.ids() if page.table.text(i, 0).startswith("Lokalt mål: flere i job")
+    )
+    assert page.table.text(row, 4) == "intet mål"
+    page.table.select_id(row)
+    page.edit_target({"minimum": 100, "maximum": None, "direction": None})
+    assert page.table.text(row, 2) == "≥ 100"
+    path = page.export("xlsx", tmp_path / "glostrup.xlsx")
+    sheet = openpyxl.load_workbook(path)["Oversigt"]
+    assert any(r[4] == ">= 100" for r in sheet.iter_rows(min_row=5, values_only=True))
+    with transaction(db) as s:
+        actions = [e.action for e in s.exec(select(AuditEvent)).all()]
+    assert "set_goal_target" in actions and "export_indicators" in actions
+    worker = UiContext(db, Actor(None, "KL", "Karen Lund", "caseworker", "karen"), lambda: date(2026, 11, 23))
+    caseworker_page = IndicatorsPage(worker)
+    qtbot.addWidget(caseworker_page)
+    assert not caseworker_page.target_button.isEnabled()
+    from app.casework.goal_targets import set_target
+
+    with pytest.raises(PermissionDeniedError):
+        set_target(db, worker.actor, "glostrup-2023", "mm2_opkvalificering", {"minimum": 1})

@@ -160,6 +160,7 @@ def evaluate(
     """Every indicator of the plan for the period, anonymised, with its comparison and status."""
     limit = effective_threshold(threshold)
     results = []
+    plan = with_user_targets(db, plan)
     for indicator in plan.indicators:
         current = run_measure(db, indicator.measure, period, **indicator.params)
         hidden = _hidden(current, limit)
@@ -193,3 +194,26 @@ def monthly_series(
             points.append((month.label, None if _hidden(result, limit) else result.value))
         series[indicator.id] = points
     return series
+
+
+def with_user_targets(db: Database, plan: GoalPlan) -> GoalPlan:
+    """The plan with the targets team leads set in the app in place of the file's."""
+    from dataclasses import replace
+
+    from app.casework.goal_targets import targets_for
+
+    user = targets_for(db, plan.id)
+    if not user:
+        return plan
+    indicators = []
+    for indicator in plan.indicators:
+        if indicator.id in user:
+            minimum, maximum, direction, compare = user[indicator.id]
+            target = (
+                Target(minimum, maximum, direction, compare)
+                if any((minimum is not None, maximum is not None, direction))
+                else None
+            )
+            indicator = replace(indicator, target=target)
+        indicators.append(indicator)
+    return replace(plan, indicators=tuple(indicators))

@@ -38,9 +38,9 @@ def xlsx_bytes(
     for item in data["indicators"]:
         target = item["target"] or {}
         shown_target = (
-            f">= {target['minimum']}"
+            f">= {target['minimum']:g}"
             if target.get("minimum") is not None
-            else f"<= {target['maximum']}"
+            else f"<= {target['maximum']:g}"
             if target.get("maximum") is not None
             else target.get("direction", "")
         )

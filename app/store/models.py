@@ -283,3 +283,16 @@ class DeadlineSnooze(Versioned, table=True):
     until: date
     reason: str = Field(max_length=500)
     caseworker_id: int | None = Field(default=None, foreign_key="caseworker.id")
+
+
+class GoalTarget(Versioned, table=True):
+    """A target a team lead set for an indicator of a goal plan (overrides the plan file's target)."""
+
+    __tablename__ = "goal_target"  # type: ignore[assignment]
+
+    plan_id: str = Field(max_length=80, index=True)
+    indicator_id: str = Field(max_length=80)
+    minimum: float | None = Field(default=None)
+    maximum: float | None = Field(default=None)
+    direction: str | None = Field(default=None, max_length=10)
+    compare: str | None = Field(default=None, max_length=20)

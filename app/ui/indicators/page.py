@@ -5,12 +5,14 @@ are shown: a figure built on fewer persons than the threshold reads "<5"."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from PySide6.QtCharts import QBarCategoryAxis, QChart, QChartView, QLineSeries, QValueAxis
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -22,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app import i18n
 from app.domain.anonymise import DEFAULT_THRESHOLD
-from app.domain.errors import MinPlanError
+from app.domain.errors import MinPlanError, ValidationError
 from app.domain.periods import parse_period
 from app.i18n import N_, _
 from app.reports.goalplans import IndicatorResult, available_goalplans, evaluate, monthly_series
@@ -76,6 +78,15 @@ class IndicatorsPage(QWidget):
         self.compare = QComboBox(self)
         self.compare.addItem(_("Same period last year"), "last-year")
         self.compare.addItem(_("Previous period"), "previous")
+        self.target_button = QPushButton(_("Set &target…"), self)
+        self.target_button.setToolTip(_("Set the target of the selected indicator (team leads)"))
+        self.target_button.setEnabled(ctx.actor.role in ("teamlead", "admin"))
+        self.target_button.clicked.connect(self.edit_target)
+        export_xlsx = QPushButton(_("Export &XLSX…"), self)
+        export_xlsx.clicked.connect(lambda: self.export("xlsx"))
+        export_csv = QPushButton(_("Export &CSV…"), self)
+        export_csv.clicked.connect(lambda: self.export("csv"))
+        self.export_buttons = (export_xlsx, export_csv)
         show = QPushButton(_("&Show"), self)
         show.clicked.connect(self.refresh)
         self.period.returnPressed.connect(self.refresh)
@@ -104,6 +115,9 @@ class IndicatorsPage(QWidget):
             top.addWidget(widget)
         top.addWidget(show)
         top.addStretch(1)
+        top.addWidget(self.target_button)
+        top.addWidget(export_xlsx)
+        top.addWidget(export_csv)
         lower = QWidget(self)
         lower_layout = QVBoxLayout(lower)
         lower_layout.addWidget(self.definition)
@@ -166,6 +180,79 @@ class IndicatorsPage(QWidget):
             muted={i for i, r in enumerate(self.results) if r.status == "suppressed"},
         )
         self._selected()
+
+    def edit_target(self, values: dict | None = None) -> None:
+        """Set the selected indicator's target: a lower limit, an upper limit, or rises/falls."""
+        from app.casework.goal_targets import set_target
+        from app.ui.casework import prompts
+
+        index = self.table.selected_id()
+        if index is None or index >= len(self.results):
+            return
+        indicator = self.results[index].indicator
+        if values is None:
+            kinds = [
+                _("At least …"),
+                _("At most …"),
+                _("Rises compared with last year"),
+                _("Falls compared with last year"),
+                _("No target"),
+            ]
+            choice = prompts.choose(self, _("Set target"), indicator.label, kinds)
+            if choice is None:
+                return
+            values = {"minimum": None, "maximum": None, "direction": None}
+            if choice in (0, 1):
+                text = prompts.ask_text(self, _("Set target"), _("The limit (a number):"))
+                if text is None:
+                    return
+                try:
+                    number = float(text.replace(",", "."))
+                except ValueError:
+                    self.problem.emit(ValidationError("{text!r} is not a number", text=text))
+                    return
+                values["minimum" if choice == 0 else "maximum"] = number
+            elif choice in (2, 3):
+                values["direction"] = "up" if choice == 2 else "down"
+        try:
+            set_target(self.ctx.db, self.ctx.actor, self.plan.currentData(), indicator.id, values)
+        except MinPlanError as error:
+            self.problem.emit(error)
+            return
+        self.refresh()
+        self.table.select_id(index)
+
+    def export(self, fmt: str, path: Path | None = None) -> Path | None:
+        """Export what is shown (anonymised) to XLSX or CSV; recorded in the audit log."""
+        from app.reports.goalplans import with_user_targets
+        from app.reports.indicator_export import export_indicators
+
+        if not self.results:
+            return None
+        plan = with_user_targets(self.ctx.db, self.plans[self.plan.currentData()])
+        period = parse_period(self.period.text())
+        if path is None:
+            suggested = str(Path.home() / f"{plan.id}-{period.label}.{fmt}".replace("..", "_"))
+            chosen, _filter = QFileDialog.getSaveFileName(
+                self, _("Export indicators"), suggested, f"*.{fmt}"
+            )
+            if not chosen:
+                return None
+            path = Path(chosen)
+        try:
+            export_indicators(
+                self.ctx.db, self.ctx.actor, plan, period, self.results, self.threshold, fmt, path
+            )
+        except (MinPlanError, OSError) as error:
+            self.problem.emit(
+                error
+                if isinstance(error, MinPlanError)
+                else ValidationError(
+                    "Cannot write {path}: {reason}", path=str(path), reason=str(error)
+                )
+            )
+            return None
+        return path
 
     def _selected(self) -> None:
         index = self.table.selected_id()
