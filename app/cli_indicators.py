@@ -22,7 +22,7 @@ def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
         "--compare", choices=("previous", "last-year"), help=_("compare with this period")
     )
     parser.add_argument(
-        "--format", choices=("json", "csv", "xlsx"), default="json", help=_("output format")
+        "--format", choices=("json", "csv", "xlsx", "pdf"), default="json", help=_("output format")
     )
     parser.add_argument("--out", metavar="FILE", help=_("write to a file instead of the screen"))
     parser.add_argument(
@@ -42,8 +42,8 @@ def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-unty
     plan = load_goalplan(args.plan)
     period = parse_period(args.period)
     threshold = effective_threshold(args.threshold)
-    if args.format == "xlsx" and not args.out:
-        raise ValidationError("XLSX needs --out FILE")
+    if args.format in ("xlsx", "pdf") and not args.out:
+        raise ValidationError("XLSX and PDF need --out FILE")
     db = open_database(args)
     with transaction(db) as session:
         actor = resolve_actor(session, getattr(args, "user", None))

@@ -89,7 +89,9 @@ def test_a_team_lead_sets_a_target_and_exports_what_is_shown(
     with transaction(db) as s:
         actions = [e.action for e in s.exec(select(AuditEvent)).all()]
     assert "set_goal_target" in actions and "export_indicators" in actions
-    worker = UiContext(db, Actor(None, "KL", "Karen Lund", "caseworker", "karen"), lambda: date(2026, 11, 23))
+    worker = UiContext(
+        db, Actor(None, "KL", "Karen Lund", "caseworker", "karen"), lambda: date(2026, 11, 23)
+    )
     caseworker_page = IndicatorsPage(worker)
     qtbot.addWidget(caseworker_page)
     assert not caseworker_page.target_button.isEnabled()
@@ -97,3 +99,41 @@ def test_a_team_lead_sets_a_target_and_exports_what_is_shown(
 
     with pytest.raises(PermissionDeniedError):
         set_target(db, worker.actor, "glostrup-2023", "mm2_opkvalificering", {"minimum": 1})
+
+
+def test_pdf_report_and_the_difference_from_the_last_export(
+    qtbot, db: Database, ctx: UiContext, tmp_path
+) -> None:
+    from pypdf import PdfReader
+
+    from app.casework.citizens import create_citizen
+    from app.casework.spells import start_spell
+
+    i18n.set_language("da")
+    page = IndicatorsPage(ctx)
+    qtbot.addWidget(page)
+    page.plan.setCurrentIndex(page.plan.findData("herlev-2024"))
+    page.period.setText("2026-Q1")
+    page.refresh()
+    path = page.export("pdf", tmp_path / "herlev.pdf")
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(path).pages).split())
+    assert (
+        "Herlev 2024–2025: resultatmål" in text
+        and "Fuldtidspersoner i fleksjob" in text
+        and "<5" in text
+    )
+    assert "150390" not in text and "Syntetisk" not in text
+    assert page.last_changes == []
+    extra = create_citizen(
+        db,
+        ctx.actor,
+        {"cpr": "0102034567", "first_name": "Ny", "last_name": "Syntetisk"},
+        today=date(2026, 11, 23),
+    ).id
+    start_spell(db, ctx.actor, extra, {"target_group": "fleksjob", "start_date": date(2025, 12, 1)})
+    page.refresh()
+    page.export("csv", tmp_path / "herlev.csv")
+    assert [label for label, _before, _after in page.last_changes] == [
+        "Fuldtidspersoner i fleksjob"
+    ]
+    assert "Ændret siden sidste eksport" in page.note.text()

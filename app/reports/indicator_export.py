@@ -113,6 +113,13 @@ def export_indicators(
         content = json_bytes(data)
     elif fmt == "csv":
         content = csv_bytes(data)
+    elif fmt == "pdf":
+        from app.reports.goalplans import monthly_series
+        from app.reports.indicator_pdf import indicator_report_pdf
+
+        content = indicator_report_pdf(
+            data, monthly_series(db, plan, period, threshold=threshold), plan.name
+        )
     else:
         from app.reports.goalplans import monthly_series
         from app.reports.indicator_xlsx import xlsx_bytes
@@ -132,6 +139,38 @@ def export_indicators(
                 "period": [period.start, period.end],
                 "format": fmt,
                 "sha256": hashlib.sha256(content).hexdigest(),
+                "values": {item["id"]: item["value"] for item in data["indicators"]},
             },
         )
     return content
+
+
+def changes_since_last_export(
+    db, plan_id: str, period: ReportPeriod, data: dict[str, Any]
+) -> list[tuple[str, Any, Any]]:  # type: ignore[no-untyped-def]
+    """(indicator, value then, value now) for the figures that differ from the previous export of the
+    same plan and period; empty when nothing changed or nothing was exported before."""
+    from sqlmodel import col, select
+
+    from app.store.engine import transaction
+    from app.store.models import AuditEvent
+
+    with transaction(db) as session:
+        events = session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.action == "export_indicators")
+            .order_by(col(AuditEvent.id).desc())
+        ).all()
+        for event in events:
+            details = json.loads(event.details or "{}")
+            if details.get("plan") == plan_id and details.get("period") == [
+                period.start.isoformat(),
+                period.end.isoformat(),
+            ]:
+                before = details.get("values", {})
+                return [
+                    (item["label"], before.get(item["id"]), item["value"])
+                    for item in data["indicators"]
+                    if item["id"] in before and before[item["id"]] != item["value"]
+                ]
+    return []

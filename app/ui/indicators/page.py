@@ -86,7 +86,9 @@ class IndicatorsPage(QWidget):
         export_xlsx.clicked.connect(lambda: self.export("xlsx"))
         export_csv = QPushButton(_("Export &CSV…"), self)
         export_csv.clicked.connect(lambda: self.export("csv"))
-        self.export_buttons = (export_xlsx, export_csv)
+        export_pdf = QPushButton(_("Export &PDF…"), self)
+        export_pdf.clicked.connect(lambda: self.export("pdf"))
+        self.export_buttons = (export_xlsx, export_csv, export_pdf)
         show = QPushButton(_("&Show"), self)
         show.clicked.connect(self.refresh)
         self.period.returnPressed.connect(self.refresh)
@@ -118,6 +120,7 @@ class IndicatorsPage(QWidget):
         top.addWidget(self.target_button)
         top.addWidget(export_xlsx)
         top.addWidget(export_csv)
+        top.addWidget(export_pdf)
         lower = QWidget(self)
         lower_layout = QVBoxLayout(lower)
         lower_layout.addWidget(self.definition)
@@ -239,6 +242,11 @@ class IndicatorsPage(QWidget):
             if not chosen:
                 return None
             path = Path(chosen)
+        from app.reports.indicator_export import changes_since_last_export, records
+
+        changes = changes_since_last_export(
+            self.ctx.db, plan.id, period, records(plan, period, self.results, self.threshold)
+        )
         try:
             export_indicators(
                 self.ctx.db, self.ctx.actor, plan, period, self.results, self.threshold, fmt, path
@@ -252,6 +260,17 @@ class IndicatorsPage(QWidget):
                 )
             )
             return None
+        self.last_changes = changes
+        if changes:
+            lines = [
+                f"{label}: {_number(before, self.threshold)} → {_number(after, self.threshold)}"
+                for label, before, after in changes
+            ]
+            self.note.setText(
+                _("Changed since the last export of this plan and period: {changes}").format(
+                    changes="; ".join(lines)
+                )
+            )
         return path
 
     def _selected(self) -> None:
