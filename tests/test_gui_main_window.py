@@ -210,3 +210,23 @@ def test_hand_over_delete_and_restore_a_citizen(
     assert win.pages.currentWidget() is win.citizen_page
     assert win.citizen_page.heading.text() == "Åse Ørsted"
     assert "Åse Ørsted" in visible_names(win)
+
+
+def test_opening_a_citizen_and_searching_are_logged(qtbot, ctx: UiContext) -> None:
+    from sqlmodel import select
+
+    from app.store.models import AuditEvent
+
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    page = win.citizens
+    qtbot.keyClicks(page.search, "Åse")
+    page.apply_filter()
+    citizen = page.model.ids[0]
+    win.open_citizen(citizen)
+    with transaction(ctx.db) as s:
+        events = s.exec(select(AuditEvent).where(AuditEvent.action.in_(("view", "search")))).all()
+        assert [(e.action, e.criterion) for e in events if e.action == "search"] == [("search", "Åse")]
+        assert any(e.action == "view" and e.citizen_id == citizen and e.user_initials == "KL" for e in events)
+    history = win.citizen_page.tab_list[-1]
+    assert any(history.table.text(i, 3) == "åbnet" for i in history.table.ids())

@@ -10,6 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
+from app.casework.access_log import record_view
 from app.casework.overview import citizen_overview
 from app.casework.result import Saved
 from app.domain.errors import MinPlanError
@@ -124,6 +125,7 @@ class CitizenPage(QWidget):
             return False
         self.citizen_id = citizen_id
         try:
+            record_view(self.ctx.db, self.ctx.actor, citizen_id)
             self._load_heading()
             for tab in self.tab_list:
                 tab.load(citizen_id)

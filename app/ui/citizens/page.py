@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import i18n
+from app.casework.access_log import record_search
 from app.casework.overview import citizen_overview
 from app.domain.errors import MinPlanError
 from app.i18n import _, ngettext
@@ -98,6 +99,7 @@ class CitizensPage(QWidget):
         layout.addLayout(bar)
         layout.addWidget(split, 1)
 
+        self._last_logged = ""
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_filter)
         self.search.textChanged.connect(self._search_timer.start)
@@ -121,6 +123,12 @@ class CitizensPage(QWidget):
             self.error.emit(problem)
             return
         total = self.model.rowCount()
+        if self.search.text().strip() and self.search.text().strip() != self._last_logged:
+            self._last_logged = self.search.text().strip()
+            try:
+                record_search(self.ctx.db, self.ctx.actor, self._last_logged, hits=total)
+            except MinPlanError as problem:
+                self.error.emit(problem)
         self.count.setText(
             ngettext("{n} citizen", "{n} citizens", total).format(n=i18n.format_number(total))
         )
