@@ -130,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app import cli_indicators
 
     cli_indicators.add_parser(sub, _add_common)
+    from app import cli_backup
+
+    cli_backup.add_parsers(sub, _add_common)
     return parser
 
 
@@ -153,6 +156,34 @@ def open_database(args: argparse.Namespace, *, create: bool = True, upgrade: boo
     return db
 
 
+def _check_before_start(args: argparse.Namespace) -> None:
+    """A quick integrity check of the user's SQLite file; if it is damaged, name the newest good backup."""
+    from app.domain.errors import DatabaseError
+    from app.store.backup import integrity_ok, newest_good_backup
+
+    if getattr(args, "database_url", None) or os.environ.get("MINPLAN_DATABASE_URL"):
+        return
+    path = (
+        Path(args.db).expanduser() if getattr(args, "db", None) else paths.default_database_path()
+    )
+    if not path.exists() or path.stat().st_size == 0 or integrity_ok(path, quick=True):
+        return
+    if path.read_bytes()[:16] != b"SQLite format 3\x00":
+        return  # not a database at all: open_database explains that
+    good = newest_good_backup(path.parent / "backups")
+    if good is None:
+        raise DatabaseError(
+            "The database {path} is damaged and there is no good backup; contact IT support",
+            path=str(path),
+        )
+    raise DatabaseError(
+        "The database {path} is damaged. The newest good backup is {backup}; restore it with: "
+        "minplan restore {backup}",
+        path=str(path),
+        backup=str(good),
+    )
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     if args.demo:
         from app.casework.demo_data import ensure_demo_database
@@ -161,6 +192,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
         ensure_demo_database(path, citizens=DEMO_CITIZENS, seed=DEMO_SEED)
         args.db = str(path)
     try:
+        _check_before_start(args)
         db = open_database(args)
     except MinPlanError as error:  # from a desktop icon nobody reads stderr: say it in a window
         from app.ui.application import show_startup_error
@@ -284,6 +316,18 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     return cli_indicators.run(args, open_database)
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from app import cli_backup
+
+    return cli_backup.run_backup(args)
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from app import cli_backup
+
+    return cli_backup.run_restore(args)
+
+
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_gui,
     "db": cmd_db,
@@ -294,6 +338,8 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "plan-pdf": cmd_plan_pdf,
     "measure": cmd_measure,
     "indicators": cmd_indicators,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
 }
 
 

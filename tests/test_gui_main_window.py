@@ -226,7 +226,12 @@ def test_opening_a_citizen_and_searching_are_logged(qtbot, ctx: UiContext) -> No
     win.open_citizen(citizen)
     with transaction(ctx.db) as s:
         events = s.exec(select(AuditEvent).where(AuditEvent.action.in_(("view", "search")))).all()
-        assert [(e.action, e.criterion) for e in events if e.action == "search"] == [("search", "Åse")]
-        assert any(e.action == "view" and e.citizen_id == citizen and e.user_initials == "KL" for e in events)
+        assert [(e.action, e.criterion) for e in events if e.action == "search"] == [
+            ("search", "Åse")
+        ]
+        assert any(
+            e.action == "view" and e.citizen_id == citizen and e.user_initials == "KL"
+            for e in events
+        )
     history = win.citizen_page.tab_list[-1]
     assert any(history.table.text(i, 3) == "åbnet" for i in history.table.ids())

@@ -1,0 +1,60 @@
+"""``minplan backup [--to PATH]`` and ``minplan restore PATH``: copies through SQLite's online backup
+API; a restore checks the copy first and keeps the current file aside."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from app.i18n import _
+
+
+def add_parsers(sub, add_common) -> None:  # type: ignore[no-untyped-def]
+    backup = sub.add_parser(
+        "backup", help=_("copy the database safely (also while Min Plan is running)")
+    )
+    backup.add_argument(
+        "--to", metavar="DIR", help=_("folder for the copy (default: backups/ beside the database)")
+    )
+    add_common(backup, suppress=True)
+    restore = sub.add_parser(
+        "restore", help=_("put a backup in place of the database (checked first)")
+    )
+    restore.add_argument("backup", metavar="PATH", help=_("the backup file"))
+    add_common(restore, suppress=True)
+
+
+def _sqlite_path(args: argparse.Namespace) -> Path:
+    from app import paths
+    from app.domain.errors import ValidationError
+
+    if getattr(args, "database_url", None):
+        raise ValidationError("Back up a PostgreSQL database with pg_dump (see the README)")
+    return (
+        Path(args.db).expanduser() if getattr(args, "db", None) else paths.default_database_path()
+    )
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    from app.domain.errors import NotFoundError
+    from app.store.backup import backup_sqlite
+
+    path = _sqlite_path(args)
+    if not path.exists():
+        raise NotFoundError("There is no database at {path}", path=str(path))
+    target = backup_sqlite(
+        path, Path(args.to).expanduser() if args.to else path.parent / "backups", label="manual"
+    )
+    print(_("Backup written to {path}").format(path=target))
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    from app.store.backup import restore_sqlite
+
+    path = _sqlite_path(args)
+    aside = restore_sqlite(Path(args.backup).expanduser(), path)
+    print(_("Restored {backup} to {path}").format(backup=args.backup, path=path))
+    if aside is not None:
+        print(_("The previous file was kept as {path}").format(path=aside))
+    return 0
