@@ -81,6 +81,7 @@ def _facts(db: Database, citizen_ids: list[int] | None, as_of: date) -> tuple[di
                 BenefitSpell.visited_to_jobcenter,
                 BenefitSpell.early_followup_requested_on,
                 BenefitSpell.agreed_contact_days,
+                BenefitSpell.exempt_75,
             ).where(
                 or_(
                     BenefitSpell.end_date.is_(None),
@@ -96,6 +97,7 @@ def _facts(db: Database, citizen_ids: list[int] | None, as_of: date) -> tuple[di
                         r.visited_to_jobcenter,
                         r.early_followup_requested_on,
                         r.agreed_contact_days,
+                        r.exempt_75,
                     )
                 )
             held_query = select(

@@ -29,6 +29,8 @@ class SpellFacts(NamedTuple):
     visited_to_jobcenter: bool = False
     early_followup_requested_on: date | None = None
     agreed_contact_days: int | None = None
+    #: Exempted from the 75 % rule after a concrete assessment (LAB 2026); the deadlines still apply.
+    exempt_75: bool = False
 
 
 class ConversationFacts(NamedTuple):
@@ -76,6 +78,7 @@ class Deadline:
     next_by: date | None = None
     #: An English msgid and its parameters, translated by the caller (``app.i18n``).
     explanation: tuple[str, dict[str, Any]] = field(default=("", {}), compare=False)
+    exempt_75: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -196,6 +199,7 @@ class _Builder:
             rule.confidence,
             next_by,
             (msgid, params),
+            self.spell.exempt_75,
         )
 
     def first_by(self, rule: Rule) -> list[Deadline]:

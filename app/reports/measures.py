@@ -472,6 +472,41 @@ def _scalar_all(db: Database, query) -> list:  # type: ignore[no-untyped-def]
         return list(conn.execute(query).all())
 
 
+#: The groups the 75 % rule covers (LAB 2026, from 1 July 2026).
+RULE_75_GROUPS = ("dagpenge", "kontanthjaelp_jobparat", "ledighedsydelse")
+
+
+def share_75_rule(
+    db: Database, period: ReportPeriod, *, groups: Sequence[str] | None = None, **_: Any
+) -> MeasureResult:
+    """The 75 % rule (from 1 Jul 2026): of the citizens in the groups with conversation requirements
+    due in the period, the share for whom every such requirement was met in time. Citizens whose
+    spell is exempted after a concrete assessment (up to 25 %) are left out of the count."""
+    from app.casework.deadlines import deadlines_for
+
+    wanted = set(groups or RULE_75_GROUPS)
+    as_of = min(period.end, date.today())
+    people: dict[int, bool] = {}
+    for item in deadlines_for(db, as_of):
+        d = item.deadline
+        if (
+            d.rule_set != "LAB 2026"
+            or d.target_group not in wanted
+            or d.exempt_75
+            or d.kind not in ("first_by", "count_in_window")
+            or not period.start <= d.due <= as_of
+        ):
+            continue
+        people[item.citizen_id] = people.get(item.citizen_id, True) and d.status == "met"
+    met = sum(1 for ok in people.values() if ok)
+    return MeasureResult(
+        round(100 * met / len(people), 1) if people else None,
+        len(people),
+        "share",
+        {"groups": sorted(wanted)},
+    )
+
+
 MEASURES: dict[str, Measure] = {
     m.name: m
     for m in (
@@ -584,6 +619,14 @@ MEASURES: dict[str, Measure] = {
                 "Share of young people under 30 whose education ended in the period who dropped out within 12 months"
             ),
             youth_education_dropout,
+        ),
+        Measure(
+            "share_75_rule",
+            "share",
+            N_(
+                "The 75 % rule: share of the citizens whose conversation requirements due in the period were all met in time (exempted citizens left out)"
+            ),
+            share_75_rule,
         ),
         Measure(
             "refugee_self_support_share",
