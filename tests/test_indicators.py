@@ -389,15 +389,26 @@ def test_on_time_fleksjob_hours_and_youth_dropout(any_db: Database, actor: Actor
     assert run_measure(any_db, "youth_education_dropout", parse_period("2025")).value == 100.0
 
 
-def test_the_75_percent_rule_counts_persons_and_leaves_out_the_exempted(any_db: Database, actor: Actor) -> None:
+def test_the_75_percent_rule_counts_persons_and_leaves_out_the_exempted(
+    any_db: Database, actor: Actor
+) -> None:
     from datetime import datetime
 
     from app.casework.conversations import book_conversation, record_outcome
 
     on_time, late, exempt = (person(any_db, actor, i) for i in range(3))
     for who in (on_time, late, exempt):
-        start_spell(any_db, actor, who, {"target_group": "kontanthjaelp_jobparat", "start_date": date(2026, 8, 3),
-                                         "exempt_75": who == exempt, "exempt_75_reason": "Konkret vurdering" if who == exempt else None})
+        start_spell(
+            any_db,
+            actor,
+            who,
+            {
+                "target_group": "kontanthjaelp_jobparat",
+                "start_date": date(2026, 8, 3),
+                "exempt_75": who == exempt,
+                "exempt_75_reason": "Konkret vurdering" if who == exempt else None,
+            },
+        )
     talk = book_conversation(any_db, actor, on_time, datetime(2026, 8, 5, 10, 0)).id
     record_outcome(any_db, actor, talk, "held", held_on=date(2026, 8, 5), today=date(2026, 8, 5))
     # in August only the first-week conversation falls due: one met, one missed, one exempted -> 50 %
