@@ -235,3 +235,37 @@ def test_opening_a_citizen_and_searching_are_logged(qtbot, ctx: UiContext) -> No
         )
     history = win.citizen_page.tab_list[-1]
     assert any(history.table.text(i, 3) == "åbnet" for i in history.table.ids())
+
+
+def test_opening_a_colleagues_citizen_needs_a_logged_reason(
+    qtbot, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlmodel import select
+
+    from app.casework.access_log import record_view
+    from app.domain.errors import PermissionDeniedError
+    from app.store.models import AuditEvent
+    from app.ui.casework import prompts
+
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    page = win.citizens
+    page.scope.setCurrentIndex(1)
+    carla = next(
+        i
+        for i in page.model.ids
+        if page.model.index(page.model.row_of(i), 0).data() == "Carla Ibsen"
+    )
+    with pytest.raises(PermissionDeniedError):
+        record_view(ctx.db, ctx.actor, carla)
+    monkeypatch.setattr(prompts, "ask_text", lambda *a, **k: None)
+    win.open_citizen(carla)
+    assert win.pages.currentWidget() is page, "cancelled: the case is not opened"
+    monkeypatch.setattr(prompts, "ask_text", lambda *a, **k: "Vikarierer for Ole i dag")
+    win.open_citizen(carla)
+    assert win.citizen_page.heading.text() == "Carla Ibsen"
+    with transaction(ctx.db) as s:
+        event = s.exec(
+            select(AuditEvent).where(AuditEvent.action == "view", AuditEvent.citizen_id == carla)
+        ).one()
+        assert event.purpose == "Vikarierer for Ole i dag"

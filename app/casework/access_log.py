@@ -8,11 +8,29 @@ from __future__ import annotations
 
 from app.casework import audit
 from app.casework.actor import Actor
+from app.domain.errors import PermissionDeniedError
 from app.store.engine import Database, transaction
+from app.store.models import Caseworker, Citizen
 
 
 def record_view(db: Database, actor: Actor, citizen_id: int, *, purpose: str | None = None) -> None:
+    """Log an opening of the citizen's case. A caseworker opening a citizen outside their own
+    caseload must state why ("break the glass"); the reason is logged with the access."""
     with transaction(db) as session:
+        citizen = session.get(Citizen, citizen_id)
+        owner = citizen.caseworker_id if citizen else None
+        reason = (purpose or "").strip()[:300] or None
+        if (
+            actor.role == "caseworker"
+            and owner is not None
+            and owner != actor.caseworker_id
+            and reason is None
+        ):
+            worker = session.get(Caseworker, owner)
+            raise PermissionDeniedError(
+                "This citizen is in {owner}'s caseload; give a reason to open the case",
+                owner=worker.name if worker else "?",
+            )
         audit.record(
             session,
             actor,
@@ -20,7 +38,7 @@ def record_view(db: Database, actor: Actor, citizen_id: int, *, purpose: str | N
             entity="citizen",
             entity_id=citizen_id,
             citizen_id=citizen_id,
-            purpose=purpose,
+            purpose=reason,
         )
 
 

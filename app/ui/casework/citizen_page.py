@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBo
 from app.casework.access_log import record_view
 from app.casework.overview import citizen_overview
 from app.casework.result import Saved
-from app.domain.errors import MinPlanError
+from app.domain.errors import MinPlanError, PermissionDeniedError
 from app.i18n import _
 from app.ui.casework.context import UiContext
 from app.ui.casework.tab import CitizenTab
@@ -123,9 +123,29 @@ class CitizenPage(QWidget):
         """Show a citizen (after asking about unsaved edits of the one shown); False if refused."""
         if not self.may_leave():
             return False
-        self.citizen_id = citizen_id
         try:
             record_view(self.ctx.db, self.ctx.actor, citizen_id)
+        except PermissionDeniedError as refusal:
+            from app import i18n
+            from app.ui.casework import prompts
+
+            reason = prompts.ask_text(
+                self,
+                _("Another caseworker's citizen"),
+                i18n.translate_error(refusal) + "\n" + _("Reason (logged):"),
+            )
+            if not (reason or "").strip():
+                return False
+            try:
+                record_view(self.ctx.db, self.ctx.actor, citizen_id, purpose=reason)
+            except MinPlanError as error:
+                self.problem.emit(error)
+                return False
+        except MinPlanError as error:
+            self.problem.emit(error)
+            return False
+        self.citizen_id = citizen_id
+        try:
             self._load_heading()
             for tab in self.tab_list:
                 tab.load(citizen_id)
