@@ -141,3 +141,27 @@ def test_journal_notes_are_fixed_after_the_day_and_corrected_by_new_notes(
         jr.add_note(any_db, author, citizen_id, "   ")
     with transaction(any_db) as s:
         assert s.get(JournalNote, note.id).text == "Borgeren ønsker praktik i detail."
+
+
+def test_team_leads_see_that_notes_exist_but_not_their_text(db, actor) -> None:
+    from datetime import date
+
+    from app.casework.actor import Actor
+    from app.casework.citizens import create_citizen
+    from app.casework.journal import add_note, notes
+
+    citizen = create_citizen(
+        db,
+        actor,
+        {"cpr": "150390-1234", "first_name": "Åse", "last_name": "Ørsted"},
+        today=date(2026, 11, 23),
+    ).id
+    add_note(db, actor, citizen, "Helbredsoplysning (syntetisk)", today=date(2026, 11, 23))
+    lead = Actor(None, "TL", "Tove Larsen", "teamlead", "tove")
+    seen = notes(db, lead, citizen, today=date(2026, 11, 23))
+    assert len(seen) == 1 and seen[0].text == "" and not seen[0].editable
+    assert notes(db, lead, citizen, search="Helbred", today=date(2026, 11, 23)) == []
+    assert (
+        notes(db, actor, citizen, today=date(2026, 11, 23))[0].text
+        == "Helbredsoplysning (syntetisk)"
+    )

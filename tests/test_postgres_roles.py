@@ -19,9 +19,15 @@ SCRIPT = Path(__file__).resolve().parent.parent / "packaging" / "postgresql" / "
 pytestmark = pytest.mark.postgres
 
 
-def test_roles_cannot_rewrite_the_audit_log_and_team_leads_cannot_read_notes(pg_db: Database) -> None:
-    citizen = create_citizen(pg_db, system_actor(), {"cpr": "150390-1234", "first_name": "Åse", "last_name": "Ørsted"},
-                             today=date(2026, 11, 23)).id
+def test_roles_cannot_rewrite_the_audit_log_and_team_leads_cannot_read_notes(
+    pg_db: Database,
+) -> None:
+    citizen = create_citizen(
+        pg_db,
+        system_actor(),
+        {"cpr": "150390-1234", "first_name": "Åse", "last_name": "Ørsted"},
+        today=date(2026, 11, 23),
+    ).id
     add_note(pg_db, system_actor(), citizen, "Syntetisk note", today=date(2026, 11, 23))
     with pg_db.engine.begin() as conn:
         conn.exec_driver_sql(SCRIPT.read_text(encoding="utf-8"))
@@ -29,9 +35,19 @@ def test_roles_cannot_rewrite_the_audit_log_and_team_leads_cannot_read_notes(pg_
         conn.exec_driver_sql("SET ROLE minplan_caseworker")
         conn.commit()  # SET ROLE lasts for the session
         with conn.begin():
-            conn.execute(text("INSERT INTO audit_event (occurred_at, os_user, action) VALUES (now(), 'x', 'view')"))
-            assert conn.execute(text("SELECT text FROM journal_note")).scalar_one() == "Syntetisk note"
-        for statement in ("UPDATE audit_event SET action = 'forged'", "DELETE FROM audit_event", "TRUNCATE audit_event"):
+            conn.execute(
+                text(
+                    "INSERT INTO audit_event (occurred_at, os_user, action) VALUES (now(), 'x', 'view')"
+                )
+            )
+            assert (
+                conn.execute(text("SELECT text FROM journal_note")).scalar_one() == "Syntetisk note"
+            )
+        for statement in (
+            "UPDATE audit_event SET action = 'forged'",
+            "DELETE FROM audit_event",
+            "TRUNCATE audit_event",
+        ):
             with pytest.raises(DBAPIError, match="permission denied"), conn.begin():
                 conn.execute(text(statement))
         conn.exec_driver_sql("RESET ROLE")

@@ -134,8 +134,12 @@ class NoteView:
 def notes(
     db: Database, actor: Actor, citizen_id: int, *, search: str = "", today: date | None = None
 ) -> list[NoteView]:
-    """A citizen's notes, newest first, optionally only those containing every search word."""
+    """A citizen's notes, newest first, optionally only those containing every search word.
+
+    Team leads see that notes exist (date, author) but not their text: they follow the team's work,
+    not the citizens' case files."""
     day = today or date.today()
+    hide_text = actor.role == "teamlead"
     words = [w.lower() for w in search.split()]
     with transaction(db) as session:
         rows = session.exec(
@@ -150,7 +154,7 @@ def notes(
                 corrected.setdefault(note.corrects_id, []).append(note.id)  # type: ignore[arg-type]
         result = []
         for note, worker in rows:
-            if words and not all(w in note.text.lower() for w in words):
+            if words and (hide_text or not all(w in note.text.lower() for w in words)):
                 continue
             editable = utc_to_local(note.created_at).date() == day and note.caseworker_id in (
                 None,
@@ -162,10 +166,10 @@ def notes(
                     note.version,
                     note.written_on,
                     worker.initials if worker else None,  # type: ignore[arg-type]
-                    note.text,
+                    "" if hide_text else note.text,
                     note.corrects_id,
                     tuple(corrected.get(note.id, ())),
-                    editable,
+                    editable and not hide_text,
                 )
             )  # type: ignore[arg-type]
         if search.strip():

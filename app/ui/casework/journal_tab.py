@@ -145,6 +145,8 @@ class JournalTab(CitizenTab):
                 text = _("Correction: ") + text
             if v.corrected_by:
                 text = _("(corrected) ") + text
+            if self.ctx.actor.role == "teamlead":
+                text = _("(the text is not shown to team leads)")
             rows.append((v.id, [i18n.format_short_date(v.written_on), v.author or "", text]))
         self.table.set_rows(rows, muted={v.id for v in views if v.corrected_by})
 
@@ -158,6 +160,8 @@ class JournalTab(CitizenTab):
             self.edit_or_correct(selected)
 
     def edit_or_correct(self, note_id: int) -> None:
+        if self.ctx.actor.role == "teamlead":
+            return  # team leads do not read journal text, so they do not correct it either
         view = self.views.get(note_id)
         if view is None or self.citizen_id is None:
             return
