@@ -262,8 +262,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     )
     for line in report.error_lines():
         print(line, file=sys.stderr)
-    print(report.summary())
-    return 0 if report.ok else 1
+    print(report.summary(), file=sys.stdout if report.ok else sys.stderr)
+    return 0 if report.ok else 2
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -1,22 +1,26 @@
 """``minplan export DIR``: the whole database as a CSV bundle, canonical and in a stable order.
 
-Soft-deleted citizens, offers and milestones are left out. Rows are ordered by their natural
-keys (CPR, CVR, initials, then dates), so the same data always gives the same bytes.
+Soft-deleted citizens (with everything of theirs), offers and milestones are left out. Rows are
+ordered by their natural keys (CPR or CVR, then the row's date), with the whole row as the
+tie-break, so the same data always gives the same bytes whatever the database's ids are.
 """
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlmodel import Session
 
-from app import i18n
 from app.casework import audit
 from app.casework.actor import Actor
-from app.casework.bundle.format import FILE_NAMES, SPECS, WEEKS_PER_MONTH, write_value
+from app.casework.bundle import counts
+from app.casework.bundle.cells import write_value
+from app.casework.bundle.format import FILE_NAMES, SPECS, WEEKS_PER_MONTH
 from app.domain.dates import utc_to_local
 from app.domain.errors import MinPlanError
 from app.i18n import _
@@ -36,6 +40,21 @@ from app.store.models import (
     RecruitmentOrder,
 )
 
+#: The columns each file is sorted by, before the rest of the row (milestones keep plan order).
+SORT_BY: dict[str, tuple[str, ...]] = {
+    "caseworkers.csv": ("initials",),
+    "companies.csv": ("cvr",),
+    "citizens.csv": ("cpr",),
+    "spells.csv": ("cpr", "start"),
+    "plans.csv": ("cpr",),
+    "offers.csv": ("cpr", "start", "offered_on"),
+    "conversations.csv": ("cpr", "scheduled_at", "held_on"),
+    "employment.csv": ("cpr", "start"),
+    "company_contacts.csv": ("cvr", "date"),
+    "recruitment_orders.csv": ("cvr", "received_on"),
+    "journal.csv": ("cpr", "written_on"),
+}
+
 
 @dataclass
 class ExportReport:
@@ -43,24 +62,25 @@ class ExportReport:
     directory: Path | None = None
 
     def summary(self) -> str:
-        parts = ", ".join(
-            f"{n.removesuffix('.csv')}: {i18n.format_number(c)}"
-            for n, c in self.counts.items()
-            if c
-        )
         return _("Exported to {path}: {parts}").format(
-            path=self.directory, parts=parts or _("no rows")
+            path=self.directory, parts=counts.describe(self.counts)
         )
 
     def __str__(self) -> str:
         return self.summary()
 
 
+def _temporary(directory: Path, name: str) -> Path:
+    return directory / f".{name}.tmp"
+
+
 def _check_folder(directory: Path) -> None:
+    """Refuse to mix the bundle with other files; an earlier bundle in the folder is replaced."""
     if directory.exists() and not directory.is_dir():
         raise MinPlanError("{path} is a file, not a folder", path=str(directory))
     if directory.exists():
-        others = sorted(p.name for p in directory.iterdir() if p.name not in FILE_NAMES)
+        ours = set(FILE_NAMES) | {_temporary(directory, n).name for n in FILE_NAMES}
+        others = sorted(p.name for p in directory.iterdir() if p.name not in ours)
         if others:
             raise MinPlanError(
                 "The folder {path} holds other files ({files}); choose an empty folder",
@@ -69,179 +89,105 @@ def _check_folder(directory: Path) -> None:
             )
 
 
-def _rows(session, actor: Actor) -> dict[str, list[list[Any]]]:  # type: ignore[no-untyped-def]
-    workers = {n: i for n, i in session.execute(select(Caseworker.id, Caseworker.initials))}
-    companies = {n: c for n, c in session.execute(select(Company.id, Company.cvr))}
+def _queries() -> dict[str, Select[Any]]:
+    """One query per file; its labels are the file's column names (plus ``hours_per_month``)."""
     live = Citizen.deleted_at.is_(None)  # type: ignore[union-attr]
-    people = {n: c for n, c in session.execute(select(Citizen.id, Citizen.cpr).where(live))}
-    out: dict[str, list[list[Any]]] = {}
+    initials = Caseworker.initials.label("caseworker")
+    company_cvr = Company.cvr.label("company_cvr")
 
-    def take(name: str, records: list[list[Any]]) -> None:
-        out[name] = sorted(records, key=lambda r: [write_value(v) for v in r])
+    def of_citizen(model: Any, *columns: Any) -> Select[Any]:
+        """A living citizen's rows, with the CPR in front."""
+        return (
+            select(Citizen.cpr, *columns)
+            .select_from(model)
+            .join(Citizen, Citizen.id == model.citizen_id)
+            .where(live)
+        )
 
-    take(
-        "caseworkers.csv",
-        [
-            [w.initials, w.name, w.team, w.role, w.email, w.phone]
-            for w in session.execute(select(Caseworker)).scalars()
-        ],
-    )
-    take(
-        "companies.csv",
-        [
-            [c.cvr, c.name, c.address, c.postal_code, c.city, c.employees]
-            for c in session.execute(select(Company)).scalars()
-        ],
-    )
-    take(
-        "citizens.csv",
-        [
-            [
-                c.cpr,
-                c.first_name,
-                c.last_name,
-                c.address,
-                c.postal_code,
-                c.city,
-                c.phone,
-                c.email,
-                c.language,
-                workers.get(c.caseworker_id),
-                c.refugee_or_reunified,
-                c.refugee_year,
-                c.disability,
-                c.digital_post_exempt,
-            ]
-            for c in session.execute(select(Citizen).where(live)).scalars()
-        ],
-    )
+    def plain(model: Any, name: str) -> Select[Any]:
+        return select(*(getattr(model, column) for column in SPECS[name].column_names))
 
-    def mine(model):  # type: ignore[no-untyped-def]
-        return [r for r in session.execute(select(model)).scalars() if r.citizen_id in people]
+    s, p, m, o, c, e = BenefitSpell, Plan, Milestone, Offer, Conversation, Employment
+    cc, ro, j = CompanyContact, RecruitmentOrder, JournalNote
+    return {
+        "caseworkers.csv": plain(Caseworker, "caseworkers.csv"),
+        "companies.csv": plain(Company, "companies.csv"),
+        "citizens.csv": select(
+            Citizen.cpr, Citizen.first_name, Citizen.last_name, Citizen.address,
+            Citizen.postal_code, Citizen.city, Citizen.phone, Citizen.email, Citizen.language,
+            initials, Citizen.refugee_or_reunified, Citizen.refugee_year, Citizen.disability,
+            Citizen.digital_post_exempt,
+        )
+        .select_from(Citizen)
+        .outerjoin(Caseworker, Caseworker.id == Citizen.caseworker_id)
+        .where(live),
+        "spells.csv": of_citizen(
+            s, s.target_group, s.start_date.label("start"), s.end_date.label("end"),
+            s.end_reason, s.visited_to_jobcenter, s.early_followup_requested_on, s.exempt_75,
+            s.exempt_75_reason, s.agreed_contact_days,
+        ),
+        "plans.csv": of_citizen(
+            p, p.job_goal, p.education_goal, p.own_words, p.job_search, p.stabilising,
+            p.other_efforts, p.updated_on,
+        ),
+        # Milestones keep their order within the plan rather than a sorted order.
+        "milestones.csv": of_citizen(m, m.title, m.due, m.status, m.completed_on)
+        .where(m.deleted_at.is_(None))
+        .order_by(Citizen.cpr, m.position, m.id),
+        "offers.csv": of_citizen(
+            o, o.kind, company_cvr, o.title, o.offered_on, o.start_date.label("start"),
+            o.planned_end, o.actual_end, o.hours_per_week, o.status,
+        )
+        .outerjoin(Company, Company.id == o.company_id)
+        .where(o.deleted_at.is_(None)),
+        "conversations.csv": of_citizen(
+            c, c.kind, c.scheduled_at, c.held_on, c.status, c.channel, c.held_by,
+            c.with_a_kasse, initials, c.note,
+        ).outerjoin(Caseworker, Caseworker.id == c.caseworker_id),
+        "employment.csv": of_citizen(
+            e, e.kind, company_cvr, e.start_date.label("start"), e.end_date.label("end"),
+            e.hours_per_week, e.hours_per_month, e.completed,
+        ).outerjoin(Company, Company.id == e.company_id),
+        "company_contacts.csv": select(
+            Company.cvr, cc.contacted_on.label("date"), cc.kind, initials, cc.led_to_offer
+        )
+        .select_from(cc)
+        .join(Company, Company.id == cc.company_id)
+        .outerjoin(Caseworker, Caseworker.id == cc.caseworker_id),
+        "recruitment_orders.csv": select(
+            Company.cvr, ro.received_on, ro.title, ro.positions, ro.status, ro.closed_on
+        )
+        .select_from(ro)
+        .join(Company, Company.id == ro.company_id),
+        "journal.csv": of_citizen(j, j.written_on, initials, j.text).outerjoin(
+            Caseworker, Caseworker.id == j.caseworker_id
+        ),
+    }  # fmt: skip
 
-    take(
-        "spells.csv",
-        [
-            [
-                people[s.citizen_id],
-                s.target_group,
-                s.start_date,
-                s.end_date,
-                s.end_reason,
-                s.visited_to_jobcenter,
-                s.early_followup_requested_on,
-                s.exempt_75,
-                s.exempt_75_reason,
-                s.agreed_contact_days,
-            ]
-            for s in mine(BenefitSpell)
-        ],
-    )
-    take(
-        "plans.csv",
-        [
-            [
-                people[p.citizen_id],
-                p.job_goal,
-                p.education_goal,
-                p.own_words,
-                p.job_search,
-                p.stabilising,
-                p.other_efforts,
-                p.updated_on,
-            ]
-            for p in mine(Plan)
-        ],
-    )
-    # Milestones keep their order within a plan: sort by CPR and position, not by title.
-    milestones = sorted(
-        (m for m in mine(Milestone) if m.deleted_at is None),
-        key=lambda m: (people[m.citizen_id], m.position, m.id),
-    )
-    out["milestones.csv"] = [
-        [people[m.citizen_id], m.title, m.due, m.status, m.completed_on] for m in milestones
-    ]
-    take(
-        "offers.csv",
-        [
-            [
-                people[o.citizen_id],
-                o.kind,
-                companies.get(o.company_id),
-                o.title,
-                o.offered_on,
-                o.start_date,
-                o.planned_end,
-                o.actual_end,
-                o.hours_per_week,
-                o.status,
-            ]
-            for o in mine(Offer)
-            if o.deleted_at is None
-        ],
-    )
-    take(
-        "conversations.csv",
-        [
-            [
-                people[c.citizen_id],
-                c.kind,
-                utc_to_local(c.scheduled_at).replace(tzinfo=None) if c.scheduled_at else None,
-                c.held_on,
-                c.status,
-                c.channel,
-                c.held_by,
-                c.with_a_kasse,
-                workers.get(c.caseworker_id),
-                c.note,
-            ]
-            for c in mine(Conversation)
-        ],
-    )
-    take(
-        "employment.csv",
-        [
-            [
-                people[e.citizen_id],
-                e.kind,
-                companies.get(e.company_id),
-                e.start_date,
-                e.end_date,
-                round(e.hours_per_month / WEEKS_PER_MONTH, 2)
-                if e.hours_per_month is not None
-                else e.hours_per_week,
-                e.completed,
-            ]
-            for e in mine(Employment)
-        ],
-    )
-    take(
-        "company_contacts.csv",
-        [
-            [
-                companies[c.company_id],
-                c.contacted_on,
-                c.kind,
-                workers.get(c.caseworker_id),
-                c.led_to_offer,
-            ]
-            for c in session.execute(select(CompanyContact)).scalars()
-        ],
-    )
-    take(
-        "recruitment_orders.csv",
-        [
-            [companies[o.company_id], o.received_on, o.title, o.positions, o.status, o.closed_on]
-            for o in session.execute(select(RecruitmentOrder)).scalars()
-        ],
-    )
-    take(
-        "journal.csv",
-        [
-            [people[n.citizen_id], n.written_on, workers.get(n.caseworker_id), n.text]
-            for n in mine(JournalNote)
-        ],
-    )
+
+def _cells(name: str, row: Mapping[str, Any]) -> list[str]:
+    values = dict(row)
+    if values.get("scheduled_at") is not None:  # stored in UTC, exchanged as Danish local time
+        values["scheduled_at"] = utc_to_local(values["scheduled_at"])
+    if (
+        "hours_per_month" in values
+    ):  # paid hours are kept per month; the bundle has the weekly average
+        per_month = values.pop("hours_per_month")
+        if per_month is not None:
+            values["hours_per_week"] = round(per_month / WEEKS_PER_MONTH, 2)
+    return [write_value(values[column]) for column in SPECS[name].column_names]
+
+
+def _rows(session: Session) -> dict[str, list[list[str]]]:
+    """Every file's rows as canonical text, sorted by key columns then by the whole row
+    (in Python, so that SQLite and PostgreSQL collations cannot change the order)."""
+    out: dict[str, list[list[str]]] = {}
+    for name, query in _queries().items():
+        rows = [_cells(name, r) for r in session.execute(query).mappings()]
+        if name in SORT_BY:
+            index = [SPECS[name].column_names.index(c) for c in SORT_BY[name]]
+            rows.sort(key=lambda row, index=index: ([row[i] for i in index], row))  # type: ignore[misc]
+        out[name] = rows
     return out
 
 
@@ -250,7 +196,7 @@ def export_bundle(db: Database, actor: Actor, directory: Path | str) -> ExportRe
     directory = Path(directory)
     _check_folder(directory)
     with transaction(db) as session:
-        rows = _rows(session, actor)
+        rows = _rows(session)
         audit.record(
             session,
             actor,
@@ -260,11 +206,11 @@ def export_bundle(db: Database, actor: Actor, directory: Path | str) -> ExportRe
     directory.mkdir(parents=True, exist_ok=True)
     report = ExportReport(directory=directory)
     for name in FILE_NAMES:
-        temporary = directory / f".{name}.tmp"
+        temporary = _temporary(directory, name)
         with temporary.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(SPECS[name].column_names)
-            writer.writerows([[write_value(v) for v in record] for record in rows[name]])
+            writer.writerows(rows[name])
         temporary.replace(directory / name)
         report.counts[name] = len(rows[name])
     return report

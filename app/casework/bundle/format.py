@@ -1,132 +1,28 @@
-"""The CSV bundle's public format: file names, columns and how each cell is read and written.
+"""The CSV bundle's public format: file names, columns and how each cell is read.
 
-This is a contract other tools rely on (README "CSV bundle"): names and codes never change.
-Readers are lenient where people's spreadsheets differ (BOM, ``;``, ``dd-mm-yyyy``, ``ja/nej``);
-the writer is strict and canonical (UTF-8 without BOM, ``,``, ISO dates, ``yes/no``), so that
-export → import → export gives identical files.
+This is a contract other tools rely on (README "CSV bundle"): file names, column names and codes
+never change. Text limits mirror the database columns, so an over-long cell is named with its
+file and line instead of failing the whole transaction.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
 
-from app.domain.codes import check_code
-from app.domain.errors import ValidationError
-from app.domain.identifiers import normalise_cpr, normalise_cvr
-
-Reader = Callable[[str], Any]
-
-
-def read_text(raw: str) -> str | None:
-    return raw.strip() or None
-
-
-def read_int(raw: str) -> int | None:
-    raw = raw.strip()
-    if not raw:
-        return None
-    if not re.fullmatch(r"-?\d+", raw):
-        raise ValidationError("{value!r} is not a whole number", value=raw)
-    return int(raw)
-
-
-def read_float(raw: str) -> float | None:
-    raw = raw.strip().replace(",", ".")
-    if not raw:
-        return None
-    try:
-        return float(raw)
-    except ValueError:
-        raise ValidationError("{value!r} is not a number", value=raw) from None
-
-
-_DMY = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
-
-
-def read_date(raw: str) -> date | None:
-    raw = raw.strip()
-    if not raw:
-        return None
-    try:
-        match = _DMY.match(raw)
-        if match:
-            day, month, year = (int(g) for g in match.groups())
-            return date(year, month, day)
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-            return date.fromisoformat(raw)
-    except ValueError:
-        pass
-    raise ValidationError(
-        "{value!r} is not a date; write it as 2026-11-23 or 23-11-2026", value=raw
-    )
-
-
-def read_datetime(raw: str) -> datetime | None:
-    """A local (Copenhagen) wall-clock time, ``2026-11-23T10:30`` or ``2026-11-23 10:30``."""
-    raw = raw.strip()
-    if not raw:
-        return None
-    try:
-        value = datetime.fromisoformat(raw.replace(" ", "T", 1))
-    except ValueError:
-        raise ValidationError(
-            "{value!r} is not a date and time; write it as 2026-11-23T10:30", value=raw
-        ) from None
-    if value.tzinfo is not None:
-        raise ValidationError(
-            "{value!r}: give the local Danish time without a time zone", value=raw
-        )
-    return value
-
-
-_TRUE = {"yes", "ja", "true", "1", "y", "j"}
-_FALSE = {"no", "nej", "false", "0", "n"}
-
-
-def read_bool(raw: str) -> bool | None:
-    raw = raw.strip().lower()
-    if not raw:
-        return None
-    if raw in _TRUE:
-        return True
-    if raw in _FALSE:
-        return False
-    raise ValidationError("{value!r} is not yes or no", value=raw)
-
-
-def read_code(vocabulary: str) -> Reader:
-    def reader(raw: str) -> str | None:
-        raw = raw.strip()
-        return check_code(vocabulary, raw) if raw else None
-
-    return reader
-
-
-def read_cpr(raw: str) -> str | None:
-    return normalise_cpr(raw) if raw.strip() else None
-
-
-def read_cvr(raw: str) -> str | None:
-    return normalise_cvr(raw) if raw.strip() else None
-
-
-def write_value(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%dT%H:%M:%S" if value.second else "%Y-%m-%dT%H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        text = f"{value:.2f}".rstrip("0").rstrip(".")
-        return text
-    return str(value)
+from app.casework.bundle.cells import (
+    Reader,
+    read_bool,
+    read_code,
+    read_cpr,
+    read_cvr,
+    read_date,
+    read_datetime,
+    read_float,
+    read_initials,
+    read_int,
+    read_text,
+    text,
+)
 
 
 @dataclass(frozen=True)
@@ -145,9 +41,6 @@ class FileSpec:
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
 
-    def column(self, name: str) -> Column:
-        return next(c for c in self.columns if c.name == name)
-
 
 def _c(name: str, read: Reader = read_text, required: bool = False) -> Column:
     return Column(name, read, required)
@@ -158,22 +51,22 @@ FILES: tuple[FileSpec, ...] = (
     FileSpec(
         "caseworkers.csv",
         (
-            _c("initials", required=True),
-            _c("name", required=True),
-            _c("team"),
+            _c("initials", read_initials, True),
+            _c("name", text(200), True),
+            _c("team", text(100)),
             _c("role", read_code("role")),
-            _c("email"),
-            _c("phone"),
+            _c("email", text(200)),
+            _c("phone", text(40)),
         ),
     ),
     FileSpec(
         "companies.csv",
         (
             _c("cvr", read_cvr, True),
-            _c("name", required=True),
-            _c("address"),
-            _c("postal_code"),
-            _c("city"),
+            _c("name", text(300), True),
+            _c("address", text(300)),
+            _c("postal_code", text(10)),
+            _c("city", text(100)),
             _c("employees", read_int),
         ),
     ),
@@ -181,15 +74,15 @@ FILES: tuple[FileSpec, ...] = (
         "citizens.csv",
         (
             _c("cpr", read_cpr, True),
-            _c("first_name", required=True),
-            _c("last_name", required=True),
-            _c("address"),
-            _c("postal_code"),
-            _c("city"),
-            _c("phone"),
-            _c("email"),
+            _c("first_name", text(200), True),
+            _c("last_name", text(200), True),
+            _c("address", text(300)),
+            _c("postal_code", text(10)),
+            _c("city", text(100)),
+            _c("phone", text(40)),
+            _c("email", text(200)),
             _c("language", read_code("language")),
-            _c("caseworker"),
+            _c("caseworker", read_initials),
             _c("refugee_or_reunified", read_bool),
             _c("refugee_year", read_int),
             _c("disability", read_bool),
@@ -203,11 +96,11 @@ FILES: tuple[FileSpec, ...] = (
             _c("target_group", read_code("target_group"), True),
             _c("start", read_date, True),
             _c("end", read_date),
-            _c("end_reason"),
+            _c("end_reason", text(200)),
             _c("visited_to_jobcenter", read_bool),
             _c("early_followup_requested_on", read_date),
             _c("exempt_75", read_bool),
-            _c("exempt_75_reason"),
+            _c("exempt_75_reason", text(500)),
             _c("agreed_contact_days", read_int),
         ),
     ),
@@ -228,7 +121,7 @@ FILES: tuple[FileSpec, ...] = (
         "milestones.csv",
         (
             _c("cpr", read_cpr, True),
-            _c("title", required=True),
+            _c("title", text(500), True),
             _c("due", read_date),
             _c("status", read_code("milestone_status")),
             _c("completed_on", read_date),
@@ -240,7 +133,7 @@ FILES: tuple[FileSpec, ...] = (
             _c("cpr", read_cpr, True),
             _c("kind", read_code("offer_kind"), True),
             _c("company_cvr", read_cvr),
-            _c("title"),
+            _c("title", text(300)),
             _c("offered_on", read_date),
             _c("start", read_date),
             _c("planned_end", read_date),
@@ -260,7 +153,7 @@ FILES: tuple[FileSpec, ...] = (
             _c("channel", read_code("channel")),
             _c("held_by", read_code("held_by")),
             _c("with_a_kasse", read_bool),
-            _c("caseworker"),
+            _c("caseworker", read_initials),
             _c("note"),
         ),
     ),
@@ -282,7 +175,7 @@ FILES: tuple[FileSpec, ...] = (
             _c("cvr", read_cvr, True),
             _c("date", read_date, True),
             _c("kind", read_code("company_contact_kind"), True),
-            _c("caseworker"),
+            _c("caseworker", read_initials),
             _c("led_to_offer", read_bool),
         ),
     ),
@@ -291,7 +184,7 @@ FILES: tuple[FileSpec, ...] = (
         (
             _c("cvr", read_cvr, True),
             _c("received_on", read_date, True),
-            _c("title", required=True),
+            _c("title", text(300), True),
             _c("positions", read_int),
             _c("status", read_code("recruitment_order_status")),
             _c("closed_on", read_date),
@@ -302,7 +195,7 @@ FILES: tuple[FileSpec, ...] = (
         (
             _c("cpr", read_cpr, True),
             _c("written_on", read_date, True),
-            _c("caseworker"),
+            _c("caseworker", read_initials),
             _c("text", required=True),
         ),
     ),

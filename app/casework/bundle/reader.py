@@ -15,21 +15,28 @@ from app.domain.errors import MinPlanError, ValidationError
 
 @dataclass(frozen=True)
 class Problem:
-    """``file:line: reason``; the reason is a typed error, translated when shown."""
+    """``file:line: reason`` (``file:line: column: reason`` for a cell); the reason is a typed
+    error, translated only when shown, so the report follows the user's language."""
 
     file: str
     line: int
     error: MinPlanError
+    column: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {i18n.translate_error(self.error)}"
+        where = f"{self.file}:{self.line}: " + (f"{self.column}: " if self.column else "")
+        return where + i18n.translate_error(self.error)
 
 
 @dataclass(frozen=True)
 class Row:
+    """One data row. ``complete`` is False when a cell could not be read: the row's key still
+    counts (so references to it are not reported again), but its other rules are not checked."""
+
     file: str
     line: int
     values: dict[str, Any]
+    complete: bool = True
 
 
 def _decode(path: Path, problems: list[Problem]) -> str | None:
@@ -46,13 +53,22 @@ def _decode(path: Path, problems: list[Problem]) -> str | None:
         return None
 
 
-def read_rows(path: Path, spec: FileSpec, problems: list[Problem]) -> list[Row]:
-    """Typed rows of one file; problems are appended, bad rows left out."""
+def sniff_delimiter(header_line: str) -> str:
+    """``;`` (Danish Excel) or ``,``, judged per file from its header."""
+    return ";" if header_line.count(";") > header_line.count(",") else ","
+
+
+def read_rows(path: Path, spec: FileSpec, problems: list[Problem]) -> list[Row] | None:
+    """Typed rows of one file; problems are appended. Blank lines are skipped.
+
+    None means the file as a whole was refused (not UTF-8, bad header): its rows are unknown.
+    """
     text = _decode(path, problems)
-    if text is None or not text.strip():
+    if text is None:
+        return None
+    if not text.strip():
         return []
-    first_line = text.splitlines()[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    delimiter = sniff_delimiter(text.splitlines()[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [name.strip().lower() for name in next(reader)]
@@ -64,13 +80,14 @@ def read_rows(path: Path, spec: FileSpec, problems: list[Problem]) -> list[Row]:
                 ValidationError("The header cannot be read: {reason}", reason=str(error)),
             )
         )
-        return []
+        return None
     if not _header_ok(path.name, spec, header, problems):
-        return []
+        return None
     rows: list[Row] = []
     start_line = 2
     try:
         for record in reader:
+            # A quoted cell may span lines: the row is named by the line it starts on.
             line, start_line = start_line, reader.line_num + 1
             if not any(cell.strip() for cell in record):
                 continue
@@ -87,9 +104,8 @@ def read_rows(path: Path, spec: FileSpec, problems: list[Problem]) -> list[Row]:
                     )
                 )
                 continue
-            values = _typed(path.name, line, spec, dict(zip(header, record, strict=True)), problems)
-            if values is not None:
-                rows.append(Row(path.name, line, values))
+            raw = dict(zip(header, record, strict=True))
+            rows.append(_typed(path.name, line, spec, raw, problems))
     except csv.Error as error:
         problems.append(
             Problem(
@@ -118,7 +134,7 @@ def _header_ok(name: str, spec: FileSpec, header: list[str], problems: list[Prob
                 )
             )
             ok = False
-    for column in {c for c in header if header.count(c) > 1}:
+    for column in sorted({c for c in header if header.count(c) > 1}):
         problems.append(
             Problem(name, 1, ValidationError("The column {column!r} appears twice", column=column))
         )
@@ -136,29 +152,21 @@ def _header_ok(name: str, spec: FileSpec, header: list[str], problems: list[Prob
 
 def _typed(
     name: str, line: int, spec: FileSpec, raw: dict[str, str], problems: list[Problem]
-) -> dict[str, Any] | None:
+) -> Row:
     values: dict[str, Any] = {}
-    ok = True
+    complete = True
     for column in spec.columns:
-        cell = raw.get(column.name, "")
         try:
-            value = column.read(cell)
+            value = column.read(raw.get(column.name, ""))
         except ValidationError as error:
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    ValidationError(
-                        "{column}: {reason}", column=column.name, reason=i18n.translate_error(error)
-                    ),
+            problems.append(Problem(name, line, error, column.name))
+            complete = False
+            value = None
+        else:
+            if value is None and column.required:
+                problems.append(
+                    Problem(name, line, ValidationError("{column} is empty", column=column.name))
                 )
-            )
-            ok = False
-            continue
-        if value is None and column.required:
-            problems.append(
-                Problem(name, line, ValidationError("{column} is empty", column=column.name))
-            )
-            ok = False
+                complete = False
         values[column.name] = value
-    return values if ok else None
+    return Row(name, line, values, complete)

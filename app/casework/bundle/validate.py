@@ -1,7 +1,8 @@
 """Checking a whole bundle against the domain rules and against what the database already holds.
 
 Every row is checked before anything is written, and every problem is reported (not just the
-first), so a caseworker can fix the spreadsheet in one go.
+first), so a caseworker can fix the spreadsheet in one go. The rules are the use cases' rules
+(``app.domain``), applied row by row.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from datetime import date
 from typing import Any
 
 from app.casework.bundle.reader import Problem, Row
+from app.casework.journal import MAX_NOTE_LENGTH
+from app.domain import validation as v
 from app.domain.citizens import clean_citizen
 from app.domain.codes import N_
 from app.domain.conversations import check_outcome
@@ -25,7 +28,7 @@ from app.domain.plan import check_milestone, clean_plan_fields
 
 @dataclass
 class Existing:
-    """What the database holds that bundle rows may refer to or collide with."""
+    """What the database holds that bundle rows may refer to or collide with (keys → ids)."""
 
     caseworkers: dict[str, int] = field(default_factory=dict)
     companies: dict[str, int] = field(default_factory=dict)
@@ -34,24 +37,34 @@ class Existing:
     plans: set[str] = field(default_factory=set)
 
 
+def _as_is(value: str) -> str:
+    return value
+
+
 class Checker:
     """Collects problems while each file's rows are checked in dependency order."""
 
     def __init__(
-        self, rows: dict[str, list[Row]], existing: Existing, problems: list[Problem], today: date
+        self,
+        rows: dict[str, list[Row]],
+        existing: Existing,
+        problems: list[Problem],
+        today: date,
+        refused: frozenset[str] | set[str] = frozenset(),
     ) -> None:
         self.rows = rows
+        #: Files refused as a whole: references into them are not checked (that would only
+        #: repeat the file's own problem once per referring row).
+        self.refused = refused
         self.existing = existing
         self.problems = problems
         self.today = today
-        self.bad: set[int] = set()  # id() of rows that must not be written
         self.initials = self._keys(
             "caseworkers.csv",
             "initials",
             existing.caseworkers,
             N_("Initials {key} appear twice in the bundle (also line {other})"),
             N_("A caseworker with initials {key} already exists in the database"),
-            upper=True,
         )
         self.cvrs = self._keys(
             "companies.csv",
@@ -70,8 +83,14 @@ class Checker:
         )
 
     def problem(self, row: Row, error: MinPlanError) -> None:
-        self.problems.append(Problem(row.file, row.line, error))
-        self.bad.add(id(row))
+        """Name the column too when the rule says which one (``field``) and the file has it."""
+        field = getattr(error, "field", None)
+        column = field if field in row.values else None
+        self.problems.append(Problem(row.file, row.line, error, column))
+
+    def complete(self, name: str) -> list[Row]:
+        """Rows whose every cell was read; rows with unreadable cells were reported already."""
+        return [row for row in self.rows.get(name, []) if row.complete]
 
     def _keys(
         self,
@@ -81,13 +100,13 @@ class Checker:
         twice: str,
         exists: str,
         *,
-        upper: bool = False,
-        show: Callable[[str], str] = str,
+        show: Callable[[str], str] = _as_is,
     ) -> set[str]:
         seen: dict[str, int] = {}
         for row in self.rows.get(name, []):
-            key = row.values[column].upper() if upper else row.values[column]
-            row.values[column] = key
+            key = row.values.get(column)
+            if key is None:
+                continue
             if key in seen:
                 self.problem(row, ValidationError(twice, key=show(key), other=seen[key]))
             elif key in existing:
@@ -100,44 +119,41 @@ class Checker:
         self,
         row: Row,
         column: str,
+        target: str,
         known: set[str],
         message: str,
-        *,
-        upper: bool = False,
-        show: Callable[[str], str] = str,
+        show: Callable[[str], str] = _as_is,
     ) -> None:
         value = row.values.get(column)
-        if value is None:
-            return
-        if upper:
-            value = row.values[column] = value.upper()
-        if value not in known:
+        if value is not None and value not in known and target not in self.refused:
             self.problem(row, ValidationError(message, key=show(value)))
 
     def citizen_ref(self, row: Row) -> None:
         self._ref(
             row,
             "cpr",
+            "citizens.csv",
             self.cprs,
             N_("No citizen with CPR number {key} in the bundle or the database"),
-            show=format_cpr,
+            format_cpr,
         )
 
     def company_ref(self, row: Row, column: str) -> None:
         self._ref(
             row,
             column,
+            "companies.csv",
             self.cvrs,
             N_("No company with CVR number {key} in the bundle or the database"),
         )
 
-    def caseworker_ref(self, row: Row, column: str = "caseworker") -> None:
+    def caseworker_ref(self, row: Row) -> None:
         self._ref(
             row,
-            column,
+            "caseworker",
+            "caseworkers.csv",
             self.initials,
             N_("No caseworker with initials {key} in the bundle or the database"),
-            upper=True,
         )
 
     def rule(self, row: Row, check: Callable[[], Any]) -> None:
@@ -148,7 +164,11 @@ class Checker:
 
     # --- the files -----------------------------------------------------------------------
     def check_all(self) -> None:
-        for row in self.rows.get("citizens.csv", []):
+        for row in self.complete("caseworkers.csv"):
+            self.rule(row, lambda row=row: _contact(row.values))
+        for row in self.complete("companies.csv"):
+            self.rule(row, lambda row=row: _company(row.values))
+        for row in self.complete("citizens.csv"):
             self.caseworker_ref(row)
             values = {k: v for k, v in row.values.items() if k != "caseworker"}
             self.rule(
@@ -158,17 +178,59 @@ class Checker:
                 ),
             )
         self._spells()
-        plans_seen: dict[str, int] = {}
-        for row in self.rows.get("plans.csv", []):
+        self._plans()
+        for row in self.complete("milestones.csv"):
+            self.citizen_ref(row)
+            status = row.values.get("status") or "planned"
+            # The bundle has no drop-reason column; a dropped milestone is accepted without one.
+            self.rule(
+                row,
+                lambda row=row, status=status: check_milestone(
+                    row.values["title"], status, row.values.get("completed_on"), "imported"
+                ),
+            )
+        for row in self.complete("offers.csv"):
+            self.citizen_ref(row)
+            self.company_ref(row, "company_cvr")
+            values = {**row.values, "start_date": row.values.get("start")}
+            self.rule(row, lambda values=values: check_offer(values))
+        for row in self.complete("conversations.csv"):
+            self.citizen_ref(row)
+            self.caseworker_ref(row)
+            self.rule(row, lambda row=row: self._conversation(row.values))
+        for row in self.complete("employment.csv"):
+            self.citizen_ref(row)
+            self.company_ref(row, "company_cvr")
+            self.rule(row, lambda row=row: _employment(row.values))
+        for row in self.complete("company_contacts.csv"):
+            self.company_ref(row, "cvr")
+            self.caseworker_ref(row)
+        for row in self.complete("recruitment_orders.csv"):
+            self.company_ref(row, "cvr")
+            self.rule(row, lambda row=row: _order(row.values))
+        for row in self.complete("journal.csv"):
+            self.citizen_ref(row)
+            self.caseworker_ref(row)
+            if len(row.values["text"]) > MAX_NOTE_LENGTH:
+                self.problem(
+                    row,
+                    ValidationError(
+                        "The note is too long (at most {max} characters)", max=MAX_NOTE_LENGTH
+                    ),
+                )
+
+    def _plans(self) -> None:
+        seen: dict[str, int] = {}
+        for row in self.complete("plans.csv"):
             self.citizen_ref(row)
             cpr = row.values["cpr"]
-            if cpr in plans_seen:
+            if cpr in seen:
                 self.problem(
                     row,
                     ValidationError(
                         "The citizen {cpr} has two plans in the bundle (also line {other})",
                         cpr=format_cpr(cpr),
-                        other=plans_seen[cpr],
+                        other=seen[cpr],
                     ),
                 )
             elif cpr in self.existing.plans:
@@ -178,49 +240,13 @@ class Checker:
                         "The citizen {cpr} already has a plan in the database", cpr=format_cpr(cpr)
                     ),
                 )
-            plans_seen.setdefault(cpr, row.line)
-            self.rule(
-                row,
-                lambda row=row: clean_plan_fields(
-                    {k: v for k, v in row.values.items() if k not in ("cpr", "updated_on")}
-                ),
-            )
-        for row in self.rows.get("milestones.csv", []):
-            self.citizen_ref(row)
-            status = row.values.get("status") or "planned"
-            # The bundle has no drop reason column; a dropped milestone is accepted without one.
-            self.rule(
-                row,
-                lambda row=row, status=status: check_milestone(
-                    row.values["title"], status, row.values.get("completed_on"), "imported"
-                ),
-            )
-        for row in self.rows.get("offers.csv", []):
-            self.citizen_ref(row)
-            self.company_ref(row, "company_cvr")
-            values = {**row.values, "start_date": row.values.get("start")}
-            self.rule(row, lambda values=values: check_offer(values))
-        for row in self.rows.get("conversations.csv", []):
-            self.citizen_ref(row)
-            self.caseworker_ref(row)
-            self.rule(row, lambda row=row: self._conversation(row.values))
-        for row in self.rows.get("employment.csv", []):
-            self.citizen_ref(row)
-            self.company_ref(row, "company_cvr")
-            self.rule(row, lambda row=row: self._employment(row.values))
-        for row in self.rows.get("company_contacts.csv", []):
-            self.company_ref(row, "cvr")
-            self.caseworker_ref(row)
-        for row in self.rows.get("recruitment_orders.csv", []):
-            self.company_ref(row, "cvr")
-            self.rule(row, lambda row=row: self._order(row.values))
-        for row in self.rows.get("journal.csv", []):
-            self.citizen_ref(row)
-            self.caseworker_ref(row)
+            seen.setdefault(cpr, row.line)
+            texts = {k: v for k, v in row.values.items() if k not in ("cpr", "updated_on")}
+            self.rule(row, lambda texts=texts: clean_plan_fields(texts))
 
     def _spells(self) -> None:
         by_citizen: dict[str, list[tuple[Period, Row]]] = defaultdict(list)
-        for row in self.rows.get("spells.csv", []):
+        for row in self.complete("spells.csv"):
             self.citizen_ref(row)
             values = row.values
             try:
@@ -237,7 +263,7 @@ class Checker:
                 continue
             by_citizen[values["cpr"]].append((Period(values["start"], values.get("end")), row))
         for cpr, spells in by_citizen.items():
-            spells.sort(key=lambda item: item[0].start)
+            spells.sort(key=lambda item: (item[0].start, item[1].line))
             taken = list(self.existing.spells.get(cpr, []))
             for period, row in spells:
                 clash = next((other for other in taken if other.overlaps(period)), None)
@@ -259,20 +285,31 @@ class Checker:
             raise ValidationError("Give scheduled_at or held_on")
         check_outcome(values.get("status") or "planned", values.get("held_on"), self.today)
 
-    @staticmethod
-    def _employment(values: dict[str, Any]) -> None:
-        check_period(values["start"], values.get("end"))
-        if values.get("completed") is not None and values["kind"] != "education":
-            raise ValidationError("Only education is finished or dropped")
-        hours = values.get("hours_per_week")
-        if hours is not None and not 0 < hours <= 60:
-            raise ValidationError("Hours per week must be more than 0 and at most {max}", max=60)
 
-    @staticmethod
-    def _order(values: dict[str, Any]) -> None:
-        if values.get("positions") is not None and values["positions"] < 1:
-            raise ValidationError("An order has at least one position")
-        status = values.get("status") or "open"
-        if status == "open" and values.get("closed_on"):
-            raise ValidationError("An open order has no closing date")
-        check_period(values["received_on"], values.get("closed_on"))
+def _contact(values: dict[str, Any]) -> None:
+    v.email(values.get("email"), values)
+    v.phone(values.get("phone"), values)
+
+
+def _company(values: dict[str, Any]) -> None:
+    v.postal_code(values.get("postal_code"), values)
+    if values.get("employees") is not None and values["employees"] < 0:
+        raise ValidationError("The number of employees cannot be negative")
+
+
+def _employment(values: dict[str, Any]) -> None:
+    check_period(values["start"], values.get("end"))
+    if values.get("completed") is not None and values["kind"] != "education":
+        raise ValidationError("Only education is finished or dropped")
+    hours = values.get("hours_per_week")
+    if hours is not None and not 0 < hours <= 60:
+        raise ValidationError("Hours per week must be more than 0 and at most {max}", max=60)
+
+
+def _order(values: dict[str, Any]) -> None:
+    if values.get("positions") is not None and values["positions"] < 1:
+        raise ValidationError("An order has at least one position")
+    status = values.get("status") or "open"
+    if status == "open" and values.get("closed_on"):
+        raise ValidationError("An open order has no closing date")
+    check_period(values["received_on"], values.get("closed_on"))
