@@ -296,3 +296,16 @@ class GoalTarget(Versioned, table=True):
     maximum: float | None = Field(default=None)
     direction: str | None = Field(default=None, max_length=10)
     compare: str | None = Field(default=None, max_length=20)
+
+
+class AppSetting(Versioned, table=True):
+    """An organisation-wide setting (retention, thresholds, backups), shared by every desk.
+
+    Values are JSON text; ``app.casework.org_settings`` declares each key with its type, default
+    and limits, so an unknown or malformed value falls back to the default instead of failing.
+    """
+
+    __tablename__ = "app_setting"  # type: ignore[assignment]
+
+    key: str = Field(max_length=80, unique=True, index=True)
+    value: str = Field(sa_type=Text)

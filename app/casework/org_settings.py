@@ -1,0 +1,140 @@
+"""Organisation-wide settings: declared once with type, default and limits, stored in the database.
+
+What belongs to the jobcenter as a whole (how long data is kept, the smallest count an aggregate
+may show, automatic backups) lives in the database, so that every desk of a team uses the same
+values. What belongs to the person at the desk (language, window layout) stays in
+``app.ui.settings``. Reading never fails: a missing or malformed stored value gives the default.
+Changing a setting is for administrators and is audited with the old and new value.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, select
+
+from app.casework import audit
+from app.casework.actor import Actor
+from app.domain.errors import PermissionDeniedError, ValidationError
+from app.i18n import N_
+from app.store.engine import Database, transaction
+from app.store.models import AppSetting
+
+
+@dataclass(frozen=True)
+class Declared:
+    """One setting: its key, type, default, limits and a translatable label (an English msgid)."""
+
+    key: str
+    kind: type
+    default: Any
+    label: str
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def check(self, value: Any) -> Any:
+        """The value converted to the setting's type, or ``ValidationError`` naming the limit."""
+        if self.kind is bool:
+            if not isinstance(value, bool):
+                raise ValidationError("Choose yes or no", field=self.key)
+            return value
+        try:
+            converted = self.kind(value)
+        except (TypeError, ValueError):
+            raise ValidationError(
+                "{value!r} is not a number", field=self.key, value=value
+            ) from None
+        if self.kind is int and isinstance(value, float) and not value.is_integer():
+            raise ValidationError("{value!r} is not a whole number", field=self.key, value=value)
+        if self.minimum is not None and converted < self.minimum:
+            raise ValidationError("At least {minimum}", field=self.key, minimum=self.minimum)
+        if self.maximum is not None and converted > self.maximum:
+            raise ValidationError("At most {maximum}", field=self.key, maximum=self.maximum)
+        return converted
+
+
+SETTINGS: dict[str, Declared] = {
+    d.key: d
+    for d in (
+        Declared(
+            "retention_years",
+            int,
+            5,
+            N_("Years without activity before a citizen is listed for deletion"),
+            1,
+            50,
+        ),
+        Declared("audit_retention_months", int, 6, N_("Months the access log is kept"), 1, 240),
+        Declared(
+            "suppression_threshold",
+            int,
+            5,
+            N_("Smallest count shown in aggregates (never below 3)"),
+            3,
+            100,
+        ),
+        Declared("smajob_hours_min", float, 1.0, N_("Småjob: fewest paid hours a month"), 0, 744),
+        Declared("smajob_hours_max", float, 49.0, N_("Småjob: most paid hours a month"), 0, 744),
+        Declared("backup_on_exit", bool, True, N_("Back up the database when Min Plan closes")),
+        Declared("backups_kept", int, 10, N_("Automatic backups kept"), 1, 1000),
+    )
+}
+
+
+def _declared(key: str) -> Declared:
+    try:
+        return SETTINGS[key]
+    except KeyError:
+        raise ValidationError("Unknown setting {key}", key=key) from None
+
+
+def read(session: Session, key: str) -> Any:
+    """The stored value of ``key``, or its default when unset or unreadable."""
+    declared = _declared(key)
+    row = session.exec(select(AppSetting).where(AppSetting.key == key)).first()
+    if row is None:
+        return declared.default
+    try:
+        return declared.check(json.loads(row.value))
+    except (ValueError, ValidationError):
+        return declared.default
+
+
+def get(db: Database, key: str) -> Any:
+    """``read`` in a short session of its own."""
+    with transaction(db) as session:
+        return read(session, key)
+
+
+def get_all(db: Database) -> dict[str, Any]:
+    with transaction(db) as session:
+        return {key: read(session, key) for key in SETTINGS}
+
+
+def set_value(db: Database, actor: Actor, key: str, value: Any) -> Any:
+    """Store a new value (administrators only), audited with the old and the new value."""
+    if actor.role != "admin":
+        raise PermissionDeniedError("Only an administrator can change settings")
+    declared = _declared(key)
+    checked = declared.check(value)
+    with transaction(db) as session:
+        old = read(session, key)
+        row = session.exec(select(AppSetting).where(AppSetting.key == key)).first()
+        if row is None:
+            row = AppSetting(key=key, value="")
+            session.add(row)
+        row.value = json.dumps(checked)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "change_setting",
+            entity="app_setting",
+            entity_id=row.id,
+            details={"key": key},
+            old={"value": old},
+            new={"value": checked},
+        )
+    return checked
