@@ -19,7 +19,7 @@ from app.store.engine import Database, open_sqlite
 from app.store.models import BenefitSpell, Citizen, Company, Conversation, metadata
 
 AS_OF = date(2026, 11, 23)
-SKIP = {"created_at", "updated_at", "occurred_at"}
+SKIP = {"created_at", "updated_at", "occurred_at", "built_at"}
 
 
 def dump(db: Database) -> dict[str, list[tuple]]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select, text
 
-from app.casework import audit
+from app.casework import audit, deadline_store
 from app.casework.actor import Actor, system_actor
 from app.casework.demo_population import Population, generate
 from app.domain.dates import utc_now
@@ -99,6 +99,8 @@ def populate(
                     raise MinPlanError("Stopped; nothing was written")
         if db.backend == "postgresql":
             _advance_sequences(session, population)
+        # Core inserts bypass the session's bookkeeping: compute every requirement once here.
+        deadline_store.rebuild(session.connection(), today=max(as_of, date.today()))
         summary = _summary(population)
         audit.record(
             session,

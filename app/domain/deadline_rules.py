@@ -8,9 +8,11 @@ local override file can fix it; the caller keeps the last good rules meanwhile.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -271,3 +273,36 @@ def merge(base: RuleSet, override: RuleSet) -> RuleSet:
     replaced = {rule.id: rule for rule in override.rules}
     rules = [replaced.pop(rule.id, rule) for rule in base.rules] + list(replaced.values())
     return RuleSet(base.name, base.valid_from, base.valid_to, tuple(rules), base.origin)
+
+
+def _canonical(value: Any) -> Any:
+    """A value in a form whose text is the same in every process (sets sorted, dates as text)."""
+    if isinstance(value, frozenset | set):
+        return sorted(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Offset):
+        return [value.unit, value.amount]
+    return value
+
+
+def fingerprint(rule_sets: Sequence[RuleSet], engine_version: int) -> str:
+    """A short hash that changes whenever a rule (or the engine reading them) changes, so that
+    requirements kept in a database are recomputed when they no longer follow the rules in force."""
+    data = [
+        engine_version,
+        [
+            [
+                rs.name,
+                _canonical(rs.valid_from),
+                _canonical(rs.valid_to),
+                [
+                    {name: _canonical(getattr(rule, name)) for name in rule.__dataclass_fields__}
+                    for rule in rs.rules
+                ],
+            ]
+            for rs in rule_sets
+        ],
+    ]
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]

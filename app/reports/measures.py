@@ -27,6 +27,7 @@ from app.store.models import (
     Employment,
     Offer,
     RecruitmentOrder,
+    StoredRequirement,
 )
 
 VIRKSOMHEDSRETTEDE = (
@@ -369,25 +370,46 @@ def refugee_self_support_share(db: Database, period: ReportPeriod, **_: Any) -> 
     return MeasureResult(round(100 * employed / total, 1) if total else None, int(total), "share")
 
 
+def _kept_requirements(db: Database) -> Any:
+    """The kept requirements table, brought up to date with the rules in force first."""
+    from app.casework.deadline_rule_files import load_rule_sets
+    from app.casework.deadline_store import ensure_current
+
+    ensure_current(db, load_rule_sets().rule_sets)
+    return StoredRequirement
+
+
+def _met_in_time(r: Any) -> ColumnElement:
+    """1 for a requirement met on or before its due date, else 0 (for sums in SQL)."""
+    return case((and_(r.met_on.is_not(None), r.met_on <= r.due), 1), else_=0)
+
+
 def _on_time(
     db: Database, period: ReportPeriod, kinds: set[str], groups: Sequence[str] | None
 ) -> MeasureResult:
-    """Of the requirements due in the period (whose due date has passed), the share met in time."""
-    from app.casework.deadlines import deadlines_for
+    """Of the requirements due in the period (whose due date has passed), the share met in time.
 
+    Read from the kept requirements (``app.casework.deadline_store``): a requirement due by the
+    day asked about is met in time exactly when its kept ``met_on`` is on or before ``due``.
+    """
+    r = _kept_requirements(db)
     as_of = min(period.end, date.today())
-    due = [
-        item
-        for item in deadlines_for(db, as_of)
-        if item.deadline.kind in kinds
-        and period.start <= item.deadline.due <= as_of
-        and (not groups or item.deadline.target_group in groups)
-    ]
-    met = sum(1 for item in due if item.deadline.status == "met")
-    people = len({item.citizen_id for item in due})
+    query = (
+        select(func.count(), func.sum(_met_in_time(r)), func.count(distinct(r.citizen_id)))
+        .join(Citizen, Citizen.id == r.citizen_id)
+        .where(
+            Citizen.deleted_at.is_(None),  # type: ignore[union-attr]
+            r.kind.in_(sorted(kinds)),
+            r.due >= period.start,
+            r.due <= as_of,
+        )
+    )
+    if groups:
+        query = query.where(r.target_group.in_(list(groups)))
+    due, met, people = _scalar(db, query)
     return MeasureResult(
-        round(100 * met / len(due), 1) if due else None,
-        people,
+        round(100 * (met or 0) / due, 1) if due else None,
+        int(people or 0),
         "share",
         {"groups": list(groups or [])},
     )
@@ -482,28 +504,32 @@ def share_75_rule(
     """The 75 % rule (from 1 Jul 2026): of the citizens in the groups with conversation requirements
     due in the period, the share for whom every such requirement was met in time. Citizens whose
     spell is exempted after a concrete assessment (up to 25 %) are left out of the count."""
-    from app.casework.deadlines import deadlines_for
-
-    wanted = set(groups or RULE_75_GROUPS)
+    r = _kept_requirements(db)
+    wanted = sorted(set(groups or RULE_75_GROUPS))
     as_of = min(period.end, date.today())
-    people: dict[int, bool] = {}
-    for item in deadlines_for(db, as_of):
-        d = item.deadline
-        if (
-            d.rule_set != "LAB 2026"
-            or d.target_group not in wanted
-            or d.exempt_75
-            or d.kind not in ("first_by", "count_in_window")
-            or not period.start <= d.due <= as_of
-        ):
-            continue
-        people[item.citizen_id] = people.get(item.citizen_id, True) and d.status == "met"
-    met = sum(1 for ok in people.values() if ok)
+    per_citizen = (
+        select(r.citizen_id, func.min(_met_in_time(r)).label("all_met"))
+        .join(Citizen, Citizen.id == r.citizen_id)
+        .where(
+            Citizen.deleted_at.is_(None),  # type: ignore[union-attr]
+            r.rule_set == "LAB 2026",
+            r.target_group.in_(wanted),
+            r.exempt_75.is_(False),  # type: ignore[attr-defined]
+            r.kind.in_(("first_by", "count_in_window")),
+            r.due >= period.start,
+            r.due <= as_of,
+        )
+        .group_by(r.citizen_id)
+        .subquery()
+    )
+    people, met = _scalar(
+        db, select(func.count(), func.sum(per_citizen.c.all_met)).select_from(per_citizen)
+    )
     return MeasureResult(
-        round(100 * met / len(people), 1) if people else None,
-        len(people),
+        round(100 * (met or 0) / people, 1) if people else None,
+        int(people or 0),
         "share",
-        {"groups": sorted(wanted)},
+        {"groups": wanted},
     )
 
 

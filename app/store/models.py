@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, MetaData, Text
+from sqlalchemy import Index, MetaData, Text, text
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -183,6 +183,17 @@ class Employment(Versioned, table=True):
 
 
 class Conversation(Versioned, table=True):
+    #: The next booked conversation per citizen, for worklists, without reading the held ones.
+    __table_args__ = (
+        Index(
+            "ix_conversation_planned",
+            "citizen_id",
+            "scheduled_at",
+            sqlite_where=text("status = 'planned'"),
+            postgresql_where=text("status = 'planned'"),
+        ),
+    )
+
     citizen_id: int = Field(foreign_key="citizen.id", index=True)
     kind: str = Field(default="jobsamtale", max_length=20)
     #: Booked instant in UTC (shown and exchanged as Copenhagen wall-clock time).
@@ -309,3 +320,45 @@ class AppSetting(Versioned, table=True):
 
     key: str = Field(max_length=80, unique=True, index=True)
     value: str = Field(sa_type=Text)
+
+
+class StoredRequirement(SQLModel, table=True):
+    """A requirement the deadline engine found for one of a citizen's spells, kept in the database
+    so that a whole jobcenter's deadlines are read rather than recomputed.
+
+    It is the engine's first, day-independent step (``app.domain.deadlines.requirements``): how a
+    requirement looks on a given day is worked out when it is read. ``app.casework.deadline_store``
+    replaces a citizen's rows in the same transaction as any change of their spells,
+    conversations or offers, and every row when the rule sets change. ``days`` holds the counting
+    days (ISO dates, comma-separated, at most ``required``); ``met_on`` is the last of them when
+    there are enough, so aggregates can count "met in time" in SQL.
+    """
+
+    __tablename__ = "requirement"  # type: ignore[assignment]
+
+    id: int | None = Field(default=None, primary_key=True)
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    rule_set: str = Field(max_length=80)
+    rule_id: str = Field(max_length=80)
+    kind: str = Field(max_length=20)
+    target_group: str = Field(max_length=40)
+    spell_start: date
+    exempt_75: bool = Field(default=False)
+    window_start: date
+    due: date = Field(index=True)
+    required: int
+    met_on: date | None = Field(default=None)
+    days: str = Field(default="", max_length=400)
+    #: JSON of the few explanation parameters some rules need (years, agreed interval).
+    extra: str | None = Field(default=None, max_length=400)
+
+
+class RequirementState(SQLModel, table=True):
+    """Which rules the kept requirements follow, and how far ahead periodic ones were generated."""
+
+    __tablename__ = "requirement_state"  # type: ignore[assignment]
+
+    id: int | None = Field(default=None, primary_key=True)
+    rules_fingerprint: str = Field(max_length=64)
+    horizon: date
+    built_at: datetime = Field(default_factory=utc_now)

@@ -17,7 +17,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from app.casework import audit
+from app.casework import audit, deadline_store
 from app.casework.actor import Actor
 from app.casework.bundle.format import WEEKS_PER_MONTH
 from app.casework.bundle.reader import Row
@@ -64,7 +64,9 @@ def write_bundle(
     """Insert every checked row, or nothing (a concurrent change turns into a conflict)."""
     try:
         with transaction(db) as session:
-            _write(session, actor, rows, progress)
+            imported = _write(session, actor, rows, progress)
+            # Core inserts bypass the session's bookkeeping: keep these citizens' deadlines here.
+            deadline_store.refresh(session.connection(), imported)
             audit.record(session, actor, "import", details=details)  # counts only: no personal data
     except IntegrityError:
         raise ConflictError(
@@ -75,7 +77,9 @@ def write_bundle(
 
 def _write(
     session: Session, actor: Actor, rows: dict[str, list[Row]], progress: Progress | None
-) -> None:
+) -> set[int]:
+    """Insert every file's rows; returns the ids of the citizens in the bundle."""
+
     def values(name: str) -> list[dict[str, Any]]:
         return [dict(r.values) for r in rows.get(name, [])]
 
@@ -231,6 +235,8 @@ def _write(
         ],
         "journal.csv",
     )
+    facts = ("citizens.csv", "spells.csv", "offers.csv", "conversations.csv")
+    return {people[r.values["cpr"]] for name in facts for r in rows.get(name, [])}
 
 
 def _employment(

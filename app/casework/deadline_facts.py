@@ -1,0 +1,143 @@
+"""The facts the deadline engine needs, read from the database for one citizen or for everybody.
+
+One query per table for the whole scope, grouped in memory, through the caller's connection — so
+that a requirement refresh inside a use case's transaction sees that transaction's own changes.
+Only held conversations count towards a requirement; booked ones are read separately, for the
+"next booked conversation" a worklist shows.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import Connection, Select, func, literal_column, select
+
+from app.domain.dates import local_to_utc, utc_to_local
+from app.domain.deadlines import CitizenFacts, ConversationFacts, OfferFacts, SpellFacts
+from app.store.models import BenefitSpell, Citizen, Conversation, Offer
+
+#: Parameters per ``IN (…)`` list: below SQLite's and PostgreSQL's limits with room to spare.
+CHUNK = 900
+
+
+def chunks(ids: list[int], size: int = CHUNK) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _scoped(query: Select[Any], column: Any, ids: list[int] | None) -> Select[Any]:
+    return query.where(column.in_(ids)) if ids is not None else query
+
+
+def _scopes(citizen_ids: Iterable[int] | None) -> list[list[int] | None]:
+    if citizen_ids is None:
+        return [None]
+    return list(chunks(sorted(set(citizen_ids))))
+
+
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while building many small tuples.
+
+    Hundreds of thousands of new tuples make the collector scan the whole heap again and again
+    (a third of the time of a jobcenter's deadlines); tuples of dates and strings form no cycles,
+    and ordinary reference counting still frees them.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def load_facts(conn: Connection, citizen_ids: Iterable[int] | None) -> dict[int, CitizenFacts]:
+    """Citizen id -> facts for the given citizens (``None``: everybody not deleted)."""
+    with cycle_collection_paused():
+        return _load_facts(conn, citizen_ids)
+
+
+def _load_facts(conn: Connection, citizen_ids: Iterable[int] | None) -> dict[int, CitizenFacts]:
+    spells: dict[int, list[SpellFacts]] = defaultdict(list)
+    conversations: dict[int, list[ConversationFacts]] = defaultdict(list)
+    offers: dict[int, list[OfferFacts]] = defaultdict(list)
+    births: dict[int, date] = {}
+    for ids in _scopes(citizen_ids):
+        citizens = select(Citizen.id, Citizen.birth_date).where(Citizen.deleted_at.is_(None))  # type: ignore[union-attr]
+        births.update((cid, born) for cid, born in conn.execute(_scoped(citizens, Citizen.id, ids)))
+        spell_query = select(
+            BenefitSpell.citizen_id,
+            BenefitSpell.target_group,
+            BenefitSpell.start_date,
+            BenefitSpell.end_date,
+            BenefitSpell.visited_to_jobcenter,
+            BenefitSpell.early_followup_requested_on,
+            BenefitSpell.agreed_contact_days,
+            BenefitSpell.exempt_75,
+        )
+        for cid, *values in conn.execute(_scoped(spell_query, BenefitSpell.citizen_id, ids)):
+            spells[cid].append(SpellFacts(*values))
+        held_query = select(
+            Conversation.citizen_id,
+            Conversation.held_on,
+            Conversation.held_by,
+            Conversation.kind,
+            Conversation.channel,
+        ).where(Conversation.status == "held", Conversation.held_on.is_not(None))  # type: ignore[union-attr]
+        for cid, held_on, held_by, kind, channel in conn.execute(
+            _scoped(held_query, Conversation.citizen_id, ids)
+        ):
+            conversations[cid].append(ConversationFacts(held_on, "held", held_by, kind, channel))
+        offer_query = select(
+            Offer.citizen_id,
+            Offer.kind,
+            Offer.start_date,
+            Offer.planned_end,
+            Offer.offered_on,
+            Offer.status,
+        ).where(Offer.deleted_at.is_(None))  # type: ignore[union-attr]
+        for cid, *values in conn.execute(_scoped(offer_query, Offer.citizen_id, ids)):
+            offers[cid].append(OfferFacts(*values))
+    return {
+        cid: CitizenFacts(
+            births[cid],
+            tuple(citizen_spells),
+            tuple(conversations.get(cid, ())),
+            tuple(offers.get(cid, ())),
+        )
+        for cid, citizen_spells in spells.items()
+        if cid in births
+    }
+
+
+def next_booked(
+    conn: Connection, citizen_ids: Iterable[int] | None, as_of: date
+) -> dict[int, datetime]:
+    """Citizen id -> the next booked conversation on or after ``as_of`` (local wall-clock time).
+
+    The status is a literal so that SQLite can use the partial index of booked conversations.
+    """
+    since = local_to_utc(datetime.combine(as_of, time()))
+    booked: dict[int, datetime] = {}
+    local: dict[Any, datetime] = {}  # bookings fall on a few thousand distinct times
+    for ids in _scopes(citizen_ids):
+        query = (
+            select(Conversation.citizen_id, func.min(Conversation.scheduled_at))
+            .where(literal_column("status") == literal_column("'planned'"))
+            .where(Conversation.scheduled_at >= since)  # type: ignore[operator]
+            .group_by(Conversation.citizen_id)
+        )
+        # Raw values (SQLite: ISO text in UTC; PostgreSQL: aware datetimes), converted once each.
+        for cid, raw in conn.execute(_scoped(query, Conversation.citizen_id, ids)).cursor:
+            shown = local.get(raw)
+            if shown is None:
+                instant = raw if isinstance(raw, datetime) else datetime.fromisoformat(raw)
+                shown = local[raw] = utc_to_local(instant)
+            booked[cid] = shown
+    return booked

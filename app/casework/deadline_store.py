@@ -1,0 +1,210 @@
+"""Requirements kept in the database, so that a whole jobcenter's deadlines are read, not recomputed.
+
+The engine's day-independent first step (``app.domain.deadlines.requirements``) is kept in the
+``requirement`` table. It is never stale:
+
+- any session that changes a citizen's spells, conversations, offers or the citizen row replaces
+  that citizen's requirements just before it commits, in the same transaction (a session hook,
+  installed for every session), so a conversation recorded as held takes its requirement off the
+  worklist at the same moment it is saved;
+- bulk writers (the CSV import, the demo generator) call ``refresh`` or ``rebuild`` themselves;
+- ``ensure_current`` rebuilds every row when the rule sets (or the engine) changed — a fingerprint
+  of the rules is kept beside the rows — or when periodic requirements must be generated further
+  ahead than the kept ``horizon``.
+
+Concurrent writers on PostgreSQL are kept apart by locking the citizen's row before its
+requirements are replaced, and by a rebuild locking the whole table; SQLite has one writer anyway.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, delete, event, insert, select
+from sqlmodel import Session
+
+from app.casework.deadline_facts import chunks, cycle_collection_paused, load_facts
+from app.casework.deadline_rule_files import load_rule_sets
+from app.domain.deadline_rules import RuleSet, fingerprint
+from app.domain.deadlines import ASSESSMENT_LEAD_DAYS, Requirement, requirements
+from app.store.engine import Database, transaction
+from app.store.models import (
+    BenefitSpell,
+    Citizen,
+    Conversation,
+    Offer,
+    RequirementState,
+    StoredRequirement,
+)
+
+log = logging.getLogger(__name__)
+
+#: Bump when the engine's logic changes, so kept requirements are rebuilt on the next read.
+ENGINE_VERSION = 2
+#: Periodic requirements are generated this far beyond today; a rebuild moves the horizon on.
+HORIZON_DAYS = ASSESSMENT_LEAD_DAYS + 400
+INSERT_CHUNK = 5_000
+_PENDING = "minplan_deadline_citizens"
+
+Progress = Callable[[int, int], None]
+_table = StoredRequirement.__table__  # type: ignore[attr-defined]
+
+
+def rules_fingerprint(rule_sets: Sequence[RuleSet]) -> str:
+    return fingerprint(rule_sets, ENGINE_VERSION)
+
+
+def _rows(citizen_id: int, found: Iterable[Requirement]) -> list[dict[str, Any]]:
+    return [
+        {
+            "citizen_id": citizen_id,
+            "rule_set": r.rule_set,
+            "rule_id": r.rule.id,
+            "kind": r.rule.kind,
+            "target_group": r.target_group,
+            "spell_start": r.spell_start,
+            "exempt_75": r.exempt_75,
+            "window_start": r.window_start,
+            "due": r.due,
+            "required": r.required,
+            "met_on": r.met_on,
+            "days": ",".join(d.isoformat() for d in r.days),
+            "extra": json.dumps(
+                {k: v.isoformat() if isinstance(v, date) else v for k, v in r.extra}
+            )
+            if r.extra
+            else None,
+        }
+        for r in found
+    ]
+
+
+def _insert(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), INSERT_CHUNK):
+        conn.execute(insert(_table), rows[start : start + INSERT_CHUNK])
+
+
+def _state(conn: Connection) -> RequirementState | None:
+    row = conn.execute(select(RequirementState).order_by(RequirementState.id)).first()  # type: ignore[arg-type]
+    return RequirementState(**row._mapping) if row else None
+
+
+def refresh(
+    conn: Connection, citizen_ids: Iterable[int], rule_sets: Sequence[RuleSet] | None = None
+) -> None:
+    """Replace the kept requirements of these citizens, inside the caller's transaction."""
+    ids = sorted({i for i in citizen_ids if i is not None})
+    if not ids:
+        return
+    rules = rule_sets or load_rule_sets().rule_sets
+    state = _state(conn)
+    horizon = state.horizon if state else date.today() + timedelta(days=HORIZON_DAYS)
+    rows: list[dict[str, Any]] = []
+    for part in chunks(ids):
+        # Lock the citizens first (PostgreSQL; SQLite has one writer), then delete, then read the
+        # facts: a concurrent refresh of the same citizen waits here and then sees our commit.
+        conn.execute(select(Citizen.id).where(Citizen.id.in_(part)).with_for_update())  # type: ignore[union-attr]
+        conn.execute(delete(_table).where(_table.c.citizen_id.in_(part)))
+    for citizen_id, facts in load_facts(conn, ids).items():
+        rows.extend(_rows(citizen_id, requirements(facts, rules, horizon)))
+    _insert(conn, rows)
+
+
+def rebuild(
+    conn: Connection,
+    rule_sets: Sequence[RuleSet] | None = None,
+    *,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Recompute every citizen's requirements inside the caller's transaction; returns the count."""
+    rules = rule_sets or load_rule_sets().rule_sets
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("LOCK TABLE requirement IN EXCLUSIVE MODE")
+    horizon = (today or date.today()) + timedelta(days=HORIZON_DAYS)
+    conn.execute(delete(_table))
+    facts = load_facts(conn, None)
+    total = 0
+    rows: list[dict[str, Any]] = []
+    with cycle_collection_paused():
+        for n, (citizen_id, citizen_facts) in enumerate(facts.items(), 1):
+            rows.extend(_rows(citizen_id, requirements(citizen_facts, rules, horizon)))
+            if len(rows) >= INSERT_CHUNK:
+                _insert(conn, rows)
+                total += len(rows)
+                rows = []
+            if progress and n % 5_000 == 0:
+                progress(n, len(facts))
+        _insert(conn, rows)
+        total += len(rows)
+    conn.execute(delete(RequirementState))
+    conn.execute(
+        insert(RequirementState.__table__),  # type: ignore[attr-defined]
+        [{"rules_fingerprint": rules_fingerprint(rules), "horizon": horizon}],
+    )
+    log.info("%d requirements rebuilt for %d citizens", total, len(facts))
+    return total
+
+
+def is_current(conn: Connection, rule_sets: Sequence[RuleSet], as_of: date | None = None) -> bool:
+    """Whether the kept requirements follow these rules and reach far enough for ``as_of``."""
+    state = _state(conn)
+    look_ahead = (as_of or date.today()) + timedelta(days=ASSESSMENT_LEAD_DAYS)
+    return (
+        state is not None
+        and state.rules_fingerprint == rules_fingerprint(rule_sets)
+        and state.horizon >= max(look_ahead, date.today() + timedelta(days=ASSESSMENT_LEAD_DAYS))
+    )
+
+
+def ensure_current(db: Database, rule_sets: Sequence[RuleSet], as_of: date | None = None) -> bool:
+    """Rebuild the kept requirements when the rules changed or the horizon is too near.
+
+    Returns True when a rebuild was needed. On a shared PostgreSQL server every desk must use the
+    same rule files (README, "Team deployment"), or desks would rebuild in turn.
+    """
+    with transaction(db) as session:
+        conn = session.connection()
+        if is_current(conn, rule_sets, as_of):
+            return False
+        log.warning("kept requirements do not follow the rules in force; rebuilding")
+        rebuild(conn, rule_sets, today=max(date.today(), as_of or date.today()))
+        return True
+
+
+# --- keeping them current as use cases write ------------------------------------------------------
+_WATCHED = (BenefitSpell, Conversation, Offer)
+
+
+def _note_changes(session: Session, _context: object, _instances: object) -> None:
+    pending: set[int] = session.info.setdefault(_PENDING, set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, _WATCHED):
+            pending.add(obj.citizen_id)
+        elif isinstance(obj, Citizen) and obj.id is not None:
+            pending.add(obj.id)
+
+
+def _refresh_before_commit(session: Session) -> None:
+    # Commit runs this hook before its own final flush: flush now so every change is noted.
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        refresh(session.connection(), pending)
+
+
+def _forget(session: Session, *_: object) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def install() -> None:
+    """Keep requirements current in every session (idempotent)."""
+    if not event.contains(Session, "before_flush", _note_changes):
+        event.listen(Session, "before_flush", _note_changes)
+        event.listen(Session, "before_commit", _refresh_before_commit)
+        event.listen(Session, "after_rollback", _forget)

@@ -1,0 +1,280 @@
+"""Kept requirements: always the same as computing from the facts, kept in the writer's transaction,
+rebuilt when the rules change. The fast path must never tell a caseworker something the engine
+would not."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from app.casework import deadline_store
+from app.casework.actor import Actor
+from app.casework.citizens import create_citizen, delete_citizen
+from app.casework.conversations import book_conversation, record_outcome
+from app.casework.deadline_rule_files import load_rule_sets
+from app.casework.deadlines import HISTORY_DAYS, deadlines_computed, deadlines_for
+from app.casework.demo_data import populate
+from app.casework.offers import register_offer
+from app.casework.spells import change_benefit, end_spell, start_spell
+from app.domain.errors import MinPlanError
+from app.store.engine import Database, transaction
+from app.store.models import Conversation, RequirementState
+
+TODAY = date(2026, 11, 23)
+_FIELDS = ("rule_id", "rule_set", "due", "window_start", "status", "done", "met_on", "next_by")
+
+
+def _key(citizen_id: int, d) -> tuple:  # type: ignore[no-untyped-def]
+    return (citizen_id, *(getattr(d, f) for f in _FIELDS))
+
+
+def kept(db: Database, as_of: date) -> list[tuple]:
+    return sorted(_key(i.citizen_id, i.deadline) for i in deadlines_for(db, as_of))
+
+
+def computed(db: Database, as_of: date) -> list[tuple]:
+    """The engine on every citizen's facts, filtered as ``deadlines_for`` documents."""
+    since = as_of - timedelta(days=HISTORY_DAYS)
+    return sorted(
+        _key(citizen_id, d)
+        for citizen_id, found in deadlines_computed(db, as_of).items()
+        for d in found
+        if d.due >= since or d.is_open
+    )
+
+
+def test_kept_requirements_equal_the_engine_on_a_demo_jobcenter_on_many_days(
+    any_db: Database, actor: Actor
+) -> None:
+    populate(any_db, actor, citizens=150, seed=7, as_of=TODAY)
+    for as_of in (
+        TODAY,
+        TODAY - timedelta(days=200),
+        date(2026, 7, 1),
+        date(2024, 3, 1),
+        TODAY + timedelta(days=45),
+    ):
+        assert kept(any_db, as_of) == computed(any_db, as_of), as_of
+    assert kept(any_db, TODAY), "the demo jobcenter has deadlines"
+
+
+_serial = itertools.count()
+
+
+def _citizen(db: Database, actor: Actor) -> int:
+    """A new synthetic citizen with a CPR number no other test citizen has."""
+    k = next(_serial)
+    cpr = f"{1 + k % 28:02d}{1 + k // 28 % 12:02d}{50 + k // 336 % 50:02d}-1234"
+    return create_citizen(
+        db, actor, {"cpr": cpr, "first_name": "Test", "last_name": f"Syntetisk {k}"}, today=TODAY
+    ).id
+
+
+def _open(db: Database, citizen_id: int, as_of: date = TODAY) -> dict[str, str]:
+    return {
+        i.deadline.rule_id: i.deadline.status
+        for i in deadlines_for(db, as_of, open_only=True)
+        if i.citizen_id == citizen_id
+    }
+
+
+def test_a_held_conversation_takes_its_requirement_off_the_list_in_the_same_transaction(
+    any_db: Database, actor: Actor
+) -> None:
+    who = _citizen(any_db, actor)
+    start_spell(
+        any_db,
+        actor,
+        who,
+        {"target_group": "kontanthjaelp_jobparat", "start_date": TODAY - timedelta(days=10)},
+    )
+    assert _open(any_db, who)["kontanthjaelp_first_week"] == "overdue"
+    talk = book_conversation(any_db, actor, who, datetime(2026, 11, 20, 10, 0)).id
+    assert "kontanthjaelp_first_week" in _open(any_db, who), "booked is not held"
+    record_outcome(any_db, actor, talk, "held", held_on=date(2026, 11, 20), today=TODAY)
+    assert "kontanthjaelp_first_week" not in _open(any_db, who)
+    assert _open(any_db, who)["four_in_six_months"] == "open"
+
+
+def test_any_session_keeps_them_and_a_rolled_back_one_changes_nothing(
+    db: Database, actor: Actor
+) -> None:
+    who = _citizen(db, actor)
+    start_spell(db, actor, who, {"target_group": "sygedagpenge", "start_date": date(2026, 10, 1)})
+    before = kept(db, TODAY)
+    held = Conversation(
+        citizen_id=who, kind="opfoelgning", status="held", held_on=date(2026, 10, 20)
+    )
+    with pytest.raises(RuntimeError), transaction(db) as session:
+        session.add(held)
+        session.flush()  # the hook has noted the citizen; the transaction then fails
+        raise RuntimeError("the use case failed after writing")
+    assert kept(db, TODAY) == before == computed(db, TODAY)
+    with transaction(db) as session:  # a plain session, not a use case, is followed too
+        session.add(
+            Conversation(
+                citizen_id=who, kind="opfoelgning", status="held", held_on=date(2026, 10, 20)
+            )
+        )
+    assert kept(db, TODAY) != before
+    assert kept(db, TODAY) == computed(db, TODAY)
+    assert "sygedagpenge_first_week_8" not in _open(db, who)
+
+
+def test_benefit_changes_offers_ends_and_deletion_are_followed(
+    any_db: Database, actor: Actor
+) -> None:
+    who = _citizen(any_db, actor)
+    spell = start_spell(
+        any_db,
+        actor,
+        who,
+        {"target_group": "kontanthjaelp_jobparat", "start_date": date(2026, 3, 2)},
+    )
+    assert "ret_og_pligt" in _open(any_db, who, date(2026, 8, 1))
+    register_offer(
+        any_db,
+        actor,
+        who,
+        {
+            "kind": "virksomhedspraktik",
+            "start_date": date(2026, 6, 1),
+            "planned_end": date(2026, 7, 31),
+        },
+        today=date(2026, 5, 20),
+    )
+    assert "ret_og_pligt" not in _open(any_db, who, date(2026, 8, 1))
+    change_benefit(any_db, actor, spell.id, "kontanthjaelp_aktivitetsparat", date(2026, 9, 1))
+    assert kept(any_db, TODAY) == computed(any_db, TODAY)
+    groups = {i.deadline.target_group for i in deadlines_for(any_db, TODAY) if i.citizen_id == who}
+    assert "kontanthjaelp_aktivitetsparat" in groups
+    delete_citizen(any_db, actor, who, reason="Oprettet ved en fejl (test)")
+    assert not [i for i in deadlines_for(any_db, TODAY) if i.citizen_id == who]
+
+
+def test_the_kept_requirements_are_rebuilt_when_the_rules_change(
+    db: Database, actor: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    who = _citizen(db, actor)
+    start_spell(
+        db,
+        actor,
+        who,
+        {"target_group": "kontanthjaelp_jobparat", "start_date": TODAY - timedelta(days=3)},
+    )
+    deadlines_for(db, TODAY)
+    override = tmp_path / "rules.toml"
+    override.write_text(
+        '[rule_set]\nname = "LAB 2026"\nvalid_from = 2026-07-01\n\n[[rule]]\n'
+        'id = "kontanthjaelp_first_week"\ntitle = "First conversation within a week"\n'
+        'kind = "first_by"\ngroups = ["kontanthjaelp_jobparat"]\nheld_by = "jobcenter"\n'
+        'due = { days = 14 }\nsource = "Lokal regel (test)"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("MINPLAN_RULES", str(override))
+    rules = load_rule_sets().rule_sets
+    with db.engine.connect() as conn:
+        assert not deadline_store.is_current(conn, rules)
+    first = [
+        i.deadline
+        for i in deadlines_for(db, TODAY)
+        if i.deadline.rule_id == "kontanthjaelp_first_week"
+    ]
+    assert [(d.due, d.source) for d in first] == [
+        (TODAY + timedelta(days=11), "Lokal regel (test)")
+    ]
+    with db.engine.connect() as conn:
+        assert deadline_store.is_current(conn, rules)
+        assert conn.execute(select(func.count()).select_from(RequirementState)).scalar_one() == 1
+
+
+def test_a_far_as_of_day_moves_the_horizon_on(db: Database, actor: Actor) -> None:
+    who = _citizen(db, actor)
+    start_spell(
+        db,
+        actor,
+        who,
+        {"target_group": "kontanthjaelp_aktivitetsparat", "start_date": date(2024, 3, 1)},
+    )
+    far = date(2031, 3, 1)
+    assert kept(db, far) == computed(db, far)
+    assert any(t[1] == "afklaring_two_years" for t in kept(db, far))
+
+
+# --- a property: whatever caseworkers do, the kept requirements follow -------------------------
+ACTIONS = st.lists(
+    st.tuples(
+        st.sampled_from(["spell", "end", "book", "held", "no_show", "offer"]),
+        st.integers(0, 2),  # which citizen
+        st.integers(0, 500),  # a day after 1 Jan 2026
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(actions=ACTIONS)
+def test_any_sequence_of_use_cases_keeps_requirements_equal_to_the_engine(
+    db: Database, actor: Actor, actions: list[tuple[str, int, int]]
+) -> None:
+    people = [_citizen(db, actor) for _ in range(3)]  # new citizens in each example
+    start = date(2026, 1, 1)
+    for action, who, offset in actions:
+        day = start + timedelta(days=offset)
+        citizen = people[who]
+        try:
+            if action == "spell":
+                group = ["kontanthjaelp_jobparat", "sygedagpenge", "dagpenge"][offset % 3]
+                start_spell(db, actor, citizen, {"target_group": group, "start_date": day})
+            elif action == "end":
+                with db.engine.connect() as conn:
+                    open_spell = conn.exec_driver_sql(
+                        "SELECT id, start_date FROM benefit_spell WHERE citizen_id = "
+                        f"{citizen} AND end_date IS NULL"
+                    ).first()
+                if open_spell:
+                    end_spell(db, actor, open_spell[0], day, "Selvforsørgende (test)")
+            elif action == "book":
+                book_conversation(db, actor, citizen, datetime.combine(day, datetime.min.time()))
+            elif action in ("held", "no_show"):
+                with db.engine.connect() as conn:
+                    planned = conn.exec_driver_sql(
+                        "SELECT id FROM conversation WHERE status = 'planned' AND citizen_id = "
+                        f"{citizen} ORDER BY id"
+                    ).first()
+                if planned:
+                    record_outcome(
+                        db,
+                        actor,
+                        planned[0],
+                        action,
+                        held_on=day if action == "held" else None,
+                        today=date(2027, 6, 1),
+                    )
+            else:
+                register_offer(
+                    db,
+                    actor,
+                    citizen,
+                    {
+                        "kind": "virksomhedspraktik",
+                        "start_date": day,
+                        "planned_end": day + timedelta(days=30),
+                    },
+                    today=day,
+                )
+        except MinPlanError:
+            pass  # refused input (an overlap, a spell end before its start) changes nothing
+        as_of = start + timedelta(days=offset)
+        assert kept(db, as_of) == computed(db, as_of)
