@@ -21,6 +21,10 @@ HOLDERS = {"any": N_("jobcenter or a-kasse")}
 # The engine's msgids, marked here so the catalog extracts them.
 _MSGIDS = (
     N_("First conversation ({held_by}) by {due}, from {start} on {group} — {source}"),
+    N_(
+        "A conversation ({held_by}) from {window_start} to {due}, on {group} since {start}"
+        " — {source}"
+    ),
     N_("{required} conversations ({held_by}) from {window_start} to {due} on {group} — {source}"),
     N_(
         "An offer (ret og pligt) must start by {due}, 6 months into {group} from {start} — {source}"

@@ -37,6 +37,11 @@ ASSESSMENT_LEAD_DAYS = 400
 #: The explanation of each kind of rule: an English msgid, translated by ``app.casework.deadline_text``.
 EXPLANATIONS = {
     "first_by": "First conversation ({held_by}) by {due}, from {start} on {group} — {source}",
+    # A one-off conversation in a later window (the 16-month samtale, tidlig opfølgning).
+    "first_by_later": (
+        "A conversation ({held_by}) from {window_start} to {due}, on {group} since {start}"
+        " — {source}"
+    ),
     "count_in_window": (
         "{required} conversations ({held_by}) from {window_start} to {due} on {group} — {source}"
     ),
@@ -155,7 +160,10 @@ class Deadline(NamedTuple):
             window_start=self.window_start,
             held_by=self.held_by,
         )
-        return EXPLANATIONS.get(self.kind, ""), params
+        kind = self.kind
+        if kind == "first_by" and self.window_start != self.spell_start:
+            kind = "first_by_later"
+        return EXPLANATIONS.get(kind, ""), params
 
 
 def shift(start: date, offset: Offset) -> date:
