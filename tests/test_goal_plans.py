@@ -442,9 +442,13 @@ def test_formula_looking_labels_are_neutralised_in_csv_and_xlsx(db: Database) ->
 
 
 @pytest.mark.skipif(not shutil.which("libreoffice"), reason="LibreOffice is not installed")
-def test_libreoffice_reads_the_workbook(db: Database, tmp_path: Path) -> None:
+def test_libreoffice_reads_the_workbook_with_the_same_numbers(
+    db: Database, actor: Actor, tmp_path: Path
+) -> None:
     from app.reports.indicator_xlsx import xlsx_bytes
 
+    for _ in range(6):
+        spell(db, actor, born(db, actor, ADULT), "fleksjob", date(2025, 1, 1))
     evaluation = evaluate_plan(
         db, load_goalplan("herlev-2024"), parse_period("2026-Q1"), as_of=AS_OF
     )
@@ -452,20 +456,21 @@ def test_libreoffice_reads_the_workbook(db: Database, tmp_path: Path) -> None:
     subprocess.run(
         [
             "libreoffice",
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
             "--headless",
             "--convert-to",
-            "csv",
+            "csv:Text - txt - csv (StarCalc):59,34,76",  # ';', '"', UTF-8
             "--outdir",
             str(tmp_path),
             str(tmp_path / "i.xlsx"),
         ],
         check=True,
         capture_output=True,
-        timeout=120,
+        timeout=180,
     )
-    assert "Fuldtidspersoner i fleksjob" in (tmp_path / "i.csv").read_text(
-        encoding="utf-8", errors="replace"
-    )
+    rows = list(csv.reader((tmp_path / "i.csv").open(encoding="utf-8"), delimiter=";"))
+    flex = next(row for row in rows if row and row[0] == "Fuldtidspersoner i fleksjob")
+    assert float(flex[2].replace(",", ".")) == 6.0 and flex[7] == "ikke opfyldt"
 
 
 # --- secondary suppression of a trend beside its total -----------------------------------------------

@@ -82,6 +82,19 @@ def test_dashboard_shows_status_suppresses_small_figures_and_draws_the_trend(
     assert page.chart.series()[0].count() == 3
 
 
+def test_the_dashboard_reads_the_threshold_from_the_organisation_setting(
+    qtbot, db: Database, ctx: UiContext
+) -> None:
+    from app.casework import org_settings
+
+    org_settings.set_value(db, ctx.actor, "suppression_threshold", 6)
+    page = IndicatorsPage(ctx)
+    qtbot.addWidget(page)
+    show(qtbot, page, "herlev-2024", "2026-Q1")
+    assert rows(page)["Fuldtidspersoner i fleksjob"][0] == "<6"
+    assert "Tal for færre end 6 personer vises som <6." in page.note.text()
+
+
 def test_the_current_month_is_flagged_incomplete_and_later_months_are_empty(
     qtbot, ctx: UiContext
 ) -> None:

@@ -210,7 +210,7 @@ def csv_bytes(evaluation: Evaluation) -> bytes:
                     f"<{limit}" if r.suppressed else number(r.value),
                     _(UNIT_NAMES[r.unit]),
                     target_text(target, r.unit),
-                    r.comparison_label or "",
+                    period_text(r.comparison_label),
                     f"<{limit}" if r.comparison_suppressed else number(r.comparison),
                     _(STATUS[r.status]),
                 )

@@ -15,7 +15,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from app import i18n
 from app.i18n import N_
 from app.reports.goalplans import Evaluation, IndicatorResult
-from app.reports.indicator_export import STATUS, UNIT_NAMES, summary_header, target_text
+from app.reports.indicator_export import (
+    STATUS,
+    UNIT_NAMES,
+    period_text,
+    summary_header,
+    target_text,
+)
 from app.reports.measures import MEASURES
 from app.reports.safe_cells import neutralise
 
@@ -73,7 +79,7 @@ def _summary(sheet: Worksheet, evaluation: Evaluation) -> None:
                 _value(r.value, r.suppressed, limit),
                 _(UNIT_NAMES[r.unit]),
                 target_text(r.indicator.target.as_dict() if r.indicator.target else None, r.unit),
-                r.comparison_label or "",
+                period_text(r.comparison_label),
                 _value(r.comparison, r.comparison_suppressed, limit),
                 _(STATUS[r.status]),
             ],

@@ -143,6 +143,7 @@ class IndicatorDialog(FormDialog):
             _("Change indicator") if indicator else _("New indicator"), self._make, parent
         )
         self.original = indicator
+        self._auto_label = ""
         form = self.form
         form.add("label", _("&Label:"), TextEdit())
         form.add(

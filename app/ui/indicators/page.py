@@ -70,7 +70,10 @@ class _Job(QRunnable):
             result = error
         except Exception as error:  # a bug: shown by the page's crash handling, not swallowed
             result = error
-        self.relay.done.emit(self.generation, result)
+        try:
+            self.relay.done.emit(self.generation, result)
+        except RuntimeError:  # the page was closed meanwhile: nobody is waiting
+            pass
 
 
 class IndicatorsPage(QWidget):
@@ -132,7 +135,7 @@ class IndicatorsPage(QWidget):
         self.note.setWordWrap(True)
         self.export_note = QLabel(self)
         self.export_note.setWordWrap(True)
-        self.export_note.setStyleSheet("color: palette(mid);")
+        self.export_note.setStyleSheet("color: #505a64;")
         self.table = RecordTable(
             [_("Indicator"), _("Actual"), _("Target"), _("Comparison"), _("Status")],
             self,
@@ -172,7 +175,8 @@ class IndicatorsPage(QWidget):
         split.addWidget(self.table)
         split.addWidget(lower)
         split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(1, 1)
+        split.setSizes([320, 380])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.note)
@@ -416,6 +420,10 @@ class IndicatorsPage(QWidget):
         self.table.set_rows(
             rows, muted={i for i, r in enumerate(evaluation.results) if r.status == "suppressed"}
         )
+        for row in range(self.table.rowCount()):
+            item = self.table.item(row, 1)
+            if item is not None:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self._selected()
 
     # --- targets and exports -------------------------------------------------------------------
