@@ -155,6 +155,10 @@ def test_a_period_not_over_is_counted_up_to_the_day_and_its_months_flagged(
     december = evaluation.series["fleksjob_fte"][-1]
     assert december.value is None and not december.suppressed
     assert records(evaluation)["period"] == {"start": "2026-01-01", "end": "2026-11-23"}
+    from app.reports.goalplans import monthly_series
+
+    pairs = monthly_series(db, plan, parse_period("2026-Q4"), as_of=AS_OF)["fleksjob_fte"]
+    assert pairs == [("2026-10", 6.0), ("2026-11", 6.0), ("2026-12", None)]
     not_begun = evaluate_plan(db, plan, parse_period("2027"), as_of=AS_OF)
     assert {r.status for r in not_begun.results} == {"no_data"}
 
@@ -318,6 +322,27 @@ def test_cli_evaluates_a_plan_made_in_the_app_and_reads_the_threshold_setting(
     assert main(["indicators", "--plan", "nope", "--period", "2026", "--db", str(db.path)]) == 2
     assert key in capsys.readouterr().err
     assert main([*measure, "--param", "min_hours=190"]) == 2, "fte takes no min_hours"
+
+
+def test_a_plan_file_with_a_wrong_parameter_is_refused_with_the_reason(
+    db: Database, tmp_path: Path, capsys
+) -> None:
+    plan = tmp_path / "egen.toml"
+    plan.write_text(
+        '[plan]\nid = "egen"\nname = "Egen plan"\n\n[[indicator]]\nid = "a"\nlabel = "A"\n'
+        'measure = "recruitment_orders_matched_share"\nparams = { groups = ["dagpenge"] }\n',
+        encoding="utf-8",
+    )
+    args = ["indicators", "--plan", str(plan), "--period", "2026", "--db", str(db.path)]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "egen.toml kan ikke bruges" in err and "har ingen parameter 'groups'" in err
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace('params = { groups = ["dagpenge"] }\n', ""),
+        encoding="utf-8",
+    )
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out)["plan"] == "egen"
 
 
 # --- exports ---------------------------------------------------------------------------------------

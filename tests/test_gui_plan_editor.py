@@ -219,6 +219,15 @@ def test_a_shipped_plan_is_changed_as_a_copy_and_the_file_stays(
         editor.form.editor("name").text() == "Kopi af Glostrup 2023–2025: ministermål og lokale mål"
     )
     assert editor.table.rowCount() == len(load_goalplan("glostrup-2023").indicators)
+    editor.table.setFocus()
+    editor.table.selectRow(2)  # ministermål 3, supplementary: the 190-hour variant
+    qtbot.keyClick(editor.table, Qt.Key.Key_Return)
+    indicator = dialog_of(qtbot, editor)
+    assert indicator.form.editor("measure").value() == "refugee_self_support_share"
+    assert indicator.form.editor("min_hours").value() == 190
+    assert indicator.form.editor("min_age").specialValueText() == "– (18)"
+    assert not indicator.form.editor("kinds").isVisible()
+    indicator.reject()
     editor.form.editor("name").selectAll()
     qtbot.keyClicks(editor.form.editor("name"), "Glostrup 2026 med måltal")
     with qtbot.waitSignal(page.evaluated, timeout=20_000):

@@ -49,6 +49,7 @@ __all__ = [
     "evaluate",
     "evaluate_plan",
     "load_goalplan",
+    "monthly_series",
     "status_of",
     "threshold_for",
 ]
@@ -158,8 +159,12 @@ def parse_goalplan(origin: str, text: str) -> GoalPlan:
     try:
         return checked_plan(plan)
     except ValidationError as error:
+        from app import i18n
+
         raise ValidationError(
-            "The goal plan {file} cannot be used: {reason}", file=origin, reason=str(error)
+            "The goal plan {file} cannot be used: {reason}",
+            file=origin,
+            reason=i18n.translate_error(error),
         ) from None
 
 
@@ -351,6 +356,20 @@ def evaluate(
             db, plan, period, compare=compare, threshold=threshold, as_of=as_of, series=False
         ).results
     )
+
+
+def monthly_series(
+    db: Database,
+    plan: GoalPlan,
+    period: ReportPeriod,
+    *,
+    threshold: int | None = None,
+    as_of: date | None = None,
+) -> dict[str, list[tuple[str, float | None]]]:
+    """Each indicator month by month as (month, value) pairs, anonymised as on the dashboard (a
+    suppressed or not yet counted month is ``None``)."""
+    series = evaluate_plan(db, plan, period, threshold=threshold, as_of=as_of).series
+    return {key: [(p.label, p.value) for p in points] for key, points in series.items()}
 
 
 def with_user_targets(db: Database, plan: GoalPlan) -> GoalPlan:

@@ -59,7 +59,7 @@ def _chart(r: IndicatorResult, points: tuple[SeriesPoint, ...], threshold: int) 
                 24 * mm,
                 _("No figures to show (too few persons)")
                 if any(p.suppressed for _i, p in counted)
-                else _("No figures for the period yet"),
+                else _("No figures for the period"),
                 fontName=FONT,
                 fontSize=9,
             )

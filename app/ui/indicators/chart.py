@@ -112,6 +112,13 @@ def trend_chart(result: IndicatorResult, points: Sequence[SeriesPoint]) -> QChar
         line.append(QPointF(len(points) - 1, goal))
         add(line, _("Target: {target}").format(target=target_text(target.as_dict(), result.unit)))
         shown.append(goal)
+    if not runs and current is None:
+        reason = (
+            _("No figures to show (too few persons)")
+            if any(p.suppressed for p in points)
+            else _("No figures for the period")
+        )
+        chart.setTitle(f"{result.indicator.label} — {reason}")
     values.setRange(0, max([*shown, 1]) * 1.15)
     values.setLabelFormat("%.0f")
     values.applyNiceNumbers()
