@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 
+from app.domain.errors import ValidationError
 from app.i18n import _
 
 
 def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
+    from app.cli_indicators import add_threshold_and_as_of
+
     parser = sub.add_parser(
         "measure", help=_("compute one indicator measure for a period (anonymised)")
     )
@@ -21,42 +25,68 @@ def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
     parser.add_argument("--groups", help=_("target groups, comma-separated"))
     parser.add_argument("--kinds", help=_("offer kinds, comma-separated"))
     parser.add_argument(
-        "--threshold", type=int, default=5, help=_("smallest count shown (never below 3)")
+        "--age", metavar="FROM-TO", help=_("age band on the period's last day, e.g. 18-29")
     )
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help=_("another parameter of the measure, e.g. min_employees=3 or min_hours=190"),
+    )
+    add_threshold_and_as_of(parser)
     parser.add_argument(
         "--format", choices=("json", "text"), default="text", help=_("output format")
     )
     add_common(parser, suppress=True)
 
 
+def parse_params(args: argparse.Namespace) -> dict[str, object]:
+    """The measure's parameters from the command line (checked by the measure itself)."""
+    params: dict[str, object] = {}
+    for name in ("groups", "kinds"):
+        text = getattr(args, name)
+        if text:
+            params[name] = [code.strip() for code in text.split(",") if code.strip()]
+    if args.age:
+        band = re.fullmatch(r"\s*(\d*)\s*-\s*(\d*)\s*", args.age)
+        if band is None or not any(band.groups()):
+            raise ValidationError("Write the age band as 18-29, 18- or -29", field="age")
+        low, high = band.groups()
+        if low:
+            params["min_age"] = int(low)
+        if high:
+            params["max_age"] = int(high)
+    for item in args.param:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ValidationError("Write a parameter as NAME=VALUE, not {text!r}", text=item)
+        params[name.strip()] = int(value) if value.strip().isdigit() else value.strip()
+    return params
+
+
 def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-untyped-def]
-    from app.domain.anonymise import effective_threshold, suppress_value
-    from app.domain.codes import check_code
+    from datetime import date
+
     from app.domain.periods import parse_period
-    from app.reports.measures import run_measure
+    from app.reports.goalplans import is_hidden, threshold_for
+    from app.reports.measures import clean_params, run_measure
 
     period = parse_period(args.period)
-    params: dict[str, object] = {}
-    if args.groups:
-        params["groups"] = [
-            check_code("target_group", g.strip()) for g in args.groups.split(",") if g.strip()
-        ]
-    if args.kinds:
-        params["kinds"] = [
-            check_code("offer_kind", k.strip()) for k in args.kinds.split(",") if k.strip()
-        ]
+    params = clean_params(args.name, parse_params(args))
     db = open_database(args)
-    result = run_measure(db, args.name, period, **params)
-    threshold = effective_threshold(args.threshold)
-    suppressed = suppress_value(result.persons, threshold) or (
-        result.unit in ("count", "persons")
-        and result.value is not None
-        and 0 < result.value < threshold
-    )
+    counted = period.up_to(args.as_of or date.today())
+    if counted is None:
+        raise ValidationError(
+            "The period {period} has not begun yet", field="period", period=period.label
+        )
+    result = run_measure(db, args.name, counted, **params)
+    threshold = threshold_for(db, args.threshold)
+    suppressed = is_hidden(result, threshold)
     record = {
         "measure": args.name,
         "params": result.params,
-        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        "period": {"start": counted.start.isoformat(), "end": counted.end.isoformat()},
         "value": None if suppressed else result.value,
         "suppressed": suppressed,
         "unit": result.unit,
@@ -65,5 +95,5 @@ def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-unty
         print(json.dumps(record, ensure_ascii=False))
     else:
         shown = f"<{threshold}" if suppressed else str(result.value)
-        print(f"{args.name} {period.label}: {shown} ({result.unit})")
+        print(f"{args.name} {counted.label}: {shown} ({result.unit})")
     return 0

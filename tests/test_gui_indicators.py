@@ -1,10 +1,13 @@
-"""The goal-plan dashboard as a team lead uses it: choose plan and period, read status and trend."""
+"""The goal-plan dashboard as a team lead uses it: choose plan and period, read status and trend,
+set a target, export and see what changed since the last export."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
 
 from app import i18n
 from app.casework.actor import Actor
@@ -16,21 +19,39 @@ from app.ui.indicators.page import IndicatorsPage
 
 pytestmark = pytest.mark.gui
 CPRS = ["0101901234", "1503901234", "2412992222", "0707854321", "3006010110", "0101854321"]
+TODAY = date(2026, 11, 23)
+LEAD = Actor(None, "TL", "Tove Larsen", "teamlead", "tove")
 
 
 @pytest.fixture
 def ctx(db: Database, actor: Actor) -> UiContext:
-    """Six synthetic citizens in fleksjob all of 2026, and one on sygedagpenge."""
+    """Five synthetic citizens in fleksjob all of 2026, and one on sygedagpenge."""
     for index, cpr in enumerate(CPRS):
         who = create_citizen(
             db,
             actor,
             {"cpr": cpr, "first_name": f"P{index}", "last_name": "Syntetisk"},
-            today=date(2026, 11, 23),
+            today=TODAY,
         ).id
         group = "sygedagpenge" if index == 5 else "fleksjob"
         start_spell(db, actor, who, {"target_group": group, "start_date": date(2025, 12, 1)})
-    return UiContext(db, actor, lambda: date(2026, 11, 23))
+    return UiContext(db, actor, lambda: TODAY)
+
+
+def show(qtbot, page: IndicatorsPage, plan: str, period: str) -> None:  # type: ignore[no-untyped-def]
+    """Choose the plan and type the period as a user would, and wait for the figures."""
+    page.plan.setCurrentIndex(page.plan.findData(plan))
+    page.period.selectAll()
+    qtbot.keyClicks(page.period, period)
+    with qtbot.waitSignal(page.evaluated, timeout=20_000):
+        qtbot.keyClick(page.period, Qt.Key.Key_Return)
+
+
+def rows(page: IndicatorsPage) -> dict[str, list[str]]:
+    return {
+        page.table.text(i, 0): [page.table.text(i, c) for c in range(1, 5)]
+        for i in page.table.ids()
+    }
 
 
 def test_dashboard_shows_status_suppresses_small_figures_and_draws_the_trend(
@@ -39,25 +60,58 @@ def test_dashboard_shows_status_suppresses_small_figures_and_draws_the_trend(
     i18n.set_language("da")
     page = IndicatorsPage(ctx)
     qtbot.addWidget(page)
-    page.plan.setCurrentIndex(page.plan.findData("herlev-2024"))
-    page.period.setText("2026-Q1")
-    page.refresh()
-    rows = {
-        page.table.text(i, 0): [page.table.text(i, c) for c in range(1, 5)]
-        for i in page.table.ids()
-    }
-    flex = rows["Fuldtidspersoner i fleksjob"]
+    show(qtbot, page, "herlev-2024", "2026-Q1")
+    shown = rows(page)
+    flex = shown["Fuldtidspersoner i fleksjob"]
     assert flex[0] == "5 fuldtidspersoner" and flex[1] == "≥ 380" and flex[3] == "ikke opfyldt"
-    sick = rows["Antal sygedagpengemodtagere falder i forhold til 2023"]
+    sick = shown["Antal sygedagpengemodtagere falder i forhold til 2023"]
     assert sick[0] == "<5" and sick[3] == "skjult"
-    assert "<5" in page.note.text()
+    assert sick[1] == "falder i forhold til samme periode sidste år"
+    assert sick[2] == "0 (1. kvartal 2025)"
+    assert "<5" in page.note.text() and "Seneste hele måned: oktober 2026." in page.note.text()
+    assert "uden for planens gyldighed (01.01.2024–31.12.2025)" in page.note.text()
     page.table.selectRow(1)
     assert page.definition.text().startswith("Det tælles: Fuldtidspersoner")
-    assert [label for label, _value in page.points] == ["2026-01", "2026-02", "2026-03"]
+    assert [p.label for p in page.points] == ["2026-01", "2026-02", "2026-03"]
+    names = [s.name() for s in page.chart.series() if s.name()]
+    assert names == [
+        "Hele måneder",
+        "Seneste hele måned (marts 2026)",
+        "Mål: ≥ 380",
+    ]
     assert page.chart.series()[0].count() == 3
 
 
-def test_a_team_lead_sets_a_target_and_exports_what_is_shown(
+def test_the_dashboard_reads_the_threshold_from_the_organisation_setting(
+    qtbot, db: Database, ctx: UiContext
+) -> None:
+    from app.casework import org_settings
+
+    org_settings.set_value(db, ctx.actor, "suppression_threshold", 6)
+    page = IndicatorsPage(ctx)
+    qtbot.addWidget(page)
+    show(qtbot, page, "herlev-2024", "2026-Q1")
+    assert rows(page)["Fuldtidspersoner i fleksjob"][0] == "<6"
+    assert "Tal for færre end 6 personer vises som <6." in page.note.text()
+
+
+def test_the_current_month_is_flagged_incomplete_and_later_months_are_empty(
+    qtbot, ctx: UiContext
+) -> None:
+    page = IndicatorsPage(ctx)
+    qtbot.addWidget(page)
+    show(qtbot, page, "herlev-2024", "2026")
+    assert "november 2026 er ufuldstændig, tallene går til og med 23.11.2026" in page.note.text()
+    page.table.selectRow(1)
+    assert [p.state for p in page.points][-3:] == ["complete", "incomplete", "future"]
+    names = [s.name() for s in page.chart.series() if s.name()]
+    assert "Seneste hele måned (oktober 2026)" in names
+    assert "Ufuldstændig måned (november 2026)" in names
+    complete = page.chart.series()[0]
+    assert complete.count() == 10, "January to October on the solid line"
+
+
+def test_a_team_lead_sets_a_target_in_the_dialog_and_exports_what_is_shown(
     qtbot, db: Database, ctx: UiContext, tmp_path
 ) -> None:
     import openpyxl
@@ -67,34 +121,43 @@ def test_a_team_lead_sets_a_target_and_exports_what_is_shown(
     from app.store.engine import transaction
     from app.store.models import AuditEvent
 
-    i18n.set_language("da")
-    lead = UiContext(
-        db, Actor(None, "TL", "Tove Larsen", "teamlead", "tove"), lambda: date(2026, 11, 23)
-    )
+    lead = UiContext(db, LEAD, lambda: TODAY)
     page = IndicatorsPage(lead)
     qtbot.addWidget(page)
-    page.plan.setCurrentIndex(page.plan.findData("glostrup-2023"))
-    page.period.setText("2026-Q1")
-    page.refresh()
+    show(qtbot, page, "glostrup-2023", "2026-Q1")
     row = next(
         i for i in page.table.ids() if page.table.text(i, 0).startswith("Lokalt mål: flere i job")
     )
     assert page.table.text(row, 4) == "intet mål"
     page.table.select_id(row)
-    page.edit_target({"minimum": 100, "maximum": None, "direction": None})
+    qtbot.mouseClick(page.target_button, Qt.MouseButton.LeftButton)
+    dialog = page.last_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    kind = dialog.form.editor("target_kind")
+    kind.setCurrentIndex(kind.findData("min"))
+    qtbot.keyClicks(dialog.form.editor("minimum"), "100")
+    with qtbot.waitSignal(page.evaluated, timeout=20_000):
+        qtbot.mouseClick(
+            dialog.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton
+        )
     assert page.table.text(row, 2) == "≥ 100"
+    assert page.export_note.text() == "Denne plan og periode er ikke eksporteret før."
     path = page.export("xlsx", tmp_path / "glostrup.xlsx")
     sheet = openpyxl.load_workbook(path)["Oversigt"]
-    assert any(r[4] == ">= 100" for r in sheet.iter_rows(min_row=5, values_only=True))
+    assert any(r[4] == "≥ 100" for r in sheet.iter_rows(min_row=6, values_only=True))
     with transaction(db) as s:
         actions = [e.action for e in s.exec(select(AuditEvent)).all()]
     assert "set_goal_target" in actions and "export_indicators" in actions
-    worker = UiContext(
-        db, Actor(None, "KL", "Karen Lund", "caseworker", "karen"), lambda: date(2026, 11, 23)
-    )
+    with qtbot.waitSignal(page.evaluated, timeout=20_000):
+        page.refresh()
+    assert page.export_note.text().startswith("Sidst eksporteret")
+    assert "af TL (XLSX): de viste tal er de samme." in page.export_note.text()
+
+    worker = UiContext(db, Actor(None, "KL", "Karen Lund", "caseworker", "karen"), lambda: TODAY)
     caseworker_page = IndicatorsPage(worker)
     qtbot.addWidget(caseworker_page)
     assert not caseworker_page.target_button.isEnabled()
+    assert not caseworker_page.plan_button.isEnabled()
     from app.casework.goal_targets import set_target
 
     with pytest.raises(PermissionDeniedError):
@@ -106,34 +169,31 @@ def test_pdf_report_and_the_difference_from_the_last_export(
 ) -> None:
     from pypdf import PdfReader
 
-    from app.casework.citizens import create_citizen
-    from app.casework.spells import start_spell
-
-    i18n.set_language("da")
     page = IndicatorsPage(ctx)
     qtbot.addWidget(page)
-    page.plan.setCurrentIndex(page.plan.findData("herlev-2024"))
-    page.period.setText("2026-Q1")
-    page.refresh()
+    show(qtbot, page, "herlev-2024", "2026-Q1")
     path = page.export("pdf", tmp_path / "herlev.pdf")
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(path).pages).split())
     assert (
         "Herlev 2024–2025: resultatmål" in text
         and "Fuldtidspersoner i fleksjob" in text
         and "<5" in text
+        and "Det tælles:" in text
     )
     assert "150390" not in text and "Syntetisk" not in text
-    assert page.last_changes == []
+    assert page.last_changes == ()
     extra = create_citizen(
         db,
         ctx.actor,
         {"cpr": "0102034567", "first_name": "Ny", "last_name": "Syntetisk"},
-        today=date(2026, 11, 23),
+        today=TODAY,
     ).id
     start_spell(db, ctx.actor, extra, {"target_group": "fleksjob", "start_date": date(2025, 12, 1)})
-    page.refresh()
+    with qtbot.waitSignal(page.evaluated, timeout=20_000):
+        page.refresh()
+    assert "ændret siden da: Fuldtidspersoner i fleksjob: 5 → 6" in page.export_note.text()
     page.export("csv", tmp_path / "herlev.csv")
     assert [label for label, _before, _after in page.last_changes] == [
         "Fuldtidspersoner i fleksjob"
     ]
-    assert "Ændret siden sidste eksport" in page.note.text()
+    assert "Ændret siden sidste eksport" in page.export_note.text()

@@ -66,44 +66,6 @@ def test_a_bad_period_is_explained() -> None:
 
 
 # --- measures --------------------------------------------------------------------------------------
-def test_fte_half_a_year_is_half_a_person_and_spells_crossing_the_edges(
-    any_db: Database, actor: Actor
-) -> None:
-    a, b, c = (person(any_db, actor, i) for i in range(3))
-    # 2023 has 365 days. A: the first 26 weeks (182 days) + 0.5 day? -> use exact halves below.
-    start_spell(
-        any_db,
-        actor,
-        a,
-        {
-            "target_group": "sygedagpenge",
-            "start_date": date(2023, 1, 1),
-            "end_date": date(2023, 7, 2),
-        },
-    )
-    start_spell(
-        any_db, actor, b, {"target_group": "sygedagpenge", "start_date": date(2022, 6, 1)}
-    )  # all year (ongoing)
-    start_spell(
-        any_db,
-        actor,
-        c,
-        {
-            "target_group": "dagpenge",
-            "start_date": date(2023, 12, 1),
-            "end_date": date(2024, 2, 29),
-        },
-    )
-    year = parse_period("2023")
-    sick = run_measure(any_db, "fte", year, groups=["sygedagpenge"])
-    assert sick.value == round((183 + 365) / 365, 2)  # A: 1 Jan – 2 Jul = 183 days; B: 365
-    assert sick.persons == 2
-    # C crosses into a leap year: 31 days in 2023, and all 29 February days of 2024-02
-    assert run_measure(any_db, "fte", year, groups=["dagpenge"]).value == round(31 / 365, 2)
-    assert run_measure(any_db, "fte", parse_period("2024-02"), groups=["dagpenge"]).value == 1.0
-    assert run_measure(any_db, "persons", parse_period("2024-Q1")).value == 2
-
-
 def test_two_people_on_half_a_year_each_are_one_full_time_person(
     any_db: Database, actor: Actor
 ) -> None:
@@ -270,108 +232,27 @@ def test_no_suppressed_cell_can_be_worked_back_from_the_totals(table, threshold)
     assert recoverable_cells(result) == set()
 
 
-# --- goal plans ------------------------------------------------------------------------------------
-def test_the_four_reference_goal_plans_load_and_evaluate_on_demo_data(
-    tmp_path, actor: Actor
-) -> None:
-    from app.casework.demo_data import write_demo_database
-    from app.reports.goalplans import available_goalplans, evaluate
-    from app.store.engine import open_sqlite
-
-    write_demo_database(tmp_path / "demo.db", citizens=400, seed=5, as_of=date(2026, 11, 23))
-    db = open_sqlite(tmp_path / "demo.db")
-    plans = {plan.id: plan for plan in available_goalplans()}
-    assert set(plans) == {"herlev-2024", "albertslund-2020", "gentofte-2021", "glostrup-2023"}
-    herlev = {i.id: i for i in plans["herlev-2024"].indicators}
-    assert herlev["uddannelseshjaelp_fte"].target.maximum == 95
-    assert herlev["fleksjob_fte"].target.minimum == 380
-    for plan in plans.values():
-        results = evaluate(db, plan, parse_period("2026-Q3"), compare="last-year")
-        assert len(results) == len(plan.indicators)
-        for result in results:
-            assert result.status in ("met", "not_met", "no_target", "suppressed")
-            assert (result.value is None) == result.suppressed or result.value is None
-    glostrup = evaluate(db, plans["glostrup-2023"], parse_period("2026"))
-    assert {r.status for r in glostrup} <= {"no_target", "suppressed"}, (
-        "Glostrup's goals have no numbers"
-    )
-    db.dispose()
-
-
+# --- goal status -----------------------------------------------------------------------------------
 def test_goal_status_rules() -> None:
     from app.reports.goalplans import Target, status_of
 
     assert status_of(90, Target(maximum=95), None) == "met"
     assert status_of(96, Target(maximum=95), None) == "not_met"
     assert status_of(50, Target(minimum=50), None) == "met"
+    assert status_of(55, Target(minimum=50, maximum=60), None) == "met"
+    assert status_of(61, Target(minimum=50, maximum=60), None) == "not_met"
     assert status_of(10, Target(direction="down"), 12) == "met"
     assert status_of(12, Target(direction="down"), 12) == "not_met"
-    assert status_of(12, Target(direction="up"), None) == "no_target"
+    # the comparison is hidden: saying met/not met would tell which side of it the value lies
+    assert status_of(12, Target(direction="up"), None) == "suppressed"
     assert status_of(None, Target(minimum=1), None) == "suppressed"
     assert status_of(5, None, None) == "no_target"
 
 
-def test_cli_indicators_json_csv_and_xlsx_hold_the_same_numbers(
-    db: Database, actor: Actor, tmp_path, capsys
-) -> None:
-    import openpyxl
-
-    for index in range(6):
-        try:
-            who = person(db, actor, index)
-        except ValidationError:
-            continue
-        start_spell(db, actor, who, {"target_group": "fleksjob", "start_date": date(2025, 1, 1)})
-    args = ["indicators", "--plan", "herlev-2024", "--period", "2026-Q1", "--db", str(db.path)]
-    assert main([*args, "--format", "json"]) == 0
-    data = json.loads(capsys.readouterr().out)
-    assert data["plan"] == "herlev-2024" and data["threshold"] == 5
-    flex = next(i for i in data["indicators"] if i["id"] == "fleksjob_fte")
-    assert set(flex) == {
-        "id",
-        "label",
-        "measure",
-        "params",
-        "value",
-        "suppressed",
-        "unit",
-        "target",
-        "comparison",
-        "status",
-    }
-    assert flex["status"] == "not_met" and flex["value"] >= 5
-    small = next(i for i in data["indicators"] if i["id"] == "sygedagpenge_persons")
-    assert small["value"] in (None, 0.0)
-    assert main([*args, "--format", "csv", "--out", str(tmp_path / "i.csv")]) == 0
-    text = (tmp_path / "i.csv").read_bytes()
-    assert text.startswith("\ufeff".encode()) and b";" in text
-    assert f"{flex['value']:.2f}".replace(".", ",").rstrip("0").rstrip(",") in text.decode(
-        "utf-8-sig"
-    )
-    assert main([*args, "--format", "xlsx", "--out", str(tmp_path / "i.xlsx")]) == 0
-    sheet = openpyxl.load_workbook(tmp_path / "i.xlsx")["Oversigt"]
-    values = {
-        row[1]: row[2]
-        for row in sheet.iter_rows(min_row=5, values_only=True)
-        if row[0] == flex["label"]
-    }
-    assert values["fte"] == flex["value"]
-
-
-def test_on_time_fleksjob_hours_and_youth_dropout(any_db: Database, actor: Actor) -> None:
-    from datetime import datetime
-
-    from app.casework.conversations import book_conversation, record_outcome
+def test_fleksjob_hours_and_youth_dropout(any_db: Database, actor: Actor) -> None:
     from app.casework.employment import change_flexjob_hours, end_employment
 
-    a, b, c = (person(any_db, actor, i) for i in range(3))
-    start_spell(
-        any_db, actor, a, {"target_group": "kontanthjaelp_jobparat", "start_date": date(2025, 1, 6)}
-    )
-    talk = book_conversation(any_db, actor, a, datetime(2025, 1, 8, 10, 0)).id
-    record_outcome(any_db, actor, talk, "held", held_on=date(2025, 1, 8), today=date(2025, 1, 8))
-    # due in 2025: first conversation (met) and 4 in 6 months (only 1 held: overdue) -> 50 %
-    assert run_measure(any_db, "conversations_on_time_share", parse_period("2025")).value == 50.0
+    b, c = (person(any_db, actor, i) for i in (1, 2))
     flex = register_employment(
         any_db, actor, b, {"kind": "flexjob", "start_date": date(2025, 1, 1), "hours_per_week": 10}
     ).id

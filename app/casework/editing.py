@@ -33,6 +33,7 @@ ENTITY_NAMES = {
     "recruitment_order": N_("recruitment order"),
     "journal_note": N_("journal note"),
     "caseworker": N_("caseworker"),
+    "goal_plan": N_("goal plan"),
 }
 
 

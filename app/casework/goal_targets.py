@@ -12,7 +12,8 @@ from sqlmodel import select
 from app.casework import audit
 from app.casework.actor import Actor
 from app.casework.result import Saved
-from app.domain.errors import PermissionDeniedError, ValidationError
+from app.domain.errors import NotFoundError, PermissionDeniedError
+from app.domain.goalplan import Target, check_target, target_from
 from app.store.engine import Database, transaction
 from app.store.models import GoalTarget
 
@@ -22,15 +23,28 @@ _AREAS = frozenset({"goals"})
 def set_target(
     db: Database, actor: Actor, plan_id: str, indicator_id: str, values: dict[str, Any]
 ) -> Saved:
-    """Set (or clear, with all values empty) the target of one indicator."""
+    """Set (or clear, with all values empty) the target of one indicator: at least ``minimum``,
+    at most ``maximum``, and/or ``direction`` up/down against ``compare`` (last-year/previous).
+    For a plan made in the app the plan itself changes; a shipped plan's file stays as it is and
+    the target set here takes the place of the file's."""
     if actor.role not in ("teamlead", "admin"):
         raise PermissionDeniedError("Only a team lead or an administrator can set targets")
     minimum, maximum = values.get("minimum"), values.get("maximum")
     direction = values.get("direction") or None
-    if direction not in (None, "up", "down"):
-        raise ValidationError("Choose rises or falls", field="direction")
-    if minimum is not None and maximum is not None and maximum < minimum:
-        raise ValidationError("The upper limit is below the lower limit", field="maximum")
+    compare = (values.get("compare") or "last-year") if direction else None
+    check_target(Target(minimum, maximum, direction, compare), values.get("unit", ""))
+    from app.casework.goal_plans import set_indicator_target, user_plan
+
+    if user_plan(db, plan_id) is not None:
+        return set_indicator_target(
+            db, actor, plan_id, indicator_id, target_from({**values, "compare": compare})
+        )
+    from app.reports.goalplans import load_goalplan
+
+    if indicator_id not in {i.id for i in load_goalplan(plan_id).indicators}:
+        raise NotFoundError(
+            "The goal plan {plan} has no indicator {id}", plan=plan_id, id=indicator_id
+        )
     with transaction(db) as session:
         row = session.exec(
             select(GoalTarget).where(
@@ -38,7 +52,12 @@ def set_target(
             )
         ).first()
         old = (
-            {"minimum": row.minimum, "maximum": row.maximum, "direction": row.direction}
+            {
+                "minimum": row.minimum,
+                "maximum": row.maximum,
+                "direction": row.direction,
+                "compare": row.compare,
+            }
             if row
             else {}
         )
@@ -46,7 +65,7 @@ def set_target(
             row = GoalTarget(plan_id=plan_id, indicator_id=indicator_id)
             session.add(row)
         row.minimum, row.maximum, row.direction = minimum, maximum, direction
-        row.compare = "last-year" if direction else None
+        row.compare = compare
         session.flush()
         audit.record(
             session,
@@ -56,7 +75,12 @@ def set_target(
             entity_id=row.id,
             details={"plan": plan_id, "indicator": indicator_id},
             old=old,
-            new={"minimum": minimum, "maximum": maximum, "direction": direction},
+            new={
+                "minimum": minimum,
+                "maximum": maximum,
+                "direction": direction,
+                "compare": compare,
+            },
         )
         return Saved(row.id, row.version, None, _AREAS)  # type: ignore[arg-type]
 

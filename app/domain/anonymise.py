@@ -59,11 +59,29 @@ def suppress_table(
     grid = tuple(tuple(int(v) for v in row) for row in values)
     rows, cols = len(grid), len(grid[0]) if grid else 0
     hidden = {(r, c) for r in range(rows) for c in range(cols) if 0 < grid[r][c] < threshold}
+    lines = _lines(rows, cols, row_totals, column_totals)
+    _secondary(grid, hidden, lines)
+    return SuppressedTable(grid, frozenset(hidden), threshold)
+
+
+def _lines(
+    rows: int, cols: int, row_totals: bool, column_totals: bool
+) -> list[list[tuple[int, int]]]:
     lines: list[list[tuple[int, int]]] = []
     if row_totals:
         lines += [[(r, c) for c in range(cols)] for r in range(rows)]
     if column_totals:
         lines += [[(r, c) for r in range(rows)] for c in range(cols)]
+    return lines
+
+
+def _secondary(
+    grid: Sequence[Sequence[float]],
+    hidden: set[tuple[int, int]],
+    lines: list[list[tuple[int, int]]],
+) -> None:
+    """Add cells to ``hidden`` until no line (whose total is shown) has exactly one hidden cell:
+    each time the smallest other cell, preferring a non-zero one (a zero hides nothing)."""
     changed = True
     while changed:
         changed = False
@@ -72,14 +90,23 @@ def suppress_table(
             if len(inside) == 1:
                 candidates = [cell for cell in line if cell not in hidden]
                 if candidates:
-                    # the smallest other cell, preferring a non-zero one (a zero hides nothing)
                     pick = min(
                         candidates,
                         key=lambda cell: (grid[cell[0]][cell[1]] == 0, grid[cell[0]][cell[1]]),
                     )
                     hidden.add(pick)
                     changed = True
-    return SuppressedTable(grid, frozenset(hidden), threshold)
+
+
+def suppress_series(values: Sequence[float], hidden: set[int]) -> set[int]:
+    """Secondary suppression for a series shown beside its total (a period's months beside the
+    period's figure, for additive measures): the indexes to hide, ``hidden`` included. When a
+    single month is hidden, the smallest other month is hidden too, so the total minus the shown
+    months never gives a hidden month away."""
+    grid = [list(values)]
+    cells = {(0, index) for index in hidden}
+    _secondary(grid, cells, [[(0, index) for index in range(len(values))]])
+    return {index for _row, index in cells}
 
 
 def recoverable_cells(
@@ -90,11 +117,7 @@ def recoverable_cells(
     rows = len(table.values)
     cols = len(table.values[0]) if rows else 0
     known = {(r, c) for r in range(rows) for c in range(cols) if (r, c) not in table.suppressed}
-    lines: list[list[tuple[int, int]]] = []
-    if row_totals:
-        lines += [[(r, c) for c in range(cols)] for r in range(rows)]
-    if column_totals:
-        lines += [[(r, c) for r in range(rows)] for c in range(cols)]
+    lines = _lines(rows, cols, row_totals, column_totals)
     found: set[tuple[int, int]] = set()
     progress = True
     while progress:

@@ -46,6 +46,16 @@ class ReportPeriod:
             _label(start, months) if months else f"{start.isoformat()}..{end.isoformat()}",
         )
 
+    def up_to(self, as_of: date) -> ReportPeriod | None:
+        """The part of the period until ``as_of`` (inclusive): the period itself when it is over,
+        None when it has not begun. Figures for days not yet lived would count ongoing spells as
+        if they went on, so a period is only counted up to the day it is evaluated."""
+        if as_of >= self.end:
+            return self
+        if as_of < self.start:
+            return None
+        return ReportPeriod(self.start, as_of, f"{self.start.isoformat()}..{as_of.isoformat()}")
+
     def months(self) -> list[ReportPeriod]:
         """The calendar months that the period covers (for trend charts)."""
         out, cursor = [], date(self.start.year, self.start.month, 1)

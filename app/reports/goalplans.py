@@ -1,49 +1,58 @@
-"""Goal plans (the ministermål and a municipality's own goals) as TOML data, evaluated on the database.
+"""Goal plans (the ministermål and a municipality's own goals) evaluated on the database.
+
+Plans come from two places: the four shipped reference plans, read-only TOML files in
+``resources/goalplans/``, and the plans team leads make in the app (``app.casework.goal_plans``,
+stored in the database). Both are ``GoalPlan`` values and are evaluated alike.
 
 Every figure is anonymised before it is returned: a count or a figure built on fewer persons than
-the threshold is suppressed (value ``None``, status ``suppressed``), so nothing that leaves this
-module can identify anyone.
+the threshold (the organisation setting ``suppression_threshold``, never below 3) is suppressed
+(value ``None``, status ``suppressed``); where a period's figure is shown beside its months (the
+trend of an additive measure), a second month is suppressed whenever only one is, so nothing that
+leaves this module can identify anyone. A period that has not ended yet is counted up to the day
+it is evaluated (``as_of``): the current month is flagged incomplete, later months are empty.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from app import paths
-from app.domain.anonymise import effective_threshold, suppress_value
+from app.domain.anonymise import effective_threshold, suppress_series, suppress_value
 from app.domain.errors import ValidationError
+from app.domain.goalplan import (
+    GoalPlan,
+    Indicator,
+    Target,
+    check_indicator_label,
+    check_plan_head,
+    check_target,
+    status_of,
+    target_from,
+)
 from app.domain.periods import ReportPeriod
-from app.reports.measures import MEASURES, MeasureResult, run_measure
+from app.reports.measures import MEASURES, MeasureResult, clean_params, measure, run_measure
 from app.store.engine import Database
 
-
-@dataclass(frozen=True)
-class Target:
-    minimum: float | None = None
-    maximum: float | None = None
-    direction: str | None = None  # "up" / "down" compared with the comparison period
-    compare: str | None = None  # "last-year" / "previous"
-
-
-@dataclass(frozen=True)
-class Indicator:
-    id: str
-    label: str
-    measure: str
-    params: dict[str, Any] = field(default_factory=dict)
-    target: Target | None = None
-
-
-@dataclass(frozen=True)
-class GoalPlan:
-    id: str
-    name: str
-    municipality: str
-    follow_up: str
-    indicators: tuple[Indicator, ...]
+__all__ = [
+    "Evaluation",
+    "GoalPlan",
+    "Indicator",
+    "IndicatorResult",
+    "SeriesPoint",
+    "Target",
+    "available_goalplans",
+    "checked_plan",
+    "evaluate",
+    "evaluate_plan",
+    "load_goalplan",
+    "monthly_series",
+    "status_of",
+    "threshold_for",
+]
 
 
 @dataclass(frozen=True)
@@ -54,11 +63,62 @@ class IndicatorResult:
     unit: str
     comparison: float | None
     comparison_label: str | None
-    status: str  # met / not_met / no_target / suppressed
+    status: str  # met / not_met / no_target / suppressed / no_data
+    comparison_suppressed: bool = False
 
 
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One month of an indicator's trend."""
+
+    label: str  # "2026-03"
+    value: float | None
+    suppressed: bool
+    state: str  # "complete", "incomplete" (the month of ``as_of``) or "future" (not counted)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A plan evaluated for a period: what every view and export of it shows."""
+
+    plan: GoalPlan
+    period: ReportPeriod  # as asked for
+    counted: ReportPeriod | None  # the part counted (up to ``as_of``); None: not begun yet
+    as_of: date
+    threshold: int
+    results: tuple[IndicatorResult, ...]
+    series: dict[str, tuple[SeriesPoint, ...]]
+
+
+# --- loading ---------------------------------------------------------------------------------------
 def goalplan_dir() -> Path:
     return paths.resources_dir() / "goalplans"
+
+
+def shipped_ids() -> set[str]:
+    return {path.stem for path in goalplan_dir().glob("*.toml")}
+
+
+def checked_plan(plan: GoalPlan) -> GoalPlan:
+    """The plan with every indicator checked: a known measure, parameters it takes (cleaned),
+    a sensible target and unique ids. Raises ``ValidationError`` for the first problem."""
+    check_plan_head(plan.name, plan.valid_from, plan.valid_to)
+    if plan.follow_up not in ("monthly", "quarterly"):
+        raise ValidationError("Follow up monthly or quarterly", field="follow_up")
+    indicators, seen = [], set()
+    for indicator in plan.indicators:
+        check_indicator_label(indicator.label)
+        found = measure(indicator.measure)
+        check_target(indicator.target, found.unit)
+        if indicator.id in seen:
+            raise ValidationError(
+                "Two indicators have the id {id}", field="indicators", id=indicator.id
+            )
+        seen.add(indicator.id)
+        indicators.append(
+            replace(indicator, params=clean_params(indicator.measure, indicator.params))
+        )
+    return replace(plan, indicators=tuple(indicators))
 
 
 def parse_goalplan(origin: str, text: str) -> GoalPlan:
@@ -78,53 +138,85 @@ def parse_goalplan(origin: str, text: str) -> GoalPlan:
                 id=item.get("id", "?"),
                 measure=item.get("measure"),
             )
-        raw = item.get("target")
-        target = (
-            Target(raw.get("min"), raw.get("max"), raw.get("direction"), raw.get("compare"))
-            if raw
-            else None
-        )
         indicators.append(
             Indicator(
                 item["id"],
                 item.get("label", item["id"]),
                 item["measure"],
                 dict(item.get("params", {})),
-                target,
+                target_from(item.get("target")),
             )
         )
-    return GoalPlan(
+    plan = GoalPlan(
         head.get("id", origin),
         head.get("name", origin),
         head.get("municipality", ""),
         head.get("follow_up", "monthly"),
         tuple(indicators),
+        valid_from=head.get("valid_from"),
+        valid_to=head.get("valid_to"),
     )
+    try:
+        return checked_plan(plan)
+    except ValidationError as error:
+        from app import i18n
+
+        raise ValidationError(
+            "The goal plan {file} cannot be used: {reason}",
+            file=origin,
+            reason=i18n.translate_error(error),
+        ) from None
 
 
-def available_goalplans() -> list[GoalPlan]:
+def shipped_goalplans() -> list[GoalPlan]:
     return [
         parse_goalplan(path.name, path.read_text(encoding="utf-8"))
         for path in sorted(goalplan_dir().glob("*.toml"))
     ]
 
 
-def load_goalplan(plan: str) -> GoalPlan:
-    """A shipped plan by id (``herlev-2024``) or a TOML file path."""
+def available_goalplans(db: Database | None = None) -> list[GoalPlan]:
+    """The shipped plans, then (with a database) the plans made in the app, by name."""
+    plans = shipped_goalplans()
+    if db is not None:
+        from app.casework.goal_plans import user_plans
+
+        plans += user_plans(db)
+    return plans
+
+
+def load_goalplan(plan: str, db: Database | None = None) -> GoalPlan:
+    """A plan by a TOML file path, a shipped plan's id (``herlev-2024``) or, with a database,
+    the id of a plan made in the app."""
     path = Path(plan)
     if path.suffix == ".toml" and path.exists():
         return parse_goalplan(path.name, path.read_text(encoding="utf-8"))
     shipped = goalplan_dir() / f"{plan}.toml"
     if shipped.exists():
         return parse_goalplan(shipped.name, shipped.read_text(encoding="utf-8"))
+    known = sorted(shipped_ids())
+    if db is not None:
+        from app.casework.goal_plans import user_plan, user_plans
+
+        found = user_plan(db, plan)
+        if found is not None:
+            return found
+        known += [p.id for p in user_plans(db)]
     raise ValidationError(
-        "Unknown goal plan {plan!r}; the plans are: {plans}",
-        plan=plan,
-        plans=", ".join(p.stem for p in sorted(goalplan_dir().glob("*.toml"))),
+        "Unknown goal plan {plan!r}; the plans are: {plans}", plan=plan, plans=", ".join(known)
     )
 
 
-def _hidden(result: MeasureResult, threshold: int) -> bool:
+# --- evaluating ------------------------------------------------------------------------------------
+def threshold_for(db: Database, requested: int | None = None) -> int:
+    """The suppression threshold: the organisation setting, raised (never lowered) by a request."""
+    from app.casework import org_settings
+
+    setting = org_settings.get(db, "suppression_threshold")
+    return effective_threshold(max(setting, requested or 0))
+
+
+def is_hidden(result: MeasureResult, threshold: int) -> bool:
     if result.value is None:
         return False
     if suppress_value(result.persons, threshold):
@@ -132,21 +224,121 @@ def _hidden(result: MeasureResult, threshold: int) -> bool:
     return result.unit in ("count", "persons") and 0 < result.value < threshold
 
 
-def status_of(value: float | None, target: Target | None, comparison: float | None) -> str:
-    if target is None:
-        return "no_target"
-    if value is None:
-        return "suppressed"
-    if target.minimum is not None and value < target.minimum:
-        return "not_met"
-    if target.maximum is not None and value > target.maximum:
-        return "not_met"
-    if target.direction:
-        if comparison is None:
-            return "no_target"
-        better = value > comparison if target.direction == "up" else value < comparison
-        return "met" if better else "not_met"
-    return "met"
+def _figure(
+    db: Database, indicator: Indicator, period: ReportPeriod, threshold: int
+) -> tuple[float | None, bool]:
+    """(value, hidden) of one indicator for one period, anonymised."""
+    result = run_measure(db, indicator.measure, period, **indicator.params)
+    hidden = is_hidden(result, threshold)
+    return (None if hidden else result.value), hidden
+
+
+def _other(period: ReportPeriod, how: str) -> ReportPeriod:
+    return period.last_year() if how == "last-year" else period.previous()
+
+
+def _evaluate_one(
+    db: Database,
+    indicator: Indicator,
+    counted: ReportPeriod | None,
+    compare: str | None,
+    threshold: int,
+) -> IndicatorResult:
+    unit = measure(indicator.measure).unit
+    target = indicator.target
+    if counted is None:  # the period has not begun: nothing to count yet
+        return IndicatorResult(indicator, None, False, unit, None, None, "no_data")
+    value, hidden = _figure(db, indicator, counted, threshold)
+    shown_how = compare or (target.compare if target and target.direction else None)
+    comparison, comparison_hidden, comparison_label = None, False, None
+    if shown_how:
+        other = _other(counted, shown_how)
+        comparison, comparison_hidden = _figure(db, indicator, other, threshold)
+        comparison_label = other.label
+    basis, basis_hidden = comparison, comparison_hidden
+    if target and target.direction and (target.compare or "last-year") != shown_how:
+        basis, basis_hidden = _figure(
+            db, indicator, _other(counted, target.compare or "last-year"), threshold
+        )
+    if hidden:
+        status = "suppressed"
+    elif target is None:
+        status = "no_target"
+    elif value is None or (target.direction and basis is None and not basis_hidden):
+        status = "no_data"
+    else:
+        status = status_of(value, target, basis)
+    return IndicatorResult(
+        indicator,
+        value,
+        hidden,
+        unit,
+        comparison,
+        comparison_label,
+        status,
+        comparison_hidden,
+    )
+
+
+def _series(
+    db: Database,
+    indicator: Indicator,
+    period: ReportPeriod,
+    as_of: date,
+    threshold: int,
+    total_shown: bool,
+) -> tuple[SeriesPoint, ...]:
+    points: list[tuple[str, float | None, bool, str]] = []
+    raw: list[float] = []
+    for month in period.months():
+        counted = month.up_to(as_of)
+        if counted is None:
+            points.append((month.label, None, False, "future"))
+            raw.append(0.0)
+            continue
+        result = run_measure(db, indicator.measure, counted, **indicator.params)
+        hidden = is_hidden(result, threshold)
+        state = "complete" if month.end < as_of else "incomplete"
+        points.append((month.label, result.value, hidden, state))
+        # the period's figure is the sum of the months' (by the day for full-time persons)
+        raw.append(float(result.value or 0) * (counted.days if result.unit == "fte" else 1))
+    hide = {i for i, (_l, _v, hidden, _s) in enumerate(points) if hidden}
+    if total_shown and measure(indicator.measure).additive:
+        hide = suppress_series(raw, hide)
+    return tuple(
+        SeriesPoint(label, None if i in hide else value, i in hide, state)
+        for i, (label, value, _hidden_flag, state) in enumerate(points)
+    )
+
+
+def evaluate_plan(
+    db: Database,
+    plan: GoalPlan,
+    period: ReportPeriod,
+    *,
+    compare: str | None = None,
+    threshold: int | None = None,
+    as_of: date | None = None,
+    series: bool = True,
+) -> Evaluation:
+    """Every indicator of the plan for the period (counted up to ``as_of``, default today),
+    anonymised, with its comparison, status and (``series``) monthly trend."""
+    as_of = as_of or date.today()
+    limit = threshold_for(db, threshold)
+    plan = with_user_targets(db, plan)
+    counted = period.up_to(as_of)
+    results = tuple(
+        _evaluate_one(db, indicator, counted, compare, limit) for indicator in plan.indicators
+    )
+    trends = (
+        {
+            r.indicator.id: _series(db, r.indicator, period, as_of, limit, not r.suppressed)
+            for r in results
+        }
+        if series
+        else {}
+    )
+    return Evaluation(plan, period, counted, as_of, limit, results, trends)
 
 
 def evaluate(
@@ -156,50 +348,35 @@ def evaluate(
     *,
     compare: str | None = None,
     threshold: int | None = None,
+    as_of: date | None = None,
 ) -> list[IndicatorResult]:
-    """Every indicator of the plan for the period, anonymised, with its comparison and status."""
-    limit = effective_threshold(threshold)
-    results = []
-    plan = with_user_targets(db, plan)
-    for indicator in plan.indicators:
-        current = run_measure(db, indicator.measure, period, **indicator.params)
-        hidden = _hidden(current, limit)
-        how = compare or (indicator.target.compare if indicator.target else None)
-        comparison_value, comparison_label = None, None
-        if how:
-            other = period.last_year() if how == "last-year" else period.previous()
-            earlier = run_measure(db, indicator.measure, other, **indicator.params)
-            comparison_value = None if _hidden(earlier, limit) else earlier.value
-            comparison_label = other.label
-        value = None if hidden else current.value
-        status = "suppressed" if hidden else status_of(value, indicator.target, comparison_value)
-        results.append(
-            IndicatorResult(
-                indicator, value, hidden, current.unit, comparison_value, comparison_label, status
-            )
-        )
-    return results
+    """The indicator results only (no trend)."""
+    return list(
+        evaluate_plan(
+            db, plan, period, compare=compare, threshold=threshold, as_of=as_of, series=False
+        ).results
+    )
 
 
 def monthly_series(
-    db: Database, plan: GoalPlan, period: ReportPeriod, *, threshold: int | None = None
+    db: Database,
+    plan: GoalPlan,
+    period: ReportPeriod,
+    *,
+    threshold: int | None = None,
+    as_of: date | None = None,
 ) -> dict[str, list[tuple[str, float | None]]]:
-    """Each indicator month by month (anonymised: a suppressed month is ``None``), for trends."""
-    limit = effective_threshold(threshold)
-    series: dict[str, list[tuple[str, float | None]]] = {}
-    for indicator in plan.indicators:
-        points = []
-        for month in period.months():
-            result = run_measure(db, indicator.measure, month, **indicator.params)
-            points.append((month.label, None if _hidden(result, limit) else result.value))
-        series[indicator.id] = points
-    return series
+    """Each indicator month by month as (month, value) pairs, anonymised as on the dashboard (a
+    suppressed or not yet counted month is ``None``)."""
+    series = evaluate_plan(db, plan, period, threshold=threshold, as_of=as_of).series
+    return {key: [(p.label, p.value) for p in points] for key, points in series.items()}
 
 
 def with_user_targets(db: Database, plan: GoalPlan) -> GoalPlan:
-    """The plan with the targets team leads set in the app in place of the file's."""
-    from dataclasses import replace
-
+    """A shipped plan with the targets team leads set in the app in place of the file's (a plan
+    made in the app holds its targets itself)."""
+    if plan.editable:
+        return plan
     from app.casework.goal_targets import targets_for
 
     user = targets_for(db, plan.id)
@@ -209,11 +386,39 @@ def with_user_targets(db: Database, plan: GoalPlan) -> GoalPlan:
     for indicator in plan.indicators:
         if indicator.id in user:
             minimum, maximum, direction, compare = user[indicator.id]
-            target = (
-                Target(minimum, maximum, direction, compare)
-                if any((minimum is not None, maximum is not None, direction))
-                else None
+            indicator = replace(
+                indicator,
+                target=target_from(
+                    {
+                        "minimum": minimum,
+                        "maximum": maximum,
+                        "direction": direction,
+                        "compare": compare,
+                    }
+                ),
             )
-            indicator = replace(indicator, target=target)
         indicators.append(indicator)
     return replace(plan, indicators=tuple(indicators))
+
+
+def plan_summary(plan: GoalPlan) -> dict[str, Any]:
+    """The plan as plain data (for the audit log's old and new values)."""
+    return {
+        "id": plan.id,
+        "name": plan.name,
+        "municipality": plan.municipality,
+        "follow_up": plan.follow_up,
+        "valid_from": plan.valid_from,
+        "valid_to": plan.valid_to,
+        "based_on": plan.based_on,
+        "indicators": [
+            {
+                "id": i.id,
+                "label": i.label,
+                "measure": i.measure,
+                "params": i.params,
+                "target": i.target.as_dict() if i.target else None,
+            }
+            for i in plan.indicators
+        ],
+    }

@@ -1,5 +1,7 @@
-"""Indicator exports (JSON, CSV in the Danish spreadsheet convention, XLSX): only anonymised figures,
-and every export recorded in the audit log with what left (plan, period, format, checksum)."""
+"""Indicator exports (JSON, CSV in the Danish spreadsheet convention, XLSX, the committee PDF):
+only anonymised figures, and every export recorded in the audit log with what left (plan,
+period, format, threshold, figures, SHA-256 checksum), who and when — so that the app can tell
+what changed since the previous export of the same plan and period."""
 
 from __future__ import annotations
 
@@ -7,52 +9,161 @@ import csv
 import hashlib
 import io
 import json
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from app import i18n
 from app.domain.codes import N_
-from app.domain.periods import ReportPeriod
-from app.reports.goalplans import GoalPlan, IndicatorResult
+from app.domain.goalplan import COMPARE
+from app.reports.goalplans import Evaluation, IndicatorResult
+from app.reports.safe_cells import neutralise
 
 STATUS = {
     "met": N_("met"),
     "not_met": N_("not met"),
     "no_target": N_("no target"),
     "suppressed": N_("suppressed"),
+    "no_data": N_("no figures"),
 }
+#: Units shown after a figure (counts of persons or offers need none).
+UNITS = {"fte": N_("full-time persons"), "share": "%", "days": N_("days")}
+#: The unit column of the exports.
+UNIT_NAMES = {**UNITS, "persons": N_("persons"), "count": N_("number")}
+FORMATS = ("json", "csv", "xlsx", "pdf")
 
 
-def records(
-    plan: GoalPlan, period: ReportPeriod, results: list[IndicatorResult], threshold: int
-) -> dict[str, Any]:
+def number(value: float | None, digits: int | None = None) -> str:
+    """A figure the Danish (or English) way, without thousands separators in files."""
+    if value is None:
+        return ""
+    if digits is None:
+        digits = 2 if value % 1 else 0
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if i18n.current_language() == "da" else text
+
+
+def shown(value: float | None, suppressed: bool, threshold: int) -> str:
+    """How a figure reads on screen and on paper: "12,5", "<5" or "–"."""
+    if suppressed:
+        return f"<{threshold}"
+    if value is None:
+        return "–"
+    return i18n.format_number(value, 1 if value % 1 else 0)
+
+
+def month_label(label: str, *, with_year: bool = False) -> str:
+    """ "2026-03" as "mar" (or "mar 26"), for chart axes."""
+    from babel.dates import get_month_names
+
+    year, month = label.split("-")
+    name = get_month_names("abbreviated", locale=i18n.locale())[int(month)].rstrip(".")
+    return f"{name} {year[2:]}" if with_year else name
+
+
+def month_name(label: str) -> str:
+    """ "2026-03" as "marts 2026"."""
+    from babel.dates import get_month_names
+
+    year, month = label.split("-")
+    return f"{get_month_names('wide', locale=i18n.locale())[int(month)]} {year}"
+
+
+def period_text(label: str | None) -> str:
+    """A period label for people: "2025", "3. kvartal 2025", "marts 2025", "01.01.–23.11.2025"."""
+    import re
+    from datetime import date as day
+
+    if not label:
+        return ""
+    if m := re.fullmatch(r"(\d{4})-Q([1-4])", label):
+        return i18n._("Q{quarter} {year}").format(quarter=m.group(2), year=m.group(1))
+    if re.fullmatch(r"\d{4}-\d{2}", label):
+        return month_name(label)
+    if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})", label):
+        first, last = day.fromisoformat(m.group(1)), day.fromisoformat(m.group(2))
+        return f"{i18n.format_short_date(first)}–{i18n.format_short_date(last)}"
+    return label
+
+
+def last_complete_month(evaluation: Evaluation) -> str | None:
+    """The label of the last month of the trend that is over, if any."""
+    labels = [p.label for p in next(iter(evaluation.series.values()), ()) if p.state == "complete"]
+    return labels[-1] if labels else None
+
+
+def target_text(target: dict[str, Any] | None, unit: str) -> str:
+    """ "≥ 50 %", "≤ 95", "40–60", "falls compared with the same period last year", "no target"."""
+    if not target:
+        return i18n._("no target")
+    suffix = " %" if unit == "share" else ""
+    low, high = target.get("minimum"), target.get("maximum")
+    parts = []
+    if low is not None and high is not None:
+        parts.append(f"{i18n.format_number(low)}–{i18n.format_number(high)}{suffix}")
+    elif low is not None:
+        parts.append(f"≥ {i18n.format_number(low)}{suffix}")
+    elif high is not None:
+        parts.append(f"≤ {i18n.format_number(high)}{suffix}")
+    if target.get("direction"):
+        basis = i18n._(COMPARE.get(target.get("compare") or "last-year", ""))
+        parts.append(
+            (
+                i18n._("rises compared with {basis}")
+                if target["direction"] == "up"
+                else i18n._("falls compared with {basis}")
+            ).format(basis=basis)
+        )
+    return ", ".join(parts)
+
+
+def figure_text(r: IndicatorResult, threshold: int) -> str:
+    """The actual figure with its unit: "247,2 fuldtidspersoner", "<5", "–"."""
+    unit = " " + i18n._(UNITS[r.unit]) if r.unit in UNITS and r.value is not None else ""
+    return shown(r.value, r.suppressed, threshold) + unit
+
+
+def comparison_text(r: IndicatorResult, threshold: int) -> str:
+    """The comparison figure with its period: "216,8 (2025)"; "–" without a comparison."""
+    if not r.comparison_label:
+        return "–"
+    value = shown(r.comparison, r.comparison_suppressed, threshold)
+    return f"{value} ({period_text(r.comparison_label)})"
+
+
+def _indicator(r: IndicatorResult) -> dict[str, Any]:
     return {
-        "plan": plan.id,
-        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
-        "threshold": threshold,
-        "indicators": [
+        "id": r.indicator.id,
+        "label": r.indicator.label,
+        "measure": r.indicator.measure,
+        "params": r.indicator.params,
+        "value": r.value,
+        "suppressed": r.suppressed,
+        "unit": r.unit,
+        "target": r.indicator.target.as_dict() if r.indicator.target else None,
+        "comparison": (
             {
-                "id": r.indicator.id,
-                "label": r.indicator.label,
-                "measure": r.indicator.measure,
-                "params": r.indicator.params,
-                "value": r.value,
-                "suppressed": r.suppressed,
-                "unit": r.unit,
-                "target": (
-                    {k: v for k, v in vars(r.indicator.target).items() if v is not None}
-                    if r.indicator.target
-                    else None
-                ),
-                "comparison": (
-                    {"period": r.comparison_label, "value": r.comparison}
-                    if r.comparison_label
-                    else None
-                ),
-                "status": r.status,
+                "period": r.comparison_label,
+                "value": r.comparison,
+                "suppressed": r.comparison_suppressed,
             }
-            for r in results
-        ],
+            if r.comparison_label
+            else None
+        ),
+        "status": r.status,
+    }
+
+
+def records(evaluation: Evaluation) -> dict[str, Any]:
+    """The JSON of ``minplan indicators``. ``period`` is the part counted: a period not yet over
+    ends on the day it was evaluated."""
+    counted = evaluation.counted or evaluation.period
+    return {
+        "plan": evaluation.plan.id,
+        "period": {"start": counted.start.isoformat(), "end": counted.end.isoformat()},
+        "threshold": evaluation.threshold,
+        "indicators": [_indicator(r) for r in evaluation.results],
     }
 
 
@@ -60,71 +171,86 @@ def json_bytes(data: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def csv_bytes(data: dict[str, Any]) -> bytes:
-    """``;``-separated, decimal comma, UTF-8 with BOM: opens directly in a Danish Excel."""
+def summary_header() -> list[str]:
+    """The columns of an export's summary (CSV and the XLSX summary sheet)."""
+    return [
+        i18n._(text)
+        for text in (
+            N_("Indicator"),
+            N_("Measure"),
+            N_("Actual"),
+            N_("Unit"),
+            N_("Target"),
+            N_("Comparison period"),
+            N_("Comparison"),
+            N_("Status"),
+        )
+    ]
+
+
+def csv_bytes(evaluation: Evaluation) -> bytes:
+    """``;``-separated, decimal comma, UTF-8 with BOM: opens directly in a Danish Excel. Text that
+    a spreadsheet would run as a formula is neutralised."""
+    from app.reports.measures import MEASURES
+
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["id", "label", "measure", "value", "unit", "target", "comparison", "status"])
-
-    def number(value: float | None) -> str:
-        return "" if value is None else i18n.format_number(value, 2 if value % 1 else 0)
-
-    for item in data["indicators"]:
-        target = item["target"] or {}
-        shown_target = (
-            f">= {target['minimum']:g}"
-            if target.get("minimum") is not None
-            else f"<= {target['maximum']:g}"
-            if target.get("maximum") is not None
-            else target.get("direction", "")
-        )
-        comparison = item["comparison"]["value"] if item["comparison"] else None
+    _ = i18n._
+    writer.writerow([_("Id"), *summary_header()])
+    limit = evaluation.threshold
+    for r in evaluation.results:
+        target = r.indicator.target.as_dict() if r.indicator.target else None
         writer.writerow(
             [
-                item["id"],
-                item["label"],
-                item["measure"],
-                f"<{data['threshold']}" if item["suppressed"] else number(item["value"]),
-                item["unit"],
-                shown_target,
-                number(comparison),
-                i18n._(STATUS[item["status"]]),
+                neutralise(cell)
+                for cell in (
+                    r.indicator.id,
+                    r.indicator.label,
+                    _(MEASURES[r.indicator.measure].title),
+                    f"<{limit}" if r.suppressed else number(r.value),
+                    _(UNIT_NAMES[r.unit]),
+                    target_text(target, r.unit),
+                    period_text(r.comparison_label),
+                    f"<{limit}" if r.comparison_suppressed else number(r.comparison),
+                    _(STATUS[r.status]),
+                )
             ]
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+def render(evaluation: Evaluation, fmt: str) -> bytes:
+    if fmt == "json":
+        return json_bytes(records(evaluation))
+    if fmt == "csv":
+        return csv_bytes(evaluation)
+    if fmt == "pdf":
+        from app.reports.indicator_pdf import indicator_report_pdf
+
+        return indicator_report_pdf(evaluation)
+    if fmt == "xlsx":
+        from app.reports.indicator_xlsx import xlsx_bytes
+
+        return xlsx_bytes(evaluation)
+    from app.domain.errors import ValidationError
+
+    raise ValidationError("Choose one of the formats {formats}", formats=", ".join(FORMATS))
+
+
 def export_indicators(
-    db,
+    db,  # type: ignore[no-untyped-def]
     actor,
-    plan: GoalPlan,
-    period: ReportPeriod,
-    results: list[IndicatorResult],
-    threshold: int,  # type: ignore[no-untyped-def]
+    evaluation: Evaluation,
     fmt: str,
     path: Path | None = None,
 ) -> bytes:
-    """The export's bytes (written to ``path`` if given), recorded in the audit log."""
+    """The export's bytes (written to ``path`` if given, via a temporary file), recorded in the
+    audit log in the same step: nothing leaves unrecorded."""
     from app.casework import audit
     from app.store.engine import transaction
 
-    data = records(plan, period, results, threshold)
-    if fmt == "json":
-        content = json_bytes(data)
-    elif fmt == "csv":
-        content = csv_bytes(data)
-    elif fmt == "pdf":
-        from app.reports.goalplans import monthly_series
-        from app.reports.indicator_pdf import indicator_report_pdf
-
-        content = indicator_report_pdf(
-            data, monthly_series(db, plan, period, threshold=threshold), plan.name
-        )
-    else:
-        from app.reports.goalplans import monthly_series
-        from app.reports.indicator_xlsx import xlsx_bytes
-
-        content = xlsx_bytes(data, monthly_series(db, plan, period, threshold=threshold))
+    content = render(evaluation, fmt)
+    data = records(evaluation)
     if path is not None:
         temporary = path.with_name(path.name + ".tmp")
         temporary.write_bytes(content)
@@ -135,42 +261,73 @@ def export_indicators(
             actor,
             "export_indicators",
             details={
-                "plan": plan.id,
-                "period": [period.start, period.end],
+                "plan": evaluation.plan.id,
+                "period": [evaluation.period.start, evaluation.period.end],
+                "counted_to": data["period"]["end"],
                 "format": fmt,
+                "threshold": evaluation.threshold,
                 "sha256": hashlib.sha256(content).hexdigest(),
                 "values": {item["id"]: item["value"] for item in data["indicators"]},
+                "suppressed": [item["id"] for item in data["indicators"] if item["suppressed"]],
             },
         )
     return content
 
 
-def changes_since_last_export(
-    db, plan_id: str, period: ReportPeriod, data: dict[str, Any]
-) -> list[tuple[str, Any, Any]]:  # type: ignore[no-untyped-def]
-    """(indicator, value then, value now) for the figures that differ from the previous export of the
-    same plan and period; empty when nothing changed or nothing was exported before."""
+@dataclass(frozen=True)
+class PreviousExport:
+    """The last export of the same plan and period, and what differs from it now."""
+
+    occurred_at: datetime
+    user: str
+    format: str
+    sha256: str
+    #: (label, figure then, figure now) as shown ("<5" for a suppressed one)
+    changes: tuple[tuple[str, str, str], ...]
+
+
+def previous_export(db, evaluation: Evaluation) -> PreviousExport | None:  # type: ignore[no-untyped-def]
+    """The previous export of the plan for the same period (as asked for), compared figure by
+    figure with what is shown now; None when the plan and period were never exported."""
     from sqlmodel import col, select
 
     from app.store.engine import transaction
     from app.store.models import AuditEvent
 
+    wanted = [evaluation.period.start.isoformat(), evaluation.period.end.isoformat()]
     with transaction(db) as session:
         events = session.exec(
             select(AuditEvent)
-            .where(AuditEvent.action == "export_indicators")
+            .where(
+                AuditEvent.action == "export_indicators",
+                col(AuditEvent.details).contains(json.dumps(evaluation.plan.id)),
+            )
             .order_by(col(AuditEvent.id).desc())
         ).all()
         for event in events:
             details = json.loads(event.details or "{}")
-            if details.get("plan") == plan_id and details.get("period") == [
-                period.start.isoformat(),
-                period.end.isoformat(),
-            ]:
-                before = details.get("values", {})
-                return [
-                    (item["label"], before.get(item["id"]), item["value"])
-                    for item in data["indicators"]
-                    if item["id"] in before and before[item["id"]] != item["value"]
-                ]
-    return []
+            if details.get("plan") != evaluation.plan.id or details.get("period") != wanted:
+                continue
+            before = details.get("values", {})
+            hidden = set(
+                details.get("suppressed", [key for key, value in before.items() if value is None])
+            )
+            limit = evaluation.threshold
+            changes = tuple(
+                (
+                    r.indicator.label,
+                    shown(before[r.indicator.id], r.indicator.id in hidden, limit),
+                    shown(r.value, r.suppressed, limit),
+                )
+                for r in evaluation.results
+                if r.indicator.id in before
+                and (before[r.indicator.id], r.indicator.id in hidden) != (r.value, r.suppressed)
+            )
+            return PreviousExport(
+                event.occurred_at,
+                event.user_initials or event.os_user or "",
+                details.get("format", ""),
+                details.get("sha256", ""),
+                changes,
+            )
+    return None

@@ -1,14 +1,17 @@
-"""The committee report: a goal plan's indicators for a period as a PDF with a monthly chart per
-indicator (reportlab graphics). Only anonymised figures; suppressed months are gaps."""
+"""The committee report: a goal plan's indicators for a period as a PDF (reportlab) — a summary
+table with status, then per indicator what is counted and a monthly chart with the target line,
+the last complete month marked and the current month drawn as incomplete. Only anonymised
+figures; suppressed months are gaps. A4, embedded font, "side 1 af 3"."""
 
 from __future__ import annotations
 
 import io
+from datetime import date
 from html import escape
-from typing import Any
 
 from reportlab.graphics.charts.lineplots import LinePlot
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import Circle, Drawing, Line, String
+from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -16,137 +19,253 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app import i18n
-from app.reports.indicator_export import STATUS
-from app.reports.plan_pdf import BOLD, FONT, _register_fonts, letterhead
+from app.reports.goalplans import Evaluation, IndicatorResult, SeriesPoint
+from app.reports.indicator_export import (
+    STATUS,
+    comparison_text,
+    figure_text,
+    month_label,
+    period_text,
+    shown,
+    target_text,
+)
+from app.reports.measures import MEASURES
+from app.reports.plan_pdf import BOLD, FONT, _numbered_canvas, _register_fonts, letterhead
+
+LINE = colors.HexColor("#1f5f8b")
+TARGET = colors.HexColor("#2e7d32")
+STATUS_COLOURS = {
+    "met": colors.HexColor("#e3f1e4"),
+    "not_met": colors.HexColor("#fbe4e4"),
+}
 
 
-def _chart(points: list[tuple[str, float | None]], title: str) -> Drawing:
-    drawing = Drawing(170 * mm, 45 * mm)
-    known = [(i, v) for i, (_label, v) in enumerate(points) if v is not None]
+def _target_value(r: IndicatorResult) -> float | None:
+    target = r.indicator.target
+    if target is None:
+        return None
+    return target.minimum if target.minimum is not None else target.maximum
+
+
+def _chart(r: IndicatorResult, points: tuple[SeriesPoint, ...], threshold: int) -> Drawing:
+    _ = i18n._
+    drawing = Drawing(170 * mm, 52 * mm)
+    counted = [(i, p) for i, p in enumerate(points) if p.state != "future"]
+    known = [(i, p.value) for i, p in counted if p.value is not None]
     if not known:
         drawing.add(
             String(
                 0,
-                20 * mm,
-                i18n._("No figures to show (too few persons)"),
+                24 * mm,
+                _("No figures to show (too few persons)")
+                if any(p.suppressed for _i, p in counted)
+                else _("No figures for the period"),
                 fontName=FONT,
                 fontSize=9,
             )
         )
         return drawing
+    complete = [(i, v) for i, v in known if points[i].state == "complete"]
+    incomplete = [(i, v) for i, v in known if points[i].state == "incomplete"]
+    lines = [complete or known[:1]]
+    if incomplete and complete:
+        lines.append([complete[-1], incomplete[0]])
+    elif incomplete:
+        lines.append(incomplete)
+    goal = _target_value(r)
+    if goal is not None:
+        lines.append([(0, goal), (max(1, len(points) - 1), goal)])
+    top = max([v for _i, v in known] + ([goal] if goal is not None else []) + [1])
     plot = LinePlot()
-    plot.x, plot.y, plot.width, plot.height = 12 * mm, 8 * mm, 150 * mm, 32 * mm
-    plot.data = [known]
-    plot.lines[0].strokeColor = colors.HexColor("#1f5f8b")
+    plot.x, plot.y, plot.width, plot.height = 14 * mm, 10 * mm, 150 * mm, 34 * mm
+    plot.data = lines
+    plot.lines[0].strokeColor = LINE
     plot.lines[0].strokeWidth = 1.5
+    plot.lines[0].symbol = makeMarker("FilledCircle", size=3, fillColor=LINE, strokeColor=LINE)
+    index = 1
+    if incomplete:
+        plot.lines[index].strokeColor = LINE
+        plot.lines[index].strokeDashArray = (2, 2)
+        plot.lines[index].symbol = makeMarker(
+            "Circle", size=4, fillColor=colors.white, strokeColor=LINE
+        )
+        index += 1
+    if goal is not None:
+        plot.lines[index].strokeColor = TARGET
+        plot.lines[index].strokeWidth = 0.8
+        plot.lines[index].strokeDashArray = (4, 2)
+    years = {p.label[:4] for p in points}
     plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = 0, max(1, len(points) - 1)
     plot.xValueAxis.valueSteps = list(range(len(points)))
     plot.xValueAxis.labelTextFormat = lambda value: (
-        points[int(value)][0][-2:] if 0 <= int(value) < len(points) else ""
+        month_label(points[int(value)].label, with_year=len(years) > 1)
+        if 0 <= int(value) < len(points)
+        else ""
     )
     plot.xValueAxis.labels.fontName = plot.yValueAxis.labels.fontName = FONT
     plot.xValueAxis.labels.fontSize = plot.yValueAxis.labels.fontSize = 7
-    plot.yValueAxis.valueMin = 0
+    plot.yValueAxis.valueMin, plot.yValueAxis.valueMax = 0, top * 1.15
+    plot.yValueAxis.labelTextFormat = lambda value: i18n.format_number(value, 0)
     drawing.add(plot)
-    drawing.add(String(12 * mm, 42 * mm, title, fontName=FONT, fontSize=8))
+    legend = [_("● complete months")]
+    if complete:
+        last, last_value = complete[-1]
+        x = plot.x + plot.width * last / max(1, len(points) - 1)
+        y = plot.y + plot.height * last_value / (top * 1.15)
+        drawing.add(Circle(x, y, 2.6, fillColor=LINE, strokeColor=colors.white, strokeWidth=0.8))
+        drawing.add(
+            Line(x, plot.y, x, plot.y + plot.height, strokeColor=colors.grey, strokeWidth=0.4)
+        )
+        drawing.add(
+            String(
+                x - 1,
+                plot.y + plot.height + 2,
+                _("last complete month"),
+                fontName=FONT,
+                fontSize=6.5,
+                textAnchor="end",
+                fillColor=colors.HexColor("#555555"),
+            )
+        )
+    if incomplete:
+        legend.append(_("○ incomplete month (not over)"))
+    if goal is not None:
+        legend.append(_("- - target"))
+    if any(p.suppressed for p in points):
+        legend.append(_("gap: fewer than {n} persons").format(n=threshold))
+    drawing.add(
+        String(plot.x, 1.5 * mm, "   ".join(legend), fontName=FONT, fontSize=7, fillColor=LINE)
+    )
     return drawing
 
 
-def indicator_report_pdf(
-    data: dict[str, Any], series: dict[str, list[tuple[str, float | None]]], plan_name: str
-) -> bytes:
+def indicator_report_pdf(evaluation: Evaluation, *, made_on: date | None = None) -> bytes:
+    _ = i18n._
     _register_fonts()
     body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13)
+    small = ParagraphStyle("small", parent=body, fontSize=8.5, leading=11)
+    cell = ParagraphStyle("cell", parent=body, fontSize=9, leading=11)
     title = ParagraphStyle(
         "title", parent=body, fontName=BOLD, fontSize=18, leading=22, spaceAfter=6
     )
     heading = ParagraphStyle(
-        "heading", parent=body, fontName=BOLD, fontSize=11, leading=14, spaceBefore=8
+        "heading", parent=body, fontName=BOLD, fontSize=11, leading=14, spaceBefore=10
     )
     head = letterhead()
-    story: list = [
-        Paragraph(escape(head.municipality), body),
-        Paragraph(escape(plan_name), title),
-        Paragraph(
-            escape(
-                i18n._(
-                    "Period: {start} – {end}. Figures for fewer than {n} persons are shown as <{n}."
-                ).format(
-                    start=data["period"]["start"], end=data["period"]["end"], n=data["threshold"]
-                )
-            ),
-            body,
-        ),
-        Spacer(1, 6),
-    ]
-    rows = [
-        [
-            i18n._("Indicator"),
-            i18n._("Actual"),
-            i18n._("Target"),
-            i18n._("Comparison"),
-            i18n._("Status"),
-        ]
-    ]
-    for item in data["indicators"]:
-        target = item["target"] or {}
-        shown_target = (
-            f"≥ {target['minimum']:g}"
-            if target.get("minimum") is not None
-            else f"≤ {target['maximum']:g}"
-            if target.get("maximum") is not None
-            else {"up": i18n._("rises"), "down": i18n._("falls")}.get(
-                target.get("direction", ""), "–"
+    limit = evaluation.threshold
+    counted = evaluation.counted or evaluation.period
+    made_on = made_on or date.today()
+    heading_text = _("Period: {start} – {end}").format(
+        start=i18n.format_date(counted.start, "long"), end=i18n.format_date(counted.end, "long")
+    )
+    notes = [_("Figures for fewer than {n} persons are shown as <{n}.").format(n=limit)]
+    if evaluation.as_of <= evaluation.period.end:
+        notes.append(
+            _("The period is not over: figures are counted up to and including {day}.").format(
+                day=i18n.format_date(evaluation.as_of, "long")
             )
         )
-        value = (
-            f"<{data['threshold']}"
-            if item["suppressed"]
-            else ("–" if item["value"] is None else i18n.format_number(item["value"], 1))
-        )
-        comparison = item["comparison"]["value"] if item["comparison"] else None
+    story: list = [
+        Paragraph(escape(head.municipality), body),
+        Paragraph(escape(evaluation.plan.name), title),
+        Paragraph(escape(heading_text), body),
+        Paragraph(escape(" ".join(notes)), small),
+        Spacer(1, 6),
+    ]
+    bold = ParagraphStyle("bold", parent=cell, fontName=BOLD)
+    labels = {r.comparison_label for r in evaluation.results if r.comparison_label}
+    one_basis = len(labels) == 1
+    compared = _("Comparison")
+    if one_basis:
+        compared += f" ({period_text(next(iter(labels)))})"
+    rows = [
+        [
+            Paragraph(escape(text), bold)
+            for text in (_("Indicator"), _("Actual"), _("Target"), compared, _("Status"))
+        ]
+    ]
+    styles = [
+        ("FONTNAME", (0, 0), (-1, 0), BOLD),
+        ("FONTNAME", (0, 1), (-1, -1), FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), 9),
+        ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("ALIGN", (1, 1), (1, -1), "RIGHT"),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f6")),
+    ]
+    for number, r in enumerate(evaluation.results, start=1):
         rows.append(
             [
-                Paragraph(escape(item["label"]), body),
-                value,
-                shown_target,
-                "–" if comparison is None else i18n.format_number(comparison, 1),
-                i18n._(STATUS[item["status"]]),
+                Paragraph(escape(r.indicator.label), cell),
+                Paragraph(
+                    escape(figure_text(r, limit)).replace(
+                        " ", "<br/>" if r.unit in ("fte", "days") else "&nbsp;", 1
+                    ),
+                    cell,
+                ),
+                Paragraph(
+                    escape(
+                        target_text(
+                            r.indicator.target.as_dict() if r.indicator.target else None, r.unit
+                        )
+                    ),
+                    cell,
+                ),
+                Paragraph(
+                    escape(
+                        shown(r.comparison, r.comparison_suppressed, limit)
+                        if one_basis and r.comparison_label
+                        else comparison_text(r, limit)
+                    ),
+                    cell,
+                ),
+                Paragraph(escape(_(STATUS[r.status])), cell),
             ]
         )
-    table = Table(rows, colWidths=[72 * mm, 20 * mm, 18 * mm, 28 * mm, 32 * mm], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, 0), BOLD),
-                ("FONTNAME", (0, 1), (-1, -1), FONT),
-                ("FONTSIZE", (0, 0), (-1, -1), 9),
-                ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f6")),
-            ]
-        )
-    )
+        if r.status in STATUS_COLOURS:
+            styles.append(("BACKGROUND", (4, number), (4, number), STATUS_COLOURS[r.status]))
+    table = Table(rows, colWidths=[56 * mm, 32 * mm, 30 * mm, 34 * mm, 22 * mm], repeatRows=1)
+    table.setStyle(TableStyle(styles))
     story.append(table)
-    for item in data["indicators"]:
+    for r in evaluation.results:
         story.append(
             KeepTogether(
                 [
-                    Paragraph(escape(item["label"]), heading),
-                    _chart(series.get(item["id"], []), item["measure"]),
+                    Paragraph(escape(r.indicator.label), heading),
+                    Paragraph(
+                        escape(
+                            _("What is counted: {text}").format(
+                                text=_(MEASURES[r.indicator.measure].definition)
+                            )
+                        ),
+                        small,
+                    ),
+                    _chart(r, evaluation.series.get(r.indicator.id, ()), limit),
                 ]
             )
         )
     buffer = io.BytesIO()
-    SimpleDocTemplate(
+    doc = SimpleDocTemplate(
         buffer,
         pagesize=A4,
         leftMargin=18 * mm,
         rightMargin=18 * mm,
         topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=plan_name,
+        bottomMargin=20 * mm,
+        title=evaluation.plan.name,
         author=head.municipality,
+        subject=_("Goals and indicators"),
         creator="Min Plan",
-    ).build(story)
+        lang="da-DK" if i18n.current_language() == "da" else "en-GB",
+    )
+
+    def footer(page: int, pages: int) -> tuple[str, str]:
+        return (
+            _("{municipality} · Min Plan · made {date}").format(
+                municipality=head.municipality, date=i18n.format_date(made_on, "long")
+            ),
+            _("page {page} of {pages}").format(page=page, pages=pages),
+        )
+
+    doc.build(story, canvasmaker=_numbered_canvas(footer, 8))
     return buffer.getvalue()

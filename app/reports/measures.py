@@ -3,11 +3,15 @@
 Each measure takes a period and its parameters and returns a ``MeasureResult``: the value, the
 number of persons (or units) behind it — so that small figures can be suppressed before anything
 is shown — and a unit. Date arithmetic happens in SQL, one aggregate query per measure.
+
+Parameters are declared per measure (``Measure.params``, kinds in ``app.domain.goalplan.PARAMS``)
+and checked by ``run_measure``: a parameter a measure does not take is refused, not ignored. An
+age band (``min_age``/``max_age``) is the citizen's age on the period's last day.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,8 +19,10 @@ from typing import Any
 from sqlalchemy import Date, and_, case, cast, distinct, func, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.domain.codes import N_
+from app.domain.codes import COMPANY_BASED_OFFER_KINDS, N_, OFFER_KINDS
+from app.domain.dates import add_months
 from app.domain.errors import ValidationError
+from app.domain.goalplan import born_by, check_params
 from app.domain.periods import ReportPeriod
 from app.store.engine import Database, translating_errors
 from app.store.models import (
@@ -30,12 +36,8 @@ from app.store.models import (
     StoredRequirement,
 )
 
-VIRKSOMHEDSRETTEDE = (
-    "virksomhedspraktik",
-    "loentilskud_privat",
-    "loentilskud_offentlig",
-    "nytteindsats",
-)
+#: "Virksomhedsrettede tilbud" = virksomhedspraktik + løntilskud (shared/domain.md §3).
+VIRKSOMHEDSRETTEDE = tuple(k for k in OFFER_KINDS if k in COMPANY_BASED_OFFER_KINDS)
 UPSKILLING = ("ordinaer_uddannelse", "jobrettet_uddannelse", "voksenlaerling")
 UPSKILLING_GROUPS = (
     "dagpenge",
@@ -45,8 +47,8 @@ UPSKILLING_GROUPS = (
     "uddannelseshjaelp_aktivitetsparat",
     "ledighedsydelse",
 )
-#: Paid hours per month that count as a småjob (a setting; 1–49 hours is the common band).
-SMAJOB_BAND = (1.0, 49.0)
+#: An ordinary job registered without hours counts as full time (37 hours a week).
+FULL_TIME_HOURS_PER_WEEK = 37.0
 
 
 @dataclass(frozen=True)
@@ -61,8 +63,17 @@ class MeasureResult:
 class Measure:
     name: str
     unit: str
+    title: str  # an English msgid: the measure's short name in pickers
     definition: str  # an English msgid: what is counted
     compute: Callable[..., MeasureResult]
+    #: The parameters it takes (kinds in ``app.domain.goalplan.PARAMS``) and their defaults.
+    params: tuple[str, ...] = ()
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    #: The period's figure is the sum of its months' figures (weighted by days for ``fte``), so a
+    #: monthly series shown beside it needs secondary suppression.
+    additive: bool = False
+    #: The target groups it can be restricted to (None: all).
+    group_choices: tuple[str, ...] | None = None
 
 
 def _least(db: Database, a: Any, b: Any) -> ColumnElement:
@@ -80,8 +91,26 @@ def _days(db: Database, first: Any, last: Any) -> ColumnElement:
     return cast(last, Date) - cast(first, Date) + 1
 
 
+def _aged(
+    citizen_id: Any, on: date, min_age: int | None, max_age: int | None
+) -> list[ColumnElement]:
+    """Conditions keeping citizens whose age on ``on`` is within the band (none for no band)."""
+    if min_age is None and max_age is None:
+        return []
+    query = select(Citizen.id)
+    if min_age is not None:
+        query = query.where(Citizen.birth_date <= born_by(on, min_age))
+    if max_age is not None:
+        query = query.where(Citizen.birth_date > born_by(on, max_age + 1))
+    return [citizen_id.in_(query)]
+
+
 def _spell_overlap(
-    db: Database, period: ReportPeriod, groups: Sequence[str] | None
+    db: Database,
+    period: ReportPeriod,
+    groups: Sequence[str] | None,
+    min_age: int | None = None,
+    max_age: int | None = None,
 ) -> tuple[ColumnElement, list]:
     start = _greatest(db, BenefitSpell.start_date, literal(period.start, Date))
     end = _least(
@@ -95,6 +124,7 @@ def _spell_overlap(
     ]  # type: ignore[union-attr]
     if groups:
         conditions.append(BenefitSpell.target_group.in_(groups))  # type: ignore[attr-defined]
+    conditions += _aged(BenefitSpell.citizen_id, period.end, min_age, max_age)
     return _days(db, start, end), conditions
 
 
@@ -104,38 +134,54 @@ def _scalar(db: Database, query) -> Any:  # type: ignore[no-untyped-def]
 
 
 def fte(
-    db: Database, period: ReportPeriod, *, groups: Sequence[str] | None = None, **_: Any
+    db: Database,
+    period: ReportPeriod,
+    *,
+    groups: Sequence[str] | None = None,
+    min_age: int | None = None,
+    max_age: int | None = None,
+    **_: Any,
 ) -> MeasureResult:
     """Fuldtidspersoner: days on the benefit within the period ÷ days in the period, summed."""
-    days, conditions = _spell_overlap(db, period, groups)
+    days, conditions = _spell_overlap(db, period, groups, min_age, max_age)
     total, persons = _scalar(
         db,
         select(
             func.coalesce(func.sum(days), 0), func.count(distinct(BenefitSpell.citizen_id))
         ).where(*conditions),
     )
-    return MeasureResult(
-        round(float(total) / period.days, 2), int(persons), "fte", {"groups": list(groups or [])}
-    )
+    return MeasureResult(round(float(total) / period.days, 2), int(persons), "fte")
 
 
 def persons(
-    db: Database, period: ReportPeriod, *, groups: Sequence[str] | None = None, **_: Any
+    db: Database,
+    period: ReportPeriod,
+    *,
+    groups: Sequence[str] | None = None,
+    min_age: int | None = None,
+    max_age: int | None = None,
+    **_: Any,
 ) -> MeasureResult:
     """Distinct citizens with at least one day in the groups in the period."""
-    _days_expr, conditions = _spell_overlap(db, period, groups)
+    _days_expr, conditions = _spell_overlap(db, period, groups, min_age, max_age)
     (count,) = _scalar(db, select(func.count(distinct(BenefitSpell.citizen_id))).where(*conditions))
-    return MeasureResult(float(count), int(count), "persons", {"groups": list(groups or [])})
+    return MeasureResult(float(count), int(count), "persons")
 
 
 def _offers_started(
-    db: Database, period: ReportPeriod, kinds: Sequence[str] | None, groups: Sequence[str] | None
+    db: Database,
+    period: ReportPeriod,
+    kinds: Sequence[str] | None,
+    groups: Sequence[str] | None,
+    min_age: int | None = None,
+    max_age: int | None = None,
 ):  # type: ignore[no-untyped-def]
     query = select(Offer.id, Offer.citizen_id).where(
         Offer.deleted_at.is_(None),
         Offer.status != "cancelled",
         Offer.start_date >= period.start,  # type: ignore[union-attr]
         Offer.start_date <= period.end,
+        *_aged(Offer.citizen_id, period.end, min_age, max_age),
     )  # type: ignore[operator]
     if kinds:
         query = query.where(Offer.kind.in_(kinds))  # type: ignore[attr-defined]
@@ -159,37 +205,53 @@ def offers_started(
     *,
     kinds: Sequence[str] | None = None,
     groups: Sequence[str] | None = None,
+    min_age: int | None = None,
+    max_age: int | None = None,
     **_: Any,
 ) -> MeasureResult:
     """Offers that started in the period (not cancelled), by kind and by the citizen's group at the start."""
-    started = _offers_started(db, period, kinds, groups)
+    started = _offers_started(db, period, kinds, groups, min_age, max_age)
     count, people = _scalar(
         db, select(func.count(started.c.id), func.count(distinct(started.c.citizen_id)))
     )
-    return MeasureResult(
-        float(count),
-        int(people),
-        "count",
-        {"kinds": list(kinds or []), "groups": list(groups or [])},
-    )
+    return MeasureResult(float(count), int(people), "count")
 
 
 def virksomhedsrettede_share(
-    db: Database, period: ReportPeriod, *, groups: Sequence[str] | None = None, **_: Any
+    db: Database,
+    period: ReportPeriod,
+    *,
+    groups: Sequence[str] | None = None,
+    min_age: int | None = None,
+    max_age: int | None = None,
+    **_: Any,
 ) -> MeasureResult:
     """Share of the group's persons in the period who started a virksomhedsrettet tilbud."""
-    base = persons(db, period, groups=groups)
-    started = _offers_started(db, period, VIRKSOMHEDSRETTEDE, groups)
+    base = persons(db, period, groups=groups, min_age=min_age, max_age=max_age)
+    started = _offers_started(db, period, VIRKSOMHEDSRETTEDE, groups, min_age, max_age)
     (people,) = _scalar(db, select(func.count(distinct(started.c.citizen_id))))
     share = round(100 * people / base.persons, 1) if base.persons else None
-    return MeasureResult(share, base.persons, "share", {"groups": list(groups or [])})
+    return MeasureResult(share, base.persons, "share")
 
 
 def upskilling_started(
-    db: Database, period: ReportPeriod, *, groups: Sequence[str] | None = None, **_: Any
+    db: Database,
+    period: ReportPeriod,
+    *,
+    groups: Sequence[str] | None = None,
+    min_age: int | None = None,
+    max_age: int | None = None,
+    **_: Any,
 ) -> MeasureResult:
     """Ministermål 2: ordinær uddannelse, jobrettet uddannelse or voksenlærling started (MM17)."""
-    return offers_started(db, period, kinds=UPSKILLING, groups=groups or UPSKILLING_GROUPS)
+    return offers_started(
+        db,
+        period,
+        kinds=UPSKILLING,
+        groups=groups or UPSKILLING_GROUPS,
+        min_age=min_age,
+        max_age=max_age,
+    )
 
 
 def _employment_in_period(period: ReportPeriod, kinds: Sequence[str]) -> list:
@@ -200,12 +262,16 @@ def _employment_in_period(period: ReportPeriod, kinds: Sequence[str]) -> list:
     ]  # type: ignore[union-attr]
 
 
-def persons_paid_hours(
-    db: Database, period: ReportPeriod, *, groups: Sequence[str] | None = None, **_: Any
-) -> MeasureResult:
-    """Persons with ordinary paid hours (småjob or ordinary job) at some point in the period."""
+def _employed_persons(
+    db: Database,
+    period: ReportPeriod,
+    conditions: list,
+    groups: Sequence[str] | None,
+    min_age: int | None,
+    max_age: int | None,
+) -> int:
     query = select(func.count(distinct(Employment.citizen_id))).where(
-        *_employment_in_period(period, ("paid_hours", "ordinary_job"))
+        *conditions, *_aged(Employment.citizen_id, period.end, min_age, max_age)
     )
     if groups:
         _d, spell_conditions = _spell_overlap(db, period, groups)
@@ -215,7 +281,38 @@ def persons_paid_hours(
             .exists()
         )
     (count,) = _scalar(db, query)
-    return MeasureResult(float(count), int(count), "persons", {"groups": list(groups or [])})
+    return int(count)
+
+
+def persons_paid_hours(
+    db: Database,
+    period: ReportPeriod,
+    *,
+    groups: Sequence[str] | None = None,
+    min_age: int | None = None,
+    max_age: int | None = None,
+    **_: Any,
+) -> MeasureResult:
+    """Persons with ordinary paid hours (småjob or ordinary job) at some point in the period."""
+    count = _employed_persons(
+        db,
+        period,
+        _employment_in_period(period, ("paid_hours", "ordinary_job")),
+        groups,
+        min_age,
+        max_age,
+    )
+    return MeasureResult(float(count), count, "persons")
+
+
+def smajob_band(db: Database) -> tuple[float, float]:
+    """The småjob band (paid hours a month) from the organisation settings."""
+    from app.casework import org_settings
+
+    return (
+        float(org_settings.get(db, "smajob_hours_min")),
+        float(org_settings.get(db, "smajob_hours_max")),
+    )
 
 
 def smajob_persons(
@@ -223,26 +320,29 @@ def smajob_persons(
     period: ReportPeriod,
     *,
     groups: Sequence[str] | None = None,
-    band: Sequence[float] = SMAJOB_BAND,
+    min_age: int | None = None,
+    max_age: int | None = None,
+    band: Sequence[float] | None = None,
     **_: Any,
 ) -> MeasureResult:
-    """Persons with paid hours per month inside the småjob band."""
-    query = select(func.count(distinct(Employment.citizen_id))).where(
-        *_employment_in_period(period, ("paid_hours",)),
-        Employment.hours_per_month >= band[0],  # type: ignore[operator]
-        Employment.hours_per_month <= band[1],
-    )  # type: ignore[operator]
-    if groups:
-        _d, spell_conditions = _spell_overlap(db, period, groups)
-        query = query.where(
-            select(BenefitSpell.id)
-            .where(BenefitSpell.citizen_id == Employment.citizen_id, *spell_conditions)
-            .exists()
-        )
-    (count,) = _scalar(db, query)
-    return MeasureResult(
-        float(count), int(count), "persons", {"groups": list(groups or []), "band": list(band)}
+    """Persons with paid hours per month inside the småjob band (organisation settings
+    ``smajob_hours_min`` … ``smajob_hours_max``); hours agreed per week count 52/12 weeks a month."""
+    low, high = band or smajob_band(db)
+    #: paid hours agreed per week count as 52/12 weeks a month
+    monthly = func.coalesce(Employment.hours_per_month, Employment.hours_per_week * 52.0 / 12)
+    count = _employed_persons(
+        db,
+        period,
+        [
+            *_employment_in_period(period, ("paid_hours",)),
+            monthly >= low,
+            monthly <= high,
+        ],
+        groups,
+        min_age,
+        max_age,
     )
+    return MeasureResult(float(count), count, "persons", {"band": [low, high]})
 
 
 def recruitment_orders_matched_share(db: Database, period: ReportPeriod, **_: Any) -> MeasureResult:
@@ -300,12 +400,7 @@ def companies_contacted_share(
             func.count(Company.id), func.coalesce(func.sum(case((contacted, 1), else_=0)), 0)
         ).where(Company.employees >= min_employees),
     )  # type: ignore[operator]
-    return MeasureResult(
-        round(100 * reached / total, 1) if total else None,
-        int(total),
-        "share",
-        {"min_employees": min_employees},
-    )
+    return MeasureResult(round(100 * reached / total, 1) if total else None, int(total), "share")
 
 
 def ledighedsydelse_share_of_flex(db: Database, period: ReportPeriod, **_: Any) -> MeasureResult:
@@ -321,46 +416,98 @@ def ledighedsydelse_share_of_flex(db: Database, period: ReportPeriod, **_: Any) 
 
 
 def mean_days_on_support(
-    db: Database, period: ReportPeriod, *, groups: Sequence[str] | None = None, **_: Any
+    db: Database,
+    period: ReportPeriod,
+    *,
+    groups: Sequence[str] | None = None,
+    min_age: int | None = None,
+    max_age: int | None = None,
+    **_: Any,
 ) -> MeasureResult:
     """Mean length in days of the spells (in the groups) that ended in the period."""
     length = _days(db, BenefitSpell.start_date, BenefitSpell.end_date)
-    conditions = [BenefitSpell.end_date >= period.start, BenefitSpell.end_date <= period.end]  # type: ignore[operator]
+    conditions = [
+        BenefitSpell.end_date >= period.start,
+        BenefitSpell.end_date <= period.end,
+        *_aged(BenefitSpell.citizen_id, period.end, min_age, max_age),
+    ]  # type: ignore[operator]
     if groups:
         conditions.append(BenefitSpell.target_group.in_(groups))  # type: ignore[attr-defined]
     mean, count = _scalar(
         db, select(func.avg(length), func.count(BenefitSpell.id)).where(and_(*conditions))
     )
-    return MeasureResult(
-        round(float(mean), 1) if mean is not None else None,
-        int(count),
-        "days",
-        {"groups": list(groups or [])},
-    )
+    return MeasureResult(round(float(mean), 1) if mean is not None else None, int(count), "days")
 
 
-def refugee_self_support_share(db: Database, period: ReportPeriod, **_: Any) -> MeasureResult:
-    """Ministermål 3 (MM13): of the flagged 18–66-year-olds, the share with unsubsidised work (any hours)
-    at some point in the period."""
-    youngest, oldest = (
-        date(period.end.year - 66, period.end.month, 1),
-        date(period.end.year - 18, period.end.month, 28),
+def _hours_at_least(db: Database, period: ReportPeriod, hours: float):  # type: ignore[no-untyped-def]
+    """Citizens with at least ``hours`` unsubsidised paid hours in the period's last month and the
+    two months before. Hours per week count per day (÷ 7); hours per month count as three months'
+    worth over the whole window; an ordinary job without hours counts as 37 hours a week."""
+    window_start = add_months(date(period.end.year, period.end.month, 1), -2)
+    window_days = (period.end - window_start).days + 1
+    first = _greatest(db, Employment.start_date, literal(window_start, Date))
+    last = _least(
+        db,
+        func.coalesce(Employment.end_date, literal(period.end, Date)),
+        literal(period.end, Date),
     )
-    flagged = (
-        select(Citizen.id)
-        .where(
-            Citizen.refugee_or_reunified,
-            Citizen.deleted_at.is_(None),  # type: ignore[union-attr]
-            Citizen.birth_date >= youngest,
-            Citizen.birth_date <= oldest,
-        )
-        .subquery()
-    )
-    working = (
+    overlap = _days(db, first, last)
+    worked = case(
+        (Employment.hours_per_week.is_not(None), overlap * Employment.hours_per_week / 7.0),
+        (
+            Employment.hours_per_month.is_not(None),
+            overlap * Employment.hours_per_month * 3.0 / window_days,
+        ),
+        else_=overlap * FULL_TIME_HOURS_PER_WEEK / 7.0,
+    )  # type: ignore[union-attr]
+    return (
         select(Employment.citizen_id)
-        .where(*_employment_in_period(period, ("ordinary_job", "paid_hours")))
+        .where(
+            Employment.kind.in_(("ordinary_job", "paid_hours")),  # type: ignore[attr-defined]
+            Employment.start_date <= period.end,
+            or_(Employment.end_date.is_(None), Employment.end_date >= window_start),
+        )  # type: ignore[union-attr]
+        .group_by(Employment.citizen_id)
+        .having(func.sum(worked) >= hours)
         .subquery()
     )
+
+
+def refugee_self_support_share(
+    db: Database,
+    period: ReportPeriod,
+    *,
+    groups: Sequence[str] | None = None,
+    min_age: int | None = None,
+    max_age: int | None = None,
+    min_hours: int = 0,
+    **_: Any,
+) -> MeasureResult:
+    """Ministermål 3 (MM13): of the citizens flagged as refugee or family-reunified, aged 18–66 on
+    the period's last day (or the band given), the share in unsubsidised work — any paid hours in
+    the period ("helt eller delvist selvforsørgende"), or with ``min_hours=190`` at least 190 hours
+    in the period's last month and the two before. ``groups`` keeps those with a day in them."""
+    conditions = [
+        Citizen.refugee_or_reunified,
+        Citizen.deleted_at.is_(None),  # type: ignore[union-attr]
+        *_aged(Citizen.id, period.end, min_age, max_age),
+    ]
+    if groups:
+        _d, spell_conditions = _spell_overlap(db, period, groups)
+        conditions.append(
+            select(BenefitSpell.id)
+            .where(BenefitSpell.citizen_id == Citizen.id, *spell_conditions)
+            .exists()
+        )
+    flagged = select(Citizen.id).where(*conditions).subquery()
+    if min_hours:
+        working = _hours_at_least(db, period, min_hours)
+    else:
+        working = (
+            select(Employment.citizen_id)
+            .where(*_employment_in_period(period, ("ordinary_job", "paid_hours")))
+            .subquery()
+        )
     total, employed = _scalar(
         db,
         select(func.count(distinct(flagged.c.id)), func.count(distinct(working.c.citizen_id)))
@@ -465,9 +612,18 @@ def flexjob_hours_increased_share(db: Database, period: ReportPeriod, **_: Any) 
     return MeasureResult(round(100 * up / total, 1) if total else None, int(total), "share")
 
 
-def youth_education_dropout(db: Database, period: ReportPeriod, **_: Any) -> MeasureResult:
-    """Of the educations of young people (under 30 when they started) that ended in the period, the
-    share dropped out within 12 months of the start."""
+def youth_education_dropout(
+    db: Database,
+    period: ReportPeriod,
+    *,
+    min_age: int | None = None,
+    max_age: int = 29,
+    **_: Any,
+) -> MeasureResult:
+    """Of the educations of young people (under 30 when they started, or the age band given) that
+    ended in the period, the share dropped out within 12 months of the start."""
+    from app.domain.identifiers import age_on
+
     rows = _scalar_all(
         db,
         select(Employment.start_date, Employment.end_date, Employment.completed, Citizen.birth_date)
@@ -478,11 +634,15 @@ def youth_education_dropout(db: Database, period: ReportPeriod, **_: Any) -> Mea
             Employment.end_date <= period.end,
         ),
     )  # type: ignore[operator]
-    from app.domain.identifiers import age_on
-
-    young = [r for r in rows if age_on(r.birth_date, r.start_date) < 30]
+    young = [
+        r
+        for r in rows
+        if (min_age or 0)
+        <= age_on(r.birth_date, r.start_date)
+        <= (120 if max_age is None else max_age)
+    ]
     dropped = sum(
-        1 for r in young if r.completed is False and (r.end_date - r.start_date).days <= 366
+        1 for r in young if r.completed is False and r.end_date < add_months(r.start_date, 12)
     )
     return MeasureResult(
         round(100 * dropped / len(young), 1) if young else None, len(young), "share"
@@ -533,146 +693,213 @@ def share_75_rule(
     )
 
 
+_GROUPS_AGE = ("groups", "min_age", "max_age")
+
 MEASURES: dict[str, Measure] = {
     m.name: m
     for m in (
         Measure(
             "fte",
             "fte",
+            N_("Full-time persons"),
             N_(
                 "Full-time persons: days on the benefit in the period divided by the days in the period, summed over persons"
             ),
             fte,
+            _GROUPS_AGE,
+            additive=True,
         ),
         Measure(
             "persons",
             "persons",
+            N_("Persons on a benefit"),
             N_("Citizens with at least one day on the benefit in the period"),
             persons,
+            _GROUPS_AGE,
         ),
         Measure(
             "offers_started",
             "count",
-            N_("Offers that started in the period (cancelled ones not counted)"),
+            N_("Offers started"),
+            N_(
+                "Offers that started in the period (cancelled ones not counted), by kind and by the citizen's target group on the start day"
+            ),
             offers_started,
+            ("kinds", *_GROUPS_AGE),
+            additive=True,
         ),
         Measure(
             "virksomhedsrettede_share",
             "share",
-            N_("Share of the group's citizens who started a company-based offer in the period"),
+            N_("Share in company-based offers"),
+            N_(
+                "Share of the group's citizens who started a company-based offer (virksomhedspraktik or løntilskud) in the period"
+            ),
             virksomhedsrettede_share,
+            _GROUPS_AGE,
         ),
         Measure(
             "upskilling_started",
             "count",
+            N_("Upskilling started"),
             N_(
-                "Ordinary education, job-oriented education or adult apprenticeships started (ministermål 2)"
+                "Ordinary education, job-oriented education or adult apprenticeships started by recipients of dagpenge, kontanthjælp, uddannelseshjælp or ledighedsydelse (ministermål 2)"
             ),
             upskilling_started,
+            _GROUPS_AGE,
+            additive=True,
+        ),
+        Measure(
+            "refugee_self_support_share",
+            "share",
+            N_("Refugees self-supporting"),
+            N_(
+                "Share of refugees and family-reunified aged 18–66 in unsubsidised work: any paid hours in the period, or in the 190-hour variant at least 190 hours in the period's last month and the two before (ministermål 3)"
+            ),
+            refugee_self_support_share,
+            (*_GROUPS_AGE, "min_hours"),
+            {"min_age": 18, "max_age": 66},
         ),
         Measure(
             "persons_paid_hours",
             "persons",
-            N_("Citizens with ordinary paid hours in the period"),
+            N_("Persons with paid hours"),
+            N_("Citizens with ordinary paid hours (småjob or ordinary job) in the period"),
             persons_paid_hours,
+            _GROUPS_AGE,
         ),
         Measure(
             "smajob_persons",
             "persons",
-            N_("Citizens with paid hours per month within the småjob band"),
+            N_("Persons in småjob"),
+            N_(
+                "Citizens with paid hours per month within the småjob band (the organisation settings for fewest and most hours)"
+            ),
             smajob_persons,
+            _GROUPS_AGE,
         ),
         Measure(
             "recruitment_orders_matched_share",
             "share",
-            N_("Share of recruitment orders received in the period that were filled"),
+            N_("Recruitment orders filled"),
+            N_(
+                "Share of recruitment orders received in the period that were filled by an ordinary hire or a fleksjob"
+            ),
             recruitment_orders_matched_share,
+        ),
+        Measure(
+            "conversations_on_time_share",
+            "share",
+            N_("Conversations on time"),
+            N_(
+                "Share of the conversation requirements due in the period that were met in time (ministermål 1)"
+            ),
+            conversations_on_time_share,
+            ("groups",),
+        ),
+        Measure(
+            "offers_on_time_share",
+            "share",
+            N_("Offers on time (ret og pligt)"),
+            N_("Share of the ret og pligt offers due in the period that started in time"),
+            offers_on_time_share,
+            ("groups",),
+        ),
+        Measure(
+            "share_75_rule",
+            "share",
+            N_("The 75 % rule"),
+            N_(
+                "The 75 % rule: share of the citizens whose conversation requirements due in the period were all met in time (exempted citizens left out)"
+            ),
+            share_75_rule,
+            ("groups",),
+            group_choices=RULE_75_GROUPS,
+        ),
+        Measure(
+            "flexjob_hours_increased_share",
+            "share",
+            N_("Fleksjob with more hours"),
+            N_("Share of the citizens in fleksjob whose hours went up in the period"),
+            flexjob_hours_increased_share,
+        ),
+        Measure(
+            "ledighedsydelse_share_of_flex",
+            "share",
+            N_("Ledighedsydelse among the fleksjob-visiterede"),
+            N_("Share of the fleksjob-visiterede on ledighedsydelse (full-time persons)"),
+            ledighedsydelse_share_of_flex,
+        ),
+        Measure(
+            "youth_education_dropout",
+            "share",
+            N_("Young people dropping out of education"),
+            N_(
+                "Share of young people under 30 whose education ended in the period who dropped out within 12 months"
+            ),
+            youth_education_dropout,
+            ("min_age", "max_age"),
+            {"max_age": 29},
         ),
         Measure(
             "company_contacts_unique",
             "count",
+            N_("Companies contacted"),
             N_("Companies contacted in the period"),
             company_contacts_unique,
         ),
         Measure(
             "company_contacts_to_offer",
             "count",
+            N_("Company contacts leading to an offer"),
             N_("Companies whose contact in the period led to an offer"),
             company_contacts_to_offer,
         ),
         Measure(
             "companies_contacted_share",
             "share",
-            N_("Share of companies above a size contacted in the period"),
+            N_("Share of companies contacted"),
+            N_(
+                "Share of the companies with at least the given number of employees contacted in the period"
+            ),
             companies_contacted_share,
-        ),
-        Measure(
-            "ledighedsydelse_share_of_flex",
-            "share",
-            N_("Share of the fleksjob-visiterede on ledighedsydelse (full-time persons)"),
-            ledighedsydelse_share_of_flex,
+            ("min_employees",),
+            {"min_employees": 3},
         ),
         Measure(
             "mean_days_on_support",
             "days",
+            N_("Mean days on support"),
             N_("Mean length in days of the spells that ended in the period"),
             mean_days_on_support,
-        ),
-        Measure(
-            "conversations_on_time_share",
-            "share",
-            N_(
-                "Share of the conversation requirements due in the period that were met in time (ministermål 1)"
-            ),
-            conversations_on_time_share,
-        ),
-        Measure(
-            "offers_on_time_share",
-            "share",
-            N_("Share of the ret og pligt offers due in the period that started in time"),
-            offers_on_time_share,
-        ),
-        Measure(
-            "flexjob_hours_increased_share",
-            "share",
-            N_("Share of the citizens in fleksjob whose hours went up in the period"),
-            flexjob_hours_increased_share,
-        ),
-        Measure(
-            "youth_education_dropout",
-            "share",
-            N_(
-                "Share of young people under 30 whose education ended in the period who dropped out within 12 months"
-            ),
-            youth_education_dropout,
-        ),
-        Measure(
-            "share_75_rule",
-            "share",
-            N_(
-                "The 75 % rule: share of the citizens whose conversation requirements due in the period were all met in time (exempted citizens left out)"
-            ),
-            share_75_rule,
-        ),
-        Measure(
-            "refugee_self_support_share",
-            "share",
-            N_(
-                "Share of refugees and family-reunified aged 18–66 in ordinary work (ministermål 3)"
-            ),
-            refugee_self_support_share,
+            _GROUPS_AGE,
         ),
     )
 }
 
 
-def run_measure(db: Database, name: str, period: ReportPeriod, **params: Any) -> MeasureResult:
-    measure = MEASURES.get(name)
-    if measure is None:
+def measure(name: str) -> Measure:
+    found = MEASURES.get(name)
+    if found is None:
         raise ValidationError(
             "Unknown measure {name!r}; the measures are: {names}",
+            field="measure",
             name=name,
             names=", ".join(MEASURES),
         )
-    result = measure.compute(db, period, **params)
-    return MeasureResult(result.value, result.persons, measure.unit, {**result.params, **params})
+    return found
+
+
+def clean_params(name: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The measure's parameters checked (``ValidationError`` for an unknown one or a bad value)."""
+    found = measure(name)
+    return check_params(name, found.params, params, group_choices=found.group_choices)
+
+
+def run_measure(db: Database, name: str, period: ReportPeriod, **params: Any) -> MeasureResult:
+    """One measure for a period; ``params`` are checked, and the result names every parameter
+    in effect (defaults included, e.g. the småjob band read from the settings)."""
+    found = measure(name)
+    effective = {**found.defaults, **clean_params(name, params)}
+    result = found.compute(db, period, **effective)
+    return MeasureResult(result.value, result.persons, found.unit, {**effective, **result.params})

@@ -362,3 +362,44 @@ class RequirementState(SQLModel, table=True):
     rules_fingerprint: str = Field(max_length=64)
     horizon: date
     built_at: datetime = Field(default_factory=utc_now)
+
+
+class UserGoalPlan(Versioned, table=True):
+    """A goal plan a team lead made in the app (the four shipped plans are read-only TOML files).
+
+    ``key`` is the plan's id for the CLI and the exports (``minplan indicators --plan KEY``); it
+    never collides with a shipped plan's id. Deleting a plan sets ``deleted_at``; the audit log
+    keeps every version of it (old and new values of each change).
+    """
+
+    __tablename__ = "goal_plan"  # type: ignore[assignment]
+
+    key: str = Field(max_length=80, unique=True, index=True)
+    name: str = Field(max_length=200)
+    municipality: str = Field(default="", max_length=200)
+    follow_up: str = Field(default="monthly", max_length=20)
+    valid_from: date | None = Field(default=None)
+    valid_to: date | None = Field(default=None)
+    #: The plan it was copied from (a shipped plan's id or another plan's key).
+    based_on: str | None = Field(default=None, max_length=80)
+    deleted_at: datetime | None = Field(default=None)
+
+
+class UserGoalIndicator(SQLModel, table=True):
+    """One indicator of a ``UserGoalPlan``, in its place in the plan; replaced as a whole when
+    the plan is saved (the plan row carries the version)."""
+
+    __tablename__ = "goal_plan_indicator"  # type: ignore[assignment]
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="goal_plan.id", index=True)
+    position: int
+    key: str = Field(max_length=80)
+    label: str = Field(max_length=300)
+    measure: str = Field(max_length=60)
+    #: The measure's parameters as JSON (target groups, offer kinds, age band, …).
+    params: str = Field(default="{}", sa_type=Text)
+    minimum: float | None = Field(default=None)
+    maximum: float | None = Field(default=None)
+    direction: str | None = Field(default=None, max_length=10)
+    compare: str | None = Field(default=None, max_length=20)

@@ -1,21 +1,30 @@
 """The "Mål og indikatorer" page: a goal plan for a period, each indicator with actual, target,
-comparison and status, what is counted, and a monthly trend (Qt Charts). Only anonymised figures
-are shown: a figure built on fewer persons than the threshold reads "<5"."""
+comparison and status, what is counted, and a monthly trend (Qt Charts) with the last complete
+month marked and the current month flagged incomplete. Team leads make and change goal plans
+(the plan editor), set targets, and export what is shown (XLSX, CSV, PDF), seeing what changed
+since the previous export of the same plan and period.
+
+Only anonymised figures are shown: a figure built on fewer persons than the organisation's
+threshold reads "<5". The evaluation runs in a worker thread, so the window stays usable.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCharts import QBarCategoryAxis, QChart, QChartView, QLineSeries, QValueAxis
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtCharts import QChart, QChartView
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtGui import QAction, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -25,232 +34,452 @@ from PySide6.QtWidgets import (
 from app import i18n
 from app.domain.anonymise import DEFAULT_THRESHOLD
 from app.domain.errors import MinPlanError, ValidationError
+from app.domain.goalplan import GoalPlan
 from app.domain.periods import parse_period
-from app.i18n import N_, _
-from app.reports.goalplans import IndicatorResult, available_goalplans, evaluate, monthly_series
+from app.i18n import _
+from app.reports.goalplans import Evaluation, IndicatorResult, available_goalplans
+from app.reports.indicator_export import (
+    STATUS,
+    PreviousExport,
+    comparison_text,
+    figure_text,
+    month_name,
+    target_text,
+)
 from app.reports.measures import MEASURES
 from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
-
-STATUS = {
-    "met": N_("met"),
-    "not_met": N_("not met"),
-    "no_target": N_("no target"),
-    "suppressed": N_("suppressed"),
-}
-#: Units shown after a figure (counts of persons or offers need none).
-UNITS = {"fte": N_("full-time persons"), "share": "%", "days": N_("days")}
+from app.ui.indicators.chart import trend_chart
 
 
-def _number(value: float | None, threshold: int, suppressed: bool = False) -> str:
-    if suppressed:
-        return f"<{threshold}"
-    if value is None:
-        return "–"
-    return i18n.format_number(value, 1 if value % 1 else 0)
+class _Relay(QObject):
+    done = Signal(int, object)
 
 
-def _target(result: IndicatorResult) -> str:
-    target = result.indicator.target
-    if target is None:
-        return _("no target")
-    if target.minimum is not None:
-        return "≥ " + i18n.format_number(target.minimum)
-    if target.maximum is not None:
-        return "≤ " + i18n.format_number(target.maximum)
-    return _("rises") if target.direction == "up" else _("falls")
+class _Job(QRunnable):
+    """Runs ``work`` in the thread pool and hands its result (or expected error) back."""
+
+    def __init__(self, generation: int, work: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self.generation, self.work, self.relay = generation, work, relay
+
+    def run(self) -> None:
+        try:
+            result = self.work()
+        except MinPlanError as error:
+            result = error
+        except Exception as error:  # a bug: shown by the page's crash handling, not swallowed
+            result = error
+        try:
+            self.relay.done.emit(self.generation, result)
+        except RuntimeError:  # the page was closed meanwhile: nobody is waiting
+            pass
 
 
 class IndicatorsPage(QWidget):
     problem = Signal(object)
+    evaluated = Signal()
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.results: list[IndicatorResult] = []
-        self.threshold = DEFAULT_THRESHOLD
-        self.plans = {plan.id: plan for plan in available_goalplans()}
+        self.evaluation: Evaluation | None = None
+        self.previous: PreviousExport | None = None
+        self.last_changes: tuple[tuple[str, str, str], ...] = ()
+        self.last_dialog: QWidget | None = None
+        self.busy = False
+        self._generation = 0
+        self._relay = _Relay(self)
+        self._relay.done.connect(self._evaluated)
+        self.plans: dict[str, GoalPlan] = {}
+        lead = ctx.actor.role in ("teamlead", "admin")
+
         self.plan = QComboBox(self)
-        for plan in self.plans.values():
-            self.plan.addItem(plan.name, plan.id)
+        self.plan.setMinimumContentsLength(32)
+        self.plan.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.plan.activated.connect(lambda _i: self.refresh())
+        self.plan_button = QPushButton(_("Goal &plan"), self)
+        self.plan_button.setToolTip(_("Make a new goal plan, change or copy one (team leads)"))
+        menu = QMenu(self.plan_button)
+        self.new_action = self._action(menu, _("&New goal plan…"), self.new_plan)
+        self.edit_action = self._action(menu, _("&Change goal plan…"), self.edit_plan)
+        self.copy_action = self._action(menu, _("C&opy to a new goal plan…"), self.copy_plan)
+        menu.addSeparator()
+        self.delete_action = self._action(menu, _("&Delete goal plan…"), self.delete_plan)
+        self.plan_button.setMenu(menu)
+        self.plan_button.setEnabled(lead)
         self.period = QLineEdit(str(ctx.today().year), self)
+        self.period.setMaximumWidth(190)
         self.period.setToolTip(_("2024, 2024-Q1, 2024-03 or 2024-01-01..2024-06-30"))
+        self.period.returnPressed.connect(self.refresh)
         self.compare = QComboBox(self)
         self.compare.addItem(_("Same period last year"), "last-year")
         self.compare.addItem(_("Previous period"), "previous")
-        self.target_button = QPushButton(_("Set &target…"), self)
-        self.target_button.setToolTip(_("Set the target of the selected indicator (team leads)"))
-        self.target_button.setEnabled(ctx.actor.role in ("teamlead", "admin"))
-        self.target_button.clicked.connect(self.edit_target)
-        export_xlsx = QPushButton(_("Export &XLSX…"), self)
-        export_xlsx.clicked.connect(lambda: self.export("xlsx"))
-        export_csv = QPushButton(_("Export &CSV…"), self)
-        export_csv.clicked.connect(lambda: self.export("csv"))
-        export_pdf = QPushButton(_("Export &PDF…"), self)
-        export_pdf.clicked.connect(lambda: self.export("pdf"))
-        self.export_buttons = (export_xlsx, export_csv, export_pdf)
+        self.compare.activated.connect(lambda _i: self.refresh())
         show = QPushButton(_("&Show"), self)
         show.clicked.connect(self.refresh)
-        self.period.returnPressed.connect(self.refresh)
+        self.target_button = QPushButton(_("Set &target…"), self)
+        self.target_button.setToolTip(_("Set the target of the selected indicator (team leads)"))
+        self.target_button.setEnabled(lead)
+        self.target_button.clicked.connect(lambda: self.edit_target())
+        self.export_button = QPushButton(_("E&xport"), self)
+        self.export_button.setToolTip(_("Export what is shown, anonymised (recorded in the log)"))
+        exports = QMenu(self.export_button)
+        for fmt, text in (("xlsx", _("&XLSX…")), ("csv", _("&CSV…")), ("pdf", _("&PDF report…"))):
+            self._action(exports, text, lambda f=fmt: self.export(f))
+        self.export_button.setMenu(exports)
+
         self.note = QLabel(self)
         self.note.setWordWrap(True)
+        self.export_note = QLabel(self)
+        self.export_note.setWordWrap(True)
+        self.export_note.setStyleSheet("color: #505a64;")
         self.table = RecordTable(
             [_("Indicator"), _("Actual"), _("Target"), _("Comparison"), _("Status")],
             self,
             stretch=0,
         )
         self.table.itemSelectionChanged.connect(self._selected)
+        self.table.activated_id.connect(lambda _row: lead and self.edit_target())
         self.definition = QLabel(self)
         self.definition.setWordWrap(True)
         self.chart = QChart()
-        self.chart.legend().hide()
         self.chart_view = QChartView(self.chart, self)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.chart_view.setMinimumHeight(220)
+        self.chart_view.setMinimumHeight(260)
+
         top = QHBoxLayout()
-        for label, widget in (
-            (_("Goal plan:"), self.plan),
-            (_("Period:"), self.period),
-            (_("Compare with:"), self.compare),
-        ):
-            top.addWidget(QLabel(label, self))
+        plan_label = QLabel(_("&Goal plan:"), self)
+        plan_label.setBuddy(self.plan)
+        top.addWidget(plan_label)
+        top.addWidget(self.plan, 1)
+        top.addWidget(self.plan_button)
+        top.addSpacing(12)
+        for label, widget in ((_("P&eriod:"), self.period), (_("Compare &with:"), self.compare)):
+            caption = QLabel(label, self)
+            caption.setBuddy(widget)
+            top.addWidget(caption)
             top.addWidget(widget)
         top.addWidget(show)
-        top.addStretch(1)
+        top.addSpacing(12)
         top.addWidget(self.target_button)
-        top.addWidget(export_xlsx)
-        top.addWidget(export_csv)
-        top.addWidget(export_pdf)
+        top.addWidget(self.export_button)
         lower = QWidget(self)
         lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
         lower_layout.addWidget(self.definition)
         lower_layout.addWidget(self.chart_view, 1)
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(self.table)
         split.addWidget(lower)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([320, 380])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.note)
+        layout.addWidget(self.export_note)
         layout.addWidget(split, 1)
+        self.reload_plans()
         self.loaded = False
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 (Qt name)
-        super().showEvent(event)
-        if not self.loaded:
-            self.refresh()
+    def _action(self, menu: QMenu, text: str, slot: Callable[[], Any]) -> QAction:
+        action = menu.addAction(text)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
 
-    def refresh(self) -> None:
+    # --- plans ---------------------------------------------------------------------------------
+    def reload_plans(self, select: str | None = None) -> None:
+        """The shipped plans and the plans made in the app, keeping (or setting) the choice."""
+        keep = select or self.plan.currentData()
         try:
-            period = parse_period(self.period.text())
-            plan = self.plans[self.plan.currentData()]
-            self.results = evaluate(
-                self.ctx.db,
-                plan,
-                period,
-                compare=self.compare.currentData(),
-                threshold=self.threshold,
+            plans = available_goalplans(self.ctx.db)
+        except MinPlanError as error:
+            self.problem.emit(error)
+            plans = available_goalplans()
+        self.plans = {plan.id: plan for plan in plans}
+        self.plan.blockSignals(True)
+        self.plan.clear()
+        for plan in plans:
+            self.plan.addItem(
+                _("{name} (own plan)").format(name=plan.name) if plan.editable else plan.name,
+                plan.id,
             )
-            self.series = monthly_series(self.ctx.db, plan, period, threshold=self.threshold)
+        index = self.plan.findData(keep)
+        self.plan.setCurrentIndex(max(0, index))
+        self.plan.blockSignals(False)
+        self._plan_actions()
+
+    def current_plan(self) -> GoalPlan:
+        return self.plans[self.plan.currentData()]
+
+    def _plan_actions(self) -> None:
+        plan = self.plans.get(self.plan.currentData())
+        editable = bool(plan and plan.editable)
+        self.delete_action.setEnabled(editable)
+        self.edit_action.setText(
+            _("&Change goal plan…") if editable else _("&Change goal plan… (a copy)")
+        )
+
+    def _open_editor(self, plan: GoalPlan) -> QWidget:
+        from app.ui.indicators.plan_editor import PlanEditor
+
+        editor = PlanEditor(self.ctx, plan, self)
+        editor.accepted.connect(lambda: self._plan_saved(editor.result_value))
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.open()
+        editor.activateWindow()
+        self.last_dialog = editor
+        return editor
+
+    def _plan_saved(self, key: str | None) -> None:
+        self.reload_plans(select=key)
+        self.refresh()
+
+    def new_plan(self) -> QWidget:
+        from app.reports.plan_pdf import letterhead
+
+        today = self.ctx.today()
+        draft = GoalPlan(
+            "",
+            "",
+            letterhead().municipality,
+            "monthly",
+            (),
+            valid_from=today.replace(month=1, day=1),
+            valid_to=today.replace(month=12, day=31),
+            editable=True,
+        )
+        return self._open_editor(draft)
+
+    def edit_plan(self) -> QWidget:
+        """A plan made in the app opens as it is; a shipped plan opens as a copy to change."""
+        plan = self.current_plan()
+        return self._open_editor(plan) if plan.editable else self.copy_plan()
+
+    def copy_plan(self) -> QWidget:
+        from app.casework.goal_plans import copy_of
+        from app.reports.goalplans import with_user_targets
+
+        plan = with_user_targets(self.ctx.db, self.current_plan())
+        return self._open_editor(copy_of(plan, _("Copy of {name}").format(name=plan.name)))
+
+    def delete_plan(self, confirmed: bool | None = None) -> None:
+        from app.casework.goal_plans import delete_goal_plan
+        from app.ui.casework import prompts
+
+        plan = self.current_plan()
+        if not plan.editable:
+            return
+        if confirmed is None:
+            confirmed = prompts.confirm(
+                self,
+                _("Delete goal plan"),
+                _("Delete the goal plan “{name}”? Its exports stay in the log.").format(
+                    name=plan.name
+                ),
+            )
+        if not confirmed:
+            return
+        try:
+            delete_goal_plan(self.ctx.db, self.ctx.actor, plan.id, expected_version=plan.version)
         except MinPlanError as error:
             self.problem.emit(error)
             return
+        self.reload_plans()
+        self.refresh()
+
+    # --- evaluating ----------------------------------------------------------------------------
+    @property
+    def results(self) -> tuple[IndicatorResult, ...]:
+        return self.evaluation.results if self.evaluation else ()
+
+    @property
+    def threshold(self) -> int:
+        return self.evaluation.threshold if self.evaluation else DEFAULT_THRESHOLD
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        if not self.loaded and not self.busy:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Evaluate the chosen plan and period in the background; ``evaluated`` when shown."""
+        from app.reports.goalplans import evaluate_plan
+        from app.reports.indicator_export import previous_export
+
+        self._plan_actions()
+        try:
+            period = parse_period(self.period.text())
+            plan = self.current_plan()
+        except MinPlanError as error:
+            self.problem.emit(error)
+            return
+        except KeyError:
+            return
+        db, today, compare = self.ctx.db, self.ctx.today(), self.compare.currentData()
+
+        def work() -> tuple[Evaluation, PreviousExport | None]:
+            evaluation = evaluate_plan(db, plan, period, compare=compare, as_of=today)
+            return evaluation, previous_export(db, evaluation)
+
+        self._generation += 1
+        self.busy = True
+        self.export_button.setEnabled(False)
+        self.note.setText(
+            _("Counting {plan} for {period}…").format(plan=plan.name, period=period.label)
+        )
+        QThreadPool.globalInstance().start(_Job(self._generation, work, self._relay))
+
+    def _evaluated(self, generation: int, result: object) -> None:
+        if generation != self._generation:
+            return  # an older request, overtaken by a newer one
+        self.busy = False
+        self.export_button.setEnabled(True)
+        if isinstance(result, MinPlanError):
+            self.note.setText("")
+            self.problem.emit(result)
+            return
+        if isinstance(result, Exception):
+            raise result
+        self.evaluation, self.previous = result  # type: ignore[misc]
         self.loaded = True
+        self._show()
+        self.evaluated.emit()
+
+    def _notes(self, evaluation: Evaluation) -> str:
         today = self.ctx.today()
-        incomplete = period.start <= today <= period.end
+        limit = evaluation.threshold
+        parts = [_("Figures for fewer than {n} persons are shown as <{n}.").format(n=limit)]
         last_complete = today.replace(day=1) - timedelta(days=1)
-        text = _(
-            "Figures for fewer than {n} persons are shown as <{n}. Last complete month: {month}."
-        ).format(n=self.threshold, month=last_complete.strftime("%m.%Y"))
-        if incomplete:
-            text += " " + _("The period is not over yet: the current month is incomplete.")
-        self.note.setText(text)
-        self.table.set_rows(
-            [
+        parts.append(
+            _("Last complete month: {month}.").format(
+                month=month_name(last_complete.strftime("%Y-%m"))
+            )
+        )
+        if evaluation.counted is None:
+            parts.append(_("The period has not begun: there is nothing to count yet."))
+        elif evaluation.period.start <= today <= evaluation.period.end:
+            parts.append(
+                _(
+                    "The period is not over: {month} is incomplete, figures count up to {day}."
+                ).format(
+                    month=month_name(today.strftime("%Y-%m")), day=i18n.format_short_date(today)
+                )
+            )
+        plan = evaluation.plan
+        if (plan.valid_from or plan.valid_to) and not (
+            plan.valid_on(evaluation.period.start) and plan.valid_on(evaluation.period.end)
+        ):
+            parts.append(
+                _("The period lies outside the plan's validity ({start}–{end}).").format(
+                    start=i18n.format_short_date(plan.valid_from),
+                    end=i18n.format_short_date(plan.valid_to),
+                )
+            )
+        return " ".join(parts)
+
+    def _export_text(self) -> str:
+        previous = self.previous
+        if previous is None:
+            return _("This plan and period have not been exported before.")
+        head = _("Last exported {when} by {who} ({format})").format(
+            when=i18n.format_datetime_local(previous.occurred_at),
+            who=previous.user,
+            format=previous.format.upper(),
+        )
+        if not previous.changes:
+            return head + ": " + _("the figures shown are the same.")
+        changes = "; ".join(f"{label}: {before} → {now}" for label, before, now in previous.changes)
+        return head + ": " + _("changed since then: {changes}").format(changes=changes)
+
+    def _show(self) -> None:
+        evaluation = self.evaluation
+        assert evaluation is not None
+        limit = evaluation.threshold
+        self.note.setText(self._notes(evaluation))
+        self.export_note.setText(self._export_text())
+        rows = []
+        for index, r in enumerate(evaluation.results):
+            rows.append(
                 (
                     index,
                     [
                         r.indicator.label,
-                        _number(r.value, self.threshold, r.suppressed)
-                        + (" " + _(UNITS[r.unit]) if r.unit in UNITS and not r.suppressed else ""),
-                        _target(r),
-                        _number(r.comparison, self.threshold)
-                        + (f" ({r.comparison_label})" if r.comparison_label else ""),
+                        figure_text(r, limit),
+                        target_text(
+                            r.indicator.target.as_dict() if r.indicator.target else None, r.unit
+                        ),
+                        comparison_text(r, limit),
                         _(STATUS[r.status]),
                     ],
                 )
-                for index, r in enumerate(self.results)
-            ],
-            muted={i for i, r in enumerate(self.results) if r.status == "suppressed"},
+            )
+        self.table.set_rows(
+            rows, muted={i for i, r in enumerate(evaluation.results) if r.status == "suppressed"}
         )
+        for row in range(self.table.rowCount()):
+            item = self.table.item(row, 1)
+            if item is not None:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self._selected()
 
-    def edit_target(self, values: dict | None = None) -> None:
-        """Set the selected indicator's target: a lower limit, an upper limit, or rises/falls."""
+    # --- targets and exports -------------------------------------------------------------------
+    def edit_target(self, values: dict | None = None) -> QWidget | None:
+        """Set the selected indicator's target: with ``values`` at once, else in a dialog."""
         from app.casework.goal_targets import set_target
-        from app.ui.casework import prompts
+        from app.ui.indicators.indicator_dialog import TargetDialog
 
         index = self.table.selected_id()
         if index is None or index >= len(self.results):
-            return
-        indicator = self.results[index].indicator
+            return None
+        result = self.results[index]
+        plan_id = self.plan.currentData()
         if values is None:
-            kinds = [
-                _("At least …"),
-                _("At most …"),
-                _("Rises compared with last year"),
-                _("Falls compared with last year"),
-                _("No target"),
-            ]
-            choice = prompts.choose(self, _("Set target"), indicator.label, kinds)
-            if choice is None:
-                return
-            values = {"minimum": None, "maximum": None, "direction": None}
-            if choice in (0, 1):
-                text = prompts.ask_text(self, _("Set target"), _("The limit (a number):"))
-                if text is None:
-                    return
-                try:
-                    number = float(text.replace(",", "."))
-                except ValueError:
-                    self.problem.emit(ValidationError("{text!r} is not a number", text=text))
-                    return
-                values["minimum" if choice == 0 else "maximum"] = number
-            elif choice in (2, 3):
-                values["direction"] = "up" if choice == 2 else "down"
+            dialog = TargetDialog(self.ctx, plan_id, result, self)
+            dialog.accepted.connect(lambda: self._target_saved(index))
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.open()
+            dialog.activateWindow()
+            self.last_dialog = dialog
+            return dialog
         try:
-            set_target(self.ctx.db, self.ctx.actor, self.plan.currentData(), indicator.id, values)
+            set_target(self.ctx.db, self.ctx.actor, plan_id, result.indicator.id, values)
         except MinPlanError as error:
             self.problem.emit(error)
-            return
+            return None
+        self._target_saved(index)
+        return None
+
+    def _target_saved(self, index: int) -> None:
+        self.reload_plans()
         self.refresh()
         self.table.select_id(index)
 
     def export(self, fmt: str, path: Path | None = None) -> Path | None:
-        """Export what is shown (anonymised) to XLSX or CSV; recorded in the audit log."""
-        from app.reports.goalplans import with_user_targets
-        from app.reports.indicator_export import export_indicators
+        """Export what is shown (anonymised) as XLSX, CSV or PDF; recorded in the audit log."""
+        from app.reports.indicator_export import export_indicators, previous_export
 
-        if not self.results:
+        evaluation = self.evaluation
+        if evaluation is None or self.busy:
             return None
-        plan = with_user_targets(self.ctx.db, self.plans[self.plan.currentData()])
-        period = parse_period(self.period.text())
         if path is None:
-            suggested = str(Path.home() / f"{plan.id}-{period.label}.{fmt}".replace("..", "_"))
+            suggested = str(
+                Path.home()
+                / f"{evaluation.plan.id}-{evaluation.period.label}.{fmt}".replace("..", "_")
+            )
             chosen, _filter = QFileDialog.getSaveFileName(
                 self, _("Export indicators"), suggested, f"*.{fmt}"
             )
             if not chosen:
                 return None
-            path = Path(chosen)
-        from app.reports.indicator_export import changes_since_last_export, records
-
-        changes = changes_since_last_export(
-            self.ctx.db, plan.id, period, records(plan, period, self.results, self.threshold)
-        )
+            path = Path(chosen if chosen.lower().endswith(f".{fmt}") else f"{chosen}.{fmt}")
+        self.last_changes = self.previous.changes if self.previous else ()
         try:
-            export_indicators(
-                self.ctx.db, self.ctx.actor, plan, period, self.results, self.threshold, fmt, path
-            )
+            export_indicators(self.ctx.db, self.ctx.actor, evaluation, fmt, path)
+            self.previous = previous_export(self.ctx.db, evaluation)
         except (MinPlanError, OSError) as error:
             self.problem.emit(
                 error
@@ -260,50 +489,21 @@ class IndicatorsPage(QWidget):
                 )
             )
             return None
-        self.last_changes = changes
-        if changes:
-            lines = [
-                f"{label}: {_number(before, self.threshold)} → {_number(after, self.threshold)}"
-                for label, before, after in changes
-            ]
-            self.note.setText(
-                _("Changed since the last export of this plan and period: {changes}").format(
-                    changes="; ".join(lines)
-                )
-            )
+        text = _("Exported to {path}.").format(path=path)
+        if self.last_changes:
+            text += " " + _(
+                "Changed since the last export of this plan and period: {changes}"
+            ).format(changes="; ".join(f"{label}: {b} → {a}" for label, b, a in self.last_changes))
+        self.export_note.setText(text)
         return path
 
     def _selected(self) -> None:
         index = self.table.selected_id()
-        if index is None or index >= len(self.results):
+        if index is None or index >= len(self.results) or self.evaluation is None:
             return
         result = self.results[index]
         measure = MEASURES[result.indicator.measure]
         self.definition.setText(_("What is counted: {text}").format(text=_(measure.definition)))
-        self._chart(result)
-
-    def _chart(self, result: IndicatorResult) -> None:
-        """A fresh chart per indicator: the monthly series, suppressed months left as gaps."""
-        chart = QChart()
-        chart.legend().hide()
-        chart.setTitle(result.indicator.label)
-        points = self.series.get(result.indicator.id, [])
-        line = QLineSeries()
-        for number, (_label, value) in enumerate(points):
-            if value is not None:
-                line.append(number, value)
-        chart.addSeries(line)
-        months = QBarCategoryAxis()
-        months.append([label for label, _value in points])
-        values = QValueAxis()
-        known = [v for _label, v in points if v is not None]
-        values.setRange(0, max([*known, 1]) * 1.15)
-        values.setLabelFormat("%.0f")
-        values.applyNiceNumbers()
-        chart.addAxis(months, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
-        line.attachAxis(months)
-        line.attachAxis(values)
-        self.chart_view.setChart(chart)
-        self.chart = chart
-        self.points = points
+        self.points = self.evaluation.series.get(result.indicator.id, ())
+        self.chart = trend_chart(result, self.points)
+        self.chart_view.setChart(self.chart)
