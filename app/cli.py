@@ -232,6 +232,8 @@ def cmd_db(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from app.casework.demo_data import write_demo_database
 
+    if getattr(args, "database_url", None):
+        return _demo_on_server(args)
     path = Path(args.db).expanduser() if getattr(args, "db", None) else paths.demo_database_path()
     summary = write_demo_database(
         path,
@@ -244,6 +246,33 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(
         _("Wrote a synthetic demo jobcenter to {path}: {summary}").format(
             path=path, summary=summary
+        )
+    )
+    return 0
+
+
+def _demo_on_server(args: argparse.Namespace) -> int:
+    """Demo data into an empty database on a server (nothing there is ever replaced)."""
+    from app.casework.actor import system_actor
+    from app.casework.demo_data import populate
+
+    if args.force:
+        raise MinPlanError("--force replaces SQLite files only; on a server give an empty database")
+    db = open_database(args)
+    try:
+        summary = populate(
+            db,
+            system_actor(),
+            citizens=args.citizens,
+            seed=args.seed,
+            as_of=args.as_of,
+            progress=_stderr_progress,
+        )
+    finally:
+        db.dispose()
+    print(
+        _("Wrote a synthetic demo jobcenter to {path}: {summary}").format(
+            path=db.description, summary=summary
         )
     )
     return 0

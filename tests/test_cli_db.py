@@ -2,42 +2,40 @@
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import inspect, text
 
 from app.cli import main
-from app.store.migrations import head_revision
+from app.store.engine import Database
+from app.store.migrations import current_revision, head_revision
 
 
-def test_db_upgrade_creates_and_migrates_a_new_file(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_db_upgrade_creates_and_migrates_a_new_database(
+    new_db: Database, new_db_args: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "ny.db"
-    assert main(["db", "upgrade", "--db", str(path)]) == 0
+    assert main(["db", "upgrade", *new_db_args]) == 0
     assert f"til {head_revision()}" in capsys.readouterr().out
-    with sqlite3.connect(path) as conn:
-        assert (
-            conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head_revision()
-        )
-    assert main(["db", "upgrade", "--db", str(path)]) == 0
+    assert current_revision(new_db) == head_revision()
+    assert {"citizen", "audit_event", "app_setting"} <= set(inspect(new_db.engine).get_table_names())
+    assert main(["db", "upgrade", *new_db_args]) == 0
     assert "allerede opdateret" in capsys.readouterr().out
 
 
-def test_db_current_in_english(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = tmp_path / "x.db"
-    main(["db", "upgrade", "--db", str(path)])
+def test_db_current_in_english(new_db_args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    main(["db", "upgrade", *new_db_args])
     capsys.readouterr()
-    assert main(["db", "current", "--db", str(path), "--lang", "en"]) == 0
+    assert main(["db", "current", *new_db_args, "--lang", "en"]) == 0
     assert (
         capsys.readouterr().out.strip()
         == f"Schema revision: {head_revision()} (newest: {head_revision()})"
     )
 
 
+@pytest.mark.sqlite_only
 def test_the_database_can_be_chosen_with_minplan_db(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -47,6 +45,7 @@ def test_the_database_can_be_chosen_with_minplan_db(
     assert path.exists()
 
 
+@pytest.mark.sqlite_only
 def test_db_current_on_a_missing_file_is_a_calm_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -56,6 +55,7 @@ def test_db_current_on_a_missing_file_is_a_calm_error(
     assert not (tmp_path / "nope.db").exists()
 
 
+@pytest.mark.sqlite_only
 def test_a_file_that_is_not_a_database_is_refused_without_a_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -68,14 +68,11 @@ def test_a_file_that_is_not_a_database_is_refused_without_a_traceback(
 
 
 def test_a_newer_schema_is_refused_in_the_users_language(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db: Database, db_args: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "future.db"
-    main(["db", "upgrade", "--db", str(path)])
-    with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
-    capsys.readouterr()
-    assert main(["--lang", "en", "db", "upgrade", "--db", str(path)]) == 2
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    assert main(["--lang", "en", "db", "upgrade", *db_args]) == 2
     assert "made by a newer version of Min Plan" in capsys.readouterr().err
 
 

@@ -212,7 +212,7 @@ def test_offers_upskilling_paid_hours_orders_and_company_contacts(
 
 
 def test_cli_measure_prints_json_and_suppresses_small_values(
-    db: Database, actor: Actor, capsys
+    db: Database, db_args: list[str], actor: Actor, capsys
 ) -> None:
     a = person(db, actor, 0)
     start_spell(db, actor, a, {"target_group": "dagpenge", "start_date": date(2024, 1, 1)})
@@ -225,8 +225,7 @@ def test_cli_measure_prints_json_and_suppresses_small_values(
                 "2024",
                 "--groups",
                 "dagpenge",
-                "--db",
-                str(db.path),
+                *db_args,
                 "--format",
                 "json",
             ]
@@ -242,7 +241,7 @@ def test_cli_measure_prints_json_and_suppresses_small_values(
         "suppressed": True,
         "unit": "fte",
     }
-    assert main(["measure", "nonsense", "--period", "2024", "--db", str(db.path)]) == 2
+    assert main(["measure", "nonsense", "--period", "2024", *db_args]) == 2
 
 
 # --- anonymisation ---------------------------------------------------------------------------------
@@ -272,14 +271,12 @@ def test_no_suppressed_cell_can_be_worked_back_from_the_totals(table, threshold)
 
 # --- goal plans ------------------------------------------------------------------------------------
 def test_the_four_reference_goal_plans_load_and_evaluate_on_demo_data(
-    tmp_path, actor: Actor
+    db: Database, actor: Actor
 ) -> None:
-    from app.casework.demo_data import write_demo_database
+    from app.casework.demo_data import populate
     from app.reports.goalplans import available_goalplans, evaluate
-    from app.store.engine import open_sqlite
 
-    write_demo_database(tmp_path / "demo.db", citizens=400, seed=5, as_of=date(2026, 11, 23))
-    db = open_sqlite(tmp_path / "demo.db")
+    populate(db, actor, citizens=400, seed=5, as_of=date(2026, 11, 23))
     plans = {plan.id: plan for plan in available_goalplans()}
     assert set(plans) == {"herlev-2024", "albertslund-2020", "gentofte-2021", "glostrup-2023"}
     herlev = {i.id: i for i in plans["herlev-2024"].indicators}
@@ -295,7 +292,6 @@ def test_the_four_reference_goal_plans_load_and_evaluate_on_demo_data(
     assert {r.status for r in glostrup} <= {"no_target", "suppressed"}, (
         "Glostrup's goals have no numbers"
     )
-    db.dispose()
 
 
 def test_goal_status_rules() -> None:
@@ -312,7 +308,7 @@ def test_goal_status_rules() -> None:
 
 
 def test_cli_indicators_json_csv_and_xlsx_hold_the_same_numbers(
-    db: Database, actor: Actor, tmp_path, capsys
+    db: Database, db_args: list[str], actor: Actor, tmp_path, capsys
 ) -> None:
     import openpyxl
 
@@ -322,7 +318,7 @@ def test_cli_indicators_json_csv_and_xlsx_hold_the_same_numbers(
         except ValidationError:
             continue
         start_spell(db, actor, who, {"target_group": "fleksjob", "start_date": date(2025, 1, 1)})
-    args = ["indicators", "--plan", "herlev-2024", "--period", "2026-Q1", "--db", str(db.path)]
+    args = ["indicators", "--plan", "herlev-2024", "--period", "2026-Q1", *db_args]
     assert main([*args, "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["plan"] == "herlev-2024" and data["threshold"] == 5

@@ -200,9 +200,11 @@ def test_the_danish_fixed_texts_are_easy_to_read() -> None:
     assert lix(translate(all_texts()[2])) <= 40  # the introduction on its own
 
 
-def test_cli_plan_pdf_one_and_all_on_paper(db: Database, citizen, tmp_path: Path, capsys) -> None:
+def test_cli_plan_pdf_one_and_all_on_paper(
+    db_args: list[str], citizen, tmp_path: Path, capsys
+) -> None:
     assert (
-        main(["plan-pdf", "--db", str(db.path), "--cpr", CPR, "--out", str(tmp_path / "aase.pdf")])
+        main(["plan-pdf", *db_args, "--cpr", CPR, "--out", str(tmp_path / "aase.pdf")])
         == 0
     )
     assert "Min Plan" in text_of((tmp_path / "aase.pdf").read_bytes())
@@ -210,8 +212,7 @@ def test_cli_plan_pdf_one_and_all_on_paper(db: Database, citizen, tmp_path: Path
         main(
             [
                 "plan-pdf",
-                "--db",
-                str(db.path),
+                *db_args,
                 "--cpr",
                 CPR,
                 "--out",
@@ -226,7 +227,7 @@ def test_cli_plan_pdf_one_and_all_on_paper(db: Database, citizen, tmp_path: Path
     assert "Your plan" in text_of((tmp_path / "en.pdf").read_bytes())
     assert (
         main(
-            ["plan-pdf", "--db", str(db.path), "--all-paper", "--out-dir", str(tmp_path / "paper")]
+            ["plan-pdf", *db_args, "--all-paper", "--out-dir", str(tmp_path / "paper")]
         )
         == 0
     )
@@ -236,8 +237,7 @@ def test_cli_plan_pdf_one_and_all_on_paper(db: Database, citizen, tmp_path: Path
         main(
             [
                 "plan-pdf",
-                "--db",
-                str(db.path),
+                *db_args,
                 "--cpr",
                 "010185-4321",
                 "--out",

@@ -20,9 +20,14 @@ case ${1:-} in
     chmod 755 "$dir"
     [[ $(id -u) -eq 0 ]] && { id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres; chown postgres "$dir"; }
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    run_as "$bindir/initdb" -D "$dir/data" -A trust -U postgres --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
-      || run_as "$bindir/initdb" -D "$dir/data" -A trust -U postgres --encoding=UTF8 >"$dir/initdb.log" 2>&1
-    run_as "$bindir/pg_ctl" -D "$dir/data" -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" -l "$dir/log" -w start >/dev/null
+    # Like a Danish jobcenter's server: Danish collation (ICU, PostgreSQL 15+) and Danish time, so
+    # the tests catch code that relies on byte order or on the server's clock being UTC.
+    rm -rf "$dir/data"
+    run_as "$bindir/initdb" -D "$dir/data" -A trust -U postgres --encoding=UTF8 --locale=C.UTF-8 \
+        --locale-provider=icu --icu-locale=da-DK >"$dir/initdb.log" 2>&1 \
+      || { rm -rf "$dir/data"; run_as "$bindir/initdb" -D "$dir/data" -A trust -U postgres --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1; } \
+      || { rm -rf "$dir/data"; run_as "$bindir/initdb" -D "$dir/data" -A trust -U postgres --encoding=UTF8 >"$dir/initdb.log" 2>&1; }
+    run_as "$bindir/pg_ctl" -D "$dir/data" -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c timezone=Europe/Copenhagen" -l "$dir/log" -w start >/dev/null
     run_as "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres minplan_test
     echo "export MINPLAN_TEST_PG_URL=postgresql+psycopg://postgres@127.0.0.1:$port/minplan_test MINPLAN_PG_DIR=$dir"
     ;;
