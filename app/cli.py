@@ -1,7 +1,7 @@
 """The ``minplan`` command: the GUI by default, and the same operations without a window.
 
     minplan [--db PATH | --database-url URL] [--demo] [--lang da|en] [--user INITIALS]
-    minplan db upgrade | db current
+    minplan db upgrade | db current | db password [--forget]
     minplan demo --citizens N --seed S --db PATH [--force]
     minplan import DIR [--dry-run]
     minplan export DIR
@@ -83,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(upgrade, suppress=True)
     current = db_sub.add_parser("current", help=_("show the database's schema revision"))
     _add_common(current, suppress=True)
+    from app import cli_db_password
+
+    cli_db_password.add_parser(db_sub, _add_common)
 
     demo = sub.add_parser("demo", help=_("write a synthetic demo jobcenter into a database"))
     demo.add_argument(
@@ -207,6 +210,10 @@ def cmd_gui(args: argparse.Namespace) -> int:
 def cmd_db(args: argparse.Namespace) -> int:
     from app.store.migrations import current_revision, head_revision, upgrade
 
+    if args.db_command == "password":
+        from app import cli_db_password
+
+        return cli_db_password.run(args)
     db = open_database(args, create=args.db_command == "upgrade", upgrade=False)
     if args.db_command == "current":
         print(

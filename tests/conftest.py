@@ -16,19 +16,24 @@ from __future__ import annotations
 
 import itertools
 import os
+import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import keyring
+import keyring.backend
+import keyring.errors
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from sqlalchemy.pool import NullPool  # noqa: E402
 
 from app import i18n  # noqa: E402
 from app.casework.actor import Actor  # noqa: E402
 from app.store.engine import Database, open_sqlite, open_url  # noqa: E402
 from app.store.migrations import upgrade  # noqa: E402
-from sqlalchemy.pool import NullPool  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -218,6 +223,60 @@ class PgServer:
     def close(self) -> None:
         self.drop(self.template)
         self.admin.dispose()
+
+
+@pytest.fixture
+def pg_login(pg_server: PgServer, pg_db: Database) -> Iterator[Callable[..., tuple[str, str]]]:
+    """Make login roles with a password on the test server: ``make(group) -> (url, password)``.
+
+    The URL names ``pg_db`` with that login and no password (it goes into the key store).
+    """
+    made: list[str] = []
+
+    def make(group: str | None = None) -> tuple[str, str]:
+        name = f"{pg_server.prefix}_login_{next(pg_server.counter)}"
+        password = secrets.token_urlsafe(16)
+        member = f" IN ROLE {group}" if group else ""
+        pg_server._execute(f"CREATE ROLE {name} LOGIN PASSWORD '{password}'{member}")
+        made.append(name)
+        url = pg_db.engine.url._replace(username=name, password=None)
+        return url.render_as_string(hide_password=False), password
+
+    yield make
+    for name in made:
+        with pg_db.engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP OWNED BY {name}")
+        pg_server._execute(f"DROP ROLE IF EXISTS {name}")
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """The key store of the tests: secrets in a dict, nothing on disk or in the desktop's store."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.secrets.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.secrets.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError(username)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """Every test starts with an empty in-memory key store."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
 
 
 @pytest.fixture

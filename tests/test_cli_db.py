@@ -20,7 +20,9 @@ def test_db_upgrade_creates_and_migrates_a_new_database(
     assert main(["db", "upgrade", *new_db_args]) == 0
     assert f"til {head_revision()}" in capsys.readouterr().out
     assert current_revision(new_db) == head_revision()
-    assert {"citizen", "audit_event", "app_setting"} <= set(inspect(new_db.engine).get_table_names())
+    assert {"citizen", "audit_event", "app_setting"} <= set(
+        inspect(new_db.engine).get_table_names()
+    )
     assert main(["db", "upgrade", *new_db_args]) == 0
     assert "allerede opdateret" in capsys.readouterr().out
 

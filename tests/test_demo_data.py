@@ -153,7 +153,6 @@ def test_cli_writes_a_demo_and_never_overwrites_without_force(
     assert main(["demo", "--citizens", "60", "--seed", "2", "--db", str(path), "--force"]) == 0
 
 
-
 @pytest.mark.postgres
 def test_cli_writes_a_demo_into_an_empty_database_on_a_server(
     pg_db: Database, capsys: pytest.CaptureFixture

@@ -16,8 +16,8 @@ from sqlalchemy.sql import Select
 
 from app.domain.search import search_terms
 from app.store.engine import Database, translating_errors
-from app.store.ordering import byte_order
 from app.store.models import BenefitSpell, Caseworker, Citizen
+from app.store.ordering import byte_order
 
 #: Columns the list can be sorted by, in the order the view shows them.
 SORT_KEYS: tuple[str, ...] = ("name", "cpr", "birth_date", "benefit", "caseworker")

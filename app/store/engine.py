@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlmodel import Session, create_engine
 
 from app.domain.errors import DatabaseError, LockedDatabaseError
@@ -101,15 +101,27 @@ def open_sqlite(path: Path | str, *, create: bool = True) -> Database:
 
 
 def open_url(url: str) -> Database:
-    """Open a database by SQLAlchemy URL (``postgresql+psycopg://user@host/db`` or ``sqlite:///``)."""
-    parsed = make_url(url)
+    """Open a database by SQLAlchemy URL (``postgresql+psycopg://user@host/db`` or ``sqlite:///``).
+
+    A server's password comes from the key store (``app.store.server_password``), never from
+    the URL: a URL holding one is refused.
+    """
+    from app.store import server_password
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseError("{url} is not a database address", url=url.split("@")[-1]) from None
     if parsed.get_backend_name() == "sqlite":
         if not parsed.database or parsed.database == ":memory:":
             raise DatabaseError("An in-memory SQLite database cannot be shared; give a file path")
         return open_sqlite(parsed.database)
-    engine = create_engine(url, pool_pre_ping=True)
-    shown = parsed.render_as_string(hide_password=True)
-    return Database(engine=engine, description=shown)
+    server_password.refuse_password_in_url(parsed)
+    password = server_password.stored_password(parsed)
+    engine = create_engine(
+        parsed, pool_pre_ping=True, connect_args={"password": password} if password else {}
+    )
+    return Database(engine=engine, description=server_password.shown(parsed))
 
 
 @contextmanager
@@ -144,8 +156,10 @@ _ENVIRONMENTAL = (
     "unable to open",
     "disk i/o",
     "database or disk is full",
+    "no space left",
     "connection",
     "could not connect",
+    "permission denied",
 )
 
 
@@ -169,8 +183,20 @@ def translate_operational_error(exc: DBAPIError, db: Database) -> DatabaseError:
         return DatabaseError("The database {path} is read-only", path=db.description)
     if "unable to open" in text:
         return DatabaseError("Cannot open the database {path}", path=db.description)
-    if "full" in text:
+    if "disk is full" in text or "no space left" in text:
         return DatabaseError("The disk is full; nothing was saved. Free some space and try again.")
+    if "permission denied" in text:
+        return DatabaseError(
+            "The database server does not let your login do this ({reason}). Ask IT to check "
+            "which Min Plan role your login has.",
+            reason=str(exc.orig).strip().splitlines()[0],
+        )
+    if not db.is_sqlite:
+        from app.store.server_password import explain_login_failure
+
+        login = explain_login_failure(text, db.engine.url)
+        if login is not None:
+            return login
     if "connect" in text:
         return DatabaseError("Cannot reach the database server {path}", path=db.description)
     log.exception("unexpected database error")
