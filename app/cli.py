@@ -140,8 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def open_database(args: argparse.Namespace, *, create: bool = True, upgrade: bool = True):  # type: ignore[no-untyped-def]
-    """The database named on the command line (or the default), upgraded to the current schema."""
+    """The database named on the command line (or the default), upgraded to the current schema.
+
+    A SQLite file is upgraded on the spot (after a backup copy); a server's schema must already
+    be current (its owner runs ``minplan db upgrade``), otherwise a calm error says so.
+    """
     from app.store.engine import open_sqlite, open_url
+    from app.store.migrations import require_current
     from app.store.migrations import upgrade as upgrade_schema
 
     url = getattr(args, "database_url", None) or os.environ.get("MINPLAN_DATABASE_URL")
@@ -154,8 +159,10 @@ def open_database(args: argparse.Namespace, *, create: bool = True, upgrade: boo
             else paths.default_database_path()
         )
         db = open_sqlite(path, create=create)
-    if upgrade:
+    if upgrade and db.is_sqlite:
         upgrade_schema(db)
+    elif upgrade:  # a shared server is upgraded by its owner: minplan db upgrade
+        require_current(db)
     return db
 
 
@@ -265,8 +272,11 @@ def _demo_on_server(args: argparse.Namespace) -> int:
 
     if args.force:
         raise MinPlanError("--force replaces SQLite files only; on a server give an empty database")
-    db = open_database(args)
+    from app.store.migrations import upgrade
+
+    db = open_database(args, upgrade=False)
     try:
+        upgrade(db)
         summary = populate(
             db,
             system_actor(),

@@ -85,3 +85,19 @@ def test_python_dash_m_app_is_the_same_program() -> None:
     assert result.returncode == 0
     assert "Min Plan: borgerens plan" in result.stdout
     assert "demo" in result.stdout and "import" in result.stdout and "export" in result.stdout
+
+
+@pytest.mark.postgres
+def test_a_desk_never_upgrades_a_shared_server_and_says_who_does(
+    pg_server, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
+    name = pg_server.create_empty()
+    url = pg_server.url_of(name)
+    try:
+        assert main(["--lang", "en", "deadlines", "--database-url", url]) == 2
+        err = capsys.readouterr().err
+        assert "has schema -" in err and f"minplan db upgrade --database-url {url}" in err
+        assert main(["db", "upgrade", "--database-url", url]) == 0
+        assert main(["deadlines", "--database-url", url, "--format", "csv"]) == 0
+    finally:
+        pg_server.drop(name)
