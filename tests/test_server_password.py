@@ -145,6 +145,10 @@ def test_tls_with_verify_full_against_the_servers_certificate_authority(
             ).scalar_one()
     finally:
         db.dispose()
+    plain = url + "?sslmode=disable"
+    server_password.store_password(plain, password)
+    assert main(["--lang", "en", "db", "current", "--database-url", plain]) == 2
+    assert "does not accept" in capsys.readouterr().err  # pg_hba.conf: hostssl only
     wrong = tls.replace(f"sslrootcert={ca}", f"sslrootcert={tmp_path / 'missing.crt'}")
     assert main(["--lang", "en", "db", "current", "--database-url", wrong]) == 2
     err = capsys.readouterr().err

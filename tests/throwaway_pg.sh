@@ -28,10 +28,6 @@ case ${1:-} in
         --locale-provider=icu --icu-locale=da-DK >"$dir/initdb.log" 2>&1 \
       || { rm -rf "$dir/data"; run_as "$bindir/initdb" -D "$dir/data" -A trust -U postgres --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1; } \
       || { rm -rf "$dir/data"; run_as "$bindir/initdb" -D "$dir/data" -A trust -U postgres --encoding=UTF8 >"$dir/initdb.log" 2>&1; }
-    # The superuser 'postgres' (the suite's own account) is trusted on loopback; every other role
-    # needs its password, as on a real server, so the key store path is tested for real.
-    printf '%s\n' "local all all trust" "host all postgres 127.0.0.1/32 trust" \
-      "host all all 127.0.0.1/32 scram-sha-256" >"$dir/data/pg_hba.conf"
     # TLS with a throwaway certificate authority, so sslmode=verify-full can be tested.
     ssl_opts=""
     if command -v openssl >/dev/null \
@@ -47,6 +43,12 @@ case ${1:-} in
       chmod 644 "$dir/ca.crt"
       ssl_opts="-c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key"
     fi
+    # The superuser 'postgres' (the suite's own account) is trusted on loopback; every other role
+    # needs its password and (where openssl made a certificate) TLS, as on a real server, so the
+    # key store and the README's pg_hba.conf line are tested for real.
+    printf '%s\n' "local all all trust" "host all postgres 127.0.0.1/32 trust" \
+      "$([[ -n $ssl_opts ]] && echo hostssl || echo host) all all 127.0.0.1/32 scram-sha-256" \
+      >"$dir/data/pg_hba.conf"
     [[ $(id -u) -ne 0 ]] || chown -R postgres "$dir/data"
     run_as "$bindir/pg_ctl" -D "$dir/data" -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c timezone=Europe/Copenhagen $ssl_opts" -l "$dir/log" -w start >/dev/null
     run_as "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres minplan_test

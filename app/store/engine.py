@@ -194,7 +194,7 @@ def translate_operational_error(exc: DBAPIError, db: Database) -> DatabaseError:
     if not db.is_sqlite:
         from app.store.server_password import explain_login_failure
 
-        login = explain_login_failure(text, db.engine.url)
+        login = explain_login_failure(str(exc.orig), db.engine.url)
         if login is not None:
             return login
     if "connect" in text:

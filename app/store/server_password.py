@@ -125,6 +125,12 @@ def forget_password(url: str | URL) -> bool:
     return True
 
 
+def _reason(driver_message: str) -> str:
+    """The server's own words, without libpq's "connection to server … failed:" frame."""
+    last = driver_message.split("failed:")[-1].strip().splitlines()[0]
+    return last.removeprefix("FATAL:").strip()
+
+
 def explain_login_failure(driver_message: str, url: str | URL) -> DatabaseError | None:
     """A calm message naming the command that fixes a missing or refused password."""
     text = driver_message.lower()
@@ -152,7 +158,7 @@ def explain_login_failure(driver_message: str, url: str | URL) -> DatabaseError 
             "The connection to {server} could not be secured: {reason}. Check sslrootcert in "
             "the database address (the certificate of the server's certificate authority).",
             server=params["server"],
-            reason=driver_message.split("failed:")[-1].strip().splitlines()[0],
+            reason=_reason(driver_message),
         )
     if f'database "{(parsed.database or "").lower()}" does not exist' in text:
         return DatabaseError(
@@ -163,6 +169,13 @@ def explain_login_failure(driver_message: str, url: str | URL) -> DatabaseError 
     if f'role "{params["user"].lower()}" does not exist' in text:
         return DatabaseError(
             "The server {server} does not know the login {user}; ask IT to create it", **params
+        )
+    if "no pg_hba.conf entry" in text:
+        return DatabaseError(
+            "The server {server} does not accept {user} from this computer ({reason}). Ask IT; "
+            "a team server normally requires TLS: sslmode=verify-full in the database address.",
+            reason=_reason(driver_message),
+            **params,
         )
     if "password authentication failed" in text:
         return DatabaseError(
