@@ -170,17 +170,17 @@ def explain_login_failure(driver_message: str, url: str | URL) -> DatabaseError 
         return DatabaseError(
             "The server {server} does not know the login {user}; ask IT to create it", **params
         )
+    if "password authentication failed" in text:
+        return DatabaseError(
+            "The server {server} refused the password of {user}. Store the right one with: "
+            "minplan db password --database-url {url}",
+            **params,
+        )
     if "no pg_hba.conf entry" in text:
         return DatabaseError(
             "The server {server} does not accept {user} from this computer ({reason}). Ask IT; "
             "a team server normally requires TLS: sslmode=verify-full in the database address.",
             reason=_reason(driver_message),
-            **params,
-        )
-    if "password authentication failed" in text:
-        return DatabaseError(
-            "The server {server} refused the password of {user}. Store the right one with: "
-            "minplan db password --database-url {url}",
             **params,
         )
     return None
