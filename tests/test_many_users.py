@@ -162,3 +162,38 @@ def test_twenty_clients_lose_no_acknowledged_write_and_every_conflict_is_reporte
         if entry[0] == "saved"
     )
     assert len(events) == len(bookings) + len(plan_events), "no event for a refused write"
+
+
+def test_a_write_blocked_by_another_desk_waits_a_bounded_time_then_says_busy(
+    pg_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from app.domain.errors import LockedDatabaseError
+    from app.store import engine
+
+    citizen = create_citizen(
+        pg_db,
+        system_actor(),
+        {"cpr": "150390-1234", "first_name": "Åse", "last_name": "Ørsted"},
+        today=TODAY,
+    ).id
+    version = save_plan(pg_db, system_actor(), citizen, 0, {"own_words": "først"}).version
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 300)
+    desk = engine.open_url(pg_db.engine.url.render_as_string(hide_password=False))
+    try:
+        with pg_db.engine.connect() as other:
+            other.exec_driver_sql(f"SELECT id FROM plan WHERE citizen_id = {citizen} FOR UPDATE")
+            started = time.monotonic()
+            with pytest.raises(LockedDatabaseError):
+                save_plan(desk, system_actor(), citizen, version, {"own_words": "venter"})
+            assert 0.25 < time.monotonic() - started < 5
+            names = other.exec_driver_sql(
+                "SELECT DISTINCT application_name FROM pg_stat_activity WHERE datname = current_database()"
+            ).scalars()
+            assert "Min Plan" in set(names)
+            other.rollback()
+        with transaction(pg_db) as s:
+            assert s.exec(select(Plan.own_words).where(Plan.citizen_id == citizen)).one() == "først"
+    finally:
+        desk.dispose()

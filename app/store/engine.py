@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlmodel import Session, create_engine
 
@@ -118,10 +118,32 @@ def open_url(url: str) -> Database:
         return open_sqlite(parsed.database)
     server_password.refuse_password_in_url(parsed)
     password = server_password.stored_password(parsed)
-    engine = create_engine(
-        parsed, pool_pre_ping=True, connect_args={"password": password} if password else {}
-    )
+    engine = create_engine(parsed, pool_pre_ping=True, connect_args=_server_options(parsed, password))
     return Database(engine=engine, description=server_password.shown(parsed))
+
+
+#: A desk that stops in the middle of a transaction (crash, network loss) must not hold its
+#: locks for long: the server ends such a session after this many milliseconds.
+IDLE_IN_TRANSACTION_MS = 60_000
+
+
+def _server_options(url: URL, password: str | None) -> dict[str, object]:
+    """Connection settings for a shared server: the same bounded wait for a lock as on SQLite
+    (then the "busy" message), no locks left behind by a desk that vanished, and a name IT sees
+    in ``pg_stat_activity``. Options given in the URL win."""
+    options: dict[str, object] = {}
+    if password:
+        options["password"] = password
+    if "options" not in url.query:
+        options["options"] = (
+            f"-c lock_timeout={BUSY_TIMEOUT_MS} "
+            f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}"
+        )
+    if "application_name" not in url.query:
+        options["application_name"] = "Min Plan"
+    if "connect_timeout" not in url.query:
+        options["connect_timeout"] = 10
+    return options
 
 
 @contextmanager
@@ -148,6 +170,7 @@ def translating_errors(db: Database) -> Iterator[None]:
 
 _ENVIRONMENTAL = (
     "locked",
+    "lock timeout",
     "busy",
     "not a database",
     "malformed",
@@ -171,7 +194,7 @@ def _is_environmental(exc: DBAPIError) -> bool:
 def translate_operational_error(exc: DBAPIError, db: Database) -> DatabaseError:
     """Turn a driver error into one of our typed, translatable errors."""
     text = str(exc.orig).lower()
-    if "locked" in text or "busy" in text:
+    if "locked" in text or "busy" in text or "lock timeout" in text:
         return LockedDatabaseError(
             "The database is busy: another program is writing to it. Try again in a moment."
         )
