@@ -242,3 +242,46 @@ def test_the_app_works_as_each_role_for_its_normal_tasks(logins: dict[str, Datab
     with transaction(admin) as s:
         who = set(s.exec(select(AuditEvent.user_initials)).all())
     assert {"KL", "TL", "AD"} <= who
+
+
+@pytest.mark.gui
+def test_the_main_window_works_for_a_caseworker_and_a_team_lead_login(
+    qtbot,
+    logins: dict[str, Database],
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    from app.ui.casework.context import UiContext
+    from app.ui.casework.journal_tab import JournalTab
+    from app.ui.main_window import MainWindow
+
+    problems: list[str] = []
+    monkeypatch.setattr(MainWindow, "show_problem", lambda self, error: problems.append(str(error)))
+    caseworker, teamlead = logins["caseworker"], logins["teamlead"]
+    kl = _actor(caseworker, "KL")
+    citizen = create_citizen(
+        caseworker,
+        kl,
+        {"cpr": "150390-1234", "first_name": "Åse", "last_name": "Ørsted"},
+        caseworker_id=kl.caseworker_id,
+        today=TODAY,
+    ).id
+    add_note(caseworker, kl, citizen, "Syntetisk note", today=TODAY)
+    shown = {}
+    for group, db, initials in (("caseworker", caseworker, "KL"), ("teamlead", teamlead, "TL")):
+        window = MainWindow(UiContext(db, _actor(db, initials), lambda: TODAY))
+        qtbot.addWidget(window)
+        window.show()
+        window.citizens.scope.setCurrentIndex(1)  # all citizens (a team lead has no caseload)
+        assert window.citizens.model.rowCount() == 1, group
+        window.open_citizen(citizen)
+        assert window.citizen_page.heading.text() == "Åse Ørsted"
+        journal = window.citizen_page.tab(JournalTab)
+        shown[group] = journal.table.text(journal.table.ids()[0], 2)
+        window.pages.setCurrentWidget(window.indicators)
+        qtbot.waitUntil(lambda window=window: window.indicators.loaded)
+        assert "postgresql+psycopg://" in window.database_label.text()
+    assert problems == []
+    assert shown == {
+        "caseworker": "Syntetisk note",
+        "teamlead": "(teksten vises ikke for teamledere)",
+    }
