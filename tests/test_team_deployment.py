@@ -106,6 +106,9 @@ def test_the_team_deployment_steps_of_the_readme_work(
             "SELECT (SELECT count(*) FROM citizen) || '/' || (SELECT count(*) FROM audit_event)"
         )
         before = server.sql(database, counts)
+        capsys.readouterr()
+        assert main(["--lang", "en", "backup", "--database-url", url(owner)]) == 2
+        assert "pg_dump" in capsys.readouterr().err  # minplan backup is for SQLite files
         dump = tmp_path / "minplan-2026-11-24.dump"
         server.run("pg_dump", "--format=custom", f"--file={dump}", database)
         drill = f"{database}_drill"
