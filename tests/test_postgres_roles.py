@@ -64,6 +64,17 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
 PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
 
 
+def register_aase(db: Database, actor) -> int:  # type: ignore[no-untyped-def]
+    """A synthetic citizen in the actor's caseload."""
+    return create_citizen(
+        db,
+        actor,
+        {"cpr": "150390-1234", "first_name": "Åse", "last_name": "Ørsted"},
+        caseworker_id=actor.caseworker_id,
+        today=TODAY,
+    ).id
+
+
 def run_script(db: Database) -> None:
     raw = db.engine.raw_connection()
     try:
@@ -115,12 +126,7 @@ def test_every_table_has_exactly_the_privileges_of_the_matrix(pg_db: Database) -
 
 
 def test_no_role_but_the_owner_can_rewrite_the_audit_log(pg_db: Database) -> None:
-    citizen = create_citizen(
-        pg_db,
-        system_actor(),
-        {"cpr": "150390-1234", "first_name": "Åse", "last_name": "Ørsted"},
-        today=TODAY,
-    ).id
+    citizen = register_aase(pg_db, system_actor())
     add_note(pg_db, system_actor(), citizen, "Syntetisk note", today=TODAY)
     run_script(pg_db)
     with pg_db.engine.connect() as conn:
@@ -198,13 +204,7 @@ def test_the_app_works_as_each_role_for_its_normal_tasks(logins: dict[str, Datab
     assert (kl.role, tl.role, ad.role) == ("caseworker", "teamlead", "admin")
 
     # A caseworker registers a citizen, a benefit spell, a plan, a conversation and a note.
-    citizen = create_citizen(
-        caseworker,
-        kl,
-        {"cpr": "150390-1234", "first_name": "Åse", "last_name": "Ørsted"},
-        caseworker_id=kl.caseworker_id,
-        today=TODAY,
-    ).id
+    citizen = register_aase(caseworker, kl)
     start_spell(
         caseworker, kl, citizen, {"target_group": "dagpenge", "start_date": date(2026, 1, 5)}
     )
@@ -258,13 +258,7 @@ def test_the_main_window_works_for_a_caseworker_and_a_team_lead_login(
     monkeypatch.setattr(MainWindow, "show_problem", lambda self, error: problems.append(str(error)))
     caseworker, teamlead = logins["caseworker"], logins["teamlead"]
     kl = _actor(caseworker, "KL")
-    citizen = create_citizen(
-        caseworker,
-        kl,
-        {"cpr": "150390-1234", "first_name": "Åse", "last_name": "Ørsted"},
-        caseworker_id=kl.caseworker_id,
-        today=TODAY,
-    ).id
+    citizen = register_aase(caseworker, kl)
     add_note(caseworker, kl, citizen, "Syntetisk note", today=TODAY)
     shown = {}
     for group, db, initials in (("caseworker", caseworker, "KL"), ("teamlead", teamlead, "TL")):
