@@ -2,7 +2,7 @@
 # Min Plan developer entry point: set-up (virtual environment, packages) plus one action.
 #
 #   ./dev.sh run     create .venv if needed, install, start the GUI on demo data
-#   ./dev.sh test    the same set-up, then the whole test suite (SQLite and PostgreSQL)
+#   ./dev.sh test    the same set-up, then the whole test suite on SQLite and on PostgreSQL
 #
 # On Debian as root (CI), missing system packages are installed with apt-get; otherwise the
 # script names them. Extra arguments after the action go to minplan / pytest.
@@ -67,6 +67,29 @@ setup() {
   ensure_debs "${QT_DEBS[@]}" || say "continuing without them; Qt may fail to start"
 }
 
+# The suite once on SQLite and once on PostgreSQL (MINPLAN_TEST_BACKEND chooses one of them).
+run_suites() {
+  local backends=(sqlite postgresql) status=0 ran=0 rc
+  [[ -n ${MINPLAN_TEST_BACKEND:-} ]] && backends=("$MINPLAN_TEST_BACKEND")
+  for backend in "${backends[@]}"; do
+    if [[ $backend == postgresql && -z ${MINPLAN_TEST_PG_URL:-} ]]; then
+      [[ ${MINPLAN_REQUIRE_PG:-} == 1 ]] && { say "PostgreSQL is required but there is no server"; return 1; }
+      say "no PostgreSQL server: the PostgreSQL run is left out"
+      continue
+    fi
+    say "test suite on $backend"
+    rc=0
+    MINPLAN_TEST_BACKEND=$backend "$VENV/bin/python" -m pytest "$@" || rc=$?
+    case $rc in
+      0) ran=1 ;;
+      5) ;;  # nothing selected for this backend (e.g. -k picked SQLite-only tests)
+      *) status=$rc ;;
+    esac
+  done
+  ((status == 0 && ran == 0)) && status=5
+  return $status
+}
+
 case $action in
   run)
     setup
@@ -82,7 +105,7 @@ case $action in
     fi
     export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
     "$VENV/bin/python" i18n/catalog.py check
-    "$VENV/bin/python" -m pytest "$@"
+    run_suites "$@"
     ;;
   *)
     sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'

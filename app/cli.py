@@ -1,7 +1,7 @@
 """The ``minplan`` command: the GUI by default, and the same operations without a window.
 
     minplan [--db PATH | --database-url URL] [--demo] [--lang da|en] [--user INITIALS]
-    minplan db upgrade | db current
+    minplan db upgrade | db current | db password [--forget]
     minplan demo --citizens N --seed S --db PATH [--force]
     minplan import DIR [--dry-run]
     minplan export DIR
@@ -83,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(upgrade, suppress=True)
     current = db_sub.add_parser("current", help=_("show the database's schema revision"))
     _add_common(current, suppress=True)
+    from app import cli_db_password
+
+    cli_db_password.add_parser(db_sub, _add_common)
 
     demo = sub.add_parser("demo", help=_("write a synthetic demo jobcenter into a database"))
     demo.add_argument(
@@ -137,8 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def open_database(args: argparse.Namespace, *, create: bool = True, upgrade: bool = True):  # type: ignore[no-untyped-def]
-    """The database named on the command line (or the default), upgraded to the current schema."""
+    """The database named on the command line (or the default), upgraded to the current schema.
+
+    A SQLite file is upgraded on the spot (after a backup copy); a server's schema must already
+    be current (its owner runs ``minplan db upgrade``), otherwise a calm error says so.
+    """
     from app.store.engine import open_sqlite, open_url
+    from app.store.migrations import require_current
     from app.store.migrations import upgrade as upgrade_schema
 
     url = getattr(args, "database_url", None) or os.environ.get("MINPLAN_DATABASE_URL")
@@ -151,8 +159,10 @@ def open_database(args: argparse.Namespace, *, create: bool = True, upgrade: boo
             else paths.default_database_path()
         )
         db = open_sqlite(path, create=create)
-    if upgrade:
+    if upgrade and db.is_sqlite:
         upgrade_schema(db)
+    elif upgrade:  # a shared server is upgraded by its owner: minplan db upgrade
+        require_current(db)
     return db
 
 
@@ -207,6 +217,10 @@ def cmd_gui(args: argparse.Namespace) -> int:
 def cmd_db(args: argparse.Namespace) -> int:
     from app.store.migrations import current_revision, head_revision, upgrade
 
+    if args.db_command == "password":
+        from app import cli_db_password
+
+        return cli_db_password.run(args)
     db = open_database(args, create=args.db_command == "upgrade", upgrade=False)
     if args.db_command == "current":
         print(
@@ -232,6 +246,8 @@ def cmd_db(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from app.casework.demo_data import write_demo_database
 
+    if getattr(args, "database_url", None):
+        return _demo_on_server(args)
     path = Path(args.db).expanduser() if getattr(args, "db", None) else paths.demo_database_path()
     summary = write_demo_database(
         path,
@@ -244,6 +260,36 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(
         _("Wrote a synthetic demo jobcenter to {path}: {summary}").format(
             path=path, summary=summary
+        )
+    )
+    return 0
+
+
+def _demo_on_server(args: argparse.Namespace) -> int:
+    """Demo data into an empty database on a server (nothing there is ever replaced)."""
+    from app.casework.actor import system_actor
+    from app.casework.demo_data import populate
+
+    if args.force:
+        raise MinPlanError("--force replaces SQLite files only; on a server give an empty database")
+    from app.store.migrations import upgrade
+
+    db = open_database(args, upgrade=False)
+    try:
+        upgrade(db)
+        summary = populate(
+            db,
+            system_actor(),
+            citizens=args.citizens,
+            seed=args.seed,
+            as_of=args.as_of,
+            progress=_stderr_progress,
+        )
+    finally:
+        db.dispose()
+    print(
+        _("Wrote a synthetic demo jobcenter to {path}: {summary}").format(
+            path=db.description, summary=summary
         )
     )
     return 0

@@ -1,20 +1,34 @@
 """Shared fixtures: an isolated user folder, databases made by the real migrations, actors.
 
-Databases: ``db`` is a fresh SQLite file per test (copied from one migrated template);
-``any_db`` runs a test on SQLite and on PostgreSQL (``MINPLAN_TEST_PG_URL``; with
-``MINPLAN_REQUIRE_PG=1``, as in CI, a missing server fails instead of skipping).
+Databases: ``db`` is a fresh database per test, made by cloning one migrated template (a copied
+SQLite file, or ``CREATE DATABASE … TEMPLATE`` on PostgreSQL); ``any_db`` runs a test on SQLite
+and on PostgreSQL (``MINPLAN_TEST_PG_URL``; with ``MINPLAN_REQUIRE_PG=1``, as in CI, a missing
+server fails instead of skipping). ``db_args`` are the command-line options naming ``db``.
+
+``MINPLAN_TEST_BACKEND`` chooses the backend of the whole run (``./dev.sh test`` runs both):
+``sqlite`` runs everything on SQLite and leaves out the PostgreSQL-only tests; ``postgresql``
+makes ``db`` (and so the GUI and CLI tests) a PostgreSQL database and leaves out the tests
+marked ``sqlite_only`` (the file itself: backup/restore, crash kills, pragmas). Unset, ``db`` is
+SQLite and ``any_db`` runs on both.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
+import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import keyring
+import keyring.backend
+import keyring.errors
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from sqlalchemy.pool import NullPool  # noqa: E402
 
 from app import i18n  # noqa: E402
 from app.casework.actor import Actor  # noqa: E402
@@ -33,6 +47,34 @@ def isolated_home(
         monkeypatch.delenv(var, raising=False)
     i18n.set_language("da")
     return home
+
+
+BACKEND = os.environ.get("MINPLAN_TEST_BACKEND", "").strip().lower()
+if BACKEND not in ("", "sqlite", "postgresql"):
+    raise pytest.UsageError(f"MINPLAN_TEST_BACKEND must be sqlite or postgresql, not {BACKEND!r}")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave out what the chosen backend does not run (deselected, not skipped one by one)."""
+    if not BACKEND:
+        return
+
+    def other_backend(item: pytest.Item) -> bool:
+        param = getattr(item, "callspec", None) and item.callspec.params.get("any_db")
+        if BACKEND == "postgresql":
+            return item.get_closest_marker("sqlite_only") is not None or param == "sqlite"
+        return item.get_closest_marker("postgres") is not None or param == "postgresql"
+
+    left_out = [item for item in items if other_backend(item)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not other_backend(item)]
+
+
+@pytest.fixture(scope="session")
+def test_backend() -> str:
+    """The backend ``db`` uses in this run: "sqlite" or "postgresql"."""
+    return "postgresql" if BACKEND == "postgresql" else "sqlite"
 
 
 @pytest.fixture(scope="session")
@@ -59,20 +101,27 @@ def _pg_url() -> str | None:
     return os.environ.get("MINPLAN_TEST_PG_URL") or None
 
 
-@pytest.fixture
-def pg_db() -> Iterator[Database]:
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """The test server (its URL's user must be allowed to create databases)."""
     url = _pg_url()
     if not url:
-        if os.environ.get("MINPLAN_REQUIRE_PG") == "1":
-            pytest.fail("MINPLAN_REQUIRE_PG=1 but MINPLAN_TEST_PG_URL is not set")
+        if os.environ.get("MINPLAN_REQUIRE_PG") == "1" or BACKEND == "postgresql":
+            pytest.fail("PostgreSQL is required but MINPLAN_TEST_PG_URL is not set")
         pytest.skip("no PostgreSQL server (set MINPLAN_TEST_PG_URL)")
-    db = open_url(url)
-    with db.engine.begin() as conn:
-        conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
-        conn.exec_driver_sql("CREATE SCHEMA public")
-    upgrade(db, backup=False)
+    server = PgServer(url)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def pg_db(pg_server: PgServer) -> Iterator[Database]:
+    """A fresh, migrated PostgreSQL database of its own, cloned from the session's template."""
+    name = pg_server.clone()
+    db = open_url(pg_server.url_of(name))
     yield db
     db.dispose()
+    pg_server.drop(name)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -83,8 +132,151 @@ def any_db(request: pytest.FixtureRequest) -> Database:
 
 
 @pytest.fixture
-def db(sqlite_db: Database) -> Database:
-    return sqlite_db
+def db(request: pytest.FixtureRequest) -> Database:
+    """A fresh migrated database on the run's backend (SQLite unless MINPLAN_TEST_BACKEND says)."""
+    backend = request.getfixturevalue("test_backend")
+    return request.getfixturevalue("pg_db" if backend == "postgresql" else "sqlite_db")
+
+
+def cli_args(database: Database) -> list[str]:
+    """The ``minplan`` options that name ``database``."""
+    if database.is_sqlite:
+        return ["--db", str(database.path)]
+    return ["--database-url", database.engine.url.render_as_string(hide_password=False)]
+
+
+@pytest.fixture
+def db_args(db: Database) -> list[str]:
+    """The command-line options naming the ``db`` fixture's database."""
+    return cli_args(db)
+
+
+@pytest.fixture
+def new_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A database with no schema yet on the run's backend: a file not yet made, or an empty
+    PostgreSQL database."""
+    if request.getfixturevalue("test_backend") != "postgresql":
+        db = open_sqlite(tmp_path / "new.db")
+        yield db
+        db.dispose()
+        return
+    server: PgServer = request.getfixturevalue("pg_server")
+    name = server.create_empty()
+    db = open_url(server.url_of(name))
+    yield db
+    db.dispose()
+    server.drop(name)
+
+
+@pytest.fixture
+def new_db_args(new_db: Database) -> list[str]:
+    """The command-line options naming ``new_db``."""
+    return cli_args(new_db)
+
+
+class PgServer:
+    """Databases on the test server: one migrated template per run, cloned for every test.
+
+    ``CREATE DATABASE … TEMPLATE`` takes a few tens of milliseconds, much less than running the
+    migrations, and gives each test a database nobody else touches (also from other processes).
+    """
+
+    def __init__(self, url: str) -> None:
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        self.base = make_url(url)
+        self.admin = create_engine(
+            self.base.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool
+        )
+        self.prefix = f"minplan_t{os.getpid()}"
+        self.counter = itertools.count(1)
+        self.template = f"{self.prefix}_template"
+        self._execute(f"DROP DATABASE IF EXISTS {self.template} WITH (FORCE)")
+        self._execute(f"CREATE DATABASE {self.template}")
+        template = open_url(self.url_of(self.template))
+        try:
+            upgrade(template, backup=False)
+        finally:
+            template.dispose()
+
+    def url_of(self, name: str) -> str:
+        return self.base.set(database=name).render_as_string(hide_password=False)
+
+    def _execute(self, sql: str) -> None:
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(sql)
+
+    def clone(self) -> str:
+        name = f"{self.prefix}_{next(self.counter)}"
+        self._execute(f"CREATE DATABASE {name} TEMPLATE {self.template}")
+        return name
+
+    def create_empty(self) -> str:
+        name = f"{self.prefix}_{next(self.counter)}"
+        self._execute(f"CREATE DATABASE {name}")
+        return name
+
+    def drop(self, name: str) -> None:
+        self._execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    def close(self) -> None:
+        self.drop(self.template)
+        self.admin.dispose()
+
+
+@pytest.fixture
+def pg_login(pg_server: PgServer, pg_db: Database) -> Iterator[Callable[..., tuple[str, str]]]:
+    """Make login roles with a password on the test server: ``make(group) -> (url, password)``.
+
+    The URL names ``pg_db`` with that login and no password (it goes into the key store).
+    """
+    made: list[str] = []
+
+    def make(group: str | None = None) -> tuple[str, str]:
+        name = f"{pg_server.prefix}_login_{next(pg_server.counter)}"
+        password = secrets.token_urlsafe(16)
+        member = f" IN ROLE {group}" if group else ""
+        pg_server._execute(f"CREATE ROLE {name} LOGIN PASSWORD '{password}'{member}")
+        made.append(name)
+        url = pg_db.engine.url._replace(username=name, password=None)
+        return url.render_as_string(hide_password=False), password
+
+    yield make
+    for name in made:
+        with pg_db.engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP OWNED BY {name}")
+        pg_server._execute(f"DROP ROLE IF EXISTS {name}")
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """The key store of the tests: secrets in a dict, nothing on disk or in the desktop's store."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.secrets.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.secrets.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError(username)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """Every test starts with an empty in-memory key store."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
 
 
 @pytest.fixture

@@ -16,6 +16,8 @@ from app.store.engine import open_sqlite, transaction
 from app.store.migrations import upgrade
 from app.store.models import Citizen
 
+pytestmark = pytest.mark.sqlite_only  # copies of the SQLite file; PostgreSQL uses pg_dump (README)
+
 
 def make_db(path: Path) -> None:
     from app.casework.actor import system_actor

@@ -126,3 +126,40 @@ def test_hand_over_and_soft_delete_with_restore(db: Database, actor) -> None:
         row = s.get(Citizen, saved.id)
         assert row.deleted_at is None and row.caseworker_id == worker_id
     assert [e.action for e in _events(db, "hand_over")] == ["hand_over"]
+
+
+def test_the_list_is_in_danish_alphabetical_order_whatever_the_servers_collation(
+    db: Database, actor
+) -> None:
+    """The order is the app's (æ, ø, å after z; last name before first name), also on a
+    PostgreSQL server whose own Danish collation would ignore the key's punctuation."""
+    from app.casework.citizen_list import find_citizen_ids
+    from app.casework.plan_printing import paper_citizens
+
+    names = [
+        ("Åge", "Åby"),
+        ("Bo", "Hansen"),
+        ("Anne", "Hansenberg"),
+        ("Ib", "Ørsted"),
+        ("Eva", "Ærø"),
+        ("Kim", "Zahle"),
+        ("Ulla", "Zy"),
+        ("Finn", "Øster"),
+    ]
+    ids = {}
+    for index, (first, last) in enumerate(names):
+        cpr = f"{index + 10:02d}0190-{1000 + index}"
+        ids[last] = create_citizen(
+            db,
+            actor,
+            {"cpr": cpr, "first_name": first, "last_name": last, "digital_post_exempt": True},
+            today=TODAY,
+        ).id
+    expected = [
+        ids[last]
+        for last in ("Hansen", "Hansenberg", "Zahle", "Zy", "Ærø", "Ørsted", "Øster", "Åby")
+    ]
+    assert find_citizen_ids(db, today=TODAY) == expected
+    assert find_citizen_ids(db, today=TODAY, descending=True) == expected[::-1]
+    assert find_citizen_ids(db, "0190", today=TODAY) == expected
+    assert paper_citizens(db) == expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -50,6 +51,19 @@ def test_saving_the_plan_keeps_a_version_and_refuses_a_stale_save(
     assert info.value.current == {"job_search": "Søge 3 job om ugen"}
     assert [v[0] for v in uc.plan_versions(any_db, citizen_id)] == [2, 1]
     assert second.version == first.version + 1
+
+
+def test_a_plan_made_by_someone_else_while_my_empty_form_was_open_is_a_conflict(
+    any_db: Database, actor, citizen_id: int
+) -> None:
+    uc.save_plan(any_db, actor, citizen_id, 0, {"job_goal": "Kok"}, today=TODAY)
+    with pytest.raises(ConflictError) as info:
+        uc.save_plan(any_db, actor, citizen_id, 0, {"job_goal": "Tømrer"}, today=TODAY)
+    assert info.value.current == {"job_goal": "Kok"}
+    with transaction(any_db) as s:
+        assert [
+            json.loads(v.snapshot)["fields"]["job_goal"] for v in s.exec(select(PlanVersion))
+        ] == ["Kok"]
 
 
 def test_unchanged_save_makes_no_version(any_db: Database, actor, citizen_id: int) -> None:

@@ -11,22 +11,18 @@ from sqlalchemy import func, select
 
 from app.casework.bundle.format import FILE_NAMES
 from app.cli import main
-from app.store.engine import open_sqlite
+from app.store.engine import Database
 from app.store.models import AuditEvent, Citizen
 
 SAMPLE = Path(__file__).resolve().parent.parent / "resources" / "sample-bundle"
 
 
-def citizens_and_events(path: Path) -> tuple[int, int]:
-    db = open_sqlite(path)
-    try:
-        with db.engine.connect() as conn:
-            return (
-                conn.execute(select(func.count()).select_from(Citizen)).scalar_one(),
-                conn.execute(select(func.count()).select_from(AuditEvent)).scalar_one(),
-            )
-    finally:
-        db.dispose()
+def citizens_and_events(db: Database) -> tuple[int, int]:
+    with db.engine.connect() as conn:
+        return (
+            conn.execute(select(func.count()).select_from(Citizen)).scalar_one(),
+            conn.execute(select(func.count()).select_from(AuditEvent)).scalar_one(),
+        )
 
 
 @pytest.fixture
@@ -41,51 +37,48 @@ def broken(tmp_path: Path) -> Path:
 
 
 def test_import_with_errors_exits_2_names_every_problem_and_writes_nothing(
-    tmp_path: Path, broken: Path, capsys: pytest.CaptureFixture[str]
+    db: Database, db_args: list[str], broken: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "cli.db"
-    assert main(["import", str(broken), "--db", str(path)]) == 2
+    assert main(["import", str(broken), *db_args]) == 2
     out, err = capsys.readouterr()
     assert "spells.csv:4: target_group: Ukendt målgruppe 'sygepenge'" in err
     assert "1 problem; intet blev importeret" in err
-    assert citizens_and_events(path) == (0, 0)
+    assert citizens_and_events(db) == (0, 0)
 
 
 def test_errors_follow_the_chosen_language(
-    tmp_path: Path, broken: Path, capsys: pytest.CaptureFixture[str]
+    db_args: list[str], broken: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["import", str(broken), "--db", str(tmp_path / "cli.db"), "--lang", "en"]) == 2
+    assert main(["import", str(broken), *db_args, "--lang", "en"]) == 2
     assert "spells.csv:4: target_group: Unknown target group 'sygepenge'" in capsys.readouterr().err
 
 
 def test_dry_run_then_import_then_export(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db: Database, db_args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "cli.db"
-    assert main(["import", str(SAMPLE), "--db", str(path), "--dry-run"]) == 0
+    assert main(["import", str(SAMPLE), *db_args, "--dry-run"]) == 0
     assert "Kontrolleret, intet skrevet (tørkørsel): " in capsys.readouterr().out
-    assert citizens_and_events(path) == (0, 0)
+    assert citizens_and_events(db) == (0, 0)
 
-    assert main(["import", str(SAMPLE), "--db", str(path)]) == 0
+    assert main(["import", str(SAMPLE), *db_args]) == 0
     assert capsys.readouterr().out.startswith("Importeret: ")
-    assert citizens_and_events(path) == (4, 1)
+    assert citizens_and_events(db) == (4, 1)
 
     out_dir = tmp_path / "out"
-    assert main(["export", str(out_dir), "--db", str(path)]) == 0
+    assert main(["export", str(out_dir), *db_args]) == 0
     assert capsys.readouterr().out.startswith(f"Eksporteret til {out_dir}: ")
     for name in FILE_NAMES:
         assert (out_dir / name).read_bytes() == (SAMPLE / name).read_bytes(), name
 
 
 def test_export_refuses_a_folder_with_other_files_and_import_a_missing_folder(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db_args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "cli.db"
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("keep me", encoding="utf-8")
-    assert main(["export", str(tmp_path / "mine"), "--db", str(path)]) == 2
+    assert main(["export", str(tmp_path / "mine"), *db_args]) == 2
     assert "notes.txt" in capsys.readouterr().err
     assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == ["notes.txt"]
 
-    assert main(["import", str(tmp_path / "nowhere"), "--db", str(path)]) == 2
+    assert main(["import", str(tmp_path / "nowhere"), *db_args]) == 2
     assert "nowhere" in capsys.readouterr().err

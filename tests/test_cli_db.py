@@ -2,42 +2,42 @@
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import inspect, text
 
 from app.cli import main
-from app.store.migrations import head_revision
+from app.store.engine import Database
+from app.store.migrations import current_revision, head_revision
 
 
-def test_db_upgrade_creates_and_migrates_a_new_file(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_db_upgrade_creates_and_migrates_a_new_database(
+    new_db: Database, new_db_args: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "ny.db"
-    assert main(["db", "upgrade", "--db", str(path)]) == 0
+    assert main(["db", "upgrade", *new_db_args]) == 0
     assert f"til {head_revision()}" in capsys.readouterr().out
-    with sqlite3.connect(path) as conn:
-        assert (
-            conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head_revision()
-        )
-    assert main(["db", "upgrade", "--db", str(path)]) == 0
+    assert current_revision(new_db) == head_revision()
+    assert {"citizen", "audit_event", "app_setting"} <= set(
+        inspect(new_db.engine).get_table_names()
+    )
+    assert main(["db", "upgrade", *new_db_args]) == 0
     assert "allerede opdateret" in capsys.readouterr().out
 
 
-def test_db_current_in_english(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = tmp_path / "x.db"
-    main(["db", "upgrade", "--db", str(path)])
+def test_db_current_in_english(new_db_args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    main(["db", "upgrade", *new_db_args])
     capsys.readouterr()
-    assert main(["db", "current", "--db", str(path), "--lang", "en"]) == 0
+    assert main(["db", "current", *new_db_args, "--lang", "en"]) == 0
     assert (
         capsys.readouterr().out.strip()
         == f"Schema revision: {head_revision()} (newest: {head_revision()})"
     )
 
 
+@pytest.mark.sqlite_only
 def test_the_database_can_be_chosen_with_minplan_db(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -47,6 +47,7 @@ def test_the_database_can_be_chosen_with_minplan_db(
     assert path.exists()
 
 
+@pytest.mark.sqlite_only
 def test_db_current_on_a_missing_file_is_a_calm_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -56,6 +57,7 @@ def test_db_current_on_a_missing_file_is_a_calm_error(
     assert not (tmp_path / "nope.db").exists()
 
 
+@pytest.mark.sqlite_only
 def test_a_file_that_is_not_a_database_is_refused_without_a_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -68,14 +70,11 @@ def test_a_file_that_is_not_a_database_is_refused_without_a_traceback(
 
 
 def test_a_newer_schema_is_refused_in_the_users_language(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db: Database, db_args: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "future.db"
-    main(["db", "upgrade", "--db", str(path)])
-    with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
-    capsys.readouterr()
-    assert main(["--lang", "en", "db", "upgrade", "--db", str(path)]) == 2
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    assert main(["--lang", "en", "db", "upgrade", *db_args]) == 2
     assert "made by a newer version of Min Plan" in capsys.readouterr().err
 
 
@@ -86,3 +85,19 @@ def test_python_dash_m_app_is_the_same_program() -> None:
     assert result.returncode == 0
     assert "Min Plan: borgerens plan" in result.stdout
     assert "demo" in result.stdout and "import" in result.stdout and "export" in result.stdout
+
+
+@pytest.mark.postgres
+def test_a_desk_never_upgrades_a_shared_server_and_says_who_does(
+    pg_server, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
+    name = pg_server.create_empty()
+    url = pg_server.url_of(name)
+    try:
+        assert main(["--lang", "en", "deadlines", "--database-url", url]) == 2
+        err = capsys.readouterr().err
+        assert "has schema -" in err and f"minplan db upgrade --database-url {url}" in err
+        assert main(["db", "upgrade", "--database-url", url]) == 0
+        assert main(["deadlines", "--database-url", url, "--format", "csv"]) == 0
+    finally:
+        pg_server.drop(name)

@@ -25,6 +25,7 @@ from app.store.migrations import upgrade
 from app.store.models import JournalNote
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.sqlite_only  # the SQLite file under SIGKILL and its write lock
 WRITER = textwrap.dedent("""
     import sys
     from datetime import date

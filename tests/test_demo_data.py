@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from stdnum.dk import cvr as stdnum_cvr
 
 from app.casework.actor import Actor
@@ -15,7 +15,7 @@ from app.casework.demo_data import populate, write_demo_database
 from app.cli import main
 from app.domain.dates import utc_to_local
 from app.domain.identifiers import birth_date_from_cpr, normalise_cpr
-from app.store.engine import Database, open_sqlite
+from app.store.engine import Database, open_sqlite, open_url
 from app.store.models import BenefitSpell, Citizen, Company, Conversation, metadata
 
 AS_OF = date(2026, 11, 23)
@@ -37,7 +37,19 @@ def dump(db: Database) -> dict[str, list[tuple]]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Database:
+def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Database:
+    """The demo written to a SQLite file, or (PostgreSQL run) into a database on the server."""
+    if request.getfixturevalue("test_backend") == "postgresql":
+        from app.casework.actor import system_actor
+
+        server = request.getfixturevalue("pg_server")
+        name = server.clone()
+        db = open_url(server.url_of(name))
+        populate(db, system_actor(), citizens=300, seed=7, as_of=AS_OF)
+        yield db
+        db.dispose()
+        server.drop(name)
+        return
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     write_demo_database(path, citizens=300, seed=7, as_of=AS_OF)
     db = open_sqlite(path)
@@ -127,6 +139,7 @@ def test_populate_works_on_both_databases_and_refuses_a_database_with_citizens(
         populate(any_db, actor, citizens=5, seed=3, as_of=AS_OF)
 
 
+@pytest.mark.sqlite_only
 def test_cli_writes_a_demo_and_never_overwrites_without_force(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
@@ -138,3 +151,17 @@ def test_cli_writes_a_demo_and_never_overwrites_without_force(
     assert "--force" in capsys.readouterr().err
     assert path.read_bytes() == before
     assert main(["demo", "--citizens", "60", "--seed", "2", "--db", str(path), "--force"]) == 0
+
+
+@pytest.mark.postgres
+def test_cli_writes_a_demo_into_an_empty_database_on_a_server(
+    pg_db: Database, capsys: pytest.CaptureFixture
+) -> None:
+    url = pg_db.engine.url.render_as_string(hide_password=False)
+    assert main(["demo", "--citizens", "30", "--seed", "2", "--database-url", url]) == 0
+    assert "30 borgere" in capsys.readouterr().out
+    assert main(["demo", "--citizens", "30", "--seed", "2", "--database-url", url]) == 2
+    assert "tom database" in capsys.readouterr().err
+    assert main(["demo", "--citizens", "5", "--database-url", url, "--force"]) == 2
+    with pg_db.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Citizen)).scalar_one() == 30

@@ -260,12 +260,12 @@ def test_a_user_plan_never_takes_a_shipped_plans_id(db: Database) -> None:
 
 # --- CLI -------------------------------------------------------------------------------------------
 def test_cli_evaluates_a_plan_made_in_the_app_and_reads_the_threshold_setting(
-    db: Database, actor: Actor, capsys
+    db_args: list[str], db: Database, actor: Actor, capsys
 ) -> None:
     for _ in range(7):
         spell(db, actor, born(db, actor, ADULT), "fleksjob", date(2025, 1, 1))
     _saved, key = save_goal_plan(db, LEAD, _plan())
-    args = ["indicators", "--plan", key, "--period", "2026-Q1", "--db", str(db.path)]
+    args = ["indicators", "--plan", key, "--period", "2026-Q1", *db_args]
     assert main([*args, "--as-of", "2026-11-23"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["plan"] == key and data["threshold"] == 5
@@ -300,8 +300,7 @@ def test_cli_evaluates_a_plan_made_in_the_app_and_reads_the_threshold_setting(
         "2026-Q1",
         "--groups",
         "fleksjob",
-        "--db",
-        str(db.path),
+        *db_args,
     ]
     assert main([*measure, "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["suppressed"] is True  # 7 < 10
@@ -316,13 +315,13 @@ def test_cli_evaluates_a_plan_made_in_the_app_and_reads_the_threshold_setting(
         "suppressed": False,
         "unit": "fte",
     }
-    assert main(["indicators", "--plan", "nope", "--period", "2026", "--db", str(db.path)]) == 2
+    assert main(["indicators", "--plan", "nope", "--period", "2026", *db_args]) == 2
     assert key in capsys.readouterr().err
     assert main([*measure, "--param", "min_hours=190"]) == 2, "fte takes no min_hours"
 
 
 def test_a_plan_file_with_a_wrong_parameter_is_refused_with_the_reason(
-    db: Database, tmp_path: Path, capsys
+    db_args: list[str], db: Database, tmp_path: Path, capsys
 ) -> None:
     plan = tmp_path / "egen.toml"
     plan.write_text(
@@ -330,7 +329,7 @@ def test_a_plan_file_with_a_wrong_parameter_is_refused_with_the_reason(
         'measure = "recruitment_orders_matched_share"\nparams = { groups = ["dagpenge"] }\n',
         encoding="utf-8",
     )
-    args = ["indicators", "--plan", str(plan), "--period", "2026", "--db", str(db.path)]
+    args = ["indicators", "--plan", str(plan), "--period", "2026", *db_args]
     assert main(args) == 2
     err = capsys.readouterr().err
     assert "egen.toml kan ikke bruges" in err and "har ingen parameter 'groups'" in err
@@ -348,7 +347,7 @@ def _number(text: str) -> float | None:
 
 
 def test_exports_hold_the_same_numbers_as_the_json_and_are_audited(
-    db: Database, actor: Actor, tmp_path: Path, capsys
+    db_args: list[str], db: Database, actor: Actor, tmp_path: Path, capsys
 ) -> None:
     import openpyxl
     from pypdf import PdfReader
@@ -362,7 +361,7 @@ def test_exports_hold_the_same_numbers_as_the_json_and_are_audited(
     with transaction(db) as s:
         s.add(Caseworker(initials="TL", name="Tove Larsen", role="teamlead"))
     _saved, key = save_goal_plan(db, LEAD, _plan())
-    base = ["indicators", "--plan", key, "--period", "2026-Q1", "--db", str(db.path)]
+    base = ["indicators", "--plan", key, "--period", "2026-Q1", *db_args]
     base += ["--user", "TL"]
     assert main([*base, "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)

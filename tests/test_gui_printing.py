@@ -37,7 +37,9 @@ def ctx(db: Database) -> UiContext:
     return UiContext(db, me, lambda: TODAY)
 
 
-def test_pdf_pages_become_images_for_preview_and_printer(qtbot, ctx: UiContext) -> None:
+def test_pdf_pages_become_images_for_preview_and_printer(
+    qtbot, ctx: UiContext, tmp_path: Path
+) -> None:
     from app.casework.plan_printing import plan_pdf
     from app.ui.printing import PlanPrinter, page_images
 
@@ -51,7 +53,7 @@ def test_pdf_pages_become_images_for_preview_and_printer(qtbot, ctx: UiContext) 
     qtbot.addWidget(dialog)
     assert dialog.isVisible()
     dialog.close()
-    saved = PlanPrinter(ctx, parent).save_as(2, ctx.db.path.parent / "bo.pdf")
+    saved = PlanPrinter(ctx, parent).save_as(2, tmp_path / "bo.pdf")
     assert saved.read_bytes().startswith(b"%PDF")
 
 

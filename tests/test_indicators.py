@@ -174,7 +174,7 @@ def test_offers_upskilling_paid_hours_orders_and_company_contacts(
 
 
 def test_cli_measure_prints_json_and_suppresses_small_values(
-    db: Database, actor: Actor, capsys
+    db: Database, db_args: list[str], actor: Actor, capsys
 ) -> None:
     a = person(db, actor, 0)
     start_spell(db, actor, a, {"target_group": "dagpenge", "start_date": date(2024, 1, 1)})
@@ -187,8 +187,7 @@ def test_cli_measure_prints_json_and_suppresses_small_values(
                 "2024",
                 "--groups",
                 "dagpenge",
-                "--db",
-                str(db.path),
+                *db_args,
                 "--format",
                 "json",
             ]
@@ -204,7 +203,7 @@ def test_cli_measure_prints_json_and_suppresses_small_values(
         "suppressed": True,
         "unit": "fte",
     }
-    assert main(["measure", "nonsense", "--period", "2024", "--db", str(db.path)]) == 2
+    assert main(["measure", "nonsense", "--period", "2024", *db_args]) == 2
 
 
 # --- anonymisation ---------------------------------------------------------------------------------

@@ -200,18 +200,16 @@ def test_the_danish_fixed_texts_are_easy_to_read() -> None:
     assert lix(translate(all_texts()[2])) <= 40  # the introduction on its own
 
 
-def test_cli_plan_pdf_one_and_all_on_paper(db: Database, citizen, tmp_path: Path, capsys) -> None:
-    assert (
-        main(["plan-pdf", "--db", str(db.path), "--cpr", CPR, "--out", str(tmp_path / "aase.pdf")])
-        == 0
-    )
+def test_cli_plan_pdf_one_and_all_on_paper(
+    db_args: list[str], citizen, tmp_path: Path, capsys
+) -> None:
+    assert main(["plan-pdf", *db_args, "--cpr", CPR, "--out", str(tmp_path / "aase.pdf")]) == 0
     assert "Min Plan" in text_of((tmp_path / "aase.pdf").read_bytes())
     assert (
         main(
             [
                 "plan-pdf",
-                "--db",
-                str(db.path),
+                *db_args,
                 "--cpr",
                 CPR,
                 "--out",
@@ -224,20 +222,14 @@ def test_cli_plan_pdf_one_and_all_on_paper(db: Database, citizen, tmp_path: Path
         == 0
     )
     assert "Your plan" in text_of((tmp_path / "en.pdf").read_bytes())
-    assert (
-        main(
-            ["plan-pdf", "--db", str(db.path), "--all-paper", "--out-dir", str(tmp_path / "paper")]
-        )
-        == 0
-    )
+    assert main(["plan-pdf", *db_args, "--all-paper", "--out-dir", str(tmp_path / "paper")]) == 0
     files = list((tmp_path / "paper").glob("*.pdf"))
     assert [f.name for f in files] == ["min-plan-aase-oersted-1990-03-15.pdf"]
     assert (
         main(
             [
                 "plan-pdf",
-                "--db",
-                str(db.path),
+                *db_args,
                 "--cpr",
                 "010185-4321",
                 "--out",

@@ -1,63 +1,281 @@
 """The PostgreSQL role script gives each role the least it needs: nobody but the owner can
-rewrite the audit log, and team leads cannot read journal text."""
+rewrite the audit log, team leads cannot read journal text, and the app works when connected as
+each role for its normal tasks (logins with passwords from the key store)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
+from sqlmodel import select
 
-from app.casework.actor import system_actor
-from app.casework.citizens import create_citizen
-from app.casework.journal import add_note
-from app.store.engine import Database
+from app.casework import org_settings
+from app.casework.actor import resolve_actor, system_actor
+from app.casework.citizens import create_citizen, update_citizen
+from app.casework.conversations import book_conversation
+from app.casework.goal_targets import set_target
+from app.casework.journal import add_note, notes
+from app.casework.plan import save_plan
+from app.casework.spells import start_spell
+from app.domain.errors import DatabaseError
+from app.domain.periods import parse_period
+from app.reports.goalplans import evaluate, load_goalplan
+from app.store import server_password
+from app.store.engine import Database, open_url, transaction
+from app.store.models import AuditEvent, Caseworker
 
 SCRIPT = Path(__file__).resolve().parent.parent / "packaging" / "postgresql" / "roles.sql"
+TODAY = date(2026, 11, 23)
 pytestmark = pytest.mark.postgres
 
+CASE = {"SELECT", "INSERT", "UPDATE"}
+READ = {"SELECT"}
+APPEND = {"SELECT", "INSERT"}
+#: Who may do what, table by table (the owner may do everything). A new table must be added
+#: here and in roles.sql: the test fails until someone decides its grants.
+EXPECTED: dict[str, dict[str, set[str]]] = {
+    "caseworker": {"caseworker": READ, "teamlead": READ, "admin": CASE},
+    "app_setting": {"caseworker": READ, "teamlead": READ, "admin": CASE},
+    "goal_target": {"caseworker": READ, "teamlead": CASE, "admin": CASE},
+    "deadline_snooze": {"caseworker": CASE, "teamlead": CASE, "admin": CASE},
+    "audit_event": {"caseworker": APPEND, "teamlead": APPEND, "admin": APPEND},
+    "alembic_version": {"caseworker": READ, "teamlead": READ, "admin": READ},
+    "journal_note": {"caseworker": CASE, "teamlead": set(), "admin": CASE},  # columns: below
+    **{
+        table: {"caseworker": CASE, "teamlead": READ, "admin": CASE}
+        for table in (
+            "citizen",
+            "benefit_spell",
+            "plan",
+            "plan_version",
+            "milestone",
+            "offer",
+            "employment",
+            "conversation",
+            "company",
+            "company_contact",
+            "recruitment_order",
+        )
+    },
+}
+PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
 
-def test_roles_cannot_rewrite_the_audit_log_and_team_leads_cannot_read_notes(
-    pg_db: Database,
-) -> None:
-    citizen = create_citizen(
-        pg_db,
-        system_actor(),
+
+def register_aase(db: Database, actor) -> int:  # type: ignore[no-untyped-def]
+    """A synthetic citizen in the actor's caseload."""
+    return create_citizen(
+        db,
+        actor,
         {"cpr": "150390-1234", "first_name": "Åse", "last_name": "Ørsted"},
-        today=date(2026, 11, 23),
+        caseworker_id=actor.caseworker_id,
+        today=TODAY,
     ).id
-    add_note(pg_db, system_actor(), citizen, "Syntetisk note", today=date(2026, 11, 23))
-    with pg_db.engine.begin() as conn:
-        conn.exec_driver_sql(SCRIPT.read_text(encoding="utf-8"))
+
+
+def run_script(db: Database) -> None:
+    raw = db.engine.raw_connection()
+    try:
+        raw.driver_connection.autocommit = True  # the script has its own BEGIN … COMMIT
+        raw.driver_connection.execute(SCRIPT.read_text(encoding="utf-8"))
+    finally:
+        raw.close()
+
+
+def test_every_table_has_exactly_the_privileges_of_the_matrix(pg_db: Database) -> None:
+    run_script(pg_db)
+    run_script(pg_db)  # a second run (after an upgrade) changes nothing and does not fail
     with pg_db.engine.connect() as conn:
-        conn.exec_driver_sql("SET ROLE minplan_caseworker")
-        conn.commit()  # SET ROLE lasts for the session
-        with conn.begin():
-            conn.execute(
-                text(
-                    "INSERT INTO audit_event (occurred_at, os_user, action) VALUES (now(), 'x', 'view')"
-                )
-            )
-            assert (
-                conn.execute(text("SELECT text FROM journal_note")).scalar_one() == "Syntetisk note"
-            )
-        for statement in (
-            "UPDATE audit_event SET action = 'forged'",
-            "DELETE FROM audit_event",
-            "TRUNCATE audit_event",
+        tables = set(
+            conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
+            .scalars()
+            .all()
+        )
+        assert tables - set(EXPECTED) == set(), (
+            "new tables: decide their grants in packaging/postgresql/roles.sql and in EXPECTED"
+        )
+        for table in sorted(tables):
+            for group, allowed in EXPECTED[table].items():
+                granted = {
+                    p
+                    for p in PRIVILEGES
+                    if conn.execute(
+                        text("SELECT has_table_privilege(:r, :t, :p)"),
+                        {"r": f"minplan_{group}", "t": table, "p": p},
+                    ).scalar_one()
+                }
+                assert granted == allowed, (table, group)
+        column = text(
+            "SELECT has_column_privilege('minplan_teamlead', 'journal_note', :c, 'SELECT')"
+        )
+        assert not conn.execute(column, {"c": "text"}).scalar_one()
+        for name in (
+            "id",
+            "citizen_id",
+            "written_on",
+            "caseworker_id",
+            "corrects_id",
+            "created_at",
         ):
-            with pytest.raises(DBAPIError, match="permission denied"), conn.begin():
-                conn.execute(text(statement))
-        conn.exec_driver_sql("RESET ROLE")
+            assert conn.execute(column, {"c": name}).scalar_one(), name
+        connect = text("SELECT has_database_privilege(:r, current_database(), 'CONNECT')")
+        assert conn.execute(connect, {"r": "public"}).scalar_one() is False
+        assert conn.execute(connect, {"r": "minplan_teamlead"}).scalar_one() is True
+
+
+def test_no_role_but_the_owner_can_rewrite_the_audit_log(pg_db: Database) -> None:
+    citizen = register_aase(pg_db, system_actor())
+    add_note(pg_db, system_actor(), citizen, "Syntetisk note", today=TODAY)
+    run_script(pg_db)
+    with pg_db.engine.connect() as conn:
+        for group in ("caseworker", "teamlead", "admin"):
+            conn.exec_driver_sql(f"SET ROLE minplan_{group}")
+            conn.commit()  # SET ROLE lasts for the session
+            with conn.begin():
+                conn.execute(
+                    text(
+                        "INSERT INTO audit_event (occurred_at, os_user, action) "
+                        "VALUES (now(), 'x', 'view')"
+                    )
+                )
+            for statement in (
+                "UPDATE audit_event SET action = 'forged'",
+                "DELETE FROM audit_event",
+                "TRUNCATE audit_event",
+                "UPDATE alembic_version SET version_num = 'x'",
+                "DELETE FROM citizen",
+                "CREATE TABLE mine (x int)",
+            ):
+                with pytest.raises(DBAPIError, match="permission denied"), conn.begin():
+                    conn.execute(text(statement))
+            conn.exec_driver_sql("RESET ROLE")
+            conn.commit()
         conn.exec_driver_sql("SET ROLE minplan_teamlead")
         conn.commit()
         with conn.begin():
             assert conn.execute(text("SELECT count(*) FROM journal_note")).scalar_one() == 1
         with pytest.raises(DBAPIError, match="permission denied"), conn.begin():
             conn.execute(text("SELECT text FROM journal_note"))
-        with pytest.raises(DBAPIError, match="permission denied"), conn.begin():
-            conn.execute(text("UPDATE citizen SET first_name = 'x'"))
         conn.exec_driver_sql("RESET ROLE")
         conn.commit()
+    with transaction(pg_db) as s:  # the owner (here the test server's superuser) may
+        s.execute(text("DELETE FROM audit_event WHERE action = 'view'"))
+
+
+@pytest.fixture
+def logins(pg_db: Database, pg_login) -> dict[str, Database]:  # type: ignore[no-untyped-def]
+    """One login per group role, its password in the key store, and a caseworker row for each."""
+    run_script(pg_db)
+    opened = {}
+    with transaction(pg_db) as s:
+        s.add_all(
+            [
+                Caseworker(initials="KL", name="Karen Lund", team="Team Job", role="caseworker"),
+                Caseworker(initials="TL", name="Tove Leth", team="Team Job", role="teamlead"),
+                Caseworker(initials="AD", name="Anders Dal", team="IT", role="admin"),
+            ]
+        )
+    for group in ("caseworker", "teamlead", "admin"):
+        url, password = pg_login(f"minplan_{group}")
+        server_password.store_password(url, password)
+        opened[group] = open_url(url)
+    yield opened
+    for db in opened.values():
+        db.dispose()
+
+
+def _actor(db: Database, initials: str):  # type: ignore[no-untyped-def]
+    with transaction(db) as s:
+        return resolve_actor(s, initials)
+
+
+def test_the_app_works_as_each_role_for_its_normal_tasks(logins: dict[str, Database]) -> None:
+    caseworker, teamlead, admin = logins["caseworker"], logins["teamlead"], logins["admin"]
+    for group, db in logins.items():
+        with db.engine.connect() as conn:
+            login = conn.exec_driver_sql("SELECT current_user").scalar_one()
+            assert conn.execute(
+                text("SELECT pg_has_role(current_user, :g, 'MEMBER')"), {"g": f"minplan_{group}"}
+            ).scalar_one()
+        assert login.startswith("minplan_t") and "_login_" in login
+    kl, tl, ad = _actor(caseworker, "KL"), _actor(teamlead, "TL"), _actor(admin, "AD")
+    assert (kl.role, tl.role, ad.role) == ("caseworker", "teamlead", "admin")
+
+    # A caseworker registers a citizen, a benefit spell, a plan, a conversation and a note.
+    citizen = register_aase(caseworker, kl)
+    start_spell(
+        caseworker, kl, citizen, {"target_group": "dagpenge", "start_date": date(2026, 1, 5)}
+    )
+    save_plan(caseworker, kl, citizen, None, {"job_goal": "Lagermedarbejder"}, today=TODAY)
+    book_conversation(caseworker, kl, citizen, datetime(2026, 12, 2, 10, 30))
+    add_note(caseworker, kl, citizen, "Syntetisk note om samtalen", today=TODAY)
+    assert [n.text for n in notes(caseworker, kl, citizen, today=TODAY)] == [
+        "Syntetisk note om samtalen"
+    ]
+    # … but may not change settings, even when the app thinks the user is an administrator.
+    as_admin = kl.__class__(**{**kl.__dict__, "role": "admin"})
+    with pytest.raises(DatabaseError, match="does not let your login"):
+        org_settings.set_value(caseworker, as_admin, "backups_kept", 12)
+    with (
+        pytest.raises(DatabaseError, match="does not let your login"),
+        transaction(caseworker) as s,
+    ):
+        s.execute(text("UPDATE audit_event SET action = 'forged'"))
+
+    # A team lead reads aggregates and the worklist, sets a target, sees that notes exist.
+    plan = load_goalplan("herlev-2024")
+    results = evaluate(teamlead, plan, parse_period("2026"))
+    assert len(results) == len(plan.indicators)
+    set_target(teamlead, tl, "herlev-2024", plan.indicators[0].id, {"minimum": 10.0})
+    shown = notes(teamlead, tl, citizen, today=TODAY)
+    assert len(shown) == 1 and shown[0].text == "" and shown[0].author == "KL"
+    with pytest.raises(DatabaseError, match="does not let your login"):
+        update_citizen(teamlead, tl, citizen, 1, {"phone": "20304050"}, today=TODAY)
+
+    # An administrator changes an organisation setting.
+    org_settings.set_value(admin, ad, "backups_kept", 12)
+    assert org_settings.get(caseworker, "backups_kept") == 12
+
+    # Every one of those actions was logged under its login's user.
+    with transaction(admin) as s:
+        who = set(s.exec(select(AuditEvent.user_initials)).all())
+    assert {"KL", "TL", "AD"} <= who
+
+
+@pytest.mark.gui
+def test_the_main_window_works_for_a_caseworker_and_a_team_lead_login(
+    qtbot,
+    logins: dict[str, Database],
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    from app.ui.casework.context import UiContext
+    from app.ui.casework.journal_tab import JournalTab
+    from app.ui.main_window import MainWindow
+
+    problems: list[str] = []
+    monkeypatch.setattr(MainWindow, "show_problem", lambda self, error: problems.append(str(error)))
+    caseworker, teamlead = logins["caseworker"], logins["teamlead"]
+    kl = _actor(caseworker, "KL")
+    citizen = register_aase(caseworker, kl)
+    add_note(caseworker, kl, citizen, "Syntetisk note", today=TODAY)
+    shown = {}
+    for group, db, initials in (("caseworker", caseworker, "KL"), ("teamlead", teamlead, "TL")):
+        window = MainWindow(UiContext(db, _actor(db, initials), lambda: TODAY))
+        qtbot.addWidget(window)
+        window.show()
+        window.citizens.scope.setCurrentIndex(1)  # all citizens (a team lead has no caseload)
+        assert window.citizens.model.rowCount() == 1, group
+        window.open_citizen(citizen)
+        assert window.citizen_page.heading.text() == "Åse Ørsted"
+        journal = window.citizen_page.tab(JournalTab)
+        shown[group] = journal.table.text(journal.table.ids()[0], 2)
+        window.pages.setCurrentWidget(window.indicators)
+        qtbot.waitUntil(lambda window=window: window.indicators.loaded)
+        assert "postgresql+psycopg://" in window.database_label.text()
+    assert problems == []
+    assert shown == {
+        "caseworker": "Syntetisk note",
+        "teamlead": "(teksten vises ikke for teamledere)",
+    }

@@ -23,20 +23,22 @@ def test_models_and_migrations_agree(any_db: Database) -> None:
     assert diff == [], f"models and migrations differ; write a migration: {diff}"
 
 
-def test_upgrade_of_an_empty_database_reaches_head(tmp_path: Path) -> None:
-    db = open_sqlite(tmp_path / "new.db")
-    result = upgrade(db)
+def test_upgrade_of_an_empty_database_reaches_head(new_db: Database) -> None:
+    result = upgrade(new_db)
     assert result.before is None
-    assert result.after == head_revision() == current_revision(db)
+    assert result.after == head_revision() == current_revision(new_db)
     assert result.backup is None, "an empty database needs no backup"
-    assert {"citizen", "benefit_spell", "audit_event"} <= set(inspect(db.engine).get_table_names())
+    assert {"citizen", "benefit_spell", "audit_event"} <= set(
+        inspect(new_db.engine).get_table_names()
+    )
 
 
-def test_upgrade_is_idempotent(sqlite_db: Database) -> None:
-    result = upgrade(sqlite_db)
+def test_upgrade_is_idempotent(db: Database) -> None:
+    result = upgrade(db)
     assert not result.changed
 
 
+@pytest.mark.sqlite_only
 def test_upgrade_backs_up_a_database_holding_data_first(tmp_path: Path) -> None:
     path = tmp_path / "older.db"
     with sqlite3.connect(path) as conn:  # a file from before the schema history, with data in it
@@ -51,13 +53,14 @@ def test_upgrade_backs_up_a_database_holding_data_first(tmp_path: Path) -> None:
     assert current_revision(db) == head_revision()
 
 
-def test_a_database_from_a_newer_min_plan_is_refused(sqlite_db: Database) -> None:
-    with sqlite_db.engine.begin() as conn:
+def test_a_database_from_a_newer_min_plan_is_refused(db: Database) -> None:
+    with db.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = 'ffff_from_the_future'"))
     with pytest.raises(SchemaTooNewError):
-        upgrade(sqlite_db)
+        upgrade(db)
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_connections_are_configured_for_crash_safety(sqlite_db: Database) -> None:
     with sqlite_db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -66,15 +69,14 @@ def test_sqlite_connections_are_configured_for_crash_safety(sqlite_db: Database)
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
 
 
-def test_an_older_database_with_data_is_upgraded_to_head_keeping_its_rows(tmp_path: Path) -> None:
+def test_an_older_database_with_data_is_upgraded_to_head_keeping_its_rows(
+    new_db: Database, tmp_path: Path
+) -> None:
     from alembic import command
-    from sqlalchemy import create_engine
 
     from app.store.migrations import alembic_config
 
-    path = tmp_path / "v1.db"
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
+    with new_db.engine.begin() as conn:
         cfg = alembic_config()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0001")
@@ -82,7 +84,7 @@ def test_an_older_database_with_data_is_upgraded_to_head_keeping_its_rows(tmp_pa
             text(
                 "INSERT INTO citizen (id, version, created_at, updated_at, cpr, birth_date, first_name, last_name, "
                 "search_text, language, refugee_or_reunified, disability, digital_post_exempt) VALUES "
-                "(1, 1, '2026-01-01', '2026-01-01', '0101901234', '1990-01-01', 'Åse', 'Øby', 'åse øby', 'da', 0, 0, 0)"
+                "(1, 1, '2026-01-01', '2026-01-01', '0101901234', '1990-01-01', 'Åse', 'Øby', 'åse øby', 'da', FALSE, FALSE, FALSE)"
             )
         )
         conn.execute(
@@ -91,11 +93,11 @@ def test_an_older_database_with_data_is_upgraded_to_head_keeping_its_rows(tmp_pa
                 "VALUES (1, 1, '2026-01-01', '2026-01-01', 1, 'Job som lagermedarbejder')"
             )
         )
-    engine.dispose()
-    db = open_sqlite(path)
+    new_db.engine.dispose()
+    db = new_db
     result = upgrade(db, backup_dir=tmp_path / "backups")
     assert (result.before, result.after) == ("0001", head_revision())
-    assert result.backup is not None
+    assert (result.backup is not None) == db.is_sqlite, "SQLite files are copied first"
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT first_name, last_name FROM citizen")).all() == [
             ("Åse", "Øby")
@@ -103,4 +105,5 @@ def test_an_older_database_with_data_is_upgraded_to_head_keeping_its_rows(tmp_pa
         assert conn.execute(text("SELECT job_goal, status_followup FROM plan")).all() == [
             ("Job som lagermedarbejder", None)
         ]
-        assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
+        if db.is_sqlite:
+            assert conn.execute(text("PRAGMA foreign_key_check")).all() == []

@@ -108,10 +108,9 @@ def test_the_morning_summary_and_the_overview_show_deadlines(qtbot, ctx: UiConte
 
 
 def test_cli_deadlines_as_json_table_and_csv(
-    ctx: UiContext, tmp_path: Path, capsys: pytest.CaptureFixture
+    ctx: UiContext, db_args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    path = ctx.db.path
-    assert main(["deadlines", "--db", str(path), "--as-of", "2026-11-23", "--format", "json"]) == 0
+    assert main(["deadlines", *db_args, "--as-of", "2026-11-23", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["as_of"] == "2026-11-23"
     first = next(d for d in data["deadlines"] if d["rule"] == "kontanthjaelp_first_week")
@@ -143,8 +142,7 @@ def test_cli_deadlines_as_json_table_and_csv(
         main(
             [
                 "deadlines",
-                "--db",
-                str(path),
+                *db_args,
                 "--as-of",
                 "2026-11-23",
                 "--caseworker",
@@ -156,9 +154,9 @@ def test_cli_deadlines_as_json_table_and_csv(
     )
     table = capsys.readouterr().out
     assert "Åse Ørsted" in table and "overskredet" in table
-    assert main(["deadlines", "--db", str(path), "--format", "csv", "--as-of", "2026-11-23"]) == 0
+    assert main(["deadlines", *db_args, "--format", "csv", "--as-of", "2026-11-23"]) == 0
     assert capsys.readouterr().out.startswith("cpr,citizen_id,target_group")
-    assert main(["deadlines", "--db", str(path), "--caseworker", "XX"]) == 2
+    assert main(["deadlines", *db_args, "--caseworker", "XX"]) == 2
 
 
 def test_calendar_file_has_the_booked_conversations_and_no_cpr(

@@ -17,6 +17,7 @@ from sqlalchemy.sql import Select
 from app.domain.search import search_terms
 from app.store.engine import Database, translating_errors
 from app.store.models import BenefitSpell, Caseworker, Citizen
+from app.store.ordering import byte_order
 
 #: Columns the list can be sorted by, in the order the view shows them.
 SORT_KEYS: tuple[str, ...] = ("name", "cpr", "birth_date", "benefit", "caseworker")
@@ -88,7 +89,8 @@ def find_citizen_ids(
     keys: list = {
         # With a search the few hits are sorted after filtering ("|| ''" keeps the planner from
         # walking the whole index in order); without one the index gives the order directly.
-        "name": [Citizen.sort_key + "" if search_terms(text) else Citizen.sort_key],
+        # byte_order: the key's byte order is the Danish order, whatever the server's collation.
+        "name": [byte_order(Citizen.sort_key + "" if search_terms(text) else Citizen.sort_key)],
         "cpr": [Citizen.cpr],
         "birth_date": [Citizen.birth_date],
         "benefit": [_benefit_subquery(today)],

@@ -107,7 +107,10 @@ def refresh(
     for part in chunks(ids):
         # Lock the citizens first (PostgreSQL; SQLite has one writer), then delete, then read the
         # facts: a concurrent refresh of the same citizen waits here and then sees our commit.
-        conn.execute(select(Citizen.id).where(Citizen.id.in_(part)).with_for_update())  # type: ignore[union-attr]
+        # FOR NO KEY UPDATE, because the writer's own inserts hold FOR KEY SHARE on the citizen:
+        # a plain FOR UPDATE would deadlock two desks writing for the same citizen.
+        locked = select(Citizen.id).where(Citizen.id.in_(part))  # type: ignore[union-attr]
+        conn.execute(locked.with_for_update(key_share=True))
         conn.execute(delete(_table).where(_table.c.citizen_id.in_(part)))
     for citizen_id, facts in load_facts(conn, ids).items():
         rows.extend(_rows(citizen_id, requirements(facts, rules, horizon)))

@@ -12,14 +12,21 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from app.casework import audit
 from app.casework.actor import Actor
-from app.casework.editing import apply_changes, flush_versioned, get_row, load_for_update
+from app.casework.editing import (
+    ENTITY_NAMES,
+    apply_changes,
+    flush_versioned,
+    get_row,
+    load_for_update,
+)
 from app.casework.result import Saved
 from app.domain.dates import utc_now
-from app.domain.errors import ValidationError
+from app.domain.errors import ConflictError, Term, ValidationError
 from app.domain.plan import (
     PLAN_FIELDS,
     MilestoneState,
@@ -81,7 +88,11 @@ def save_plan(
     *,
     today: date | None = None,
 ) -> Saved:
-    """Save the plan's texts (the fields given); a concurrent save by someone else is a conflict."""
+    """Save the plan's texts (the fields given); a concurrent save by someone else is a conflict.
+
+    ``expected_version`` is the version the form was loaded with: ``0`` when there was no plan
+    yet (a plan someone else made meanwhile is then a conflict too), ``None`` for no check.
+    """
     cleaned = clean_plan_fields(values)
     with transaction(db) as session:
         get_row(session, Citizen, citizen_id)
@@ -91,7 +102,14 @@ def save_plan(
                 raise ValidationError("The plan was deleted while you were editing it", field=None)
             plan = Plan(citizen_id=citizen_id)
             session.add(plan)
-            session.flush()
+            try:
+                session.flush()
+            except IntegrityError:  # another session made the citizen's plan at the same moment
+                raise ConflictError(
+                    "Someone else changed this {entity} while you were editing it",
+                    entity=Term(ENTITY_NAMES["plan"]),
+                    attempted=dict(cleaned),
+                ) from None
         else:
             plan = load_for_update(session, Plan, plan.id, expected_version, cleaned)  # type: ignore[arg-type]
         old, new = apply_changes(plan, cleaned)

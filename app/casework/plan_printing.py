@@ -18,6 +18,7 @@ from app.reports.plan_document import plan_document
 from app.reports.plan_pdf import render_plan
 from app.store.engine import Database, transaction
 from app.store.models import Citizen
+from app.store.ordering import byte_order
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def paper_citizens(db: Database) -> list[int]:
             s.exec(
                 select(Citizen.id)
                 .where(col(Citizen.digital_post_exempt), col(Citizen.deleted_at).is_(None))
-                .order_by(col(Citizen.sort_key))
+                .order_by(byte_order(col(Citizen.sort_key)))
             ).all()
         )
 

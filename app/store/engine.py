@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlmodel import Session, create_engine
 
 from app.domain.errors import DatabaseError, LockedDatabaseError
@@ -101,15 +101,49 @@ def open_sqlite(path: Path | str, *, create: bool = True) -> Database:
 
 
 def open_url(url: str) -> Database:
-    """Open a database by SQLAlchemy URL (``postgresql+psycopg://user@host/db`` or ``sqlite:///``)."""
-    parsed = make_url(url)
+    """Open a database by SQLAlchemy URL (``postgresql+psycopg://user@host/db`` or ``sqlite:///``).
+
+    A server's password comes from the key store (``app.store.server_password``), never from
+    the URL: a URL holding one is refused.
+    """
+    from app.store import server_password
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseError("{url} is not a database address", url=url.split("@")[-1]) from None
     if parsed.get_backend_name() == "sqlite":
         if not parsed.database or parsed.database == ":memory:":
             raise DatabaseError("An in-memory SQLite database cannot be shared; give a file path")
         return open_sqlite(parsed.database)
-    engine = create_engine(url, pool_pre_ping=True)
-    shown = parsed.render_as_string(hide_password=True)
-    return Database(engine=engine, description=shown)
+    server_password.refuse_password_in_url(parsed)
+    password = server_password.stored_password(parsed)
+    engine = create_engine(parsed, pool_pre_ping=True, connect_args=_server_options(parsed, password))
+    return Database(engine=engine, description=server_password.shown(parsed))
+
+
+#: A desk that stops in the middle of a transaction (crash, network loss) must not hold its
+#: locks for long: the server ends such a session after this many milliseconds.
+IDLE_IN_TRANSACTION_MS = 60_000
+
+
+def _server_options(url: URL, password: str | None) -> dict[str, object]:
+    """Connection settings for a shared server: the same bounded wait for a lock as on SQLite
+    (then the "busy" message), no locks left behind by a desk that vanished, and a name IT sees
+    in ``pg_stat_activity``. Options given in the URL win."""
+    options: dict[str, object] = {}
+    if password:
+        options["password"] = password
+    if "options" not in url.query:
+        options["options"] = (
+            f"-c lock_timeout={BUSY_TIMEOUT_MS} "
+            f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}"
+        )
+    if "application_name" not in url.query:
+        options["application_name"] = "Min Plan"
+    if "connect_timeout" not in url.query:
+        options["connect_timeout"] = 10
+    return options
 
 
 @contextmanager
@@ -136,6 +170,8 @@ def translating_errors(db: Database) -> Iterator[None]:
 
 _ENVIRONMENTAL = (
     "locked",
+    "lock timeout",
+    "deadlock",
     "busy",
     "not a database",
     "malformed",
@@ -144,8 +180,10 @@ _ENVIRONMENTAL = (
     "unable to open",
     "disk i/o",
     "database or disk is full",
+    "no space left",
     "connection",
     "could not connect",
+    "permission denied",
 )
 
 
@@ -157,7 +195,7 @@ def _is_environmental(exc: DBAPIError) -> bool:
 def translate_operational_error(exc: DBAPIError, db: Database) -> DatabaseError:
     """Turn a driver error into one of our typed, translatable errors."""
     text = str(exc.orig).lower()
-    if "locked" in text or "busy" in text:
+    if any(word in text for word in ("locked", "busy", "lock timeout", "deadlock")):
         return LockedDatabaseError(
             "The database is busy: another program is writing to it. Try again in a moment."
         )
@@ -169,8 +207,20 @@ def translate_operational_error(exc: DBAPIError, db: Database) -> DatabaseError:
         return DatabaseError("The database {path} is read-only", path=db.description)
     if "unable to open" in text:
         return DatabaseError("Cannot open the database {path}", path=db.description)
-    if "full" in text:
+    if "disk is full" in text or "no space left" in text:
         return DatabaseError("The disk is full; nothing was saved. Free some space and try again.")
+    if "permission denied" in text:
+        return DatabaseError(
+            "The database server does not let your login do this ({reason}). Ask IT to check "
+            "which Min Plan role your login has.",
+            reason=str(exc.orig).strip().splitlines()[0],
+        )
+    if not db.is_sqlite:
+        from app.store.server_password import explain_login_failure
+
+        login = explain_login_failure(str(exc.orig), db.engine.url)
+        if login is not None:
+            return login
     if "connect" in text:
         return DatabaseError("Cannot reach the database server {path}", path=db.description)
     log.exception("unexpected database error")

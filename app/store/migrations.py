@@ -59,6 +59,36 @@ def _has_user_tables(db: Database) -> bool:
     return bool(names - {"alembic_version"})
 
 
+def _refuse_unknown(script: ScriptDirectory, revision: str | None) -> None:
+    if revision is None:
+        return
+    try:
+        script.get_revision(revision)
+    except Exception:  # alembic raises several kinds for an unknown revision
+        raise SchemaTooNewError(
+            "This database was made by a newer version of Min Plan (schema {revision}); "
+            "please update Min Plan",
+            revision=revision,
+        ) from None
+
+
+def require_current(db: Database) -> None:
+    """On a shared server the schema is upgraded deliberately, by its owner (after a backup):
+    a desk only checks that the schema is the one this Min Plan needs."""
+    head = head_revision()
+    current = current_revision(db)
+    if current == head:
+        return
+    _refuse_unknown(ScriptDirectory.from_config(alembic_config()), current)
+    raise DatabaseError(
+        "The database {server} has schema {current}, and this Min Plan needs {head}. The database "
+        "owner upgrades it (after a backup) with: minplan db upgrade --database-url {server}",
+        server=db.description,
+        current=current or "-",
+        head=head,
+    )
+
+
 def upgrade(db: Database, *, backup: bool = True, backup_dir: Path | None = None) -> UpgradeResult:
     """Bring the schema to head; back up a non-empty SQLite file first."""
     script = ScriptDirectory.from_config(alembic_config())
@@ -66,15 +96,7 @@ def upgrade(db: Database, *, backup: bool = True, backup_dir: Path | None = None
     before = current_revision(db)
     if before == head:
         return UpgradeResult(before, head, None)
-    if before is not None:
-        try:
-            script.get_revision(before)
-        except Exception:  # alembic raises several kinds for an unknown revision
-            raise SchemaTooNewError(
-                "This database was made by a newer version of Min Plan (schema {revision}); "
-                "please update Min Plan",
-                revision=before,
-            ) from None
+    _refuse_unknown(script, before)
     backup_path = None
     if backup and db.is_sqlite and db.path is not None and _has_user_tables(db):
         target_dir = backup_dir or db.path.parent / "backups"

@@ -1,9 +1,26 @@
--- Min Plan on a shared PostgreSQL server: database roles with the least privileges each needs.
--- Run as the owner of the database after `minplan db upgrade --database-url …` has made the schema:
---     psql "postgresql://minplan_owner@db.example/minplan" -f packaging/postgresql/roles.sql
--- Then give each person a login role that is a member of one group role, e.g.
---     CREATE ROLE kl LOGIN IN ROLE minplan_caseworker;  (password set by IT, kept in keyring)
--- Only the owner (who runs migrations and the retention job) may change or delete audit events.
+-- Min Plan on a shared PostgreSQL server: group roles with the least privileges each needs.
+--
+-- Run it after `minplan db upgrade` has made (or upgraded) the schema, and again after every
+-- upgrade (new tables get their grants; nothing else changes). It can be run any number of times:
+--     psql "host=db.example dbname=minplan user=postgres sslmode=verify-full" -v ON_ERROR_STOP=1 -f roles.sql
+-- The first run must be by a superuser or a role with CREATEROLE (it creates the group roles);
+-- later runs may be by the database owner. Then give each person a login in one group:
+--     CREATE ROLE kl LOGIN IN ROLE minplan_caseworker;   \password kl
+--
+--   minplan_caseworker  case work: citizens, plans, offers, conversations, journal, companies;
+--                       reads caseworkers, goal targets and settings; no DELETE anywhere.
+--   minplan_teamlead    reads everything except journal text (aggregates, worklists, history),
+--                       sets goal targets and puts worklist items aside.
+--   minplan_admin       what a caseworker may, plus users (caseworker), settings (app_setting)
+--                       and goal targets.
+--   owner               the database owner (e.g. minplan_owner): the schema, migrations and the
+--                       audit retention job. Only the owner may change or delete audit events.
+-- Everybody may add audit events (every action writes one); nobody but the owner may UPDATE,
+-- DELETE or TRUNCATE audit_event or touch the schema history (alembic_version).
+-- tests/test_postgres_roles.py checks this matrix table by table and fails for a table that is
+-- not named below: a new table gets its grants here, deliberately.
+
+BEGIN;
 
 DO $$
 BEGIN
@@ -13,23 +30,87 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'minplan_teamlead') THEN
         CREATE ROLE minplan_teamlead NOLOGIN;
     END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'minplan_admin') THEN
+        CREATE ROLE minplan_admin NOLOGIN;
+    END IF;
 END
 $$;
 
-GRANT USAGE ON SCHEMA public TO minplan_caseworker, minplan_teamlead;
-GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO minplan_caseworker, minplan_teamlead;
+-- Only Min Plan's roles may connect to this database, and nobody else may create objects in it.
+DO $$
+BEGIN
+    EXECUTE format('REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO minplan_caseworker, minplan_teamlead, minplan_admin',
+                   current_database());
+END
+$$;
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+GRANT USAGE ON SCHEMA public TO minplan_caseworker, minplan_teamlead, minplan_admin;
 
--- Caseworkers keep the case data.
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO minplan_caseworker;
--- Team leads read for worklists and aggregates, set goal targets, and write their own audit events.
-GRANT SELECT ON ALL TABLES IN SCHEMA public TO minplan_teamlead;
+-- Start from nothing, so that a re-run also takes away what an older script granted.
+REVOKE ALL ON ALL TABLES IN SCHEMA public FROM minplan_caseworker, minplan_teamlead, minplan_admin;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM minplan_caseworker, minplan_teamlead, minplan_admin;
+
+-- Case work.
+GRANT SELECT, INSERT, UPDATE ON
+    citizen, benefit_spell, plan, plan_version, milestone, offer, employment, conversation,
+    company, company_contact, recruitment_order, journal_note, deadline_snooze
+    TO minplan_caseworker;
+GRANT SELECT ON caseworker, goal_target, app_setting, alembic_version TO minplan_caseworker;
+
+-- Administration on top of case work.
+DO $$
+BEGIN
+    IF NOT pg_has_role('minplan_admin', 'minplan_caseworker', 'MEMBER') THEN
+        GRANT minplan_caseworker TO minplan_admin;
+    END IF;
+END
+$$;
+GRANT SELECT, INSERT, UPDATE ON caseworker, app_setting, goal_target TO minplan_admin;
+
+-- Team leads: read for aggregates, worklists and history; no journal text.
+GRANT SELECT ON
+    caseworker, citizen, benefit_spell, plan, plan_version, milestone, offer, employment,
+    conversation, company, company_contact, recruitment_order, deadline_snooze, goal_target,
+    app_setting, alembic_version
+    TO minplan_teamlead;
 GRANT INSERT, UPDATE ON goal_target, deadline_snooze TO minplan_teamlead;
--- Team leads do not read journal text: only who wrote a note and when.
-REVOKE SELECT ON journal_note FROM minplan_teamlead;
-GRANT SELECT (id, citizen_id, written_on, caseworker_id, corrects_id) ON journal_note TO minplan_teamlead;
+DO $$
+BEGIN
+    -- every column of journal_note but the text: that notes exist, when and by whom
+    EXECUTE (
+        SELECT format('GRANT SELECT (%s) ON journal_note TO minplan_teamlead',
+                      string_agg(quote_ident(column_name), ', '))
+        FROM information_schema.columns
+        WHERE table_schema = 'public' AND table_name = 'journal_note' AND column_name <> 'text'
+    );
+END
+$$;
 
--- The audit log is append-only for everybody but the owner.
-REVOKE UPDATE, DELETE, TRUNCATE ON audit_event FROM minplan_caseworker, minplan_teamlead;
-GRANT SELECT, INSERT ON audit_event TO minplan_caseworker, minplan_teamlead;
--- The schema history is the owner's.
-REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON alembic_version FROM minplan_caseworker, minplan_teamlead;
+-- The audit log: everybody adds and reads, nobody but the owner changes or deletes.
+GRANT SELECT, INSERT ON audit_event TO minplan_caseworker, minplan_teamlead, minplan_admin;
+
+-- Ids: a role may draw from the id sequence of exactly the tables it may insert into.
+DO $$
+DECLARE
+    grant_row record;
+    sequence_name text;
+BEGIN
+    FOR grant_row IN
+        SELECT r.rolname AS grantee, c.relname AS table_name
+        FROM pg_class c
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        CROSS JOIN pg_roles r
+        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+          AND r.rolname IN ('minplan_caseworker', 'minplan_teamlead', 'minplan_admin')
+          AND has_table_privilege(r.oid, c.oid, 'INSERT')
+    LOOP
+        sequence_name := pg_get_serial_sequence(quote_ident(grant_row.table_name), 'id');
+        IF sequence_name IS NOT NULL THEN
+            EXECUTE format('GRANT USAGE ON SEQUENCE %s TO %I', sequence_name, grant_row.grantee);
+        END IF;
+    END LOOP;
+END
+$$;
+
+COMMIT;

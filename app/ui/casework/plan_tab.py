@@ -265,7 +265,9 @@ class PlanTab(CitizenTab):
                 self.ctx.db,
                 self.ctx.actor,
                 self.citizen_id,
-                self.view.version,
+                # 0: "there was no plan when I opened it", so a plan someone else made meanwhile
+                # is a conflict, not something to overwrite
+                self.view.version if self.view.version is not None else 0,
                 values,
                 today=self.ctx.today(),
             )

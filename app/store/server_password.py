@@ -1,0 +1,186 @@
+"""The PostgreSQL password of a team deployment, kept in the operating system's key store.
+
+A password never travels on the command line, in an environment variable or in a file: the
+database URL names the server and the login role only (``postgresql+psycopg://kl@db/minplan``),
+``minplan db password --database-url …`` puts the password into the key store (Windows Credential
+Manager, macOS Keychain, Secret Service on Linux) through ``keyring``, and opening the database
+reads it from there. The entry is service ``MinPlan PostgreSQL``, user ``role@host:port/database``.
+
+A server that needs no password (a client certificate, Kerberos) works without an entry.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+
+from sqlalchemy.engine import URL, make_url
+
+from app.domain.errors import DatabaseError
+
+log = logging.getLogger(__name__)
+
+SERVICE = "MinPlan PostgreSQL"
+DEFAULT_PORT = 5432
+
+
+def _url(url: str | URL) -> URL:
+    return make_url(url) if isinstance(url, str) else url
+
+
+def entry_name(url: str | URL) -> str:
+    """The key store's user name for this server and role: ``role@host:port/database``."""
+    parsed = _url(url)
+    user = parsed.username or getpass.getuser()
+    return (
+        f"{user}@{parsed.host or 'localhost'}:{parsed.port or DEFAULT_PORT}/{parsed.database or ''}"
+    )
+
+
+def shown(url: str | URL) -> str:
+    """The URL as it may be shown and typed: never with a password."""
+    return _url(url).render_as_string(hide_password=True)
+
+
+def refuse_password_in_url(url: str | URL) -> None:
+    """A password in the URL would end up in shell histories, shortcuts and process lists."""
+    parsed = _url(url)
+    if parsed.password is not None or "password" in parsed.query:
+        safe = parsed._replace(password=None).difference_update_query(["password"])
+        raise DatabaseError(
+            "The database address must not contain a password. Store the password in this "
+            "computer's key store instead: minplan db password --database-url {url}",
+            url=shown(safe),
+        )
+
+
+def _backend():  # type: ignore[no-untyped-def]
+    import keyring
+
+    return keyring.get_keyring()
+
+
+def _unusable(backend) -> bool:  # type: ignore[no-untyped-def]
+    """No key store, or one that keeps secrets in a plain file (``keyrings.alt``)."""
+    from keyring.backends import chainer, fail, null
+
+    if isinstance(backend, chainer.ChainerBackend):
+        return not backend.backends or all(_unusable(b) for b in backend.backends)
+    name = f"{type(backend).__module__}.{type(backend).__name__}".lower()
+    return isinstance(backend, fail.Keyring | null.Keyring) or "plaintext" in name
+
+
+def require_key_store() -> None:
+    """Raise a calm error when this computer has no safe key store."""
+    backend = _backend()
+    if _unusable(backend):
+        raise DatabaseError(
+            "This computer has no usable key store for the database password ({backend}). "
+            "Use the system's key store (Windows Credential Manager, macOS Keychain or Secret "
+            "Service on Linux), or ask IT for a login that needs no password (a client certificate).",
+            backend=type(backend).__name__,
+        )
+
+
+def stored_password(url: str | URL) -> str | None:
+    """The stored password, or ``None`` (nothing stored, or no usable key store)."""
+    from keyring.errors import KeyringError
+
+    backend = _backend()
+    if _unusable(backend):
+        return None
+    try:
+        return backend.get_password(SERVICE, entry_name(url))
+    except KeyringError as exc:
+        log.warning("the key store could not be read: %s", type(exc).__name__)
+        return None
+
+
+def store_password(url: str | URL, password: str) -> None:
+    """Keep ``password`` for this server and role in the key store (replacing an older one)."""
+    from keyring.errors import KeyringError
+
+    require_key_store()
+    try:
+        _backend().set_password(SERVICE, entry_name(url), password)
+    except KeyringError as exc:
+        raise DatabaseError(
+            "The key store refused to keep the password: {reason}", reason=str(exc)
+        ) from exc
+
+
+def forget_password(url: str | URL) -> bool:
+    """Remove the stored password; ``False`` when there was none."""
+    from keyring.errors import KeyringError, PasswordDeleteError
+
+    require_key_store()
+    try:
+        _backend().delete_password(SERVICE, entry_name(url))
+    except PasswordDeleteError:
+        return False
+    except KeyringError as exc:
+        raise DatabaseError(
+            "The key store refused to remove the password: {reason}", reason=str(exc)
+        ) from exc
+    return True
+
+
+def _reason(driver_message: str) -> str:
+    """The server's own words, without libpq's "connection to server … failed:" frame."""
+    last = driver_message.split("failed:")[-1].strip().splitlines()[0]
+    return last.removeprefix("FATAL:").strip()
+
+
+def explain_login_failure(driver_message: str, url: str | URL) -> DatabaseError | None:
+    """A calm message naming the command that fixes a missing or refused password."""
+    text = driver_message.lower()
+    parsed = _url(url)
+    params = {
+        "server": f"{parsed.host or 'localhost'}:{parsed.port or DEFAULT_PORT}",
+        "user": parsed.username or getpass.getuser(),
+        "url": shown(parsed),
+    }
+    if "no password supplied" in text:
+        if _unusable(_backend()):
+            return DatabaseError(
+                "The server {server} asks for the password of {user}, but this computer has no "
+                "usable key store to keep it in. Use the system's key store, or ask IT for a "
+                "login that needs no password.",
+                **params,
+            )
+        return DatabaseError(
+            "The server {server} asks for the password of {user}, and none is stored in this "
+            "computer's key store. Store it with: minplan db password --database-url {url}",
+            **params,
+        )
+    if "certificate" in text or "ssl" in text.split("failed:")[-1]:
+        return DatabaseError(
+            "The connection to {server} could not be secured: {reason}. Check sslrootcert in "
+            "the database address (the certificate of the server's certificate authority).",
+            server=params["server"],
+            reason=_reason(driver_message),
+        )
+    if f'database "{(parsed.database or "").lower()}" does not exist' in text:
+        return DatabaseError(
+            "The server {server} has no database called {database}",
+            database=parsed.database,
+            **params,
+        )
+    if f'role "{params["user"].lower()}" does not exist' in text:
+        return DatabaseError(
+            "The server {server} does not know the login {user}; ask IT to create it", **params
+        )
+    if "password authentication failed" in text:
+        return DatabaseError(
+            "The server {server} refused the password of {user}. Store the right one with: "
+            "minplan db password --database-url {url}",
+            **params,
+        )
+    if "no pg_hba.conf entry" in text:
+        return DatabaseError(
+            "The server {server} does not accept {user} from this computer ({reason}). Ask IT; "
+            "a team server normally requires TLS: sslmode=verify-full in the database address.",
+            reason=_reason(driver_message),
+            **params,
+        )
+    return None
