@@ -34,6 +34,9 @@ pytestmark = pytest.mark.postgres
 CASE = {"SELECT", "INSERT", "UPDATE"}
 READ = {"SELECT"}
 APPEND = {"SELECT", "INSERT"}
+KEEP = {"SELECT", "INSERT", "UPDATE", "DELETE"}
+#: Derived rows (kept requirements) are replaced, never edited.
+DERIVED = {"SELECT", "INSERT", "DELETE"}
 #: Who may do what, table by table (the owner may do everything). A new table must be added
 #: here and in roles.sql: the test fails until someone decides its grants.
 EXPECTED: dict[str, dict[str, set[str]]] = {
@@ -44,6 +47,12 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "audit_event": {"caseworker": APPEND, "teamlead": APPEND, "admin": APPEND},
     "alembic_version": {"caseworker": READ, "teamlead": READ, "admin": READ},
     "journal_note": {"caseworker": CASE, "teamlead": set(), "admin": CASE},  # columns: below
+    "goal_plan": {"caseworker": READ, "teamlead": CASE, "admin": CASE},
+    "goal_plan_indicator": {"caseworker": READ, "teamlead": KEEP, "admin": KEEP},
+    **{
+        table: {"caseworker": DERIVED, "teamlead": DERIVED, "admin": DERIVED}
+        for table in ("requirement", "requirement_state")
+    },
     **{
         table: {"caseworker": CASE, "teamlead": READ, "admin": CASE}
         for table in (

@@ -87,6 +87,18 @@ BEGIN
 END
 $$;
 
+-- Goal plans made in the app: team leads and admins keep them (an edit replaces the plan's
+-- indicators as a whole); caseworkers read them.
+GRANT SELECT ON goal_plan, goal_plan_indicator TO minplan_caseworker;
+GRANT SELECT, INSERT, UPDATE ON goal_plan TO minplan_teamlead, minplan_admin;
+GRANT SELECT, INSERT, UPDATE, DELETE ON goal_plan_indicator TO minplan_teamlead, minplan_admin;
+
+-- Kept requirements (derived from spells, conversations and offers, see
+-- app/casework/deadline_store.py): whoever writes those facts replaces a citizen's rows in the
+-- same transaction, and any desk may rebuild them all after a change of the rule files.
+GRANT SELECT, INSERT, DELETE ON requirement, requirement_state
+    TO minplan_caseworker, minplan_teamlead, minplan_admin;
+
 -- The audit log: everybody adds and reads, nobody but the owner changes or deletes.
 GRANT SELECT, INSERT ON audit_event TO minplan_caseworker, minplan_teamlead, minplan_admin;
 
