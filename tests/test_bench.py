@@ -106,9 +106,16 @@ def test_percentiles_and_targets() -> None:
     assert Figure("fte_ratio", 1.0, "x", 300, failed=True).passed is False
 
 
-def test_duckdb_reads_the_same_file_and_agrees_on_hand_made_spells(db, actor, tmp_path) -> None:
+@pytest.mark.parametrize("mode", ["sqlite_scanner", "python_copy"])
+def test_duckdb_reads_the_same_file_and_agrees_on_hand_made_spells(
+    db, tmp_path, monkeypatch, mode
+) -> None:
     pytest.importorskip("duckdb")
+    import app.bench.duck as duck
     from app.bench.duck import compare_fte
+
+    if mode == "python_copy":  # as where the extension cannot be loaded
+        monkeypatch.setattr(duck, "_extension_sources", lambda _duckdb: [])
     from app.domain.periods import parse_period
     from app.store.engine import transaction
     from app.store.models import BenefitSpell, Citizen
@@ -142,4 +149,64 @@ def test_duckdb_reads_the_same_file_and_agrees_on_hand_made_spells(db, actor, tm
     assert result.duckdb["dagpenge"] == pytest.approx((182 + 366) / 366, abs=1e-12)
     assert result.duckdb["sygedagpenge"] == pytest.approx(1 / 366, abs=1e-12)
     assert result.duckdb["fleksjob"] == 0 and result.minplan["fleksjob"] == 0
-    assert result.mode in ("sqlite_scanner", "python_copy")
+    assert result.mode == mode
+
+
+def test_an_encrypted_database_is_compared_through_an_unencrypted_copy(tmp_path) -> None:
+    """DuckDB cannot read SQLCipher: the bench exports an unencrypted copy for it (synthetic data)."""
+    sqlcipher3 = pytest.importorskip("sqlcipher3")
+    pytest.importorskip("duckdb")
+    from sqlalchemy import create_engine
+
+    from app.bench.duck import compare_fte
+    from app.domain.periods import parse_period
+    from app.store.engine import SQLITE_HEADER, Database
+
+    path = tmp_path / "encrypted.db"
+    raw = sqlcipher3.connect(str(path))
+    raw.execute("PRAGMA key = 'bench-secret'")
+    raw.execute(
+        "CREATE TABLE benefit_spell (id INTEGER PRIMARY KEY, citizen_id INTEGER, "
+        "target_group VARCHAR, start_date DATE, end_date DATE)"
+    )
+    raw.execute("INSERT INTO benefit_spell VALUES (1, 1, 'dagpenge', '2023-05-01', NULL)")
+    raw.execute("INSERT INTO benefit_spell VALUES (2, 2, 'dagpenge', '2024-07-01', '2024-12-31')")
+    raw.commit()
+    raw.close()
+    assert path.read_bytes()[:16] != SQLITE_HEADER
+    engine = create_engine(f"sqlite+pysqlcipher://:bench-secret@/{path}")
+    db = Database(engine=engine, description=str(path), path=path)
+    result = compare_fte(db, parse_period("2024"), tmp_path, runs=1)
+    engine.dispose()
+    assert result.status == "ok" and result.agree
+    assert result.duckdb["dagpenge"] == pytest.approx(1 + 184 / 366, abs=1e-12)
+    copy = tmp_path / "plaintext-copy-for-duckdb.db"
+    assert copy.read_bytes()[:16] == SQLITE_HEADER
+
+
+@pytest.mark.postgres
+def test_postgres_demo_databases_are_cached_copied_and_removed(pg_db) -> None:
+    """On a server the bench keeps its generated database and measures on a template copy."""
+    from sqlalchemy import func, select
+
+    from app.bench.cache import DemoSpec, Server, cached_postgres, open_work_copy_pg
+    from app.store.models import Citizen
+
+    server = Server(pg_db.engine.url.render_as_string(hide_password=False))
+    spec = DemoSpec(40, 3, date(2026, 11, 23))
+    server.drop(f"minplan_bench_{spec.key()}"[:63])
+    work = "minplan_bench_work_test"
+    try:
+        name, seconds = cached_postgres(server, spec)
+        assert seconds is not None and server.exists(name)
+        assert cached_postgres(server, spec) == (name, None)  # from the cache the second time
+        copy = open_work_copy_pg(server, name, work)
+        with copy.engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(Citizen)).scalar_one() == 40
+        copy.dispose()
+        server.drop(work)
+        assert not server.exists(work) and server.exists(name)
+    finally:
+        server.drop(work)
+        server.drop(f"minplan_bench_{spec.key()}"[:63])
+        server.dispose()

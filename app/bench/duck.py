@@ -118,6 +118,12 @@ def _scanner_path(duckdb: Any) -> Path | None:
     return path if path.exists() else None
 
 
+def _extension_sources(duckdb: Any) -> list[str | Path]:
+    """Where the sqlite extension may be: installed for DuckDB already, or the PyPI package."""
+    package = _scanner_path(duckdb)
+    return ["sqlite_scanner"] + ([package] if package else [])
+
+
 def _connect(sqlite_file: Path, folder: Path) -> tuple[Any, str, dict[str, Any]]:
     """A DuckDB connection with the spells reachable as ``spells``; the mode and notes."""
     import duckdb
@@ -126,17 +132,17 @@ def _connect(sqlite_file: Path, folder: Path) -> tuple[Any, str, dict[str, Any]]
     con.execute("SET autoinstall_known_extensions = false")  # never reach for the network
     con.execute("SET autoload_known_extensions = false")
     notes: dict[str, Any] = {"duckdb": duckdb.__version__}
-    loaded = False
-    for source in ("sqlite_scanner", _scanner_path(duckdb)):
-        if source is None:
-            continue
+    failures = []
+    for source in _extension_sources(duckdb):
         try:
             con.execute(f"LOAD '{source}'" if isinstance(source, Path) else f"LOAD {source}")
-            loaded = True
+            notes["extension"] = str(source)
             break
         except duckdb.Error as error:
-            notes.setdefault("load_errors", []).append(str(error).splitlines()[0])
-    if loaded:
+            failures.append(str(error).splitlines()[0])
+    else:
+        notes["load_errors"] = failures
+    if "extension" in notes:
         con.execute(f"ATTACH '{sqlite_file}' AS minplan (TYPE sqlite, READ_ONLY)")
         con.execute("CREATE VIEW spells AS SELECT * FROM minplan.benefit_spell")
         return con, SCANNER, notes

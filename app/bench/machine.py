@@ -19,7 +19,7 @@ def _cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
-def _ram_gib() -> float | None:
+def ram_gib() -> float | None:
     try:
         return round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
     except (ValueError, OSError, AttributeError):
@@ -44,7 +44,7 @@ def describe() -> dict[str, Any]:
     return {
         "cpu": _cpu_model(),
         "cores": os.cpu_count(),
-        "ram_gib": _ram_gib(),
+        "ram_gib": ram_gib(),
         "os": platform.platform(),
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
