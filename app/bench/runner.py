@@ -134,7 +134,8 @@ def _progress(say: Say, what: str) -> Callable[[int, int, str], bool]:
 
 def _one(options: Options, backend: str, size: int, server: cache.Server | None, say: Say) -> Run:
     spec = cache.DemoSpec(size, options.seed, options.as_of)
-    where = _("{backend}, {n} citizens").format(backend=backend, n=size)
+    shown = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[backend]
+    where = _("{backend}, {n} citizens").format(backend=shown, n=size)
     say(_("{where}: preparing the demo database (cached between runs)").format(where=where))
     progress = _progress(say, _("{where}: generating").format(where=where))
     with tempfile.TemporaryDirectory(prefix="minplan-bench-") as scratch:
