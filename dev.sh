@@ -59,9 +59,9 @@ setup() {
   fi
   local stamp=$VENV/.minplan-installed
   if [[ ! -f $stamp || pyproject.toml -nt $stamp ]]; then
-    say "installing Min Plan and its test tools into $VENV"
+    say "installing Min Plan, its test tools and the benchmark's DuckDB into $VENV"
     "$VENV/bin/python" -m pip install -q --upgrade pip
-    "$VENV/bin/python" -m pip install -q -e ".[test]"
+    "$VENV/bin/python" -m pip install -q -e ".[test,bench]"
     touch "$stamp"
   fi
   ensure_debs "${QT_DEBS[@]}" || say "continuing without them; Qt may fail to start"

@@ -5,6 +5,7 @@
     minplan demo --citizens N --seed S --db PATH [--force]
     minplan import DIR [--dry-run]
     minplan export DIR
+    minplan bench [--citizens N[,N…]] [--database-url URL] [--json FILE]
 
 Every subcommand calls the same use-case functions as the GUI. Expected failures print a calm,
 translated message and exit with status 2; nothing is half-written.
@@ -136,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app import cli_backup
 
     cli_backup.add_parsers(sub, _add_common)
+    from app import cli_bench
+
+    cli_bench.add_parser(sub, _add_common)
     return parser
 
 
@@ -374,6 +378,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return cli_backup.run_restore(args)
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from app import cli_bench
+
+    return cli_bench.run(args)
+
+
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_gui,
     "db": cmd_db,
@@ -386,6 +396,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "indicators": cmd_indicators,
     "backup": cmd_backup,
     "restore": cmd_restore,
+    "bench": cmd_bench,
 }
 
 

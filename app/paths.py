@@ -57,6 +57,14 @@ def user_log_dir() -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
 
 
+def user_cache_dir() -> Path:
+    """Data that can be made again (e.g. the benchmark's generated databases)."""
+    home = os.environ.get("MINPLAN_HOME")
+    if home:
+        return Path(home) / "cache"
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
 def default_database_path() -> Path:
     """The user's own database: ``MINPLAN_DB`` if set, else ``minplan.db`` in the data folder."""
     env = os.environ.get("MINPLAN_DB")

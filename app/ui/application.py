@@ -80,6 +80,10 @@ def run_gui(
     window.show()
     from PySide6.QtCore import QTimer
 
+    from app.ui.ready_probe import watch_when_asked
+
+    watch_when_asked(app, window)  # only under ``minplan bench``
+
     QTimer.singleShot(300, window.show_day_summary)
     log.info("GUI started (%s, language %s)", db.backend, chosen)
     return app.exec()

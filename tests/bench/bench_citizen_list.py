@@ -1,6 +1,11 @@
-"""Benchmark (not a test): the citizen list on a big database. Prints figures.
+"""Benchmark (not a test): the citizen list's queries one by one on a big database. Prints figures.
 
 .venv/bin/python tests/bench/bench_citizen_list.py DB_FILE
+
+``minplan bench`` measures every speed target in one run (the list's first screen and search as
+you type included, in the real window); this script breaks the list down further — a page of
+rows, single search terms, sorting by benefit, one caseload — when one of those figures is off.
+The bench keeps its generated databases in ``~/.cache/MinPlan/bench/`` (``demo-*.db``).
 """
 
 from __future__ import annotations

@@ -1,0 +1,162 @@
+"""The figures measured in the bench's own process (no window): deadlines, goal plans, plan PDFs
+and the import of a CSV bundle. Each calls the same public use-case function the GUI and CLI call."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from app.bench.figures import Figure, median, timed
+from app.casework.actor import Actor, system_actor
+from app.domain.periods import ReportPeriod
+from app.i18n import N_
+from app.store.engine import Database
+from app.store.models import Caseworker, Citizen, Plan
+
+log = logging.getLogger(__name__)
+
+
+def busiest_caseworker(db: Database) -> tuple[int, str, int]:
+    """(id, initials, caseload size) of the active caseworker with the largest caseload."""
+    with db.engine.connect() as conn:
+        row = conn.execute(
+            select(Caseworker.id, Caseworker.initials, func.count(Citizen.id).label("n"))
+            .join(Citizen, Citizen.caseworker_id == Caseworker.id)
+            .where(Caseworker.active, Citizen.deleted_at.is_(None))  # type: ignore[union-attr]
+            .group_by(Caseworker.id, Caseworker.initials)
+            .order_by(func.count(Citizen.id).desc(), Caseworker.id)
+        ).first()
+    if row is None:
+        raise LookupError("no caseworker with citizens")
+    return int(row.id), str(row.initials), int(row.n)
+
+
+def deadlines(db: Database, as_of: date, citizens: int, runs: int) -> list[Figure]:
+    from app.casework.deadlines import deadlines_for
+
+    worker, initials, size = busiest_caseworker(db)
+    seconds, everything = timed(lambda: deadlines_for(db, as_of))
+    caseload = [timed(lambda: deadlines_for(db, as_of, caseworker_ids={worker}))]
+    caseload += [
+        timed(lambda: deadlines_for(db, as_of, caseworker_ids={worker})) for _ in range(runs * 3)
+    ]
+    return [
+        Figure("deadlines_all", seconds, "s", citizens, detail={"requirements": len(everything)}),
+        Figure(
+            "deadlines_caseload",
+            median([s for s, _found in caseload[1:]]) * 1000,
+            "ms",
+            citizens,
+            detail={"caseworker": initials, "citizens": size, "requirements": len(caseload[0][1])},
+        ),
+    ]
+
+
+def goal_plans(db: Database, year: int, citizens: int) -> list[Figure]:
+    """Every shipped goal plan evaluated for the year (as the Mål og indikatorer page does)."""
+    from app.domain.periods import parse_period
+    from app.reports.goalplans import available_goalplans, evaluate
+
+    period = parse_period(str(year))
+    figures = []
+    for plan in available_goalplans():
+        seconds, results = timed(lambda plan=plan: evaluate(db, plan, period))
+        figures.append(
+            Figure(
+                "goalplan_year",
+                seconds,
+                "s",
+                citizens,
+                params={"plan": plan.id},
+                detail={"indicators": len(results), "period": period.label},
+            )
+        )
+    return figures
+
+
+def plan_pdfs(
+    db: Database, folder: Path, citizens: int, batch: int, runs: int, today: date
+) -> list[Figure]:
+    """One plan as PDF (rendered and recorded as printed, as Ctrl+Shift+S does), and a batch."""
+    from app.casework.plan_printing import batch_plans, plan_pdf
+
+    actor = _printing_actor(db)
+    with db.engine.connect() as conn:
+        ids = list(conn.execute(select(Plan.citizen_id).order_by(Plan.citizen_id)).scalars())
+    if not ids:
+        return [Figure("plan_pdf_one", None, "ms", citizens, note=N_("no plans in the database"))]
+    plan_pdf(db, actor, ids[0], today=today)  # fonts and templates loaded once, as in the GUI
+    singles = ids[1 : 1 + max(5, runs * 7)] or ids[:1]
+    samples = [timed(lambda c=c: plan_pdf(db, actor, c, today=today))[0] for c in singles]
+    figures = [
+        Figure(
+            "plan_pdf_one",
+            median(samples) * 1000,
+            "ms",
+            citizens,
+            detail={"plans": len(samples), "mean_ms": sum(samples) / len(samples) * 1000},
+        )
+    ]
+    chosen = ids[:batch]
+    if chosen:
+        seconds, result = timed(
+            lambda: batch_plans(db, actor, chosen, folder / "plans", today=today)
+        )
+        figures.append(
+            Figure(
+                "plan_pdf_batch",
+                seconds,
+                "s",
+                citizens,
+                params={"count": len(chosen)},
+                detail={"written": len(result.written), "failed": len(result.failed)},
+            )
+        )
+    return figures
+
+
+def _printing_actor(db: Database) -> Actor:
+    worker, initials, _size = busiest_caseworker(db)
+    return Actor(worker, initials, None, "caseworker", "bench")
+
+
+def bundle_import(bundle: Path, target: Database, citizens: int, today: date) -> Figure:
+    """Import an exported CSV bundle into a fresh, migrated database (read, check, write)."""
+    from app.casework.bundle.importer import import_bundle
+
+    seconds, report = timed(lambda: import_bundle(target, system_actor(), bundle, today=today))
+    return Figure(
+        "import_bundle",
+        seconds if report.ok else None,
+        "s",
+        citizens,
+        params={"count": report.counts.get("citizens.csv", 0)},
+        detail={"rows": sum(report.counts.values()), "problems": len(report.problems)},
+        note=None if report.ok else N_("the import reported problems"),
+        failed=not report.ok,
+    )
+
+
+def export_once(db: Database, bundle: Path) -> Path:
+    """Export the database as a CSV bundle (``minplan export``) unless the cache has it already."""
+    from app.casework.bundle.exporter import export_bundle
+
+    if bundle.exists():
+        return bundle
+    building = bundle.with_name(bundle.name + ".new")
+    if building.exists():
+        import shutil
+
+        shutil.rmtree(building)
+    export_bundle(db, system_actor(), building)
+    building.replace(bundle)
+    return bundle
+
+
+def year_before(as_of: date) -> ReportPeriod:
+    from app.domain.periods import parse_period
+
+    return parse_period(str(as_of.year - 1))

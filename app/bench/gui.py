@@ -1,0 +1,182 @@
+"""The GUI figures, each measured in a separate process so that it starts as a desk's would.
+
+Cold start runs the real ``minplan`` (offscreen, a throwaway settings folder) with the ready
+hook of ``app.ui.ready_probe``; the rest runs ``app.ui.bench_gui``. The database is handed over as
+``--db FILE`` or, for PostgreSQL, in ``MINPLAN_DATABASE_URL`` (never on a command line).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from app.bench.figures import Figure, median, percentile
+from app.domain.errors import MinPlanError
+
+TIMEOUT_S = 900
+
+
+@dataclass(frozen=True)
+class Where:
+    """How a child process reaches the database under test."""
+
+    path: Path | None = None
+    url: str | None = None
+
+    def args(self) -> list[str]:
+        return ["--db", str(self.path)] if self.path else []
+
+    def env(self, home: str) -> dict[str, str]:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("MINPLAN_DB", "MINPLAN_DATABASE_URL", "MINPLAN_USER", "MINPLAN_LANG")
+        }
+        env.update(QT_QPA_PLATFORM="offscreen", MINPLAN_HOME=home)
+        if self.url:
+            env["MINPLAN_DATABASE_URL"] = self.url
+        return env
+
+
+def _run(command: list[str], env: dict[str, str], what: str) -> None:
+    done = subprocess.run(
+        command, env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT_S
+    )
+    if done.returncode != 0:
+        tail = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["?"])[-1]
+        raise MinPlanError(
+            "The benchmark's {what} process failed (exit {code}): {tail}",
+            what=what,
+            code=done.returncode,
+            tail=tail,
+        )
+
+
+def cold_start(where: Where, user: str, citizens: int, runs: int) -> list[Figure]:
+    """From process start until the main window shows the citizen list's first rows."""
+    seconds, memory, rows = [], [], 0
+    for _ in range(max(1, runs)):
+        with tempfile.TemporaryDirectory(prefix="minplan-bench-home-") as home:
+            ready = Path(home) / "ready.json"
+            env = where.env(home)
+            env["MINPLAN_BENCH_READY_FILE"] = str(ready)
+            command = [sys.executable, "-m", "app", *where.args(), "--user", user, "--lang", "da"]
+            started = time.time()
+            _run(command, env, "cold start")
+            record = json.loads(ready.read_text(encoding="utf-8"))
+        seconds.append(record["ready_at"] - started)
+        memory.append(record["peak_rss_mb"])
+        rows = record["rows"]
+    figures = [
+        Figure(
+            "cold_start",
+            median(seconds),
+            "s",
+            citizens,
+            detail={"launches_s": seconds, "rows_shown": rows},
+        )
+    ]
+    if memory[0] is not None:
+        figures.append(Figure("cold_start_memory", max(memory), "MB", citizens))
+    return figures
+
+
+def gui_session(
+    where: Where, user: str, as_of: date, citizens: int, runs: int, words: int
+) -> tuple[list[Figure], dict[str, Any]]:
+    with tempfile.TemporaryDirectory(prefix="minplan-bench-home-") as home:
+        out = Path(home) / "gui.json"
+        command = [
+            sys.executable,
+            "-m",
+            "app.ui.bench_gui",
+            *where.args(),
+            "--user",
+            user,
+            "--as-of",
+            as_of.isoformat(),
+            "--out",
+            str(out),
+            "--repeat",
+            str(runs),
+            "--words",
+            str(words),
+        ]
+        _run(command, where.env(home), "GUI")
+        data = json.loads(out.read_text(encoding="utf-8"))
+    keys = data["search_s"]
+    figures = [
+        Figure(
+            "list_first_screen",
+            median(data["list_all_s"]) * 1000,
+            "ms",
+            citizens,
+            detail={
+                "runs_ms": [s * 1000 for s in data["list_all_s"]],
+                "rows": data["list_all_rows"],
+            },
+        ),
+        Figure(
+            "list_my_caseload",
+            median(data["list_mine_s"]) * 1000,
+            "ms",
+            citizens,
+            detail={"rows": data["list_mine_rows"]},
+        ),
+    ]
+    if keys:
+        detail = {
+            "keystrokes": len(keys),
+            "inputs": data["search_inputs"],
+            "max_ms": max(keys) * 1000,
+            "query_ms_p50_p95": _p50_p95(data["search_query_s"]),
+            "audit_ms_p50_p95": _p50_p95(data["search_audit_s"]),
+            "first_two_keys_ms_p50_p95": _p50_p95(
+                [s for s, n in zip(keys, data["search_typed"], strict=True) if n <= 2]
+            ),
+            "later_keys_ms_p50_p95": _p50_p95(
+                [s for s, n in zip(keys, data["search_typed"], strict=True) if n > 2]
+            ),
+        }
+        figures += [
+            Figure("search_p50", percentile(keys, 50) * 1000, "ms", citizens, detail=detail),
+            Figure("search_p95", percentile(keys, 95) * 1000, "ms", citizens, detail=detail),
+        ]
+    figures.append(
+        Figure(
+            "worklist_open",
+            median(data["worklist_s"]) * 1000,
+            "ms",
+            citizens,
+            detail={
+                "runs_ms": [s * 1000 for s in data["worklist_s"]],
+                "rows": data["worklist_rows"],
+            },
+        )
+    )
+    if data["peak_rss_mb_list_open"] is not None:
+        figures.append(
+            Figure(
+                "gui_peak_memory",
+                data["peak_rss_mb_list_open"],
+                "MB",
+                citizens,
+                detail={"after_worklist_mb": data["peak_rss_mb_end"]},
+            )
+        )
+    return figures, {"qt_platform": data["qt_platform"], "font": data["font"]}
+
+
+def _p50_p95(samples: list[float]) -> list[float] | None:
+    """Median and 95th percentile in ms (the parts of a keystroke: query, audit entry)."""
+    if not samples:
+        return None
+    return [percentile(samples, 50) * 1000, percentile(samples, 95) * 1000]

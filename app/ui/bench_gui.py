@@ -1,0 +1,192 @@
+"""The GUI half of ``minplan bench``, run in its own process (offscreen)::
+
+    python -m app.ui.bench_gui --db FILE --user INITIALS --as-of 2026-11-23 --out FILE.json
+
+(or with ``MINPLAN_DATABASE_URL`` in the environment for PostgreSQL). It opens the real main
+window as that caseworker and measures what the caseworker waits for, each time until the table
+has painted its rows: the citizen list's first screen (all citizens, and my caseload), search as
+you type (keys typed into the search field; each key then runs the search the field's timer
+would run after its 150 ms pause), the deadline worklist opening, and the process's peak memory
+with the list open. Figures are written as JSON for the bench to collect.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from app import i18n  # noqa: E402
+from app.bench.memory import peak_rss_mb  # noqa: E402
+from app.casework.citizen_list import fetch_citizen_rows, find_citizen_ids  # noqa: E402
+from app.store.engine import Database, open_sqlite, open_url, transaction  # noqa: E402
+from app.ui.citizens.page import ALL_CITIZENS, MY_CASELOAD  # noqa: E402
+
+
+def _open(db_path: str | None) -> Database:
+    url = os.environ.get("MINPLAN_DATABASE_URL")
+    return open_url(url) if url else open_sqlite(db_path or "", create=False)
+
+
+def search_inputs(db: Database, today: date, words: int) -> list[str]:
+    """What caseworkers type: full names, last names, CPR numbers and Danish birth dates of
+    citizens spread over the list (deterministic)."""
+    ids = find_citizen_ids(db, today=today)
+    if not ids:
+        return []
+    step = max(1, len(ids) // (words + 1))
+    rows = fetch_citizen_rows(db, ids[step::step][:words], today=today)
+    inputs = []
+    for n, row in enumerate(rows.values()):
+        kind = n % 4
+        if kind == 0:
+            inputs.append(row.name)
+        elif kind == 1:
+            inputs.append(row.last_name)
+        elif kind == 2:
+            inputs.append(f"{row.cpr[:6]}-{row.cpr[6:]}")
+        else:
+            inputs.append(row.birth_date.strftime("%d.%m.%Y"))
+    return inputs
+
+
+def _time_parts_of_the_search(page) -> tuple[list[float], list[float]]:  # type: ignore[no-untyped-def]
+    """Wrap the two database steps of a search (the id query, the audit entry) to time them."""
+    import app.ui.citizens.page as page_module
+
+    query_s: list[float] = []
+    audit_s: list[float] = []
+    set_filter, record_search = page.model.set_filter, page_module.record_search
+
+    def timed_filter(*args, **kwargs):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        set_filter(*args, **kwargs)
+        query_s.append(time.perf_counter() - started)
+
+    def timed_record(*args, **kwargs):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        record_search(*args, **kwargs)
+        audit_s.append(time.perf_counter() - started)
+
+    page.model.set_filter = timed_filter
+    page_module.record_search = timed_record
+    return query_s, audit_s
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m app.ui.bench_gui")
+    parser.add_argument("--db")
+    parser.add_argument("--user", required=True)
+    parser.add_argument("--as-of", type=date.fromisoformat, required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--words", type=int, default=12)
+    args = parser.parse_args(argv)
+    i18n.set_language("da")
+
+    from app.casework.actor import resolve_actor
+    from app.ui.casework.context import UiContext
+    from app.ui.main_window import MainWindow
+
+    db = _open(args.db)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    with transaction(db) as session:
+        actor = resolve_actor(session, args.user)
+    window = MainWindow(UiContext(db, actor, lambda: args.as_of))
+    window.show()
+    QApplication.processEvents()
+    page, table = window.citizens, window.citizens.table
+
+    def painted() -> None:
+        """Paint the table now (synchronously), which fetches the rows it shows."""
+        table.viewport().repaint()
+        QApplication.processEvents()
+
+    def open_scope(scope: int) -> float:
+        page.scope.setCurrentIndex(MY_CASELOAD if scope == ALL_CITIZENS else ALL_CITIZENS)
+        painted()
+        started = time.perf_counter()
+        page.scope.setCurrentIndex(scope)  # runs the query, resets the model
+        painted()
+        return time.perf_counter() - started
+
+    runs = max(1, args.repeat)
+    all_screens = [open_scope(ALL_CITIZENS) for _ in range(runs)]
+    rows_all = page.model.rowCount()
+    assert page.model.cache or not rows_all, "the list painted no rows"
+    mine_screens = [open_scope(MY_CASELOAD) for _ in range(runs)]
+    rows_mine = page.model.rowCount()
+
+    page.scope.setCurrentIndex(ALL_CITIZENS)
+    painted()
+    query_s, audit_s = _time_parts_of_the_search(page)
+    keystrokes: list[float] = []
+    typed: list[int] = []  # characters in the field after each keystroke
+    hits: list[int] = []
+    inputs = search_inputs(db, args.as_of, args.words)
+    for text in inputs:
+        page.search.clear()
+        page.apply_filter()
+        painted()
+        for char in text:
+            started = time.perf_counter()
+            QTest.keyClicks(page.search, char)
+            page.apply_filter()  # what the field's timer runs once the user pauses
+            painted()
+            keystrokes.append(time.perf_counter() - started)
+            typed.append(len(page.search.text().strip()))
+        hits.append(page.model.rowCount())
+    page.search.clear()
+    page.apply_filter()
+    painted()
+    memory_with_list = peak_rss_mb()
+
+    worklist_runs = []
+    started = time.perf_counter()
+    window.nav.setCurrentRow(1)  # "Frister": the page loads its deadlines when first shown
+    window.worklist.table.viewport().repaint()
+    QApplication.processEvents()
+    worklist_runs.append(time.perf_counter() - started)
+    for _ in range(runs - 1):
+        started = time.perf_counter()
+        window.worklist.refresh()
+        window.worklist.table.viewport().repaint()
+        QApplication.processEvents()
+        worklist_runs.append(time.perf_counter() - started)
+
+    result = {
+        "list_all_s": all_screens,
+        "list_all_rows": rows_all,
+        "list_mine_s": mine_screens,
+        "list_mine_rows": rows_mine,
+        "search_s": keystrokes,
+        "search_typed": typed,
+        "search_query_s": query_s,
+        "search_audit_s": audit_s,
+        "search_inputs": len(inputs),
+        "search_hits": hits,
+        "worklist_s": worklist_runs,
+        "worklist_rows": window.worklist.table.rowCount(),
+        "peak_rss_mb_list_open": memory_with_list,
+        "peak_rss_mb_end": peak_rss_mb(),
+        "font": app.font().family(),
+        "qt_platform": app.platformName(),
+    }
+    Path(args.out).write_text(json.dumps(result), encoding="utf-8")
+    window.citizen_page.may_leave = lambda: True  # type: ignore[method-assign]
+    window.close()
+    db.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,212 @@
+"""``minplan bench`` stays runnable: a smoke run on a tiny database, and its parts on their own.
+
+The figures themselves are not asserted (they depend on the machine); the run, the JSON's shape,
+the pass/fail logic and the agreement of Min Plan's full-time persons with DuckDB's are.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from app.bench.figures import Figure, percentile
+from app.cli import main
+
+EVERY_FIGURE = {
+    "generate",
+    "cold_start",
+    "cold_start_memory",
+    "list_first_screen",
+    "list_my_caseload",
+    "search_p50",
+    "search_p95",
+    "worklist_open",
+    "gui_peak_memory",
+    "deadlines_all",
+    "deadlines_caseload",
+    "goalplan_year",
+    "fte_ratio",
+    "plan_pdf_one",
+    "plan_pdf_batch",
+    "import_bundle",
+}
+
+
+def _duckdb_installed() -> bool:
+    try:
+        import duckdb  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.mark.slow
+def test_bench_runs_every_measurement_on_a_tiny_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "figures.json"
+    args = ["bench", "--citizens", "300", "--batch", "3", "--repeat", "1"]
+    code = main([*args, "--cache", str(tmp_path / "cache"), "--json", str(out)])
+    printed = capsys.readouterr().out
+    assert code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+
+    assert data["schema"] == 1
+    assert {"cpu", "cores", "ram_gib", "python", "sqlite"} <= set(data["machine"])
+    assert data["options"]["sizes"] == [300]
+    (run,) = data["runs"]
+    assert (run["backend"], run["citizens"], run["from_cache"]) == ("sqlite", 300, False)
+    ids = {f["id"] for f in run["figures"]}
+    assert EVERY_FIGURE <= ids
+    plans = {f["params"]["plan"] for f in run["figures"] if f["id"] == "goalplan_year"}
+    assert plans == {"albertslund-2020", "gentofte-2021", "glostrup-2023", "herlev-2024"}
+    for figure in run["figures"]:
+        assert set(figure) >= {"id", "label", "value", "unit", "target", "pass", "detail"}
+        if figure["id"] != "fte_ratio" or _duckdb_installed():
+            assert figure["value"] is not None and figure["value"] > 0, figure
+        if figure["target"] is not None:
+            assert figure["pass"] in (True, False)
+    by_id = {f["id"]: f for f in run["figures"]}
+    assert by_id["import_bundle"]["params"]["count"] == 300
+    assert by_id["import_bundle"]["target"] is None  # the import target is for 100 000 citizens
+    assert by_id["plan_pdf_batch"]["detail"]["written"] == 3
+    assert by_id["search_p95"]["detail"]["keystrokes"] > 20
+    assert by_id["list_first_screen"]["detail"]["rows"] == 300
+
+    duck = run["duckdb"]
+    if _duckdb_installed():
+        assert duck["status"] == "ok" and duck["agree"] is True
+        assert len(duck["groups"]) == 14 and duck["max_difference"] <= 1e-9
+        assert sum(g["minplan"] for g in duck["groups"].values()) > 10  # a real year of spells
+    else:
+        assert duck["status"] == "missing"
+        assert "pip install" in printed
+    assert "Koldstart" in printed or "Cold start" in printed
+    assert data["summary"]["targets"] == sum(1 for f in run["figures"] if f["pass"] is not None)
+
+    from app.bench.cache import DemoSpec, cached_sqlite
+
+    cached, generated = cached_sqlite(DemoSpec(300, 1, date(2026, 11, 23)), tmp_path / "cache")
+    assert generated is None and cached.exists()  # a second run starts from the cache
+
+
+def test_percentiles_and_targets() -> None:
+    samples = [float(n) for n in range(1, 101)]
+    assert percentile(samples, 50) == 50 and percentile(samples, 95) == 95
+    assert percentile([3.0], 95) == 3.0
+    assert Figure("search_p95", 49.9, "ms", 100_000).passed is True
+    assert Figure("search_p95", 50.0, "ms", 100_000).passed is False
+    assert Figure("fte_ratio", 2.0, "x", 5_000).passed is True
+    assert Figure("import_bundle", 130, "s", 100_000).passed is False
+    assert Figure("import_bundle", 130, "s", 5_000).passed is None  # stated for 100 000 only
+    assert Figure("search_p50", 10, "ms", 100_000).passed is None  # no target
+    assert Figure("fte_ratio", 1.0, "x", 300, failed=True).passed is False
+
+
+@pytest.mark.parametrize("mode", ["sqlite_scanner", "python_copy"])
+def test_duckdb_reads_the_same_file_and_agrees_on_hand_made_spells(
+    db, tmp_path, monkeypatch, mode
+) -> None:
+    pytest.importorskip("duckdb")
+    import app.bench.duck as duck
+    from app.bench.duck import compare_fte
+
+    if mode == "python_copy":  # as where the extension cannot be loaded
+        monkeypatch.setattr(duck, "_extension_sources", lambda _duckdb: [])
+    from app.domain.periods import parse_period
+    from app.store.engine import transaction
+    from app.store.models import BenefitSpell, Citizen
+
+    with transaction(db) as s:
+        for n, (group, start, end) in enumerate(
+            [
+                ("dagpenge", date(2024, 1, 1), date(2024, 6, 30)),  # 182 of 366 days (leap year)
+                ("dagpenge", date(2023, 7, 1), None),  # the whole year
+                ("sygedagpenge", date(2024, 12, 31), date(2025, 3, 1)),  # one day
+                ("fleksjob", date(2022, 1, 1), date(2023, 12, 31)),  # before the year
+            ]
+        ):
+            citizen = Citizen(
+                cpr=f"01019{n}1234",
+                first_name="Test",
+                last_name=f"Borger {n}",
+                birth_date=date(1990 + n, 1, 1),
+                search_text="",
+                sort_key=f"borger {n}",
+            )
+            s.add(citizen)
+            s.flush()
+            s.add(
+                BenefitSpell(
+                    citizen_id=citizen.id, target_group=group, start_date=start, end_date=end
+                )
+            )
+    result = compare_fte(db, parse_period("2024"), tmp_path, runs=1)
+    assert result.status == "ok" and result.agree
+    assert result.duckdb["dagpenge"] == pytest.approx((182 + 366) / 366, abs=1e-12)
+    assert result.duckdb["sygedagpenge"] == pytest.approx(1 / 366, abs=1e-12)
+    assert result.duckdb["fleksjob"] == 0 and result.minplan["fleksjob"] == 0
+    assert result.mode == mode
+
+
+def test_an_encrypted_database_is_compared_through_an_unencrypted_copy(tmp_path) -> None:
+    """DuckDB cannot read SQLCipher: the bench exports an unencrypted copy for it (synthetic data)."""
+    sqlcipher3 = pytest.importorskip("sqlcipher3")
+    pytest.importorskip("duckdb")
+    from sqlalchemy import create_engine
+
+    from app.bench.duck import compare_fte
+    from app.domain.periods import parse_period
+    from app.store.engine import SQLITE_HEADER, Database
+
+    path = tmp_path / "encrypted.db"
+    raw = sqlcipher3.connect(str(path))
+    raw.execute("PRAGMA key = 'bench-secret'")
+    raw.execute(
+        "CREATE TABLE benefit_spell (id INTEGER PRIMARY KEY, citizen_id INTEGER, "
+        "target_group VARCHAR, start_date DATE, end_date DATE)"
+    )
+    raw.execute("INSERT INTO benefit_spell VALUES (1, 1, 'dagpenge', '2023-05-01', NULL)")
+    raw.execute("INSERT INTO benefit_spell VALUES (2, 2, 'dagpenge', '2024-07-01', '2024-12-31')")
+    raw.commit()
+    raw.close()
+    assert path.read_bytes()[:16] != SQLITE_HEADER
+    engine = create_engine(f"sqlite+pysqlcipher://:bench-secret@/{path}")
+    db = Database(engine=engine, description=str(path), path=path)
+    result = compare_fte(db, parse_period("2024"), tmp_path, runs=1)
+    engine.dispose()
+    assert result.status == "ok" and result.agree
+    assert result.duckdb["dagpenge"] == pytest.approx(1 + 184 / 366, abs=1e-12)
+    copy = tmp_path / "plaintext-copy-for-duckdb.db"
+    assert copy.read_bytes()[:16] == SQLITE_HEADER
+
+
+@pytest.mark.postgres
+def test_postgres_demo_databases_are_cached_copied_and_removed(pg_db) -> None:
+    """On a server the bench keeps its generated database and measures on a template copy."""
+    from sqlalchemy import func, select
+
+    from app.bench.cache import DemoSpec, Server, cached_postgres, open_work_copy_pg
+    from app.store.models import Citizen
+
+    server = Server(pg_db.engine.url.render_as_string(hide_password=False))
+    spec = DemoSpec(40, 3, date(2026, 11, 23))
+    server.drop(f"minplan_bench_{spec.key()}"[:63])
+    work = "minplan_bench_work_test"
+    try:
+        name, seconds = cached_postgres(server, spec)
+        assert seconds is not None and server.exists(name)
+        assert cached_postgres(server, spec) == (name, None)  # from the cache the second time
+        copy = open_work_copy_pg(server, name, work)
+        with copy.engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(Citizen)).scalar_one() == 40
+        copy.dispose()
+        server.drop(work)
+        assert not server.exists(work) and server.exists(name)
+    finally:
+        server.drop(work)
+        server.drop(f"minplan_bench_{spec.key()}"[:63])
+        server.dispose()
