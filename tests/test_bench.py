@@ -106,6 +106,7 @@ def test_percentiles_and_targets() -> None:
     assert Figure("fte_ratio", 1.0, "x", 300, failed=True).passed is False
 
 
+@pytest.mark.sqlite_only  # DuckDB reads the SQLite file itself
 @pytest.mark.parametrize("mode", ["sqlite_scanner", "python_copy"])
 def test_duckdb_reads_the_same_file_and_agrees_on_hand_made_spells(
     db, tmp_path, monkeypatch, mode
