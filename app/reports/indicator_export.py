@@ -14,6 +14,8 @@ from app import i18n
 from app.domain.codes import N_
 from app.domain.periods import ReportPeriod
 from app.reports.goalplans import GoalPlan, IndicatorResult
+from app.reports.safe_cells import neutralise
+from app.store.files import write_atomically
 
 STATUS = {
     "met": N_("met"),
@@ -81,14 +83,14 @@ def csv_bytes(data: dict[str, Any]) -> bytes:
         comparison = item["comparison"]["value"] if item["comparison"] else None
         writer.writerow(
             [
-                item["id"],
-                item["label"],
-                item["measure"],
+                neutralise(item["id"]),
+                neutralise(item["label"]),  # goal plans are user-made TOML files
+                neutralise(item["measure"]),
                 f"<{data['threshold']}" if item["suppressed"] else number(item["value"]),
-                item["unit"],
-                shown_target,
+                neutralise(item["unit"]),
+                neutralise(shown_target),
                 number(comparison),
-                i18n._(STATUS[item["status"]]),
+                neutralise(i18n._(STATUS[item["status"]])),
             ]
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -126,9 +128,7 @@ def export_indicators(
 
         content = xlsx_bytes(data, monthly_series(db, plan, period, threshold=threshold))
     if path is not None:
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_bytes(content)
-        temporary.replace(path)
+        write_atomically(path, content)
     with transaction(db) as session:
         audit.record(
             session,

@@ -9,6 +9,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from app.reports.safe_cells import neutralise
+
 STATUS_DA = {
     "met": "opfyldt",
     "not_met": "ikke opfyldt",
@@ -17,22 +19,29 @@ STATUS_DA = {
 }
 
 
+def _append(sheet: Any, row: list[Any]) -> None:
+    """A row with formula-looking text neutralised (openpyxl stores text starting with ``=`` as a
+    formula, and the labels come from user-made goal-plan files)."""
+    sheet.append([neutralise(value) for value in row])
+
+
 def xlsx_bytes(
     data: dict[str, Any], series: dict[str, list[tuple[str, float | None]]] | None = None
 ) -> bytes:
     book = Workbook()
     summary = book.active
     summary.title = "Oversigt"
-    summary.append(
+    _append(
+        summary,
         [
             f"Mål og indikatorer: {data['plan']}",
             f"{data['period']['start']} – {data['period']['end']}",
-        ]
+        ],
     )
-    summary.append(["Tal under", data["threshold"], "vises som", f"<{data['threshold']}"])
-    summary.append([])
+    _append(summary, ["Tal under", data["threshold"], "vises som", f"<{data['threshold']}"])
+    _append(summary, [])
     header = ["Indikator", "Mål (measure)", "Værdi", "Enhed", "Mål", "Sammenligning", "Status"]
-    summary.append(header)
+    _append(summary, header)
     for cell in summary[4]:
         cell.font = Font(bold=True)
     for item in data["indicators"]:
@@ -46,7 +55,8 @@ def xlsx_bytes(
         )
         comparison = item["comparison"]["value"] if item["comparison"] else None
         value = f"<{data['threshold']}" if item["suppressed"] else item["value"]
-        summary.append(
+        _append(
+            summary,
             [
                 item["label"],
                 item["measure"],
@@ -55,16 +65,16 @@ def xlsx_bytes(
                 shown_target,
                 comparison,
                 STATUS_DA.get(item["status"], item["status"]),
-            ]
+            ],
         )
     summary.column_dimensions["A"].width = 70
     for item in data["indicators"]:
         sheet = book.create_sheet(item["id"][:31])
-        sheet.append([item["label"]])
+        _append(sheet, [item["label"]])
         sheet["A1"].font = Font(bold=True)
-        sheet.append(["Måned", "Værdi"])
+        _append(sheet, ["Måned", "Værdi"])
         for label, value in (series or {}).get(item["id"], []):
-            sheet.append([label, f"<{data['threshold']}" if value is None else value])
+            _append(sheet, [label, f"<{data['threshold']}" if value is None else value])
         sheet.column_dimensions["A"].width = 14
     buffer = io.BytesIO()
     book.save(buffer)

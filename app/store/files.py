@@ -50,8 +50,9 @@ def file_error(exc: OSError, path: Path) -> FileWriteError:
     )
 
 
-def _open_temporary(path: Path) -> BinaryIO:
-    """Opens the temporary file (a seam for tests that simulate a full disk)."""
+def open_temporary(path: Path) -> BinaryIO:
+    """Opens a temporary file for writing (the one seam tests use to simulate a full disk or a
+    read-only folder)."""
     return path.open("wb")
 
 
@@ -64,7 +65,7 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
     """
     temporary = temporary_path(path)
     try:
-        with _open_temporary(temporary) as handle:
+        with open_temporary(temporary) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

@@ -17,6 +17,7 @@ from typing import Any
 from app.domain.codes import VOCABULARIES, check_code
 from app.domain.errors import ValidationError
 from app.domain.identifiers import normalise_cpr, normalise_cvr
+from app.reports.safe_cells import neutralise_reversibly
 
 Reader = Callable[[str], Any]
 
@@ -164,4 +165,6 @@ def write_value(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float):
         return f"{value:.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, str):  # safe to open in a spreadsheet; the reader undoes it exactly
+        return neutralise_reversibly(value)
     return str(value)
