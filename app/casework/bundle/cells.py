@@ -21,12 +21,17 @@ from app.reports.safe_cells import neutralise_reversibly
 
 Reader = Callable[[str], Any]
 
+#: The largest whole number a cell may hold (PostgreSQL's INTEGER).
+LARGEST_INT = 2**31 - 1
+
 
 def text(max_length: int | None = None) -> Reader:
     """Trimmed text (empty = none), refused above the database column's length."""
 
     def reader(raw: str) -> str | None:
         value = raw.strip() or None
+        if value is not None and "\x00" in value:  # PostgreSQL cannot store it; never meant
+            raise ValidationError("The text holds a NUL character (code 0)")
         if value is not None and max_length is not None and len(value) > max_length:
             raise ValidationError("The text is too long (at most {max} characters)", max=max_length)
         return value
@@ -43,7 +48,10 @@ def read_int(raw: str) -> int | None:
         return None
     if not re.fullmatch(r"-?\d+", raw):
         raise ValidationError("{value!r} is not a whole number", value=raw)
-    return int(raw)
+    value = int(raw)
+    if abs(value) > LARGEST_INT:  # the database's integer column would overflow
+        raise ValidationError("{value!r} is too large", value=raw)
+    return value
 
 
 def read_float(raw: str) -> float | None:
