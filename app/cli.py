@@ -136,8 +136,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def open_database(args: argparse.Namespace, *, create: bool = True, upgrade: bool = True):  # type: ignore[no-untyped-def]
+#: Commands that make a new database file when there is none (the GUI's first start, an import);
+#: the others report a missing file instead of reading or exporting an empty new database.
+CREATING_COMMANDS = {None, "import"}
+
+
+def open_database(  # type: ignore[no-untyped-def]
+    args: argparse.Namespace, *, create: bool | None = None, upgrade: bool = True
+):
     """The database named on the command line (or the default), upgraded to the current schema."""
+    if create is None:
+        create = getattr(args, "command", None) in CREATING_COMMANDS
     from app.store.engine import open_sqlite, open_url
     from app.store.migrations import upgrade as upgrade_schema
 

@@ -83,6 +83,8 @@ def test_export_refuses_a_folder_with_other_files_and_import_a_missing_folder(
     path = tmp_path / "cli.db"
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("keep me", encoding="utf-8")
+    assert main(["db", "upgrade", "--db", str(path)]) == 0
+    capsys.readouterr()
     assert main(["export", str(tmp_path / "mine"), "--db", str(path)]) == 2
     assert "notes.txt" in capsys.readouterr().err
     assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == ["notes.txt"]

@@ -284,3 +284,26 @@ def test_a_bug_in_a_slot_opens_the_crash_dialog_not_a_traceback(
     except KeyError as error:
         sys.excepthook(type(error), error, error.__traceback__)
     assert "KeyError" in seen["details"] and exits == [70]
+
+
+def test_an_expected_error_in_a_slot_gets_a_calm_message_not_the_crash_dialog(
+    qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.domain.errors import LockedDatabaseError
+    from app.ui.crash import install_excepthook
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    install_excepthook()
+    exits: list[int] = []
+    monkeypatch.setattr(QApplication.instance(), "exit", lambda code=0: exits.append(code))
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(CrashDialog, "exec", lambda self: pytest.fail("not a bug"))
+    error = LockedDatabaseError(
+        "The database is busy: another program is writing to it. Try again in a moment."
+    )
+    sys.excepthook(type(error), error, None)
+    assert shown == [
+        "Databasen er optaget: et andet program skriver i den. Prøv igen om et øjeblik."
+    ]
+    assert exits == []
