@@ -307,3 +307,24 @@ def test_an_expected_error_in_a_slot_gets_a_calm_message_not_the_crash_dialog(
         "Databasen er optaget: et andet program skriver i den. Prøv igen om et øjeblik."
     ]
     assert exits == []
+
+
+def test_a_failed_backup_on_exit_is_told_not_raised(
+    qtbot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from app.store import backup as backup_module
+
+    def full(path: Path) -> sqlite3.Connection:
+        connection = sqlite3.connect(path)
+        connection.execute("PRAGMA max_page_count = 1")
+        return connection
+
+    monkeypatch.setattr(backup_module, "_connect_destination", full)
+    monkeypatch.setattr(recovery, "nobody_to_click", lambda: False)
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: told.append(text))
+    assert application_module.backup_when_closing(db) is None
+    assert len(told) == 1 and "Disken er fuld" in told[0]
+    assert list(backup_folder(db.path).iterdir()) == []
