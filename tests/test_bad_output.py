@@ -279,3 +279,36 @@ def test_the_bundles_escaping_is_safe_and_exactly_reversible(text: str) -> None:
     escaped = neutralise_reversibly(text)
     assert not escaped.startswith(FORMULA_STARTS)
     assert restore(escaped) == text
+
+
+def _export(kind: str, db: Database, karen: Actor, citizen: int, out: Path) -> None:
+    if kind == "pdf":
+        save_plan_pdf(db, karen, citizen, out / "plan.pdf", today=TODAY)
+    elif kind == "ics":
+        export_calendar(
+            db, karen, karen.caseworker_id, TODAY, TODAY + timedelta(days=7), out / "k.ics"
+        )
+    elif kind == "bundle":
+        export_bundle(db, karen, out / "bundle")
+    else:
+        args = ["indicators", "--plan", "herlev-2024", "--period", "2026-Q1", "--db", str(db.path)]
+        if main([*args, "--format", kind, "--out", str(out / f"i.{kind}")]) == 2:
+            raise FileWriteError("the CLI said so")
+
+
+@pytest.mark.parametrize("kind", ["pdf", "xlsx", "csv", "ics", "bundle"])
+@pytest.mark.parametrize("trouble", ["full_disk", "read_only"])
+def test_every_export_fails_whole_on_a_full_disk_or_a_read_only_folder(
+    request: pytest.FixtureRequest,
+    db: Database,
+    karen: Actor,
+    citizen: int,
+    out: Path,
+    kind: str,
+    trouble: str,
+) -> None:
+    request.getfixturevalue(trouble)
+    with pytest.raises(FileWriteError):
+        _export(kind, db, karen, citizen, out)
+    left = [p for p in out.rglob("*") if p.is_file()]
+    assert left == [], left

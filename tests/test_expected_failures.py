@@ -112,10 +112,12 @@ def test_the_cli_names_a_missing_database_instead_of_reading_an_empty_new_one(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     missing = tmp_path / "typo.db"
-    for command in (["deadlines"], ["export", str(tmp_path / "out")], ["db", "current"]):
+    commands = (["deadlines"], ["export", str(tmp_path / "out")], ["db", "current"], ["backup"])
+    for command in commands:
         assert main([*command, "--db", str(missing)]) == 2
         err = capsys.readouterr().err
-        assert err.startswith("Fejl:") and "findes ikke" in err and "Traceback" not in err
+        assert err.startswith("Fejl:") and str(missing) in err and "Traceback" not in err
+        assert "findes ikke" in err or "ingen database" in err
     assert not missing.exists()
 
 
