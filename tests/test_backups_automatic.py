@@ -72,12 +72,31 @@ def test_another_databases_backups_in_the_same_folder_are_left_alone(
 ) -> None:
     org_settings.set_value(db, actor, "backups_kept", 1)
     folder = backup_folder(db.path)
-    other = folder / "colleague-on-exit-20250101-120000-000000.db"
     folder.mkdir()
-    sqlite3.connect(other).close()
+    others = [
+        folder / "colleague-on-exit-20250101-120000-000000.db",
+        folder / "minplan-demo-on-exit-20250101-120000-000000.db",  # not "minplan"'s
+    ]
+    for other in others:
+        sqlite3.connect(other).close()
     backup_on_exit(db)
     backup_on_exit(db)
-    assert other.exists() and len(list(folder.glob("minplan-on-exit-*.db"))) == 1
+    assert all(other.exists() for other in others)
+    assert len(list(folder.glob("minplan-on-exit-*.db"))) == 1
+
+
+def test_a_database_name_with_hyphens_finds_and_prunes_its_own_backups(
+    db: Database, actor: Actor, tmp_path: Path
+) -> None:
+    from app.store.backup import newest_good_backup, prune_automatic
+
+    folder = tmp_path / "copies"
+    source = tmp_path / "min-plan-2026.db"
+    db.dispose()
+    db.path.replace(source)
+    made = [backup_sqlite(source, folder, label="on-exit") for _ in range(3)]
+    assert newest_good_backup(folder, "min-plan-2026") == made[-1]
+    assert prune_automatic(folder, "min-plan-2026", 1) == sorted(made[:2], reverse=True)
 
 
 def test_a_backup_that_takes_too_long_is_given_up_without_a_file(

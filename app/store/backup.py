@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 #: Labels of backups Min Plan takes by itself (pruned to the ``backups_kept`` setting, per kind).
 ON_EXIT = "on-exit"
 BEFORE_UPGRADE = "before-upgrade"
-_NAME = re.compile(r"^(?P<stem>.+?)-(?P<label>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})\.db$")
+MANUAL = "manual"
+_REST = re.compile(r"^(?P<label>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})\.db$")
 
 #: Pages copied per step when the copy has a time budget (4 MiB with 4 KiB pages).
 _STEP_PAGES = 1024
@@ -148,16 +149,32 @@ def integrity_ok(path: Path, *, quick: bool = False) -> bool:
     return result == "ok"
 
 
+def _parse(name: str, stem: str) -> tuple[str, str] | None:
+    """(label, stamp) of a backup file of the database ``stem``, or None if it is not one.
+
+    Only Min Plan's own labels count, so ``minplan-demo-on-exit-…`` is not taken for a backup of
+    ``minplan``."""
+    if not name.startswith(stem + "-"):
+        return None
+    match = _REST.match(name[len(stem) + 1 :])
+    if match is None:
+        return None
+    label = match["label"]
+    if _kind(label) is None and label not in (MANUAL, "backup"):
+        return None
+    return label, match["stamp"]
+
+
 def backups_of(folder: Path, stem: str | None = None) -> list[Path]:
     """The backups in ``folder`` (of the database named ``stem``, if given), newest first."""
     if not folder.is_dir():
         return []
     found = []
     for candidate in folder.glob("*.db"):
-        match = _NAME.match(candidate.name)
-        if stem is not None and (match is None or match["stem"] != stem):
+        parsed = _parse(candidate.name, stem) if stem is not None else None
+        if stem is not None and parsed is None:
             continue
-        found.append((match["stamp"] if match else "", candidate.stat().st_mtime, candidate))
+        found.append((parsed[1] if parsed else "", candidate.stat().st_mtime, candidate))
     return [path for _stamp, _mtime, path in sorted(found, reverse=True)]
 
 
@@ -181,13 +198,11 @@ def prune_automatic(folder: Path, stem: str, keep: int) -> list[Path]:
     """Delete all but the ``keep`` newest automatic backups of each kind (on exit, before an
     upgrade) of the database ``stem``; manual backups are never touched. Returns what was deleted."""
     by_kind: dict[str, list[tuple[str, Path]]] = {}
-    for candidate in folder.glob(f"{stem}-*.db") if folder.is_dir() else []:
-        match = _NAME.match(candidate.name)
-        if match is None or match["stem"] != stem:
-            continue
-        kind = _kind(match["label"])
-        if kind is not None:
-            by_kind.setdefault(kind, []).append((match["stamp"], candidate))
+    for candidate in folder.glob("*.db") if folder.is_dir() else []:
+        parsed = _parse(candidate.name, stem)
+        kind = _kind(parsed[0]) if parsed else None
+        if parsed is not None and kind is not None:
+            by_kind.setdefault(kind, []).append((parsed[1], candidate))
     deleted = []
     for entries in by_kind.values():
         for _stamp, old in sorted(entries, reverse=True)[max(keep, 1) :]:
