@@ -143,12 +143,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def open_database(args: argparse.Namespace, *, create: bool = True, upgrade: bool = True):  # type: ignore[no-untyped-def]
+#: Commands that make a new database file when there is none (the GUI's first start, an import);
+#: the others report a missing file instead of reading or exporting an empty new database.
+CREATING_COMMANDS = {None, "import"}
+
+
+def open_database(  # type: ignore[no-untyped-def]
+    args: argparse.Namespace, *, create: bool | None = None, upgrade: bool = True
+):
     """The database named on the command line (or the default), upgraded to the current schema.
 
     A SQLite file is upgraded on the spot (after a backup copy); a server's schema must already
     be current (its owner runs ``minplan db upgrade``), otherwise a calm error says so.
     """
+    if create is None:
+        create = getattr(args, "command", None) in CREATING_COMMANDS
     from app.store.engine import open_sqlite, open_url
     from app.store.migrations import require_current
     from app.store.migrations import upgrade as upgrade_schema
@@ -171,9 +180,10 @@ def open_database(args: argparse.Namespace, *, create: bool = True, upgrade: boo
 
 
 def _check_before_start(args: argparse.Namespace) -> None:
-    """A quick integrity check of the user's SQLite file; if it is damaged, name the newest good backup."""
-    from app.domain.errors import DatabaseError
-    from app.store.backup import integrity_ok, newest_good_backup
+    """A quick integrity check of the user's SQLite file; a damaged one raises
+    ``DamagedDatabaseError`` naming the newest good backup."""
+    from app.domain.errors import DamagedDatabaseError
+    from app.store.backup import backup_folder, integrity_ok, newest_good_backup
 
     if getattr(args, "database_url", None) or os.environ.get("MINPLAN_DATABASE_URL"):
         return
@@ -184,13 +194,13 @@ def _check_before_start(args: argparse.Namespace) -> None:
         return
     if path.read_bytes()[:16] != b"SQLite format 3\x00":
         return  # not a database at all: open_database explains that
-    good = newest_good_backup(path.parent / "backups")
+    good = newest_good_backup(backup_folder(path), path.stem)
     if good is None:
-        raise DatabaseError(
+        raise DamagedDatabaseError(
             "The database {path} is damaged and there is no good backup; contact IT support",
             path=str(path),
         )
-    raise DatabaseError(
+    raise DamagedDatabaseError(
         "The database {path} is damaged. The newest good backup is {backup}; restore it with: "
         "minplan restore {backup}",
         path=str(path),
@@ -199,14 +209,26 @@ def _check_before_start(args: argparse.Namespace) -> None:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    from app.domain.errors import DamagedDatabaseError
+
     if args.demo:
         from app.casework.demo_data import ensure_demo_database
 
         path = Path(args.db).expanduser() if args.db else paths.demo_database_path()
         ensure_demo_database(path, citizens=DEMO_CITIZENS, seed=DEMO_SEED)
         args.db = str(path)
+    notice = None
     try:
-        _check_before_start(args)
+        try:
+            _check_before_start(args)
+        except DamagedDatabaseError as damaged:
+            from app.ui.recovery import offer_restore
+
+            notice = offer_restore(
+                damaged, language=args.lang
+            )  # the user's answer, or None to stop here
+            if notice is None:
+                raise
         db = open_database(args)
     except MinPlanError as error:  # from a desktop icon nobody reads stderr: say it in a window
         from app.ui.application import show_startup_error
@@ -215,7 +237,14 @@ def cmd_gui(args: argparse.Namespace) -> int:
         raise
     from app.ui.application import run_gui
 
-    return run_gui(db, language=args.lang, user=args.user, demo=args.demo)
+    return run_gui(
+        db,
+        language=args.lang,
+        user=args.user,
+        demo=args.demo,
+        crashes=getattr(args, "native_crashes", ()),
+        notice=notice,
+    )
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -407,6 +436,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     i18n.set_language(i18n.initial_language(_peek_lang(raw)))
     args = build_parser().parse_args(raw)
     configure_logging()
+    args.native_crashes = _native_crash_reports(gui=args.command is None)
     try:
         return COMMANDS[args.command](args)
     except MinPlanError as error:
@@ -415,6 +445,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(_("Interrupted; nothing more was written."), file=sys.stderr)
         return 130
+
+
+def _native_crash_reports(*, gui: bool) -> list[Path]:
+    """Start watching for native crashes; earlier sessions' reports are returned for the GUI, or
+    named on stderr by a CLI command."""
+    from app import native_crashes
+
+    reports = native_crashes.start()
+    if reports and not gui:
+        print(
+            _(
+                "Min Plan stopped unexpectedly last time; the details are in {path}. "
+                "Please send that file to your IT support."
+            ).format(path=", ".join(str(p) for p in reports)),
+            file=sys.stderr,
+        )
+    return reports
 
 
 def _peek_lang(argv: list[str]) -> str | None:

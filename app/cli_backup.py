@@ -37,13 +37,13 @@ def _sqlite_path(args: argparse.Namespace) -> Path:
 
 def run_backup(args: argparse.Namespace) -> int:
     from app.domain.errors import NotFoundError
-    from app.store.backup import backup_sqlite
+    from app.store.backup import MANUAL, backup_folder, backup_sqlite
 
     path = _sqlite_path(args)
     if not path.exists():
         raise NotFoundError("There is no database at {path}", path=str(path))
     target = backup_sqlite(
-        path, Path(args.to).expanduser() if args.to else path.parent / "backups", label="manual"
+        path, Path(args.to).expanduser() if args.to else backup_folder(path), label=MANUAL
     )
     print(_("Backup written to {path}").format(path=target))
     return 0

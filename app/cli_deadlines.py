@@ -10,6 +10,7 @@ from datetime import date
 
 from app import i18n
 from app.i18n import _
+from app.reports.safe_cells import neutralise
 
 JSON_FIELDS = (
     "cpr",
@@ -118,7 +119,7 @@ def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-unty
     elif args.format == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=JSON_FIELDS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(records)
+        writer.writerows({k: neutralise(v) for k, v in record.items()} for record in records)
     else:
         for item, record in zip(items, records, strict=True):
             print(

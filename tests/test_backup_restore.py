@@ -97,3 +97,34 @@ def test_a_damaged_database_at_start_names_the_newest_good_backup(
     assert main(["--db", str(path)]) == 2
     err = capsys.readouterr().err
     assert "minplan restore" in err and "backups" in err
+
+
+def test_restore_runs_the_full_integrity_check_not_only_the_quick_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    import sqlite3
+
+    path = tmp_path / "minplan.db"
+    make_db(path)
+    assert main(["backup", "--db", str(path), "--to", str(tmp_path / "copies")]) == 0
+    copy = next((tmp_path / "copies").glob("*.db"))
+    conn = sqlite3.connect(copy)
+    conn.execute("CREATE TABLE probe (x TEXT)")
+    conn.execute("CREATE INDEX probe_x ON probe (x)")
+    conn.execute("INSERT INTO probe VALUES ('a')")
+    conn.commit()
+    conn.execute("PRAGMA writable_schema = ON")
+    # Make the index unique although its entries say otherwise: only integrity_check looks.
+    conn.execute("INSERT INTO probe VALUES ('a')")
+    conn.execute(
+        "UPDATE sqlite_master SET sql = 'CREATE UNIQUE INDEX probe_x ON probe (x)' "
+        "WHERE name = 'probe_x'"
+    )
+    conn.commit()
+    conn.close()
+    assert integrity_ok(copy, quick=True) and not integrity_ok(copy)
+    before = path.read_bytes()
+    capsys.readouterr()
+    assert main(["restore", str(copy), "--db", str(path)]) == 2
+    assert "integritetstjek" in capsys.readouterr().err
+    assert path.read_bytes() == before and names(path) == ["Åse"]

@@ -18,6 +18,7 @@ from app.casework.actor import Actor
 from app.domain.codes import CHANNELS, CONVERSATION_KINDS
 from app.domain.dates import local_to_utc
 from app.store.engine import Database, transaction
+from app.store.files import write_atomically
 from app.store.models import Caseworker, Citizen, Conversation
 
 DURATION = timedelta(minutes=45)
@@ -78,7 +79,5 @@ def export_calendar(
 ) -> int:
     """Write the .ics file; returns the number of conversations in it."""
     content, count = calendar_bytes(db, actor, caseworker_id, start, end)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_bytes(content)
-    temporary.replace(path)
+    write_atomically(path, content)
     return count

@@ -17,6 +17,7 @@ from app.domain.errors import MinPlanError
 from app.reports.plan_document import plan_document
 from app.reports.plan_pdf import render_plan
 from app.store.engine import Database, transaction
+from app.store.files import atomic_file, make_folder
 from app.store.models import Citizen
 from app.store.ordering import byte_order
 
@@ -42,10 +43,14 @@ def plan_pdf(
 
 
 def save_plan_pdf(db: Database, actor: Actor, citizen_id: int, path: Path, **options) -> Path:  # type: ignore[no-untyped-def]
-    content = plan_pdf(db, actor, citizen_id, **options)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_bytes(content)
-    temporary.replace(path)
+    """Write the plan to ``path`` (all of it or nothing); only a written plan is marked printed."""
+    record = options.pop("record", True)
+    content = plan_pdf(db, actor, citizen_id, record=False, **options)
+    with atomic_file(path) as handle:
+        handle.write(content)
+        handle.flush()  # a full disk shows here, before the plan is marked as handed out
+        if record:
+            mark_printed(db, actor, citizen_id)
     return path
 
 
@@ -92,7 +97,7 @@ def batch_plans(
     """One PDF per citizen into ``folder``; ``progress(done, total)`` returning False cancels."""
     from app import i18n
 
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
     result = BatchResult()
     for index, citizen_id in enumerate(citizen_ids):
         if progress is not None and progress(index, len(citizen_ids)) is False:

@@ -80,3 +80,21 @@ class LockedDatabaseError(DatabaseError):
 
 class SchemaTooNewError(DatabaseError):
     """The database was upgraded by a newer Min Plan than this one."""
+
+
+class DamagedDatabaseError(DatabaseError):
+    """The database file failed its integrity check; ``backup`` is the newest good backup, if any."""
+
+    def __init__(
+        self, message: str, *, path: str, backup: str | None = None, **params: object
+    ) -> None:
+        if backup is not None:
+            params["backup"] = backup
+        super().__init__(message, path=path, **params)
+        self.path = path
+        self.backup = backup
+
+
+class FileWriteError(MinPlanError):
+    """A file could not be written (read-only folder, full disk, missing folder); nothing half-written
+    was left behind."""

@@ -19,6 +19,7 @@ from app.domain.codes import N_
 from app.domain.goalplan import COMPARE
 from app.reports.goalplans import Evaluation, IndicatorResult
 from app.reports.safe_cells import neutralise
+from app.store.files import write_atomically
 
 STATUS = {
     "met": N_("met"),
@@ -252,9 +253,7 @@ def export_indicators(
     content = render(evaluation, fmt)
     data = records(evaluation)
     if path is not None:
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_bytes(content)
-        temporary.replace(path)
+        write_atomically(path, content)
     with transaction(db) as session:
         audit.record(
             session,

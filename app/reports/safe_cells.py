@@ -9,6 +9,7 @@ booleans are left alone: only text can carry a formula, and a negative number is
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -19,3 +20,22 @@ def neutralise(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+#: Text that ``neutralise_reversibly`` escapes: formula-looking, or already apostrophes before one.
+_ESCAPE = re.compile(r"'*[=+\-@\t\r]")
+#: Text that ``restore`` unescapes: one or more apostrophes before a formula character.
+_ESCAPED = re.compile(r"'+[=+\-@\t\r]")
+
+
+def neutralise_reversibly(value: str) -> str:
+    """For a file Min Plan reads back (the CSV bundle): formula-looking text gets an apostrophe
+    as with ``neutralise``, and so does text that already starts with apostrophes before a
+    formula character, so that ``restore`` gives back exactly the original text."""
+    return "'" + value if _ESCAPE.match(value) else value
+
+
+def restore(value: str) -> str:
+    """The inverse of ``neutralise_reversibly`` (and what a spreadsheet does with an apostrophe
+    typed before ``=``): one leading apostrophe before a formula character is dropped."""
+    return value[1:] if value.startswith("'") and _ESCAPED.match(value) else value

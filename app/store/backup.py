@@ -1,49 +1,138 @@
 """Consistent copies of a SQLite database with SQLite's online backup API.
 
 A plain file copy of a live database can be torn (and misses the ``-wal``); the backup API copies
-a consistent snapshot even while other connections write.
+a consistent snapshot even while other connections write. Every copy is written to a hidden
+temporary file and renamed into place only after it passed ``integrity_check``, so a full disk or
+a cut-off copy never leaves a file that looks like a good backup.
+
+Backups are named ``<stem>-<label>-<YYYYmmdd-HHMMSS-ffffff>.db``. Labels ``on-exit`` and
+``before-upgrade-<revision>`` are automatic and pruned by ``prune_automatic``; ``manual`` (from
+``minplan backup``) and anything else are never deleted by Min Plan.
+
+This module is the one place that opens backup and restore connections (the encrypted-database
+work changes only this file).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
+import time
 from datetime import datetime
 from pathlib import Path
 
-from app.domain.errors import DatabaseError
+from app.domain.errors import DatabaseError, FileWriteError
+from app.store.files import make_folder, temporary_path
 
 log = logging.getLogger(__name__)
 
+#: Labels of backups Min Plan takes by itself (pruned to the ``backups_kept`` setting, per kind).
+ON_EXIT = "on-exit"
+BEFORE_UPGRADE = "before-upgrade"
+MANUAL = "manual"
+_REST = re.compile(r"^(?P<label>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})\.db$")
 
-def backup_sqlite(source: Path, dest_dir: Path, *, label: str = "backup") -> Path:
-    """Copy ``source`` to ``dest_dir/<stem>-<label>-<timestamp>.db`` and return the new path."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+#: Pages copied per step when the copy has a time budget (4 MiB with 4 KiB pages).
+_STEP_PAGES = 1024
+
+
+def backup_folder(database: Path) -> Path:
+    """Where automatic and default backups go: ``backups/`` beside the database file."""
+    return database.parent / "backups"
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+def _connect_destination(path: Path) -> sqlite3.Connection:
+    """The connection a backup or restore writes through (a seam for tests of a full disk)."""
+    return sqlite3.connect(path)
+
+
+def _write_error(exc: sqlite3.Error, folder: Path) -> FileWriteError:
+    text = str(exc).lower()
+    if "full" in text:
+        return FileWriteError(
+            "The disk is full; no backup was written to {path}. Free some space and try again.",
+            path=str(folder),
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return FileWriteError(
+            "Cannot write a backup into {path}: the folder is read-only or missing",
+            path=str(folder),
+        )
+    return FileWriteError(
+        "The backup could not be written to {path}: {reason}", path=str(folder), reason=str(exc)
+    )
+
+
+def _copy(source: sqlite3.Connection, target: Path, deadline: float | None, folder: Path) -> None:
+    """Copy ``source`` into the new file ``target`` and check it; on any failure ``target`` is
+    removed and a typed error raised."""
+
+    def check_time(_status: int, remaining: int, _total: int) -> None:
+        if remaining and deadline is not None and time.monotonic() > deadline:
+            raise _OutOfTime
+
     try:
-        dest_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DatabaseError(
-            "Cannot create the backup folder {path}: {reason}", path=str(dest_dir), reason=str(exc)
-        ) from exc
-    target = dest_dir / f"{source.stem}-{label}-{stamp}.db"
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    try:
-        dst = sqlite3.connect(target)
+        dest = _connect_destination(target)
         try:
-            src.backup(dst)
-            result = dst.execute("PRAGMA integrity_check").fetchone()[0]
+            source.backup(dest, pages=-1 if deadline is None else _STEP_PAGES, progress=check_time)
+            # A copy against the clock (closing the program) gets the quicker check; a copy made on
+            # request, and every restore, the full one.
+            check = "PRAGMA integrity_check" if deadline is None else "PRAGMA quick_check"
+            result = dest.execute(check).fetchone()[0]
         finally:
-            dst.close()
+            dest.close()
+    except _OutOfTime:
+        target.unlink(missing_ok=True)
+        raise DatabaseError(
+            "The backup took too long and was stopped; no backup was written to {path}",
+            path=str(folder),
+        ) from None
     except sqlite3.Error as exc:
         target.unlink(missing_ok=True)
+        raise _write_error(exc, folder) from exc
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    if result != "ok":
+        target.unlink(missing_ok=True)
+        raise DatabaseError("The copy failed its integrity check; nothing was written")
+
+
+def backup_sqlite(
+    source: Path, dest_dir: Path, *, label: str = "backup", budget_seconds: float | None = None
+) -> Path:
+    """Copy ``source`` to ``dest_dir/<stem>-<label>-<timestamp>.db`` and return the new path.
+
+    With ``budget_seconds`` the copy is made in steps and given up (leaving no file) when it takes
+    longer, so closing the program is never held up for long.
+    """
+    deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    make_folder(dest_dir)
+    target = dest_dir / f"{source.stem}-{label}-{stamp}.db"
+    partial = temporary_path(target)
+    try:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
         raise DatabaseError(
             "The backup of {path} failed: {reason}", path=str(source), reason=str(exc)
         ) from exc
+    try:
+        _copy(src, partial, deadline, dest_dir)
     finally:
         src.close()
-    if result != "ok":
-        target.unlink(missing_ok=True)
-        raise DatabaseError("The backup of {path} failed its integrity check", path=str(source))
+    try:
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        from app.store.files import file_error
+
+        raise file_error(exc, target) from exc
     log.info("backup written to %s", target)
     return target
 
@@ -63,48 +152,117 @@ def integrity_ok(path: Path, *, quick: bool = False) -> bool:
     return result == "ok"
 
 
-def newest_good_backup(folder: Path) -> Path | None:
-    """The most recent backup in ``folder`` that passes the integrity check."""
-    if not folder.is_dir():
+def _parse(name: str, stem: str) -> tuple[str, str] | None:
+    """(label, stamp) of a backup file of the database ``stem``, or None if it is not one.
+
+    Only Min Plan's own labels count, so ``minplan-demo-on-exit-…`` is not taken for a backup of
+    ``minplan``."""
+    if not name.startswith(stem + "-"):
         return None
-    for candidate in sorted(folder.glob("*.db"), key=lambda p: p.stat().st_mtime, reverse=True):
+    match = _REST.match(name[len(stem) + 1 :])
+    if match is None:
+        return None
+    label = match["label"]
+    if _kind(label) is None and label not in (MANUAL, "backup"):
+        return None
+    return label, match["stamp"]
+
+
+def backups_of(folder: Path, stem: str | None = None) -> list[Path]:
+    """The backups in ``folder`` (of the database named ``stem``, if given), newest first."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for candidate in folder.glob("*.db"):
+        parsed = _parse(candidate.name, stem) if stem is not None else None
+        if stem is not None and parsed is None:
+            continue
+        found.append((parsed[1] if parsed else "", candidate.stat().st_mtime, candidate))
+    return [path for _stamp, _mtime, path in sorted(found, reverse=True)]
+
+
+def newest_good_backup(folder: Path, stem: str | None = None) -> Path | None:
+    """The most recent backup in ``folder`` that passes the integrity check."""
+    for candidate in backups_of(folder, stem):
         if integrity_ok(candidate):
             return candidate
     return None
 
 
+def _kind(label: str) -> str | None:
+    if label == ON_EXIT:
+        return ON_EXIT
+    if label.startswith(BEFORE_UPGRADE):
+        return BEFORE_UPGRADE
+    return None
+
+
+def prune_automatic(folder: Path, stem: str, keep: int) -> list[Path]:
+    """Delete all but the ``keep`` newest automatic backups of each kind (on exit, before an
+    upgrade) of the database ``stem``; manual backups are never touched. Returns what was deleted."""
+    by_kind: dict[str, list[tuple[str, Path]]] = {}
+    for candidate in folder.glob("*.db") if folder.is_dir() else []:
+        parsed = _parse(candidate.name, stem)
+        kind = _kind(parsed[0]) if parsed else None
+        if parsed is not None and kind is not None:
+            by_kind.setdefault(kind, []).append((parsed[1], candidate))
+    deleted = []
+    for entries in by_kind.values():
+        for _stamp, old in sorted(entries, reverse=True)[max(keep, 1) :]:
+            try:
+                old.unlink()
+            except OSError:
+                log.warning("could not delete the old backup %s", old)
+                continue
+            deleted.append(old)
+    if deleted:
+        log.info("deleted %d old automatic backups", len(deleted))
+    return deleted
+
+
 def restore_sqlite(backup: Path, target: Path) -> Path | None:
     """Put ``backup`` in place of ``target`` after checking it; the current file is kept aside
-    (returned), never deleted. Nothing changes if the backup is damaged."""
+    (returned), never deleted. Nothing changes if the backup is damaged or cannot be copied."""
     if not backup.exists():
         raise DatabaseError("The backup {path} does not exist", path=str(backup))
     if not integrity_ok(backup):
         raise DatabaseError(
             "The backup {path} failed its integrity check; nothing was restored", path=str(backup)
         )
-    aside = None
-    if target.exists():
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        aside = target.with_name(f"{target.stem}-before-restore-{stamp}{target.suffix}")
-        try:
-            check = sqlite3.connect(target)
-            check.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            check.close()
-        except sqlite3.Error:
-            pass  # a damaged file is kept aside as it is
-        target.replace(aside)
-        for sidecar in ("-wal", "-shm"):
-            Path(f"{target}{sidecar}").unlink(missing_ok=True)
-    temporary = target.with_name(target.name + ".restoring")
+    # First the complete copy beside the target: a full disk stops here with nothing changed.
+    restoring = temporary_path(target)
     source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
     try:
-        dest = sqlite3.connect(temporary)
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
+        _copy(source, restoring, None, target.parent)
     finally:
         source.close()
-    temporary.replace(target)
+    aside = None
+    try:
+        if target.exists():
+            aside = _move_aside(target)
+        restoring.replace(target)
+    except OSError as exc:
+        restoring.unlink(missing_ok=True)
+        from app.store.files import file_error
+
+        raise file_error(exc, target) from exc
     log.info("restored a backup")
+    return aside
+
+
+def _move_aside(target: Path) -> Path:
+    """Rename ``target`` (and its ``-wal`` and ``-shm``) to ``<stem>-before-restore-<stamp>``."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = target.with_name(f"{target.stem}-before-restore-{stamp}{target.suffix}")
+    try:
+        check = sqlite3.connect(target)
+        check.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        check.close()
+    except sqlite3.Error:
+        pass  # a damaged file is kept aside as it is, with its -wal beside it
+    target.replace(aside)
+    for sidecar in ("-wal", "-shm"):
+        side = Path(f"{target}{sidecar}")
+        if side.exists():
+            side.replace(Path(f"{aside}{sidecar}"))
     return aside

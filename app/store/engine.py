@@ -8,6 +8,7 @@ engine and a description for the status bar; sessions are short, one per user ac
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -118,7 +119,9 @@ def open_url(url: str) -> Database:
         return open_sqlite(parsed.database)
     server_password.refuse_password_in_url(parsed)
     password = server_password.stored_password(parsed)
-    engine = create_engine(parsed, pool_pre_ping=True, connect_args=_server_options(parsed, password))
+    engine = create_engine(
+        parsed, pool_pre_ping=True, connect_args=_server_options(parsed, password)
+    )
     return Database(engine=engine, description=server_password.shown(parsed))
 
 
@@ -149,6 +152,14 @@ def _server_options(url: URL, password: str | None) -> dict[str, object]:
 @contextmanager
 def transaction(db: Database) -> Iterator[Session]:
     """One short session in one transaction: committed on success, rolled back on any error."""
+    if db.path is not None and not db.path.exists():
+        # Moved or deleted while open: SQLite would write into the vanished file (lost at exit)
+        # or make a new empty one. Refuse instead, before anything is written.
+        raise DatabaseError(
+            "The database file {path} is no longer there (moved or deleted?); nothing was saved. "
+            "Close Min Plan and put the file back, or restore a backup.",
+            path=str(db.path),
+        )
     with (
         translating_errors(db),
         Session(db.engine, expire_on_commit=False) as session,
@@ -202,6 +213,14 @@ def translate_operational_error(exc: DBAPIError, db: Database) -> DatabaseError:
     if "not a database" in text or "malformed" in text:
         return DatabaseError(
             "The file {path} is not a readable Min Plan database", path=db.description
+        )
+    if ("readonly" in text or "read-only" in text or "unable to open" in text) and (
+        db.path is not None and not os.access(db.path.parent, os.W_OK)
+    ):
+        return DatabaseError(
+            "The folder {path} is read-only; Min Plan must be able to write the database and the "
+            "files beside it there. Move the database to a folder you can write to.",
+            path=str(db.path.parent),
         )
     if "readonly" in text or "read-only" in text:
         return DatabaseError("The database {path} is read-only", path=db.description)

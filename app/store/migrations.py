@@ -20,7 +20,7 @@ from sqlalchemy.pool import NullPool
 
 from app import paths
 from app.domain.errors import DatabaseError, SchemaTooNewError
-from app.store.backup import backup_sqlite
+from app.store.backup import BEFORE_UPGRADE, backup_folder, backup_sqlite
 from app.store.engine import Database, translating_errors
 
 log = logging.getLogger(__name__)
@@ -99,8 +99,9 @@ def upgrade(db: Database, *, backup: bool = True, backup_dir: Path | None = None
     _refuse_unknown(script, before)
     backup_path = None
     if backup and db.is_sqlite and db.path is not None and _has_user_tables(db):
-        target_dir = backup_dir or db.path.parent / "backups"
-        backup_path = backup_sqlite(db.path, target_dir, label=f"before-upgrade-{before or 'none'}")
+        target_dir = backup_dir or backup_folder(db.path)
+        label = f"{BEFORE_UPGRADE}-{before or 'none'}"
+        backup_path = backup_sqlite(db.path, target_dir, label=label)
     with translating_errors(db):
         _run_upgrade(db)
     after = current_revision(db)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QIcon
@@ -56,34 +58,90 @@ def choose_language(explicit: str | None) -> str:
 
 def show_startup_error(error: MinPlanError) -> None:
     """The database could not be opened: say why in a window (the CLI also prints it)."""
+    from app.ui.recovery import nobody_to_click
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    if (
-        os.environ.get("QT_QPA_PLATFORM") == "offscreen"
-    ):  # tests and headless runs: nobody to click OK
+    if nobody_to_click():  # tests and headless runs: nobody to click OK
         return
     QMessageBox.critical(None, _("Min Plan cannot start"), i18n.translate_error(error))
     del app
 
 
-def run_gui(
-    db: Database, *, language: str | None = None, user: str | None = None, demo: bool = False
-) -> int:
-    """Open the main window on ``db`` and run until the user quits; returns the exit code."""
+def open_main_window(
+    db: Database,
+    *,
+    language: str | None = None,
+    user: str | None = None,
+    demo: bool = False,
+    crashes: Sequence[Path] = (),
+    notice: str | None = None,
+):  # type: ignore[no-untyped-def]
+    """Show the main window on ``db``; ``crashes`` are earlier native-crash reports to mention,
+    ``notice`` a sentence for the status bar (e.g. that a backup was restored)."""
     install_excepthook()
     chosen = choose_language(language)
     app = application(chosen)
+    from PySide6.QtCore import QTimer
+
+    from app.ui.crash import show_previous_crash
     from app.ui.main_window import MainWindow
 
     with transaction(db) as session:
         actor = resolve_actor(session, user)
     window = MainWindow(UiContext(db, actor), demo=demo)
     window.show()
-    from PySide6.QtCore import QTimer
-
     from app.ui.ready_probe import watch_when_asked
 
     watch_when_asked(app, window)  # only under ``minplan bench``
-
-    QTimer.singleShot(300, window.show_day_summary)
+    if notice:
+        window.statusBar().showMessage(notice, 60_000)
+    else:
+        QTimer.singleShot(300, window.show_day_summary)
+    if crashes:
+        window.crash_notice = show_previous_crash(window, list(crashes))
     log.info("GUI started (%s, language %s)", db.backend, chosen)
-    return app.exec()
+    return window
+
+
+def backup_when_closing(db: Database) -> Path | None:
+    """The automatic backup after the window has closed (bounded in time); a failure is logged
+    and told, never raised: the user's work is saved in the database already."""
+    from app.casework.backups import backup_on_exit
+    from app.ui.recovery import nobody_to_click
+
+    try:
+        return backup_on_exit(db)
+    except MinPlanError as error:
+        log.warning("the backup on exit failed: %s", type(error).__name__)
+        if not nobody_to_click():
+            QMessageBox.warning(
+                None,
+                _("Min Plan"),
+                _("The automatic backup when closing failed: {reason}").format(
+                    reason=i18n.translate_error(error)
+                ),
+            )
+        return None
+
+
+def run_gui(
+    db: Database,
+    *,
+    language: str | None = None,
+    user: str | None = None,
+    demo: bool = False,
+    crashes: Sequence[Path] = (),
+    notice: str | None = None,
+) -> int:
+    """Open the main window on ``db`` and run until the user quits; returns the exit code.
+
+    After a normal close the database is backed up (organisation setting ``backup_on_exit``);
+    the window is gone by then, so closing never waits on the copy.
+    """
+    window = open_main_window(
+        db, language=language, user=user, demo=demo, crashes=crashes, notice=notice
+    )
+    code = QApplication.instance().exec()
+    if code == 0 and not demo:  # the demo's synthetic data needs no copies
+        backup_when_closing(window.ctx.db)
+    return code

@@ -5,11 +5,15 @@ dialog with the log path and "Copy details" for bugs — never a raw traceback i
 from __future__ import annotations
 
 import logging
+import platform
+import sqlite3
 import sys
 import traceback
 from collections import deque
+from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -58,24 +62,76 @@ class CrashDialog(QDialog):
             text.textInteractionFlags() | text.textInteractionFlags().TextSelectableByMouse
         )
         layout.addWidget(text)
+        self.message = text
         self.details = QPlainTextEdit(details, self)
         self.details.setReadOnly(True)
         self.details.setMinimumHeight(200)
         layout.addWidget(self.details)
         buttons = QDialogButtonBox(self)
-        copy = buttons.addButton(_("&Copy details"), QDialogButtonBox.ButtonRole.ActionRole)
-        close = buttons.addButton(_("Close Min Plan"), QDialogButtonBox.ButtonRole.AcceptRole)
-        copy.clicked.connect(lambda: QApplication.clipboard().setText(self.details.toPlainText()))
-        close.clicked.connect(self.accept)
+        self.copy_button = buttons.addButton(
+            _("&Copy details"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.close_button = buttons.addButton(
+            _("Close Min Plan"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.copy_button.clicked.connect(
+            lambda: QApplication.clipboard().setText(self.details.toPlainText())
+        )
+        self.close_button.clicked.connect(self.accept)
         layout.addWidget(buttons)
         self.resize(640, 420)
+
+
+def versions() -> str:
+    """Min Plan, Python, Qt, SQLite and the operating system, for a bug report."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    import PySide6
+    from PySide6.QtCore import qVersion
+
+    try:
+        number = version("minplan")
+    except PackageNotFoundError:
+        number = "dev"
+    return (
+        f"Min Plan {number}; Python {platform.python_version()}; PySide6 {PySide6.__version__} "
+        f"(Qt {qVersion()}); SQLite {sqlite3.sqlite_version}; {platform.platform()}; "
+        f"language {i18n.current_language()}"
+    )
 
 
 def crash_details(
     exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
 ) -> str:
+    """What "Copy details" copies: the traceback, the versions and the last log lines (the log
+    never holds CPR numbers, names or note text)."""
     lines = traceback.format_exception(exc_type, exc, tb)
-    return "".join(lines) + "\n--- recent log ---\n" + "\n".join(RECENT_LOG)
+    return (
+        "".join(lines)
+        + "\n--- versions ---\n"
+        + versions()
+        + "\n--- recent log ---\n"
+        + "\n".join(RECENT_LOG)
+    )
+
+
+def show_previous_crash(parent: QWidget | None, reports: list[Path]) -> QMessageBox:
+    """The last session died of a native crash: say so once, with the report's path (not modal,
+    so the user can go on working)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        _("Min Plan stopped unexpectedly last time"),
+        _(
+            "The last session of Min Plan stopped because of an error inside a program library. "
+            "Everything saved before that is kept in the database.\n\nThe details were written to "
+            "{path}\nPlease send that file to your IT support."
+        ).format(path="\n".join(str(p) for p in reports)),
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.open()
+    return box
 
 
 def install_excepthook() -> None:

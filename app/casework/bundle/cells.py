@@ -17,8 +17,12 @@ from typing import Any
 from app.domain.codes import VOCABULARIES, check_code
 from app.domain.errors import ValidationError
 from app.domain.identifiers import normalise_cpr, normalise_cvr
+from app.reports.safe_cells import neutralise_reversibly
 
 Reader = Callable[[str], Any]
+
+#: The largest whole number a cell may hold (PostgreSQL's INTEGER).
+LARGEST_INT = 2**31 - 1
 
 
 def text(max_length: int | None = None) -> Reader:
@@ -26,6 +30,8 @@ def text(max_length: int | None = None) -> Reader:
 
     def reader(raw: str) -> str | None:
         value = raw.strip() or None
+        if value is not None and "\x00" in value:  # PostgreSQL cannot store it; never meant
+            raise ValidationError("The text holds a NUL character (code 0)")
         if value is not None and max_length is not None and len(value) > max_length:
             raise ValidationError("The text is too long (at most {max} characters)", max=max_length)
         return value
@@ -42,7 +48,10 @@ def read_int(raw: str) -> int | None:
         return None
     if not re.fullmatch(r"-?\d+", raw):
         raise ValidationError("{value!r} is not a whole number", value=raw)
-    return int(raw)
+    value = int(raw)
+    if abs(value) > LARGEST_INT:  # the database's integer column would overflow
+        raise ValidationError("{value!r} is too large", value=raw)
+    return value
 
 
 def read_float(raw: str) -> float | None:
@@ -164,4 +173,6 @@ def write_value(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float):
         return f"{value:.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, str):  # safe to open in a spreadsheet; the reader undoes it exactly
+        return neutralise_reversibly(value)
     return str(value)

@@ -8,6 +8,8 @@ tie-break, so the same data always gives the same bytes whatever the database's 
 from __future__ import annotations
 
 import csv
+import io
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +26,9 @@ from app.casework.bundle.format import FILE_NAMES, SPECS, WEEKS_PER_MONTH
 from app.domain.dates import utc_to_local
 from app.domain.errors import MinPlanError
 from app.i18n import _
+from app.store import files
 from app.store.engine import Database, transaction
+from app.store.files import file_error, make_folder
 from app.store.models import (
     BenefitSpell,
     Caseworker,
@@ -192,25 +196,44 @@ def _rows(session: Session) -> dict[str, list[list[str]]]:
 
 
 def export_bundle(db: Database, actor: Actor, directory: Path | str) -> ExportReport:
-    """Write every file of the bundle into ``directory`` (created if needed; must hold nothing else)."""
+    """Write every file of the bundle into ``directory`` (created if needed; must hold nothing else).
+
+    All files are written to hidden temporary files first; only when every one is complete is the
+    export recorded in the audit log and are the files renamed into place. A full disk or a
+    read-only folder leaves the folder as it was and records nothing.
+    """
     directory = Path(directory)
     _check_folder(directory)
-    with transaction(db) as session:
-        rows = _rows(session)
-        audit.record(
-            session,
-            actor,
-            "export",
-            details={"counts": {n: len(r) for n, r in rows.items()}, "folder": directory.name},
-        )
-    directory.mkdir(parents=True, exist_ok=True)
+    make_folder(directory)
     report = ExportReport(directory=directory)
-    for name in FILE_NAMES:
-        temporary = _temporary(directory, name)
-        with temporary.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(SPECS[name].column_names)
-            writer.writerows(rows[name])
-        temporary.replace(directory / name)
-        report.counts[name] = len(rows[name])
+    written: list[tuple[Path, Path]] = []
+    try:
+        with transaction(db) as session:
+            rows = _rows(session)
+            for name in FILE_NAMES:
+                temporary = _temporary(directory, name)
+                written.append((temporary, directory / name))
+                try:
+                    binary = files.open_temporary(temporary)
+                    with io.TextIOWrapper(binary, encoding="utf-8", newline="") as handle:
+                        writer = csv.writer(handle, lineterminator="\n")
+                        writer.writerow(SPECS[name].column_names)
+                        writer.writerows(rows[name])
+                        handle.flush()
+                        os.fsync(handle.fileno())
+                except OSError as exc:
+                    raise file_error(exc, directory / name) from exc
+                report.counts[name] = len(rows[name])
+            audit.record(
+                session,
+                actor,
+                "export",
+                details={"counts": report.counts, "folder": directory.name},
+            )
+    except BaseException:
+        for temporary, _target in written:
+            temporary.unlink(missing_ok=True)
+        raise
+    for temporary, target in written:
+        temporary.replace(target)
     return report

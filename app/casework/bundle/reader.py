@@ -11,6 +11,7 @@ from typing import Any
 from app import i18n
 from app.casework.bundle.format import FileSpec
 from app.domain.errors import MinPlanError, ValidationError
+from app.reports.safe_cells import restore
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ def _typed(
     complete = True
     for column in spec.columns:
         try:
-            value = column.read(raw.get(column.name, ""))
+            value = column.read(restore(raw.get(column.name, "")))
         except ValidationError as error:
             problems.append(Problem(name, line, error, column.name))
             complete = False
