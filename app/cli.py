@@ -5,6 +5,7 @@
     minplan demo --citizens N --seed S --db PATH [--force]
     minplan import DIR [--dry-run]
     minplan export DIR
+    minplan audit verify | checkpoint | purge | extract | search | key
 
 Every subcommand calls the same use-case functions as the GUI. Expected failures print a calm,
 translated message and exit with status 2; nothing is half-written.
@@ -133,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app import cli_backup
 
     cli_backup.add_parsers(sub, _add_common)
+    from app import cli_audit
+
+    cli_audit.add_parser(sub, _add_common)
     return parser
 
 
@@ -194,6 +198,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
     try:
         _check_before_start(args)
         db = open_database(args)
+        _access_log_at_start(db)
     except MinPlanError as error:  # from a desktop icon nobody reads stderr: say it in a window
         from app.ui.application import show_startup_error
 
@@ -202,6 +207,15 @@ def cmd_gui(args: argparse.Namespace) -> int:
     from app.ui.application import run_gui
 
     return run_gui(db, language=args.lang, user=args.user, demo=args.demo)
+
+
+def _access_log_at_start(db) -> None:  # type: ignore[no-untyped-def]
+    """The access-log key must be there (fails closed), and old months are purged."""
+    from app.casework.audit_retention import purge_at_start
+    from app.store.audit_chain import ensure_key
+
+    ensure_key(db)
+    purge_at_start(db)
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -316,6 +330,12 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     return cli_indicators.run(args, open_database)
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from app import cli_audit
+
+    return cli_audit.run(args, open_database)
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from app import cli_backup
 
@@ -340,6 +360,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "indicators": cmd_indicators,
     "backup": cmd_backup,
     "restore": cmd_restore,
+    "audit": cmd_audit,
 }
 
 

@@ -9,17 +9,25 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import keyring
 import pytest
+from keyring_backend import TestKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Key store for fixtures made before a test's own home exists (module and session scope).
+os.environ.setdefault("MINPLAN_TEST_KEYRING_DIR", tempfile.mkdtemp(prefix="minplan-keyring-"))
+os.environ["PYTHON_KEYRING_BACKEND"] = "tests.keyring_backend.TestKeyring"
 
 from app import i18n  # noqa: E402
 from app.casework.actor import Actor  # noqa: E402
 from app.store.engine import Database, open_sqlite, open_url  # noqa: E402
 from app.store.migrations import upgrade  # noqa: E402
+
+keyring.set_keyring(TestKeyring())
 
 
 @pytest.fixture(autouse=True)
@@ -33,6 +41,16 @@ def isolated_home(
         monkeypatch.delenv(var, raising=False)
     i18n.set_language("da")
     return home
+
+
+@pytest.fixture(autouse=True)
+def key_store(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh key store per test: a file in the test's home, which child processes started by
+    a test (with ``PYTHONPATH`` at the checkout) find through ``PYTHON_KEYRING_BACKEND``."""
+    from app.store import audit_key
+
+    keyring.set_keyring(TestKeyring())
+    audit_key.forget_cached_keys()
 
 
 @pytest.fixture(scope="session")

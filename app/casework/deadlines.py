@@ -14,6 +14,8 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_, select
 
+from app.casework import audit
+from app.casework.actor import Actor
 from app.casework.deadline_rule_files import load_rule_sets
 from app.domain.dates import utc_to_local
 from app.domain.deadline_rules import RuleSet
@@ -25,7 +27,7 @@ from app.domain.deadlines import (
     SpellFacts,
     compute,
 )
-from app.store.engine import Database, translating_errors
+from app.store.engine import Database, transaction, translating_errors
 from app.store.models import BenefitSpell, Caseworker, Citizen, Conversation, Offer
 
 #: Spells that ended longer ago than this are left out of worklists (their deadlines are history).
@@ -218,3 +220,31 @@ def deadlines_for(
             )
     out.sort(key=lambda item: (item.deadline.due, item.name))
     return out
+
+
+def export_deadlines(
+    db: Database,
+    actor: Actor,
+    as_of: date,
+    *,
+    caseworker_ids: set[int] | None = None,
+    open_only: bool = False,
+    rule_sets: tuple[RuleSet, ...] | None = None,
+    output: str = "table",
+) -> list[CitizenDeadline]:
+    """``deadlines_for`` for a list that leaves the program (``minplan deadlines``: names and CPR
+    numbers on screen or in a file), recorded in the access log with its scope and citizens."""
+    items = deadlines_for(
+        db, as_of, caseworker_ids=caseworker_ids, open_only=open_only, rule_sets=rule_sets
+    )
+    scope = ",".join(str(i) for i in sorted(caseworker_ids)) if caseworker_ids else "all"
+    with transaction(db) as session:
+        audit.record(
+            session,
+            actor,
+            "export_deadlines",
+            criterion=f"as_of={as_of.isoformat()}; caseworkers={scope}; open={open_only}",
+            details={"format": output, "requirements": len(items)},
+            subjects=[item.citizen_id for item in items],
+        )
+    return items

@@ -12,7 +12,8 @@ from pathlib import Path
 from sqlmodel import col, select
 
 from app.casework.actor import Actor
-from app.casework.plan import mark_printed
+from app.casework.audit import write_with_event
+from app.casework.plan import mark_printed, mark_printed_in
 from app.domain.errors import MinPlanError
 from app.reports.plan_document import plan_document
 from app.reports.plan_pdf import render_plan
@@ -41,10 +42,12 @@ def plan_pdf(
 
 
 def save_plan_pdf(db: Database, actor: Actor, citizen_id: int, path: Path, **options) -> Path:  # type: ignore[no-untyped-def]
-    content = plan_pdf(db, actor, citizen_id, **options)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_bytes(content)
-    temporary.replace(path)
+    """The plan as a PDF file, recorded as printed in the transaction that hands the file out."""
+    options.pop("record", None)
+    content = plan_pdf(db, actor, citizen_id, record=False, **options)
+    write_with_event(
+        db, path, lambda session: (content, mark_printed_in(session, actor, citizen_id))
+    )
     return path
 
 

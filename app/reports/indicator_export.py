@@ -4,7 +4,6 @@ and every export recorded in the audit log with what left (plan, period, format,
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 from pathlib import Path
@@ -106,7 +105,6 @@ def export_indicators(
 ) -> bytes:
     """The export's bytes (written to ``path`` if given), recorded in the audit log."""
     from app.casework import audit
-    from app.store.engine import transaction
 
     data = records(plan, period, results, threshold)
     if fmt == "json":
@@ -125,11 +123,8 @@ def export_indicators(
         from app.reports.indicator_xlsx import xlsx_bytes
 
         content = xlsx_bytes(data, monthly_series(db, plan, period, threshold=threshold))
-    if path is not None:
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_bytes(content)
-        temporary.replace(path)
-    with transaction(db) as session:
+
+    def recorded(session):  # type: ignore[no-untyped-def]
         audit.record(
             session,
             actor,
@@ -138,10 +133,13 @@ def export_indicators(
                 "plan": plan.id,
                 "period": [period.start, period.end],
                 "format": fmt,
-                "sha256": hashlib.sha256(content).hexdigest(),
+                "sha256": audit.checksum(content),
                 "values": {item["id"]: item["value"] for item in data["indicators"]},
             },
         )
+        return content, None
+
+    audit.write_with_event(db, path, recorded)
     return content
 
 

@@ -28,8 +28,16 @@ GRANT INSERT, UPDATE ON goal_target, deadline_snooze TO minplan_teamlead;
 REVOKE SELECT ON journal_note FROM minplan_teamlead;
 GRANT SELECT (id, citizen_id, written_on, caseworker_id, corrects_id) ON journal_note TO minplan_teamlead;
 
--- The audit log is append-only for everybody but the owner.
-REVOKE UPDATE, DELETE, TRUNCATE ON audit_event FROM minplan_caseworker, minplan_teamlead;
-GRANT SELECT, INSERT ON audit_event TO minplan_caseworker, minplan_teamlead;
+-- The audit log is append-only for everybody but the owner (who runs `minplan audit purge`; even
+-- the owner's deletes are refused by the triggers outside a recorded purge). Writers lock and
+-- advance the chain's head row; UPDATE (hmac) only seals events from before schema 0008 — the
+-- trigger refuses any other change.
+REVOKE UPDATE, DELETE, TRUNCATE ON audit_event, audit_subject, audit_purge, audit_chain
+    FROM minplan_caseworker, minplan_teamlead;
+REVOKE INSERT ON audit_purge, audit_chain FROM minplan_caseworker, minplan_teamlead;
+GRANT SELECT, INSERT ON audit_event, audit_subject TO minplan_caseworker, minplan_teamlead;
+GRANT UPDATE (hmac) ON audit_event TO minplan_caseworker, minplan_teamlead;
+GRANT SELECT, UPDATE ON audit_chain TO minplan_caseworker, minplan_teamlead;
+GRANT SELECT ON audit_purge TO minplan_caseworker, minplan_teamlead;
 -- The schema history is the owner's.
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON alembic_version FROM minplan_caseworker, minplan_teamlead;

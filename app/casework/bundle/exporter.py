@@ -195,22 +195,28 @@ def export_bundle(db: Database, actor: Actor, directory: Path | str) -> ExportRe
     """Write every file of the bundle into ``directory`` (created if needed; must hold nothing else)."""
     directory = Path(directory)
     _check_folder(directory)
-    with transaction(db) as session:
-        rows = _rows(session)
-        audit.record(
-            session,
-            actor,
-            "export",
-            details={"counts": {n: len(r) for n, r in rows.items()}, "folder": directory.name},
-        )
-    directory.mkdir(parents=True, exist_ok=True)
     report = ExportReport(directory=directory)
+    try:
+        with transaction(db) as session:
+            rows = _rows(session)
+            directory.mkdir(parents=True, exist_ok=True)
+            # Written before the event is committed: a full disk records nothing.
+            for name in FILE_NAMES:
+                with _temporary(directory, name).open("w", encoding="utf-8", newline="") as handle:
+                    writer = csv.writer(handle, lineterminator="\n")
+                    writer.writerow(SPECS[name].column_names)
+                    writer.writerows(rows[name])
+                report.counts[name] = len(rows[name])
+            audit.record(
+                session,
+                actor,
+                "export",
+                details={"counts": report.counts, "folder": directory.name},
+            )
+    except BaseException:
+        for name in FILE_NAMES:
+            _temporary(directory, name).unlink(missing_ok=True)
+        raise
     for name in FILE_NAMES:
-        temporary = _temporary(directory, name)
-        with temporary.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(SPECS[name].column_names)
-            writer.writerows(rows[name])
-        temporary.replace(directory / name)
-        report.counts[name] = len(rows[name])
+        _temporary(directory, name).replace(directory / name)
     return report
