@@ -186,7 +186,9 @@ def _purge(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
     from app.casework.audit_retention import purge_expired
 
     result = purge_expired(db, system_actor(), dry_run=args.dry_run)
-    cutoff = i18n.format_date(result.cutoff.date())
+    from app.domain.dates import utc_to_local
+
+    cutoff = i18n.format_date(utc_to_local(result.cutoff).date())
     if not result.events:
         print(_("Nothing to purge: no events from before {date}.").format(date=cutoff))
     elif result.dry_run:

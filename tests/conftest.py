@@ -18,8 +18,10 @@ import pytest
 from keyring_backend import TestKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-# Key store for fixtures made before a test's own home exists (module and session scope).
-os.environ.setdefault("MINPLAN_TEST_KEYRING_DIR", tempfile.mkdtemp(prefix="minplan-keyring-"))
+# A home (data folder, key store) for fixtures made before a test's own home exists (module and
+# session scope), so that nothing ever reaches the developer's real folders.
+os.environ["MINPLAN_HOME"] = tempfile.mkdtemp(prefix="minplan-session-home-")
+os.environ["MINPLAN_TEST_KEYRING_DIR"] = os.environ["MINPLAN_HOME"]
 os.environ["PYTHON_KEYRING_BACKEND"] = "tests.keyring_backend.TestKeyring"
 
 from app import i18n  # noqa: E402

@@ -54,6 +54,8 @@ def record(
 ) -> AuditEvent:
     """Seal one audit event in the session's transaction (committed with the action, or not at all)."""
     payload: dict[str, Any] = dict(details or {})
+    if "subjects" in payload:
+        raise ValueError('"subjects" in details is reserved for the subject index')
     if old is not None:
         payload["old"] = dict(old)
     if new is not None:

@@ -116,7 +116,6 @@ def purge_expired(
             "purge_audit",
             entity="audit_purge",
             entity_id=permit.id,
-            purpose="retention",
             details={
                 "through_seq": through,
                 "through_hmac": permit.through_hmac,
@@ -124,7 +123,7 @@ def purge_expired(
                 "cutoff": cutoff,
                 "months": int(months),
                 "events": events,
-                "subjects": subjects,
+                "subject_rows": subjects,  # ("subjects" is the index list of every event)
             },
         )
         permit.active = False

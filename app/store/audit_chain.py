@@ -111,7 +111,16 @@ def checkpoint_mac_ok(key: bytes, data: dict[str, Any]) -> bool:
 
 
 def lock_head(session: Session) -> AuditChain:
-    """The chain's head row, locked until the transaction ends (PostgreSQL: FOR UPDATE)."""
+    """The chain's head row, locked until the transaction ends.
+
+    The head is written before it is read: on PostgreSQL that takes the row lock (as FOR UPDATE
+    does), and on SQLite it starts the write transaction — Python's sqlite3 begins one only at
+    the first write, so a head merely read could be stale by the time it is written — which holds
+    the database's single writer lock until the commit. Either way a second writer waits here,
+    then sees the first one's head: the chain never forks."""
+    session.execute(
+        update(AuditChain).where(AuditChain.id == 1).values(last_seq=AuditChain.last_seq)
+    )
     head = session.execute(
         select(AuditChain)
         .where(AuditChain.id == 1)

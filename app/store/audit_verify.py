@@ -115,6 +115,8 @@ def verify(db: Database, *, checkpoint: Path | None = None) -> Verification:
     """Check the whole log (and, with ``checkpoint``, that a head recorded outside is still in it)."""
     external = read_checkpoint(checkpoint) if checkpoint is not None else None
     with translating_errors(db), _snapshot(db) as conn, conn.begin():
+        if db.is_sqlite:  # Python's sqlite3 begins no transaction for reads: ask for one
+            conn.exec_driver_sql("BEGIN")
         return _verify(conn, external)
 
 
