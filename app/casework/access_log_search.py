@@ -20,11 +20,11 @@ from sqlmodel import Session, col, select
 from app.casework import audit
 from app.casework.actor import Actor
 from app.casework.audit_labels import action_label, describe, details_of, entity_label
-from app.casework.history import events_about
+from app.casework.history import events_about, names_for
 from app.domain.dates import local_to_utc, utc_to_local
 from app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from app.domain.identifiers import normalise_cpr
-from app.i18n import _
+from app.i18n import N_, _
 from app.reports.safe_cells import neutralise
 from app.store.engine import Database, transaction
 from app.store.models import AuditEvent, Citizen
@@ -68,12 +68,7 @@ class LogRow:
     details: dict[str, Any]
     #: The searched citizen was among the event's further subjects (a search hit, a calendar file).
     found: bool
-
-    @property
-    def summary(self) -> str:
-        return describe(
-            self.details, purpose=self.purpose, criterion=self.criterion, found=self.found
-        )
+    summary: str  # one readable line (``audit_labels.describe``)
 
 
 def _check_role(actor: Actor) -> None:
@@ -109,25 +104,38 @@ def _rows(session: Session, query: LogQuery, citizen_id: int | None) -> list[Log
             < local_to_utc(datetime.combine(query.end + timedelta(days=1), time.min))
         )
     found = session.exec(statement.order_by(col(AuditEvent.seq).desc()).limit(LIMIT)).all()
-    return [
-        LogRow(
-            event.seq,
-            utc_to_local(event.occurred_at),
-            event.user_initials,
-            event.os_user,
-            event.action,
-            event.entity,
-            event.citizen_id,
-            f"{person.first_name} {person.last_name} ({person.birth_date.strftime('%d.%m.%Y')})"
-            if person
-            else None,
-            event.purpose,
-            event.criterion,
-            details_of(event.details),
-            citizen_id is not None and event.citizen_id != citizen_id,
+    parsed = [details_of(event.details) for event, _person in found]
+    names = names_for(session, parsed)
+    rows = []
+    for (event, person), details in zip(found, parsed, strict=True):
+        hit = citizen_id is not None and event.citizen_id != citizen_id
+        rows.append(
+            LogRow(
+                event.seq,
+                utc_to_local(event.occurred_at),
+                event.user_initials,
+                event.os_user,
+                event.action,
+                event.entity,
+                event.citizen_id,
+                f"{person.first_name} {person.last_name} ({person.birth_date.strftime('%d.%m.%Y')})"
+                if person
+                else None,
+                event.purpose,
+                event.criterion,
+                details,
+                hit,
+                describe(
+                    details,
+                    entity=event.entity,
+                    purpose=event.purpose,
+                    criterion=event.criterion,
+                    found=hit,
+                    names=names,
+                ),
+            )
         )
-        for event, person in found
-    ]
+    return rows
 
 
 def search_log(db: Database, actor: Actor, query: LogQuery) -> list[LogRow]:
@@ -149,17 +157,17 @@ def search_log(db: Database, actor: Actor, query: LogQuery) -> list[LogRow]:
 
 
 HEADERS = (
-    "Sequence",
-    "Time",
-    "User",
-    "Computer user",
-    "Action",
-    "Area",
-    "Citizen no.",
-    "Citizen",
-    "Purpose",
-    "Search criterion",
-    "Details",
+    N_("Sequence"),
+    N_("Time"),
+    N_("User"),
+    N_("Computer user"),
+    N_("Action"),
+    N_("Area"),
+    N_("Citizen no."),
+    N_("Citizen"),
+    N_("Purpose"),
+    N_("Search criterion"),
+    N_("Details"),
 )
 
 

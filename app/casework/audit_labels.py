@@ -8,12 +8,32 @@ language, whatever the caseworker's).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from app.casework.field_labels import field_label
-from app.i18n import N_, _, ngettext
+from app.domain.codes import (
+    CHANNELS,
+    COMPANY_CONTACT_KINDS,
+    CONVERSATION_KINDS,
+    CONVERSATION_STATUSES,
+    EMPLOYMENT_KINDS,
+    HELD_BY,
+    LANGUAGES,
+    MILESTONE_STATUSES,
+    OFFER_KINDS,
+    OFFER_STATUSES,
+    RECRUITMENT_ORDER_STATUSES,
+    ROLES,
+    TARGET_GROUPS,
+)
+from app.domain.dates import utc_to_local
+from app.domain.errors import ValidationError
+from app.domain.identifiers import masked_cpr
+from app.i18n import N_, _, format_number, label, ngettext
 
 #: Areas of the case (``AuditEvent.entity``).
 ENTITIES = {
@@ -177,16 +197,92 @@ def value_text(value: object) -> str:
     return str(value)
 
 
+#: Codes shown by their label: by field, or by the area and field ("status" of an offer).
+_BY_FIELD: dict[str, Mapping[str, str]] = {
+    "target_group": TARGET_GROUPS,
+    "channel": CHANNELS,
+    "held_by": HELD_BY,
+    "language": LANGUAGES,
+    "role": ROLES,
+}
+_BY_AREA: dict[tuple[str, str], Mapping[str, str]] = {
+    ("offer", "kind"): OFFER_KINDS,
+    ("offer", "status"): OFFER_STATUSES,
+    ("conversation", "kind"): CONVERSATION_KINDS,
+    ("conversation", "status"): CONVERSATION_STATUSES,
+    ("employment", "kind"): EMPLOYMENT_KINDS,
+    ("milestone", "status"): MILESTONE_STATUSES,
+    ("company_contact", "kind"): COMPANY_CONTACT_KINDS,
+    ("recruitment_order", "status"): RECRUITMENT_ORDER_STATUSES,
+}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+@dataclass(frozen=True)
+class Names:
+    """Ids in changes shown as people and companies know them (initials, company name)."""
+
+    caseworkers: Mapping[int, str] = field(default_factory=dict)
+    companies: Mapping[int, str] = field(default_factory=dict)
+
+
+def _shown(name: str, value: object, entity: str | None, names: Names) -> str:
+    """A changed value for a table or an export, readable: codes by their label, dates the Danish
+    way, ids by name, and a CPR number only as its birth-date part."""
+    if value is None or value == "" or isinstance(value, bool):
+        return value_text(value)
+    if name == "cpr" and isinstance(value, str):
+        try:
+            return masked_cpr(value)
+        except ValidationError:
+            return "******-****"
+    if name == "caseworker_id" and isinstance(value, int):
+        return names.caseworkers.get(value, str(value))
+    if name == "company_id" and isinstance(value, int):
+        return names.companies.get(value, str(value))
+    vocabulary = _BY_AREA.get((entity or "", name)) or _BY_FIELD.get(name)
+    if vocabulary is not None and isinstance(value, str):
+        return label(vocabulary, value)
+    if isinstance(value, str) and _DATE.match(value):
+        return date.fromisoformat(value).strftime("%d.%m.%Y")
+    if isinstance(value, str) and _INSTANT.match(value):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if moment.tzinfo is not None:
+            moment = utc_to_local(moment)
+        return moment.strftime("%d.%m.%Y %H.%M")
+    if isinstance(value, float):
+        return format_number(value, 0 if value.is_integer() else 1)
+    return value_text(value)
+
+
+def referenced_ids(details: dict[str, Any], name: str) -> set[int]:
+    """The ids a change names in field ``name`` (to look their names up in one query)."""
+    found = set()
+    for side in ("old", "new"):
+        value = (details.get(side) or {}).get(name) if isinstance(details.get(side), dict) else None
+        if isinstance(value, int):
+            found.add(value)
+    return found
+
+
 def describe(
     details: dict[str, Any],
     *,
+    entity: str | None = None,
     purpose: str | None = None,
     criterion: str | None = None,
     found: bool = False,
+    names: Names | None = None,
 ) -> str:
     """One line: the changed fields old → new, the reason, the search, how many were found."""
+    names = names or Names()
     parts = [
-        f"{field_label(c.field)}: {value_text(c.old)} → {value_text(c.new)}"
+        f"{field_label(c.field)}: {_shown(c.field, c.old, entity, names)} → "
+        f"{_shown(c.field, c.new, entity, names)}"
         for c in changes_of(details)
     ]
     if purpose:

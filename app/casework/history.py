@@ -11,14 +11,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import col, or_, select
+from sqlmodel import Session, col, or_, select
 
-from app.casework.audit_labels import FieldChange, changes_of, details_of
+from app.casework.audit_labels import (
+    FieldChange,
+    Names,
+    changes_of,
+    describe,
+    details_of,
+    referenced_ids,
+)
 from app.domain.dates import utc_to_local
 from app.store.engine import Database, transaction
-from app.store.models import AuditEvent, AuditSubject
+from app.store.models import AuditEvent, AuditSubject, Caseworker, Company
 
-__all__ = ["FieldChange", "HistoryEntry", "citizen_history", "events_about"]
+__all__ = ["FieldChange", "HistoryEntry", "citizen_history", "events_about", "names_for"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,8 @@ class HistoryEntry:
     found: bool = False
     details: dict[str, Any] | None = None
     seq: int | None = None
+    #: One readable line: old → new, the reason, the search (``audit_labels.describe``).
+    summary: str = ""
 
 
 def events_about(citizen_id: int):  # type: ignore[no-untyped-def]
@@ -53,11 +62,40 @@ def citizen_history(
         if entity:
             query = query.where(AuditEvent.entity == entity)
         rows = s.exec(query.order_by(col(AuditEvent.id).desc()).limit(limit)).all()
-    return [entry_of(row, citizen_id) for row in rows]
+        names = names_for(s, [details_of(r.details) for r in rows])
+    return [entry_of(row, citizen_id, names) for row in rows]
 
 
-def entry_of(row: AuditEvent, citizen_id: int | None) -> HistoryEntry:
+def names_for(session: Session, all_details: list[dict[str, Any]]) -> Names:
+    """Initials and company names for the ids the changes mention (one query each)."""
+    workers: set[int] = set()
+    firms: set[int] = set()
+    for details in all_details:
+        workers |= referenced_ids(details, "caseworker_id")
+        firms |= referenced_ids(details, "company_id")
+    return Names(
+        {
+            n: initials
+            for n, initials in session.exec(
+                select(Caseworker.id, Caseworker.initials).where(col(Caseworker.id).in_(workers))
+            ).all()
+        }
+        if workers
+        else {},
+        {
+            n: name
+            for n, name in session.exec(
+                select(Company.id, Company.name).where(col(Company.id).in_(firms))
+            ).all()
+        }
+        if firms
+        else {},
+    )
+
+
+def entry_of(row: AuditEvent, citizen_id: int | None, names: Names | None = None) -> HistoryEntry:
     details = details_of(row.details)
+    found = citizen_id is not None and row.citizen_id != citizen_id
     return HistoryEntry(
         row.id,  # type: ignore[arg-type]
         utc_to_local(row.occurred_at),
@@ -68,7 +106,15 @@ def entry_of(row: AuditEvent, citizen_id: int | None) -> HistoryEntry:
         row.purpose,
         row.criterion,
         row.os_user,
-        citizen_id is not None and row.citizen_id != citizen_id,
+        found,
         details,
         row.seq,
+        describe(
+            details,
+            entity=row.entity,
+            purpose=row.purpose,
+            criterion=row.criterion,
+            found=found,
+            names=names,
+        ),
     )

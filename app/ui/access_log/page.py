@@ -71,20 +71,19 @@ class AccessLogPage(QWidget):
         for edit in (self.cpr, self.user, self.start, self.end):
             edit.returnPressed.connect(self.run_search)
         form = QFormLayout()
-        form.addRow(_("&Citizen (CPR number):"), self.cpr)
-        form.addRow(_("&User (initials):"), self.user)
         dates = QHBoxLayout()
         dates.addWidget(self.start)
         dates.addWidget(QLabel("–", self))
         dates.addWidget(self.end)
         dates.addStretch(1)
-        form.addRow(_("&Period:"), dates)
-        for label, field in (
-            (form.labelForField(self.cpr), self.cpr),
-            (form.labelForField(self.user), self.user),
+        for text, field, row in (
+            (_("&Citizen (CPR number):"), self.cpr, self.cpr),
+            (_("&User (initials):"), self.user, self.user),
+            (_("&Period:"), self.start, dates),
         ):
-            if isinstance(label, QLabel):
-                label.setBuddy(field)
+            label = QLabel(text, self)
+            label.setBuddy(field)
+            form.addRow(label, row)
         self.search_button = QPushButton(_("&Search"), self)
         self.search_button.setDefault(True)
         self.search_button.clicked.connect(self.run_search)
@@ -153,6 +152,10 @@ class AccessLogPage(QWidget):
                 for row in self.rows
             ]
         )
+        for row, found in enumerate(self.rows):  # the whole line where the column cuts it
+            item = self.table.item(row, 6)
+            if item is not None:
+                item.setToolTip(found.summary)
         count = len(self.rows)
         text = i18n.ngettext("{n} event", "{n} events", count).format(n=i18n.format_number(count))
         if count >= LIMIT:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.casework.audit_labels import ENTITIES, action_label, entity_label
-from app.casework.audit_labels import describe as describe_details
 from app.casework.history import HistoryEntry, citizen_history
 from app.i18n import _
 from app.ui.casework.context import UiContext
@@ -28,12 +27,7 @@ AREAS = (
 
 
 def describe(entry: HistoryEntry) -> str:
-    return describe_details(
-        entry.details or {},
-        purpose=entry.purpose,
-        criterion=entry.criterion,
-        found=entry.found,
-    )
+    return entry.summary
 
 
 class HistoryTab(CitizenTab):
