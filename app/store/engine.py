@@ -71,6 +71,7 @@ def sqlite_engine(path: Path) -> Engine:
     engine = create_engine(
         f"sqlite:///{path}",
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        hide_parameters=True,  # no CPR numbers, names or notes in error texts and logs
     )
     event.listen(engine, "connect", _configure_sqlite)
     return engine
@@ -107,7 +108,7 @@ def open_url(url: str) -> Database:
         if not parsed.database or parsed.database == ":memory:":
             raise DatabaseError("An in-memory SQLite database cannot be shared; give a file path")
         return open_sqlite(parsed.database)
-    engine = create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
     shown = parsed.render_as_string(hide_password=True)
     return Database(engine=engine, description=shown)
 
