@@ -19,9 +19,9 @@ from sqlmodel import Session, col, select
 
 from app.casework import audit
 from app.casework.actor import Actor
-from app.casework.audit_labels import action_label, describe, details_of, entity_label
-from app.casework.history import events_about, names_for
-from app.domain.dates import local_to_utc, utc_to_local
+from app.casework.audit_labels import action_label, details_of, entity_label
+from app.casework.history import entry_of, events_about, names_for
+from app.domain.dates import local_to_utc
 from app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from app.domain.identifiers import normalise_cpr
 from app.i18n import N_, _
@@ -107,32 +107,25 @@ def _rows(session: Session, query: LogQuery, citizen_id: int | None) -> list[Log
     parsed = [details_of(event.details) for event, _person in found]
     names = names_for(session, parsed)
     rows = []
-    for (event, person), details in zip(found, parsed, strict=True):
-        hit = citizen_id is not None and event.citizen_id != citizen_id
+    for event, person in found:
+        entry = entry_of(event, citizen_id, names)
         rows.append(
             LogRow(
-                event.seq,
-                utc_to_local(event.occurred_at),
+                entry.seq,
+                entry.when,
                 event.user_initials,
-                event.os_user,
-                event.action,
-                event.entity,
+                entry.os_user,
+                entry.action,
+                entry.entity,
                 event.citizen_id,
                 f"{person.first_name} {person.last_name} ({person.birth_date.strftime('%d.%m.%Y')})"
                 if person
                 else None,
-                event.purpose,
-                event.criterion,
-                details,
-                hit,
-                describe(
-                    details,
-                    entity=event.entity,
-                    purpose=event.purpose,
-                    criterion=event.criterion,
-                    found=hit,
-                    names=names,
-                ),
+                entry.purpose,
+                entry.criterion,
+                entry.details or {},
+                entry.found,
+                entry.summary,
             )
         )
     return rows

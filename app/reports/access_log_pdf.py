@@ -13,14 +13,21 @@ from datetime import date, datetime
 from html import escape
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from app import i18n
 from app.domain.codes import N_
-from app.reports.plan_pdf import BOLD, FONT, _numbered_canvas, _register_fonts, _Styles, letterhead
+from app.reports.plan_pdf import (
+    BOLD,
+    FONT,
+    _numbered_canvas,
+    _register_fonts,
+    _Styles,
+    a4_document,
+    letterhead,
+)
 from app.reports.plan_texts import TEXTS as PLAN_TEXTS
 
 
@@ -107,18 +114,12 @@ def render_extract(extract: Extract) -> bytes:
     story.append(Paragraph(escape(t(TEXTS["questions"])), styles.body))
 
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = a4_document(
         buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=18 * mm,
-        bottomMargin=22 * mm,
         title=f"{t(TEXTS['title'])} – {extract.name}",
         author=head.municipality,
         subject=t(TEXTS["subtitle"]),
-        creator="Min Plan",
-        lang="da-DK" if lang == "da" else "en-GB",
+        lang=lang,
     )
 
     def footer(page: int, pages: int) -> tuple[str, str]:
