@@ -10,7 +10,7 @@ import subprocess
 import sys
 import textwrap
 import threading
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import keyring
@@ -313,3 +313,20 @@ def test_concurrent_processes_never_fork_the_chain(any_db: Database, actor: Acto
     with transaction(any_db) as s:
         assert s.exec(select(AuditChain)).one().last_seq == 46
         assert s.exec(select(AuditSubject)).all() == []
+
+
+def test_on_postgresql_the_servers_clock_dates_events_not_the_desks(
+    any_db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.domain.dates as dates
+
+    wrong = datetime(2031, 1, 1, tzinfo=UTC)
+    monkeypatch.setattr(dates, "utc_now", lambda: wrong)  # a desk whose clock is years ahead
+    with transaction(any_db) as session:
+        audit.record(session, actor, "view", citizen_id=1)
+    when = events(any_db)[0].occurred_at.replace(tzinfo=UTC)
+    if any_db.is_sqlite:
+        assert when == wrong  # one computer, its own clock
+    else:
+        assert when.year < 2031
+    assert verify(any_db).ok

@@ -16,6 +16,7 @@ from app.casework import audit, org_settings
 from app.casework.actor import Actor, system_actor
 from app.casework.audit_retention import cutoff_for, purge_at_start, purge_expired
 from app.domain.errors import MinPlanError
+from app.store import audit_chain
 from app.store.audit_chain import checkpoint_path, current_head
 from app.store.audit_verify import verify
 from app.store.engine import Database, transaction
@@ -24,10 +25,13 @@ from app.store.models import AuditEvent, AuditPurge, AuditSubject
 KL = Actor(None, "KL", "Karen Lund", "caseworker", "karen")
 NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
 REAL_NOW = dates.utc_now
+REAL_CLOCK = audit_chain._now
 
 
 def at(moment: datetime, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Events written "at" ``moment`` (the clock of this computer or of the PostgreSQL server)."""
     monkeypatch.setattr(dates, "utc_now", lambda: moment)
+    monkeypatch.setattr(audit_chain, "_now", lambda session: moment)
 
 
 def write_months(db: Database, monkeypatch: pytest.MonkeyPatch, months: list[int]) -> None:
@@ -38,6 +42,7 @@ def write_months(db: Database, monkeypatch: pytest.MonkeyPatch, months: list[int
             audit.record(session, KL, "view", citizen_id=month)
             audit.record(session, KL, "search", criterion="x", subjects=[month, 100 + month])
     monkeypatch.setattr(dates, "utc_now", REAL_NOW)
+    monkeypatch.setattr(audit_chain, "_now", REAL_CLOCK)
 
 
 def seqs(db: Database) -> list[int]:
@@ -93,6 +98,7 @@ def test_a_later_purge_starts_from_the_last_checkpoint(
     with transaction(db) as session:
         audit.record(session, KL, "view", citizen_id=1)
     monkeypatch.setattr(dates, "utc_now", REAL_NOW)
+    monkeypatch.setattr(audit_chain, "_now", REAL_CLOCK)
     again = purge_expired(db, system_actor(), now=datetime(2027, 2, 3, tzinfo=UTC))
     assert again.events == 4 and again.through_seq == 8  # June and July 2026 (not the purge event)
     assert verify(db).ok

@@ -126,6 +126,7 @@ CITIZEN_TEXTS = {
     "search_access_log": N_("This access log was searched for your case"),
     "export_access_log": N_("This access log was exported for your case"),
     "access_log_extract": N_("An extract of this access log was made"),
+    "import": N_("Your information was imported into Min Plan"),
     "other": N_("Your information was used"),
 }
 

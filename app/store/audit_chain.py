@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import event, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from app import paths
@@ -49,6 +49,7 @@ CONTENT_FIELDS = (
     "details",
 )
 _PENDING = "minplan_audit_head"
+_LOCKED = "minplan_audit_locked"
 
 
 def canonical_time(value: datetime) -> str:
@@ -154,11 +155,16 @@ def _seal_legacy(session: Session, head: AuditChain, key: bytes) -> None:
 
 
 def locked_chain(session: Session) -> tuple[AuditChain, bytes]:
-    """The locked head and the key, with events from before the chain sealed (once)."""
+    """The locked head and the key, with events from before the chain sealed (once). The lock
+    lasts until the transaction ends, so further events in it reuse the head."""
+    held = session.info.get(_LOCKED)
+    if held is not None:
+        return held
     head = lock_head(session)
     key = chain_key(head)
     if head.key_check is None:
         _seal_legacy(session, head, key)
+    session.info[_LOCKED] = (head, key)
     return head, key
 
 
@@ -167,7 +173,7 @@ def append(session: Session, values: dict[str, Any], subjects: list[int]) -> Aud
     head, key = locked_chain(session)
     values = dict(values)
     values["seq"] = head.last_seq + 1
-    values["occurred_at"] = _unique_time(values.get("occurred_at"), head.last_at)
+    values["occurred_at"] = _now(session)
     row = AuditEvent(**values, hmac=seal(key, head.last_hmac, values))
     session.add(row)
     head.last_seq, head.last_hmac, head.last_at = row.seq, row.hmac, row.occurred_at  # type: ignore[assignment]
@@ -180,19 +186,19 @@ def append(session: Session, values: dict[str, Any], subjects: list[int]) -> Aud
     return row
 
 
-def _unique_time(value: datetime | None, last: datetime | None) -> datetime:
-    """Now (UTC, microseconds), never before the chain's newest event: times follow the chain
-    even when two desks' clocks differ a little."""
-    from app.domain.dates import utc_now
+def _now(session: Session) -> datetime:
+    """When the event happens: on PostgreSQL the server's clock, one clock for every desk (a desk
+    whose clock is wrong cannot date events); on SQLite this computer's. UTC, microseconds. The
+    order of events is their sequence number, whatever the clocks say."""
+    if session.get_bind().dialect.name == "postgresql":
+        moment = session.execute(text("SELECT clock_timestamp()")).scalar_one()
+    else:
+        from app.domain.dates import utc_now
 
-    moment = value or utc_now()
+        moment = utc_now()
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    if last is not None:
-        if last.tzinfo is None:
-            last = last.replace(tzinfo=UTC)
-        moment = max(moment, last)
-    return moment
+    return moment.astimezone(UTC)
 
 
 def ensure_key(db) -> None:  # type: ignore[no-untyped-def]
@@ -261,6 +267,7 @@ def read_checkpoint(path: Path) -> dict[str, Any]:
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
+    session.info.pop(_LOCKED, None)
     pending = session.info.pop(_PENDING, None)
     if pending is None:
         return
@@ -271,5 +278,7 @@ def _after_commit(session: Session) -> None:
 
 
 @event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, *_previous: object) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_LOCKED, None)

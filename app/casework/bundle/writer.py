@@ -64,8 +64,10 @@ def write_bundle(
     """Insert every checked row, or nothing (a concurrent change turns into a conflict)."""
     try:
         with transaction(db) as session:
-            _write(session, actor, rows, progress)
-            audit.record(session, actor, "import", details=details)  # counts only: no personal data
+            people = _write(session, actor, rows, progress)
+            # Counts only, no personal data; the imported citizens (the first of them) by id, so
+            # that each one's history shows where their data came from.
+            audit.record(session, actor, "import", details=details, subjects=people)
     except IntegrityError:
         raise ConflictError(
             "Someone changed the database while the bundle was being imported; nothing was written. "
@@ -75,7 +77,9 @@ def write_bundle(
 
 def _write(
     session: Session, actor: Actor, rows: dict[str, list[Row]], progress: Progress | None
-) -> None:
+) -> list[int]:
+    """Insert everything; returns the ids of the citizens the bundle names."""
+
     def values(name: str) -> list[dict[str, Any]]:
         return [dict(r.values) for r in rows.get(name, [])]
 
@@ -231,6 +235,7 @@ def _write(
         ],
         "journal.csv",
     )
+    return sorted({people[v["cpr"]] for v in values("citizens.csv")})
 
 
 def _employment(

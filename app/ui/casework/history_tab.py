@@ -70,3 +70,8 @@ class HistoryTab(CitizenTab):
                 for e in entries
             ]
         )
+        for row, entry in enumerate(entries):  # the whole line where the column cuts it
+            item = self.table.item(row, 4)
+            if item is not None:
+                item.setToolTip(entry.summary)
+                self.table.item(row, 1).setToolTip(entry.os_user or "")
