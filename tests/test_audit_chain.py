@@ -330,3 +330,30 @@ def test_on_postgresql_the_servers_clock_dates_events_not_the_desks(
     else:
         assert when.year < 2031
     assert verify(any_db).ok
+
+
+@pytest.mark.postgres
+def test_events_from_before_the_chain_are_sealed_on_postgresql_too(
+    pg_db: Database, actor: Actor
+) -> None:
+    from alembic import command
+
+    from app.store.migrations import alembic_config, upgrade
+
+    with pg_db.engine.begin() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0006")
+        for action in ("view", "search"):
+            conn.execute(
+                text(
+                    "INSERT INTO audit_event (occurred_at, user_initials, os_user, action) "
+                    "VALUES (now(), 'KL', 'kl', :action)"
+                ),
+                {"action": action},
+            )
+    upgrade(pg_db, backup=False)
+    with transaction(pg_db) as session:
+        audit.record(session, actor, "view", citizen_id=1)
+    assert [e.seq for e in events(pg_db)] == [1, 2, 3] and all(e.hmac for e in events(pg_db))
+    assert verify(pg_db).ok and verify(pg_db).checked == 3

@@ -173,3 +173,33 @@ def test_the_app_purges_at_start(
     monkeypatch.setattr("app.ui.application.run_gui", lambda db, **kw: called.append(db) or 0)
     assert cli.main(["--db", str(db.path)]) == 0 and called
     assert seqs(db) == [5] and verify(db).ok
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_desk_without_the_owners_rights_cannot_purge(
+    pg_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.engine import make_url
+
+    from app.domain.errors import PermissionDeniedError
+    from app.store.engine import open_url
+
+    write_months(pg_db, monkeypatch, [1, 2])
+    script = Path(__file__).resolve().parent.parent / "packaging" / "postgresql" / "roles.sql"
+    with pg_db.engine.begin() as conn:
+        conn.exec_driver_sql(script.read_text(encoding="utf-8"))
+        conn.exec_driver_sql(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kl_desk') "
+            "THEN CREATE ROLE kl_desk LOGIN IN ROLE minplan_caseworker; END IF; END $$"
+        )
+    desk = open_url(make_url(pg_db.engine.url).set(username="kl_desk").render_as_string(False))
+    try:
+        with pytest.raises(PermissionDeniedError, match="owner"):
+            purge_expired(desk, system_actor(), now=NOW)
+        assert purge_at_start(desk) is None
+        with transaction(desk) as session:  # the desk still writes its own events
+            audit.record(session, KL, "view", citizen_id=1)
+    finally:
+        desk.dispose()
+    assert len(seqs(pg_db)) == 5 and verify(pg_db).ok
+    assert purge_expired(pg_db, system_actor(), now=NOW).events == 4  # the owner can

@@ -27,7 +27,7 @@ from sqlalchemy.exc import DBAPIError
 from app.casework import audit, org_settings
 from app.casework.actor import Actor, system_actor
 from app.domain.dates import local_to_utc, utc_now, utc_to_local
-from app.domain.errors import MinPlanError
+from app.domain.errors import MinPlanError, PermissionDeniedError
 from app.store import audit_chain
 from app.store.audit_verify import verify
 from app.store.engine import Database, transaction
@@ -84,6 +84,17 @@ def purge_expired(
             "The access log is broken (see minplan audit verify); it is not purged, so that the "
             "evidence is kept"
         )
+    try:
+        return _purge(db, actor, cutoff, int(months))
+    except DBAPIError as exc:
+        if "permission denied" not in str(exc.orig).lower():
+            raise
+        raise PermissionDeniedError(
+            "Only the database owner may purge the access log; run minplan audit purge as the owner"
+        ) from None
+
+
+def _purge(db: Database, actor: Actor, cutoff: datetime, months: int) -> PurgeResult:
     with transaction(db) as session:
         head, _key = audit_chain.locked_chain(session)
         through = _last_due(session, cutoff)
@@ -121,7 +132,7 @@ def purge_expired(
                 "through_hmac": permit.through_hmac,
                 "through_time": permit.through_time,
                 "cutoff": cutoff,
-                "months": int(months),
+                "months": months,
                 "events": events,
                 "subject_rows": subjects,  # ("subjects" is the index list of every event)
             },
