@@ -109,19 +109,11 @@ def _actor(db, args):  # type: ignore[no-untyped-def]
         return resolve_actor(session, getattr(args, "user", None))
 
 
-def _local_checkpoint(db) -> Path | None:  # type: ignore[no-untyped-def]
-    from app.store.audit_chain import checkpoint_path, current_head
-    from app.store.engine import transaction
-
-    with transaction(db) as session:
-        path = checkpoint_path(current_head(session).database_id)
-    return path if path.exists() else None
-
-
 def _verify(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    from app.store.audit_chain import local_checkpoint
     from app.store.audit_verify import verify
 
-    checkpoint = Path(args.checkpoint).expanduser() if args.checkpoint else _local_checkpoint(db)
+    checkpoint = Path(args.checkpoint).expanduser() if args.checkpoint else local_checkpoint(db)
     result = verify(db, checkpoint=checkpoint)
     for message, params in result.notes:
         print(_(message).format(**params))
@@ -158,12 +150,12 @@ def _verify(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def
 def _checkpoint(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
     from app.domain.errors import MinPlanError
     from app.store import audit_key
-    from app.store.audit_chain import current_head, write_checkpoint
+    from app.store.audit_chain import current_head, local_checkpoint, write_checkpoint
     from app.store.audit_verify import verify
     from app.store.engine import transaction
     from app.store.models import AuditChain
 
-    result = verify(db, checkpoint=_local_checkpoint(db))
+    result = verify(db, checkpoint=local_checkpoint(db))
     if not result.ok:
         raise MinPlanError(
             "The access log is broken; no checkpoint was written. Run: minplan audit verify"

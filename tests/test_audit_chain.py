@@ -357,3 +357,18 @@ def test_events_from_before_the_chain_are_sealed_on_postgresql_too(
         audit.record(session, actor, "view", citizen_id=1)
     assert [e.seq for e in events(pg_db)] == [1, 2, 3] and all(e.hmac for e in events(pg_db))
     assert verify(pg_db).ok and verify(pg_db).checked == 3
+
+
+def test_the_app_does_not_start_without_a_key_store(
+    db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.cli import main
+
+    create_citizen(db, actor, ÅSE, today=TODAY)
+    monkeypatch.delenv("MINPLAN_ALLOW_PLAINTEXT_KEYRING", raising=False)
+    keyring.set_keyring(fail.Keyring())
+    audit_key.forget_cached_keys()
+    started = []
+    monkeypatch.setattr("app.ui.application.run_gui", lambda *a, **k: started.append(1) or 0)
+    assert main(["--db", str(db.path)]) == 2
+    assert started == [] and "nøglelager" in capsys.readouterr().err

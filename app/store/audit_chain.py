@@ -227,6 +227,15 @@ def checkpoint_path(database_id: str) -> Path:
     return paths.user_data_dir() / "audit" / f"{database_id}.json"
 
 
+def local_checkpoint(db) -> Path | None:  # type: ignore[no-untyped-def]
+    """This computer's checkpoint file for the database, if one was written."""
+    from app.store.engine import transaction
+
+    with transaction(db) as session:
+        path = checkpoint_path(current_head(session).database_id)
+    return path if path.exists() else None
+
+
 def write_checkpoint(head: Head, key: bytes, path: Path | None = None) -> Path:
     """Atomically replace the checkpoint file, never with an older head than it holds."""
     target = path or checkpoint_path(head.database_id)

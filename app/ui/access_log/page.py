@@ -196,14 +196,11 @@ class AccessLogPage(QWidget):
 
     def check_log(self, *, quiet: bool = False) -> str:
         """Run the verification; the result in a message box (``quiet`` only returns it)."""
-        from app.store.audit_chain import checkpoint_path, current_head
+        from app.store.audit_chain import local_checkpoint
         from app.store.audit_verify import verify
-        from app.store.engine import transaction
 
         try:
-            with transaction(self.ctx.db) as session:
-                local = checkpoint_path(current_head(session).database_id)
-            result = verify(self.ctx.db, checkpoint=local if local.exists() else None)
+            result = verify(self.ctx.db, checkpoint=local_checkpoint(self.ctx.db))
         except MinPlanError as problem:
             self.problem.emit(problem)
             return ""
