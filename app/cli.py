@@ -6,6 +6,7 @@
     minplan import DIR [--dry-run]
     minplan export DIR
     minplan bench [--citizens N[,N…]] [--database-url URL] [--json FILE]
+    minplan audit verify | checkpoint | purge | extract | search | key
 
 Every subcommand calls the same use-case functions as the GUI. Expected failures print a calm,
 translated message and exit with status 2; nothing is half-written.
@@ -140,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app import cli_bench
 
     cli_bench.add_parser(sub, _add_common)
+    from app import cli_audit
+
+    cli_audit.add_parser(sub, _add_common)
     return parser
 
 
@@ -230,6 +234,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
             if notice is None:
                 raise
         db = open_database(args)
+        _access_log_at_start(db)
     except MinPlanError as error:  # from a desktop icon nobody reads stderr: say it in a window
         from app.ui.application import show_startup_error
 
@@ -245,6 +250,15 @@ def cmd_gui(args: argparse.Namespace) -> int:
         crashes=getattr(args, "native_crashes", ()),
         notice=notice,
     )
+
+
+def _access_log_at_start(db) -> None:  # type: ignore[no-untyped-def]
+    """The access-log key must be there (fails closed), and old months are purged."""
+    from app.casework.audit_retention import purge_at_start
+    from app.store.audit_chain import ensure_key
+
+    ensure_key(db)
+    purge_at_start(db)
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -395,6 +409,12 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     return cli_indicators.run(args, open_database)
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from app import cli_audit
+
+    return cli_audit.run(args, open_database)
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from app import cli_backup
 
@@ -426,6 +446,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "bench": cmd_bench,
+    "audit": cmd_audit,
 }
 
 

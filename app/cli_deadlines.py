@@ -58,9 +58,10 @@ def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
 def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-untyped-def]
     from sqlmodel import select
 
+    from app.casework.actor import resolve_actor
     from app.casework.deadline_rule_files import load_rule_sets
     from app.casework.deadline_text import explain, rule_title, status_label
-    from app.casework.deadlines import deadlines_for
+    from app.casework.deadlines import export_deadlines
     from app.domain.errors import NotFoundError
     from app.store.engine import transaction
     from app.store.models import Caseworker
@@ -84,8 +85,16 @@ def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-unty
             _("Warning: {message}").format(message=i18n.translate_error(loaded.problem)),
             file=sys.stderr,
         )
-    items = deadlines_for(
-        db, as_of, caseworker_ids=scope, open_only=args.open, rule_sets=loaded.rule_sets
+    with transaction(db) as session:
+        actor = resolve_actor(session, getattr(args, "user", None))
+    items = export_deadlines(
+        db,
+        actor,
+        as_of,
+        caseworker_ids=scope,
+        open_only=args.open,
+        rule_sets=loaded.rule_sets,
+        output=args.format,
     )
     records = [
         {

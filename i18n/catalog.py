@@ -32,7 +32,7 @@ KEYWORDS.update(
     dict.fromkeys(
         ["MinPlanError", "ValidationError", "ConflictError", "NotFoundError", "DatabaseError",
          "LockedDatabaseError", "SchemaTooNewError", "KeyringUnavailable", "PermissionDeniedError", "DuplicateError",
-         "DamagedDatabaseError", "FileWriteError"],
+         "DamagedDatabaseError", "FileWriteError", "AuditKeyError"],
         None,
     )
 )

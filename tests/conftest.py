@@ -18,6 +18,7 @@ import itertools
 import os
 import secrets
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -25,8 +26,14 @@ import keyring
 import keyring.backend
 import keyring.errors
 import pytest
+from keyring_backend import TestKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# A home (data folder, key store) for fixtures made before a test's own home exists (module and
+# session scope), so that nothing ever reaches the developer's real folders.
+os.environ["MINPLAN_HOME"] = tempfile.mkdtemp(prefix="minplan-session-home-")
+os.environ["MINPLAN_TEST_KEYRING_DIR"] = os.environ["MINPLAN_HOME"]
+os.environ["PYTHON_KEYRING_BACKEND"] = "tests.keyring_backend.TestKeyring"
 
 from sqlalchemy.pool import NullPool  # noqa: E402
 
@@ -34,6 +41,8 @@ from app import i18n  # noqa: E402
 from app.casework.actor import Actor  # noqa: E402
 from app.store.engine import Database, open_sqlite, open_url  # noqa: E402
 from app.store.migrations import upgrade  # noqa: E402
+
+keyring.set_keyring(TestKeyring())
 
 
 @pytest.fixture(autouse=True)
@@ -75,6 +84,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def test_backend() -> str:
     """The backend ``db`` uses in this run: "sqlite" or "postgresql"."""
     return "postgresql" if BACKEND == "postgresql" else "sqlite"
+
+
+@pytest.fixture(autouse=True)
+def key_store(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh key store per test: a file in the test's home, which child processes started by
+    a test (with ``PYTHONPATH`` at the checkout) find through ``PYTHON_KEYRING_BACKEND``."""
+    from app.store import audit_key
+
+    keyring.set_keyring(TestKeyring())
+    audit_key.forget_cached_keys()
 
 
 @pytest.fixture(scope="session")
@@ -269,9 +288,10 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
             raise keyring.errors.PasswordDeleteError(username)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def memory_keyring() -> Iterator[MemoryKeyring]:
-    """Every test starts with an empty in-memory key store."""
+    """An empty in-memory key store whose secrets a test can inspect (the default store of the
+    tests is ``key_store``'s file in the test's home, which child processes see too)."""
     previous = keyring.get_keyring()
     backend = MemoryKeyring()
     keyring.set_keyring(backend)

@@ -117,7 +117,8 @@ def test_export_then_import_into_an_empty_database_then_export_is_identical(
     assert all(first.counts[name] for name in FILE_NAMES), first.counts
     with any_db.engine.begin() as conn:  # empty the database, keeping the schema
         for table in reversed(metadata.sorted_tables):
-            conn.execute(table.delete())
+            if not table.name.startswith("audit_"):  # the access log is append-only
+                conn.execute(table.delete())
     report = import_bundle(any_db, actor, tmp_path / "first", today=TODAY)
     assert report.ok, report.error_lines()[:5]
     export_bundle(any_db, actor, tmp_path / "second")

@@ -22,6 +22,7 @@ from app.i18n import translate_error
 from app.store import engine as engine_module
 from app.store.engine import Database, transaction
 from app.store.models import JournalNote, metadata
+from tests.conftest import cli_args
 
 TODAY = date(2026, 11, 23)
 SAMPLE = Path(__file__).resolve().parent.parent / "resources" / "sample-bundle"
@@ -140,7 +141,7 @@ def test_the_cli_says_the_disk_is_full_and_the_import_writes_nothing(
         connection.execute(f"PRAGMA max_page_count = {pages}")
 
     monkeypatch.setattr(engine_module, "_configure_sqlite", full)
-    assert main(["import", str(bundle), "--db", str(db.path)]) == 2
+    assert main(["import", str(bundle), *cli_args(db)]) == 2
     err = capsys.readouterr().err
     assert "Disken er fuld" in err and "Traceback" not in err
     monkeypatch.undo()
@@ -167,7 +168,7 @@ def test_the_cli_says_the_database_is_busy(
     db: Database, quick_lock: None, locked: None, capsys: pytest.CaptureFixture
 ) -> None:
     before = counts(db)
-    assert main(["import", str(SAMPLE), "--db", str(db.path)]) == 2
+    assert main(["import", str(SAMPLE), *cli_args(db)]) == 2
     err = capsys.readouterr().err
     assert "Databasen er optaget" in err and "Traceback" not in err
     assert counts(db) == before
@@ -179,10 +180,10 @@ def test_a_database_from_a_newer_min_plan_is_refused_calmly(
     with db.engine.begin() as conn:
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
     before = db.path.read_bytes()
-    assert main(["deadlines", "--db", str(db.path)]) == 2
+    assert main(["deadlines", *cli_args(db)]) == 2
     err = capsys.readouterr().err
     assert "nyere version af Min Plan" in err and "Traceback" not in err
-    assert main(["deadlines", "--db", str(db.path), "--lang", "en"]) == 2
+    assert main(["deadlines", *cli_args(db), "--lang", "en"]) == 2
     assert "newer version of Min Plan" in capsys.readouterr().err
     assert db.path.read_bytes() == before
 
@@ -249,6 +250,6 @@ def test_the_gui_start_says_why_a_database_cannot_be_opened(
     monkeypatch.setattr(
         QMessageBox, "critical", lambda parent, title, text: shown.append((title, text))
     )
-    assert main(["--db", str(db.path)]) == 2
+    assert main([*cli_args(db)]) == 2
     assert len(shown) == 1 and shown[0][0] == "Min Plan kan ikke starte"
     assert "nyere version af Min Plan" in shown[0][1]

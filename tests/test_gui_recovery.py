@@ -26,6 +26,7 @@ from app.store.models import Citizen
 from app.ui import application as application_module
 from app.ui import recovery
 from app.ui.crash import CrashDialog, crash_details
+from tests.conftest import cli_args
 
 pytestmark = [pytest.mark.gui, pytest.mark.sqlite_only]  # the SQLite file's backups
 TODAY = date(2026, 11, 23)
@@ -216,7 +217,7 @@ def test_a_native_crash_is_written_to_the_log_folder_and_reported_once_at_the_ne
         ),
     )
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    assert main(["--db", str(db.path)]) == 0
+    assert main([*cli_args(db)]) == 0
     [window] = windows
     qtbot.addWidget(window)
     moved = logs / "crashes" / report.name
@@ -227,7 +228,7 @@ def test_a_native_crash_is_written_to_the_log_folder_and_reported_once_at_the_ne
     notice.close()
 
     # Reported once: the start after that says nothing.
-    assert main(["db", "current", "--db", str(db.path)]) == 0
+    assert main(["db", "current", *cli_args(db)]) == 0
     assert "stoppede uventet" not in capsys.readouterr().err
 
 
@@ -239,7 +240,7 @@ def test_a_cli_start_after_a_native_crash_names_the_report(
     (logs / "native-crash-20261123-101500-4242.txt").write_text(
         "Fatal Python error: Segmentation fault\n"
     )
-    assert main(["db", "current", "--db", str(db.path)]) == 0
+    assert main(["db", "current", *cli_args(db)]) == 0
     err = capsys.readouterr().err
     assert str(logs / "crashes" / "native-crash-20261123-101500-4242.txt") in err
     assert "stoppede uventet" in err

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import select
+from sqlmodel import Session, select
 
-from app.casework import org_settings
+from app.casework import audit, org_settings
 from app.casework.actor import resolve_actor, system_actor
 from app.casework.citizens import create_citizen, update_citizen
 from app.casework.conversations import book_conversation
@@ -35,6 +35,7 @@ CASE = {"SELECT", "INSERT", "UPDATE"}
 READ = {"SELECT"}
 APPEND = {"SELECT", "INSERT"}
 KEEP = {"SELECT", "INSERT", "UPDATE", "DELETE"}
+ADVANCE = {"SELECT", "UPDATE"}
 #: Derived rows (kept requirements) are replaced, never edited.
 DERIVED = {"SELECT", "INSERT", "DELETE"}
 #: Who may do what, table by table (the owner may do everything). A new table must be added
@@ -53,6 +54,11 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         table: {"caseworker": DERIVED, "teamlead": DERIVED, "admin": DERIVED}
         for table in ("requirement", "requirement_state")
     },
+    # the access log's chain: events are appended and sealed (UPDATE of the hmac column only),
+    # the head row advances, purge records are the owner's
+    "audit_subject": {"caseworker": APPEND, "teamlead": APPEND, "admin": APPEND},
+    "audit_chain": {"caseworker": ADVANCE, "teamlead": ADVANCE, "admin": ADVANCE},
+    "audit_purge": {"caseworker": READ, "teamlead": READ, "admin": READ},
     **{
         table: {"caseworker": CASE, "teamlead": READ, "admin": CASE}
         for table in (
@@ -142,22 +148,24 @@ def test_no_role_but_the_owner_can_rewrite_the_audit_log(pg_db: Database) -> Non
         for group in ("caseworker", "teamlead", "admin"):
             conn.exec_driver_sql(f"SET ROLE minplan_{group}")
             conn.commit()  # SET ROLE lasts for the session
-            with conn.begin():
-                conn.execute(
-                    text(
-                        "INSERT INTO audit_event (occurred_at, os_user, action) "
-                        "VALUES (now(), 'x', 'view')"
-                    )
-                )
+            with Session(bind=conn) as session:  # every role seals its events onto the chain
+                audit.record(session, system_actor(), "view", entity="citizen", citizen_id=citizen)
+                audit.record(session, system_actor(), "search", criterion="x", subjects=[citizen])
+                session.commit()
             for statement in (
                 "UPDATE audit_event SET action = 'forged'",
+                "UPDATE audit_event SET hmac = 'forged'",
                 "DELETE FROM audit_event",
                 "TRUNCATE audit_event",
+                "DELETE FROM audit_subject",
+                "INSERT INTO audit_purge (purged_at, cutoff, through_seq, through_hmac, events, "
+                "subjects, active) VALUES (now(), now(), 99, '', 0, 0, true)",
+                "DELETE FROM audit_chain",
                 "UPDATE alembic_version SET version_num = 'x'",
                 "DELETE FROM citizen",
                 "CREATE TABLE mine (x int)",
             ):
-                with pytest.raises(DBAPIError, match="permission denied"), conn.begin():
+                with pytest.raises(DBAPIError, match="permission denied|append-only"), conn.begin():
                     conn.execute(text(statement))
             conn.exec_driver_sql("RESET ROLE")
             conn.commit()
@@ -169,7 +177,11 @@ def test_no_role_but_the_owner_can_rewrite_the_audit_log(pg_db: Database) -> Non
             conn.execute(text("SELECT text FROM journal_note"))
         conn.exec_driver_sql("RESET ROLE")
         conn.commit()
-    with transaction(pg_db) as s:  # the owner (here the test server's superuser) may
+    from app.store.audit_verify import verify
+
+    assert verify(pg_db).ok, "events written under every role form one intact chain"
+    with pytest.raises(DBAPIError, match="append-only"), transaction(pg_db) as s:
+        # even the owner (here the test server's superuser) deletes only in a recorded purge
         s.execute(text("DELETE FROM audit_event WHERE action = 'view'"))
 
 

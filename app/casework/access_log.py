@@ -1,16 +1,21 @@
 """Logging every look at a citizen (Datatilsynet's guidance: reads and searches too, not only changes).
 
-Opening a citizen's page and each search (with its criterion) write an audit event; the citizen's
-"Historik" tab and the team lead's log search show them.
+Opening a citizen's page and each search (with its criterion and the hits it showed) write an
+audit event; the citizen's "Historik" tab and the team lead's "Adgangslog" show them.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from app.casework import audit
 from app.casework.actor import Actor
 from app.domain.errors import PermissionDeniedError
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker, Citizen
+
+#: Hits of a search recorded as "found" (the first screenful and more; the count is always kept).
+SEARCH_HITS_KEPT = 200
 
 
 def record_view(db: Database, actor: Actor, citizen_id: int, *, purpose: str | None = None) -> None:
@@ -42,11 +47,25 @@ def record_view(db: Database, actor: Actor, citizen_id: int, *, purpose: str | N
         )
 
 
-def record_search(db: Database, actor: Actor, criterion: str, *, hits: int) -> None:
+def record_search(
+    db: Database,
+    actor: Actor,
+    criterion: str,
+    *,
+    hits: int,
+    shown: Sequence[int] = (),
+) -> None:
+    """Log a search with its criterion, the number of hits and (the first of) the citizens shown."""
     text = criterion.strip()
     if not text:
         return
     with transaction(db) as session:
         audit.record(
-            session, actor, "search", entity="citizen", criterion=text[:300], details={"hits": hits}
+            session,
+            actor,
+            "search",
+            entity="citizen",
+            criterion=text[:300],
+            details={"hits": hits},
+            subjects=list(shown)[:SEARCH_HITS_KEPT],
         )

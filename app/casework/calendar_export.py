@@ -10,15 +10,14 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from icalendar import Calendar, Event
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from app import i18n
 from app.casework import audit
 from app.casework.actor import Actor
 from app.domain.codes import CHANNELS, CONVERSATION_KINDS
 from app.domain.dates import local_to_utc
-from app.store.engine import Database, transaction
-from app.store.files import write_atomically
+from app.store.engine import Database
 from app.store.models import Caseworker, Citizen, Conversation
 
 DURATION = timedelta(minutes=45)
@@ -29,12 +28,21 @@ def initials_of(first_name: str, last_name: str) -> str:
 
 
 def calendar_bytes(
-    db: Database, actor: Actor, caseworker_id: int, start: date, end: date
+    db: Database,
+    actor: Actor,
+    caseworker_id: int,
+    start: date,
+    end: date,
+    *,
+    path: Path | None = None,
 ) -> tuple[bytes, int]:
-    """The .ics content with the caseworker's booked conversations from ``start`` to ``end``."""
+    """The .ics content with the caseworker's booked conversations from ``start`` to ``end``,
+    read and recorded in the access log (with the citizens it names) in one transaction; with
+    ``path`` the file is written in that transaction too and takes its name after the commit."""
     low = local_to_utc(datetime.combine(start, time.min))
     high = local_to_utc(datetime.combine(end, time.max))
-    with transaction(db) as s:
+
+    def make(s: Session) -> tuple[bytes, int]:
         worker = s.get(Caseworker, caseworker_id)
         rows = s.exec(
             select(Conversation, Citizen)
@@ -48,12 +56,26 @@ def calendar_bytes(
             )
             .order_by(col(Conversation.scheduled_at))
         ).all()
+        content = _ics(worker, rows)
         audit.record(
             s,
             actor,
             "export_calendar",
-            details={"caseworker_id": caseworker_id, "from": start, "to": end, "events": len(rows)},
+            details={
+                "caseworker_id": caseworker_id,
+                "from": start,
+                "to": end,
+                "events": len(rows),
+                "sha256": audit.checksum(content),
+            },
+            subjects=[citizen.id for _conversation, citizen in rows],  # type: ignore[misc]
         )
+        return content, len(rows)
+
+    return audit.write_with_event(db, path, make)
+
+
+def _ics(worker: Caseworker | None, rows) -> bytes:  # type: ignore[no-untyped-def]
     calendar = Calendar()
     calendar.add("prodid", "-//Min Plan//Jobcenter//DA")
     calendar.add("version", "2.0")
@@ -71,13 +93,12 @@ def calendar_bytes(
         event.add("summary", f"{i18n.label(CONVERSATION_KINDS, conversation.kind)}: {who}")
         event.add("location", conversation.location or i18n.label(CHANNELS, conversation.channel))
         calendar.add_component(event)
-    return calendar.to_ical(), len(rows)
+    return calendar.to_ical()
 
 
 def export_calendar(
     db: Database, actor: Actor, caseworker_id: int, start: date, end: date, path: Path
 ) -> int:
     """Write the .ics file; returns the number of conversations in it."""
-    content, count = calendar_bytes(db, actor, caseworker_id, start, end)
-    write_atomically(path, content)
+    _content, count = calendar_bytes(db, actor, caseworker_id, start, end, path=path)
     return count

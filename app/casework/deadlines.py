@@ -16,6 +16,8 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Select, String, or_, select, type_coerce
 
+from app.casework import audit
+from app.casework.actor import Actor
 from app.casework.deadline_facts import (
     chunks,
     cycle_collection_paused,
@@ -32,7 +34,7 @@ from app.domain.deadlines import (
     classify_values,
     compute,
 )
-from app.store.engine import Database, translating_errors
+from app.store.engine import Database, transaction, translating_errors
 from app.store.models import Caseworker, Citizen, StoredRequirement
 
 #: Met requirements due longer ago than this are left out of worklists (their deadlines are
@@ -237,3 +239,31 @@ def deadlines_computed(
     with translating_errors(db), db.engine.connect() as conn:
         facts = load_facts(conn, None)
     return {cid: compute(f, rules, as_of) for cid, f in facts.items()}
+
+
+def export_deadlines(
+    db: Database,
+    actor: Actor,
+    as_of: date,
+    *,
+    caseworker_ids: set[int] | None = None,
+    open_only: bool = False,
+    rule_sets: tuple[RuleSet, ...] | None = None,
+    output: str = "table",
+) -> list[CitizenDeadline]:
+    """``deadlines_for`` for a list that leaves the program (``minplan deadlines``: names and CPR
+    numbers on screen or in a file), recorded in the access log with its scope and citizens."""
+    items = deadlines_for(
+        db, as_of, caseworker_ids=caseworker_ids, open_only=open_only, rule_sets=rule_sets
+    )
+    scope = ",".join(str(i) for i in sorted(caseworker_ids)) if caseworker_ids else "all"
+    with transaction(db) as session:
+        audit.record(
+            session,
+            actor,
+            "export_deadlines",
+            criterion=f"as_of={as_of.isoformat()}; caseworkers={scope}; open={open_only}",
+            details={"format": output, "requirements": len(items)},
+            subjects=sorted({item.citizen_id for item in items}),
+        )
+    return items

@@ -11,6 +11,8 @@ from datetime import date, datetime
 
 from sqlmodel import col, select
 
+from app.casework import audit
+from app.casework.actor import Actor
 from app.domain.dates import utc_now
 from app.domain.errors import NotFoundError
 from app.domain.identifiers import age_on
@@ -95,15 +97,33 @@ def _conversation(row: Conversation) -> ConversationLine:
 
 
 def citizen_overview(
-    db: Database, citizen_id: int, *, today: date | None = None, now: datetime | None = None
+    db: Database,
+    citizen_id: int,
+    *,
+    today: date | None = None,
+    now: datetime | None = None,
+    actor: Actor | None = None,
 ) -> CitizenOverview:
-    """Everything the overview panel shows for one citizen, read in one short session."""
+    """Everything the overview panel shows for one citizen, read in one short session.
+
+    With ``actor`` the look is recorded in the access log in the same transaction (the list's
+    overview panel); the citizen page logs its opening itself and passes none."""
     today = today or date.today()
     now = now or utc_now()
     with transaction(db) as s:
         citizen = s.get(Citizen, citizen_id)
         if citizen is None or citizen.deleted_at is not None:
             raise NotFoundError("The citizen no longer exists")
+        if actor is not None:
+            audit.record(
+                s,
+                actor,
+                "view",
+                entity="citizen",
+                entity_id=citizen_id,
+                citizen_id=citizen_id,
+                details={"part": "overview"},
+            )
         worker = s.get(Caseworker, citizen.caseworker_id) if citizen.caseworker_id else None
         spells = s.exec(
             select(BenefitSpell)

@@ -309,28 +309,33 @@ def changes_since_last_print(
 def mark_printed(db: Database, actor: Actor, citizen_id: int) -> int:
     """Record that the current plan was printed/saved; returns the plan version number printed."""
     with transaction(db) as session:
-        latest = session.exec(
-            select(PlanVersion)
-            .where(PlanVersion.citizen_id == citizen_id)
-            .order_by(PlanVersion.number.desc())  # type: ignore[attr-defined]
-        ).first()
-        if (
-            latest is None
-            or json.loads(latest.snapshot) != current_snapshot(session, citizen_id).to_json()
-        ):
-            latest = _store_version(session, actor, citizen_id)
-        latest.printed_at = utc_now()
-        session.flush()
-        audit.record(
-            session,
-            actor,
-            "print_plan",
-            entity="plan_version",
-            entity_id=latest.id,
-            citizen_id=citizen_id,
-            details={"plan_version": latest.number},
-        )
-        return latest.number
+        return mark_printed_in(session, actor, citizen_id)
+
+
+def mark_printed_in(session: Session, actor: Actor, citizen_id: int) -> int:
+    """``mark_printed`` in the caller's transaction (saving as PDF writes the file in it too)."""
+    latest = session.exec(
+        select(PlanVersion)
+        .where(PlanVersion.citizen_id == citizen_id)
+        .order_by(PlanVersion.number.desc())  # type: ignore[attr-defined]
+    ).first()
+    if (
+        latest is None
+        or json.loads(latest.snapshot) != current_snapshot(session, citizen_id).to_json()
+    ):
+        latest = _store_version(session, actor, citizen_id)
+    latest.printed_at = utc_now()
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "print_plan",
+        entity="plan_version",
+        entity_id=latest.id,
+        citizen_id=citizen_id,
+        details={"plan_version": latest.number},
+    )
+    return latest.number
 
 
 def plan_versions(

@@ -12,7 +12,8 @@ from pathlib import Path
 from sqlmodel import col, select
 
 from app.casework.actor import Actor
-from app.casework.plan import mark_printed
+from app.casework.audit import write_with_event
+from app.casework.plan import mark_printed, mark_printed_in
 from app.domain.errors import MinPlanError
 from app.reports.plan_document import plan_document
 from app.reports.plan_pdf import render_plan
@@ -43,14 +44,17 @@ def plan_pdf(
 
 
 def save_plan_pdf(db: Database, actor: Actor, citizen_id: int, path: Path, **options) -> Path:  # type: ignore[no-untyped-def]
-    """Write the plan to ``path`` (all of it or nothing); only a written plan is marked printed."""
+    """The plan as a PDF file, recorded as printed in the transaction that hands the file out
+    (all of it or nothing: a full disk leaves the earlier file and marks nothing printed)."""
     record = options.pop("record", True)
     content = plan_pdf(db, actor, citizen_id, record=False, **options)
-    with atomic_file(path) as handle:
-        handle.write(content)
-        handle.flush()  # a full disk shows here, before the plan is marked as handed out
-        if record:
-            mark_printed(db, actor, citizen_id)
+    if not record:
+        with atomic_file(path) as handle:
+            handle.write(content)
+        return path
+    write_with_event(
+        db, path, lambda session: (content, mark_printed_in(session, actor, citizen_id))
+    )
     return path
 
 

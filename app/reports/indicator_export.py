@@ -6,7 +6,6 @@ what changed since the previous export of the same plan and period."""
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 from dataclasses import dataclass
@@ -19,7 +18,6 @@ from app.domain.codes import N_
 from app.domain.goalplan import COMPARE
 from app.reports.goalplans import Evaluation, IndicatorResult
 from app.reports.safe_cells import neutralise
-from app.store.files import write_atomically
 
 STATUS = {
     "met": N_("met"),
@@ -248,13 +246,11 @@ def export_indicators(
     """The export's bytes (written to ``path`` if given, via a temporary file), recorded in the
     audit log in the same step: nothing leaves unrecorded."""
     from app.casework import audit
-    from app.store.engine import transaction
 
     content = render(evaluation, fmt)
     data = records(evaluation)
-    if path is not None:
-        write_atomically(path, content)
-    with transaction(db) as session:
+
+    def recorded(session):  # type: ignore[no-untyped-def]
         audit.record(
             session,
             actor,
@@ -265,11 +261,14 @@ def export_indicators(
                 "counted_to": data["period"]["end"],
                 "format": fmt,
                 "threshold": evaluation.threshold,
-                "sha256": hashlib.sha256(content).hexdigest(),
+                "sha256": audit.checksum(content),
                 "values": {item["id"]: item["value"] for item in data["indicators"]},
                 "suppressed": [item["id"] for item in data["indicators"] if item["suppressed"]],
             },
         )
+        return content, None
+
+    audit.write_with_event(db, path, recorded)
     return content
 
 

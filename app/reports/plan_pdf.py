@@ -272,19 +272,12 @@ def render_plan(
         )
 
     buffer = io.BytesIO()
-    title = f"{t(TEXTS['title'])} – {document.name}"
-    doc = SimpleDocTemplate(
+    doc = a4_document(
         buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=18 * mm,
-        bottomMargin=22 * mm,
-        title=title,
+        title=f"{t(TEXTS['title'])} – {document.name}",
         author=head.municipality,
         subject=t(TEXTS["title"]),
-        creator="Min Plan",
-        lang="da-DK" if lang == "da" else "en-GB",
+        lang=lang,
     )
 
     def footer(page: int, pages: int) -> tuple[str, str]:
@@ -295,6 +288,23 @@ def render_plan(
 
     doc.build(story, canvasmaker=_numbered_canvas(footer, styles.small.fontSize))
     return buffer.getvalue()
+
+
+def a4_document(buffer: io.BytesIO, *, title: str, author: str, subject: str, lang: str):  # type: ignore[no-untyped-def]
+    """The A4 page of the documents citizens get (the plan, the access-log extract)."""
+    return SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=22 * mm,
+        title=title,
+        author=author,
+        subject=subject,
+        creator="Min Plan",
+        lang="da-DK" if lang == "da" else "en-GB",
+    )
 
 
 def _text(value: str) -> str:

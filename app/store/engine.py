@@ -72,6 +72,7 @@ def sqlite_engine(path: Path) -> Engine:
     engine = create_engine(
         f"sqlite:///{path}",
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        hide_parameters=True,  # no CPR numbers, names or notes in error texts and logs
     )
     event.listen(engine, "connect", _configure_sqlite)
     return engine
@@ -120,7 +121,10 @@ def open_url(url: str) -> Database:
     server_password.refuse_password_in_url(parsed)
     password = server_password.stored_password(parsed)
     engine = create_engine(
-        parsed, pool_pre_ping=True, connect_args=_server_options(parsed, password)
+        parsed,
+        pool_pre_ping=True,
+        hide_parameters=True,  # parameters (names, CPR numbers) never reach a log or message
+        connect_args=_server_options(parsed, password),
     )
     return Database(engine=engine, description=server_password.shown(parsed))
 

@@ -262,6 +262,62 @@ class AuditEvent(SQLModel, table=True):
     criterion: str | None = Field(default=None, max_length=300)
     purpose: str | None = Field(default=None, max_length=300)
     details: str | None = Field(default=None, sa_type=Text)
+    #: Position in the HMAC chain (1, 2, 3, … with no gaps; see ``app.store.audit_chain``).
+    seq: int | None = Field(default=None, unique=True, index=True)
+    #: HMAC-SHA256 (hex) over the event's canonical content and the previous event's HMAC.
+    hmac: str | None = Field(default=None, max_length=64)
+
+
+class AuditSubject(SQLModel, table=True):
+    """Further citizens an audit event concerns (the hits a search showed, the citizens in a
+    calendar export), so that each citizen's history finds it. Derived from the event's sealed
+    ``details["subjects"]``; ``minplan audit verify`` checks that the two agree."""
+
+    __tablename__ = "audit_subject"
+
+    event_seq: int = Field(primary_key=True)
+    citizen_id: int = Field(primary_key=True, index=True)
+
+
+class AuditChain(SQLModel, table=True):
+    """The head of the audit chain (one row, id 1), locked by every writer of an audit event.
+
+    ``database_id`` names the database's access-log key in the key store; ``key_check`` is an
+    HMAC of a fixed text under that key, so a computer with the wrong key is refused instead of
+    forking the chain. ``purged_*`` is the checkpoint of the last retention purge.
+    """
+
+    __tablename__ = "audit_chain"
+
+    id: int | None = Field(default=None, primary_key=True)
+    database_id: str = Field(max_length=36)
+    key_check: str | None = Field(default=None, max_length=64)
+    last_seq: int = Field(default=0)
+    last_hmac: str = Field(default="", max_length=64)
+    last_at: datetime | None = Field(default=None)
+    purged_through_seq: int = Field(default=0)
+    purged_through_hmac: str = Field(default="", max_length=64)
+
+
+class AuditPurge(SQLModel, table=True):
+    """One retention purge of old audit events: the permit the delete triggers check (``active``
+    only inside the purge's transaction) and the checkpoint verification starts from."""
+
+    __tablename__ = "audit_purge"
+
+    id: int | None = Field(default=None, primary_key=True)
+    purged_at: datetime = Field(default_factory=utc_now)
+    cutoff: datetime
+    through_seq: int
+    through_hmac: str = Field(max_length=64)
+    through_time: datetime | None = Field(default=None)
+    events: int = Field(default=0)
+    subjects: int = Field(default=0)
+    user_initials: str | None = Field(default=None, max_length=12)
+    os_user: str | None = Field(default=None, max_length=100)
+    active: bool = Field(default=False)
+    #: The sequence number of the chained "purge_audit" event that records this purge.
+    event_seq: int | None = Field(default=None)
 
 
 #: Tables in dependency order (parents first): used by exports, demo data and tests.

@@ -24,6 +24,7 @@ from app.domain.codes import ROLES
 from app.domain.dates import utc_to_local
 from app.domain.errors import MinPlanError
 from app.i18n import _
+from app.ui.access_log.page import AccessLogPage, may_see_access_log
 from app.ui.casework.citizen_page import CitizenPage
 from app.ui.casework.context import UiContext
 from app.ui.citizens.page import CitizensPage
@@ -71,6 +72,11 @@ class MainWindow(QMainWindow):
         self.companies.open_citizen.connect(self.open_citizen)
         self._add_page(_("Companies"), self.companies)
         self._add_page(_("Goals and indicators"), self.indicators)
+        self.access_log = None
+        if may_see_access_log(ctx):  # team leads and administrators (the use case checks too)
+            self.access_log = AccessLogPage(ctx, self)
+            self.access_log.problem.connect(self.show_problem)
+            self._add_page(_("Access log"), self.access_log)
         self.citizen_page = CitizenPage(ctx, self)
         self.citizen_page.saved.connect(self.after_save)
         self.citizen_page.back.connect(self.back_to_list)
@@ -188,6 +194,12 @@ class MainWindow(QMainWindow):
             self.save_pdf_action,
         ):
             self.citizen_menu.addAction(action)
+        self.extract_action = self._action(
+            _("Access-log &extract for the citizen…"),
+            self.access_log_extract,
+            tip=_("When the jobcenter used the citizen's information, and why (right of access)"),
+        )
+        self.citizen_menu.addAction(self.extract_action)
         self.citizen_menu.addSeparator()
         self.hand_over_action = self._action(_("&Hand over to another caseworker…"), self.hand_over)
         self.delete_action = self._action(_("&Delete citizen…"), self.delete_citizen)
@@ -398,6 +410,21 @@ class MainWindow(QMainWindow):
             return
         if path is not None:
             self.statusBar().showMessage(_("Saved {path}").format(path=path), 8000)
+
+    def access_log_extract(self) -> None:
+        from app.ui.access_log.extract_dialog import ExtractDialog
+
+        citizen_id = self.citizen_page.citizen_id
+        if citizen_id is None:
+            return
+        dialog = ExtractDialog(self.ctx, citizen_id, self)
+        dialog.accepted.connect(
+            lambda: self.statusBar().showMessage(
+                _("Saved {path}").format(path=dialog.result_value), 8000
+            )
+        )
+        dialog.open()
+        self.last_dialog = dialog
 
     def batch_print(self) -> None:
         from app.ui.printing import BatchPrintDialog

@@ -13,7 +13,7 @@ import sqlmodel  # noqa: F401
 from alembic import op
 
 revision: str = '0010'
-down_revision: str | None = '0007'
+down_revision: str | None = '0008'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -99,8 +99,15 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON goal_plan_indicator TO minplan_teamlead,
 GRANT SELECT, INSERT, DELETE ON requirement, requirement_state
     TO minplan_caseworker, minplan_teamlead, minplan_admin;
 
--- The audit log: everybody adds and reads, nobody but the owner changes or deletes.
-GRANT SELECT, INSERT ON audit_event TO minplan_caseworker, minplan_teamlead, minplan_admin;
+-- The audit log is append-only for everybody but the owner (who runs `minplan audit purge`; even
+-- the owner's deletes are refused by the triggers outside a recorded purge). Writers lock and
+-- advance the chain's head row; UPDATE (hmac) only seals events from before schema 0008 — the
+-- trigger refuses any other change. Nobody but the owner may write a purge record.
+GRANT SELECT, INSERT ON audit_event, audit_subject
+    TO minplan_caseworker, minplan_teamlead, minplan_admin;
+GRANT UPDATE (hmac) ON audit_event TO minplan_caseworker, minplan_teamlead, minplan_admin;
+GRANT SELECT, UPDATE ON audit_chain TO minplan_caseworker, minplan_teamlead, minplan_admin;
+GRANT SELECT ON audit_purge TO minplan_caseworker, minplan_teamlead, minplan_admin;
 
 -- Ids: a role may draw from the id sequence of exactly the tables it may insert into.
 DO $$
@@ -116,6 +123,9 @@ BEGIN
         WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
           AND r.rolname IN ('minplan_caseworker', 'minplan_teamlead', 'minplan_admin')
           AND has_table_privilege(r.oid, c.oid, 'INSERT')
+          AND EXISTS (SELECT 1 FROM information_schema.columns col
+                      WHERE col.table_schema = 'public' AND col.table_name = c.relname
+                        AND col.column_name = 'id')
     LOOP
         sequence_name := pg_get_serial_sequence(quote_ident(grant_row.table_name), 'id');
         IF sequence_name IS NOT NULL THEN

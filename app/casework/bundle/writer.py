@@ -64,10 +64,12 @@ def write_bundle(
     """Insert every checked row, or nothing (a concurrent change turns into a conflict)."""
     try:
         with transaction(db) as session:
-            imported = _write(session, actor, rows, progress)
+            people = _write(session, actor, rows, progress)
             # Core inserts bypass the session's bookkeeping: keep these citizens' deadlines here.
-            deadline_store.refresh(session.connection(), imported)
-            audit.record(session, actor, "import", details=details)  # counts only: no personal data
+            deadline_store.refresh(session.connection(), people)
+            # Counts only, no personal data; the imported citizens by id, so that each one's
+            # history shows where their data came from.
+            audit.record(session, actor, "import", details=details, subjects=people)
     except IntegrityError:
         raise ConflictError(
             "Someone changed the database while the bundle was being imported; nothing was written. "
@@ -77,8 +79,8 @@ def write_bundle(
 
 def _write(
     session: Session, actor: Actor, rows: dict[str, list[Row]], progress: Progress | None
-) -> set[int]:
-    """Insert every file's rows; returns the ids of the citizens in the bundle."""
+) -> list[int]:
+    """Insert every file's rows; returns the ids of the citizens the bundle names."""
 
     def values(name: str) -> list[dict[str, Any]]:
         return [dict(r.values) for r in rows.get(name, [])]
@@ -235,8 +237,8 @@ def _write(
         ],
         "journal.csv",
     )
-    facts = ("citizens.csv", "spells.csv", "offers.csv", "conversations.csv")
-    return {people[r.values["cpr"]] for name in facts for r in rows.get(name, [])}
+    named = ("citizens.csv", "spells.csv", "offers.csv", "conversations.csv", "plans.csv")
+    return sorted({people[r.values["cpr"]] for name in named for r in rows.get(name, [])})
 
 
 def _employment(

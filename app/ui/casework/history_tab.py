@@ -4,65 +4,30 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from app.casework.audit_labels import ENTITIES, action_label, entity_label
 from app.casework.history import HistoryEntry, citizen_history
-from app.i18n import N_, _
+from app.i18n import _
 from app.ui.casework.context import UiContext
-from app.ui.casework.labels import field_label
 from app.ui.casework.record_table import RecordTable
 from app.ui.casework.tab import CitizenTab
 
-ENTITIES = {
-    "citizen": N_("Citizen"),
-    "benefit_spell": N_("Benefit spell"),
-    "plan": N_("Plan"),
-    "milestone": N_("Milestone"),
-    "offer": N_("Offer"),
-    "conversation": N_("Conversation"),
-    "employment": N_("Employment"),
-    "journal_note": N_("Journal note"),
-    "plan_version": N_("Printed plan"),
-}
-ACTIONS = {
-    "create": N_("created"),
-    "update": N_("changed"),
-    "delete": N_("deleted"),
-    "restore": N_("restored"),
-    "hand_over": N_("handed over"),
-    "book_conversation": N_("booked"),
-    "record_conversation": N_("recorded"),
-    "reschedule": N_("moved"),
-    "end_offer": N_("ended"),
-    "extend_offer": N_("extended"),
-    "cancel_offer": N_("cancelled"),
-    "change_benefit": N_("benefit changed"),
-    "end_spell": N_("ended"),
-    "end_employment": N_("ended"),
-    "change_hours": N_("hours changed"),
-    "correct_note": N_("correction written"),
-    "print_plan": N_("printed"),
-    "save_plan": N_("saved"),
-    "search_journal": N_("searched"),
-    "view": N_("opened"),
-}
-
-
-def _value(value: object) -> str:
-    if value is None or value == "":
-        return "–"
-    if value is True:
-        return _("yes")
-    if value is False:
-        return _("no")
-    return str(value)
+#: Areas offered in the filter (the case's own areas; company and settings events are not here).
+AREAS = (
+    "citizen",
+    "benefit_spell",
+    "plan",
+    "milestone",
+    "offer",
+    "conversation",
+    "employment",
+    "journal_note",
+    "plan_version",
+    "deadline_snooze",
+)
 
 
 def describe(entry: HistoryEntry) -> str:
-    parts = [f"{field_label(c.field)}: {_value(c.old)} → {_value(c.new)}" for c in entry.changes]
-    if entry.purpose:
-        parts.append(_("reason: {text}").format(text=entry.purpose))
-    if entry.criterion:
-        parts.append(_("search: {text}").format(text=entry.criterion))
-    return "; ".join(parts)
+    return entry.summary
 
 
 class HistoryTab(CitizenTab):
@@ -72,8 +37,8 @@ class HistoryTab(CitizenTab):
         super().__init__(ctx, parent)
         self.area = QComboBox(self)
         self.area.addItem(_("All areas"), None)
-        for code, label in ENTITIES.items():
-            self.area.addItem(_(label), code)
+        for code in AREAS:
+            self.area.addItem(_(ENTITIES[code]), code)
         self.area.currentIndexChanged.connect(self.reload)
         self.table = RecordTable([_("When"), _("Who"), _("Area"), _("What"), _("Details")], self)
         top = QHBoxLayout()
@@ -97,11 +62,16 @@ class HistoryTab(CitizenTab):
                     [
                         e.when.strftime("%d.%m.%Y %H:%M"),
                         e.who,
-                        _(ENTITIES[e.entity]) if e.entity in ENTITIES else (e.entity or ""),
-                        _(ACTIONS[e.action]) if e.action in ACTIONS else e.action,
+                        entity_label(e.entity),
+                        action_label(e.action),
                         describe(e),
                     ],
                 )
                 for e in entries
             ]
         )
+        for row, entry in enumerate(entries):  # the whole line where the column cuts it
+            item = self.table.item(row, 4)
+            if item is not None:
+                item.setToolTip(entry.summary)
+                self.table.item(row, 1).setToolTip(entry.os_user or "")

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import i18n
-from app.casework.access_log import record_search
+from app.casework.access_log import SEARCH_HITS_KEPT, record_search
 from app.casework.overview import citizen_overview
 from app.domain.errors import MinPlanError
 from app.i18n import _, ngettext
@@ -100,6 +100,7 @@ class CitizensPage(QWidget):
         layout.addWidget(split, 1)
 
         self._last_logged = ""
+        self._overview_logged: int | None = None
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_filter)
         self.search.textChanged.connect(self._search_timer.start)
@@ -126,7 +127,13 @@ class CitizensPage(QWidget):
         if self.search.text().strip() and self.search.text().strip() != self._last_logged:
             self._last_logged = self.search.text().strip()
             try:
-                record_search(self.ctx.db, self.ctx.actor, self._last_logged, hits=total)
+                record_search(
+                    self.ctx.db,
+                    self.ctx.actor,
+                    self._last_logged,
+                    hits=total,
+                    shown=self.model.ids[:SEARCH_HITS_KEPT],
+                )
             except MinPlanError as problem:
                 self.error.emit(problem)
         self.count.setText(
@@ -175,14 +182,23 @@ class CitizensPage(QWidget):
         if citizen_id is None:
             self.overview.show_nothing()
             return
-        self.show_overview(citizen_id)
+        self.show_overview(citizen_id, log=citizen_id != self._overview_logged)
         self.citizen_selected.emit(citizen_id)
 
-    def show_overview(self, citizen_id: int) -> None:
+    def show_overview(self, citizen_id: int, *, log: bool = False) -> None:
+        """Show the overview; ``log`` records the look in the access log (a new citizen shown,
+        not a refresh of the one already on screen)."""
         try:
             self.overview.show_overview(
-                citizen_overview(self.ctx.db, citizen_id, today=self.ctx.today())
+                citizen_overview(
+                    self.ctx.db,
+                    citizen_id,
+                    today=self.ctx.today(),
+                    actor=self.ctx.actor if log else None,
+                )
             )
+            if log:
+                self._overview_logged = citizen_id
         except MinPlanError as problem:
             self.overview.show_nothing()
             self.error.emit(problem)

@@ -1,0 +1,293 @@
+"""The audit log as an HMAC chain: each event's seal covers its content and the previous seal.
+
+    hmac(n) = HMAC-SHA256(key, hmac(n-1) ‖ "\\n" ‖ canonical(event n)),   hmac(0) = ""
+
+``canonical`` is a JSON array of the event's fields in a fixed order (``CONTENT_FIELDS``), the time
+as UTC with microseconds. Whoever changes, inserts, reorders or removes an event without the key
+breaks every seal after it; ``app.store.audit_verify`` finds the first broken one.
+
+Writers are serialised on the chain's head row (``audit_chain``, id 1): on PostgreSQL with
+``SELECT … FOR UPDATE`` in the writer's transaction, so that many desks never fork the chain; on
+SQLite the database's single writer lock does the same. After each commit the new head (sequence,
+seal, time) is also written outside the database, to a small checkpoint file in the user's data
+folder (atomically replaced), so that truncating the newest events is detected too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from app import paths
+from app.store import audit_key
+from app.store.models import AuditChain, AuditEvent, AuditSubject
+
+log = logging.getLogger(__name__)
+
+CONTENT_FIELDS = (
+    "seq",
+    "occurred_at",
+    "user_initials",
+    "os_user",
+    "action",
+    "entity",
+    "entity_id",
+    "citizen_id",
+    "criterion",
+    "purpose",
+    "details",
+)
+_PENDING = "minplan_audit_head"
+_LOCKED = "minplan_audit_locked"
+
+
+def canonical_time(value: datetime) -> str:
+    if value.tzinfo is None:  # SQLite hands back naive UTC in some paths
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical(values: dict[str, Any]) -> bytes:
+    """The event's content as bytes, the same whichever database it was read from."""
+    row = [
+        canonical_time(values[name]) if name == "occurred_at" else values.get(name)
+        for name in CONTENT_FIELDS
+    ]
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def seal(key: bytes, previous: str, values: dict[str, Any]) -> str:
+    return hmac.new(
+        key, previous.encode("ascii") + b"\n" + canonical(values), hashlib.sha256
+    ).hexdigest()
+
+
+@dataclass(frozen=True)
+class Head:
+    """The newest event of the chain as a checkpoint: what must still be there later."""
+
+    database_id: str
+    seq: int
+    hmac: str
+    at: datetime | None
+
+    def to_json(self, key: bytes | None = None) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "format": "minplan-audit-checkpoint v1",
+            "database_id": self.database_id,
+            "seq": self.seq,
+            "hmac": self.hmac,
+            "at": canonical_time(self.at) if self.at else None,
+        }
+        if key is not None:
+            data["mac"] = _checkpoint_mac(key, data)
+        return data
+
+
+def _checkpoint_mac(key: bytes, data: dict[str, Any]) -> str:
+    body = json.dumps(
+        {k: data[k] for k in ("format", "database_id", "seq", "hmac", "at")},
+        sort_keys=True,
+        separators=(",", ":"),
+    ).encode("utf-8")
+    return hmac.new(key, b"checkpoint\n" + body, hashlib.sha256).hexdigest()
+
+
+def checkpoint_mac_ok(key: bytes, data: dict[str, Any]) -> bool:
+    try:
+        return hmac.compare_digest(_checkpoint_mac(key, data), str(data.get("mac", "")))
+    except (KeyError, TypeError):
+        return False
+
+
+def lock_head(session: Session) -> AuditChain:
+    """The chain's head row, locked until the transaction ends.
+
+    The head is written before it is read: on PostgreSQL that takes the row lock (as FOR UPDATE
+    does), and on SQLite it starts the write transaction — Python's sqlite3 begins one only at
+    the first write, so a head merely read could be stale by the time it is written — which holds
+    the database's single writer lock until the commit. Either way a second writer waits here,
+    then sees the first one's head: the chain never forks."""
+    session.execute(
+        update(AuditChain).where(AuditChain.id == 1).values(last_seq=AuditChain.last_seq)
+    )
+    head = session.execute(
+        select(AuditChain)
+        .where(AuditChain.id == 1)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if head is None:
+        from app.domain.errors import DatabaseError
+
+        raise DatabaseError("The access log's chain head is missing; run: minplan db upgrade")
+    return head
+
+
+def chain_key(head: AuditChain) -> bytes:
+    """The key for this chain (created for a new chain), checked against ``key_check``."""
+    return audit_key.get_key(head.database_id, head.key_check)
+
+
+def _seal_legacy(session: Session, head: AuditChain, key: bytes) -> None:
+    """Events written before the chain existed (schema 0008) are sealed in their order once."""
+    previous = ""
+    rows = session.execute(
+        select(AuditEvent).where(AuditEvent.hmac.is_(None)).order_by(AuditEvent.seq)  # type: ignore[union-attr]
+    ).scalars()
+    for row in rows:
+        values = {name: getattr(row, name) for name in CONTENT_FIELDS}
+        previous = seal(key, previous, values)
+        session.execute(update(AuditEvent).where(AuditEvent.id == row.id).values(hmac=previous))
+    head.last_hmac = previous
+    head.key_check = audit_key.key_check(key)
+
+
+def locked_chain(session: Session) -> tuple[AuditChain, bytes]:
+    """The locked head and the key, with events from before the chain sealed (once). The lock
+    lasts until the transaction ends, so further events in it reuse the head."""
+    held = session.info.get(_LOCKED)
+    if held is not None:
+        return held
+    head = lock_head(session)
+    key = chain_key(head)
+    if head.key_check is None:
+        _seal_legacy(session, head, key)
+    session.info[_LOCKED] = (head, key)
+    return head, key
+
+
+def append(session: Session, values: dict[str, Any], subjects: list[int]) -> AuditEvent:
+    """Seal one event onto the chain in the caller's transaction (and index its subjects)."""
+    head, key = locked_chain(session)
+    values = dict(values)
+    values["seq"] = head.last_seq + 1
+    values["occurred_at"] = _now(session)
+    row = AuditEvent(**values, hmac=seal(key, head.last_hmac, values))
+    session.add(row)
+    head.last_seq, head.last_hmac, head.last_at = row.seq, row.hmac, row.occurred_at  # type: ignore[assignment]
+    if subjects:
+        session.execute(
+            insert(AuditSubject), [{"event_seq": row.seq, "citizen_id": c} for c in subjects]
+        )
+    session.flush()
+    session.info[_PENDING] = (Head(head.database_id, row.seq, row.hmac, row.occurred_at), key)  # type: ignore[arg-type]
+    return row
+
+
+def _now(session: Session) -> datetime:
+    """When the event happens: on PostgreSQL the server's clock, one clock for every desk (a desk
+    whose clock is wrong cannot date events); on SQLite this computer's. UTC, microseconds. The
+    order of events is their sequence number, whatever the clocks say."""
+    if session.get_bind().dialect.name == "postgresql":
+        moment = session.execute(text("SELECT clock_timestamp()")).scalar_one()
+    else:
+        from app.domain.dates import utc_now
+
+        moment = utc_now()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def ensure_key(db) -> None:  # type: ignore[no-untyped-def]
+    """At start: the access-log key is in the key store (created for a new chain), or a clear
+    error — Min Plan does not run with a log it cannot seal."""
+    from app.store.engine import transaction
+
+    with transaction(db) as session:
+        head = session.execute(select(AuditChain).where(AuditChain.id == 1)).scalar_one_or_none()
+        if head is None:
+            return
+        audit_key.get_key(head.database_id, head.key_check)
+
+
+def current_head(session: Session) -> Head:
+    head = session.execute(select(AuditChain).where(AuditChain.id == 1)).scalar_one()
+    return Head(head.database_id, head.last_seq, head.last_hmac, head.last_at)
+
+
+# --- the checkpoint outside the database --------------------------------------------------------
+_file_lock = threading.Lock()
+
+
+def checkpoint_path(database_id: str) -> Path:
+    """``audit/<database id>.json`` in the user's data folder (one per database)."""
+    return paths.user_data_dir() / "audit" / f"{database_id}.json"
+
+
+def local_checkpoint(db) -> Path | None:  # type: ignore[no-untyped-def]
+    """This computer's checkpoint file for the database, if one was written."""
+    from app.store.engine import transaction
+
+    with transaction(db) as session:
+        path = checkpoint_path(current_head(session).database_id)
+    return path if path.exists() else None
+
+
+def write_checkpoint(head: Head, key: bytes, path: Path | None = None) -> Path:
+    """Atomically replace the checkpoint file, never with an older head than it holds."""
+    target = path or checkpoint_path(head.database_id)
+    with _file_lock:
+        if path is None:
+            try:
+                held = json.loads(target.read_text(encoding="utf-8"))
+                if held.get("database_id") == head.database_id and int(held["seq"]) > head.seq:
+                    return target
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        temporary.write_text(
+            json.dumps(head.to_json(key), indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
+        temporary.replace(target)
+    return target
+
+
+def read_checkpoint(path: Path) -> dict[str, Any]:
+    from app.domain.errors import ValidationError
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValidationError(
+            "Cannot read the checkpoint {path}: {reason}",
+            path=str(path),
+            reason=exc.strerror or str(exc),
+        ) from exc
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or data.get("format") != "minplan-audit-checkpoint v1":
+        raise ValidationError("{path} is not a Min Plan access-log checkpoint", path=str(path))
+    return data
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    session.info.pop(_LOCKED, None)
+    pending = session.info.pop(_PENDING, None)
+    if pending is None:
+        return
+    try:
+        write_checkpoint(*pending)
+    except Exception as exc:  # the commit stands; a stale checkpoint only weakens verification
+        log.warning("access-log checkpoint not written: %s", type(exc).__name__)
+
+
+@event.listens_for(Session, "after_rollback")
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, *_previous: object) -> None:
+    session.info.pop(_PENDING, None)
+    session.info.pop(_LOCKED, None)

@@ -1,0 +1,317 @@
+"""Checking the access log: every seal, the order, nothing missing, against a checkpoint.
+
+``verify(db)`` reads the events in sequence order and recomputes each seal with the key. It names
+the **first** broken event — its sequence number, time and what is wrong — because everything
+after a break is unproven anyway. It also checks
+
+* the start: the oldest event left is number 1, or follows the last retention purge, whose
+  checkpoint (sequence and seal of the last purged event) is itself a sealed event in the chain;
+* the end: the chain's head row, and (``checkpoint``) a head recorded outside the database, must
+  still be in the log — so removing the newest events is found too;
+* the subject index (``audit_subject``) agrees with the sealed events.
+"""
+
+from __future__ import annotations
+
+import hmac as hmac_lib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app.i18n import N_
+from app.store import audit_key
+from app.store.audit_chain import (
+    CONTENT_FIELDS,
+    checkpoint_mac_ok,
+    read_checkpoint,
+    seal,
+)
+from app.store.engine import Database, translating_errors
+from app.store.models import AuditChain, AuditEvent, AuditPurge, AuditSubject
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first broken place: an English msgid with parameters, for the user's language."""
+
+    seq: int | None
+    when: datetime | None
+    message: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Verification:
+    checked: int
+    first_seq: int | None
+    last_seq: int | None
+    last_at: datetime | None
+    broken: Break | None = None
+    notes: tuple[tuple[str, dict[str, Any]], ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None
+
+
+def _snapshot(db: Database):  # type: ignore[no-untyped-def]
+    """One read transaction for the whole check (PostgreSQL: one snapshot for every statement)."""
+    engine = db.engine
+    if not db.is_sqlite:
+        engine = engine.execution_options(isolation_level="REPEATABLE READ")
+    return engine.connect()
+
+
+def _purge_anchor(details: str | None) -> tuple[int, str] | None:
+    try:
+        data = json.loads(details or "")
+        return int(data["through_seq"]), str(data["through_hmac"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+BATCH = 2000
+
+
+def _batches(conn) -> Iterator[list[dict[str, Any]]]:  # type: ignore[no-untyped-def]
+    """Events in sequence order, a batch at a time, each with its indexed subjects."""
+    columns = [getattr(AuditEvent, name) for name in (*CONTENT_FIELDS, "id", "hmac")]
+    unnumbered = (
+        conn.execute(select(*columns).where(AuditEvent.seq.is_(None)).limit(1)).mappings().all()
+    )  # type: ignore[union-attr]
+    if unnumbered:
+        yield [dict(unnumbered[0])]
+        return
+    after = -1
+    while True:
+        rows = [
+            dict(r)
+            for r in conn.execute(
+                select(*columns).where(AuditEvent.seq > after).order_by(AuditEvent.seq).limit(BATCH)
+            ).mappings()
+        ]
+        if not rows:
+            return
+        low, high = rows[0]["seq"], rows[-1]["seq"]
+        index: dict[int, set[int]] = {}
+        for event_seq, citizen_id in conn.execute(
+            select(AuditSubject.event_seq, AuditSubject.citizen_id).where(
+                AuditSubject.event_seq >= low, AuditSubject.event_seq <= high
+            )
+        ):
+            index.setdefault(event_seq, set()).add(citizen_id)
+        for row in rows:
+            row["indexed"] = index.get(row["seq"], set())
+        yield rows
+        after = high
+
+
+def verify(db: Database, *, checkpoint: Path | None = None) -> Verification:
+    """Check the whole log (and, with ``checkpoint``, that a head recorded outside is still in it)."""
+    external = read_checkpoint(checkpoint) if checkpoint is not None else None
+    with translating_errors(db), _snapshot(db) as conn, conn.begin():
+        if db.is_sqlite:  # Python's sqlite3 begins no transaction for reads: ask for one
+            conn.exec_driver_sql("BEGIN")
+        return _verify(conn, external)
+
+
+def _verify(conn, external: dict[str, Any] | None) -> Verification:  # type: ignore[no-untyped-def]
+    head = conn.execute(select(AuditChain).where(AuditChain.id == 1)).mappings().one()
+    total = conn.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+    if head["key_check"] is None:
+        if total:
+            note = N_(
+                "{n} events from before the chain are not sealed yet; the next saved action "
+                "seals them"
+            )
+            return Verification(0, None, None, None, notes=((note, {"n": total}),))
+        return Verification(0, None, None, None)
+    key = audit_key.get_key(head["database_id"], head["key_check"])
+    anchor = _purge_anchor(
+        conn.execute(
+            select(AuditEvent.details)
+            .where(AuditEvent.action == "purge_audit")
+            .order_by(AuditEvent.seq.desc())  # type: ignore[union-attr]
+            .limit(1)
+        ).scalar_one_or_none()
+    )
+    wanted = int(external["seq"]) if external is not None and "seq" in external else None
+    wanted_seal: str | None = None
+    previous_hmac, previous_seq = "", None
+    first_seq: int | None = None
+    last_at: datetime | None = None
+    checked = 0
+
+    def broken(
+        at: int | None, when: datetime | None, message: str, /, **params: Any
+    ) -> Verification:
+        return Verification(
+            checked, first_seq, previous_seq, last_at, Break(at, when, message, params)
+        )
+
+    for batch in _batches(conn):
+        for row in batch:
+            seq, when = row["seq"], row["occurred_at"]
+            if seq is None:
+                return broken(
+                    None,
+                    when,
+                    N_("An event without a sequence number (id {id}) was added outside Min Plan"),
+                    id=row["id"],
+                )
+            if row["hmac"] is None:
+                return broken(
+                    seq, when, N_("Event {seq} has no seal: it was added outside Min Plan"), seq=seq
+                )
+            if previous_seq is None:
+                first_seq = seq
+                if seq != 1:
+                    if anchor is None or anchor[0] + 1 != seq:
+                        return broken(
+                            seq,
+                            when,
+                            N_(
+                                "The log starts at event {seq}, but the events before it are missing "
+                                "and no purge checkpoint covers them"
+                            ),
+                            seq=seq,
+                        )
+                    previous_hmac = anchor[1]
+            elif seq != previous_seq + 1:
+                return broken(
+                    seq,
+                    when,
+                    N_("Events {first} to {last} are missing: removed from the log"),
+                    first=previous_seq + 1,
+                    last=seq - 1,
+                )
+            values = {name: row[name] for name in CONTENT_FIELDS}
+            if not hmac_lib.compare_digest(seal(key, previous_hmac, values), row["hmac"]):
+                return broken(
+                    seq,
+                    when,
+                    N_("Event {seq} does not match its seal: it was changed, inserted or moved"),
+                    seq=seq,
+                )
+            details = json.loads(row["details"]) if row["details"] else {}
+            if row["indexed"] != set(details.get("subjects") or []):
+                return broken(
+                    seq,
+                    when,
+                    N_("The citizens listed for event {seq} were changed (audit_subject)"),
+                    seq=seq,
+                )
+            if seq == wanted:
+                wanted_seal = row["hmac"]
+            previous_hmac, previous_seq, last_at = row["hmac"], seq, when
+            checked += 1
+
+    stray = conn.execute(
+        select(AuditSubject.event_seq)
+        .where(
+            AuditSubject.event_seq.not_in(select(AuditEvent.seq).where(AuditEvent.seq.is_not(None)))
+        )  # type: ignore[union-attr]
+        .limit(1)
+    ).scalar_one_or_none()
+    if stray is not None:
+        return broken(
+            stray,
+            None,
+            N_("The citizen index names event {seq}, which is not in the log"),
+            seq=stray,
+        )
+    if previous_seq is None:
+        if head["last_seq"] > head["purged_through_seq"]:
+            return broken(
+                head["last_seq"],
+                head["last_at"],
+                N_("The log is empty, but its head names event {seq}: events were removed"),
+                seq=head["last_seq"],
+            )
+    elif head["last_seq"] != previous_seq or head["last_hmac"] != previous_hmac:
+        return broken(
+            head["last_seq"],
+            head["last_at"],
+            N_(
+                "The log ends at event {last}, but its head names event {seq}: the newest events "
+                "were removed or the head was changed"
+            ),
+            last=previous_seq,
+            seq=head["last_seq"],
+        )
+    open_permit = conn.execute(
+        select(AuditPurge.id).where(AuditPurge.active).limit(1)  # type: ignore[arg-type]
+    ).scalar_one_or_none()
+    if open_permit is not None:
+        return broken(
+            None,
+            None,
+            N_("A purge permit was left open (purge {id}); events may have been removed"),
+            id=open_permit,
+        )
+    notes: list[tuple[str, dict[str, Any]]] = []
+    if external is not None:
+        found = _check_external(
+            external, key, head["database_id"], wanted_seal, first_seq, previous_seq
+        )
+        if isinstance(found, Break):
+            return Verification(checked, first_seq, previous_seq, last_at, found)
+        notes.extend(found)
+    return Verification(checked, first_seq, previous_seq, last_at, None, tuple(notes))
+
+
+def _check_external(
+    data: dict[str, Any],
+    key: bytes,
+    database_id: str,
+    seal_there: str | None,
+    first_seq: int | None,
+    last_seq: int | None,
+) -> Break | list[tuple[str, dict[str, Any]]]:
+    when = _parse_time(data.get("at"))
+    if data.get("database_id") != database_id:
+        return Break(None, when, N_("The checkpoint belongs to another database"))
+    if not checkpoint_mac_ok(key, data):
+        return Break(None, when, N_("The checkpoint file was changed (its seal does not match)"))
+    seq, expected = int(data["seq"]), str(data["hmac"])
+    if last_seq is None or seq > last_seq:
+        return Break(
+            seq,
+            when,
+            N_(
+                "The newest events are missing: the checkpoint names event {seq}, the log ends at "
+                "{last}"
+            ),
+            {"seq": seq, "last": last_seq or 0},
+        )
+    if first_seq is not None and seq < first_seq:
+        return [
+            (
+                N_(
+                    "The checkpoint (event {seq}) is older than the last purge; it confirms nothing"
+                ),
+                {"seq": seq},
+            )
+        ]
+    if seq and seal_there != expected:
+        return Break(
+            seq,
+            when,
+            N_("Event {seq} differs from the checkpoint: the log was rewritten"),
+            {"seq": seq},
+        )
+    return [(N_("The checkpoint (event {seq}) matches"), {"seq": seq})]
+
+
+def _parse_time(text: Any) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        return None

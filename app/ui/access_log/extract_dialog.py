@@ -1,0 +1,78 @@
+"""Make the citizen's access-log extract (PDF) from the citizen page: language, names or not, file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QWidget
+
+from app.casework.access_log_extract import make_extract
+from app.casework.plan_printing import file_name
+from app.domain.codes import LANGUAGES
+from app.domain.errors import ValidationError
+from app.i18n import _
+from app.ui.casework.context import UiContext
+from app.ui.fields import CheckField, CodeCombo, TextEdit
+from app.ui.form import FormDialog
+
+
+class ExtractDialog(FormDialog):
+    """``result_value`` is the path written."""
+
+    def __init__(self, ctx: UiContext, citizen_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(_("Access-log extract for the citizen"), self._store, parent)
+        self.ctx, self.citizen_id = ctx, citizen_id
+        self.language = CodeCombo(LANGUAGES, self, allow_empty=True)
+        self.language.setItemText(0, _("The citizen's language"))
+        self.form.add("language", _("&Language"), self.language)
+        self.names = CheckField(_("Include the employees' initials and &names"), self)
+        self.names.setToolTip(
+            _("Normally left out (Datatilsynet's practice); team leads and administrators only")
+        )
+        self.names.setEnabled(ctx.actor.role in ("teamlead", "admin"))
+        self.form.add("with_names", "", self.names)
+        self.path = self.form.add("path", _("&File"), TextEdit())
+        browse = QPushButton(_("&Browse…"), self)
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(browse)
+        self.layout().insertLayout(1, row)
+        suggested = file_name(ctx.db, citizen_id).replace("min-plan-", "adgangslog-", 1)
+        self.form.set_values(
+            {"language": None, "with_names": False, "path": str(Path.home() / suggested)}
+        )
+        self.form.mark_clean()
+
+    def _browse(self) -> None:
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, _("Save the extract as PDF"), self.path.text(), _("PDF (*.pdf)")
+        )
+        if chosen:
+            self.path.setText(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
+
+    def _store(self, values: dict[str, Any]) -> Path:
+        path = Path(values["path"] or "").expanduser()
+        if not values.get("path") or not path.parent.is_dir():
+            raise ValidationError(
+                "The folder {path} does not exist", field="path", path=str(path.parent)
+            )
+        try:
+            make_extract(
+                self.ctx.db,
+                self.ctx.actor,
+                self.citizen_id,
+                path,
+                with_names=bool(values.get("with_names")),
+                language=values.get("language"),
+                today=self.ctx.today(),
+            )
+        except OSError as error:
+            raise ValidationError(
+                "Cannot write {path}: {reason}",
+                field="path",
+                path=str(path),
+                reason=error.strerror or str(error),
+            ) from None
+        return path

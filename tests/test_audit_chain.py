@@ -1,0 +1,373 @@
+"""The access log's HMAC chain: sealed in the action's transaction, append-only in the database,
+one chain however many desks write at once, a key kept apart, a checkpoint outside the database."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import threading
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import fail
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import select
+
+from app.casework import audit
+from app.casework.access_log import record_search, record_view
+from app.casework.actor import Actor
+from app.casework.citizens import create_citizen, update_citizen
+from app.domain.errors import ValidationError
+from app.store import audit_key
+from app.store.audit_chain import checkpoint_path, current_head
+from app.store.audit_verify import verify
+from app.store.engine import Database, open_sqlite, transaction
+from app.store.models import AuditChain, AuditEvent, AuditSubject, Citizen
+from tests.conftest import cli_args
+
+TODAY = date(2026, 11, 23)
+ROOT = Path(__file__).resolve().parent.parent
+ÅSE = {"cpr": "150390-1234", "first_name": "Åse", "last_name": "Ørsted"}
+
+
+def events(db: Database) -> list[AuditEvent]:
+    with transaction(db) as s:
+        return list(s.exec(select(AuditEvent).order_by(AuditEvent.seq)).all())
+
+
+def head(db: Database):  # type: ignore[no-untyped-def]
+    with transaction(db) as s:
+        return current_head(s)
+
+
+def test_each_event_is_sealed_in_order_in_the_actions_transaction(
+    any_db: Database, actor: Actor
+) -> None:
+    citizen = create_citizen(any_db, actor, ÅSE, today=TODAY).id
+    record_view(any_db, actor, citizen)
+    record_search(any_db, actor, "ørsted", hits=1, shown=[citizen])
+    with pytest.raises(ValidationError):  # a refused change writes no event either
+        update_citizen(any_db, actor, citizen, None, {"cpr": "nonsense"}, today=TODAY)
+    found = events(any_db)
+    assert [e.seq for e in found] == [1, 2, 3]
+    assert all(e.hmac and len(e.hmac) == 64 for e in found)
+    assert len({e.hmac for e in found}) == 3
+    assert [e.action for e in found] == ["create", "view", "search"]
+    assert head(any_db).seq == 3 and head(any_db).hmac == found[-1].hmac
+    assert verify(any_db).ok
+
+
+def test_an_action_that_fails_after_its_event_leaves_neither(db: Database, actor: Actor) -> None:
+    with pytest.raises(RuntimeError), transaction(db) as session:
+        audit.record(session, actor, "view", citizen_id=1)
+        raise RuntimeError("the action failed")
+    assert events(db) == [] and head(db).seq == 0
+
+
+def _statements(db: Database) -> list[str]:
+    statements = [
+        "UPDATE audit_event SET action = 'forged'",
+        "UPDATE audit_event SET hmac = 'forged'",
+        "DELETE FROM audit_event",
+        "DELETE FROM audit_subject",
+        "UPDATE audit_subject SET citizen_id = 999",
+        "INSERT INTO audit_event (occurred_at, action) VALUES (CURRENT_TIMESTAMP, 'unsealed')",
+    ]
+    if not db.is_sqlite:
+        statements += ["TRUNCATE audit_event", "TRUNCATE audit_subject"]
+    return statements
+
+
+def test_the_database_refuses_to_change_or_delete_events(any_db: Database, actor: Actor) -> None:
+    citizen = create_citizen(any_db, actor, ÅSE, today=TODAY).id
+    record_search(any_db, actor, "åse", hits=1, shown=[citizen, citizen + 1])
+    for statement in _statements(any_db):
+        with pytest.raises(DBAPIError, match="append-only|only sealed"):
+            with any_db.engine.begin() as conn:
+                conn.execute(text(statement))
+    assert len(events(any_db)) == 2 and verify(any_db).ok
+
+
+def test_the_triggers_are_there_at_head(any_db: Database) -> None:
+    """A later migration that rebuilds audit_event on SQLite (batch mode) must recreate them."""
+    with any_db.engine.connect() as conn:
+        if any_db.is_sqlite:
+            names = set(
+                conn.execute(
+                    text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+                ).scalars()
+            )
+            wanted = {
+                "audit_event_sealed_insert",
+                "audit_event_no_update",
+                "audit_event_no_delete",
+                "audit_subject_no_update",
+                "audit_subject_no_delete",
+                "audit_purge_no_update",
+                "audit_purge_no_delete",
+            }
+        else:
+            names = set(
+                conn.execute(text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")).scalars()
+            )
+            wanted = {
+                "audit_event_append_only",
+                "audit_event_no_truncate",
+                "audit_subject_append_only",
+                "audit_purge_append_only",
+            }
+    assert wanted <= names
+
+
+def test_events_from_before_the_chain_are_sealed_by_the_first_writer(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from app.store.migrations import alembic_config, upgrade
+
+    path = tmp_path / "older.db"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0006")
+    engine.dispose()
+    with sqlite3.connect(path) as conn:  # three events written by Min Plan before schema 0008
+        for action in ("view", "search", "update"):
+            conn.execute(
+                "INSERT INTO audit_event (occurred_at, user_initials, os_user, action) "
+                "VALUES ('2026-11-01 09:00:00.000000', 'KL', 'kl', ?)",
+                (action,),
+            )
+    db = open_sqlite(path)
+    upgrade(db, backup=False)
+    before = verify(db)
+    assert before.ok and before.checked == 0 and "not sealed yet" in before.notes[0][0]
+    assert [e.seq for e in events(db)] == [1, 2, 3] and all(e.hmac is None for e in events(db))
+    with transaction(db) as session:
+        audit.record(session, Actor(None, "KL", None, "caseworker", "kl"), "view", citizen_id=1)
+    after = events(db)
+    assert [e.seq for e in after] == [1, 2, 3, 4] and all(e.hmac for e in after)
+    result = verify(db)
+    assert result.ok and result.checked == 4
+    db.dispose()
+
+
+# --- the key -----------------------------------------------------------------------------------
+def test_without_a_key_store_min_plan_fails_closed_and_writes_nothing(
+    db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app import i18n
+
+    monkeypatch.delenv("MINPLAN_ALLOW_PLAINTEXT_KEYRING", raising=False)
+    keyring.set_keyring(fail.Keyring())
+    audit_key.forget_cached_keys()
+    with pytest.raises(audit_key.AuditKeyError) as refused:
+        create_citizen(db, actor, ÅSE, today=TODAY)
+    message = i18n.translate_error(refused.value)
+    assert "nøglelager" in message and "MINPLAN_ALLOW_PLAINTEXT_KEYRING=1" in message
+    with transaction(db) as s:
+        assert s.exec(select(Citizen)).all() == []
+
+
+def test_plaintext_is_allowed_only_when_asked_and_then_kept_in_a_private_file(
+    db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch, isolated_home: Path
+) -> None:
+    monkeypatch.setenv("MINPLAN_ALLOW_PLAINTEXT_KEYRING", "1")
+    keyring.set_keyring(fail.Keyring())
+    audit_key.forget_cached_keys()
+    create_citizen(db, actor, ÅSE, today=TODAY)
+    files = list((isolated_home / "data" / "keys").glob("audit-*.key"))
+    assert len(files) == 1 and files[0].stat().st_mode & 0o077 == 0
+    assert verify(db).ok
+
+
+def test_the_key_is_a_separate_keyring_entry_and_a_wrong_or_missing_key_is_refused(
+    db: Database, actor: Actor, tmp_path: Path
+) -> None:
+    from app.cli import main
+
+    create_citizen(db, actor, ÅSE, today=TODAY)
+    database_id = head(db).database_id
+    stored = keyring.get_password(audit_key.SERVICE, database_id)
+    assert stored and len(audit_key._decode(stored)) == 32
+    assert main(["audit", "key", "export", "--out", str(tmp_path / "key"), *cli_args(db)]) == 0
+    keyring.set_password(audit_key.SERVICE, database_id, "A" * 43 + "=")  # another 32-byte key
+    audit_key.forget_cached_keys()
+    with pytest.raises(audit_key.AuditKeyError, match="another database"):
+        record_view(db, actor, 1)
+    keyring.get_keyring().delete_password(audit_key.SERVICE, database_id)
+    audit_key.forget_cached_keys()
+    with pytest.raises(audit_key.AuditKeyError, match="does not have the access-log key"):
+        record_view(db, actor, 1)
+    assert main(["audit", "key", "import", str(tmp_path / "key"), *cli_args(db)]) == 0
+    record_view(db, actor, 1)
+    assert verify(db).ok and len(events(db)) == 2
+
+
+# --- the checkpoint outside the database -------------------------------------------------------
+def test_each_commit_leaves_the_new_head_in_a_checkpoint_file(db: Database, actor: Actor) -> None:
+    citizen = create_citizen(db, actor, ÅSE, today=TODAY).id
+    record_view(db, actor, citizen)
+    path = checkpoint_path(head(db).database_id)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["seq"] == 2 and data["hmac"] == events(db)[-1].hmac and data["mac"]
+    with pytest.raises(RuntimeError), transaction(db) as session:
+        audit.record(session, actor, "view", citizen_id=citizen)
+        raise RuntimeError("rolled back")
+    assert json.loads(path.read_text(encoding="utf-8"))["seq"] == 2
+    assert "150390" not in path.read_text(encoding="utf-8")
+
+
+def test_the_checkpoint_command_exports_the_head_for_it(
+    db: Database, actor: Actor, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.cli import main
+
+    create_citizen(db, actor, ÅSE, today=TODAY)
+    out = tmp_path / "for-it.json"
+    assert main(["audit", "checkpoint", "--out", str(out), *cli_args(db)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["seq"] == 1
+    assert "Kontrolpunkt skrevet" in capsys.readouterr().out
+
+
+# --- many writers, one chain -------------------------------------------------------------------
+def _writers_in_threads(db: Database, threads: int, each: int) -> None:
+    problems: list[BaseException] = []
+
+    def work(number: int) -> None:
+        me = Actor(None, f"T{number}", None, "caseworker", f"t{number}")
+        try:
+            for i in range(each):
+                with transaction(db) as session:
+                    audit.record(session, me, "view", citizen_id=number * 1000 + i)
+        except BaseException as exc:  # reported below
+            problems.append(exc)
+
+    workers = [threading.Thread(target=work, args=(n,)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert problems == []
+
+
+def _check_one_chain(db: Database, total: int) -> None:
+    found = events(db)
+    assert [e.seq for e in found] == list(range(1, total + 1))
+    result = verify(db)
+    assert result.ok, result.broken
+    assert result.checked == total and head(db).seq == total
+
+
+def test_concurrent_threads_never_fork_the_chain(any_db: Database) -> None:
+    _writers_in_threads(any_db, threads=6, each=15)
+    _check_one_chain(any_db, 90)
+
+
+WRITER = textwrap.dedent("""
+    import sys
+    from app.casework import audit
+    from app.casework.actor import Actor
+    from app.store.engine import open_sqlite, open_url, transaction
+    target, number = sys.argv[1], int(sys.argv[2])
+    db = open_url(target) if "://" in target else open_sqlite(target, create=False)
+    me = Actor(None, f"P{number}", None, "caseworker", f"p{number}")
+    for i in range(int(sys.argv[3])):
+        with transaction(db) as session:
+            audit.record(session, me, "view", citizen_id=number * 1000 + i)
+""")
+
+
+def test_concurrent_processes_never_fork_the_chain(any_db: Database, actor: Actor) -> None:
+    """Several desks at once (separate processes, as on a team's PostgreSQL server)."""
+    with transaction(any_db) as session:  # the key exists before the desks start
+        audit.record(session, actor, "view", citizen_id=1)
+    target = (
+        str(any_db.path)
+        if any_db.is_sqlite
+        else any_db.engine.url.render_as_string(hide_password=False)
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, target, str(n), "15"],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(3)
+    ]
+    for process in processes:
+        _out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+    _check_one_chain(any_db, 46)
+    with transaction(any_db) as s:
+        assert s.exec(select(AuditChain)).one().last_seq == 46
+        assert s.exec(select(AuditSubject)).all() == []
+
+
+def test_on_postgresql_the_servers_clock_dates_events_not_the_desks(
+    any_db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.domain.dates as dates
+
+    wrong = datetime(2031, 1, 1, tzinfo=UTC)
+    monkeypatch.setattr(dates, "utc_now", lambda: wrong)  # a desk whose clock is years ahead
+    with transaction(any_db) as session:
+        audit.record(session, actor, "view", citizen_id=1)
+    when = events(any_db)[0].occurred_at.replace(tzinfo=UTC)
+    if any_db.is_sqlite:
+        assert when == wrong  # one computer, its own clock
+    else:
+        assert when.year < 2031
+    assert verify(any_db).ok
+
+
+@pytest.mark.postgres
+def test_events_from_before_the_chain_are_sealed_on_postgresql_too(
+    pg_db: Database, actor: Actor
+) -> None:
+    from alembic import command
+
+    from app.store.migrations import alembic_config, upgrade
+
+    with pg_db.engine.begin() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0006")
+        for action in ("view", "search"):
+            conn.execute(
+                text(
+                    "INSERT INTO audit_event (occurred_at, user_initials, os_user, action) "
+                    "VALUES (now(), 'KL', 'kl', :action)"
+                ),
+                {"action": action},
+            )
+    upgrade(pg_db, backup=False)
+    with transaction(pg_db) as session:
+        audit.record(session, actor, "view", citizen_id=1)
+    assert [e.seq for e in events(pg_db)] == [1, 2, 3] and all(e.hmac for e in events(pg_db))
+    assert verify(pg_db).ok and verify(pg_db).checked == 3
+
+
+def test_the_app_does_not_start_without_a_key_store(
+    db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.cli import main
+
+    create_citizen(db, actor, ÅSE, today=TODAY)
+    monkeypatch.delenv("MINPLAN_ALLOW_PLAINTEXT_KEYRING", raising=False)
+    keyring.set_keyring(fail.Keyring())
+    audit_key.forget_cached_keys()
+    started = []
+    monkeypatch.setattr("app.ui.application.run_gui", lambda *a, **k: started.append(1) or 0)
+    assert main([*cli_args(db)]) == 2
+    assert started == [] and "nøglelager" in capsys.readouterr().err
