@@ -200,7 +200,10 @@ def test_the_danish_fixed_texts_are_easy_to_read() -> None:
     assert lix(translate(all_texts()[2])) <= 40  # the introduction on its own
 
 
-def test_cli_plan_pdf_one_and_all_on_paper(db: Database, citizen, tmp_path: Path, capsys) -> None:
+def test_cli_plan_pdf_one_and_all_on_paper(
+    db: Database, citizen, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("app.casework.actor.os_user", lambda: "kl")  # Karen signs in as "kl"
     assert (
         main(["plan-pdf", "--db", str(db.path), "--cpr", CPR, "--out", str(tmp_path / "aase.pdf")])
         == 0

@@ -16,14 +16,14 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlmodel import Session
 
-from app.casework import audit
+from app.casework import access, audit
 from app.casework.actor import Actor
 from app.casework.bundle import counts
 from app.casework.bundle.cells import write_value
 from app.casework.bundle.format import FILE_NAMES, SPECS, WEEKS_PER_MONTH
 from app.domain.dates import utc_to_local
 from app.domain.errors import MinPlanError
-from app.i18n import _
+from app.i18n import N_, _
 from app.store.engine import Database, transaction
 from app.store.models import (
     BenefitSpell,
@@ -192,7 +192,10 @@ def _rows(session: Session) -> dict[str, list[list[str]]]:
 
 
 def export_bundle(db: Database, actor: Actor, directory: Path | str) -> ExportReport:
-    """Write every file of the bundle into ``directory`` (created if needed; must hold nothing else)."""
+    """Write every file of the bundle into ``directory`` (created if needed; must hold nothing else).
+
+    The bundle holds every citizen's case with the journal's text: administrators only."""
+    access.require_admin(actor, N_("Only an administrator can export the whole database"))
     directory = Path(directory)
     _check_folder(directory)
     with transaction(db) as session:
