@@ -5,6 +5,8 @@
     minplan demo --citizens N --seed S --db PATH [--force]
     minplan import DIR [--dry-run]
     minplan export DIR
+    minplan retention list | delete --confirm
+    minplan access-request --cpr CPR --out FILE.pdf
 
 Every subcommand calls the same use-case functions as the GUI. Expected failures print a calm,
 translated message and exit with status 2; nothing is half-written.
@@ -56,7 +58,7 @@ def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         "--user",
         metavar="INITIALS",
         default=default,
-        help=_("act as this caseworker (default: MINPLAN_USER or your login name)"),
+        help=_("on the demo database: act as this user (elsewhere you are who you log in as)"),
     )
 
 
@@ -133,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app import cli_backup
 
     cli_backup.add_parsers(sub, _add_common)
+    from app import cli_privacy
+
+    cli_privacy.add_parsers(sub, _add_common)
     return parser
 
 
@@ -328,6 +333,18 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return cli_backup.run_restore(args)
 
 
+def cmd_retention(args: argparse.Namespace) -> int:
+    from app import cli_privacy
+
+    return cli_privacy.run_retention(args, open_database)
+
+
+def cmd_access_request(args: argparse.Namespace) -> int:
+    from app import cli_privacy
+
+    return cli_privacy.run_access_request(args, open_database)
+
+
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_gui,
     "db": cmd_db,
@@ -340,6 +357,8 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "indicators": cmd_indicators,
     "backup": cmd_backup,
     "restore": cmd_restore,
+    "retention": cmd_retention,
+    "access-request": cmd_access_request,
 }
 
 

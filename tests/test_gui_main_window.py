@@ -206,7 +206,9 @@ def test_hand_over_delete_and_restore_a_citizen(
     monkeypatch.setattr(win, "show_problem", lambda error: problems.append(str(error)))
     monkeypatch.setattr(prompts, "ask_text", lambda *a, **k: "Oprettet ved en fejl")
     win.delete_action.trigger()
-    assert problems and "Ole Pedersen" in problems[0], "Åse is Ole's citizen now: not mine to delete"
+    assert problems and "Ole Pedersen" in problems[0], (
+        "Åse is Ole's citizen now: not mine to delete"
+    )
     win.open_citizen(bo)
     win.delete_action.trigger()
     assert win.pages.currentWidget() is page

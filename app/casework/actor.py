@@ -70,8 +70,7 @@ def system_actor() -> Actor:
 
 def is_demo_database(session: Session) -> bool:
     return (
-        session.exec(select(AppSetting.id).where(AppSetting.key == DEMO_MARKER)).first()
-        is not None
+        session.exec(select(AppSetting.id).where(AppSetting.key == DEMO_MARKER)).first() is not None
     )
 
 

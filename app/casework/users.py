@@ -195,9 +195,7 @@ def set_active(
     with transaction(db) as session:
         row = load_for_update(session, Caseworker, user_id, expected_version, {"active": active})
         if not active and row.id == actor.caseworker_id:
-            raise PermissionDeniedError(
-                "You cannot deactivate yourself; ask another administrator"
-            )
+            raise PermissionDeniedError("You cannot deactivate yourself; ask another administrator")
         _keep_an_admin(session, row, role=row.role, active=active)
         old, new = apply_changes(row, {"active": active})
         warnings: tuple[str, ...] = ()
@@ -256,4 +254,3 @@ def create_first_admin(
         details={"first_user": True},
     )
     return row
-

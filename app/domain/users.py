@@ -50,9 +50,7 @@ def login(value: Any, _all: Mapping[str, Any]) -> str | None:
         return None
     cleaned = cleaned.lower()
     if not _LOGIN.match(cleaned):
-        raise ValidationError(
-            "{value!r} is not a login name", field="login", value=cleaned
-        )
+        raise ValidationError("{value!r} is not a login name", field="login", value=cleaned)
     return cleaned
 
 

@@ -319,7 +319,7 @@ class AppSetting(Versioned, table=True):
 
 
 class AccessGrant(SQLModel, table=True):
-    """"Break the glass": a caseworker gave a reason to open a colleague's citizen.
+    """ "Break the glass": a caseworker gave a reason to open a colleague's citizen.
 
     Valid on ``granted_on`` (the local day) only: that day the caseworker may also work on the
     citizen. The reason is in the audit event of the opening as well.

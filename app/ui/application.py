@@ -11,7 +11,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import i18n, paths
-from app.casework.actor import resolve_actor
+from app.casework.actor import Actor, resolve_actor
 from app.domain.errors import MinPlanError
 from app.i18n import _
 from app.store.engine import Database, transaction
@@ -65,6 +65,31 @@ def show_startup_error(error: MinPlanError) -> None:
     del app
 
 
+def sign_in(db: Database, *, user: str | None = None, demo: bool = False) -> Actor | None:
+    """The user at the desk; on a database without users, ask the first one (the administrator)
+    for initials and name. None when they cancel; an unknown user gets a calm message."""
+    from app.casework.actor import first_admin_defaults, os_user
+    from app.casework.users import has_users
+
+    first = None
+    with transaction(db) as session:
+        empty = not has_users(session)
+    if empty:
+        from app.ui.admin.first_user import FirstUserDialog
+
+        dialog = FirstUserDialog(os_user(), *first_admin_defaults())
+        if not dialog.exec() or dialog.result_value is None:
+            return None
+        first = dialog.result_value
+    try:
+        with transaction(db) as session:
+            return resolve_actor(session, user, demo=demo, first_admin=first)
+    except MinPlanError as error:
+        log.info("sign-in refused: %s", error.message)
+        show_startup_error(error)
+        raise
+
+
 def run_gui(
     db: Database, *, language: str | None = None, user: str | None = None, demo: bool = False
 ) -> int:
@@ -74,8 +99,9 @@ def run_gui(
     app = application(chosen)
     from app.ui.main_window import MainWindow
 
-    with transaction(db) as session:
-        actor = resolve_actor(session, user)
+    actor = sign_in(db, user=user, demo=demo)
+    if actor is None:
+        return 1
     window = MainWindow(UiContext(db, actor), demo=demo)
     window.show()
     from PySide6.QtCore import QTimer
