@@ -31,8 +31,8 @@ from app.reports.plan_pdf import (
 )
 from app.reports.plan_texts import TEXTS
 
-_LABEL_WIDTH = 50 * mm
-_VALUE_WIDTH = 115 * mm
+_LABEL_WIDTH = 55 * mm
+_VALUE_WIDTH = 110 * mm
 _RULE = colors.HexColor("#c8d3cc")
 
 
@@ -50,7 +50,7 @@ def _entry(entry: Entry, styles: _Styles) -> list:
     if short:
         table = Table(
             [
-                [Paragraph(escape(label), styles.small), Paragraph(_text(value), styles.body)]
+                [Paragraph(escape(label), styles.label), Paragraph(_text(value), styles.body)]
                 for label, value in short
             ],
             colWidths=[_LABEL_WIDTH, _VALUE_WIDTH],
@@ -68,7 +68,7 @@ def _entry(entry: Entry, styles: _Styles) -> list:
         head.append(table)
     story: list = [KeepTogether(head)] if head else []
     for label, value in long:
-        story.append(Paragraph(escape(label), styles.small))
+        story.append(Paragraph(escape(label), styles.label))
         story.extend(
             Paragraph(escape(line) or "&nbsp;", styles.body) for line in value.splitlines()
         )
@@ -86,6 +86,10 @@ def render_access_request(document: AccessDocument, *, head: Letterhead | None =
     styles = _Styles(large=False)
     styles.entry = ParagraphStyle("entry", parent=styles.body, spaceBefore=6, spaceAfter=2)  # type: ignore[attr-defined]
     styles.note = ParagraphStyle("note", parent=styles.body, spaceBefore=14)  # type: ignore[attr-defined]
+    # Labels as large as the text (11 pt, readable), set apart by colour only.
+    styles.label = ParagraphStyle(  # type: ignore[attr-defined]
+        "label", parent=styles.body, textColor=colors.HexColor("#555555"), spaceAfter=0
+    )
 
     def day(value) -> str:  # type: ignore[no-untyped-def]
         return i18n.format_date_in(value, lang)

@@ -17,7 +17,7 @@ class FirstUserDialog(FormDialog):
 
     def __init__(self, login: str, initials: str, name: str, parent: QWidget | None = None) -> None:
         super().__init__(_("Welcome to Min Plan"), self._store, parent)
-        intro = QLabel(
+        self.intro = intro = QLabel(
             _(
                 "This database has no users yet. You ({login}) become its first user and its "
                 "administrator: you can add your colleagues and give them roles under Settings."

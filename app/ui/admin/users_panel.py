@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app import i18n
@@ -175,21 +175,27 @@ class UsersPanel(QWidget):
         for warning in getattr(saved, "warnings", ()) or ():
             prompts.show_notice(self, _("Users"), warning)
 
-    def new_user(self) -> None:
-        dialog = UserDialog(self.ctx, parent=self)
-        self.last_dialog = dialog
-        if dialog.exec() and dialog.result_value is not None:
+    def _open(self, dialog: UserDialog) -> None:
+        """Non-modal, so the rest of the window stays responsive; refresh when saved."""
+
+        def saved() -> None:
             self._done()
-            self.table.select_id(dialog.result_value)
+            if dialog.result_value is not None:
+                self.table.select_id(dialog.result_value)
+
+        dialog.accepted.connect(saved)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.last_dialog = dialog
+
+    def new_user(self) -> None:
+        if self.is_admin:
+            self._open(UserDialog(self.ctx, parent=self))
 
     def edit_user(self) -> None:
         user = self.selected()
-        if user is None or not self.is_admin:
-            return
-        dialog = UserDialog(self.ctx, user=user, parent=self)
-        self.last_dialog = dialog
-        if dialog.exec():
-            self._done()
+        if user is not None and self.is_admin:
+            self._open(UserDialog(self.ctx, user=user, parent=self))
 
     def change_role(self) -> None:
         user = self.selected()
