@@ -446,3 +446,15 @@ def test_an_erased_citizens_id_is_never_given_to_a_new_citizen(db: Database, act
             "SELECT sql FROM sqlite_master WHERE name = 'citizen'"
         ).scalar_one()
     assert "AUTOINCREMENT" in schema
+
+
+def test_a_caseworkers_batch_of_paper_plans_is_their_own_caseload(office) -> None:
+    from app.casework.plan_printing import paper_citizens
+
+    db, karen, anna = office["db"], office["people"]["karen"], office["people"]["anna"]
+    for owner in ("karen", "ole"):
+        update_citizen(
+            db, anna, office["cases"][owner]["citizen"], None, {"digital_post_exempt": True}
+        )
+    assert paper_citizens(db, karen) == [office["cases"]["karen"]["citizen"]]
+    assert len(paper_citizens(db, anna)) == 2

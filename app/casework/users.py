@@ -118,6 +118,18 @@ def _keep_an_admin(session: Session, row: Caseworker, *, role: str, active: bool
             )
 
 
+def _change(
+    session: Session, actor: Actor, row: Caseworker, changes: Mapping[str, Any], action: str
+) -> bool:
+    """Apply the changes to the user's row and audit them (old → new); False if nothing changed."""
+    old, new = apply_changes(row, changes)
+    if not new:
+        return False
+    flush_versioned(session, row, changes)
+    audit.record(session, actor, action, entity="caseworker", entity_id=row.id, old=old, new=new)
+    return True
+
+
 def add_user(db: Database, actor: Actor, values: Mapping[str, Any]) -> Saved:
     """A new, active user with the given role (default: caseworker)."""
     access.require_admin(actor, _MANAGE)
@@ -146,18 +158,7 @@ def update_user(
     with transaction(db) as session:
         row = load_for_update(session, Caseworker, user_id, expected_version, cleaned)
         _check_unique(session, cleaned, own_id=user_id)
-        old, new = apply_changes(row, cleaned)
-        if new:
-            flush_versioned(session, row, cleaned)
-            audit.record(
-                session,
-                actor,
-                "update_user",
-                entity="caseworker",
-                entity_id=row.id,
-                old=old,
-                new=new,
-            )
+        _change(session, actor, row, cleaned, "update_user")
         return Saved(row.id, row.version, None, _AREAS)  # type: ignore[arg-type]
 
 
@@ -169,18 +170,7 @@ def change_role(
     with transaction(db) as session:
         row = load_for_update(session, Caseworker, user_id, expected_version, cleaned)
         _keep_an_admin(session, row, role=cleaned["role"], active=row.active)
-        old, new = apply_changes(row, cleaned)
-        if new:
-            flush_versioned(session, row, cleaned)
-            audit.record(
-                session,
-                actor,
-                "change_role",
-                entity="caseworker",
-                entity_id=row.id,
-                old=old,
-                new=new,
-            )
+        _change(session, actor, row, cleaned, "change_role")
         return Saved(row.id, row.version, None, _AREAS)  # type: ignore[arg-type]
 
 
@@ -197,19 +187,9 @@ def set_active(
         if not active and row.id == actor.caseworker_id:
             raise PermissionDeniedError("You cannot deactivate yourself; ask another administrator")
         _keep_an_admin(session, row, role=row.role, active=active)
-        old, new = apply_changes(row, {"active": active})
         warnings: tuple[str, ...] = ()
-        if new:
-            flush_versioned(session, row, new)
-            audit.record(
-                session,
-                actor,
-                "deactivate_user" if not active else "activate_user",
-                entity="caseworker",
-                entity_id=row.id,
-                old=old,
-                new=new,
-            )
+        action = "activate_user" if active else "deactivate_user"
+        if _change(session, actor, row, {"active": active}, action):
             if not active:
                 left = session.exec(
                     select(func.count())

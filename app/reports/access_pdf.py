@@ -3,18 +3,15 @@
 
 from __future__ import annotations
 
-import io
 from html import escape
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     HRFlowable,
     KeepTogether,
     Paragraph,
-    SimpleDocTemplate,
     Table,
     TableStyle,
 )
@@ -23,10 +20,10 @@ from app import i18n
 from app.reports.access_document import AccessDocument, Entry, T
 from app.reports.plan_pdf import (
     Letterhead,
-    _numbered_canvas,
     _register_fonts,
     _Styles,
     _text,
+    build_pdf,
     letterhead,
 )
 from app.reports.plan_texts import TEXTS
@@ -112,27 +109,18 @@ def render_access_request(document: AccessDocument, *, head: Letterhead | None =
             story.extend(_entry(entry, styles))
     story.append(Paragraph(escape(t(T["log_note"])), styles.note))
 
-    buffer = io.BytesIO()
-    title = f"{t(T['title'])} – {document.name}"
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=18 * mm,
-        bottomMargin=22 * mm,
-        title=title,
-        author=head.municipality,
-        subject=t(T["title"]),
-        creator="Min Plan",
-        lang="da-DK" if lang == "da" else "en-GB",
-    )
-
     def footer(page: int, pages: int) -> tuple[str, str]:
         return (
             t(T["footer"]).format(municipality=head.municipality, date=day(document.made_on)),
             t(TEXTS["page"]).format(page=page, pages=pages),
         )
 
-    doc.build(story, canvasmaker=_numbered_canvas(footer, styles.small.fontSize))
-    return buffer.getvalue()
+    return build_pdf(
+        story,
+        title=f"{t(T['title'])} – {document.name}",
+        subject=t(T["title"]),
+        author=head.municipality,
+        lang=lang,
+        footer=footer,
+        footer_size=styles.small.fontSize,
+    )

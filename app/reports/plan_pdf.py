@@ -271,8 +271,36 @@ def render_plan(
             )
         )
 
+    def footer(page: int, pages: int) -> tuple[str, str]:
+        return (
+            t(TEXTS["footer"]).format(municipality=head.municipality, date=day(document.made_on)),
+            t(TEXTS["page"]).format(page=page, pages=pages),
+        )
+
+    return build_pdf(
+        story,
+        title=f"{t(TEXTS['title'])} – {document.name}",
+        subject=t(TEXTS["title"]),
+        author=head.municipality,
+        lang=lang,
+        footer=footer,
+        footer_size=styles.small.fontSize,
+    )
+
+
+def build_pdf(
+    story: list,
+    *,
+    title: str,
+    subject: str,
+    author: str,
+    lang: str,
+    footer: Callable[[int, int], tuple[str, str]],
+    footer_size: float,
+) -> bytes:
+    """An A4 document for a citizen: margins, metadata (title, author, language) and a footer
+    with "side 1 af 3" on every page. Shared by the plan and the access request."""
     buffer = io.BytesIO()
-    title = f"{t(TEXTS['title'])} – {document.name}"
     doc = SimpleDocTemplate(
         buffer,
         pagesize=A4,
@@ -281,19 +309,12 @@ def render_plan(
         topMargin=18 * mm,
         bottomMargin=22 * mm,
         title=title,
-        author=head.municipality,
-        subject=t(TEXTS["title"]),
+        author=author,
+        subject=subject,
         creator="Min Plan",
         lang="da-DK" if lang == "da" else "en-GB",
     )
-
-    def footer(page: int, pages: int) -> tuple[str, str]:
-        return (
-            t(TEXTS["footer"]).format(municipality=head.municipality, date=day(document.made_on)),
-            t(TEXTS["page"]).format(page=page, pages=pages),
-        )
-
-    doc.build(story, canvasmaker=_numbered_canvas(footer, styles.small.fontSize))
+    doc.build(story, canvasmaker=_numbered_canvas(footer, footer_size))
     return buffer.getvalue()
 
 
