@@ -62,7 +62,12 @@ def age(db: Database, citizen_id: int) -> None:
 
 def full_case(db: Database, admin: Actor, cpr: str, first: str) -> int:
     """A citizen with a row of every kind, all ended in 2016."""
-    c = create_citizen(db, admin, {"cpr": cpr, "first_name": first, "last_name": "Gammel"}).id
+    c = create_citizen(
+        db,
+        admin,
+        {"cpr": cpr, "first_name": first, "last_name": "Gammel"},
+        caseworker_id=admin.caseworker_id,  # in Anna's caseload, so Ole must give a reason
+    ).id
     start_spell(
         db,
         admin,

@@ -186,11 +186,13 @@ def test_the_grant_is_for_today_only_and_its_reason_is_logged(office, monkeypatc
 
 
 def test_citizens_in_nobodys_caseload_are_open_to_every_caseworker(office) -> None:
-    db, anna, karen = office["db"], office["people"]["anna"], office["people"]["karen"]
+    """A team lead (or an admin) registers a citizen into nobody's caseload, not their own."""
+    db, tove, karen = office["db"], office["people"]["tove"], office["people"]["karen"]
     eva = create_citizen(
-        db, anna, {"cpr": "010203-4445", "first_name": "Eva", "last_name": "Ny"}
+        db, tove, {"cpr": "010203-4445", "first_name": "Eva", "last_name": "Ny"}
     ).id
-    hand_over(db, anna, eva, None)
+    with transaction(db) as s:
+        assert s.get(Citizen, eva).caseworker_id is None
     record_view(db, karen, eva)
     save_plan(db, karen, eva, None, {"job_goal": "Pædagogmedhjælper"})
 

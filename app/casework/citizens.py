@@ -71,7 +71,10 @@ def create_citizen(
     cleaned = clean_citizen(values, today=today or date.today())
     with transaction(db) as session:
         _check_not_duplicate(session, cleaned["cpr"])
-        owner = caseworker_id if caseworker_id is not None else actor.caseworker_id
+        # A new citizen joins the registering caseworker's caseload; a team lead or an
+        # administrator registers into nobody's caseload unless they choose a caseworker.
+        own = actor.caseworker_id if actor.role == "caseworker" else None
+        owner = caseworker_id if caseworker_id is not None else own
         _check_caseworker(session, owner)
         row = Citizen(
             **cleaned, caseworker_id=owner, birth_date=birth_date_from_cpr(cleaned["cpr"])
