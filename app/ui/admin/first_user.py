@@ -37,6 +37,7 @@ class FirstUserDialog(FormDialog):
         )
         self.form.set_values({"initials": initials, "name": name})
         self.buttons.button(self.buttons.StandardButton.Save).setText(_("&Start"))
+        self.setMinimumWidth(460)
 
     def _store(self, values: dict[str, Any]) -> tuple[str, str]:
         return values["initials"].strip().upper(), values["name"].strip()

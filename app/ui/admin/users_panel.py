@@ -42,9 +42,10 @@ class UserDialog(FormDialog):
             "login",
             _("&Login name"),
             TextEdit(),
-            hint=_("The name the user logs in to the computer with; empty = the initials"),
+            hint=_("The user's login on the computer (empty: the initials)"),
         )
         form.set_validator(lambda values: user_errors({"role": "caseworker", **values}))
+        self.setMinimumWidth(520)
         if user is not None:
             form.set_values(
                 {
