@@ -7,6 +7,8 @@
     minplan export DIR
     minplan bench [--citizens N[,N…]] [--database-url URL] [--json FILE]
     minplan audit verify | checkpoint | purge | extract | search | key
+    minplan retention list | delete --confirm
+    minplan access-request --cpr CPR --out FILE.pdf
 
 Every subcommand calls the same use-case functions as the GUI. Expected failures print a calm,
 translated message and exit with status 2; nothing is half-written.
@@ -58,7 +60,7 @@ def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         "--user",
         metavar="INITIALS",
         default=default,
-        help=_("act as this caseworker (default: MINPLAN_USER or your login name)"),
+        help=_("on the demo database: act as this user (elsewhere you are who you log in as)"),
     )
 
 
@@ -144,6 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app import cli_audit
 
     cli_audit.add_parser(sub, _add_common)
+    from app import cli_privacy
+
+    cli_privacy.add_parsers(sub, _add_common)
     return parser
 
 
@@ -433,6 +438,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return cli_bench.run(args)
 
 
+def cmd_retention(args: argparse.Namespace) -> int:
+    from app import cli_privacy
+
+    return cli_privacy.run_retention(args, open_database)
+
+
+def cmd_access_request(args: argparse.Namespace) -> int:
+    from app import cli_privacy
+
+    return cli_privacy.run_access_request(args, open_database)
+
+
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_gui,
     "db": cmd_db,
@@ -447,6 +464,8 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "restore": cmd_restore,
     "bench": cmd_bench,
     "audit": cmd_audit,
+    "retention": cmd_retention,
+    "access-request": cmd_access_request,
 }
 
 

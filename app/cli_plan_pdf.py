@@ -67,7 +67,7 @@ def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-unty
         return 0
     if not args.out_dir:
         raise ValidationError("Give --out-dir DIR")
-    ids = paper_citizens(db)
+    ids = paper_citizens(db, actor)
 
     def progress(done: int, total: int) -> bool:
         print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)

@@ -25,6 +25,7 @@ from app.casework import (
     access_log,
     access_log_extract,
     access_log_search,
+    access_request,
     calendar_export,
     citizens,
     companies,
@@ -40,6 +41,7 @@ from app.casework import (
     plan_printing,
     snooze,
     spells,
+    users,
 )
 from app.casework.actor import Actor
 from app.casework.audit_labels import details_of
@@ -467,7 +469,7 @@ ACTIONS: list[tuple[str, A, tuple[Expect, ...]]] = [
     ),
     (
         "citizens.hand_over",
-        lambda e: citizens.hand_over(e.db, e.actor, e.cid, None),
+        lambda e: citizens.hand_over(e.db, e.actor, e.cid, e.actor.caseworker_id),
         (Expect("hand_over", "citizen", changes=True),),
     ),
     (
@@ -476,6 +478,36 @@ ACTIONS: list[tuple[str, A, tuple[Expect, ...]]] = [
         (Expect("delete", "citizen", purpose="Registreret ved en fejl"),),
     ),
     ("citizens.restore_citizen", lambda e: citizens.restore_citizen(e.db, e.actor, e.cid), (Expect("restore", "citizen"),)),
+    (
+        "access_request.make_access_request",
+        lambda e: access_request.make_access_request(e.db, e.actor, e.cid, e.tmp / "aktindsigt.pdf", today=TODAY),
+        (Expect("access_request", "citizen"),),
+    ),
+    (
+        "users.add_user",
+        lambda e: e.ids.__setitem__("user", users.add_user(e.db, e.actor, {"initials": "MB", "name": "Mads Bro"}).id),
+        (Expect("create_user", "caseworker", citizen=False),),
+    ),
+    (
+        "users.update_user",
+        lambda e: users.update_user(e.db, e.actor, e.ids["user"], None, {"team": "Team Job"}),
+        (Expect("update_user", "caseworker", citizen=False, changes=True),),
+    ),
+    (
+        "users.change_role",
+        lambda e: users.change_role(e.db, e.actor, e.ids["user"], "teamlead"),
+        (Expect("change_role", "caseworker", citizen=False, changes=True),),
+    ),
+    (
+        "users.set_active",
+        lambda e: users.set_active(e.db, e.actor, e.ids["user"], False),
+        (Expect("deactivate_user", "caseworker", citizen=False, changes=True),),
+    ),
+    (
+        "org_settings.set_values",
+        lambda e: org_settings.set_values(e.db, e.actor, {"retention_years": 6}),
+        (Expect("change_setting", "app_setting", citizen=False, changes=True),),
+    ),
 ]  # fmt: skip
 
 #: Public functions taking an actor that the table does not drive, and why.
@@ -485,6 +517,24 @@ NOT_DRIVEN = {
     "casework.demo_data.populate": "synthetic data; tested below (one demo_data event)",
     "casework.companies.last_used_company": "reads the actor's own last company, no citizen data",
     "casework.goal_plans.require_lead": "a role check, writes nothing",
+    **{
+        f"casework.access.{name}": "a rights check (grants are written by record_view's event)"
+        for name in (
+            "grant",
+            "grant_for_today",
+            "in_own_caseload",
+            "in_team",
+            "may_read_journal",
+            "needs_reason",
+            "require_admin",
+            "require_case_write",
+            "require_caseload_change",
+        )
+    },
+    "casework.access_request.require_access_request": "a rights check, writes nothing",
+    "casework.plan_printing.paper_citizens": "ids for a batch print, each print is logged",
+    "casework.retention.preview": "counts only; the deletion it leads to is logged (erase)",
+    "casework.retention.erase": "one erase event per citizen, no personal data (test_retention)",
     "casework.goal_plans.save_goal_plan": "no citizen data; create/edit events tested in test_goal_plans",
     "casework.goal_plans.delete_goal_plan": "no citizen data; its event is tested in test_goal_plans",
     "casework.goal_plans.set_indicator_target": "no citizen data; audited like set_target (above)",
@@ -503,6 +553,8 @@ READS_UNDER_THE_PAGE_VIEW = {
     "casework.deadlines.deadlines_for_citizen",
     # the deadline engine's facts: read inside the transaction of the (logged) change that
     # touched them, or for a worklist of the actor's own caseload
+    "casework.access.owner_name",  # the caseworker's name for the "give a reason" message
+    "reports.access_document.access_document",  # read inside make_access_request (logged)
     "casework.deadline_facts.load_facts",
     "casework.deadline_facts.next_booked",
     "casework.deadline_store.refresh",

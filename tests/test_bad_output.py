@@ -67,12 +67,14 @@ def read_only(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def karen(db: Database) -> Actor:
+def karen(db: Database, monkeypatch: pytest.MonkeyPatch) -> Actor:
+    """The administrator (the whole-database bundle is hers to export), signed in as "kl"."""
+    monkeypatch.setattr("app.casework.actor.os_user", lambda: "kl")
     with transaction(db) as s:
-        worker = Caseworker(initials="KL", name="Karen Lund", team="Team Job", role="caseworker")
+        worker = Caseworker(initials="KL", name="Karen Lund", team="Team Job", role="admin")
         s.add(worker)
         s.flush()
-        return Actor(worker.id, "KL", "Karen Lund", "caseworker", "karen")
+        return Actor(worker.id, "KL", "Karen Lund", "admin", "kl")
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from app.casework.actor import first_admin_defaults
 from app.casework.bundle.format import FILE_NAMES
 from app.cli import main
 from app.store.engine import Database
@@ -43,7 +44,8 @@ def test_import_with_errors_exits_2_names_every_problem_and_writes_nothing(
     out, err = capsys.readouterr()
     assert "spells.csv:4: target_group: Ukendt målgruppe 'sygepenge'" in err
     assert "1 problem; intet blev importeret" in err
-    assert citizens_and_events(db) == (0, 0)
+    # Only the first user was written: whoever runs Min Plan on a new database is its admin.
+    assert citizens_and_events(db) == (0, 1)
 
 
 def test_errors_follow_the_chosen_language(
@@ -58,17 +60,22 @@ def test_dry_run_then_import_then_export(
 ) -> None:
     assert main(["import", str(SAMPLE), *db_args, "--dry-run"]) == 0
     assert "Kontrolleret, intet skrevet (tørkørsel): " in capsys.readouterr().out
-    assert citizens_and_events(db) == (0, 0)
+    assert citizens_and_events(db) == (0, 1), "only the first user (the admin) was written"
 
     assert main(["import", str(SAMPLE), *db_args]) == 0
     assert capsys.readouterr().out.startswith("Importeret: ")
-    assert citizens_and_events(db) == (4, 1)
+    assert citizens_and_events(db) == (4, 2)
 
     out_dir = tmp_path / "out"
     assert main(["export", str(out_dir), *db_args]) == 0
     assert capsys.readouterr().out.startswith(f"Eksporteret til {out_dir}: ")
     for name in FILE_NAMES:
-        assert (out_dir / name).read_bytes() == (SAMPLE / name).read_bytes(), name
+        if name != "caseworkers.csv":
+            assert (out_dir / name).read_bytes() == (SAMPLE / name).read_bytes(), name
+    exported = (out_dir / "caseworkers.csv").read_text(encoding="utf-8").splitlines()
+    sample = (SAMPLE / "caseworkers.csv").read_text(encoding="utf-8").splitlines()
+    initials, name = first_admin_defaults()
+    assert sorted(exported) == sorted([*sample, f"{initials},{name},,admin,,"])
 
 
 def test_export_refuses_a_folder_with_other_files_and_import_a_missing_folder(

@@ -21,7 +21,7 @@ from app.domain.errors import DatabaseError
 from app.i18n import translate_error
 from app.store import engine as engine_module
 from app.store.engine import Database, transaction
-from app.store.models import JournalNote, metadata
+from app.store.models import Caseworker, JournalNote, metadata
 from tests.conftest import cli_args
 
 TODAY = date(2026, 11, 23)
@@ -132,6 +132,9 @@ def test_the_cli_says_the_disk_is_full_and_the_import_writes_nothing(
     bundle.mkdir()
     (bundle / "citizens.csv").write_text("cpr,first_name,last_name\n1503901234,Åse,Ørsted\n")
     (bundle / "journal.csv").write_text(f"cpr,written_on,text\n1503901234,2026-11-23,{LONG_NOTE}\n")
+    monkeypatch.setattr("app.casework.actor.os_user", lambda: "ad")  # an existing administrator
+    with transaction(db) as s:
+        s.add(Caseworker(initials="AD", name="Anders Dal", role="admin"))
     pages = pages_without_free_space(db)
     before = counts(db)
     real = engine_module._configure_sqlite
@@ -144,7 +147,7 @@ def test_the_cli_says_the_disk_is_full_and_the_import_writes_nothing(
     assert main(["import", str(bundle), *cli_args(db)]) == 2
     err = capsys.readouterr().err
     assert "Disken er fuld" in err and "Traceback" not in err
-    monkeypatch.undo()
+    monkeypatch.setattr(engine_module, "_configure_sqlite", real)
     assert counts(db) == before
 
 

@@ -188,11 +188,13 @@ def test_hand_over_delete_and_restore_a_citizen(
     win = MainWindow(ctx)
     qtbot.addWidget(win)
     page = win.citizens
-    åse = next(
-        i
-        for i in page.model.ids
-        if page.model.index(page.model.row_of(i), 0).data() == "Åse Ørsted"
-    )
+
+    def citizen(name: str) -> int:
+        return next(
+            i for i in page.model.ids if page.model.index(page.model.row_of(i), 0).data() == name
+        )
+
+    åse, bo = citizen("Åse Ørsted"), citizen("Bo Hansen")
     win.open_citizen(åse)
     monkeypatch.setattr(
         prompts,
@@ -201,16 +203,23 @@ def test_hand_over_delete_and_restore_a_citizen(
     )
     win.hand_over_action.trigger()
     assert visible_names(win) == ["Bo Hansen"], "Åse left my caseload"
+    problems: list[str] = []
+    monkeypatch.setattr(win, "show_problem", lambda error: problems.append(str(error)))
     monkeypatch.setattr(prompts, "ask_text", lambda *a, **k: "Oprettet ved en fejl")
+    win.delete_action.trigger()
+    assert problems and "Ole Pedersen" in problems[0], (
+        "Åse is Ole's citizen now: not mine to delete"
+    )
+    win.open_citizen(bo)
     win.delete_action.trigger()
     assert win.pages.currentWidget() is page
     page.scope.setCurrentIndex(1)
-    assert "Åse Ørsted" not in visible_names(win)
+    assert "Bo Hansen" not in visible_names(win)
     monkeypatch.setattr(prompts, "choose", lambda parent, title, label, items, current=0: 0)
     win.restore_action.trigger()
     assert win.pages.currentWidget() is win.citizen_page
-    assert win.citizen_page.heading.text() == "Åse Ørsted"
-    assert "Åse Ørsted" in visible_names(win)
+    assert win.citizen_page.heading.text() == "Bo Hansen"
+    assert "Bo Hansen" in visible_names(win)
 
 
 def test_opening_a_citizen_and_searching_are_logged(qtbot, ctx: UiContext) -> None:

@@ -201,8 +201,9 @@ def test_the_danish_fixed_texts_are_easy_to_read() -> None:
 
 
 def test_cli_plan_pdf_one_and_all_on_paper(
-    db_args: list[str], citizen, tmp_path: Path, capsys
+    db_args: list[str], citizen, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr("app.casework.actor.os_user", lambda: "kl")  # Karen signs in as "kl"
     assert main(["plan-pdf", *db_args, "--cpr", CPR, "--out", str(tmp_path / "aase.pdf")]) == 0
     assert "Min Plan" in text_of((tmp_path / "aase.pdf").read_bytes())
     assert (

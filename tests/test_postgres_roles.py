@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
@@ -20,7 +21,7 @@ from app.casework.goal_targets import set_target
 from app.casework.journal import add_note, notes
 from app.casework.plan import save_plan
 from app.casework.spells import start_spell
-from app.domain.errors import DatabaseError
+from app.domain.errors import DatabaseError, PermissionDeniedError
 from app.domain.periods import parse_period
 from app.reports.goalplans import evaluate, load_goalplan
 from app.store import server_password
@@ -57,6 +58,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     # the access log's chain: events are appended and sealed (UPDATE of the hmac column only),
     # the head row advances, purge records are the owner's
     "audit_subject": {"caseworker": APPEND, "teamlead": APPEND, "admin": APPEND},
+    "access_grant": {"caseworker": APPEND, "teamlead": APPEND, "admin": APPEND},
     "audit_chain": {"caseworker": ADVANCE, "teamlead": ADVANCE, "admin": ADVANCE},
     "audit_purge": {"caseworker": READ, "teamlead": READ, "admin": READ},
     **{
@@ -198,9 +200,12 @@ def logins(pg_db: Database, pg_login) -> dict[str, Database]:  # type: ignore[no
                 Caseworker(initials="AD", name="Anders Dal", team="IT", role="admin"),
             ]
         )
-    for group in ("caseworker", "teamlead", "admin"):
+    for group, initials in (("caseworker", "KL"), ("teamlead", "TL"), ("admin", "AD")):
         url, password = pg_login(f"minplan_{group}")
         server_password.store_password(url, password)
+        with transaction(pg_db) as s:  # the user's server login (Indstillinger → Brugere)
+            row = s.exec(select(Caseworker).where(Caseworker.initials == initials)).one()
+            row.login = make_url(url).username
         opened[group] = open_url(url)
     yield opened
     for db in opened.values():
@@ -252,8 +257,13 @@ def test_the_app_works_as_each_role_for_its_normal_tasks(logins: dict[str, Datab
     set_target(teamlead, tl, "herlev-2024", plan.indicators[0].id, {"minimum": 10.0})
     shown = notes(teamlead, tl, citizen, today=TODAY)
     assert len(shown) == 1 and shown[0].text == "" and shown[0].author == "KL"
-    with pytest.raises(DatabaseError, match="does not let your login"):
+    with pytest.raises(PermissionDeniedError):  # the use case refuses first …
         update_citizen(teamlead, tl, citizen, 1, {"phone": "20304050"}, today=TODAY)
+    with (  # … and the server refuses too, whatever the app would let through
+        pytest.raises(DatabaseError, match="does not let your login"),
+        transaction(teamlead) as s,
+    ):
+        s.execute(text("UPDATE citizen SET phone = '20304050'"))
 
     # An administrator changes an organisation setting.
     org_settings.set_value(admin, ad, "backups_kept", 12)

@@ -89,16 +89,19 @@ def test_the_team_deployment_steps_of_the_readme_work(
             server.sql("postgres", f"ALTER ROLE {login} PASSWORD '{passwords[login]}'")
         # The people themselves (initials, names, roles) come with the first import.
         assert main(["import", str(SAMPLE), "--database-url", url(owner)]) == 0
+        # An administrator gives each user their server login (Indstillinger → Brugere → Login).
+        for login, initials in ((kl, "KL"), (tl, "TL")):
+            server.sql(
+                database, f"UPDATE caseworker SET login = '{login}' WHERE initials = '{initials}'"
+            )
         # 5. Each desk stores its own password and works.
         store_password(kl)
         store_password(tl)
         capsys.readouterr()
-        assert (
-            main(["deadlines", "--database-url", url(kl), "--user", "KL", "--format", "csv"]) == 0
-        )
+        assert main(["deadlines", "--database-url", url(kl), "--format", "csv"]) == 0
         assert capsys.readouterr().out.startswith("cpr,")
         args = ["indicators", "--plan", "herlev-2024", "--period", "2026", "--format", "json"]
-        assert main([*args, "--database-url", url(tl), "--user", "TL"]) == 0
+        assert main([*args, "--database-url", url(tl)]) == 0
         assert json.loads(capsys.readouterr().out)["plan"] == "herlev-2024"
 
         # 6. Backup, restore drill into a scratch database, and a real restore.
@@ -128,9 +131,7 @@ def test_the_team_deployment_steps_of_the_readme_work(
         server.sql("postgres", f"ALTER DATABASE {database} RENAME TO {broken}")
         server.run("pg_restore", "--create", "--exit-on-error", "-d", "postgres", str(dump))
         assert server.sql(database, counts) == before
-        assert (
-            main(["deadlines", "--database-url", url(kl), "--user", "KL", "--format", "csv"]) == 0
-        )
+        assert main(["deadlines", "--database-url", url(kl), "--format", "csv"]) == 0
         server.run("dropdb", broken)
 
         # 7. Upgrading: the owner runs db upgrade (nothing to do now), then the role script again.

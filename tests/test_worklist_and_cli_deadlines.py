@@ -108,8 +108,13 @@ def test_the_morning_summary_and_the_overview_show_deadlines(qtbot, ctx: UiConte
 
 
 def test_cli_deadlines_as_json_table_and_csv(
-    ctx: UiContext, db_args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture
+    ctx: UiContext,
+    db_args: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr("app.casework.actor.os_user", lambda: "kl")  # Karen signs in
     assert main(["deadlines", *db_args, "--as-of", "2026-11-23", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["as_of"] == "2026-11-23"

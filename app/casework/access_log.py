@@ -8,34 +8,36 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.casework import audit
+from app.casework import access, audit
 from app.casework.actor import Actor
 from app.domain.errors import PermissionDeniedError
 from app.store.engine import Database, transaction
-from app.store.models import Caseworker, Citizen
 
 #: Hits of a search recorded as "found" (the first screenful and more; the count is always kept).
 SEARCH_HITS_KEPT = 200
 
 
 def record_view(db: Database, actor: Actor, citizen_id: int, *, purpose: str | None = None) -> None:
-    """Log an opening of the citizen's case. A caseworker opening a citizen outside their own
-    caseload must state why ("break the glass"); the reason is logged with the access."""
+    """Log an opening of the citizen's case.
+
+    A caseworker opening a citizen outside their own caseload (a team lead: outside their team)
+    must state why ("break the glass"); the reason is logged with the access and, for a
+    caseworker, lets them work on the citizen for the rest of the day (``access.AccessGrant``).
+    Opening the same citizen again that day needs no new reason: the day's reason is logged again.
+    """
     with transaction(db) as session:
-        citizen = session.get(Citizen, citizen_id)
-        owner = citizen.caseworker_id if citizen else None
         reason = (purpose or "").strip()[:300] or None
-        if (
-            actor.role == "caseworker"
-            and owner is not None
-            and owner != actor.caseworker_id
-            and reason is None
-        ):
-            worker = session.get(Caseworker, owner)
-            raise PermissionDeniedError(
-                "This citizen is in {owner}'s caseload; give a reason to open the case",
-                owner=worker.name if worker else "?",
-            )
+        if access.needs_reason(session, actor, citizen_id):
+            earlier = access.grant_for_today(session, actor, citizen_id)
+            if reason is None and earlier is not None:
+                reason = earlier.reason
+            elif reason is None:
+                raise PermissionDeniedError(
+                    "This citizen is in {owner}'s caseload; give a reason to open the case",
+                    owner=access.owner_name(session, citizen_id),
+                )
+            elif earlier is None:
+                access.grant(session, actor, citizen_id, reason)
         audit.record(
             session,
             actor,

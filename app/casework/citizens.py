@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from app.casework import audit
+from app.casework import access, audit
 from app.casework.actor import Actor
 from app.casework.editing import apply_changes, flush_versioned, get_row, load_for_update
 from app.casework.result import Saved
@@ -71,7 +71,10 @@ def create_citizen(
     cleaned = clean_citizen(values, today=today or date.today())
     with transaction(db) as session:
         _check_not_duplicate(session, cleaned["cpr"])
-        owner = caseworker_id if caseworker_id is not None else actor.caseworker_id
+        # A new citizen joins the registering caseworker's caseload; a team lead or an
+        # administrator registers into nobody's caseload unless they choose a caseworker.
+        own = actor.caseworker_id if actor.role == "caseworker" else None
+        owner = caseworker_id if caseworker_id is not None else own
         _check_caseworker(session, owner)
         row = Citizen(
             **cleaned, caseworker_id=owner, birth_date=birth_date_from_cpr(cleaned["cpr"])
@@ -104,6 +107,7 @@ def update_citizen(
     cleaned = clean_citizen(values, today=today or date.today(), partial=True)
     with transaction(db) as session:
         row = load_for_update(session, Citizen, citizen_id, expected_version, cleaned)
+        access.require_case_write(session, actor, citizen_id)
         if "cpr" in cleaned:
             _check_not_duplicate(session, cleaned["cpr"], own_id=citizen_id)
         merged = {
@@ -145,6 +149,7 @@ def hand_over(
         row = load_for_update(
             session, Citizen, citizen_id, expected_version, {"caseworker_id": caseworker_id}
         )
+        access.require_caseload_change(session, actor, citizen_id)
         _check_caseworker(session, caseworker_id)
         old, new = apply_changes(row, {"caseworker_id": caseworker_id})
         if new:
@@ -168,6 +173,7 @@ def delete_citizen(db: Database, actor: Actor, citizen_id: int, *, reason: str) 
         raise ValidationError("Give a reason for deleting the citizen", field="reason")
     with transaction(db) as session:
         row = get_row(session, Citizen, citizen_id)
+        access.require_case_write(session, actor, citizen_id)
         row.deleted_at = utc_now()
         flush_versioned(session, row, {"deleted_at": row.deleted_at})
         audit.record(
@@ -185,6 +191,7 @@ def delete_citizen(db: Database, actor: Actor, citizen_id: int, *, reason: str) 
 def restore_citizen(db: Database, actor: Actor, citizen_id: int) -> Saved:
     with transaction(db) as session:
         row = get_row(session, Citizen, citizen_id, include_deleted=True)
+        access.require_case_write(session, actor, citizen_id)
         if row.deleted_at is None:
             return Saved(row.id, row.version, row.id, frozenset())  # type: ignore[arg-type]
         row.deleted_at = None

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlmodel import select
 
-from app.casework import audit
+from app.casework import access, audit
 from app.casework.actor import Actor
 from app.casework.editing import apply_changes, flush_versioned, get_row, load_for_update
 from app.casework.result import Saved
@@ -49,6 +49,7 @@ def book_conversation(
     }
     with transaction(db) as session:
         get_row(session, Citizen, citizen_id)
+        access.require_case_write(session, actor, citizen_id)
         row = Conversation(citizen_id=citizen_id, **values)
         session.add(row)
         session.flush()
@@ -88,6 +89,7 @@ def record_outcome(
         changes["with_a_kasse"] = with_a_kasse
     with transaction(db) as session:
         row = load_for_update(session, Conversation, conversation_id, expected_version, changes)
+        access.require_case_write(session, actor, row.citizen_id)
         old, new = apply_changes(row, changes)
         flush_versioned(session, row, changes)
         audit.record(
@@ -115,6 +117,7 @@ def reschedule(
         row = load_for_update(
             session, Conversation, conversation_id, expected_version, {"scheduled_at": when_local}
         )
+        access.require_case_write(session, actor, row.citizen_id)
         if row.status != "planned":
             raise ValidationError("Only a booked conversation can be moved", field="scheduled_at")
         check_booking(row.kind, row.channel, row.held_by, when_local)

@@ -6,6 +6,7 @@ Rows are bulk-inserted table by table in one transaction with ids assigned by th
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,14 +16,14 @@ from pathlib import Path
 from sqlalchemy import func, insert, select, text
 
 from app.casework import audit, deadline_store
-from app.casework.actor import Actor, system_actor
+from app.casework.actor import DEMO_MARKER, Actor, system_actor
 from app.casework.demo_population import Population, generate
 from app.domain.dates import utc_now
 from app.domain.errors import MinPlanError
 from app.i18n import _
 from app.store.engine import Database, open_sqlite, transaction
 from app.store.migrations import upgrade
-from app.store.models import Citizen, metadata
+from app.store.models import AppSetting, Citizen, metadata
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,8 @@ def populate(
         # Core inserts bypass the session's bookkeeping: compute every requirement once here.
         deadline_store.rebuild(session.connection(), today=max(as_of, date.today()))
         summary = _summary(population)
+        # Marks the database as synthetic: anyone may try any user on it (see actor.py).
+        session.add(AppSetting(key=DEMO_MARKER, value=json.dumps({"seed": seed})))
         audit.record(
             session,
             actor,

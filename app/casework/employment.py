@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from app.casework import audit
+from app.casework import access, audit
 from app.casework.actor import Actor
 from app.casework.editing import apply_changes, flush_versioned, get_row, load_for_update
 from app.casework.result import Saved
@@ -62,6 +62,7 @@ def register_employment(
     _check(cleaned)
     with transaction(db) as session:
         get_row(session, Citizen, citizen_id)
+        access.require_case_write(session, actor, citizen_id)
         if cleaned["company_id"] is not None:
             get_row(session, Company, cleaned["company_id"])
         row = Employment(citizen_id=citizen_id, **cleaned)
@@ -93,6 +94,7 @@ def end_employment(
         row = load_for_update(
             session, Employment, employment_id, expected_version, {"end_date": end}
         )
+        access.require_case_write(session, actor, row.citizen_id)
         changes: dict[str, Any] = {"end_date": end}
         if row.kind == "education":
             if completed is None:
@@ -145,6 +147,7 @@ def change_flexjob_hours(
         row = load_for_update(
             session, Employment, employment_id, expected_version, {"hours_per_week": hours_per_week}
         )
+        access.require_case_write(session, actor, row.citizen_id)
         if row.kind != "flexjob" or row.end_date is not None:
             raise ValidationError(
                 "Only an ongoing fleksjob can change hours", field="hours_per_week"

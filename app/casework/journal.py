@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlmodel import select
 
-from app.casework import audit
+from app.casework import access, audit
 from app.casework.actor import Actor
 from app.casework.editing import apply_changes, flush_versioned, get_row, load_for_update
 from app.casework.result import Saved
@@ -46,6 +46,7 @@ def add_note(
     cleaned = _clean_text(text)
     with transaction(db) as session:
         get_row(session, Citizen, citizen_id)
+        access.require_case_write(session, actor, citizen_id)
         if corrects_id is not None:
             original = get_row(session, JournalNote, corrects_id)
             if original.citizen_id != citizen_id:
@@ -95,6 +96,7 @@ def edit_note(
     cleaned = _clean_text(text)
     with transaction(db) as session:
         row = load_for_update(session, JournalNote, note_id, expected_version, {"text": cleaned})
+        access.require_case_write(session, actor, row.citizen_id)
         written_local = utc_to_local(row.created_at).date()
         if written_local != (today or date.today()):
             raise PermissionDeniedError(

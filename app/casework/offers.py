@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from app import i18n
-from app.casework import audit
+from app.casework import access, audit
 from app.casework.actor import Actor
 from app.casework.companies import create_company_in
 from app.casework.editing import apply_changes, flush_versioned, get_row, load_for_update, snapshot
@@ -98,6 +98,7 @@ def register_offer(
     check_offer(cleaned)
     with transaction(db) as session:
         get_row(session, Citizen, citizen_id)
+        access.require_case_write(session, actor, citizen_id)
         if new_company is not None:
             cleaned["company_id"] = create_company_in(session, actor, new_company).id
         elif cleaned.get("company_id") is not None:
@@ -131,6 +132,7 @@ def update_offer(
     cleaned = _clean(values)
     with transaction(db) as session:
         row = load_for_update(session, Offer, offer_id, expected_version, cleaned)
+        access.require_case_write(session, actor, row.citizen_id)
         merged = {**snapshot(row, OFFER_FIELDS), **cleaned}
         check_offer(merged)
         if cleaned.get("company_id") is not None:
@@ -200,6 +202,7 @@ def cancel_offer(
         raise ValidationError("Give a reason for cancelling the offer", field="reason")
     with transaction(db) as session:
         row = load_for_update(session, Offer, offer_id, expected_version, {"status": "cancelled"})
+        access.require_case_write(session, actor, row.citizen_id)
         old, new = apply_changes(row, {"status": "cancelled"})
         flush_versioned(session, row, new)
         audit.record(
@@ -220,6 +223,7 @@ def delete_offer(db: Database, actor: Actor, offer_id: int) -> Saved:
     """Soft delete (registered by mistake); restorable."""
     with transaction(db) as session:
         row = get_row(session, Offer, offer_id)
+        access.require_case_write(session, actor, row.citizen_id)
         row.deleted_at = utc_now()
         flush_versioned(session, row, {"deleted_at": row.deleted_at})
         audit.record(
@@ -231,6 +235,7 @@ def delete_offer(db: Database, actor: Actor, offer_id: int) -> Saved:
 def restore_offer(db: Database, actor: Actor, offer_id: int) -> Saved:
     with transaction(db) as session:
         row = get_row(session, Offer, offer_id, include_deleted=True)
+        access.require_case_write(session, actor, row.citizen_id)
         row.deleted_at = None
         flush_versioned(session, row, {"deleted_at": None})
         audit.record(

@@ -10,6 +10,7 @@ Changing a setting is for administrators and is audited with the old and new val
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,28 +114,47 @@ def get_all(db: Database) -> dict[str, Any]:
         return {key: read(session, key) for key in SETTINGS}
 
 
+def check_together(values: Mapping[str, Any]) -> None:
+    """Rules between settings: the småjob band must not be upside down."""
+    low, high = values.get("smajob_hours_min"), values.get("smajob_hours_max")
+    if low is not None and high is not None and low > high:
+        raise ValidationError(
+            "The fewest hours cannot be more than the most hours ({maximum})",
+            field="smajob_hours_min",
+            maximum=high,
+        )
+
+
 def set_value(db: Database, actor: Actor, key: str, value: Any) -> Any:
     """Store a new value (administrators only), audited with the old and the new value."""
+    return set_values(db, actor, {key: value})[key]
+
+
+def set_values(db: Database, actor: Actor, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Store several settings in one transaction (all or none), one audit event per change."""
     if actor.role != "admin":
         raise PermissionDeniedError("Only an administrator can change settings")
-    declared = _declared(key)
-    checked = declared.check(value)
+    checked = {key: _declared(key).check(value) for key, value in values.items()}
     with transaction(db) as session:
-        old = read(session, key)
-        row = session.exec(select(AppSetting).where(AppSetting.key == key)).first()
-        if row is None:
-            row = AppSetting(key=key, value="")
-            session.add(row)
-        row.value = json.dumps(checked)
-        session.flush()
-        audit.record(
-            session,
-            actor,
-            "change_setting",
-            entity="app_setting",
-            entity_id=row.id,
-            details={"key": key},
-            old={"value": old},
-            new={"value": checked},
-        )
+        check_together({**{k: read(session, k) for k in SETTINGS}, **checked})
+        for key, value in checked.items():
+            old = read(session, key)
+            row = session.exec(select(AppSetting).where(AppSetting.key == key)).first()
+            if row is None:
+                row = AppSetting(key=key, value="")
+                session.add(row)
+            elif old == value:
+                continue
+            row.value = json.dumps(value)
+            session.flush()
+            audit.record(
+                session,
+                actor,
+                "change_setting",
+                entity="app_setting",
+                entity_id=row.id,
+                details={"key": key},
+                old={"value": old},
+                new={"value": value},
+            )
     return checked

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
-from app.casework import audit
+from app.casework import access, audit
 from app.casework.actor import Actor
 from app.casework.editing import (
     ENTITY_NAMES,
@@ -96,6 +96,7 @@ def save_plan(
     cleaned = clean_plan_fields(values)
     with transaction(db) as session:
         get_row(session, Citizen, citizen_id)
+        access.require_case_write(session, actor, citizen_id)
         plan = session.exec(select(Plan).where(Plan.citizen_id == citizen_id)).first()
         if plan is None:
             if expected_version not in (None, 0):
@@ -137,6 +138,7 @@ def add_milestone(
     check_milestone(title, "planned", None, None)
     with transaction(db) as session:
         get_row(session, Citizen, citizen_id)
+        access.require_case_write(session, actor, citizen_id)
         last = session.exec(
             select(func.max(Milestone.position)).where(Milestone.citizen_id == citizen_id)
         ).one()
@@ -172,6 +174,7 @@ def update_milestone(
         raise ValidationError("Unknown milestone field {field!r}", field=sorted(unknown)[0])
     with transaction(db) as session:
         row = load_for_update(session, Milestone, milestone_id, expected_version, values)
+        access.require_case_write(session, actor, row.citizen_id)
         merged = {k: values.get(k, getattr(row, k)) for k in allowed}
         if merged["status"] != "done":
             merged["completed_on"] = None
@@ -224,6 +227,7 @@ def move_milestone(db: Database, actor: Actor, milestone_id: int, steps: int) ->
     """Move a milestone up (negative) or down (positive) in the citizen's list."""
     with transaction(db) as session:
         row = get_row(session, Milestone, milestone_id)
+        access.require_case_write(session, actor, row.citizen_id)
         siblings = list(
             session.exec(
                 select(Milestone)
@@ -266,6 +270,7 @@ def restore_milestone(db: Database, actor: Actor, milestone_id: int) -> Saved:
 def _set_deleted(db: Database, actor: Actor, milestone_id: int, when: datetime | None) -> Saved:
     with transaction(db) as session:
         row = get_row(session, Milestone, milestone_id, include_deleted=True)
+        access.require_case_write(session, actor, row.citizen_id)
         row.deleted_at = when
         flush_versioned(session, row, {"deleted_at": when})
         _store_version(session, actor, row.citizen_id)
@@ -307,13 +312,16 @@ def changes_since_last_print(
 
 
 def mark_printed(db: Database, actor: Actor, citizen_id: int) -> int:
-    """Record that the current plan was printed/saved; returns the plan version number printed."""
+    """Record that the current plan was printed/saved; returns the plan version number printed.
+
+    Handing out a plan is casework: it needs the same right as a change to the case."""
     with transaction(db) as session:
         return mark_printed_in(session, actor, citizen_id)
 
 
 def mark_printed_in(session: Session, actor: Actor, citizen_id: int) -> int:
     """``mark_printed`` in the caller's transaction (saving as PDF writes the file in it too)."""
+    access.require_case_write(session, actor, citizen_id)
     latest = session.exec(
         select(PlanVersion)
         .where(PlanVersion.citizen_id == citizen_id)

@@ -58,16 +58,20 @@ def save_plan_pdf(db: Database, actor: Actor, citizen_id: int, path: Path, **opt
     return path
 
 
-def paper_citizens(db: Database) -> list[int]:
-    """Citizens exempt from digital post: they must get their plan on paper."""
-    with transaction(db) as s:
-        return list(
-            s.exec(
-                select(Citizen.id)
-                .where(col(Citizen.digital_post_exempt), col(Citizen.deleted_at).is_(None))
-                .order_by(byte_order(col(Citizen.sort_key)))
-            ).all()
+def paper_citizens(db: Database, actor: Actor | None = None) -> list[int]:
+    """Citizens exempt from digital post: they must get their plan on paper.
+
+    For a caseworker, those of their own caseload (and nobody's): handing out a colleague's
+    citizen's plan needs the glass broken for that citizen first."""
+    query = select(Citizen.id).where(
+        col(Citizen.digital_post_exempt), col(Citizen.deleted_at).is_(None)
+    )
+    if actor is not None and actor.role == "caseworker":
+        query = query.where(
+            (Citizen.caseworker_id == actor.caseworker_id) | col(Citizen.caseworker_id).is_(None)
         )
+    with transaction(db) as s:
+        return list(s.exec(query.order_by(byte_order(col(Citizen.sort_key)))).all())
 
 
 def file_name(db: Database, citizen_id: int) -> str:

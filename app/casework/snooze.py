@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlmodel import col, select
 
-from app.casework import audit
+from app.casework import access, audit
 from app.casework.actor import Actor
 from app.casework.editing import get_row
 from app.casework.result import Saved
@@ -40,6 +40,7 @@ def snooze_deadline(
         )
     with transaction(db) as session:
         get_row(session, Citizen, citizen_id)
+        access.require_caseload_change(session, actor, citizen_id)
         row = DeadlineSnooze(
             citizen_id=citizen_id,
             rule_id=rule_id,

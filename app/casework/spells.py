@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from app.casework import audit
+from app.casework import access, audit
 from app.casework.actor import Actor
 from app.casework.editing import apply_changes, flush_versioned, get_row, load_for_update, snapshot
 from app.casework.result import Saved
@@ -67,6 +67,7 @@ def start_spell(db: Database, actor: Actor, citizen_id: int, values: Mapping[str
         )
     with transaction(db) as session:
         get_row(session, Citizen, citizen_id)
+        access.require_case_write(session, actor, citizen_id)
         candidate = SpellPeriod(
             None, cleaned["target_group"], cleaned["start_date"], cleaned.get("end_date")
         )
@@ -101,6 +102,7 @@ def end_spell(
     changes = {"end_date": end, "end_reason": v.text(reason)}
     with transaction(db) as session:
         row = load_for_update(session, BenefitSpell, spell_id, expected_version, changes)
+        access.require_case_write(session, actor, row.citizen_id)
         check_end(SpellPeriod(row.id, row.target_group, row.start_date, row.end_date), end)
         old, new = apply_changes(row, changes)
         flush_versioned(session, row, changes)
@@ -133,6 +135,7 @@ def change_benefit(
         current = load_for_update(
             session, BenefitSpell, spell_id, expected_version, {"target_group": next_group}
         )
+        access.require_case_write(session, actor, current.citizen_id)
         change = plan_benefit_change(
             SpellPeriod(current.id, current.target_group, current.start_date, current.end_date),
             next_group,
@@ -177,6 +180,7 @@ def update_spell(
     cleaned = _clean(values)
     with transaction(db) as session:
         row = load_for_update(session, BenefitSpell, spell_id, expected_version, cleaned)
+        access.require_case_write(session, actor, row.citizen_id)
         merged = {**snapshot(row, SPELL_FIELDS), **cleaned}
         check_no_overlap(
             _periods(session, row.citizen_id),

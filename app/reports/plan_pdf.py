@@ -271,22 +271,38 @@ def render_plan(
             )
         )
 
-    buffer = io.BytesIO()
-    doc = a4_document(
-        buffer,
-        title=f"{t(TEXTS['title'])} – {document.name}",
-        author=head.municipality,
-        subject=t(TEXTS["title"]),
-        lang=lang,
-    )
-
     def footer(page: int, pages: int) -> tuple[str, str]:
         return (
             t(TEXTS["footer"]).format(municipality=head.municipality, date=day(document.made_on)),
             t(TEXTS["page"]).format(page=page, pages=pages),
         )
 
-    doc.build(story, canvasmaker=_numbered_canvas(footer, styles.small.fontSize))
+    return build_pdf(
+        story,
+        title=f"{t(TEXTS['title'])} – {document.name}",
+        subject=t(TEXTS["title"]),
+        author=head.municipality,
+        lang=lang,
+        footer=footer,
+        footer_size=styles.small.fontSize,
+    )
+
+
+def build_pdf(
+    story: list,
+    *,
+    title: str,
+    subject: str,
+    author: str,
+    lang: str,
+    footer: Callable[[int, int], tuple[str, str]],
+    footer_size: float,
+) -> bytes:
+    """An A4 document for a citizen: margins, metadata (title, author, language) and a footer
+    with "side 1 af 3" on every page. Shared by the plan and the access request."""
+    buffer = io.BytesIO()
+    doc = a4_document(buffer, title=title, author=author, subject=subject, lang=lang)
+    doc.build(story, canvasmaker=_numbered_canvas(footer, footer_size))
     return buffer.getvalue()
 
 

@@ -55,11 +55,18 @@ class Caseworker(Versioned, table=True):
     email: str | None = Field(default=None, max_length=200)
     phone: str | None = Field(default=None, max_length=40)
     active: bool = Field(default=True)
+    #: The operating-system login this user signs in with (lower case); None = the initials.
+    login: str | None = Field(default=None, max_length=100, unique=True, index=True)
 
 
 class Citizen(Versioned, table=True):
     #: The list's order read straight from an index (deleted_at included so no row lookups are needed).
-    __table_args__ = (Index("ix_citizen_list_order", "sort_key", "deleted_at"),)
+    #: AUTOINCREMENT on SQLite: the id of an erased citizen (retention) is never given to a new one,
+    #: so older audit events about the erased citizen can never show up in someone else's history.
+    __table_args__ = (
+        Index("ix_citizen_list_order", "sort_key", "deleted_at"),
+        {"sqlite_autoincrement": True},
+    )
 
     cpr: str = Field(max_length=10, unique=True, index=True)
     birth_date: date = Field(index=True)
@@ -459,3 +466,20 @@ class UserGoalIndicator(SQLModel, table=True):
     maximum: float | None = Field(default=None)
     direction: str | None = Field(default=None, max_length=10)
     compare: str | None = Field(default=None, max_length=20)
+
+
+class AccessGrant(SQLModel, table=True):
+    """ "Break the glass": a caseworker gave a reason to open a colleague's citizen.
+
+    Valid on ``granted_on`` (the local day) only: that day the caseworker may also work on the
+    citizen. The reason is in the audit event of the opening as well.
+    """
+
+    __tablename__ = "access_grant"  # type: ignore[assignment]
+
+    id: int | None = Field(default=None, primary_key=True)
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    caseworker_id: int = Field(foreign_key="caseworker.id", index=True)
+    granted_on: date
+    granted_at: datetime = Field(default_factory=utc_now)
+    reason: str = Field(max_length=300)

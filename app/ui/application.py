@@ -13,7 +13,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import i18n, paths
-from app.casework.actor import resolve_actor
+from app.casework.actor import Actor, resolve_actor
 from app.domain.errors import MinPlanError
 from app.i18n import _
 from app.store.engine import Database, transaction
@@ -67,6 +67,39 @@ def show_startup_error(error: MinPlanError) -> None:
     del app
 
 
+def _nobody_to_ask() -> bool:
+    """Offscreen (tests, headless runs) a modal dialog would wait for ever: the first user is
+    then made from the login name, as the command line does."""
+    app = QApplication.instance()
+    platform = app.platformName() if app is not None else os.environ.get("QT_QPA_PLATFORM", "")
+    return platform == "offscreen"
+
+
+def sign_in(db: Database, *, user: str | None = None, demo: bool = False) -> Actor | None:
+    """The user at the desk; on a database without users, ask the first one (the administrator)
+    for initials and name. None when they cancel; an unknown user gets a calm message."""
+    from app.casework.actor import first_admin_defaults, os_user
+    from app.casework.users import has_users
+
+    first = None
+    with transaction(db) as session:
+        empty = not has_users(session)
+    if empty and not _nobody_to_ask():
+        from app.ui.admin.first_user import FirstUserDialog
+
+        dialog = FirstUserDialog(os_user(), *first_admin_defaults())
+        if not dialog.exec() or dialog.result_value is None:
+            return None
+        first = dialog.result_value
+    try:
+        with transaction(db) as session:
+            return resolve_actor(session, user, demo=demo, first_admin=first)
+    except MinPlanError as error:
+        log.info("sign-in refused: %s", error.message)
+        show_startup_error(error)
+        raise
+
+
 def open_main_window(
     db: Database,
     *,
@@ -86,8 +119,9 @@ def open_main_window(
     from app.ui.crash import show_previous_crash
     from app.ui.main_window import MainWindow
 
-    with transaction(db) as session:
-        actor = resolve_actor(session, user)
+    actor = sign_in(db, user=user, demo=demo)
+    if actor is None:  # the first user cancelled the sign-up
+        return None
     window = MainWindow(UiContext(db, actor), demo=demo)
     window.show()
     from app.ui.ready_probe import watch_when_asked
@@ -141,6 +175,8 @@ def run_gui(
     window = open_main_window(
         db, language=language, user=user, demo=demo, crashes=crashes, notice=notice
     )
+    if window is None:
+        return 1
     code = QApplication.instance().exec()
     if code == 0 and not demo:  # the demo's synthetic data needs no copies
         backup_when_closing(window.ctx.db)

@@ -25,6 +25,7 @@ from app.domain.dates import utc_to_local
 from app.domain.errors import MinPlanError
 from app.i18n import _
 from app.ui.access_log.page import AccessLogPage, may_see_access_log
+from app.ui.admin.settings_page import SettingsPage
 from app.ui.casework.citizen_page import CitizenPage
 from app.ui.casework.context import UiContext
 from app.ui.citizens.page import CitizensPage
@@ -72,6 +73,10 @@ class MainWindow(QMainWindow):
         self.companies.open_citizen.connect(self.open_citizen)
         self._add_page(_("Companies"), self.companies)
         self._add_page(_("Goals and indicators"), self.indicators)
+        self.settings_page = SettingsPage(ctx, self)
+        self.settings_page.problem.connect(self.show_problem)
+        self.settings_page.citizens_erased.connect(self.refresh_all)
+        self._add_page(_("Settings"), self.settings_page)
         self.access_log = None
         if may_see_access_log(ctx):  # team leads and administrators (the use case checks too)
             self.access_log = AccessLogPage(ctx, self)
@@ -187,11 +192,17 @@ class MainWindow(QMainWindow):
             _("Print the plan in English…") if other == "en" else _("Print the plan in Danish…"),
             lambda: self.print_plan(language=other),
         )
+        self.access_request_action = self._action(
+            _("&Access request: everything held as PDF…"),
+            self.save_access_request,
+            tip=_("A PDF of everything Min Plan holds on the citizen (GDPR art. 15); logged"),
+        )
         for action in (
             self.print_action,
             self.print_large_action,
             self.print_other_action,
             self.save_pdf_action,
+            self.access_request_action,
         ):
             self.citizen_menu.addAction(action)
         self.extract_action = self._action(
@@ -425,6 +436,28 @@ class MainWindow(QMainWindow):
         )
         dialog.open()
         self.last_dialog = dialog
+
+    def save_access_request(self, path=None) -> None:  # type: ignore[no-untyped-def]
+        from app.ui.casework.access_request import save_access_request
+
+        citizen_id = self.citizen_page.citizen_id
+        if citizen_id is None:
+            return
+        try:
+            done = save_access_request(self.ctx, self, citizen_id, path)
+        except MinPlanError as error:
+            self.show_problem(error)
+            return
+        if done is not None:
+            self.statusBar().showMessage(
+                i18n.ngettext(
+                    "Saved {path} ({pages} page); the disclosure is logged",
+                    "Saved {path} ({pages} pages); the disclosure is logged",
+                    done.pages,
+                ).format(path=done.path, pages=done.pages),
+                10_000,
+            )
+            self.citizen_page.notify_saved(Saved(citizen_id, 0, citizen_id, frozenset({"history"})))
 
     def batch_print(self) -> None:
         from app.ui.printing import BatchPrintDialog

@@ -164,7 +164,9 @@ class BatchPrintDialog(QDialog):
 
         self.ctx = ctx
         self.setWindowTitle(_("Print plans"))
-        self.ids = list(citizen_ids) if citizen_ids is not None else paper_citizens(ctx.db)
+        self.ids = (
+            list(citizen_ids) if citizen_ids is not None else paper_citizens(ctx.db, ctx.actor)
+        )
         self.result_value = None
         form = QFormLayout()
         self.scope = QLabel(

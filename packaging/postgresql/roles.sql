@@ -87,6 +87,10 @@ BEGIN
 END
 $$;
 
+-- Break the glass: opening a colleague's citizen with a reason leaves a grant for the day
+-- (kept as evidence with the access log; removed only with the citizen, by the owner).
+GRANT SELECT, INSERT ON access_grant TO minplan_caseworker, minplan_teamlead, minplan_admin;
+
 -- Goal plans made in the app: team leads and admins keep them (an edit replaces the plan's
 -- indicators as a whole); caseworkers read them.
 GRANT SELECT ON goal_plan, goal_plan_indicator TO minplan_caseworker;

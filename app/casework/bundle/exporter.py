@@ -18,14 +18,14 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlmodel import Session
 
-from app.casework import audit
+from app.casework import access, audit
 from app.casework.actor import Actor
 from app.casework.bundle import counts
 from app.casework.bundle.cells import write_value
 from app.casework.bundle.format import FILE_NAMES, SPECS, WEEKS_PER_MONTH
 from app.domain.dates import utc_to_local
 from app.domain.errors import MinPlanError
-from app.i18n import _
+from app.i18n import N_, _
 from app.store import files
 from app.store.engine import Database, transaction
 from app.store.files import file_error, make_folder
@@ -198,10 +198,12 @@ def _rows(session: Session) -> dict[str, list[list[str]]]:
 def export_bundle(db: Database, actor: Actor, directory: Path | str) -> ExportReport:
     """Write every file of the bundle into ``directory`` (created if needed; must hold nothing else).
 
-    All files are written to hidden temporary files first; only when every one is complete is the
+    The bundle holds every citizen's case with the journal's text: administrators only. All
+    files are written to hidden temporary files first; only when every one is complete is the
     export recorded in the audit log and are the files renamed into place. A full disk or a
     read-only folder leaves the folder as it was and records nothing.
     """
+    access.require_admin(actor, N_("Only an administrator can export the whole database"))
     directory = Path(directory)
     _check_folder(directory)
     make_folder(directory)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.casework import access
 from app.casework.actor import Actor
 from app.casework.bundle import counts
 from app.casework.bundle.format import FILE_NAMES, FILES
@@ -21,7 +22,7 @@ from app.casework.bundle.validate import Checker, Existing
 from app.casework.bundle.writer import write_bundle
 from app.domain.dates import Period
 from app.domain.errors import MinPlanError, ValidationError
-from app.i18n import _, ngettext
+from app.i18n import N_, _, ngettext
 from app.store.engine import Database, transaction
 from app.store.models import BenefitSpell, Caseworker, Citizen, Company, Plan
 
@@ -127,8 +128,10 @@ def import_bundle(
 ) -> ImportReport:
     """Check every row of the bundle; write everything in one transaction only if all is well.
 
-    ``progress`` is called while files are read and again while rows are written.
+    ``progress`` is called while files are read and again while rows are written. Importing
+    writes into every citizen's case, so it is for administrators.
     """
+    access.require_admin(actor, N_("Only an administrator can import a bundle"))
     directory = Path(directory)
     report = ImportReport(dry_run=dry_run)
     refused: set[str] = set()

@@ -1,0 +1,1 @@
+"""The Settings page (Indstillinger): users and roles, organisation settings, retention."""

@@ -1,0 +1,107 @@
+"""Settings → Organisation: the jobcenter-wide settings of ``app.casework.org_settings`` (retention,
+the smallest count in aggregates, småjob hours, backups), checked as you type, saved together."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app.casework import org_settings
+from app.domain.errors import MinPlanError, ValidationError
+from app.i18n import _
+from app.ui.casework.context import UiContext
+from app.ui.fields import CheckField, NumberEdit
+from app.ui.form import Form
+
+
+def _problems(values: Mapping[str, Any]) -> dict[str, ValidationError]:
+    """Each setting's problem, for showing next to its field."""
+    found: dict[str, ValidationError] = {}
+    for key, value in values.items():
+        declared = org_settings.SETTINGS[key]
+        if value is None:
+            found[key] = ValidationError("Give a value", field=key)
+            continue
+        try:
+            declared.check(value)
+        except ValidationError as error:
+            found[key] = error
+    if not found:
+        try:
+            org_settings.check_together(values)
+        except ValidationError as error:
+            found[error.field or next(iter(values))] = error
+    return found
+
+
+class OrgSettingsPanel(QWidget):
+    problem = Signal(object)
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.is_admin = ctx.actor.role == "admin"
+        self.form = Form(self)
+        for key, declared in org_settings.SETTINGS.items():
+            if declared.kind is bool:
+                self.form.add(key, "", CheckField(_(declared.label)))
+            else:
+                self.form.add(key, _(declared.label), NumberEdit(field=key))
+        self.form.set_validator(_problems)
+        self.form.setEnabled(self.is_admin)
+        self.notice = QLabel(
+            _("Settings for the whole jobcenter: every desk uses them. Changes are logged.")
+            if self.is_admin
+            else _("Only an administrator can change these settings."),
+            self,
+        )
+        self.notice.setWordWrap(True)
+        self.status = QLabel(self)
+        self.save_button = QPushButton(_("&Save settings"), self)
+        self.save_button.setEnabled(self.is_admin)
+        self.save_button.clicked.connect(self.save)
+        self.form.changed.connect(self.status.clear)
+        row = QHBoxLayout()
+        row.addWidget(self.save_button)
+        row.addWidget(self.status, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.form)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        self.stored: dict[str, Any] = {}
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            self.stored = org_settings.get_all(self.ctx.db)
+        except MinPlanError as error:
+            self.problem.emit(error)
+            return
+        self.form.set_values(self.stored)
+
+    def save(self) -> bool:
+        values, problems = self.form.read()
+        if problems:
+            self.form.show_all_errors()
+            return False
+        changed = {
+            key: value
+            for key, value in values.items()
+            if org_settings.SETTINGS[key].check(value) != self.stored.get(key)
+        }
+        if not changed:
+            self.status.setText(_("Nothing to save"))
+            return True
+        try:
+            org_settings.set_values(self.ctx.db, self.ctx.actor, changed)
+        except MinPlanError as error:
+            if not self.form.show_error(error):
+                self.problem.emit(error)
+            return False
+        self.refresh()
+        self.status.setText(_("Settings saved"))
+        return True
