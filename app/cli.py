@@ -1,7 +1,8 @@
 """The ``minplan`` command: the GUI by default, and the same operations without a window.
 
     minplan [--db PATH | --database-url URL] [--demo] [--lang da|en] [--user INITIALS]
-    minplan db upgrade | db current
+            [--no-encryption]
+    minplan db upgrade | db current | db rekey | db encrypt | db recover
     minplan demo --citizens N --seed S --db PATH [--force]
     minplan import DIR [--dry-run]
     minplan export DIR
@@ -58,6 +59,15 @@ def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         default=default,
         help=_("act as this caseworker (default: MINPLAN_USER or your login name)"),
     )
+    parser.add_argument(
+        "--no-encryption",
+        action="store_true",
+        default=default if suppress else False,
+        help=_(
+            "use an unencrypted SQLite database (also MINPLAN_ENCRYPTION=off); "
+            "shown as such in the status bar"
+        ),
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,8 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-backup", action="store_true", help=_("do not copy the file before upgrading")
     )
     _add_common(upgrade, suppress=True)
-    current = db_sub.add_parser("current", help=_("show the database's schema revision"))
+    current = db_sub.add_parser(
+        "current", help=_("show the database's schema revision and whether it is encrypted")
+    )
     _add_common(current, suppress=True)
+    from app import cli_encryption
+
+    cli_encryption.add_parsers(db_sub, _add_common)
 
     demo = sub.add_parser("demo", help=_("write a synthetic demo jobcenter into a database"))
     demo.add_argument(
@@ -136,21 +151,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def open_database(args: argparse.Namespace, *, create: bool = True, upgrade: bool = True):  # type: ignore[no-untyped-def]
-    """The database named on the command line (or the default), upgraded to the current schema."""
+def encryption_choice(args: argparse.Namespace) -> bool | None:
+    """``--no-encryption`` gives False; otherwise None (``MINPLAN_ENCRYPTION``, default on)."""
+    return False if getattr(args, "no_encryption", False) else None
+
+
+def open_database(
+    args: argparse.Namespace, *, create: bool = True, upgrade: bool = True, announce: bool = True
+):  # type: ignore[no-untyped-def]
+    """The database named on the command line (or the default), upgraded to the current schema.
+
+    With ``announce``, a network-drive warning and a new database's recovery key go to stderr
+    (the GUI shows them in its own windows instead).
+    """
     from app.store.engine import open_sqlite, open_url
     from app.store.migrations import upgrade as upgrade_schema
 
     url = getattr(args, "database_url", None) or os.environ.get("MINPLAN_DATABASE_URL")
     if url:
-        db = open_url(url)
+        db = open_url(url, encryption=encryption_choice(args))
     else:
         path = (
             Path(args.db).expanduser()
             if getattr(args, "db", None)
             else paths.default_database_path()
         )
-        db = open_sqlite(path, create=create)
+        db = open_sqlite(path, create=create, encryption=encryption_choice(args))
+    if announce:
+        from app.cli_encryption import announce as announce_database
+
+        announce_database(db)
     if upgrade:
         upgrade_schema(db)
     return db
@@ -159,17 +189,15 @@ def open_database(args: argparse.Namespace, *, create: bool = True, upgrade: boo
 def _check_before_start(args: argparse.Namespace) -> None:
     """A quick integrity check of the user's SQLite file; if it is damaged, name the newest good backup."""
     from app.domain.errors import DatabaseError
-    from app.store.backup import integrity_ok, newest_good_backup
+    from app.store.backup import looks_damaged, newest_good_backup
 
     if getattr(args, "database_url", None) or os.environ.get("MINPLAN_DATABASE_URL"):
         return
     path = (
         Path(args.db).expanduser() if getattr(args, "db", None) else paths.default_database_path()
     )
-    if not path.exists() or path.stat().st_size == 0 or integrity_ok(path, quick=True):
+    if not looks_damaged(path):
         return
-    if path.read_bytes()[:16] != b"SQLite format 3\x00":
-        return  # not a database at all: open_database explains that
     good = newest_good_backup(path.parent / "backups")
     if good is None:
         raise DatabaseError(
@@ -185,15 +213,17 @@ def _check_before_start(args: argparse.Namespace) -> None:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    if args.demo:
-        from app.casework.demo_data import ensure_demo_database
-
-        path = Path(args.db).expanduser() if args.db else paths.demo_database_path()
-        ensure_demo_database(path, citizens=DEMO_CITIZENS, seed=DEMO_SEED)
-        args.db = str(path)
     try:
+        if args.demo:
+            from app.casework.demo_data import ensure_demo_database
+
+            path = Path(args.db).expanduser() if args.db else paths.demo_database_path()
+            ensure_demo_database(
+                path, citizens=DEMO_CITIZENS, seed=DEMO_SEED, encryption=encryption_choice(args)
+            )
+            args.db = str(path)
         _check_before_start(args)
-        db = open_database(args)
+        db = open_database(args, announce=False)
     except MinPlanError as error:  # from a desktop icon nobody reads stderr: say it in a window
         from app.ui.application import show_startup_error
 
@@ -205,8 +235,11 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
+    from app import cli_encryption
     from app.store.migrations import current_revision, head_revision, upgrade
 
+    if args.db_command in ("rekey", "encrypt", "recover"):
+        return cli_encryption.run(args)
     db = open_database(args, create=args.db_command == "upgrade", upgrade=False)
     if args.db_command == "current":
         print(
@@ -214,6 +247,7 @@ def cmd_db(args: argparse.Namespace) -> int:
                 current=current_revision(db) or "-", head=head_revision()
             )
         )
+        print(cli_encryption.encryption_line(db))
         return 0
     result = upgrade(db, backup=not args.no_backup)
     if not result.changed:
@@ -240,12 +274,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
         force=args.force,
         progress=_stderr_progress,
         as_of=args.as_of,
+        encryption=encryption_choice(args),
     )
     print(
         _("Wrote a synthetic demo jobcenter to {path}: {summary}").format(
             path=path, summary=summary
         )
     )
+    if summary.recovery_key:
+        from app.cli_encryption import print_recovery_key
+
+        print_recovery_key(summary.recovery_key, summary.database_id or "", path.resolve())
     return 0
 
 

@@ -31,7 +31,8 @@ KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "tr": None}
 KEYWORDS.update(
     dict.fromkeys(
         ["MinPlanError", "ValidationError", "ConflictError", "NotFoundError", "DatabaseError",
-         "LockedDatabaseError", "SchemaTooNewError", "KeyringUnavailable", "PermissionDeniedError", "DuplicateError"],
+         "LockedDatabaseError", "SchemaTooNewError", "KeyringUnavailable", "PermissionDeniedError", "DuplicateError",
+         "EncryptionKeyMissing", "UnencryptedDatabaseError"],
         None,
     )
 )

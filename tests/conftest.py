@@ -3,6 +3,13 @@
 Databases: ``db`` is a fresh SQLite file per test (copied from one migrated template);
 ``any_db`` runs a test on SQLite and on PostgreSQL (``MINPLAN_TEST_PG_URL``; with
 ``MINPLAN_REQUIRE_PG=1``, as in CI, a missing server fails instead of skipping).
+
+Encryption is on, as for users: every SQLite database in the suite is a SQLCipher file whose key
+is in ``MEMORY_KEYRING``, an in-memory key store that stands in for the operating system's (the
+suite never touches the developer's real key store). Tests that start other Python processes use
+``subprocess_keyring``: the same keys in a plaintext JSON file (``tests/file_keyring.py``) that
+the children load through ``PYTHON_KEYRING_BACKEND`` — and that Min Plan accepts only because
+``MINPLAN_ALLOW_PLAINTEXT_KEYRING=1`` is set for them.
 """
 
 from __future__ import annotations
@@ -12,14 +19,78 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import keyring
+import keyring.errors
 import pytest
+from keyring.backend import KeyringBackend
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
 
 from app import i18n  # noqa: E402
 from app.casework.actor import Actor  # noqa: E402
 from app.store.engine import Database, open_sqlite, open_url  # noqa: E402
 from app.store.migrations import upgrade  # noqa: E402
+
+
+class MemoryKeyring(KeyringBackend):
+    """A key store in memory only: trusted like the operating system's (nothing is on disk)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.entries.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError(username)
+
+
+MEMORY_KEYRING = MemoryKeyring()
+keyring.set_keyring(MEMORY_KEYRING)
+
+ENCRYPTION_VARS = (
+    "MINPLAN_ENCRYPTION",
+    "MINPLAN_ALLOW_PLAINTEXT_KEYRING",
+    "PYTHON_KEYRING_BACKEND",
+    "MINPLAN_TEST_KEYRING_FILE",
+)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
+    """Every test starts on the shared in-memory key store, with encryption on by default."""
+    for var in ENCRYPTION_VARS:
+        monkeypatch.delenv(var, raising=False)
+    keyring.set_keyring(MEMORY_KEYRING)
+    return MEMORY_KEYRING
+
+
+@pytest.fixture
+def subprocess_keyring(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, migrated_template: Path
+) -> dict[str, str]:
+    """The keys in a file that child processes can read; returns the environment for them.
+
+    (It needs the template first, so that the template's key is among the keys copied.)"""
+    from file_keyring import PlaintextFileKeyring
+
+    path = tmp_path / "test-keyring.json"
+    backend = PlaintextFileKeyring(path)
+    for (service, username), password in MEMORY_KEYRING.entries.items():
+        backend.set_password(service, username, password)
+    keyring.set_keyring(backend)
+    monkeypatch.setenv("MINPLAN_TEST_KEYRING_FILE", str(path))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "file_keyring.PlaintextFileKeyring")
+    monkeypatch.setenv("MINPLAN_ALLOW_PLAINTEXT_KEYRING", "1")
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")])}
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +109,8 @@ def isolated_home(
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"
-    db = open_sqlite(path)
+    keyring.set_keyring(MEMORY_KEYRING)  # made before any test's own key store set-up
+    db = open_sqlite(path, encryption=True)
     upgrade(db, backup=False)
     with db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

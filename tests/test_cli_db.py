@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
+from app.store.backup import file_key
+from app.store.cipher import connect
 from app.store.migrations import head_revision
+
+
+def keyed(path: Path):  # type: ignore[no-untyped-def]
+    """A connection on the (encrypted) file with its key from the key store."""
+    return connect(path, file_key(path))
 
 
 def test_db_upgrade_creates_and_migrates_a_new_file(
@@ -19,7 +26,9 @@ def test_db_upgrade_creates_and_migrates_a_new_file(
     path = tmp_path / "ny.db"
     assert main(["db", "upgrade", "--db", str(path)]) == 0
     assert f"til {head_revision()}" in capsys.readouterr().out
-    with sqlite3.connect(path) as conn:
+    with pytest.raises(sqlite3.DatabaseError, match="not a database"):
+        sqlite3.connect(path).execute("SELECT version_num FROM alembic_version")
+    with keyed(path) as conn:
         assert (
             conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head_revision()
         )
@@ -32,10 +41,10 @@ def test_db_current_in_english(tmp_path: Path, capsys: pytest.CaptureFixture[str
     main(["db", "upgrade", "--db", str(path)])
     capsys.readouterr()
     assert main(["db", "current", "--db", str(path), "--lang", "en"]) == 0
-    assert (
-        capsys.readouterr().out.strip()
-        == f"Schema revision: {head_revision()} (newest: {head_revision()})"
-    )
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0] == f"Schema revision: {head_revision()} (newest: {head_revision()})"
+    assert lines[1].startswith("Encryption: SQLCipher 4, database id ")
+    assert lines[1].endswith("the key is in the key store (conftest MemoryKeyring)")
 
 
 def test_the_database_can_be_chosen_with_minplan_db(
@@ -72,7 +81,7 @@ def test_a_newer_schema_is_refused_in_the_users_language(
 ) -> None:
     path = tmp_path / "future.db"
     main(["db", "upgrade", "--db", str(path)])
-    with sqlite3.connect(path) as conn:
+    with keyed(path) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
     capsys.readouterr()
     assert main(["--lang", "en", "db", "upgrade", "--db", str(path)]) == 2

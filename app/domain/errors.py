@@ -80,3 +80,15 @@ class LockedDatabaseError(DatabaseError):
 
 class SchemaTooNewError(DatabaseError):
     """The database was upgraded by a newer Min Plan than this one."""
+
+
+class KeyringUnavailable(DatabaseError):
+    """No trustworthy key store for a database key: none found, switched off, or a plain file."""
+
+
+class EncryptionKeyMissing(DatabaseError):
+    """An encrypted database whose key is not in the key store (or does not open it)."""
+
+
+class UnencryptedDatabaseError(DatabaseError):
+    """A plaintext database met while encryption is on."""

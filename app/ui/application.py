@@ -80,6 +80,7 @@ def run_gui(
     window.show()
     from PySide6.QtCore import QTimer
 
+    QTimer.singleShot(0, window.show_startup_notices)
     QTimer.singleShot(300, window.show_day_summary)
     log.info("GUI started (%s, language %s)", db.backend, chosen)
     return app.exec()
