@@ -74,7 +74,7 @@ case $action in
     ;;
   test)
     setup
-    ensure_debs postgresql poppler-utils || say "PostgreSQL tests will be skipped unless MINPLAN_TEST_PG_URL is set"
+    ensure_debs postgresql poppler-utils sqlcipher || say "some tests will be skipped (PostgreSQL unless MINPLAN_TEST_PG_URL is set; the sqlcipher shell)"
     if [[ -z ${MINPLAN_TEST_PG_URL:-} ]] && pg_env=$(tests/throwaway_pg.sh start); then
       eval "$pg_env"
       trap 'tests/throwaway_pg.sh stop "$MINPLAN_PG_DIR" >/dev/null 2>&1 || true' EXIT

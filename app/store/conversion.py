@@ -11,7 +11,8 @@ Rekey and encrypt work the same way, so that a crash at any moment never loses a
    ``integrity_check`` and ``cipher_integrity_check`` and hold the same rows in every table.
 5. fsync it, then put it in place of the old file with one atomic rename.
 
-Until step 5 the old file is untouched and its key is where it was; after step 5 the new file's
+Until step 5 the old file keeps its content and salt (step 1 only folds its WAL in) and its
+key is where it was; after step 5 the new file's
 key is already in the key store. A crash leaves at most a stray ``.converting`` file (removed by
 the next attempt) and an unused key-store entry. The old entry stays after a rekey: backups made
 before it still need it (and the old recovery key still opens them). ``db encrypt`` removes the

@@ -89,11 +89,9 @@ def _containing_mount(path: str, mounts: Iterable[tuple[str, str]]) -> str | Non
     return best_type
 
 
-def _existing(path: Path) -> Path:
-    path = path.expanduser().absolute()
-    while not path.exists() and path.parent != path:
-        path = path.parent
-    return path.resolve()
+def _resolved(path: Path) -> Path:
+    """Symbolic links followed as far as the path exists (the rest may be made later)."""
+    return path.expanduser().absolute().resolve()
 
 
 def _read_mountinfo() -> str:
@@ -139,7 +137,7 @@ def network_filesystem(
     """The network file system type holding ``path`` (``"nfs4"``, ``"UNC"``, …), or None."""
     if platform == "win32":
         return windows_network_kind(str(os.path.abspath(path)))
-    where = str(_existing(path))
+    where = str(_resolved(path))
     if platform == "darwin":
         mounts = parse_mac_mount((mount_table or _read_mac_mounts)())
     else:
