@@ -85,6 +85,15 @@ def test_the_same_rows_in_an_unencrypted_file_are_readable_so_the_test_can_fail(
     db.dispose()
 
 
+def test_connections_use_the_measured_page_cache_and_sqlcipher_4_defaults(filled: Database) -> None:
+    with filled.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -engine.CACHE_SIZE_KIB
+        assert conn.exec_driver_sql("PRAGMA cipher_page_size").scalar() == "4096"
+        assert conn.exec_driver_sql("PRAGMA cipher_version").scalar().startswith("4.")
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    filled.dispose()
+
+
 def test_plain_sqlite_and_a_wrong_key_cannot_open_it(
     filled: Database, capfd: pytest.CaptureFixture[str]
 ) -> None:

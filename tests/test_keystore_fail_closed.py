@@ -216,3 +216,22 @@ def test_a_real_process_refuses_the_plaintext_key_store_that_headless_linux_pick
     assert "recovery key" in allowed.stderr and cipher.file_kind(path) is FileKind.ENCRYPTED
     current = _run(["db", "current", "--db", str(path), "--lang", "en"], env)
     assert "UNPROTECTED key store" in current.stdout
+
+
+def test_a_database_that_cannot_be_created_leaves_no_key_behind(
+    tmp_path: Path, memory_keyring, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import sqlcipher3.dbapi2 as dbapi2
+
+    from app.domain.errors import DatabaseError
+    from app.store import engine
+
+    def unable(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise dbapi2.OperationalError("unable to open database file")  # e.g. a read-only folder
+
+    monkeypatch.setattr(engine.cipher, "connect", unable)
+    before = dict(memory_keyring.entries)
+    with pytest.raises(DatabaseError) as failed:
+        open_sqlite(tmp_path / "minplan.db")
+    assert "Kan ikke oprette databasen" in i18n.translate_error(failed.value)
+    assert memory_keyring.entries == before
