@@ -65,12 +65,20 @@ ENCRYPTION_VARS = (
 
 
 @pytest.fixture(autouse=True)
-def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
-    """Every test starts on the shared in-memory key store, with encryption on by default."""
+def memory_keyring(
+    monkeypatch: pytest.MonkeyPatch, migrated_template: Path
+) -> Iterator[MemoryKeyring]:
+    """Every test starts on the shared in-memory key store, with encryption on by default; what a
+    test does to the store (a lost key, say) is undone afterwards. (The template is made first,
+    so that its key is among those kept.)"""
     for var in ENCRYPTION_VARS:
         monkeypatch.delenv(var, raising=False)
     keyring.set_keyring(MEMORY_KEYRING)
-    return MEMORY_KEYRING
+    kept = dict(MEMORY_KEYRING.entries)
+    yield MEMORY_KEYRING
+    MEMORY_KEYRING.entries.clear()
+    MEMORY_KEYRING.entries.update(kept)
+    keyring.set_keyring(MEMORY_KEYRING)
 
 
 @pytest.fixture

@@ -122,10 +122,11 @@ class KeyStore:
         log.info("database key %s stored in %s", key.database_id[:8], self.name)
 
     def delete(self, database_id: str) -> None:
+        """Best effort (used to clean up after a failure): never raises."""
         try:
             self.backend.delete_password(SERVICE, database_id)
-        except keyring.errors.PasswordDeleteError:
-            pass
+        except keyring.errors.KeyringError:
+            log.info("database key %s could not be removed", database_id[:8])
 
 
 def open_store() -> KeyStore:

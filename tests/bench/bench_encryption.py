@@ -6,7 +6,8 @@
 
 The script makes encrypted copies of the plaintext demo database beside it (with the code of
 ``minplan db encrypt``; one with SQLCipher's default 4096-byte pages, one with 16384-byte pages),
-keeps their keys in an in-memory key store, and times on each file, for several ``cache_size``
+keeps their keys in a plaintext key store beside them (synthetic data; allowed with
+``MINPLAN_ALLOW_PLAINTEXT_KEYRING=1``, which the script sets for itself), and times on each file, for several ``cache_size``
 settings: opening (raw key, so no key derivation; a passphrase for comparison), the citizen list's
 first screen on a fresh connection and again, a search, and a full scan of the conversation table
 on a fresh connection and again (medians; each setting once per round, rounds interleaved so
@@ -18,6 +19,7 @@ its own page cache. Figures for the README: "Encryption at rest".
 
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 import sys
@@ -27,7 +29,7 @@ from datetime import date
 from pathlib import Path
 
 import keyring
-from keyring.backend import KeyringBackend
+from keyrings.alt.file import PlaintextKeyring
 from sqlalchemy import event, text
 from sqlmodel import create_engine
 
@@ -40,24 +42,9 @@ from app.store.keystore import open_store
 
 TODAY = date(2026, 11, 23)
 CACHES_KIB = (2000, 65536, 131072, 262144)  # SQLite's default (about 2 MiB), 64, 128, 256 MiB
-ROUNDS = 3  # every setting is measured once per round, rounds interleaved: load bursts even out
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.entries.pop((service, username), None)
+ROUNDS = int(
+    os.environ.get("BENCH_ROUNDS", "3")
+)  # every setting is measured once per round, rounds interleaved: load bursts even out
 
 
 def median_ms(runs: int, action: Callable[[], object]) -> float:
@@ -176,7 +163,10 @@ def open_ms(path: Path, key: DatabaseKey | None, *, passphrase: bool = False) ->
 
 
 def main(plain: Path) -> None:
-    keyring.set_keyring(MemoryKeyring())
+    os.environ["MINPLAN_ALLOW_PLAINTEXT_KEYRING"] = "1"  # the bench's own keys, synthetic data
+    store = PlaintextKeyring()
+    store.file_path = str(plain.with_name("bench-keyring.cfg"))  # type: ignore[misc]
+    keyring.set_keyring(store)
     files = [("plaintext", plain, None, 4096)]
     for name, size in (("enc-4k.db", 4096), ("enc-16k.db", 16384)):
         started = time.perf_counter()
