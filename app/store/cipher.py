@@ -35,7 +35,6 @@ import secrets
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from urllib.parse import quote
 
 import sqlcipher3.dbapi2 as dbapi2
 
@@ -139,7 +138,8 @@ def connect(
 ) -> dbapi2.Connection:
     """A plain DB-API connection (SQLCipher's) on ``path``, keyed when ``key`` is given."""
     if readonly:
-        connection = dbapi2.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=timeout)
+        uri = Path(path).absolute().as_uri() + "?mode=ro"  # percent-encoded, also on Windows
+        connection = dbapi2.connect(uri, uri=True, timeout=timeout)
     else:
         connection = dbapi2.connect(str(path), timeout=timeout)
     try:

@@ -467,7 +467,8 @@ class MainWindow(QMainWindow):
         )
 
     def show_startup_notices(self) -> None:
-        """Once at start: a new database's recovery key (never for the demo), a network drive."""
+        """Once at start: a new database's recovery key (never for the demo), then a warning if
+        the file is on a network drive."""
         db = self.ctx.db
         recovery = db.new_recovery_key.take() if db.new_recovery_key is not None else None
         if recovery and not self.demo and db.encryption is not None:
@@ -481,18 +482,25 @@ class MainWindow(QMainWindow):
                 key_store=db.encryption.key_store or "",
                 parent=self,
             )
+            self.recovery_dialog.finished.connect(self._warn_network_drive)
             self.recovery_dialog.open()
-        if db.network_fs:
-            from app.casework.database_keys import network_warning
+        else:
+            self._warn_network_drive()
 
-            self.network_box = QMessageBox(
-                QMessageBox.Icon.Warning,
-                _("Database on a network drive"),
-                network_warning(db),
-                QMessageBox.StandardButton.Ok,
-                self,
-            )
-            self.network_box.open()
+    def _warn_network_drive(self) -> None:
+        db = self.ctx.db
+        if not db.network_fs:
+            return
+        from app.casework.database_keys import network_warning
+
+        self.network_box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            _("Database on a network drive"),
+            network_warning(db),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        self.network_box.open()
 
     def show_day_summary(self) -> None:
         """Once at start: in the status bar and, where the desktop has one, as a notification."""
