@@ -1,7 +1,8 @@
 """The ``minplan`` command: the GUI by default, and the same operations without a window.
 
     minplan [--db PATH | --database-url URL] [--demo] [--lang da|en] [--user INITIALS]
-    minplan db upgrade | db current | db password [--forget]
+            [--no-encryption]
+    minplan db upgrade | db current | db password [--forget] | db rekey | db encrypt | db recover
     minplan demo --citizens N --seed S --db PATH [--force]
     minplan import DIR [--dry-run]
     minplan export DIR
@@ -62,6 +63,15 @@ def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         default=default,
         help=_("on the demo database: act as this user (elsewhere you are who you log in as)"),
     )
+    parser.add_argument(
+        "--no-encryption",
+        action="store_true",
+        default=default if suppress else False,
+        help=_(
+            "use an unencrypted SQLite database (also MINPLAN_ENCRYPTION=off); "
+            "shown as such in the status bar"
+        ),
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,11 +95,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-backup", action="store_true", help=_("do not copy the file before upgrading")
     )
     _add_common(upgrade, suppress=True)
-    current = db_sub.add_parser("current", help=_("show the database's schema revision"))
+    current = db_sub.add_parser(
+        "current", help=_("show the database's schema revision and whether it is encrypted")
+    )
     _add_common(current, suppress=True)
     from app import cli_db_password
 
     cli_db_password.add_parser(db_sub, _add_common)
+    from app import cli_encryption
+
+    cli_encryption.add_parsers(db_sub, _add_common)
 
     demo = sub.add_parser("demo", help=_("write a synthetic demo jobcenter into a database"))
     demo.add_argument(
@@ -157,13 +172,24 @@ def build_parser() -> argparse.ArgumentParser:
 CREATING_COMMANDS = {None, "import"}
 
 
+def encryption_choice(args: argparse.Namespace) -> bool | None:
+    """``--no-encryption`` gives False; otherwise None (``MINPLAN_ENCRYPTION``, default on)."""
+    return False if getattr(args, "no_encryption", False) else None
+
+
 def open_database(  # type: ignore[no-untyped-def]
-    args: argparse.Namespace, *, create: bool | None = None, upgrade: bool = True
+    args: argparse.Namespace,
+    *,
+    create: bool | None = None,
+    upgrade: bool = True,
+    announce: bool = True,
 ):
     """The database named on the command line (or the default), upgraded to the current schema.
 
     A SQLite file is upgraded on the spot (after a backup copy); a server's schema must already
-    be current (its owner runs ``minplan db upgrade``), otherwise a calm error says so.
+    be current (its owner runs ``minplan db upgrade``), otherwise a calm error says so. With
+    ``announce``, a network-drive warning and a new database's recovery key go to stderr (the
+    GUI shows them in its own windows instead).
     """
     if create is None:
         create = getattr(args, "command", None) in CREATING_COMMANDS
@@ -173,14 +199,18 @@ def open_database(  # type: ignore[no-untyped-def]
 
     url = getattr(args, "database_url", None) or os.environ.get("MINPLAN_DATABASE_URL")
     if url:
-        db = open_url(url)
+        db = open_url(url, encryption=encryption_choice(args))
     else:
         path = (
             Path(args.db).expanduser()
             if getattr(args, "db", None)
             else paths.default_database_path()
         )
-        db = open_sqlite(path, create=create)
+        db = open_sqlite(path, create=create, encryption=encryption_choice(args))
+    if announce:
+        from app.cli_encryption import announce as announce_database
+
+        announce_database(db)
     if upgrade and db.is_sqlite:
         upgrade_schema(db)
     elif upgrade:  # a shared server is upgraded by its owner: minplan db upgrade
@@ -189,20 +219,18 @@ def open_database(  # type: ignore[no-untyped-def]
 
 
 def _check_before_start(args: argparse.Namespace) -> None:
-    """A quick integrity check of the user's SQLite file; a damaged one raises
-    ``DamagedDatabaseError`` naming the newest good backup."""
+    """A quick integrity check of the user's SQLite file (with its key, if encrypted); a damaged
+    one raises ``DamagedDatabaseError`` naming the newest good backup."""
     from app.domain.errors import DamagedDatabaseError
-    from app.store.backup import backup_folder, integrity_ok, newest_good_backup
+    from app.store.backup import backup_folder, looks_damaged, newest_good_backup
 
     if getattr(args, "database_url", None) or os.environ.get("MINPLAN_DATABASE_URL"):
         return
     path = (
         Path(args.db).expanduser() if getattr(args, "db", None) else paths.default_database_path()
     )
-    if not path.exists() or path.stat().st_size == 0 or integrity_ok(path, quick=True):
+    if not looks_damaged(path):
         return
-    if path.read_bytes()[:16] != b"SQLite format 3\x00":
-        return  # not a database at all: open_database explains that
     good = newest_good_backup(backup_folder(path), path.stem)
     if good is None:
         raise DamagedDatabaseError(
@@ -220,14 +248,16 @@ def _check_before_start(args: argparse.Namespace) -> None:
 def cmd_gui(args: argparse.Namespace) -> int:
     from app.domain.errors import DamagedDatabaseError
 
-    if args.demo:
-        from app.casework.demo_data import ensure_demo_database
-
-        path = Path(args.db).expanduser() if args.db else paths.demo_database_path()
-        ensure_demo_database(path, citizens=DEMO_CITIZENS, seed=DEMO_SEED)
-        args.db = str(path)
     notice = None
     try:
+        if args.demo:
+            from app.casework.demo_data import ensure_demo_database
+
+            path = Path(args.db).expanduser() if args.db else paths.demo_database_path()
+            ensure_demo_database(
+                path, citizens=DEMO_CITIZENS, seed=DEMO_SEED, encryption=encryption_choice(args)
+            )
+            args.db = str(path)
         try:
             _check_before_start(args)
         except DamagedDatabaseError as damaged:
@@ -238,7 +268,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
             )  # the user's answer, or None to stop here
             if notice is None:
                 raise
-        db = open_database(args)
+        db = open_database(args, announce=False)
         _access_log_at_start(db)
     except MinPlanError as error:  # from a desktop icon nobody reads stderr: say it in a window
         from app.ui.application import show_startup_error
@@ -267,12 +297,15 @@ def _access_log_at_start(db) -> None:  # type: ignore[no-untyped-def]
 
 
 def cmd_db(args: argparse.Namespace) -> int:
+    from app import cli_encryption
     from app.store.migrations import current_revision, head_revision, upgrade
 
     if args.db_command == "password":
         from app import cli_db_password
 
         return cli_db_password.run(args)
+    if args.db_command in ("rekey", "encrypt", "recover"):
+        return cli_encryption.run(args)
     db = open_database(args, create=args.db_command == "upgrade", upgrade=False)
     if args.db_command == "current":
         print(
@@ -280,6 +313,7 @@ def cmd_db(args: argparse.Namespace) -> int:
                 current=current_revision(db) or "-", head=head_revision()
             )
         )
+        print(cli_encryption.encryption_line(db))
         return 0
     result = upgrade(db, backup=not args.no_backup)
     if not result.changed:
@@ -308,12 +342,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
         force=args.force,
         progress=_stderr_progress,
         as_of=args.as_of,
+        encryption=encryption_choice(args),
     )
     print(
         _("Wrote a synthetic demo jobcenter to {path}: {summary}").format(
             path=path, summary=summary
         )
     )
+    if summary.recovery_key:
+        from app.cli_encryption import print_recovery_key
+
+        print_recovery_key(summary.recovery_key, summary.database_id or "", path.resolve())
     return 0
 
 

@@ -32,7 +32,8 @@ KEYWORDS.update(
     dict.fromkeys(
         ["MinPlanError", "ValidationError", "ConflictError", "NotFoundError", "DatabaseError",
          "LockedDatabaseError", "SchemaTooNewError", "KeyringUnavailable", "PermissionDeniedError", "DuplicateError",
-         "DamagedDatabaseError", "FileWriteError", "AuditKeyError"],
+         "DamagedDatabaseError", "FileWriteError", "AuditKeyError", "EncryptionKeyMissing",
+         "UnencryptedDatabaseError"],
         None,
     )
 )

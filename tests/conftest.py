@@ -10,6 +10,13 @@ server fails instead of skipping). ``db_args`` are the command-line options nami
 makes ``db`` (and so the GUI and CLI tests) a PostgreSQL database and leaves out the tests
 marked ``sqlite_only`` (the file itself: backup/restore, crash kills, pragmas). Unset, ``db`` is
 SQLite and ``any_db`` runs on both.
+
+Encryption is on, as for users: every SQLite database in the suite is a SQLCipher file whose key
+is in ``MEMORY_KEYRING`` (``tests/keyring_backend.py``), a key store that stands in for the
+operating system's (the suite never touches the developer's real key store). It is mirrored to
+a JSON file per test, which child processes load through ``PYTHON_KEYRING_BACKEND``, so a test's
+children find the same database and access-log keys. ``subprocess_keyring`` instead gives children
+a plaintext file store that Min Plan accepts only with ``MINPLAN_ALLOW_PLAINTEXT_KEYRING=1``.
 """
 
 from __future__ import annotations
@@ -26,14 +33,15 @@ import keyring
 import keyring.backend
 import keyring.errors
 import pytest
-from keyring_backend import TestKeyring
+from keyring_backend import FILE_VARIABLE, MemoryKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
 # A home (data folder, key store) for fixtures made before a test's own home exists (module and
 # session scope), so that nothing ever reaches the developer's real folders.
 os.environ["MINPLAN_HOME"] = tempfile.mkdtemp(prefix="minplan-session-home-")
-os.environ["MINPLAN_TEST_KEYRING_DIR"] = os.environ["MINPLAN_HOME"]
-os.environ["PYTHON_KEYRING_BACKEND"] = "tests.keyring_backend.TestKeyring"
+os.environ[FILE_VARIABLE] = str(Path(os.environ["MINPLAN_HOME"]) / "test-keyring.json")
+os.environ["PYTHON_KEYRING_BACKEND"] = "tests.keyring_backend.ChildKeyring"
 
 from sqlalchemy.pool import NullPool  # noqa: E402
 
@@ -42,7 +50,11 @@ from app.casework.actor import Actor  # noqa: E402
 from app.store.engine import Database, open_sqlite, open_url  # noqa: E402
 from app.store.migrations import upgrade  # noqa: E402
 
-keyring.set_keyring(TestKeyring())
+MEMORY_KEYRING = MemoryKeyring()
+keyring.set_keyring(MEMORY_KEYRING)
+
+#: Switches a test may set; each test starts without them (encryption on, trusted key store).
+ENCRYPTION_VARS = ("MINPLAN_ENCRYPTION", "MINPLAN_ALLOW_PLAINTEXT_KEYRING")
 
 
 @pytest.fixture(autouse=True)
@@ -87,19 +99,54 @@ def test_backend() -> str:
 
 
 @pytest.fixture(autouse=True)
-def key_store(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A fresh key store per test: a file in the test's home, which child processes started by
-    a test (with ``PYTHONPATH`` at the checkout) find through ``PYTHON_KEYRING_BACKEND``."""
+def memory_keyring(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch, migrated_template: Path
+) -> Iterator[MemoryKeyring]:
+    """Every test starts on the suite's key store with the keys made before it (the template's,
+    module fixtures'), mirrored to a file in the test's home for its child processes, with
+    encryption on; what a test does to the store (a lost key, say) is undone afterwards."""
     from app.store import audit_key
 
-    keyring.set_keyring(TestKeyring())
+    for var in ENCRYPTION_VARS:
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv(FILE_VARIABLE, str(isolated_home / "test-keyring.json"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.keyring_backend.ChildKeyring")
+    keyring.set_keyring(MEMORY_KEYRING)
+    kept = dict(MEMORY_KEYRING.entries)  # the template's and other longer-lived fixtures' keys
+    MEMORY_KEYRING.entries.update(kept)  # (written to this test's file for its children)
     audit_key.forget_cached_keys()
+    yield MEMORY_KEYRING
+    MEMORY_KEYRING.entries.clear()
+    MEMORY_KEYRING.entries.update(kept)
+    keyring.set_keyring(MEMORY_KEYRING)
+    audit_key.forget_cached_keys()
+
+
+@pytest.fixture
+def subprocess_keyring(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, migrated_template: Path
+) -> dict[str, str]:
+    """The keys in a plaintext file store for child processes; returns the environment for them.
+
+    (It needs the template first, so that the template's key is among the keys copied.)"""
+    from file_keyring import PlaintextFileKeyring
+
+    path = tmp_path / "test-plaintext-keyring.json"
+    backend = PlaintextFileKeyring(path)
+    for (service, username), password in MEMORY_KEYRING.entries.items():
+        backend.set_password(service, username, password)
+    keyring.set_keyring(backend)
+    monkeypatch.setenv("MINPLAN_TEST_KEYRING_FILE", str(path))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "file_keyring.PlaintextFileKeyring")
+    monkeypatch.setenv("MINPLAN_ALLOW_PLAINTEXT_KEYRING", "1")
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")])}
 
 
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"
-    db = open_sqlite(path)
+    keyring.set_keyring(MEMORY_KEYRING)  # made before any test's own key store set-up
+    db = open_sqlite(path, encryption=True)
     upgrade(db, backup=False)
     with db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -266,37 +313,6 @@ def pg_login(pg_server: PgServer, pg_db: Database) -> Iterator[Callable[..., tup
         with pg_db.engine.begin() as conn:
             conn.exec_driver_sql(f"DROP OWNED BY {name}")
         pg_server._execute(f"DROP ROLE IF EXISTS {name}")
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """The key store of the tests: secrets in a dict, nothing on disk or in the desktop's store."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.secrets.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError(username)
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    """An empty in-memory key store whose secrets a test can inspect (the default store of the
-    tests is ``key_store``'s file in the test's home, which child processes see too)."""
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture

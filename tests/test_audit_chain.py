@@ -146,7 +146,7 @@ def test_events_from_before_the_chain_are_sealed_by_the_first_writer(tmp_path: P
                 "VALUES ('2026-11-01 09:00:00.000000', 'KL', 'kl', ?)",
                 (action,),
             )
-    db = open_sqlite(path)
+    db = open_sqlite(path, encryption=False)  # an unencrypted file of an older Min Plan
     upgrade(db, backup=False)
     before = verify(db)
     assert before.ok and before.checked == 0 and "not sealed yet" in before.notes[0][0]

@@ -518,6 +518,10 @@ NOT_DRIVEN = {
     "casework.companies.last_used_company": "reads the actor's own last company, no citizen data",
     "casework.goal_plans.require_lead": "a role check, writes nothing",
     **{
+        f"casework.database_keys.{name}": "audited; tested in test_rekey_recover_encrypt"
+        for name in ("encrypt", "recover", "rekey")
+    },
+    **{
         f"casework.access.{name}": "a rights check (grants are written by record_view's event)"
         for name in (
             "grant",

@@ -102,13 +102,14 @@ def test_a_damaged_database_at_start_names_the_newest_good_backup(
 def test_restore_runs_the_full_integrity_check_not_only_the_quick_one(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    import sqlite3
+    from app.store.backup import file_key
+    from app.store.cipher import connect
 
     path = tmp_path / "minplan.db"
     make_db(path)
     assert main(["backup", "--db", str(path), "--to", str(tmp_path / "copies")]) == 0
     copy = next((tmp_path / "copies").glob("*.db"))
-    conn = sqlite3.connect(copy)
+    conn = connect(copy, file_key(copy))  # the copy is encrypted like the database
     conn.execute("CREATE TABLE probe (x TEXT)")
     conn.execute("CREATE INDEX probe_x ON probe (x)")
     conn.execute("INSERT INTO probe VALUES ('a')")

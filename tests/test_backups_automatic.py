@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import sqlcipher3.dbapi2 as dbapi2
 from sqlmodel import select
 
 from app.casework import org_settings
@@ -17,6 +18,7 @@ from app.casework.citizens import create_citizen
 from app.domain.errors import DatabaseError, FileWriteError
 from app.i18n import translate_error
 from app.store import backup as backup_module
+from app.store import cipher
 from app.store.backup import backup_folder, backup_sqlite, integrity_ok, restore_sqlite
 from app.store.engine import Database, open_sqlite, transaction
 from app.store.models import Citizen
@@ -116,8 +118,8 @@ def test_a_backup_that_takes_too_long_is_given_up_without_a_file(
 def full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
     """The backup's file may not grow past two pages: SQLite reports "database or disk is full"."""
 
-    def connect(path: Path) -> sqlite3.Connection:
-        connection = sqlite3.connect(path)
+    def connect(path: Path, key):  # type: ignore[no-untyped-def]
+        connection = cipher.connect(path, key)
         connection.execute("PRAGMA max_page_count = 2")
         return connection
 
@@ -138,8 +140,8 @@ def test_a_full_disk_gives_a_clear_message_and_no_half_backup(
 def test_a_read_only_backup_folder_gives_a_clear_message(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(path: Path) -> sqlite3.Connection:
-        raise sqlite3.OperationalError("attempt to write a readonly database")
+    def refuse(path: Path, key):  # type: ignore[no-untyped-def]
+        raise dbapi2.OperationalError("attempt to write a readonly database")
 
     monkeypatch.setattr(backup_module, "_connect_destination", refuse)
     with pytest.raises(FileWriteError) as denied:

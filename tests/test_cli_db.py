@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -10,8 +11,15 @@ import pytest
 from sqlalchemy import inspect, text
 
 from app.cli import main
+from app.store.backup import file_key
+from app.store.cipher import connect
 from app.store.engine import Database
 from app.store.migrations import current_revision, head_revision
+
+
+def keyed(path: Path):  # type: ignore[no-untyped-def]
+    """A connection on the (encrypted) file with its key from the key store."""
+    return connect(path, file_key(path))
 
 
 def test_db_upgrade_creates_and_migrates_a_new_database(
@@ -23,6 +31,12 @@ def test_db_upgrade_creates_and_migrates_a_new_database(
     assert {"citizen", "audit_event", "app_setting"} <= set(
         inspect(new_db.engine).get_table_names()
     )
+    if new_db.is_sqlite:  # encrypted: plain SQLite cannot read it, its key can
+        with pytest.raises(sqlite3.DatabaseError, match="not a database"):
+            sqlite3.connect(new_db.path).execute("SELECT version_num FROM alembic_version")
+        with keyed(new_db.path) as conn:  # type: ignore[arg-type]
+            version = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+            assert version == head_revision()
     assert main(["db", "upgrade", *new_db_args]) == 0
     assert "allerede opdateret" in capsys.readouterr().out
 
@@ -31,10 +45,11 @@ def test_db_current_in_english(new_db_args: list[str], capsys: pytest.CaptureFix
     main(["db", "upgrade", *new_db_args])
     capsys.readouterr()
     assert main(["db", "current", *new_db_args, "--lang", "en"]) == 0
-    assert (
-        capsys.readouterr().out.strip()
-        == f"Schema revision: {head_revision()} (newest: {head_revision()})"
-    )
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0] == f"Schema revision: {head_revision()} (newest: {head_revision()})"
+    if len(new_db_args) == 2 and new_db_args[0] == "--db":
+        assert lines[1].startswith("Encryption: SQLCipher 4, database id ")
+        assert lines[1].endswith("the key is in the key store (keyring backend MemoryKeyring)")
 
 
 @pytest.mark.sqlite_only

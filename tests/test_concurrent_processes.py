@@ -21,6 +21,8 @@ from app.store.models import Citizen, Plan
 
 TODAY = date(2026, 11, 23)
 ROOT = Path(__file__).resolve().parent.parent
+#: The other process reaches the (encrypted) SQLite file's key through a test key store file.
+pytestmark = pytest.mark.usefixtures("subprocess_keyring")
 
 
 def other_process(db: Database, code: str) -> None:
@@ -37,7 +39,7 @@ def other_process(db: Database, code: str) -> None:
         db = {target}
         other = Actor(None, "OP", "Ole Pedersen", "caseworker", "ole")
     """) + textwrap.dedent(code)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")])}
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120
     )

@@ -43,7 +43,9 @@ WRITER = textwrap.dedent("""
 
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
-def test_killed_writers_never_lose_a_committed_row(tmp_path: Path) -> None:
+def test_killed_writers_never_lose_a_committed_row(
+    tmp_path: Path, subprocess_keyring: dict[str, str]
+) -> None:
     path = tmp_path / "crash.db"
     db = open_sqlite(path)
     upgrade(db, backup=False)
@@ -56,7 +58,7 @@ def test_killed_writers_never_lose_a_committed_row(tmp_path: Path) -> None:
     db.dispose()
     rng = random.Random(7)
     reported: set[int] = set()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = subprocess_keyring  # the writer finds the encrypted file's key there
     next_number = 0
     for _round in range(8):
         process = subprocess.Popen(
@@ -86,8 +88,6 @@ def test_killed_writers_never_lose_a_committed_row(tmp_path: Path) -> None:
 def test_a_database_locked_by_another_program_gives_a_clear_message_after_a_bounded_wait(
     tmp_path: Path,
 ) -> None:
-    import sqlite3
-
     from app import i18n
     from app.casework.journal import add_note
     from app.domain.errors import LockedDatabaseError
@@ -101,7 +101,9 @@ def test_a_database_locked_by_another_program_gives_a_clear_message_after_a_boun
         {"cpr": "150390-1234", "first_name": "Åse", "last_name": "Ørsted"},
         today=date(2026, 11, 23),
     ).id
-    other = sqlite3.connect(path, timeout=0)
+    from app.store import cipher
+
+    other = cipher.connect(path, db.cipher_key, timeout=0)
     other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
     try:
         started = time.monotonic()

@@ -19,7 +19,9 @@ from app.casework.journal import add_note
 from app.cli import main
 from app.domain.errors import DatabaseError
 from app.i18n import translate_error
+from app.store import cipher
 from app.store import engine as engine_module
+from app.store.backup import file_key
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker, JournalNote, metadata
 from tests.conftest import cli_args
@@ -160,7 +162,7 @@ def quick_lock(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def locked(db: Database):  # type: ignore[no-untyped-def]
-    other = sqlite3.connect(db.path, timeout=0)
+    other = cipher.connect(db.path, file_key(db.path), timeout=0)  # another Min Plan
     other.execute("BEGIN IMMEDIATE")  # another Min Plan holds the write lock
     yield
     other.rollback()
@@ -225,7 +227,7 @@ def test_the_gui_keeps_the_note_and_says_the_database_is_busy(
     db: Database, quick_lock: None, note_dialog
 ) -> None:  # type: ignore[no-untyped-def]
     db.engine.dispose()  # reconnect with the short wait
-    other = sqlite3.connect(db.path, timeout=0)
+    other = cipher.connect(db.path, file_key(db.path), timeout=0)  # another Min Plan
     other.execute("BEGIN IMMEDIATE")
     try:
         note_dialog.try_save()

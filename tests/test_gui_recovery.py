@@ -313,12 +313,11 @@ def test_an_expected_error_in_a_slot_gets_a_calm_message_not_the_crash_dialog(
 def test_a_failed_backup_on_exit_is_told_not_raised(
     qtbot, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sqlite3
-
     from app.store import backup as backup_module
+    from app.store import cipher
 
-    def full(path: Path) -> sqlite3.Connection:
-        connection = sqlite3.connect(path)
+    def full(path: Path, key):  # type: ignore[no-untyped-def]
+        connection = cipher.connect(path, key)
         connection.execute("PRAGMA max_page_count = 1")
         return connection
 

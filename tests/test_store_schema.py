@@ -11,7 +11,10 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from app.domain.errors import SchemaTooNewError
-from app.store.engine import Database, open_sqlite
+from app.store import cipher
+from app.store.cipher import DatabaseKey, FileKind
+from app.store.engine import Database, create_encrypted, open_sqlite
+from app.store.keystore import open_store
 from app.store.migrations import current_revision, head_revision, upgrade
 from app.store.models import metadata
 
@@ -38,19 +41,45 @@ def test_upgrade_is_idempotent(db: Database) -> None:
     assert not result.changed
 
 
-@pytest.mark.sqlite_only
-def test_upgrade_backs_up_a_database_holding_data_first(tmp_path: Path) -> None:
-    path = tmp_path / "older.db"
-    with sqlite3.connect(path) as conn:  # a file from before the schema history, with data in it
+def _legacy_file(path: Path, key: DatabaseKey | None) -> None:
+    """A file from before the schema history, with data in it."""
+    conn = cipher.connect(path, key)
+    with conn:
         conn.execute("CREATE TABLE legacy_note (text TEXT)")
         conn.execute("INSERT INTO legacy_note VALUES ('kept safe')")
+    conn.close()
+
+
+@pytest.mark.sqlite_only
+def test_upgrade_backs_up_a_database_holding_data_first_encrypted_like_the_source(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "older.db"
+    key = create_encrypted(path, open_store())
+    _legacy_file(path, key)
     db = open_sqlite(path)
     result = upgrade(db, backup_dir=tmp_path / "backups")
     assert result.backup is not None and result.backup.exists()
+    assert cipher.file_kind(result.backup) is FileKind.ENCRYPTED
+    with pytest.raises(sqlite3.DatabaseError):
+        sqlite3.connect(result.backup).execute("SELECT * FROM legacy_note").fetchall()
+    conn = cipher.connect(result.backup, key)
+    assert conn.execute("SELECT text FROM legacy_note").fetchall() == [("kept safe",)]
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    assert current_revision(db) == head_revision()
+
+
+@pytest.mark.sqlite_only
+def test_an_unencrypted_database_chosen_explicitly_gets_a_plain_backup(tmp_path: Path) -> None:
+    path = tmp_path / "older.db"
+    _legacy_file(path, None)
+    db = open_sqlite(path, encryption=False)
+    assert not db.encrypted
+    result = upgrade(db, backup_dir=tmp_path / "backups")
+    assert result.backup is not None
     with sqlite3.connect(result.backup) as conn:
         assert conn.execute("SELECT text FROM legacy_note").fetchall() == [("kept safe",)]
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert current_revision(db) == head_revision()
 
 
 def test_a_database_from_a_newer_min_plan_is_refused(db: Database) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from app.casework.demo_population import Population, generate
 from app.domain.dates import utc_now
 from app.domain.errors import MinPlanError
 from app.i18n import _
+from app.store.cipher import short_id
 from app.store.engine import Database, open_sqlite, transaction
 from app.store.migrations import upgrade
 from app.store.models import AppSetting, Citizen, metadata
@@ -57,6 +58,9 @@ class DemoSummary:
     spells: int
     offers: int
     conversations: int
+    #: For a new encrypted file: its recovery key (shown once) and short database id.
+    recovery_key: str | None = field(default=None, repr=False)
+    database_id: str | None = None
 
     def __str__(self) -> str:
         return _(
@@ -145,10 +149,13 @@ def write_demo_database(
     force: bool = False,
     progress: Progress | None = None,
     as_of: date | None = None,
+    encryption: bool | None = None,
 ) -> DemoSummary:
     """Create ``path`` as a migrated database holding the demo jobcenter.
 
-    An existing file is replaced only with ``force``; it is never touched otherwise.
+    An existing file is replaced only with ``force``; it is never touched otherwise. The file is
+    encrypted like any other (``encryption`` as in ``open_sqlite``); its key is found again
+    after the rename because it belongs to the file's salt, not to its name.
     """
     path = Path(path)
     if path.exists() and not force:
@@ -157,12 +164,18 @@ def write_demo_database(
     temporary = path.with_name(path.name + ".new")
     for leftover in (temporary, Path(f"{temporary}-wal"), Path(f"{temporary}-shm")):
         leftover.unlink(missing_ok=True)
-    db = open_sqlite(temporary)
+    db = open_sqlite(temporary, encryption=encryption)
     try:
         upgrade(db, backup=False)
         summary = populate(
             db, system_actor(), citizens=citizens, seed=seed, as_of=as_of, progress=progress
         )
+        if db.new_recovery_key is not None and db.encryption is not None:
+            summary = replace(
+                summary,
+                recovery_key=db.new_recovery_key.take(),
+                database_id=short_id(db.encryption.database_id or ""),
+            )
         with db.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
@@ -173,9 +186,13 @@ def write_demo_database(
     return summary
 
 
-def ensure_demo_database(path: Path, *, citizens: int, seed: int) -> bool:
-    """Make the demo database if it is missing; True when it was made now."""
+def ensure_demo_database(
+    path: Path, *, citizens: int, seed: int, encryption: bool | None = None
+) -> bool:
+    """Make the demo database if it is missing; True when it was made now.
+
+    Its recovery key is not shown: the data is synthetic and can be made again."""
     if Path(path).exists():
         return False
-    write_demo_database(path, citizens=citizens, seed=seed)
+    write_demo_database(path, citizens=citizens, seed=seed, encryption=encryption)
     return True

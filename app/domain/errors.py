@@ -98,3 +98,15 @@ class DamagedDatabaseError(DatabaseError):
 class FileWriteError(MinPlanError):
     """A file could not be written (read-only folder, full disk, missing folder); nothing half-written
     was left behind."""
+
+
+class KeyringUnavailable(DatabaseError):
+    """No trustworthy key store for a database key: none found, switched off, or a plain file."""
+
+
+class EncryptionKeyMissing(DatabaseError):
+    """An encrypted database whose key is not in the key store (or does not open it)."""
+
+
+class UnencryptedDatabaseError(DatabaseError):
+    """A plaintext database met while encryption is on."""

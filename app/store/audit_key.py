@@ -44,28 +44,25 @@ def _plaintext_allowed() -> bool:
 
 
 def _backend():  # type: ignore[no-untyped-def]
-    """The keyring backend, or None where only a plaintext file may be used (allowed)."""
+    """The key store (the same one the database key uses, ``app.store.keystore``), or None where
+    there is no key store at all and an unprotected file is allowed."""
+    from app.domain.errors import KeyringUnavailable
+    from app.store.keystore import backend_name, open_store
+
     try:
+        return open_store().backend
+    except KeyringUnavailable:
+        if _plaintext_allowed():
+            return None  # no key store at all: a file only the user can read
         import keyring
-        from keyring.backends import fail, null
-    except ImportError:  # pragma: no cover - keyring is a dependency
-        keyring = None  # type: ignore[assignment]
-    backend = keyring.get_keyring() if keyring else None
-    unusable = backend is None or isinstance(backend, fail.Keyring | null.Keyring)
-    unusable = unusable or getattr(type(backend), "priority", 0) < 1  # type: ignore[operator]
-    plaintext = not unusable and "plaintext" in type(backend).__name__.lower()
-    if unusable or plaintext:
-        if not _plaintext_allowed():
-            name = type(backend).__name__ if backend is not None else "none"
-            raise AuditKeyError(
-                "No safe key store for the access-log key (keyring backend: {backend}). "
-                "Start Min Plan in a desktop session with a key store (Windows Credential Manager, "
-                "macOS Keychain, GNOME Keyring or KWallet), or set "
-                "MINPLAN_ALLOW_PLAINTEXT_KEYRING=1 to allow an unprotected key",
-                backend=name,
-            )
-        return backend if plaintext else None
-    return backend
+
+        raise AuditKeyError(
+            "No safe key store for the access-log key (keyring backend: {backend}). "
+            "Start Min Plan in a desktop session with a key store (Windows Credential Manager, "
+            "macOS Keychain, GNOME Keyring or KWallet), or set "
+            "MINPLAN_ALLOW_PLAINTEXT_KEYRING=1 to allow an unprotected key",
+            backend=backend_name(keyring.get_keyring()),
+        ) from None
 
 
 def _file(database_id: str) -> Path:

@@ -1,28 +1,33 @@
-"""Consistent copies of a SQLite database with SQLite's online backup API.
+"""Consistent copies of a SQLite database with SQLite's online backup API, encrypted like the source.
 
 A plain file copy of a live database can be torn (and misses the ``-wal``); the backup API copies
-a consistent snapshot even while other connections write. Every copy is written to a hidden
-temporary file and renamed into place only after it passed ``integrity_check``, so a full disk or
-a cut-off copy never leaves a file that looks like a good backup.
+a consistent snapshot even while other connections write. An encrypted database is copied into a
+connection keyed with the same key *and salt*, so the backup is encrypted exactly like the source
+and finds the same key-store entry (``app.store.cipher``); a plaintext database gives a plaintext
+copy. A restore writes the backup's pages back the same way.
 
-Backups are named ``<stem>-<label>-<YYYYmmdd-HHMMSS-ffffff>.db``. Labels ``on-exit`` and
+Every copy is written to a hidden temporary file and renamed into place only after it passed
+``integrity_check``, so a full disk or a cut-off copy never leaves a file that looks like a good
+backup. Backups are named ``<stem>-<label>-<YYYYmmdd-HHMMSS-ffffff>.db``. Labels ``on-exit`` and
 ``before-upgrade-<revision>`` are automatic and pruned by ``prune_automatic``; ``manual`` (from
 ``minplan backup``) and anything else are never deleted by Min Plan.
 
-This module is the one place that opens backup and restore connections (the encrypted-database
-work changes only this file).
+This module is the one place that opens backup and restore connections.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 import time
 from datetime import datetime
 from pathlib import Path
 
-from app.domain.errors import DatabaseError, FileWriteError
+import sqlcipher3.dbapi2 as dbapi2
+
+from app.domain.errors import DatabaseError, FileWriteError, MinPlanError
+from app.store import cipher
+from app.store.cipher import DatabaseKey, FileKind
 from app.store.files import make_folder, temporary_path
 
 log = logging.getLogger(__name__)
@@ -46,12 +51,28 @@ class _OutOfTime(Exception):
     pass
 
 
-def _connect_destination(path: Path) -> sqlite3.Connection:
+def file_key(path: Path, key: DatabaseKey | None = None) -> DatabaseKey | None:
+    """The key that opens ``path``: None for a plaintext file, ``key`` when it belongs to the
+    file (same salt), otherwise the key store's (raising a calm error when there is none)."""
+    kind = cipher.file_kind(path)
+    if kind is FileKind.NOT_A_DATABASE:
+        raise DatabaseError("The file {path} is not a readable Min Plan database", path=str(path))
+    if kind is not FileKind.ENCRYPTED:
+        return None
+    if key is not None and key.salt == cipher.read_salt(path):
+        return key
+    from app.store.engine import key_for_file
+    from app.store.keystore import open_store
+
+    return key_for_file(path, open_store())
+
+
+def _connect_destination(path: Path, key: DatabaseKey | None) -> dbapi2.Connection:
     """The connection a backup or restore writes through (a seam for tests of a full disk)."""
-    return sqlite3.connect(path)
+    return cipher.connect(path, key)
 
 
-def _write_error(exc: sqlite3.Error, folder: Path) -> FileWriteError:
+def _write_error(exc: dbapi2.Error, folder: Path) -> FileWriteError:
     text = str(exc).lower()
     if "full" in text:
         return FileWriteError(
@@ -68,16 +89,24 @@ def _write_error(exc: sqlite3.Error, folder: Path) -> FileWriteError:
     )
 
 
-def _copy(source: sqlite3.Connection, target: Path, deadline: float | None, folder: Path) -> None:
-    """Copy ``source`` into the new file ``target`` and check it; on any failure ``target`` is
-    removed and a typed error raised."""
+def _copy(
+    source: dbapi2.Connection,
+    target: Path,
+    key: DatabaseKey | None,
+    deadline: float | None,
+    folder: Path,
+) -> None:
+    """Copy ``source`` into the new file ``target`` (keyed like the source) and check it; on any
+    failure ``target`` is removed and a typed error raised."""
 
     def check_time(_status: int, remaining: int, _total: int) -> None:
         if remaining and deadline is not None and time.monotonic() > deadline:
             raise _OutOfTime
 
+    for leftover in (target, Path(f"{target}-journal")):
+        leftover.unlink(missing_ok=True)
     try:
-        dest = _connect_destination(target)
+        dest = _connect_destination(target, key)
         try:
             source.backup(dest, pages=-1 if deadline is None else _STEP_PAGES, progress=check_time)
             # A copy against the clock (closing the program) gets the quicker check; a copy made on
@@ -92,7 +121,7 @@ def _copy(source: sqlite3.Connection, target: Path, deadline: float | None, fold
             "The backup took too long and was stopped; no backup was written to {path}",
             path=str(folder),
         ) from None
-    except sqlite3.Error as exc:
+    except dbapi2.Error as exc:
         target.unlink(missing_ok=True)
         raise _write_error(exc, folder) from exc
     except BaseException:
@@ -104,7 +133,12 @@ def _copy(source: sqlite3.Connection, target: Path, deadline: float | None, fold
 
 
 def backup_sqlite(
-    source: Path, dest_dir: Path, *, label: str = "backup", budget_seconds: float | None = None
+    source: Path,
+    dest_dir: Path,
+    *,
+    label: str = "backup",
+    key: DatabaseKey | None = None,
+    budget_seconds: float | None = None,
 ) -> Path:
     """Copy ``source`` to ``dest_dir/<stem>-<label>-<timestamp>.db`` and return the new path.
 
@@ -114,16 +148,17 @@ def backup_sqlite(
     deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     make_folder(dest_dir)
+    key = file_key(source, key)
     target = dest_dir / f"{source.stem}-{label}-{stamp}.db"
     partial = temporary_path(target)
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
+        src = cipher.connect(source, key, readonly=True)
+    except dbapi2.Error as exc:
         raise DatabaseError(
             "The backup of {path} failed: {reason}", path=str(source), reason=str(exc)
         ) from exc
     try:
-        _copy(src, partial, deadline, dest_dir)
+        _copy(src, partial, key, deadline, dest_dir)
     finally:
         src.close()
     try:
@@ -137,19 +172,49 @@ def backup_sqlite(
     return target
 
 
-def integrity_ok(path: Path, *, quick: bool = False) -> bool:
-    """``PRAGMA integrity_check`` (or the faster ``quick_check``) of a database file."""
+def check_integrity(path: Path, *, quick: bool = False, key: DatabaseKey | None = None) -> bool:
+    """``PRAGMA integrity_check`` (or ``quick_check``); a missing key raises its calm error."""
+    key = file_key(path, key)
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        connection = cipher.connect(path, key, readonly=True)
         try:
             result = connection.execute(
                 "PRAGMA quick_check" if quick else "PRAGMA integrity_check"
             ).fetchone()[0]
         finally:
             connection.close()
-    except sqlite3.Error:
+    except dbapi2.Error:
         return False
     return result == "ok"
+
+
+def integrity_ok(path: Path, *, quick: bool = False, key: DatabaseKey | None = None) -> bool:
+    """True when ``path`` opens (with its key, if encrypted) and passes the check."""
+    try:
+        return check_integrity(path, quick=quick, key=key)
+    except MinPlanError:
+        return False
+
+
+def looks_damaged(path: Path) -> bool:
+    """True when ``path`` holds a database whose key (if it is encrypted) is in the key store, and
+    it fails ``quick_check``. A missing file or key is not "damaged": opening it explains that."""
+    kind = cipher.file_kind(path)
+    if kind not in (FileKind.PLAINTEXT, FileKind.ENCRYPTED):
+        return False
+    key = None
+    if kind is FileKind.ENCRYPTED:
+        from app.store.keystore import open_store
+
+        salt = cipher.read_salt(path)
+        try:
+            raw = open_store().get(salt.hex())
+        except MinPlanError:
+            return False
+        if raw is None:
+            return False
+        key = DatabaseKey(raw, salt)
+    return not check_integrity(path, quick=True, key=key)
 
 
 def _parse(name: str, stem: str) -> tuple[str, str] | None:
@@ -182,7 +247,7 @@ def backups_of(folder: Path, stem: str | None = None) -> list[Path]:
 
 
 def newest_good_backup(folder: Path, stem: str | None = None) -> Path | None:
-    """The most recent backup in ``folder`` that passes the integrity check."""
+    """The most recent backup in ``folder`` that opens (with its key) and passes the check."""
     for candidate in backups_of(folder, stem):
         if integrity_ok(candidate):
             return candidate
@@ -225,15 +290,16 @@ def restore_sqlite(backup: Path, target: Path) -> Path | None:
     (returned), never deleted. Nothing changes if the backup is damaged or cannot be copied."""
     if not backup.exists():
         raise DatabaseError("The backup {path} does not exist", path=str(backup))
-    if not integrity_ok(backup):
+    backup_key = file_key(backup)
+    if not check_integrity(backup, key=backup_key):
         raise DatabaseError(
             "The backup {path} failed its integrity check; nothing was restored", path=str(backup)
         )
     # First the complete copy beside the target: a full disk stops here with nothing changed.
     restoring = temporary_path(target)
-    source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    source = cipher.connect(backup, backup_key, readonly=True)
     try:
-        _copy(source, restoring, None, target.parent)
+        _copy(source, restoring, backup_key, None, target.parent)
     finally:
         source.close()
     aside = None
@@ -254,15 +320,22 @@ def _move_aside(target: Path) -> Path:
     """Rename ``target`` (and its ``-wal`` and ``-shm``) to ``<stem>-before-restore-<stamp>``."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     aside = target.with_name(f"{target.stem}-before-restore-{stamp}{target.suffix}")
-    try:
-        check = sqlite3.connect(target)
-        check.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        check.close()
-    except sqlite3.Error:
-        pass  # a damaged file is kept aside as it is, with its -wal beside it
+    _checkpoint(target)
     target.replace(aside)
-    for sidecar in ("-wal", "-shm"):
+    for sidecar in ("-wal", "-shm"):  # kept with the file they belong to, never dropped
         side = Path(f"{target}{sidecar}")
         if side.exists():
             side.replace(Path(f"{aside}{sidecar}"))
     return aside
+
+
+def _checkpoint(path: Path) -> None:
+    """Fold the ``-wal`` into the file, if its key is at hand (a damaged file is kept as it is)."""
+    try:
+        connection = cipher.connect(path, file_key(path))
+        try:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            connection.close()
+    except (dbapi2.Error, MinPlanError):
+        pass

@@ -15,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import inspect
 from sqlalchemy.pool import NullPool
 
 from app import paths
@@ -101,7 +101,7 @@ def upgrade(db: Database, *, backup: bool = True, backup_dir: Path | None = None
     if backup and db.is_sqlite and db.path is not None and _has_user_tables(db):
         target_dir = backup_dir or backup_folder(db.path)
         label = f"{BEFORE_UPGRADE}-{before or 'none'}"
-        backup_path = backup_sqlite(db.path, target_dir, label=label)
+        backup_path = backup_sqlite(db.path, target_dir, label=label, key=db.cipher_key)
     with translating_errors(db):
         _run_upgrade(db)
     after = current_revision(db)
@@ -120,7 +120,7 @@ def _run_upgrade(db: Database) -> None:
     if db.is_sqlite:
         # Batch mode rebuilds tables; that fails with foreign keys on, and the pragma cannot change
         # inside a transaction, so use a dedicated connection with the pragma set first.
-        engine = create_engine(db.engine.url, poolclass=NullPool)
+        engine = db.new_engine(poolclass=NullPool)  # keyed like the app's own connections
         try:
             with engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA foreign_keys=OFF")

@@ -127,6 +127,7 @@ def open_main_window(
     from app.ui.ready_probe import watch_when_asked
 
     watch_when_asked(app, window)  # only under ``minplan bench``
+    QTimer.singleShot(0, window.show_startup_notices)  # recovery key, unencrypted, network drive
     if notice:
         window.statusBar().showMessage(notice, 60_000)
     else:

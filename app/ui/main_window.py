@@ -261,6 +261,13 @@ class MainWindow(QMainWindow):
             _("User: {user} · {role}").format(user=actor.display, role=role), self
         )
         status.addPermanentWidget(self.database_label, 1)
+        from app.ui.database_status import encryption_badge, network_badge
+
+        self.encryption_label = encryption_badge(self.ctx.db, self)
+        self.network_label = network_badge(self.ctx.db, self)
+        for badge in (self.network_label, self.encryption_label):
+            if badge is not None:
+                status.addPermanentWidget(badge)
         status.addPermanentWidget(self.user_label)
         if self.demo:
             badge = QLabel(_("DEMO: synthetic data"), self)
@@ -518,6 +525,42 @@ class MainWindow(QMainWindow):
         return _("Today: {talks} conversations, {overdue} deadlines overdue").format(
             talks=talks, overdue=overdue
         )
+
+    def show_startup_notices(self) -> None:
+        """Once at start: a new database's recovery key (never for the demo), then a warning if
+        the file is on a network drive."""
+        db = self.ctx.db
+        recovery = db.new_recovery_key.take() if db.new_recovery_key is not None else None
+        if recovery and not self.demo and db.encryption is not None:
+            from app.store.cipher import short_id
+            from app.ui.recovery_key_dialog import RecoveryKeyDialog
+
+            self.recovery_dialog = RecoveryKeyDialog(
+                recovery,
+                database_id=short_id(db.encryption.database_id or ""),
+                path=str(db.path),
+                key_store=db.encryption.key_store or "",
+                parent=self,
+            )
+            self.recovery_dialog.finished.connect(self._warn_network_drive)
+            self.recovery_dialog.open()
+        else:
+            self._warn_network_drive()
+
+    def _warn_network_drive(self) -> None:
+        db = self.ctx.db
+        if not db.network_fs:
+            return
+        from app.casework.database_keys import network_warning
+
+        self.network_box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            _("Database on a network drive"),
+            network_warning(db),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        self.network_box.open()
 
     def show_day_summary(self) -> None:
         """Once at start: in the status bar and, where the desktop has one, as a notification."""
