@@ -366,3 +366,23 @@ def test_conversations_on_time_share(any_db: Database, actor: Actor) -> None:
     record_outcome(any_db, actor, talk, "held", held_on=date(2025, 1, 8), today=date(2025, 1, 8))
     # due in 2025: the first conversation (met) and 4 within 6 months (1 held: missed) -> 50 %
     assert run_measure(any_db, "conversations_on_time_share", parse_period("2025")).value == 50.0
+
+
+def test_deleted_citizens_are_left_out_of_every_figure(any_db: Database, actor: Actor) -> None:
+    """A citizen deleted (registered by mistake, say) counts nowhere; restored, they count again."""
+    from app.casework.citizens import delete_citizen, restore_citizen
+    from app.reports.measures import MEASURES
+
+    period = parse_period("2025")
+    people = [born(any_db, actor, ADULT) for _ in range(6)]
+    for who in people:
+        spell(any_db, actor, who, "sygedagpenge", date(2025, 1, 1), date(2025, 12, 31))
+    before = {name: run_measure(any_db, name, period) for name in ("fte", "persons")}
+    delete_citizen(any_db, actor, people[0], reason="Oprettet ved en fejl (test)")
+    after = {name: run_measure(any_db, name, period) for name in ("fte", "persons")}
+    assert after["persons"].value == before["persons"].value - 1
+    assert after["fte"].value == before["fte"].value - 1.0
+    for name in MEASURES:  # every measure still runs with a deleted citizen about
+        run_measure(any_db, name, period)
+    restore_citizen(any_db, actor, people[0])
+    assert run_measure(any_db, "persons", period).value == before["persons"].value
