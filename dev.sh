@@ -90,6 +90,21 @@ run_suites() {
   return $status
 }
 
+# The sqlcipher shell must be SQLCipher 4 (the format Min Plan writes) for the test that opens a
+# database with it; Debian 12 ships 3.4, its bookworm-backports 4.6. Added only where it is needed.
+ensure_sqlcipher4() {
+  local version
+  version=$(echo "PRAGMA cipher_version;" | sqlcipher :memory: 2>/dev/null | head -n 1 || true)
+  [[ ${version%%.*} =~ ^[0-9]+$ && ${version%%.*} -ge 4 ]] && return 0
+  grep -q '^VERSION_CODENAME=bookworm' /etc/os-release 2>/dev/null || return 0
+  local sources=/etc/apt/sources.list.d/minplan-bookworm-backports.sources
+  say "installing the SQLCipher 4 shell from bookworm-backports"
+  as_root sh -c "printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' > $sources" \
+    && as_root apt-get update -qq \
+    && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -t bookworm-backports sqlcipher >/dev/null \
+    || say "could not install SQLCipher 4's shell; its test will be skipped"
+}
+
 case $action in
   run)
     setup
@@ -102,6 +117,7 @@ case $action in
   test)
     setup
     ensure_debs postgresql poppler-utils sqlcipher || say "some tests will be skipped (PostgreSQL unless MINPLAN_TEST_PG_URL is set; the sqlcipher shell)"
+    ensure_sqlcipher4
     if [[ -z ${MINPLAN_TEST_PG_URL:-} ]] && pg_env=$(tests/throwaway_pg.sh start); then
       eval "$pg_env"
       trap 'tests/throwaway_pg.sh stop "$MINPLAN_PG_DIR" >/dev/null 2>&1 || true' EXIT

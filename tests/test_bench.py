@@ -170,7 +170,10 @@ def test_an_encrypted_database_is_compared_through_an_unencrypted_copy(tmp_path)
         "CREATE TABLE benefit_spell (id INTEGER PRIMARY KEY, citizen_id INTEGER, "
         "target_group VARCHAR, start_date DATE, end_date DATE)"
     )
+    raw.execute("CREATE TABLE citizen (id INTEGER PRIMARY KEY, deleted_at DATETIME)")
+    raw.execute("INSERT INTO citizen VALUES (1, NULL), (2, NULL), (3, '2024-02-01 10:00:00')")
     raw.execute("INSERT INTO benefit_spell VALUES (1, 1, 'dagpenge', '2023-05-01', NULL)")
+    raw.execute("INSERT INTO benefit_spell VALUES (3, 3, 'dagpenge', '2023-05-01', NULL)")
     raw.execute("INSERT INTO benefit_spell VALUES (2, 2, 'dagpenge', '2024-07-01', '2024-12-31')")
     raw.commit()
     raw.close()

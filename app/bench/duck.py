@@ -144,7 +144,7 @@ def _connect(sqlite_file: Path, folder: Path) -> tuple[Any, str, dict[str, Any]]
         notes["load_errors"] = failures
     if "extension" in notes:
         con.execute(f"ATTACH '{sqlite_file}' AS minplan (TYPE sqlite, READ_ONLY)")
-        con.execute("CREATE VIEW spells AS SELECT * FROM minplan.benefit_spell")
+        con.execute(f"CREATE VIEW spells AS {LIVE_SPELLS.format(schema='minplan.')}")
         return con, SCANNER, notes
     # No extension: copy the four columns through Python into a native DuckDB table.
     import time
@@ -156,7 +156,10 @@ def _connect(sqlite_file: Path, folder: Path) -> tuple[Any, str, dict[str, Any]]
             writer = csv.writer(handle)
             writer.writerow(("target_group", "start_date", "end_date"))
             writer.writerows(
-                source_conn.execute("SELECT target_group, start_date, end_date FROM benefit_spell")
+                source_conn.execute(
+                    "SELECT target_group, start_date, end_date FROM "
+                    f"({LIVE_SPELLS.format(schema='')})"
+                )
             )
     con.execute(
         "CREATE TABLE spells AS SELECT * FROM read_csv(?, header = true, "
@@ -166,6 +169,12 @@ def _connect(sqlite_file: Path, folder: Path) -> tuple[Any, str, dict[str, Any]]
     notes["copy_s"] = time.perf_counter() - started
     return con, PYTHON_COPY, notes
 
+
+#: The spells Min Plan counts: those of citizens not deleted (as ``measures._live``).
+LIVE_SPELLS = (
+    "SELECT * FROM {schema}benefit_spell WHERE citizen_id NOT IN "
+    "(SELECT id FROM {schema}citizen WHERE deleted_at IS NOT NULL)"
+)
 
 #: Days on each benefit within the period, per target group, in one pass.
 DUCKDB_FTE = """
