@@ -26,8 +26,14 @@ def citizen_search_text(first_name: str, last_name: str, cpr: str, birth_date: d
     )
 
 
+#: Shorter terms are not searched for: one letter matches most of a jobcenter's citizens, which
+#: says nothing and costs a scan of everybody on each keystroke ("Ann B" searches for "ann").
+MIN_TERM_LENGTH = 2
+
+
 def search_terms(text: str) -> list[str]:
-    """Split a query into lower-case terms; every term must match (AND).
+    """Split a query into lower-case terms of at least ``MIN_TERM_LENGTH`` characters; every term
+    must match (AND).
 
     A Danish date like ``3.2.1990`` is normalised to ``03.02.1990`` so that it meets the stored form.
     """
@@ -37,7 +43,8 @@ def search_terms(text: str) -> list[str]:
         if match:
             day, month, year = (int(g) for g in match.groups())
             raw = f"{day:02d}.{month:02d}.{year:04d}"
-        terms.append(raw)
+        if len(raw) >= MIN_TERM_LENGTH:
+            terms.append(raw)
     return terms
 
 

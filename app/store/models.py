@@ -60,11 +60,14 @@ class Caseworker(Versioned, table=True):
 
 
 class Citizen(Versioned, table=True):
-    #: The list's order read straight from an index (deleted_at included so no row lookups are needed).
+    #: The list's order read straight from an index that also covers the search (deleted_at,
+    #: search_text and caseworker_id included, so no citizen row is read while typing); the
+    #: deleted few are found quickly for the indicators, which leave them out.
     #: AUTOINCREMENT on SQLite: the id of an erased citizen (retention) is never given to a new one,
     #: so older audit events about the erased citizen can never show up in someone else's history.
     __table_args__ = (
-        Index("ix_citizen_list_order", "sort_key", "deleted_at"),
+        Index("ix_citizen_search", "sort_key", "deleted_at", "search_text", "caseworker_id"),
+        Index("ix_citizen_deleted_at", "deleted_at"),
         {"sqlite_autoincrement": True},
     )
 
@@ -92,9 +95,13 @@ class Citizen(Versioned, table=True):
 
 class BenefitSpell(Versioned, table=True):
     __tablename__ = "benefit_spell"
+    #: Covers the indicators' spell queries (a group's spells overlapping a period).
+    __table_args__ = (
+        Index("ix_benefit_spell_period", "target_group", "start_date", "end_date", "citizen_id"),
+    )
 
     citizen_id: int = Field(foreign_key="citizen.id", index=True)
-    target_group: str = Field(max_length=40, index=True)
+    target_group: str = Field(max_length=40)
     start_date: date
     #: Last day on the benefit (inclusive); None = ongoing.
     end_date: date | None = Field(default=None)

@@ -22,6 +22,7 @@ from app import i18n
 from app.casework.access_log import SEARCH_HITS_KEPT, record_search
 from app.casework.overview import citizen_overview
 from app.domain.errors import MinPlanError
+from app.domain.search import MIN_TERM_LENGTH, search_terms
 from app.i18n import _, ngettext
 from app.ui.casework.context import UiContext
 from app.ui.citizens.overview_panel import OverviewPanel
@@ -124,7 +125,8 @@ class CitizensPage(QWidget):
             self.error.emit(problem)
             return
         total = self.model.rowCount()
-        if self.search.text().strip() and self.search.text().strip() != self._last_logged:
+        searched = bool(search_terms(self.search.text()))
+        if searched and self.search.text().strip() != self._last_logged:
             self._last_logged = self.search.text().strip()
             try:
                 record_search(
@@ -136,9 +138,12 @@ class CitizensPage(QWidget):
                 )
             except MinPlanError as problem:
                 self.error.emit(problem)
-        self.count.setText(
-            ngettext("{n} citizen", "{n} citizens", total).format(n=i18n.format_number(total))
-        )
+        counted = ngettext("{n} citizen", "{n} citizens", total).format(n=i18n.format_number(total))
+        if self.search.text().strip() and not searched:
+            counted = _("{count} · type at least {n} characters to search").format(
+                count=counted, n=MIN_TERM_LENGTH
+            )
+        self.count.setText(counted)
         if selected is not None and self.select_citizen(selected):
             return
         self.overview.show_nothing()
