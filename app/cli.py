@@ -222,14 +222,22 @@ def _check_before_start(args: argparse.Namespace) -> None:
     """A quick integrity check of the user's SQLite file (with its key, if encrypted); a damaged
     one raises ``DamagedDatabaseError`` naming the newest good backup."""
     from app.domain.errors import DamagedDatabaseError
-    from app.store.backup import backup_folder, looks_damaged, newest_good_backup
+    from app.store import start_check
+    from app.store.backup import backup_folder, integrity_verdict, newest_good_backup
 
     if getattr(args, "database_url", None) or os.environ.get("MINPLAN_DATABASE_URL"):
         return
     path = (
         Path(args.db).expanduser() if getattr(args, "db", None) else paths.default_database_path()
     )
-    if not looks_damaged(path):
+    if not start_check.needs_check(path):
+        log.info("the database closed cleanly after its last check: not checked again")
+        return
+    verdict = integrity_verdict(path)
+    if verdict is None:  # no file or no key: opening it explains that
+        return
+    if verdict:
+        start_check.remember_good(path)
         return
     good = newest_good_backup(backup_folder(path), path.stem)
     if good is None:

@@ -34,6 +34,7 @@ class Target:
 #: id -> (English label, unit of the value, target or None)
 TARGETS: dict[str, Target | None] = {
     "cold_start": Target(2.0, "s"),
+    "cold_start_checked": None,
     "list_first_screen": Target(200, "ms"),
     "list_my_caseload": None,
     "search_p50": None,
@@ -57,6 +58,7 @@ TARGETS: dict[str, Target | None] = {
 
 LABELS: dict[str, str] = {
     "cold_start": N_("Cold start to a usable main window"),
+    "cold_start_checked": N_("Cold start with the integrity check (first start, after a crash)"),
     "list_first_screen": N_("Citizen list, first screen (all citizens)"),
     "list_my_caseload": N_("Citizen list, first screen (my caseload)"),
     "search_p50": N_("Search as you type, median"),

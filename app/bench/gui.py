@@ -60,29 +60,40 @@ def _run(command: list[str], env: dict[str, str], what: str) -> None:
         )
 
 
+def _launch(where: Where, user: str, home: str) -> dict[str, Any]:
+    """One start of the real ``minplan`` until its ready hook quits it (a clean close)."""
+    ready = Path(home) / "ready.json"
+    ready.unlink(missing_ok=True)
+    env = where.env(home)
+    env["MINPLAN_BENCH_READY_FILE"] = str(ready)
+    command = [sys.executable, "-m", "app", *where.args(), "--user", user, "--lang", "da"]
+    started = time.time()
+    _run(command, env, "cold start")
+    record: dict[str, Any] = json.loads(ready.read_text(encoding="utf-8"))
+    record["seconds"] = record["ready_at"] - started
+    return record
+
+
 def cold_start(where: Where, user: str, citizens: int, runs: int) -> list[Figure]:
-    """From process start until the main window shows the citizen list's first rows."""
-    seconds, memory, rows = [], [], 0
-    for _ in range(max(1, runs)):
-        with tempfile.TemporaryDirectory(prefix="minplan-bench-home-") as home:
-            ready = Path(home) / "ready.json"
-            env = where.env(home)
-            env["MINPLAN_BENCH_READY_FILE"] = str(ready)
-            command = [sys.executable, "-m", "app", *where.args(), "--user", user, "--lang", "da"]
-            started = time.time()
-            _run(command, env, "cold start")
-            record = json.loads(ready.read_text(encoding="utf-8"))
-        seconds.append(record["ready_at"] - started)
-        memory.append(record["peak_rss_mb"])
-        rows = record["rows"]
+    """From process start until the main window shows the citizen list's first rows.
+
+    The first launch on a desk (or the first after a crash) checks the file's integrity; the
+    everyday start after a clean close does not (``app.store.start_check``). Both are measured:
+    the target is the everyday one, the first is reported beside it."""
+    with tempfile.TemporaryDirectory(prefix="minplan-bench-home-") as home:
+        first = _launch(where, user, home)
+        later = [_launch(where, user, home) for _ in range(max(1, runs))]
+    seconds = [record["seconds"] for record in later]
+    memory = [record["peak_rss_mb"] for record in (first, *later)]
     figures = [
         Figure(
             "cold_start",
             median(seconds),
             "s",
             citizens,
-            detail={"launches_s": seconds, "rows_shown": rows},
-        )
+            detail={"launches_s": seconds, "rows_shown": later[-1]["rows"]},
+        ),
+        Figure("cold_start_checked", first["seconds"], "s", citizens),
     ]
     if memory[0] is not None:
         figures.append(Figure("cold_start_memory", max(memory), "MB", citizens))

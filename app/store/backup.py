@@ -196,12 +196,12 @@ def integrity_ok(path: Path, *, quick: bool = False, key: DatabaseKey | None = N
         return False
 
 
-def looks_damaged(path: Path) -> bool:
-    """True when ``path`` holds a database whose key (if it is encrypted) is in the key store, and
-    it fails ``quick_check``. A missing file or key is not "damaged": opening it explains that."""
+def integrity_verdict(path: Path) -> bool | None:
+    """Whether ``path`` passes ``quick_check``; None when it cannot be checked (no file, not a
+    database, or its key is not in the key store)."""
     kind = cipher.file_kind(path)
     if kind not in (FileKind.PLAINTEXT, FileKind.ENCRYPTED):
-        return False
+        return None
     key = None
     if kind is FileKind.ENCRYPTED:
         from app.store.keystore import open_store
@@ -210,11 +210,11 @@ def looks_damaged(path: Path) -> bool:
         try:
             raw = open_store().get(salt.hex())
         except MinPlanError:
-            return False
+            return None
         if raw is None:
-            return False
+            return None
         key = DatabaseKey(raw, salt)
-    return not check_integrity(path, quick=True, key=key)
+    return check_integrity(path, quick=True, key=key)
 
 
 def _parse(name: str, stem: str) -> tuple[str, str] | None:

@@ -181,4 +181,15 @@ def run_gui(
     code = QApplication.instance().exec()
     if code == 0 and not demo:  # the demo's synthetic data needs no copies
         backup_when_closing(window.ctx.db)
+    close_cleanly(window.ctx.db)
     return code
+
+
+def close_cleanly(db: Database) -> None:
+    """Close the file and note that it closed cleanly, so the next start can skip its
+    integrity check (``app.store.start_check``); a crash never gets here, so it is checked."""
+    from app.store import start_check
+
+    db.dispose()
+    if db.is_sqlite and db.path is not None:
+        start_check.remember_clean_close(db.path)
