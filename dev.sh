@@ -116,7 +116,7 @@ case $action in
     ;;
   test)
     setup
-    ensure_debs postgresql poppler-utils sqlcipher || say "some tests will be skipped (PostgreSQL unless MINPLAN_TEST_PG_URL is set; the sqlcipher shell)"
+    ensure_debs postgresql poppler-utils sqlcipher libreoffice-calc-nogui || say "some tests will be skipped (PostgreSQL unless MINPLAN_TEST_PG_URL is set; the sqlcipher shell; LibreOffice reading the XLSX)"
     ensure_sqlcipher4
     if [[ -z ${MINPLAN_TEST_PG_URL:-} ]] && pg_env=$(tests/throwaway_pg.sh start); then
       eval "$pg_env"
