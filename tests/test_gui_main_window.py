@@ -106,6 +106,30 @@ def test_all_citizens_and_search_as_you_type(qtbot, window: MainWindow) -> None:
     assert page.count.text() == "0 borgere"
 
 
+def test_a_single_letter_or_a_trailing_space_does_not_search_again(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = window.citizens
+    page.scope.setCurrentIndex(1)
+    queries: list[str] = []
+    real = page.model.refresh
+    monkeypatch.setattr(page.model, "refresh", lambda: (queries.append(page.model.search), real()))
+    qtbot.keyClicks(page.search, "Å")
+    page.apply_typed_search()  # what the timer runs when the user pauses
+    assert queries == [] and visible_names(window) == ["Bo Hansen", "Carla Ibsen", "Åse Ørsted"]
+    assert page.count.text() == "3 borgere · skriv mindst 2 tegn for at søge"
+    qtbot.keyClicks(page.search, "se")
+    page.apply_typed_search()
+    assert queries == ["Åse"] and visible_names(window) == ["Åse Ørsted"]
+    qtbot.keyClicks(page.search, " Ø")  # "Ø" alone is too short to count: the same search
+    page.apply_typed_search()
+    assert queries == ["Åse"] and page.count.text() == "1 borger"
+    qtbot.keyClicks(page.search, "r")
+    page.apply_typed_search()
+    assert queries == ["Åse", "Åse Ør"] and visible_names(window) == ["Åse Ørsted"]
+    assert page.count.text() == "1 borger"
+
+
 def test_selecting_a_citizen_shows_the_overview(qtbot, window: MainWindow) -> None:
     page = window.citizens
     qtbot.keyClicks(page.search, "Åse")

@@ -21,6 +21,7 @@ from app.casework.demo_population import Population, generate
 from app.domain.dates import utc_now
 from app.domain.errors import MinPlanError
 from app.i18n import _
+from app.store import statistics
 from app.store.cipher import short_id
 from app.store.engine import Database, open_sqlite, transaction
 from app.store.migrations import upgrade
@@ -176,6 +177,7 @@ def write_demo_database(
                 recovery_key=db.new_recovery_key.take(),
                 database_id=short_id(db.encryption.database_id or ""),
             )
+        statistics.analyse(db)
         with db.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

@@ -186,10 +186,11 @@ def run_gui(
 
 
 def close_cleanly(db: Database) -> None:
-    """Close the file and note that it closed cleanly, so the next start can skip its
-    integrity check (``app.store.start_check``); a crash never gets here, so it is checked."""
-    from app.store import start_check
+    """Top up the query statistics, close the file and note that it closed cleanly, so the next
+    start can skip its integrity check (``app.store.start_check``); a crash never gets here."""
+    from app.store import start_check, statistics
 
+    statistics.top_up(db)
     db.dispose()
     if db.is_sqlite and db.path is not None:
         start_check.remember_clean_close(db.path)

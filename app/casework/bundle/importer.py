@@ -23,6 +23,7 @@ from app.casework.bundle.writer import write_bundle
 from app.domain.dates import Period
 from app.domain.errors import MinPlanError, ValidationError
 from app.i18n import N_, _, ngettext
+from app.store import statistics
 from app.store.engine import Database, transaction
 from app.store.models import BenefitSpell, Caseworker, Citizen, Company, Plan
 
@@ -144,5 +145,6 @@ def import_bundle(
     write_bundle(
         db, actor, rows, progress, details={"counts": report.counts, "folder": directory.name}
     )
+    statistics.analyse(db)  # every table changed at once: the planner's guesses would not hold
     report.written = True
     return report

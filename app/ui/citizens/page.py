@@ -103,7 +103,7 @@ class CitizensPage(QWidget):
         self._last_logged = ""
         self._overview_logged: int | None = None
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.apply_filter)
+        self._search_timer.timeout.connect(self.apply_typed_search)
         self.search.textChanged.connect(self._search_timer.start)
         self.search.returnPressed.connect(self._to_first_hit)
         self.scope.currentIndexChanged.connect(self.apply_filter)
@@ -115,18 +115,25 @@ class CitizensPage(QWidget):
     def caseworker_filter(self) -> int | None:
         return self.ctx.actor.caseworker_id if self.scope.currentData() == MY_CASELOAD else None
 
-    def apply_filter(self) -> None:
+    def apply_typed_search(self) -> None:
+        """What the search field's timer runs once the user pauses: search again only if the
+        terms changed (so "Anna " and "Anna J" cost nothing more than "Anna")."""
+        self.apply_filter(only_if_changed=True)
+
+    def apply_filter(self, *, only_if_changed: bool = False) -> None:
         """Re-run the search keeping the selected citizen selected if still in the result."""
         self._search_timer.stop()
         selected = self.selected_citizen_id()
         try:
-            self.model.set_filter(self.search.text(), self.caseworker_filter())
+            searched_again = self.model.set_filter(
+                self.search.text(), self.caseworker_filter(), only_if_changed=only_if_changed
+            )
         except MinPlanError as problem:
             self.error.emit(problem)
             return
         total = self.model.rowCount()
         searched = bool(search_terms(self.search.text()))
-        if searched and self.search.text().strip() != self._last_logged:
+        if searched_again and searched and self.search.text().strip() != self._last_logged:
             self._last_logged = self.search.text().strip()
             try:
                 record_search(
@@ -144,6 +151,8 @@ class CitizensPage(QWidget):
                 count=counted, n=MIN_TERM_LENGTH
             )
         self.count.setText(counted)
+        if not searched_again:  # the same rows: the selection and overview stand
+            return
         if selected is not None and self.select_citizen(selected):
             return
         self.overview.show_nothing()

@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from app import i18n
 from app.casework.citizen_list import SORT_KEYS, CitizenRow, fetch_citizen_rows, find_citizen_ids
 from app.domain.codes import TARGET_GROUPS
+from app.domain.search import search_terms
 from app.i18n import N_, _
 from app.store.engine import Database
 
@@ -53,9 +54,21 @@ class CitizenTableModel(QAbstractTableModel):
         return self._today or date.today()
 
     # --- the query -------------------------------------------------------------------------
-    def set_filter(self, search: str, caseworker_id: int | None) -> None:
+    def set_filter(
+        self, search: str, caseworker_id: int | None, *, only_if_changed: bool = False
+    ) -> bool:
+        """Filter by ``search`` and caseworker; True when the list was searched again.
+
+        ``only_if_changed`` skips the query when the result would be the same: the terms are
+        unchanged (a first letter, a trailing space, a letter too short to count)."""
+        same = caseworker_id == self.caseworker_id and search_terms(search) == search_terms(
+            self.search
+        )
         self.search, self.caseworker_id = search, caseworker_id
+        if only_if_changed and same:
+            return False
         self.refresh()
+        return True
 
     def refresh(self) -> None:
         """Re-run the search (after a write or a filter change); forget cached rows."""
