@@ -218,27 +218,28 @@ def open_database(  # type: ignore[no-untyped-def]
     return db
 
 
-def _check_before_start(args: argparse.Namespace) -> None:
+def _check_before_start(args: argparse.Namespace) -> Path | None:
     """A quick integrity check of the user's SQLite file (with its key, if encrypted); a damaged
-    one raises ``DamagedDatabaseError`` naming the newest good backup."""
+    one raises ``DamagedDatabaseError`` naming the newest good backup. A file that passed and
+    closed cleanly since is not checked now: it is returned, to be checked in the background."""
     from app.domain.errors import DamagedDatabaseError
     from app.store import start_check
     from app.store.backup import backup_folder, integrity_verdict, newest_good_backup
 
     if getattr(args, "database_url", None) or os.environ.get("MINPLAN_DATABASE_URL"):
-        return
+        return None
     path = (
         Path(args.db).expanduser() if getattr(args, "db", None) else paths.default_database_path()
     )
     if not start_check.needs_check(path):
-        log.info("the database closed cleanly after its last check: not checked again")
-        return
+        log.info("the database closed cleanly after its last check: checked in the background")
+        return path.resolve()
     verdict = integrity_verdict(path)
     if verdict is None:  # no file or no key: opening it explains that
-        return
+        return None
     if verdict:
         start_check.remember_good(path)
-        return
+        return None
     good = newest_good_backup(backup_folder(path), path.stem)
     if good is None:
         raise DamagedDatabaseError(
@@ -256,7 +257,7 @@ def _check_before_start(args: argparse.Namespace) -> None:
 def cmd_gui(args: argparse.Namespace) -> int:
     from app.domain.errors import DamagedDatabaseError
 
-    notice = None
+    notice, check_later = None, None
     try:
         if args.demo:
             from app.casework.demo_data import ensure_demo_database
@@ -267,7 +268,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
             )
             args.db = str(path)
         try:
-            _check_before_start(args)
+            check_later = _check_before_start(args)
         except DamagedDatabaseError as damaged:
             from app.ui.recovery import offer_restore
 
@@ -292,6 +293,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
         demo=args.demo,
         crashes=getattr(args, "native_crashes", ()),
         notice=notice,
+        check_in_background=check_later,
     )
 
 

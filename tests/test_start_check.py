@@ -135,3 +135,74 @@ def test_a_start_after_a_crash_checks_and_finds_the_damage(
     monkeypatch.setattr(recovery, "offer_restore", lambda error, **_: offered.append(str(error)))
     assert main(["--db", str(database)]) != 0
     assert len(checks) == 2 and offered and len(gui_started) == 1
+
+
+def test_a_start_that_skips_the_check_leaves_it_for_the_background(
+    database: Path, gui_started: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[object] = []
+
+    def fake_run_gui(db: Database, **options: object) -> int:
+        asked.append(options["check_in_background"])
+        application_module.close_cleanly(db)
+        return 0
+
+    monkeypatch.setattr(application_module, "run_gui", fake_run_gui)
+    assert main(["--db", str(database)]) == 0
+    assert main(["--db", str(database)]) == 0
+    assert asked == [None, database.resolve()]
+
+
+@pytest.fixture
+def closed_with(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from app.ui import background_check
+
+    codes: list[int] = []
+    monkeypatch.setattr(background_check, "close_application", codes.append)
+    return codes
+
+
+def test_the_background_check_of_a_good_file_renews_the_note(
+    qtbot, database: Path, closed_with: list[int]
+) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from app.ui.background_check import BackgroundIntegrityCheck
+
+    start_check.remember_good(database, now=NOW - timedelta(days=6))
+    window = QWidget()
+    qtbot.addWidget(window)
+    check = BackgroundIntegrityCheck(database, window, delay_ms=0)
+    with qtbot.waitSignal(check.finished, timeout=10_000) as verdict:
+        pass
+    assert verdict.args == [True] and closed_with == []
+    assert not start_check.needs_check(database, now=NOW + timedelta(days=5))
+
+
+def test_damage_found_in_the_background_closes_min_plan_and_the_next_start_offers_the_backup(
+    qtbot,
+    database: Path,
+    closed_with: list[int],
+    gui_started: list[Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from app.ui import recovery
+    from app.ui.background_check import EXIT_DAMAGED, BackgroundIntegrityCheck
+
+    assert main(["backup", "--db", str(database)]) == 0
+    damage(database)  # the disk failed under a file that had closed cleanly ...
+    start_check.remember_good(database)  # ... without changing anything the note keeps
+    window = QWidget()
+    qtbot.addWidget(window)
+    check = BackgroundIntegrityCheck(database, window, delay_ms=0)
+    with qtbot.waitSignal(check.finished, timeout=10_000) as verdict:
+        pass
+    assert verdict.args == [False] and closed_with == [EXIT_DAMAGED]
+    assert "is damaged" in check.message and "minplan-" in check.message
+    assert start_check.needs_check(database)
+    offered: list[str] = []
+    monkeypatch.setattr(recovery, "offer_restore", lambda error, **_: offered.append(error.backup))
+    assert main(["--db", str(database)]) != 0  # offered (and declined here) before opening
+    assert offered and offered[0] is not None and gui_started == []

@@ -95,3 +95,11 @@ def remember_clean_close(path: Path) -> None:
     note = _read(path)
     if note is not None and "checked_at" in note:
         _write(path, note["checked_at"])
+
+
+def forget(path: Path) -> None:
+    """``path`` failed a check: the next start must check it before opening it."""
+    try:
+        _note(path).unlink(missing_ok=True)
+    except OSError:
+        log.warning("could not remove the note of the database check")

@@ -108,9 +108,11 @@ def open_main_window(
     demo: bool = False,
     crashes: Sequence[Path] = (),
     notice: str | None = None,
+    check_in_background: Path | None = None,
 ):  # type: ignore[no-untyped-def]
     """Show the main window on ``db``; ``crashes`` are earlier native-crash reports to mention,
-    ``notice`` a sentence for the status bar (e.g. that a backup was restored)."""
+    ``notice`` a sentence for the status bar (e.g. that a backup was restored),
+    ``check_in_background`` a file whose integrity check was left for after the start."""
     install_excepthook()
     chosen = choose_language(language)
     app = application(chosen)
@@ -134,6 +136,11 @@ def open_main_window(
         QTimer.singleShot(300, window.show_day_summary)
     if crashes:
         window.crash_notice = show_previous_crash(window, list(crashes))
+    window.background_check = None
+    if check_in_background is not None:
+        from app.ui.background_check import BackgroundIntegrityCheck
+
+        window.background_check = BackgroundIntegrityCheck(check_in_background, window)
     log.info("GUI started (%s, language %s)", db.backend, chosen)
     return window
 
@@ -167,6 +174,7 @@ def run_gui(
     demo: bool = False,
     crashes: Sequence[Path] = (),
     notice: str | None = None,
+    check_in_background: Path | None = None,
 ) -> int:
     """Open the main window on ``db`` and run until the user quits; returns the exit code.
 
@@ -174,11 +182,19 @@ def run_gui(
     the window is gone by then, so closing never waits on the copy.
     """
     window = open_main_window(
-        db, language=language, user=user, demo=demo, crashes=crashes, notice=notice
+        db,
+        language=language,
+        user=user,
+        demo=demo,
+        crashes=crashes,
+        notice=notice,
+        check_in_background=check_in_background,
     )
     if window is None:
         return 1
     code = QApplication.instance().exec()
+    if window.background_check is not None:
+        window.background_check.wait()
     if code == 0 and not demo:  # the demo's synthetic data needs no copies
         backup_when_closing(window.ctx.db)
     close_cleanly(window.ctx.db)
