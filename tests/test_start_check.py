@@ -200,7 +200,8 @@ def test_damage_found_in_the_background_closes_min_plan_and_the_next_start_offer
     with qtbot.waitSignal(check.finished, timeout=10_000) as verdict:
         pass
     assert verdict.args == [False] and closed_with == [EXIT_DAMAGED]
-    assert "is damaged" in check.message and "minplan-" in check.message
+    good = next(database.parent.glob("backups/minplan-manual-*.db"))
+    assert str(database) in check.message and good.name in check.message
     assert start_check.needs_check(database)
     offered: list[str] = []
     monkeypatch.setattr(recovery, "offer_restore", lambda error, **_: offered.append(error.backup))
