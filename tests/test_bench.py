@@ -18,6 +18,7 @@ from app.cli import main
 EVERY_FIGURE = {
     "generate",
     "cold_start",
+    "cold_start_checked",
     "cold_start_memory",
     "list_first_screen",
     "list_my_caseload",
@@ -74,6 +75,8 @@ def test_bench_runs_every_measurement_on_a_tiny_database(
     assert by_id["import_bundle"]["target"] is None  # the import target is for 100 000 citizens
     assert by_id["plan_pdf_batch"]["detail"]["written"] == 3
     assert by_id["search_p95"]["detail"]["keystrokes"] > 20
+    assert by_id["search_p95"]["detail"]["audit_ms_p50_p95"] is not None  # each search is logged
+    assert by_id["cold_start_checked"]["target"] is None  # reported beside the target, not one
     assert by_id["list_first_screen"]["detail"]["rows"] == 300
 
     duck = run["duckdb"]

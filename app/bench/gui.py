@@ -93,8 +93,9 @@ def cold_start(where: Where, user: str, citizens: int, runs: int) -> list[Figure
             citizens,
             detail={"launches_s": seconds, "rows_shown": later[-1]["rows"]},
         ),
-        Figure("cold_start_checked", first["seconds"], "s", citizens),
     ]
+    if where.path is not None:  # a server's database has no file for Min Plan to check
+        figures.append(Figure("cold_start_checked", first["seconds"], "s", citizens))
     if memory[0] is not None:
         figures.append(Figure("cold_start_memory", max(memory), "MB", citizens))
     return figures

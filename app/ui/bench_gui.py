@@ -69,8 +69,9 @@ def _time_parts_of_the_search(page) -> tuple[list[float], list[float]]:  # type:
 
     def timed_filter(*args, **kwargs):  # type: ignore[no-untyped-def]
         started = time.perf_counter()
-        set_filter(*args, **kwargs)
+        searched_again = set_filter(*args, **kwargs)
         query_s.append(time.perf_counter() - started)
+        return searched_again
 
     def timed_record(*args, **kwargs):  # type: ignore[no-untyped-def]
         started = time.perf_counter()
