@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, MetaData, Text, text
+from sqlalchemy import Index, MetaData, String, Text, text
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -78,7 +78,12 @@ class Citizen(Versioned, table=True):
     #: Lower-cased "first last cpr birthdate" used by search-as-you-type.
     search_text: str = Field(default="", max_length=500)
     #: Lower-cased "last first" in Danish alphabetical order (æ, ø, å after z): the list's sort key.
-    sort_key: str = Field(default="", max_length=400)
+    #: Its byte order is that order, so PostgreSQL keeps it (and its index) in the "C" collation.
+    sort_key: str = Field(
+        default="",
+        max_length=400,
+        sa_type=String(400).with_variant(String(400, collation="C"), "postgresql"),
+    )
     address: str | None = Field(default=None, max_length=300)
     postal_code: str | None = Field(default=None, max_length=10)
     city: str | None = Field(default=None, max_length=100)
