@@ -80,7 +80,7 @@ class CitizensPage(QWidget):
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 110), (2, 100), (3, 230), (4, 110)):
+        for column, width in ((1, 110), (2, 95), (3, 210), (4, 105)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(column, width)
         self.overview = OverviewPanel(self)
@@ -89,11 +89,19 @@ class CitizensPage(QWidget):
         bar.addWidget(self.search, 1)
         bar.addWidget(self.scope)
         bar.addWidget(self.count)
+        # As wide as its longest text, so that the search field does not jump while typing
+        widest = _("{count} · type at least {n} characters to search").format(
+            count=ngettext("{n} citizen", "{n} citizens", 100_000).format(
+                n=i18n.format_number(100_000)
+            ),
+            n=MIN_TERM_LENGTH,
+        )
+        self.count.setMinimumWidth(self.count.fontMetrics().horizontalAdvance(widest) + 4)
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(self.table)
         split.addWidget(self.overview)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 2)  # the list gets room for whole names; the overview the rest
+        split.setStretchFactor(1, 1)
         split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
