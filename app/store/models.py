@@ -66,7 +66,16 @@ class Citizen(Versioned, table=True):
     #: AUTOINCREMENT on SQLite: the id of an erased citizen (retention) is never given to a new one,
     #: so older audit events about the erased citizen can never show up in someone else's history.
     __table_args__ = (
-        Index("ix_citizen_search", "sort_key", "deleted_at", "search_text", "caseworker_id"),
+        # SQLite keeps the rowid in every index; PostgreSQL needs the id included to answer the
+        # list from the index alone (an index-only scan, schema 0012).
+        Index(
+            "ix_citizen_search",
+            "sort_key",
+            "deleted_at",
+            "search_text",
+            "caseworker_id",
+            postgresql_include=["id"],
+        ),
         Index("ix_citizen_deleted_at", "deleted_at"),
         {"sqlite_autoincrement": True},
     )
