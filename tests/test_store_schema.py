@@ -26,12 +26,11 @@ def test_models_and_migrations_agree(any_db: Database) -> None:
     assert diff == [], f"models and migrations differ; write a migration: {diff}"
 
 
-def test_the_list_order_is_byte_order_on_postgresql_so_its_index_serves_it(db: Database) -> None:
+@pytest.mark.postgres  # SQLite compares bytes and keeps the rowid in every index already
+def test_the_list_order_is_byte_order_on_postgresql_so_its_index_serves_it(pg_db: Database) -> None:
     """The sort key's byte order is Danish order: PostgreSQL keeps it in the "C" collation, so
-    the list index needs no sort after it (schema 0012)."""
-    if db.is_sqlite:
-        pytest.skip("SQLite compares bytes already")
-    with db.engine.connect() as conn:
+    the list index needs no sort after it, and holds the id (schema 0012)."""
+    with pg_db.engine.connect() as conn:
         collation = conn.execute(
             text(
                 "SELECT collation_name FROM information_schema.columns "
