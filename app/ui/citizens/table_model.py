@@ -19,9 +19,14 @@ log = logging.getLogger(__name__)
 Index = QModelIndex | QPersistentModelIndex
 
 HEADERS = (N_("Name"), N_("CPR number"), N_("Born"), N_("Benefit"), N_("Caseworker"))
-PAGE_SIZE = 200
+PAGE_SIZE = 100  # rows per fetch: two to three screens; a search repaints sooner
 #: Row cache bound: pages beyond it are dropped, oldest first, so memory stays flat while scrolling.
 MAX_CACHED_ROWS = 5_000
+#: The roles as plain ints: ``data()`` is called ~1 500 times per repaint, so every lookup counts.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_USER = int(Qt.ItemDataRole.UserRole)
+_BENEFIT_COLUMN = 3
 
 
 class CitizenTableModel(QAbstractTableModel):
@@ -31,7 +36,8 @@ class CitizenTableModel(QAbstractTableModel):
         ids: citizen ids of the result, in display order; ``rowCount() == len(ids)``. Only this
             list is held for the whole result, so a search over 100 000 citizens costs ~1 MB.
         cache: id -> ``CitizenRow`` for rows that have been shown. ``data()`` fills it a page
-            (``PAGE_SIZE`` rows around the asked row) at a time with one query.
+            (``PAGE_SIZE`` rows around the asked row) at a time with one query; the formatted
+            cells of a cached row are kept beside it, so a repaint formats nothing again.
         search, caseworker_id: the current filter; ``caseworker_id=None`` means all citizens.
         sort_key, descending: the current order; ``sort()`` re-runs the id query with ORDER BY.
 
@@ -45,6 +51,7 @@ class CitizenTableModel(QAbstractTableModel):
         self._today = today
         self.ids: list[int] = []
         self.cache: dict[int, CitizenRow] = {}
+        self._cells: dict[int, tuple[str, ...]] = {}
         self.search = ""
         self.caseworker_id: int | None = None
         self.sort_key = "name"
@@ -83,15 +90,18 @@ class CitizenTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.ids = ids
         self.cache.clear()
+        self._cells.clear()
         self.endResetModel()
 
     def invalidate(self, citizen_ids: set[int] | None = None) -> None:
         """Mark rows stale so that they are read again; ``None`` = all rows."""
         if citizen_ids is None:
             self.cache.clear()
+            self._cells.clear()
         else:
             for citizen_id in citizen_ids:
                 self.cache.pop(citizen_id, None)
+                self._cells.pop(citizen_id, None)
         if self.ids:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(HEADERS) - 1))
 
@@ -131,33 +141,47 @@ class CitizenTableModel(QAbstractTableModel):
             | Qt.ItemFlag.ItemNeverHasChildren
         )
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
-        if not index.isValid() or not 0 <= index.row() < len(self.ids):
-            return None
-        if role == Qt.ItemDataRole.UserRole:
-            return self.ids[index.row()]
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
-        row = self._row(index.row())
-        if row is None:
-            return None
-        column = index.column()
-        if column == 0:
-            return row.name
-        if column == 1:
-            return f"{row.cpr[:6]}-{row.cpr[6:]}"
-        if column == 2:
-            return i18n.format_short_date(row.birth_date)
-        if column == 3:
-            if role == Qt.ItemDataRole.ToolTipRole and row.benefit_since:
-                return _("{benefit} since {date}").format(
-                    benefit=i18n.label(TARGET_GROUPS, row.benefit),
-                    date=i18n.format_date(row.benefit_since),
-                )
-            return i18n.label(TARGET_GROUPS, row.benefit) if row.benefit else _("(no benefit now)")
-        if column == 4:
-            return row.caseworker or ""
+    def data(self, index: Index, role: int = _DISPLAY):  # type: ignore[no-untyped-def]
+        if role == _DISPLAY:
+            cells = self._cells_of(index.row())
+            return None if cells is None else cells[index.column()]
+        if role == _TOOLTIP:
+            row_number = index.row()
+            cells = self._cells_of(row_number)
+            if cells is None:
+                return None
+            if index.column() == _BENEFIT_COLUMN:
+                row = self.cache[self.ids[row_number]]
+                if row.benefit_since:
+                    return _("{benefit} since {date}").format(
+                        benefit=i18n.label(TARGET_GROUPS, row.benefit),
+                        date=i18n.format_date(row.benefit_since),
+                    )
+            return cells[index.column()]
+        if role == _USER:
+            row_number = index.row()
+            return self.ids[row_number] if 0 <= row_number < len(self.ids) else None
         return None
+
+    def _cells_of(self, row_number: int) -> tuple[str, ...] | None:
+        """The row's five cells as shown (formatted once per fetch of the row)."""
+        if not 0 <= row_number < len(self.ids):  # an invalid index has row -1
+            return None
+        citizen_id = self.ids[row_number]
+        cells = self._cells.get(citizen_id)
+        if cells is None:
+            row = self._row(row_number)
+            if row is None:
+                return None
+            cells = (
+                row.name,
+                f"{row.cpr[:6]}-{row.cpr[6:]}",
+                i18n.format_short_date(row.birth_date),
+                i18n.label(TARGET_GROUPS, row.benefit) if row.benefit else _("(no benefit now)"),
+                row.caseworker or "",
+            )
+            self._cells[citizen_id] = cells
+        return cells
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(SORT_KEYS):
@@ -195,5 +219,6 @@ class CitizenTableModel(QAbstractTableModel):
         if len(self.cache) + len(page) > MAX_CACHED_ROWS:
             for old in list(self.cache)[: len(page)]:
                 del self.cache[old]
+                self._cells.pop(old, None)
         self.cache.update(fetch_citizen_rows(self.db, page, today=self.today()))
         return self.cache.get(citizen_id)
