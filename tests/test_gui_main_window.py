@@ -106,6 +106,20 @@ def test_all_citizens_and_search_as_you_type(qtbot, window: MainWindow) -> None:
     assert page.count.text() == "0 borgere"
 
 
+def test_the_list_cells_and_the_benefit_tooltip(qtbot, window: MainWindow) -> None:
+    model = window.citizens.model
+    åse = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == "Åse Ørsted")
+    cell = model.index(åse, 3)
+    assert cell.data() == "Kontanthjælp, aktivitetsparat"
+    assert cell.data(Qt.ItemDataRole.ToolTipRole) == (
+        "Kontanthjælp, aktivitetsparat siden 3. mar. 2026"
+    )
+    assert model.index(åse, 1).data() == "150390-1234"
+    assert model.index(-1, 0).data() is None and model.index(åse, 0).data(Qt.ItemDataRole.UserRole)
+    model.invalidate({model.citizen_id(åse)})  # after a write: formatted again when shown
+    assert model.index(åse, 2).data() == "15.03.1990" and not model._cells.get(-1)
+
+
 def test_a_single_letter_or_a_trailing_space_does_not_search_again(
     qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
