@@ -70,7 +70,7 @@ def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-unty
 
     from app.domain.periods import parse_period
     from app.reports.goalplans import is_hidden, threshold_for
-    from app.reports.measures import clean_params, run_measure
+    from app.reports.measure_catalog import clean_params, run_measure
 
     period = parse_period(args.period)
     params = clean_params(args.name, parse_params(args))

@@ -20,7 +20,7 @@ from app.cli import main
 from app.domain.anonymise import recoverable_cells, shown_count, suppress_table, suppress_value
 from app.domain.errors import ValidationError
 from app.domain.periods import parse_period
-from app.reports.measures import run_measure
+from app.reports.measure_catalog import run_measure
 from app.store.engine import Database
 
 CPRS = ["0101901234", "1503901234", "2412992222", "0707854321", "3006010110", "0102034567"]

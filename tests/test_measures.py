@@ -22,7 +22,7 @@ from app.domain.errors import ValidationError
 from app.domain.goalplan import born_by
 from app.domain.identifiers import age_on
 from app.domain.periods import parse_period
-from app.reports.measures import MEASURES, run_measure
+from app.reports.measure_catalog import MEASURES, run_measure
 from app.store.engine import Database
 
 _serial = count(1000)
@@ -371,7 +371,7 @@ def test_conversations_on_time_share(any_db: Database, actor: Actor) -> None:
 def test_deleted_citizens_are_left_out_of_every_figure(any_db: Database, actor: Actor) -> None:
     """A citizen deleted (registered by mistake, say) counts nowhere; restored, they count again."""
     from app.casework.citizens import delete_citizen, restore_citizen
-    from app.reports.measures import MEASURES
+    from app.reports.measure_catalog import MEASURES
 
     period = parse_period("2025")
     people = [born(any_db, actor, ADULT) for _ in range(6)]

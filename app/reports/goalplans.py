@@ -34,7 +34,8 @@ from app.domain.goalplan import (
     target_from,
 )
 from app.domain.periods import ReportPeriod
-from app.reports.measures import MEASURES, MeasureResult, clean_params, measure, run_measure
+from app.reports.measure_catalog import MEASURES, clean_params, measure, run_measure
+from app.reports.measures import MeasureResult
 from app.store.engine import Database
 
 __all__ = [

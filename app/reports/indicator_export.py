@@ -190,7 +190,7 @@ def summary_header() -> list[str]:
 def csv_bytes(evaluation: Evaluation) -> bytes:
     """``;``-separated, decimal comma, UTF-8 with BOM: opens directly in a Danish Excel. Text that
     a spreadsheet would run as a formula is neutralised."""
-    from app.reports.measures import MEASURES
+    from app.reports.measure_catalog import MEASURES
 
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")

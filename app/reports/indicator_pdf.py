@@ -29,7 +29,7 @@ from app.reports.indicator_export import (
     shown,
     target_text,
 )
-from app.reports.measures import MEASURES
+from app.reports.measure_catalog import MEASURES
 from app.reports.plan_pdf import BOLD, FONT, _numbered_canvas, _register_fonts, letterhead
 
 LINE = colors.HexColor("#1f5f8b")

@@ -22,7 +22,7 @@ from app.reports.indicator_export import (
     summary_header,
     target_text,
 )
-from app.reports.measures import MEASURES
+from app.reports.measure_catalog import MEASURES
 from app.reports.safe_cells import neutralise
 
 STATE_NOTES = {

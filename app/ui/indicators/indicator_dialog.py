@@ -25,7 +25,7 @@ from app.domain.goalplan import (
     check_target,
 )
 from app.i18n import N_, _
-from app.reports.measures import MEASURES, clean_params
+from app.reports.measure_catalog import MEASURES, clean_params
 from app.ui.fields import CodeCombo, NumberEdit, TextEdit
 from app.ui.form import Form, FormDialog
 from app.ui.indicators.pickers import CodeChecklist, OptionalIntEdit

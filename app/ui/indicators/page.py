@@ -46,7 +46,7 @@ from app.reports.indicator_export import (
     month_name,
     target_text,
 )
-from app.reports.measures import MEASURES
+from app.reports.measure_catalog import MEASURES
 from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
 from app.ui.indicators.chart import trend_chart

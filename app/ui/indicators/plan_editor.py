@@ -16,7 +16,7 @@ from app.domain.errors import ValidationError
 from app.domain.goalplan import FOLLOW_UP, GoalPlan, Indicator, check_plan_head
 from app.i18n import _
 from app.reports.indicator_export import target_text
-from app.reports.measures import MEASURES
+from app.reports.measure_catalog import MEASURES
 from app.ui import form as forms
 from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
