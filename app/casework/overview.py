@@ -7,13 +7,13 @@ and tests can assert on them without a window.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlmodel import col, select
 
 from app.casework import audit
 from app.casework.actor import Actor
-from app.domain.dates import utc_now
+from app.domain.dates import local_to_utc, utc_now
 from app.domain.errors import NotFoundError
 from app.domain.identifiers import age_on
 from app.store.engine import Database, transaction
@@ -108,8 +108,11 @@ def citizen_overview(
 
     With ``actor`` the look is recorded in the access log in the same transaction (the list's
     overview panel); the citizen page logs its opening itself and passes none."""
-    today = today or date.today()
-    now = now or utc_now()
+    real_today = date.today()
+    today = today or real_today
+    if now is None:
+        # Seen on another day (a look back, a test's fixed day): bookings from that day's start.
+        now = utc_now() if today == real_today else local_to_utc(datetime.combine(today, time()))
     with transaction(db) as s:
         citizen = s.get(Citizen, citizen_id)
         if citizen is None or citizen.deleted_at is not None:
