@@ -16,7 +16,7 @@ JSON_FIELDS = (
     "cpr",
     "citizen_id",
     "target_group",
-    "spell_start",
+    "period_start",
     "rule",
     "rule_set",
     "kind",
@@ -93,7 +93,7 @@ def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-unty
         as_of,
         caseworker_ids=scope,
         open_only=args.open,
-        rule_sets=loaded.rule_sets,
+        rules=loaded.book,
         output=args.format,
     )
     records = [
@@ -101,7 +101,7 @@ def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-unty
             "cpr": item.cpr,
             "citizen_id": item.citizen_id,
             "target_group": item.deadline.target_group,
-            "spell_start": item.deadline.spell_start.isoformat(),
+            "period_start": item.deadline.period_start.isoformat(),
             "rule": item.deadline.rule_id,
             "rule_set": item.deadline.rule_set,
             "kind": item.deadline.kind,

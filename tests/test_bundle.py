@@ -228,7 +228,9 @@ BAD_ROWS = [
     ("journal.csv", "0707854321,2026-09-28,OP,", "0707854321,,OP,", "journal.csv:3: written_on is empty"),
     ("spells.csv", "target_group,start", "target_group,begin",
      "spells.csv:1: Unknown column 'begin'; the columns are: cpr, target_group, start, end, end_reason, "
-     "visited_to_jobcenter, early_followup_requested_on, exempt_75, exempt_75_reason, agreed_contact_days"),
+     "visited_to_jobcenter, early_followup_requested_on, exempt_75, exempt_75_reason, agreed_contact_days, "
+     "first_request_on, absence_start_on, sick_category, new_dagpengeperiode_on, ledighed_hours, "
+     "ledighed_on, part_time_insured, offer_exempt_from, offer_exempt_to, work_duty"),
 ]  # fmt: skip
 
 
@@ -360,7 +362,7 @@ def test_file_level_problems(db: Database, actor: Actor, bundle: Path, english: 
     lines = import_bundle(db, actor, bundle, today=TODAY).error_lines()
     assert lines == [
         "citizen.csv:1: Unknown file; the bundle's files are: " + ", ".join(FILE_NAMES),
-        "plans.csv:5: The row has 2 cells but the header has 8",
+        "plans.csv:5: The row has 2 cells but the header has 9",
         "employment.csv:1: The column 'cpr' appears twice",
         "employment.csv:1: The column 'start' is missing",
         "recruitment_orders.csv:1: The column 'received_on' is missing",

@@ -22,6 +22,7 @@ from app.casework.deadlines import HISTORY_DAYS, deadlines_computed, deadlines_f
 from app.casework.demo_data import populate
 from app.casework.offers import register_offer
 from app.casework.spells import change_benefit, end_spell, start_spell
+from app.domain.deadlines import visible_on
 from app.domain.errors import MinPlanError
 from app.store.engine import Database, transaction
 from app.store.models import Conversation, RequirementState
@@ -39,13 +40,15 @@ def kept(db: Database, as_of: date) -> list[tuple]:
 
 
 def computed(db: Database, as_of: date) -> list[tuple]:
-    """The engine on every citizen's facts, filtered as ``deadlines_for`` documents."""
+    """The engine on every citizen's facts, filtered as ``deadlines_for`` documents (a worklist
+    shows periodic assessments from ``ASSESSMENT_LEAD_DAYS`` ahead; an overview the next one)."""
     since = as_of - timedelta(days=HISTORY_DAYS)
     return sorted(
         _key(citizen_id, d)
         for citizen_id, found in deadlines_computed(db, as_of).items()
         for d in found
-        if d.due >= since or d.is_open
+        if (d.due >= since or d.is_open)
+        and visible_on(d.kind, d.period_start, d.window_start, d.due, as_of)
     )
 
 
@@ -178,7 +181,7 @@ def test_the_kept_requirements_are_rebuilt_when_the_rules_change(
         encoding="utf-8",
     )
     monkeypatch.setenv("MINPLAN_RULES", str(override))
-    rules = load_rule_sets().rule_sets
+    rules = load_rule_sets().book
     with db.engine.connect() as conn:
         assert not deadline_store.is_current(conn, rules)
     first = [

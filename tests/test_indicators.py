@@ -4,7 +4,7 @@ small-cell suppression that cannot be worked back."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -269,28 +269,44 @@ def test_fleksjob_hours_and_youth_dropout(any_db: Database, actor: Actor) -> Non
     assert run_measure(any_db, "youth_education_dropout", parse_period("2025")).value == 100.0
 
 
-def test_the_75_percent_rule_counts_persons_and_leaves_out_the_exempted(
+def test_the_75_percent_rule_counts_the_whole_group_and_the_exempted_as_not_served(
     any_db: Database, actor: Actor
 ) -> None:
+    """Reading of the 75 % rule: every citizen of the group is in the denominator; an exempted
+    citizen is served only if the conversations were held anyway; the first conversation (held
+    with everyone) and the a-kasse's conversations are no part of it."""
     from datetime import datetime
 
     from app.casework.conversations import book_conversation, record_outcome
 
-    on_time, late, exempt = (person(any_db, actor, i) for i in range(3))
-    for who in (on_time, late, exempt):
+    served, late, exempt, exempt_served = (person(any_db, actor, i) for i in range(4))
+    for who in (served, late, exempt, exempt_served):
+        exempted = who in (exempt, exempt_served)
         start_spell(
             any_db,
             actor,
             who,
             {
                 "target_group": "kontanthjaelp_jobparat",
-                "start_date": date(2026, 8, 3),
-                "exempt_75": who == exempt,
-                "exempt_75_reason": "Konkret vurdering" if who == exempt else None,
+                "start_date": date(2026, 3, 2),
+                "exempt_75": exempted,
+                "exempt_75_reason": "Konkret vurdering: finder selv job" if exempted else None,
             },
         )
-    talk = book_conversation(any_db, actor, on_time, datetime(2026, 8, 5, 10, 0)).id
-    record_outcome(any_db, actor, talk, "held", held_on=date(2026, 8, 5), today=date(2026, 8, 5))
-    # in August only the first-week conversation falls due: one met, one missed, one exempted -> 50 %
-    result = run_measure(any_db, "share_75_rule", parse_period("2026-08"))
-    assert (result.value, result.persons) == (50.0, 2)
+    held = {served: 4, late: 2, exempt: 0, exempt_served: 4}
+    for who, count in held.items():
+        for n in range(count):
+            day = date(2026, 3, 9) + timedelta(days=30 * n)
+            talk = book_conversation(any_db, actor, who, datetime(day.year, day.month, day.day, 10)).id
+            record_outcome(any_db, actor, talk, "held", held_on=day, today=day)
+    # The four conversations in 6 months fall due on 1 Sep 2026 (LAB 2026, after the reform).
+    result = run_measure(any_db, "share_75_rule", parse_period("2026-09"))
+    assert (result.value, result.persons) == (50.0, 4)
+    assert result.params["exempted"] == 2
+    assert run_measure(any_db, "share_75_rule", parse_period("2026-03")).persons == 0, (
+        "the first conversation is no part of the rule"
+    )
+    offers = run_measure(any_db, "share_75_offers", parse_period("2026-09"))
+    assert (offers.value, offers.persons) == (0.0, 4)
+    star = run_measure(any_db, "conversations_by_six_months_share", parse_period("2026-09"))
+    assert (star.value, star.persons) == (50.0, 4)

@@ -348,7 +348,8 @@ def test_every_measure_of_the_issue_exists_with_a_title_and_definition() -> None
         "fte persons offers_started virksomhedsrettede_share upskilling_started "
         "refugee_self_support_share persons_paid_hours smajob_persons "
         "recruitment_orders_matched_share conversations_on_time_share offers_on_time_share "
-        "share_75_rule flexjob_hours_increased_share ledighedsydelse_share_of_flex "
+        "share_75_rule share_75_offers conversations_by_six_months_share "
+        "offer_by_six_months_share flexjob_hours_increased_share ledighedsydelse_share_of_flex "
         "youth_education_dropout company_contacts_unique company_contacts_to_offer "
         "companies_contacted_share mean_days_on_support"
     ).split()

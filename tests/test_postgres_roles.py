@@ -53,7 +53,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "goal_plan_indicator": {"caseworker": READ, "teamlead": KEEP, "admin": KEEP},
     **{
         table: {"caseworker": DERIVED, "teamlead": DERIVED, "admin": DERIVED}
-        for table in ("requirement", "requirement_state")
+        for table in ("requirement", "requirement_state", "count_period")
     },
     # the access log's chain: events are appended and sealed (UPDATE of the hmac column only),
     # the head row advances, purge records are the owner's

@@ -123,7 +123,7 @@ def test_cli_deadlines_as_json_table_and_csv(
         "cpr",
         "citizen_id",
         "target_group",
-        "spell_start",
+        "period_start",
         "rule",
         "rule_set",
         "kind",

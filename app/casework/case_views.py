@@ -6,8 +6,11 @@ tab passes back to the use case (optimistic locking).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from types import MappingProxyType
+from typing import Any
 
 from sqlmodel import col, select
 
@@ -136,6 +139,28 @@ class SpellRow:
     visited_to_jobcenter: bool
     exempt_75: bool
     agreed_contact_days: int | None
+    #: Every fact of the spell the deadline rules count from, by field name (for editing).
+    facts: Mapping[str, Any] = field(default_factory=dict)
+
+
+#: The spell's facts for the deadline rules, as ``SpellRow.facts`` carries them.
+SPELL_FACTS = (
+    "visited_to_jobcenter",
+    "early_followup_requested_on",
+    "exempt_75",
+    "exempt_75_reason",
+    "agreed_contact_days",
+    "first_request_on",
+    "absence_start_on",
+    "sick_category",
+    "new_dagpengeperiode_on",
+    "ledighed_hours",
+    "ledighed_on",
+    "part_time_insured",
+    "offer_exempt_from",
+    "offer_exempt_to",
+    "work_duty",
+)
 
 
 def spells_of(db: Database, citizen_id: int) -> list[SpellRow]:
@@ -156,6 +181,7 @@ def spells_of(db: Database, citizen_id: int) -> list[SpellRow]:
                 r.visited_to_jobcenter,
                 r.exempt_75,
                 r.agreed_contact_days,
+                MappingProxyType({name: getattr(r, name) for name in SPELL_FACTS}),
             )
             for r in rows
         ]

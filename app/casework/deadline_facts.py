@@ -80,6 +80,16 @@ def _load_facts(conn: Connection, citizen_ids: Iterable[int] | None) -> dict[int
             BenefitSpell.early_followup_requested_on,
             BenefitSpell.agreed_contact_days,
             BenefitSpell.exempt_75,
+            BenefitSpell.first_request_on,
+            BenefitSpell.absence_start_on,
+            BenefitSpell.sick_category,
+            BenefitSpell.new_dagpengeperiode_on,
+            BenefitSpell.ledighed_hours,
+            BenefitSpell.ledighed_on,
+            BenefitSpell.part_time_insured,
+            BenefitSpell.offer_exempt_from,
+            BenefitSpell.offer_exempt_to,
+            BenefitSpell.work_duty,
         )
         for cid, *values in conn.execute(_scoped(spell_query, BenefitSpell.citizen_id, ids)):
             spells[cid].append(SpellFacts(*values))
@@ -89,11 +99,14 @@ def _load_facts(conn: Connection, citizen_ids: Iterable[int] | None) -> dict[int
             Conversation.held_by,
             Conversation.kind,
             Conversation.channel,
+            Conversation.with_a_kasse,
         ).where(Conversation.status == "held", Conversation.held_on.is_not(None))  # type: ignore[union-attr]
-        for cid, held_on, held_by, kind, channel in conn.execute(
+        for cid, held_on, held_by, kind, channel, joint in conn.execute(
             _scoped(held_query, Conversation.citizen_id, ids)
         ):
-            conversations[cid].append(ConversationFacts(held_on, "held", held_by, kind, channel))
+            conversations[cid].append(
+                ConversationFacts(held_on, "held", held_by, kind, channel, bool(joint))
+            )
         offer_query = select(
             Offer.citizen_id,
             Offer.kind,

@@ -1,14 +1,15 @@
 """Requirements kept in the database, so that a whole jobcenter's deadlines are read, not recomputed.
 
 The engine's day-independent first step (``app.domain.deadlines.requirements``) is kept in the
-``requirement`` table. It is never stale:
+``requirement`` table, and each § 9 period at 6 months' seniority in ``count_period`` (for STAR's
+follow-up figures). They are never stale:
 
 - any session that changes a citizen's spells, conversations, offers or the citizen row replaces
-  that citizen's requirements just before it commits, in the same transaction (a session hook,
-  installed for every session), so a conversation recorded as held takes its requirement off the
-  worklist at the same moment it is saved;
+  that citizen's rows just before it commits, in the same transaction (a session hook, installed
+  for every session), so a conversation recorded as held takes its requirement off the worklist at
+  the same moment it is saved;
 - bulk writers (the CSV import, the demo generator) call ``refresh`` or ``rebuild`` themselves;
-- ``ensure_current`` rebuilds every row when the rule sets (or the engine) changed — a fingerprint
+- ``ensure_current`` rebuilds every row when the rules (or the engine) changed — a fingerprint
   of the rules is kept beside the rows — or when periodic requirements must be generated further
   ahead than the kept ``horizon``.
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -29,13 +30,21 @@ from sqlmodel import Session
 
 from app.casework.deadline_facts import chunks, cycle_collection_paused, load_facts
 from app.casework.deadline_rule_files import load_rule_sets
-from app.domain.deadline_rules import RuleSet, fingerprint
-from app.domain.deadlines import ASSESSMENT_LEAD_DAYS, Requirement, requirements
+from app.domain.deadlines import (
+    ASSESSMENT_LEAD_DAYS,
+    CitizenFacts,
+    PeriodSummary,
+    Requirement,
+    RuleBook,
+    period_summaries,
+    requirements,
+)
 from app.store.engine import Database, transaction
 from app.store.models import (
     BenefitSpell,
     Citizen,
     Conversation,
+    KeptPeriod,
     Offer,
     RequirementState,
     StoredRequirement,
@@ -44,7 +53,7 @@ from app.store.models import (
 log = logging.getLogger(__name__)
 
 #: Bump when the engine's logic changes, so kept requirements are rebuilt on the next read.
-ENGINE_VERSION = 2
+ENGINE_VERSION = 3
 #: Periodic requirements are generated this far beyond today; a rebuild moves the horizon on.
 HORIZON_DAYS = ASSESSMENT_LEAD_DAYS + 400
 INSERT_CHUNK = 5_000
@@ -52,10 +61,21 @@ _PENDING = "minplan_deadline_citizens"
 
 Progress = Callable[[int, int], None]
 _table = StoredRequirement.__table__  # type: ignore[attr-defined]
+_periods = KeptPeriod.__table__  # type: ignore[attr-defined]
 
 
-def rules_fingerprint(rule_sets: Sequence[RuleSet]) -> str:
-    return fingerprint(rule_sets, ENGINE_VERSION)
+def rules_fingerprint(rules: RuleBook) -> str:
+    return rules.fingerprint(ENGINE_VERSION)
+
+
+def _current_rules() -> RuleBook:
+    return load_rule_sets().book
+
+
+def _extra_text(extra: tuple[tuple[str, Any], ...]) -> str | None:
+    if not extra:
+        return None
+    return json.dumps({k: v.isoformat() if isinstance(v, date) else v for k, v in extra})
 
 
 def _rows(citizen_id: int, found: Iterable[Requirement]) -> list[dict[str, Any]]:
@@ -66,26 +86,57 @@ def _rows(citizen_id: int, found: Iterable[Requirement]) -> list[dict[str, Any]]
             "rule_id": r.rule.id,
             "kind": r.rule.kind,
             "target_group": r.target_group,
-            "spell_start": r.spell_start,
+            "period_start": r.period_start,
             "exempt_75": r.exempt_75,
             "window_start": r.window_start,
             "due": r.due,
             "required": r.required,
             "met_on": r.met_on,
             "days": ",".join(d.isoformat() for d in r.days),
-            "extra": json.dumps(
-                {k: v.isoformat() if isinstance(v, date) else v for k, v in r.extra}
-            )
-            if r.extra
-            else None,
+            "extra": _extra_text(r.extra),
         }
         for r in found
     ]
 
 
-def _insert(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    for start in range(0, len(rows), INSERT_CHUNK):
-        conn.execute(insert(_table), rows[start : start + INSERT_CHUNK])
+def _period_rows(citizen_id: int, found: Iterable[PeriodSummary]) -> list[dict[str, Any]]:
+    return [
+        {
+            "citizen_id": citizen_id,
+            "family": p.family,
+            "target_group": p.target_group,
+            "period_start": p.period_start,
+            "six_months_on": p.six_months_on,
+            "conversations_by_six": p.conversations_by_six,
+            "first_offer_on": p.first_offer_on,
+            "exempt_75": p.exempt_75,
+        }
+        for p in found
+    ]
+
+
+class _Writer:
+    """Collects rows of both tables and inserts them in chunks."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.requirements: list[dict[str, Any]] = []
+        self.periods: list[dict[str, Any]] = []
+        self.total = 0
+
+    def add(self, citizen_id: int, facts: CitizenFacts, rules: RuleBook, horizon: date) -> None:
+        self.requirements.extend(_rows(citizen_id, requirements(facts, rules, horizon)))
+        self.periods.extend(_period_rows(citizen_id, period_summaries(facts, rules)))
+        if len(self.requirements) >= INSERT_CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.requirements:
+            self.conn.execute(insert(_table), self.requirements)
+            self.total += len(self.requirements)
+        if self.periods:
+            self.conn.execute(insert(_periods), self.periods)
+        self.requirements, self.periods = [], []
 
 
 def _state(conn: Connection) -> RequirementState | None:
@@ -94,16 +145,15 @@ def _state(conn: Connection) -> RequirementState | None:
 
 
 def refresh(
-    conn: Connection, citizen_ids: Iterable[int], rule_sets: Sequence[RuleSet] | None = None
+    conn: Connection, citizen_ids: Iterable[int], rules: RuleBook | None = None
 ) -> None:
-    """Replace the kept requirements of these citizens, inside the caller's transaction."""
+    """Replace the kept rows of these citizens, inside the caller's transaction."""
     ids = sorted({i for i in citizen_ids if i is not None})
     if not ids:
         return
-    rules = rule_sets or load_rule_sets().rule_sets
+    book = rules or _current_rules()
     state = _state(conn)
     horizon = state.horizon if state else date.today() + timedelta(days=HORIZON_DAYS)
-    rows: list[dict[str, Any]] = []
     for part in chunks(ids):
         # Lock the citizens first (PostgreSQL; SQLite has one writer), then delete, then read the
         # facts: a concurrent refresh of the same citizen waits here and then sees our commit.
@@ -112,59 +162,58 @@ def refresh(
         locked = select(Citizen.id).where(Citizen.id.in_(part))  # type: ignore[union-attr]
         conn.execute(locked.with_for_update(key_share=True))
         conn.execute(delete(_table).where(_table.c.citizen_id.in_(part)))
+        conn.execute(delete(_periods).where(_periods.c.citizen_id.in_(part)))
+    writer = _Writer(conn)
     for citizen_id, facts in load_facts(conn, ids).items():
-        rows.extend(_rows(citizen_id, requirements(facts, rules, horizon)))
-    _insert(conn, rows)
+        writer.add(citizen_id, facts, book, horizon)
+    writer.flush()
 
 
 def rebuild(
     conn: Connection,
-    rule_sets: Sequence[RuleSet] | None = None,
+    rules: RuleBook | None = None,
     *,
     today: date | None = None,
     progress: Progress | None = None,
 ) -> int:
-    """Recompute every citizen's requirements inside the caller's transaction; returns the count."""
-    rules = rule_sets or load_rule_sets().rule_sets
+    """Recompute every citizen's kept rows inside the caller's transaction; returns the count of
+    requirements."""
+    book = rules or _current_rules()
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("LOCK TABLE requirement IN EXCLUSIVE MODE")
+        conn.exec_driver_sql("LOCK TABLE count_period IN EXCLUSIVE MODE")
     horizon = (today or date.today()) + timedelta(days=HORIZON_DAYS)
     conn.execute(delete(_table))
+    conn.execute(delete(_periods))
     facts = load_facts(conn, None)
-    total = 0
-    rows: list[dict[str, Any]] = []
+    writer = _Writer(conn)
     with cycle_collection_paused():
         for n, (citizen_id, citizen_facts) in enumerate(facts.items(), 1):
-            rows.extend(_rows(citizen_id, requirements(citizen_facts, rules, horizon)))
-            if len(rows) >= INSERT_CHUNK:
-                _insert(conn, rows)
-                total += len(rows)
-                rows = []
+            writer.add(citizen_id, citizen_facts, book, horizon)
             if progress and n % 5_000 == 0:
                 progress(n, len(facts))
-        _insert(conn, rows)
-        total += len(rows)
+        writer.flush()
     conn.execute(delete(RequirementState))
     conn.execute(
         insert(RequirementState.__table__),  # type: ignore[attr-defined]
-        [{"rules_fingerprint": rules_fingerprint(rules), "horizon": horizon}],
+        [{"rules_fingerprint": rules_fingerprint(book), "horizon": horizon}],
     )
-    log.info("%d requirements rebuilt for %d citizens", total, len(facts))
-    return total
+    log.info("%d requirements rebuilt for %d citizens", writer.total, len(facts))
+    return writer.total
 
 
-def is_current(conn: Connection, rule_sets: Sequence[RuleSet], as_of: date | None = None) -> bool:
+def is_current(conn: Connection, rules: RuleBook, as_of: date | None = None) -> bool:
     """Whether the kept requirements follow these rules and reach far enough for ``as_of``."""
     state = _state(conn)
     look_ahead = (as_of or date.today()) + timedelta(days=ASSESSMENT_LEAD_DAYS)
     return (
         state is not None
-        and state.rules_fingerprint == rules_fingerprint(rule_sets)
+        and state.rules_fingerprint == rules_fingerprint(rules)
         and state.horizon >= max(look_ahead, date.today() + timedelta(days=ASSESSMENT_LEAD_DAYS))
     )
 
 
-def ensure_current(db: Database, rule_sets: Sequence[RuleSet], as_of: date | None = None) -> bool:
+def ensure_current(db: Database, rules: RuleBook, as_of: date | None = None) -> bool:
     """Rebuild the kept requirements when the rules changed or the horizon is too near.
 
     Returns True when a rebuild was needed. On a shared PostgreSQL server every desk must use the
@@ -172,10 +221,10 @@ def ensure_current(db: Database, rule_sets: Sequence[RuleSet], as_of: date | Non
     """
     with transaction(db) as session:
         conn = session.connection()
-        if is_current(conn, rule_sets, as_of):
+        if is_current(conn, rules, as_of):
             return False
         log.warning("kept requirements do not follow the rules in force; rebuilding")
-        rebuild(conn, rule_sets, today=max(date.today(), as_of or date.today()))
+        rebuild(conn, rules, today=max(date.today(), as_of or date.today()))
         return True
 
 

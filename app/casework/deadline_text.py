@@ -41,7 +41,9 @@ RULE_TITLES = (
     N_("4 follow-up conversations in the first 6 months"),
     N_("4 jobsamtaler in the first 6 months"),
     N_("Afklaring after 2 continuous years (aged 30 or more)"),
-    N_("Conversation with the a-kasse at 16 months"),
+    N_("Conversation at 16 months, with the a-kasse taking part"),
+    N_("Joint conversation with the a-kasse from month 3 to 6"),
+    N_("4 follow-up conversations in the first 6 months (integrationsprogram)"),
     N_("Conversations with the a-kasse in the first 3 months"),
     N_("Early follow-up (tidlig opfølgning) within 2 weeks of the request"),
     N_("First conversation with the a-kasse"),
@@ -73,7 +75,51 @@ def status_label(status: str) -> str:
     return i18n._(STATUS_LABELS.get(status, status))
 
 
-def explain(deadline: Deadline) -> str:
+#: How the period was counted, as the explanation says it (``Deadline.extra`` "anchor").
+ANCHORS = {
+    "first_request": N_("counted from the first request for help on {start}"),
+    "transition": N_("a new period from the move to this benefit on {start}"),
+    "absence_unknown": N_(
+        "counted from the spell's first day: the first day of absence is not recorded"
+    ),
+    "statement": N_("counted from the accumulated unemployment reported by the a-kasse"),
+}
+
+
+def notes(deadline: Deadline, as_of: date | None = None) -> list[str]:
+    """What a caseworker should know about how a requirement was worked out, in words: how its
+    period is counted, a projected date, an exemption, a sick-leave category not recorded, whether
+    the a-kasse took part."""
+    extra = deadline.details
+    said = []
+    anchor = extra.get("anchor")
+    if anchor in ANCHORS:
+        said.append(i18n._(ANCHORS[anchor]).format(start=i18n.format_date(deadline.period_start)))
+    if extra.get("counted") == "accumulated":
+        text = i18n._("counted in accumulated unemployment (a break moves later dates)")
+        if deadline.is_open and (as_of is None or deadline.due > as_of):
+            text += " · " + i18n._("the date is a projection")
+        said.append(text)
+    if "exempt_until" in extra:
+        said.append(
+            i18n._("moved: exempted from offers until {date}").format(
+                date=i18n.format_date(extra["exempt_until"])
+            )
+        )
+    if extra.get("category_unknown"):
+        said.append(i18n._("no sick-leave category recorded: kategori 2 rules applied"))
+    if extra.get("a_kasse_takes_part"):
+        took_part = extra.get("with_a_kasse")
+        if took_part is True:
+            said.append(i18n._("the a-kasse took part"))
+        elif took_part is False:
+            said.append(i18n._("the a-kasse did not take part (the citizen may decline)"))
+        else:
+            said.append(i18n._("the a-kasse takes part unless the citizen declines"))
+    return said
+
+
+def explain(deadline: Deadline, as_of: date | None = None) -> str:
     """E.g. "4 conversations (jobcenter) from 3. mar. 2026 to 2. sep. 2026 on Kontanthjælp … — LAB § 31
     stk. 3; 2 held, 2 to go by 2. sep. 2026"."""
     msgid, params = deadline.explanation
@@ -93,4 +139,5 @@ def explain(deadline: Deadline) -> str:
         suffix = i18n._("overdue since {date}").format(date=i18n.format_date(deadline.due))
     else:
         suffix = i18n._("not met yet")
-    return f"{text}; {suffix}"
+    said = notes(deadline, as_of)
+    return f"{text}; {suffix}" + (f" ({'; '.join(said)})" if said else "")

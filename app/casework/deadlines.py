@@ -26,11 +26,12 @@ from app.casework.deadline_facts import (
 )
 from app.casework.deadline_rule_files import load_rule_sets
 from app.casework.deadline_store import ensure_current
-from app.domain.deadline_rules import Rule, RuleSet
+from app.domain.deadline_rules import Rule
 from app.domain.deadlines import (
     ASSESSMENT_LEAD_DAYS,
     DUE_SOON_DAYS,
     Deadline,
+    RuleBook,
     classify_values,
     compute,
 )
@@ -55,20 +56,24 @@ class CitizenDeadline(NamedTuple):
 
 
 def deadlines_for_citizen(
-    db: Database, citizen_id: int, as_of: date, rule_sets: tuple[RuleSet, ...] | None = None
+    db: Database, citizen_id: int, as_of: date, rules: RuleBook | None = None
 ) -> list[Deadline]:
-    """Every requirement of the citizen's spells (history included), by due date."""
-    rules = rule_sets or load_rule_sets().rule_sets
+    """Every requirement of the citizen's periods (history included), by due date."""
+    rules = rules or load_rule_sets().book
     with translating_errors(db), db.engine.connect() as conn:
         facts = load_facts(conn, [citizen_id])
     return compute(facts[citizen_id], rules, as_of) if citizen_id in facts else []
+
+
+#: Keys of a kept requirement's ``extra`` that hold dates.
+_DATE_KEYS = ("_start", "_until", "_on")
 
 
 def _extra(text: str | None) -> tuple[tuple[str, Any], ...]:
     if not text:
         return ()
     return tuple(
-        (key, date.fromisoformat(value) if key.endswith("_start") else value)
+        (key, date.fromisoformat(value) if key.endswith(_DATE_KEYS) else value)
         for key, value in json.loads(text).items()
     )
 
@@ -79,7 +84,7 @@ def deadlines_for(
     *,
     caseworker_ids: set[int] | None = None,
     open_only: bool = False,
-    rule_sets: tuple[RuleSet, ...] | None = None,
+    rules: RuleBook | None = None,
 ) -> list[CitizenDeadline]:
     """Requirements for a scope: caseworkers' caseloads, or everybody (``caseworker_ids=None``),
     by due date and then the citizen's name (Danish alphabetical order).
@@ -88,7 +93,7 @@ def deadlines_for(
     begun, assessments more than ``ASSESSMENT_LEAD_DAYS`` ahead) and met requirements due more
     than ``HISTORY_DAYS`` before it.
     """
-    rules = rule_sets or load_rule_sets().rule_sets
+    rules = rules or load_rule_sets().book
     ensure_current(db, rules, as_of)
     with cycle_collection_paused():
         return _read(db, as_of, rules, caseworker_ids, open_only)
@@ -97,11 +102,11 @@ def deadlines_for(
 def _read(
     db: Database,
     as_of: date,
-    rules: tuple[RuleSet, ...],
+    rules: RuleBook,
     caseworker_ids: set[int] | None,
     open_only: bool,
 ) -> list[CitizenDeadline]:
-    by_id: dict[tuple[str, str], Rule] = {(rs.name, r.id): r for rs in rules for r in rs.rules}
+    by_id: dict[tuple[str, str], Rule] = rules.rules_by_id()
     with translating_errors(db), db.engine.connect() as conn:
         people = _people(conn, caseworker_ids)
         ids = None if caseworker_ids is None else list(people)
@@ -129,7 +134,7 @@ def _read(
         rule_set,
         rule_id,
         group,
-        spell_start,
+        period_start,
         exempt_75,
         window_start,
         due,
@@ -155,7 +160,7 @@ def _read(
                     rule,
                     rule_set,
                     group,
-                    known(spell_start) or day(spell_start),
+                    known(period_start) or day(period_start),
                     bool(exempt_75),
                     known(window_start) or day(window_start),
                     known(due) or day(due),
@@ -208,7 +213,7 @@ def _requirement_queries(
         r.rule_set,
         r.rule_id,
         r.target_group,
-        type_coerce(r.spell_start, text),
+        type_coerce(r.period_start, text),
         r.exempt_75,
         type_coerce(r.window_start, text),
         type_coerce(r.due, text),
@@ -217,7 +222,7 @@ def _requirement_queries(
         r.days,
         r.extra,
     ).where(
-        r.spell_start <= as_of,
+        r.period_start <= as_of,
         or_(r.kind != "agreed_contact", r.window_start <= as_of),
         or_(r.kind != "assessment_after", r.due <= ahead),
     )
@@ -231,11 +236,11 @@ def _requirement_queries(
 
 
 def deadlines_computed(
-    db: Database, as_of: date, rule_sets: tuple[RuleSet, ...] | None = None
+    db: Database, as_of: date, rules: RuleBook | None = None
 ) -> dict[int, list[Deadline]]:
     """Every citizen's deadlines computed from the facts, bypassing the kept requirements: the
     reference the kept ones are checked against (tests, ``minplan deadlines --verify``)."""
-    rules = rule_sets or load_rule_sets().rule_sets
+    rules = rules or load_rule_sets().book
     with translating_errors(db), db.engine.connect() as conn:
         facts = load_facts(conn, None)
     return {cid: compute(f, rules, as_of) for cid, f in facts.items()}
@@ -248,13 +253,13 @@ def export_deadlines(
     *,
     caseworker_ids: set[int] | None = None,
     open_only: bool = False,
-    rule_sets: tuple[RuleSet, ...] | None = None,
+    rules: RuleBook | None = None,
     output: str = "table",
 ) -> list[CitizenDeadline]:
     """``deadlines_for`` for a list that leaves the program (``minplan deadlines``: names and CPR
     numbers on screen or in a file), recorded in the access log with its scope and citizens."""
     items = deadlines_for(
-        db, as_of, caseworker_ids=caseworker_ids, open_only=open_only, rule_sets=rule_sets
+        db, as_of, caseworker_ids=caseworker_ids, open_only=open_only, rules=rules
     )
     scope = ",".join(str(i) for i in sorted(caseworker_ids)) if caseworker_ids else "all"
     with transaction(db) as session:

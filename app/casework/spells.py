@@ -15,7 +15,13 @@ from app.casework.result import Saved
 from app.domain import validation as v
 from app.domain.codes import N_, check_code
 from app.domain.errors import Term, ValidationError
-from app.domain.spells import SpellPeriod, check_end, check_no_overlap, plan_benefit_change
+from app.domain.spells import (
+    SpellPeriod,
+    check_end,
+    check_no_overlap,
+    check_spell_facts,
+    plan_benefit_change,
+)
 from app.store.engine import Database, transaction
 from app.store.models import BenefitSpell, Citizen
 
@@ -30,7 +36,19 @@ SPELL_FIELDS = (
     "exempt_75",
     "exempt_75_reason",
     "agreed_contact_days",
+    "first_request_on",
+    "absence_start_on",
+    "sick_category",
+    "new_dagpengeperiode_on",
+    "ledighed_hours",
+    "ledighed_on",
+    "part_time_insured",
+    "offer_exempt_from",
+    "offer_exempt_to",
+    "work_duty",
 )
+#: Fields that default to False rather than None.
+_FLAGS = ("visited_to_jobcenter", "exempt_75", "part_time_insured", "work_duty")
 
 
 def _periods(session: Session, citizen_id: int) -> list[SpellPeriod]:
@@ -39,23 +57,21 @@ def _periods(session: Session, citizen_id: int) -> list[SpellPeriod]:
 
 
 def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
-    cleaned = dict(values)
+    cleaned = {k: val for k, val in values.items() if k in SPELL_FIELDS}
     if "target_group" in cleaned:
         check_code("target_group", cleaned["target_group"])
-    if cleaned.get("exempt_75") and not v.text(cleaned.get("exempt_75_reason")):
-        raise ValidationError(
-            "An exemption from the 75 % rule needs a reason", field="exempt_75_reason"
-        )
-    days = cleaned.get("agreed_contact_days")
-    if days is not None and not (1 <= int(days) <= 366):
-        raise ValidationError(
-            "The agreed contact interval must be between 1 and 366 days",
-            field="agreed_contact_days",
-        )
-    for key in ("end_reason", "exempt_75_reason"):
+    for key in ("end_reason", "exempt_75_reason", "sick_category"):
         if key in cleaned:
             cleaned[key] = v.text(cleaned[key])
+    for key in _FLAGS:
+        if key in cleaned:
+            cleaned[key] = bool(cleaned[key])
     return cleaned
+
+
+def _checked(values: Mapping[str, Any]) -> None:
+    """The domain's checks on the whole spell (after merging with what is stored)."""
+    check_spell_facts({**{k: None for k in SPELL_FIELDS}, **dict(values)})
 
 
 def start_spell(db: Database, actor: Actor, citizen_id: int, values: Mapping[str, Any]) -> Saved:
@@ -68,6 +84,7 @@ def start_spell(db: Database, actor: Actor, citizen_id: int, values: Mapping[str
     with transaction(db) as session:
         get_row(session, Citizen, citizen_id)
         access.require_case_write(session, actor, citizen_id)
+        _checked(cleaned)
         candidate = SpellPeriod(
             None, cleaned["target_group"], cleaned["start_date"], cleaned.get("end_date")
         )
@@ -149,6 +166,7 @@ def change_benefit(
         values = _clean(
             {**(extra or {}), "target_group": change.next_group, "start_date": change.next_start}
         )
+        _checked(values)
         check_no_overlap(
             _periods(session, current.citizen_id), SpellPeriod(None, next_group, next_start, None)
         )
@@ -186,10 +204,7 @@ def update_spell(
             _periods(session, row.citizen_id),
             SpellPeriod(row.id, merged["target_group"], merged["start_date"], merged["end_date"]),
         )
-        if merged["exempt_75"] and not merged["exempt_75_reason"]:
-            raise ValidationError(
-                "An exemption from the 75 % rule needs a reason", field="exempt_75_reason"
-            )
+        _checked(merged)
         old, new = apply_changes(row, cleaned)
         if new:
             flush_versioned(session, row, cleaned)

@@ -78,6 +78,17 @@ CONVERSATION_KINDS: Mapping[str, str] = _frozen(
     }
 )
 
+#: Sygedagpenge visitation categories (sygedagpengeloven § 12; kategori 3 until 1 Jan 2025; § 13 f
+#: short cases of people in a job from 1 Jan 2025).
+SICK_CATEGORIES: Mapping[str, str] = _frozen(
+    {
+        "1": N_("Kategori 1 (back within 8 weeks)"),
+        "2": N_("Kategori 2"),
+        "3": N_("Kategori 3 (until 2025)"),
+        "13f": N_("§ 13 f (in a job, short course)"),
+    }
+)
+
 CONVERSATION_STATUSES: Mapping[str, str] = _frozen(
     {
         "planned": N_("Booked"),
@@ -157,6 +168,7 @@ VOCABULARIES: Mapping[str, Mapping[str, str]] = _frozen(
         "offer_status": OFFER_STATUSES,
         "conversation_kind": CONVERSATION_KINDS,
         "conversation_status": CONVERSATION_STATUSES,
+        "sick_category": SICK_CATEGORIES,
         "channel": CHANNELS,
         "held_by": HELD_BY,
         "employment_kind": EMPLOYMENT_KINDS,
@@ -177,6 +189,7 @@ VOCABULARY_NAMES: Mapping[str, str] = _frozen(
         "offer_status": N_("offer status"),
         "conversation_kind": N_("conversation kind"),
         "conversation_status": N_("conversation status"),
+        "sick_category": N_("sick-leave category"),
         "channel": N_("channel"),
         "held_by": N_("held by"),
         "employment_kind": N_("employment kind"),

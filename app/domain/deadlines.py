@@ -1,8 +1,15 @@
-"""The deadline engine: which conversations and offers the law requires of each benefit spell, and
-whether they were met, on time or late, or are open, due soon or overdue — with an explanation.
+"""The deadline engine: which conversations and offers the law requires in each period on a benefit,
+and whether they were met, on time or late, or are open, due soon or overdue — with an explanation.
 
 Pure: plain facts in (spells, conversations, offers, birth date), ``Deadline`` values out. The date
-arithmetic follows shared/domain.md §4 exactly; ``due`` is always the last day that is on time.
+arithmetic follows shared/domain.md §4; ``due`` is always the last day that is on time.
+
+Requirements belong to a **period** in the sense of LAB § 9 (``app.domain.count_periods``), not to
+a spell: jobparat and aktivitetsparat kontanthjælp are one period, a dagpenge period goes on after a
+job with its later due dates moved by the days of the break, sygedagpenge count from the first day
+of absence. Each requirement follows the **rule set in force on the day it falls due** (unless a
+set's ``transition`` says otherwise), so a period that began under the old rules follows the new
+ones for what falls due after they came into force.
 
 It works in two steps, so that a database can keep the first step's result and answer for a whole
 jobcenter at once:
@@ -23,16 +30,34 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
+from app.domain.count_periods import CountPeriod, PeriodRules, SpellFacts, periods_of
 from app.domain.dates import add_months
-from app.domain.deadline_rules import Offset, Rule, RuleSet
+from app.domain.deadline_rules import Offset, Rule, RuleSet, fingerprint, governing_set
 from app.domain.identifiers import age_on
+
+__all__ = [
+    "CitizenFacts",
+    "ConversationFacts",
+    "Deadline",
+    "OfferFacts",
+    "Requirement",
+    "RuleBook",
+    "SpellFacts",
+    "classify",
+    "compute",
+    "requirements",
+]
 
 DUE_SOON_DAYS = 7
 STATUSES = ("met", "met_late", "open", "due_soon", "overdue")
 #: Conversation kinds that count as a conversation for count and first-conversation rules.
 COUNTING_KINDS = frozenset({"jobsamtale", "opfoelgning", "afklaring"})
-#: Periodic assessments are shown this long before they fall due.
+#: Periodic assessments are shown in worklists this long before they fall due (a citizen's own
+#: overview always shows the next one, however far ahead).
 ASSESSMENT_LEAD_DAYS = 400
+#: Periodic requirements are generated at least this far ahead for one citizen, so the next
+#: occurrence of an every-2-years assessment is always known.
+NEXT_OCCURRENCE_DAYS = 800
 
 #: The explanation of each kind of rule: an English msgid, translated by ``app.casework.deadline_text``.
 EXPLANATIONS = {
@@ -56,15 +81,17 @@ EXPLANATIONS = {
 }
 
 
-class SpellFacts(NamedTuple):
-    target_group: str
-    start: date
-    end: date | None = None  # the last day on the benefit; None = ongoing
-    visited_to_jobcenter: bool = False
-    early_followup_requested_on: date | None = None
-    agreed_contact_days: int | None = None
-    #: Exempted from the 75 % rule after a concrete assessment (LAB 2026); the deadlines still apply.
-    exempt_75: bool = False
+class RuleBook(NamedTuple):
+    """Everything the engine reads from the rule files: the rule sets and how periods are counted."""
+
+    sets: tuple[RuleSet, ...]
+    periods: PeriodRules
+
+    def fingerprint(self, engine_version: int) -> str:
+        return fingerprint(self.sets, engine_version, self.periods.canonical())
+
+    def rules_by_id(self) -> dict[tuple[str, str], Rule]:
+        return {(rs.name, r.id): r for rs in self.sets for r in rs.rules}
 
 
 class ConversationFacts(NamedTuple):
@@ -73,6 +100,7 @@ class ConversationFacts(NamedTuple):
     held_by: str = "jobcenter"
     kind: str = "jobsamtale"
     channel: str = "in_person"
+    with_a_kasse: bool = False
 
 
 class OfferFacts(NamedTuple):
@@ -91,17 +119,18 @@ class CitizenFacts(NamedTuple):
 
 
 class Requirement(NamedTuple):
-    """What a rule requires of one spell, independent of the day you look.
+    """What a rule requires in one period, independent of the day you look.
 
-    ``days`` are the days that count towards it (held conversations, or offer starts), sorted and
-    cut to the first ``required``: the requirement is met on ``days[required - 1]``. ``extra``
-    holds the parameters only some explanations need (years of an afklaring, an agreed interval).
+    ``period_start`` is the first day of the § 9 period (day 0 of its count). ``days`` are the days
+    that count towards it (held conversations, or offer starts), sorted and cut to the first
+    ``required``: the requirement is met on ``days[required - 1]``. ``extra`` holds what only some
+    explanations need (years of an afklaring, an agreed interval, how the period was counted).
     """
 
     rule: Rule
     rule_set: str
     target_group: str
-    spell_start: date
+    period_start: date
     exempt_75: bool
     window_start: date
     due: date
@@ -124,7 +153,7 @@ class Deadline(NamedTuple):
     title: str
     held_by: str
     target_group: str
-    spell_start: date
+    period_start: date
     window_start: date
     due: date
     required: int
@@ -137,12 +166,17 @@ class Deadline(NamedTuple):
     #: still fit one week apart before ``due``.
     next_by: date | None = None
     exempt_75: bool = False
-    #: Parameters only some explanations need (the years of an afklaring, an agreed interval).
+    #: What only some explanations need (the years of an afklaring, an agreed interval, how the
+    #: period was counted: ``counted`` = "accumulated" for dagpenge, ``anchor`` …).
     extra: tuple[tuple[str, Any], ...] = ()
 
     @property
     def is_open(self) -> bool:
         return self.status in ("open", "due_soon", "overdue")
+
+    @property
+    def details(self) -> dict[str, Any]:
+        return dict(self.extra)
 
     @property
     def explanation(self) -> tuple[str, dict[str, Any]]:
@@ -153,7 +187,7 @@ class Deadline(NamedTuple):
             done=self.done,
             remaining=self.required - self.done,
             due=self.due,
-            start=self.spell_start,
+            start=self.period_start,
             group=self.target_group,
             source=self.source,
             met_on=self.met_on,
@@ -161,7 +195,7 @@ class Deadline(NamedTuple):
             held_by=self.held_by,
         )
         kind = self.kind
-        if kind == "first_by" and self.window_start != self.spell_start:
+        if kind == "first_by" and self.window_start != self.period_start:
             kind = "first_by_later"
         return EXPLANATIONS.get(kind, ""), params
 
@@ -196,7 +230,7 @@ def classify_values(
     rule: Rule,
     rule_set: str,
     target_group: str,
-    spell_start: date,
+    period_start: date,
     exempt_75: bool,
     window_start: date,
     due: date,
@@ -228,7 +262,7 @@ def classify_values(
         rule.title,
         rule.held_by,
         target_group,
-        spell_start,
+        period_start,
         window_start,
         due,
         required,
@@ -245,13 +279,14 @@ def classify_values(
 
 def classify(requirement: Requirement, as_of: date, *, soon: int = DUE_SOON_DAYS) -> Deadline:
     """The requirement on ``as_of``: days after it do not count yet."""
-    return classify_values(*requirement, as_of, soon)  # type: ignore[arg-type]
+    return classify_values(*requirement, as_of, soon)
 
 
-def visible_on(kind: str, spell_start: date, window_start: date, due: date, as_of: date) -> bool:
-    """Whether a requirement exists yet on ``as_of``: its spell has started; an agreed contact once
-    its interval has begun; a periodic assessment from ``ASSESSMENT_LEAD_DAYS`` before it is due."""
-    if spell_start > as_of:
+def visible_on(kind: str, period_start: date, window_start: date, due: date, as_of: date) -> bool:
+    """Whether a requirement belongs in a worklist on ``as_of``: its period has started; an agreed
+    contact once its interval has begun; a periodic assessment from ``ASSESSMENT_LEAD_DAYS`` before
+    it is due."""
+    if period_start > as_of:
         return False
     if kind == "agreed_contact":
         return window_start <= as_of
@@ -262,66 +297,108 @@ def visible_on(kind: str, spell_start: date, window_start: date, due: date, as_o
 
 def visible(requirement: Requirement, as_of: date) -> bool:
     r = requirement
-    return visible_on(r.rule.kind, r.spell_start, r.window_start, r.due, as_of)
+    return visible_on(r.rule.kind, r.period_start, r.window_start, r.due, as_of)
 
 
 # --- step 1: what the rules require ---------------------------------------------------------------
-def _held(
-    conversations: Sequence[ConversationFacts], rule: Rule, spell: SpellFacts, start: date
-) -> list[date]:
-    """Days of held conversations that count for ``rule`` during ``spell`` from ``start``, sorted."""
-    kinds = rule.conversation_kinds or COUNTING_KINDS
-    end = spell.end
-    by = rule.held_by
-    channel = rule.channel
-    days = [
-        c.day
-        for c in conversations
-        if c.status == "held"
-        and c.day >= start
-        and (end is None or c.day <= end)
-        and c.kind in kinds
-        and (by == "any" or c.held_by == by)
-        and (channel is None or c.channel == channel)
-    ]
-    days.sort()
-    return days
-
-
-def _applies(rule: Rule, spell: SpellFacts) -> bool:
-    if rule.only_if == "visited_to_jobcenter" and not spell.visited_to_jobcenter:
-        return False
-    if rule.unless == "visited_to_jobcenter" and spell.visited_to_jobcenter:
-        return False
+def _applies(rule: Rule, period: CountPeriod, spell: SpellFacts) -> bool:
+    for condition, wanted in ((rule.only_if, True), (rule.unless, False)):
+        if condition is None:
+            continue
+        if condition == "visited_to_jobcenter":
+            holds = spell.visited_to_jobcenter
+        elif condition == "after_transition":
+            holds = period.anchor == "transition"
+        else:  # work_duty
+            holds = spell.work_duty
+        if holds != wanted:
+            return False
+    if rule.sick_categories:
+        if spell.sick_category is None:
+            return rule.category_unknown == "apply"
+        return spell.sick_category in rule.sick_categories
     return True
 
 
-def _generated(spell: SpellFacts, due: date) -> bool:
-    """A requirement due after the spell ended is not generated (domain.md §4)."""
-    return spell.end is None or due <= spell.end
-
-
 class _Builder:
+    """The requirements of one period under one rule set."""
+
     def __init__(
-        self, facts: CitizenFacts, rule_set: RuleSet, spell: SpellFacts, horizon: date
+        self,
+        facts: CitizenFacts,
+        rule_set: RuleSet,
+        all_sets: Sequence[RuleSet],
+        period: CountPeriod,
+        horizon: date,
     ) -> None:
-        self.facts, self.rule_set, self.spell, self.horizon = facts, rule_set, spell, horizon
+        self.facts, self.rule_set, self.all_sets = facts, rule_set, all_sets
+        self.period, self.horizon = period, horizon
+        self.start = period.start
+        self.base_extra = _period_extra(period)
+
+    # -- helpers --
+    def governs(self, rule: Rule, due: date) -> bool:
+        """Whether this rule set (and the rule's own validity) decides a requirement due on ``due``."""
+        chosen = governing_set(self.all_sets, self.start, due)
+        return chosen is not None and chosen.name == self.rule_set.name and rule.applies_on(
+            due, self.start
+        )
+
+    def before_our_time(self, due: date) -> bool:
+        """A dagpenge period known from the a-kasse's statement began before our first spell: what
+        fell due before that spell was another jobcenter's (or nobody's recorded) duty."""
+        return self.period.anchor == "statement" and due < self.period.spells[0].start
+
+    def spell_for(self, rule: Rule, due: date) -> SpellFacts | None:
+        """The spell that decides the requirement due on ``due``, if the rule applies to it."""
+        spell = self.period.spell_on(due)
+        if spell.target_group not in rule.groups or not _applies(rule, self.period, spell):
+            return None
+        return spell
+
+    def at(self, unbroken: date) -> date | None:
+        """A date of the unbroken calendar arithmetic, moved by the period's breaks; None if the
+        period ends first (a requirement due after the period ended is not generated)."""
+        return self.period.at_offset(unbroken)
+
+    def held(self, rule: Rule, start: date, *, after: bool = False) -> list[date]:
+        """Days of held conversations that count for ``rule`` from ``start`` within the period."""
+        kinds = rule.conversation_kinds or COUNTING_KINDS
+        by, channel, period = rule.held_by, rule.channel, self.period
+        joint = rule.with_a_kasse
+        days = [
+            c.day
+            for c in self.facts.conversations
+            if c.status == "held"
+            and (not joint or c.with_a_kasse)
+            and (c.day > start if after else c.day >= start)
+            and c.kind in kinds
+            and (by == "any" or c.held_by == by)
+            and (channel is None or c.channel == channel)
+            and period.counts(c.day)
+        ]
+        days.sort()
+        return days
 
     def make(
         self,
         rule: Rule,
+        spell: SpellFacts,
         window_start: date,
         due: date,
         required: int,
         days: list[date],
         extra: tuple[tuple[str, Any], ...] = (),
     ) -> Requirement:
+        extra = self.base_extra + extra
+        if spell.sick_category is None and rule.sick_categories:
+            extra += (("category_unknown", True),)
         return Requirement(
             rule,
             self.rule_set.name,
-            self.spell.target_group,
-            self.spell.start,
-            self.spell.exempt_75,
+            spell.target_group,
+            self.start,
+            spell.exempt_75,
             window_start,
             due,
             required,
@@ -329,38 +406,98 @@ class _Builder:
             extra,
         )
 
+    # -- the kinds of rule --
     def first_by(self, rule: Rule) -> list[Requirement]:
-        anchor = self.spell.start
+        due: date | None
         if rule.anchor == "early_followup_requested_on":
-            if self.spell.early_followup_requested_on is None:
+            # Tidlig opfølgning: counted in calendar days from the request (SDL § 13 b stk. 2).
+            requests = [
+                s.early_followup_requested_on
+                for s in self.period.spells
+                if s.early_followup_requested_on is not None
+            ]
+            if not requests:
                 return []
-            anchor = self.spell.early_followup_requested_on
-        due = shift(anchor, rule.due)  # type: ignore[arg-type]
-        if not _generated(self.spell, due):
+            window_start = max(requests)
+            due = shift(window_start, rule.due)  # type: ignore[arg-type]
+            if self.period.last_day is not None and due > self.period.last_day:
+                due = None
+        else:
+            due = self.at(shift(self.start, rule.due))  # type: ignore[arg-type]
+            window_start = self.start
+            if rule.window_start:
+                window_start = self.at(shift(self.start, rule.window_start)) or self.start
+        if due is None or not self.governs(rule, due) or self.before_our_time(due):
             return []
-        window_start = shift(self.spell.start, rule.window_start) if rule.window_start else anchor
-        days = _held(self.facts.conversations, rule, self.spell, window_start)
-        return [self.make(rule, window_start, due, 1, days)]
+        spell = self.spell_for(rule, due)
+        if spell is None:
+            return []
+        days = self.held(rule, window_start)
+        extra: tuple[tuple[str, Any], ...] = ()
+        if rule.a_kasse_takes_part:
+            extra = (("a_kasse_takes_part", True),)
+            meeting = self._meeting_conversation(rule, window_start, days)
+            if meeting is not None:
+                extra += (("with_a_kasse", meeting),)
+        return [self.make(rule, spell, window_start, due, 1, days, extra)]
+
+    def _meeting_conversation(self, rule: Rule, start: date, days: list[date]) -> bool | None:
+        """Whether the a-kasse took part in the conversation that met the rule."""
+        if not days:
+            return None
+        first = days[0]
+        return any(
+            c.day == first and c.with_a_kasse and c.status == "held"
+            for c in self.facts.conversations
+        )
 
     def count_in_window(self, rule: Rule) -> list[Requirement]:
-        window_start = add_months(self.spell.start, rule.window_from_months)
-        due = add_months(self.spell.start, rule.window_to_months) - timedelta(days=1)
-        if not _generated(self.spell, due):
+        window_start = self.at(add_months(self.start, rule.window_from_months))
+        due = self.at(add_months(self.start, rule.window_to_months) - timedelta(days=1))
+        if (
+            window_start is None
+            or due is None
+            or not self.governs(rule, due)
+            or self.before_our_time(due)
+        ):
             return []
-        days = _held(self.facts.conversations, rule, self.spell, window_start)
-        return [self.make(rule, window_start, due, rule.count, days)]
+        spell = self.spell_for(rule, due)
+        if spell is None:
+            return []
+        days = self.held(rule, window_start)
+        return [self.make(rule, spell, window_start, due, rule.count, days)]
 
     def offer_by(self, rule: Rule) -> list[Requirement]:
-        spell = self.spell
-        due = shift(spell.start, rule.due)  # type: ignore[arg-type]
-        if not _generated(spell, due):
+        due = self.at(shift(self.start, rule.due))  # type: ignore[arg-type]
+        if due is None:
             return []
+        spell = self.period.spell_on(due)
+        extra: tuple[tuple[str, Any], ...] = ()
+        if (
+            rule.after_exemption is not None
+            and spell.offer_exempt_from is not None
+            and spell.offer_exempt_to is not None
+            and spell.offer_exempt_from <= due <= spell.offer_exempt_to
+        ):
+            # LAB § 102 stk. 4: exempted when the deadline ran out: the offer is due a month after
+            # the exemption ends (the day after its last day).
+            ends = spell.offer_exempt_to + timedelta(days=1)
+            due = shift(ends, rule.after_exemption)
+            extra = (("exempt_until", spell.offer_exempt_to),)
+            if self.period.last_day is not None and due > self.period.last_day:
+                return []
+        if not self.governs(rule, due) or self.before_our_time(due):
+            return []
+        spell = self.spell_for(rule, due)  # type: ignore[assignment]
+        if spell is None:
+            return []
+        period = self.period
         starts = []
         for offer in self.facts.offers:
             start = offer.start
             if offer.kind not in rule.offer_kinds or start is None or offer.status == "cancelled":
                 continue
-            if start < spell.start or (spell.end is not None and start > spell.end):
+            if start < self.start or not period.counts(start):
                 continue
             if (
                 rule.min_weeks
@@ -376,99 +513,179 @@ class _Builder:
             )
             starts.append(min(start, due) if in_grace else start)
         starts.sort()
-        return [self.make(rule, spell.start, due, 1, starts)]
+        return [self.make(rule, spell, self.start, due, 1, starts, extra)]
 
     def assessment_after(self, rule: Rule) -> list[Requirement]:
-        chain_start = self._continuous_start(rule)
+        """LAB § 36 a: after every continuous 2 years on the benefit (from its first day, not from a
+        request), for as long as the period lasts."""
+        chain_start = self.period.spells[0].start
+        last_day = self.period.last_day
         results = []
         n = 0
         while True:
             n += 1
             due = add_months(chain_start, rule.every_months * n)
-            if due > self.horizon or not _generated(self.spell, due):
+            if due > self.horizon or (last_day is not None and due > last_day):
                 break
-            if due < self.spell.start or (rule.not_before and due < rule.not_before):
+            if rule.not_before and due < rule.not_before:
+                continue
+            if not self.governs(rule, due):
+                continue
+            spell = self.spell_for(rule, due)
+            if spell is None:
                 continue
             if rule.min_age is not None and age_on(self.facts.birth_date, due) < rule.min_age:
                 continue
             window_start = (
                 add_months(due, -rule.window_months) if rule.window_months else chain_start
             )
-            days = _held(self.facts.conversations, rule, self.spell, window_start)
+            days = self.held(rule, window_start)
             extra = (("years", rule.every_months * n // 12), ("chain_start", chain_start))
-            results.append(self.make(rule, window_start, due, 1, days, extra))
+            results.append(self.make(rule, spell, window_start, due, 1, days, extra))
         return results
 
-    def _continuous_start(self, rule: Rule) -> date:
-        """The first day of the unbroken run of spells (of the rule's groups) that ends in this one."""
-        groups = rule.continuous_groups or rule.groups
-        start = self.spell.start
-        spells = sorted(self.facts.spells, key=lambda s: s.start, reverse=True)
-        for earlier in spells:
-            if (
-                earlier.start < start
-                and earlier.end == start - timedelta(days=1)
-                and earlier.target_group in groups
-            ):
-                start = earlier.start
-        return start
-
     def agreed_contact(self, rule: Rule) -> list[Requirement]:
-        """After the first months, a contact every agreed interval: one requirement per interval,
-        each starting on the day of the last contact (or when the agreed contact begins) and met by
-        the next one. The last is open until the next contact is held."""
-        interval = self.spell.agreed_contact_days
-        if not interval:
+        """After the first months of the period, a contact every agreed interval: one requirement
+        per interval, each starting on the day of the last contact (or when the agreed contact
+        begins) and met by the next one. The last is open until the next contact is held."""
+        agreed = [s for s in self.period.spells if s.agreed_contact_days]
+        if not agreed:
             return []
-        first_day = shift(self.spell.start, rule.after)  # type: ignore[arg-type]
+        interval = agreed[-1].agreed_contact_days
+        first_day = self.at(shift(self.start, rule.after))  # type: ignore[arg-type]
+        if first_day is None:
+            return []
+        period = self.period
         held = sorted(
             {
                 c.day
                 for c in self.facts.conversations
-                if c.status == "held"
-                and c.day > first_day
-                and (self.spell.end is None or c.day <= self.spell.end)
+                if c.status == "held" and c.day > first_day and period.counts(c.day)
             }
         )
         extra = (("interval", interval),)
         results = []
         base = first_day
         for next_contact in [*held, None]:
-            due = base + timedelta(days=interval)
-            if not _generated(self.spell, due):
+            due = base + timedelta(days=interval)  # type: ignore[operator]
+            if period.last_day is not None and due > period.last_day:
                 break
-            days = [next_contact] if next_contact is not None else []
-            results.append(self.make(rule, base, due, 1, days, extra))
+            if self.governs(rule, due):
+                spell = self.spell_for(rule, due)
+                if spell is not None:
+                    days = [next_contact] if next_contact is not None else []
+                    results.append(self.make(rule, spell, base, due, 1, days, extra))
             if next_contact is None:
                 break
             base = next_contact
         return results
 
 
-def requirements(
-    facts: CitizenFacts, rule_sets: Sequence[RuleSet], horizon: date
-) -> list[Requirement]:
-    """Every requirement of every spell whose rule set is known (assessments up to ``horizon``)."""
+def _period_extra(period: CountPeriod) -> tuple[tuple[str, Any], ...]:
+    """How the period was counted, for the explanation ("counted in accumulated unemployment",
+    "from the first day of absence — not recorded", …)."""
+    extra: tuple[tuple[str, Any], ...] = ()
+    if period.accumulated:
+        extra += (("counted", "accumulated"),)
+    if period.anchor in ("absence_unknown", "transition", "statement", "first_request"):
+        extra += (("anchor", period.anchor),)
+    return extra
+
+
+def requirements(facts: CitizenFacts, rules: RuleBook, horizon: date) -> list[Requirement]:
+    """Every requirement of every § 9 period of the citizen (assessments up to ``horizon``)."""
     found: list[Requirement] = []
-    for spell in facts.spells:
-        rule_set = rule_set_for(rule_sets, spell.start)
-        if rule_set is None:
-            continue
-        builder = _Builder(facts, rule_set, spell, horizon)
-        for rule in rule_set.rules_for(spell.target_group):
-            if _applies(rule, spell):
-                found.extend(getattr(builder, rule.kind)(rule))
+    rule_sets = rules.sets
+    for period in periods_of(facts.spells, rules.periods):
+        groups = sorted({s.target_group for s in period.spells})
+        for rule_set in rule_sets:
+            builder = _Builder(facts, rule_set, rule_sets, period, horizon)
+            done: set[str] = set()
+            for group in groups:
+                for rule in rule_set.rules_for(group):
+                    if rule.id not in done:
+                        done.add(rule.id)
+                        found.extend(getattr(builder, rule.kind)(rule))
+    return found
+
+
+class PeriodSummary(NamedTuple):
+    """One § 9 period at 6 months' seniority, for STAR's follow-up figures (the share with at least
+    4 conversations, and with an offer started, by then)."""
+
+    family: str
+    target_group: str
+    period_start: date
+    #: The day the period reached 6 months (a dagpenge break moves it); None if it ended first.
+    six_months_on: date | None
+    #: Held conversations (jobsamtaler, opfølgning, afklaring; any holder) from the start to then.
+    conversations_by_six: int
+    #: The first offer (any kind, not cancelled) started in the period by then.
+    first_offer_on: date | None
+    exempt_75: bool
+
+
+def period_summaries(facts: CitizenFacts, rules: RuleBook) -> list[PeriodSummary]:
+    """Each § 9 period of the citizen at 6 months' seniority (see ``PeriodSummary``)."""
+    found = []
+    for period in periods_of(facts.spells, rules.periods):
+        start = period.start
+        six = period.at_offset(add_months(start, 6))
+        until = six or period.last_day or start
+        spell = period.spell_on(until)
+        talks = sum(
+            1
+            for c in facts.conversations
+            if c.status == "held"
+            and c.kind in COUNTING_KINDS
+            and start <= c.day <= until
+            and period.counts(c.day)
+        )
+        offers = sorted(
+            o.start
+            for o in facts.offers
+            if o.start is not None
+            and o.status != "cancelled"
+            and start <= o.start <= until
+            and period.counts(o.start)
+        )
+        found.append(
+            PeriodSummary(
+                period.family.name,
+                spell.target_group,
+                start,
+                six,
+                talks,
+                offers[0] if offers else None,
+                spell.exempt_75,
+            )
+        )
     return found
 
 
 def compute(
-    facts: CitizenFacts, rule_sets: Sequence[RuleSet], as_of: date, *, soon: int = DUE_SOON_DAYS
+    facts: CitizenFacts, rules: RuleBook, as_of: date, *, soon: int = DUE_SOON_DAYS
 ) -> list[Deadline]:
-    """Every requirement that exists on ``as_of``, as seen on that day, sorted by due date."""
-    horizon = as_of + timedelta(days=ASSESSMENT_LEAD_DAYS)
+    """Every requirement that exists on ``as_of``, as seen on that day, sorted by due date.
+
+    Periodic assessments: every past one and the next one, however far ahead it lies."""
+    horizon = as_of + timedelta(days=NEXT_OCCURRENCE_DAYS)
+    found = requirements(facts, rules, horizon)
+    next_assessment: dict[tuple[str, date], date] = {}
+    for r in found:
+        if r.rule.kind == "assessment_after" and r.due > as_of:
+            key = (r.rule.id, r.period_start)
+            if key not in next_assessment or r.due < next_assessment[key]:
+                next_assessment[key] = r.due
     deadlines = [
         classify(r, as_of, soon=soon)
-        for r in requirements(facts, rule_sets, horizon)
-        if visible(r, as_of)
+        for r in found
+        if r.period_start <= as_of
+        and (
+            r.rule.kind != "assessment_after"
+            or r.due <= as_of
+            or next_assessment.get((r.rule.id, r.period_start)) == r.due
+        )
+        and (r.rule.kind != "agreed_contact" or r.window_start <= as_of)
     ]
     return sorted(deadlines, key=lambda d: (d.due, d.rule_id))

@@ -15,6 +15,7 @@ from app.domain.goalplan import check_params
 from app.domain.periods import ReportPeriod
 from app.reports.measures import (
     RULE_75_GROUPS,
+    RULE_75_OFFER_GROUPS,
     Measure,
     MeasureResult,
     companies_contacted_share,
@@ -31,6 +32,9 @@ from app.reports.measures import (
     persons_paid_hours,
     recruitment_orders_matched_share,
     refugee_self_support_share,
+    conversations_by_six_months_share,
+    offer_by_six_months_share,
+    share_75_offers,
     share_75_rule,
     smajob_persons,
     upskilling_started,
@@ -154,13 +158,44 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "share_75_rule",
             "share",
-            N_("The 75 % rule"),
+            N_("The 75 % rule, conversations"),
             N_(
-                "The 75 % rule: share of the citizens whose conversation requirements due in the period were all met in time (exempted citizens left out)"
+                "The 75 % rule (from 1 Jul 2026): share of the citizens whose conversations under the rule fell due in the period and were all held in time; exempted citizens count as not served unless their conversations were held, the first conversation and the a-kasse's conversations are left out"
             ),
             share_75_rule,
             ("groups",),
             group_choices=RULE_75_GROUPS,
+        ),
+        Measure(
+            "share_75_offers",
+            "share",
+            N_("The 75 % rule, offers"),
+            N_(
+                "The 75 % rule for offers (from 1 Jul 2026): share of the citizens whose offer fell due in the period and started in time; exempted citizens count as not served unless they started an offer"
+            ),
+            share_75_offers,
+            ("groups",),
+            group_choices=RULE_75_OFFER_GROUPS,
+        ),
+        Measure(
+            "conversations_by_six_months_share",
+            "share",
+            N_("At least 4 conversations at 6 months"),
+            N_(
+                "STAR's follow-up: share of the citizens reaching 6 months on the benefit in the period who had at least 4 conversations by then (seniority counted as the deadlines count it)"
+            ),
+            conversations_by_six_months_share,
+            ("groups",),
+        ),
+        Measure(
+            "offer_by_six_months_share",
+            "share",
+            N_("An offer started by 6 months"),
+            N_(
+                "STAR's follow-up: share of the citizens reaching 6 months on the benefit in the period who had started an offer by then"
+            ),
+            offer_by_six_months_share,
+            ("groups",),
         ),
         Measure(
             "flexjob_hours_increased_share",

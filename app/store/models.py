@@ -125,6 +125,24 @@ class BenefitSpell(Versioned, table=True):
     exempt_75: bool = Field(default=False)
     exempt_75_reason: str | None = Field(default=None, max_length=500)
     agreed_contact_days: int | None = Field(default=None)
+    #: Kontanthjælp/uddannelseshjælp: the first request to the kommune for help (LAB § 9 stk. 2
+    #: nr. 2); None = the spell's first day.
+    first_request_on: date | None = Field(default=None)
+    #: Sygedagpenge: the first day of absence (SDL § 13 b); None = not known.
+    absence_start_on: date | None = Field(default=None)
+    #: Sygedagpenge: visitation category "1", "2", "3" (until 2025) or "13f"; None = not recorded.
+    sick_category: str | None = Field(default=None, max_length=4)
+    #: Dagpenge: a new dagpengeperiode begins on this day (the count of ledighed starts from zero).
+    new_dagpengeperiode_on: date | None = Field(default=None)
+    #: Dagpenge: accumulated unemployment (sammenlagt ledighed) in hours, known on ``ledighed_on``.
+    ledighed_hours: float | None = Field(default=None)
+    ledighed_on: date | None = Field(default=None)
+    part_time_insured: bool = Field(default=False)
+    #: Exempted from the duty to take part in offers (LAB § 102 stk. 4), both days included.
+    offer_exempt_from: date | None = Field(default=None)
+    offer_exempt_to: date | None = Field(default=None)
+    #: Arbejdspligt (LAB kapitel 16 a): cannot be exempted from the 75 % rule.
+    work_duty: bool = Field(default=False)
 
 
 class Plan(Versioned, table=True):
@@ -140,6 +158,8 @@ class Plan(Versioned, table=True):
     #: Status on started and follow-up on finished efforts (LAB § 41 stk. 2 nr. 7).
     status_followup: str | None = Field(default=None, sa_type=Text)
     updated_on: date | None = Field(default=None)
+    #: The day the citizen and the caseworker agreed the plan (printed on the citizen's copy).
+    agreed_on: date | None = Field(default=None)
 
 
 class PlanVersion(SQLModel, table=True):
@@ -426,7 +446,8 @@ class StoredRequirement(SQLModel, table=True):
     rule_id: str = Field(max_length=80)
     kind: str = Field(max_length=20)
     target_group: str = Field(max_length=40)
-    spell_start: date
+    #: The first day of the § 9 period the requirement belongs to (day 0 of its count).
+    period_start: date
     exempt_75: bool = Field(default=False)
     window_start: date
     due: date = Field(index=True)
@@ -435,6 +456,24 @@ class StoredRequirement(SQLModel, table=True):
     days: str = Field(default="", max_length=400)
     #: JSON of the few explanation parameters some rules need (years, agreed interval).
     extra: str | None = Field(default=None, max_length=400)
+
+
+class KeptPeriod(SQLModel, table=True):
+    """A citizen's § 9 period at 6 months' seniority (``app.domain.deadlines.PeriodSummary``), kept
+    beside the requirements for STAR's follow-up figures: the share with at least 4 conversations,
+    and with an offer started, by 6 months."""
+
+    __tablename__ = "count_period"  # type: ignore[assignment]
+
+    id: int | None = Field(default=None, primary_key=True)
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    family: str = Field(max_length=40)
+    target_group: str = Field(max_length=40)
+    period_start: date
+    six_months_on: date | None = Field(default=None, index=True)
+    conversations_by_six: int = Field(default=0)
+    first_offer_on: date | None = Field(default=None)
+    exempt_75: bool = Field(default=False)
 
 
 class RequirementState(SQLModel, table=True):

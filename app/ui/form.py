@@ -81,6 +81,10 @@ class Form(QWidget):
     def editor(self, name: str) -> Any:
         return self._editors[name]
 
+    def set_row_visible(self, name: str, visible: bool) -> None:
+        """Show or hide a field with its label (a field that does not apply is not asked for)."""
+        self._layout.setRowVisible(self._editors[name].parentWidget(), visible)
+
     def first_editor(self) -> Any:
         return next((e for e in self._editors.values() if e.isEnabled()), None)
 

@@ -128,11 +128,13 @@ def _queries() -> dict[str, Select[Any]]:
         "spells.csv": of_citizen(
             s, s.target_group, s.start_date.label("start"), s.end_date.label("end"),
             s.end_reason, s.visited_to_jobcenter, s.early_followup_requested_on, s.exempt_75,
-            s.exempt_75_reason, s.agreed_contact_days,
+            s.exempt_75_reason, s.agreed_contact_days, s.first_request_on, s.absence_start_on,
+            s.sick_category, s.new_dagpengeperiode_on, s.ledighed_hours, s.ledighed_on,
+            s.part_time_insured, s.offer_exempt_from, s.offer_exempt_to, s.work_duty,
         ),
         "plans.csv": of_citizen(
             p, p.job_goal, p.education_goal, p.own_words, p.job_search, p.stabilising,
-            p.other_efforts, p.updated_on,
+            p.other_efforts, p.updated_on, p.agreed_on,
         ),
         # Milestones keep their order within the plan rather than a sorted order.
         "milestones.csv": of_citizen(m, m.title, m.due, m.status, m.completed_on)

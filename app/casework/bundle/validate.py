@@ -22,6 +22,7 @@ from app.domain.conversations import check_outcome
 from app.domain.dates import Period, check_period
 from app.domain.errors import MinPlanError, ValidationError
 from app.domain.identifiers import format_cpr
+from app.domain.spells import check_spell_facts
 from app.domain.offers import check_offer
 from app.domain.plan import check_milestone, clean_plan_fields
 
@@ -241,7 +242,9 @@ class Checker:
                     ),
                 )
             seen.setdefault(cpr, row.line)
-            texts = {k: v for k, v in row.values.items() if k not in ("cpr", "updated_on")}
+            texts = {
+                k: v for k, v in row.values.items() if k not in ("cpr", "updated_on", "agreed_on")
+            }
             self.rule(row, lambda texts=texts: clean_plan_fields(texts))
 
     def _spells(self) -> None:
@@ -251,13 +254,13 @@ class Checker:
             values = row.values
             try:
                 check_period(values["start"], values.get("end"))
-                if values.get("exempt_75") and not values.get("exempt_75_reason"):
-                    raise ValidationError("An exemption from the 75 % rule needs a reason")
-                days = values.get("agreed_contact_days")
-                if days is not None and not 1 <= days <= 366:
-                    raise ValidationError(
-                        "The agreed contact interval must be between 1 and 366 days"
-                    )
+                check_spell_facts(
+                    {
+                        **{k: v for k, v in values.items() if k not in ("start", "end")},
+                        "start_date": values["start"],
+                        "end_date": values.get("end"),
+                    }
+                )
             except MinPlanError as error:
                 self.problem(row, error)
                 continue

@@ -32,6 +32,17 @@ from app.store.models import Caseworker, Citizen, Company, Milestone, metadata
 Progress = Callable[[int, int, str], bool | None]
 CHUNK = 2_000
 _FLAGS = ("refugee_or_reunified", "disability", "digital_post_exempt")
+#: The optional facts of a spell the deadline rules count from (LAB § 9), imported as they are.
+_SPELL_FACTS = (
+    "first_request_on",
+    "absence_start_on",
+    "sick_category",
+    "new_dagpengeperiode_on",
+    "ledighed_hours",
+    "ledighed_on",
+    "offer_exempt_from",
+    "offer_exempt_to",
+)
 
 
 class _Writer:
@@ -132,6 +143,8 @@ def _write(
                 "exempt_75": bool(v.get("exempt_75")),
                 "exempt_75_reason": v.get("exempt_75_reason"),
                 "agreed_contact_days": v.get("agreed_contact_days"),
+                **{name: v.get(name) for name in _SPELL_FACTS},
+                **{flag: bool(v.get(flag)) for flag in ("part_time_insured", "work_duty")},
             }
             for v in values("spells.csv")
         ],
@@ -145,6 +158,7 @@ def _write(
                 "citizen_id": people[cpr],
                 **{k: v.get(k) for k in PLAN_FIELDS},
                 "updated_on": v.get("updated_on"),
+                "agreed_on": v.get("agreed_on"),
             }
             for cpr, v in plans.items()
         ],

@@ -10,8 +10,9 @@ from app import i18n
 from app.casework.case_views import SpellRow
 from app.casework.employment import register_employment
 from app.casework.spells import change_benefit, start_spell, update_spell
-from app.domain.codes import EMPLOYMENT_KINDS, TARGET_GROUPS
+from app.domain.codes import EMPLOYMENT_KINDS, SICK_CATEGORIES, TARGET_GROUPS
 from app.domain.errors import ValidationError
+from app.domain.spells import FACT_GROUPS
 from app.i18n import _
 from app.ui.casework.context import UiContext
 from app.ui.casework.offer_dialogs import CompanyPicker
@@ -19,33 +20,104 @@ from app.ui.fields import CheckField, CodeCombo, DateEdit, IntEdit, NumberEdit, 
 from app.ui.form import FormDialog
 
 
+#: The facts a spell may carry for the deadline rules (LAB § 9): shown only for the benefits they
+#: belong to (``app.domain.spells.FACT_GROUPS``); the rest apply to every benefit.
+_FACTS = (
+    "first_request_on",
+    "visited_to_jobcenter",
+    "new_dagpengeperiode_on",
+    "ledighed_hours",
+    "ledighed_on",
+    "part_time_insured",
+    "absence_start_on",
+    "sick_category",
+    "early_followup_requested_on",
+    "offer_exempt_from",
+    "offer_exempt_to",
+    "work_duty",
+    "exempt_75",
+    "exempt_75_reason",
+    "agreed_contact_days",
+)
+
+
 def _spell_fields(dialog: FormDialog, ctx: UiContext) -> None:
     form = dialog.form
+    today = ctx.today()
+    form.add(
+        "first_request_on",
+        _("First &request for help"),
+        DateEdit(today=today, field="first_request_on"),
+        hint=_("The day the citizen first asked the kommune for help; the 6 months count from it."),
+    )
     form.add("visited_to_jobcenter", "", CheckField(_("&Visited to the jobcenter")))
+    form.add(
+        "new_dagpengeperiode_on",
+        _("New dagpenge&periode from"),
+        DateEdit(today=today, field="new_dagpengeperiode_on"),
+        hint=_("Only when a new dagpengeperiode begins: the count of unemployment starts from zero."),
+    )
+    form.add(
+        "ledighed_hours",
+        _("Accumulated &unemployment (hours)"),
+        NumberEdit(field="ledighed_hours"),
+        hint=_("From the a-kasse; without it Min Plan counts the earlier dagpenge spells."),
+    )
+    form.add("ledighed_on", _("… known &on"), DateEdit(today=today, field="ledighed_on"))
+    form.add("part_time_insured", "", CheckField(_("&Part-time insured (30 hours a week)")))
+    form.add(
+        "absence_start_on",
+        _("First day of &absence"),
+        DateEdit(today=today, field="absence_start_on"),
+        hint=_("Follow-up counts from the first day of absence, not from the spell's start."),
+    )
+    form.add(
+        "sick_category",
+        _("Sick-leave &category"),
+        CodeCombo(SICK_CATEGORIES, allow_empty=True),
+    )
     form.add(
         "early_followup_requested_on",
         _("Early follow-up &requested on"),
-        DateEdit(today=ctx.today(), field="early_followup_requested_on"),
+        DateEdit(today=today, field="early_followup_requested_on"),
     )
+    form.add(
+        "offer_exempt_from",
+        _("Exempt from offers &from"),
+        DateEdit(today=today, field="offer_exempt_from"),
+    )
+    form.add(
+        "offer_exempt_to",
+        _("Exempt from offers &until"),
+        DateEdit(today=today, field="offer_exempt_to"),
+    )
+    form.add("work_duty", "", CheckField(_("Ar&bejdspligt")))
     form.add("exempt_75", "", CheckField(_("E&xempt from the 75 % rule")))
     form.add("exempt_75_reason", _("Reason for the e&xemption"), TextEdit())
     form.add(
         "agreed_contact_days", _("Agreed &contact every (days)"), IntEdit(minimum=0, maximum=366)
     )
+    group = form.editor("target_group")
+    group.changed.connect(lambda: _show_for(form, group.value()))
+    _show_for(form, group.value())
+
+
+def _show_for(form: Any, target_group: str | None) -> None:
+    """Show only the facts that belong to the chosen benefit."""
+    for name, groups in FACT_GROUPS.items():
+        form.set_row_visible(name, target_group in groups)
 
 
 def _spell_values(values: dict[str, Any]) -> dict[str, Any]:
-    out = {
-        k: values.get(k)
-        for k in (
-            "visited_to_jobcenter",
-            "early_followup_requested_on",
-            "exempt_75",
-            "exempt_75_reason",
-            "agreed_contact_days",
-        )
-    }
+    group = values.get("target_group")
+    out = {}
+    for k in _FACTS:
+        value = values.get(k)
+        if k in FACT_GROUPS and group not in FACT_GROUPS[k]:
+            value = False if isinstance(value, bool) else None  # a hidden field is not kept
+        out[k] = value
     out["agreed_contact_days"] = out["agreed_contact_days"] or None
+    out["sick_category"] = out["sick_category"] or None
     return out
 
 
@@ -133,18 +205,28 @@ class EditSpellDialog(FormDialog):
             "end_date", _("E&nd (last day)"), DateEdit(today=ctx.today(), field="end_date")
         )
         self.form.add("end_reason", _("End &reason"), TextEdit())
+        _spell_fields(self, ctx)
         self.form.set_values(
             {
                 "target_group": row.target_group,
                 "start_date": row.start,
                 "end_date": row.end,
                 "end_reason": row.end_reason,
+                **{name: row.facts.get(name) for name in _FACTS},
             }
         )
+        _show_for(self.form, row.target_group)
 
     def _store(self, values: dict[str, Any]) -> Any:
+        data = {
+            "target_group": values["target_group"],
+            "start_date": values["start_date"],
+            "end_date": values["end_date"],
+            "end_reason": values["end_reason"],
+            **_spell_values(values),
+        }
         try:
-            return update_spell(self.ctx.db, self.ctx.actor, self.row.id, self.row.version, values)
+            return update_spell(self.ctx.db, self.ctx.actor, self.row.id, self.row.version, data)
         except ValidationError as error:
             error.field = {"start": "start_date", "end": "end_date", None: "start_date"}.get(
                 error.field, error.field

@@ -177,7 +177,7 @@ class WorklistPage(QWidget):
             if loaded.problem is not None:
                 self.problem.emit(loaded.problem)
             found = deadlines_for(
-                self.ctx.db, today, caseworker_ids=ids, open_only=True, rule_sets=loaded.rule_sets
+                self.ctx.db, today, caseworker_ids=ids, open_only=True, rules=loaded.book
             )
         except MinPlanError as error:
             self.problem.emit(error)
