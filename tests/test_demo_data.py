@@ -165,3 +165,119 @@ def test_cli_writes_a_demo_into_an_empty_database_on_a_server(
     assert main(["demo", "--citizens", "5", "--database-url", url, "--force"]) == 2
     with pg_db.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(Citizen)).scalar_one() == 30
+
+
+# --- a jobcenter a caseworker would recognise (issue 13, line 6) ------------------------------------
+def _deadlines(db: Database) -> list:
+    from app.casework.deadlines import deadlines_for
+
+    return deadlines_for(db, AS_OF)
+
+
+def test_the_deadlines_are_kept_like_a_real_jobcenters_with_a_visible_minority_overdue(
+    demo: Database,
+) -> None:
+    from datetime import timedelta
+
+    year = [i for i in _deadlines(demo) if AS_OF - timedelta(days=365) <= i.deadline.due <= AS_OF]
+    on_time = sum(i.deadline.status == "met" for i in year) / len(year)
+    assert 0.80 <= on_time <= 0.96, on_time
+    assert any(i.deadline.status == "overdue" for i in year)
+
+
+def test_one_caseworker_has_an_overdue_heavy_caseload(demo: Database) -> None:
+    from collections import defaultdict
+
+    share: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for item in _deadlines(demo):
+        if item.deadline.due <= AS_OF:
+            share[item.caseworker][0] += item.deadline.status == "met"
+            share[item.caseworker][1] += 1
+    rates = sorted(met / total for met, total in share.values() if total >= 20)
+    assert rates[0] < 0.75 < rates[1], rates
+
+
+def test_conversations_follow_the_legal_rhythm(demo: Database) -> None:
+    from app.domain.dates import add_months
+
+    with demo.engine.connect() as conn:
+        spells = conn.execute(select(BenefitSpell)).all()
+        talks = conn.execute(
+            select(Conversation).where(Conversation.status == "held")
+        ).all()
+    by_citizen: dict[int, list] = {}
+    for talk in talks:
+        by_citizen.setdefault(talk.citizen_id, []).append(talk)
+    akasse_late = akasse = 0
+    for spell in spells:
+        mine = [t for t in by_citizen.get(spell.citizen_id, []) if t.held_on >= spell.start_date
+                and (spell.end_date is None or t.held_on <= spell.end_date)]
+        if spell.target_group == "fleksjob":
+            years = max(1, ((spell.end_date or AS_OF) - spell.start_date).days / 365)
+            assert len(mine) <= 2 * years + 2, "a fleksjob citizen has no contact rules"
+        if spell.target_group == "dagpenge":
+            for t in mine:
+                if t.held_by == "a_kasse":
+                    akasse += 1
+                    akasse_late += t.held_on > add_months(spell.start_date, 5)
+        assert spell.target_group == "dagpenge" or all(t.held_by == "jobcenter" for t in mine)
+    assert akasse and akasse_late / akasse < 0.1, "the a-kasse holds months 0–3"
+    sick = [t for t in talks if t.kind == "opfoelgning"]
+    assert sum(t.channel == "in_person" for t in sick) / len(sick) > 0.6
+
+
+def test_offers_fit_the_group_and_stay_within_their_durations(demo: Database) -> None:
+    from app.casework.rule_files import offer_duration_limits
+    from app.domain.offers import duration_warning
+    from app.store.models import Offer
+
+    with demo.engine.connect() as conn:
+        rows = conn.execute(
+            select(Offer.kind, Offer.start_date, Offer.planned_end, BenefitSpell.target_group)
+            .join(BenefitSpell, BenefitSpell.citizen_id == Offer.citizen_id)
+            .where(
+                BenefitSpell.start_date <= Offer.start_date,
+                (BenefitSpell.end_date.is_(None)) | (BenefitSpell.end_date >= Offer.start_date),
+            )
+        ).all()
+    assert rows
+    limits = offer_duration_limits()
+    for kind, start, end, group in rows:
+        assert duration_warning(limits, kind, group, start, end) is None, (kind, group, start, end)
+        assert not (group == "sygedagpenge" and kind.startswith("loentilskud"))
+        assert not (group == "ledighedsydelse" and kind.startswith("loentilskud")), "LAB § 66"
+
+
+def test_outcomes_a_jobcenter_counts_are_there(demo: Database) -> None:
+    from app.store.models import Employment
+
+    with demo.engine.connect() as conn:
+        jobs = conn.execute(
+            select(Employment.start_date, BenefitSpell.end_date)
+            .join(BenefitSpell, BenefitSpell.citizen_id == Employment.citizen_id)
+            .where(Employment.kind == "ordinary_job", BenefitSpell.end_reason == "Ordinært job")
+        ).all()
+        paid = conn.execute(
+            select(BenefitSpell.target_group, Employment.hours_per_month)
+            .join(BenefitSpell, BenefitSpell.citizen_id == Employment.citizen_id)
+            .where(Employment.kind == "paid_hours", BenefitSpell.end_date.is_(None))
+        ).all()
+        first = conn.execute(select(func.min(BenefitSpell.start_date))).scalar_one()
+    from datetime import timedelta
+
+    assert any(start == end + timedelta(days=1) for start, end in jobs), "a job ends a benefit"
+    groups = {g for g, _ in paid}
+    assert {"integration", "ressourceforloeb"} & groups
+    assert all(5 <= hours <= 60 for _, hours in paid)
+    assert first <= AS_OF - timedelta(days=730), "two years of history"
+
+
+def test_the_facts_the_periods_count_from_are_recorded(demo: Database) -> None:
+    with demo.engine.connect() as conn:
+        spells = conn.execute(select(BenefitSpell)).all()
+    sick = [s for s in spells if s.target_group == "sygedagpenge"]
+    assert sum(s.absence_start_on is not None for s in sick) == len(sick)
+    assert {"1", "2", "13f"} <= {s.sick_category for s in sick}
+    cash = [s for s in spells if s.target_group.startswith("kontanthjaelp")]
+    assert sum(s.first_request_on is not None for s in cash) > len(cash) / 2
+    assert any(s.exempt_75 and s.exempt_75_reason for s in spells)

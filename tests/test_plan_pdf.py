@@ -253,3 +253,80 @@ def test_batch_can_be_cancelled(db: Database, citizen, tmp_path: Path) -> None:
     )
     assert result.cancelled and len(result.written) == 1
     assert paper_citizens(db) == [åse]
+
+
+# --- LAB § 41: status on finished efforts, the day the plan was agreed, the gaps before printing ----
+def test_the_plan_shows_when_it_was_agreed_and_what_the_citizen_has_finished(
+    db: Database, citizen
+) -> None:
+    from app.casework.employment import register_employment
+    from app.casework.offers import cancel_offer, end_offer
+
+    me, åse = citizen
+    save_plan(db, me, åse, None, {"agreed_on": date(2026, 11, 20)}, today=TODAY)
+    shop = create_company(db, me, {"cvr": "10150817", "name": "Butikken i Byen A/S"}).id
+    praktik = register_offer(
+        db,
+        me,
+        åse,
+        {
+            "kind": "virksomhedspraktik",
+            "company_id": shop,
+            "start_date": date(2026, 6, 1),
+            "planned_end": date(2026, 6, 28),
+        },
+        today=date(2026, 6, 1),
+    ).id
+    end_offer(db, me, praktik, date(2026, 6, 28))
+    register_employment(
+        db, me, åse, {"kind": "paid_hours", "company_id": shop, "start_date": date(2026, 7, 6),
+                      "hours_per_month": 20}
+    )
+    course = register_offer(
+        db, me, åse,
+        {"kind": "oevrig_vejledning_opkvalificering", "start_date": date(2026, 9, 1),
+         "planned_end": date(2026, 10, 31)},
+        today=date(2026, 9, 1),
+    ).id
+    cancel_offer(db, me, course, "Borgeren blev syg")
+    old = register_offer(
+        db, me, åse,
+        {"kind": "mentor", "start_date": date(2025, 1, 6), "planned_end": date(2025, 3, 31)},
+        today=date(2025, 1, 6),
+    ).id
+    end_offer(db, me, old, date(2025, 3, 31))
+    text = text_of(plan_pdf(db, me, åse, today=TODAY))
+    assert "Aftalt med dig den 20. november 2026" in text
+    assert "Det har du lavet det seneste år" in text
+    assert "Praktik på en arbejdsplads hos Butikken i Byen A/S, afsluttet den 28. juni 2026." in text
+    assert "Det førte til et job." in text
+    assert "stoppet den" in text
+    assert "Mentor" not in text.split("Det har du lavet det seneste år")[1].split("Dine")[0], (
+        "older than 12 months"
+    )
+
+
+def test_plan_gaps_name_what_lab_41_asks_for_and_steps_past_their_date() -> None:
+    from app.domain.plan import MilestoneState, plan_gaps
+
+    fields = {"job_goal": "Elektriker", "education_goal": None}
+    steps = [
+        MilestoneState(1, "Opdatere CV", date(2026, 11, 1), "planned"),
+        MilestoneState(2, "Praktik", date(2026, 11, 1), "done", date(2026, 10, 30)),
+        MilestoneState(3, "Kørekort", date(2027, 3, 1), "planned"),
+    ]
+    young = plan_gaps(fields, None, "uddannelseshjaelp_uddannelsesparat", steps, TODAY)
+    assert [g.where for g in young] == ["education_goal", "agreed_on", "milestones"]
+    assert young[2].params["title"] == "Opdatere CV"
+    adult = plan_gaps(fields, date(2026, 11, 20), "kontanthjaelp_jobparat", steps[1:], TODAY)
+    assert adult == []
+    assert [g.where for g in plan_gaps({}, TODAY, "dagpenge", (), TODAY)] == ["job_goal"]
+
+
+def test_an_agreed_day_in_the_future_is_refused(db: Database, citizen) -> None:
+    from app.domain.errors import ValidationError
+
+    me, åse = citizen
+    with pytest.raises(ValidationError) as error:
+        save_plan(db, me, åse, None, {"agreed_on": TODAY + timedelta(days=1)}, today=TODAY)
+    assert error.value.field == "agreed_on"

@@ -242,6 +242,9 @@ class PlanView:
     fields: dict[str, str | None]
     updated_on: date | None
     milestones: tuple[MilestoneRow, ...]
+    agreed_on: date | None = None
+    #: The benefit the citizen is on today (decides which goals LAB § 41 asks for).
+    target_group: str | None = None
 
 
 def plan_of(db: Database, citizen_id: int, *, include_deleted: bool = False) -> PlanView:
@@ -253,6 +256,11 @@ def plan_of(db: Database, citizen_id: int, *, include_deleted: bool = False) -> 
         if not include_deleted:
             query = query.where(col(Milestone.deleted_at).is_(None))
         milestones = s.exec(query.order_by(col(Milestone.position), col(Milestone.id))).all()
+        current = s.exec(
+            select(BenefitSpell.target_group)
+            .where(BenefitSpell.citizen_id == citizen_id)
+            .order_by(col(BenefitSpell.start_date).desc())
+        ).first()
         return PlanView(
             plan.version if plan else None,
             {k: getattr(plan, k) if plan else None for k in PLAN_FIELDS},
@@ -270,6 +278,8 @@ def plan_of(db: Database, citizen_id: int, *, include_deleted: bool = False) -> 
                 )
                 for m in milestones
             ),
+            plan.agreed_on if plan else None,
+            current,
         )
 
 

@@ -17,7 +17,11 @@ from typing import Any
 
 from faker import Faker
 
-from app.domain.dates import add_months, local_to_utc
+from app.casework.demo_histories import History, history
+from app.casework.demo_rhythm import OfferPlan, Talk, contacts, offers
+from app.domain.dates import local_to_utc
+from app.domain.deadlines import CitizenFacts, OfferFacts, RuleBook
+from app.domain.offers import DurationLimit
 from app.domain.plan import PLAN_FIELDS, MilestoneState, PlanSnapshot
 from app.domain.search import citizen_search_text, citizen_sort_key
 
@@ -37,47 +41,20 @@ GROUP_WEIGHTS: dict[str, int] = {
     "revalidering": 1,
     "foertidspension": 1,
 }
-#: Typical benefit that came before, for spell histories with a benefit change.
-PREVIOUS_GROUP = {
-    "kontanthjaelp_jobparat": "dagpenge",
-    "kontanthjaelp_aktivitetsparat": "kontanthjaelp_jobparat",
-    "jobafklaring": "sygedagpenge",
-    "ressourceforloeb": "jobafklaring",
-    "fleksjob": "ressourceforloeb",
-    "ledighedsydelse": "fleksjob",
-    "revalidering": "sygedagpenge",
-    "foertidspension": "ressourceforloeb",
-    "dagpenge": "selvforsoergende",
-    "sygedagpenge": "selvforsoergende",
-}
-#: How long the current spell has typically lasted, in days (min, max).
-SPELL_AGE = {
-    "sygedagpenge": (3, 300),
-    "dagpenge": (3, 700),
-    "fleksjob": (60, 2500),
-    "jobafklaring": (20, 500),
-    "ressourceforloeb": (30, 1400),
-    "ledighedsydelse": (10, 400),
-    "foertidspension": (100, 3000),
-}
 AGE_RANGE = {
     "uddannelseshjaelp_aktivitetsparat": (18, 29),
     "uddannelseshjaelp_uddannelsesparat": (18, 29),
     "integration": (20, 55),
     "foertidspension": (40, 64),
 }
-OFFER_WEIGHTS = {
-    "virksomhedspraktik": 30,
-    "loentilskud_privat": 12,
-    "loentilskud_offentlig": 8,
-    "mentor": 14,
-    "oevrig_vejledning_opkvalificering": 16,
-    "jobrettet_uddannelse": 6,
-    "ips": 4,
-    "nytteindsats": 3,
-    "voksenlaerling": 2,
-    "ordinaer_uddannelse": 2,
-    "andet": 3,
+#: The share of a group's citizens with paid hours (småjob) while on the benefit.
+PAID_HOURS = {
+    "integration": 0.22,
+    "ressourceforloeb": 0.15,
+    "kontanthjaelp_aktivitetsparat": 0.1,
+    "kontanthjaelp_jobparat": 0.14,
+    "uddannelseshjaelp_aktivitetsparat": 0.06,
+    "jobafklaring": 0.05,
 }
 COMPANY_OFFERS = {
     "virksomhedspraktik",
@@ -155,13 +132,6 @@ JOURNAL = [
     "Mentor melder om stabilt fremmøde.",
 ]
 DROP_REASONS = ["Ikke længere relevant", "Erstattet af nyt delmål", "Borgeren valgte en anden vej"]
-END_REASONS = [
-    "Skiftet ydelse",
-    "Selvforsørgende",
-    "Raskmeldt",
-    "Ordinært job",
-    "Påbegyndt uddannelse",
-]
 TEAMS = ["Team Job", "Team Sygedagpenge", "Team Unge og Uddannelse"]
 CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
 _ASCII = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
@@ -239,7 +209,11 @@ def _slot(rng: random.Random, day: date, *, forward: bool) -> datetime:
 class Generator:
     """Builds a ``Population``; ``as_of`` is "today" in the demo world."""
 
-    def __init__(self, seed: int, as_of: date) -> None:
+    def __init__(
+        self, seed: int, as_of: date, rules: RuleBook, limits: tuple[DurationLimit, ...]
+    ) -> None:
+        self.rules, self.limits = rules, limits
+        self.diligence: dict[int, float] = {}
         self.rng = random.Random(seed)
         self.fake = Faker("da_DK")
         self.fake.seed_instance(seed)
@@ -271,6 +245,10 @@ class Generator:
                     },
                 )
             )
+        # Most caseworkers keep 86–97 % of their deadlines; the first ordinary caseworker has
+        # too big a caseload and keeps about half (the worklist has something to show).
+        for n, worker in enumerate(self.caseworkers):
+            self.diligence[worker] = 0.5 if n == 3 else self.rng.uniform(0.86, 0.97)
         for _ in range(max(30, citizens // 15)):
             self.companies.append(
                 self.pop.add(
@@ -319,13 +297,22 @@ class Generator:
                 "deleted_at": None,
             },
         )
-        ongoing = rng.random() > 0.07
-        start = self._spells(citizen_id, group, ongoing)
+        past = history(rng, group, birth, as_of, refugee=refugee)
+        for row in past.rows:
+            self.pop.add("benefit_spell", {"citizen_id": citizen_id, **row})
+        start = past.current["start_date"]
         self._plan(citizen_id, group, start)
-        self._conversations(citizen_id, group, start, worker, ongoing)
-        if group not in ("foertidspension",) and rng.random() < 0.45:
-            self._offers(citizen_id, start)
-        self._employment(citizen_id, group, start)
+        facts = CitizenFacts(birth, past.facts)
+        diligence = self.diligence[worker]
+        plans = offers(rng, facts, self.rules, as_of, self.limits, diligence=diligence)
+        for plan in plans:
+            self._offer(citizen_id, plan)
+        facts = facts._replace(
+            offers=tuple(OfferFacts(o.kind, o.start, o.planned_end, o.offered_on) for o in plans)
+        )
+        for talk in contacts(rng, facts, self.rules, as_of, diligence=diligence):
+            self._conversation(citizen_id, talk, worker)
+        self._employment(citizen_id, group, past)
         for _ in range(rng.randint(0, 3)):
             self.pop.add(
                 "journal_note",
@@ -337,48 +324,6 @@ class Generator:
                     "corrects_id": None,
                 },
             )
-
-    def _spells(self, citizen_id: int, group: str, ongoing: bool) -> date:
-        rng, as_of = self.rng, self.as_of
-        low, high = SPELL_AGE.get(group, (7, 900))
-        start = as_of - timedelta(days=rng.randint(low, high))
-        end = (
-            None
-            if ongoing
-            else min(as_of - timedelta(days=1), start + timedelta(days=rng.randint(20, 200)))
-        )
-        previous = PREVIOUS_GROUP.get(group)
-        if previous and previous != "selvforsoergende" and rng.random() < 0.35:
-            prev_start = start - timedelta(days=rng.randint(60, 500))
-            self._spell(
-                citizen_id, previous, prev_start, start - timedelta(days=1), "Skiftet ydelse"
-            )
-        self._spell(citizen_id, group, start, end, rng.choice(END_REASONS[1:]) if end else None)
-        return start
-
-    def _spell(
-        self, citizen_id: int, group: str, start: date, end: date | None, reason: str | None
-    ) -> None:
-        rng = self.rng
-        self.pop.add(
-            "benefit_spell",
-            {
-                "citizen_id": citizen_id,
-                "target_group": group,
-                "start_date": start,
-                "end_date": end,
-                "end_reason": reason,
-                "visited_to_jobcenter": group == "dagpenge" and rng.random() < 0.3,
-                "early_followup_requested_on": start + timedelta(days=rng.randint(1, 20))
-                if group == "sygedagpenge" and rng.random() < 0.1
-                else None,
-                "exempt_75": False,
-                "exempt_75_reason": None,
-                "agreed_contact_days": rng.choice([30, 60, 90])
-                if group in ("fleksjob", "ledighedsydelse") and rng.random() < 0.3
-                else None,
-            },
-        )
 
     def _plan(self, citizen_id: int, group: str, start: date) -> None:
         rng = self.rng
@@ -399,7 +344,10 @@ class Generator:
             "status_followup": None,
         }
         updated = min(self.as_of, start + timedelta(days=rng.randint(3, 60)))
-        self.pop.add("plan", {"citizen_id": citizen_id, **values, "updated_on": updated})
+        agreed = updated if rng.random() < 0.9 else None  # most plans are agreed when made
+        self.pop.add(
+            "plan", {"citizen_id": citizen_id, **values, "updated_on": updated, "agreed_on": agreed}
+        )
         states = []
         for position in range(rng.randint(0, 4)):
             due = updated + timedelta(days=rng.randint(14, 180))
@@ -440,149 +388,105 @@ class Generator:
             },
         )
 
-    def _conversations(
-        self, citizen_id: int, group: str, start: date, worker: int, ongoing: bool
-    ) -> None:
-        rng, as_of = self.rng, self.as_of
-        if group == "foertidspension":
-            return
-        # Most caseworkers keep the legal rhythm (a first conversation within days, about monthly
-        # in the first half year, then every 2–3 months); some citizens slip, as in real life.
-        diligent = rng.random() < 0.85
-        day = start + timedelta(days=rng.randint(1, 6) if diligent else rng.randint(5, 20))
-        while day < as_of:
-            status = rng.choices(["held", "no_show", "cancelled"], weights=[88, 6, 6])[0]
-            first_months = day < start + timedelta(days=183)
-            a_kasse = group == "dagpenge" and rng.random() < (
-                0.5 if day < start + timedelta(days=92) else 0.2
-            )
-            self._conversation(citizen_id, day, status, worker, a_kasse, group)
-            if first_months:
-                day += timedelta(days=rng.randint(18, 38) if diligent else rng.randint(30, 60))
-            else:
-                day += timedelta(days=rng.randint(45, 90))
-        if ongoing:
-            for _ in range(rng.choices([0, 1, 2], weights=[3, 6, 1])[0]):
-                self._conversation(
-                    citizen_id,
-                    as_of + timedelta(days=rng.randint(1, 60)),
-                    "planned",
-                    worker,
-                    False,
-                    group,
-                )
-
-    def _conversation(
-        self, citizen_id: int, day: date, status: str, worker: int, a_kasse: bool, group: str
-    ) -> None:
+    def _conversation(self, citizen_id: int, talk: Talk, worker: int) -> None:
         rng = self.rng
-        when = _slot(rng, day, forward=status == "planned")
+        when = _slot(rng, talk.day, forward=talk.status == "planned")
+        by_akasse = talk.held_by == "a_kasse"
         self.pop.add(
             "conversation",
             {
                 "citizen_id": citizen_id,
-                "kind": "opfoelgning"
-                if group == "sygedagpenge"
-                else rng.choices(["jobsamtale", "afklaring", "andet"], weights=[12, 1, 1])[0],
+                "kind": talk.kind,
                 "scheduled_at": when,
-                "held_on": when.date() if status == "held" else None,
-                "status": status,
-                "channel": rng.choices(["in_person", "phone", "video"], weights=[6, 3, 1])[0],
-                "held_by": "a_kasse" if a_kasse else "jobcenter",
-                "with_a_kasse": group == "dagpenge" and not a_kasse and rng.random() < 0.2,
-                "caseworker_id": None if a_kasse else worker,
+                "held_on": when.date() if talk.status == "held" else None,
+                "status": talk.status,
+                "channel": talk.channel,
+                "held_by": talk.held_by,
+                "with_a_kasse": talk.with_a_kasse and not by_akasse,
+                "caseworker_id": None if by_akasse else worker,
                 "location": None,
                 "note": rng.choice([None, "Borgeren mødte op.", "Aftalt næste skridt."])
-                if status == "held"
+                if talk.status == "held"
                 else None,
             },
         )
 
-    def _offers(self, citizen_id: int, start: date) -> None:
+    def _offer(self, citizen_id: int, plan: OfferPlan) -> None:
         rng, as_of = self.rng, self.as_of
-        for _ in range(rng.choice([1, 1, 2])):
-            kind = _weighted(rng, OFFER_WEIGHTS)
-            begin = start + timedelta(days=rng.randint(10, 200))
-            weeks = rng.choice([4, 8, 13, 26])
-            planned_end = begin + timedelta(weeks=weeks) - timedelta(days=1)
-            offered = begin - timedelta(days=rng.randint(3, 21))
-            if offered > as_of:
-                continue
-            if rng.random() < 0.07:
-                status, actual = "cancelled", None
-            elif begin > as_of:
-                status, actual = "planned", None
-            elif planned_end >= as_of:
-                status, actual = "active", None
-            else:
-                status, actual = "completed", planned_end
-            self.pop.add(
-                "offer",
-                {
-                    "citizen_id": citizen_id,
-                    "kind": kind,
-                    "company_id": rng.choice(self.companies) if kind in COMPANY_OFFERS else None,
-                    "title": rng.choice(JOBS) if kind in COMPANY_OFFERS else None,
-                    "offered_on": offered,
-                    "start_date": begin,
-                    "planned_end": planned_end,
-                    "actual_end": actual,
-                    "hours_per_week": rng.choice([10.0, 15.0, 20.0, 25.0, 37.0]),
-                    "status": status,
-                    "deleted_at": None,
-                },
-            )
+        if rng.random() < 0.06:
+            status, actual = "cancelled", None
+        elif plan.start > as_of:
+            status, actual = "planned", None
+        elif plan.planned_end >= as_of:
+            status, actual = "active", None
+        else:
+            status, actual = "completed", plan.planned_end
+        kind = plan.kind
+        self.pop.add(
+            "offer",
+            {
+                "citizen_id": citizen_id,
+                "kind": kind,
+                "company_id": rng.choice(self.companies) if kind in COMPANY_OFFERS else None,
+                "title": rng.choice(JOBS) if kind in COMPANY_OFFERS else None,
+                "offered_on": plan.offered_on,
+                "start_date": plan.start,
+                "planned_end": plan.planned_end,
+                "actual_end": actual,
+                "hours_per_week": rng.choice([10.0, 15.0, 20.0, 25.0, 37.0]),
+                "status": status,
+                "deleted_at": None,
+            },
+        )
 
-    def _employment(self, citizen_id: int, group: str, start: date) -> None:
+    def _employment(self, citizen_id: int, group: str, past: History) -> None:
+        """Outcomes: the job or education a spell ended in, fleksjob, and paid hours (småjob) at
+        the rates a jobcenter sees (refugees and ressourceforløb citizens among them)."""
         rng, as_of = self.rng, self.as_of
-        row: dict[str, Any] | None = None
+        rows = [dict(o, company_id=None) for o in past.outcomes if o["start_date"] <= as_of]
+        for row in rows:
+            if row["kind"] == "ordinary_job":
+                row["company_id"] = rng.choice(self.companies)
+        current = past.current
+        start = current["start_date"]
         if group == "fleksjob":
-            row = {
-                "kind": "flexjob",
-                "company_id": rng.choice(self.companies),
-                "start_date": start,
-                "hours_per_week": float(rng.randint(8, 25)),
-                "hours_per_month": None,
-            }
-        elif group.startswith("kontanthjaelp") and rng.random() < 0.12:
-            row = {
-                "kind": "paid_hours",
-                "company_id": rng.choice(self.companies),
-                "start_date": min(as_of, start + timedelta(days=rng.randint(10, 120))),
-                "hours_per_week": None,
-                "hours_per_month": float(rng.choice([10, 15, 20, 30, 40])),
-            }
-        elif group.startswith("uddannelseshjaelp") and rng.random() < 0.15:
-            row = {
-                "kind": "education",
-                "company_id": None,
-                "start_date": add_months(start, 2),
-                "hours_per_week": None,
-                "hours_per_month": None,
-            }
-        elif group == "dagpenge" and rng.random() < 0.05:
-            row = {
-                "kind": "ordinary_job",
-                "company_id": rng.choice(self.companies),
-                "start_date": min(as_of, start + timedelta(days=rng.randint(30, 200))),
-                "hours_per_week": 37.0,
-                "hours_per_month": None,
-            }
-        if row is not None and row["start_date"] <= as_of:
-            self.pop.add(
-                "employment", {"citizen_id": citizen_id, **row, "end_date": None, "completed": None}
+            rows.append(
+                {
+                    "kind": "flexjob",
+                    "company_id": rng.choice(self.companies),
+                    "start_date": start,
+                    "end_date": None,
+                    "hours_per_week": float(rng.randint(8, 25)),
+                    "hours_per_month": None,
+                    "completed": None,
+                }
             )
+        elif rng.random() < PAID_HOURS.get(group, 0.0):
+            begin = min(as_of, start + timedelta(days=rng.randint(10, 240)))
+            rows.append(
+                {
+                    "kind": "paid_hours",
+                    "company_id": rng.choice(self.companies),
+                    "start_date": begin,
+                    "end_date": None if rng.random() < 0.7 else min(as_of, begin + timedelta(days=rng.randint(30, 200))),
+                    "hours_per_week": None,
+                    "hours_per_month": float(rng.choice([8, 12, 16, 20, 25, 30, 40])),
+                    "completed": None,
+                }
+            )
+        for row in rows:
+            self.pop.add("employment", {"citizen_id": citizen_id, **row})
 
     # --- company side ----------------------------------------------------------------------
     def company_side(self) -> None:
         rng, as_of = self.rng, self.as_of
         for company_id in self.companies:
-            for _ in range(rng.choice([0, 1, 2, 3])):
+            for _ in range(rng.randint(0, 6)):
                 self.pop.add(
                     "company_contact",
                     {
                         "company_id": company_id,
-                        "contacted_on": as_of - timedelta(days=rng.randint(0, 365)),
+                        "contacted_on": as_of - timedelta(days=rng.randint(0, 730)),
                         "kind": rng.choice(["visit", "call", "meeting", "email"]),
                         "caseworker_id": rng.choice(self.caseworkers),
                         "led_to_offer": rng.random() < 0.2,
@@ -590,12 +494,14 @@ class Generator:
                         "note": None,
                     },
                 )
-            if rng.random() < 0.3:
-                received = as_of - timedelta(days=rng.randint(0, 300))
+            for _ in range(rng.choice([0, 0, 1, 1, 2])):
+                received = as_of - timedelta(days=rng.randint(0, 700))
                 status = rng.choices(
                     ["open", "filled_ordinary", "filled_flexjob", "unfilled", "cancelled"],
                     weights=[3, 4, 1, 1, 1],
                 )[0]
+                if status == "open" and (as_of - received).days > 90:
+                    status = rng.choice(["filled_ordinary", "unfilled"])  # old orders are closed
                 self.pop.add(
                     "recruitment_order",
                     {
@@ -611,9 +517,22 @@ class Generator:
                 )
 
 
-def generate(citizens: int, seed: int, as_of: date) -> Population:
-    """The whole synthetic jobcenter for ``citizens`` citizens."""
-    generator = Generator(seed, as_of)
+def generate(
+    citizens: int,
+    seed: int,
+    as_of: date,
+    rules: RuleBook | None = None,
+    limits: tuple[DurationLimit, ...] | None = None,
+) -> Population:
+    """The whole synthetic jobcenter for ``citizens`` citizens (conversations and offers follow
+    ``rules``, the rules in force by default)."""
+    if rules is None or limits is None:
+        from app.casework.deadline_rule_files import shipped_rules
+        from app.casework.rule_files import offer_duration_limits
+
+        rules = rules or shipped_rules()
+        limits = limits or offer_duration_limits()
+    generator = Generator(seed, as_of, rules, limits)
     generator.caseworkers_and_companies(citizens)
     for _ in range(citizens):
         generator.citizen()

@@ -32,6 +32,7 @@ from app.domain.plan import (
     MilestoneState,
     PlanChange,
     PlanSnapshot,
+    check_agreed_on,
     check_milestone,
     clean_plan_fields,
     diff,
@@ -88,12 +89,16 @@ def save_plan(
     *,
     today: date | None = None,
 ) -> Saved:
-    """Save the plan's texts (the fields given); a concurrent save by someone else is a conflict.
+    """Save the plan's texts (the fields given) and the day it was agreed with the citizen
+    (``agreed_on``); a concurrent save by someone else is a conflict.
 
     ``expected_version`` is the version the form was loaded with: ``0`` when there was no plan
     yet (a plan someone else made meanwhile is then a conflict too), ``None`` for no check.
     """
-    cleaned = clean_plan_fields(values)
+    texts = {k: v for k, v in values.items() if k != "agreed_on"}
+    cleaned: dict[str, Any] = dict(clean_plan_fields(texts))
+    if "agreed_on" in values:
+        cleaned["agreed_on"] = check_agreed_on(values["agreed_on"], today or date.today())
     with transaction(db) as session:
         get_row(session, Citizen, citizen_id)
         access.require_case_write(session, actor, citizen_id)

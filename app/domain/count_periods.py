@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any, NamedTuple
 
 from app.domain.codes import TARGET_GROUPS
@@ -187,7 +188,7 @@ class CountPeriod:
     segments: tuple[Segment, ...]
     anchor: str
 
-    @property
+    @cached_property
     def start(self) -> date:
         return self.day_at(0) or self.segments[0].first
 

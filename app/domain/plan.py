@@ -144,3 +144,75 @@ def diff(old: PlanSnapshot | None, new: PlanSnapshot) -> list[PlanChange]:
         if m.key not in new_ms:
             changes.append(PlanChange("milestone_removed", m.title, m.status, None))
     return changes
+
+
+def check_agreed_on(day: date | None, today: date) -> date | None:
+    """The day the plan was agreed with the citizen: not in the future, not before 2000."""
+    if day is not None and day > today:
+        raise ValidationError("The plan cannot be agreed on a day in the future", field="agreed_on")
+    if day is not None and day.year < 2000:
+        raise ValidationError("Give a date from 2000 on", field="agreed_on")
+    return day
+
+
+# --- what LAB § 41 stk. 2 asks of a plan --------------------------------------------------------------
+#: The goals a plan must hold for each target group (LAB § 41 stk. 2 nr. 1–2, lov 548/2019 text):
+#: a jobmål for § 6 nr. 1–3, 9 (ledighedsydelse) and 10; a job- og uddannelsesmål for nr. 4–8 and
+#: 11–13 (and for dagpenge recipients with an uddannelsespålæg, which Min Plan does not record).
+GOALS_REQUIRED: Mapping[str, tuple[str, ...]] = {
+    "dagpenge": ("job_goal",),
+    "kontanthjaelp_jobparat": ("job_goal",),
+    "kontanthjaelp_aktivitetsparat": ("job_goal",),
+    "ledighedsydelse": ("job_goal",),
+    "revalidering": ("job_goal",),
+    "uddannelseshjaelp_uddannelsesparat": ("job_goal", "education_goal"),
+    "uddannelseshjaelp_aktivitetsparat": ("job_goal", "education_goal"),
+    "sygedagpenge": ("job_goal", "education_goal"),
+    "jobafklaring": ("job_goal", "education_goal"),
+    "ressourceforloeb": ("job_goal", "education_goal"),
+    "foertidspension": ("job_goal", "education_goal"),
+    "selvforsoergende": ("job_goal", "education_goal"),
+}
+
+
+@dataclass(frozen=True)
+class PlanGap:
+    """Something the plan lacks before it is handed to the citizen; ``where`` names the field (or
+    "milestones", "agreed_on") to fix it in."""
+
+    where: str
+    message: str  # an English msgid with {placeholders}
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+def plan_gaps(
+    fields: Mapping[str, str | None],
+    agreed_on: date | None,
+    target_group: str | None,
+    milestones: Sequence[MilestoneState],
+    today: date,
+) -> list[PlanGap]:
+    """What a caseworker should fix or confirm before printing: a goal LAB § 41 stk. 2 asks for
+    and the plan lacks, a plan not yet agreed with the citizen, steps whose date has passed
+    without being reached (they would be printed as if still current)."""
+    gaps = []
+    for key in GOALS_REQUIRED.get(target_group or "", ()):
+        if not (fields.get(key) or "").strip():
+            message = (
+                N_("LAB § 41 asks for a job goal for this benefit")
+                if key == "job_goal"
+                else N_("LAB § 41 asks for a job and education goal for this benefit")
+            )
+            gaps.append(PlanGap(key, message))
+    if agreed_on is None:
+        gaps.append(PlanGap("agreed_on", N_("The plan has not been agreed with the citizen yet")))
+    for m in milestones:
+        if m.due is not None and m.due < today and m.status in ("planned", "in_progress"):
+            gaps.append(
+                PlanGap(
+                    "milestones",
+                    N_("The step \u201c{title}\u201d was due on {due} and is not reached"),
+                    {"title": m.title, "due": m.due},
+                )
+            )
+    return gaps

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlmodel import col, select
 
-from app.domain.dates import utc_now, utc_to_local
+from app.domain.dates import add_months, utc_now, utc_to_local
 from app.domain.errors import NotFoundError
 from app.domain.plan import PLAN_FIELDS, PlanChange, PlanSnapshot, diff
 from app.store.engine import Database, transaction
@@ -21,6 +21,7 @@ from app.store.models import (
     Citizen,
     Company,
     Conversation,
+    Employment,
     Milestone,
     Offer,
     Plan,
@@ -37,6 +38,20 @@ class OfferItem:
     end: date | None
     hours_per_week: float | None
     status: str
+
+
+@dataclass(frozen=True)
+class FinishedOfferItem:
+    """An offer that ended in the last 12 months, with how it went (LAB § 41 stk. 2 nr. 7)."""
+
+    kind: str
+    company: str | None
+    start: date | None
+    end: date | None  # the day it ended (or was cancelled)
+    status: str  # completed / cancelled
+    #: What followed: "job" (an ordinary job or paid hours at the same company within a month),
+    #: "education", or None.
+    led_to: str | None
 
 
 @dataclass(frozen=True)
@@ -71,6 +86,9 @@ class PlanDocument:
     changes: tuple[PlanChange, ...] | None  # None: the first printed plan
     previous_print: datetime | None
     made_on: date
+    #: The day the plan was agreed with the citizen (None: not recorded).
+    agreed_on: date | None = None
+    finished: tuple[FinishedOfferItem, ...] = ()
 
 
 def plan_document(db: Database, citizen_id: int, *, today: date | None = None) -> PlanDocument:
@@ -96,6 +114,22 @@ def plan_document(db: Database, citizen_id: int, *, today: date | None = None) -
                 col(Offer.status).in_(("planned", "active")),
             )
             .order_by(col(Offer.start_date))
+        ).all()
+        year_ago = add_months(today, -12)
+        ended = s.exec(
+            select(Offer, Company.name)
+            .outerjoin(Company, col(Company.id) == col(Offer.company_id))
+            .where(
+                Offer.citizen_id == citizen_id,
+                col(Offer.deleted_at).is_(None),
+                col(Offer.status).in_(("completed", "cancelled")),
+            )
+            .order_by(col(Offer.start_date))
+        ).all()
+        outcomes = s.exec(
+            select(Employment.kind, Employment.company_id, Employment.start_date).where(
+                Employment.citizen_id == citizen_id
+            )
         ).all()
         meetings = s.exec(
             select(Conversation)
@@ -152,4 +186,31 @@ def plan_document(db: Database, citizen_id: int, *, today: date | None = None) -
             changes=changes,
             previous_print=printed.printed_at if printed else None,
             made_on=today,
+            agreed_on=plan.agreed_on if plan else None,
+            finished=tuple(
+                item
+                for o, name in ended
+                if (item := _finished(o, name, outcomes)).end is None or item.end >= year_ago
+            ),
         )
+
+
+def _finished(offer: Offer, company: str | None, outcomes: list) -> FinishedOfferItem:  # type: ignore[type-arg]
+    """An ended offer and what followed it within a month: a job (at the same company, or any
+    job when the offer had none), or an education."""
+    if offer.status == "cancelled":
+        end = utc_to_local(offer.updated_at).date()  # the row was last changed by the cancelling
+    else:
+        end = offer.actual_end or offer.planned_end or offer.start_date
+    led_to = None
+    if offer.status == "completed" and end is not None:
+        for kind, company_id, start in outcomes:
+            if not end <= start <= end + timedelta(days=31):
+                continue
+            if kind in ("ordinary_job", "paid_hours", "flexjob") and (
+                offer.company_id is None or company_id == offer.company_id
+            ):
+                led_to = "job"
+            elif kind == "education" and led_to is None:
+                led_to = "education"
+    return FinishedOfferItem(offer.kind, company, offer.start_date, end, offer.status, led_to)

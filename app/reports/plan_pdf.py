@@ -194,6 +194,10 @@ def render_plan(
     story.append(
         Paragraph(escape(t(TEXTS["made"]).format(date=day(document.made_on))), styles.right)
     )
+    if document.agreed_on:
+        story.append(
+            Paragraph(escape(t(TEXTS["agreed"]).format(date=day(document.agreed_on))), styles.right)
+        )
     story.append(Paragraph(escape(t(TEXTS["title"])), styles.title))
     story.append(
         Paragraph(
@@ -241,6 +245,21 @@ def render_plan(
                     )
                 )
             line = " ".join(parts[:2]) + (", " + ", ".join(parts[2:]) if len(parts) > 2 else "")
+            story.append(Paragraph(f"• {escape(line)}", styles.body))
+    if document.finished:
+        # LAB § 41 stk. 2 nr. 7: status on started and follow-up on finished efforts
+        story.append(Paragraph(escape(t(TEXTS["finished"])), styles.heading))
+        for f in document.finished:
+            parts = [t(OFFER_NAMES.get(f.kind, OFFER_NAMES["andet"]))]
+            if f.company:
+                parts.append(t(TEXTS["at_company"]).format(company=f.company))
+            line = " ".join(parts)
+            if f.end:
+                key = "finished_done" if f.status == "completed" else "finished_cancelled"
+                line += ", " + t(TEXTS[key]).format(date=day(f.end))
+            line += "."
+            if f.led_to:
+                line += " " + t(TEXTS["led_to_job" if f.led_to == "job" else "led_to_education"])
             story.append(Paragraph(f"• {escape(line)}", styles.body))
     for key in ("job_search", "stabilising", "other_efforts", "status_followup"):
         if fields.get(key):

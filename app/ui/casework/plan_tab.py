@@ -39,7 +39,7 @@ from app.casework.plan import (
 from app.domain.codes import MILESTONE_STATUSES
 from app.domain.dates import local_to_utc
 from app.domain.errors import ConflictError, MinPlanError, ValidationError
-from app.domain.plan import PLAN_FIELDS, PlanChange, PlanSnapshot
+from app.domain.plan import PLAN_FIELDS, MilestoneState, PlanChange, PlanSnapshot, plan_gaps
 from app.i18n import _
 from app.ui.casework import prompts
 from app.ui.casework.context import UiContext
@@ -124,6 +124,15 @@ class PlanTab(CitizenTab):
                 editor.setStyleSheet("background: #fffbe6;")
                 editor.setPlaceholderText(_("What the citizen wants, in the citizen's own words"))
             self.form.add(name, label, editor)
+        self.form.add(
+            "agreed_on",
+            _("&Agreed with the citizen on"),
+            DateEdit(today=ctx.today(), field="agreed_on"),
+            hint=_("Printed on the citizen's plan (LAB § 41)."),
+        )
+        self.gaps = QLabel(self)
+        self.gaps.setWordWrap(True)
+        self.gaps.setAccessibleName(_("What the plan lacks"))
         self.status = QLabel(self)
         self.save_action = self.make_action(
             _("&Save the plan"), self.save, "Ctrl+S", tip=_("Save the plan texts (a new version)")
@@ -158,6 +167,7 @@ class PlanTab(CitizenTab):
 
         texts = QGroupBox(_("Min Plan"), self)
         texts_layout = QVBoxLayout(texts)
+        texts_layout.addWidget(self.gaps)
         texts_layout.addWidget(self.form)
         save_row = QHBoxLayout()
         save_button = QPushButton(_("&Save the plan") + "  (Ctrl+S)", self)
@@ -219,8 +229,9 @@ class PlanTab(CitizenTab):
     def load(self, citizen_id: int) -> None:
         self.citizen_id = citizen_id
         self.view = plan_of(self.ctx.db, citizen_id, include_deleted=self.show_deleted)
-        self.form.set_values(self.view.fields)
+        self.form.set_values({**self.view.fields, "agreed_on": self.view.agreed_on})
         self._show_status()
+        self._show_gaps()
         self.milestones.set_rows(
             [(m.id, self._cells(m)) for m in self.view.milestones],
             muted={m.id for m in self.view.milestones if m.deleted or m.status == "dropped"},
@@ -233,6 +244,27 @@ class PlanTab(CitizenTab):
             self.status.setText(
                 _("Updated {date}").format(date=i18n.format_date(self.view.updated_on))
             )
+
+    def _show_gaps(self) -> None:
+        """What LAB § 41 asks of the plan that it lacks, said before anyone prints it."""
+        view = self.view
+        if view is None:
+            self.gaps.hide()
+            return
+        states = [
+            MilestoneState(m.id, m.title, m.due, m.status, m.completed_on, m.drop_reason)
+            for m in view.milestones
+            if not m.deleted
+        ]
+        found = plan_gaps(view.fields, view.agreed_on, view.target_group, states, self.ctx.today())
+        lines = [
+            i18n._(g.message).format(
+                **{k: i18n.format_date(v) if hasattr(v, "isoformat") else v for k, v in g.params.items()}
+            )
+            for g in found
+        ]
+        self.gaps.setText(_("Before the plan is printed:") + "\n• " + "\n• ".join(lines))
+        self.gaps.setVisible(bool(lines))
 
     @staticmethod
     def _cells(m: MilestoneRow) -> list[str]:
