@@ -145,3 +145,64 @@ def test_accepted_spells_never_share_a_day(raw) -> None:
         span = set(range(spell.start.toordinal(), last + 1))
         assert not (days & span)
         days |= span
+
+
+# --- the facts the deadline rules count from (LAB § 9) ----------------------------------------------
+def test_the_facts_of_a_spell_are_saved_audited_and_counted_from(
+    any_db: Database, actor, citizen_id: int
+) -> None:
+    from app.casework.deadlines import deadlines_for_citizen
+    from app.store.models import AuditEvent
+
+    saved = start_spell(
+        any_db,
+        actor,
+        citizen_id,
+        {
+            "target_group": "sygedagpenge",
+            "start_date": date(2026, 9, 1),
+            "absence_start_on": date(2026, 8, 3),
+            "sick_category": "2",
+        },
+    )
+    first = next(
+        d
+        for d in deadlines_for_citizen(any_db, citizen_id, date(2026, 9, 2))
+        if d.rule_id == "sygedagpenge_first_week_8"
+    )
+    assert first.period_start == date(2026, 8, 3)
+    update_spell(any_db, actor, saved.id, saved.version, {"sick_category": "13f"})
+    with transaction(any_db) as s:
+        events = s.exec(
+            select(AuditEvent).where(AuditEvent.entity == "benefit_spell", AuditEvent.entity_id == saved.id)
+        ).all()
+    assert [e.action for e in events] == ["create", "update"]
+    assert '"sick_category": "13f"' in events[1].details
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"target_group": "dagpenge", "absence_start_on": date(2026, 1, 1)}, "absence_start_on"),
+        ({"target_group": "kontanthjaelp_jobparat", "first_request_on": date(2026, 3, 2)}, "first_request_on"),
+        ({"target_group": "kontanthjaelp_jobparat", "first_request_on": date(2023, 1, 2)}, "first_request_on"),
+        ({"target_group": "dagpenge", "ledighed_hours": 400.0}, "ledighed_on"),
+        ({"target_group": "dagpenge", "ledighed_hours": 99999.0, "ledighed_on": date(2026, 3, 1)}, "ledighed_hours"),
+        ({"target_group": "dagpenge", "new_dagpengeperiode_on": date(2026, 2, 1)}, "new_dagpengeperiode_on"),
+        ({"target_group": "sygedagpenge", "sick_category": "4"}, "sick_category"),
+        ({"target_group": "dagpenge", "offer_exempt_from": date(2026, 6, 1)}, "offer_exempt_to"),
+        (
+            {"target_group": "kontanthjaelp_jobparat", "work_duty": True, "exempt_75": True,
+             "exempt_75_reason": "Konkret vurdering"},
+            "exempt_75",
+        ),
+        ({"target_group": "sygedagpenge", "exempt_75": True, "exempt_75_reason": "x"}, "exempt_75"),
+    ],
+)
+def test_facts_the_rules_would_misread_are_refused_at_their_field(
+    any_db: Database, actor, citizen_id: int, values: dict, field: str
+) -> None:
+    with pytest.raises(ValidationError) as error:
+        start_spell(any_db, actor, citizen_id, {"start_date": date(2026, 3, 1), **values})
+    assert error.value.field == field
+    assert _spells(any_db, citizen_id) == []
