@@ -266,10 +266,21 @@ def test_outcomes_a_jobcenter_counts_are_there(demo: Database) -> None:
     from datetime import timedelta
 
     assert any(start == end + timedelta(days=1) for start, end in jobs), "a job ends a benefit"
-    groups = {g for g, _ in paid}
-    assert {"integration", "ressourceforloeb"} & groups
     assert all(5 <= hours <= 60 for _, hours in paid)
     assert first <= AS_OF - timedelta(days=730), "two years of history"
+
+
+def test_refugees_and_ressourceforloeb_citizens_have_paid_hours_at_plausible_rates() -> None:
+    from app.casework.demo_population import generate
+
+    population = generate(2000, 11, AS_OF)
+    current = {s["citizen_id"]: s["target_group"] for s in population.tables["benefit_spell"]
+               if s["end_date"] is None}
+    paid = {e["citizen_id"] for e in population.tables["employment"] if e["kind"] == "paid_hours"}
+    for group, low, high in (("integration", 0.08, 0.4), ("ressourceforloeb", 0.05, 0.3)):
+        members = [c for c, g in current.items() if g == group]
+        rate = sum(c in paid for c in members) / len(members)
+        assert low <= rate <= high, (group, rate)
 
 
 def test_the_facts_the_periods_count_from_are_recorded(demo: Database) -> None:

@@ -126,7 +126,15 @@ def _read(
         found = dates[value] = value if isinstance(value, date) else date.fromisoformat(value)
         return found
 
+    extras: dict[str, tuple[tuple[str, Any], ...]] = {}
+
+    def parsed(text: str) -> tuple[tuple[str, Any], ...]:
+        """The extra parameters (a few dozen distinct texts recur across a jobcenter)."""
+        found = extras[text] = _extra(text)
+        return found
+
     known, person_of, rule_of, booked_for = dates.get, people.get, by_id.get, booked.get
+    known_extra = extras.get
     out: list[CitizenDeadline] = []
     append = out.append
     for (
@@ -148,31 +156,47 @@ def _read(
         if person is None or rule is None:  # deleted, or another desk rebuilds with other rules
             continue
         met = None if met_on is None else known(met_on) or day(met_on)
+        due_day = known(due) or day(due)
+        details = (known_extra(extra) or parsed(extra)) if extra else ()
         if met is not None and met <= as_of:
-            counted: Sequence[date] = (met,) * required  # met: its last day is all that counts
-        else:
-            counted = [known(d) or day(d) for d in days.split(",")] if days else ()
-        append(
-            CitizenDeadline(
-                citizen_id,
-                *person,
-                classify_values(
-                    rule,
-                    rule_set,
-                    group,
-                    known(period_start) or day(period_start),
-                    bool(exempt_75),
-                    known(window_start) or day(window_start),
-                    known(due) or day(due),
-                    required,
-                    counted,
-                    _extra(extra) if extra else (),
-                    as_of,
-                    DUE_SOON_DAYS,
-                ),
-                booked_for(citizen_id),
+            # Met (most rows): the status follows from two dates; no counting needed.
+            deadline = Deadline(
+                rule.id,
+                rule_set,
+                rule.kind,
+                rule.title,
+                rule.held_by,
+                group,
+                known(period_start) or day(period_start),
+                known(window_start) or day(window_start),
+                due_day,
+                required,
+                required,
+                "met" if met <= due_day else "met_late",
+                met,
+                rule.source,
+                rule.confidence,
+                None,
+                bool(exempt_75),
+                details,
             )
-        )
+        else:
+            counted: Sequence[date] = [known(d) or day(d) for d in days.split(",")] if days else ()
+            deadline = classify_values(
+                rule,
+                rule_set,
+                group,
+                known(period_start) or day(period_start),
+                bool(exempt_75),
+                known(window_start) or day(window_start),
+                due_day,
+                required,
+                counted,
+                details,
+                as_of,
+                DUE_SOON_DAYS,
+            )
+        append(CitizenDeadline(citizen_id, *person, deadline, booked_for(citizen_id)))
     return out
 
 

@@ -209,9 +209,10 @@ def _facts(rng: random.Random, row: dict[str, Any], as_of: date, *, refugee: boo
         row["exempt_75"] = True
         row["exempt_75_reason"] = rng.choice(EXEMPT_REASONS)
     lasts = (row["end_date"] or as_of) - start
-    if group in CONTACT_GROUPS and lasts > timedelta(days=200) and rng.random() < 0.7:
-        # after the first 6 months the contact is agreed with the citizen (LAB § 32)
-        row["agreed_contact_days"] = rng.choice([30, 45, 60, 60, 90])
+    if group in CONTACT_GROUPS and lasts > timedelta(days=200) and rng.random() < 0.5:
+        # after the first 6 months the contact is agreed with the citizen (LAB § 32), typically
+        # every one to four months
+        row["agreed_contact_days"] = rng.choice([45, 60, 90, 90, 120])
     if group in ("dagpenge", "kontanthjaelp_jobparat", "kontanthjaelp_aktivitetsparat") and rng.random() < 0.04:
         # exempted from offers for a while (illness, barsel) around the 6-month mark
         exempt_from = add_months(start, 5)
