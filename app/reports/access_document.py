@@ -29,6 +29,7 @@ from app.domain.codes import (
     N_,
     OFFER_KINDS,
     OFFER_STATUSES,
+    SICK_CATEGORIES,
     TARGET_GROUPS,
 )
 from app.domain.dates import utc_to_local
@@ -106,6 +107,13 @@ LABELS = {
     "early_followup": N_("Early follow-up requested"),
     "exempt_75": N_("Exempted from the 75 % rule"),
     "agreed_contact": N_("Agreed contact (days between conversations)"),
+    "first_request": N_("First request for help"),
+    "absence_start": N_("First day of absence"),
+    "sick_category": N_("Sick-leave category"),
+    "new_dagpengeperiode": N_("New dagpengeperiode from"),
+    "ledighed": N_("Accumulated unemployment (hours), known on"),
+    "offer_exempt": N_("Exempt from offers"),
+    "work_duty": N_("Arbejdspligt"),
     "updated_on": N_("Last updated"),
     "saved": N_("Saved"),
     "saved_by": N_("Saved by"),
@@ -325,6 +333,26 @@ def _spells(w: _Writer, s: Session, citizen_id: int) -> Part:
                         w.free(r.exempt_75_reason) or w.flag(True) if r.exempt_75 else "",
                     ),
                     ("agreed_contact", str(r.agreed_contact_days or "")),
+                    ("first_request", w.day(r.first_request_on)),
+                    ("absence_start", w.day(r.absence_start_on)),
+                    (
+                        "sick_category",
+                        w.code(SICK_CATEGORIES, r.sick_category) if r.sick_category else "",
+                    ),
+                    ("new_dagpengeperiode", w.day(r.new_dagpengeperiode_on)),
+                    (
+                        "ledighed",
+                        f"{r.ledighed_hours:g}, {w.day(r.ledighed_on)}"
+                        if r.ledighed_hours is not None
+                        else "",
+                    ),
+                    (
+                        "offer_exempt",
+                        f"{w.day(r.offer_exempt_from)} – {w.day(r.offer_exempt_to)}"
+                        if r.offer_exempt_from
+                        else "",
+                    ),
+                    ("work_duty", w.flag(True) if r.work_duty else ""),
                 ],
             )
             for r in rows
