@@ -245,6 +245,7 @@ class PlanView:
     agreed_on: date | None = None
     #: The benefit the citizen is on today (decides which goals LAB § 41 asks for).
     target_group: str | None = None
+    sick_category: str | None = None
 
 
 def plan_of(db: Database, citizen_id: int, *, include_deleted: bool = False) -> PlanView:
@@ -257,7 +258,7 @@ def plan_of(db: Database, citizen_id: int, *, include_deleted: bool = False) -> 
             query = query.where(col(Milestone.deleted_at).is_(None))
         milestones = s.exec(query.order_by(col(Milestone.position), col(Milestone.id))).all()
         current = s.exec(
-            select(BenefitSpell.target_group)
+            select(BenefitSpell.target_group, BenefitSpell.sick_category)
             .where(BenefitSpell.citizen_id == citizen_id)
             .order_by(col(BenefitSpell.start_date).desc())
         ).first()
@@ -279,7 +280,8 @@ def plan_of(db: Database, citizen_id: int, *, include_deleted: bool = False) -> 
                 for m in milestones
             ),
             plan.agreed_on if plan else None,
-            current,
+            current[0] if current else None,
+            current[1] if current else None,
         )
 
 

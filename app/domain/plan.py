@@ -191,17 +191,21 @@ def plan_gaps(
     target_group: str | None,
     milestones: Sequence[MilestoneState],
     today: date,
+    *,
+    sick_category: str | None = None,
 ) -> list[PlanGap]:
     """What a caseworker should fix or confirm before printing: a goal LAB § 41 stk. 2 asks for
     and the plan lacks, a plan not yet agreed with the citizen, steps whose date has passed
-    without being reached (they would be printed as if still current)."""
+    without being reached (they would be printed as if still current). Sick people in a job in a
+    short § 13 f case need no Min Plan (sygedagpengeloven § 13 f, from 2025): no goal is asked."""
     gaps = []
-    for key in GOALS_REQUIRED.get(target_group or "", ()):
+    goals = () if sick_category == "13f" else GOALS_REQUIRED.get(target_group or "", ())
+    for key in goals:
         if not (fields.get(key) or "").strip():
             message = (
                 N_("LAB § 41 asks for a job goal for this benefit")
                 if key == "job_goal"
-                else N_("LAB § 41 asks for a job and education goal for this benefit")
+                else N_("LAB § 41 asks for an education goal too for this benefit (job- og uddannelsesmål)")
             )
             gaps.append(PlanGap(key, message))
     if agreed_on is None:

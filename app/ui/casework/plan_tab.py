@@ -256,7 +256,14 @@ class PlanTab(CitizenTab):
             for m in view.milestones
             if not m.deleted
         ]
-        found = plan_gaps(view.fields, view.agreed_on, view.target_group, states, self.ctx.today())
+        found = plan_gaps(
+            view.fields,
+            view.agreed_on,
+            view.target_group,
+            states,
+            self.ctx.today(),
+            sick_category=view.sick_category,
+        )
         lines = [
             i18n._(g.message).format(
                 **{k: i18n.format_date(v) if hasattr(v, "isoformat") else v for k, v in g.params.items()}
