@@ -32,7 +32,7 @@ from app.store.models import (
     metadata,
 )
 
-SAMPLE = Path(__file__).resolve().parent.parent / "resources" / "sample-bundle"
+SAMPLE = Path(__file__).resolve().parent.parent / "app" / "resources" / "sample-bundle"
 TODAY = date(2026, 11, 23)
 
 

@@ -195,7 +195,7 @@ def test_a_file_in_another_encoding_is_named_and_nothing_is_written(
     assert table_counts(db) == before
 
 
-SAMPLE = Path(__file__).resolve().parent.parent / "resources" / "sample-bundle"
+SAMPLE = Path(__file__).resolve().parent.parent / "app" / "resources" / "sample-bundle"
 INTEGERS = st.one_of(
     st.integers(), st.integers(min_value=2**62).map(str), st.sampled_from(["-5", "0", "1e3"])
 )

@@ -15,7 +15,7 @@ from app.cli import main
 from app.store.engine import Database
 from app.store.models import AuditEvent, Citizen
 
-SAMPLE = Path(__file__).resolve().parent.parent / "resources" / "sample-bundle"
+SAMPLE = Path(__file__).resolve().parent.parent / "app" / "resources" / "sample-bundle"
 
 
 def citizens_and_events(db: Database) -> tuple[int, int]:

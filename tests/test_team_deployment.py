@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from app.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "resources" / "sample-bundle"
+SAMPLE = ROOT / "app" / "resources" / "sample-bundle"
 ROLES = ROOT / "packaging" / "postgresql" / "roles.sql"
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
