@@ -58,10 +58,10 @@ def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
 def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-untyped-def]
     from sqlmodel import select
 
-    from app.casework.actor import resolve_actor
     from app.casework.deadline_rule_files import load_rule_sets
     from app.casework.deadline_text import explain, rule_title, status_label
     from app.casework.deadlines import export_deadlines
+    from app.cli import actor_for
     from app.domain.errors import NotFoundError
     from app.store.engine import transaction
     from app.store.models import Caseworker
@@ -86,7 +86,7 @@ def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-unty
             file=sys.stderr,
         )
     with transaction(db) as session:
-        actor = resolve_actor(session, getattr(args, "user", None))
+        actor = actor_for(session, args)
     items = export_deadlines(
         db,
         actor,

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.casework import access
 from app.casework.actor import Actor
 from app.casework.bundle import counts
-from app.casework.bundle.format import FILE_NAMES, FILES
+from app.casework.bundle.format import FILE_NAMES, FILES, SPECS
 from app.casework.bundle.reader import Problem, Row, read_rows
 from app.casework.bundle.validate import Checker, Existing
 from app.casework.bundle.writer import write_bundle
@@ -81,6 +81,48 @@ def _existing(db: Database) -> Existing:
     return found
 
 
+def _bundle_files(directory: Path) -> dict[str, Path]:
+    """The folder's ``.csv`` files by lower-case name; a folder with none of the bundle's files
+    is refused as a whole (it is not a bundle)."""
+    if not directory.is_dir():
+        raise MinPlanError("{path} is not a folder", path=str(directory))
+    try:
+        present = {p.name.lower(): p for p in directory.iterdir() if p.suffix.lower() == ".csv"}
+    except OSError as error:
+        raise MinPlanError(
+            "The folder {path} cannot be read: {reason}",
+            path=str(directory),
+            reason=error.strerror or str(error),
+        ) from error
+    if not set(present) & set(FILE_NAMES):
+        raise MinPlanError(
+            "{path} is not a bundle: it holds none of the bundle's files ({files})",
+            path=str(directory),
+            files=", ".join(FILE_NAMES),
+        )
+    return present
+
+
+def check_bundle_source(directory: Path) -> Path:
+    """Refuse, before a database is opened or made, what is not a bundle at all."""
+    _bundle_files(directory)
+    return directory
+
+
+def bundle_user_for_login(directory: Path, login: str) -> tuple[str, str] | None:
+    """(initials, name) of the bundle's caseworker whose initials are this OS login, if any."""
+    from app.domain.users import login_candidates
+
+    path = _bundle_files(directory).get("caseworkers.csv")
+    if path is None:
+        return None
+    wanted = {name.upper() for name in login_candidates(login)}
+    for row in read_rows(path, SPECS["caseworkers.csv"], []) or []:
+        if row.values.get("initials") in wanted and row.values.get("name"):
+            return row.values["initials"], row.values["name"]
+    return None
+
+
 def read_bundle(
     directory: Path,
     problems: list[Problem],
@@ -91,11 +133,7 @@ def read_bundle(
 
     Files refused as a whole (bad header, not UTF-8) are added to ``refused``.
     """
-    if not directory.is_dir():
-        raise MinPlanError("{path} is not a folder", path=str(directory))
-    present = {p.name.lower(): p for p in directory.iterdir() if p.suffix.lower() == ".csv"}
-    if not present:
-        raise MinPlanError("No bundle files (citizens.csv, …) in {path}", path=str(directory))
+    present = _bundle_files(directory)
     for name in sorted(set(present) - set(FILE_NAMES)):
         problems.append(
             Problem(
@@ -126,11 +164,14 @@ def import_bundle(
     dry_run: bool = False,
     progress: Progress | None = None,
     today: date | None = None,
+    first_admin: str | None = None,
 ) -> ImportReport:
     """Check every row of the bundle; write everything in one transaction only if all is well.
 
     ``progress`` is called while files are read and again while rows are written. Importing
-    writes into every citizen's case, so it is for administrators.
+    writes into every citizen's case, so it is for administrators. ``first_admin``: into a
+    database without users, the bundle caseworker with these initials (the person importing) is
+    written as its administrator, with the actor's login.
     """
     access.require_admin(actor, N_("Only an administrator can import a bundle"))
     directory = Path(directory)
@@ -143,7 +184,12 @@ def import_bundle(
     if report.problems or dry_run:
         return report
     write_bundle(
-        db, actor, rows, progress, details={"counts": report.counts, "folder": directory.name}
+        db,
+        actor,
+        rows,
+        progress,
+        details={"counts": report.counts, "folder": directory.name},
+        first_admin=first_admin,
     )
     statistics.analyse(db)  # every table changed at once: the planner's guesses would not hold
     report.written = True

@@ -60,11 +60,15 @@ def write_bundle(
     rows: dict[str, list[Row]],
     progress: Progress | None,
     details: dict[str, Any],
+    first_admin: str | None = None,
 ) -> None:
-    """Insert every checked row, or nothing (a concurrent change turns into a conflict)."""
+    """Insert every checked row, or nothing (a concurrent change turns into a conflict).
+
+    ``first_admin``: the initials of the bundle caseworker who is the person importing into a
+    database without users; that row becomes the administrator, signing in with their login."""
     try:
         with transaction(db) as session:
-            people = _write(session, actor, rows, progress)
+            people = _write(session, actor, rows, progress, first_admin)
             # Core inserts bypass the session's bookkeeping: keep these citizens' deadlines here.
             deadline_store.refresh(session.connection(), people)
             # Counts only, no personal data; the imported citizens by id, so that each one's
@@ -78,7 +82,11 @@ def write_bundle(
 
 
 def _write(
-    session: Session, actor: Actor, rows: dict[str, list[Row]], progress: Progress | None
+    session: Session,
+    actor: Actor,
+    rows: dict[str, list[Row]],
+    progress: Progress | None,
+    first_admin: str | None = None,
 ) -> list[int]:
     """Insert every file's rows; returns the ids of the citizens the bundle names."""
 
@@ -90,7 +98,12 @@ def _write(
     w.insert(
         "caseworker",
         [
-            {**v, "role": v.get("role") or "caseworker", "active": True}
+            {**v, "role": v.get("role") or "caseworker", "active": True, "login": None}
+            | (
+                {"role": "admin", "login": actor.os_user.lower()}
+                if first_admin and v["initials"] == first_admin
+                else {}
+            )
             for v in values("caseworkers.csv")
         ],
         "caseworkers.csv",
