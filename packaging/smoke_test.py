@@ -68,7 +68,7 @@ def smoke(program: list[str], work: Path, old_db: Path | None) -> None:
 
     run(program, "demo", "--citizens", "40", "--seed", "3", "--db", demo)
     users = run(program, "--lang", "en", "users", "--db", demo).stdout
-    if "admin" not in users:
+    if "(Administrator)" not in users:
         raise Failed(f"minplan users shows no administrator:\n{users}")
     listing = json.loads(run(program, "deadlines", "--db", demo, "--format", "json").stdout)
     cpr = listing["deadlines"][0]["cpr"]

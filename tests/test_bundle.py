@@ -353,6 +353,7 @@ def test_file_level_problems(db: Database, actor: Actor, bundle: Path, english: 
     (bundle / "citizen.csv").write_text("cpr\n", encoding="utf-8")
     (bundle / "journal.csv").write_bytes(
         "cpr,written_on,caseworker,text\n0101901234,2026-03-05,KL,\xe6ble\n".encode("latin-1")
+        + b"0101901234,2026-03-06,KL,\x81\n"  # undefined in Windows-1252 too
     )
     append(bundle, "plans.csv", "2412992222,Kok")
     write(bundle, "employment.csv", "cpr,kind,cpr\n")
@@ -364,7 +365,7 @@ def test_file_level_problems(db: Database, actor: Actor, bundle: Path, english: 
         "employment.csv:1: The column 'cpr' appears twice",
         "employment.csv:1: The column 'start' is missing",
         "recruitment_orders.csv:1: The column 'received_on' is missing",
-        "journal.csv:2: The file is not UTF-8 text; save it as CSV UTF-8",
+        "journal.csv:3: The file is neither UTF-8 nor Windows-1252 text; save it as CSV UTF-8",
     ]
 
 
