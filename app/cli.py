@@ -134,14 +134,33 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(demo, suppress=True)
 
     imp = sub.add_parser("import", help=_("import a CSV bundle (all or nothing)"))
-    imp.add_argument("directory", metavar="DIR", help=_("folder holding the bundle's CSV files"))
+    imp.add_argument(
+        "directory",
+        metavar="DIR|FILE.xlsx",
+        help=_("folder holding the bundle's CSV files, or the bundle as one .xlsx workbook"),
+    )
     imp.add_argument(
         "--dry-run", action="store_true", help=_("check the files and report, but write nothing")
+    )
+    imp.add_argument(
+        "--fix-leading-zeros",
+        action="store_true",
+        help=_(
+            "give back the leading 0 of CPR numbers a spreadsheet shortened to 9 digits "
+            "(otherwise they are refused)"
+        ),
     )
     _add_common(imp, suppress=True)
 
     exp = sub.add_parser("export", help=_("export the whole database as a CSV bundle"))
-    exp.add_argument("directory", metavar="DIR", help=_("folder to write the CSV files into"))
+    exp.add_argument(
+        "directory",
+        metavar="DIR|FILE.xlsx",
+        help=_(
+            "folder to write the CSV files into, or an .xlsx file for one workbook with a "
+            "sheet per file"
+        ),
+    )
     _add_common(exp, suppress=True)
 
     from app import cli_deadlines
@@ -468,10 +487,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         progress=_stderr_progress,
         first_admin=first_admin,
+        fix_leading_zeros=args.fix_leading_zeros,
     )
     for line in report.error_lines():
         print(line, file=sys.stderr)
     print(report.summary(), file=sys.stdout if report.ok else sys.stderr)
+    for line in report.encoding_lines():  # which encoding each CSV file was read in
+        print(line, file=sys.stdout if report.ok else sys.stderr)
     return 0 if report.ok else 2
 
 

@@ -126,7 +126,17 @@ def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-unty
         )
         print()
     elif args.format == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=JSON_FIELDS, lineterminator="\n")
+        # The one CSV convention of every export (app.reports.csv_convention): BOM, ";", CRLF,
+        # so that `minplan deadlines --format csv > frister.csv` opens in a Danish Excel.
+        from app.reports import csv_convention
+
+        sys.stdout.write("\ufeff")
+        writer = csv.DictWriter(
+            sys.stdout,
+            fieldnames=JSON_FIELDS,
+            delimiter=csv_convention.DELIMITER,
+            lineterminator=csv_convention.LINE_END,
+        )
         writer.writeheader()
         writer.writerows({k: neutralise(v) for k, v in record.items()} for record in records)
     else:

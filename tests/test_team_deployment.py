@@ -99,7 +99,7 @@ def test_the_team_deployment_steps_of_the_readme_work(
         store_password(tl)
         capsys.readouterr()
         assert main(["deadlines", "--database-url", url(kl), "--format", "csv"]) == 0
-        assert capsys.readouterr().out.startswith("cpr,")
+        assert capsys.readouterr().out.startswith("\ufeffcpr;")
         args = ["indicators", "--plan", "herlev-2024", "--period", "2026", "--format", "json"]
         assert main([*args, "--database-url", url(tl)]) == 0
         assert json.loads(capsys.readouterr().out)["plan"] == "herlev-2024"

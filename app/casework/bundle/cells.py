@@ -1,8 +1,8 @@
 """Reading and writing single CSV cells of the bundle.
 
 Readers are lenient where people's spreadsheets differ (``dd-mm-yyyy``, ``ja/nej``, a decimal
-comma in ``;`` files); the writer is strict and canonical (ISO dates, ``yes/no``, ``.`` decimals),
-so export → import → export gives identical bytes. An empty cell always means "none".
+comma or point); the writer is strict and canonical (ISO dates, ``yes/no``, a decimal comma), so
+export → import → export gives identical bytes. An empty cell always means "none".
 """
 
 from __future__ import annotations
@@ -168,17 +168,17 @@ def read_datetime(raw: str) -> datetime | None:
 
 def _check_wall_clock(value: datetime, raw: str) -> None:
     early, late = (value.replace(tzinfo=LOCAL_ZONE, fold=f) for f in (0, 1))
+    there_and_back = early.astimezone(UTC).astimezone(LOCAL_ZONE).replace(tzinfo=None)
+    if there_and_back != value:  # in the spring gap both folds name a time that is not there
+        raise ValidationError(
+            "{value!r} does not exist in Danish time (the clocks jump from 02:00 to 03:00 that "
+            "night); give a time outside 02:00–03:00",
+            value=raw,
+        )
     if early.utcoffset() != late.utcoffset():
         raise ValidationError(
             "{value!r} happens twice in Danish time (the clocks go back from 03:00 to 02:00 that "
             "night), so it names no single moment; give a time outside 02:00–03:00",
-            value=raw,
-        )
-    there_and_back = early.astimezone(UTC).astimezone(LOCAL_ZONE).replace(tzinfo=None)
-    if there_and_back != value:
-        raise ValidationError(
-            "{value!r} does not exist in Danish time (the clocks jump from 02:00 to 03:00 that "
-            "night); give a time outside 02:00–03:00",
             value=raw,
         )
 
@@ -254,7 +254,8 @@ def read_initials(raw: str) -> str | None:
 
 
 def write_value(value: Any) -> str:
-    """The canonical text of a cell."""
+    """The canonical text of a cell (numbers with a decimal comma, as the export's ``;`` CSV
+    convention has it, ``app.reports.csv_convention``)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -264,7 +265,7 @@ def write_value(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
+        return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
     if isinstance(value, str):  # safe to open in a spreadsheet; the reader undoes it exactly
         return neutralise_reversibly(value)
     return str(value)

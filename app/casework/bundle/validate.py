@@ -269,7 +269,9 @@ class Checker:
             return
         # Only what the overlap check needs: the period and where the row is, not its values.
         where = Row(row.file, row.line, {})
-        self._spell_periods[values["cpr"]].append((Period(values["start"], values.get("end")), where))
+        self._spell_periods[values["cpr"]].append(
+            (Period(values["start"], values.get("end")), where)
+        )
 
     def _overlaps(self) -> None:
         for cpr, spells in self._spell_periods.items():
