@@ -370,3 +370,68 @@ def test_checking_a_large_bundle_holds_keys_not_files(
     assert peak / 1e6 < size_mb / 3, f"peak {peak / 1e6:.0f} MB for a {size_mb:.0f} MB file"
     with transaction(db) as s:
         assert s.execute(select(func.count()).select_from(JournalNote)).scalar_one() == 0
+
+
+# --- a real spreadsheet program opens and saves the bundle ------------------------------------
+def _libreoffice(
+    tmp_path: Path, source_file: Path, target: str, out: Path, infilter: str | None = None
+) -> Path:
+    import subprocess
+
+    out.mkdir(exist_ok=True)
+    command = ["libreoffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless"]
+    if infilter:
+        command.append(f"--infilter={infilter}")
+    command += ["--convert-to", target, "--outdir", str(out), str(source_file)]
+    subprocess.run(command, check=True, capture_output=True, timeout=240)
+    return out / source_file.name
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("libreoffice"), reason="LibreOffice is not installed")
+def test_a_csv_bundle_saved_by_a_spreadsheet_as_windows_1252_is_read_and_zeros_fixed_on_request(
+    db: Database,
+    actor: Actor,
+    db_args: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """LibreOffice opens citizens.csv (numbers detected, as a spreadsheet does by default) and
+    saves it as ';'-separated Windows-1252: the CPR numbers beginning with 0 lose it."""
+    folder = tmp_path / "bundle"
+    shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("README.txt"))
+    saved = _libreoffice(
+        tmp_path, folder / "citizens.csv", "csv:Text - txt - csv (StarCalc):59,34,1",
+        tmp_path / "saved", infilter="CSV:44,34,76",
+    )  # fmt: skip
+    data = saved.read_bytes()
+    assert b"\xc5se" in data and b"\n101901234;" in data  # Windows-1252 Åse, zero lost
+    shutil.copy(saved, folder / "citizens.csv")
+    assert main(["--lang", "en", "import", str(folder), *db_args]) == 2
+    err = capsys.readouterr().err
+    assert "citizens.csv:2: cpr: '101901234' has 9 digits" in err
+    assert "Read as Windows-1252: citizens.csv" in err
+    assert main(["import", str(folder), *db_args, "--fix-leading-zeros"]) == 0
+    assert ("0101901234", "Åse", "Ørsted") in names(db)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("libreoffice"), reason="LibreOffice is not installed")
+def test_the_workbook_saved_again_by_a_spreadsheet_keeps_cpr_numbers_and_dates(
+    db: Database, actor: Actor, tmp_path: Path
+) -> None:
+    assert import_bundle(db, actor, SAMPLE, today=TODAY).ok
+    export_bundle(db, actor, tmp_path / "first")
+    export_bundle(db, actor, tmp_path / "bundle.xlsx")
+    saved = _libreoffice(tmp_path, tmp_path / "bundle.xlsx", "xlsx", tmp_path / "saved")
+    with db.engine.begin() as conn:
+        for table in reversed(metadata.sorted_tables):
+            if not table.name.startswith("audit_"):
+                conn.execute(table.delete())
+    report = import_bundle(db, actor, saved, today=TODAY)
+    assert report.ok, report.error_lines()[:5]
+    export_bundle(db, actor, tmp_path / "second")
+    for name in os.listdir(tmp_path / "first"):
+        assert (tmp_path / "second" / name).read_bytes() == (
+            tmp_path / "first" / name
+        ).read_bytes(), name
