@@ -3,6 +3,7 @@
     minplan [--db PATH | --database-url URL] [--demo] [--lang da|en] [--user INITIALS]
             [--no-encryption] [--version]
     minplan db upgrade | db current | db password [--forget] | db rekey | db encrypt | db recover
+    minplan db keystore
     minplan demo --citizens N --seed S --db PATH [--force]
     minplan import DIR [--dry-run]
     minplan export DIR
@@ -109,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app import cli_encryption
 
     cli_encryption.add_parsers(db_sub, _add_common)
+    from app import cli_keystore
+
+    cli_keystore.add_parser(db_sub, _add_common)
 
     demo = sub.add_parser("demo", help=_("write a synthetic demo jobcenter into a database"))
     demo.add_argument(
@@ -371,6 +375,10 @@ def cmd_db(args: argparse.Namespace) -> int:
         return cli_db_password.run(args)
     if args.db_command in ("rekey", "encrypt", "recover"):
         return cli_encryption.run(args)
+    if args.db_command == "keystore":
+        from app import cli_keystore
+
+        return cli_keystore.run(args)
     db = open_database(args, create=args.db_command == "upgrade", upgrade=False)
     if args.db_command == "current":
         print(

@@ -189,3 +189,16 @@ def test_a_windowed_program_without_console_streams_still_runs_commands(
     assert main(["demo", "--citizens", "5", "--db", str(tmp_path / "demo.db")]) == 0
     assert main(["users", "--db", str(tmp_path / "nowhere" / "x.db")]) == 2
     assert os.path.exists(tmp_path / "demo.db")
+
+
+def test_db_keystore_checks_the_key_store_for_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--lang", "en", "db", "keystore"]) == 0  # the suite's in-memory key store
+    assert capsys.readouterr().out.startswith("The key store works: ")
+    import keyring
+    from keyring.backends.fail import Keyring as FailKeyring
+
+    keyring.set_keyring(FailKeyring())
+    assert main(["--lang", "en", "db", "keystore"]) == 2
+    assert "No key store was found" in capsys.readouterr().err
