@@ -1,4 +1,4 @@
-"""The README's "Team deployment" steps, run against the test server with PostgreSQL's own tools:
+"""The team-server steps of packaging/TEAM-SERVER.md, run against the test server with PostgreSQL's own tools:
 an owner and a database, ``minplan db password`` and ``db upgrade`` over TLS, the role script,
 logins for a caseworker and a team lead, a pg_dump backup, a restore drill into a scratch
 database and a real restore with ``pg_restore --create``, then an upgrade that finds nothing to do."""
