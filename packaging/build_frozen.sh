@@ -22,6 +22,7 @@ fi
 if ! command -v gnome-keyring-daemon >/dev/null || ! command -v dbus-run-session >/dev/null; then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
     say "installing with apt-get: gnome-keyring dbus (a key store for the smoke test)"
+    apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gnome-keyring dbus >/dev/null
   else
     say "please install gnome-keyring and dbus (a key store for the smoke test)"; exit 1
