@@ -29,7 +29,7 @@ ensure_debs() {  # ensure_debs PKG...: install the Debian packages that are miss
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
   done
   ((${#missing[@]})) || return 0
-  say "installing Debian packages: ${missing[*]}"
+  say "installing with apt-get: ${missing[*]}"
   if [[ $apt_updated -eq 0 ]]; then as_root apt-get update -qq || { say "cannot run apt-get; please install: ${missing[*]}"; return 1; }; apt_updated=1; fi
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
     || { say "please install: ${missing[*]}"; return 1; }
@@ -91,18 +91,20 @@ run_suites() {
 }
 
 # The sqlcipher shell must be SQLCipher 4 (the format Min Plan writes) for the test that opens a
-# database with it; Debian 12 ships 3.4, its bookworm-backports 4.6. Added only where it is needed.
+# database with it; Debian 12 ships 3.4, its bookworm-backports 4.6. Added only where it is needed,
+# and the backports source is removed again afterwards: nothing else comes from it later.
 ensure_sqlcipher4() {
   local version
   version=$(echo "PRAGMA cipher_version;" | sqlcipher :memory: 2>/dev/null | head -n 1 || true)
   [[ ${version%%.*} =~ ^[0-9]+$ && ${version%%.*} -ge 4 ]] && return 0
   grep -q '^VERSION_CODENAME=bookworm' /etc/os-release 2>/dev/null || return 0
   local sources=/etc/apt/sources.list.d/minplan-bookworm-backports.sources
-  say "installing the SQLCipher 4 shell from bookworm-backports"
+  say "installing with apt-get: sqlcipher (SQLCipher 4's shell) from bookworm-backports, through an apt source added for it and removed afterwards ($sources)"
   as_root sh -c "printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' > $sources" \
     && as_root apt-get update -qq \
     && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -t bookworm-backports sqlcipher >/dev/null \
     || say "could not install SQLCipher 4's shell; its test will be skipped"
+  as_root rm -f "$sources" && as_root apt-get update -qq || true
 }
 
 case $action in

@@ -1,11 +1,13 @@
 """The ``minplan`` command: the GUI by default, and the same operations without a window.
 
     minplan [--db PATH | --database-url URL] [--demo] [--lang da|en] [--user INITIALS]
-            [--no-encryption]
+            [--no-encryption] [--version]
     minplan db upgrade | db current | db password [--forget] | db rekey | db encrypt | db recover
+    minplan db keystore
     minplan demo --citizens N --seed S --db PATH [--force]
     minplan import DIR [--dry-run]
     minplan export DIR
+    minplan users
     minplan bench [--citizens N[,N…]] [--database-url URL] [--json FILE]
     minplan audit verify | checkpoint | purge | extract | search | key
     minplan retention list | delete --confirm
@@ -26,7 +28,7 @@ from datetime import date
 from pathlib import Path
 
 from app import i18n, paths
-from app.domain.errors import MinPlanError
+from app.domain.errors import DatabaseError, MinPlanError
 from app.i18n import _
 
 log = logging.getLogger("minplan.cli")
@@ -84,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=_("open a generated demo database; your own data is not touched"),
     )
+    from app.version import version
+
+    parser.add_argument("--version", action="version", version=f"Min Plan {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     db = sub.add_parser("db", help=_("database maintenance"))
@@ -105,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app import cli_encryption
 
     cli_encryption.add_parsers(db_sub, _add_common)
+    from app import cli_keystore
+
+    cli_keystore.add_parser(db_sub, _add_common)
 
     demo = sub.add_parser("demo", help=_("write a synthetic demo jobcenter into a database"))
     demo.add_argument(
@@ -130,14 +138,33 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(demo, suppress=True)
 
     imp = sub.add_parser("import", help=_("import a CSV bundle (all or nothing)"))
-    imp.add_argument("directory", metavar="DIR", help=_("folder holding the bundle's CSV files"))
+    imp.add_argument(
+        "directory",
+        metavar="DIR|FILE.xlsx",
+        help=_("folder holding the bundle's CSV files, or the bundle as one .xlsx workbook"),
+    )
     imp.add_argument(
         "--dry-run", action="store_true", help=_("check the files and report, but write nothing")
+    )
+    imp.add_argument(
+        "--fix-leading-zeros",
+        action="store_true",
+        help=_(
+            "give back the leading 0 of CPR numbers a spreadsheet shortened to 9 digits "
+            "(otherwise they are refused)"
+        ),
     )
     _add_common(imp, suppress=True)
 
     exp = sub.add_parser("export", help=_("export the whole database as a CSV bundle"))
-    exp.add_argument("directory", metavar="DIR", help=_("folder to write the CSV files into"))
+    exp.add_argument(
+        "directory",
+        metavar="DIR|FILE.xlsx",
+        help=_(
+            "folder to write the CSV files into, or an .xlsx file for one workbook with a "
+            "sheet per file"
+        ),
+    )
     _add_common(exp, suppress=True)
 
     from app import cli_deadlines
@@ -164,12 +191,49 @@ def build_parser() -> argparse.ArgumentParser:
     from app import cli_privacy
 
     cli_privacy.add_parsers(sub, _add_common)
+    from app import cli_users
+
+    cli_users.add_parser(sub, _add_common)
     return parser
 
 
 #: Commands that make a new database file when there is none (the GUI's first start, an import);
 #: the others report a missing file instead of reading or exporting an empty new database.
 CREATING_COMMANDS = {None, "import"}
+
+
+def database_path(args: argparse.Namespace) -> Path:
+    """The SQLite file: ``--db``; else the demo's own file with ``--demo`` (made when missing);
+    else ``MINPLAN_DB`` or the data folder. ``--db`` must name a file in a folder that exists:
+    a mistyped folder is refused, never created."""
+    if getattr(args, "db", None):
+        path = Path(args.db).expanduser()
+        if not path.parent.is_dir():
+            raise DatabaseError(
+                "The folder {folder} does not exist; create it first, or give --db a file in "
+                "an existing folder",
+                folder=str(path.parent),
+            )
+        return path
+    if getattr(args, "demo", False):
+        from app.casework.demo_data import ensure_demo_database
+
+        path = paths.demo_database_path()
+        ensure_demo_database(
+            path, citizens=DEMO_CITIZENS, seed=DEMO_SEED, encryption=encryption_choice(args)
+        )
+        return path
+    return paths.default_database_path()
+
+
+def actor_for(session, args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """Who a command acts as: the user at the desk; on the demo database its administrator, or
+    the user ``--user`` names."""
+    from app.casework.actor import resolve_actor
+
+    return resolve_actor(
+        session, getattr(args, "user", None), demo=getattr(args, "demo", False), demo_role="admin"
+    )
 
 
 def encryption_choice(args: argparse.Namespace) -> bool | None:
@@ -201,12 +265,7 @@ def open_database(  # type: ignore[no-untyped-def]
     if url:
         db = open_url(url, encryption=encryption_choice(args))
     else:
-        path = (
-            Path(args.db).expanduser()
-            if getattr(args, "db", None)
-            else paths.default_database_path()
-        )
-        db = open_sqlite(path, create=create, encryption=encryption_choice(args))
+        db = open_sqlite(database_path(args), create=create, encryption=encryption_choice(args))
     if announce:
         from app.cli_encryption import announce as announce_database
 
@@ -228,9 +287,7 @@ def _check_before_start(args: argparse.Namespace) -> Path | None:
 
     if getattr(args, "database_url", None) or os.environ.get("MINPLAN_DATABASE_URL"):
         return None
-    path = (
-        Path(args.db).expanduser() if getattr(args, "db", None) else paths.default_database_path()
-    )
+    path = database_path(args)
     if not start_check.needs_check(path):
         log.info("the database closed cleanly after its last check: checked in the background")
         return path.resolve()
@@ -258,14 +315,16 @@ def cmd_gui(args: argparse.Namespace) -> int:
     from app.domain.errors import DamagedDatabaseError
 
     notice, check_later = None, None
+    require_display()
     try:
         if args.demo:
             from app.casework.demo_data import ensure_demo_database
 
-            path = Path(args.db).expanduser() if args.db else paths.demo_database_path()
-            ensure_demo_database(
-                path, citizens=DEMO_CITIZENS, seed=DEMO_SEED, encryption=encryption_choice(args)
-            )
+            path = database_path(args)
+            if args.db:  # --demo --db FILE: the demo in a file of one's choice
+                ensure_demo_database(
+                    path, citizens=DEMO_CITIZENS, seed=DEMO_SEED, encryption=encryption_choice(args)
+                )
             args.db = str(path)
         try:
             check_later = _check_before_start(args)
@@ -316,6 +375,10 @@ def cmd_db(args: argparse.Namespace) -> int:
         return cli_db_password.run(args)
     if args.db_command in ("rekey", "encrypt", "recover"):
         return cli_encryption.run(args)
+    if args.db_command == "keystore":
+        from app import cli_keystore
+
+        return cli_keystore.run(args)
     db = open_database(args, create=args.db_command == "upgrade", upgrade=False)
     if args.db_command == "current":
         print(
@@ -344,7 +407,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     if getattr(args, "database_url", None):
         return _demo_on_server(args)
-    path = Path(args.db).expanduser() if getattr(args, "db", None) else paths.demo_database_path()
+    path = database_path(args) if getattr(args, "db", None) else paths.demo_database_path()
     summary = write_demo_database(
         path,
         citizens=args.citizens,
@@ -363,7 +426,28 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from app.cli_encryption import print_recovery_key
 
         print_recovery_key(summary.recovery_key, summary.database_id or "", path.resolve())
+    _print_demo_users(path, encryption_choice(args))
     return 0
+
+
+def _print_demo_users(path: Path, encryption: bool | None) -> None:
+    """Who the demo's users are, so that ``--user INITIALS`` can be tried from the CLI."""
+    from app.casework.users import list_users
+    from app.cli_users import table
+    from app.store.engine import open_sqlite
+
+    db = open_sqlite(path, create=False, encryption=encryption)
+    try:
+        users = list_users(db)
+    finally:
+        db.dispose()
+    admin = next((u.initials for u in users if u.role == "admin" and u.active), "-")
+    print(
+        _(
+            "The demo's users (commands act as {admin}; choose another with --user INITIALS):"
+        ).format(admin=admin)
+    )
+    print("\n".join(table(users)))
 
 
 def _demo_on_server(args: argparse.Namespace) -> int:
@@ -397,30 +481,59 @@ def _demo_on_server(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from app.casework.actor import resolve_actor
-    from app.casework.bundle.importer import import_bundle
+    from app.casework.bundle.importer import check_bundle_source, import_bundle
     from app.store.engine import transaction
 
+    source = check_bundle_source(Path(args.directory))  # before any database is made
     db = open_database(args)
     with transaction(db) as session:
-        actor = resolve_actor(session, getattr(args, "user", None))
+        actor, first_admin = _importer(session, args, source)
     report = import_bundle(
-        db, actor, Path(args.directory), dry_run=args.dry_run, progress=_stderr_progress
+        db,
+        actor,
+        source,
+        dry_run=args.dry_run,
+        progress=_stderr_progress,
+        first_admin=first_admin,
+        fix_leading_zeros=args.fix_leading_zeros,
     )
     for line in report.error_lines():
         print(line, file=sys.stderr)
     print(report.summary(), file=sys.stdout if report.ok else sys.stderr)
+    for line in report.encoding_lines():  # which encoding each CSV file was read in
+        print(line, file=sys.stdout if report.ok else sys.stderr)
     return 0 if report.ok else 2
 
 
+def _importer(session, args: argparse.Namespace, source: Path):  # type: ignore[no-untyped-def]
+    """Who imports, and which bundle caseworker becomes the administrator (or None).
+
+    Into a database without users the person at the desk becomes its administrator: when the
+    bundle holds them already (their login as initials in ``caseworkers.csv``) as that row,
+    written with the import, instead of a second user of their own; a dry run makes nobody."""
+    from app.casework.actor import Actor, os_user
+    from app.casework.bundle.importer import bundle_user_for_login
+    from app.casework.users import has_users
+
+    if has_users(session):
+        return actor_for(session, args), None
+    match = bundle_user_for_login(source, os_user())
+    if match is None and not args.dry_run:
+        return actor_for(session, args), None  # the first administrator, from the login
+    initials, name = match or ("", os_user())
+    actor = Actor(
+        caseworker_id=None, initials=initials or None, name=name, role="admin", os_user=os_user()
+    )
+    return actor, initials or None
+
+
 def cmd_export(args: argparse.Namespace) -> int:
-    from app.casework.actor import resolve_actor
     from app.casework.bundle.exporter import export_bundle
     from app.store.engine import transaction
 
     db = open_database(args)
     with transaction(db) as session:
-        actor = resolve_actor(session, getattr(args, "user", None))
+        actor = actor_for(session, args)
     report = export_bundle(db, actor, Path(args.directory))
     print(report.summary())
     return 0
@@ -499,6 +612,12 @@ def cmd_access_request(args: argparse.Namespace) -> int:
     return cli_privacy.run_access_request(args, open_database)
 
 
+def cmd_users(args: argparse.Namespace) -> int:
+    from app import cli_users
+
+    return cli_users.run(args, open_database)
+
+
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_gui,
     "db": cmd_db,
@@ -515,25 +634,83 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "audit": cmd_audit,
     "retention": cmd_retention,
     "access-request": cmd_access_request,
+    "users": cmd_users,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from app.cli_argparse import translate_argparse
     from app.logging_setup import configure_logging
 
+    _ensure_streams()
     raw = list(sys.argv[1:] if argv is None else argv)
     i18n.set_language(i18n.initial_language(_peek_lang(raw)))
+    translate_argparse()
+    _warn_unknown_language(_peek_lang(raw))
     args = build_parser().parse_args(raw)
     configure_logging()
     args.native_crashes = _native_crash_reports(gui=args.command is None)
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+        return code
     except MinPlanError as error:
         print(_("Error: {message}").format(message=i18n.translate_error(error)), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(_("Interrupted; nothing more was written."), file=sys.stderr)
         return 130
+    except BrokenPipeError:  # ``minplan deadlines | head``: the reader has seen enough
+        _discard_stdout()
+        return 0
+
+
+def _ensure_streams() -> None:
+    """A windowed program (``Min Plan.exe``) has no console: ``sys.stdout`` and ``sys.stderr``
+    are None there. Output then goes nowhere instead of failing on ``None.write``; the console
+    program ``minplan.exe`` is the one for commands."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+
+
+def _discard_stdout() -> None:
+    """After a broken pipe: send what is still buffered nowhere, so that exit is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _warn_unknown_language(cli_choice: str | None) -> None:
+    """``MINPLAN_LANG=fr``: say that Min Plan falls back to Danish instead of silently doing so."""
+    asked = (cli_choice or os.environ.get("MINPLAN_LANG") or "").strip()
+    if asked and i18n.normalise_language(asked) != asked.lower()[:2]:
+        print(
+            _(
+                "Min Plan has no user interface in {language!r}; it uses Danish. "
+                "Choose da or en with --lang or MINPLAN_LANG."
+            ).format(language=asked),
+            file=sys.stderr,
+        )
+
+
+def require_display() -> None:
+    """The window needs a display: on Linux without X11 or Wayland (an SSH session, a server)
+    say so in the user's language and point at the commands, instead of Qt's abort."""
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith(("xcb", "wayland")):
+        return  # offscreen, vnc, eglfs …: Qt draws without a desktop
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return
+    raise MinPlanError(
+        "There is no display to show Min Plan's window on (neither DISPLAY nor WAYLAND_DISPLAY "
+        "is set). Start Min Plan on the desktop, or use its commands without a window: "
+        "minplan --help"
+    )
 
 
 def _native_crash_reports(*, gui: bool) -> list[Path]:

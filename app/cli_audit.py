@@ -102,11 +102,11 @@ def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-unty
 
 
 def _actor(db, args):  # type: ignore[no-untyped-def]
-    from app.casework.actor import resolve_actor
+    from app.cli import actor_for
     from app.store.engine import transaction
 
     with transaction(db) as session:
-        return resolve_actor(session, getattr(args, "user", None))
+        return actor_for(session, args)
 
 
 def _verify(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]

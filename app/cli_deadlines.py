@@ -58,10 +58,10 @@ def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
 def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-untyped-def]
     from sqlmodel import select
 
-    from app.casework.actor import resolve_actor
     from app.casework.deadline_rule_files import load_rule_sets
     from app.casework.deadline_text import explain, rule_title, status_label
     from app.casework.deadlines import export_deadlines
+    from app.cli import actor_for
     from app.domain.errors import NotFoundError
     from app.store.engine import transaction
     from app.store.models import Caseworker
@@ -86,7 +86,7 @@ def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-unty
             file=sys.stderr,
         )
     with transaction(db) as session:
-        actor = resolve_actor(session, getattr(args, "user", None))
+        actor = actor_for(session, args)
     items = export_deadlines(
         db,
         actor,
@@ -126,7 +126,17 @@ def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-unty
         )
         print()
     elif args.format == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=JSON_FIELDS, lineterminator="\n")
+        # The one CSV convention of every export (app.reports.csv_convention): BOM, ";", CRLF,
+        # so that `minplan deadlines --format csv > frister.csv` opens in a Danish Excel.
+        from app.reports import csv_convention
+
+        sys.stdout.write("\ufeff")
+        writer = csv.DictWriter(
+            sys.stdout,
+            fieldnames=JSON_FIELDS,
+            delimiter=csv_convention.DELIMITER,
+            lineterminator=csv_convention.LINE_END,
+        )
         writer.writeheader()
         writer.writerows({k: neutralise(v) for k, v in record.items()} for record in records)
     else:

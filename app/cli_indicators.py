@@ -53,7 +53,7 @@ def add_threshold_and_as_of(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-untyped-def]
-    from app.casework.actor import resolve_actor
+    from app.cli import actor_for
     from app.domain.periods import parse_period
     from app.reports.goalplans import evaluate_plan, load_goalplan
     from app.reports.indicator_export import export_indicators
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-unty
     db = open_database(args)
     plan = load_goalplan(args.plan, db)
     with transaction(db) as session:
-        actor = resolve_actor(session, getattr(args, "user", None))
+        actor = actor_for(session, args)
     evaluation = evaluate_plan(
         db,
         plan,

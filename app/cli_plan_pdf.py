@@ -35,8 +35,8 @@ def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
 def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-untyped-def]
     from sqlmodel import select
 
-    from app.casework.actor import resolve_actor
     from app.casework.plan_printing import batch_plans, paper_citizens, save_plan_pdf
+    from app.cli import actor_for
     from app.domain.errors import NotFoundError, ValidationError
     from app.domain.identifiers import normalise_cpr
     from app.store.engine import transaction
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-unty
 
     db = open_database(args)
     with transaction(db) as session:
-        actor = resolve_actor(session, getattr(args, "user", None))
+        actor = actor_for(session, args)
     if args.cpr:
         if not args.out:
             raise ValidationError("Give --out FILE")

@@ -44,11 +44,11 @@ def add_parsers(sub, add_common) -> None:  # type: ignore[no-untyped-def]
 
 
 def _actor(db, args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from app.casework.actor import resolve_actor
+    from app.cli import actor_for
     from app.store.engine import transaction
 
     with transaction(db) as session:
-        return resolve_actor(session, getattr(args, "user", None))
+        return actor_for(session, args)
 
 
 def _print_preview(preview) -> None:  # type: ignore[no-untyped-def]

@@ -1,14 +1,15 @@
 """Every file location in one place, with overrides for tests, demos and support.
 
-The shipped folders (``resources/``, ``i18n/``, ``db/``) sit beside the ``app`` package in a source
-checkout and in a PyInstaller bundle (``sys._MEIPASS``). User data goes to the platform's data
-folder via platformdirs, or to ``MINPLAN_HOME`` when that is set.
+What ships with Min Plan is package data inside ``app`` (``app/resources``, ``app/locale``,
+``app/migrations``), found with ``importlib.resources``: the same code works in a source checkout,
+an installed wheel (``pip``/``pipx``) and a PyInstaller bundle. User data goes to the platform's
+data folder via platformdirs, or to ``MINPLAN_HOME`` when that is set.
 """
 
 from __future__ import annotations
 
 import os
-import sys
+from importlib import resources
 from pathlib import Path
 
 import platformdirs
@@ -16,24 +17,36 @@ import platformdirs
 APP_NAME = "MinPlan"
 
 
-def install_root() -> Path:
-    """The folder holding ``app/``, ``resources/``, ``i18n/`` and ``db/``."""
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        return Path(frozen)
-    return Path(__file__).resolve().parent.parent
+def package_data(*parts: str) -> Path:
+    """A folder or file shipped inside the ``app`` package, as a real path on disk.
+
+    Alembic and reportlab need real files, so Min Plan is installed as files (a wheel, a frozen
+    bundle), never run from a zip archive; that case is named instead of failing later.
+    """
+    found = resources.files("app").joinpath(*parts)
+    if not isinstance(found, Path):
+        raise RuntimeError(f"Min Plan's data files are not on disk ({found}); reinstall Min Plan")
+    return found
 
 
 def resources_dir() -> Path:
-    return install_root() / "resources"
+    """Rules, goal plans, icons, fonts, the sample bundle (``app/resources``)."""
+    return package_data("resources")
 
 
 def i18n_dir() -> Path:
-    return install_root() / "i18n"
+    """The gettext catalogs, ``<lang>/LC_MESSAGES/minplan.po`` (``app/locale``)."""
+    return package_data("locale")
 
 
 def migrations_dir() -> Path:
-    return install_root() / "db"
+    """The Alembic environment and revision scripts (``app/migrations``)."""
+    return package_data("migrations")
+
+
+def fonts_dir() -> Path:
+    """The TrueType fonts every PDF embeds (DejaVu Sans: Danish and most European letters)."""
+    return package_data("resources", "fonts")
 
 
 def user_data_dir() -> Path:

@@ -1,6 +1,6 @@
 """Maintain the gettext catalogs: extract, update, check and fill translations.
 
-    python i18n/catalog.py update             # extract app/ into minplan.pot, merge into da/ and en/
+    python i18n/catalog.py update             # extract app/ into minplan.pot, merge into app/locale/{da,en}
     python i18n/catalog.py check              # fail on missing/fuzzy Danish or broken placeholders
     python i18n/catalog.py missing            # list Danish msgids without a translation
     python i18n/catalog.py translate FILE.json  # fill Danish msgstrs from {"msgid": "msgstr", ...}
@@ -25,6 +25,9 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 I18N = ROOT / "i18n"
+#: The catalogs ship inside the package (read with importlib.resources by ``app.i18n``); the
+#: template, this tool and the per-branch translation files stay here, for developers only.
+LOCALE = ROOT / "app" / "locale"
 POT = I18N / "minplan.pot"
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "tr": None}
 #: Typed errors carry an English msgid as their first argument: extract those too.
@@ -41,7 +44,7 @@ PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
 def po_path(lang: str) -> Path:
-    return I18N / lang / "LC_MESSAGES" / "minplan.po"
+    return LOCALE / lang / "LC_MESSAGES" / "minplan.po"
 
 
 @contextmanager

@@ -64,7 +64,7 @@ from app.store.models import (
 )
 
 APP = Path(__file__).resolve().parent.parent / "app"
-SAMPLE = APP.parent / "resources" / "sample-bundle"
+SAMPLE = APP / "resources" / "sample-bundle"
 TODAY = date.today()
 
 

@@ -211,16 +211,19 @@ def test_the_bundle_neutralises_formulas_for_spreadsheets_and_reads_them_back_ex
     folder = tmp_path / "bundle"
     export_bundle(db, karen, folder)
     for name in os.listdir(folder):
-        with (folder / name).open(encoding="utf-8", newline="") as handle:
-            for row in csv.reader(handle):
+        with (folder / name).open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.reader(handle, delimiter=";"):
                 assert not any(cell.startswith(FORMULA_STARTS) for cell in row), (name, row)
     assert "'" + FORMULA in (folder / "plans.csv").read_text(encoding="utf-8").replace('""', '"')
     with transaction(db) as s:
         s.exec(select(Plan)).one().own_words = "changed"
-    from app.casework.bundle import importer
+    from app.casework.bundle.format import SPECS
+    from app.casework.bundle.reader import CsvTable, open_rows
 
-    rows = importer.read_bundle(folder, problems := [], set())
-    assert not problems and rows["plans.csv"][0].values["own_words"] == FORMULA
+    problems: list = []
+    table = CsvTable(folder / "plans.csv", "plans.csv")
+    [plan] = list(open_rows(table, SPECS["plans.csv"], problems) or ())
+    assert not problems and plan.values["own_words"] == FORMULA
 
 
 def test_an_apostrophe_typed_before_a_formula_in_a_spreadsheet_is_dropped_on_import(
@@ -255,7 +258,8 @@ def test_the_deadlines_csv_neutralises_text_from_rule_files(
 
     start_spell(db, karen, citizen, {"target_group": "dagpenge", "start_date": TODAY})
     assert main(["deadlines", *db_args, "--format", "csv", "--as-of", "2026-12-01"]) == 0
-    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    out = capsys.readouterr().out.removeprefix("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(out), delimiter=";"))
     assert rows and all(r["explanation"] == '\'=HYPERLINK("x")' for r in rows)
 
 

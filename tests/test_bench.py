@@ -33,6 +33,7 @@ EVERY_FIGURE = {
     "plan_pdf_one",
     "plan_pdf_batch",
     "import_bundle",
+    "import_peak_memory",
 }
 
 
@@ -73,6 +74,7 @@ def test_bench_runs_every_measurement_on_a_tiny_database(
     by_id = {f["id"]: f for f in run["figures"]}
     assert by_id["import_bundle"]["params"]["count"] == 300
     assert by_id["import_bundle"]["target"] is None  # the import target is for 100 000 citizens
+    assert by_id["import_peak_memory"]["detail"]["growth_mb"] is not None
     assert by_id["plan_pdf_batch"]["detail"]["written"] == 3
     assert by_id["search_p95"]["detail"]["keystrokes"] > 20
     assert by_id["search_p95"]["detail"]["audit_ms_p50_p95"] is not None  # each search is logged

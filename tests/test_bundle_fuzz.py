@@ -182,20 +182,26 @@ def test_a_well_formed_bundle_with_nasty_cells_imports_whole_or_not_at_all(
     check_import(db, actor, {"citizens.csv": citizens.encode(), "plans.csv": plans.encode()}, False)
 
 
-@pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "utf-16"])
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "mac-roman-undefined"])
 def test_a_file_in_another_encoding_is_named_and_nothing_is_written(
     db: Database, actor: Actor, tmp_path: Path, encoding: str
 ) -> None:
     before = table_counts(db)
-    (tmp_path / "citizens.csv").write_bytes(
-        "cpr,first_name,last_name\n150390-1234,Åse,Ørsted\n".encode(encoding)
+    text = "cpr,first_name,last_name\n150390-1234,Åse,Ørsted\n"
+    data = (
+        text.encode("utf-16-be").join([b"\xfe\xff", b""])
+        if encoding == "utf-16-be"
+        else text.encode("cp1252") + b"\x8d"  # a byte no Windows code page 1252 has
+        if encoding == "mac-roman-undefined"
+        else text.encode(encoding)
     )
+    (tmp_path / "citizens.csv").write_bytes(data)
     report = import_bundle(db, actor, tmp_path)
     assert not report.ok and any("UTF-8" in line for line in report.error_lines())
     assert table_counts(db) == before
 
 
-SAMPLE = Path(__file__).resolve().parent.parent / "resources" / "sample-bundle"
+SAMPLE = Path(__file__).resolve().parent.parent / "app" / "resources" / "sample-bundle"
 INTEGERS = st.one_of(
     st.integers(), st.integers(min_value=2**62).map(str), st.sampled_from(["-5", "0", "1e3"])
 )

@@ -27,7 +27,7 @@ from app.store.models import Caseworker, JournalNote, metadata
 from tests.conftest import cli_args
 
 TODAY = date(2026, 11, 23)
-SAMPLE = Path(__file__).resolve().parent.parent / "resources" / "sample-bundle"
+SAMPLE = Path(__file__).resolve().parent.parent / "app" / "resources" / "sample-bundle"
 LONG_NOTE = "Samtale om praktik i butik. " * 600  # needs new pages in the file
 
 #: About the SQLite file itself (backups, pragmas, file permissions).

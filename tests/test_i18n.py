@@ -30,7 +30,7 @@ def extracted():
 
 
 def _po(lang: str):
-    with (ROOT / "i18n" / lang / "LC_MESSAGES" / "minplan.po").open("rb") as fh:
+    with (ROOT / "app" / "locale" / lang / "LC_MESSAGES" / "minplan.po").open("rb") as fh:
         return read_po(fh, locale=lang)
 
 

@@ -17,7 +17,7 @@ from app.reports.measures import refugee_self_support_share
 from app.store import statistics
 from app.store.engine import Database, open_sqlite
 
-SAMPLE = Path(__file__).resolve().parent.parent / "resources" / "sample-bundle"
+SAMPLE = Path(__file__).resolve().parent.parent / "app" / "resources" / "sample-bundle"
 TODAY = date(2026, 11, 23)
 
 

@@ -1,4 +1,4 @@
-"""The README's "Team deployment" steps, run against the test server with PostgreSQL's own tools:
+"""The team-server steps of packaging/TEAM-SERVER.md, run against the test server with PostgreSQL's own tools:
 an owner and a database, ``minplan db password`` and ``db upgrade`` over TLS, the role script,
 logins for a caseworker and a team lead, a pg_dump backup, a restore drill into a scratch
 database and a real restore with ``pg_restore --create``, then an upgrade that finds nothing to do."""
@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from app.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "resources" / "sample-bundle"
+SAMPLE = ROOT / "app" / "resources" / "sample-bundle"
 ROLES = ROOT / "packaging" / "postgresql" / "roles.sql"
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -99,7 +99,7 @@ def test_the_team_deployment_steps_of_the_readme_work(
         store_password(tl)
         capsys.readouterr()
         assert main(["deadlines", "--database-url", url(kl), "--format", "csv"]) == 0
-        assert capsys.readouterr().out.startswith("cpr,")
+        assert capsys.readouterr().out.startswith("\ufeffcpr;")
         args = ["indicators", "--plan", "herlev-2024", "--period", "2026", "--format", "json"]
         assert main([*args, "--database-url", url(tl)]) == 0
         assert json.loads(capsys.readouterr().out)["plan"] == "herlev-2024"

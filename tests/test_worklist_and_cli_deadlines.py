@@ -160,7 +160,7 @@ def test_cli_deadlines_as_json_table_and_csv(
     table = capsys.readouterr().out
     assert "Åse Ørsted" in table and "overskredet" in table
     assert main(["deadlines", *db_args, "--format", "csv", "--as-of", "2026-11-23"]) == 0
-    assert capsys.readouterr().out.startswith("cpr,citizen_id,target_group")
+    assert capsys.readouterr().out.startswith("\ufeffcpr;citizen_id;target_group")
     assert main(["deadlines", *db_args, "--caseworker", "XX"]) == 2
 
 

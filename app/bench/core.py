@@ -134,11 +134,32 @@ def _printing_actor(db: Database) -> Actor:
     return Actor(row.id, row.initials, row.name, "admin", "bench")
 
 
-def bundle_import(bundle: Path, target: Database, citizens: int, today: date) -> Figure:
-    """Import an exported CSV bundle into a fresh, migrated database (read, check, write)."""
+def bundle_import(bundle: Path, target: Database, citizens: int, today: date) -> list[Figure]:
+    """Import an exported CSV bundle into a fresh, migrated database (read, check, write), and
+    the process's peak resident memory while doing so (the peak is reset just before; the
+    growth is in the detail): the import streams the files, so it stays bounded."""
+    from app.bench.memory import peak_rss_mb, reset_peak
     from app.casework.bundle.importer import import_bundle
 
+    before = reset_peak()
     seconds, report = timed(lambda: import_bundle(target, system_actor(), bundle, today=today))
+    peak = peak_rss_mb() if before is not None else None
+    memory = Figure(
+        "import_peak_memory",
+        None if peak is None else round(peak, 1),
+        "MB",
+        citizens,
+        params={"count": report.counts.get("citizens.csv", 0)},
+        detail={
+            "rss_before_mb": before,
+            "growth_mb": None if peak is None or before is None else round(peak - before, 1),
+        },
+        note=None if peak is not None else N_("this platform cannot reset the peak"),
+    )
+    return [_import_figure(report, seconds, citizens), memory]
+
+
+def _import_figure(report, seconds: float, citizens: int) -> Figure:  # type: ignore[no-untyped-def]
     return Figure(
         "import_bundle",
         seconds if report.ok else None,

@@ -38,3 +38,24 @@ def peak_rss_mb() -> float | None:
         return getattr(info, "peak_wset", info.rss) / 1_048_576
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 1_048_576 if sys.platform == "darwin" else peak / 1024  # bytes vs KiB
+
+
+def _linux_status_mb(field: str) -> float | None:
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024  # kB
+    return None
+
+
+def reset_peak() -> float | None:
+    """Start measuring a new peak from now (Linux: ``5`` to ``/proc/self/clear_refs`` resets
+    ``VmHWM``); returns the resident memory now, or None where that cannot be done."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5", encoding="ascii")
+    except OSError:
+        return None
+    return _linux_status_mb("VmRSS")

@@ -203,7 +203,7 @@ def _measure(
     if bundle is not None:
         say(_("{where}: importing the CSV bundle into an empty database").format(where=where))
         with _fresh(db, folder, server) as target:
-            run.figures.append(core.bundle_import(bundle, target, size, as_of))
+            run.figures += core.bundle_import(bundle, target, size, as_of)
 
 
 def _fte_figures(result: FteComparison, size: int) -> list[Figure]:

@@ -11,7 +11,8 @@ password) is tried first.
 - Someone who is not a user of a real database is refused with a calm message; they are never
   given another person's identity.
 - On the demo database (recognised by the setting the demo generator writes, or ``--demo``)
-  anyone may try any user with ``--user INITIALS``; an unknown login becomes a caseworker.
+  anyone may try any user with ``--user INITIALS``; without it the GUI opens as a caseworker and
+  a command (``demo_role="admin"``) acts as the demo's administrator.
 """
 
 from __future__ import annotations
@@ -122,13 +123,15 @@ def resolve_actor(
     *,
     demo: bool = False,
     first_admin: tuple[str, str] | None = None,
+    demo_role: str | None = None,
 ) -> Actor:
     """The user at the desk (see the module's docstring).
 
     ``initials`` (``--user``; else ``MINPLAN_USER``) chooses a user on the demo database; on a
     real database it must name the user the login belongs to. On a database without users the
     login becomes the first administrator with ``first_admin`` = (initials, name) or defaults
-    from the login; the new user is written in ``session``'s transaction.
+    from the login; the new user is written in ``session``'s transaction. ``demo_role``: on the
+    demo database without ``--user``, act as its first active user of that role.
     """
     from app.casework import users
 
@@ -145,7 +148,7 @@ def resolve_actor(
     wanted = (initials or os.environ.get("MINPLAN_USER") or "").strip().upper()
     mine = user_for_login(session, login)
     if demo or is_demo_database(session):
-        row = mine
+        row = mine if demo_role is None else None
         if wanted:
             row = session.exec(select(Caseworker).where(Caseworker.initials == wanted)).first()
             if row is None:
@@ -154,7 +157,7 @@ def resolve_actor(
             row = session.exec(
                 select(Caseworker)
                 .where(col(Caseworker.active))
-                .order_by(col(Caseworker.role) != "caseworker", col(Caseworker.id))
+                .order_by(col(Caseworker.role) != (demo_role or "caseworker"), col(Caseworker.id))
             ).first()
     else:
         if mine is None:

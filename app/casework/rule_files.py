@@ -1,4 +1,4 @@
-"""Loading rule data shipped in ``resources/rules`` (TOML), with clear messages for bad files."""
+"""Loading rule data shipped in ``app/resources/rules`` (TOML), with clear messages for bad files."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Goal plans as plain data: indicators with their measure, parameters and target; the status of
 a figure against its target; and the checks a plan must pass before it is stored.
 
-A plan is either shipped (a read-only TOML file in ``resources/goalplans/``) or made by a team
+A plan is either shipped (a read-only TOML file in ``app/resources/goalplans/``) or made by a team
 lead in the app (stored in the database, ``editable``). Both are the same ``GoalPlan`` value, so
 evaluation, the dashboard, the exports and the CLI treat them alike. The parameter kinds a measure
 can take (target groups, offer kinds, an age band, …) are declared here once, so the plan editor

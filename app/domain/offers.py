@@ -1,6 +1,6 @@
 """Offers (tilbud): the rules for their dates and hours, and their duration limits as data.
 
-Duration limits come from ``resources/rules/offer_durations.toml`` (parsed here from plain data,
+Duration limits come from ``app/resources/rules/offer_durations.toml`` (parsed here from plain data,
 so the core does no I/O). Exceeding a limit is a warning, not a refusal: the caseworker may have
 made a concrete assessment (e.g. a praktik extended to 26 weeks).
 """

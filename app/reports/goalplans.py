@@ -1,7 +1,7 @@
 """Goal plans (the ministermål and a municipality's own goals) evaluated on the database.
 
 Plans come from two places: the four shipped reference plans, read-only TOML files in
-``resources/goalplans/``, and the plans team leads make in the app (``app.casework.goal_plans``,
+``app/resources/goalplans/``, and the plans team leads make in the app (``app.casework.goal_plans``,
 stored in the database). Both are ``GoalPlan`` values and are evaluated alike.
 
 Every figure is anonymised before it is returned: a count or a figure built on fewer persons than

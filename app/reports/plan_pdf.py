@@ -37,36 +37,18 @@ from app.reports.plan_document import PlanDocument
 from app.reports.plan_texts import FIELD_NAMES, MEETING_PLACE, OFFER_NAMES, STEP_STATUS, TEXTS
 
 FONT, BOLD = "MinPlanSans", "MinPlanSans-Bold"
-_FONT_CANDIDATES = [
-    (
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-    ),
-    ("C:/Windows/Fonts/arial.ttf", "C:/Windows/Fonts/arialbd.ttf"),
-    ("/Library/Fonts/Arial.ttf", "/Library/Fonts/Arial Bold.ttf"),
-]
+#: Shipped with Min Plan (``app/resources/fonts``), so no PDF depends on the machine's fonts;
+#: DejaVu Sans has æ, ø, å and the letters of most names a jobcenter meets (ć, ş, ő, ł, …).
+FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
 
 
 def _register_fonts() -> None:
     if FONT in pdfmetrics.getRegisteredFontNames():
         return
-    import reportlab
-
-    bundled = Path(reportlab.__file__).parent / "fonts"
-    for regular, bold in [
-        *_FONT_CANDIDATES,
-        (str(bundled / "Vera.ttf"), str(bundled / "VeraBd.ttf")),
-    ]:
-        if Path(regular).exists() and Path(bold).exists():
-            pdfmetrics.registerFont(TTFont(FONT, regular))
-            pdfmetrics.registerFont(TTFont(BOLD, bold))
-            pdfmetrics.registerFontFamily(
-                FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD
-            )
-            return
-    raise RuntimeError(
-        "no TrueType font with Danish letters found"
-    )  # reportlab always bundles Vera
+    regular, bold = (paths.fonts_dir() / name for name in FONT_FILES)
+    pdfmetrics.registerFont(TTFont(FONT, str(regular)))
+    pdfmetrics.registerFont(TTFont(BOLD, str(bold)))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
 
 
 @dataclass(frozen=True)

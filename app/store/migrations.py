@@ -34,7 +34,7 @@ def alembic_config() -> Config:
 
 def head_revision() -> str:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None, "db/versions holds no migration"
+    assert head is not None, "app/migrations/versions holds no migration"
     return head
 
 

@@ -8,7 +8,7 @@ Conventions:
 - codes (target groups, offer kinds, ...) are the stable strings of ``app.domain.codes``;
 - citizens, offers and milestones are soft-deleted (``deleted_at``) so they can be restored.
 
-Change the schema only together with an Alembic migration in ``db/versions``; a test checks that
+Change the schema only together with an Alembic migration in ``app/migrations/versions``; a test checks that
 the two agree.
 """
 

@@ -1,4 +1,7 @@
-"""``minplan export DIR``: the whole database as a CSV bundle, canonical and in a stable order.
+"""``minplan export DIR|FILE.xlsx``: the whole database as a bundle, canonical and in a stable order.
+
+CSV files follow the one convention of Min Plan's exports (``app.reports.csv_convention``: UTF-8
+with BOM, ``;``, decimal comma, CRLF); a workbook has a sheet per file.
 
 Soft-deleted citizens (with everything of theirs), offers and milestones are left out. Rows are
 ordered by their natural keys (CPR or CVR, then the row's date), with the whole row as the
@@ -7,7 +10,6 @@ tie-break, so the same data always gives the same bytes whatever the database's 
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 from collections.abc import Mapping
@@ -23,9 +25,11 @@ from app.casework.actor import Actor
 from app.casework.bundle import counts
 from app.casework.bundle.cells import write_value
 from app.casework.bundle.format import FILE_NAMES, SPECS, WEEKS_PER_MONTH
+from app.casework.bundle.source import is_workbook
 from app.domain.dates import utc_to_local
 from app.domain.errors import MinPlanError
 from app.i18n import N_, _
+from app.reports import csv_convention
 from app.store import files
 from app.store.engine import Database, transaction
 from app.store.files import file_error, make_folder
@@ -171,7 +175,8 @@ def _queries() -> dict[str, Select[Any]]:
     }  # fmt: skip
 
 
-def _cells(name: str, row: Mapping[str, Any]) -> list[str]:
+def _values(name: str, row: Mapping[str, Any]) -> list[Any]:
+    """The file's cells as values (dates, numbers, text), in the file's column order."""
     values = dict(row)
     if values.get("scheduled_at") is not None:  # stored in UTC, exchanged as Danish local time
         values["scheduled_at"] = utc_to_local(values["scheduled_at"])
@@ -181,24 +186,29 @@ def _cells(name: str, row: Mapping[str, Any]) -> list[str]:
         per_month = values.pop("hours_per_month")
         if per_month is not None:
             values["hours_per_week"] = round(per_month / WEEKS_PER_MONTH, 2)
-    return [write_value(values[column]) for column in SPECS[name].column_names]
+    return [values[column] for column in SPECS[name].column_names]
 
 
-def _rows(session: Session) -> dict[str, list[list[str]]]:
-    """Every file's rows as canonical text, sorted by key columns then by the whole row
-    (in Python, so that SQLite and PostgreSQL collations cannot change the order)."""
-    out: dict[str, list[list[str]]] = {}
+def _rows(session: Session) -> dict[str, list[list[Any]]]:
+    """Every file's rows, sorted by key columns then by the whole row as canonical text (in
+    Python, so that SQLite and PostgreSQL collations cannot change the order)."""
+    out: dict[str, list[list[Any]]] = {}
     for name, query in _queries().items():
-        rows = [_cells(name, r) for r in session.execute(query).mappings()]
+        rows = [_values(name, r) for r in session.execute(query).mappings()]
         if name in SORT_BY:
             index = [SPECS[name].column_names.index(c) for c in SORT_BY[name]]
-            rows.sort(key=lambda row, index=index: ([row[i] for i in index], row))  # type: ignore[misc]
+
+            def key(row: list[Any], index: list[int] = index) -> Any:
+                text = [write_value(v) for v in row]
+                return [text[i] for i in index], text
+
+            rows.sort(key=key)
         out[name] = rows
     return out
 
 
-def export_bundle(db: Database, actor: Actor, directory: Path | str) -> ExportReport:
-    """Write every file of the bundle into ``directory`` (created if needed; must hold nothing else).
+def export_bundle(db: Database, actor: Actor, target: Path | str) -> ExportReport:
+    """Write the bundle: a folder of CSV files, or one workbook when ``target`` ends in ``.xlsx``.
 
     The bundle holds every citizen's case with the journal's text: administrators only. All
     files are written to hidden temporary files first; only when every one is complete is the
@@ -206,7 +216,10 @@ def export_bundle(db: Database, actor: Actor, directory: Path | str) -> ExportRe
     read-only folder leaves the folder as it was and records nothing.
     """
     access.require_admin(actor, N_("Only an administrator can export the whole database"))
-    directory = Path(directory)
+    target = Path(target)
+    if is_workbook(target):
+        return _export_workbook(db, actor, target)
+    directory = target
     _check_folder(directory)
     make_folder(directory)
     report = ExportReport(directory=directory)
@@ -219,10 +232,12 @@ def export_bundle(db: Database, actor: Actor, directory: Path | str) -> ExportRe
                 written.append((temporary, directory / name))
                 try:
                     binary = files.open_temporary(temporary)
-                    with io.TextIOWrapper(binary, encoding="utf-8", newline="") as handle:
-                        writer = csv.writer(handle, lineterminator="\n")
+                    with io.TextIOWrapper(
+                        binary, encoding=csv_convention.ENCODING, newline=""
+                    ) as handle:
+                        writer = csv_convention.writer(handle)
                         writer.writerow(SPECS[name].column_names)
-                        writer.writerows(rows[name])
+                        writer.writerows([write_value(v) for v in row] for row in rows[name])
                         handle.flush()
                         os.fsync(handle.fileno())
                 except OSError as exc:
@@ -238,6 +253,38 @@ def export_bundle(db: Database, actor: Actor, directory: Path | str) -> ExportRe
         for temporary, _target in written:
             temporary.unlink(missing_ok=True)
         raise
-    for temporary, target in written:
-        temporary.replace(target)
+    for temporary, final in written:
+        temporary.replace(final)
+    return report
+
+
+def _export_workbook(db: Database, actor: Actor, path: Path) -> ExportReport:
+    """The bundle as one workbook, a sheet per file: what a caseworker edits in a spreadsheet.
+    CPR and CVR numbers are text cells (no leading zero is lost), dates are dates."""
+    from app.casework.bundle.workbook import write_workbook
+
+    if path.exists() and not path.is_file():
+        raise MinPlanError("{path} is a folder, not a file", path=str(path))
+    if not path.parent.is_dir():
+        raise MinPlanError("The folder {path} does not exist", path=str(path.parent))
+    report = ExportReport(directory=path)
+    temporary = _temporary(path.parent, path.name)
+    try:
+        with transaction(db) as session:
+            rows = _rows(session)
+            try:
+                with files.open_temporary(temporary) as handle:
+                    write_workbook(handle, rows)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            except OSError as exc:
+                raise file_error(exc, path) from exc
+            report.counts = {name: len(rows[name]) for name in FILE_NAMES}
+            audit.record(
+                session, actor, "export", details={"counts": report.counts, "folder": path.name}
+            )
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    temporary.replace(path)
     return report

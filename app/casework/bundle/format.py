@@ -1,6 +1,6 @@
 """The CSV bundle's public format: file names, columns and how each cell is read.
 
-This is a contract other tools rely on (README "CSV bundle"): file names, column names and codes
+This is a contract other tools rely on (packaging/BUNDLE.md): file names, column names and codes
 never change. Text limits mirror the database columns, so an over-long cell is named with its
 file and line instead of failing the whole transaction.
 """

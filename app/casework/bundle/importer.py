@@ -1,12 +1,14 @@
-"""``minplan import DIR``: read a CSV bundle, check all of it, then write all of it or nothing.
+"""``minplan import DIR|FILE.xlsx``: read a bundle, check all of it, then write all of it or nothing.
 
 Checking happens before any write, so a spreadsheet with problems leaves the database exactly as
-it was and the report names every problem as ``file:line: reason``.
+it was and the report names every problem as ``file:line: reason``. The rows are streamed twice,
+once to check and once to write (in one transaction), so that memory holds the keys and not the
+files: a caseload of 200 000 citizens imports in bounded memory.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,12 +18,13 @@ from sqlalchemy import select
 from app.casework import access
 from app.casework.actor import Actor
 from app.casework.bundle import counts
-from app.casework.bundle.format import FILE_NAMES, FILES
-from app.casework.bundle.reader import Problem, Row, read_rows
-from app.casework.bundle.validate import Checker, Existing
+from app.casework.bundle.format import FILE_NAMES, FILES, SPECS
+from app.casework.bundle.reader import Problem, ReadOptions, Row, open_rows
+from app.casework.bundle.source import Bundle, open_bundle
+from app.casework.bundle.validate import Checker, Existing, clean_row
 from app.casework.bundle.writer import write_bundle
 from app.domain.dates import Period
-from app.domain.errors import MinPlanError, ValidationError
+from app.domain.errors import ConflictError, MinPlanError
 from app.i18n import N_, _, ngettext
 from app.store import statistics
 from app.store.engine import Database, transaction
@@ -29,14 +32,43 @@ from app.store.models import BenefitSpell, Caseworker, Citizen, Company, Plan
 
 #: ``progress(done, total, what)``; returning False stops the import (nothing is written).
 Progress = Callable[[int, int, str], bool | None]
+#: Problems kept for the report; past this they are counted only (a wrong file can have a
+#: problem on each of its 200 000 lines, and nobody reads more than the first ones).
+MAX_PROBLEMS = 1000
+
+
+class Problems(list):  # type: ignore[type-arg]
+    """The report's problems: the first ``MAX_PROBLEMS`` kept, the rest counted."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.more = 0
+
+    def append(self, problem: Problem) -> None:  # type: ignore[override]
+        if len(self) < MAX_PROBLEMS:
+            super().append(problem)
+        else:
+            self.more += 1
+
+    @property
+    def total(self) -> int:
+        return len(self) + self.more
+
+
+def _file_order(label: str) -> int:
+    """A problem's place in the report: the bundle's file order (a workbook's sheets too)."""
+    name = label.split("[", 1)[1].rstrip("]") + ".csv" if "[" in label else label.lower()
+    return FILE_NAMES.index(name) if name in FILE_NAMES else -1
 
 
 @dataclass
 class ImportReport:
-    """What an import found and did; ``counts`` are data rows per file."""
+    """What an import found and did; ``counts`` are data rows per file, ``encodings`` how each
+    CSV file was read."""
 
-    problems: list[Problem] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
     counts: dict[str, int] = field(default_factory=dict)
+    encodings: dict[str, str] = field(default_factory=dict)
     dry_run: bool = False
     written: bool = False
 
@@ -46,13 +78,29 @@ class ImportReport:
 
     def error_lines(self) -> list[str]:
         """Every problem as ``file:line: reason`` in the user's language, by file then line."""
-        order = {name: i for i, name in enumerate(FILE_NAMES)}
-        ranked = sorted(self.problems, key=lambda p: (order.get(p.file, -1), p.file, p.line))
-        return [str(p) for p in ranked]
+        ranked = sorted(self.problems, key=lambda p: (_file_order(p.file), p.file, p.line))
+        lines = [str(p) for p in ranked]
+        if self.problems.more:
+            lines.append(
+                ngettext(
+                    "… and {n} more problem", "… and {n} more problems", self.problems.more
+                ).format(n=self.problems.more)
+            )
+        return lines
+
+    def encoding_lines(self) -> list[str]:
+        """ "Read as Windows-1252: spells.csv" — which encoding each CSV file was read in."""
+        by_encoding: dict[str, list[str]] = {}
+        for name, encoding in self.encodings.items():
+            by_encoding.setdefault(encoding, []).append(name)
+        return [
+            _("Read as {encoding}: {files}").format(encoding=encoding, files=", ".join(names))
+            for encoding, names in sorted(by_encoding.items())
+        ]
 
     def summary(self) -> str:
         if not self.ok:
-            n = len(self.problems)
+            n = self.problems.total
             return ngettext(
                 "{n} problem; nothing was imported", "{n} problems; nothing was imported", n
             ).format(n=n)
@@ -81,70 +129,111 @@ def _existing(db: Database) -> Existing:
     return found
 
 
-def read_bundle(
-    directory: Path,
-    problems: list[Problem],
-    refused: set[str],
-    progress: Progress | None = None,
-) -> dict[str, list[Row]]:
-    """Every file's typed rows; a missing file is no rows, an unknown file is a problem.
+def check_bundle_source(origin: Path) -> Path:
+    """Refuse, before a database is opened or made, what is not a bundle at all."""
+    open_bundle(origin, Problems())
+    return origin
 
-    Files refused as a whole (bad header, not UTF-8) are added to ``refused``.
-    """
-    if not directory.is_dir():
-        raise MinPlanError("{path} is not a folder", path=str(directory))
-    present = {p.name.lower(): p for p in directory.iterdir() if p.suffix.lower() == ".csv"}
-    if not present:
-        raise MinPlanError("No bundle files (citizens.csv, …) in {path}", path=str(directory))
-    for name in sorted(set(present) - set(FILE_NAMES)):
-        problems.append(
-            Problem(
-                present[name].name,
-                1,
-                ValidationError(
-                    "Unknown file; the bundle's files are: {files}", files=", ".join(FILE_NAMES)
-                ),
-            )
-        )
-    rows: dict[str, list[Row]] = {}
+
+def bundle_user_for_login(origin: Path, login: str) -> tuple[str, str] | None:
+    """(initials, name) of the bundle's caseworker whose initials are this OS login, if any."""
+    from app.domain.users import login_candidates
+
+    table = open_bundle(origin, Problems()).tables.get("caseworkers.csv")
+    rows = open_rows(table, SPECS["caseworkers.csv"], Problems()) if table else None
+    wanted = {name.upper() for name in login_candidates(login)}
+    for row in rows or ():
+        if row.values.get("initials") in wanted and row.values.get("name"):
+            return row.values["initials"], row.values["name"]
+    return None
+
+
+def check_bundle(
+    bundle: Bundle,
+    checker: Checker,
+    report: ImportReport,
+    options: ReadOptions,
+    progress: Progress | None = None,
+) -> None:
+    """Stream every table once through the checker, file by file in dependency order."""
     for done, spec in enumerate(FILES, start=1):
-        if spec.name in present:
-            found = read_rows(present[spec.name], spec, problems)
-            if found is None:
-                refused.add(spec.name)
-            rows[spec.name] = found or []
+        table = bundle.tables.get(spec.name)
+        if table is not None:
+            rows = open_rows(table, spec, report.problems, options)
+            if table.encoding is not None:
+                report.encodings[table.name] = table.encoding
+            if rows is None:
+                checker.refused.add(spec.name)  # type: ignore[attr-defined]
+            n = 0
+            for row in rows or ():
+                checker.check(spec.name, row)
+                n += 1
+            checker.finish(spec.name)
+            report.counts[spec.name] = n
         if progress and progress(done, len(FILES), spec.name) is False:
             raise MinPlanError("Stopped; nothing was written")
-    return rows
 
 
 def import_bundle(
     db: Database,
     actor: Actor,
-    directory: Path | str,
+    source: Path | str,
     *,
     dry_run: bool = False,
+    fix_leading_zeros: bool = False,
     progress: Progress | None = None,
     today: date | None = None,
+    first_admin: str | None = None,
 ) -> ImportReport:
     """Check every row of the bundle; write everything in one transaction only if all is well.
 
     ``progress`` is called while files are read and again while rows are written. Importing
-    writes into every citizen's case, so it is for administrators.
+    writes into every citizen's case, so it is for administrators. ``first_admin``: into a
+    database without users, the bundle caseworker with these initials (the person importing) is
+    written as its administrator, with the actor's login.
     """
     access.require_admin(actor, N_("Only an administrator can import a bundle"))
-    directory = Path(directory)
     report = ImportReport(dry_run=dry_run)
-    refused: set[str] = set()
-    rows = read_bundle(directory, report.problems, refused, progress)
-    checker = Checker(rows, _existing(db), report.problems, today or date.today(), refused)
-    checker.check_all()
-    report.counts = {name: len(rows.get(name, [])) for name in FILE_NAMES}
+    options = ReadOptions(fix_leading_zeros=fix_leading_zeros)
+    bundle = open_bundle(Path(source), report.problems)
+    before = bundle.fingerprint()
+    today = today or date.today()
+    checker = Checker(_existing(db), report.problems, today, set())
+    check_bundle(bundle, checker, report, options, progress)
+    report.counts = {name: report.counts.get(name, 0) for name in FILE_NAMES}
     if report.problems or dry_run:
         return report
+
+    def rows(name: str) -> Iterator[Row]:
+        """The file's rows again, for writing: checked already, so any problem now means the
+        file changed since, and the transaction is rolled back."""
+        table = bundle.tables.get(name)
+        if table is None:
+            return
+        again = Problems()
+        for row in open_rows(table, SPECS[name], again, options) or ():
+            if again or not row.complete:
+                break
+            clean_row(name, row.values, today)
+            yield row
+        if again:
+            raise ConflictError(_CHANGED)
+
     write_bundle(
-        db, actor, rows, progress, details={"counts": report.counts, "folder": directory.name}
+        db,
+        actor,
+        rows,
+        progress,
+        details={"counts": report.counts, "folder": bundle.origin.name},
+        first_admin=first_admin,
+        total=sum(report.counts.values()),
+        unchanged=lambda: before == bundle.fingerprint(),
     )
     statistics.analyse(db)  # every table changed at once: the planner's guesses would not hold
     report.written = True
     return report
+
+
+_CHANGED = N_(
+    "A bundle file changed while it was being imported; nothing was written. Run the import again"
+)

@@ -1,17 +1,31 @@
-"""Reading one bundle file into typed rows, with every problem tied to its file and line."""
+"""Reading one bundle table, row by row, with every problem tied to its file and line.
+
+A table is a CSV file of the bundle folder or a sheet of the bundle workbook (``.xlsx``). Rows
+are streamed: a file is never read into memory whole, so a bundle of 200 000 citizens imports in
+bounded memory (what is kept is the keys, not the text). A CSV file's encoding is found before
+its rows are read: UTF-8 (with or without BOM) or Windows-1252, what Danish Excel's "CSV
+(semikolonsepareret)" writes; anything else, and text garbled by a wrong encoding on the way
+(``Ã¸`` for ``ø``), is refused.
+"""
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
-from dataclasses import dataclass
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from app import i18n
+from app.casework.bundle.cells import fix_leading_zero, read_cpr
 from app.casework.bundle.format import FileSpec
 from app.domain.errors import MinPlanError, ValidationError
 from app.reports.safe_cells import restore
+
+CHUNK_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -40,18 +54,150 @@ class Row:
     complete: bool = True
 
 
-def _decode(path: Path, problems: list[Problem]) -> str | None:
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        problems.append(
-            Problem(
-                path.name, line, ValidationError("The file is not UTF-8 text; save it as CSV UTF-8")
-            )
-        )
-        return None
+@dataclass(frozen=True)
+class ReadOptions:
+    #: ``--fix-leading-zeros``: nine-digit CPR numbers get back the 0 a spreadsheet dropped.
+    fix_leading_zeros: bool = False
+
+
+class TableRefused(Exception):
+    """The table as a whole cannot be read; its problem is already recorded."""
+
+
+# --- encodings ----------------------------------------------------------------------------
+UTF8_BOM, UTF8, WINDOWS_1252 = "UTF-8 with BOM", "UTF-8", "Windows-1252"
+_CODECS = {UTF8_BOM: "utf-8-sig", UTF8: "utf-8", WINDOWS_1252: "cp1252"}
+#: Bytes Windows-1252 leaves undefined: a file holding one is in no encoding Min Plan reads.
+_UNDEFINED_1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+#: UTF-8 letters read as Windows-1252 and saved again (``Ã¸`` = ø, ``Ã¥`` = å, ``Ã†`` = Æ …),
+#: or letters already lost (U+FFFD).
+_MOJIBAKE = re.compile(
+    "Ã[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a"
+    "\u20ac\u2122]|Â[\u00a0-\u00bf]|\ufffd"
+)
+
+
+def detect_encoding(path: Path, name: str, problems: list[Problem]) -> str:
+    """The file's encoding label, read in chunks (never whole); raises ``TableRefused``."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8, line, bad_line = True, 1, 1
+    with path.open("rb") as handle:
+        head = handle.read(4)
+        handle.seek(0)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            _refuse(problems, name, 1, ValidationError(
+                "The file is UTF-16 (\"Unicode text\"); save it as CSV UTF-8 or CSV "
+                "(semikolonsepareret)"
+            ))  # fmt: skip
+        bom = head.startswith(codecs.BOM_UTF8)
+        while utf8 and (chunk := handle.read(CHUNK_BYTES)):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                utf8, bad_line = False, line + chunk[: error.start].count(b"\n")
+            line += chunk.count(b"\n")
+        if utf8:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                utf8, bad_line = False, line
+        if utf8:
+            return UTF8_BOM if bom else UTF8
+        if bom:
+            _refuse(problems, name, bad_line, ValidationError(
+                "The file starts as UTF-8 but is not UTF-8 from this line on; save it again as "
+                "CSV UTF-8"
+            ))  # fmt: skip
+        handle.seek(0)  # Windows-1252 if no byte is one that Windows-1252 leaves undefined
+        line = 1
+        while chunk := handle.read(CHUNK_BYTES):
+            if (undefined := _UNDEFINED_1252.search(chunk)) is not None:
+                _refuse(problems, name, line + chunk[: undefined.start()].count(b"\n"),
+                        ValidationError(
+                    "The file is neither UTF-8 nor Windows-1252 text; save it as CSV UTF-8"
+                ))  # fmt: skip
+            line += chunk.count(b"\n")
+    return WINDOWS_1252
+
+
+def _refuse(problems: list[Problem], name: str, line: int, error: MinPlanError) -> None:
+    problems.append(Problem(name, line, error))
+    raise TableRefused
+
+
+# --- tables -------------------------------------------------------------------------------
+@dataclass
+class CsvTable:
+    """One CSV file of a bundle folder."""
+
+    path: Path
+    name: str
+    encoding: str | None = field(default=None)
+
+    def records(self, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+        """``(line, cells)`` from the header on; a cell spanning lines is named by its first."""
+        if self.encoding is None:
+            self.encoding = detect_encoding(self.path, self.name, problems)
+        with self.path.open(encoding=_CODECS[self.encoding], newline="") as handle:
+            header_line = handle.readline()
+            handle.seek(0)  # (the UTF-8 BOM is skipped again by the codec)
+            reader = csv.reader(handle, delimiter=sniff_delimiter(header_line))
+            start = 1
+            try:
+                for record in reader:
+                    line, start = start, reader.line_num + 1
+                    yield line, record
+            except csv.Error as error:
+                problems.append(
+                    Problem(self.name, start,
+                            ValidationError("The row cannot be read: {reason}", reason=str(error)))
+                )  # fmt: skip
+                raise TableRefused from None
+
+
+@dataclass
+class SheetTable:
+    """One sheet of the bundle workbook, named like the CSV file without ``.csv``."""
+
+    path: Path
+    sheet: str
+    name: str
+    encoding: str | None = None
+
+    def records(self, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+        from openpyxl import load_workbook
+
+        book = load_workbook(self.path, read_only=True, data_only=True)
+        try:
+            sheet = book[self.sheet]
+            for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+                yield number, _trimmed([sheet_text(value) for value in cells])
+        finally:
+            book.close()
+
+
+def _trimmed(cells: list[str]) -> list[str]:
+    """A sheet row without the empty cells a spreadsheet keeps after the last used column."""
+    while cells and cells[-1] == "":
+        cells.pop()
+    return cells
+
+
+def sheet_text(value: Any) -> str:
+    """A workbook cell as the text the bundle's cell readers expect."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(timespec="seconds" if value.second else "minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -59,63 +205,74 @@ def sniff_delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
-def read_rows(path: Path, spec: FileSpec, problems: list[Problem]) -> list[Row] | None:
-    """Typed rows of one file; problems are appended. Blank lines are skipped.
+# --- rows ---------------------------------------------------------------------------------
+def open_rows(
+    table: CsvTable | SheetTable,
+    spec: FileSpec,
+    problems: list[Problem],
+    options: ReadOptions = ReadOptions(),
+) -> Iterator[Row] | None:
+    """The table's typed rows, streamed; None when it is refused as a whole (its encoding, its
+    header). Blank lines are skipped; problems are appended as they are found."""
+    records = table.records(problems)
+    try:
+        first = next(records, None)
+    except TableRefused:
+        return None
+    if first is None:
+        return iter(())
+    header = [name.strip().lower() for name in first[1]]
+    if not _header_ok(table.name, spec, header, problems):
+        records.close()
+        return None
+    return _rows(
+        table.name, records, header, spec, problems, options, sheet=isinstance(table, SheetTable)
+    )
 
-    None means the file as a whole was refused (not UTF-8, bad header): its rows are unknown.
-    """
-    text = _decode(path, problems)
-    if text is None:
-        return None
-    if not text.strip():
-        return []
-    delimiter = sniff_delimiter(text.splitlines()[0])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+def _rows(
+    name: str,
+    records: Iterator[tuple[int, list[str]]],
+    header: list[str],
+    spec: FileSpec,
+    problems: list[Problem],
+    options: ReadOptions,
+    *,
+    sheet: bool,
+) -> Iterator[Row]:
     try:
-        header = [name.strip().lower() for name in next(reader)]
-    except csv.Error as error:
-        problems.append(
-            Problem(
-                path.name,
-                1,
-                ValidationError("The header cannot be read: {reason}", reason=str(error)),
-            )
-        )
-        return None
-    if not _header_ok(path.name, spec, header, problems):
-        return None
-    rows: list[Row] = []
-    start_line = 2
-    try:
-        for record in reader:
-            # A quoted cell may span lines: the row is named by the line it starts on.
-            line, start_line = start_line, reader.line_num + 1
+        for line, record in records:
             if not any(cell.strip() for cell in record):
                 continue
+            if sheet and len(record) < len(header):
+                record = record + [""] * (len(header) - len(record))
             if len(record) != len(header):
                 problems.append(
-                    Problem(
-                        path.name,
-                        line,
-                        ValidationError(
-                            "The row has {cells} cells but the header has {columns}",
-                            cells=len(record),
-                            columns=len(header),
-                        ),
-                    )
-                )
+                    Problem(name, line, ValidationError(
+                        "The row has {cells} cells but the header has {columns}",
+                        cells=len(record),
+                        columns=len(header),
+                    ))
+                )  # fmt: skip
                 continue
-            raw = dict(zip(header, record, strict=True))
-            rows.append(_typed(path.name, line, spec, raw, problems))
-    except csv.Error as error:
-        problems.append(
-            Problem(
-                path.name,
-                start_line,
-                ValidationError("The row cannot be read: {reason}", reason=str(error)),
+            garbled = next((c for c in record if _MOJIBAKE.search(c)), None)
+            if garbled is not None:
+                found = _MOJIBAKE.search(garbled)
+                problems.append(
+                    Problem(name, line, ValidationError(
+                        "The text is garbled by a wrong encoding ({found!r} in {cell!r}): the "
+                        "file was opened in one encoding and saved in another. Export it again, "
+                        "or save it as CSV UTF-8",
+                        found=found.group() if found else "",
+                        cell=garbled[:40],
+                    ))
+                )  # fmt: skip
+                continue
+            yield _typed(
+                name, line, spec, dict(zip(header, record, strict=True)), problems, options
             )
-        )
-    return rows
+    except TableRefused:
+        return
 
 
 def _header_ok(name: str, spec: FileSpec, header: list[str], problems: list[Problem]) -> bool:
@@ -152,13 +309,21 @@ def _header_ok(name: str, spec: FileSpec, header: list[str], problems: list[Prob
 
 
 def _typed(
-    name: str, line: int, spec: FileSpec, raw: dict[str, str], problems: list[Problem]
+    name: str,
+    line: int,
+    spec: FileSpec,
+    raw: dict[str, str],
+    problems: list[Problem],
+    options: ReadOptions = ReadOptions(),
 ) -> Row:
     values: dict[str, Any] = {}
     complete = True
     for column in spec.columns:
+        cell = restore(raw.get(column.name, ""))
+        if options.fix_leading_zeros and column.read is read_cpr:
+            cell = fix_leading_zero(cell)
         try:
-            value = column.read(restore(raw.get(column.name, "")))
+            value = column.read(cell)
         except ValidationError as error:
             problems.append(Problem(name, line, error, column.name))
             complete = False

@@ -43,45 +43,29 @@ def _as_is(value: str) -> str:
 
 
 class Checker:
-    """Collects problems while each file's rows are checked in dependency order."""
+    """Collects problems while rows stream past, file by file in dependency order: ``check``
+    each row of a file, then ``finish`` the file. What later files refer to (initials, CVR and
+    CPR numbers, each citizen's spells) is kept; the rows themselves are not."""
 
     def __init__(
         self,
-        rows: dict[str, list[Row]],
         existing: Existing,
         problems: list[Problem],
         today: date,
         refused: frozenset[str] | set[str] = frozenset(),
     ) -> None:
-        self.rows = rows
         #: Files refused as a whole: references into them are not checked (that would only
         #: repeat the file's own problem once per referring row).
         self.refused = refused
         self.existing = existing
         self.problems = problems
         self.today = today
-        self.initials = self._keys(
-            "caseworkers.csv",
-            "initials",
-            existing.caseworkers,
-            N_("Initials {key} appear twice in the bundle (also line {other})"),
-            N_("A caseworker with initials {key} already exists in the database"),
-        )
-        self.cvrs = self._keys(
-            "companies.csv",
-            "cvr",
-            existing.companies,
-            N_("CVR number {key} appears twice in the bundle (also line {other})"),
-            N_("A company with CVR number {key} already exists in the database"),
-        )
-        self.cprs = self._keys(
-            "citizens.csv",
-            "cpr",
-            existing.citizens,
-            N_("CPR number {key} appears twice in the bundle (also line {other})"),
-            N_("A citizen with CPR number {key} already exists in the database"),
-            show=format_cpr,
-        )
+        self.initials: set[str] = set(existing.caseworkers)
+        self.cvrs: set[str] = set(existing.companies)
+        self.cprs: set[str] = set(existing.citizens)
+        self._first_line: dict[str, dict[str, int]] = defaultdict(dict)
+        self._spell_periods: dict[str, list[tuple[Period, Row]]] = defaultdict(list)
+        self._plan_lines: dict[str, int] = {}
 
     def problem(self, row: Row, error: MinPlanError) -> None:
         """Name the column too when the rule says which one (``field``) and the file has it."""
@@ -89,31 +73,28 @@ class Checker:
         column = field if field in row.values else None
         self.problems.append(Problem(row.file, row.line, error, column))
 
-    def complete(self, name: str) -> list[Row]:
-        """Rows whose every cell was read; rows with unreadable cells were reported already."""
-        return [row for row in self.rows.get(name, []) if row.complete]
-
-    def _keys(
+    def _key(
         self,
         name: str,
+        row: Row,
         column: str,
+        known: set[str],
         existing: dict[str, int],
         twice: str,
         exists: str,
         *,
         show: Callable[[str], str] = _as_is,
-    ) -> set[str]:
-        seen: dict[str, int] = {}
-        for row in self.rows.get(name, []):
-            key = row.values.get(column)
-            if key is None:
-                continue
-            if key in seen:
-                self.problem(row, ValidationError(twice, key=show(key), other=seen[key]))
-            elif key in existing:
-                self.problem(row, ValidationError(exists, key=show(key)))
-            seen.setdefault(key, row.line)
-        return set(seen) | set(existing)
+    ) -> None:
+        key = row.values.get(column)
+        if key is None:
+            return
+        seen = self._first_line[name]
+        if key in seen:
+            self.problem(row, ValidationError(twice, key=show(key), other=seen[key]))
+        elif key in existing:
+            self.problem(row, ValidationError(exists, key=show(key)))
+        seen.setdefault(key, row.line)
+        known.add(key)
 
     # --- references --------------------------------------------------------------------
     def _ref(
@@ -164,108 +145,141 @@ class Checker:
             self.problem(row, error)
 
     # --- the files -----------------------------------------------------------------------
-    def check_all(self) -> None:
-        for row in self.complete("caseworkers.csv"):
-            self.rule(row, lambda row=row: _contact(row.values))
-        for row in self.complete("companies.csv"):
-            self.rule(row, lambda row=row: _company(row.values))
-        for row in self.complete("citizens.csv"):
-            self.caseworker_ref(row)
-            values = {k: v for k, v in row.values.items() if k != "caseworker"}
-            self.rule(
+    def check(self, name: str, row: Row) -> None:
+        """One row of the file ``name`` (``citizens.csv``)."""
+        if name == "caseworkers.csv":
+            self._key(
+                name, row, "initials", self.initials, self.existing.caseworkers,
+                N_("Initials {key} appear twice in the bundle (also line {other})"),
+                N_("A caseworker with initials {key} already exists in the database"),
+            )  # fmt: skip
+        elif name == "companies.csv":
+            self._key(
+                name, row, "cvr", self.cvrs, self.existing.companies,
+                N_("CVR number {key} appears twice in the bundle (also line {other})"),
+                N_("A company with CVR number {key} already exists in the database"),
+            )  # fmt: skip
+        elif name == "citizens.csv":
+            self._key(
+                name, row, "cpr", self.cprs, self.existing.citizens,
+                N_("CPR number {key} appears twice in the bundle (also line {other})"),
+                N_("A citizen with CPR number {key} already exists in the database"),
+                show=format_cpr,
+            )  # fmt: skip
+        if not row.complete:  # its unreadable cells were reported already
+            return
+        getattr(self, "_" + name.removesuffix(".csv"))(row)
+
+    def finish(self, name: str) -> None:
+        """After the last row of ``name``: the checks that need all of its rows."""
+        if name == "spells.csv":
+            self._overlaps()
+
+    def _caseworkers(self, row: Row) -> None:
+        self.rule(row, lambda: _contact(row.values))
+
+    def _companies(self, row: Row) -> None:
+        self.rule(row, lambda: _company(row.values))
+
+    def _citizens(self, row: Row) -> None:
+        self.caseworker_ref(row)
+        self.rule(row, lambda: clean_row("citizens.csv", row.values, self.today))
+
+    def _milestones(self, row: Row) -> None:
+        self.citizen_ref(row)
+        status = row.values.get("status") or "planned"
+        # The bundle has no drop-reason column; a dropped milestone is accepted without one.
+        self.rule(
+            row,
+            lambda: check_milestone(
+                row.values["title"], status, row.values.get("completed_on"), "imported"
+            ),
+        )
+
+    def _offers(self, row: Row) -> None:
+        self.citizen_ref(row)
+        self.company_ref(row, "company_cvr")
+        values = {**row.values, "start_date": row.values.get("start")}
+        self.rule(row, lambda: check_offer(values))
+
+    def _conversations(self, row: Row) -> None:
+        self.citizen_ref(row)
+        self.caseworker_ref(row)
+        self.rule(row, lambda: self._conversation(row.values))
+
+    def _employment(self, row: Row) -> None:
+        self.citizen_ref(row)
+        self.company_ref(row, "company_cvr")
+        self.rule(row, lambda: _employment(row.values))
+
+    def _company_contacts(self, row: Row) -> None:
+        self.company_ref(row, "cvr")
+        self.caseworker_ref(row)
+
+    def _recruitment_orders(self, row: Row) -> None:
+        self.company_ref(row, "cvr")
+        self.rule(row, lambda: _order(row.values))
+
+    def _journal(self, row: Row) -> None:
+        self.citizen_ref(row)
+        self.caseworker_ref(row)
+        if len(row.values["text"]) > MAX_NOTE_LENGTH:
+            self.problem(
                 row,
-                lambda row=row, values=values: row.values.update(
-                    clean_citizen(values, today=self.today)
+                ValidationError(
+                    "The note is too long (at most {max} characters)", max=MAX_NOTE_LENGTH
                 ),
             )
-        self._spells()
-        self._plans()
-        for row in self.complete("milestones.csv"):
-            self.citizen_ref(row)
-            status = row.values.get("status") or "planned"
-            # The bundle has no drop-reason column; a dropped milestone is accepted without one.
-            self.rule(
+
+    def _plans(self, row: Row) -> None:
+        self.citizen_ref(row)
+        cpr = row.values["cpr"]
+        seen = self._plan_lines
+        if cpr in seen:
+            self.problem(
                 row,
-                lambda row=row, status=status: check_milestone(
-                    row.values["title"], status, row.values.get("completed_on"), "imported"
+                ValidationError(
+                    "The citizen {cpr} has two plans in the bundle (also line {other})",
+                    cpr=format_cpr(cpr),
+                    other=seen[cpr],
                 ),
             )
-        for row in self.complete("offers.csv"):
-            self.citizen_ref(row)
-            self.company_ref(row, "company_cvr")
-            values = {**row.values, "start_date": row.values.get("start")}
-            self.rule(row, lambda values=values: check_offer(values))
-        for row in self.complete("conversations.csv"):
-            self.citizen_ref(row)
-            self.caseworker_ref(row)
-            self.rule(row, lambda row=row: self._conversation(row.values))
-        for row in self.complete("employment.csv"):
-            self.citizen_ref(row)
-            self.company_ref(row, "company_cvr")
-            self.rule(row, lambda row=row: _employment(row.values))
-        for row in self.complete("company_contacts.csv"):
-            self.company_ref(row, "cvr")
-            self.caseworker_ref(row)
-        for row in self.complete("recruitment_orders.csv"):
-            self.company_ref(row, "cvr")
-            self.rule(row, lambda row=row: _order(row.values))
-        for row in self.complete("journal.csv"):
-            self.citizen_ref(row)
-            self.caseworker_ref(row)
-            if len(row.values["text"]) > MAX_NOTE_LENGTH:
-                self.problem(
-                    row,
-                    ValidationError(
-                        "The note is too long (at most {max} characters)", max=MAX_NOTE_LENGTH
-                    ),
-                )
+        elif cpr in self.existing.plans:
+            self.problem(
+                row,
+                ValidationError(
+                    "The citizen {cpr} already has a plan in the database", cpr=format_cpr(cpr)
+                ),
+            )
+        seen.setdefault(cpr, row.line)
+        texts = {
+            k: v for k, v in row.values.items() if k not in ("cpr", "updated_on", "agreed_on")
+        }
+        self.rule(row, lambda: clean_plan_fields(texts))
 
-    def _plans(self) -> None:
-        seen: dict[str, int] = {}
-        for row in self.complete("plans.csv"):
-            self.citizen_ref(row)
-            cpr = row.values["cpr"]
-            if cpr in seen:
-                self.problem(
-                    row,
-                    ValidationError(
-                        "The citizen {cpr} has two plans in the bundle (also line {other})",
-                        cpr=format_cpr(cpr),
-                        other=seen[cpr],
-                    ),
-                )
-            elif cpr in self.existing.plans:
-                self.problem(
-                    row,
-                    ValidationError(
-                        "The citizen {cpr} already has a plan in the database", cpr=format_cpr(cpr)
-                    ),
-                )
-            seen.setdefault(cpr, row.line)
-            texts = {
-                k: v for k, v in row.values.items() if k not in ("cpr", "updated_on", "agreed_on")
-            }
-            self.rule(row, lambda texts=texts: clean_plan_fields(texts))
+    def _spells(self, row: Row) -> None:
+        self.citizen_ref(row)
+        values = row.values
+        try:
+            check_period(values["start"], values.get("end"))
+            check_spell_facts(
+                {
+                    **{k: v for k, v in values.items() if k not in ("start", "end")},
+                    "start_date": values["start"],
+                    "end_date": values.get("end"),
+                }
+            )
+        except MinPlanError as error:
+            self.problem(row, error)
+            return
+        # Only what the overlap check needs: the period and where the row is, not its values.
+        where = Row(row.file, row.line, {})
+        self._spell_periods[values["cpr"]].append(
+            (Period(values["start"], values.get("end")), where)
+        )
 
-    def _spells(self) -> None:
-        by_citizen: dict[str, list[tuple[Period, Row]]] = defaultdict(list)
-        for row in self.complete("spells.csv"):
-            self.citizen_ref(row)
-            values = row.values
-            try:
-                check_period(values["start"], values.get("end"))
-                check_spell_facts(
-                    {
-                        **{k: v for k, v in values.items() if k not in ("start", "end")},
-                        "start_date": values["start"],
-                        "end_date": values.get("end"),
-                    }
-                )
-            except MinPlanError as error:
-                self.problem(row, error)
-                continue
-            by_citizen[values["cpr"]].append((Period(values["start"], values.get("end")), row))
-        for cpr, spells in by_citizen.items():
+    def _overlaps(self) -> None:
+        for cpr, spells in self._spell_periods.items():
             spells.sort(key=lambda item: (item[0].start, item[1].line))
             taken = list(self.existing.spells.get(cpr, []))
             for period, row in spells:
@@ -282,11 +296,20 @@ class Checker:
                         ),
                     )
                 taken.append(period)
+        self._spell_periods.clear()
 
     def _conversation(self, values: dict[str, Any]) -> None:
         if values.get("scheduled_at") is None and values.get("held_on") is None:
             raise ValidationError("Give scheduled_at or held_on")
         check_outcome(values.get("status") or "planned", values.get("held_on"), self.today)
+
+
+def clean_row(name: str, values: dict[str, Any], today: date) -> None:
+    """Normalise ``values`` in place the way the use cases do (a citizen's fields); the same
+    step runs when the rows are checked and when they are written."""
+    if name == "citizens.csv":
+        fields = {k: v for k, v in values.items() if k != "caseworker"}
+        values.update(clean_citizen(fields, today=today))
 
 
 def _contact(values: dict[str, Any]) -> None:

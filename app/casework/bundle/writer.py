@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -45,19 +45,33 @@ _SPELL_FACTS = (
 )
 
 
+#: The rows of one file, streamed again for writing (``importer.import_bundle``).
+RowsOf = Callable[[str], Iterator[Row]]
+
+
 class _Writer:
     def __init__(self, session: Session, progress: Progress | None, total: int) -> None:
         self.session, self.progress, self.total, self.done = session, progress, total, 0
         self.now = utc_now()
 
-    def insert(self, table: str, records: list[dict[str, Any]], what: str) -> None:
+    def insert(self, table: str, records: Iterable[dict[str, Any]], what: str) -> None:
+        """Insert ``records`` a chunk at a time, as they come (never all held at once)."""
         columns = metadata.tables[table]
-        if "version" in columns.c:
-            for record in records:
+        versioned = "version" in columns.c
+        chunk: list[dict[str, Any]] = []
+        for record in records:
+            if versioned:
                 record.update(version=1, created_at=self.now, updated_at=self.now)
-        for start in range(0, len(records), CHUNK):
-            self.session.execute(insert(columns), records[start : start + CHUNK])
-        self.done += len(records)
+            chunk.append(record)
+            if len(chunk) >= CHUNK:
+                self._flush(columns, chunk, what)
+                chunk = []
+        if chunk:
+            self._flush(columns, chunk, what)
+
+    def _flush(self, columns: Any, chunk: list[dict[str, Any]], what: str) -> None:
+        self.session.execute(insert(columns), chunk)
+        self.done += len(chunk)
         if self.progress and self.progress(self.done, self.total, what) is False:
             raise MinPlanError("Stopped; nothing was written")
 
@@ -68,14 +82,26 @@ class _Writer:
 def write_bundle(
     db: Database,
     actor: Actor,
-    rows: dict[str, list[Row]],
+    rows: RowsOf,
     progress: Progress | None,
     details: dict[str, Any],
+    first_admin: str | None = None,
+    total: int = 0,
+    unchanged: Callable[[], bool] = lambda: True,
 ) -> None:
-    """Insert every checked row, or nothing (a concurrent change turns into a conflict)."""
+    """Insert every checked row, or nothing (a concurrent change turns into a conflict, and so
+    does a bundle file that changed since it was checked: ``unchanged`` says it did not).
+
+    ``first_admin``: the initials of the bundle caseworker who is the person importing into a
+    database without users; that row becomes the administrator, signing in with their login."""
     try:
         with transaction(db) as session:
-            people = _write(session, actor, rows, progress)
+            people = _write(session, actor, rows, progress, first_admin, total)
+            if not unchanged():
+                raise ConflictError(
+                    "A bundle file changed while it was being imported; nothing was written. "
+                    "Run the import again"
+                )
             # Core inserts bypass the session's bookkeeping: keep these citizens' deadlines here.
             deadline_store.refresh(session.connection(), people)
             # Counts only, no personal data; the imported citizens by id, so that each one's
@@ -89,49 +115,45 @@ def write_bundle(
 
 
 def _write(
-    session: Session, actor: Actor, rows: dict[str, list[Row]], progress: Progress | None
+    session: Session,
+    actor: Actor,
+    rows: RowsOf,
+    progress: Progress | None,
+    first_admin: str | None,
+    total: int,
 ) -> list[int]:
     """Insert every file's rows; returns the ids of the citizens the bundle names."""
+    named: set[str] = set()  # the CPR numbers of the citizens this bundle is about
 
-    def values(name: str) -> list[dict[str, Any]]:
-        return [dict(r.values) for r in rows.get(name, [])]
+    def values(name: str) -> Iterator[dict[str, Any]]:
+        for row in rows(name):
+            if name in _NAMING:
+                named.add(row.values["cpr"])
+            yield dict(row.values)
 
-    total = sum(len(v) for v in rows.values()) + len(rows.get("plans.csv", []))  # + plan versions
-    w = _Writer(session, progress, total)
+    w = _Writer(session, progress, total + total_plans(rows))
     w.insert(
         "caseworker",
-        [
-            {**v, "role": v.get("role") or "caseworker", "active": True}
+        (
+            {**v, "role": v.get("role") or "caseworker", "active": True, "login": None}
+            | (
+                {"role": "admin", "login": actor.os_user.lower()}
+                if first_admin and v["initials"] == first_admin
+                else {}
+            )
             for v in values("caseworkers.csv")
-        ],
+        ),
         "caseworkers.csv",
     )
     w.insert("company", values("companies.csv"), "companies.csv")
     workers = w.ids(Caseworker.id, Caseworker.initials)
     companies = w.ids(Company.id, Company.cvr)
-    citizens = []
-    for v in values("citizens.csv"):
-        birth = birth_date_from_cpr(v["cpr"])
-        initials = v.pop("caseworker")
-        citizens.append(
-            {
-                **v,
-                "birth_date": birth,
-                "language": v.get("language") or "da",
-                "caseworker_id": workers.get(initials) if initials else None,
-                "sort_key": citizen_sort_key(v["first_name"], v["last_name"]),
-                "search_text": citizen_search_text(
-                    v["first_name"], v["last_name"], v["cpr"], birth
-                ),
-                **{flag: bool(v.get(flag)) for flag in _FLAGS},
-            }
-        )
-    w.insert("citizen", citizens, "citizens.csv")
+    w.insert("citizen", (_citizen(v, workers) for v in values("citizens.csv")), "citizens.csv")
     people = w.ids(Citizen.id, Citizen.cpr)
 
     w.insert(
         "benefit_spell",
-        [
+        (
             {
                 "citizen_id": people[v["cpr"]],
                 "target_group": v["target_group"],
@@ -147,28 +169,27 @@ def _write(
                 **{flag: bool(v.get(flag)) for flag in ("part_time_insured", "work_duty")},
             }
             for v in values("spells.csv")
-        ],
+        ),
         "spells.csv",
     )
-    plans = {v["cpr"]: v for v in values("plans.csv")}
     w.insert(
         "plan",
-        [
+        (
             {
-                "citizen_id": people[cpr],
+                "citizen_id": people[v["cpr"]],
                 **{k: v.get(k) for k in PLAN_FIELDS},
                 "updated_on": v.get("updated_on"),
                 "agreed_on": v.get("agreed_on"),
             }
-            for cpr, v in plans.items()
-        ],
+            for v in values("plans.csv")
+        ),
         "plans.csv",
     )
     _milestones(w, values("milestones.csv"), people)
-    _plan_versions(w, actor, plans, people)
+    _plan_versions(w, actor, rows, people)
     w.insert(
         "offer",
-        [
+        (
             {
                 "citizen_id": people[v["cpr"]],
                 "kind": v["kind"],
@@ -182,12 +203,12 @@ def _write(
                 "status": v.get("status") or "planned",
             }
             for v in values("offers.csv")
-        ],
+        ),
         "offers.csv",
     )
     w.insert(
         "conversation",
-        [
+        (
             {
                 "citizen_id": people[v["cpr"]],
                 "kind": v.get("kind") or "jobsamtale",
@@ -201,17 +222,17 @@ def _write(
                 "note": v.get("note"),
             }
             for v in values("conversations.csv")
-        ],
+        ),
         "conversations.csv",
     )
     w.insert(
         "employment",
-        [_employment(v, people, companies) for v in values("employment.csv")],
+        (_employment(v, people, companies) for v in values("employment.csv")),
         "employment.csv",
     )
     w.insert(
         "company_contact",
-        [
+        (
             {
                 "company_id": companies[v["cvr"]],
                 "contacted_on": v["date"],
@@ -220,12 +241,12 @@ def _write(
                 "led_to_offer": bool(v.get("led_to_offer")),
             }
             for v in values("company_contacts.csv")
-        ],
+        ),
         "company_contacts.csv",
     )
     w.insert(
         "recruitment_order",
-        [
+        (
             {
                 "company_id": companies[v["cvr"]],
                 "received_on": v["received_on"],
@@ -235,12 +256,12 @@ def _write(
                 "closed_on": v.get("closed_on"),
             }
             for v in values("recruitment_orders.csv")
-        ],
+        ),
         "recruitment_orders.csv",
     )
     w.insert(
         "journal_note",
-        [
+        (
             {
                 "citizen_id": people[v["cpr"]],
                 "written_on": v["written_on"],
@@ -248,11 +269,33 @@ def _write(
                 "text": v["text"],
             }
             for v in values("journal.csv")
-        ],
+        ),
         "journal.csv",
     )
-    named = ("citizens.csv", "spells.csv", "offers.csv", "conversations.csv", "plans.csv")
-    return sorted({people[r.values["cpr"]] for name in named for r in rows.get(name, [])})
+    return sorted(people[cpr] for cpr in named)
+
+
+#: The files whose rows name a citizen the import is about (its audit event's subjects).
+_NAMING = frozenset({"citizens.csv", "spells.csv", "offers.csv", "conversations.csv", "plans.csv"})
+
+
+def total_plans(rows: RowsOf) -> int:
+    """Plan versions are written too; the progress counts them (one more pass over plans)."""
+    return sum(1 for _row in rows("plans.csv"))
+
+
+def _citizen(v: dict[str, Any], workers: dict[str, int]) -> dict[str, Any]:
+    birth = birth_date_from_cpr(v["cpr"])
+    initials = v.pop("caseworker")
+    return {
+        **v,
+        "birth_date": birth,
+        "language": v.get("language") or "da",
+        "caseworker_id": workers.get(initials) if initials else None,
+        "sort_key": citizen_sort_key(v["first_name"], v["last_name"]),
+        "search_text": citizen_search_text(v["first_name"], v["last_name"], v["cpr"], birth),
+        **{flag: bool(v.get(flag)) for flag in _FLAGS},
+    }
 
 
 def _employment(
@@ -273,25 +316,19 @@ def _employment(
     }
 
 
-def _milestones(w: _Writer, rows: list[dict[str, Any]], people: dict[str, int]) -> None:
+def _milestones(w: _Writer, rows: Iterable[dict[str, Any]], people: dict[str, int]) -> None:
     """Milestones keep the file's order; for a citizen already in the database they follow the
-    milestones the citizen has."""
-    citizen_ids = sorted({people[v["cpr"]] for v in rows})
-    after: dict[int, int] = {}
-    for start in range(0, len(citizen_ids), CHUNK):
-        chunk = citizen_ids[start : start + CHUNK]
-        query = (
-            select(Milestone.citizen_id, func.max(Milestone.position))
-            .where(Milestone.citizen_id.in_(chunk))  # type: ignore[attr-defined]
-            .group_by(Milestone.citizen_id)
-        )
-        after.update((citizen_id, last) for citizen_id, last in w.session.execute(query))
-    positions: dict[int, int] = defaultdict(int, {k: p + 1 for k, p in after.items()})
-    records = []
-    for v in rows:
-        citizen_id = people[v["cpr"]]
-        records.append(
-            {
+    milestones the citizen has (only citizens already in the database can have some)."""
+    positions: dict[int, int] = defaultdict(int)
+    query = select(Milestone.citizen_id, func.max(Milestone.position)).group_by(
+        Milestone.citizen_id
+    )
+    positions.update((citizen_id, last + 1) for citizen_id, last in w.session.execute(query))
+
+    def records() -> Iterator[dict[str, Any]]:
+        for v in rows:
+            citizen_id = people[v["cpr"]]
+            yield {
                 "citizen_id": citizen_id,
                 "position": positions[citizen_id],
                 "title": v["title"],
@@ -300,33 +337,41 @@ def _milestones(w: _Writer, rows: list[dict[str, Any]], people: dict[str, int]) 
                 "completed_on": v.get("completed_on"),
                 "drop_reason": None,
             }
-        )
-        positions[citizen_id] += 1
-    w.insert("milestone", records, "milestones.csv")
+            positions[citizen_id] += 1
+
+    w.insert("milestone", records(), "milestones.csv")
 
 
-def _plan_versions(
-    w: _Writer, actor: Actor, plans: dict[str, dict[str, Any]], people: dict[str, int]
+def _plan_versions(w: _Writer, actor: Actor, rows: RowsOf, people: dict[str, int]) -> None:
+    """Version 1 of each imported plan, so later changes are shown against it; the plans are
+    read again a chunk at a time, each chunk with its citizens' milestones."""
+    chunk: list[dict[str, Any]] = []
+    for row in rows("plans.csv"):
+        chunk.append(row.values)
+        if len(chunk) >= CHUNK:
+            _version_chunk(w, actor, chunk, people)
+            chunk = []
+    if chunk:
+        _version_chunk(w, actor, chunk, people)
+
+
+def _version_chunk(
+    w: _Writer, actor: Actor, plans: list[dict[str, Any]], people: dict[str, int]
 ) -> None:
-    """Version 1 of each imported plan, so later changes are shown against it."""
-    if not plans:
-        return
     by_citizen: dict[int, list[MilestoneState]] = defaultdict(list)
-    citizen_ids = [people[cpr] for cpr in plans]
-    for start in range(0, len(citizen_ids), CHUNK):
-        chunk = citizen_ids[start : start + CHUNK]
-        for m in w.session.execute(
-            select(Milestone)
-            .where(Milestone.citizen_id.in_(chunk))  # type: ignore[attr-defined]
-            .where(Milestone.deleted_at.is_(None))  # type: ignore[union-attr]
-            .order_by(Milestone.citizen_id, Milestone.position, Milestone.id)
-        ).scalars():
-            by_citizen[m.citizen_id].append(
-                MilestoneState(m.id, m.title, m.due, m.status, m.completed_on, m.drop_reason)  # type: ignore[arg-type]
-            )
+    citizen_ids = [people[v["cpr"]] for v in plans]
+    for m in w.session.execute(
+        select(Milestone)
+        .where(Milestone.citizen_id.in_(citizen_ids))  # type: ignore[attr-defined]
+        .where(Milestone.deleted_at.is_(None))  # type: ignore[union-attr]
+        .order_by(Milestone.citizen_id, Milestone.position, Milestone.id)
+    ).scalars():
+        by_citizen[m.citizen_id].append(
+            MilestoneState(m.id, m.title, m.due, m.status, m.completed_on, m.drop_reason)  # type: ignore[arg-type]
+        )
     versions = []
-    for cpr, v in plans.items():
-        citizen_id = people[cpr]
+    for v in plans:
+        citizen_id = people[v["cpr"]]
         snapshot = PlanSnapshot(
             {k: v.get(k) for k in PLAN_FIELDS}, tuple(by_citizen.get(citizen_id, ()))
         )

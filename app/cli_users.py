@@ -1,0 +1,44 @@
+"""``minplan users``: who the database's users are (initials, name, role), e.g. on the demo, where
+``--user INITIALS`` picks one of them. Any user of the database may see the list, as in the GUI's
+assignment pickers; e-mail, phone and login are left out."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from app import i18n
+from app.i18n import _
+
+
+def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
+    parser = sub.add_parser("users", help=_("list the database's users: initials, name and role"))
+    add_common(parser, suppress=True)
+
+
+def table(users) -> list[str]:  # type: ignore[no-untyped-def]
+    """One line per user: initials, name, role (and "deactivated")."""
+    from app.domain.codes import ROLES
+
+    width = max((len(u.initials) for u in users), default=0)
+    lines = []
+    for user in users:
+        role = i18n.label(ROLES, user.role)
+        state = "" if user.active else " — " + _("deactivated")
+        lines.append(f"  {user.initials:<{width}}  {user.name} ({role}){state}")
+    return lines
+
+
+def run(args: argparse.Namespace, open_database: Callable) -> int:  # type: ignore[type-arg]
+    from app.casework.users import list_users
+    from app.cli import actor_for
+    from app.store.engine import transaction
+
+    db = open_database(args)
+    with transaction(db) as session:
+        me = actor_for(session, args)
+    users = list_users(db)
+    print(_("Users of {database}:").format(database=db.description))
+    print("\n".join(table(users)))
+    print(_("You are {user}.").format(user=me.display))
+    return 0
