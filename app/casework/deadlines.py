@@ -134,6 +134,7 @@ def _read(
         return found
 
     known, person_of, rule_of, booked_for = dates.get, people.get, by_id.get, booked.get
+    make_deadline = tuple.__new__
     known_extra = extras.get
     out: list[CitizenDeadline] = []
     append = out.append
@@ -159,26 +160,30 @@ def _read(
         due_day = known(due) or day(due)
         details = (known_extra(extra) or parsed(extra)) if extra else ()
         if met is not None and met <= as_of:
-            # Met (most rows): the status follows from two dates; no counting needed.
-            deadline = Deadline(
-                rule.id,
-                rule_set,
-                rule.kind,
-                rule.title,
-                rule.held_by,
-                group,
-                known(period_start) or day(period_start),
-                known(window_start) or day(window_start),
-                due_day,
-                required,
-                required,
-                "met" if met <= due_day else "met_late",
-                met,
-                rule.source,
-                rule.confidence,
-                None,
-                bool(exempt_75),
-                details,
+            # Met (most rows): the status follows from two dates; no counting needed. The tuple is
+            # made directly (a named tuple's own constructor costs a Python call per row).
+            deadline = make_deadline(
+                Deadline,
+                (
+                    rule.id,
+                    rule_set,
+                    rule.kind,
+                    rule.title,
+                    rule.held_by,
+                    group,
+                    known(period_start) or day(period_start),
+                    known(window_start) or day(window_start),
+                    due_day,
+                    required,
+                    required,
+                    "met" if met <= due_day else "met_late",
+                    met,
+                    rule.source,
+                    rule.confidence,
+                    None,
+                    bool(exempt_75),
+                    details,
+                ),
             )
         else:
             counted: Sequence[date] = [known(d) or day(d) for d in days.split(",")] if days else ()
@@ -196,7 +201,9 @@ def _read(
                 as_of,
                 DUE_SOON_DAYS,
             )
-        append(CitizenDeadline(citizen_id, *person, deadline, booked_for(citizen_id)))
+        append(
+            make_deadline(CitizenDeadline, (citizen_id, *person, deadline, booked_for(citizen_id)))
+        )
     return out
 
 
