@@ -501,3 +501,16 @@ def test_a_jobparat_aktivitetsparat_change_never_creates_a_new_first_conversatio
         assert [d.due for d in found if d.rule_id == rule_id] == [
             d.due for d in single if d.rule_id == rule_id
         ]
+
+
+def test_only_a_date_ahead_is_called_a_projection() -> None:
+    from app import i18n
+    from app.casework.deadline_text import notes
+
+    i18n.set_language("en")
+    found = by_rule(DAGPENGE_BREAK, date(2025, 5, 10))
+    overdue = one(found, "dagpenge_first_akasse")
+    ahead = one(found, "dagpenge_jobcenter_months_3_6")
+    assert overdue.status == "overdue" and ahead.status == "open"
+    assert not any("projection" in n for n in notes(overdue))
+    assert any("projection" in n for n in notes(ahead))

@@ -97,7 +97,7 @@ def notes(deadline: Deadline, as_of: date | None = None) -> list[str]:
         said.append(i18n._(ANCHORS[anchor]).format(start=i18n.format_date(deadline.period_start)))
     if extra.get("counted") == "accumulated":
         text = i18n._("counted in accumulated unemployment (a break moves later dates)")
-        if deadline.is_open and (as_of is None or deadline.due > as_of):
+        if deadline.status in ("open", "due_soon") and (as_of is None or deadline.due > as_of):
             text += " · " + i18n._("the date is a projection")
         said.append(text)
     if "exempt_until" in extra:
