@@ -220,11 +220,14 @@ def test_a_shipped_plan_is_changed_as_a_copy_and_the_file_stays(
     )
     assert editor.table.rowCount() == len(load_goalplan("glostrup-2023").indicators)
     editor.table.setFocus()
-    editor.table.selectRow(2)  # ministermål 3, supplementary: the 190-hour variant
+    editor.table.selectRow(3)  # ministermål 3, supplementary: the 190-hour variant
+    assert editor.table.text(3, 4) == "Tilnærmelse"
     qtbot.keyClick(editor.table, Qt.Key.Key_Return)
     indicator = dialog_of(qtbot, editor)
     assert indicator.form.editor("measure").value() == "refugee_self_support_share"
     assert indicator.form.editor("min_hours").value() == 190
+    assert indicator.form.editor("fidelity").value() == "approximate"
+    assert "190" in indicator.form.editor("note").text()
     assert indicator.form.editor("min_age").specialValueText() == "– (18)"
     assert not indicator.form.editor("kinds").isVisible()
     indicator.reject()

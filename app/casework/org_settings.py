@@ -139,7 +139,9 @@ def _year_numbers(key: str, value: Any) -> dict[int, int]:
             y, n = int(year), int(number)
         except (TypeError, ValueError):
             raise ValidationError(
-                "{value!r} is not a year with a whole number", field=key, value=f"{year}: {number}"
+                "{value!r} is not a year with a whole number",
+                field=key,
+                value=str(year) + ": " + str(number),
             ) from None
         if not 1900 <= y <= 2200:
             raise ValidationError("{value!r} is not a year", field=key, value=year)

@@ -348,7 +348,8 @@ def _series(
         # the period's figure is the sum of the months' (by the day for full-time persons)
         raw.append(float(result.value or 0) * (counted.days if result.unit == "fte" else 1))
     hide = {i for i, (_l, _v, hidden, _s) in enumerate(points) if hidden}
-    if total_shown and indicator.computable and measure(indicator.measure).additive:
+    found = measure(indicator.measure) if indicator.computable else None
+    if total_shown and found is not None and (found.additive or found.pooled):
         hide = suppress_series(raw, hide)
     return tuple(
         SeriesPoint(label, None if i in hide else value, i in hide, state)

@@ -82,6 +82,10 @@ class Measure:
     #: The period's figure is the sum of its months' figures (weighted by days for ``fte``), so a
     #: monthly series shown beside it needs secondary suppression.
     additive: bool = False
+    #: The period's share pools its months (person-months in the numerator and denominator), so
+    #: a lone hidden month beside it could be worked back too: its series is suppressed like an
+    #: additive one.
+    pooled: bool = False
     #: The target groups it can be restricted to (None: all).
     group_choices: tuple[str, ...] | None = None
 

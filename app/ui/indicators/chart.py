@@ -114,7 +114,9 @@ def trend_chart(result: IndicatorResult, points: Sequence[SeriesPoint]) -> QChar
         shown.append(goal)
     if not runs and current is None:
         reason = (
-            _("No figures to show (too few persons)")
+            _("Not computable from case data")
+            if not result.indicator.computable
+            else _("No figures to show (too few persons)")
             if any(p.suppressed for p in points)
             else _("No figures for the period")
         )
