@@ -36,7 +36,9 @@ def _workbook(evaluation) -> openpyxl.Workbook:  # type: ignore[no-untyped-def]
 
 # --- how each goal is computed, in every export ---------------------------------------------------
 def test_every_export_says_how_each_goal_is_computed(db: Database) -> None:
-    evaluation = evaluate_plan(db, load_goalplan("glostrup-2023"), parse_period("2025"), as_of=AS_OF)
+    evaluation = evaluate_plan(
+        db, load_goalplan("glostrup-2023"), parse_period("2025"), as_of=AS_OF
+    )
     data = records(evaluation)
     by_id = {item["id"]: item for item in data["indicators"]}
     assert by_id["mm3_flygtninge"]["fidelity"] == "approximate"
@@ -61,11 +63,14 @@ def test_every_export_says_how_each_goal_is_computed(db: Database) -> None:
     header = [c.value for c in summary[5]]
     assert header[-2:] == ["Beregning", "Notat"]
     notes = {row[0]: row for row in summary.iter_rows(min_row=6, values_only=True)}
-    assert notes["Ministermål 3: flere flygtninge og familiesammenførte skal være selvforsørgende"][
-        8
-    ] == "Tilnærmelse"
+    assert (
+        notes["Ministermål 3: flere flygtninge og familiesammenførte skal være selvforsørgende"][8]
+        == "Tilnærmelse"
+    )
     text = " ".join(
-        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(indicator_report_pdf(evaluation))).pages).split()
+        " ".join(
+            p.extract_text() for p in PdfReader(io.BytesIO(indicator_report_pdf(evaluation))).pages
+        ).split()
     )
     # the committee PDF shows each approximation beside its goal, and why a goal is not computed
     assert "≈ Tilnærmelse: Jobindsats' MM13" in text

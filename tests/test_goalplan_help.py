@@ -32,7 +32,9 @@ def test_every_goal_of_every_plan_is_classified_and_explained() -> None:
             for page in pages.values():
                 assert indicator.label.replace("|", "\\|") in page
         section = plan_markdown(plan, "en")
-        rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line]
+        rows = [
+            line for line in section.splitlines() if line.startswith("| ") and "---" not in line
+        ]
         assert len(rows) == len(plan.indicators) + 1  # the header row and one row per goal
         approximated = sum(i.fidelity == "approximate" for i in plan.indicators)
         assert sum("≈ Approximation" in row for row in rows) == approximated

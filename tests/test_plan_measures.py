@@ -262,9 +262,7 @@ def test_on_support_as_a_share_of_the_population_from_the_settings(
     # a period over two years weighs each year's population by its days in the period
     span = parse_period("2024-07-01..2025-06-30")
     weighted = (1000 * 184 + 400 * 181) / 365
-    assert run_measure(any_db, "fte_population_share", span).params["population"] == round(
-        weighted
-    )
+    assert run_measure(any_db, "fte_population_share", span).params["population"] == round(weighted)
     assert run_measure(any_db, "fte_population_share", parse_period("2026")).value is None
 
 
@@ -386,5 +384,7 @@ def test_company_coverage_counts_against_the_kommunes_companies_above_the_size(
     assert coverage.params == {"min_employees": 3, "companies": 20}
     # the measure the plan does not mean: all registered companies with 3+ employees
     assert run_measure(any_db, "companies_contacted_share", q1).value == 100.0
-    org_settings.set_values(any_db, actor, {"company_size_threshold": 10, "companies_above_size": 4})
+    org_settings.set_values(
+        any_db, actor, {"company_size_threshold": 10, "companies_above_size": 4}
+    )
     assert run_measure(any_db, "company_coverage_share", q1).value == 25.0  # only 29074836

@@ -73,12 +73,27 @@ def _plan() -> GoalPlan:
         "",
         "monthly",
         (
-            Indicator("count", "Persons", "persons", {"groups": ["kontanthjaelp_jobparat"]},
-                      Target(direction="up", compare="last-year")),  # fmt: skip
-            Indicator("share", "Refugees in work", "refugee_self_support_share", {},
-                      Target(direction="up", compare="last-year")),  # fmt: skip
-            Indicator("hours", "Paid hours share", "paid_hours_share",
-                      {"groups": ["kontanthjaelp_jobparat"]}, Target(minimum=50)),  # fmt: skip
+            Indicator(
+                "count",
+                "Persons",
+                "persons",
+                {"groups": ["kontanthjaelp_jobparat"]},
+                Target(direction="up", compare="last-year"),
+            ),  # fmt: skip
+            Indicator(
+                "share",
+                "Refugees in work",
+                "refugee_self_support_share",
+                {},
+                Target(direction="up", compare="last-year"),
+            ),  # fmt: skip
+            Indicator(
+                "hours",
+                "Paid hours share",
+                "paid_hours_share",
+                {"groups": ["kontanthjaelp_jobparat"]},
+                Target(minimum=50),
+            ),  # fmt: skip
             Indicator("fte", "Full-time persons", "fte", {"groups": ["kontanthjaelp_jobparat"]}),
         ),
     )

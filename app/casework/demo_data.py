@@ -130,7 +130,7 @@ def _goal_plan_settings(population: Population, as_of: date) -> dict[str, object
     return {
         "population_16_66": {
             str(year): round(citizens * 5 * (1 + 0.004 * (year - as_of.year)))
-            for year in range(as_of.year - 4, as_of.year + 1)
+            for year in range(as_of.year - 6, as_of.year + 1)
         },
         "companies_above_size": round(companies * 1.5),
     }

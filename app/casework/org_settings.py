@@ -88,7 +88,9 @@ SETTINGS: dict[str, Declared] = {
             "population_16_66",
             dict,
             {},
-            N_("Population aged 16–66 per year (Danmarks Statistik), e.g. 2024: 48210; 2025: 48650"),
+            N_(
+                "Population aged 16–66 per year (Danmarks Statistik), e.g. 2024: 48210; 2025: 48650"
+            ),
         ),
         Declared(
             "local_postal_codes",
@@ -153,7 +155,9 @@ def _year_numbers(key: str, value: Any) -> dict[int, int]:
 
 def _postal_codes(key: str, value: Any) -> list[str]:
     """Danish postal codes (four digits) from a list or from text like ``2730, 2750``."""
-    items = value.replace(";", ",").replace(" ", ",").split(",") if isinstance(value, str) else value
+    items = (
+        value.replace(";", ",").replace(" ", ",").split(",") if isinstance(value, str) else value
+    )
     if not isinstance(items, list | tuple):
         raise ValidationError("Write the postal codes separated by commas", field=key)
     codes = []

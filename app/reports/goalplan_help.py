@@ -117,7 +117,9 @@ def plan_markdown(plan: GoalPlan, code: str) -> str:
         lines += [" · ".join(facts), ""]
         counts = {key: sum(i.fidelity == key for i in plan.indicators) for key in FIDELITY}
         lines += [
-            _("{faithful} computed as the plan says, {approximate} approximated, {none} not computable from case data.").format(
+            _(
+                "{faithful} computed as the plan says, {approximate} approximated, {none} not computable from case data."
+            ).format(
                 faithful=counts["faithful"],
                 approximate=counts["approximate"],
                 none=counts["not_computable"],

@@ -8,9 +8,8 @@ Create Date: 2026-12-02 18:00:00
 A plan made in the app keeps, per indicator, whether it is computed as the plan says, with a
 stated approximation, or not computable from case data, with the one-sentence note, and the years
 its target belongs to ("2024" or "2024,2025"; empty: every year), and the targets a plan names
-for other years (JSON). A target set on a shipped plan's
-indicator keeps its years too. A company can be marked as local (in the kommune) for the goals
-that count local companies only.
+for other years (JSON). A target set on a shipped plan's indicator keeps its years too. A company
+can be marked as local (in the kommune) for the goals that count local companies only.
 """
 from __future__ import annotations
 

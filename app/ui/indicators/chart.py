@@ -122,7 +122,8 @@ def trend_chart(result: IndicatorResult, points: Sequence[SeriesPoint]) -> QChar
         )
         chart.setTitle(f"{result.indicator.label} — {reason}")
     values.setRange(0, max([*shown, 1]) * 1.15)
-    values.setLabelFormat("%.0f")
+    # small figures (a share of the population, a few full-time persons) need a decimal
+    values.setLabelFormat("%.1f" if max([*shown, 0]) < 5 else "%.0f")
     values.applyNiceNumbers()
     chart.legend().setVisible(True)
     return chart

@@ -186,7 +186,9 @@ class IndicatorDialog(FormDialog):
             CodeCombo(PARAMS["min_hours"].choices or {}),
         )
         form.add(
-            "counts_too", _("Counted beside the offers:"), CodeCombo(PARAMS["counts_too"].choices or {})
+            "counts_too",
+            _("Counted beside the offers:"),
+            CodeCombo(PARAMS["counts_too"].choices or {}),
         )
         form.add("local_only", _("Companies:"), CodeCombo(PARAMS["local_only"].choices or {}))
         form.add("window_weeks", _("Weeks looked back:"), OptionalIntEdit(minimum=1, maximum=520))

@@ -36,14 +36,13 @@ from app.domain.anonymise import DEFAULT_THRESHOLD
 from app.domain.errors import MinPlanError, ValidationError
 from app.domain.goalplan import GoalPlan
 from app.domain.periods import parse_period
-from app.i18n import _
+from app.i18n import N_, _
 from app.reports.goalplans import Evaluation, IndicatorResult, available_goalplans
 from app.reports.indicator_export import (
     STATUS,
     PreviousExport,
     comparison_text,
     counted_text,
-    fidelity_text,
     figure_text,
     how_text,
     month_name,
@@ -52,6 +51,13 @@ from app.reports.indicator_export import (
 from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
 from app.ui.indicators.chart import trend_chart
+
+#: The short words of the "How computed" column (the whole sentence is in the tooltip and below).
+COMPUTED_SHORT = {
+    "faithful": N_("as the plan says"),
+    "approximate": N_("≈ approximated"),
+    "not_computable": "–",
+}
 
 
 class _Relay(QObject):
@@ -134,7 +140,9 @@ class IndicatorsPage(QWidget):
         self.export_button.setMenu(exports)
         self.how_button = QPushButton(_("How c&omputed…"), self)
         self.how_button.setToolTip(
-            _("How each goal of the plan is computed: as the plan says, approximated, or not computable")
+            _(
+                "How each goal of the plan is computed: as the plan says, approximated, or not computable"
+            )
         )
         self.how_button.clicked.connect(lambda: self.show_how())
 
@@ -180,7 +188,6 @@ class IndicatorsPage(QWidget):
         top.addSpacing(12)
         top.addWidget(self.target_button)
         top.addWidget(self.export_button)
-        top.addWidget(self.how_button)
         lower = QWidget(self)
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
@@ -195,7 +202,10 @@ class IndicatorsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.note)
-        layout.addWidget(self.export_note)
+        notes = QHBoxLayout()
+        notes.addWidget(self.export_note, 1)
+        notes.addWidget(self.how_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(notes)
         layout.addWidget(split, 1)
         self.reload_plans()
         self.loaded = False
@@ -434,7 +444,7 @@ class IndicatorsPage(QWidget):
                         else "–",
                         comparison_text(r, limit),
                         _(STATUS[r.status]),
-                        fidelity_text(r.indicator),
+                        _(COMPUTED_SHORT[r.indicator.fidelity]),
                     ],
                 )
             )
@@ -558,9 +568,7 @@ class IndicatorsPage(QWidget):
         result = self.results[index]
         lines = []
         if result.indicator.computable:
-            lines.append(
-                _("What is counted: {text}").format(text=counted_text(result.indicator))
-            )
+            lines.append(_("What is counted: {text}").format(text=counted_text(result.indicator)))
         lines.append(_("How computed: {text}").format(text=how_text(result.indicator)))
         self.definition.setText("\n".join(lines))
         self.points = self.evaluation.series.get(result.indicator.id, ())
