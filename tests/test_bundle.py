@@ -237,7 +237,7 @@ BAD_ROWS = [
     ("caseworkers.csv", "Job,caseworker,kl@", "Job,boss,kl@",
      "caseworkers.csv:2: role: Unknown role 'boss'; allowed: caseworker, teamlead, admin"),
     ("companies.csv", "employees", "employees,size",
-     "companies.csv:1: Unknown column 'size'; the columns are: cvr, name, address, postal_code, city, employees"),
+     "companies.csv:1: Unknown column 'size'; the columns are: cvr, name, address, postal_code, city, employees, local"),
     ("companies.csv", "29074836", "47887623", "companies.csv:3: CVR number 47887623 appears twice in the bundle (also line 2)"),
     ("recruitment_orders.csv", "3,open,", "3,open,2026-11-20", "recruitment_orders.csv:2: An open order has no closing date"),
     ("company_contacts.csv", "visit,KL,yes", "visit,KL,maybe", "company_contacts.csv:2: led_to_offer: 'maybe' is not yes or no"),

@@ -292,3 +292,25 @@ def test_the_facts_the_periods_count_from_are_recorded(demo: Database) -> None:
     cash = [s for s in spells if s.target_group.startswith("kontanthjaelp")]
     assert sum(s.first_request_on is not None for s in cash) > len(cash) / 2
     assert any(s.exempt_75 and s.exempt_75_reason for s in spells)
+
+
+def test_the_goal_plans_have_something_to_show(demo: Database) -> None:
+    """Local and other companies, fleksjob hours going up in the same job, and the outside
+    figures the goal plans need (the 16–66 population per year, the kommune's companies)."""
+    from app.casework import org_settings
+    from app.domain.periods import parse_period
+    from app.reports.measure_catalog import run_measure
+
+    with demo.engine.connect() as conn:
+        local = conn.execute(select(Company.local, func.count()).group_by(Company.local)).all()
+    assert {flag for flag, _n in local} == {True, False}
+    population = org_settings.get(demo, "population_16_66")
+    assert sorted(population) == list(range(2020, 2027))
+    assert org_settings.get(demo, "companies_above_size") > 0
+    year = parse_period("2026-01-01..2026-11-23")
+    share = run_measure(demo, "fte_population_share", year)
+    assert share.value is not None and 5 < share.value < 30, share
+    assert run_measure(demo, "company_coverage_share", year).value is not None
+    assert run_measure(demo, "flexjob_hours_increased_share", year).numerator > 0
+    assert run_measure(demo, "recruitment_orders_matched_share", year, local_only=1).persons > 0
+    assert run_measure(demo, "education_started", year).value > 0

@@ -12,7 +12,7 @@ import json
 import shutil
 import subprocess
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -104,10 +104,13 @@ def test_the_four_reference_plans_load_with_validity_and_evaluate_on_demo_data(
     plans = {plan.id: plan for plan in available_goalplans()}
     assert set(plans) == {"herlev-2024", "albertslund-2020", "gentofte-2021", "glostrup-2023"}
     herlev = {i.id: i for i in plans["herlev-2024"].indicators}
-    assert herlev["uddannelseshjaelp_fte"].target == Target(maximum=95)
-    assert herlev["fleksjob_fte"].target == Target(minimum=380)
-    assert herlev["sygedagpenge_persons"].target == Target(direction="down", compare="last-year")
-    assert herlev["rekrutteringsordrer"].target == Target(minimum=50)
+    assert herlev["uddannelseshjaelp_fte"].target == Target(maximum=95, years=(2024,))
+    assert herlev["fleksjob_fte"].target == Target(minimum=380, years=(2024,))
+    assert herlev["sygedagpenge_persons"].target == Target(
+        direction="down", compare="last-year", years=(2024,)
+    )
+    assert herlev["rekrutteringsordrer"].target == Target(minimum=50, years=(2024,))
+    assert herlev["rekrutteringsordrer"].params == {"local_only": 1}
     assert (plans["herlev-2024"].valid_from, plans["herlev-2024"].valid_to) == (
         date(2024, 1, 1),
         date(2025, 12, 31),
@@ -115,11 +118,23 @@ def test_the_four_reference_plans_load_with_validity_and_evaluate_on_demo_data(
     glostrup = {i.id: i for i in plans["glostrup-2023"].indicators}
     assert glostrup["mm3_flygtninge_190"].params == {"min_hours": 190}
     assert all(i.target is None for i in glostrup.values()), "Glostrup's goals have no numbers"
+    assert "lokal_75_procent" not in glostrup, "the 75 % rule starts after Glostrup's plan"
     for plan in plans.values():
         evaluation = evaluate_plan(db, plan, parse_period("2026-Q3"), as_of=AS_OF)
         assert len(evaluation.results) == len(plan.indicators)
         for result in evaluation.results:
-            assert result.status in ("met", "not_met", "no_target", "suppressed", "no_data")
+            assert result.status in (
+                "met",
+                "not_met",
+                "no_target",
+                "suppressed",
+                "no_data",
+                "not_computable",
+            )
+            assert result.indicator.fidelity in ("faithful", "approximate", "not_computable")
+            assert result.indicator.fidelity == "faithful" or result.indicator.note
+            if result.status == "not_computable":
+                assert result.value is None and result.indicator.fidelity == "not_computable"
             if result.suppressed:
                 assert result.status == "suppressed" and result.value is None
             assert [p.label for p in evaluation.series[result.indicator.id]] == [
@@ -128,12 +143,12 @@ def test_the_four_reference_plans_load_with_validity_and_evaluate_on_demo_data(
                 "2026-09",
             ]
     met_or_not = {
-        r.status for r in evaluate(db, plans["herlev-2024"], parse_period("2026"), as_of=AS_OF)
+        r.status for r in evaluate(db, plans["herlev-2024"], parse_period("2025"), as_of=AS_OF)
     }
-    assert met_or_not & {"met", "not_met"}, "Herlev's targets are evaluated"
+    assert met_or_not & {"met", "not_met"} == set(), "Herlev's targets are 2024's, not 2025's"
     assert {
         r.status for r in evaluate(db, plans["glostrup-2023"], parse_period("2026"), as_of=AS_OF)
-    } <= {"no_target", "suppressed"}
+    } <= {"no_target", "suppressed", "not_computable"}
     db.dispose()
 
 
@@ -206,10 +221,18 @@ def test_a_team_lead_creates_edits_copies_and_deletes_a_plan_all_audited(db: Dat
 
     copy = copy_of(with_user_targets(db, glostrup), "Glostrup med måltal")
     _saved, copy_key = save_goal_plan(db, LEAD, copy)
-    copied = load_goalplan(copy_key, db)
-    assert copied.based_on == "glostrup-2023"
-    assert copied.indicators[0].target == Target(minimum=30), "the lead's target comes along"
-    assert load_goalplan("glostrup-2023").indicators[0].target is None, "the file is untouched"
+    copied = {i.id: i for i in load_goalplan(copy_key, db).indicators}
+    assert load_goalplan(copy_key, db).based_on == "glostrup-2023"
+    assert copied["mm2_opkvalificering"].target == Target(minimum=30), "the target comes along"
+    assert {i.id: i.target for i in load_goalplan("glostrup-2023").indicators}[
+        "mm2_opkvalificering"
+    ] is None, "the file is untouched"
+    # how each goal is computed comes along too, the goals not computable included
+    assert copied["mm3_flygtninge"].fidelity == "approximate"
+    assert "kun borgere registreret i Min Plan" in copied["mm3_flygtninge"].note
+    friendly = copied["lokal_venlig_kontakt"]
+    assert (friendly.fidelity, friendly.measure) == ("not_computable", "")
+    assert "tilfredshedsundersøgelse" in friendly.note
 
     delete_goal_plan(db, LEAD, copy_key)
     assert [p.id for p in user_plans(db)] == [key]
@@ -282,8 +305,11 @@ def test_cli_evaluates_a_plan_made_in_the_app_and_reads_the_threshold_setting(
         "target",
         "comparison",
         "status",
+        "fidelity",
+        "note",
     }
     assert (flex["value"], flex["status"], flex["target"]) == (7.0, "met", {"minimum": 5.0})
+    assert (flex["fidelity"], flex["note"]) == ("faithful", "")
     org_settings.set_value(db, actor, "suppression_threshold", 10)
     assert main([*args, "--threshold", "3"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -386,19 +412,23 @@ def test_exports_hold_the_same_numbers_as_the_json_and_are_audited(
         row[0]: row for row in book["Oversigt"].iter_rows(min_row=6, values_only=True) if row[0]
     }
     for item in data["indicators"]:
-        expected = "<5" if item["suppressed"] else item["value"]
+        expected = None if item["suppressed"] else item["value"]  # suppressed: an empty cell
         assert summary[item["label"]][2] == expected
         sheet = book[item["id"][:31]]
-        months = [r for r in sheet.iter_rows(min_row=6, values_only=True)]
-        assert [m[0] for m in months] == ["2026-01", "2026-02", "2026-03", "Perioden"]
+        rows_ = list(sheet.iter_rows(values_only=True))
+        start = next(i for i, r in enumerate(rows_) if r[0] == "Måned") + 1
+        months = rows_[start:]
+        assert [m[0] for m in months] == [
+            datetime(2026, 1, 1),
+            datetime(2026, 2, 1),
+            datetime(2026, 3, 1),
+            "Perioden",
+        ]
         assert months[-1][1] == expected, "the period's figure on the indicator's sheet"
-    flex_months = [
-        r[1]
-        for r in book["fuldtidspersoner-i-fleksjob"].iter_rows(
-            min_row=6, max_row=8, values_only=True
-        )
-    ]
-    assert flex_months == [7.0, 7.0, 7.0]
+    flex_sheet = book["fuldtidspersoner-i-fleksjob"]
+    flex_rows = [r for r in flex_sheet.iter_rows() if isinstance(r[0].value, datetime)]
+    assert [r[1].value for r in flex_rows] == [7.0, 7.0, 7.0]
+    assert flex_rows[0][0].number_format == "mmm yyyy"
 
     assert main([*base, "--format", "pdf", "--out", str(tmp_path / "i.pdf")]) == 0
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(tmp_path / "i.pdf").pages).split())
@@ -469,9 +499,9 @@ def test_libreoffice_reads_the_workbook_with_the_same_numbers(
     from app.reports.indicator_xlsx import xlsx_bytes
 
     for _ in range(6):
-        spell(db, actor, born(db, actor, ADULT), "fleksjob", date(2025, 1, 1))
+        spell(db, actor, born(db, actor, ADULT), "fleksjob", date(2024, 1, 1))
     evaluation = evaluate_plan(
-        db, load_goalplan("herlev-2024"), parse_period("2026-Q1"), as_of=AS_OF
+        db, load_goalplan("herlev-2024"), parse_period("2024-Q1"), as_of=AS_OF
     )
     (tmp_path / "i.xlsx").write_bytes(xlsx_bytes(evaluation))
     subprocess.run(
@@ -492,6 +522,7 @@ def test_libreoffice_reads_the_workbook_with_the_same_numbers(
     rows = list(csv.reader((tmp_path / "i.csv").open(encoding="utf-8"), delimiter=";"))
     flex = next(row for row in rows if row and row[0] == "Fuldtidspersoner i fleksjob")
     assert float(flex[2].replace(",", ".")) == 6.0 and flex[7] == "ikke opfyldt"
+    assert flex[4] == "≥ 380 (2024)"
 
 
 # --- secondary suppression of a trend beside its total -----------------------------------------------

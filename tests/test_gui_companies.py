@@ -93,11 +93,14 @@ def test_register_a_company_with_cvr_checked_as_you_type(
     dialog.try_save()
     assert dialog.isVisible()
     dialog.form.editor("cvr").setText("49825978")
+    qtbot.keyClick(dialog.form.editor("local"), Qt.Key.Key_Space)  # in the kommune
     dialog.try_save()
     assert not dialog.isVisible()
     with transaction(ctx.db) as s:
-        assert s.exec(select(Company).where(Company.cvr == "49825978")).one().name == "Ågården ApS"
+        company = s.exec(select(Company).where(Company.cvr == "49825978")).one()
+        assert (company.name, company.local) == ("Ågården ApS", True)
     assert page.heading.text() == "Ågården ApS"
+    assert page.details.text().endswith(" · local")
 
 
 def test_log_a_contact_and_follow_an_order_to_its_outcome(

@@ -25,7 +25,7 @@ LEAD = Actor(None, "TL", "Tove Larsen", "teamlead", "tove")
 
 @pytest.fixture
 def ctx(db: Database, actor: Actor) -> UiContext:
-    """Five synthetic citizens in fleksjob all of 2026, and one on sygedagpenge."""
+    """Five synthetic citizens in fleksjob from December 2023 on, and one on sygedagpenge."""
     for index, cpr in enumerate(CPRS):
         who = create_citizen(
             db,
@@ -34,7 +34,7 @@ def ctx(db: Database, actor: Actor) -> UiContext:
             today=TODAY,
         ).id
         group = "sygedagpenge" if index == 5 else "fleksjob"
-        start_spell(db, actor, who, {"target_group": group, "start_date": date(2025, 12, 1)})
+        start_spell(db, actor, who, {"target_group": group, "start_date": date(2023, 12, 1)})
     return UiContext(db, actor, lambda: TODAY)
 
 
@@ -60,26 +60,38 @@ def test_dashboard_shows_status_suppresses_small_figures_and_draws_the_trend(
     i18n.set_language("da")
     page = IndicatorsPage(ctx)
     qtbot.addWidget(page)
-    show(qtbot, page, "herlev-2024", "2026-Q1")
+    show(qtbot, page, "herlev-2024", "2024-Q1")
     shown = rows(page)
     flex = shown["Fuldtidspersoner i fleksjob"]
-    assert flex[0] == "5 fuldtidspersoner" and flex[1] == "≥ 380" and flex[3] == "ikke opfyldt"
+    assert (
+        flex[0] == "5 fuldtidspersoner" and flex[1] == "≥ 380 (2024)" and flex[3] == "ikke opfyldt"
+    )
     sick = shown["Antal sygedagpengemodtagere falder i forhold til 2023"]
     assert sick[0] == "<5" and sick[3] == "skjult"
-    assert sick[1] == "falder i forhold til samme periode sidste år"
-    assert sick[2] == "0 (1. kvartal 2025)"
+    assert sick[1] == "falder i forhold til samme periode sidste år (2024)"
+    assert sick[2] == "0 (1. kvartal 2023)"
     assert "<5" in page.note.text() and "Seneste hele måned: oktober 2026." in page.note.text()
-    assert "uden for planens gyldighed (01.01.2024–31.12.2025)" in page.note.text()
     page.table.selectRow(1)
     assert page.definition.text().startswith("Det tælles: Fuldtidspersoner")
-    assert [p.label for p in page.points] == ["2026-01", "2026-02", "2026-03"]
+    assert "Beregnet som planen siger: Fuldtidspersoner i fleksjob" in page.definition.text()
+    assert [p.label for p in page.points] == ["2024-01", "2024-02", "2024-03"]
     names = [s.name() for s in page.chart.series() if s.name()]
     assert names == [
         "Hele måneder",
-        "Seneste hele måned (marts 2026)",
-        "Mål: ≥ 380",
+        "Seneste hele måned (marts 2024)",
+        "Mål: ≥ 380 (2024)",
     ]
     assert page.chart.series()[0].count() == 3
+    # the targets are 2024's: another year shows the goals without them
+    show(qtbot, page, "herlev-2024", "2026-Q1")
+    flex = rows(page)["Fuldtidspersoner i fleksjob"]
+    assert flex[0] == "5 fuldtidspersoner" and flex[1] == "intet mål" and flex[3] == "intet mål"
+    assert "uden for planens gyldighed (01.01.2024–31.12.2025)" in page.note.text()
+    # an approximation says so beside its figure, with the note
+    refugees = page.table.ids()[-1]
+    assert page.table.text(refugees, 5) == "≈ tilnærmet"
+    assert page.table.text(refugees, 1).startswith("≈ ") or page.table.text(refugees, 1) == "–"
+    assert "kun borgere registreret i Min Plan" in page.table.item(refugees, 5).toolTip()
 
 
 def test_the_dashboard_reads_the_threshold_from_the_organisation_setting(
@@ -197,3 +209,52 @@ def test_pdf_report_and_the_difference_from_the_last_export(
         "Fuldtidspersoner i fleksjob"
     ]
     assert "Ændret siden sidste eksport" in page.export_note.text()
+
+
+def test_a_target_tied_to_years_and_the_table_of_how_each_goal_is_computed(
+    qtbot, db: Database, ctx: UiContext
+) -> None:
+    lead = UiContext(db, LEAD, lambda: TODAY)
+    page = IndicatorsPage(lead)
+    qtbot.addWidget(page)
+    show(qtbot, page, "herlev-2024", "2025-Q1")
+    flex = next(
+        i for i in page.table.ids() if page.table.text(i, 0) == "Fuldtidspersoner i fleksjob"
+    )
+    assert page.table.text(flex, 2) == "intet mål", "the plan's target is 2024's"
+    page.table.select_id(flex)
+    qtbot.mouseClick(page.target_button, Qt.MouseButton.LeftButton)
+    dialog = page.last_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    kind = dialog.form.editor("target_kind")
+    kind.setCurrentIndex(kind.findData("min"))
+    qtbot.keyClicks(dialog.form.editor("minimum"), "4")
+    qtbot.keyClicks(dialog.form.editor("years"), "2025, 2026")
+    with qtbot.waitSignal(page.evaluated, timeout=20_000):
+        qtbot.mouseClick(
+            dialog.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton
+        )
+    assert page.table.text(flex, 2) == "≥ 4 (2025–2026)" and page.table.text(flex, 4) == "opfyldt"
+    show(qtbot, page, "herlev-2024", "2027-Q1")
+    assert page.table.text(flex, 2) == "intet mål"
+
+    show(qtbot, page, "gentofte-2021", "2022")
+    partner = page.table.ids()[-1]
+    assert page.table.text(partner, 4) == "kan ikke beregnes"
+    page.table.select_id(partner)
+    assert page.definition.text().startswith(
+        "Sådan beregnes det: Kan ikke beregnes ud fra sagsdata"
+    )
+    problems = []
+    page.problem.connect(problems.append)
+    page.edit_target()
+    assert problems, "a goal that cannot be computed gets no target"
+    qtbot.mouseClick(page.how_button, Qt.MouseButton.LeftButton)
+    how = page.last_dialog
+    qtbot.waitUntil(how.isVisible)
+    text = how.text.toPlainText()
+    assert "Sådan beregnes målene i Gentofte 2021–2022" == how.windowTitle()
+    assert "Færre langtidsledige" in text and "Kan ikke beregnes ud fra sagsdata" in text
+    assert "Tilnærmelse" in text
+    qtbot.keyClick(how.text, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not how.isVisible())

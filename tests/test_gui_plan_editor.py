@@ -220,11 +220,14 @@ def test_a_shipped_plan_is_changed_as_a_copy_and_the_file_stays(
     )
     assert editor.table.rowCount() == len(load_goalplan("glostrup-2023").indicators)
     editor.table.setFocus()
-    editor.table.selectRow(2)  # ministermål 3, supplementary: the 190-hour variant
+    editor.table.selectRow(3)  # ministermål 3, supplementary: the 190-hour variant
+    assert editor.table.text(3, 4) == "Tilnærmelse"
     qtbot.keyClick(editor.table, Qt.Key.Key_Return)
     indicator = dialog_of(qtbot, editor)
     assert indicator.form.editor("measure").value() == "refugee_self_support_share"
     assert indicator.form.editor("min_hours").value() == 190
+    assert indicator.form.editor("fidelity").value() == "approximate"
+    assert "190" in indicator.form.editor("note").text()
     assert indicator.form.editor("min_age").specialValueText() == "– (18)"
     assert not indicator.form.editor("kinds").isVisible()
     indicator.reject()
@@ -245,3 +248,42 @@ def test_a_caseworker_cannot_open_the_plan_tools(qtbot, db: Database) -> None:
     widget = IndicatorsPage(worker)
     qtbot.addWidget(widget)
     assert not widget.plan_button.isEnabled() and not widget.target_button.isEnabled()
+
+
+def test_a_goal_the_case_data_cannot_measure_is_kept_with_its_reason(
+    qtbot, page: IndicatorsPage, db: Database
+) -> None:
+    page.new_action.trigger()
+    editor = dialog_of(qtbot, page)
+    qtbot.keyClicks(editor.form.editor("name"), "Virksomheder 2026")
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    goal = dialog_of(qtbot, editor)
+    goal.form.editor("label").selectAll()
+    qtbot.keyClicks(goal.form.editor("label"), "Virksomhederne er tilfredse")
+    pick(goal.form.editor("fidelity"), "not_computable")
+    assert (
+        not goal.form.editor("measure").isVisible()
+        and not goal.form.editor("target_kind").isVisible()
+    )
+    click_save(qtbot, goal)
+    assert goal.isVisible(), "a goal that cannot be computed must say why"
+    assert goal.form.error_text("note").startswith("Skriv i en sætning")
+    qtbot.keyClicks(
+        goal.form.editor("note"), "Måles ved en spørgeundersøgelse blandt virksomhederne."
+    )
+    click_save(qtbot, goal)
+    assert not goal.isVisible()
+    assert (
+        editor.table.text(0, 1) == "–"
+        and editor.table.text(0, 4) == "Kan ikke beregnes ud fra sagsdata"
+    )
+    with qtbot.waitSignal(page.evaluated, timeout=20_000):
+        click_save(qtbot, editor)
+    saved = next(p for p in user_plans(db) if p.name == "Virksomheder 2026")
+    only = saved.indicators[0]
+    assert (only.fidelity, only.measure, only.note) == (
+        "not_computable",
+        "",
+        "Måles ved en spørgeundersøgelse blandt virksomhederne.",
+    )
+    assert rows(page)["Virksomhederne er tilfredse"][3] == "kan ikke beregnes"

@@ -176,6 +176,33 @@ def test_organisation_settings_are_checked_next_to_the_field_and_saved(
     ) == (4, 7, 2.5)
 
 
+def test_the_figures_the_goal_plans_need_from_outside_are_typed_in_the_settings(
+    qtbot, db: Database, people
+) -> None:
+    page = settings_page(qtbot, db, people["anna"])
+    page.tabs.setCurrentWidget(page.organisation)
+    form = page.organisation.form
+    population = form.editor("population_16_66")
+    qtbot.keyClicks(population, "2024 48210")
+    qtbot.waitUntil(lambda: form.error_text("population_16_66") != "")
+    assert form.error_text("population_16_66").startswith("Skriv hvert år som år: tal")
+    population.setText("2024: 48.210; 2025: 48650")
+    codes = form.editor("local_postal_codes")
+    codes.setText("2730, 27500")
+    qtbot.waitUntil(lambda: form.error_text("local_postal_codes") != "")
+    assert form.error_text("local_postal_codes") == "'27500' er ikke et postnummer"
+    codes.setText("2730, 2750")
+    form.editor("companies_above_size").setText("412")
+    qtbot.mouseClick(page.organisation.save_button, Qt.MouseButton.LeftButton)
+    assert page.organisation.status.text() == "Indstillingerne er gemt"
+    values = org_settings.get_all(db)
+    assert values["population_16_66"] == {2024: 48210, 2025: 48650}
+    assert values["local_postal_codes"] == ["2730", "2750"]
+    assert (values["companies_above_size"], values["company_size_threshold"]) == (412, 3)
+    page.organisation.refresh()
+    assert population.text() == "2024: 48210; 2025: 48650"
+
+
 def test_citizens_due_for_deletion_are_listed_then_deleted_for_good(
     qtbot, db: Database, people, monkeypatch
 ) -> None:

@@ -226,8 +226,15 @@ def test_refugee_self_support_any_hours_and_the_190_hour_variant(
     # base: part, full, few, none_ (18–66, flagged) = 4; in work: part, full, few = 3 -> 75 %
     assert (anyhours.value, anyhours.persons) == (75.0, 4)
     assert anyhours.params == {"min_age": 18, "max_age": 66}
+    # MM13 is a monthly status, the quarter the average of its months. 190 hours in the month
+    # and the two before: July (May–Jul) part only (full has 31 × 15 / 7 = 66 hours); August
+    # (Jun–Aug) part only (62 × 15 / 7 = 133); September (Jul–Sep) part and full (197): 4 / 12.
     hours190 = run_measure(any_db, "refugee_self_support_share", q3, min_hours=190)
-    assert hours190.value == 50.0  # part and full
+    assert (hours190.value, hours190.numerator) == (33.3, 1)
+    september = run_measure(
+        any_db, "refugee_self_support_share", parse_period("2025-09"), min_hours=190
+    )
+    assert (september.value, september.persons, september.numerator) == (50.0, 4, 2)
     assert (
         run_measure(any_db, "refugee_self_support_share", q3, max_age=70).value == 80.0
     )  # too_old counted with a wider band: 4 of 5
@@ -260,31 +267,38 @@ def test_mean_days_on_support_and_ledighedsydelse_share_of_fleksjob(
     assert (share.value, share.persons) == (33.3, 3)
 
 
-def test_youth_dropout_counts_only_young_people_dropping_out_within_12_months(
+def test_youth_dropout_is_a_start_cohort_followed_for_12_months(
     any_db: Database, actor: Actor
 ) -> None:
+    """Of the young people who started an education in 2024, the 2025 figure is the share who
+    dropped out within 12 months and had not returned (not in an education, none finished) at
+    the 12-month day."""
     from app.casework.employment import end_employment
 
+    def school(who: int, start: date, end: date | None = None, completed=None):  # type: ignore[no-untyped-def]
+        row = register_employment(any_db, actor, who, {"kind": "education", "start_date": start}).id
+        if end is not None:
+            end_employment(any_db, actor, row, end, completed=completed)
+
     young = date(2000, 5, 1)
-    dropped, late, finished = (born(any_db, actor, young) for _ in range(3))
-    older = born(any_db, actor, date(1990, 1, 1))  # 35 when starting
-    rows = [
-        (dropped, date(2025, 1, 6), date(2025, 6, 30), False),  # within 12 months: counted
-        (late, date(2024, 1, 8), date(2025, 3, 31), False),  # after 15 months: not a dropout
-        (finished, date(2023, 8, 1), date(2025, 6, 30), True),
-        (older, date(2025, 1, 6), date(2025, 3, 31), False),  # 30 or older: left out
-    ]
-    for who, start, end, completed in rows:
-        school = register_employment(
-            any_db, actor, who, {"kind": "education", "start_date": start}
-        ).id
-        end_employment(any_db, actor, school, end, completed=completed)
+    gone, back, still, late, earlier = (born(any_db, actor, young) for _ in range(5))
+    older = born(any_db, actor, date(1989, 1, 1))  # 35 when starting
+    school(gone, date(2024, 2, 1), date(2024, 5, 31), False)  # dropped, never back: drop-out
+    school(back, date(2024, 3, 1), date(2024, 6, 30), False)  # dropped ...
+    school(back, date(2024, 9, 1))  # ... and back in an education within the 12 months
+    school(still, date(2024, 8, 15))  # ongoing
+    school(late, date(2024, 1, 8), date(2025, 3, 31), False)  # dropped after 14 months
+    school(older, date(2024, 2, 1), date(2024, 4, 30), False)  # 30 or older: left out
+    school(earlier, date(2023, 8, 1), date(2024, 2, 28), False)  # the 2023 cohort
     result = run_measure(any_db, "youth_education_dropout", parse_period("2025"))
-    assert (result.value, result.persons) == (33.3, 3)  # 1 of the 3 young people
-    assert (
-        run_measure(any_db, "youth_education_dropout", parse_period("2025"), max_age=40).value
-        == 50.0
-    )
+    # starters of 2024 under 30: gone, back, still, late = 4; dropped out and not back: gone
+    assert (result.value, result.persons, result.numerator) == (25.0, 4, 1)
+    assert result.params["cohort"] == ["2024-01-01", "2024-12-31"]
+    wider = run_measure(any_db, "youth_education_dropout", parse_period("2025"), max_age=40)
+    assert (wider.value, wider.persons) == (40.0, 5)  # older too: 2 of 5
+    assert run_measure(any_db, "youth_education_dropout", parse_period("2024")).value == 100.0
+    spring = run_measure(any_db, "youth_education_dropout", parse_period("2025-Q1"))
+    assert (spring.value, spring.persons) == (33.3, 3)  # started Jan–Mar 2024: gone, back, late
 
 
 def test_company_contacts_and_the_size_limit(any_db: Database, actor: Actor) -> None:
@@ -345,13 +359,16 @@ def test_a_parameter_the_measure_does_not_take_is_refused(db: Database) -> None:
 
 def test_every_measure_of_the_issue_exists_with_a_title_and_definition() -> None:
     listed = (
-        "fte persons offers_started virksomhedsrettede_share upskilling_started "
-        "refugee_self_support_share persons_paid_hours smajob_persons "
-        "recruitment_orders_matched_share conversations_on_time_share offers_on_time_share "
-        "share_75_rule share_75_offers conversations_by_six_months_share "
-        "offer_by_six_months_share flexjob_hours_increased_share ledighedsydelse_share_of_flex "
-        "youth_education_dropout company_contacts_unique company_contacts_to_offer "
-        "companies_contacted_share mean_days_on_support"
+        "fte persons offers_started virksomhedsrettede_share persons_in_offer in_offer_share "
+        "upskilling_started education_started job_or_education_started "
+        "refugee_self_support_share persons_paid_hours paid_hours_share smajob_persons "
+        "smajob_year_persons recruitment_orders_matched_share conversations_on_time_share "
+        "offers_on_time_share assessments_on_time_share share_75_rule share_75_offers "
+        "conversations_by_six_months_share offer_by_six_months_share "
+        "flexjob_hours_increased_share ledighedsydelse_share_of_flex youth_education_dropout "
+        "company_contacts_unique company_contacts_to_offer companies_contacted_share "
+        "company_coverage_share mean_days_on_support support_duration long_term_on_support "
+        "fte_population_share disability_employed"
     ).split()
     assert list(MEASURES) == listed
     for measure in MEASURES.values():

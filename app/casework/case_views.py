@@ -319,6 +319,7 @@ class CompanyView:
     employees: int | None
     contacts: tuple[ContactRow, ...]
     orders: tuple[OrderRow, ...]
+    local: bool = False
 
 
 def company_view(db: Database, company_id: int) -> CompanyView:
@@ -356,7 +357,8 @@ def company_view(db: Database, company_id: int) -> CompanyView:
                 )  # type: ignore[arg-type]
                 for c, initials in contacts
             ),
-            tuple(
+            local=company.local,
+            orders=tuple(
                 OrderRow(
                     o.id, o.version, o.received_on, o.title, o.positions, o.status, o.closed_on
                 )  # type: ignore[arg-type]

@@ -32,6 +32,7 @@ def _clean_company(values: Mapping[str, Any], *, partial: bool = False) -> dict[
         "postal_code": v.postal_code,
         "city": v.optional_text("city", Term(N_("City")), 100),
         "employees": _employees,
+        "local": lambda value, _all: bool(value),
     }
     return v.clean(checks, values, partial=partial)
 

@@ -110,6 +110,8 @@ def populate(
         summary = _summary(population)
         # Marks the database as synthetic: anyone may try any user on it (see actor.py).
         session.add(AppSetting(key=DEMO_MARKER, value=json.dumps({"seed": seed})))
+        for key, value in _goal_plan_settings(population, as_of).items():
+            session.add(AppSetting(key=key, value=json.dumps(value)))
         audit.record(
             session,
             actor,
@@ -118,6 +120,20 @@ def populate(
         )
     log.info("demo data written: %s citizens (seed %s)", citizens, seed)
     return summary
+
+
+def _goal_plan_settings(population: Population, as_of: date) -> dict[str, object]:
+    """The figures the goal plans need from outside the case data, made up to fit the demo: a
+    16–66 population per year about five times the caseload (on support ~15 %), and a kommune
+    with half again as many companies of three or more employees as the demo has registered."""
+    citizens, companies = population.count("citizen"), population.count("company")
+    return {
+        "population_16_66": {
+            str(year): round(citizens * 5 * (1 + 0.004 * (year - as_of.year)))
+            for year in range(as_of.year - 6, as_of.year + 1)
+        },
+        "companies_above_size": round(companies * 1.5),
+    }
 
 
 def _advance_sequences(session, population: Population) -> None:  # type: ignore[no-untyped-def]

@@ -215,6 +215,9 @@ class Generator:
         self.rules, self.limits = rules, limits
         self.diligence: dict[int, float] = {}
         self.rng = random.Random(seed)
+        #: A stream of its own for the facts the goal plans need (local companies, fleksjob hours
+        #: going up), so adding them did not change the rest of the demo jobcenter.
+        self.goal_rng = random.Random(seed * 1000 + 18)
         self.fake = Faker("da_DK")
         self.fake.seed_instance(seed)
         self.as_of = as_of
@@ -260,6 +263,7 @@ class Generator:
                         "postal_code": self.fake.postcode(),
                         "city": self.fake.city(),
                         "employees": self.rng.choice([3, 8, 15, 25, 40, 80, 150, 400]),
+                        "local": self.goal_rng.random() < 0.7,
                     },
                 )
             )
@@ -450,17 +454,17 @@ class Generator:
         current = past.current
         start = current["start_date"]
         if group == "fleksjob":
-            rows.append(
-                {
-                    "kind": "flexjob",
-                    "company_id": rng.choice(self.companies),
-                    "start_date": start,
-                    "end_date": None,
-                    "hours_per_week": float(rng.randint(8, 25)),
-                    "hours_per_month": None,
-                    "completed": None,
-                }
-            )
+            job = {
+                "kind": "flexjob",
+                "company_id": rng.choice(self.companies),
+                "start_date": start,
+                "end_date": None,
+                "hours_per_week": float(rng.randint(8, 25)),
+                "hours_per_month": None,
+                "completed": None,
+            }
+            rows.append(job)
+            rows.extend(self._more_flexjob_hours(job))
         elif rng.random() < PAID_HOURS.get(group, 0.0):
             begin = min(as_of, start + timedelta(days=rng.randint(10, 240)))
             rows.append(
@@ -476,6 +480,18 @@ class Generator:
             )
         for row in rows:
             self.pop.add("employment", {"citizen_id": citizen_id, **row})
+
+    def _more_flexjob_hours(self, job: dict[str, Any]) -> list[dict[str, Any]]:
+        """Some fleksjob citizens go up in hours in the same job after a while (the row ends the
+        day before, a new one with more hours starts, as ``change_flexjob_hours`` records it)."""
+        rng = self.goal_rng
+        first_possible = job["start_date"] + timedelta(days=90)
+        if rng.random() > 0.25 or first_possible >= self.as_of:
+            return []
+        change = first_possible + timedelta(days=rng.randint(0, (self.as_of - first_possible).days))
+        job["end_date"] = change - timedelta(days=1)
+        return [dict(job, start_date=change, end_date=None,
+                     hours_per_week=job["hours_per_week"] + rng.choice([2.0, 4.0, 5.0, 8.0]))]  # fmt: skip
 
     # --- company side ----------------------------------------------------------------------
     def company_side(self) -> None:

@@ -55,7 +55,15 @@ def _plan_of(session: Session, row: UserGoalPlan) -> GoalPlan:
                         "maximum": item.maximum,
                         "direction": item.direction,
                         "compare": item.compare,
+                        "years": item.years,
                     }
+                ),
+                fidelity=item.fidelity or "faithful",
+                note=item.note or "",
+                more_targets=tuple(
+                    t
+                    for t in (target_from(v) for v in json.loads(item.more_targets or "[]"))
+                    if t is not None
                 ),
             )
             for item in items
@@ -132,6 +140,12 @@ def _write_indicators(session: Session, row_id: int, plan: GoalPlan) -> None:
                 maximum=target.maximum,
                 direction=target.direction,
                 compare=target.compare,
+                years=",".join(str(y) for y in target.years) or None,
+                fidelity=indicator.fidelity,
+                note=indicator.note_in("da").strip() or None,
+                more_targets=json.dumps([t.as_dict() for t in indicator.more_targets])
+                if indicator.more_targets
+                else None,
             )
         )
 

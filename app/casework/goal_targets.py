@@ -13,7 +13,7 @@ from app.casework import audit
 from app.casework.actor import Actor
 from app.casework.result import Saved
 from app.domain.errors import NotFoundError, PermissionDeniedError
-from app.domain.goalplan import Target, check_target, target_from
+from app.domain.goalplan import Target, check_target, target_from, years_from
 from app.store.engine import Database, transaction
 from app.store.models import GoalTarget
 
@@ -32,12 +32,18 @@ def set_target(
     minimum, maximum = values.get("minimum"), values.get("maximum")
     direction = values.get("direction") or None
     compare = (values.get("compare") or "last-year") if direction else None
-    check_target(Target(minimum, maximum, direction, compare), values.get("unit", ""))
+    years = years_from(values.get("years"))
+    check_target(Target(minimum, maximum, direction, compare, years), values.get("unit", ""))
+    stored_years = ",".join(str(y) for y in years) or None
     from app.casework.goal_plans import set_indicator_target, user_plan
 
     if user_plan(db, plan_id) is not None:
         return set_indicator_target(
-            db, actor, plan_id, indicator_id, target_from({**values, "compare": compare})
+            db,
+            actor,
+            plan_id,
+            indicator_id,
+            target_from({**values, "compare": compare, "years": years}),
         )
     from app.reports.goalplans import load_goalplan
 
@@ -57,6 +63,7 @@ def set_target(
                 "maximum": row.maximum,
                 "direction": row.direction,
                 "compare": row.compare,
+                "years": row.years,
             }
             if row
             else {}
@@ -65,7 +72,7 @@ def set_target(
             row = GoalTarget(plan_id=plan_id, indicator_id=indicator_id)
             session.add(row)
         row.minimum, row.maximum, row.direction = minimum, maximum, direction
-        row.compare = compare
+        row.compare, row.years = compare, stored_years
         session.flush()
         audit.record(
             session,
@@ -80,6 +87,7 @@ def set_target(
                 "maximum": maximum,
                 "direction": direction,
                 "compare": compare,
+                "years": stored_years,
             },
         )
         return Saved(row.id, row.version, None, _AREAS)  # type: ignore[arg-type]
@@ -87,7 +95,10 @@ def set_target(
 
 def targets_for(
     db: Database, plan_id: str
-) -> dict[str, tuple[float | None, float | None, str | None, str | None]]:
+) -> dict[str, tuple[float | None, float | None, str | None, str | None, str | None]]:
+    """The targets set for a shipped plan: (minimum, maximum, direction, compare, years)."""
     with transaction(db) as session:
         rows = session.exec(select(GoalTarget).where(GoalTarget.plan_id == plan_id)).all()
-        return {r.indicator_id: (r.minimum, r.maximum, r.direction, r.compare) for r in rows}
+        return {
+            r.indicator_id: (r.minimum, r.maximum, r.direction, r.compare, r.years) for r in rows
+        }

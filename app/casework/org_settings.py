@@ -37,6 +37,10 @@ class Declared:
 
     def check(self, value: Any) -> Any:
         """The value converted to the setting's type, or ``ValidationError`` naming the limit."""
+        if self.kind is dict:
+            return _year_numbers(self.key, value)
+        if self.kind is list:
+            return _postal_codes(self.key, value)
         if self.kind is bool:
             if not isinstance(value, bool):
                 raise ValidationError("Choose yes or no", field=self.key)
@@ -80,8 +84,101 @@ SETTINGS: dict[str, Declared] = {
         Declared("smajob_hours_max", float, 49.0, N_("Småjob: most paid hours a month"), 0, 744),
         Declared("backup_on_exit", bool, True, N_("Back up the database when Min Plan closes")),
         Declared("backups_kept", int, 10, N_("Automatic backups kept"), 1, 1000),
+        Declared(
+            "population_16_66",
+            dict,
+            {},
+            N_(
+                "Population aged 16–66 per year (Danmarks Statistik), e.g. 2024: 48210; 2025: 48650"
+            ),
+        ),
+        Declared(
+            "local_postal_codes",
+            list,
+            [],
+            N_("The kommune's postal codes (companies there count as local), e.g. 2730, 2750"),
+        ),
+        Declared(
+            "company_size_threshold",
+            int,
+            3,
+            N_("Company contact coverage: companies with at least this many employees"),
+            1,
+            100_000,
+        ),
+        Declared(
+            "companies_above_size",
+            int,
+            0,
+            N_("Companies in the kommune with at least that many employees (0: not known)"),
+            0,
+            10_000_000,
+        ),
     )
 }
+
+
+def _year_numbers(key: str, value: Any) -> dict[int, int]:
+    """``{year: number}`` from a mapping or from text like ``2024: 48210; 2025: 48650``."""
+    if isinstance(value, str):
+        pairs: list[tuple[Any, Any]] = []
+        for part in value.replace("\n", ";").split(";"):
+            if not part.strip():
+                continue
+            year, sep, number = part.partition(":") if ":" in part else part.partition("=")
+            if not sep:
+                raise ValidationError(
+                    "Write each year as year: number, e.g. 2024: 48210", field=key
+                )
+            pairs.append((year.strip(), number.strip().replace(".", "").replace(" ", "")))
+    elif isinstance(value, Mapping):
+        pairs = list(value.items())
+    else:
+        raise ValidationError("Write each year as year: number, e.g. 2024: 48210", field=key)
+    out: dict[int, int] = {}
+    for year, number in pairs:
+        try:
+            y, n = int(year), int(number)
+        except (TypeError, ValueError):
+            raise ValidationError(
+                "{value!r} is not a year with a whole number",
+                field=key,
+                value=str(year) + ": " + str(number),
+            ) from None
+        if not 1900 <= y <= 2200:
+            raise ValidationError("{value!r} is not a year", field=key, value=year)
+        if n < 0:
+            raise ValidationError("At least {minimum}", field=key, minimum=0)
+        out[y] = n
+    return dict(sorted(out.items()))
+
+
+def _postal_codes(key: str, value: Any) -> list[str]:
+    """Danish postal codes (four digits) from a list or from text like ``2730, 2750``."""
+    items = (
+        value.replace(";", ",").replace(" ", ",").split(",") if isinstance(value, str) else value
+    )
+    if not isinstance(items, list | tuple):
+        raise ValidationError("Write the postal codes separated by commas", field=key)
+    codes = []
+    for item in items:
+        code = str(item).strip()
+        if not code:
+            continue
+        if not (len(code) == 4 and code.isdigit()):
+            raise ValidationError("{value!r} is not a postal code", field=key, value=code)
+        if code not in codes:
+            codes.append(code)
+    return sorted(codes)
+
+
+def as_text(key: str, value: Any) -> str:
+    """How a mapping or list setting is written in the settings page's text field."""
+    if isinstance(value, Mapping):
+        return "; ".join(f"{year}: {number}" for year, number in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
 
 
 def _declared(key: str) -> Declared:

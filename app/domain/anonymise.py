@@ -1,7 +1,9 @@
 """Small-cell suppression for aggregates that leave Min Plan (domain.md §6).
 
 Primary: a count below the threshold (default 5, never below 3) is suppressed ("<5"), and so is a
-share or full-time figure built on fewer persons. Secondary: wherever a total is shown, a line
+share or full-time figure built on fewer persons; a share of persons is suppressed too when its
+numerator or its complement is 1–4 persons, or when it is 0 % or 100 % of fewer than 10 (twice the
+threshold). Secondary: wherever a total is shown, a line
 (row or column) must not have exactly one suppressed cell, or it could be worked back from the
 total; the smallest other cell of such a line is suppressed too, until no line has exactly one.
 """
@@ -27,6 +29,19 @@ def shown_count(value: int, threshold: int) -> str:
 def suppress_value(persons: int, threshold: int) -> bool:
     """A share or full-time figure is suppressed when fewer persons than the threshold stand behind it."""
     return 0 < persons < threshold
+
+
+def suppress_share(numerator: int, persons: int, threshold: int) -> bool:
+    """A share of persons is suppressed when its numerator or its complement (``persons`` −
+    ``numerator``) is 1 to threshold − 1 persons — either would single out a handful of people to
+    anyone who knows the group's size — and a 0 % or 100 % share of fewer than twice the
+    threshold (it says something of every one of a small group)."""
+    complement = persons - numerator
+    if suppress_value(persons, threshold):
+        return True
+    if 0 < numerator < threshold or 0 < complement < threshold:
+        return True
+    return (numerator == 0 or complement == 0) and 0 < persons < 2 * threshold
 
 
 @dataclass(frozen=True)

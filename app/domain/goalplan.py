@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -25,27 +25,83 @@ COMPARE: Mapping[str, str] = {
     "previous": N_("the previous period"),
 }
 DIRECTIONS = ("up", "down")
+#: How faithfully a goal is computed (issue 18): as the plan says, with a stated approximation,
+#: or not computable from case data (with the reason). The note says how, in one sentence.
+FIDELITY: Mapping[str, str] = {
+    "faithful": N_("Computed as the plan says"),
+    "approximate": N_("Approximation"),
+    "not_computable": N_("Not computable from case data"),
+}
 
 
 @dataclass(frozen=True)
 class Target:
-    """At least ``minimum``, at most ``maximum``, and/or rising/falling against ``compare``."""
+    """At least ``minimum``, at most ``maximum``, and/or rising/falling against ``compare``;
+    for the ``years`` named (a plan's target belongs to its year: Herlev's "≤ 95" is for 2024),
+    or every year when none are."""
 
     minimum: float | None = None
     maximum: float | None = None
     direction: str | None = None  # "up" / "down" compared with the comparison period
     compare: str | None = None  # "last-year" / "previous"
+    years: tuple[int, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in vars(self).items() if v is not None}
+        values: dict[str, Any] = {
+            k: v for k, v in vars(self).items() if v is not None and k != "years"
+        }
+        if self.years:
+            values["years"] = list(self.years)
+        return values
 
     @property
     def empty(self) -> bool:
         return self.minimum is None and self.maximum is None and not self.direction
 
+    def covers(self, first: date, last: date) -> bool:
+        """Whether the target belongs to a period from ``first`` to ``last``: every year it
+        touches is one of the target's years (or the target names none)."""
+        return not self.years or all(
+            year in self.years for year in range(first.year, last.year + 1)
+        )
+
+
+def years_from(value: Any) -> tuple[int, ...]:
+    """Years from ``[2024, 2025]``, ``"2024, 2025"`` or ``"2024-2025"``; ``ValidationError``
+    for anything else. Empty: every year."""
+    if value in (None, "", ()):
+        return ()
+    if isinstance(value, str):
+        parts: list[Any] = []
+        for piece in value.replace(";", ",").replace(" ", ",").split(","):
+            piece = piece.strip()
+            if not piece:
+                continue
+            if "-" in piece.strip("-") and piece.count("-") == 1:
+                low, high = piece.split("-")
+                if low.isdigit() and high.isdigit() and int(low) <= int(high):
+                    parts.extend(range(int(low), int(high) + 1))
+                    continue
+            parts.append(piece)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        parts = [value]
+    else:
+        parts = list(value)
+    years = []
+    for part in parts:
+        if isinstance(part, bool) or not str(part).isdigit() or not 1900 <= int(part) <= 2200:
+            raise ValidationError(
+                "{value!r} is not a year; write years like 2024 or 2024, 2025",
+                field="years",
+                value=part,
+            )
+        years.append(int(part))
+    return tuple(sorted(set(years)))
+
 
 def target_from(values: Mapping[str, Any] | None) -> Target | None:
-    """A target from ``{minimum|min, maximum|max, direction, compare}``; None when it sets nothing."""
+    """A target from ``{minimum|min, maximum|max, direction, compare, years}``; None when it
+    sets nothing."""
     if not values:
         return None
     target = Target(
@@ -53,9 +109,10 @@ def target_from(values: Mapping[str, Any] | None) -> Target | None:
         _number(values.get("maximum", values.get("max"))),
         values.get("direction") or None,
         values.get("compare") or None,
+        years_from(values.get("years")),
     )
     if target.direction and not target.compare:
-        target = Target(target.minimum, target.maximum, target.direction, "last-year")
+        target = replace(target, compare="last-year")
     return None if target.empty else target
 
 
@@ -71,9 +128,33 @@ def _number(value: Any) -> float | None:
 class Indicator:
     id: str
     label: str
-    measure: str
+    measure: str  # "" for a goal not computable from case data
     params: dict[str, Any] = field(default_factory=dict)
     target: Target | None = None
+    #: faithful / approximate / not_computable (``FIDELITY``) and the note saying how the goal is
+    #: read, or what is approximated, or why it cannot be computed (``note_en`` in English).
+    fidelity: str = "faithful"
+    note: str = ""
+    note_en: str = ""
+    #: Targets for other years, where a plan names a different one per year.
+    more_targets: tuple[Target, ...] = ()
+
+    @property
+    def computable(self) -> bool:
+        return self.fidelity != "not_computable" and bool(self.measure)
+
+    @property
+    def targets(self) -> tuple[Target, ...]:
+        return ((self.target,) if self.target else ()) + self.more_targets
+
+    def target_for(self, first: date, last: date) -> Target | None:
+        """The target that belongs to a period from ``first`` to ``last``; None when the plan
+        names none for its years."""
+        return next((t for t in self.targets if t.covers(first, last)), None)
+
+    def note_in(self, language: str) -> str:
+        """The note in the language asked for (Danish, or English where the plan gives one)."""
+        return (self.note_en or self.note) if language == "en" else (self.note or self.note_en)
 
 
 @dataclass(frozen=True)
@@ -149,6 +230,29 @@ PARAMS: Mapping[str, Param] = {
                 190: N_("At least 190 hours in the last month and the two before"),
             },
         ),
+        Param(
+            "counts_too",
+            "choice",
+            N_("Counted beside the offers"),
+            0,
+            choices={
+                0: N_("Only the offers"),
+                1: N_("Paid hours count as company-based too"),
+                2: N_("Paid hours, ordinary jobs and fleksjob count too"),
+            },
+        ),
+        Param(
+            "local_only",
+            "choice",
+            N_("Companies"),
+            0,
+            choices={
+                0: N_("Every company"),
+                1: N_("Only local companies (marked local, or a postal code of the kommune)"),
+            },
+        ),
+        Param("window_weeks", "int", N_("Weeks looked back"), 52, 1, 520),
+        Param("min_share", "int", N_("At least this share of the weeks (%)"), 80, 1, 100),
     )
 }
 
@@ -235,6 +339,7 @@ def born_by(on: date, age: int) -> date:
 def check_target(target: Target | None, unit: str) -> None:
     if target is None:
         return
+    years_from(list(target.years))
     for name, value in (("minimum", target.minimum), ("maximum", target.maximum)):
         if value is None:
             continue
@@ -293,3 +398,21 @@ def check_indicator_label(label: str) -> None:
         raise ValidationError("Give the indicator a label", field="label")
     if len(label) > 300:
         raise ValidationError("At most {n} characters", field="label", n=300)
+
+
+def check_fidelity(fidelity: str, note: str) -> None:
+    """A known fidelity; an approximation says what differs, a goal not computable says why."""
+    if fidelity not in FIDELITY:
+        raise ValidationError(
+            "{code!r} is not one of the choices for {name}",
+            field="fidelity",
+            code=fidelity,
+            name="fidelity",
+        )
+    if fidelity != "faithful" and not note.strip():
+        raise ValidationError(
+            "Say in a sentence what is approximated, or why the goal cannot be computed",
+            field="note",
+        )
+    if len(note) > 1000:
+        raise ValidationError("At most {n} characters", field="note", n=1000)

@@ -21,12 +21,18 @@ from pathlib import Path
 from typing import Any
 
 from app import paths
-from app.domain.anonymise import effective_threshold, suppress_series, suppress_value
+from app.domain.anonymise import (
+    effective_threshold,
+    suppress_series,
+    suppress_share,
+    suppress_value,
+)
 from app.domain.errors import ValidationError
 from app.domain.goalplan import (
     GoalPlan,
     Indicator,
     Target,
+    check_fidelity,
     check_indicator_label,
     check_plan_head,
     check_target,
@@ -64,7 +70,7 @@ class IndicatorResult:
     unit: str
     comparison: float | None
     comparison_label: str | None
-    status: str  # met / not_met / no_target / suppressed / no_data
+    status: str  # met / not_met / no_target / suppressed / no_data / not_computable
     comparison_suppressed: bool = False
 
 
@@ -109,13 +115,20 @@ def checked_plan(plan: GoalPlan) -> GoalPlan:
     indicators, seen = [], set()
     for indicator in plan.indicators:
         check_indicator_label(indicator.label)
-        found = measure(indicator.measure)
-        check_target(indicator.target, found.unit)
+        check_fidelity(indicator.fidelity, indicator.note or indicator.note_en)
         if indicator.id in seen:
             raise ValidationError(
                 "Two indicators have the id {id}", field="indicators", id=indicator.id
             )
         seen.add(indicator.id)
+        if indicator.fidelity == "not_computable":
+            indicators.append(
+                replace(indicator, measure="", params={}, target=None, more_targets=())
+            )
+            continue
+        found = measure(indicator.measure)
+        for target in indicator.targets:
+            check_target(target, found.unit)
         indicators.append(
             replace(indicator, params=clean_params(indicator.measure, indicator.params))
         )
@@ -132,20 +145,40 @@ def parse_goalplan(origin: str, text: str) -> GoalPlan:
     head = data.get("plan") or {}
     indicators = []
     for item in data.get("indicator", []):
-        if item.get("measure") not in MEASURES:
+        fidelity = item.get("fidelity", "faithful")
+        if fidelity != "not_computable" and item.get("measure") not in MEASURES:
             raise ValidationError(
                 "The goal plan {file}: indicator {id} has an unknown measure {measure!r}",
                 file=origin,
                 id=item.get("id", "?"),
                 measure=item.get("measure"),
             )
+        raw = item.get("target")
+        try:
+            targets = [
+                t
+                for t in (target_from(v) for v in (raw if isinstance(raw, list) else [raw]))
+                if t is not None
+            ]
+        except ValidationError as error:
+            from app import i18n
+
+            raise ValidationError(
+                "The goal plan {file} cannot be used: {reason}",
+                file=origin,
+                reason=i18n.translate_error(error),
+            ) from None
         indicators.append(
             Indicator(
                 item["id"],
                 item.get("label", item["id"]),
-                item["measure"],
+                item.get("measure", ""),
                 dict(item.get("params", {})),
-                target_from(item.get("target")),
+                targets[0] if targets else None,
+                fidelity=fidelity,
+                note=" ".join(str(item.get("note", "")).split()),
+                note_en=" ".join(str(item.get("note_en", "")).split()),
+                more_targets=tuple(targets[1:]),
             )
         )
     plan = GoalPlan(
@@ -218,10 +251,15 @@ def threshold_for(db: Database, requested: int | None = None) -> int:
 
 
 def is_hidden(result: MeasureResult, threshold: int) -> bool:
+    """Whether a figure must not be shown (``app.domain.anonymise``): a count below the
+    threshold, a figure built on fewer persons, and a share of persons whose numerator or
+    complement is a handful of people or that is 0 % or 100 % of fewer than twice the threshold."""
     if result.value is None:
         return False
     if suppress_value(result.persons, threshold):
         return True
+    if result.unit == "share" and result.numerator is not None:
+        return suppress_share(result.numerator, result.persons, threshold)
     return result.unit in ("count", "persons") and 0 < result.value < threshold
 
 
@@ -245,6 +283,8 @@ def _evaluate_one(
     compare: str | None,
     threshold: int,
 ) -> IndicatorResult:
+    if not indicator.computable:
+        return IndicatorResult(indicator, None, False, "", None, None, "not_computable")
     unit = measure(indicator.measure).unit
     target = indicator.target
     if counted is None:  # the period has not begun: nothing to count yet
@@ -293,6 +333,10 @@ def _series(
     raw: list[float] = []
     for month in period.months():
         counted = month.up_to(as_of)
+        if not indicator.computable:
+            points.append((month.label, None, False, "complete" if counted else "future"))
+            raw.append(0.0)
+            continue
         if counted is None:
             points.append((month.label, None, False, "future"))
             raw.append(0.0)
@@ -304,7 +348,8 @@ def _series(
         # the period's figure is the sum of the months' (by the day for full-time persons)
         raw.append(float(result.value or 0) * (counted.days if result.unit == "fte" else 1))
     hide = {i for i, (_l, _v, hidden, _s) in enumerate(points) if hidden}
-    if total_shown and measure(indicator.measure).additive:
+    found = measure(indicator.measure) if indicator.computable else None
+    if total_shown and found is not None and (found.additive or found.pooled):
         hide = suppress_series(raw, hide)
     return tuple(
         SeriesPoint(label, None if i in hide else value, i in hide, state)
@@ -326,7 +371,7 @@ def evaluate_plan(
     anonymised, with its comparison, status and (``series``) monthly trend."""
     as_of = as_of or date.today()
     limit = threshold_for(db, threshold)
-    plan = with_user_targets(db, plan)
+    plan = for_period(with_user_targets(db, plan), period)
     counted = period.up_to(as_of)
     results = tuple(
         _evaluate_one(db, indicator, counted, compare, limit) for indicator in plan.indicators
@@ -373,6 +418,18 @@ def monthly_series(
     return {key: [(p.label, p.value) for p in points] for key, points in series.items()}
 
 
+def for_period(plan: GoalPlan, period: ReportPeriod) -> GoalPlan:
+    """The plan with each indicator's target for the period's years: a target belongs to the
+    years the plan names, so another year shows the goal without one."""
+    return replace(
+        plan,
+        indicators=tuple(
+            replace(i, target=i.target_for(period.start, period.end), more_targets=())
+            for i in plan.indicators
+        ),
+    )
+
+
 def with_user_targets(db: Database, plan: GoalPlan) -> GoalPlan:
     """A shipped plan with the targets team leads set in the app in place of the file's (a plan
     made in the app holds its targets itself)."""
@@ -386,7 +443,7 @@ def with_user_targets(db: Database, plan: GoalPlan) -> GoalPlan:
     indicators = []
     for indicator in plan.indicators:
         if indicator.id in user:
-            minimum, maximum, direction, compare = user[indicator.id]
+            minimum, maximum, direction, compare, years = user[indicator.id]
             indicator = replace(
                 indicator,
                 target=target_from(
@@ -395,8 +452,10 @@ def with_user_targets(db: Database, plan: GoalPlan) -> GoalPlan:
                         "maximum": maximum,
                         "direction": direction,
                         "compare": compare,
+                        "years": years,
                     }
                 ),
+                more_targets=(),
             )
         indicators.append(indicator)
     return replace(plan, indicators=tuple(indicators))
@@ -419,6 +478,9 @@ def plan_summary(plan: GoalPlan) -> dict[str, Any]:
                 "measure": i.measure,
                 "params": i.params,
                 "target": i.target.as_dict() if i.target else None,
+                "more_targets": [t.as_dict() for t in i.more_targets],
+                "fidelity": i.fidelity,
+                "note": i.note,
             }
             for i in plan.indicators
         ],

@@ -15,7 +15,7 @@ from typing import Any
 
 from app import i18n
 from app.domain.codes import N_
-from app.domain.goalplan import COMPARE
+from app.domain.goalplan import COMPARE, FIDELITY, Indicator
 from app.reports.goalplans import Evaluation, IndicatorResult
 from app.reports.safe_cells import neutralise
 
@@ -25,11 +25,12 @@ STATUS = {
     "no_target": N_("no target"),
     "suppressed": N_("suppressed"),
     "no_data": N_("no figures"),
+    "not_computable": N_("not computable"),
 }
 #: Units shown after a figure (counts of persons or offers need none).
 UNITS = {"fte": N_("full-time persons"), "share": "%", "days": N_("days")}
-#: The unit column of the exports.
-UNIT_NAMES = {**UNITS, "persons": N_("persons"), "count": N_("number")}
+#: The unit column of the exports ("" for a goal not computable from case data).
+UNIT_NAMES = {**UNITS, "persons": N_("persons"), "count": N_("number"), "": ""}
 FORMATS = ("json", "csv", "xlsx", "pdf")
 
 
@@ -114,7 +115,44 @@ def target_text(target: dict[str, Any] | None, unit: str) -> str:
                 else i18n._("falls compared with {basis}")
             ).format(basis=basis)
         )
-    return ", ".join(parts)
+    text = ", ".join(parts)
+    return f"{text} ({years_text(target.get('years'))})" if target.get("years") else text
+
+
+def years_text(years: list[int] | tuple[int, ...] | None) -> str:
+    """ "2024", "2024–2025", "2020, 2022"."""
+    years = sorted(years or ())
+    if not years:
+        return ""
+    if len(years) > 1 and years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(str(y) for y in years)
+
+
+def fidelity_text(indicator: Indicator) -> str:
+    """How the goal is computed, in words: "Approximation", "Computed as the plan says", …"""
+    return i18n._(FIDELITY.get(indicator.fidelity, FIDELITY["faithful"]))
+
+
+def note_text(indicator: Indicator) -> str:
+    """The goal's note in the user's language (what is approximated, why it cannot be computed,
+    or how the plan's words are read); "" when the goal has none."""
+    return indicator.note_in(i18n.current_language())
+
+
+def how_text(indicator: Indicator) -> str:
+    """The fidelity and the note in one sentence, for beside the figure: "Approximation: …"."""
+    note = note_text(indicator)
+    return f"{fidelity_text(indicator)}: {note}" if note else fidelity_text(indicator)
+
+
+def counted_text(indicator: Indicator) -> str:
+    """What is counted (the measure's definition), or "" for a goal not computable."""
+    from app.reports.measure_catalog import MEASURES
+
+    if not indicator.computable:
+        return ""
+    return i18n._(MEASURES[indicator.measure].definition)
 
 
 def figure_text(r: IndicatorResult, threshold: int) -> str:
@@ -151,6 +189,8 @@ def _indicator(r: IndicatorResult) -> dict[str, Any]:
             else None
         ),
         "status": r.status,
+        "fidelity": r.indicator.fidelity,
+        "note": note_text(r.indicator),
     }
 
 
@@ -183,6 +223,8 @@ def summary_header() -> list[str]:
             N_("Comparison period"),
             N_("Comparison"),
             N_("Status"),
+            N_("How computed"),
+            N_("Note"),
         )
     ]
 
@@ -205,13 +247,15 @@ def csv_bytes(evaluation: Evaluation) -> bytes:
                 for cell in (
                     r.indicator.id,
                     r.indicator.label,
-                    _(MEASURES[r.indicator.measure].title),
+                    _(MEASURES[r.indicator.measure].title) if r.indicator.computable else "",
                     f"<{limit}" if r.suppressed else number(r.value),
                     _(UNIT_NAMES[r.unit]),
                     target_text(target, r.unit),
                     period_text(r.comparison_label),
                     f"<{limit}" if r.comparison_suppressed else number(r.comparison),
                     _(STATUS[r.status]),
+                    fidelity_text(r.indicator),
+                    note_text(r.indicator),
                 )
             ]
         )

@@ -23,13 +23,16 @@ from app.reports.goalplans import Evaluation, IndicatorResult, SeriesPoint
 from app.reports.indicator_export import (
     STATUS,
     comparison_text,
+    counted_text,
+    fidelity_text,
     figure_text,
+    how_text,
     month_label,
+    note_text,
     period_text,
     shown,
     target_text,
 )
-from app.reports.measure_catalog import MEASURES
 from app.reports.plan_pdf import BOLD, FONT, _numbered_canvas, _register_fonts, letterhead
 
 LINE = colors.HexColor("#1f5f8b")
@@ -194,9 +197,17 @@ def indicator_report_pdf(evaluation: Evaluation, *, made_on: date | None = None)
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f6")),
     ]
     for number, r in enumerate(evaluation.results, start=1):
+        label = escape(r.indicator.label)
+        if r.indicator.fidelity != "faithful":
+            # an approximation or a goal not computable says so beside its figure
+            mark = "≈ " if r.indicator.fidelity == "approximate" else "– "
+            label += (
+                f'<br/><font size="7.5" color="#555555">{mark}'
+                f"{escape(fidelity_text(r.indicator))}: {escape(note_text(r.indicator))}</font>"
+            )
         rows.append(
             [
-                Paragraph(escape(r.indicator.label), cell),
+                Paragraph(label, cell),
                 Paragraph(
                     escape(figure_text(r, limit)).replace(
                         " ", "<br/>" if r.unit in ("fte", "days") else "&nbsp;", 1
@@ -208,6 +219,8 @@ def indicator_report_pdf(evaluation: Evaluation, *, made_on: date | None = None)
                         target_text(
                             r.indicator.target.as_dict() if r.indicator.target else None, r.unit
                         )
+                        if r.indicator.computable
+                        else "–"
                     ),
                     cell,
                 ),
@@ -228,22 +241,20 @@ def indicator_report_pdf(evaluation: Evaluation, *, made_on: date | None = None)
     table.setStyle(TableStyle(styles))
     story.append(table)
     for r in evaluation.results:
-        story.append(
-            KeepTogether(
-                [
-                    Paragraph(escape(r.indicator.label), heading),
-                    Paragraph(
-                        escape(
-                            _("What is counted: {text}").format(
-                                text=_(MEASURES[r.indicator.measure].definition)
-                            )
-                        ),
-                        small,
-                    ),
-                    _chart(r, evaluation.series.get(r.indicator.id, ()), limit),
-                ]
+        parts = [Paragraph(escape(r.indicator.label), heading)]
+        if r.indicator.computable:
+            parts.append(
+                Paragraph(
+                    escape(_("What is counted: {text}").format(text=counted_text(r.indicator))),
+                    small,
+                )
             )
+        parts.append(
+            Paragraph(escape(_("How computed: {text}").format(text=how_text(r.indicator))), small)
         )
+        if r.indicator.computable:
+            parts.append(_chart(r, evaluation.series.get(r.indicator.id, ()), limit))
+        story.append(KeepTogether(parts))
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,

@@ -16,30 +16,45 @@ from app.domain.periods import ReportPeriod
 from app.reports.measures import (
     RULE_75_GROUPS,
     RULE_75_OFFER_GROUPS,
+    SUPPORT_GROUPS,
     Measure,
     MeasureResult,
+    assessments_on_time_share,
     companies_contacted_share,
     company_contacts_to_offer,
     company_contacts_unique,
+    company_coverage_share,
+    conversations_by_six_months_share,
     conversations_on_time_share,
+    disability_employed,
+    education_started,
     flexjob_hours_increased_share,
     fte,
+    in_offer_share,
+    job_or_education_started,
     ledighedsydelse_share_of_flex,
     mean_days_on_support,
+    offer_by_six_months_share,
     offers_on_time_share,
     offers_started,
+    paid_hours_share,
     persons,
+    persons_in_offer,
     persons_paid_hours,
     recruitment_orders_matched_share,
     refugee_self_support_share,
-    conversations_by_six_months_share,
-    offer_by_six_months_share,
     share_75_offers,
     share_75_rule,
     smajob_persons,
+    smajob_year_persons,
     upskilling_started,
     virksomhedsrettede_share,
     youth_education_dropout,
+)
+from app.reports.measures_support import (
+    fte_population_share,
+    long_term_on_support,
+    support_duration,
 )
 from app.store.engine import Database
 
@@ -53,7 +68,7 @@ MEASURES: dict[str, Measure] = {
             "fte",
             N_("Full-time persons"),
             N_(
-                "Full-time persons: days on the benefit in the period divided by the days in the period, summed over persons"
+                "Full-time persons: days on the benefit in the period divided by the days in the period, summed over persons (no group chosen: every benefit, never selvforsørgende ledige)"
             ),
             fte,
             _GROUPS_AGE,
@@ -63,7 +78,9 @@ MEASURES: dict[str, Measure] = {
             "persons",
             "persons",
             N_("Persons on a benefit"),
-            N_("Citizens with at least one day on the benefit in the period"),
+            N_(
+                "Citizens with at least one day on the benefit in the period (no group chosen: every benefit, never selvforsørgende ledige)"
+            ),
             persons,
             _GROUPS_AGE,
         ),
@@ -83,32 +100,72 @@ MEASURES: dict[str, Measure] = {
             "share",
             N_("Share in company-based offers"),
             N_(
-                "Share of the group's citizens who started a company-based offer (virksomhedspraktik or løntilskud) in the period"
+                "Share of the group's citizens who started a company-based offer (virksomhedspraktik or løntilskud) in the period — and, where chosen, paid hours or other work started"
             ),
             virksomhedsrettede_share,
-            _GROUPS_AGE,
+            (*_GROUPS_AGE, "counts_too"),
+        ),
+        Measure(
+            "persons_in_offer",
+            "persons",
+            N_("People in an offer"),
+            N_(
+                "Citizens in an offer of the kinds (company-based when none are chosen) on at least one day of the period while in the group: people in an offer, not offers started"
+            ),
+            persons_in_offer,
+            ("kinds", *_GROUPS_AGE),
+        ),
+        Measure(
+            "in_offer_share",
+            "share",
+            N_("Share in an offer (activation rate)"),
+            N_(
+                "Of the group's citizens in the period, the share in an offer of the kinds (company-based when none are chosen) on a day they were in the group — and, where chosen, with paid hours or other work in the period"
+            ),
+            in_offer_share,
+            ("kinds", *_GROUPS_AGE, "counts_too"),
         ),
         Measure(
             "upskilling_started",
-            "count",
+            "persons",
             N_("Upskilling started"),
             N_(
-                "Ordinary education, job-oriented education or adult apprenticeships started by recipients of dagpenge, kontanthjælp, uddannelseshjælp or ledighedsydelse (ministermål 2)"
+                "Persons on dagpenge, kontanthjælp, uddannelseshjælp or ledighedsydelse who started ordinary education, 6 weeks' job-targeted education or an adult apprenticeship in the period, as an offer or from the benefit (ministermål 2, Jobindsats MM17)"
             ),
             upskilling_started,
             _GROUPS_AGE,
-            additive=True,
+        ),
+        Measure(
+            "education_started",
+            "persons",
+            N_("Ordinary education started"),
+            N_(
+                "Persons on a benefit in the groups (dagpenge, kontanthjælp, uddannelseshjælp, ledighedsydelse when none are chosen) who started an ordinary education in the period, on their own or as an offer (on the benefit that day or the day before)"
+            ),
+            education_started,
+            _GROUPS_AGE,
+        ),
+        Measure(
+            "job_or_education_started",
+            "persons",
+            N_("Into job or education"),
+            N_(
+                "Persons who started an ordinary job or an education in the period from a benefit in the groups (every benefit but fleksjob and førtidspension when none are chosen; on it that day or the day before)"
+            ),
+            job_or_education_started,
+            _GROUPS_AGE,
         ),
         Measure(
             "refugee_self_support_share",
             "share",
             N_("Refugees self-supporting"),
             N_(
-                "Share of refugees and family-reunified aged 18–66 in unsubsidised work: any paid hours in the period, or in the 190-hour variant at least 190 hours in the period's last month and the two before (ministermål 3)"
+                "Ministermål 3 (Jobindsats MM13), a monthly status: of the citizens flagged as refugees or family-reunified (first permit from 2004) aged 18–66, the share in unsubsidised work in the month — any paid hours, or in the 190-hour variant at least 190 hours in the month and the two before; a longer period is the average of its months"
             ),
             refugee_self_support_share,
             (*_GROUPS_AGE, "min_hours"),
             {"min_age": 18, "max_age": 66},
+            pooled=True,
         ),
         Measure(
             "persons_paid_hours",
@@ -116,6 +173,16 @@ MEASURES: dict[str, Measure] = {
             N_("Persons with paid hours"),
             N_("Citizens with ordinary paid hours (småjob or ordinary job) in the period"),
             persons_paid_hours,
+            _GROUPS_AGE,
+        ),
+        Measure(
+            "paid_hours_share",
+            "share",
+            N_("Share with paid hours"),
+            N_(
+                "Of the group's citizens in the period, the share with ordinary paid hours (paid hours or an ordinary job) on a day they were on the benefit"
+            ),
+            paid_hours_share,
             _GROUPS_AGE,
         ),
         Measure(
@@ -129,13 +196,24 @@ MEASURES: dict[str, Measure] = {
             _GROUPS_AGE,
         ),
         Measure(
+            "smajob_year_persons",
+            "persons",
+            N_("Persons in småjob this year"),
+            N_(
+                "Citizens with paid hours within the småjob band on a day they were in the groups (aktivitetsparate of every age and ressourceforløb when none are chosen), from 1 January up to the period's last day: the year so far"
+            ),
+            smajob_year_persons,
+            _GROUPS_AGE,
+        ),
+        Measure(
             "recruitment_orders_matched_share",
             "share",
             N_("Recruitment orders filled"),
             N_(
-                "Share of recruitment orders received in the period that were filled by an ordinary hire or a fleksjob"
+                "Of the recruitment orders received in the period whose outcome is known, the share filled by an ordinary hire or a fleksjob (cancelled and still open orders left out; where chosen, only orders from local companies)"
             ),
             recruitment_orders_matched_share,
+            ("local_only",),
         ),
         Measure(
             "conversations_on_time_share",
@@ -153,6 +231,16 @@ MEASURES: dict[str, Measure] = {
             N_("Offers on time (ret og pligt)"),
             N_("Share of the ret og pligt offers due in the period that started in time"),
             offers_on_time_share,
+            ("groups",),
+        ),
+        Measure(
+            "assessments_on_time_share",
+            "share",
+            N_("2-year afklaring on time"),
+            N_(
+                "Share of the 2-year afklaringer of aktivitetsparate on kontanthjælp (LAB § 36 a, from 1 July 2025) due in the period that were held in time"
+            ),
+            assessments_on_time_share,
             ("groups",),
         ),
         Measure(
@@ -201,7 +289,9 @@ MEASURES: dict[str, Measure] = {
             "flexjob_hours_increased_share",
             "share",
             N_("Fleksjob with more hours"),
-            N_("Share of the citizens in fleksjob whose hours went up in the period"),
+            N_(
+                "Share of the citizens in fleksjob whose weekly hours went up in the same job in the period (a new fleksjob at another employer is not counted as more hours)"
+            ),
             flexjob_hours_increased_share,
         ),
         Measure(
@@ -216,7 +306,7 @@ MEASURES: dict[str, Measure] = {
             "share",
             N_("Young people dropping out of education"),
             N_(
-                "Share of young people under 30 whose education ended in the period who dropped out within 12 months"
+                "Start cohort: of the young people under 30 who started an education in the same period a year earlier, the share who dropped out within 12 months and had not returned to or finished an education by then"
             ),
             youth_education_dropout,
             ("min_age", "max_age"),
@@ -248,12 +338,62 @@ MEASURES: dict[str, Measure] = {
             {"min_employees": 3},
         ),
         Measure(
+            "company_coverage_share",
+            "share",
+            N_("Company contact coverage"),
+            N_(
+                "The kommune's companies with at least the settings' number of employees contacted in the period, as a share of the number of such companies in the kommune (an organisation setting, from the CVR register), not only those registered here"
+            ),
+            company_coverage_share,
+        ),
+        Measure(
             "mean_days_on_support",
             "days",
             N_("Mean days on support"),
             N_("Mean length in days of the spells that ended in the period"),
             mean_days_on_support,
             _GROUPS_AGE,
+        ),
+        Measure(
+            "support_duration",
+            "days",
+            N_("Total time on support"),
+            N_(
+                "For the citizens whose spell in the groups (jobafklaring and ressourceforløb when none are chosen) ended in the period, the mean days on public support — any benefit — in the unbroken run that spell belongs to (breaks of up to 28 days bridged)"
+            ),
+            support_duration,
+            _GROUPS_AGE,
+        ),
+        Measure(
+            "long_term_on_support",
+            "persons",
+            N_("Long-term on support"),
+            N_(
+                "Citizens in the groups on the period's last day who were in them at least the given share of the weeks looked back (the unemployed, 80 % of 52 weeks, when none are chosen: STAR's long-term unemployed)"
+            ),
+            long_term_on_support,
+            (*_GROUPS_AGE, "window_weeks", "min_share"),
+        ),
+        Measure(
+            "fte_population_share",
+            "share",
+            N_("On support, share of the population"),
+            N_(
+                "Full-time persons aged 16–66 on public support (never selvforsørgende ledige) as a share of the population aged 16–66 of the year (an organisation setting, from Danmarks Statistik; Jobindsats MM14)"
+            ),
+            fte_population_share,
+            ("groups",),
+            group_choices=SUPPORT_GROUPS,
+        ),
+        Measure(
+            "disability_employed",
+            "persons",
+            N_("Persons with a disability in work"),
+            N_(
+                "Citizens flagged with a disability who had an ordinary job, paid hours or a fleksjob on at least one day of the period (ministermål 4)"
+            ),
+            disability_employed,
+            ("min_age", "max_age"),
         ),
     )
 }
@@ -283,4 +423,10 @@ def run_measure(db: Database, name: str, period: ReportPeriod, **params: Any) ->
     found = measure(name)
     effective = {**found.defaults, **clean_params(name, params)}
     result = found.compute(db, period, **effective)
-    return MeasureResult(result.value, result.persons, found.unit, {**effective, **result.params})
+    return MeasureResult(
+        result.value,
+        result.persons,
+        found.unit,
+        {**effective, **result.params},
+        result.numerator,
+    )

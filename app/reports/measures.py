@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Date, and_, case, cast, distinct, func, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.domain.codes import COMPANY_BASED_OFFER_KINDS, OFFER_KINDS
+from app.domain.codes import COMPANY_BASED_OFFER_KINDS, OFFER_KINDS, TARGET_GROUPS
 from app.domain.dates import add_months
 from app.domain.goalplan import born_by
 from app.domain.periods import ReportPeriod
@@ -48,6 +48,13 @@ UPSKILLING_GROUPS = (
 )
 #: An ordinary job registered without hours counts as full time (37 hours a week).
 FULL_TIME_HOURS_PER_WEEK = 37.0
+#: Public support: every target group but "selvforsørgende ledig", who get no benefit and are
+#: never counted as on support (Jobindsats MM14's scope, as far as case data holds it).
+SUPPORT_GROUPS = tuple(g for g in TARGET_GROUPS if g != "selvforsoergende")
+#: The unemployed (ledige): dagpenge and the jobparat/uddannelsesparat recipients of kontanthjælp
+#: and uddannelseshjælp (STAR's "bruttoledige" as far as case data holds them).
+_ONE_DAY = timedelta(days=1)
+UNEMPLOYED_GROUPS = ("dagpenge", "kontanthjaelp_jobparat", "uddannelseshjaelp_uddannelsesparat")
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,10 @@ class MeasureResult:
     persons: int  # how many persons (or companies/orders) the figure is built on
     unit: str  # "fte", "persons", "count", "share", "days"
     params: dict[str, Any] = field(default_factory=dict)
+    #: For a share of persons: how many persons are in the numerator (the rest of ``persons``
+    #: are its complement), so that neither can single out a few people. None for shares of
+    #: companies, orders or requirements' units that are not people.
+    numerator: int | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +82,10 @@ class Measure:
     #: The period's figure is the sum of its months' figures (weighted by days for ``fte``), so a
     #: monthly series shown beside it needs secondary suppression.
     additive: bool = False
+    #: The period's share pools its months (person-months in the numerator and denominator), so
+    #: a lone hidden month beside it could be worked back too: its series is suppressed like an
+    #: additive one.
+    pooled: bool = False
     #: The target groups it can be restricted to (None: all).
     group_choices: tuple[str, ...] | None = None
 
@@ -126,11 +141,68 @@ def _spell_overlap(
     conditions = [
         BenefitSpell.start_date <= period.end,
         or_(BenefitSpell.end_date.is_(None), BenefitSpell.end_date >= period.start),
+        BenefitSpell.target_group.in_(groups or SUPPORT_GROUPS),  # type: ignore[attr-defined]
     ]  # type: ignore[union-attr]
-    if groups:
-        conditions.append(BenefitSpell.target_group.in_(groups))  # type: ignore[attr-defined]
     conditions += _aged(BenefitSpell.citizen_id, period.end, min_age, max_age)
     return _days(db, start, end), conditions
+
+
+def _day_before(db: Database, day: Any) -> ColumnElement:
+    """The day before a date column, in SQL."""
+    return func.date(day, "-1 day") if db.is_sqlite else cast(day, Date) - 1
+
+
+def _in_groups_during(
+    citizen_id: Any, first: Any, last: Any, period: ReportPeriod, groups: Sequence[str] | None
+) -> ColumnElement:
+    """EXISTS a spell of the citizen in the groups (public support when none are given) that
+    shares a day with ``first`` … ``last`` and with the period. (Intervals that meet pairwise
+    share a day, so three pairwise conditions suffice.) The caller keeps the row in the period."""
+    return (
+        select(BenefitSpell.id)
+        .where(
+            BenefitSpell.citizen_id == citizen_id,
+            BenefitSpell.target_group.in_(groups or SUPPORT_GROUPS),  # type: ignore[attr-defined]
+            BenefitSpell.start_date <= period.end,
+            BenefitSpell.start_date <= last,
+            or_(
+                BenefitSpell.end_date.is_(None),  # type: ignore[union-attr]
+                and_(BenefitSpell.end_date >= period.start, BenefitSpell.end_date >= first),
+            ),
+        )
+        .exists()
+    )
+
+
+def _on_benefit_at_start(
+    db: Database, citizen_id: Any, day: Any, groups: Sequence[str] | None
+) -> ColumnElement:
+    """EXISTS a spell in the groups that covers ``day`` or ended the day before it: someone who
+    leaves the benefit for a job or an education the next day started it "from the benefit"."""
+    return (
+        select(BenefitSpell.id)
+        .where(
+            BenefitSpell.citizen_id == citizen_id,
+            BenefitSpell.target_group.in_(groups or SUPPORT_GROUPS),  # type: ignore[attr-defined]
+            BenefitSpell.start_date <= day,
+            or_(
+                BenefitSpell.end_date.is_(None),  # type: ignore[union-attr]
+                BenefitSpell.end_date >= _day_before(db, day),
+            ),
+        )
+        .exists()
+    )
+
+
+def share_of(numerator: int, persons: int, unit_params: dict[str, Any] | None = None) -> MeasureResult:
+    """A share of persons, with its numerator kept for suppression."""
+    return MeasureResult(
+        round(100 * numerator / persons, 1) if persons else None,
+        int(persons),
+        "share",
+        unit_params or {},
+        int(numerator),
+    )
 
 
 def _scalar(db: Database, query) -> Any:  # type: ignore[no-untyped-def]
@@ -159,7 +231,7 @@ def fte_day_sum(
 
 def fte_day_sums_by_group(db: Database, period: ReportPeriod) -> dict[str, float]:
     """``fte_day_sum`` for every target group at once (one grouped query): days summed per group."""
-    days, conditions = _spell_overlap(db, period, None)
+    days, conditions = _spell_overlap(db, period, list(TARGET_GROUPS))
     with translating_errors(db), db.engine.connect() as conn:
         rows = conn.execute(
             select(BenefitSpell.target_group, func.sum(days))
@@ -247,6 +319,53 @@ def offers_started(
     return MeasureResult(float(count), int(people), "count")
 
 
+#: What else counts beside the offers, by the ``counts_too`` parameter: 1 = paid hours (Gentofte
+#: counts småjob as company-based), 2 = paid hours, ordinary jobs and fleksjob (Albertslund's
+#: "in offers or in ordinary or supported work").
+COUNTS_TOO: Mapping[int, tuple[str, ...]] = {
+    0: (),
+    1: ("paid_hours",),
+    2: ("paid_hours", "ordinary_job", "flexjob"),
+}
+
+
+def _base_ids(
+    db: Database,
+    period: ReportPeriod,
+    groups: Sequence[str] | None,
+    min_age: int | None,
+    max_age: int | None,
+):  # type: ignore[no-untyped-def]
+    """The citizens with a day in the groups (public support when none) in the period."""
+    _d, conditions = _spell_overlap(db, period, groups, min_age, max_age)
+    return select(BenefitSpell.citizen_id).where(*conditions)
+
+
+def _count_in(db: Database, base, *parts) -> int:  # type: ignore[no-untyped-def]
+    """How many of the ``base`` citizens appear in any of the ``parts`` (selects of citizen ids)."""
+    from sqlalchemy import union
+
+    found = union(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    column = list(found.c)[0]
+    (count,) = _scalar(
+        db, select(func.count(distinct(column))).where(column.in_(base))
+    )
+    return int(count)
+
+
+def _work_started(period: ReportPeriod, kinds: Sequence[str]):  # type: ignore[no-untyped-def]
+    return select(Employment.citizen_id).where(
+        _live(Employment.citizen_id),
+        Employment.kind.in_(kinds),  # type: ignore[attr-defined]
+        Employment.start_date >= period.start,
+        Employment.start_date <= period.end,
+    )
+
+
+def _work_during(period: ReportPeriod, kinds: Sequence[str]):  # type: ignore[no-untyped-def]
+    return select(Employment.citizen_id).where(*_employment_in_period(period, kinds))
+
+
 def virksomhedsrettede_share(
     db: Database,
     period: ReportPeriod,
@@ -254,14 +373,87 @@ def virksomhedsrettede_share(
     groups: Sequence[str] | None = None,
     min_age: int | None = None,
     max_age: int | None = None,
+    counts_too: int = 0,
     **_: Any,
 ) -> MeasureResult:
-    """Share of the group's persons in the period who started a virksomhedsrettet tilbud."""
-    base = persons(db, period, groups=groups, min_age=min_age, max_age=max_age)
-    started = _offers_started(db, period, VIRKSOMHEDSRETTEDE, groups, min_age, max_age)
-    (people,) = _scalar(db, select(func.count(distinct(started.c.citizen_id))))
-    share = round(100 * people / base.persons, 1) if base.persons else None
-    return MeasureResult(share, base.persons, "share")
+    """Share of the group's persons in the period who started a virksomhedsrettet tilbud (with
+    ``counts_too`` also those who started paid hours, or any work)."""
+    base = _base_ids(db, period, groups, min_age, max_age)
+    (total,) = _scalar(db, select(func.count(distinct(base.subquery().c.citizen_id))))
+    started = select(
+        _offers_started(db, period, VIRKSOMHEDSRETTEDE, groups, min_age, max_age).c.citizen_id
+    )
+    parts = [started]
+    if COUNTS_TOO.get(counts_too):
+        parts.append(_work_started(period, COUNTS_TOO[counts_too]))
+    return share_of(_count_in(db, base, *parts), total)
+
+
+def _offer_end(period: ReportPeriod) -> ColumnElement:
+    """An offer's last day: ended, else planned, else still running at the period's end."""
+    return func.coalesce(Offer.actual_end, Offer.planned_end, literal(period.end, Date))
+
+
+def _in_offer(
+    period: ReportPeriod,
+    kinds: Sequence[str] | None,
+    groups: Sequence[str] | None,
+    min_age: int | None,
+    max_age: int | None,
+):  # type: ignore[no-untyped-def]
+    """Citizens in an offer of the kinds on some day of the period, on a day they were in the
+    groups: the offer, the spell and the period share a day."""
+    end = _offer_end(period)
+    return select(Offer.citizen_id).where(
+        Offer.deleted_at.is_(None),  # type: ignore[union-attr]
+        Offer.status != "cancelled",
+        Offer.start_date.is_not(None),  # type: ignore[union-attr]
+        Offer.start_date <= period.end,  # type: ignore[operator]
+        end >= period.start,
+        Offer.kind.in_(kinds or VIRKSOMHEDSRETTEDE),  # type: ignore[attr-defined]
+        _in_groups_during(Offer.citizen_id, Offer.start_date, end, period, groups),
+        *_aged(Offer.citizen_id, period.end, min_age, max_age),
+    )
+
+
+def persons_in_offer(
+    db: Database,
+    period: ReportPeriod,
+    *,
+    kinds: Sequence[str] | None = None,
+    groups: Sequence[str] | None = None,
+    min_age: int | None = None,
+    max_age: int | None = None,
+    **_: Any,
+) -> MeasureResult:
+    """People in an offer (a stock, not offers started): citizens in an offer of the kinds
+    (company-based by default) on at least one day of the period, while in the groups. For a
+    single day it is the number in an offer that day; for a month, those in one during it."""
+    rows = _in_offer(period, kinds, groups, min_age, max_age).subquery()
+    (count,) = _scalar(db, select(func.count(distinct(rows.c.citizen_id))))
+    return MeasureResult(float(count), int(count), "persons")
+
+
+def in_offer_share(
+    db: Database,
+    period: ReportPeriod,
+    *,
+    kinds: Sequence[str] | None = None,
+    groups: Sequence[str] | None = None,
+    min_age: int | None = None,
+    max_age: int | None = None,
+    counts_too: int = 0,
+    **_: Any,
+) -> MeasureResult:
+    """The activation rate in persons: of the group's citizens in the period, the share in an
+    offer of the kinds (company-based by default) on a day they were in the group; with
+    ``counts_too`` also those with paid hours (or any work) in the period."""
+    base = _base_ids(db, period, groups, min_age, max_age)
+    (total,) = _scalar(db, select(func.count(distinct(base.subquery().c.citizen_id))))
+    parts = [_in_offer(period, kinds, groups, min_age, max_age)]
+    if COUNTS_TOO.get(counts_too):
+        parts.append(_work_during(period, COUNTS_TOO[counts_too]))
+    return share_of(_count_in(db, base, *parts), total)
 
 
 def upskilling_started(
@@ -273,15 +465,100 @@ def upskilling_started(
     max_age: int | None = None,
     **_: Any,
 ) -> MeasureResult:
-    """Ministermål 2: ordinær uddannelse, jobrettet uddannelse or voksenlærling started (MM17)."""
-    return offers_started(
-        db,
-        period,
-        kinds=UPSKILLING,
-        groups=groups or UPSKILLING_GROUPS,
-        min_age=min_age,
-        max_age=max_age,
+    """Ministermål 2 (Jobindsats MM17): persons on dagpenge, kontanthjælp, uddannelseshjælp or
+    ledighedsydelse who started ordinær uddannelse, 6 ugers jobrettet uddannelse or a
+    voksenlærling in the period — as an offer, or an ordinary education started from the
+    benefit (on it that day or the day before)."""
+    chosen = groups or UPSKILLING_GROUPS
+    offers = select(_offers_started(db, period, UPSKILLING, chosen, min_age, max_age).c.citizen_id)
+    count = _count_in_started(db, period, offers, ("education",), chosen, min_age, max_age)
+    return MeasureResult(float(count), count, "persons")
+
+
+def _count_in_started(
+    db: Database,
+    period: ReportPeriod,
+    offers,  # type: ignore[no-untyped-def]
+    kinds: Sequence[str],
+    groups: Sequence[str] | None,
+    min_age: int | None,
+    max_age: int | None,
+) -> int:
+    """Distinct citizens in ``offers`` (or none) or with an employment of the kinds started in
+    the period from a benefit in the groups."""
+    from sqlalchemy import union
+
+    started = _work_started(period, kinds).where(
+        _on_benefit_at_start(db, Employment.citizen_id, Employment.start_date, groups),
+        *_aged(Employment.citizen_id, period.end, min_age, max_age),
     )
+    found = (union(offers, started) if offers is not None else started).subquery()
+    (count,) = _scalar(db, select(func.count(distinct(list(found.c)[0]))))
+    return int(count)
+
+
+def education_started(
+    db: Database,
+    period: ReportPeriod,
+    *,
+    groups: Sequence[str] | None = None,
+    min_age: int | None = None,
+    max_age: int | None = None,
+    **_: Any,
+) -> MeasureResult:
+    """Ordinary education started by the unemployed: persons on a benefit in the groups
+    (dagpenge, kontanthjælp, uddannelseshjælp, ledighedsydelse by default) who started an
+    ordinary education in the period, as an education of their own or as an offer (on the
+    benefit that day or the day before)."""
+    chosen = groups or UPSKILLING_GROUPS
+    offers = select(
+        _offers_started(db, period, ("ordinaer_uddannelse",), chosen, min_age, max_age).c.citizen_id
+    )
+    count = _count_in_started(db, period, offers, ("education",), chosen, min_age, max_age)
+    return MeasureResult(float(count), count, "persons")
+
+
+#: Groups a "job or education" outcome is counted from: public support but fleksjob and
+#: førtidspension (already placed on their lasting footing).
+OUTCOME_GROUPS = tuple(g for g in SUPPORT_GROUPS if g not in ("fleksjob", "foertidspension"))
+
+
+def job_or_education_started(
+    db: Database,
+    period: ReportPeriod,
+    *,
+    groups: Sequence[str] | None = None,
+    min_age: int | None = None,
+    max_age: int | None = None,
+    **_: Any,
+) -> MeasureResult:
+    """More in job or education: persons who started an ordinary job or an education in the
+    period from a benefit in the groups (on it that day or the day before)."""
+    count = _count_in_started(
+        db, period, None, ("ordinary_job", "education"), groups or OUTCOME_GROUPS, min_age, max_age
+    )
+    return MeasureResult(float(count), count, "persons")
+
+
+def disability_employed(
+    db: Database,
+    period: ReportPeriod,
+    *,
+    min_age: int | None = None,
+    max_age: int | None = None,
+    **_: Any,
+) -> MeasureResult:
+    """Ministermål 4: citizens flagged with a disability who were in work in the period — an
+    ordinary job, paid hours or a fleksjob on at least one day."""
+    query = select(func.count(distinct(Employment.citizen_id))).where(
+        *_employment_in_period(period, ("ordinary_job", "paid_hours", "flexjob")),
+        Employment.citizen_id.in_(
+            select(Citizen.id).where(Citizen.disability.is_(True))  # type: ignore[attr-defined]
+        ),
+        *_aged(Employment.citizen_id, period.end, min_age, max_age),
+    )
+    (count,) = _scalar(db, query)
+    return MeasureResult(float(count), int(count), "persons")
 
 
 def _employment_in_period(period: ReportPeriod, kinds: Sequence[str]) -> list:
@@ -376,17 +653,109 @@ def smajob_persons(
     return MeasureResult(float(count), count, "persons", {"band": [low, high]})
 
 
-def recruitment_orders_matched_share(db: Database, period: ReportPeriod, **_: Any) -> MeasureResult:
-    """Share of recruitment orders received in the period that were filled (ordinary hire or fleksjob)."""
+def _work_while_in(
+    period: ReportPeriod, kinds: Sequence[str], groups: Sequence[str] | None
+):  # type: ignore[no-untyped-def]
+    """Citizens with work of the kinds on a day of the period on which they were in the groups."""
+    end = func.coalesce(Employment.end_date, literal(period.end, Date))
+    return select(Employment.citizen_id).where(
+        *_employment_in_period(period, kinds),
+        _in_groups_during(Employment.citizen_id, Employment.start_date, end, period, groups),
+    )
+
+
+def paid_hours_share(
+    db: Database,
+    period: ReportPeriod,
+    *,
+    groups: Sequence[str] | None = None,
+    min_age: int | None = None,
+    max_age: int | None = None,
+    **_: Any,
+) -> MeasureResult:
+    """Of the group's citizens in the period, the share with ordinary paid hours (paid hours or
+    an ordinary job) on a day they were on the benefit."""
+    base = _base_ids(db, period, groups, min_age, max_age)
+    (total,) = _scalar(db, select(func.count(distinct(base.subquery().c.citizen_id))))
+    working = _work_while_in(period, ("paid_hours", "ordinary_job"), groups)
+    return share_of(_count_in(db, base, working), total)
+
+
+#: Herlev's småjob goal: aktivitetsparate of every age and citizens in ressourceforløb.
+SMAJOB_YEAR_GROUPS = (
+    "kontanthjaelp_aktivitetsparat",
+    "uddannelseshjaelp_aktivitetsparat",
+    "ressourceforloeb",
+)
+
+
+def smajob_year_persons(
+    db: Database,
+    period: ReportPeriod,
+    *,
+    groups: Sequence[str] | None = None,
+    min_age: int | None = None,
+    max_age: int | None = None,
+    band: Sequence[float] | None = None,
+    **_: Any,
+) -> MeasureResult:
+    """Småjob judged on the year: citizens with paid hours (within the småjob band) on a day
+    they were in the groups, from 1 January of the period's last year up to the period's last
+    day. A month's figure is the year so far, so it can be held against a yearly target."""
+    low, high = band or smajob_band(db)
+    year = ReportPeriod(date(period.end.year, 1, 1), period.end, str(period.end.year))
+    monthly = func.coalesce(
+        Employment.hours_per_month,
+        Employment.hours_per_week * 52.0 / 12,
+        FULL_TIME_HOURS_PER_WEEK * 52.0 / 12,
+    )
+    rows = (
+        _work_while_in(year, ("paid_hours", "ordinary_job"), groups or SMAJOB_YEAR_GROUPS)
+        .where(monthly >= low, monthly <= high, *_aged(Employment.citizen_id, year.end, min_age, max_age))
+        .subquery()
+    )
+    (count,) = _scalar(db, select(func.count(distinct(rows.c.citizen_id))))
+    return MeasureResult(
+        float(count),
+        int(count),
+        "persons",
+        {"band": [low, high], "from": year.start.isoformat()},
+    )
+
+
+#: A recruitment order's outcome known: filled (by an ordinary hire or a fleksjob) or not filled.
+ORDER_DECIDED = ("filled_ordinary", "filled_flexjob", "unfilled")
+
+
+def local_company(db: Database) -> ColumnElement:
+    """A company counts as the kommune's own when it is marked local or its postal code is one
+    of the kommune's (the organisation setting ``local_postal_codes``)."""
+    from app.casework import org_settings
+
+    codes = list(org_settings.get(db, "local_postal_codes"))
+    local = Company.local.is_(True)  # type: ignore[attr-defined]
+    return or_(local, Company.postal_code.in_(codes)) if codes else local  # type: ignore[attr-defined]
+
+
+def recruitment_orders_matched_share(
+    db: Database, period: ReportPeriod, *, local_only: int = 0, **_: Any
+) -> MeasureResult:
+    """Of the recruitment orders received in the period whose outcome is known, the share
+    filled by an ordinary hire or a fleksjob. Cancelled orders and orders still open are left
+    out of the denominator; with ``local_only`` only orders from local companies count."""
     filled = func.sum(
         case((RecruitmentOrder.status.in_(("filled_ordinary", "filled_flexjob")), 1), else_=0)
     )  # type: ignore[attr-defined]
-    total, matched = _scalar(
-        db,
-        select(func.count(RecruitmentOrder.id), func.coalesce(filled, 0)).where(
-            RecruitmentOrder.received_on >= period.start, RecruitmentOrder.received_on <= period.end
-        ),
+    query = select(func.count(RecruitmentOrder.id), func.coalesce(filled, 0)).where(
+        RecruitmentOrder.received_on >= period.start,
+        RecruitmentOrder.received_on <= period.end,
+        RecruitmentOrder.status.in_(ORDER_DECIDED),  # type: ignore[attr-defined]
     )  # type: ignore[operator]
+    if local_only:
+        query = query.where(
+            RecruitmentOrder.company_id.in_(select(Company.id).where(local_company(db)))  # type: ignore[attr-defined]
+        )
+    total, matched = _scalar(db, query)
     return MeasureResult(round(100 * matched / total, 1) if total else None, int(total), "share")
 
 
@@ -434,6 +803,33 @@ def companies_contacted_share(
     return MeasureResult(round(100 * reached / total, 1) if total else None, int(total), "share")
 
 
+def company_coverage_share(db: Database, period: ReportPeriod, **_: Any) -> MeasureResult:
+    """Company contact coverage: the kommune's companies with at least the organisation's size
+    threshold (``company_size_threshold`` employees) contacted in the period, as a share of the
+    number of such companies in the kommune (``companies_above_size``, from the CVR register or
+    Danmarks Statistik) — not only of those registered in Min Plan. Unknown (None) until that
+    number is set."""
+    from app.casework import org_settings
+
+    size = int(org_settings.get(db, "company_size_threshold"))
+    in_kommune = int(org_settings.get(db, "companies_above_size"))
+    (reached,) = _scalar(
+        db,
+        select(func.count(distinct(CompanyContact.company_id))).where(
+            CompanyContact.contacted_on >= period.start,  # type: ignore[operator]
+            CompanyContact.contacted_on <= period.end,
+            CompanyContact.company_id.in_(
+                select(Company.id).where(Company.employees >= size, local_company(db))  # type: ignore[operator]
+            ),
+        ),
+    )
+    params = {"min_employees": size, "companies": in_kommune}
+    if not in_kommune:
+        return MeasureResult(None, 0, "share", params)
+    reached = min(int(reached), in_kommune)
+    return MeasureResult(round(100 * reached / in_kommune, 1), in_kommune, "share", params)
+
+
 def ledighedsydelse_share_of_flex(db: Database, period: ReportPeriod, **_: Any) -> MeasureResult:
     """Of the fleksjob-visiterede (fuldtidspersoner on ledighedsydelse + in fleksjob), the share on ledighedsydelse."""
     waiting = fte(db, period, groups=["ledighedsydelse"])
@@ -443,6 +839,7 @@ def ledighedsydelse_share_of_flex(db: Database, period: ReportPeriod, **_: Any) 
         round(100 * (waiting.value or 0) / total, 1) if total else None,
         waiting.persons + working.persons,
         "share",
+        numerator=waiting.persons,
     )
 
 
@@ -504,6 +901,54 @@ def _hours_at_least(db: Database, period: ReportPeriod, hours: float):  # type: 
     )
 
 
+#: Jobindsats MM13 counts refugees and family-reunified whose first residence permit on those
+#: grounds dates from 2004 or later (law-notes §4); a citizen without a recorded year is counted.
+REFUGEES_FROM_YEAR = 2004
+
+
+def _refugee_month(
+    db: Database,
+    month: ReportPeriod,
+    groups: Sequence[str] | None,
+    min_age: int | None,
+    max_age: int | None,
+    min_hours: int,
+) -> tuple[int, int]:
+    """(flagged citizens, of them in unsubsidised work) in one month."""
+    conditions = [
+        Citizen.refugee_or_reunified,
+        Citizen.deleted_at.is_(None),  # type: ignore[union-attr]
+        or_(
+            Citizen.refugee_year.is_(None),  # type: ignore[union-attr]
+            Citizen.refugee_year >= REFUGEES_FROM_YEAR,  # type: ignore[operator]
+        ),
+        *_aged(Citizen.id, month.end, min_age, max_age),
+    ]
+    if groups:
+        _d, spell_conditions = _spell_overlap(db, month, groups)
+        conditions.append(
+            select(BenefitSpell.id)
+            .where(BenefitSpell.citizen_id == Citizen.id, *spell_conditions)
+            .exists()
+        )
+    flagged = select(Citizen.id).where(*conditions).subquery()
+    if min_hours:
+        working = _hours_at_least(db, month, min_hours)
+    else:
+        working = (
+            select(Employment.citizen_id)
+            .where(*_employment_in_period(month, ("ordinary_job", "paid_hours")))
+            .subquery()
+        )
+    total, employed = _scalar(
+        db,
+        select(func.count(distinct(flagged.c.id)), func.count(distinct(working.c.citizen_id)))
+        .select_from(flagged)
+        .outerjoin(working, working.c.citizen_id == flagged.c.id),
+    )
+    return int(total), int(employed)
+
+
 def refugee_self_support_share(
     db: Database,
     period: ReportPeriod,
@@ -514,38 +959,26 @@ def refugee_self_support_share(
     min_hours: int = 0,
     **_: Any,
 ) -> MeasureResult:
-    """Ministermål 3 (MM13): of the citizens flagged as refugee or family-reunified, aged 18–66 on
-    the period's last day (or the band given), the share in unsubsidised work — any paid hours in
-    the period ("helt eller delvist selvforsørgende"), or with ``min_hours=190`` at least 190 hours
-    in the period's last month and the two before. ``groups`` keeps those with a day in them."""
-    conditions = [
-        Citizen.refugee_or_reunified,
-        Citizen.deleted_at.is_(None),  # type: ignore[union-attr]
-        *_aged(Citizen.id, period.end, min_age, max_age),
-    ]
-    if groups:
-        _d, spell_conditions = _spell_overlap(db, period, groups)
-        conditions.append(
-            select(BenefitSpell.id)
-            .where(BenefitSpell.citizen_id == Citizen.id, *spell_conditions)
-            .exists()
-        )
-    flagged = select(Citizen.id).where(*conditions).subquery()
-    if min_hours:
-        working = _hours_at_least(db, period, min_hours)
-    else:
-        working = (
-            select(Employment.citizen_id)
-            .where(*_employment_in_period(period, ("ordinary_job", "paid_hours")))
-            .subquery()
-        )
-    total, employed = _scalar(
-        db,
-        select(func.count(distinct(flagged.c.id)), func.count(distinct(working.c.citizen_id)))
-        .select_from(flagged)
-        .outerjoin(working, working.c.citizen_id == flagged.c.id),
+    """Ministermål 3 as Jobindsats MM13 defines it: a monthly status. Each month, of the
+    citizens flagged as refugee or family-reunified (first permit from 2004), aged 18–66 at the
+    month's end (or the band given), the share in unsubsidised work that month — any paid hours
+    ("helt eller delvist selvforsørgende"), or with ``min_hours=190`` at least 190 hours in the
+    month and the two before. A longer period gives the average over its months (person-months
+    in work ÷ person-months flagged). ``groups`` keeps, each month, those with a day in them
+    (Herlev: the jobparate)."""
+    months = period.months()
+    flagged = working = 0
+    for month in months:
+        total, employed = _refugee_month(db, month, groups, min_age, max_age, min_hours)
+        flagged, working = flagged + total, working + employed
+    if not flagged:
+        return MeasureResult(None, 0, "share", numerator=0)
+    return MeasureResult(
+        round(100 * working / flagged, 1),
+        round(flagged / len(months)),
+        "share",
+        numerator=round(working / len(months)),
     )
-    return MeasureResult(round(100 * employed / total, 1) if total else None, int(total), "share")
 
 
 def _kept_requirements(db: Database) -> Any:
@@ -569,27 +1002,46 @@ def _on_time(
 
     Read from the kept requirements (``app.casework.deadline_store``): a requirement due by the
     day asked about is met in time exactly when its kept ``met_on`` is on or before ``due``.
+    The numerator kept for suppression is the citizens all of whose requirements were met (the
+    complement: those with one missed), so neither group can be a handful of people.
     """
     r = _kept_requirements(db)
     as_of = min(period.end, date.today())
-    query = (
-        select(func.count(), func.sum(_met_in_time(r)), func.count(distinct(r.citizen_id)))
-        .join(Citizen, Citizen.id == r.citizen_id)
-        .where(
-            Citizen.deleted_at.is_(None),  # type: ignore[union-attr]
-            r.kind.in_(sorted(kinds)),
-            r.due >= period.start,
-            r.due <= as_of,
-        )
-    )
+    conditions = [
+        Citizen.deleted_at.is_(None),  # type: ignore[union-attr]
+        r.kind.in_(sorted(kinds)),
+        r.due >= period.start,
+        r.due <= as_of,
+    ]
     if groups:
-        query = query.where(r.target_group.in_(list(groups)))
-    due, met, people = _scalar(db, query)
+        conditions.append(r.target_group.in_(list(groups)))
+    per_citizen = (
+        select(
+            r.citizen_id,
+            func.count().label("due"),
+            func.sum(_met_in_time(r)).label("met"),
+            func.min(_met_in_time(r)).label("all_met"),
+        )
+        .join(Citizen, Citizen.id == r.citizen_id)
+        .where(*conditions)
+        .group_by(r.citizen_id)
+        .subquery()
+    )
+    due, met, people, served = _scalar(
+        db,
+        select(
+            func.sum(per_citizen.c.due),
+            func.sum(per_citizen.c.met),
+            func.count(),
+            func.sum(per_citizen.c.all_met),
+        ),
+    )
     return MeasureResult(
         round(100 * (met or 0) / due, 1) if due else None,
         int(people or 0),
         "share",
         {"groups": list(groups or [])},
+        int(served or 0),
     )
 
 
@@ -609,39 +1061,51 @@ def offers_on_time_share(
     return _on_time(db, period, {"offer_by"}, groups)
 
 
-def flexjob_hours_increased_share(db: Database, period: ReportPeriod, **_: Any) -> MeasureResult:
-    """Of the citizens in fleksjob in the period, the share whose hours went up in the period (a
-    fleksjob row starting in the period with more hours than an earlier, ended one)."""
-    from sqlalchemy.orm import aliased
+def assessments_on_time_share(
+    db: Database, period: ReportPeriod, *, groups: Sequence[str] | None = None, **_: Any
+) -> MeasureResult:
+    """The 2-year afklaring of aktivitetsparate on kontanthjælp (LAB § 36 a, from 1 July 2025):
+    of those due in the period, the share held in time."""
+    return _on_time(db, period, {"assessment_after"}, groups)
 
-    before = aliased(Employment)
-    went_up = (
-        select(func.count(distinct(Employment.citizen_id)))
-        .join(
-            before,
-            and_(
-                before.citizen_id == Employment.citizen_id,
-                before.kind == "flexjob",
-                before.end_date.is_not(None),
-                before.end_date < Employment.start_date,  # type: ignore[union-attr, operator]
-                before.hours_per_week < Employment.hours_per_week,
-            ),
-        )
-        .where(  # type: ignore[operator]
+
+def flexjob_hours_increased_share(db: Database, period: ReportPeriod, **_: Any) -> MeasureResult:
+    """Of the citizens in fleksjob in the period, the share whose weekly hours went up within the
+    same job in the period: a fleksjob row starting in the period the day after the row before
+    it ended, at the same employer, with more hours (``change_flexjob_hours`` records a change of
+    hours that way). A new fleksjob at another employer is a new job, not more hours."""
+    rows = _scalar_all(
+        db,
+        select(
+            Employment.citizen_id,
+            Employment.company_id,
+            Employment.start_date,
+            Employment.end_date,
+            Employment.hours_per_week,
+        ).where(
             _live(Employment.citizen_id),
             Employment.kind == "flexjob",
-            Employment.start_date >= period.start,
             Employment.start_date <= period.end,
-        )
-    )  # type: ignore[operator]
-    (up,) = _scalar(db, went_up)
-    (total,) = _scalar(
-        db,
-        select(func.count(distinct(Employment.citizen_id))).where(
-            *_employment_in_period(period, ("flexjob",))
         ),
     )
-    return MeasureResult(round(100 * up / total, 1) if total else None, int(total), "share")
+    in_flexjob: set[int] = set()
+    by_citizen: dict[int, list] = {}
+    for row in rows:
+        if row.end_date is None or row.end_date >= period.start:
+            in_flexjob.add(row.citizen_id)
+        by_citizen.setdefault(row.citizen_id, []).append(row)
+    went_up = set()
+    for citizen, jobs in by_citizen.items():
+        ended = {(r.company_id, r.end_date + timedelta(days=1)): r for r in jobs if r.end_date}
+        for row in jobs:
+            before = ended.get((row.company_id, row.start_date))
+            if (
+                before is not None
+                and period.start <= row.start_date <= period.end
+                and (before.hours_per_week or 0) < (row.hours_per_week or 0)
+            ):
+                went_up.add(citizen)
+    return share_of(len(went_up & in_flexjob), len(in_flexjob))
 
 
 def youth_education_dropout(
@@ -652,34 +1116,57 @@ def youth_education_dropout(
     max_age: int = 29,
     **_: Any,
 ) -> MeasureResult:
-    """Of the educations of young people (under 30 when they started, or the age band given) that
-    ended in the period, the share dropped out within 12 months of the start."""
+    """Youth drop-out as a start cohort: of the young people (under 30 when they started, or the
+    age band given) who started an education in the same period one year earlier, the share who
+    had dropped out within 12 months and had not returned — not in an education on the day 12
+    months after the start, and none finished by then. Each person counts once, from the first
+    education they started in the cohort's period."""
     from app.domain.identifiers import age_on
 
+    cohort = ReportPeriod(
+        add_months(period.start, -12),
+        add_months(period.end + _ONE_DAY, -12) - _ONE_DAY,
+        period.label,
+    )
     rows = _scalar_all(
         db,
-        select(Employment.start_date, Employment.end_date, Employment.completed, Citizen.birth_date)
+        select(
+            Employment.citizen_id,
+            Employment.start_date,
+            Employment.end_date,
+            Employment.completed,
+            Citizen.birth_date,
+        )
         .join(Citizen, Citizen.id == Employment.citizen_id)
         .where(
             Citizen.deleted_at.is_(None),  # type: ignore[union-attr]
             Employment.kind == "education",
-            Employment.end_date >= period.start,
-            Employment.end_date <= period.end,
-        ),
+            Employment.start_date <= cohort.end + timedelta(days=366),
+        )
+        .order_by(Employment.citizen_id, Employment.start_date),
     )  # type: ignore[operator]
-    young = [
-        r
-        for r in rows
-        if (min_age or 0)
-        <= age_on(r.birth_date, r.start_date)
-        <= (120 if max_age is None else max_age)
-    ]
-    dropped = sum(
-        1 for r in young if r.completed is False and r.end_date < add_months(r.start_date, 12)
-    )
-    return MeasureResult(
-        round(100 * dropped / len(young), 1) if young else None, len(young), "share"
-    )
+    educations: dict[int, list] = {}
+    for row in rows:
+        educations.setdefault(row.citizen_id, []).append(row)
+    starters = dropped = 0
+    for items in educations.values():
+        first = next((r for r in items if cohort.start <= r.start_date <= cohort.end), None)
+        if first is None:
+            continue
+        age = age_on(first.birth_date, first.start_date)
+        if not (min_age or 0) <= age <= (120 if max_age is None else max_age):
+            continue
+        starters += 1
+        mark = add_months(first.start_date, 12)
+        in_school_or_done = any(
+            r.start_date <= mark
+            and (r.end_date is None or r.end_date >= mark or r.completed is True)
+            for r in items
+            if r.start_date >= first.start_date
+        )
+        if first.completed is False and first.end_date is not None and first.end_date < mark:
+            dropped += 0 if in_school_or_done else 1
+    return share_of(dropped, starters, {"cohort": [cohort.start.isoformat(), cohort.end.isoformat()]})
 
 
 def _scalar_all(db: Database, query) -> list:  # type: ignore[no-untyped-def]
@@ -747,6 +1234,7 @@ def _share_75(
         int(people or 0),
         "share",
         {"groups": list(groups), "exempted": int(exempted or 0)},
+        int(met or 0),
     )
 
 
@@ -800,6 +1288,7 @@ def _six_months(
         int(people or 0),
         "share",
         {"groups": list(groups or [])},
+        int(met or 0),
     )
 
 

@@ -199,6 +199,9 @@ class Company(Versioned, table=True):
     postal_code: str | None = Field(default=None, max_length=10)
     city: str | None = Field(default=None, max_length=100)
     employees: int | None = Field(default=None)
+    #: In the kommune (for the goals that count local companies; a postal-code list in the
+    #: organisation settings marks companies local too).
+    local: bool = Field(default=False)
 
 
 class Offer(Versioned, table=True):
@@ -411,6 +414,8 @@ class GoalTarget(Versioned, table=True):
     maximum: float | None = Field(default=None)
     direction: str | None = Field(default=None, max_length=10)
     compare: str | None = Field(default=None, max_length=20)
+    #: The years the target belongs to, comma-separated ("2024"); None: every year.
+    years: str | None = Field(default=None, max_length=200)
 
 
 class AppSetting(Versioned, table=True):
@@ -526,6 +531,13 @@ class UserGoalIndicator(SQLModel, table=True):
     maximum: float | None = Field(default=None)
     direction: str | None = Field(default=None, max_length=10)
     compare: str | None = Field(default=None, max_length=20)
+    #: The years the target belongs to, comma-separated ("2024"); None: every year.
+    years: str | None = Field(default=None, max_length=200)
+    #: faithful / approximate / not_computable, and the one-sentence note shown beside the figure.
+    fidelity: str = Field(default="faithful", max_length=20)
+    note: str | None = Field(default=None, sa_type=Text)
+    #: Targets for other years (JSON list of target values), where the plan names several.
+    more_targets: str | None = Field(default=None, sa_type=Text)
 
 
 class AccessGrant(SQLModel, table=True):

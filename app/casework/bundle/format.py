@@ -68,6 +68,7 @@ FILES: tuple[FileSpec, ...] = (
             _c("postal_code", text(10)),
             _c("city", text(100)),
             _c("employees", read_int),
+            _c("local", read_bool),
         ),
     ),
     FileSpec(

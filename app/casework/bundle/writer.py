@@ -145,7 +145,11 @@ def _write(
         ),
         "caseworkers.csv",
     )
-    w.insert("company", values("companies.csv"), "companies.csv")
+    w.insert(
+        "company",
+        ({**v, "local": bool(v.get("local"))} for v in values("companies.csv")),
+        "companies.csv",
+    )
     workers = w.ids(Caseworker.id, Caseworker.initials)
     companies = w.ids(Company.id, Company.cvr)
     w.insert("citizen", (_citizen(v, workers) for v in values("citizens.csv")), "citizens.csv")

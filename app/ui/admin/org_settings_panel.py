@@ -1,5 +1,7 @@
 """Settings → Organisation: the jobcenter-wide settings of ``app.casework.org_settings`` (retention,
-the smallest count in aggregates, småjob hours, backups), checked as you type, saved together."""
+the smallest count in aggregates, småjob hours, backups, and the figures the goal plans need from
+outside: the population aged 16–66 per year, the kommune's postal codes, the companies above a
+size), checked as you type, saved together."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from app.casework import org_settings
 from app.domain.errors import MinPlanError, ValidationError
 from app.i18n import _
 from app.ui.casework.context import UiContext
-from app.ui.fields import CheckField, NumberEdit
+from app.ui.fields import CheckField, NumberEdit, TextEdit
 from app.ui.form import Form
 
 
@@ -22,7 +24,7 @@ def _problems(values: Mapping[str, Any]) -> dict[str, ValidationError]:
     found: dict[str, ValidationError] = {}
     for key, value in values.items():
         declared = org_settings.SETTINGS[key]
-        if value is None:
+        if value is None and declared.kind not in (dict, list):
             found[key] = ValidationError("Give a value", field=key)
             continue
         try:
@@ -48,6 +50,8 @@ class OrgSettingsPanel(QWidget):
         for key, declared in org_settings.SETTINGS.items():
             if declared.kind is bool:
                 self.form.add(key, "", CheckField(_(declared.label)))
+            elif declared.kind in (dict, list):
+                self.form.add(key, _(declared.label), TextEdit())
             else:
                 self.form.add(key, _(declared.label), NumberEdit(field=key))
         self.form.set_validator(_problems)
@@ -81,7 +85,14 @@ class OrgSettingsPanel(QWidget):
         except MinPlanError as error:
             self.problem.emit(error)
             return
-        self.form.set_values(self.stored)
+        self.form.set_values(
+            {
+                key: org_settings.as_text(key, value)
+                if org_settings.SETTINGS[key].kind in (dict, list)
+                else value
+                for key, value in self.stored.items()
+            }
+        )
 
     def save(self) -> bool:
         values, problems = self.form.read()

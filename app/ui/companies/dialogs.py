@@ -36,11 +36,17 @@ class CompanyDialog(FormDialog):
         self.form.add("postal_code", _("Postal c&ode"), TextEdit())
         self.form.add("city", _("C&ity"), TextEdit())
         self.form.add("employees", _("&Employees"), IntEdit(minimum=0, maximum=1_000_000))
+        self.form.add(
+            "local",
+            "",
+            CheckField(_("&Local: the company is in the kommune")),
+            hint=_("Counts for goals on local companies (also set by the kommune's postal codes)"),
+        )
         if company is not None:
             self.form.set_values(
                 {
                     k: getattr(company, k)
-                    for k in ("cvr", "name", "address", "postal_code", "city", "employees")
+                    for k in ("cvr", "name", "address", "postal_code", "city", "employees", "local")
                 }
             )
         self.form.set_validator(self._rules)

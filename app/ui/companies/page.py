@@ -160,7 +160,10 @@ class CompaniesPage(QWidget):
         employees = (
             _("{n} employees").format(n=view.employees) if view.employees is not None else ""
         )
-        self.details.setText(" · ".join(p for p in (f"CVR {view.cvr}", where, employees) if p))
+        local = _("local") if view.local else ""
+        self.details.setText(
+            " · ".join(p for p in (f"CVR {view.cvr}", where, employees, local) if p)
+        )
         self.contacts.set_rows(
             [
                 (

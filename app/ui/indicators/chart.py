@@ -114,13 +114,16 @@ def trend_chart(result: IndicatorResult, points: Sequence[SeriesPoint]) -> QChar
         shown.append(goal)
     if not runs and current is None:
         reason = (
-            _("No figures to show (too few persons)")
+            _("Not computable from case data")
+            if not result.indicator.computable
+            else _("No figures to show (too few persons)")
             if any(p.suppressed for p in points)
             else _("No figures for the period")
         )
         chart.setTitle(f"{result.indicator.label} — {reason}")
     values.setRange(0, max([*shown, 1]) * 1.15)
-    values.setLabelFormat("%.0f")
+    # small figures (a share of the population, a few full-time persons) need a decimal
+    values.setLabelFormat("%.1f" if max([*shown, 0]) < 5 else "%.0f")
     values.applyNiceNumbers()
     chart.legend().setVisible(True)
     return chart

@@ -18,11 +18,14 @@ from app.domain.codes import OFFER_KINDS, TARGET_GROUPS
 from app.domain.errors import ValidationError
 from app.domain.goalplan import (
     COMPARE,
+    FIDELITY,
     PARAMS,
     Indicator,
     Target,
+    check_fidelity,
     check_indicator_label,
     check_target,
+    years_from,
 )
 from app.i18n import N_, _
 from app.reports.measure_catalog import MEASURES, clean_params
@@ -48,6 +51,12 @@ def add_target_fields(form: Form) -> None:
     form.add("minimum", _("Lower limit:"), NumberEdit(field="minimum"))
     form.add("maximum", _("Upper limit:"), NumberEdit(field="maximum"))
     form.add("compare", _("Compared with:"), CodeCombo(COMPARE))
+    form.add(
+        "years",
+        _("For the &years:"),
+        TextEdit(),
+        hint=_("The years the target belongs to, e.g. 2024 or 2024, 2025; empty: every year"),
+    )
     form.editor("target_kind").changed.connect(lambda: show_target_rows(form))
 
 
@@ -60,6 +69,7 @@ def show_target_rows(form: Form, unit: str | None = None) -> None:
     set_row_visible(form, "minimum", kind in ("min", "range"))
     set_row_visible(form, "maximum", kind in ("max", "range"))
     set_row_visible(form, "compare", kind in ("up", "down"))
+    set_row_visible(form, "years", kind != "none")
     if unit is not None:
         suffix = {"share": " (%)", "fte": " " + _("(full-time persons)")}.get(unit, "")
         for name, caption in (("minimum", _("Lower limit")), ("maximum", _("Upper limit"))):
@@ -81,13 +91,23 @@ def target_of(values: Mapping[str, Any]) -> Target | None:
         raise ValidationError("Write the limit as a number", field="maximum")
     direction = kind if kind in ("up", "down") else None
     return Target(
-        low, high, direction, (values.get("compare") or "last-year") if direction else None
+        low,
+        high,
+        direction,
+        (values.get("compare") or "last-year") if direction else None,
+        years_from(values.get("years")),
     )
 
 
 def target_values(target: Target | None) -> dict[str, Any]:
     if target is None:
-        return {"target_kind": "none", "minimum": None, "maximum": None, "compare": "last-year"}
+        return {
+            "target_kind": "none",
+            "minimum": None,
+            "maximum": None,
+            "compare": "last-year",
+            "years": "",
+        }
     if target.direction:
         kind = target.direction
     elif target.minimum is not None and target.maximum is not None:
@@ -99,6 +119,7 @@ def target_values(target: Target | None) -> dict[str, Any]:
         "minimum": target.minimum,
         "maximum": target.maximum,
         "compare": target.compare or "last-year",
+        "years": ", ".join(str(year) for year in target.years),
     }
 
 
@@ -109,29 +130,9 @@ def _at_field(error: ValidationError) -> dict[str, ValidationError]:
 
 def params_text(measure: str, params: Mapping[str, Any]) -> str:
     """The parameters in words: "Dagpenge, Sygedagpenge · 18–29 år"."""
-    parts = []
-    for key in ("groups", "kinds"):
-        if params.get(key):
-            vocabulary = TARGET_GROUPS if key == "groups" else OFFER_KINDS
-            parts.append(", ".join(i18n.label(vocabulary, code) for code in params[key]))
-    defaults = MEASURES[measure].defaults if measure in MEASURES else {}
-    low = params.get("min_age", defaults.get("min_age"))
-    high = params.get("max_age", defaults.get("max_age"))
-    if low is not None or high is not None:
-        parts.append(
-            _("{low}–{high} years").format(
-                low="" if low is None else low, high="" if high is None else high
-            )
-        )
-    if measure in MEASURES and "min_employees" in MEASURES[measure].params:
-        parts.append(
-            _("at least {n} employees").format(
-                n=params.get("min_employees", defaults.get("min_employees"))
-            )
-        )
-    if params.get("min_hours"):
-        parts.append(_("at least {n} hours").format(n=params["min_hours"]))
-    return " · ".join(parts) or _("all")
+    from app.reports.goalplan_help import params_words
+
+    return params_words(measure, params) or _("all")
 
 
 # --- one indicator -------------------------------------------------------------------------------
@@ -184,22 +185,45 @@ class IndicatorDialog(FormDialog):
             _("Work counted:"),
             CodeCombo(PARAMS["min_hours"].choices or {}),
         )
+        form.add(
+            "counts_too",
+            _("Counted beside the offers:"),
+            CodeCombo(PARAMS["counts_too"].choices or {}),
+        )
+        form.add("local_only", _("Companies:"), CodeCombo(PARAMS["local_only"].choices or {}))
+        form.add("window_weeks", _("Weeks looked back:"), OptionalIntEdit(minimum=1, maximum=520))
+        form.add(
+            "min_share", _("At least this share (%):"), OptionalIntEdit(minimum=1, maximum=100)
+        )
         add_target_fields(form)
+        form.add("fidelity", _("&Computed:"), CodeCombo(FIDELITY))
+        form.add(
+            "note",
+            _("N&ote:"),
+            TextEdit(),
+            hint=_(
+                "Shown beside the figure: how the plan's words are read, what is approximated, or why the goal cannot be computed"
+            ),
+        )
         form.set_validator(self._problems)
         form.editor("measure").changed.connect(self._measure_changed)
         form.editor("target_kind").changed.connect(self.fit)
+        form.editor("fidelity").changed.connect(lambda: self._measure_changed(initial=True))
+        blank = {"min_hours": 0, "counts_too": 0, "local_only": 0, "fidelity": "faithful"}
         if indicator is not None:
             values: dict[str, Any] = {
                 "label": indicator.label,
-                "measure": indicator.measure,
-                "min_hours": 0,
+                "measure": indicator.measure or next(iter(MEASURES)),
+                **blank,
                 **indicator.params,
                 **target_values(indicator.target),
+                "fidelity": indicator.fidelity,
+                "note": indicator.note_in(i18n.current_language()),
             }
             form.set_values(values)
         else:
             first = next(iter(MEASURES.values()))
-            form.set_values({"label": _(first.title), "min_hours": 0, **target_values(None)})
+            form.set_values({"label": _(first.title), **blank, **target_values(None)})
         self._auto_label = "" if indicator else form.editor("label").text()
         self.setMinimumWidth(640)
         self._measure_changed(initial=True)
@@ -207,10 +231,14 @@ class IndicatorDialog(FormDialog):
     def _measure_changed(self, initial: bool = False) -> None:
         name = self.form.editor("measure").value()
         found = MEASURES[name]
-        self.definition.setText(_(found.definition))
+        computable = self.form.editor("fidelity").value() != "not_computable"
+        self.definition.setText(_(found.definition) if computable else "")
+        set_row_visible(self.form, "measure", computable)
+        self.form.layout().setRowVisible(self.definition, computable)
         for param in PARAMS:
-            set_row_visible(self.form, param, param in found.params)
-        self.form.layout().setRowVisible(self.age_note, "min_age" in found.params)
+            set_row_visible(self.form, param, computable and param in found.params)
+        self.form.layout().setRowVisible(self.age_note, computable and "min_age" in found.params)
+        set_row_visible(self.form, "target_kind", computable)
         groups: CodeChecklist = self.form.editor("groups")
         allowed = set(found.group_choices or groups.codes())
         for i in range(groups.count()):
@@ -225,6 +253,9 @@ class IndicatorDialog(FormDialog):
                 "–" if default is None else _("– ({n})").format(n=default)
             )
         show_target_rows(self.form, found.unit)
+        if not computable:
+            for row in ("minimum", "maximum", "compare", "years"):
+                set_row_visible(self.form, row, False)
         self.fit()
         label = self.form.editor("label")
         if not initial and label.text().strip() in ("", self._auto_label):
@@ -245,17 +276,33 @@ class IndicatorDialog(FormDialog):
         """The indicator the fields describe (parameters of the chosen measure only), checked."""
         name = values.get("measure") or "fte"
         found = MEASURES[name]
-        raw = {key: values.get(key) for key in found.params}
         check_indicator_label(values.get("label") or "")
-        params = clean_params(name, raw)
+        fidelity = values.get("fidelity") or "faithful"
+        note = (values.get("note") or "").strip()
+        check_fidelity(fidelity, note)
+        keep = (self.original.id if self.original else "", (values.get("label") or "").strip())
+        notes = {"note": note, "note_en": ""}
+        if self.original is not None and note == self.original.note_in(i18n.current_language()):
+            notes = {"note": self.original.note, "note_en": self.original.note_en}  # unchanged
+        if fidelity == "not_computable":
+            return Indicator(*keep, "", {}, None, fidelity=fidelity, **notes)
+        params = clean_params(name, {key: values.get(key) for key in found.params})
         target = target_of(values)
         check_target(target, found.unit)
+        unchanged = (
+            self.original is not None
+            and self.original.measure == name
+            and self.original.target == target
+        )
         return Indicator(
-            self.original.id if self.original else "",
-            (values.get("label") or "").strip(),
+            *keep,
             name,
             params,
             target,
+            fidelity=fidelity,
+            **notes,
+            # targets the plan names for other years stay while the measure and target do
+            more_targets=self.original.more_targets if unchanged and self.original else (),
         )
 
     def _problems(self, values: Mapping[str, Any]) -> dict[str, ValidationError]:

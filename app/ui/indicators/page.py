@@ -36,20 +36,28 @@ from app.domain.anonymise import DEFAULT_THRESHOLD
 from app.domain.errors import MinPlanError, ValidationError
 from app.domain.goalplan import GoalPlan
 from app.domain.periods import parse_period
-from app.i18n import _
+from app.i18n import N_, _
 from app.reports.goalplans import Evaluation, IndicatorResult, available_goalplans
 from app.reports.indicator_export import (
     STATUS,
     PreviousExport,
     comparison_text,
+    counted_text,
     figure_text,
+    how_text,
     month_name,
     target_text,
 )
-from app.reports.measure_catalog import MEASURES
 from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
 from app.ui.indicators.chart import trend_chart
+
+#: The short words of the "How computed" column (the whole sentence is in the tooltip and below).
+COMPUTED_SHORT = {
+    "faithful": N_("as the plan says"),
+    "approximate": N_("≈ approximated"),
+    "not_computable": "–",
+}
 
 
 class _Relay(QObject):
@@ -130,6 +138,13 @@ class IndicatorsPage(QWidget):
         for fmt, text in (("xlsx", _("&XLSX…")), ("csv", _("&CSV…")), ("pdf", _("&PDF report…"))):
             self._action(exports, text, lambda f=fmt: self.export(f))
         self.export_button.setMenu(exports)
+        self.how_button = QPushButton(_("How c&omputed…"), self)
+        self.how_button.setToolTip(
+            _(
+                "How each goal of the plan is computed: as the plan says, approximated, or not computable"
+            )
+        )
+        self.how_button.clicked.connect(lambda: self.show_how())
 
         self.note = QLabel(self)
         self.note.setWordWrap(True)
@@ -137,7 +152,14 @@ class IndicatorsPage(QWidget):
         self.export_note.setWordWrap(True)
         self.export_note.setStyleSheet("color: #505a64;")
         self.table = RecordTable(
-            [_("Indicator"), _("Actual"), _("Target"), _("Comparison"), _("Status")],
+            [
+                _("Indicator"),
+                _("Actual"),
+                _("Target"),
+                _("Comparison"),
+                _("Status"),
+                _("How computed"),
+            ],
             self,
             stretch=0,
         )
@@ -180,7 +202,10 @@ class IndicatorsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.note)
-        layout.addWidget(self.export_note)
+        notes = QHBoxLayout()
+        notes.addWidget(self.export_note, 1)
+        notes.addWidget(self.how_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(notes)
         layout.addWidget(split, 1)
         self.reload_plans()
         self.loaded = False
@@ -403,27 +428,42 @@ class IndicatorsPage(QWidget):
         self.export_note.setText(self._export_text())
         rows = []
         for index, r in enumerate(evaluation.results):
+            figure = figure_text(r, limit)
+            if r.indicator.fidelity == "approximate" and r.value is not None:
+                figure = "≈ " + figure  # an approximation says so beside its figure
             rows.append(
                 (
                     index,
                     [
                         r.indicator.label,
-                        figure_text(r, limit),
+                        figure,
                         target_text(
                             r.indicator.target.as_dict() if r.indicator.target else None, r.unit
-                        ),
+                        )
+                        if r.indicator.computable
+                        else "–",
                         comparison_text(r, limit),
                         _(STATUS[r.status]),
+                        _(COMPUTED_SHORT[r.indicator.fidelity]),
                     ],
                 )
             )
         self.table.set_rows(
-            rows, muted={i for i, r in enumerate(evaluation.results) if r.status == "suppressed"}
+            rows,
+            muted={
+                i
+                for i, r in enumerate(evaluation.results)
+                if r.status in ("suppressed", "not_computable")
+            },
         )
-        for row in range(self.table.rowCount()):
+        for row, r in enumerate(evaluation.results):
             item = self.table.item(row, 1)
             if item is not None:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            for column in (0, 1, 5):
+                cell = self.table.item(row, column)
+                if cell is not None:
+                    cell.setToolTip(f"{cell.text()}\n{how_text(r.indicator)}")
         self._selected()
 
     # --- targets and exports -------------------------------------------------------------------
@@ -436,6 +476,11 @@ class IndicatorsPage(QWidget):
         if index is None or index >= len(self.results):
             return None
         result = self.results[index]
+        if not result.indicator.computable:
+            self.problem.emit(
+                ValidationError("A goal that cannot be computed from case data has no target")
+            )
+            return None
         plan_id = self.plan.currentData()
         if values is None:
             dialog = TargetDialog(self.ctx, plan_id, result, self)
@@ -497,13 +542,35 @@ class IndicatorsPage(QWidget):
         self.export_note.setText(text)
         return path
 
+    def show_how(self) -> QWidget | None:
+        """A window with the plan's table: each goal, how it is computed, and whether faithfully,
+        approximately or not at all (the same table as in the help, made from the plan itself)."""
+        from app.reports.goalplan_help import plan_markdown
+        from app.reports.goalplans import with_user_targets
+        from app.ui.indicators.how_dialog import HowDialog
+
+        try:
+            plan = with_user_targets(self.ctx.db, self.current_plan())
+        except (MinPlanError, KeyError) as error:
+            if isinstance(error, MinPlanError):
+                self.problem.emit(error)
+            return None
+        dialog = HowDialog(plan.name, plan_markdown(plan, i18n.current_language()), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.last_dialog = dialog
+        return dialog
+
     def _selected(self) -> None:
         index = self.table.selected_id()
         if index is None or index >= len(self.results) or self.evaluation is None:
             return
         result = self.results[index]
-        measure = MEASURES[result.indicator.measure]
-        self.definition.setText(_("What is counted: {text}").format(text=_(measure.definition)))
+        lines = []
+        if result.indicator.computable:
+            lines.append(_("What is counted: {text}").format(text=counted_text(result.indicator)))
+        lines.append(_("How computed: {text}").format(text=how_text(result.indicator)))
+        self.definition.setText("\n".join(lines))
         self.points = self.evaluation.series.get(result.indicator.id, ())
         self.chart = trend_chart(result, self.points)
         self.chart_view.setChart(self.chart)

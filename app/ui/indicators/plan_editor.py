@@ -13,7 +13,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.errors import ValidationError
-from app.domain.goalplan import FOLLOW_UP, GoalPlan, Indicator, check_plan_head
+from app.domain.goalplan import FIDELITY, FOLLOW_UP, GoalPlan, Indicator, check_plan_head
 from app.i18n import _
 from app.reports.indicator_export import target_text
 from app.reports.measure_catalog import MEASURES
@@ -63,7 +63,9 @@ class PlanEditor(FormDialog):
         )
         form.set_validator(self._problems)
         self.table = RecordTable(
-            [_("Indicator"), _("Measure"), _("Parameters"), _("Target")], self, stretch=0
+            [_("Indicator"), _("Measure"), _("Parameters"), _("Target"), _("Computed")],
+            self,
+            stretch=0,
         )
         self.table.setMinimumHeight(220)
         self.table.setWordWrap(False)
@@ -142,12 +144,17 @@ class PlanEditor(FormDialog):
                     index,
                     [
                         indicator.label,
-                        i18n._(MEASURES[indicator.measure].title),
-                        params_text(indicator.measure, indicator.params),
+                        i18n._(MEASURES[indicator.measure].title) if indicator.computable else "–",
+                        params_text(indicator.measure, indicator.params)
+                        if indicator.computable
+                        else "",
                         target_text(
                             indicator.target.as_dict() if indicator.target else None,
                             MEASURES[indicator.measure].unit,
-                        ),
+                        )
+                        if indicator.computable
+                        else "",
+                        i18n._(FIDELITY[indicator.fidelity]),
                     ],
                 )
                 for index, indicator in enumerate(self.indicators)
