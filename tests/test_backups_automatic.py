@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import sqlcipher3.dbapi2 as dbapi2
 from sqlmodel import select
 
 from app.casework import org_settings
@@ -21,6 +20,7 @@ from app.store import backup as backup_module
 from app.store import cipher
 from app.store.backup import backup_folder, backup_sqlite, integrity_ok, restore_sqlite
 from app.store.engine import Database, open_sqlite, transaction
+from app.store.error_kinds import sqlite_error
 from app.store.models import Citizen
 
 TODAY = date(2026, 11, 23)
@@ -141,7 +141,7 @@ def test_a_read_only_backup_folder_gives_a_clear_message(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def refuse(path: Path, key):  # type: ignore[no-untyped-def]
-        raise dbapi2.OperationalError("attempt to write a readonly database")
+        raise sqlite_error("attempt to write a readonly database", 8)  # SQLITE_READONLY
 
     monkeypatch.setattr(backup_module, "_connect_destination", refuse)
     with pytest.raises(FileWriteError) as denied:

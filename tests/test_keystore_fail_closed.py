@@ -224,13 +224,12 @@ def test_a_real_process_refuses_the_plaintext_key_store_that_headless_linux_pick
 def test_a_database_that_cannot_be_created_leaves_no_key_behind(
     tmp_path: Path, memory_keyring, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    import sqlcipher3.dbapi2 as dbapi2
-
     from app.domain.errors import DatabaseError
     from app.store import engine
+    from app.store.error_kinds import sqlite_error
 
     def unable(*_args, **_kwargs):  # type: ignore[no-untyped-def]
-        raise dbapi2.OperationalError("unable to open database file")  # e.g. a read-only folder
+        raise sqlite_error("unable to open database file", 14)  # SQLITE_CANTOPEN
 
     monkeypatch.setattr(engine.cipher, "connect", unable)
     before = dict(memory_keyring.entries)

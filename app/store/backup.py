@@ -28,6 +28,7 @@ import sqlcipher3.dbapi2 as dbapi2
 from app.domain.errors import DatabaseError, FileWriteError, MinPlanError
 from app.store import cipher
 from app.store.cipher import DatabaseKey, FileKind
+from app.store.error_kinds import ErrorKind, classify
 from app.store.files import make_folder, temporary_path
 
 log = logging.getLogger(__name__)
@@ -73,13 +74,13 @@ def _connect_destination(path: Path, key: DatabaseKey | None) -> dbapi2.Connecti
 
 
 def _write_error(exc: dbapi2.Error, folder: Path) -> FileWriteError:
-    text = str(exc).lower()
-    if "full" in text:
+    kind = classify(exc)
+    if kind is ErrorKind.DISK_FULL:
         return FileWriteError(
             "The disk is full; no backup was written to {path}. Free some space and try again.",
             path=str(folder),
         )
-    if "readonly" in text or "read-only" in text or "unable to open" in text:
+    if kind in (ErrorKind.READ_ONLY, ErrorKind.CANNOT_OPEN, ErrorKind.PERMISSION):
         return FileWriteError(
             "Cannot write a backup into {path}: the folder is read-only or missing",
             path=str(folder),

@@ -32,6 +32,7 @@ import sqlcipher3.dbapi2 as dbapi2
 from app.domain.errors import DatabaseError, EncryptionKeyMissing, ValidationError
 from app.store import cipher
 from app.store.cipher import DatabaseKey, FileKind
+from app.store.error_kinds import SQLITE_BUSY, ErrorKind, classify, sqlite_error
 from app.store.keystore import KeyStore
 
 log = logging.getLogger(__name__)
@@ -71,13 +72,13 @@ def _exclusive(path: Path, key: DatabaseKey | None) -> dbapi2.Connection:
         guard.execute("SELECT count(*) FROM sqlite_master").fetchone()
         mode = guard.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
         if mode != "delete":
-            raise dbapi2.OperationalError("database is locked")
+            raise sqlite_error("database is locked", SQLITE_BUSY)
         guard.execute("PRAGMA locking_mode = EXCLUSIVE")
         guard.execute("BEGIN EXCLUSIVE")
         guard.execute("COMMIT")
     except dbapi2.OperationalError as exc:
         guard.close()
-        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+        if classify(exc) is ErrorKind.BUSY:
             raise DatabaseError(
                 "The database {path} is in use by another program (is Min Plan open?). Close it "
                 "everywhere and try again.",

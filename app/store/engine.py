@@ -32,6 +32,7 @@ from app.domain.errors import (
 )
 from app.store import cipher
 from app.store.cipher import SQLITE_HEADER, DatabaseKey, FileKind
+from app.store.error_kinds import ErrorKind, classify
 from app.store.location import network_filesystem
 
 log = logging.getLogger(__name__)
@@ -353,42 +354,22 @@ def translating_errors(db: Database) -> Iterator[None]:
         raise translate_operational_error(exc, db) from exc
 
 
-_ENVIRONMENTAL = (
-    "locked",
-    "lock timeout",
-    "deadlock",
-    "busy",
-    "not a database",
-    "malformed",
-    "readonly",
-    "read-only",
-    "unable to open",
-    "disk i/o",
-    "database or disk is full",
-    "no space left",
-    "connection",
-    "could not connect",
-    "permission denied",
-)
-
-
 def _is_environmental(exc: DBAPIError) -> bool:
-    text = str(exc.orig).lower()
-    return any(marker in text for marker in _ENVIRONMENTAL)
+    return classify(exc.orig).environmental
 
 
 def translate_operational_error(exc: DBAPIError, db: Database) -> DatabaseError:
-    """Turn a driver error into one of our typed, translatable errors."""
-    text = str(exc.orig).lower()
-    if any(word in text for word in ("locked", "busy", "lock timeout", "deadlock")):
+    """Turn a driver error into one of our typed, translatable errors (by its code)."""
+    kind = classify(exc.orig)
+    if kind is ErrorKind.BUSY:
         return LockedDatabaseError(
             "The database is busy: another program is writing to it. Try again in a moment."
         )
-    if "not a database" in text or "malformed" in text:
+    if kind is ErrorKind.NOT_A_DATABASE:
         return DatabaseError(
             "The file {path} is not a readable Min Plan database", path=db.description
         )
-    if ("readonly" in text or "read-only" in text or "unable to open" in text) and (
+    if kind in (ErrorKind.READ_ONLY, ErrorKind.CANNOT_OPEN) and (
         db.path is not None and not os.access(db.path.parent, os.W_OK)
     ):
         return DatabaseError(
@@ -396,25 +377,24 @@ def translate_operational_error(exc: DBAPIError, db: Database) -> DatabaseError:
             "files beside it there. Move the database to a folder you can write to.",
             path=str(db.path.parent),
         )
-    if "readonly" in text or "read-only" in text:
+    if kind is ErrorKind.READ_ONLY:
         return DatabaseError("The database {path} is read-only", path=db.description)
-    if "unable to open" in text:
+    if kind is ErrorKind.CANNOT_OPEN:
         return DatabaseError("Cannot open the database {path}", path=db.description)
-    if "disk is full" in text or "no space left" in text:
+    if kind is ErrorKind.DISK_FULL:
         return DatabaseError("The disk is full; nothing was saved. Free some space and try again.")
-    if "permission denied" in text:
+    if kind is ErrorKind.PERMISSION:
         return DatabaseError(
             "The database server does not let your login do this ({reason}). Ask IT to check "
             "which Min Plan role your login has.",
             reason=str(exc.orig).strip().splitlines()[0],
         )
-    if not db.is_sqlite:
+    if kind in (ErrorKind.CONNECTION, ErrorKind.LOGIN) and not db.is_sqlite:
         from app.store.server_password import explain_login_failure
 
         login = explain_login_failure(str(exc.orig), db.engine.url)
         if login is not None:
             return login
-    if "connect" in text:
         return DatabaseError("Cannot reach the database server {path}", path=db.description)
     log.exception("unexpected database error")
     return DatabaseError("The database reported an error: {reason}", reason=str(exc.orig))
