@@ -77,6 +77,13 @@ class Citizen(Versioned, table=True):
             postgresql_include=["id"],
         ),
         Index("ix_citizen_deleted_at", "deleted_at"),
+        # The few refugees and family-reunified by birth date, for ministermål 3 (schema 0016).
+        Index(
+            "ix_citizen_refugee",
+            "birth_date",
+            sqlite_where=text("refugee_or_reunified = 1"),
+            postgresql_where=text("refugee_or_reunified"),
+        ),
         {"sqlite_autoincrement": True},
     )
 
@@ -444,6 +451,10 @@ class StoredRequirement(SQLModel, table=True):
     """
 
     __tablename__ = "requirement"  # type: ignore[assignment]
+    #: The on-time measures read requirements of some kinds due in a period from this index alone.
+    __table_args__ = (
+        Index("ix_requirement_on_time", "kind", "due", "citizen_id", "met_on", "target_group"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     citizen_id: int = Field(foreign_key="citizen.id", index=True)
