@@ -410,6 +410,11 @@ ACTIONS: list[tuple[str, A, tuple[Expect, ...]]] = [
     ),
     ("plan.mark_printed", lambda e: plan.mark_printed(e.db, e.actor, e.cid), (Expect("print_plan", "plan_version"),)),
     (
+        "plan_printing.record_printed",
+        lambda e: plan_printing.record_printed(e.db, e.actor, e.cid),
+        (Expect("print_plan", "plan_version"),),
+    ),
+    (
         "plan_printing.plan_pdf",
         lambda e: plan_printing.plan_pdf(e.db, e.actor, e.cid, today=TODAY),
         (Expect("print_plan", "plan_version"),),
@@ -537,6 +542,7 @@ NOT_DRIVEN = {
     },
     "casework.access_request.require_access_request": "a rights check, writes nothing",
     "casework.plan_printing.paper_citizens": "ids for a batch print, each print is logged",
+    "casework.plan_printing.require_may_print": "a rights check before a preview, writes nothing",
     "casework.retention.preview": "counts only; the deletion it leads to is logged (erase)",
     "casework.retention.erase": "one erase event per citizen, no personal data (test_retention)",
     "casework.goal_plans.save_goal_plan": "no citizen data; create/edit events tested in test_goal_plans",

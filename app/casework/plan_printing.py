@@ -43,6 +43,23 @@ def plan_pdf(
     return content
 
 
+def require_may_print(db: Database, actor: Actor, citizen_id: int) -> None:
+    """Refuse before anything is shown when the actor may not hand out this citizen's plan
+    (handing out a plan needs the same right as a change to the case)."""
+    from app.casework import access
+
+    with transaction(db) as session:
+        access.require_case_write(session, actor, citizen_id)
+
+
+def record_printed(db: Database, actor: Actor, citizen_id: int) -> int:
+    """After the plan really went to the printer: the printed plan version and the audit event.
+
+    Called only once printing succeeded (not when a preview opens or the print dialog is
+    cancelled), so the next plan does not claim that an unprinted version was handed out."""
+    return mark_printed(db, actor, citizen_id)
+
+
 def save_plan_pdf(db: Database, actor: Actor, citizen_id: int, path: Path, **options) -> Path:  # type: ignore[no-untyped-def]
     """The plan as a PDF file, recorded as printed in the transaction that hands the file out
     (all of it or nothing: a full disk leaves the earlier file and marks nothing printed)."""

@@ -406,11 +406,20 @@ class MainWindow(QMainWindow):
         if citizen_id is None:
             return
         try:
-            self.last_dialog = PlanPrinter(self.ctx, self).preview(
+            self.last_dialog = dialog = PlanPrinter(self.ctx, self).preview(
                 citizen_id, large=large, language=language
             )
         except MinPlanError as error:
             self.show_problem(error)
+            return
+        dialog.printed.connect(lambda number: self._plan_printed(citizen_id, number))
+
+    def _plan_printed(self, citizen_id: int, number: int) -> None:
+        self.statusBar().showMessage(
+            _("Plan version {number} printed and recorded").format(number=number), 8000
+        )
+        if self.citizen_page.citizen_id == citizen_id:
+            self.citizen_page.notify_saved(Saved(citizen_id, 0, citizen_id, frozenset({"history"})))
 
     def save_plan_pdf(self) -> None:
         from app.ui.printing import PlanPrinter

@@ -7,14 +7,19 @@ The PDF made by ``app.reports`` is the one document: the preview and the printer
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
 import pypdfium2
 from PySide6.QtCore import QObject, QRectF, Qt, QThread, Signal
-from PySide6.QtGui import QImage, QPageLayout, QPainter
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtGui import QGuiApplication, QImage, QPageLayout, QPainter
+from PySide6.QtPrintSupport import (
+    QPrintDialog,
+    QPrinter,
+    QPrintPreviewDialog,
+    QPrintPreviewWidget,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -29,7 +34,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.casework.plan_printing import batch_plans, file_name, plan_pdf, save_plan_pdf
+from app.casework.plan_printing import (
+    batch_plans,
+    file_name,
+    plan_pdf,
+    record_printed,
+    require_may_print,
+    save_plan_pdf,
+)
 from app.domain.errors import MinPlanError
 from app.i18n import _
 from app.ui.casework.context import UiContext
@@ -60,17 +72,87 @@ def page_images(content: bytes, dpi: int = 150) -> list[QImage]:
     return images
 
 
-def paint_pages(printer: QPrinter, images: Sequence[QImage]) -> None:
-    painter = QPainter(printer)
+def paint_pages(printer: QPrinter, images: Sequence[QImage]) -> bool:
+    """Draw the page images on ``printer``; False when the printer could not be painted on."""
+    painter = QPainter()
+    if not painter.begin(printer):
+        log.warning("the printer could not be opened for painting")
+        return False
     try:
         for number, image in enumerate(images):
-            if number:
-                printer.newPage()
+            if number and not printer.newPage():
+                return False
             area = QRectF(painter.viewport())
             size = image.size().scaled(area.size().toSize(), Qt.AspectRatioMode.KeepAspectRatio)
             painter.drawImage(QRectF(0, 0, size.width(), size.height()), image)
     finally:
         painter.end()
+    return printer.printerState() not in (
+        QPrinter.PrinterState.Error,
+        QPrinter.PrinterState.Aborted,
+    )
+
+
+class PlanPreviewDialog(QPrintPreviewDialog):
+    """The print preview of one plan. Qt's preview paints with its printer whenever it repaints,
+    so the printer must live exactly as long as the dialog: the dialog makes and owns it (a
+    printer made in a function and handed over was collected while the preview still painted
+    with it, which crashed the program; one kept in a Python attribute is freed before the C++
+    dialog's own destructor runs, which crashed it on close).
+
+    ``printed`` carries the plan version number once the plan really went to the printer (the
+    preview accepts itself only after the print dialog was accepted and the pages painted);
+    opening and closing the preview records nothing."""
+
+    printed = Signal(int)
+
+    #: Enough for sharp print of the 150-dpi page images (the default is the screen's).
+    RESOLUTION = 600
+
+    def __init__(
+        self,
+        images: Sequence[QImage],
+        on_printed: Callable[[], int],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.images, self.on_printed = list(images), on_printed
+        printer = self.printer()
+        printer.setResolution(self.RESOLUTION)
+        printer.setPageOrientation(QPageLayout.Orientation.Portrait)
+        self.last_paint_ok = False
+        self.printed_version: int | None = None
+        self.setWindowTitle(_("Min Plan: print preview"))
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.paintRequested.connect(self._paint)
+        self.accepted.connect(self._after_print)
+        self.preview = self.findChild(QPrintPreviewWidget)
+        if self.preview is not None:
+            self.preview.setZoomMode(QPrintPreviewWidget.ZoomMode.FitToWidth)
+        self._fit_screen(parent)
+
+    def _fit_screen(self, parent: QWidget | None) -> None:
+        """Readable at once: as tall as the screen allows, wide enough for a page at fit width."""
+        screen = parent.screen() if parent is not None else QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        height = max(400, area.height() - 80)
+        width = min(max(600, int(height * 0.9)), area.width() - 40)
+        self.resize(width, height)
+
+    def _paint(self, printer: QPrinter) -> None:
+        self.last_paint_ok = paint_pages(printer, self.images)
+
+    def _after_print(self) -> None:
+        if not self.last_paint_ok:
+            return
+        try:
+            self.printed_version = self.on_printed()
+        except MinPlanError as error:  # pragma: no cover - the right was checked before
+            log.warning("the print could not be recorded: %s", type(error).__name__)
+            return
+        self.printed.emit(self.printed_version)
 
 
 class PlanPrinter:
@@ -80,34 +162,41 @@ class PlanPrinter:
         self.ctx, self.parent = ctx, parent
 
     def _pdf(self, citizen_id: int, *, large: bool = False, language: str | None = None) -> bytes:
+        require_may_print(self.ctx.db, self.ctx.actor, citizen_id)
         return plan_pdf(
             self.ctx.db,
             self.ctx.actor,
             citizen_id,
             large_print=large,
             language=language,
+            record=False,
             today=self.ctx.today(),
         )
 
+    def _recorder(self, citizen_id: int) -> Callable[[], int]:
+        # Not a closure over ``self``: the dialog keeps it, and a dialog that holds the last
+        # reference to its own parent widget is deleted twice (once by the parent).
+        db, actor = self.ctx.db, self.ctx.actor
+        return lambda: record_printed(db, actor, citizen_id)
+
     def preview(
         self, citizen_id: int, *, large: bool = False, language: str | None = None
-    ) -> QPrintPreviewDialog:
-        """A print preview; printing from it goes to the system's print dialog. Recorded as printed."""
+    ) -> PlanPreviewDialog:
+        """A print preview; printing from it goes to the system's print dialog. Recorded as
+        printed (audit event and printed plan version) only after the pages went to a printer."""
         images = page_images(self._pdf(citizen_id, large=large, language=language))
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setPageOrientation(QPageLayout.Orientation.Portrait)
-        dialog = QPrintPreviewDialog(printer, self.parent)
-        dialog.setWindowTitle(_("Min Plan: print preview"))
-        dialog.paintRequested.connect(lambda p: paint_pages(p, images))
+        dialog = PlanPreviewDialog(images, self._recorder(citizen_id), self.parent)
         dialog.open()
         return dialog
 
-    def print_directly(self, citizen_id: int) -> None:
+    def print_directly(self, citizen_id: int) -> int | None:
+        """The system's print dialog, then the plan; the plan version printed, or None."""
         images = page_images(self._pdf(citizen_id))
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self.parent)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            paint_pages(printer, images)
+        if dialog.exec() == QDialog.DialogCode.Accepted and paint_pages(printer, images):
+            return self._recorder(citizen_id)()
+        return None
 
     def save_as(self, citizen_id: int, path: Path | None = None) -> Path | None:
         if path is None:
@@ -252,3 +341,13 @@ class BatchPrintDialog(QDialog):
     def wait(self) -> None:
         if self.thread is not None:
             self.thread.wait()
+
+    def done(self, code: int) -> None:
+        """Closing while plans are written (Escape, the window's close button, the program
+        closing) stops the batch after the current plan and waits for it: a thread destroyed
+        while it runs takes the program down."""
+        if self.worker is not None and self.thread is not None and self.thread.isRunning():
+            self.worker.cancelled = True
+            self.thread.quit()
+            self.thread.wait()
+        super().done(code)
