@@ -33,6 +33,7 @@ from app.ui.companies.page import CompaniesPage
 from app.ui.crash import show_problem
 from app.ui.indicators.page import IndicatorsPage
 from app.ui.settings import Settings
+from app.ui.today.page import TodayPage
 from app.ui.worklist.page import WorklistPage
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,10 @@ class MainWindow(QMainWindow):
         self.nav.setMaximumWidth(200)
         self.nav.setMinimumWidth(150)
         self.pages = QStackedWidget(self)
+        self.today_page = TodayPage(ctx, self)  # "I dag": the first page a caseworker sees
+        self.today_page.problem.connect(self.show_problem)
+        self.today_page.open_citizen.connect(self.open_citizen)
+        self._add_page(_("Today"), self.today_page)
         self.citizens = CitizensPage(ctx, self)
         self.citizens.error.connect(self.show_problem)
         self.citizens.citizen_activated.connect(self.open_citizen)
@@ -116,7 +121,7 @@ class MainWindow(QMainWindow):
             and not self.citizen_page.may_leave()
         ):
             self.nav.blockSignals(True)
-            self.nav.setCurrentRow(0)
+            self.nav.setCurrentRow(self.pages.indexOf(self.citizens))
             self.nav.blockSignals(False)
             return
         self.pages.setCurrentIndex(row)
@@ -293,6 +298,8 @@ class MainWindow(QMainWindow):
         if not (showing and self.citizen_page.citizen_id == citizen_id):
             if not self.citizen_page.open(citizen_id):
                 return
+        if not showing:
+            self._back_to = self.pages.currentWidget()  # Alt+Left returns there
         self.nav.blockSignals(True)
         self.nav.setCurrentRow(self.pages.indexOf(self.citizens))
         self.nav.blockSignals(False)
@@ -302,6 +309,10 @@ class MainWindow(QMainWindow):
 
     def back_to_list(self) -> None:
         if self.pages.currentWidget() is not self.citizen_page or not self.citizen_page.may_leave():
+            return
+        if getattr(self, "_back_to", None) is self.today_page:
+            self.nav.setCurrentRow(self.pages.indexOf(self.today_page))
+            self.today_page.focus_list()
             return
         self.pages.setCurrentWidget(self.citizens)
         self._update_citizen_menu()
@@ -398,6 +409,10 @@ class MainWindow(QMainWindow):
             self.worklist.refresh()
         if "companies" in saved.areas:
             self.companies.refresh()
+        if self.today_page.loaded:
+            self.today_page.loaded = False  # read again when next shown
+            if self.pages.currentWidget() is self.today_page:
+                self.today_page.refresh()
 
     def print_plan(self, *, large: bool = False, language: str | None = None) -> None:
         from app.ui.printing import PlanPrinter
