@@ -221,7 +221,7 @@ def day_overview(
                 col(Milestone.status).in_(OPEN_MILESTONE_STATUSES),
                 col(Milestone.due) < today,
             )
-            .order_by(col(Milestone.due), col(Citizen.sort_key))
+            .order_by(col(Milestone.due).desc(), col(Citizen.sort_key))  # the latest first
         ).all()
         milestones = tuple(
             MilestoneLine(

@@ -63,7 +63,10 @@ class TodayPage(QWidget):
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 (Qt name)
         super().showEvent(event)
         if not self.loaded:
+            first = self.day is None
             self.refresh()
+            if first:  # the first page at start: the keyboard is in the list, Enter opens
+                self.focus_list()
 
     def refresh(self) -> None:
         try:
@@ -80,7 +83,11 @@ class TodayPage(QWidget):
         else:
             self.lines = day_lines(self.day)
             self.summary.setText(summary(self.day))
+        keep = self.table.selected_id()
         self.table.set_rows([(index, line.cells) for index, line in enumerate(self.lines)])
+        actionable = [n for n, line in enumerate(self.lines) if line.citizen_id is not None]
+        if actionable and (keep is None or keep not in actionable):
+            self.table.selectRow(actionable[0])  # not a "nothing today" line
         self._explain()
 
     def selected_line(self) -> DayLine | None:
