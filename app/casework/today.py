@@ -239,3 +239,20 @@ def day_overview(
         needs_booking=tuple(booking),
         milestones=milestones,
     )
+
+
+def overdue_milestones_of(db: Database, citizen_id: int, today: date) -> list[tuple[str, date]]:
+    """One citizen's milestones past their date and not reached: (title, due), the oldest first
+    (said before the plan is printed, so nobody prints a plan that looks on track)."""
+    with transaction(db) as s:
+        rows = s.exec(
+            select(Milestone.title, Milestone.due)
+            .where(
+                Milestone.citizen_id == citizen_id,
+                col(Milestone.deleted_at).is_(None),
+                col(Milestone.status).in_(OPEN_MILESTONE_STATUSES),
+                col(Milestone.due) < today,
+            )
+            .order_by(col(Milestone.due))
+        ).all()
+    return [(title, due) for title, due in rows]  # type: ignore[misc]

@@ -184,7 +184,7 @@ class MainWindow(QMainWindow):
             _("&Print the plan…"),
             lambda: self.print_plan(),
             "Ctrl+P",
-            tip=_("Print preview of the citizen's plan, then print"),
+            tip=_("Print preview of the citizen's plan in the citizen's preferred language"),
         )
         self.print_large_action = self._action(
             _("Print the plan in &large print…"), lambda: self.print_plan(large=True)
@@ -192,10 +192,15 @@ class MainWindow(QMainWindow):
         self.save_pdf_action = self._action(
             _("Save the plan as P&DF…"), self.save_plan_pdf, "Ctrl+Shift+S"
         )
-        other = "en" if i18n.current_language() == "da" else "da"
+        self.print_danish_action = self._action(
+            _("Print the plan in Da&nish…"),
+            lambda: self.print_plan(language="da"),
+            tip=_("The Danish plan, whatever the citizen's preferred language"),
+        )
         self.print_other_action = self._action(
-            _("Print the plan in English…") if other == "en" else _("Print the plan in Danish…"),
-            lambda: self.print_plan(language=other),
+            _("Print the plan in En&glish…"),
+            lambda: self.print_plan(language="en"),
+            tip=_("The English plan, for a citizen who reads English"),
         )
         self.access_request_action = self._action(
             _("&Access request: everything held as PDF…"),
@@ -205,6 +210,7 @@ class MainWindow(QMainWindow):
         for action in (
             self.print_action,
             self.print_large_action,
+            self.print_danish_action,
             self.print_other_action,
             self.save_pdf_action,
             self.access_request_action,
@@ -420,12 +426,41 @@ class MainWindow(QMainWindow):
         citizen_id = self.citizen_page.citizen_id
         if citizen_id is None:
             return
+        if not self._print_despite_overdue_steps(citizen_id):
+            return
         try:
             self.last_dialog = PlanPrinter(self.ctx, self).preview(
                 citizen_id, large=large, language=language
             )
         except MinPlanError as error:
             self.show_problem(error)
+
+    def _print_despite_overdue_steps(self, citizen_id: int) -> bool:
+        """Say which steps are past their date and not reached before the plan goes on paper."""
+        from app.casework.today import overdue_milestones_of
+
+        try:
+            late = overdue_milestones_of(self.ctx.db, citizen_id, self.ctx.today())
+        except MinPlanError as error:
+            self.show_problem(error)
+            return False
+        if not late:
+            return True
+        steps = "\n".join(
+            "• " + _("{title} (due {date})").format(title=t, date=i18n.format_short_date(d))
+            for t, d in late
+        )
+        answer = QMessageBox.question(
+            self,
+            _("Steps past their date"),
+            _(
+                "These steps are past their date and not reached:\n{steps}\n\nUpdate them on the"
+                " Min Plan tab first (reached, a new date or dropped), or print anyway?"
+            ).format(steps=steps),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Yes,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def save_plan_pdf(self) -> None:
         from app.ui.printing import PlanPrinter
