@@ -258,6 +258,13 @@ class MainWindow(QMainWindow):
             language_menu.addAction(action)
 
         help_menu = bar.addMenu(_("&Help"))
+        self.help_action = self._action(
+            _("&Help for this page"),
+            self.show_help,
+            QKeySequence.StandardKey.HelpContents,
+            tip=_("The manual, open at the section for the page in front of you"),
+        )
+        help_menu.addAction(self.help_action)
         help_menu.addAction(self._action(_("&About Min Plan"), self.about))
 
     def _build_status_bar(self) -> None:
@@ -630,6 +637,18 @@ class MainWindow(QMainWindow):
             self.tray.showMessage(
                 _("Min Plan"), text, QSystemTrayIcon.MessageIcon.Information, 8000
             )
+
+    def show_help(self) -> None:
+        """F1: the help window at the section for the page (or the citizen's tab) in front."""
+        from app.ui.help.topics import section_for
+        from app.ui.help.window import HelpWindow
+
+        page = self.pages.currentWidget()
+        if page is self.citizen_page:
+            page = self.citizen_page.tabs.currentWidget()
+        if getattr(self, "help_window", None) is None:
+            self.help_window = HelpWindow(self)
+        self.help_window.show_topic(*section_for(type(page).__name__))
 
     def choose_language(self, code: str) -> None:
         self.settings.language = code
