@@ -157,6 +157,7 @@ class HelpWindow(QWidget):
                 _TOPIC_COMMENT.sub("", markdown(file)),
             )
             self.text.setProperty("file", file)
+            self._fit_images()
         self.current = (file, next((s.topic for s in sections(file) if s.title == title), ""))
         self._scroll_to(title)
 
@@ -169,11 +170,48 @@ class HelpWindow(QWidget):
                 self._top_block = block
                 self._to_top()
                 QTimer.singleShot(0, self._to_top)  # again once the window has its size
+                QTimer.singleShot(10, self._to_top)
                 return
             block = block.next()
         self._top_block = None
         self.text.verticalScrollBar().setValue(0)
         self.text.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        QTimer.singleShot(0, self._fit_images)
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._fit_images()
+
+    def _fit_images(self) -> None:
+        """Screenshots no wider than the text: scaled down (never up), the aspect kept."""
+        document = self.text.document()
+        room = max(200, self.text.viewport().width() - 24)
+        cursor = QTextCursor(document)
+        block = document.begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                image = fragment.charFormat().toImageFormat()
+                if fragment.charFormat().isImageFormat():
+                    found = document.resource(
+                        QTextDocument.ResourceType.ImageResource.value,
+                        document.baseUrl().resolved(QUrl(image.name())),
+                    )
+                    natural = found.width() if hasattr(found, "width") else 0
+                    if natural:
+                        image.setWidth(min(natural, room))
+                        image.setHeight(found.height() * min(natural, room) / natural)
+                        cursor.setPosition(fragment.position())
+                        cursor.setPosition(
+                            fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor
+                        )
+                        cursor.setCharFormat(image)
+                it += 1
+            block = block.next()
 
     def _to_top(self) -> None:
         """Scroll so the chosen heading is the first line in view."""
