@@ -12,7 +12,7 @@ import io
 import logging
 import os
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import cache
 
 from babel import Locale
@@ -135,6 +135,22 @@ def format_datetime_local(value: datetime | None) -> str:
     return babel_dates.format_datetime(
         local, format="d. MMM y HH.mm" if _current == "da" else "d MMM y HH:mm", locale=locale()
     )
+
+
+def format_time(value: datetime | time | None) -> str:
+    """A wall-clock time, written one way everywhere: ``kl. 12.00`` (da) / ``12:00`` (en)."""
+    if value is None:
+        return ""
+    if _current == "da":
+        return f"kl. {value.hour:02d}.{value.minute:02d}"
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+def format_datetime(value: datetime | None) -> str:
+    """A local wall-clock date and time for tables: ``03.03.2026 kl. 12.00`` / ``03/03/2026 12:00``."""
+    if value is None:
+        return ""
+    return f"{format_short_date(value.date())} {format_time(value)}"
 
 
 def format_number(value: float | int | None, digits: int = 0) -> str:

@@ -183,7 +183,7 @@ def test_english_user_interface(qtbot, ctx: UiContext) -> None:
     i18n.set_language("en")
     win = MainWindow(ctx)
     qtbot.addWidget(win)
-    assert win.nav.item(0).text() == "My citizens"
+    assert [win.nav.item(r).text() for r in (0, 1)] == ["Today", "My citizens"]
     assert win.citizens.count.text() == "2 citizens"
     assert win.citizens.model.headerData(0, Qt.Orientation.Horizontal) == "Name"
 
@@ -205,6 +205,8 @@ def test_enter_opens_the_citizen_page_and_alt_left_goes_back(qtbot, ctx: UiConte
         win.show()
         win.activateWindow()
     page = win.citizens
+    assert win.pages.currentWidget() is win.today_page, "the day comes first"
+    qtbot.keyClick(win, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(page.search, "Åse")
     qtbot.keyClick(page.search, Qt.Key.Key_Return)
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
@@ -298,6 +300,7 @@ def test_opening_a_colleagues_citizen_needs_a_logged_reason(
     win = MainWindow(ctx)
     qtbot.addWidget(win)
     page = win.citizens
+    win.focus_search()
     page.scope.setCurrentIndex(1)
     carla = next(
         i

@@ -42,6 +42,8 @@ class MilestoneLine:
     due: date | None
     status: str
     completed_on: date | None
+    #: Past its date without being reached (or dropped) on the day the overview was read.
+    overdue: bool = False
 
 
 @dataclass(frozen=True)
@@ -208,7 +210,14 @@ def citizen_overview(
             own_words=plan.own_words if plan else None,
             plan_updated_on=plan.updated_on if plan else None,
             milestones=tuple(
-                MilestoneLine(m.title, m.due, m.status, m.completed_on) for m in milestones
+                MilestoneLine(
+                    m.title,
+                    m.due,
+                    m.status,
+                    m.completed_on,
+                    m.due is not None and m.due < today and m.status in ("planned", "in_progress"),
+                )
+                for m in milestones
             ),
             next_conversations=tuple(_conversation(c) for c in upcoming),
             last_conversation=_conversation(last) if last else None,

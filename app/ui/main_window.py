@@ -33,6 +33,7 @@ from app.ui.companies.page import CompaniesPage
 from app.ui.crash import show_problem
 from app.ui.indicators.page import IndicatorsPage
 from app.ui.settings import Settings
+from app.ui.today.page import TodayPage
 from app.ui.worklist.page import WorklistPage
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,10 @@ class MainWindow(QMainWindow):
         self.nav.setMaximumWidth(200)
         self.nav.setMinimumWidth(150)
         self.pages = QStackedWidget(self)
+        self.today_page = TodayPage(ctx, self)  # "I dag": the first page a caseworker sees
+        self.today_page.problem.connect(self.show_problem)
+        self.today_page.open_citizen.connect(self.open_citizen)
+        self._add_page(_("Today"), self.today_page)
         self.citizens = CitizensPage(ctx, self)
         self.citizens.error.connect(self.show_problem)
         self.citizens.citizen_activated.connect(self.open_citizen)
@@ -116,7 +121,7 @@ class MainWindow(QMainWindow):
             and not self.citizen_page.may_leave()
         ):
             self.nav.blockSignals(True)
-            self.nav.setCurrentRow(0)
+            self.nav.setCurrentRow(self.pages.indexOf(self.citizens))
             self.nav.blockSignals(False)
             return
         self.pages.setCurrentIndex(row)
@@ -179,7 +184,7 @@ class MainWindow(QMainWindow):
             _("&Print the plan…"),
             lambda: self.print_plan(),
             "Ctrl+P",
-            tip=_("Print preview of the citizen's plan, then print"),
+            tip=_("Print preview of the citizen's plan in the citizen's preferred language"),
         )
         self.print_large_action = self._action(
             _("Print the plan in &large print…"), lambda: self.print_plan(large=True)
@@ -187,10 +192,15 @@ class MainWindow(QMainWindow):
         self.save_pdf_action = self._action(
             _("Save the plan as P&DF…"), self.save_plan_pdf, "Ctrl+Shift+S"
         )
-        other = "en" if i18n.current_language() == "da" else "da"
+        self.print_danish_action = self._action(
+            _("Print the plan in Da&nish…"),
+            lambda: self.print_plan(language="da"),
+            tip=_("The Danish plan, whatever the citizen's preferred language"),
+        )
         self.print_other_action = self._action(
-            _("Print the plan in English…") if other == "en" else _("Print the plan in Danish…"),
-            lambda: self.print_plan(language=other),
+            _("Print the plan in En&glish…"),
+            lambda: self.print_plan(language="en"),
+            tip=_("The English plan, for a citizen who reads English"),
         )
         self.access_request_action = self._action(
             _("&Access request: everything held as PDF…"),
@@ -200,6 +210,7 @@ class MainWindow(QMainWindow):
         for action in (
             self.print_action,
             self.print_large_action,
+            self.print_danish_action,
             self.print_other_action,
             self.save_pdf_action,
             self.access_request_action,
@@ -247,6 +258,13 @@ class MainWindow(QMainWindow):
             language_menu.addAction(action)
 
         help_menu = bar.addMenu(_("&Help"))
+        self.help_action = self._action(
+            _("&Help for this page"),
+            self.show_help,
+            QKeySequence.StandardKey.HelpContents,
+            tip=_("The manual, open at the section for the page in front of you"),
+        )
+        help_menu.addAction(self.help_action)
         help_menu.addAction(self._action(_("&About Min Plan"), self.about))
 
     def _build_status_bar(self) -> None:
@@ -293,6 +311,8 @@ class MainWindow(QMainWindow):
         if not (showing and self.citizen_page.citizen_id == citizen_id):
             if not self.citizen_page.open(citizen_id):
                 return
+        if not showing:
+            self._back_to = self.pages.currentWidget()  # Alt+Left returns there
         self.nav.blockSignals(True)
         self.nav.setCurrentRow(self.pages.indexOf(self.citizens))
         self.nav.blockSignals(False)
@@ -302,6 +322,10 @@ class MainWindow(QMainWindow):
 
     def back_to_list(self) -> None:
         if self.pages.currentWidget() is not self.citizen_page or not self.citizen_page.may_leave():
+            return
+        if getattr(self, "_back_to", None) is self.today_page:
+            self.nav.setCurrentRow(self.pages.indexOf(self.today_page))
+            self.today_page.focus_list()
             return
         self.pages.setCurrentWidget(self.citizens)
         self._update_citizen_menu()
@@ -398,12 +422,18 @@ class MainWindow(QMainWindow):
             self.worklist.refresh()
         if "companies" in saved.areas:
             self.companies.refresh()
+        if self.today_page.loaded:
+            self.today_page.loaded = False  # read again when next shown
+            if self.pages.currentWidget() is self.today_page:
+                self.today_page.refresh()
 
     def print_plan(self, *, large: bool = False, language: str | None = None) -> None:
         from app.ui.printing import PlanPrinter
 
         citizen_id = self.citizen_page.citizen_id
         if citizen_id is None:
+            return
+        if not self._print_despite_overdue_steps(citizen_id):
             return
         try:
             self.last_dialog = dialog = PlanPrinter(self.ctx, self).preview(
@@ -420,6 +450,33 @@ class MainWindow(QMainWindow):
         )
         if self.citizen_page.citizen_id == citizen_id:
             self.citizen_page.notify_saved(Saved(citizen_id, 0, citizen_id, frozenset({"history"})))
+
+    def _print_despite_overdue_steps(self, citizen_id: int) -> bool:
+        """Say which steps are past their date and not reached before the plan goes on paper."""
+        from app.casework.today import overdue_milestones_of
+
+        try:
+            late = overdue_milestones_of(self.ctx.db, citizen_id, self.ctx.today())
+        except MinPlanError as error:
+            self.show_problem(error)
+            return False
+        if not late:
+            return True
+        steps = "\n".join(
+            "• " + _("{title} (due {date})").format(title=t, date=i18n.format_short_date(d))
+            for t, d in late
+        )
+        answer = QMessageBox.question(
+            self,
+            _("Steps past their date"),
+            _(
+                "These steps are past their date and not reached:\n{steps}\n\nUpdate them on the"
+                " Min Plan tab first (reached, a new date or dropped), or print anyway?"
+            ).format(steps=steps),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Yes,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def save_plan_pdf(self) -> None:
         from app.ui.printing import PlanPrinter
@@ -589,6 +646,18 @@ class MainWindow(QMainWindow):
             self.tray.showMessage(
                 _("Min Plan"), text, QSystemTrayIcon.MessageIcon.Information, 8000
             )
+
+    def show_help(self) -> None:
+        """F1: the help window at the section for the page (or the citizen's tab) in front."""
+        from app.ui.help.topics import section_for
+        from app.ui.help.window import HelpWindow
+
+        page = self.pages.currentWidget()
+        if page is self.citizen_page:
+            page = self.citizen_page.tabs.currentWidget()
+        if getattr(self, "help_window", None) is None:
+            self.help_window = HelpWindow(self)
+        self.help_window.show_topic(*section_for(type(page).__name__))
 
     def choose_language(self, code: str) -> None:
         self.settings.language = code

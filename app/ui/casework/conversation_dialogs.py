@@ -13,7 +13,7 @@ from app import i18n
 from app.casework.case_views import ConversationRow, conversations_of
 from app.casework.conversations import book_conversation, record_outcome, reschedule
 from app.domain.codes import CHANNELS, CONVERSATION_KINDS, CONVERSATION_STATUSES, HELD_BY
-from app.domain.conversations import check_booking
+from app.domain.conversations import check_booking, check_outcome
 from app.domain.errors import MinPlanError, ValidationError
 from app.i18n import _
 from app.ui.casework.context import UiContext
@@ -182,7 +182,16 @@ class OutcomeDialog(FormDialog):
             }
         )
         form.editor("status").changed.connect(self._status_changed)
+        form.set_validator(self._rules)
         self.focus_field = "note"
+
+    def _rules(self, values: Mapping[str, Any]) -> dict[str, ValidationError]:
+        """A conversation is held on a day that has come (said as the user types, not at save)."""
+        try:
+            check_outcome(values.get("status") or "held", values.get("held_on"), self.ctx.today())
+        except ValidationError as error:
+            return {"held_on": error}
+        return {}
 
     def _status_changed(self) -> None:
         held = self.form.editor("status").value() == "held"

@@ -45,7 +45,7 @@ class ConversationsTab(CitizenTab):
             _("Record as &held…"),
             self.record_next_held,
             "Ctrl+H",
-            tip=_("Record the next booked conversation as held today"),
+            tip=_("Record today's (or the latest past) booked conversation as held"),
         )
         self.no_show_action = self.make_action(
             _("Record as &no-show…"), lambda: self.record_selected("no_show")
@@ -122,13 +122,34 @@ class ConversationsTab(CitizenTab):
             return selected
         return next((r for r in self.rows.values() if r.status == "planned"), None)
 
+    def _due_to_record(self) -> ConversationRow | None:
+        """The booked conversation to record as held: the selected one if its day has come, else
+        the latest booked on or before today. A booking in the future is never picked by itself
+        (it is opened only by choosing it: Enter on its line)."""
+        today = self.ctx.today()
+
+        def come(r: ConversationRow) -> bool:
+            return r.status == "planned" and r.when is not None and r.when.date() <= today
+
+        selected = self.rows.get(self.table.selected_id() or -1)
+        if selected is not None and come(selected):
+            return selected
+        earlier = sorted((r for r in self.rows.values() if come(r)), key=lambda r: r.when)
+        return earlier[-1] if earlier else None
+
     def record_next_held(self) -> None:
-        row = self._next_planned()
+        row = self._due_to_record()
         if row is None:
+            ahead = [r for r in self.rows.values() if r.status == "planned"]
             prompts.show_notice(
                 self,
                 _("Record conversation"),
-                _("No booked conversation to record. Book one with Ctrl+B."),
+                _(
+                    "No booked conversation has come yet; a conversation is recorded as held on"
+                    " or after its day. Book one with Ctrl+B."
+                )
+                if ahead
+                else _("No booked conversation to record. Book one with Ctrl+B."),
             )
             return
         self.open_dialog(OutcomeDialog(self.ctx, row, "held", self), self.after)

@@ -6,7 +6,7 @@ unsaved text asks first. Milestones are saved one action at a time.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -36,6 +36,7 @@ from app.casework.plan import (
     save_plan,
     update_milestone,
 )
+from app.casework.today import milestone_overdue
 from app.domain.codes import MILESTONE_STATUSES
 from app.domain.dates import local_to_utc
 from app.domain.errors import ConflictError, MinPlanError, ValidationError
@@ -233,7 +234,7 @@ class PlanTab(CitizenTab):
         self._show_status()
         self._show_gaps()
         self.milestones.set_rows(
-            [(m.id, self._cells(m)) for m in self.view.milestones],
+            [(m.id, self._cells(m, self.ctx.today())) for m in self.view.milestones],
             muted={m.id for m in self.view.milestones if m.deleted or m.status == "dropped"},
         )
 
@@ -274,7 +275,7 @@ class PlanTab(CitizenTab):
         self.gaps.setVisible(bool(lines))
 
     @staticmethod
-    def _cells(m: MilestoneRow) -> list[str]:
+    def _cells(m: MilestoneRow, today: date) -> list[str]:
         when = ""
         if m.status == "done":
             when = i18n.format_short_date(m.completed_on)
@@ -283,6 +284,8 @@ class PlanTab(CitizenTab):
         status = i18n.label(MILESTONE_STATUSES, m.status) + (
             " " + _("(deleted)") if m.deleted else ""
         )
+        if not m.deleted and milestone_overdue(m.due, m.status, today):
+            status = "⚠ " + _("Overdue") + " · " + status
         return [m.title, i18n.format_short_date(m.due), status, when]
 
     def has_unsaved_changes(self) -> bool:

@@ -12,6 +12,7 @@ from app.domain.codes import (
     CHANNELS,
     CONVERSATION_KINDS,
     CONVERSATION_STATUSES,
+    LANGUAGES,
     MILESTONE_STATUSES,
     OFFER_KINDS,
     OFFER_STATUSES,
@@ -98,6 +99,14 @@ def overview_html(view: CitizenOverview) -> str:
     if contact:
         head.append(f"<br>{contact}")
     head.append("<br>" + escape(_("Caseworker: {name}").format(name=view.caseworker or _("none"))))
+    head.append(
+        "<br>"
+        + escape(
+            _("Preferred language: {language}").format(
+                language=i18n.label(LANGUAGES, view.language)
+            )
+        )
+    )
     if flags:
         head.append("<br>" + _muted(" · ".join(flags)))
 
@@ -137,6 +146,18 @@ def overview_html(view: CitizenOverview) -> str:
             extra = ""
             if m.status == "done" and m.completed_on:
                 extra = _("done {date}").format(date=i18n.format_short_date(m.completed_on))
+            elif m.overdue and m.due:
+                items.append(
+                    f"<li>⚠ {escape(m.title)} <span style='color:{STATUS_COLOURS['overdue']};"
+                    " font-weight:600'>"
+                    + escape(
+                        _("overdue: due {date}, not reached").format(
+                            date=i18n.format_short_date(m.due)
+                        )
+                    )
+                    + "</span></li>"
+                )
+                continue
             elif m.due and m.status not in ("done", "dropped"):
                 extra = _("by {date}").format(date=i18n.format_short_date(m.due))
             else:

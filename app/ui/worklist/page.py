@@ -2,6 +2,7 @@
 
 Three groups — overdue, due within 7 days, and needs booking (a conversation requirement due within
 30 days with no conversation booked) — for my caseload, a colleague's, a team's or everybody's.
+Every overdue item is shown, however old, grouped by how long ago it fell due.
 An item disappears by itself once the conversation or offer that meets it is recorded, because
 the list is computed from the case data each time it is shown.
 """
@@ -28,6 +29,7 @@ from app.casework.deadline_rule_files import load_rule_sets
 from app.casework.deadline_text import explain, rule_title, status_label
 from app.casework.deadlines import CitizenDeadline, deadlines_for
 from app.casework.snooze import active_snoozes, snooze_deadline
+from app.casework.today import NEEDS_BOOKING_DAYS, OVERDUE_BANDS, needs_booking, overdue_band
 from app.domain.codes import TARGET_GROUPS
 from app.domain.errors import MinPlanError
 from app.i18n import N_, _
@@ -42,39 +44,36 @@ GROUPS = {
     "due_soon": N_("Due within 7 days"),
     "needs_booking": N_("Needs booking"),
 }
-NEEDS_BOOKING_DAYS = 30
+__all__ = ["NEEDS_BOOKING_DAYS", "WorkItem", "WorklistPage", "work_items"]
 
 
 @dataclass(frozen=True)
 class WorkItem:
     group: str
     item: CitizenDeadline
+    band: int = 0  # for an overdue item: its index in ``OVERDUE_BANDS`` (how long ago it fell due)
+
+    def group_label(self) -> str:
+        if self.group == "overdue":
+            return _(OVERDUE_BANDS[self.band][1])
+        return _(GROUPS[self.group])
 
 
-#: Overdue items older than this are history (kept for the on-time statistics), shown on request.
-RECENT_OVERDUE_DAYS = 90
-
-
-def work_items(found: list[CitizenDeadline], today: date, *, older: bool = False) -> list[WorkItem]:
-    """Sort open requirements into the three groups; anything else is not on the list."""
+def work_items(found: list[CitizenDeadline], today: date) -> list[WorkItem]:
+    """Sort open requirements into the three groups; anything else is not on the list. Every
+    overdue item is kept, grouped by age (the most recent group first, so the oldest do not bury
+    them; by due date within a group)."""
     items = []
     for entry in found:
         d = entry.deadline
         if d.status == "overdue":
-            if not older and d.due < today - timedelta(days=RECENT_OVERDUE_DAYS):
-                continue
-            items.append(WorkItem("overdue", entry))
+            items.append(WorkItem("overdue", entry, overdue_band(d.due, today)))
         elif d.status == "due_soon":
             items.append(WorkItem("due_soon", entry))
-        elif (
-            d.status == "open"
-            and d.kind != "offer_by"
-            and d.due <= today + timedelta(days=NEEDS_BOOKING_DAYS)
-            and (entry.next_booked is None or entry.next_booked.date() > d.due)
-        ):
+        elif needs_booking(entry, today):
             items.append(WorkItem("needs_booking", entry))
     order = {"overdue": 0, "due_soon": 1, "needs_booking": 2}
-    return sorted(items, key=lambda w: (order[w.group], w.item.deadline.due, w.item.name))
+    return sorted(items, key=lambda w: (order[w.group], w.band, w.item.deadline.due, w.item.name))
 
 
 class WorklistPage(QWidget):
@@ -91,11 +90,6 @@ class WorklistPage(QWidget):
         self.group.addItem(_("All groups"), None)
         for code, label in GROUPS.items():
             self.group.addItem(_(label), code)
-        self.show_older = QCheckBox(_("Older overdue items"), self)
-        self.show_older.setToolTip(
-            _("Also show requirements that went overdue more than 90 days ago")
-        )
-        self.show_older.toggled.connect(self.refresh)
         self.show_snoozed = QCheckBox(_("Show items put aside"), self)
         self.show_snoozed.toggled.connect(self._show)
         self.summary = QLabel(self)
@@ -132,7 +126,6 @@ class WorklistPage(QWidget):
         top.addWidget(refresh)
         top.addWidget(self.snooze_button)
         top.addWidget(self.show_snoozed)
-        top.addWidget(self.show_older)
         top.addWidget(self.summary, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -183,7 +176,7 @@ class WorklistPage(QWidget):
             self.problem.emit(error)
             return
         self.snoozed = active_snoozes(self.ctx.db, today)
-        self.items = work_items(found, today, older=self.show_older.isChecked())
+        self.items = work_items(found, today)
         self.loaded = True
         self._show()
 
@@ -213,7 +206,7 @@ class WorklistPage(QWidget):
                 (
                     index,
                     [
-                        _(GROUPS[w.group]),
+                        w.group_label(),
                         i18n.format_short_date(d.due),
                         w.item.name,
                         i18n.label(TARGET_GROUPS, d.target_group),

@@ -1,0 +1,1 @@
+"""The "I dag" page: the caseworker's day on one screen."""

@@ -1,0 +1,132 @@
+"""The "I dag" page's lines as plain text rows: what the table shows, prints and exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app import i18n
+from app.casework.deadline_text import rule_title, status_label
+from app.casework.today import OVERDUE_BANDS, DayOverview, DeadlineLine
+from app.domain.codes import CHANNELS, CONVERSATION_KINDS, TARGET_GROUPS
+from app.i18n import N_, _
+
+#: Column headers (msgids), in the order of ``DayLine.cells``.
+HEADERS = (N_("Section"), N_("When"), N_("Citizen"), N_("What"), N_("Details"))
+
+
+@dataclass(frozen=True)
+class DayLine:
+    """One line of the day: the citizen it opens (None for a "nothing here" line) and its cells."""
+
+    citizen_id: int | None
+    cpr: str
+    section: str
+    when: str
+    name: str
+    what: str
+    details: str
+    explanation: str = ""
+
+    @property
+    def cells(self) -> list[str]:
+        return [self.section, self.when, self.name, self.what, self.details]
+
+
+def headers() -> list[str]:
+    return [_(h) for h in HEADERS]
+
+
+def _deadline(section: str, line: DeadlineLine, booked: bool = True) -> DayLine:
+    from app.casework.deadline_text import explain
+
+    d = line.deadline
+    details = f"{status_label(d.status)} ({d.done}/{d.required}) · {i18n.label(TARGET_GROUPS, d.target_group)}"
+    if booked and line.next_booked is not None:
+        details += " · " + _("booked {when}").format(when=i18n.format_datetime(line.next_booked))
+    return DayLine(
+        line.citizen_id,
+        line.cpr,
+        section,
+        i18n.format_short_date(d.due),
+        line.name,
+        rule_title(d.title),
+        details,
+        explain(d),
+    )
+
+
+def day_lines(day: DayOverview) -> list[DayLine]:
+    """Sections in the order a caseworker works through them; an empty section says so."""
+    out: list[DayLine] = []
+
+    def none(section: str) -> None:
+        out.append(DayLine(None, "", section, "", "", _("Nothing"), ""))
+
+    for section, talks in (
+        (_("Conversations today"), day.today_conversations),
+        (_("Conversations tomorrow"), day.tomorrow_conversations),
+    ):
+        for talk in talks:
+            details = i18n.label(CHANNELS, talk.channel)
+            if talk.location:
+                details += f" · {talk.location}"
+            out.append(
+                DayLine(
+                    talk.citizen_id,
+                    talk.cpr,
+                    section,
+                    i18n.format_time(talk.at),
+                    talk.name,
+                    i18n.label(CONVERSATION_KINDS, talk.kind),
+                    details,
+                )
+            )
+        if not talks:
+            none(section)
+    any_overdue = False
+    for (_limit, label), band in zip(OVERDUE_BANDS, day.overdue, strict=True):
+        for line in band:
+            out.append(_deadline(_(label), line))
+            any_overdue = True
+    if not any_overdue:
+        none(_("Overdue"))
+    for line in day.due_soon:
+        out.append(_deadline(_("Due within 7 days"), line))
+    if not day.due_soon:
+        none(_("Due within 7 days"))
+    for line in day.needs_booking:
+        out.append(_deadline(_("Needs booking"), line, booked=False))
+    if not day.needs_booking:
+        none(_("Needs booking"))
+    for mark in day.milestones:
+        out.append(
+            DayLine(
+                mark.citizen_id,
+                mark.cpr,
+                _("Milestones past their date"),
+                i18n.format_short_date(mark.due),
+                mark.name,
+                mark.title,
+                _("overdue"),
+            )
+        )
+    if not day.milestones:
+        none(_("Milestones past their date"))
+    return out
+
+
+def summary(day: DayOverview) -> str:
+    """The morning summary, in full words."""
+    return _(
+        "{date}: {talks} conversations today and {tomorrow} tomorrow · {overdue} deadlines overdue"
+        " · {soon} due within 7 days · {booking} need booking · {milestones} milestones past"
+        " their date"
+    ).format(
+        date=i18n.format_date(day.today, "full"),
+        talks=len(day.today_conversations),
+        tomorrow=len(day.tomorrow_conversations),
+        overdue=day.overdue_count,
+        soon=len(day.due_soon),
+        booking=len(day.needs_booking),
+        milestones=len(day.milestones),
+    )

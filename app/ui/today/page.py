@@ -1,0 +1,106 @@
+"""The "I dag" page, the first a caseworker sees: the morning summary above one list of the day.
+
+The list holds, in this order: today's and tomorrow's booked conversations, every overdue legal
+deadline grouped by age, the deadlines due within 7 days, the citizens who need a conversation
+booked, and the caseworker's own milestones past their date. Enter (or a double-click) on a line
+opens the citizen. The data comes from ``app.casework.today.day_overview``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app.casework.today import DayOverview, day_overview
+from app.domain.errors import MinPlanError
+from app.i18n import _
+from app.ui.casework.context import UiContext
+from app.ui.casework.record_table import RecordTable
+from app.ui.today.lines import DayLine, day_lines, headers, summary
+
+
+class TodayPage(QWidget):
+    """``open_citizen(id)`` on Enter; ``problem(error)`` for a calm message."""
+
+    open_citizen = Signal(int)
+    problem = Signal(object)
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.day: DayOverview | None = None
+        self.lines: list[DayLine] = []
+        self.loaded = False
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setAccessibleName(_("Today in brief"))
+        font = self.summary.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        font.setBold(True)
+        self.summary.setFont(font)
+        self.refresh_button = QPushButton(_("&Refresh"), self)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.table = RecordTable(headers(), self, stretch=3)
+        self.table.setAccessibleName(_("Today's work"))
+        self.table.setAccessibleDescription(
+            _("Conversations, deadlines and milestones; Enter opens the citizen")
+        )
+        self.table.activated_id.connect(self._activated)
+        self.table.itemSelectionChanged.connect(self._explain)
+        self.explanation = QLabel(self)
+        self.explanation.setWordWrap(True)
+        self.explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.buttons = QHBoxLayout()
+        self.buttons.addWidget(self.refresh_button)
+        self.buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addLayout(self.buttons)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.explanation)
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        if not self.loaded:
+            first = self.day is None
+            self.refresh()
+            if first:  # the first page at start: the keyboard is in the list, Enter opens
+                self.focus_list()
+
+    def refresh(self) -> None:
+        try:
+            self.day = day_overview(self.ctx.db, self.ctx.actor, self.ctx.today())
+        except MinPlanError as error:
+            self.problem.emit(error)
+            return
+        self.loaded = True
+        if self.day.caseworker_id is None:
+            self.lines = []
+            self.summary.setText(
+                _("You have no caseload of your own; the Deadlines page shows everybody's.")
+            )
+        else:
+            self.lines = day_lines(self.day)
+            self.summary.setText(summary(self.day))
+        keep = self.table.selected_id()
+        self.table.set_rows([(index, line.cells) for index, line in enumerate(self.lines)])
+        actionable = [n for n, line in enumerate(self.lines) if line.citizen_id is not None]
+        if actionable and (keep is None or keep not in actionable):
+            self.table.selectRow(actionable[0])  # not a "nothing today" line
+        self._explain()
+
+    def selected_line(self) -> DayLine | None:
+        index = self.table.selected_id()
+        return self.lines[index] if index is not None and index < len(self.lines) else None
+
+    def _explain(self) -> None:
+        line = self.selected_line()
+        self.explanation.setText(line.explanation if line else "")
+
+    def _activated(self, index: int) -> None:
+        if 0 <= index < len(self.lines) and self.lines[index].citizen_id is not None:
+            self.open_citizen.emit(self.lines[index].citizen_id)
+
+    def focus_list(self) -> None:
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
