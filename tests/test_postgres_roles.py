@@ -34,9 +34,7 @@ pytestmark = pytest.mark.postgres
 
 CASE = {"SELECT", "INSERT", "UPDATE"}
 READ = {"SELECT"}
-APPEND = {"SELECT", "INSERT"}
 KEEP = {"SELECT", "INSERT", "UPDATE", "DELETE"}
-ADVANCE = {"SELECT", "UPDATE"}
 #: Derived rows (kept requirements) are replaced, never edited.
 DERIVED = {"SELECT", "INSERT", "DELETE"}
 #: Who may do what, table by table (the owner may do everything). A new table must be added
@@ -46,7 +44,8 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "app_setting": {"caseworker": READ, "teamlead": READ, "admin": CASE},
     "goal_target": {"caseworker": READ, "teamlead": CASE, "admin": CASE},
     "deadline_snooze": {"caseworker": CASE, "teamlead": CASE, "admin": CASE},
-    "audit_event": {"caseworker": APPEND, "teamlead": APPEND, "admin": APPEND},
+    # the access log is written by the server only (minplan_audit_append), read by everybody
+    "audit_event": {"caseworker": READ, "teamlead": READ, "admin": READ},
     "alembic_version": {"caseworker": READ, "teamlead": READ, "admin": READ},
     "journal_note": {"caseworker": CASE, "teamlead": set(), "admin": CASE},  # columns: below
     "goal_plan": {"caseworker": READ, "teamlead": CASE, "admin": CASE},
@@ -55,12 +54,13 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         table: {"caseworker": DERIVED, "teamlead": DERIVED, "admin": DERIVED}
         for table in ("requirement", "requirement_state", "count_period")
     },
-    # the access log's chain: events are appended and sealed (UPDATE of the hmac column only),
-    # the head row advances, purge records are the owner's
-    "audit_subject": {"caseworker": APPEND, "teamlead": APPEND, "admin": APPEND},
-    "access_grant": {"caseworker": APPEND, "teamlead": APPEND, "admin": APPEND},
-    "audit_chain": {"caseworker": ADVANCE, "teamlead": ADVANCE, "admin": ADVANCE},
+    # the access log's chain, its key and the grants: written by the server's definer functions
+    "audit_subject": {"caseworker": READ, "teamlead": READ, "admin": READ},
+    "access_grant": {"caseworker": READ, "teamlead": READ, "admin": READ},
+    "audit_chain": {"caseworker": READ, "teamlead": READ, "admin": READ},
     "audit_purge": {"caseworker": READ, "teamlead": READ, "admin": READ},
+    "audit_seal_key": {"caseworker": set(), "teamlead": set(), "admin": set()},
+    "audit_txn": {"caseworker": set(), "teamlead": set(), "admin": set()},
     **{
         table: {"caseworker": CASE, "teamlead": READ, "admin": CASE}
         for table in (
