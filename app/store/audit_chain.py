@@ -203,7 +203,9 @@ def locked_chain(session: Session) -> tuple[AuditChain, bytes | None]:
 def _database_id(session: Session) -> str:
     held = session.info.get("minplan_audit_database_id")
     if held is None:
-        held = session.execute(select(AuditChain.database_id).where(AuditChain.id == 1)).scalar_one()
+        held = session.execute(
+            select(AuditChain.database_id).where(AuditChain.id == 1)
+        ).scalar_one()
         session.info["minplan_audit_database_id"] = held
     return held
 

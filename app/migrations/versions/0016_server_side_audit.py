@@ -22,6 +22,7 @@ group roles it names.
 
 SQLite only gains the (empty) ``db_login`` column.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -32,17 +33,32 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0016'
-down_revision: str | None = '0015'
+revision: str = "0016"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 #: Tables whose every change the server logs (case data, users, settings, goals).
 AUDITED_TABLES = (
-    'citizen', 'benefit_spell', 'plan', 'plan_version', 'milestone', 'offer', 'employment',
-    'conversation', 'journal_note', 'deadline_snooze', 'company', 'company_contact',
-    'recruitment_order', 'caseworker', 'app_setting', 'goal_target', 'goal_plan',
-    'goal_plan_indicator', 'access_grant',
+    "citizen",
+    "benefit_spell",
+    "plan",
+    "plan_version",
+    "milestone",
+    "offer",
+    "employment",
+    "conversation",
+    "journal_note",
+    "deadline_snooze",
+    "company",
+    "company_contact",
+    "recruitment_order",
+    "caseworker",
+    "app_setting",
+    "goal_target",
+    "goal_plan",
+    "goal_plan_indicator",
+    "access_grant",
 )
 #: Columns whose values a server-written event does not copy (only that they changed).
 _TEXT_COLUMNS = "'{text,job_goal,education_goal,own_words,snapshot,note,notes,summary}'"
@@ -140,7 +156,9 @@ FUNCTIONS = [
         WHERE id = 1;
         RETURN QUERY SELECT e.seq, e.hmac::text, e.occurred_at,
             minplan_audit_mac('checkpoint' || E'\\n' || minplan_audit_checkpoint_body(
-                head.database_id, e.seq, e.hmac, """ + _TIME.format("e.occurred_at") + """));
+                head.database_id, e.seq, e.hmac, """
+    + _TIME.format("e.occurred_at")
+    + """));
     END $$""",
     # The app's way to log: the event is sealed by the server, and marks its citizens as
     # covered for this transaction (the row trigger then writes no second event).
@@ -198,14 +216,20 @@ FUNCTIONS = [
                 RETURN NULL;
             END IF;
             details := jsonb_build_object(
-                'old', (SELECT jsonb_object_agg(k, CASE WHEN k = ANY (""" + _TEXT_COLUMNS + """)
+                'old', (SELECT jsonb_object_agg(k, CASE WHEN k = ANY ("""
+    + _TEXT_COLUMNS
+    + """)
                         THEN to_jsonb('…'::text) ELSE was_row -> k END) FROM unnest(changed) k),
-                'new', (SELECT jsonb_object_agg(k, CASE WHEN k = ANY (""" + _TEXT_COLUMNS + """)
+                'new', (SELECT jsonb_object_agg(k, CASE WHEN k = ANY ("""
+    + _TEXT_COLUMNS
+    + """)
                         THEN to_jsonb('…'::text) ELSE now_row -> k END) FROM unnest(changed) k));
         ELSE
             details := jsonb_build_object(
                 CASE WHEN TG_OP = 'DELETE' THEN 'old' ELSE 'new' END,
-                (SELECT jsonb_object_agg(k, CASE WHEN k = ANY (""" + _TEXT_COLUMNS + """)
+                (SELECT jsonb_object_agg(k, CASE WHEN k = ANY ("""
+    + _TEXT_COLUMNS
+    + """)
                         THEN to_jsonb('…'::text) ELSE now_row -> k END)
                  FROM jsonb_object_keys(now_row) k));
         END IF;
@@ -296,40 +320,44 @@ FUNCTIONS = [
        RETURNS TABLE (database_id text, seq integer, seal text, at text, mac text)
        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
        SELECT h.database_id::text, h.last_seq, h.last_hmac::text,
-              """ + _TIME.format("h.last_at") + """,
+              """
+    + _TIME.format("h.last_at")
+    + """,
               minplan_audit_mac('checkpoint' || E'\\n' || minplan_audit_checkpoint_body(
-                  h.database_id, h.last_seq, h.last_hmac, """ + _TIME.format("h.last_at") + """))
+                  h.database_id, h.last_seq, h.last_hmac, """
+    + _TIME.format("h.last_at")
+    + """))
        FROM audit_chain h WHERE h.id = 1
     $$""",
 ]
 
 FUNCTION_SIGNATURES = [
-    'minplan_audit_mac(text)',
-    'minplan_audit_canonical(audit_event)',
-    'minplan_audit_checkpoint_body(text, integer, text, text)',
-    'minplan_member(name, name)',
-    'minplan_is_owner(name)',
-    'minplan_audit_seal_event(text, text, text, text, integer, integer, text, text, text, integer[])',
-    'minplan_audit_append(text, text, text, text, integer, integer, text, text, text, integer[])',
-    'minplan_audit_row()',
-    'minplan_sees_citizen(name, integer)',
-    'minplan_citizen_owner(integer)',
-    'minplan_open_citizen(integer, text, text, text)',
-    'minplan_audit_expected(integer, text)',
-    'minplan_audit_checkpoint_ok(text, integer, text, text, text)',
-    'minplan_audit_head_checkpoint()',
+    "minplan_audit_mac(text)",
+    "minplan_audit_canonical(audit_event)",
+    "minplan_audit_checkpoint_body(text, integer, text, text)",
+    "minplan_member(name, name)",
+    "minplan_is_owner(name)",
+    "minplan_audit_seal_event(text, text, text, text, integer, integer, text, text, text, integer[])",
+    "minplan_audit_append(text, text, text, text, integer, integer, text, text, text, integer[])",
+    "minplan_audit_row()",
+    "minplan_sees_citizen(name, integer)",
+    "minplan_citizen_owner(integer)",
+    "minplan_open_citizen(integer, text, text, text)",
+    "minplan_audit_expected(integer, text)",
+    "minplan_audit_checkpoint_ok(text, integer, text, text, text)",
+    "minplan_audit_head_checkpoint()",
 ]
 
 
 def _pads(key: bytes) -> tuple[bytes, bytes]:
-    block = key.ljust(64, b'\0')
+    block = key.ljust(64, b"\0")
     return bytes(b ^ 0x36 for b in block), bytes(b ^ 0x5C for b in block)
 
 
 def upgrade() -> None:
-    op.add_column('audit_event', sa.Column('db_login', sa.String(length=63), nullable=True))
+    op.add_column("audit_event", sa.Column("db_login", sa.String(length=63), nullable=True))
     bind = op.get_bind()
-    if bind.dialect.name != 'postgresql':
+    if bind.dialect.name != "postgresql":
         return
     op.execute(
         "CREATE TABLE audit_seal_key (id integer PRIMARY KEY CHECK (id = 1), "
@@ -381,11 +409,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == 'postgresql':
+    if op.get_bind().dialect.name == "postgresql":
         for table in AUDITED_TABLES:
             op.execute(f"DROP TRIGGER IF EXISTS {table}_audit ON {table}")
         for signature in reversed(FUNCTION_SIGNATURES):
             op.execute(f"DROP FUNCTION IF EXISTS {signature}")
         op.execute("DROP TABLE IF EXISTS audit_txn")
         op.execute("DROP TABLE IF EXISTS audit_seal_key")
-    op.drop_column('audit_event', 'db_login')  # not in batch mode: keeps SQLite's triggers
+    op.drop_column("audit_event", "db_login")  # not in batch mode: keeps SQLite's triggers
