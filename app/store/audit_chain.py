@@ -193,6 +193,19 @@ def locked_chain(session: Session) -> tuple[AuditChain, bytes | None]:
         session.info[_LOCKED] = (lock_head(session), None)
         return session.info[_LOCKED]
     head = lock_head(session)
+    if head.key_check is None and (
+        head.last_hmac
+        or session.execute(
+            select(AuditEvent.id).where(AuditEvent.hmac.is_not(None)).limit(1)
+        ).scalar_one_or_none()  # type: ignore[union-attr]
+        is not None
+    ):
+        from app.domain.errors import DatabaseError
+
+        raise DatabaseError(
+            "The access log's key check was removed from its head: the log was tampered with. "
+            "Nothing was saved; run minplan audit verify and tell IT"
+        )
     key = chain_key(head)
     if head.key_check is None:
         _seal_legacy(session, head, key)
@@ -296,6 +309,13 @@ def ensure_key(db) -> None:  # type: ignore[no-untyped-def]
         if head is None or server_sealed(session):
             return
         audit_key.get_key(head.database_id, head.key_check)
+
+
+def server_checkpoint_mac(session: Session) -> str | None:
+    """Where the server seals: its seal over the current head as a checkpoint (else None)."""
+    if not server_sealed(session):
+        return None
+    return session.execute(text("SELECT mac FROM minplan_audit_head_checkpoint()")).scalar_one()
 
 
 def current_head(session: Session) -> Head:

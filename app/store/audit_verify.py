@@ -137,6 +137,26 @@ def _verify(conn, external: dict[str, Any] | None) -> Verification:  # type: ign
     server = _server_sealed(conn)
     total = conn.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
     if head["key_check"] is None:
+        sealed = conn.execute(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.hmac.is_not(None))  # type: ignore[union-attr]
+        ).scalar_one()
+        if sealed or head["last_hmac"] or head["purged_through_seq"]:
+            return Verification(
+                0,
+                None,
+                None,
+                None,
+                Break(
+                    None,
+                    None,
+                    N_(
+                        "The check of the access log's key was removed from the chain's head "
+                        "(audit_chain.key_check), but {n} events are sealed: the log was tampered "
+                        "with"
+                    ),
+                    {"n": sealed},
+                ),
+            )
         if total:
             note = N_(
                 "{n} events from before the chain are not sealed yet; the next saved action "
