@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from app import i18n
-from app.i18n import _
+from app.i18n import N_, _
 
 
 def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
@@ -150,7 +150,12 @@ def _verify(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def
 def _checkpoint(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
     from app.domain.errors import MinPlanError
     from app.store import audit_key
-    from app.store.audit_chain import current_head, local_checkpoint, write_checkpoint
+    from app.store.audit_chain import (
+        current_head,
+        local_checkpoint,
+        server_checkpoint_mac,
+        write_checkpoint,
+    )
     from app.store.audit_verify import verify
     from app.store.engine import transaction
     from app.store.models import AuditChain
@@ -163,8 +168,9 @@ def _checkpoint(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped
     with transaction(db) as session:
         head = current_head(session)
         check = session.get(AuditChain, 1).key_check  # type: ignore[union-attr]
-    key = audit_key.get_key(head.database_id, check)
-    path = write_checkpoint(head, key, Path(args.out).expanduser())
+        mac = server_checkpoint_mac(session)
+    key = None if mac is not None else audit_key.get_key(head.database_id, check)
+    path = write_checkpoint(head, key, Path(args.out).expanduser(), mac=mac)
     print(
         _("Checkpoint written to {path}: event {seq}, {when}.").format(
             path=path, seq=head.seq, when=_when(head.at)
@@ -233,21 +239,52 @@ def _search(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def
     return 0
 
 
-def _key(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+def _write_key_file(db, actor, path: Path, content: str) -> None:  # type: ignore[no-untyped-def]
+    """The key file (readable by its owner only) and its audit event, or neither."""
     import os
 
+    from app.casework import audit
+    from app.store import files
+    from app.store.engine import transaction
+
+    temporary = files.temporary_path(path)
+    try:
+        with transaction(db) as session:
+            audit.record(session, actor, "export_audit_key", entity="audit_chain")
+            try:
+                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+                with os.fdopen(os.open(temporary, flags, 0o600), "w", encoding="ascii") as handle:
+                    handle.write(content)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            except OSError as exc:
+                raise files.file_error(exc, path) from exc
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _key(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    from app.casework import access
+    from app.domain.errors import MinPlanError
     from app.store import audit_key
     from app.store.engine import transaction
     from app.store.models import AuditChain
 
+    if not db.is_sqlite:
+        raise MinPlanError(
+            "On a team server the database server seals the access log with a key that never "
+            "leaves it: there is no key to export or install"
+        )
     with transaction(db) as session:
         head = session.get(AuditChain, 1)
         database_id, check = head.database_id, head.key_check  # type: ignore[union-attr]
     if args.key_command == "export":
+        actor = _actor(db, args)
+        access.require_admin(actor, N_("Only an administrator can export the access-log key"))
         path = Path(args.out).expanduser()
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-            handle.write(audit_key.export_key(database_id, check))
+        _write_key_file(db, actor, path, audit_key.export_key(database_id, check))
         print(
             _("The access-log key was written to {path}. Keep it like a password.").format(
                 path=path

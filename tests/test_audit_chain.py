@@ -42,6 +42,11 @@ def events(db: Database) -> list[AuditEvent]:
         return list(s.exec(select(AuditEvent).order_by(AuditEvent.seq)).all())
 
 
+def desk_only(db: Database) -> None:
+    if not db.is_sqlite:
+        pytest.skip("a team server seals with its own key; no desk holds one (test_postgres_roles)")
+
+
 def head(db: Database):  # type: ignore[no-untyped-def]
     with transaction(db) as s:
         return current_head(s)
@@ -164,6 +169,7 @@ def test_events_from_before_the_chain_are_sealed_by_the_first_writer(tmp_path: P
 def test_without_a_key_store_min_plan_fails_closed_and_writes_nothing(
     db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    desk_only(db)
     from app import i18n
 
     monkeypatch.delenv("MINPLAN_ALLOW_PLAINTEXT_KEYRING", raising=False)
@@ -180,6 +186,7 @@ def test_without_a_key_store_min_plan_fails_closed_and_writes_nothing(
 def test_plaintext_is_allowed_only_when_asked_and_then_kept_in_a_private_file(
     db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch, isolated_home: Path
 ) -> None:
+    desk_only(db)
     monkeypatch.setenv("MINPLAN_ALLOW_PLAINTEXT_KEYRING", "1")
     keyring.set_keyring(fail.Keyring())
     audit_key.forget_cached_keys()
@@ -192,6 +199,7 @@ def test_plaintext_is_allowed_only_when_asked_and_then_kept_in_a_private_file(
 def test_the_key_is_a_separate_keyring_entry_and_a_wrong_or_missing_key_is_refused(
     db: Database, actor: Actor, tmp_path: Path
 ) -> None:
+    desk_only(db)
     from app.cli import main
 
     create_citizen(db, actor, ÅSE, today=TODAY)
@@ -209,7 +217,8 @@ def test_the_key_is_a_separate_keyring_entry_and_a_wrong_or_missing_key_is_refus
         record_view(db, actor, 1)
     assert main(["audit", "key", "import", str(tmp_path / "key"), *cli_args(db)]) == 0
     record_view(db, actor, 1)
-    assert verify(db).ok and len(events(db)) == 2
+    assert [e.action for e in events(db)][-2:] == ["export_audit_key", "view"]  # export logged
+    assert verify(db).ok
 
 
 # --- the checkpoint outside the database -------------------------------------------------------
@@ -361,6 +370,7 @@ def test_events_from_before_the_chain_are_sealed_on_postgresql_too(
 def test_the_app_does_not_start_without_a_key_store(
     db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    desk_only(db)
     from app.cli import main
 
     create_citizen(db, actor, ÅSE, today=TODAY)
@@ -371,3 +381,82 @@ def test_the_app_does_not_start_without_a_key_store(
     monkeypatch.setattr("app.ui.application.run_gui", lambda *a, **k: started.append(1) or 0)
     assert main([*cli_args(db)]) == 2
     assert started == [] and "nøglelager" in capsys.readouterr().err
+
+
+# --- nobody at a desk forges or silently breaks the log (issue 15, line 2) -----------------------
+def test_removing_the_key_check_makes_verify_fail_and_writes_stop(
+    any_db: Database, actor: Actor, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.cli import main
+
+    create_citizen(any_db, actor, ÅSE, today=TODAY)
+    with transaction(any_db) as s:  # the database owner (on a desk: whoever holds the file key)
+        s.execute(text("UPDATE audit_chain SET key_check = NULL"))
+    result = verify(any_db)
+    assert not result.ok and "key_check" in result.broken.message
+    assert main(["audit", "verify", *cli_args(any_db)]) == 2
+    assert "key_check" in capsys.readouterr().out
+    if any_db.is_sqlite:  # the desk's chain is not "re-sealed" on top of the tampering
+        with pytest.raises(Exception, match="key check was removed"):
+            record_view(any_db, actor, 1)
+
+
+def test_a_forged_event_makes_verify_fail(any_db: Database, actor: Actor) -> None:
+    from app.store.audit_chain import seal
+
+    create_citizen(any_db, actor, ÅSE, today=TODAY)
+    last = head(any_db)
+    moment = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    forged = {
+        "seq": last.seq + 1,
+        "occurred_at": moment,
+        "user_initials": "ML",
+        "os_user": "mads",
+        "action": "view",
+        "entity": "citizen",
+        "entity_id": 1,
+        "citizen_id": 1,
+        "criterion": None,
+        "purpose": "Forged",
+        "details": None,
+    }
+    seal_of = seal(b"\x01" * 32, last.hmac, forged)  # without the chain's key
+    with transaction(any_db) as s:  # as the owner, who may write the table directly
+        s.add(AuditEvent(**forged, hmac=seal_of))
+        s.execute(
+            text("UPDATE audit_chain SET last_seq = :q, last_hmac = :h, last_at = :t"),
+            {"q": last.seq + 1, "h": seal_of, "t": moment},
+        )
+    result = verify(any_db)
+    assert not result.ok and result.broken.seq == last.seq + 1
+    assert "does not match its seal" in result.broken.message
+
+
+def test_audit_key_export_is_for_administrators_on_a_desk_and_absent_on_a_server(
+    any_db: Database,
+    actor: Actor,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import app.cli_audit as cli_audit
+    from app.cli import main
+
+    create_citizen(any_db, actor, ÅSE, today=TODAY)
+    out = tmp_path / "key"
+    if not any_db.is_sqlite:
+        assert main(["audit", "key", "export", "--out", str(out), *cli_args(any_db)]) == 2
+        assert "server" in capsys.readouterr().err and not out.exists()
+        assert main(["audit", "key", "import", str(out), *cli_args(any_db)]) == 2
+        assert not out.exists()
+        return
+    caseworker = Actor(None, "KL", "Karen Lund", "caseworker", "karen")
+    monkeypatch.setattr(cli_audit, "_actor", lambda db, args: caseworker)
+    assert main(["audit", "key", "export", "--out", str(out), *cli_args(any_db)]) == 2
+    assert not out.exists() and "administrator" in capsys.readouterr().err
+    monkeypatch.setattr(cli_audit, "_actor", lambda db, args: actor)  # an administrator
+    assert main(["audit", "key", "export", "--out", str(out), *cli_args(any_db)]) == 0
+    assert out.stat().st_mode & 0o077 == 0
+    logged = events(any_db)[-1]
+    assert (logged.action, logged.user_initials) == ("export_audit_key", actor.initials)
+    assert verify(any_db).ok

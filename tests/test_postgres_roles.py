@@ -4,6 +4,7 @@ each role for its normal tasks (logins with passwords from the key store)."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
 from app.casework import audit, org_settings
-from app.casework.actor import resolve_actor, system_actor
+from app.casework.actor import Actor, resolve_actor, system_actor
 from app.casework.citizens import create_citizen, update_citizen
 from app.casework.conversations import book_conversation
 from app.casework.goal_targets import set_target
@@ -34,9 +35,7 @@ pytestmark = pytest.mark.postgres
 
 CASE = {"SELECT", "INSERT", "UPDATE"}
 READ = {"SELECT"}
-APPEND = {"SELECT", "INSERT"}
 KEEP = {"SELECT", "INSERT", "UPDATE", "DELETE"}
-ADVANCE = {"SELECT", "UPDATE"}
 #: Derived rows (kept requirements) are replaced, never edited.
 DERIVED = {"SELECT", "INSERT", "DELETE"}
 #: Who may do what, table by table (the owner may do everything). A new table must be added
@@ -46,7 +45,8 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "app_setting": {"caseworker": READ, "teamlead": READ, "admin": CASE},
     "goal_target": {"caseworker": READ, "teamlead": CASE, "admin": CASE},
     "deadline_snooze": {"caseworker": CASE, "teamlead": CASE, "admin": CASE},
-    "audit_event": {"caseworker": APPEND, "teamlead": APPEND, "admin": APPEND},
+    # the access log is written by the server only (minplan_audit_append), read by everybody
+    "audit_event": {"caseworker": READ, "teamlead": READ, "admin": READ},
     "alembic_version": {"caseworker": READ, "teamlead": READ, "admin": READ},
     "journal_note": {"caseworker": CASE, "teamlead": set(), "admin": CASE},  # columns: below
     "goal_plan": {"caseworker": READ, "teamlead": CASE, "admin": CASE},
@@ -55,12 +55,13 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         table: {"caseworker": DERIVED, "teamlead": DERIVED, "admin": DERIVED}
         for table in ("requirement", "requirement_state", "count_period")
     },
-    # the access log's chain: events are appended and sealed (UPDATE of the hmac column only),
-    # the head row advances, purge records are the owner's
-    "audit_subject": {"caseworker": APPEND, "teamlead": APPEND, "admin": APPEND},
-    "access_grant": {"caseworker": APPEND, "teamlead": APPEND, "admin": APPEND},
-    "audit_chain": {"caseworker": ADVANCE, "teamlead": ADVANCE, "admin": ADVANCE},
+    # the access log's chain, its key and the grants: written by the server's definer functions
+    "audit_subject": {"caseworker": READ, "teamlead": READ, "admin": READ},
+    "access_grant": {"caseworker": READ, "teamlead": READ, "admin": READ},
+    "audit_chain": {"caseworker": READ, "teamlead": READ, "admin": READ},
     "audit_purge": {"caseworker": READ, "teamlead": READ, "admin": READ},
+    "audit_seal_key": {"caseworker": set(), "teamlead": set(), "admin": set()},
+    "audit_txn": {"caseworker": set(), "teamlead": set(), "admin": set()},
     **{
         table: {"caseworker": CASE, "teamlead": READ, "admin": CASE}
         for table in (
@@ -310,3 +311,378 @@ def test_the_main_window_works_for_a_caseworker_and_a_team_lead_login(
         "caseworker": "Syntetisk note",
         "teamlead": "(teksten vises ikke for teamledere)",
     }
+
+
+# --- the server enforces the caseload (row-level security) and logs every write ---------------
+
+#: Tables holding a citizen's case: each is limited to the citizens the login's user may see.
+CITIZEN_LINKED = (
+    "benefit_spell",
+    "plan",
+    "plan_version",
+    "milestone",
+    "offer",
+    "employment",
+    "conversation",
+    "journal_note",
+    "deadline_snooze",
+    "requirement",
+    "count_period",
+)
+
+
+@pytest.fixture
+def caseload(pg_db: Database, pg_login):  # type: ignore[no-untyped-def]
+    """KL and ML (caseworkers in two teams), TL (team lead of KL's team), AD (admin), each with a
+    server login; citizens A (KL's), B (ML's) and C (nobody's), each with a row in every
+    citizen-linked table. Yields (raw connections by initials, citizen ids, logins)."""
+    from app.casework.employment import register_employment
+    from app.casework.offers import register_offer
+    from app.casework.plan import add_milestone, mark_printed
+    from app.casework.snooze import snooze_deadline
+
+    run_script(pg_db)
+    with transaction(pg_db) as s:
+        s.add_all(
+            [
+                Caseworker(initials="KL", name="Karen Lund", team="Team Job", role="caseworker"),
+                Caseworker(initials="ML", name="Mads Lind", team="Team Syd", role="caseworker"),
+                Caseworker(initials="TL", name="Tove Leth", team="Team Job", role="teamlead"),
+                Caseworker(initials="AD", name="Anders Dal", team="IT", role="admin"),
+            ]
+        )
+    owner = system_actor()
+    ids = {}
+    for letter, cpr, initials in (("A", "150390-1234", "KL"), ("B", "150390-1242", "ML")):
+        ids[letter] = create_citizen(
+            pg_db,
+            owner,
+            {"cpr": cpr, "first_name": "Syntetisk", "last_name": letter},
+            caseworker_id=_worker_id(pg_db, initials),
+            today=TODAY,
+        ).id
+    ids["C"] = create_citizen(
+        pg_db,
+        owner,
+        {"cpr": "150390-1250", "first_name": "Syntetisk", "last_name": "C"},
+        today=TODAY,
+    ).id
+    for cid in ids.values():
+        start_spell(pg_db, owner, cid, {"target_group": "dagpenge", "start_date": date(2026, 1, 5)})
+        save_plan(pg_db, owner, cid, None, {"job_goal": "Lager"}, today=TODAY)
+        add_milestone(pg_db, owner, cid, "Kursus")
+        mark_printed(pg_db, owner, cid)
+        book_conversation(pg_db, owner, cid, datetime(2026, 12, 2, 10, 30))
+        add_note(pg_db, owner, cid, f"Note om {cid}", today=TODAY)
+        register_offer(
+            pg_db,
+            owner,
+            cid,
+            {"kind": "virksomhedspraktik", "start_date": date(2026, 12, 1)},
+            today=TODAY,
+        )
+        register_employment(
+            pg_db,
+            owner,
+            cid,
+            {"kind": "ordinary_job", "start_date": date(2026, 3, 1), "hours_per_week": 10},
+        )
+        snooze_deadline(
+            pg_db, owner, cid, "x", date(2026, 12, 1), date(2026, 12, 20), "Syg", today=TODAY
+        )
+    with pg_db.engine.connect() as conn:
+        for table in CITIZEN_LINKED:
+            found = set(conn.execute(text(f"SELECT DISTINCT citizen_id FROM {table}")).scalars())
+            assert found == set(ids.values()), table
+    logins, conns = {}, {}
+    for initials, group in (
+        ("KL", "caseworker"),
+        ("ML", "caseworker"),
+        ("TL", "teamlead"),
+        ("AD", "admin"),
+    ):
+        url, password = pg_login(f"minplan_{group}")
+        logins[initials] = make_url(url).username
+        with transaction(pg_db) as s:
+            row = s.exec(select(Caseworker).where(Caseworker.initials == initials)).one()
+            row.login = logins[initials]
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import NullPool
+
+        engine = create_engine(make_url(url).set(password=password), poolclass=NullPool)
+        conns[initials] = engine.connect()  # plain SQL, as with psql
+    yield conns, ids, logins
+    for conn in conns.values():
+        conn.close()
+        conn.engine.dispose()
+
+
+def _worker_id(db: Database, initials: str) -> int:
+    with transaction(db) as s:
+        return s.exec(select(Caseworker.id).where(Caseworker.initials == initials)).one()
+
+
+def _rows(conn, sql: str, **params):  # type: ignore[no-untyped-def]
+    try:
+        return conn.execute(text(sql), params).all()
+    finally:
+        conn.rollback()
+
+
+def test_reproduction_a_caseworker_reads_only_their_caseload_and_cannot_take_a_colleagues_citizen(
+    caseload, pg_db: Database
+) -> None:  # type: ignore[no-untyped-def]
+    conns, ids, _logins = caseload
+    kl = conns["KL"]
+    texts = {t for (t,) in _rows(kl, "SELECT text FROM journal_note")}
+    assert texts == {f"Note om {ids['A']}", f"Note om {ids['C']}"}  # not ML's citizen B's
+    moved = kl.execute(
+        text(
+            "UPDATE citizen SET caseworker_id = (SELECT id FROM caseworker WHERE initials = 'KL')"
+            " WHERE id = :b"
+        ),
+        {"b": ids["B"]},
+    )
+    kl.commit()
+    assert moved.rowcount == 0
+    with pg_db.engine.connect() as conn:
+        owner = conn.execute(
+            text(
+                "SELECT w.initials FROM citizen c JOIN caseworker w ON w.id = c.caseworker_id "
+                "WHERE c.id = :b"
+            ),
+            {"b": ids["B"]},
+        ).scalar_one()
+    assert owner == "ML"
+
+
+@pytest.mark.parametrize("table", ["citizen", *CITIZEN_LINKED])
+def test_each_citizen_linked_table_shows_and_changes_only_what_the_role_may(
+    caseload, table: str
+) -> None:  # type: ignore[no-untyped-def]
+    conns, ids, _logins = caseload
+    column = "id" if table == "citizen" else "citizen_id"
+    a, b, c = ids["A"], ids["B"], ids["C"]
+    # KL: own (A) and nobody's (C); TL: the team's (KL's A) and nobody's; AD: everybody
+    expected = {"KL": {a, c}, "ML": {b, c}, "TL": {a, c}, "AD": {a, b, c}}
+    for initials, visible in expected.items():
+        conn = conns[initials]
+        seen = {x for (x,) in _rows(conn, f"SELECT DISTINCT {column} FROM {table}")}
+        assert seen == visible, (table, initials)
+        hidden = {a, b, c} - visible
+        may_update = conn.execute(
+            text("SELECT has_table_privilege(:t, 'UPDATE')"), {"t": table}
+        ).scalar_one()
+        conn.rollback()
+        if may_update:
+            for cid in hidden:  # a row the login cannot see cannot be changed either
+                changed = conn.execute(
+                    text(f"UPDATE {table} SET {column} = {column} WHERE {column} = :c"), {"c": cid}
+                )
+                assert changed.rowcount == 0, (table, initials)
+                conn.rollback()
+            for cid in visible:
+                changed = conn.execute(
+                    text(f"UPDATE {table} SET {column} = {column} WHERE {column} = :c"), {"c": cid}
+                )
+                assert changed.rowcount >= 1, (table, initials)
+                conn.rollback()
+        may_insert = conn.execute(
+            text("SELECT has_table_privilege(:t, 'INSERT')"), {"t": table}
+        ).scalar_one()
+        conn.rollback()
+        if may_insert and table != "citizen":
+            columns = [
+                name
+                for (name,) in conn.execute(
+                    text(
+                        "SELECT column_name FROM information_schema.columns "
+                        "WHERE table_name = :t AND column_name NOT IN ('id') "
+                        "ORDER BY ordinal_position"
+                    ),
+                    {"t": table},
+                )
+            ]
+            conn.rollback()
+            names = ", ".join(columns)
+            chosen = ", ".join(":c" if n == "citizen_id" else n for n in columns)
+            source = sorted(visible)[0]
+            for cid in hidden:  # a row for a citizen the login cannot see cannot be added
+                with pytest.raises(DBAPIError, match="row-level security"):
+                    conn.execute(
+                        text(
+                            f"INSERT INTO {table} ({names}) SELECT {chosen} FROM {table} "
+                            f"WHERE citizen_id = :s LIMIT 1"
+                        ),
+                        {"c": cid, "s": source},
+                    )
+                conn.rollback()
+
+
+def _events_after(db: Database, seq: int) -> list[AuditEvent]:
+    with transaction(db) as s:
+        rows = s.exec(select(AuditEvent).where(AuditEvent.seq > seq).order_by(AuditEvent.seq)).all()
+        for row in rows:
+            s.expunge(row)
+        return list(rows)
+
+
+def _last_seq(db: Database) -> int:
+    with pg_db_conn(db) as conn:
+        return conn.execute(text("SELECT last_seq FROM audit_chain")).scalar_one()
+
+
+def pg_db_conn(db: Database):  # type: ignore[no-untyped-def]
+    return db.engine.connect()
+
+
+def test_a_write_from_psql_is_logged_by_the_server_and_an_app_write_only_once(
+    caseload, pg_db: Database
+) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from app.store.audit_verify import verify
+
+    conns, ids, logins = caseload
+    kl, a, c = conns["KL"], ids["A"], ids["C"]
+    start = _last_seq(pg_db)
+    kl.execute(text("UPDATE citizen SET phone = '20304050' WHERE id = :a"), {"a": a})
+    kl.execute(
+        text(
+            "INSERT INTO journal_note (citizen_id, written_on, caseworker_id, text, version, "
+            "created_at, updated_at) SELECT citizen_id, written_on, caseworker_id, "
+            "'Hemmelig syntetisk tekst', 1, created_at, updated_at FROM journal_note "
+            "WHERE citizen_id = :a"
+        ),
+        {"a": a},
+    )
+    kl.commit()
+    events = _events_after(pg_db, start)
+    assert [(e.action, e.entity, e.citizen_id) for e in events] == [
+        ("db_update", "citizen", a),
+        ("db_insert", "journal_note", a),
+    ]
+    assert {e.db_login for e in events} == {logins["KL"]}
+    assert {e.user_initials for e in events} == {"KL"}
+    changed = json.loads(events[0].details)
+    assert changed["new"]["phone"] == "20304050" and changed["login"] == logins["KL"]
+    assert "Hemmelig" not in events[1].details  # text columns: only that they changed
+
+    # The app's own write (the change and its event in one transaction) is logged once.
+    start = _last_seq(pg_db)
+    kl_actor = Actor(_worker_id(pg_db, "KL"), "KL", "Karen Lund", "caseworker", "karen")
+    with Session(bind=kl) as session:
+        session.execute(text("UPDATE citizen SET phone = '11223344' WHERE id = :a"), {"a": a})
+        audit.record(
+            session,
+            kl_actor,
+            "update",
+            entity="citizen",
+            entity_id=a,
+            citizen_id=a,
+            old={"phone": "20304050"},
+            new={"phone": "11223344"},
+        )
+        session.commit()
+    assert [(e.action, e.db_login) for e in _events_after(pg_db, start)] == [
+        ("update", logins["KL"])
+    ]
+    # … but an event about another citizen does not cover a change to this one
+    start = _last_seq(pg_db)
+    with Session(bind=kl) as session:
+        session.execute(text("UPDATE citizen SET phone = '99887766' WHERE id = :a"), {"a": a})
+        audit.record(session, kl_actor, "update", entity="citizen", entity_id=c, citizen_id=c)
+        session.commit()
+    assert [(e.action, e.citizen_id) for e in _events_after(pg_db, start)] == [
+        ("update", c),
+        ("db_update", a),
+    ]
+    # nor may a desk write the server's own actions
+    with pytest.raises(DBAPIError, match="written by the server only"):
+        kl.execute(
+            text(
+                "SELECT * FROM minplan_audit_append('KL', NULL, 'db_update', NULL, NULL, "
+                "NULL, NULL, NULL, NULL, NULL)"
+            )
+        )
+    kl.rollback()
+    # the owner's deletes are logged too
+    start = _last_seq(pg_db)
+    with transaction(pg_db) as s:
+        s.execute(text("DELETE FROM deadline_snooze WHERE citizen_id = :c"), {"c": c})
+    assert [(e.action, e.entity) for e in _events_after(pg_db, start)] == [
+        ("db_delete", "deadline_snooze")
+    ]
+    assert verify(pg_db).ok
+
+
+def test_breaking_the_glass_goes_through_the_server_with_its_event(
+    caseload, pg_db: Database
+) -> None:  # type: ignore[no-untyped-def]
+    from app.casework.access_log import record_view
+
+    conns, ids, logins = caseload
+    kl, b = conns["KL"], ids["B"]
+    with pytest.raises(DBAPIError, match="permission denied"):
+        kl.execute(
+            text(
+                "INSERT INTO access_grant (citizen_id, caseworker_id, granted_on, granted_at, "
+                "reason) SELECT :b, id, current_date, now(), 'x' FROM caseworker "
+                "WHERE initials = 'KL'"
+            ),
+            {"b": b},
+        )
+    kl.rollback()
+    with pytest.raises(DBAPIError, match="reason is needed"):
+        kl.execute(text("SELECT * FROM minplan_open_citizen(:b, 'KL', 'karen', NULL)"), {"b": b})
+    kl.rollback()
+    assert _rows(kl, "SELECT text FROM journal_note WHERE citizen_id = :b", b=b) == []
+    start = _last_seq(pg_db)
+    kl.execute(
+        text(
+            "SELECT * FROM minplan_open_citizen(:b, 'KL', 'karen', 'Borgeren ringede, ML er syg')"
+        ),
+        {"b": b},
+    )
+    kl.commit()
+    assert _rows(kl, "SELECT text FROM journal_note WHERE citizen_id = :b", b=b) == [
+        (f"Note om {b}",)
+    ]
+    events = _events_after(pg_db, start)
+    assert [(e.action, e.citizen_id, e.purpose, e.db_login) for e in events] == [
+        ("view", b, "Borgeren ringede, ML er syg", logins["KL"])
+    ]  # the grant itself is covered by the view event, not logged twice
+    assert len(_rows(conns["ML"], "SELECT * FROM access_grant")) == 0  # KL's grants are KL's
+
+    # The app asks for the reason first, and the server keeps the day's reason afterwards.
+    ml = Actor(_worker_id(pg_db, "ML"), "ML", "Mads Lind", "caseworker", "mads")
+    with Session(bind=conns["ML"]) as session:
+        from app.store.audit_chain import server_sealed
+
+        assert server_sealed(session)
+    ml_db = dataclasses.replace(pg_db, engine=conns["ML"].engine)  # the app as ML's login
+    with pytest.raises(PermissionDeniedError, match="reason"):
+        record_view(ml_db, ml, ids["A"])
+    record_view(ml_db, ml, ids["A"], purpose="Overtager sagen i ferien")
+    assert _rows(conns["ML"], "SELECT count(*) FROM citizen WHERE id = :a", a=ids["A"]) == [(1,)]
+
+
+def test_desk_logins_cannot_read_the_key_nor_write_the_chain(caseload) -> None:  # type: ignore[no-untyped-def]
+    conns, _ids, _logins = caseload
+    for initials, conn in conns.items():
+        for statement in (
+            "SELECT * FROM audit_seal_key",
+            "SELECT minplan_audit_mac('x')",
+            "SELECT * FROM minplan_audit_seal_event('KL', NULL, 'update', NULL, NULL, NULL, NULL, "
+            "NULL, NULL, NULL)",
+            "SELECT * FROM audit_txn",
+            "INSERT INTO audit_event (occurred_at, action, seq, hmac) VALUES (now(), 'x', 999, 'x')",
+            "UPDATE audit_event SET hmac = 'forged'",
+            "UPDATE audit_chain SET last_seq = 1, key_check = NULL",
+            "DELETE FROM audit_chain",
+            "INSERT INTO audit_subject (event_seq, citizen_id) VALUES (1, 1)",
+        ):
+            with pytest.raises(DBAPIError, match="permission denied"):
+                conn.execute(text(statement))
+            conn.rollback()
+        assert _rows(conn, "SELECT count(*) FROM audit_event")[0][0] > 0, initials

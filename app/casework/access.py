@@ -13,13 +13,17 @@ Roles (``Caseworker.role``):
 - **admin** manages users, organisation settings, retention and access requests, and may work on
   any citizen; like everything else, each action is audited.
 
-The GUI hides nothing it relies on: every rule here is checked again by the use case itself.
+The GUI hides nothing it relies on: every rule here is checked again by the use case itself. On a
+team server (PostgreSQL) the server enforces the same rules with row-level security
+(``packaging/postgresql/roles.sql``): a login reads and writes only the citizens its user may, and
+break-the-glass grants are written only by the server's ``minplan_open_citizen``.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 from app.casework.actor import Actor
@@ -36,6 +40,12 @@ def today() -> date:
 
 
 def _owner(session: Session, citizen_id: int) -> int | None:
+    from app.store.audit_chain import server_sealed
+
+    if server_sealed(session):  # row-level security may hide the citizen: ask the server
+        return session.execute(
+            text("SELECT minplan_citizen_owner(:c)"), {"c": citizen_id}
+        ).scalar_one_or_none()
     citizen = session.get(Citizen, citizen_id)
     return citizen.caseworker_id if citizen else None
 

@@ -93,6 +93,11 @@ ACTIONS = {
     "export_access_log": N_("access log exported"),
     "access_log_extract": N_("access-log extract made"),
     "purge_audit": N_("old access log deleted (retention)"),
+    # written by the team server itself for a change made outside Min Plan (e.g. with psql)
+    "db_insert": N_("added directly in the database"),
+    "db_update": N_("changed directly in the database"),
+    "db_delete": N_("deleted directly in the database"),
+    "export_audit_key": N_("access-log key exported"),
 }
 
 #: Plain sentences for the citizen (their own extract), by action; ``{area}`` is ``AREAS``.
@@ -127,6 +132,9 @@ CITIZEN_TEXTS = {
     "export_access_log": N_("This access log was exported for your case"),
     "access_log_extract": N_("An extract of this access log was made"),
     "import": N_("Your information was imported into Min Plan"),
+    "db_insert": N_("{area} was registered"),
+    "db_update": N_("{area} was changed"),
+    "db_delete": N_("{area} was deleted"),
     "other": N_("Your information was used"),
 }
 

@@ -3,7 +3,11 @@
     hmac(n) = HMAC-SHA256(key, hmac(n-1) ‖ "\\n" ‖ canonical(event n)),   hmac(0) = ""
 
 ``canonical`` is a JSON array of the event's fields in a fixed order (``CONTENT_FIELDS``), the time
-as UTC with microseconds. Whoever changes, inserts, reorders or removes an event without the key
+as UTC with microseconds, and the server login (``db_login``) where there is one.
+
+On PostgreSQL (schema 0017) the server seals: ``minplan_audit_append`` and the other
+``SECURITY DEFINER`` functions of migration 0017 hold the key in a table only the database owner
+can read, so no desk has it; ``server_sealed`` tells which way a database works. Whoever changes, inserts, reorders or removes an event without the key
 breaks every seal after it; ``app.store.audit_verify`` finds the first broken one.
 
 Writers are serialised on the chain's head row (``audit_chain``, id 1): on PostgreSQL with
@@ -21,6 +25,7 @@ import json
 import logging
 import os
 import threading
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -64,6 +69,8 @@ def canonical(values: dict[str, Any]) -> bytes:
         canonical_time(values[name]) if name == "occurred_at" else values.get(name)
         for name in CONTENT_FIELDS
     ]
+    if values.get("db_login") is not None:
+        row.append(values["db_login"])
     return json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -82,7 +89,7 @@ class Head:
     hmac: str
     at: datetime | None
 
-    def to_json(self, key: bytes | None = None) -> dict[str, Any]:
+    def to_json(self, key: bytes | None = None, mac: str | None = None) -> dict[str, Any]:
         data: dict[str, Any] = {
             "format": "minplan-audit-checkpoint v1",
             "database_id": self.database_id,
@@ -92,6 +99,8 @@ class Head:
         }
         if key is not None:
             data["mac"] = _checkpoint_mac(key, data)
+        elif mac is not None:  # sealed by the server
+            data["mac"] = mac
         return data
 
 
@@ -154,13 +163,49 @@ def _seal_legacy(session: Session, head: AuditChain, key: bytes) -> None:
     head.key_check = audit_key.key_check(key)
 
 
-def locked_chain(session: Session) -> tuple[AuditChain, bytes]:
-    """The locked head and the key, with events from before the chain sealed (once). The lock
-    lasts until the transaction ends, so further events in it reuse the head."""
+_SERVER_SEALED: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
+
+
+def server_sealed(session: Session) -> bool:
+    """The database seals its own access log (PostgreSQL from schema 0017)."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return False
+    engine = getattr(bind, "engine", bind)
+    if _SERVER_SEALED.get(engine):
+        return True
+    found = bool(
+        session.execute(text("SELECT to_regproc('minplan_audit_append') IS NOT NULL")).scalar()
+    )
+    if found:
+        _SERVER_SEALED[engine] = True
+    return found
+
+
+def locked_chain(session: Session) -> tuple[AuditChain, bytes | None]:
+    """The locked head and the key (None where the server seals), with events from before the
+    chain sealed (once). The lock lasts until the transaction ends, so further events in it
+    reuse the head."""
     held = session.info.get(_LOCKED)
     if held is not None:
         return held
+    if server_sealed(session):
+        session.info[_LOCKED] = (lock_head(session), None)
+        return session.info[_LOCKED]
     head = lock_head(session)
+    if head.key_check is None and (
+        head.last_hmac
+        or session.execute(
+            select(AuditEvent.id).where(AuditEvent.hmac.is_not(None)).limit(1)
+        ).scalar_one_or_none()  # type: ignore[union-attr]
+        is not None
+    ):
+        from app.domain.errors import DatabaseError
+
+        raise DatabaseError(
+            "The access log's key check was removed from its head: the log was tampered with. "
+            "Nothing was saved; run minplan audit verify and tell IT"
+        )
     key = chain_key(head)
     if head.key_check is None:
         _seal_legacy(session, head, key)
@@ -168,8 +213,58 @@ def locked_chain(session: Session) -> tuple[AuditChain, bytes]:
     return head, key
 
 
+def _database_id(session: Session) -> str:
+    held = session.info.get("minplan_audit_database_id")
+    if held is None:
+        held = session.execute(
+            select(AuditChain.database_id).where(AuditChain.id == 1)
+        ).scalar_one()
+        session.info["minplan_audit_database_id"] = held
+    return held
+
+
+def server_append(
+    session: Session, values: dict[str, Any], subjects: list[int], sql: str | None = None
+) -> AuditEvent:
+    """The server seals the event (``minplan_audit_append``, or ``sql`` returning the same)."""
+    session.flush()
+    if _now is not _SERVER_CLOCK:  # a test's clock: honoured for the owner only
+        session.execute(
+            text("SELECT set_config('minplan.clock', :t, true)"),
+            {"t": _now(session).isoformat()},
+        )
+    row = (
+        session.execute(
+            text(
+                sql
+                or "SELECT * FROM minplan_audit_append(:user_initials, :os_user, :action, "
+                ":entity, :entity_id, :citizen_id, :criterion, :purpose, :details, :subjects)"
+            ),
+            {
+                **{
+                    name: values.get(name)
+                    for name in CONTENT_FIELDS
+                    if name not in ("seq", "occurred_at")
+                },
+                "subjects": list(subjects) or None,
+            },
+        )
+        .mappings()
+        .one()
+    )
+    at = row["occurred_at"].astimezone(UTC)
+    session.info[_PENDING] = (
+        Head(_database_id(session), row["seq"], row["hmac"], at),
+        None,
+        row["checkpoint_mac"],
+    )
+    return AuditEvent(**values, seq=row["seq"], hmac=row["hmac"], occurred_at=at)
+
+
 def append(session: Session, values: dict[str, Any], subjects: list[int]) -> AuditEvent:
     """Seal one event onto the chain in the caller's transaction (and index its subjects)."""
+    if server_sealed(session):
+        return server_append(session, values, subjects)
     head, key = locked_chain(session)
     values = dict(values)
     values["seq"] = head.last_seq + 1
@@ -182,7 +277,7 @@ def append(session: Session, values: dict[str, Any], subjects: list[int]) -> Aud
             insert(AuditSubject), [{"event_seq": row.seq, "citizen_id": c} for c in subjects]
         )
     session.flush()
-    session.info[_PENDING] = (Head(head.database_id, row.seq, row.hmac, row.occurred_at), key)  # type: ignore[arg-type]
+    session.info[_PENDING] = (Head(head.database_id, row.seq, row.hmac, row.occurred_at), key, None)  # type: ignore[arg-type]
     return row
 
 
@@ -201,6 +296,9 @@ def _now(session: Session) -> datetime:
     return moment.astimezone(UTC)
 
 
+_SERVER_CLOCK = _now
+
+
 def ensure_key(db) -> None:  # type: ignore[no-untyped-def]
     """At start: the access-log key is in the key store (created for a new chain), or a clear
     error — Min Plan does not run with a log it cannot seal."""
@@ -208,9 +306,16 @@ def ensure_key(db) -> None:  # type: ignore[no-untyped-def]
 
     with transaction(db) as session:
         head = session.execute(select(AuditChain).where(AuditChain.id == 1)).scalar_one_or_none()
-        if head is None:
+        if head is None or server_sealed(session):
             return
         audit_key.get_key(head.database_id, head.key_check)
+
+
+def server_checkpoint_mac(session: Session) -> str | None:
+    """Where the server seals: its seal over the current head as a checkpoint (else None)."""
+    if not server_sealed(session):
+        return None
+    return session.execute(text("SELECT mac FROM minplan_audit_head_checkpoint()")).scalar_one()
 
 
 def current_head(session: Session) -> Head:
@@ -236,8 +341,11 @@ def local_checkpoint(db) -> Path | None:  # type: ignore[no-untyped-def]
     return path if path.exists() else None
 
 
-def write_checkpoint(head: Head, key: bytes, path: Path | None = None) -> Path:
-    """Atomically replace the checkpoint file, never with an older head than it holds."""
+def write_checkpoint(
+    head: Head, key: bytes | None, path: Path | None = None, mac: str | None = None
+) -> Path:
+    """Atomically replace the checkpoint file, never with an older head than it holds (sealed
+    with ``key``, or carrying the ``mac`` the server computed)."""
     target = path or checkpoint_path(head.database_id)
     with _file_lock:
         if path is None:
@@ -250,7 +358,7 @@ def write_checkpoint(head: Head, key: bytes, path: Path | None = None) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         temporary.write_text(
-            json.dumps(head.to_json(key), indent=1, sort_keys=True) + "\n", encoding="utf-8"
+            json.dumps(head.to_json(key, mac), indent=1, sort_keys=True) + "\n", encoding="utf-8"
         )
         temporary.replace(target)
     return target
@@ -280,8 +388,9 @@ def _after_commit(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
     if pending is None:
         return
+    head, key, mac = pending
     try:
-        write_checkpoint(*pending)
+        write_checkpoint(head, key, mac=mac)
     except Exception as exc:  # the commit stands; a stale checkpoint only weakens verification
         log.warning("access-log checkpoint not written: %s", type(exc).__name__)
 

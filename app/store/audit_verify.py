@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import hmac as hmac_lib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.i18n import N_
 from app.store import audit_key
@@ -78,9 +78,15 @@ def _purge_anchor(details: str | None) -> tuple[int, str] | None:
 BATCH = 2000
 
 
-def _batches(conn) -> Iterator[list[dict[str, Any]]]:  # type: ignore[no-untyped-def]
-    """Events in sequence order, a batch at a time, each with its indexed subjects."""
-    columns = [getattr(AuditEvent, name) for name in (*CONTENT_FIELDS, "id", "hmac")]
+def _batches(conn, first: str | None = None) -> Iterator[list[dict[str, Any]]]:  # type: ignore[no-untyped-def]
+    """Events in sequence order, a batch at a time, each with its indexed subjects (and, where
+    the server seals, ``expected``: the seal the server computes for it; ``first`` is the seal
+    before the oldest event)."""
+    columns: list[Any] = [
+        getattr(AuditEvent, name) for name in (*CONTENT_FIELDS, "id", "hmac", "db_login")
+    ]
+    if first is not None:
+        columns.append(func.minplan_audit_expected(AuditEvent.seq, first).label("expected"))
     unnumbered = (
         conn.execute(select(*columns).where(AuditEvent.seq.is_(None)).limit(1)).mappings().all()
     )  # type: ignore[union-attr]
@@ -120,10 +126,37 @@ def verify(db: Database, *, checkpoint: Path | None = None) -> Verification:
         return _verify(conn, external)
 
 
+def _server_sealed(conn) -> bool:  # type: ignore[no-untyped-def]
+    return conn.dialect.name == "postgresql" and bool(
+        conn.execute(text("SELECT to_regproc('minplan_audit_expected') IS NOT NULL")).scalar()
+    )
+
+
 def _verify(conn, external: dict[str, Any] | None) -> Verification:  # type: ignore[no-untyped-def]
     head = conn.execute(select(AuditChain).where(AuditChain.id == 1)).mappings().one()
+    server = _server_sealed(conn)
     total = conn.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
     if head["key_check"] is None:
+        sealed = conn.execute(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.hmac.is_not(None))  # type: ignore[union-attr]
+        ).scalar_one()
+        if sealed or head["last_hmac"] or head["purged_through_seq"]:
+            return Verification(
+                0,
+                None,
+                None,
+                None,
+                Break(
+                    None,
+                    None,
+                    N_(
+                        "The check of the access log's key was removed from the chain's head "
+                        "(audit_chain.key_check), but {n} events are sealed: the log was tampered "
+                        "with"
+                    ),
+                    {"n": sealed},
+                ),
+            )
         if total:
             note = N_(
                 "{n} events from before the chain are not sealed yet; the next saved action "
@@ -131,7 +164,7 @@ def _verify(conn, external: dict[str, Any] | None) -> Verification:  # type: ign
             )
             return Verification(0, None, None, None, notes=((note, {"n": total}),))
         return Verification(0, None, None, None)
-    key = audit_key.get_key(head["database_id"], head["key_check"])
+    key = None if server else audit_key.get_key(head["database_id"], head["key_check"])
     anchor = _purge_anchor(
         conn.execute(
             select(AuditEvent.details)
@@ -154,7 +187,7 @@ def _verify(conn, external: dict[str, Any] | None) -> Verification:  # type: ign
             checked, first_seq, previous_seq, last_at, Break(at, when, message, params)
         )
 
-    for batch in _batches(conn):
+    for batch in _batches(conn, (anchor[1] if anchor else "") if server else None):
         for row in batch:
             seq, when = row["seq"], row["occurred_at"]
             if seq is None:
@@ -190,8 +223,14 @@ def _verify(conn, external: dict[str, Any] | None) -> Verification:  # type: ign
                     first=previous_seq + 1,
                     last=seq - 1,
                 )
-            values = {name: row[name] for name in CONTENT_FIELDS}
-            if not hmac_lib.compare_digest(seal(key, previous_hmac, values), row["hmac"]):
+            values = {name: row[name] for name in (*CONTENT_FIELDS, "db_login")}
+            if key is None:  # the server recomputes the seal over the stored event
+                expected = row["expected"] or ""
+                if seq == first_seq and previous_hmac != (anchor[1] if anchor else ""):
+                    expected = ""
+            else:
+                expected = seal(key, previous_hmac, values)
+            if not hmac_lib.compare_digest(expected, row["hmac"]):
                 return broken(
                     seq,
                     when,
@@ -256,8 +295,28 @@ def _verify(conn, external: dict[str, Any] | None) -> Verification:  # type: ign
         )
     notes: list[tuple[str, dict[str, Any]]] = []
     if external is not None:
+        if key is None:
+
+            def mac_ok(data: dict[str, Any]) -> bool:
+                return bool(
+                    conn.execute(
+                        text("SELECT minplan_audit_checkpoint_ok(:d, :s, :h, :a, :m)"),
+                        {
+                            "d": str(data.get("database_id")),
+                            "s": int(data.get("seq") or 0),
+                            "h": str(data.get("hmac")),
+                            "a": data.get("at"),
+                            "m": str(data.get("mac", "")),
+                        },
+                    ).scalar()
+                )
+        else:
+
+            def mac_ok(data: dict[str, Any]) -> bool:
+                return checkpoint_mac_ok(key, data)
+
         found = _check_external(
-            external, key, head["database_id"], wanted_seal, first_seq, previous_seq
+            external, mac_ok, head["database_id"], wanted_seal, first_seq, previous_seq
         )
         if isinstance(found, Break):
             return Verification(checked, first_seq, previous_seq, last_at, found)
@@ -267,7 +326,7 @@ def _verify(conn, external: dict[str, Any] | None) -> Verification:  # type: ign
 
 def _check_external(
     data: dict[str, Any],
-    key: bytes,
+    mac_ok: Callable[[dict[str, Any]], bool],
     database_id: str,
     seal_there: str | None,
     first_seq: int | None,
@@ -276,7 +335,7 @@ def _check_external(
     when = _parse_time(data.get("at"))
     if data.get("database_id") != database_id:
         return Break(None, when, N_("The checkpoint belongs to another database"))
-    if not checkpoint_mac_ok(key, data):
+    if not mac_ok(data):
         return Break(None, when, N_("The checkpoint file was changed (its seal does not match)"))
     seq, expected = int(data["seq"]), str(data["hmac"])
     if last_seq is None or seq > last_seq:

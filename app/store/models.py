@@ -324,6 +324,8 @@ class AuditEvent(SQLModel, table=True):
     seq: int | None = Field(default=None, unique=True, index=True)
     #: HMAC-SHA256 (hex) over the event's canonical content and the previous event's HMAC.
     hmac: str | None = Field(default=None, max_length=64)
+    #: The server login that wrote the event (PostgreSQL, set by the server; sealed with it).
+    db_login: str | None = Field(default=None, max_length=63)
 
 
 class AuditSubject(SQLModel, table=True):

@@ -15,8 +15,10 @@
 --                       and goal targets.
 --   owner               the database owner (e.g. minplan_owner): the schema, migrations and the
 --                       audit retention job. Only the owner may change or delete audit events.
--- Everybody may add audit events (every action writes one); nobody but the owner may UPDATE,
--- DELETE or TRUNCATE audit_event or touch the schema history (alembic_version).
+-- Everybody may add audit events (every action writes one, through the server's
+-- minplan_audit_append); nobody but the owner may write the audit tables directly or touch the
+-- schema history (alembic_version). Row-level security limits every citizen-linked table to the
+-- citizens the login's user may see (below).
 -- tests/test_postgres_roles.py checks this matrix table by table and fails for a table that is
 -- not named below: a new table gets its grants here, deliberately.
 
@@ -88,8 +90,9 @@ END
 $$;
 
 -- Break the glass: opening a colleague's citizen with a reason leaves a grant for the day
--- (kept as evidence with the access log; removed only with the citizen, by the owner).
-GRANT SELECT, INSERT ON access_grant TO minplan_caseworker, minplan_teamlead, minplan_admin;
+-- (kept as evidence with the access log; removed only with the citizen, by the owner). Grants
+-- are written only by minplan_open_citizen, which writes the view event with them.
+GRANT SELECT ON access_grant TO minplan_caseworker, minplan_teamlead, minplan_admin;
 
 -- Goal plans made in the app: team leads and admins keep them (an edit replaces the plan's
 -- indicators as a whole); caseworkers read them.
@@ -103,15 +106,73 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON goal_plan_indicator TO minplan_teamlead,
 GRANT SELECT, INSERT, DELETE ON requirement, requirement_state, count_period
     TO minplan_caseworker, minplan_teamlead, minplan_admin;
 
--- The audit log is append-only for everybody but the owner (who runs `minplan audit purge`; even
--- the owner's deletes are refused by the triggers outside a recorded purge). Writers lock and
--- advance the chain's head row; UPDATE (hmac) only seals events from before schema 0008 — the
--- trigger refuses any other change. Nobody but the owner may write a purge record.
-GRANT SELECT, INSERT ON audit_event, audit_subject
+-- The audit log is sealed by the server (schema 0017): a desk adds an event only through
+-- minplan_audit_append, which numbers, dates and seals it with a key in audit_seal_key (the owner's
+-- alone) and records the login. Desks read the log (its head too) and nothing else; even the
+-- owner's deletes are refused by the triggers outside a recorded purge. Every write to case data
+-- is logged by a trigger (minplan_audit_row) unless the app logged it in the same transaction.
+GRANT SELECT ON audit_event, audit_subject, audit_chain, audit_purge
     TO minplan_caseworker, minplan_teamlead, minplan_admin;
-GRANT UPDATE (hmac) ON audit_event TO minplan_caseworker, minplan_teamlead, minplan_admin;
-GRANT SELECT, UPDATE ON audit_chain TO minplan_caseworker, minplan_teamlead, minplan_admin;
-GRANT SELECT ON audit_purge TO minplan_caseworker, minplan_teamlead, minplan_admin;
+REVOKE ALL ON audit_seal_key, audit_txn FROM PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION
+    minplan_audit_append(text, text, text, text, integer, integer, text, text, text, integer[]),
+    minplan_open_citizen(integer, text, text, text),
+    minplan_citizen_owner(integer),
+    minplan_audit_expected(integer, text),
+    minplan_audit_checkpoint_ok(text, integer, text, text, text),
+    minplan_audit_head_checkpoint()
+    TO minplan_caseworker, minplan_teamlead, minplan_admin;
+
+-- Row-level security: the server enforces the caseload, whatever a desk sends. A login sees (and
+-- writes) a citizen and the citizen's case when its user (caseworker.login = the login) may:
+-- administrators every citizen; everybody the citizens in nobody's caseload; a caseworker their
+-- own; a team lead their team's; and anybody the citizens they opened today with a reason (a
+-- grant, written by minplan_open_citizen). Team leads never read journal text (column grants
+-- above). The owner is not subject to these policies (imports, migrations, retention).
+DO $$
+DECLARE
+    visible constant text := $v$(
+        pg_has_role('minplan_admin', 'MEMBER')
+        OR caseworker_id IS NULL
+        OR caseworker_id IN (SELECT w.id FROM caseworker w WHERE w.login = current_user)
+        OR (pg_has_role('minplan_teamlead', 'MEMBER') AND caseworker_id IN (
+                SELECT o.id FROM caseworker o JOIN caseworker m ON m.team = o.team
+                WHERE m.login = current_user))
+        OR id IN (SELECT g.citizen_id FROM access_grant g JOIN caseworker m ON m.id = g.caseworker_id
+                  WHERE m.login = current_user AND g.granted_on = current_date))$v$;
+    linked text;
+BEGIN
+    ALTER TABLE citizen ENABLE ROW LEVEL SECURITY;
+    DROP POLICY IF EXISTS minplan_caseload ON citizen;
+    -- handing a citizen over to a colleague is a change of the old row, which must be visible
+    EXECUTE 'CREATE POLICY minplan_caseload ON citizen '
+         || 'TO minplan_caseworker, minplan_teamlead, minplan_admin '
+         || 'USING ' || visible || ' WITH CHECK (true)';
+
+    ALTER TABLE access_grant ENABLE ROW LEVEL SECURITY;
+    DROP POLICY IF EXISTS minplan_caseload ON access_grant;
+    CREATE POLICY minplan_caseload ON access_grant
+        TO minplan_caseworker, minplan_teamlead, minplan_admin
+        USING (pg_has_role('minplan_admin', 'MEMBER')
+               OR caseworker_id IN (SELECT w.id FROM caseworker w WHERE w.login = current_user)
+               OR (pg_has_role('minplan_teamlead', 'MEMBER') AND caseworker_id IN (
+                       SELECT o.id FROM caseworker o JOIN caseworker m ON m.team = o.team
+                       WHERE m.login = current_user)));
+
+    FOREACH linked IN ARRAY ARRAY['benefit_spell', 'plan', 'plan_version', 'milestone', 'offer',
+                                  'employment', 'conversation', 'journal_note', 'deadline_snooze',
+                                  'requirement', 'count_period']
+    LOOP
+        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', linked);
+        EXECUTE format('DROP POLICY IF EXISTS minplan_caseload ON %I', linked);
+        EXECUTE format('CREATE POLICY minplan_caseload ON %I '
+                       'TO minplan_caseworker, minplan_teamlead, minplan_admin '
+                       'USING (citizen_id IN (SELECT c.id FROM citizen c)) '
+                       'WITH CHECK (citizen_id IN (SELECT c.id FROM citizen c))', linked);
+    END LOOP;
+END
+$$;
 
 -- Ids: a role may draw from the id sequence of exactly the tables it may insert into.
 DO $$
