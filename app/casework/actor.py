@@ -17,8 +17,8 @@ password) is tried first.
 
 from __future__ import annotations
 
-import getpass
 import os
+import sys
 from dataclasses import dataclass
 
 from sqlalchemy import text
@@ -33,10 +33,33 @@ DEMO_MARKER = "demo_database"
 
 
 def os_user() -> str:
+    """The operating system's account of this process, never an environment variable.
+
+    ``getpass.getuser()`` believes ``LOGNAME``/``USER``/``USERNAME``, which anyone can set
+    (``LOGNAME=ad minplan export …`` would act as the administrator "ad"); the account the
+    kernel runs the process as is asked instead: ``getpwuid(getuid())`` on Linux and macOS,
+    ``GetUserNameW`` on Windows."""
     try:
-        return getpass.getuser()
-    except Exception:  # getpass raises several kinds where no user is known
-        return "unknown"
+        if sys.platform == "win32":
+            return _windows_user()
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError, OSError, AttributeError):
+        return "unknown"  # no account name: matches no user, so a real database refuses
+
+
+def _windows_user() -> str:
+    """The Windows account of this process, from the Windows API (``GetUserNameW``)."""
+    import ctypes
+    from ctypes import wintypes
+
+    size = wintypes.DWORD(257)  # UNLEN + 1
+    buffer = ctypes.create_unicode_buffer(size.value)
+    advapi32 = ctypes.WinDLL("advapi32", use_last_error=True)  # type: ignore[attr-defined]
+    if not advapi32.GetUserNameW(buffer, ctypes.byref(size)):
+        raise OSError(ctypes.get_last_error(), "GetUserNameW failed")  # type: ignore[attr-defined]
+    return buffer.value
 
 
 def os_full_name(login: str) -> str | None:
