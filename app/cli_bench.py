@@ -82,7 +82,7 @@ def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
     parser.add_argument(
         "--no-import",
         action="store_true",
-        help=_("skip the import of a CSV bundle (it is measured up to 100 000 citizens)"),
+        help=_("skip the import of a CSV bundle (it is measured up to 300 000 citizens)"),
     )
     parser.add_argument("--seed", type=int, default=1, help=_("the demo data's random seed"))
     parser.add_argument(

@@ -36,7 +36,7 @@ KEYWORDS.update(
         ["MinPlanError", "ValidationError", "ConflictError", "NotFoundError", "DatabaseError",
          "LockedDatabaseError", "SchemaTooNewError", "KeyringUnavailable", "PermissionDeniedError", "DuplicateError",
          "DamagedDatabaseError", "FileWriteError", "AuditKeyError", "EncryptionKeyMissing",
-         "UnencryptedDatabaseError"],
+         "UnencryptedDatabaseError", "BackupStopped"],
         None,
     )
 )

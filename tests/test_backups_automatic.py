@@ -4,7 +4,7 @@ pruning that never touches manual copies, and backups that fail calmly and leave
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from app.casework import org_settings
 from app.casework.actor import Actor
-from app.casework.backups import backup_on_exit
+from app.casework.backups import automatic_backup, backup_on_exit, rotation
 from app.casework.citizens import create_citizen
 from app.domain.errors import DatabaseError, FileWriteError
 from app.i18n import translate_error
@@ -24,6 +24,7 @@ from app.store.error_kinds import sqlite_error
 from app.store.models import Citizen
 
 TODAY = date(2026, 11, 23)
+DAY = datetime(2026, 11, 23, 9, 0)
 
 #: About the SQLite file itself (backups, pragmas, file permissions).
 pytestmark = pytest.mark.sqlite_only
@@ -46,26 +47,102 @@ def every_file(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
-def test_closing_takes_a_checked_backup_of_everything_saved(db: Database, actor: Actor) -> None:
+def test_the_automatic_backup_is_a_checked_copy_of_everything_saved(
+    db: Database, actor: Actor
+) -> None:
     add_citizen(db, actor, "150390-1234", "Åse")
-    copy = backup_on_exit(db)
+    copy = automatic_backup(db)
     assert copy is not None and copy.parent == backup_folder(db.path)
-    assert "-on-exit-" in copy.name and integrity_ok(copy)
+    assert "-daily-" in copy.name and integrity_ok(copy)
     assert names(copy) == ["Åse"]
 
 
-def test_the_setting_turns_the_backup_on_exit_off(db: Database, actor: Actor) -> None:
+def test_the_setting_turns_the_automatic_backup_off(db: Database, actor: Actor) -> None:
     org_settings.set_value(db, actor, "backup_on_exit", False)
-    assert backup_on_exit(db) is None
+    assert automatic_backup(db) is None and backup_on_exit(db) is None
     assert every_file(backup_folder(db.path)) == []
+
+
+def test_at_most_one_automatic_backup_a_day_or_as_the_setting_says(
+    db: Database, actor: Actor
+) -> None:
+    first = automatic_backup(db, now=DAY)
+    assert first is not None
+    assert automatic_backup(db, now=DAY + timedelta(hours=8)) is None  # opened and closed again
+    assert automatic_backup(db, now=DAY + timedelta(days=1)) is not None
+    org_settings.set_value(db, actor, "backup_every_days", 7)
+    assert automatic_backup(db, now=DAY + timedelta(days=5)) is None
+    assert automatic_backup(db, now=DAY + timedelta(days=8)) is not None
+
+
+def test_the_rotation_never_takes_more_space_than_the_database_unless_allowed(
+    db: Database, actor: Actor
+) -> None:
+    """Every copy is a full copy: by default the automatic copies together take no more than the
+    database itself (one copy), whatever ``backups_kept`` says; an administrator allows more."""
+    folder = backup_folder(db.path)
+    for day in range(4):
+        automatic_backup(db, now=DAY + timedelta(days=day))
+    assert len(list(folder.glob("*.db"))) == 1
+    shown = rotation(db)
+    assert shown is not None and len(shown.copies) == 1 and shown.kept == 1
+    assert shown.total_bytes <= shown.database_bytes * 1.1 and shown.every_days == 1
+    org_settings.set_value(db, actor, "backup_space_percent", 300)
+    for day in range(4, 8):
+        automatic_backup(db, now=DAY + timedelta(days=day))
+    assert len(list(folder.glob("*.db"))) == 3 and rotation(db).kept == 3  # type: ignore[union-attr]
+
+
+def test_older_on_exit_copies_belong_to_the_same_rotation(db: Database, actor: Actor) -> None:
+    folder = backup_folder(db.path)
+    old = backup_sqlite(db.path, folder, label="on-exit")
+    assert automatic_backup(db) is None  # one was taken today already (when closing)
+    later = automatic_backup(db, now=datetime.now() + timedelta(days=1))
+    assert later is not None and set(folder.glob("*.db")) == {later}
+    assert not old.exists()
+
+
+def test_a_cancelled_backup_or_check_leaves_no_file_and_no_verdict(
+    db: Database, actor: Actor
+) -> None:
+    from app.store.backup import BackupStopped, Cancel, integrity_verdict
+
+    add_citizen(db, actor, "150390-1234", "Åse")
+    cancel = Cancel()
+    cancel.set()
+    with pytest.raises(BackupStopped) as stopped:
+        automatic_backup(db, cancelled=cancel)
+    assert "lukkede" in translate_error(stopped.value) or "closed" in str(stopped.value)
+    assert every_file(backup_folder(db.path)) == []
+    assert integrity_verdict(db.path, cancel=cancel) is None  # proves nothing either way
+    assert integrity_verdict(db.path, cancel=Cancel()) is True
+
+
+def test_a_backup_stopped_midway_leaves_no_file(
+    db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.store.backup import BackupStopped
+
+    add_citizen(db, actor, "150390-1234", "Åse")
+    monkeypatch.setattr(backup_module, "_STEP_PAGES", 1)
+    asked: list[int] = []
+
+    def closing() -> bool:  # Min Plan closes after the third step of the copy
+        asked.append(1)
+        return len(asked) > 3
+
+    with pytest.raises(BackupStopped):
+        automatic_backup(db, cancelled=closing)
+    assert len(asked) > 3 and every_file(backup_folder(db.path)) == []
 
 
 def test_old_automatic_backups_are_pruned_but_manual_ones_never(db: Database, actor: Actor) -> None:
     org_settings.set_value(db, actor, "backups_kept", 3)
+    org_settings.set_value(db, actor, "backup_space_percent", 1000)
     folder = backup_folder(db.path)
     manual = [backup_sqlite(db.path, folder, label="manual") for _ in range(2)]
     upgrade = backup_sqlite(db.path, folder, label="before-upgrade-0005")
-    made = [backup_on_exit(db) for _ in range(5)]
+    made = [automatic_backup(db, now=DAY + timedelta(days=n)) for n in range(5)]
     left = set(folder.glob("*.db"))
     assert set(made[-3:]) <= left and not set(made[:2]) & left
     assert set(manual) <= left and upgrade in left  # other kinds are kept (pruned on their own)
@@ -84,10 +161,10 @@ def test_another_databases_backups_in_the_same_folder_are_left_alone(
     ]
     for other in others:
         sqlite3.connect(other).close()
-    backup_on_exit(db)
-    backup_on_exit(db)
+    automatic_backup(db, now=DAY)
+    automatic_backup(db, now=DAY + timedelta(days=1))
     assert all(other.exists() for other in others)
-    assert len(list(folder.glob("minplan-on-exit-*.db"))) == 1
+    assert len(list(folder.glob("minplan-daily-*.db"))) == 1
 
 
 def test_a_database_name_with_hyphens_finds_and_prunes_its_own_backups(

@@ -18,6 +18,7 @@ from app.cli import main
 EVERY_FIGURE = {
     "generate",
     "cold_start",
+    "close",
     "cold_start_checked",
     "cold_start_memory",
     "list_first_screen",
@@ -57,7 +58,8 @@ def test_bench_runs_every_measurement_on_a_tiny_database(
     data = json.loads(out.read_text(encoding="utf-8"))
 
     assert data["schema"] == 1
-    assert {"cpu", "cores", "ram_gib", "python", "sqlite"} <= set(data["machine"])
+    assert {"cpu", "cores", "ram_gib", "python", "sqlite", "sqlcipher"} <= set(data["machine"])
+    assert data["machine"]["sqlcipher"]  # the SQLCipher the app uses, not the standard library's
     assert data["options"]["sizes"] == [300]
     (run,) = data["runs"]
     assert (run["backend"], run["citizens"], run["from_cache"]) == ("sqlite", 300, False)
@@ -72,6 +74,15 @@ def test_bench_runs_every_measurement_on_a_tiny_database(
         if figure["target"] is not None:
             assert figure["pass"] in (True, False)
     by_id = {f["id"]: f for f in run["figures"]}
+    # Each figure with a floor has it measured in the same run, and its ratio printed.
+    for figure_id in ("cold_start", "search_p95", "deadlines_all", "plan_pdf_one", "import_bundle"):
+        figure = by_id[figure_id]
+        assert figure["floor"] > 0 and figure["floor_is"], figure
+        assert figure["ratio"] == pytest.approx(figure["value"] / figure["floor"], rel=1e-2)
+        assert figure["ratio_target"] is None  # ratio targets are stated from 100 000 citizens
+    assert by_id["import_bundle"]["detail"]["floor_rows"] > 300
+    assert "Floor" in printed or "Gulv" in printed
+    assert "SQLCipher" in printed
     assert by_id["import_bundle"]["params"]["count"] == 300
     assert by_id["import_bundle"]["target"] is None  # the import target is for 100 000 citizens
     assert by_id["import_peak_memory"]["detail"]["growth_mb"] is not None
@@ -109,6 +120,28 @@ def test_percentiles_and_targets() -> None:
     assert Figure("import_bundle", 130, "s", 5_000).passed is None  # stated for 100 000 only
     assert Figure("search_p50", 10, "ms", 100_000).passed is None  # no target
     assert Figure("fte_ratio", 1.0, "x", 300, failed=True).passed is False
+    # A ratio target applies from 100 000 citizens, beside the absolute target.
+    assert Figure("deadlines_all", 1.0, "s", 100_000, floor=0.6).passed is True
+    assert Figure("deadlines_all", 1.5, "s", 100_000, floor=0.6).passed is False  # 2.5×
+    assert Figure("deadlines_all", 1.5, "s", 5_000, floor=0.6).passed is True  # absolute only
+    assert Figure("deadlines_all", 1.5, "s", 5_000, floor=0.6).ratio == pytest.approx(2.5)
+    assert Figure("cold_start", 0.5, "s", 300_000, floor=0.2).passed is True  # 2.5× ≤ 3×
+
+
+def test_the_cache_key_names_everything_that_changes_the_file(monkeypatch) -> None:
+    from app.bench.cache import DemoSpec
+
+    spec = DemoSpec(5000, 1, date(2026, 11, 23))
+    assert "_enc_" in DemoSpec(5000, 1, date(2026, 11, 23), encrypted=True).key()
+    assert "_plain_" in DemoSpec(5000, 1, date(2026, 11, 23), encrypted=False).key()
+    monkeypatch.setenv("MINPLAN_ENCRYPTION", "off")
+    assert "_plain_" in spec.key()
+    monkeypatch.setenv("MINPLAN_ENCRYPTION", "on")
+    assert "_enc_" in spec.key()
+    key = spec.key()
+    assert key.startswith("5000c_s1_20261123_") and "_d" in key and "_r" in key and "_g" in key
+    assert DemoSpec(5000, 2, date(2026, 11, 23)).key() != key
+    assert "_enc_" not in spec.server_key() and "_plain_" not in spec.server_key()
 
 
 @pytest.mark.sqlite_only  # DuckDB reads the SQLite file itself

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -153,9 +154,11 @@ def test_choosing_not_to_restore_changes_nothing(
     assert len(told) == 1 and "minplan restore" in told[0] and "beskadiget" in told[0]
 
 
-def test_closing_the_window_backs_up_the_database(
+def test_closing_the_window_waits_for_no_backup(
     qtbot, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The automatic backup is taken in the background a while after the start
+    (``app.ui.background_backup``), never when closing: a quick session leaves no copy."""
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     add_citizen(db, "150390-1234", "Åse")
 
@@ -170,10 +173,11 @@ def test_closing_the_window_backs_up_the_database(
         return 0
 
     monkeypatch.setattr(QApplication, "exec", user_closes_the_window)
+    started = time.monotonic()
     assert application_module.run_gui(db, language="da") == 0
+    assert time.monotonic() - started < 10  # the window's own start included
     assert closed == [True]
-    copies = list(backup_folder(db.path).glob("minplan-on-exit-*.db"))
-    assert len(copies) == 1 and names(copies[0]) == ["Åse"]
+    assert list(backup_folder(db.path).glob("minplan-*.db")) == []
 
 
 CRASHING_START = textwrap.dedent("""
@@ -310,11 +314,14 @@ def test_an_expected_error_in_a_slot_gets_a_calm_message_not_the_crash_dialog(
     assert exits == []
 
 
-def test_a_failed_backup_on_exit_is_told_not_raised(
+def test_a_failed_automatic_backup_is_told_in_the_status_bar_not_raised(
     qtbot, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from PySide6.QtWidgets import QMainWindow
+
     from app.store import backup as backup_module
     from app.store import cipher
+    from app.ui.background_backup import BackgroundBackup
 
     def full(path: Path, key):  # type: ignore[no-untyped-def]
         connection = cipher.connect(path, key)
@@ -322,9 +329,31 @@ def test_a_failed_backup_on_exit_is_told_not_raised(
         return connection
 
     monkeypatch.setattr(backup_module, "_connect_destination", full)
-    monkeypatch.setattr(recovery, "nobody_to_click", lambda: False)
-    told: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: told.append(text))
-    assert application_module.backup_when_closing(db) is None
-    assert len(told) == 1 and "Disken er fuld" in told[0]
+    window = QMainWindow()
+    qtbot.add_widget(window)
+    backup = BackgroundBackup(db, window, delay_ms=0)
+    with qtbot.wait_signal(backup.finished, timeout=20_000) as outcome:
+        pass
+    assert not isinstance(outcome.args[0], Path)
+    assert "Disken er fuld" in window.statusBar().currentMessage()
     assert list(backup_folder(db.path).iterdir()) == []
+
+
+def test_the_automatic_backup_is_taken_in_the_background_and_told(qtbot, db: Database) -> None:
+    from PySide6.QtWidgets import QMainWindow
+
+    from app.ui.background_backup import BackgroundBackup
+
+    add_citizen(db, "150390-1234", "Åse")
+    window = QMainWindow()
+    qtbot.add_widget(window)
+    backup = BackgroundBackup(db, window, delay_ms=0)
+    with qtbot.wait_signal(backup.finished, timeout=20_000) as outcome:
+        pass
+    copy = outcome.args[0]
+    assert isinstance(copy, Path) and integrity_ok(copy) and names(copy) == ["Åse"]
+    assert window.statusBar().currentMessage().startswith("Automatisk sikkerhedskopi taget")
+    again = BackgroundBackup(db, window, delay_ms=0)  # the same day: nothing more is copied
+    qtbot.wait(200)
+    assert not again.running and len(list(backup_folder(db.path).glob("*.db"))) == 1
+    again.stop()

@@ -291,3 +291,18 @@ def test_the_settings_page_is_in_the_navigation_and_the_access_request_in_the_me
     assert "udleveringen er logget" in win.statusBar().currentMessage()
     reader = PdfReader(io.BytesIO((tmp_path / "aktindsigt.pdf").read_bytes()))
     assert "Alt, hvad vi har registreret om dig" in reader.pages[0].extract_text()
+
+
+@pytest.mark.sqlite_only  # the backups of a database file
+def test_the_rotation_of_automatic_backups_is_shown_with_its_size(
+    qtbot, db: Database, people
+) -> None:
+    from app.casework.backups import automatic_backup
+
+    page = settings_page(qtbot, db, people["anna"])
+    assert "ingen endnu" in page.organisation.backups.text()
+    assert automatic_backup(db) is not None
+    page.organisation.refresh()
+    shown = page.organisation.backups.text()
+    assert shown.startswith("Automatiske sikkerhedskopier: 1 (højst 1 gemmes)"), shown
+    assert "MB" in shown and "backups" in shown

@@ -16,12 +16,14 @@ from app.store.cipher import DatabaseKey, FileKind
 from app.store.engine import Database, create_encrypted, open_sqlite
 from app.store.keystore import open_store
 from app.store.migrations import current_revision, head_revision, upgrade
-from app.store.models import metadata
+from app.store.models import include_object, metadata
 
 
 def test_models_and_migrations_agree(any_db: Database) -> None:
     with any_db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": include_object}
+        )
         diff = compare_metadata(context, metadata)
     assert diff == [], f"models and migrations differ; write a migration: {diff}"
 

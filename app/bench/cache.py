@@ -46,15 +46,30 @@ def generator_fingerprint() -> str:
 
 @dataclass(frozen=True)
 class DemoSpec:
+    """Everything that changes a generated database: its key names each of them, so a cached file
+    is only ever reused for exactly the same thing (an encrypted file is never measured in an
+    unencrypted run, nor an old schema or generator)."""
+
     citizens: int
     seed: int
     as_of: date
+    #: SQLite only: whether the file is SQLCipher-encrypted (None follows ``MINPLAN_ENCRYPTION``)
+    encrypted: bool | None = None
 
     def key(self) -> str:
+        from app.casework.demo_data import DEMO_DATA_VERSION
+        from app.store.cipher import encryption_wanted
+
         revision = re.sub(r"\W", "", head_revision())[:12]
+        mode = "enc" if encryption_wanted(self.encrypted) else "plain"
         return (
-            f"{self.citizens}c_s{self.seed}_{self.as_of:%Y%m%d}_r{revision}_g{generator_fingerprint()}"
+            f"{self.citizens}c_s{self.seed}_{self.as_of:%Y%m%d}_{mode}_d{DEMO_DATA_VERSION}"
+            f"_r{revision}_g{generator_fingerprint()}"
         ).lower()
+
+    def server_key(self) -> str:
+        """The key on a PostgreSQL server (encryption is the server's business there)."""
+        return re.sub(r"_(enc|plain)_", "_", self.key())
 
 
 #: The demo generator holds every row in memory: about 13 MB per 1 000 citizens on top of
@@ -90,7 +105,12 @@ def cached_sqlite(
     cache_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     write_demo_database(
-        path, citizens=spec.citizens, seed=spec.seed, as_of=spec.as_of, progress=progress
+        path,
+        citizens=spec.citizens,
+        seed=spec.seed,
+        as_of=spec.as_of,
+        progress=progress,
+        encryption=spec.encrypted,
     )
     return path, time.perf_counter() - started
 
@@ -159,7 +179,7 @@ def cached_postgres(
     server: Server, spec: DemoSpec, progress: Progress | None = None
 ) -> tuple[str, float | None]:
     """The name of the cached demo database on the server (generated now if missing)."""
-    name = f"minplan_bench_{spec.key()}"[:63]
+    name = f"minplan_bench_{spec.server_key()}"[:63]
     if server.exists(name):
         return name, None
     check_memory_for(spec.citizens)

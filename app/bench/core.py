@@ -35,16 +35,32 @@ def busiest_caseworker(db: Database) -> tuple[int, str, int]:
 
 
 def deadlines(db: Database, as_of: date, citizens: int, runs: int) -> list[Figure]:
+    """All deadlines and one caseload's, each run alternated with its floor: a plain read of the
+    same kept requirement rows (the driver's own rows, nothing built from them)."""
     from app.casework.deadlines import deadlines_for
 
     worker, initials, size = busiest_caseworker(db)
-    seconds, everything = timed(lambda: deadlines_for(db, as_of))
+    deadlines_for(db, as_of)  # brings the kept requirements up to date, as the first use in a day
+    all_runs: list[float] = []
+    floors: list[float] = []
+    everything: list = []
+    for _ in range(max(1, runs)):
+        floors.append(timed(lambda: plain_requirement_read(db, as_of))[0])
+        seconds, everything = timed(lambda: deadlines_for(db, as_of))
+        all_runs.append(seconds)
     caseload = [timed(lambda: deadlines_for(db, as_of, caseworker_ids={worker}))]
     caseload += [
         timed(lambda: deadlines_for(db, as_of, caseworker_ids={worker})) for _ in range(runs * 3)
     ]
     return [
-        Figure("deadlines_all", seconds, "s", citizens, detail={"requirements": len(everything)}),
+        Figure(
+            "deadlines_all",
+            median(all_runs),
+            "s",
+            citizens,
+            detail={"requirements": len(everything), "runs_s": all_runs, "floor_runs_s": floors},
+            floor=median(floors),
+        ),
         Figure(
             "deadlines_caseload",
             median([s for s, _found in caseload[1:]]) * 1000,
@@ -53,6 +69,17 @@ def deadlines(db: Database, as_of: date, citizens: int, runs: int) -> list[Figur
             detail={"caseworker": initials, "citizens": size, "requirements": len(caseload[0][1])},
         ),
     ]
+
+
+def plain_requirement_read(db: Database, as_of: date) -> int:
+    """The floor of all deadlines: the kept requirement rows ``deadlines_for`` reads, fetched."""
+    from app.casework.deadlines import _requirement_queries
+
+    count = 0
+    with db.engine.connect() as conn:
+        for query in _requirement_queries(as_of, None, False):
+            count += len(conn.execute(query).cursor.fetchall())
+    return count
 
 
 def goal_plans(db: Database, year: int, citizens: int) -> list[Figure]:
@@ -88,9 +115,18 @@ def plan_pdfs(
         ids = list(conn.execute(select(Plan.citizen_id).order_by(Plan.citizen_id)).scalars())
     if not ids:
         return [Figure("plan_pdf_one", None, "ms", citizens, note=N_("no plans in the database"))]
-    plan_pdf(db, actor, ids[0], today=today)  # fonts and templates loaded once, as in the GUI
+    from app.bench.floors import minimal_pdf, pdf_pages
+
+    # Fonts and templates loaded once, as in the GUI.
+    first = plan_pdf(db, actor, ids[0], today=today)
+    minimal_pdf(pdf_pages(first))
     singles = ids[1 : 1 + max(5, runs * 7)] or ids[:1]
-    samples = [timed(lambda c=c: plan_pdf(db, actor, c, today=today))[0] for c in singles]
+    samples, floors = [], []
+    for c in singles:  # each plan alternated with a minimal document of its length
+        seconds, content = timed(lambda c=c: plan_pdf(db, actor, c, today=today))
+        samples.append(seconds)
+        pages = pdf_pages(content)
+        floors.append(timed(lambda pages=pages: minimal_pdf(pages))[0])
     figures = [
         Figure(
             "plan_pdf_one",
@@ -98,6 +134,7 @@ def plan_pdfs(
             "ms",
             citizens,
             detail={"plans": len(samples), "mean_ms": sum(samples) / len(samples) * 1000},
+            floor=median(floors) * 1000,
         )
     ]
     chosen = ids[:batch]
@@ -134,10 +171,15 @@ def _printing_actor(db: Database) -> Actor:
     return Actor(row.id, row.initials, row.name, "admin", "bench")
 
 
-def bundle_import(bundle: Path, target: Database, citizens: int, today: date) -> list[Figure]:
+def bundle_import(
+    bundle: Path, target: Database, floor_target: Database | None, citizens: int, today: date
+) -> list[Figure]:
     """Import an exported CSV bundle into a fresh, migrated database (read, check, write), and
     the process's peak resident memory while doing so (the peak is reset just before; the
-    growth is in the detail): the import streams the files, so it stays bounded."""
+    growth is in the detail): the import streams the files, so it stays bounded. Then its
+    floor: the rows the import wrote, copied into ``floor_target`` (another fresh database of
+    the same schema) with the driver's bare ``executemany``."""
+    from app.bench.floors import bare_copy
     from app.bench.memory import peak_rss_mb, reset_peak
     from app.casework.bundle.importer import import_bundle
 
@@ -156,7 +198,12 @@ def bundle_import(bundle: Path, target: Database, citizens: int, today: date) ->
         },
         note=None if peak is not None else N_("this platform cannot reset the peak"),
     )
-    return [_import_figure(report, seconds, citizens), memory]
+    figure = _import_figure(report, seconds, citizens)
+    if floor_target is not None and report.ok:
+        floor_s, rows = bare_copy(target, floor_target)
+        figure.floor = floor_s
+        figure.detail.update(floor_rows=rows, rows_per_s=round(rows / seconds))
+    return [figure, memory]
 
 
 def _import_figure(report, seconds: float, citizens: int) -> Figure:  # type: ignore[no-untyped-def]

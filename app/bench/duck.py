@@ -181,15 +181,16 @@ DUCKDB_FTE = """
 SELECT target_group,
        SUM(date_diff('day', greatest(CAST(start_date AS DATE), $first),
                             least(coalesce(CAST(end_date AS DATE), $last), $last)) + 1) AS days
-FROM spells
+FROM {table}
 WHERE CAST(start_date AS DATE) <= $last
   AND (end_date IS NULL OR CAST(end_date AS DATE) >= $first)
 GROUP BY target_group
 """
 
 
-def duckdb_fte(con: Any, period: ReportPeriod) -> dict[str, float]:
-    rows = con.execute(DUCKDB_FTE, {"first": period.start, "last": period.end}).fetchall()
+def duckdb_fte(con: Any, period: ReportPeriod, table: str = "spells") -> dict[str, float]:
+    query = DUCKDB_FTE.format(table=table)
+    rows = con.execute(query, {"first": period.start, "last": period.end}).fetchall()
     days = {group: float(total) for group, total in rows}
     return {g: days.get(g, 0.0) / period.days for g in TARGET_GROUPS}
 
@@ -218,6 +219,15 @@ def compare_fte(db: Database, period: ReportPeriod, folder: Path, runs: int) -> 
         result.detail.update(notes)
         result.duckdb = duckdb_fte(con, period)
         result.duckdb_s = median(repeat(lambda: duckdb_fte(con, period), runs))
+        # The same rows copied into DuckDB's own memory: the floor without reading SQLite.
+        con.execute("CREATE TABLE spells_in_memory AS SELECT * FROM spells")
+        in_memory = duckdb_fte(con, period, "spells_in_memory")
+        result.detail["duckdb_in_memory_s"] = median(
+            repeat(lambda: duckdb_fte(con, period, "spells_in_memory"), runs)
+        )
+        result.detail["duckdb_in_memory_max_difference"] = max(
+            abs(in_memory[g] - result.minplan[g]) for g in TARGET_GROUPS
+        )
         result.detail["threads"] = con.execute("SELECT current_setting('threads')").fetchone()[0]
         con.close()
     except Exception as error:  # DuckDB's own errors have no common base we can name here

@@ -31,10 +31,35 @@ class Target:
         return f"≤ {self.limit:g}×" if self.unit == "x" else f"< {self.limit:g} {self.unit}"
 
 
+#: Ratios to the floor (the same work done bare, measured in the same run, interleaved) that a
+#: figure must stay within, from ``RATIO_TARGETS_FROM`` citizens up (issue #19): smaller databases
+#: are dominated by fixed costs that say nothing about scaling.
+RATIO_TARGETS: dict[str, float] = {
+    "cold_start": 3.0,
+    "deadlines_all": 2.0,
+    "import_bundle": 2.0,
+    "plan_pdf_one": 2.0,
+}
+RATIO_TARGETS_FROM = 100_000
+
+#: What each floor is: the same work without Min Plan's layers (English msgids).
+FLOORS: dict[str, str] = {
+    "cold_start": N_("a bare PySide6 window with a 40-row table"),
+    "cold_start_checked": N_("a bare PySide6 window with a 40-row table"),
+    "search_p50": N_("the search query alone (no window, no audit entry)"),
+    "search_p95": N_("the search query alone (no window, no audit entry)"),
+    "deadlines_all": N_("a plain read of the kept requirement rows"),
+    "import_bundle": N_("bare executemany of the same rows into the same schema"),
+    "plan_pdf_one": N_("a minimal reportlab document of the same length and font"),
+    "fte_minplan": N_("DuckDB on the SQLite file"),
+    "fte_minplan_memory": N_("DuckDB on an in-memory copy of the same rows"),
+}
+
 #: id -> (English label, unit of the value, target or None)
 TARGETS: dict[str, Target | None] = {
     "cold_start": Target(2.0, "s"),
     "cold_start_checked": None,
+    "close": Target(2.0, "s"),
     "list_first_screen": Target(200, "ms"),
     "list_my_caseload": None,
     "search_p50": None,
@@ -47,6 +72,7 @@ TARGETS: dict[str, Target | None] = {
     "fte_duckdb": None,
     "fte_ratio": Target(2.0, "x"),
     "fte_minplan_grouped": None,
+    "fte_minplan_memory": None,
     "fte_ratio_grouped": None,
     "plan_pdf_one": Target(150, "ms"),
     "plan_pdf_batch": None,
@@ -60,6 +86,7 @@ TARGETS: dict[str, Target | None] = {
 LABELS: dict[str, str] = {
     "cold_start": N_("Cold start to a usable main window"),
     "cold_start_checked": N_("Cold start with the integrity check (first start, after a crash)"),
+    "close": N_("Closing the main window until the program has ended (slowest)"),
     "list_first_screen": N_("Citizen list, first screen (all citizens)"),
     "list_my_caseload": N_("Citizen list, first screen (my caseload)"),
     "search_p50": N_("Search as you type, median"),
@@ -72,6 +99,9 @@ LABELS: dict[str, str] = {
     "fte_duckdb": N_("Full-time persons for every target group (DuckDB)"),
     "fte_ratio": N_("Min Plan time ÷ DuckDB time"),
     "fte_minplan_grouped": N_("Full-time persons, one grouped query (Min Plan)"),
+    "fte_minplan_memory": N_(
+        "Full-time persons for every target group (Min Plan), against DuckDB in memory"
+    ),
     "fte_ratio_grouped": N_("Min Plan time ÷ DuckDB time, one grouped query"),
     "plan_pdf_one": N_("One plan as PDF"),
     "plan_pdf_batch": N_("Batch of {count} plans as PDF"),
@@ -95,6 +125,20 @@ class Figure:
     detail: dict[str, Any] = field(default_factory=dict)
     note: str | None = None  # an English msgid, e.g. why a figure is missing
     failed: bool = False  # failed whatever the value (numbers disagree, import refused)
+    #: the same work done bare, in ``unit``, measured in the same run (``FLOORS`` says what)
+    floor: float | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        if self.value is None or not self.floor:
+            return None
+        return self.value / self.floor
+
+    @property
+    def ratio_target(self) -> float | None:
+        if self.floor is None or self.citizens < RATIO_TARGETS_FROM:
+            return None
+        return RATIO_TARGETS.get(self.id)
 
     @property
     def target(self) -> Target | None:
@@ -109,7 +153,11 @@ class Figure:
         if self.failed and target is not None:
             return False
         target = self.target
-        return target.met_by(self.value) if target else None
+        met = target.met_by(self.value) if target else None
+        limit, ratio = self.ratio_target, self.ratio
+        if limit is None or ratio is None:
+            return met
+        return ratio <= limit and met is not False
 
     @property
     def label(self) -> str:
@@ -126,6 +174,10 @@ class Figure:
             if target is None
             else {"limit": target.limit, "unit": target.unit, "text": target.text()},
             "pass": self.passed,
+            "floor": None if self.floor is None else round(self.floor, 6),
+            "floor_is": FLOORS.get(self.id) if self.floor is not None else None,
+            "ratio": None if self.ratio is None else round(self.ratio, 3),
+            "ratio_target": self.ratio_target,
             "params": self.params,
             "detail": self.detail,
             "note": self.note,

@@ -61,7 +61,8 @@ def _run(command: list[str], env: dict[str, str], what: str) -> None:
 
 
 def _launch(where: Where, user: str, home: str) -> dict[str, Any]:
-    """One start of the real ``minplan`` until its ready hook quits it (a clean close)."""
+    """One start of the real ``minplan`` until its ready hook quits it (a clean close); also the
+    seconds from the ready moment until the process had ended (the close)."""
     ready = Path(home) / "ready.json"
     ready.unlink(missing_ok=True)
     env = where.env(home)
@@ -69,21 +70,40 @@ def _launch(where: Where, user: str, home: str) -> dict[str, Any]:
     command = [sys.executable, "-m", "app", *where.args(), "--user", user, "--lang", "da"]
     started = time.time()
     _run(command, env, "cold start")
+    ended = time.time()
     record: dict[str, Any] = json.loads(ready.read_text(encoding="utf-8"))
     record["seconds"] = record["ready_at"] - started
+    record["close_s"] = ended - record["ready_at"]
     return record
 
 
+def _launch_bare(home: str) -> float:
+    """One start of a bare PySide6 window with a 40-row table (the cold start's floor)."""
+    ready = Path(home) / "bare-ready.json"
+    ready.unlink(missing_ok=True)
+    env = Where().env(home)
+    started = time.time()
+    _run([sys.executable, "-m", "app.ui.bench_bare_window", str(ready)], env, "bare window")
+    return float(json.loads(ready.read_text(encoding="utf-8"))["ready_at"]) - started
+
+
 def cold_start(where: Where, user: str, citizens: int, runs: int) -> list[Figure]:
-    """From process start until the main window shows the citizen list's first rows.
+    """From process start until the main window shows the citizen list's first rows, beside
+    the same for a bare Qt window with a table (launched alternately, so both see the same load).
 
     The first launch on a desk (or the first after a crash) checks the file's integrity; the
     everyday start after a clean close does not (``app.store.start_check``). Both are measured:
-    the target is the everyday one, the first is reported beside it."""
+    the target is the everyday one, the first is reported beside it. Each launch ends with a
+    clean close, timed from the ready moment to the end of the process."""
     with tempfile.TemporaryDirectory(prefix="minplan-bench-home-") as home:
+        bare = [_launch_bare(home)]
         first = _launch(where, user, home)
-        later = [_launch(where, user, home) for _ in range(max(1, runs))]
+        later = []
+        for _ in range(max(1, runs)):
+            bare.append(_launch_bare(home))
+            later.append(_launch(where, user, home))
     seconds = [record["seconds"] for record in later]
+    closes = [record["close_s"] for record in (first, *later)]
     memory = [record["peak_rss_mb"] for record in (first, *later)]
     figures = [
         Figure(
@@ -91,11 +111,17 @@ def cold_start(where: Where, user: str, citizens: int, runs: int) -> list[Figure
             median(seconds),
             "s",
             citizens,
-            detail={"launches_s": seconds, "rows_shown": later[-1]["rows"]},
+            detail={
+                "launches_s": seconds,
+                "bare_window_s": bare,
+                "rows_shown": later[-1]["rows"],
+            },
+            floor=median(bare[1:]),
         ),
+        Figure("close", max(closes), "s", citizens, detail={"closes_s": closes}),
     ]
     if where.path is not None:  # a server's database has no file for Min Plan to check
-        figures.append(Figure("cold_start_checked", first["seconds"], "s", citizens))
+        figures.append(Figure("cold_start_checked", first["seconds"], "s", citizens, floor=bare[0]))
     if memory[0] is not None:
         figures.append(Figure("cold_start_memory", max(memory), "MB", citizens))
     return figures
@@ -158,9 +184,24 @@ def gui_session(
                 [s for s, n in zip(keys, data["search_typed"], strict=True) if n > 2]
             ),
         }
+        bare = data["search_bare_s"]
         figures += [
-            Figure("search_p50", percentile(keys, 50) * 1000, "ms", citizens, detail=detail),
-            Figure("search_p95", percentile(keys, 95) * 1000, "ms", citizens, detail=detail),
+            Figure(
+                "search_p50",
+                percentile(keys, 50) * 1000,
+                "ms",
+                citizens,
+                detail=detail,
+                floor=percentile(bare, 50) * 1000,
+            ),
+            Figure(
+                "search_p95",
+                percentile(keys, 95) * 1000,
+                "ms",
+                citizens,
+                detail=detail,
+                floor=percentile(bare, 95) * 1000,
+            ),
         ]
     figures.append(
         Figure(

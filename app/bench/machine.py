@@ -40,14 +40,33 @@ def load_average() -> list[float] | None:
         return None
 
 
+def sqlcipher_versions() -> dict[str, str | None]:
+    """The SQLite and SQLCipher Min Plan really uses: those built into ``sqlcipher3`` (the
+    standard library's ``sqlite3`` is another, older library the app never opens a file with)."""
+    try:
+        import sqlcipher3.dbapi2 as dbapi2
+    except ImportError:
+        return {"sqlite": None, "sqlcipher": None}
+    con = dbapi2.connect(":memory:")
+    try:
+        sqlite = con.execute("select sqlite_version()").fetchone()[0]
+        row = con.execute("PRAGMA cipher_version").fetchone()
+        return {"sqlite": str(sqlite), "sqlcipher": None if row is None else str(row[0])}
+    finally:
+        con.close()
+
+
 def describe() -> dict[str, Any]:
+    used = sqlcipher_versions()
     return {
         "cpu": _cpu_model(),
         "cores": os.cpu_count(),
         "ram_gib": ram_gib(),
         "os": platform.platform(),
         "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
+        "sqlite": used["sqlite"] or sqlite3.sqlite_version,
+        "sqlcipher": used["sqlcipher"],
+        "python_sqlite3": sqlite3.sqlite_version,
         "pyside6": _version("PySide6-Essentials") or _version("PySide6"),
         "sqlalchemy": _version("SQLAlchemy"),
         "duckdb": _version("duckdb"),
@@ -63,6 +82,7 @@ def one_line(machine: dict[str, Any]) -> str:
         f"{machine['ram_gib']} GiB" if machine.get("ram_gib") else None,
         f"Python {machine['python']}",
         f"SQLite {machine['sqlite']}",
+        f"SQLCipher {machine['sqlcipher']}" if machine.get("sqlcipher") else None,
         f"PostgreSQL {machine['postgresql']}" if machine.get("postgresql") else None,
         f"DuckDB {machine['duckdb']}" if machine.get("duckdb") else None,
     ]

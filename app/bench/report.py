@@ -50,6 +50,13 @@ def table(result: dict[str, Any]) -> str:
                 "Load average at the start: {load} (other work on the machine makes figures noisy)"
             ).format(load=" ".join(i18n.format_number(x, 2) for x in load))
         )
+    end = result["machine"].get("load_average_at_end")
+    if end:
+        lines.append(
+            _("Load average at the end: {load}").format(
+                load=" ".join(i18n.format_number(x, 2) for x in end)
+            )
+        )
     for run in result["runs"]:
         lines.append("")
         heading = _("{backend}, {n} citizens").format(
@@ -62,7 +69,8 @@ def table(result: dict[str, Any]) -> str:
             else _("generated in {seconds}").format(seconds=format_value(run["generated_s"], "s"))
         )
         lines.append(f"{heading} ({origin})")
-        rows = [(_("What"), _("Measured"), _("Target"), "")]
+        rows = [(_("What"), _("Measured"), _("Floor"), _("Ratio"), _("Target"), "")]
+        floors: dict[str, list[str]] = {}
         for figure in run["figures"]:
             if figure["id"] == "generate":
                 continue
@@ -76,12 +84,28 @@ def table(result: dict[str, Any]) -> str:
                     if figure["value"] is not None
                     else _(figure["note"])
                 )
-            rows.append((label, value, _target_text(figure["target"]), _mark(figure["pass"])))
-        widths = [max(len(r[i]) for r in rows) for i in range(3)]
+            floor = ratio = ""
+            if figure.get("floor") is not None:
+                floor = format_value(figure["floor"], figure["unit"])
+                ratio = format_value(figure.get("ratio"), "x")
+                floors.setdefault(figure["floor_is"], []).append(label)
+            target = _target_text(figure["target"])
+            if figure.get("ratio_target") is not None:
+                ratio_text = f"≤ {i18n.format_number(figure['ratio_target'], 0)}×"
+                target = f"{target}, {ratio_text}" if target else ratio_text
+            rows.append((label, value, floor, ratio, target, _mark(figure["pass"])))
+        widths = [max(len(r[i]) for r in rows) for i in range(5)]
         for row in rows:
             lines.append(
-                f"  {row[0]:<{widths[0]}}  {row[1]:>{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}".rstrip()
+                f"  {row[0]:<{widths[0]}}  {row[1]:>{widths[1]}}  {row[2]:>{widths[2]}}  "
+                f"{row[3]:>{widths[3]}}  {row[4]:<{widths[4]}}  {row[5]}".rstrip()
             )
+        if floors:
+            lines.append(
+                "  " + _("Floors (the same work done bare, measured in this run, interleaved):")
+            )
+            for what, labels in floors.items():
+                lines.append(f"    {labels[0]}: {_(what)}")
         lines += _fte_lines(run.get("duckdb"))
     summary = result["summary"]
     lines.append("")

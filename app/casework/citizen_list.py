@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.sql import Select
 
-from app.domain.search import search_terms
+from app.domain.search import exact_identifier, search_terms
 from app.store.engine import Database, translating_errors
 from app.store.models import BenefitSpell, Caseworker, Citizen
 from app.store.ordering import byte_order
@@ -60,14 +61,48 @@ def _benefit_subquery(today: date):  # type: ignore[no-untyped-def]
     )
 
 
-def _filtered(query: Select, text: str, caseworker_id: int | None) -> Select:
+def _filtered(query: Select, text: str, caseworker_id: int | None, backend: str = "") -> Select:
+    """Citizens not deleted, of the caseload if given, matching every search term.
+
+    A term is a substring of ``search_text`` (names, CPR with and without dash, birth date in
+    three forms). How it is found depends on the term, so that each keystroke seeks rather than
+    scans (schema 0018): a full CPR number or birth date through the citizen table's own index;
+    a term of three characters or more through the trigram index (SQLite FTS5, PostgreSQL
+    pg_trgm); a shorter term only filters the rows the others found (``search_terms`` leaves a
+    lone short term out)."""
     query = query.where(Citizen.deleted_at.is_(None))  # type: ignore[union-attr]
     if caseworker_id is not None:
         query = query.where(Citizen.caseworker_id == caseworker_id)
+    trigram_terms: list[str] = []
     for term in search_terms(text):
-        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(Citizen.search_text.like(f"%{escaped}%", escape="\\"))  # type: ignore[attr-defined]
+        exact = exact_identifier(term)
+        if exact is not None:
+            column, value = exact
+            query = query.where(
+                (Citizen.cpr if column == "cpr" else Citizen.birth_date) == value  # type: ignore[operator]
+            )
+        elif len(term) >= TRIGRAM and backend == "sqlite":
+            trigram_terms.append(term)
+        elif len(term) >= TRIGRAM:  # PostgreSQL's trigram index serves LIKE itself
+            query = query.where(Citizen.search_text.like(_pattern(term), escape="\\"))  # type: ignore[attr-defined]
+        elif backend == "sqlite":  # a filter on the rows found: no index seeks two letters
+            query = query.where(Citizen.search_text.like(_pattern(term), escape="\\"))  # type: ignore[attr-defined]
+        else:  # not LIKE: PostgreSQL would try the trigram index, which has no two-letter keys
+            query = query.where(func.strpos(Citizen.search_text, term) > 0)
+    if trigram_terms:
+        phrases = " ".join('"' + term.replace('"', '""') + '"' for term in trigram_terms)
+        found = sql_text("SELECT rowid FROM citizen_fts WHERE citizen_fts MATCH :phrases")
+        query = query.where(Citizen.id.in_(found.bindparams(phrases=phrases)))  # type: ignore[union-attr]
     return query
+
+
+def _pattern(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+#: Shortest term the trigram index can seek.
+TRIGRAM = 3
 
 
 def find_citizen_ids(
@@ -106,7 +141,7 @@ def find_citizen_ids(
         order = [key.is_(None) for key in keys] + order
     if sort != "name":  # names are unique enough; a tie-break would defeat the index
         order.append(Citizen.id.desc() if descending else Citizen.id.asc())  # type: ignore[union-attr]
-    query = _filtered(select(Citizen.id), text, caseworker_id).order_by(*order)
+    query = _filtered(select(Citizen.id), text, caseworker_id, db.backend).order_by(*order)
     with translating_errors(db), db.engine.connect() as conn:
         # Plain ints straight from the driver's cursor: SQLAlchemy's row objects would double
         # the time of a broad search (100 000 ids: 24 ms instead of 41).
@@ -114,7 +149,7 @@ def find_citizen_ids(
 
 
 def count_citizens(db: Database, *, caseworker_id: int | None = None) -> int:
-    query = _filtered(select(func.count()).select_from(Citizen), "", caseworker_id)
+    query = _filtered(select(func.count()).select_from(Citizen), "", caseworker_id, db.backend)
     with translating_errors(db), db.engine.connect() as conn:
         return int(conn.execute(query).scalar_one())
 

@@ -32,6 +32,10 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], bool | None]
 
 #: Insert order: parents before children.
+#: Raised whenever the generated data changes in a way the source's fingerprint might not show
+#: (the bench's cache key includes it).
+DEMO_DATA_VERSION = 2
+
 TABLE_ORDER = (
     "caseworker",
     "company",

@@ -82,8 +82,32 @@ SETTINGS: dict[str, Declared] = {
         ),
         Declared("smajob_hours_min", float, 1.0, N_("Småjob: fewest paid hours a month"), 0, 744),
         Declared("smajob_hours_max", float, 49.0, N_("Småjob: most paid hours a month"), 0, 744),
-        Declared("backup_on_exit", bool, True, N_("Back up the database when Min Plan closes")),
+        Declared(
+            "backup_on_exit",
+            bool,
+            True,
+            N_("Back up the database automatically (in the background while Min Plan is open)"),
+        ),
+        Declared(
+            "backup_every_days",
+            int,
+            1,
+            N_("Days between automatic backups (1 = at most one a day)"),
+            1,
+            365,
+        ),
         Declared("backups_kept", int, 10, N_("Automatic backups kept"), 1, 1000),
+        Declared(
+            "backup_space_percent",
+            int,
+            100,
+            N_(
+                "Space the automatic backups may take together, in % of the database's size "
+                "(100 = never more than the database itself)"
+            ),
+            100,
+            100_000,
+        ),
         Declared(
             "population_16_66",
             dict,

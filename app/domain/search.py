@@ -31,9 +31,15 @@ def citizen_search_text(first_name: str, last_name: str, cpr: str, birth_date: d
 MIN_TERM_LENGTH = 2
 
 
+#: A search needs one term at least this long: a trigram index seeks three characters, and two
+#: letters alone match a large part of a big jobcenter (at 300 000 citizens a scan of everybody
+#: on that keystroke). A two-letter term still narrows a search beside a longer one ("Bo Ør").
+LONE_TERM_LENGTH = 3
+
+
 def search_terms(text: str) -> list[str]:
     """Split a query into lower-case terms of at least ``MIN_TERM_LENGTH`` characters; every term
-    must match (AND).
+    must match (AND). No term at all unless one has ``LONE_TERM_LENGTH`` characters.
 
     A Danish date like ``3.2.1990`` is normalised to ``03.02.1990`` so that it meets the stored form.
     """
@@ -45,7 +51,32 @@ def search_terms(text: str) -> list[str]:
             raw = f"{day:02d}.{month:02d}.{year:04d}"
         if len(raw) >= MIN_TERM_LENGTH:
             terms.append(raw)
-    return terms
+    return terms if any(len(term) >= LONE_TERM_LENGTH for term in terms) else []
+
+
+_CPR = re.compile(r"^(\d{6})-?(\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_DK_DATE = re.compile(r"^(\d{2})[.\-](\d{2})[.\-](\d{4})$")
+
+
+def exact_identifier(term: str) -> tuple[str, str | date] | None:
+    """``("cpr", "0101901234")`` for a whole CPR number (with or without dash), ``("birth_date",
+    date)`` for a whole birth date in one of the three stored forms, else None.
+
+    Such a term can only be a substring of ``search_text`` where the CPR number or the birth date
+    stands, so looking it up in that column's index finds exactly the same citizens."""
+    match = _CPR.match(term)
+    if match:
+        return "cpr", match[1] + match[2]
+    iso, danish = _ISO_DATE.match(term), _DK_DATE.match(term)
+    try:
+        if iso:
+            return "birth_date", date(int(iso[1]), int(iso[2]), int(iso[3]))
+        if danish and (danish[0][2] == danish[0][5]):  # 01.02.1990 or 01-02-1990, not mixed
+            return "birth_date", date(int(danish[3]), int(danish[2]), int(danish[1]))
+    except ValueError:  # 31.02.1990: no such day, and so nobody born on it
+        return None
+    return None
 
 
 #: Danish alphabetical order puts æ, ø, å after z; in code-point order they come as å, æ, ø.

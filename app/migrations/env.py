@@ -12,7 +12,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import app.store.models  # noqa: F401  (registers every table on the metadata)
-from app.store.models import metadata
+from app.store.models import include_object, metadata
 
 config = context.config
 
@@ -23,6 +23,7 @@ def _configure(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
 
 

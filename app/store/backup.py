@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -35,6 +36,9 @@ log = logging.getLogger(__name__)
 
 #: Labels of backups Min Plan takes by itself (pruned to the ``backups_kept`` setting, per kind).
 ON_EXIT = "on-exit"
+#: The daily automatic backup, taken in the background while Min Plan is open (the same rotation
+#: as the older ``on-exit`` copies, which it replaces).
+DAILY = "daily"
 BEFORE_UPGRADE = "before-upgrade"
 MANUAL = "manual"
 _REST = re.compile(r"^(?P<label>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})\.db$")
@@ -50,6 +54,38 @@ def backup_folder(database: Path) -> Path:
 
 class _OutOfTime(Exception):
     pass
+
+
+class _Cancelled(Exception):
+    pass
+
+
+class BackupStopped(DatabaseError):
+    """A background backup given up because the program closed (no file was left)."""
+
+
+class Cancel:
+    """Stops a background copy from another thread: between two steps of the copy, or in the
+    middle of the check of the finished copy (``interrupt``). Thread-safe."""
+
+    def __init__(self) -> None:
+        self.is_set = False
+        self._connection: dbapi2.Connection | None = None
+
+    def __call__(self) -> bool:
+        return self.is_set
+
+    def set(self) -> None:
+        self.is_set = True
+        connection = self._connection
+        if connection is not None:
+            try:
+                connection.interrupt()
+            except dbapi2.Error:
+                pass
+
+    def watch(self, connection: dbapi2.Connection | None) -> None:
+        self._connection = connection
 
 
 def file_key(path: Path, key: DatabaseKey | None = None) -> DatabaseKey | None:
@@ -96,26 +132,42 @@ def _copy(
     key: DatabaseKey | None,
     deadline: float | None,
     folder: Path,
+    cancelled: Callable[[], bool] | None = None,
 ) -> None:
     """Copy ``source`` into the new file ``target`` (keyed like the source) and check it; on any
     failure ``target`` is removed and a typed error raised."""
 
     def check_time(_status: int, remaining: int, _total: int) -> None:
+        if remaining and cancelled is not None and cancelled():
+            raise _Cancelled
         if remaining and deadline is not None and time.monotonic() > deadline:
             raise _OutOfTime
 
     for leftover in (target, Path(f"{target}-journal")):
         leftover.unlink(missing_ok=True)
     try:
+        if cancelled is not None and cancelled():
+            raise _Cancelled
         dest = _connect_destination(target, key)
+        if isinstance(cancelled, Cancel):
+            cancelled.watch(dest)
         try:
-            source.backup(dest, pages=-1 if deadline is None else _STEP_PAGES, progress=check_time)
+            stepwise = deadline is not None or cancelled is not None
+            source.backup(dest, pages=_STEP_PAGES if stepwise else -1, progress=check_time)
             # A copy against the clock (closing the program) gets the quicker check; a copy made on
             # request, and every restore, the full one.
-            check = "PRAGMA integrity_check" if deadline is None else "PRAGMA quick_check"
+            check = "PRAGMA integrity_check" if not stepwise else "PRAGMA quick_check"
             result = dest.execute(check).fetchone()[0]
         finally:
+            if isinstance(cancelled, Cancel):
+                cancelled.watch(None)
             dest.close()
+    except _Cancelled:
+        target.unlink(missing_ok=True)
+        raise BackupStopped(
+            "The backup was stopped because Min Plan closed; no backup was written to {path}",
+            path=str(folder),
+        ) from None
     except _OutOfTime:
         target.unlink(missing_ok=True)
         raise DatabaseError(
@@ -124,6 +176,11 @@ def _copy(
         ) from None
     except dbapi2.Error as exc:
         target.unlink(missing_ok=True)
+        if cancelled is not None and cancelled():
+            raise BackupStopped(
+                "The backup was stopped because Min Plan closed; no backup was written to {path}",
+                path=str(folder),
+            ) from None
         raise _write_error(exc, folder) from exc
     except BaseException:
         target.unlink(missing_ok=True)
@@ -140,14 +197,17 @@ def backup_sqlite(
     label: str = "backup",
     key: DatabaseKey | None = None,
     budget_seconds: float | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    taken: datetime | None = None,
 ) -> Path:
     """Copy ``source`` to ``dest_dir/<stem>-<label>-<timestamp>.db`` and return the new path.
 
     With ``budget_seconds`` the copy is made in steps and given up (leaving no file) when it takes
-    longer, so closing the program is never held up for long.
+    longer, so closing the program is never held up for long; with ``cancelled`` it is made in
+    steps and given up (leaving no file) as soon as that returns True.
     """
     deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    stamp = (taken or datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
     make_folder(dest_dir)
     key = file_key(source, key)
     target = dest_dir / f"{source.stem}-{label}-{stamp}.db"
@@ -159,7 +219,7 @@ def backup_sqlite(
             "The backup of {path} failed: {reason}", path=str(source), reason=str(exc)
         ) from exc
     try:
-        _copy(src, partial, key, deadline, dest_dir)
+        _copy(src, partial, key, deadline, dest_dir, cancelled)
     finally:
         src.close()
     try:
@@ -197,9 +257,9 @@ def integrity_ok(path: Path, *, quick: bool = False, key: DatabaseKey | None = N
         return False
 
 
-def integrity_verdict(path: Path) -> bool | None:
+def integrity_verdict(path: Path, *, cancel: Cancel | None = None) -> bool | None:
     """Whether ``path`` passes ``quick_check``; None when it cannot be checked (no file, not a
-    database, or its key is not in the key store)."""
+    database, or its key is not in the key store) or ``cancel`` stopped the check midway."""
     kind = cipher.file_kind(path)
     if kind not in (FileKind.PLAINTEXT, FileKind.ENCRYPTED):
         return None
@@ -215,7 +275,22 @@ def integrity_verdict(path: Path) -> bool | None:
         if raw is None:
             return None
         key = DatabaseKey(raw, salt)
-    return check_integrity(path, quick=True, key=key)
+    if cancel is None:
+        return check_integrity(path, quick=True, key=key)
+    try:
+        connection = cipher.connect(path, file_key(path, key), readonly=True)
+    except dbapi2.Error:
+        return False
+    cancel.watch(connection)
+    try:
+        if cancel():
+            return None
+        return connection.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    except dbapi2.Error:
+        return None if cancel() else False
+    finally:
+        cancel.watch(None)
+        connection.close()
 
 
 def _parse(name: str, stem: str) -> tuple[str, str] | None:
@@ -256,7 +331,7 @@ def newest_good_backup(folder: Path, stem: str | None = None) -> Path | None:
 
 
 def _kind(label: str) -> str | None:
-    if label == ON_EXIT:
+    if label in (ON_EXIT, DAILY):
         return ON_EXIT
     if label.startswith(BEFORE_UPGRADE):
         return BEFORE_UPGRADE

@@ -33,6 +33,18 @@ NAMING_CONVENTION = {
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
 metadata: MetaData = SQLModel.metadata
 
+#: The search index (schema 0018) lives outside the metadata: SQLite's FTS5 table with its shadow
+#: tables, PostgreSQL's trigram GIN index. Comparisons of models and migrations leave them alone.
+SEARCH_INDEX_OBJECTS = frozenset(
+    {"citizen_fts", "ix_citizen_search_trgm"}
+    | {f"citizen_fts_{part}" for part in ("data", "idx", "content", "docsize", "config")}
+)
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+    """Alembic's filter: everything but the search index's objects."""
+    return name not in SEARCH_INDEX_OBJECTS
+
 
 class Versioned(SQLModel):
     """Columns shared by every user-edited table: id, optimistic-lock version, timestamps."""

@@ -141,29 +141,13 @@ def open_main_window(
         from app.ui.background_check import BackgroundIntegrityCheck
 
         window.background_check = BackgroundIntegrityCheck(check_in_background, window)
+    window.background_backup = None
+    if not demo and db.is_sqlite:  # the demo's synthetic data needs no copies
+        from app.ui.background_backup import BackgroundBackup
+
+        window.background_backup = BackgroundBackup(db, window)
     log.info("GUI started (%s, language %s)", db.backend, chosen)
     return window
-
-
-def backup_when_closing(db: Database) -> Path | None:
-    """The automatic backup after the window has closed (bounded in time); a failure is logged
-    and told, never raised: the user's work is saved in the database already."""
-    from app.casework.backups import backup_on_exit
-    from app.ui.recovery import nobody_to_click
-
-    try:
-        return backup_on_exit(db)
-    except MinPlanError as error:
-        log.warning("the backup on exit failed: %s", type(error).__name__)
-        if not nobody_to_click():
-            QMessageBox.warning(
-                None,
-                _("Min Plan"),
-                _("The automatic backup when closing failed: {reason}").format(
-                    reason=i18n.translate_error(error)
-                ),
-            )
-        return None
 
 
 def run_gui(
@@ -178,8 +162,8 @@ def run_gui(
 ) -> int:
     """Open the main window on ``db`` and run until the user quits; returns the exit code.
 
-    After a normal close the database is backed up (organisation setting ``backup_on_exit``);
-    the window is gone by then, so closing never waits on the copy.
+    Closing waits for nothing: a background integrity check or automatic backup still running
+    is stopped (the backup leaves no file and is taken at the next start instead).
     """
     window = open_main_window(
         db,
@@ -194,9 +178,10 @@ def run_gui(
         return 1
     code = QApplication.instance().exec()
     if window.background_check is not None:
-        window.background_check.wait()
-    if code == 0 and not demo:  # the demo's synthetic data needs no copies
-        backup_when_closing(window.ctx.db)
+        window.background_check.wait()  # stops a running check
+    if window.background_backup is not None:
+        window.background_backup.stop()
+    window.citizens.search_log.flush()  # the last searches' access-log entries
     close_cleanly(window.ctx.db)
     return code
 

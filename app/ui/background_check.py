@@ -30,14 +30,17 @@ class _Check(QThread):
     verdict = Signal(object)  # True, False, or None when it could not be checked
 
     def __init__(self, path: Path, parent: QObject) -> None:
+        from app.store.backup import Cancel
+
         super().__init__(parent)
         self.path = path
+        self.cancel = Cancel()
 
     def run(self) -> None:
         from app.store.backup import integrity_verdict
 
         try:
-            self.verdict.emit(integrity_verdict(self.path))
+            self.verdict.emit(integrity_verdict(self.path, cancel=self.cancel))
         except Exception:  # a check that cannot run proves nothing either way
             log.exception("the background integrity check could not run")
             self.verdict.emit(None)
@@ -60,8 +63,11 @@ class BackgroundIntegrityCheck(QObject):
         self._thread.start(QThread.Priority.LowestPriority)
 
     def wait(self) -> None:
-        """Let a running check end (before the file is closed)."""
+        """Stop a running check and let its thread end (before the file is closed): closing
+        never waits for a check. A stopped check proves nothing; the file's note stays as it was,
+        so the check runs again at a later start."""
         if self._thread is not None:
+            self._thread.cancel.set()
             self._thread.wait()
 
     def _done(self, verdict: bool | None) -> None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from app import i18n
 from app.casework import org_settings
 from app.domain.errors import MinPlanError, ValidationError
 from app.i18n import _
@@ -37,6 +38,36 @@ def _problems(values: Mapping[str, Any]) -> dict[str, ValidationError]:
         except ValidationError as error:
             found[error.field or next(iter(values))] = error
     return found
+
+
+def _mb(size: int) -> str:
+    return i18n.format_number(round(size / 1_048_576))
+
+
+def rotation_text(ctx: UiContext) -> str:
+    """One sentence on the automatic backups of this desk's database file (none for a server)."""
+    from app.casework.backups import rotation
+
+    try:
+        found = rotation(ctx.db)
+    except (MinPlanError, OSError):
+        return ""
+    if found is None:
+        return _("Automatic backups: the database server's own (Min Plan makes none).")
+    if not found.copies:
+        return _("Automatic backups: none yet in {folder}.").format(folder=found.copies_folder)
+    assert found.newest is not None
+    return _(
+        "Automatic backups: {count} (at most {kept} kept), the newest from {when}; "
+        "{total} MB together, the database itself {size} MB. Folder: {folder}"
+    ).format(
+        count=len(found.copies),
+        kept=found.kept,
+        when=f"{i18n.format_date(found.newest.date())} {found.newest:%H:%M}",
+        total=_mb(found.total_bytes),
+        size=_mb(found.database_bytes),
+        folder=found.copies_folder,
+    )
 
 
 class OrgSettingsPanel(QWidget):
@@ -74,6 +105,10 @@ class OrgSettingsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.notice)
         layout.addWidget(self.form)
+        self.backups = QLabel(self)  # the rotation of automatic backups, as it is on disk
+        self.backups.setWordWrap(True)
+        self.backups.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.backups)
         layout.addLayout(row)
         layout.addStretch(1)
         self.stored: dict[str, Any] = {}
@@ -93,6 +128,7 @@ class OrgSettingsPanel(QWidget):
                 for key, value in self.stored.items()
             }
         )
+        self.backups.setText(rotation_text(self.ctx))
 
     def save(self) -> bool:
         values, problems = self.form.read()

@@ -19,13 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from app import i18n
-from app.casework.access_log import SEARCH_HITS_KEPT, record_search
+from app.casework.access_log import SEARCH_HITS_KEPT
 from app.casework.overview import citizen_overview
 from app.domain.errors import MinPlanError
-from app.domain.search import MIN_TERM_LENGTH, search_terms
+from app.domain.search import LONE_TERM_LENGTH, search_terms
 from app.i18n import _, ngettext
 from app.ui.casework.context import UiContext
 from app.ui.citizens.overview_panel import OverviewPanel
+from app.ui.citizens.search_log import SearchLog
 from app.ui.citizens.table_model import CitizenTableModel
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,7 @@ class CitizensPage(QWidget):
             count=ngettext("{n} citizen", "{n} citizens", 100_000).format(
                 n=i18n.format_number(100_000)
             ),
-            n=MIN_TERM_LENGTH,
+            n=LONE_TERM_LENGTH,
         )
         self.count.setMinimumWidth(self.count.fontMetrics().horizontalAdvance(widest) + 4)
         split = QSplitter(Qt.Orientation.Horizontal, self)
@@ -109,6 +110,8 @@ class CitizensPage(QWidget):
         layout.addWidget(split, 1)
 
         self._last_logged = ""
+        self.search_log = SearchLog(self)  # each search's access-log entry, off the key's path
+        self.search_log.failed.connect(self.error)
         self._overview_logged: int | None = None
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_typed_search)
@@ -143,20 +146,17 @@ class CitizensPage(QWidget):
         searched = bool(search_terms(self.search.text()))
         if searched_again and searched and self.search.text().strip() != self._last_logged:
             self._last_logged = self.search.text().strip()
-            try:
-                record_search(
-                    self.ctx.db,
-                    self.ctx.actor,
-                    self._last_logged,
-                    hits=total,
-                    shown=self.model.ids[:SEARCH_HITS_KEPT],
-                )
-            except MinPlanError as problem:
-                self.error.emit(problem)
+            self.search_log.record(
+                self.ctx.db,
+                self.ctx.actor,
+                self._last_logged,
+                hits=total,
+                shown=self.model.ids[:SEARCH_HITS_KEPT],
+            )
         counted = ngettext("{n} citizen", "{n} citizens", total).format(n=i18n.format_number(total))
         if self.search.text().strip() and not searched:
             counted = _("{count} · type at least {n} characters to search").format(
-                count=counted, n=MIN_TERM_LENGTH
+                count=counted, n=LONE_TERM_LENGTH
             )
         self.count.setText(counted)
         if not searched_again:  # the same rows: the selection and overview stand
@@ -204,6 +204,8 @@ class CitizensPage(QWidget):
         if citizen_id is None:
             self.overview.show_nothing()
             return
+        if citizen_id != self._overview_logged:  # a new look is logged: after the search's entry
+            self.search_log.flush()
         self.show_overview(citizen_id, log=citizen_id != self._overview_logged)
         self.citizen_selected.emit(citizen_id)
 
@@ -228,6 +230,7 @@ class CitizensPage(QWidget):
     def _activated(self) -> None:
         citizen_id = self.selected_citizen_id()
         if citizen_id is not None:
+            self.search_log.flush()
             self.citizen_activated.emit(citizen_id)
 
     # --- after writes ----------------------------------------------------------------------

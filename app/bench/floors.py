@@ -1,0 +1,88 @@
+"""The floors the bench sets Min Plan's figures beside: the same work done without Min Plan's
+layers, measured in the same run (see ``figures.FLOORS``). Cold start's and search's floors run
+in the GUI processes (``app.ui.bench_bare_window``, ``app.ui.bench_gui``)."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+
+from sqlalchemy import text
+
+from app.store.engine import Database
+
+#: Danish prose of a plan's register, repeated to fill the floor document's pages.
+_PROSE = (
+    "Du har fortalt, at du gerne vil arbejde med mennesker, og at du har brug for at komme i gang "
+    "igen i dit eget tempo. Vi har aftalt, at du starter i praktik hos en lokal virksomhed, og at "
+    "vi ses igen om fire uger for at tale om, hvordan det går. Hvis noget ændrer sig, kan du altid "
+    "ringe eller skrive til din sagsbehandler i jobcentret. "
+)
+#: About the text one A4 page of the plan's 11 pt body holds.
+PARAGRAPHS_PER_PAGE = 9
+
+_PAGE = re.compile(rb"/Type\s*/Page(?![s\w])")
+
+
+def pdf_pages(content: bytes) -> int:
+    return max(1, len(_PAGE.findall(content)))
+
+
+def minimal_pdf(pages: int) -> bytes:
+    """A minimal reportlab document of ``pages`` A4 pages of body text in the plan's font
+    (embedded, as in the plan): no letterhead, no tables, no page numbers."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
+
+    from app.reports.plan_pdf import FONT, _register_fonts
+
+    _register_fonts()
+    style = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=15.4, spaceAfter=4.4)
+    story: list = []
+    for page in range(pages):
+        if page:
+            story.append(PageBreak())
+        story += [Paragraph(_PROSE, style) for _ in range(PARAGRAPHS_PER_PAGE)]
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4).build(story)
+    return buffer.getvalue()
+
+
+#: Rows per ``executemany`` call in the import's floor.
+CHUNK = 10_000
+
+
+def bare_copy(source: Database, target: Database) -> tuple[float, int]:
+    """The import's floor: every row the import wrote into ``source`` inserted into ``target``
+    (a fresh database migrated to the same schema) with the driver's own ``executemany``, in one
+    transaction. Returns the seconds spent inserting (reading the rows is not counted) and the
+    rows inserted. Tables the migrations fill are left alone (both databases have them)."""
+    from sqlmodel import SQLModel
+
+    import app.store.models  # noqa: F401  (the tables, registered on the metadata)
+
+    inserting = 0.0
+    rows_total = 0
+    mark = "?" if target.is_sqlite else "%s"
+    with source.engine.connect() as read, target.engine.connect() as write:
+        cursor = write.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        for table in SQLModel.metadata.sorted_tables:
+            name = table.name
+            if write.execute(text(f'SELECT 1 FROM "{name}" LIMIT 1')).first() is not None:
+                continue
+            result = read.execution_options(stream_results=True).execute(
+                text(f'SELECT * FROM "{name}"')
+            )
+            columns = ", ".join(f'"{c}"' for c in result.keys())
+            statement = f'INSERT INTO "{name}" ({columns}) VALUES ({", ".join([mark] * len(result.keys()))})'
+            while chunk := result.cursor.fetchmany(CHUNK):
+                started = time.perf_counter()
+                cursor.executemany(statement, chunk)
+                inserting += time.perf_counter() - started
+                rows_total += len(chunk)
+        started = time.perf_counter()
+        write.connection.dbapi_connection.commit()  # type: ignore[union-attr]
+        inserting += time.perf_counter() - started
+    return inserting, rows_total

@@ -1,0 +1,60 @@
+"""The access-log entry of a search, written off the keystroke's path.
+
+Each search the citizen list runs is logged (``app.casework.access_log.record_search``: its own
+transaction, sealed onto the audit chain, as before). Writing it waits for the database's write
+lock and a sync to disk, which on a busy server or a slow disk costs more than the search itself;
+so the entry is handed to one worker thread that writes the entries in the order they came, and
+the list shows its rows at once. ``flush`` waits for the entries handed over so far: before the
+list opens a citizen (so the log reads "searched, then opened") and before the database closes.
+A failure is reported through ``failed`` on the GUI thread, as a synchronous one was.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+
+from PySide6.QtCore import QObject, Signal
+
+from app.casework.access_log import record_search
+from app.casework.actor import Actor
+from app.domain.errors import MinPlanError
+from app.store.engine import Database
+
+log = logging.getLogger(__name__)
+
+#: Longest wait for the entries handed over (a locked database gives up after its busy timeout).
+FLUSH_TIMEOUT_S = 30.0
+
+
+class SearchLog(QObject):
+    failed = Signal(object)  # the MinPlanError of an entry that could not be written
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-log")
+        self._pending: list[Future[None]] = []
+
+    def record(
+        self, db: Database, actor: Actor, criterion: str, *, hits: int, shown: Sequence[int]
+    ) -> None:
+        self._pending = [f for f in self._pending if not f.done()]
+        shown = list(shown)  # a copy: the model's ids change with the next search
+        self._pending.append(self._worker.submit(self._write, db, actor, criterion, hits, shown))
+
+    def _write(
+        self, db: Database, actor: Actor, criterion: str, hits: int, shown: list[int]
+    ) -> None:
+        try:
+            record_search(db, actor, criterion, hits=hits, shown=shown)
+        except MinPlanError as problem:
+            self.failed.emit(problem)  # queued to the GUI thread
+        except Exception:
+            log.exception("the search could not be logged")
+
+    def flush(self) -> None:
+        """Wait until every entry handed over so far is written (or failed)."""
+        if self._pending:
+            wait(self._pending, timeout=FLUSH_TIMEOUT_S)
+            self._pending = [f for f in self._pending if not f.done()]
