@@ -395,11 +395,15 @@ def test_deleted_citizens_are_left_out_of_every_figure(any_db: Database, actor: 
     people = [born(any_db, actor, ADULT) for _ in range(6)]
     for who in people:
         spell(any_db, actor, who, "sygedagpenge", date(2025, 1, 1), date(2025, 12, 31))
-    before = {name: run_measure(any_db, name, period) for name in ("fte", "persons")}
+    counted = ("fte", "persons", "conversations_on_time_share")
+    before = {name: run_measure(any_db, name, period) for name in counted}
     delete_citizen(any_db, actor, people[0], reason="Oprettet ved en fejl (test)")
-    after = {name: run_measure(any_db, name, period) for name in ("fte", "persons")}
+    after = {name: run_measure(any_db, name, period) for name in counted}
     assert after["persons"].value == before["persons"].value - 1
     assert after["fte"].value == before["fte"].value - 1.0
+    on_time = "conversations_on_time_share"
+    assert before[on_time].persons == len(people)
+    assert after[on_time].persons == len(people) - 1
     for name in MEASURES:  # every measure still runs with a deleted citizen about
         run_measure(any_db, name, period)
     restore_citizen(any_db, actor, people[0])

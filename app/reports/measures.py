@@ -1017,7 +1017,7 @@ def _on_time(
     r = _kept_requirements(db)
     as_of = min(period.end, date.today())
     conditions = [
-        Citizen.deleted_at.is_(None),  # type: ignore[union-attr]
+        _live(r.citizen_id),
         r.kind.in_(sorted(kinds)),
         r.due >= period.start,
         r.due <= as_of,
@@ -1031,7 +1031,6 @@ def _on_time(
             func.sum(_met_in_time(r)).label("met"),
             func.min(_met_in_time(r)).label("all_met"),
         )
-        .join(Citizen, Citizen.id == r.citizen_id)
         .where(*conditions)
         .group_by(r.citizen_id)
         .subquery()
