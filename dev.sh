@@ -127,6 +127,8 @@ case $action in
     fi
     export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
     "$VENV/bin/python" i18n/catalog.py check
+    say "type check (mypy, [tool.mypy] in pyproject.toml)"
+    "$VENV/bin/python" -m mypy
     run_suites "$@"
     ;;
   *)

@@ -54,7 +54,7 @@ def checks(today: date) -> dict[str, v.Check]:
     )
 
     def _refugee_year(value: Any, values: Mapping[str, Any]) -> int | None:
-        year = refugee_year(value, values)
+        year: int | None = refugee_year(value, values)
         if year is not None and not values.get("refugee_or_reunified"):
             raise ValidationError(
                 "A residence-permit year is only kept for refugees and family-reunified citizens",

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import TypeVar
+
+V = TypeVar("V")
 
 
 def N_(message: str) -> str:
@@ -16,7 +19,7 @@ def N_(message: str) -> str:
     return message
 
 
-def _frozen(pairs: dict[str, str]) -> Mapping[str, str]:
+def _frozen(pairs: dict[str, V]) -> Mapping[str, V]:
     return MappingProxyType(pairs)
 
 

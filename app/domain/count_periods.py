@@ -170,7 +170,7 @@ class Segment(NamedTuple):
 
     first: date
     last: date | None
-    count: int
+    count: int  # type: ignore[assignment]  # shadows tuple.count, which nothing here calls
 
 
 @dataclass(frozen=True)
@@ -374,7 +374,7 @@ def _latest_statement(spells: Sequence[SpellFacts]) -> tuple[date, float, bool] 
         for s in spells
         if s.ledighed_on is not None and s.ledighed_hours is not None
     ]
-    return max(known, key=lambda k: k[0]) if known else None  # type: ignore[return-value]
+    return max(known, key=lambda k: k[0]) if known else None
 
 
 def _count_on(segments: Sequence[Segment], day: date) -> int:

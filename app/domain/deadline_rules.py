@@ -236,7 +236,7 @@ class _Reader:
         self, data: Mapping[str, Any], key: str, low: int, high: int, default: int | None
     ) -> int | None:
         """A whole number between ``low`` and ``high`` (an edited file must not overflow a date)."""
-        value = self.get(data, key, int)
+        value: int | None = self.get(data, key, int)
         if value is None:
             return default
         if not low <= value <= high:
@@ -246,7 +246,7 @@ class _Reader:
     def choice(
         self, data: Mapping[str, Any], key: str, allowed: tuple[str, ...], default: str | None
     ) -> str | None:
-        value = self.get(data, key, str)
+        value: str | None = self.get(data, key, str)
         if value is None:
             return default
         if value not in allowed:

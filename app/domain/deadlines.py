@@ -551,7 +551,7 @@ class _Builder:
         agreed = [s for s in self.period.spells if s.agreed_contact_days]
         if not agreed:
             return []
-        interval = agreed[-1].agreed_contact_days
+        interval: int = agreed[-1].agreed_contact_days or 0  # truthy: filtered above
         first_day = self.at(shift(self.start, rule.after))  # type: ignore[arg-type]
         if first_day is None:
             return []
@@ -567,7 +567,7 @@ class _Builder:
         results = []
         base = first_day
         for next_contact in [*held, None]:
-            due = base + timedelta(days=interval)  # type: ignore[operator]
+            due = base + timedelta(days=interval)
             if period.last_day is not None and due > period.last_day:
                 break
             if self.governs(rule, due):

@@ -112,7 +112,7 @@ def duration_warning(
 
 def check_offer(values: Mapping[str, Any]) -> None:
     """Kind and status known; offered ≤ start ≤ planned end ≤ ...; hours within reason."""
-    check_code("offer_kind", values.get("kind"))
+    check_code("offer_kind", str(values.get("kind")))
     if values.get("status") is not None:
         check_code("offer_status", values["status"])
     offered, start = values.get("offered_on"), values.get("start_date")

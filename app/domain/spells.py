@@ -6,9 +6,10 @@ so the two never overlap and count requirements restart with the new spell (doma
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from app.domain.codes import N_, TARGET_GROUPS, check_code
 from app.domain.dates import Period, check_period
@@ -149,13 +150,13 @@ MAX_DAYS_BEFORE = 730
 MAX_LEDIGHED_HOURS = 20_000
 
 
-def check_spell_facts(values: dict) -> None:  # type: ignore[type-arg]
+def check_spell_facts(values: Mapping[str, Any]) -> None:
     """Refuse facts of a spell the deadline rules would misread: a date on the wrong side of the
     spell, a fact of another benefit, half of a pair (hours without their date, an exemption
     without its end), an exemption from the 75 % rule without a reason or under arbejdspligt.
 
     ``values`` holds the spell's fields by their database names (``start_date``, ``end_date`` …)."""
-    group = values.get("target_group")
+    group = str(values.get("target_group"))
     start: date | None = values.get("start_date")
     end: date | None = values.get("end_date")
     for name, groups in FACT_GROUPS.items():
