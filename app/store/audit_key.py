@@ -21,6 +21,7 @@ import os
 import secrets
 import threading
 from pathlib import Path
+from typing import Any
 
 from app import paths
 from app.domain.errors import DatabaseError
@@ -43,7 +44,7 @@ def _plaintext_allowed() -> bool:
     return os.environ.get(_ALLOW_ENV) == "1"
 
 
-def _backend():  # type: ignore[no-untyped-def]
+def _backend() -> Any:
     """The key store (the same one the database key uses, ``app.store.keystore``), or None where
     there is no key store at all and an unprotected file is allowed."""
     from app.domain.errors import KeyringUnavailable
@@ -73,7 +74,8 @@ def _read(database_id: str) -> str | None:
     backend = _backend()
     if backend is not None:
         try:
-            return backend.get_password(SERVICE, database_id)
+            found: str | None = backend.get_password(SERVICE, database_id)
+            return found
         except Exception as exc:  # keyring backends raise their own kinds (locked, D-Bus down)
             raise AuditKeyError(
                 "The key store could not be read: {reason}", reason=str(exc) or type(exc).__name__

@@ -246,7 +246,7 @@ def check_integrity(path: Path, *, quick: bool = False, key: DatabaseKey | None 
             connection.close()
     except dbapi2.Error:
         return False
-    return result == "ok"
+    return bool(result == "ok")
 
 
 def integrity_ok(path: Path, *, quick: bool = False, key: DatabaseKey | None = None) -> bool:
@@ -285,7 +285,7 @@ def integrity_verdict(path: Path, *, cancel: Cancel | None = None) -> bool | Non
     try:
         if cancel():
             return None
-        return connection.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        return bool(connection.execute("PRAGMA quick_check").fetchone()[0] == "ok")
     except dbapi2.Error:
         return None if cancel() else False
     finally:

@@ -116,5 +116,5 @@ def classify(error: BaseException | None) -> ErrorKind:
 def sqlite_error(message: str, code: int) -> dbapi2.OperationalError:
     """A SQLite error carrying its result code, as the library raises it (for seams and tests)."""
     error = dbapi2.OperationalError(message)
-    error.sqlite_errorcode = code  # type: ignore[attr-defined]  # set by the C library normally
+    error.sqlite_errorcode = code  # set by the C library normally
     return error

@@ -54,7 +54,7 @@ class Versioned(SQLModel):
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
 
-    @declared_attr  # type: ignore[misc]
+    @declared_attr  # type: ignore[arg-type]  # SQLAlchemy types declared_attr for columns; this one returns mapper options
     def __mapper_args__(cls) -> dict[str, object]:  # noqa: N805
         return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
@@ -414,7 +414,7 @@ ALL_TABLES = [
 class DeadlineSnooze(Versioned, table=True):
     """A worklist item put aside until a date, with the reason (audited; the deadline itself stays)."""
 
-    __tablename__ = "deadline_snooze"  # type: ignore[assignment]
+    __tablename__ = "deadline_snooze"
 
     citizen_id: int = Field(foreign_key="citizen.id", index=True)
     rule_id: str = Field(max_length=80)
@@ -427,7 +427,7 @@ class DeadlineSnooze(Versioned, table=True):
 class GoalTarget(Versioned, table=True):
     """A target a team lead set for an indicator of a goal plan (overrides the plan file's target)."""
 
-    __tablename__ = "goal_target"  # type: ignore[assignment]
+    __tablename__ = "goal_target"
 
     plan_id: str = Field(max_length=80, index=True)
     indicator_id: str = Field(max_length=80)
@@ -446,7 +446,7 @@ class AppSetting(Versioned, table=True):
     and limits, so an unknown or malformed value falls back to the default instead of failing.
     """
 
-    __tablename__ = "app_setting"  # type: ignore[assignment]
+    __tablename__ = "app_setting"
 
     key: str = Field(max_length=80, unique=True, index=True)
     value: str = Field(sa_type=Text)
@@ -464,7 +464,7 @@ class StoredRequirement(SQLModel, table=True):
     there are enough, so aggregates can count "met in time" in SQL.
     """
 
-    __tablename__ = "requirement"  # type: ignore[assignment]
+    __tablename__ = "requirement"
     #: The on-time measures read requirements of some kinds due in a period from this index alone.
     __table_args__ = (
         Index("ix_requirement_on_time", "kind", "due", "citizen_id", "met_on", "target_group"),
@@ -493,7 +493,7 @@ class KeptPeriod(SQLModel, table=True):
     beside the requirements for STAR's follow-up figures: the share with at least 4 conversations,
     and with an offer started, by 6 months."""
 
-    __tablename__ = "count_period"  # type: ignore[assignment]
+    __tablename__ = "count_period"
 
     id: int | None = Field(default=None, primary_key=True)
     citizen_id: int = Field(foreign_key="citizen.id", index=True)
@@ -509,7 +509,7 @@ class KeptPeriod(SQLModel, table=True):
 class RequirementState(SQLModel, table=True):
     """Which rules the kept requirements follow, and how far ahead periodic ones were generated."""
 
-    __tablename__ = "requirement_state"  # type: ignore[assignment]
+    __tablename__ = "requirement_state"
 
     id: int | None = Field(default=None, primary_key=True)
     rules_fingerprint: str = Field(max_length=64)
@@ -525,7 +525,7 @@ class UserGoalPlan(Versioned, table=True):
     keeps every version of it (old and new values of each change).
     """
 
-    __tablename__ = "goal_plan"  # type: ignore[assignment]
+    __tablename__ = "goal_plan"
 
     key: str = Field(max_length=80, unique=True, index=True)
     name: str = Field(max_length=200)
@@ -542,7 +542,7 @@ class UserGoalIndicator(SQLModel, table=True):
     """One indicator of a ``UserGoalPlan``, in its place in the plan; replaced as a whole when
     the plan is saved (the plan row carries the version)."""
 
-    __tablename__ = "goal_plan_indicator"  # type: ignore[assignment]
+    __tablename__ = "goal_plan_indicator"
 
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="goal_plan.id", index=True)
@@ -572,7 +572,7 @@ class AccessGrant(SQLModel, table=True):
     citizen. The reason is in the audit event of the opening as well.
     """
 
-    __tablename__ = "access_grant"  # type: ignore[assignment]
+    __tablename__ = "access_grant"
 
     id: int | None = Field(default=None, primary_key=True)
     citizen_id: int = Field(foreign_key="citizen.id", index=True)

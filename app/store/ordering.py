@@ -29,7 +29,7 @@ class byte_order(ColumnElement[Any]):  # noqa: N801  (used like an SQL function)
 
 @compiles(byte_order)
 def _plain(element: byte_order, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.clause, **kw)
+    return str(compiler.process(element.clause, **kw))
 
 
 @compiles(byte_order, "postgresql")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import getpass
 import logging
+from typing import Any
 
 from sqlalchemy.engine import URL, make_url
 
@@ -54,7 +55,7 @@ def refuse_password_in_url(url: str | URL) -> None:
         )
 
 
-def _backend():  # type: ignore[no-untyped-def]
+def _backend() -> Any:
     import keyring
 
     return keyring.get_keyring()
@@ -90,7 +91,8 @@ def stored_password(url: str | URL) -> str | None:
     if _unusable(backend):
         return None
     try:
-        return backend.get_password(SERVICE, entry_name(url))
+        found: str | None = backend.get_password(SERVICE, entry_name(url))
+        return found
     except KeyringError as exc:
         log.warning("the key store could not be read: %s", type(exc).__name__)
         return None

@@ -52,7 +52,8 @@ def _fingerprint(path: Path) -> dict[str, Any] | None:
 
 def _read(path: Path) -> dict[str, Any] | None:
     try:
-        return json.loads(_note(path).read_text(encoding="utf-8"))
+        note: dict[str, Any] | None = json.loads(_note(path).read_text(encoding="utf-8"))
+        return note
     except (OSError, ValueError):
         return None
 
