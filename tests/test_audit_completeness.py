@@ -578,6 +578,7 @@ READS_UNDER_THE_PAGE_VIEW = {
     "casework.plan.changes_since_last_print",
     "casework.plan.plan_versions",
     "casework.plan_printing.file_name",  # a suggested file name for a print that is logged
+    "casework.today.overdue_milestones_of",  # the warning before a print of the open citizen
     "reports.plan_document.plan_document",  # the content of a logged print
 }
 
