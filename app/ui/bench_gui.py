@@ -106,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(UiContext(db, actor, lambda: args.as_of))
     window.show()
     QApplication.processEvents()
+    window.nav.setCurrentRow(window.pages.indexOf(window.citizens))  # I dag is the first page
+    QApplication.processEvents()
     page, table = window.citizens, window.citizens.table
 
     def painted() -> None:
