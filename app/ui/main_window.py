@@ -130,7 +130,9 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
         if tip:
             action.setStatusTip(tip)
-        action.triggered.connect(slot)
+        # not ``connect(slot)``: ``triggered`` passes ``checked``, which a slot with an optional
+        # argument takes for it (the access request got False as its file name and crashed)
+        action.triggered.connect(lambda _checked=False: slot())
         return action
 
     def _build_menus(self) -> None:

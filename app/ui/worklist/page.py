@@ -126,7 +126,9 @@ class WorklistPage(QWidget):
         self.explanation.setWordWrap(True)
         self.explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         top = QHBoxLayout()
-        top.addWidget(QLabel(_("Show:"), self))
+        self.scope_label = QLabel(_("&Show:"), self)  # Alt+its letter reaches the scope by keys
+        self.scope_label.setBuddy(self.scope)
+        top.addWidget(self.scope_label)
         top.addWidget(self.scope)
         top.addWidget(self.group)
         top.addWidget(refresh)
