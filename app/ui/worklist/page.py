@@ -135,9 +135,13 @@ class WorklistPage(QWidget):
         top.addWidget(self.snooze_button)
         top.addWidget(self.show_snoozed)
         top.addWidget(self.show_older)
-        top.addWidget(self.summary, 1)
+        top.addStretch(1)
+        # the counts on a line of their own, wrapped: they grow with the data and used to widen
+        # the window past a laptop's screen
+        self.summary.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.explanation)
         self._fill_scopes()
