@@ -37,6 +37,10 @@ ensure_debs() {  # ensure_debs PKG...: install the Debian packages that are miss
 
 # Libraries Qt's offscreen and xcb platforms load, fonts with æ/ø/å, and Python's venv.
 QT_DEBS=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core)
+# A real X window for tests/test_real_window.py: a virtual X server, keys from xdotool, screenshots
+# (ImageMagick's import), and the xcb libraries Qt's xcb platform loads.
+REAL_WINDOW_DEBS=(xvfb xdotool imagemagick libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
+  libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1)
 
 python_bin() {
   for candidate in python3.13 python3.12 python3.11 python3; do
@@ -119,6 +123,7 @@ case $action in
   test)
     setup
     ensure_debs postgresql poppler-utils sqlcipher libreoffice-calc-nogui || say "some tests will be skipped (PostgreSQL unless MINPLAN_TEST_PG_URL is set; the sqlcipher shell; LibreOffice reading the XLSX)"
+    ensure_debs "${REAL_WINDOW_DEBS[@]}" || say "the real-window tests will be skipped (tests/test_real_window.py: Xvfb, xdotool and the xcb libraries)"
     ensure_sqlcipher4
     if [[ -z ${MINPLAN_TEST_PG_URL:-} ]] && pg_env=$(tests/throwaway_pg.sh start); then
       eval "$pg_env"

@@ -11,10 +11,10 @@ from datetime import date, datetime, time
 
 from sqlmodel import col, select
 
-from app.casework import audit
+from app.casework import access, audit
 from app.casework.actor import Actor
 from app.domain.dates import local_to_utc, utc_now
-from app.domain.errors import NotFoundError
+from app.domain.errors import NotFoundError, PermissionDeniedError
 from app.domain.identifiers import age_on
 from app.store.engine import Database, transaction
 from app.store.models import (
@@ -98,6 +98,39 @@ def _conversation(row: Conversation) -> ConversationLine:
     return ConversationLine(row.kind, row.scheduled_at, row.channel, row.status, row.held_on)
 
 
+@dataclass(frozen=True)
+class CitizenGlimpse:
+    """What anyone who may search sees of a citizen whose case they may not open without a
+    reason (another caseload: the glass is not broken yet): who it is and whose it is."""
+
+    id: int
+    name: str
+    birth_date: date
+    caseworker: str | None
+
+
+class GlassNotBrokenError(PermissionDeniedError):
+    """The full overview of another caseload's citizen needs a stated reason first; ``glimpse``
+    is what may be shown meanwhile."""
+
+    def __init__(self, glimpse: CitizenGlimpse) -> None:
+        super().__init__(
+            "This citizen is in {owner}'s caseload; give a reason to open the case",
+            owner=glimpse.caseworker or "",
+        )
+        self.glimpse = glimpse
+
+
+def _glimpse(s, citizen: Citizen) -> CitizenGlimpse:  # type: ignore[no-untyped-def]
+    worker = s.get(Caseworker, citizen.caseworker_id) if citizen.caseworker_id else None
+    return CitizenGlimpse(
+        id=citizen.id,  # type: ignore[arg-type]
+        name=f"{citizen.first_name} {citizen.last_name}",
+        birth_date=citizen.birth_date,
+        caseworker=f"{worker.name} ({worker.initials})" if worker else None,
+    )
+
+
 def citizen_overview(
     db: Database,
     citizen_id: int,
@@ -105,11 +138,15 @@ def citizen_overview(
     today: date | None = None,
     now: datetime | None = None,
     actor: Actor | None = None,
+    viewer: Actor | None = None,
 ) -> CitizenOverview:
     """Everything the overview panel shows for one citizen, read in one short session.
 
     With ``actor`` the look is recorded in the access log in the same transaction (the list's
-    overview panel); the citizen page logs its opening itself and passes none."""
+    overview panel); the citizen page logs its opening itself and passes none. ``viewer`` (or
+    ``actor``) is whose rights decide: a citizen they may open only with a reason (another
+    caseload, and no reason given today) raises ``GlassNotBrokenError`` carrying the glimpse
+    (name, birth date, caseworker) instead: no address, phone, plan or history before that."""
     real_today = date.today()
     today = today or real_today
     if now is None:
@@ -119,6 +156,13 @@ def citizen_overview(
         citizen = s.get(Citizen, citizen_id)
         if citizen is None or citizen.deleted_at is not None:
             raise NotFoundError("The citizen no longer exists")
+        who = viewer or actor
+        if (
+            who is not None
+            and access.needs_reason(s, who, citizen_id)
+            and access.grant_for_today(s, who, citizen_id) is None
+        ):
+            raise GlassNotBrokenError(_glimpse(s, citizen))
         if actor is not None:
             audit.record(
                 s,

@@ -24,6 +24,7 @@ from app.domain.codes import ROLES
 from app.domain.dates import utc_to_local
 from app.domain.errors import MinPlanError
 from app.i18n import _
+from app.ui import window_fit
 from app.ui.access_log.page import AccessLogPage, may_see_access_log
 from app.ui.admin.settings_page import SettingsPage
 from app.ui.casework.citizen_page import CitizenPage
@@ -51,7 +52,6 @@ class MainWindow(QMainWindow):
         self.settings = Settings.load()
         title = _("Min Plan")
         self.setWindowTitle(title + (" — " + _("DEMO (synthetic data)") if demo else ""))
-        self.resize(1280, 800)
 
         self.nav = QListWidget(self)
         self.nav.setAccessibleName(_("Navigation"))
@@ -97,15 +97,14 @@ class MainWindow(QMainWindow):
 
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(self.nav)
-        split.addWidget(self.pages)
+        split.addWidget(window_fit.scrolling(self.pages, self))
         split.setStretchFactor(1, 1)
         split.setChildrenCollapsible(False)
         split.setSizes([170, 1100])
         self.setCentralWidget(split)
         self._build_menus()
         self._build_status_bar()
-        if self.settings.window_geometry is not None:
-            self.restoreGeometry(self.settings.window_geometry)
+        window_fit.restore(self)  # inside the screen, as last left on this screen
 
     # --- layout ----------------------------------------------------------------------------
     def _add_page(self, title: str, page: QWidget) -> None:
@@ -135,7 +134,9 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
         if tip:
             action.setStatusTip(tip)
-        action.triggered.connect(slot)
+        # not ``connect(slot)``: ``triggered`` passes ``checked``, which a slot with an optional
+        # argument takes for it (the access request got False as its file name and crashed)
+        action.triggered.connect(lambda _checked=False: slot())
         return action
 
     def _build_menus(self) -> None:
@@ -689,6 +690,5 @@ class MainWindow(QMainWindow):
         if not self.citizen_page.may_leave():
             event.ignore()
             return
-        self.settings.window_geometry = self.saveGeometry()
-        self.settings.save()
+        window_fit.remember(self)
         super().closeEvent(event)

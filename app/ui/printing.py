@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pypdfium2
 from PySide6.QtCore import QObject, QRectF, Qt, QThread, Signal
-from PySide6.QtGui import QGuiApplication, QImage, QPageLayout, QPainter
+from PySide6.QtGui import (
+    QAction,
+    QGuiApplication,
+    QImage,
+    QPageLayout,
+    QPainter,
+    QShowEvent,
+)
 from PySide6.QtPrintSupport import (
     QPrintDialog,
     QPrinter,
@@ -127,9 +134,17 @@ class PlanPreviewDialog(QPrintPreviewDialog):
         self.paintRequested.connect(self._paint)
         self.accepted.connect(self._after_print)
         self.preview = self.findChild(QPrintPreviewWidget)
-        if self.preview is not None:
-            self.preview.setZoomMode(QPrintPreviewWidget.ZoomMode.FitToWidth)
         self._fit_screen(parent)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt name)
+        """Fit width, through the toolbar's own action so that its button shows the mode (Qt
+        itself opens a preview at "fit page", which makes the text small)."""
+        super().showEvent(event)
+        fit_width = self.findChild(QAction, "fitWidthAction")
+        if fit_width is not None and not fit_width.isChecked():
+            fit_width.trigger()
+        elif self.preview is not None:
+            self.preview.setZoomMode(QPrintPreviewWidget.ZoomMode.FitToWidth)
 
     def _fit_screen(self, parent: QWidget | None) -> None:
         """Readable at once: as tall as the screen allows, wide enough for a page at fit width."""
@@ -137,9 +152,9 @@ class PlanPreviewDialog(QPrintPreviewDialog):
         if screen is None:
             return
         area = screen.availableGeometry()
-        height = max(400, area.height() - 80)
-        width = min(max(600, int(height * 0.9)), area.width() - 40)
-        self.resize(width, height)
+        # a page at about 100 % (A4 is 794 px wide at 96 dpi) with room for the scroll bar,
+        # never wider or taller than the screen
+        self.resize(min(880, area.width() - 40), max(300, area.height() - 80))
 
     def _paint(self, printer: QPrinter) -> None:
         self.last_paint_ok = paint_pages(printer, self.images)

@@ -8,7 +8,7 @@ import logging
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from app.casework.access_log import record_view
 from app.casework.overview import citizen_overview
@@ -18,6 +18,7 @@ from app.i18n import _
 from app.ui.casework.context import UiContext
 from app.ui.casework.tab import CitizenTab
 from app.ui.citizens.overview_panel import OverviewPanel
+from app.ui.elided_label import ElidedLabel
 from app.ui.form import confirm_discard
 
 log = logging.getLogger(__name__)
@@ -79,9 +80,9 @@ class CitizenPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.citizen_id: int | None = None
-        self.heading = QLabel(self)
+        self.heading = ElidedLabel("", self)  # a 200-character name must not widen the window
         self.heading.setStyleSheet("font-size: 15pt; font-weight: 600;")
-        self.subheading = QLabel(self)
+        self.subheading = ElidedLabel("", self)
         back = QPushButton(_("← Back to the list"), self)
         back.setToolTip(_("Back to the citizen list (Alt+Left)"))
         back.clicked.connect(self.back)

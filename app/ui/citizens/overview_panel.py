@@ -7,7 +7,7 @@ from html import escape
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app import i18n
-from app.casework.overview import CitizenOverview, ConversationLine, OfferLine
+from app.casework.overview import CitizenGlimpse, CitizenOverview, ConversationLine, OfferLine
 from app.domain.codes import (
     CHANNELS,
     CONVERSATION_KINDS,
@@ -221,3 +221,27 @@ class OverviewPanel(QTextBrowser):
 
     def show_overview(self, view: CitizenOverview) -> None:
         self.setHtml(overview_html(view))
+
+    def show_glimpse(self, glimpse: CitizenGlimpse) -> None:
+        self.setHtml(glimpse_html(glimpse))
+
+
+def glimpse_html(glimpse: CitizenGlimpse) -> str:
+    """Another caseload's citizen before a reason is given: who, born when, whose; and how to
+    see more (open the citizen and give a reason, which is logged)."""
+    return "".join(
+        [
+            f"<h2 style='margin:0'>{escape(glimpse.name)}</h2>",
+            escape(_("Born {date}").format(date=i18n.format_date(glimpse.birth_date))),
+            "<br>" + escape(_("Caseworker: {name}").format(name=glimpse.caseworker or _("none"))),
+            "<p>"
+            + escape(
+                _(
+                    "This citizen is in another caseload. Open the citizen (Enter) and give a "
+                    "reason to see the contact details, the plan and the history; the reason is "
+                    "logged."
+                )
+            )
+            + "</p>",
+        ]
+    )

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from app import i18n
 from app.casework.access_log import SEARCH_HITS_KEPT
-from app.casework.overview import citizen_overview
+from app.casework.overview import GlassNotBrokenError, citizen_overview
 from app.domain.errors import MinPlanError
 from app.domain.search import LONE_TERM_LENGTH, search_terms
 from app.i18n import _, ngettext
@@ -219,10 +219,13 @@ class CitizensPage(QWidget):
                     citizen_id,
                     today=self.ctx.today(),
                     actor=self.ctx.actor if log else None,
+                    viewer=self.ctx.actor,
                 )
             )
             if log:
                 self._overview_logged = citizen_id
+        except GlassNotBrokenError as closed:  # another caseload: who and whose, nothing more
+            self.overview.show_glimpse(closed.glimpse)
         except MinPlanError as problem:
             self.overview.show_nothing()
             self.error.emit(problem)

@@ -120,15 +120,21 @@ class WorklistPage(QWidget):
         self.explanation.setWordWrap(True)
         self.explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         top = QHBoxLayout()
-        top.addWidget(QLabel(_("Show:"), self))
+        self.scope_label = QLabel(_("&Show:"), self)  # Alt+its letter reaches the scope by keys
+        self.scope_label.setBuddy(self.scope)
+        top.addWidget(self.scope_label)
         top.addWidget(self.scope)
         top.addWidget(self.group)
         top.addWidget(refresh)
         top.addWidget(self.snooze_button)
         top.addWidget(self.show_snoozed)
-        top.addWidget(self.summary, 1)
+        top.addStretch(1)
+        # the counts on a line of their own, wrapped: they grow with the data and used to widen
+        # the window past a laptop's screen
+        self.summary.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.explanation)
         self._fill_scopes()
