@@ -33,7 +33,7 @@ from app.domain.codes import (
 from app.domain.dates import utc_to_local
 from app.domain.errors import ValidationError
 from app.domain.identifiers import masked_cpr
-from app.i18n import N_, _, format_number, label, ngettext
+from app.i18n import N_, _, format_datetime, format_number, label, ngettext
 
 #: Areas of the case (``AuditEvent.entity``).
 ENTITIES = {
@@ -254,7 +254,7 @@ def _shown(name: str, value: object, entity: str | None, names: Names) -> str:
             return value
         if moment.tzinfo is not None:
             moment = utc_to_local(moment)
-        return moment.strftime("%d.%m.%Y %H.%M")
+        return format_datetime(moment)
     if isinstance(value, float):
         return format_number(value, 0 if value.is_integer() else 1)
     return value_text(value)

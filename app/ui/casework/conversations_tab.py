@@ -97,7 +97,7 @@ class ConversationsTab(CitizenTab):
 
     @staticmethod
     def _cells(r: ConversationRow) -> list[str]:
-        when = r.when.strftime("%d.%m.%Y %H:%M") if r.when else i18n.format_short_date(r.held_on)
+        when = i18n.format_datetime(r.when) if r.when else i18n.format_short_date(r.held_on)
         held_by = i18n.label(HELD_BY, r.held_by) + (
             " " + _("(with a-kasse)") if r.with_a_kasse else ""
         )

@@ -198,7 +198,7 @@ class WorklistPage(QWidget):
         rows = []
         for index, w in enumerate(shown):
             d = w.item.deadline
-            booked = w.item.next_booked.strftime("%d.%m.%Y %H:%M") if w.item.next_booked else ""
+            booked = i18n.format_datetime(w.item.next_booked)
             snooze = self._snooze_of(w)
             if snooze is not None:
                 booked = _("aside until {date}").format(date=i18n.format_short_date(snooze[0]))
