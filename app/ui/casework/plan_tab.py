@@ -80,7 +80,7 @@ class MilestoneDialog(FormDialog):
             self.form.add("status", _("&Status"), CodeCombo(MILESTONE_STATUSES))
             self.form.add(
                 "completed_on",
-                _("&Completed on"),
+                _("&Reached on"),
                 DateEdit(today=ctx.today(), field="completed_on"),
             )
             self.form.add("drop_reason", _("&Reason for dropping"), TextEdit())
@@ -160,7 +160,7 @@ class PlanTab(CitizenTab):
         self.deleted_action.setCheckable(True)
 
         self.milestones = RecordTable(
-            [_("Milestone"), _("Due"), _("Status"), _("Completed or dropped")], self, stretch=0
+            [_("Milestone"), _("Due"), _("Status"), _("Reached or dropped")], self, stretch=0
         )
         self.milestones.activated_id.connect(self.edit_milestone)
         self.milestones.delete_id.connect(self.delete_or_restore)
@@ -360,7 +360,7 @@ class PlanTab(CitizenTab):
         day = prompts.ask_date(
             self,
             _("Milestone reached"),
-            _("Reached on (e.g. i dag or 20.11)"),
+            _("Reached on (e.g. today or 20/11)"),
             self.ctx.today(),
             self.ctx.today(),
         )
