@@ -74,7 +74,7 @@ class ConversationsTab(CitizenTab):
         layout.addWidget(self.table, 1)
 
     def title(self) -> str:
-        return _("&Conversations")
+        return _("Co&nversations")
 
     def actions(self) -> list:  # type: ignore[override]
         return [

@@ -51,7 +51,7 @@ class HistoryTab(CitizenTab):
         layout.addWidget(self.table, 1)
 
     def title(self) -> str:
-        return _("&History")
+        return _("Histor&y")
 
     def load(self, citizen_id: int) -> None:
         self.citizen_id = citizen_id

@@ -153,9 +153,9 @@ class PlanTab(CitizenTab):
             _("Move milestone do&wn"), lambda: self.move_selected(1), "Alt+Down"
         )
         self.changes_action = self.make_action(
-            _("Changes since the last printed plan…"), self.show_changes
+            _("&Changes since the last printed plan…"), self.show_changes
         )
-        self.as_of_action = self.make_action(_("The plan as it was on a date…"), self.show_as_of)
+        self.as_of_action = self.make_action(_("The plan as it was on a da&te…"), self.show_as_of)
         self.deleted_action = self.make_action(_("Show deleted milestones"), self.toggle_deleted)
         self.deleted_action.setCheckable(True)
 
