@@ -68,6 +68,10 @@ def test_no_menu_has_clashing_access_letters(qtbot, ctx: UiContext, language: st
         tops = [a.text() for a in bar.actions()]
         tabs = [win.citizen_page.tabs.tabText(i) for i in range(win.citizen_page.tabs.count())]
         assert not clashes(tops + tabs), "Alt+letter on the citizen page reaches menus and tabs"
+        from PySide6.QtWidgets import QAbstractButton
+
+        buttons = [b.text() for b in win.citizen_page.findChildren(QAbstractButton) if b.text()]
+        assert not clashes(tops + tabs + buttons), "the tabs' buttons leave the letters alone"
         menus = [m for a in bar.actions() if a.menu() for m in all_menus(a.menu())]
         citizen = win.citizens.model.ids[0]
         menus.append(win.citizen_context_menu(citizen))

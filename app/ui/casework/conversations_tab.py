@@ -62,7 +62,7 @@ class ConversationsTab(CitizenTab):
             self.cancel_action,
             self.move_action,
         ):
-            button = QPushButton(action.text(), self)
+            button = QPushButton(action.text().replace("&", ""), self)
             button.setToolTip(action.toolTip())
             button.clicked.connect(action.trigger)
             buttons.addWidget(button)

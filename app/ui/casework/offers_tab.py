@@ -60,7 +60,7 @@ class OffersTab(CitizenTab):
             self.cancel_action,
             self.deleted_action,
         ):
-            button = QPushButton(action.text(), self)
+            button = QPushButton(action.text().replace("&", ""), self)
             button.setToolTip(action.toolTip() or action.statusTip())
             button.clicked.connect(action.trigger)
             buttons.addWidget(button)

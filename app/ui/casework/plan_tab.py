@@ -171,7 +171,7 @@ class PlanTab(CitizenTab):
         texts_layout.addWidget(self.gaps)
         texts_layout.addWidget(self.form)
         save_row = QHBoxLayout()
-        save_button = QPushButton(_("&Save the plan") + "  (Ctrl+S)", self)
+        save_button = QPushButton(_("&Save the plan").replace("&", "") + "  (Ctrl+S)", self)
         save_button.clicked.connect(self.save)
         save_row.addWidget(self.status, 1)
         extra = QPushButton(_("Changes since last print…"), self)
@@ -193,7 +193,7 @@ class PlanTab(CitizenTab):
                 self.deleted_action,
             )
         ):
-            button = QPushButton(action.text(), self)
+            button = QPushButton(action.text().replace("&", ""), self)
             button.setToolTip(action.toolTip() or action.statusTip())
             button.clicked.connect(action.trigger)
             buttons.addWidget(button, 0, i)
