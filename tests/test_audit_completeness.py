@@ -27,6 +27,7 @@ from app.casework import (
     access_log_search,
     access_request,
     calendar_export,
+    list_export,
     citizens,
     companies,
     conversations,
@@ -47,6 +48,7 @@ from app.casework.actor import Actor
 from app.casework.audit_labels import details_of
 from app.casework.bundle.exporter import export_bundle
 from app.casework.bundle.importer import import_bundle
+from app.reports.list_table import ListTable
 from app.domain.dates import utc_now
 from app.store.audit_verify import verify
 from app.store.engine import Database, transaction
@@ -425,6 +427,26 @@ ACTIONS: list[tuple[str, A, tuple[Expect, ...]]] = [
         (Expect("print_plan", "plan_version"),),
     ),
     (
+        "list_export.export_list",
+        lambda e: list_export.export_list(
+            e.db,
+            e.actor,
+            "citizens",
+            ListTable("Citizens", ["Name"], [["Signe"]], [e.cid]),
+            e.tmp / "list.csv",
+            "csv",
+            criterion="scope=mine",
+        ),
+        (Expect("export_list", citizen=False, criterion=True, subject=True),),
+    ),
+    (
+        "list_export.record_list_print",
+        lambda e: list_export.record_list_print(
+            e.db, e.actor, "today", ListTable("Today", ["Name"], [["Signe"]], [e.cid])
+        ),
+        (Expect("print_list", citizen=False, criterion=True, subject=True),),
+    ),
+    (
         "deadlines.export_deadlines",
         lambda e: deadlines.export_deadlines(e.db, e.actor, TODAY),
         (Expect("export_deadlines", citizen=False, criterion=True, subject=True),),
@@ -536,6 +558,8 @@ NOT_DRIVEN = {
         )
     },
     "casework.access_request.require_access_request": "a rights check, writes nothing",
+    "casework.today.day_overview": "the actor's own caseload on screen, like the worklist"
+    " (deadlines_for); its print and export are logged (list_export)",
     "casework.plan_printing.paper_citizens": "ids for a batch print, each print is logged",
     "casework.retention.preview": "counts only; the deletion it leads to is logged (erase)",
     "casework.retention.erase": "one erase event per citizen, no personal data (test_retention)",
@@ -555,6 +579,7 @@ READS_UNDER_THE_PAGE_VIEW = {
     "casework.case_views.plan_of",
     "casework.conversations.conversation_history",
     "casework.deadlines.deadlines_for_citizen",
+    "casework.today.overdue_milestones_of",  # asked on the open citizen page before a logged print
     # the deadline engine's facts: read inside the transaction of the (logged) change that
     # touched them, or for a worklist of the actor's own caseload
     "casework.access.owner_name",  # the caseworker's name for the "give a reason" message

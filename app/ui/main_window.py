@@ -170,6 +170,20 @@ class MainWindow(QMainWindow):
         )
         file_menu.addAction(self.batch_selected_action)
         file_menu.addSeparator()
+        self.print_list_action = self._action(
+            _("Print the &list…"),
+            lambda: self._list_output("print"),
+            "Ctrl+Shift+P",
+            tip=_("The list in front of you (Today, Deadlines, the citizens) on paper; logged"),
+        )
+        self.export_list_action = self._action(
+            _("Export the list as a sprea&dsheet…"),
+            lambda: self._list_output("export"),
+            "Ctrl+Shift+X",
+            tip=_("The list in front of you as XLSX or CSV; logged"),
+        )
+        file_menu.addActions([self.print_list_action, self.export_list_action])
+        file_menu.addSeparator()
         file_menu.addAction(self._action(_("&Quit"), self.close, QKeySequence.StandardKey.Quit))
 
         edit_menu = bar.addMenu(_("&Edit"))
@@ -310,6 +324,33 @@ class MainWindow(QMainWindow):
             self.citizen_menu.addSeparator()
             self.citizen_menu.addActions(rest)
         self._update_citizen_menu()
+
+    def current_list(self):  # type: ignore[no-untyped-def]
+        """The list on the page in front (Today, Deadlines, the citizens), or None."""
+        from app.ui.citizens.list_source import citizen_list_source
+
+        page = self.pages.currentWidget()
+        if page is self.citizens:
+            return citizen_list_source(self.citizens)
+        if page in (self.today_page, self.worklist):
+            return page.list_source()
+        return None
+
+    def _list_output(self, what: str) -> None:
+        from app.ui.list_output import export_list, print_list, run_safely
+
+        source = self.current_list()
+        if source is None:
+            self.statusBar().showMessage(
+                _("Open Today, Deadlines or the citizen list to print or export it"), 6000
+            )
+            return
+        if what == "print":
+            run_safely(lambda: print_list(self.ctx, self, source), self.show_problem)
+            return
+        path = run_safely(lambda: export_list(self.ctx, self, source), self.show_problem)
+        if path is not None:
+            self.statusBar().showMessage(_("Saved {path}").format(path=path), 8000)
 
     def citizen_context_menu(self, citizen_id: int) -> QMenu:
         """Right-click (or the menu key) on a citizen in the list: the common actions on them."""
