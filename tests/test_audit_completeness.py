@@ -27,7 +27,6 @@ from app.casework import (
     access_log_search,
     access_request,
     calendar_export,
-    list_export,
     citizens,
     companies,
     conversations,
@@ -35,6 +34,7 @@ from app.casework import (
     employment,
     goal_targets,
     journal,
+    list_export,
     offers,
     org_settings,
     overview,
@@ -48,8 +48,8 @@ from app.casework.actor import Actor
 from app.casework.audit_labels import details_of
 from app.casework.bundle.exporter import export_bundle
 from app.casework.bundle.importer import import_bundle
-from app.reports.list_table import ListTable
 from app.domain.dates import utc_now
+from app.reports.list_table import ListTable
 from app.store.audit_verify import verify
 from app.store.engine import Database, transaction
 from app.store.models import (

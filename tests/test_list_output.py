@@ -15,13 +15,18 @@ from app import i18n
 from app.store.engine import Database, transaction
 from app.store.models import AuditEvent, AuditSubject
 from app.ui.casework.context import UiContext
-from tests.test_today import TODAY, karen, people  # noqa: F401 (the fixture)
+from tests.test_today import TODAY, karen, make_people
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def win(qtbot, db: Database, people: dict[str, int]):  # noqa: F811
+def people(db: Database) -> dict[str, int]:
+    return make_people(db)
+
+
+@pytest.fixture
+def win(qtbot, db: Database, people: dict[str, int]):
     from app.ui.main_window import MainWindow
 
     i18n.set_language("en")
@@ -52,7 +57,7 @@ def test_today_as_csv_masks_the_cpr_and_is_logged(
     win,
     db: Database,
     people: dict[str, int],
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     from app.ui.list_output import export_list
 
@@ -79,7 +84,7 @@ def test_the_deadlines_as_xlsx_with_full_cpr(
     win,
     db: Database,
     people: dict[str, int],
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     from app.ui.list_output import export_list
 
@@ -101,7 +106,7 @@ def test_the_citizen_list_printed_and_exported_from_the_file_menu(
     db: Database,
     people: dict[str, int],
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from PySide6.QtPrintSupport import QPrinter
 
