@@ -125,3 +125,42 @@ def test_the_context_menu_opens_and_acts_on_the_citizen(qtbot, ctx: UiContext) -
     menu.actions()[0].trigger()
     assert win.pages.currentWidget() is win.citizen_page
     assert win.citizen_page.citizen_id == citizen
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_no_page_takes_an_access_letter_of_the_menu_bar(
+    qtbot, ctx: UiContext, language: str
+) -> None:
+    """Alt+letter on each page reaches one thing: the visible menus, buttons and field labels of
+    the page differ (the citizen's tab menus show only with a citizen open)."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    from app.ui.main_window import MainWindow
+
+    i18n.set_language(language)
+    try:
+        win = MainWindow(ctx)
+        qtbot.addWidget(win)
+        with qtbot.waitExposed(win):
+            win.show()
+        for index in range(win.pages.count()):
+            page = win.pages.widget(index)
+            if page is win.indicators:
+                with qtbot.waitSignal(page.evaluated, timeout=30_000):
+                    win.pages.setCurrentWidget(page)
+            elif page is win.citizen_page:
+                win.open_citizen(win.citizens.model.ids[0])
+            else:
+                win.pages.setCurrentWidget(page)
+            win._update_citizen_menu()
+            tops = [a.text() for a in win.menuBar().actions() if a.isVisible()]
+            texts = [
+                b.text() for b in page.findChildren(QAbstractButton) if b.text() and b.isVisible()
+            ] + [
+                label.text()
+                for label in page.findChildren(QLabel)
+                if label.buddy() is not None and label.isVisible()
+            ]
+            assert not clashes(tops + texts), (type(page).__name__, clashes(tops + texts))
+    finally:
+        i18n.set_language("da")

@@ -469,6 +469,8 @@ class MainWindow(QMainWindow):
         for menu in self.case_menus:
             for action in menu.actions():
                 action.setEnabled(on_page)
+            if menu is not self.citizen_menu:  # the tabs' menus show with the citizen (and their
+                menu.menuAction().setVisible(on_page)  # Alt+letters are free on other pages)
 
     def hand_over(self) -> None:
         from app.ui.casework import citizen_actions as actions

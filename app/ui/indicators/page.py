@@ -184,7 +184,7 @@ class IndicatorsPage(QWidget):
         top.addWidget(self.plan, 1)
         top.addWidget(self.plan_button)
         top.addSpacing(12)
-        for label, widget in ((_("P&eriod:"), self.period), (_("Compare &with:"), self.compare)):
+        for label, widget in ((_("Pe&riod:"), self.period), (_("Compare &with:"), self.compare)):
             caption = QLabel(label, self)
             caption.setBuddy(widget)
             top.addWidget(caption)
