@@ -132,25 +132,31 @@ def format_datetime_local(value: datetime | None) -> str:
     if value is None:
         return ""
     local = utc_to_local(value)
-    return babel_dates.format_datetime(
-        local, format="d. MMM y HH.mm" if _current == "da" else "d MMM y HH:mm", locale=locale()
-    )
+    return f"{format_date(local.date())} {format_time(local)}"
 
 
-def format_time(value: datetime | time | None) -> str:
+def clock(value: datetime | time | None, language: str | None = None, *, seconds: bool = False) -> str:
+    """The digits of a wall-clock time: ``12.00`` (da) / ``12:00`` (en), for after "kl."/"at"."""
+    if value is None:
+        return ""
+    sep = "." if normalise_language(language or _current) == "da" else ":"
+    text = f"{value.hour:02d}{sep}{value.minute:02d}"
+    return text + f"{sep}{value.second:02d}" if seconds else text
+
+
+def format_time(value: datetime | time | None, *, seconds: bool = False) -> str:
     """A wall-clock time, written one way everywhere: ``kl. 12.00`` (da) / ``12:00`` (en)."""
     if value is None:
         return ""
-    if _current == "da":
-        return f"kl. {value.hour:02d}.{value.minute:02d}"
-    return f"{value.hour:02d}:{value.minute:02d}"
+    text = clock(value, seconds=seconds)
+    return f"kl. {text}" if _current == "da" else text
 
 
-def format_datetime(value: datetime | None) -> str:
+def format_datetime(value: datetime | None, *, seconds: bool = False) -> str:
     """A local wall-clock date and time for tables: ``03.03.2026 kl. 12.00`` / ``03/03/2026 12:00``."""
     if value is None:
         return ""
-    return f"{format_short_date(value.date())} {format_time(value)}"
+    return f"{format_short_date(value.date())} {format_time(value, seconds=seconds)}"
 
 
 def format_number(value: float | int | None, digits: int = 0) -> str:

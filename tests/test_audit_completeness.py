@@ -34,6 +34,7 @@ from app.casework import (
     employment,
     goal_targets,
     journal,
+    list_export,
     offers,
     org_settings,
     overview,
@@ -48,6 +49,7 @@ from app.casework.audit_labels import details_of
 from app.casework.bundle.exporter import export_bundle
 from app.casework.bundle.importer import import_bundle
 from app.domain.dates import utc_now
+from app.reports.list_table import ListTable
 from app.store.audit_verify import verify
 from app.store.engine import Database, transaction
 from app.store.models import (
@@ -430,6 +432,26 @@ ACTIONS: list[tuple[str, A, tuple[Expect, ...]]] = [
         (Expect("print_plan", "plan_version"),),
     ),
     (
+        "list_export.export_list",
+        lambda e: list_export.export_list(
+            e.db,
+            e.actor,
+            "citizens",
+            ListTable("Citizens", ["Name"], [["Signe"]], [e.cid]),
+            e.tmp / "list.csv",
+            "csv",
+            criterion="scope=mine",
+        ),
+        (Expect("export_list", citizen=False, criterion=True, subject=True),),
+    ),
+    (
+        "list_export.record_list_print",
+        lambda e: list_export.record_list_print(
+            e.db, e.actor, "today", ListTable("Today", ["Name"], [["Signe"]], [e.cid])
+        ),
+        (Expect("print_list", citizen=False, criterion=True, subject=True),),
+    ),
+    (
         "deadlines.export_deadlines",
         lambda e: deadlines.export_deadlines(e.db, e.actor, TODAY),
         (Expect("export_deadlines", citizen=False, criterion=True, subject=True),),
@@ -541,6 +563,8 @@ NOT_DRIVEN = {
         )
     },
     "casework.access_request.require_access_request": "a rights check, writes nothing",
+    "casework.today.day_overview": "the actor's own caseload on screen, like the worklist"
+    " (deadlines_for); its print and export are logged (list_export)",
     "casework.plan_printing.paper_citizens": "ids for a batch print, each print is logged",
     "casework.plan_printing.require_may_print": "a rights check before a preview, writes nothing",
     "casework.retention.preview": "counts only; the deletion it leads to is logged (erase)",
@@ -563,6 +587,7 @@ READS_UNDER_THE_PAGE_VIEW = {
     "casework.case_views.plan_of",
     "casework.conversations.conversation_history",
     "casework.deadlines.deadlines_for_citizen",
+    "casework.today.overdue_milestones_of",  # asked on the open citizen page before a logged print
     # the deadline engine's facts: read inside the transaction of the (logged) change that
     # touched them, or for a worklist of the actor's own caseload
     "casework.access.owner_name",  # the caseworker's name for the "give a reason" message

@@ -138,7 +138,7 @@ def test_book_a_conversation_in_three_keystrokes(
     )
     assert keys.count <= 5
     tab = page.tab(ConversationsTab)
-    assert tab.table.text(booked[0].id, 0) == "30.11.2026 10:30"
+    assert tab.table.text(booked[0].id, 0) == "30/11/2026 10:30", "the English UI's one format"
 
 
 def test_record_the_next_conversation_as_held_in_two_keystrokes(

@@ -64,12 +64,14 @@ def test_dashboard_shows_status_suppresses_small_figures_and_draws_the_trend(
     shown = rows(page)
     flex = shown["Fuldtidspersoner i fleksjob"]
     assert (
-        flex[0] == "5 fuldtidspersoner" and flex[1] == "≥ 380 (2024)" and flex[3] == "ikke opfyldt"
+        flex[0] == "5 fuldtidspersoner"
+        and flex[1] == "≥ 380 fuldtidspersoner (2024)"
+        and flex[3] == "ikke opfyldt"
     )
     sick = shown["Antal sygedagpengemodtagere falder i forhold til 2023"]
-    assert sick[0] == "<5" and sick[3] == "skjult"
+    assert sick[0] == "<5 personer" and sick[3] == "skjult"
     assert sick[1] == "falder i forhold til samme periode sidste år (2024)"
-    assert sick[2] == "0 (1. kvartal 2023)"
+    assert sick[2] == "0 personer (1. kvartal 2023)", "the unit, no change beside <5"
     assert "<5" in page.note.text() and "Seneste hele måned: oktober 2026." in page.note.text()
     page.table.selectRow(1)
     assert page.definition.text().startswith("Det tælles: Fuldtidspersoner")
@@ -79,7 +81,7 @@ def test_dashboard_shows_status_suppresses_small_figures_and_draws_the_trend(
     assert names == [
         "Hele måneder",
         "Seneste hele måned (marts 2024)",
-        "Mål: ≥ 380 (2024)",
+        "Mål: ≥ 380 fuldtidspersoner (2024)",
     ]
     assert page.chart.series()[0].count() == 3
     # the targets are 2024's: another year shows the goals without them
@@ -103,7 +105,7 @@ def test_the_dashboard_reads_the_threshold_from_the_organisation_setting(
     page = IndicatorsPage(ctx)
     qtbot.addWidget(page)
     show(qtbot, page, "herlev-2024", "2026-Q1")
-    assert rows(page)["Fuldtidspersoner i fleksjob"][0] == "<6"
+    assert rows(page)["Fuldtidspersoner i fleksjob"][0] == "<6 fuldtidspersoner"
     assert "Tal for færre end 6 personer vises som <6." in page.note.text()
 
 
@@ -152,7 +154,7 @@ def test_a_team_lead_sets_a_target_in_the_dialog_and_exports_what_is_shown(
         qtbot.mouseClick(
             dialog.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton
         )
-    assert page.table.text(row, 2) == "≥ 100"
+    assert page.table.text(row, 2) == "≥ 100 personer"
     assert page.export_note.text() == "Denne plan og periode er ikke eksporteret før."
     path = page.export("xlsx", tmp_path / "glostrup.xlsx")
     sheet = openpyxl.load_workbook(path)["Oversigt"]
@@ -234,7 +236,10 @@ def test_a_target_tied_to_years_and_the_table_of_how_each_goal_is_computed(
         qtbot.mouseClick(
             dialog.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton
         )
-    assert page.table.text(flex, 2) == "≥ 4 (2025–2026)" and page.table.text(flex, 4) == "opfyldt"
+    assert (
+        page.table.text(flex, 2) == "≥ 4 fuldtidspersoner (2025–2026)"
+        and page.table.text(flex, 4) == "opfyldt"
+    )
     show(qtbot, page, "herlev-2024", "2027-Q1")
     assert page.table.text(flex, 2) == "intet mål"
 
@@ -258,3 +263,58 @@ def test_a_target_tied_to_years_and_the_table_of_how_each_goal_is_computed(
     assert "Tilnærmelse" in text
     qtbot.keyClick(how.text, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not how.isVisible())
+
+
+def test_the_page_opens_on_a_plan_valid_today_or_the_one_used_last(
+    qtbot, db: Database, actor: Actor
+) -> None:
+    from app.ui.indicators.page import LAST_PLAN_KEY
+    from app.ui.settings import qsettings
+
+    i18n.set_language("da")
+    page = IndicatorsPage(UiContext(db, actor, lambda: date(2024, 6, 1)))
+    qtbot.addWidget(page)
+    assert page.plan.currentData() == "herlev-2024", "valid today, and begun last"
+    later = IndicatorsPage(UiContext(db, actor, lambda: date(2030, 1, 1)))
+    qtbot.addWidget(later)
+    last_end = max(p.valid_to or date.min for p in later.plans.values())
+    chosen = later.plans[later.plan.currentData()]
+    assert chosen.valid_to == last_end, "none valid today: one that ended last"
+    later.plan.setCurrentIndex(later.plan.findData("gentofte-2021"))
+    with qtbot.waitSignal(later.evaluated, timeout=20_000):  # choosing shows it (in a worker)
+        later.plan.activated.emit(later.plan.currentIndex())
+    assert qsettings().value(LAST_PLAN_KEY) == "gentofte-2021"
+    again = IndicatorsPage(UiContext(db, actor, lambda: date(2024, 6, 1)))
+    qtbot.addWidget(again)
+    assert again.plan.currentData() == "gentofte-2021", "the plan used last"
+
+
+def test_every_figure_and_comparison_has_its_unit_and_the_chart_too(qtbot, ctx: UiContext) -> None:
+    from PySide6.QtCharts import QLegend, QLineSeries, QScatterSeries, QValueAxis
+
+    i18n.set_language("en")
+    page = IndicatorsPage(ctx)
+    qtbot.addWidget(page)
+    show(qtbot, page, "herlev-2024", "2024-Q1")
+    for i in page.table.ids():
+        actual, target, comparison = (page.table.text(i, c) for c in (1, 2, 3))
+        if actual not in ("–", ""):
+            assert any(ch.isalpha() or ch == "%" for ch in actual.split()[-1]), actual
+        figure = comparison.split(" (")[0]
+        if figure != "–":
+            assert figure.split()[-1].isalpha() or figure.endswith("%"), comparison
+    flex = next(
+        i for i in page.table.ids() if page.table.text(i, 0) == "Fuldtidspersoner i fleksjob"
+    )
+    page.table.selectRow(page.table.ids().index(flex))
+    axis = next(a for a in page.chart.axes() if isinstance(a, QValueAxis))
+    assert axis.titleText() == "full-time persons"
+    assert page.chart.legend().markerShape() == QLegend.MarkerShape.MarkerShapeFromSeries
+    named = [s for s in page.chart.series() if s.name()]
+    marks = set()
+    for s in named:
+        if isinstance(s, QScatterSeries):
+            marks.add(("scatter", s.markerShape(), s.color().name()))
+        elif isinstance(s, QLineSeries):
+            marks.add(("line", s.pen().style()))
+    assert len(marks) == len(named), "each legend entry has its own mark, not only a colour"

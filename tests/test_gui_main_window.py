@@ -158,9 +158,9 @@ def test_selecting_a_citizen_shows_the_overview(qtbot, window: MainWindow) -> No
     assert "Kontanthjælp, aktivitetsparat siden 3. mar. 2026" in text
     assert "Butiksassistent" in text
     assert "Jeg vil gerne arbejde med mennesker" in text
-    assert "Praktik i butik" in text and "udført 20.11.2026" in text
+    assert "Praktik i butik" in text and "nået 20.11.2026" in text
     assert "Søge 5 job om ugen" in text
-    assert "2. dec. 2026 10.30: Jobsamtale, Personligt fremmøde" in text
+    assert "2. dec. 2026 kl. 10.30: Jobsamtale, Personligt fremmøde" in text
 
 
 def test_sorting_by_a_column_keeps_the_selection(qtbot, window: MainWindow) -> None:

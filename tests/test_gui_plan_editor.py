@@ -112,12 +112,12 @@ def test_a_team_lead_creates_a_plan_by_typing_and_clicking_and_sees_it_evaluated
     shown = rows(page)
     assert shown["Fuldtidspersoner i fleksjob"] == [
         "7 fuldtidspersoner",
-        "≥ 5",
-        "7 (01.01.2025–23.11.2025)",
+        "≥ 5 fuldtidspersoner",
+        "7 fuldtidspersoner (01.01.2025–23.11.2025); ±0 fuldtidspersoner",
         "opfyldt",
     ]
     # 2026 counted up to 23 November: 2 on sygedagpenge (<5); 2025 up to 23 November: 6
-    assert shown["Sygedagpengemodtagere falder"][0] == "<5"
+    assert shown["Sygedagpengemodtagere falder"][0] == "<5 personer"
     assert shown["Sygedagpengemodtagere falder"][3] == "skjult"
     with transaction(db) as s:
         created = s.exec(select(AuditEvent).where(AuditEvent.action == "create_goal_plan")).one()
@@ -169,7 +169,7 @@ def test_a_plan_made_in_the_app_is_changed_and_reordered_in_the_editor(
     with qtbot.waitSignal(page.evaluated, timeout=20_000):
         click_save(qtbot, editor)
     assert [page.table.text(i, 0) for i in page.table.ids()] == ["Sygedagpenge", "Fleksjob"]
-    assert rows(page)["Fleksjob"][1:4:2] == ["≥ 10", "ikke opfyldt"]
+    assert rows(page)["Fleksjob"][1:4:2] == ["≥ 10 fuldtidspersoner", "ikke opfyldt"]
     with transaction(db) as s:
         edit = s.exec(select(AuditEvent).where(AuditEvent.action == "edit_goal_plan")).one()
     details = json.loads(edit.details)

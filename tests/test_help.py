@@ -66,7 +66,8 @@ def test_f1_opens_the_section_for_the_page_in_front(qtbot, db, actor) -> None:
     assert helper.text.property("file") == "deadlines.md"
     assert helper.text.textCursor().block().text() == "The Deadlines page"
     assert helper.text.document().toPlainText().startswith("Deadlines")
-    win.nav.setCurrentRow(win.pages.indexOf(win.indicators))
+    with qtbot.waitSignal(win.indicators.evaluated, timeout=30_000):  # its worker ends first
+        win.nav.setCurrentRow(win.pages.indexOf(win.indicators))
     win.show_help()
     assert helper.current == ("indicators.md", "indicators")
     win.nav.setCurrentRow(win.pages.indexOf(win.today_page))

@@ -137,7 +137,7 @@ def test_the_menu_prints_in_danish_and_in_english_and_warns_of_overdue_steps(
         return QMessageBox.StandardButton.Yes
 
     monkeypatch.setattr(QMessageBox, "question", answer)
-    texts = [a.text() for a in win.citizen_menu.actions()]
+    texts = [a.text() for a in win.plan_menu.actions()]
     assert "Print the plan in Da&nish…" in texts and "Print the plan in En&glish…" in texts
     win.print_danish_action.trigger()
     win.print_other_action.trigger()

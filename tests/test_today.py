@@ -24,6 +24,10 @@ TODAY = date(2026, 11, 23)
 
 @pytest.fixture
 def people(db: Database) -> dict[str, int]:
+    return make_people(db)
+
+
+def make_people(db: Database) -> dict[str, int]:
     """Karen's caseload and one of Ole's citizens. Synthetic people only."""
     with transaction(db) as s:
         karen = Caseworker(initials="KL", name="Karen Lund", team="Team Job", role="caseworker")

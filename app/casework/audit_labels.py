@@ -33,7 +33,7 @@ from app.domain.codes import (
 from app.domain.dates import utc_to_local
 from app.domain.errors import ValidationError
 from app.domain.identifiers import masked_cpr
-from app.i18n import N_, _, format_number, label, ngettext
+from app.i18n import N_, _, format_datetime, format_number, label, ngettext
 
 #: Areas of the case (``AuditEvent.entity``).
 ENTITIES = {
@@ -88,6 +88,8 @@ ACTIONS = {
     "export_calendar": N_("calendar exported"),
     "export_indicators": N_("indicators exported"),
     "export_deadlines": N_("deadlines exported"),
+    "export_list": N_("list exported"),
+    "print_list": N_("list printed"),
     "demo_data": N_("demo data written"),
     "search_access_log": N_("access log searched"),
     "export_access_log": N_("access log exported"),
@@ -128,6 +130,8 @@ CITIZEN_TEXTS = {
     "snooze_deadline": N_("A deadline in your case was put aside"),
     "export_calendar": N_("A booked conversation was put in a caseworker's calendar file"),
     "export_deadlines": N_("Your deadlines were exported in a list"),
+    "export_list": N_("You were named in a list saved as a spreadsheet"),
+    "print_list": N_("You were named in a list printed on paper"),
     "search_access_log": N_("This access log was searched for your case"),
     "export_access_log": N_("This access log was exported for your case"),
     "access_log_extract": N_("An extract of this access log was made"),
@@ -262,7 +266,7 @@ def _shown(name: str, value: object, entity: str | None, names: Names) -> str:
             return value
         if moment.tzinfo is not None:
             moment = utc_to_local(moment)
-        return moment.strftime("%d.%m.%Y %H.%M")
+        return format_datetime(moment)
     if isinstance(value, float):
         return format_number(value, 0 if value.is_integer() else 1)
     return value_text(value)

@@ -29,7 +29,7 @@ FIELD_LABELS = {
     "title": N_("Title"),
     "due": N_("Due"),
     "status": N_("Status"),
-    "completed_on": N_("Completed on"),
+    "completed_on": N_("Reached on"),
     "drop_reason": N_("Reason"),
     "kind": N_("Kind"),
     "company_id": N_("Company"),

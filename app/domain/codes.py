@@ -129,7 +129,7 @@ MILESTONE_STATUSES: Mapping[str, str] = _frozen(
     {
         "planned": N_("Planned"),
         "in_progress": N_("In progress"),
-        "done": N_("Done"),
+        "done": N_("Reached"),
         "dropped": N_("Dropped"),
     }
 )

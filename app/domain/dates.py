@@ -139,7 +139,7 @@ def parse_user_date(text: str, today: date) -> date | None:
             except ValueError:
                 break
     raise ValidationError(
-        "{text!r} is not a date; write it as 23.11.2026", field="date", text=text.strip()
+        "{text!r} is not a date; write it as 23/11/2026", field="date", text=text.strip()
     )
 
 

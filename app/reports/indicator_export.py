@@ -27,7 +27,7 @@ STATUS = {
     "no_data": N_("no figures"),
     "not_computable": N_("not computable"),
 }
-#: Units shown after a figure (counts of persons or offers need none).
+#: Units of the measures (every figure shown carries one: ``unit_word``).
 UNITS = {"fte": N_("full-time persons"), "share": "%", "days": N_("days")}
 #: The unit column of the exports ("" for a goal not computable from case data).
 UNIT_NAMES = {**UNITS, "persons": N_("persons"), "count": N_("number"), "": ""}
@@ -93,11 +93,12 @@ def last_complete_month(evaluation: Evaluation) -> str | None:
     return labels[-1] if labels else None
 
 
-def target_text(target: dict[str, Any] | None, unit: str) -> str:
-    """ "≥ 50 %", "≤ 95", "40–60", "falls compared with the same period last year", "no target"."""
+def target_text(target: dict[str, Any] | None, unit: str, unit_label: str | None = None) -> str:
+    """ "≥ 50 %", "≤ 95", "40–60", "falls compared with the same period last year", "no target";
+    with ``unit_label`` a figure carries it ("≥ 380 full-time persons")."""
     if not target:
         return i18n._("no target")
-    suffix = " %" if unit == "share" else ""
+    suffix = " %" if unit == "share" else f" {unit_label}" if unit_label else ""
     low, high = target.get("minimum"), target.get("maximum")
     parts = []
     if low is not None and high is not None:
@@ -155,18 +156,52 @@ def counted_text(indicator: Indicator) -> str:
     return i18n._(MEASURES[indicator.measure].definition)
 
 
+#: What a count counts, by measure ("12 companies", "30 offers"); another count is a "number".
+COUNT_NOUNS = {
+    "offers_started": N_("offers"),
+    "company_contacts_unique": N_("companies"),
+    "company_contacts_to_offer": N_("companies"),
+}
+
+
+def unit_word(r: IndicatorResult) -> str:
+    """The unit a figure is read in: "full-time persons", "persons", "%", "days", "companies"."""
+    if r.unit == "count":
+        return i18n._(COUNT_NOUNS.get(r.indicator.measure, N_("number")))
+    found = UNIT_NAMES.get(r.unit, "")
+    return i18n._(found) if found else ""
+
+
+def _with_unit(text: str, unit: str) -> str:
+    return f"{text} {unit}" if unit and text != "–" else text
+
+
 def figure_text(r: IndicatorResult, threshold: int) -> str:
-    """The actual figure with its unit: "247,2 fuldtidspersoner", "<5", "–"."""
-    unit = " " + i18n._(UNITS[r.unit]) if r.unit in UNITS and r.value is not None else ""
-    return shown(r.value, r.suppressed, threshold) + unit
+    """The actual figure with its unit: "247,2 fuldtidspersoner", "<5 personer", "–"."""
+    return _with_unit(shown(r.value, r.suppressed, threshold), unit_word(r))
+
+
+def difference_text(r: IndicatorResult) -> str:
+    """Actual minus comparison with its unit: "+3 persons", "−1,5 percentage points"; "" when
+    either figure is missing or suppressed."""
+    if r.value is None or r.comparison is None or r.suppressed or r.comparison_suppressed:
+        return ""
+    change = r.value - r.comparison
+    sign = "+" if change > 0 else "−" if change < 0 else "±"
+    figure = i18n.format_number(abs(change), 1 if round(abs(change), 1) % 1 else 0)
+    unit = i18n._("percentage points") if r.unit == "share" else unit_word(r)
+    return f"{sign}{figure} {unit}".rstrip()
 
 
 def comparison_text(r: IndicatorResult, threshold: int) -> str:
-    """The comparison figure with its period: "216,8 (2025)"; "–" without a comparison."""
+    """The comparison figure with its unit and period, and the change:
+    "216,8 fuldtidspersoner (2025); +30,4 fuldtidspersoner"; "–" without a comparison."""
     if not r.comparison_label:
         return "–"
-    value = shown(r.comparison, r.comparison_suppressed, threshold)
-    return f"{value} ({period_text(r.comparison_label)})"
+    value = _with_unit(shown(r.comparison, r.comparison_suppressed, threshold), unit_word(r))
+    text = f"{value} ({period_text(r.comparison_label)})"
+    change = difference_text(r)
+    return f"{text}; {change}" if change else text
 
 
 def _indicator(r: IndicatorResult) -> dict[str, Any]:

@@ -251,7 +251,7 @@ def render_plan(
         story.append(Paragraph(escape(t(TEXTS["meetings"])), styles.heading))
         for meeting in document.meetings:
             when = t(TEXTS["meeting_at"]).format(
-                date=day(meeting.when.date()), time=meeting.when.strftime("%H.%M")
+                date=day(meeting.when.date()), time=i18n.clock(meeting.when, lang)
             )
             place = meeting.location or t(
                 MEETING_PLACE.get(meeting.channel, MEETING_PLACE["in_person"])

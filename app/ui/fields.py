@@ -7,7 +7,7 @@ Each editor exposes ``value()`` (a Python value, or raises ``ValidationError`` f
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, time
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
@@ -29,8 +29,8 @@ class DateEdit(QLineEdit):
         super().__init__(parent)
         self._today = today
         self._field = field
-        self.setPlaceholderText(_("dd.mm.yyyy"))
-        self.setToolTip(_("Write a date as 23.11.2026, 23.11 or +7 (days from today)"))
+        self.setPlaceholderText(_("dd/mm/yyyy"))
+        self.setToolTip(_("Write a date as 23/11/2026, 23/11 or +7 (days from today)"))
         self.setMaximumWidth(140)
         self.textChanged.connect(self.changed)
         self.editingFinished.connect(self._tidy)
@@ -46,7 +46,7 @@ class DateEdit(QLineEdit):
             raise
 
     def set_value(self, value: date | None) -> None:
-        self.setText(value.strftime("%d.%m.%Y") if value else "")
+        self.setText(i18n.format_short_date(value))
 
     def _tidy(self) -> None:
         """Show the date in full once the user leaves the field (e.g. "+7" becomes 30.11.2026)."""
@@ -77,7 +77,7 @@ class TimeEdit(QLineEdit):
             raise
 
     def set_value(self, value: tuple[int, int]) -> None:
-        self.setText(f"{value[0]:02d}:{value[1]:02d}")
+        self.setText(i18n.clock(time(*value)))
 
 
 class CodeCombo(QComboBox):

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
@@ -66,6 +67,8 @@ class MainWindow(QMainWindow):
         self.citizens = CitizensPage(ctx, self)
         self.citizens.error.connect(self.show_problem)
         self.citizens.citizen_activated.connect(self.open_citizen)
+        self.citizens.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.citizens.table.customContextMenuRequested.connect(self._citizen_context_menu)
         self._add_page(_("My citizens"), self.citizens)
         self.worklist = WorklistPage(ctx, self)
         self.worklist.problem.connect(self.show_problem)
@@ -168,66 +171,27 @@ class MainWindow(QMainWindow):
         )
         file_menu.addAction(self.batch_selected_action)
         file_menu.addSeparator()
+        self.print_list_action = self._action(
+            _("Print the &list…"),
+            lambda: self._list_output("print"),
+            "Ctrl+Shift+P",
+            tip=_("The list in front of you (Today, Deadlines, the citizens) on paper; logged"),
+        )
+        self.export_list_action = self._action(
+            _("Export the list as a sprea&dsheet…"),
+            lambda: self._list_output("export"),
+            "Ctrl+Shift+X",
+            tip=_("The list in front of you as XLSX or CSV; logged"),
+        )
+        file_menu.addActions([self.print_list_action, self.export_list_action])
+        file_menu.addSeparator()
         file_menu.addAction(self._action(_("&Quit"), self.close, QKeySequence.StandardKey.Quit))
 
         edit_menu = bar.addMenu(_("&Edit"))
         self.edit_citizen_action = self._action(_("&Edit citizen…"), self.edit_citizen, "Ctrl+E")
         edit_menu.addAction(self.edit_citizen_action)
 
-        self.citizen_menu = bar.addMenu(_("&Citizen"))
-        self.back_action = self._action(_("&Back to the list"), self.back_to_list, "Alt+Left")
-        self.citizen_menu.addAction(self.back_action)
-        self.citizen_menu.addSeparator()
-        for action in self.citizen_page.actions_for_menu():
-            self.citizen_menu.addAction(action)
-        self.citizen_menu.addSeparator()
-        self.print_action = self._action(
-            _("&Print the plan…"),
-            lambda: self.print_plan(),
-            "Ctrl+P",
-            tip=_("Print preview of the citizen's plan in the citizen's preferred language"),
-        )
-        self.print_large_action = self._action(
-            _("Print the plan in &large print…"), lambda: self.print_plan(large=True)
-        )
-        self.save_pdf_action = self._action(
-            _("Save the plan as P&DF…"), self.save_plan_pdf, "Ctrl+Shift+S"
-        )
-        self.print_danish_action = self._action(
-            _("Print the plan in Da&nish…"),
-            lambda: self.print_plan(language="da"),
-            tip=_("The Danish plan, whatever the citizen's preferred language"),
-        )
-        self.print_other_action = self._action(
-            _("Print the plan in En&glish…"),
-            lambda: self.print_plan(language="en"),
-            tip=_("The English plan, for a citizen who reads English"),
-        )
-        self.access_request_action = self._action(
-            _("&Access request: everything held as PDF…"),
-            self.save_access_request,
-            tip=_("A PDF of everything Min Plan holds on the citizen (GDPR art. 15); logged"),
-        )
-        for action in (
-            self.print_action,
-            self.print_large_action,
-            self.print_danish_action,
-            self.print_other_action,
-            self.save_pdf_action,
-            self.access_request_action,
-        ):
-            self.citizen_menu.addAction(action)
-        self.extract_action = self._action(
-            _("Access-log &extract for the citizen…"),
-            self.access_log_extract,
-            tip=_("When the jobcenter used the citizen's information, and why (right of access)"),
-        )
-        self.citizen_menu.addAction(self.extract_action)
-        self.citizen_menu.addSeparator()
-        self.hand_over_action = self._action(_("&Hand over to another caseworker…"), self.hand_over)
-        self.delete_action = self._action(_("&Delete citizen…"), self.delete_citizen)
-        self.citizen_menu.addAction(self.hand_over_action)
-        self.citizen_menu.addAction(self.delete_action)
+        self._build_case_menus(bar)
         self._update_citizen_menu()
         self.restore_action = self._action(_("Deleted &citizens…"), self.restore_citizen)
         edit_menu.addAction(self.restore_action)
@@ -267,6 +231,171 @@ class MainWindow(QMainWindow):
         )
         help_menu.addAction(self.help_action)
         help_menu.addAction(self._action(_("&About Min Plan"), self.about))
+
+    def _build_case_menus(self, bar) -> None:  # type: ignore[no-untyped-def]
+        """The citizen's actions in a few short menus (enabled while a citizen is open):
+        Citizen (the case as a whole), Plan (the plan and its printout), Conversations, Offers
+        and Benefit (each tab's own actions)."""
+        from app.ui.casework.conversations_tab import ConversationsTab
+        from app.ui.casework.journal_tab import JournalTab
+        from app.ui.casework.offers_tab import OffersTab
+        from app.ui.casework.plan_tab import PlanTab
+        from app.ui.casework.spells_tab import SpellsTab
+
+        page = self.citizen_page
+        placed: set[int] = set()
+
+        def tab_actions(cls: type) -> list[QAction]:
+            found = [t for t in page.tab_list if isinstance(t, cls)]
+            actions = found[0].actions() if found else []
+            placed.update(id(a) for a in actions)
+            return actions
+
+        self.citizen_menu = bar.addMenu(_("&Citizen"))
+        self.plan_menu = bar.addMenu(_("&Plan"))
+        self.conversations_menu = bar.addMenu(_("Conversa&tions"))
+        self.offers_menu = bar.addMenu(_("Offe&rs"))
+        self.benefit_menu = bar.addMenu(_("Benef&it"))
+        self.case_menus = [
+            self.citizen_menu,
+            self.plan_menu,
+            self.conversations_menu,
+            self.offers_menu,
+            self.benefit_menu,
+        ]
+        self.back_action = self._action(_("&Back to the list"), self.back_to_list, "Alt+Left")
+        self.citizen_menu.addAction(self.back_action)
+        self.citizen_menu.addSeparator()
+        self.citizen_menu.addActions(tab_actions(JournalTab))
+        self.citizen_menu.addSeparator()
+        self.access_request_action = self._action(
+            _("&Access request: everything held as PDF…"),
+            self.save_access_request,
+            tip=_("A PDF of everything Min Plan holds on the citizen (GDPR art. 15); logged"),
+        )
+        self.extract_action = self._action(
+            _("Access-log &extract for the citizen…"),
+            self.access_log_extract,
+            tip=_("When the jobcenter used the citizen's information, and why (right of access)"),
+        )
+        self.citizen_menu.addActions([self.access_request_action, self.extract_action])
+        self.citizen_menu.addSeparator()
+        self.hand_over_action = self._action(_("&Hand over to another caseworker…"), self.hand_over)
+        self.delete_action = self._action(_("&Delete citizen…"), self.delete_citizen)
+        self.citizen_menu.addActions([self.hand_over_action, self.delete_action])
+
+        self.plan_menu.addActions(tab_actions(PlanTab))
+        self.plan_menu.addSeparator()
+        self.print_action = self._action(
+            _("&Print the plan…"),
+            lambda: self.print_plan(),
+            "Ctrl+P",
+            tip=_("Print preview of the citizen's plan in the citizen's preferred language"),
+        )
+        self.print_large_action = self._action(
+            _("Print the plan in &large print…"), lambda: self.print_plan(large=True)
+        )
+        self.print_danish_action = self._action(
+            _("Print the plan in Da&nish…"),
+            lambda: self.print_plan(language="da"),
+            tip=_("The Danish plan, whatever the citizen's preferred language"),
+        )
+        self.print_other_action = self._action(
+            _("Print the plan in En&glish…"),
+            lambda: self.print_plan(language="en"),
+            tip=_("The English plan, for a citizen who reads English"),
+        )
+        self.save_pdf_action = self._action(
+            _("Save the plan as PD&F…"), self.save_plan_pdf, "Ctrl+Shift+S"
+        )
+        self.plan_menu.addActions(
+            [
+                self.print_action,
+                self.print_large_action,
+                self.print_danish_action,
+                self.print_other_action,
+                self.save_pdf_action,
+            ]
+        )
+        self.conversations_menu.addActions(tab_actions(ConversationsTab))
+        self.offers_menu.addActions(tab_actions(OffersTab))
+        self.benefit_menu.addActions(tab_actions(SpellsTab))
+        rest = [a for a in page.actions_for_menu() if id(a) not in placed]
+        if rest:  # a tab without a menu of its own
+            self.citizen_menu.addSeparator()
+            self.citizen_menu.addActions(rest)
+        self._update_citizen_menu()
+
+    def current_list(self):  # type: ignore[no-untyped-def]
+        """The list on the page in front (Today, Deadlines, the citizens), or None."""
+        from app.ui.citizens.list_source import citizen_list_source
+
+        page = self.pages.currentWidget()
+        if page is self.citizens:
+            return citizen_list_source(self.citizens)
+        if page in (self.today_page, self.worklist):
+            return page.list_source()
+        return None
+
+    def _list_output(self, what: str) -> None:
+        from app.ui.list_output import export_list, print_list, run_safely
+
+        source = self.current_list()
+        if source is None:
+            self.statusBar().showMessage(
+                _("Open Today, Deadlines or the citizen list to print or export it"), 6000
+            )
+            return
+        if what == "print":
+            run_safely(lambda: print_list(self.ctx, self, source), self.show_problem)
+            return
+        path = run_safely(lambda: export_list(self.ctx, self, source), self.show_problem)
+        if path is not None:
+            self.statusBar().showMessage(_("Saved {path}").format(path=path), 8000)
+
+    def citizen_context_menu(self, citizen_id: int) -> QMenu:
+        """Right-click (or the menu key) on a citizen in the list: the common actions on them."""
+        from app.ui.casework.conversations_tab import ConversationsTab
+
+        def on_page(then):  # type: ignore[no-untyped-def]
+            def run() -> None:
+                self.open_citizen(citizen_id)
+                if self.citizen_page.citizen_id == citizen_id:
+                    then()
+
+            return run
+
+        def book() -> None:
+            tab = self.citizen_page.tab(ConversationsTab)
+            self.citizen_page.show_tab(tab)
+            tab.book()
+
+        menu = QMenu(self)
+        menu.setAccessibleName(_("Citizen"))
+        for text, slot in (
+            (_("&Open"), lambda: self.open_citizen(citizen_id)),
+            (_("&Edit citizen…"), self.edit_citizen),
+            (_("&Book a conversation…"), on_page(book)),
+            (_("&Print the plan…"), on_page(self.print_plan)),
+            (_("&Hand over to another caseworker…"), on_page(self.hand_over)),
+            (_("&Delete citizen…"), on_page(self.delete_citizen)),
+        ):
+            menu.addAction(text).triggered.connect(lambda _c=False, f=slot: f())
+        return menu
+
+    def _citizen_context_menu(self, pos) -> None:  # type: ignore[no-untyped-def]
+        table = self.citizens.table
+        index = table.indexAt(pos)
+        if index.isValid():
+            table.selectRow(index.row())
+        citizen_id = self.citizens.selected_citizen_id()
+        if citizen_id is None:
+            return
+        if not index.isValid():  # from the keyboard: beside the selected row
+            current = table.currentIndex()
+            pos = table.visualRect(current).center() if current.isValid() else pos
+        self.context_menu = self.citizen_context_menu(citizen_id)
+        self.context_menu.popup(table.viewport().mapToGlobal(pos))
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -338,8 +467,11 @@ class MainWindow(QMainWindow):
         if not hasattr(self, "citizen_menu"):
             return
         on_page = self.pages.currentWidget() is self.citizen_page
-        for action in self.citizen_menu.actions():
-            action.setEnabled(on_page)
+        for menu in self.case_menus:
+            for action in menu.actions():
+                action.setEnabled(on_page)
+            if menu is not self.citizen_menu:  # the tabs' menus show with the citizen (and their
+                menu.menuAction().setVisible(on_page)  # Alt+letters are free on other pages)
 
     def hand_over(self) -> None:
         from app.ui.casework import citizen_actions as actions

@@ -140,7 +140,7 @@ class AccessLogPage(QWidget):
                 (
                     row.seq or 0,
                     [
-                        row.when.strftime("%d.%m.%Y %H:%M:%S"),
+                        i18n.format_datetime(row.when, seconds=True),
                         row.initials or "",
                         row.os_user or "",
                         action_label(row.action),

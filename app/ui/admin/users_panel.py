@@ -95,7 +95,7 @@ class UsersPanel(QWidget):
         self.notice = QLabel(self)
         self.notice.setWordWrap(True)
         self.add_button = QPushButton(_("&New user…"), self)
-        self.edit_button = QPushButton(_("&Edit…"), self)
+        self.edit_button = QPushButton(_("Edi&t…"), self)
         self.role_button = QPushButton(_("Change &role…"), self)
         self.active_button = QPushButton(_("&Deactivate"), self)
         self.add_button.clicked.connect(self.new_user)

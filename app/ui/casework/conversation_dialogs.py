@@ -68,7 +68,7 @@ def requirements_text(ctx: UiContext, citizen_id: int) -> str:
         lines.append(_("No conversation held yet"))
     if booked:
         lines.append(
-            _("Next booked: {when}").format(when=booked[0].when.strftime("%d.%m.%Y %H:%M"))
+            _("Next booked: {when}").format(when=i18n.format_datetime(booked[0].when))
         )  # type: ignore[union-attr]
     else:
         lines.append(_("Nothing booked"))
@@ -90,7 +90,7 @@ class BookDialog(FormDialog):
             "date",
             _("&Date"),
             DateEdit(today=ctx.today(), field="date"),
-            hint=_("e.g. 2.12, +7 or 02.12.2026"),
+            hint=_("e.g. 2/12, +7 or 02/12/2026"),
         )
         form.add("time", _("&Time"), TimeEdit())
         form.add("kind", _("&Kind"), CodeCombo(CONVERSATION_KINDS))
@@ -161,7 +161,7 @@ class OutcomeDialog(FormDialog):
     ) -> None:
         super().__init__(_("Record conversation"), self._store, parent)
         self.ctx, self.row = ctx, row
-        when = row.when.strftime("%d.%m.%Y %H:%M") if row.when else ""
+        when = i18n.format_datetime(row.when)
         heading = QLabel(f"{i18n.label(CONVERSATION_KINDS, row.kind)} · {when}", self)
         self.layout().insertWidget(0, heading)
         form = self.form

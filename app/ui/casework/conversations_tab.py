@@ -62,7 +62,7 @@ class ConversationsTab(CitizenTab):
             self.cancel_action,
             self.move_action,
         ):
-            button = QPushButton(action.text(), self)
+            button = QPushButton(action.text().replace("&", ""), self)
             button.setToolTip(action.toolTip())
             button.clicked.connect(action.trigger)
             buttons.addWidget(button)
@@ -74,7 +74,7 @@ class ConversationsTab(CitizenTab):
         layout.addWidget(self.table, 1)
 
     def title(self) -> str:
-        return _("&Conversations")
+        return _("Co&nversations")
 
     def actions(self) -> list:  # type: ignore[override]
         return [
@@ -97,7 +97,7 @@ class ConversationsTab(CitizenTab):
 
     @staticmethod
     def _cells(r: ConversationRow) -> list[str]:
-        when = r.when.strftime("%d.%m.%Y %H:%M") if r.when else i18n.format_short_date(r.held_on)
+        when = i18n.format_datetime(r.when) if r.when else i18n.format_short_date(r.held_on)
         held_by = i18n.label(HELD_BY, r.held_by) + (
             " " + _("(with a-kasse)") if r.with_a_kasse else ""
         )

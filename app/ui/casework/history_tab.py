@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from app import i18n
 from app.casework.audit_labels import ENTITIES, action_label, entity_label
 from app.casework.history import HistoryEntry, citizen_history
 from app.i18n import _
@@ -50,7 +51,7 @@ class HistoryTab(CitizenTab):
         layout.addWidget(self.table, 1)
 
     def title(self) -> str:
-        return _("&History")
+        return _("Histor&y")
 
     def load(self, citizen_id: int) -> None:
         self.citizen_id = citizen_id
@@ -60,7 +61,7 @@ class HistoryTab(CitizenTab):
                 (
                     e.id,
                     [
-                        e.when.strftime("%d.%m.%Y %H:%M"),
+                        i18n.format_datetime(e.when),
                         e.who,
                         entity_label(e.entity),
                         action_label(e.action),

@@ -102,7 +102,7 @@ class JournalTab(CitizenTab):
         self.edit_action = self.make_action(_("Edit or correct the &note…"), self.edit_selected)
         top = QHBoxLayout()
         for action in (self.new_action, self.edit_action):
-            button = QPushButton(action.text(), self)
+            button = QPushButton(action.text().replace("&", ""), self)
             button.setToolTip(action.toolTip())
             button.clicked.connect(action.trigger)
             top.addWidget(button)

@@ -60,7 +60,7 @@ class OffersTab(CitizenTab):
             self.cancel_action,
             self.deleted_action,
         ):
-            button = QPushButton(action.text(), self)
+            button = QPushButton(action.text().replace("&", ""), self)
             button.setToolTip(action.toolTip() or action.statusTip())
             button.clicked.connect(action.trigger)
             buttons.addWidget(button)
@@ -75,7 +75,7 @@ class OffersTab(CitizenTab):
         layout.addWidget(self.table, 1)
 
     def title(self) -> str:
-        return _("O&ffers")
+        return _("Offer&s")
 
     def actions(self) -> list:  # type: ignore[override]
         return [self.new_action, self.end_action, self.extend_action, self.cancel_action]

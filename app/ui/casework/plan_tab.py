@@ -80,7 +80,7 @@ class MilestoneDialog(FormDialog):
             self.form.add("status", _("&Status"), CodeCombo(MILESTONE_STATUSES))
             self.form.add(
                 "completed_on",
-                _("&Completed on"),
+                _("&Reached on"),
                 DateEdit(today=ctx.today(), field="completed_on"),
             )
             self.form.add("drop_reason", _("&Reason for dropping"), TextEdit())
@@ -153,14 +153,14 @@ class PlanTab(CitizenTab):
             _("Move milestone do&wn"), lambda: self.move_selected(1), "Alt+Down"
         )
         self.changes_action = self.make_action(
-            _("Changes since the last printed plan…"), self.show_changes
+            _("&Changes since the last printed plan…"), self.show_changes
         )
-        self.as_of_action = self.make_action(_("The plan as it was on a date…"), self.show_as_of)
+        self.as_of_action = self.make_action(_("The plan as it was on a da&te…"), self.show_as_of)
         self.deleted_action = self.make_action(_("Show deleted milestones"), self.toggle_deleted)
         self.deleted_action.setCheckable(True)
 
         self.milestones = RecordTable(
-            [_("Milestone"), _("Due"), _("Status"), _("Completed or dropped")], self, stretch=0
+            [_("Milestone"), _("Due"), _("Status"), _("Reached or dropped")], self, stretch=0
         )
         self.milestones.activated_id.connect(self.edit_milestone)
         self.milestones.delete_id.connect(self.delete_or_restore)
@@ -171,7 +171,7 @@ class PlanTab(CitizenTab):
         texts_layout.addWidget(self.gaps)
         texts_layout.addWidget(self.form)
         save_row = QHBoxLayout()
-        save_button = QPushButton(_("&Save the plan") + "  (Ctrl+S)", self)
+        save_button = QPushButton(_("&Save the plan").replace("&", "") + "  (Ctrl+S)", self)
         save_button.clicked.connect(self.save)
         save_row.addWidget(self.status, 1)
         extra = QPushButton(_("Changes since last print…"), self)
@@ -193,7 +193,7 @@ class PlanTab(CitizenTab):
                 self.deleted_action,
             )
         ):
-            button = QPushButton(action.text(), self)
+            button = QPushButton(action.text().replace("&", ""), self)
             button.setToolTip(action.toolTip() or action.statusTip())
             button.clicked.connect(action.trigger)
             buttons.addWidget(button, 0, i)
@@ -360,7 +360,7 @@ class PlanTab(CitizenTab):
         day = prompts.ask_date(
             self,
             _("Milestone reached"),
-            _("Reached on (e.g. i dag or 20.11)"),
+            _("Reached on (e.g. today or 20/11)"),
             self.ctx.today(),
             self.ctx.today(),
         )

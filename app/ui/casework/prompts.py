@@ -9,6 +9,7 @@ from datetime import date
 
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
+from app import i18n
 from app.domain.dates import parse_user_date
 from app.domain.errors import ValidationError
 from app.i18n import _
@@ -33,7 +34,7 @@ def ask_date(
     parent: QWidget, title: str, label: str, today: date, default: date | None = None
 ) -> date | None:
     """A date typed the Danish way (23.11.2026, +7, i dag); None when cancelled."""
-    shown = default.strftime("%d.%m.%Y") if default else ""
+    shown = i18n.format_short_date(default)
     while True:
         text = ask_text(parent, title, label, shown)
         if text is None:
@@ -41,8 +42,6 @@ def ask_date(
         try:
             value = parse_user_date(text, today)
         except ValidationError as error:
-            from app import i18n
-
             QMessageBox.warning(parent, title, i18n.translate_error(error))
             shown = text
             continue

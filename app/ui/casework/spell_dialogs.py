@@ -19,7 +19,6 @@ from app.ui.casework.offer_dialogs import CompanyPicker
 from app.ui.fields import CheckField, CodeCombo, DateEdit, IntEdit, NumberEdit, TextEdit
 from app.ui.form import FormDialog
 
-
 #: The facts a spell may carry for the deadline rules (LAB § 9): shown only for the benefits they
 #: belong to (``app.domain.spells.FACT_GROUPS``); the rest apply to every benefit.
 _FACTS = (

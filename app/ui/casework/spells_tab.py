@@ -26,7 +26,7 @@ from app.ui.casework.tab import CitizenTab
 def _buttons(parent: QWidget, actions: list) -> QHBoxLayout:  # type: ignore[type-arg]
     row = QHBoxLayout()
     for action in actions:
-        button = QPushButton(action.text(), parent)
+        button = QPushButton(action.text().replace("&", ""), parent)
         button.setToolTip(action.toolTip() or action.statusTip())
         button.clicked.connect(action.trigger)
         row.addWidget(button)

@@ -145,7 +145,7 @@ def overview_html(view: CitizenOverview) -> str:
         for m in view.milestones:
             extra = ""
             if m.status == "done" and m.completed_on:
-                extra = _("done {date}").format(date=i18n.format_short_date(m.completed_on))
+                extra = _("reached {date}").format(date=i18n.format_short_date(m.completed_on))
             elif m.overdue and m.due:
                 items.append(
                     f"<li>⚠ {escape(m.title)} <span style='color:{STATUS_COLOURS['overdue']};"

@@ -71,7 +71,7 @@ class CompaniesPage(QWidget):
         self.placed.activated_id.connect(self.open_citizen)
 
         self.new_action = self._action(_("&New company…"), self.new_company, "Ctrl+Shift+N")
-        self.edit_action = self._action(_("&Edit company…"), self.edit_company)
+        self.edit_action = self._action(_("Edi&t company…"), self.edit_company)
         self.contact_action = self._action(_("&Log contact…"), self.log_contact, "Ctrl+Shift+L")
         self.order_action = self._action(
             _("New recruitment &order…"), self.new_order, "Ctrl+Shift+O"

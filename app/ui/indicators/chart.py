@@ -1,18 +1,26 @@
 """An indicator's monthly trend as a Qt chart: complete months as a solid line, the current
-(incomplete) month dashed with a hollow marker, the last complete month marked, suppressed months
-as gaps, and the target as a dashed line."""
+(incomplete) month dashed with a hollow circle, the last complete month as a square, suppressed
+months as gaps, and the target as a dashed line. The value axis names the unit; the legend shows
+each series' own mark (line, square, hollow circle, dashed line), so it reads without colour."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCharts import QBarCategoryAxis, QChart, QLineSeries, QScatterSeries, QValueAxis
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QChart,
+    QLegend,
+    QLineSeries,
+    QScatterSeries,
+    QValueAxis,
+)
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QPen
 
 from app.i18n import _
 from app.reports.goalplans import IndicatorResult, SeriesPoint
-from app.reports.indicator_export import month_label, month_name, target_text
+from app.reports.indicator_export import month_label, month_name, target_text, unit_word
 
 LINE = QColor("#1f5f8b")
 TARGET = QColor("#2e7d32")
@@ -45,10 +53,12 @@ def trend_chart(result: IndicatorResult, points: Sequence[SeriesPoint]) -> QChar
     chart.setTitleFont(title_font)
     chart.setMargins(chart.margins())
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    chart.legend().setMarkerShape(QLegend.MarkerShape.MarkerShapeFromSeries)
     months = QBarCategoryAxis()
     multi_year = len({p.label[:4] for p in points}) > 1
     months.append([month_label(p.label, with_year=multi_year) for p in points])
     values = QValueAxis()
+    values.setTitleText(unit_word(result))
     chart.addAxis(months, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
     shown: list[float] = []
@@ -75,6 +85,7 @@ def trend_chart(result: IndicatorResult, points: Sequence[SeriesPoint]) -> QChar
     last = runs[-1][-1] if runs else None
     if last is not None:
         mark = QScatterSeries()
+        mark.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeRectangle)
         mark.setMarkerSize(13)
         mark.setColor(LINE)
         mark.setBorderColor(QColor("white"))
@@ -95,6 +106,7 @@ def trend_chart(result: IndicatorResult, points: Sequence[SeriesPoint]) -> QChar
         dashed.append(QPointF(index, point.value))  # type: ignore[arg-type]
         add(dashed, None)
         hollow = QScatterSeries()
+        hollow.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeCircle)
         hollow.setMarkerSize(11)
         hollow.setColor(QColor("white"))
         hollow.setBorderColor(LINE)
@@ -110,7 +122,12 @@ def trend_chart(result: IndicatorResult, points: Sequence[SeriesPoint]) -> QChar
         line.setPen(_pen(TARGET, 1.4, dashed=True))
         line.append(QPointF(0, goal))
         line.append(QPointF(len(points) - 1, goal))
-        add(line, _("Target: {target}").format(target=target_text(target.as_dict(), result.unit)))
+        add(
+            line,
+            _("Target: {target}").format(
+                target=target_text(target.as_dict(), result.unit, unit_word(result))
+            ),
+        )
         shown.append(goal)
     if not runs and current is None:
         reason = (

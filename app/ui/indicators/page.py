@@ -47,6 +47,7 @@ from app.reports.indicator_export import (
     how_text,
     month_name,
     target_text,
+    unit_word,
 )
 from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
@@ -84,6 +85,10 @@ class _Job(QRunnable):
             pass
 
 
+#: The goal plan used last (QSettings key; the page opens on it).
+LAST_PLAN_KEY = "indicators/last_plan"
+
+
 class IndicatorsPage(QWidget):
     problem = Signal(object)
     evaluated = Signal()
@@ -107,7 +112,7 @@ class IndicatorsPage(QWidget):
         self.plan.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.plan.activated.connect(lambda _i: self.refresh())
+        self.plan.activated.connect(lambda _i: self._plan_chosen())
         self.plan_button = QPushButton(_("Goal &plan"), self)
         self.plan_button.setToolTip(_("Make a new goal plan, change or copy one (team leads)"))
         menu = QMenu(self.plan_button)
@@ -180,7 +185,7 @@ class IndicatorsPage(QWidget):
         top.addWidget(self.plan_button)
         # two rows, so that the page fits a laptop's screen (and 1920×1080 at 150 %)
         second = QHBoxLayout()
-        for label, widget in ((_("P&eriod:"), self.period), (_("Compare &with:"), self.compare)):
+        for label, widget in ((_("Pe&riod:"), self.period), (_("Compare &with:"), self.compare)):
             caption = QLabel(label, self)
             caption.setBuddy(widget)
             second.addWidget(caption)
@@ -221,7 +226,7 @@ class IndicatorsPage(QWidget):
     # --- plans ---------------------------------------------------------------------------------
     def reload_plans(self, select: str | None = None) -> None:
         """The shipped plans and the plans made in the app, keeping (or setting) the choice."""
-        keep = select or self.plan.currentData()
+        keep = select or self.plan.currentData() or self._opening_plan()
         try:
             plans = available_goalplans(self.ctx.db)
         except MinPlanError as error:
@@ -239,6 +244,37 @@ class IndicatorsPage(QWidget):
         self.plan.setCurrentIndex(max(0, index))
         self.plan.blockSignals(False)
         self._plan_actions()
+
+    def _opening_plan(self) -> str | None:
+        """At the page's first showing: the plan used last, else a plan valid today (the one
+        that began last), else the plan that ended last, else None."""
+        from app.ui.settings import qsettings
+
+        last = qsettings().value(LAST_PLAN_KEY)
+        try:
+            plans = available_goalplans(self.ctx.db)
+        except MinPlanError:
+            plans = available_goalplans()
+        ids = {plan.id for plan in plans}
+        if isinstance(last, str) and last in ids:
+            return last
+        today = self.ctx.today()
+        valid = [plan for plan in plans if plan.valid_on(today)]
+        if valid:
+            return max(valid, key=lambda p: (p.valid_from or today.min, p.id)).id
+        ended = [plan for plan in plans if plan.valid_to is not None and plan.valid_to < today]
+        if ended:  # none is valid today: the one that ended last (the note says so)
+            return max(ended, key=lambda p: (p.valid_to, p.id)).id
+        return None
+
+    def _plan_chosen(self) -> None:
+        """Remember the plan chosen (the page opens on it next time), then show it."""
+        from app.ui.settings import qsettings
+
+        store = qsettings()
+        store.setValue(LAST_PLAN_KEY, self.plan.currentData())
+        store.sync()
+        self.refresh()
 
     def current_plan(self) -> GoalPlan:
         return self.plans[self.plan.currentData()]
@@ -441,7 +477,9 @@ class IndicatorsPage(QWidget):
                         r.indicator.label,
                         figure,
                         target_text(
-                            r.indicator.target.as_dict() if r.indicator.target else None, r.unit
+                            r.indicator.target.as_dict() if r.indicator.target else None,
+                            r.unit,
+                            unit_word(r),
                         )
                         if r.indicator.computable
                         else "–",

@@ -14,8 +14,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from app.casework.today import DayOverview, day_overview
 from app.domain.errors import MinPlanError
 from app.i18n import _
+from app.reports.list_table import ListTable
 from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
+from app.ui.list_output import ListSource, cpr_text, export_list, print_list, run_safely
 from app.ui.today.lines import DayLine, day_lines, headers, summary
 
 
@@ -39,8 +41,17 @@ class TodayPage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.summary.setFont(font)
-        self.refresh_button = QPushButton(_("&Refresh"), self)
+        self.refresh_button = QPushButton(_("Refresh"), self)
+        self.refresh_button.setToolTip(_("Read the day again (F5)"))
         self.refresh_button.clicked.connect(self.refresh)
+        self.print_button = QPushButton(_("Print the list…"), self)
+        self.print_button.setToolTip(_("On paper; CPR numbers masked unless you choose (logged)"))
+        self.export_button = QPushButton(_("Export the list…"), self)
+        self.export_button.setToolTip(
+            _("As XLSX or CSV; CPR numbers masked unless you choose (logged)")
+        )
+        self.print_button.clicked.connect(self.print_list)
+        self.export_button.clicked.connect(self.export_list)
         self.table = RecordTable(headers(), self, stretch=3)
         self.table.setAccessibleName(_("Today's work"))
         self.table.setAccessibleDescription(
@@ -53,6 +64,8 @@ class TodayPage(QWidget):
         self.explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.buttons = QHBoxLayout()
         self.buttons.addWidget(self.refresh_button)
+        self.buttons.addWidget(self.print_button)
+        self.buttons.addWidget(self.export_button)
         self.buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
@@ -101,6 +114,34 @@ class TodayPage(QWidget):
     def _activated(self, index: int) -> None:
         if 0 <= index < len(self.lines) and self.lines[index].citizen_id is not None:
             self.open_citizen.emit(self.lines[index].citizen_id)
+
+    def list_source(self) -> ListSource:
+        """The day as a list to print or export (what the table shows, plus the CPR number)."""
+
+        def table(full_cpr: bool) -> ListTable:
+            heads = headers()
+            heads.insert(3, _("CPR number"))
+            rows = []
+            for line in self.lines:
+                cells = line.cells
+                cells.insert(3, cpr_text(line.cpr, full_cpr) if line.cpr else "")
+                rows.append(cells)
+            ids = [line.citizen_id for line in self.lines if line.citizen_id is not None]
+            title = _("Today") + " — " + self.ctx.actor.display
+            return ListTable(title, heads, rows, ids, self.summary.text())
+
+        def criterion() -> str:
+            day = self.day.today.isoformat() if self.day else ""
+            worker = self.day.caseworker_id if self.day else None
+            return f"day={day}; caseworker={worker}"
+
+        return ListSource("today", criterion, table)
+
+    def print_list(self) -> None:
+        run_safely(lambda: print_list(self.ctx, self, self.list_source()), self.problem.emit)
+
+    def export_list(self) -> None:
+        run_safely(lambda: export_list(self.ctx, self, self.list_source()), self.problem.emit)
 
     def focus_list(self) -> None:
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)

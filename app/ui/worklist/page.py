@@ -33,11 +33,13 @@ from app.casework.today import NEEDS_BOOKING_DAYS, OVERDUE_BANDS, needs_booking,
 from app.domain.codes import TARGET_GROUPS
 from app.domain.errors import MinPlanError
 from app.i18n import N_, _
+from app.reports.list_table import ListTable
 from app.store.engine import transaction
 from app.store.models import Caseworker
 from app.ui.casework import prompts
 from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
+from app.ui.list_output import ListSource, cpr_text, export_list, print_list, run_safely
 
 GROUPS = {
     "overdue": N_("Overdue"),
@@ -100,6 +102,14 @@ class WorklistPage(QWidget):
         self.snooze_button.clicked.connect(self.snooze_selected)
         refresh = QPushButton(_("&Refresh"), self)
         refresh.clicked.connect(self.refresh)
+        self.print_button = QPushButton(_("Print the list…"), self)
+        self.print_button.setToolTip(_("On paper; CPR numbers masked unless you choose (logged)"))
+        self.print_button.clicked.connect(self.print_list)
+        self.export_button = QPushButton(_("Export the list…"), self)
+        self.export_button.setToolTip(
+            _("As XLSX or CSV; CPR numbers masked unless you choose (logged)")
+        )
+        self.export_button.clicked.connect(self.export_list)
         self.table = RecordTable(
             [
                 _("Group"),
@@ -128,6 +138,8 @@ class WorklistPage(QWidget):
         top.addWidget(refresh)
         top.addWidget(self.snooze_button)
         top.addWidget(self.show_snoozed)
+        top.addWidget(self.print_button)
+        top.addWidget(self.export_button)
         top.addStretch(1)
         # the counts on a line of their own, wrapped: they grow with the data and used to widen
         # the window past a laptop's screen
@@ -204,7 +216,7 @@ class WorklistPage(QWidget):
         rows = []
         for index, w in enumerate(shown):
             d = w.item.deadline
-            booked = w.item.next_booked.strftime("%d.%m.%Y %H:%M") if w.item.next_booked else ""
+            booked = i18n.format_datetime(w.item.next_booked)
             snooze = self._snooze_of(w)
             if snooze is not None:
                 booked = _("aside until {date}").format(date=i18n.format_short_date(snooze[0]))
@@ -231,6 +243,42 @@ class WorklistPage(QWidget):
             )
         )
         self._show_explanation()
+
+    def list_source(self) -> ListSource:
+        """The list as shown (the scope, the group, the items put aside or not) with CPR numbers."""
+
+        def table(full_cpr: bool) -> ListTable:
+            heads = [
+                self.table.horizontalHeaderItem(c).text() for c in range(self.table.columnCount())
+            ]
+            heads.insert(3, _("CPR number"))
+            rows = []
+            for index, w in enumerate(getattr(self, "_shown", [])):
+                cells = [self.table.text(index, c) for c in range(self.table.columnCount())]
+                cells.insert(3, cpr_text(w.item.cpr, full_cpr))
+                rows.append(cells)
+            ids = [w.item.citizen_id for w in getattr(self, "_shown", [])]
+            subtitle = (
+                f"{self.scope.currentText()} · {self.group.currentText()} · {self.summary.text()}"
+            )
+            return ListTable(_("Deadlines"), heads, rows, ids, subtitle)
+
+        def criterion() -> str:
+            kind, ids = self.scope.currentData() or ("all", None)
+            who = ",".join(str(i) for i in sorted(ids)) if ids else "all"
+            return (
+                f"scope={kind}:{who}; group={self.group.currentData() or 'all'}; "
+                f"aside={'shown' if self.show_snoozed.isChecked() else 'hidden'}; "
+                f"as_of={self.ctx.today().isoformat()}"
+            )
+
+        return ListSource("deadlines", criterion, table)
+
+    def print_list(self) -> None:
+        run_safely(lambda: print_list(self.ctx, self, self.list_source()), self.problem.emit)
+
+    def export_list(self) -> None:
+        run_safely(lambda: export_list(self.ctx, self, self.list_source()), self.problem.emit)
 
     def _snooze_of(self, w: WorkItem) -> tuple[date, str] | None:
         return getattr(self, "snoozed", {}).get(

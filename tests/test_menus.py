@@ -1,0 +1,166 @@
+"""The menus: a few short ones instead of one of 37 entries, a context menu on the citizen, and no
+two entries that answer the same access letter (Alt+letter) — in Danish and in English."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from PySide6.QtWidgets import QMenu
+
+from app import i18n
+from app.casework.actor import Actor
+from app.casework.citizens import create_citizen
+from app.store.engine import Database, transaction
+from app.store.models import Caseworker
+from app.ui.casework.context import UiContext
+
+pytestmark = pytest.mark.gui
+TODAY = date(2026, 11, 23)
+
+
+def letter(text: str) -> str | None:
+    found = re.search(r"&([^&])", text.replace("&&", ""))
+    return found.group(1).casefold() if found else None
+
+
+def clashes(texts: list[str]) -> dict[str, list[str]]:
+    seen: dict[str, list[str]] = {}
+    for text in texts:
+        key = letter(text)
+        if key:
+            seen.setdefault(key, []).append(text)
+    return {k: v for k, v in seen.items() if len(v) > 1}
+
+
+def all_menus(menu: QMenu) -> list[QMenu]:
+    found = [menu]
+    for action in menu.actions():
+        if action.menu() is not None:
+            found.extend(all_menus(action.menu()))
+    return found
+
+
+@pytest.fixture
+def ctx(db: Database) -> UiContext:
+    with transaction(db) as s:
+        karen = Caseworker(initials="KL", name="Karen Lund", team="Team Job", role="caseworker")
+        s.add(karen)
+        s.flush()
+        karen_id = karen.id
+    me = Actor(karen_id, "KL", "Karen Lund", "caseworker", "karen")
+    create_citizen(
+        db, me, {"cpr": "150390-1234", "first_name": "Åse", "last_name": "Ørsted"}, today=TODAY
+    )
+    return UiContext(db, me, lambda: TODAY)
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_no_menu_has_clashing_access_letters(qtbot, ctx: UiContext, language: str) -> None:
+    from app.ui.main_window import MainWindow
+
+    i18n.set_language(language)
+    try:
+        win = MainWindow(ctx)
+        qtbot.addWidget(win)
+        bar = win.menuBar()
+        tops = [a.text() for a in bar.actions()]
+        tabs = [win.citizen_page.tabs.tabText(i) for i in range(win.citizen_page.tabs.count())]
+        assert not clashes(tops + tabs), "Alt+letter on the citizen page reaches menus and tabs"
+        from PySide6.QtWidgets import QAbstractButton
+
+        buttons = [b.text() for b in win.citizen_page.findChildren(QAbstractButton) if b.text()]
+        assert not clashes(tops + tabs + buttons), "the tabs' buttons leave the letters alone"
+        menus = [m for a in bar.actions() if a.menu() for m in all_menus(a.menu())]
+        citizen = win.citizens.model.ids[0]
+        menus.append(win.citizen_context_menu(citizen))
+        lettered = [*win.case_menus, menus[-1]]  # the citizen's menus: every entry by keyboard
+        for menu in menus:
+            texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+            assert not clashes(texts), (menu.title(), clashes(texts))
+            if menu in lettered:
+                assert all(letter(t) for t in texts), [t for t in texts if not letter(t)]
+        for menu in win.case_menus:
+            assert len([a for a in menu.actions() if not a.isSeparator()]) <= 14, menu.title()
+    finally:
+        i18n.set_language("da")
+
+
+def test_the_citizen_menus_are_short_and_hold_every_tab_action(qtbot, ctx: UiContext) -> None:
+    from app.ui.main_window import MainWindow
+
+    i18n.set_language("en")
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    titles = [a.text() for a in win.menuBar().actions()]
+    assert titles[:7] == [
+        "&File",
+        "&Edit",
+        "&Citizen",
+        "&Plan",
+        "Conversa&tions",
+        "Offe&rs",
+        "Benef&it",
+    ]
+    in_menus = {id(a) for m in win.case_menus for a in m.actions()}
+    assert all(id(a) in in_menus for a in win.citizen_page.actions_for_menu())
+    assert not win.print_action.isEnabled(), "nothing to print before a citizen is open"
+
+
+def test_the_context_menu_opens_and_acts_on_the_citizen(qtbot, ctx: UiContext) -> None:
+    from app.ui.main_window import MainWindow
+
+    i18n.set_language("en")
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.focus_search()
+    citizen = win.citizens.model.ids[0]
+    win.citizens.select_citizen(citizen)
+    rect = win.citizens.table.visualRect(win.citizens.model.index(0, 0))
+    win.citizens.table.customContextMenuRequested.emit(rect.center())
+    menu = win.context_menu
+    assert [a.text() for a in menu.actions()][:2] == ["&Open", "&Edit citizen…"]
+    menu.close()
+    menu.actions()[0].trigger()
+    assert win.pages.currentWidget() is win.citizen_page
+    assert win.citizen_page.citizen_id == citizen
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_no_page_takes_an_access_letter_of_the_menu_bar(
+    qtbot, ctx: UiContext, language: str
+) -> None:
+    """Alt+letter on each page reaches one thing: the visible menus, buttons and field labels of
+    the page differ (the citizen's tab menus show only with a citizen open)."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    from app.ui.main_window import MainWindow
+
+    i18n.set_language(language)
+    try:
+        win = MainWindow(ctx)
+        qtbot.addWidget(win)
+        with qtbot.waitExposed(win):
+            win.show()
+        for index in range(win.pages.count()):
+            page = win.pages.widget(index)
+            if page is win.indicators:
+                with qtbot.waitSignal(page.evaluated, timeout=30_000):
+                    win.pages.setCurrentWidget(page)
+            elif page is win.citizen_page:
+                win.open_citizen(win.citizens.model.ids[0])
+            else:
+                win.pages.setCurrentWidget(page)
+            win._update_citizen_menu()
+            tops = [a.text() for a in win.menuBar().actions() if a.isVisible()]
+            texts = [
+                b.text() for b in page.findChildren(QAbstractButton) if b.text() and b.isVisible()
+            ] + [
+                label.text()
+                for label in page.findChildren(QLabel)
+                if label.buddy() is not None and label.isVisible()
+            ]
+            assert not clashes(tops + texts), (type(page).__name__, clashes(tops + texts))
+    finally:
+        i18n.set_language("da")
