@@ -41,6 +41,11 @@ class Declared:
             return _year_numbers(self.key, value)
         if self.kind is list:
             return _postal_codes(self.key, value)
+        if self.kind is str:
+            text = str(value if value is not None else "").strip()
+            if len(text) > 400:
+                raise ValidationError("At most {maximum} characters", field=self.key, maximum=400)
+            return text
         if self.kind is bool:
             if not isinstance(value, bool):
                 raise ValidationError("Choose yes or no", field=self.key)
@@ -84,6 +89,15 @@ SETTINGS: dict[str, Declared] = {
         Declared("smajob_hours_max", float, 49.0, N_("Småjob: most paid hours a month"), 0, 744),
         Declared("backup_on_exit", bool, True, N_("Back up the database when Min Plan closes")),
         Declared("backups_kept", int, 10, N_("Automatic backups kept"), 1, 1000),
+        Declared(
+            "checkpoint_folder",
+            str,
+            "",
+            N_(
+                "Folder for access-log checkpoints, e.g. a network share the desks may only "
+                "write to (empty: none; MINPLAN_CHECKPOINT_DIR wins)"
+            ),
+        ),
         Declared(
             "population_16_66",
             dict,

@@ -323,6 +323,11 @@ def current_head(session: Session) -> Head:
     return Head(head.database_id, head.last_seq, head.last_hmac, head.last_at)
 
 
+#: Called after each commit that sealed events, with (head, key or None, server MAC or None):
+#: ``app.casework.audit_checkpoints`` leaves a daily checkpoint in IT's folder from here.
+COMMIT_LISTENERS: list[Any] = []
+
+
 # --- the checkpoint outside the database --------------------------------------------------------
 _file_lock = threading.Lock()
 
@@ -393,6 +398,11 @@ def _after_commit(session: Session) -> None:
         write_checkpoint(head, key, mac=mac)
     except Exception as exc:  # the commit stands; a stale checkpoint only weakens verification
         log.warning("access-log checkpoint not written: %s", type(exc).__name__)
+    for listener in list(COMMIT_LISTENERS):
+        try:
+            listener(head, key, mac)
+        except Exception as exc:  # as above: never fails a commit
+            log.warning("access-log checkpoint listener failed: %s", type(exc).__name__)
 
 
 @event.listens_for(Session, "after_rollback")
