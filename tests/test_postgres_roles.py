@@ -634,13 +634,17 @@ def test_breaking_the_glass_goes_through_the_server_with_its_event(
         )
     kl.rollback()
     with pytest.raises(DBAPIError, match="reason is needed"):
-        kl.execute(text("SELECT * FROM minplan_open_citizen(:b, 'KL', 'karen', NULL)"), {"b": b})
+        kl.execute(
+            text("SELECT * FROM minplan_open_citizen(:b, 'KL', 'karen', NULL, false, NULL)"),
+            {"b": b},
+        )
     kl.rollback()
     assert _rows(kl, "SELECT text FROM journal_note WHERE citizen_id = :b", b=b) == []
     start = _last_seq(pg_db)
     kl.execute(
         text(
-            "SELECT * FROM minplan_open_citizen(:b, 'KL', 'karen', 'Borgeren ringede, ML er syg')"
+            "SELECT * FROM minplan_open_citizen(:b, 'KL', 'karen', "
+            "'Borgeren ringede, ML er syg', false, NULL)"
         ),
         {"b": b},
     )
@@ -661,6 +665,14 @@ def test_breaking_the_glass_goes_through_the_server_with_its_event(
 
         assert server_sealed(session)
     ml_db = dataclasses.replace(pg_db, engine=conns["ML"].engine)  # the app as ML's login
+    # ML finds KL's citizen only by the complete CPR number, to open them with a reason
+    from app.casework.citizen_list import fetch_citizen_rows, find_citizen_ids
+
+    assert ids["A"] not in find_citizen_ids(ml_db, "")
+    assert ids["A"] not in find_citizen_ids(ml_db, "150390")
+    assert find_citizen_ids(ml_db, "150390-1234") == [ids["A"]]
+    card = fetch_citizen_rows(ml_db, [ids["A"]])[ids["A"]]
+    assert (card.last_name, card.caseworker, card.benefit) == ("A", "KL", None)
     with pytest.raises(PermissionDeniedError, match="reason"):
         record_view(ml_db, ml, ids["A"])
     record_view(ml_db, ml, ids["A"], purpose="Overtager sagen i ferien")

@@ -247,6 +247,7 @@ def server_append(
                     if name not in ("seq", "occurred_at")
                 },
                 "subjects": list(subjects) or None,
+                **{k: values[k] for k in ("grant", "caseworker_id") if k in values},
             },
         )
         .mappings()
@@ -258,7 +259,8 @@ def server_append(
         None,
         row["checkpoint_mac"],
     )
-    return AuditEvent(**values, seq=row["seq"], hmac=row["hmac"], occurred_at=at)
+    content = {k: v for k, v in values.items() if k in CONTENT_FIELDS}
+    return AuditEvent(**content, seq=row["seq"], hmac=row["hmac"], occurred_at=at)
 
 
 def append(session: Session, values: dict[str, Any], subjects: list[int]) -> AuditEvent:

@@ -373,6 +373,10 @@ class AuditPurge(SQLModel, table=True):
     event_seq: int | None = Field(default=None)
 
 
+#: Tables only a team server has, with no model: the access log's key and the transaction marks
+#: of schema 0016, for the database owner's functions alone.
+SERVER_ONLY_TABLES = frozenset({"audit_seal_key", "audit_txn"})
+
 #: Tables in dependency order (parents first): used by exports, demo data and tests.
 ALL_TABLES = [
     Caseworker,

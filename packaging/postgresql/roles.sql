@@ -117,8 +117,9 @@ REVOKE ALL ON audit_seal_key, audit_txn FROM PUBLIC;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
     minplan_audit_append(text, text, text, text, integer, integer, text, text, text, integer[]),
-    minplan_open_citizen(integer, text, text, text),
+    minplan_open_citizen(integer, text, text, text, boolean, integer),
     minplan_citizen_owner(integer),
+    minplan_find_citizen(text),
     minplan_audit_expected(integer, text),
     minplan_audit_checkpoint_ok(text, integer, text, text, text),
     minplan_audit_head_checkpoint()
