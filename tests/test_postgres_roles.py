@@ -698,3 +698,24 @@ def test_desk_logins_cannot_read_the_key_nor_write_the_chain(caseload) -> None: 
                 conn.execute(text(statement))
             conn.rollback()
         assert _rows(conn, "SELECT count(*) FROM audit_event")[0][0] > 0, initials
+
+
+def test_a_caseworker_reads_the_access_log_only_for_citizens_they_may_see(
+    caseload, pg_db: Database
+) -> None:  # type: ignore[no-untyped-def]
+    from app.store.audit_verify import verify
+
+    conns, ids, _logins = caseload
+    a, b, c = ids["A"], ids["B"], ids["C"]
+    about = "SELECT DISTINCT citizen_id FROM audit_event WHERE citizen_id IS NOT NULL"
+    assert {x for (x,) in _rows(conns["KL"], about)} == {a, c}  # not the changes to ML's B
+    assert {x for (x,) in _rows(conns["TL"], about)} == {a, b, c}  # the log's reviewers
+    assert {x for (x,) in _rows(conns["AD"], about)} == {a, b, c}
+    assert {x for (x,) in _rows(conns["KL"], "SELECT citizen_id FROM audit_subject")} <= {a, c}
+    for initials, allowed in (("KL", False), ("TL", True), ("AD", True)):
+        as_login = dataclasses.replace(pg_db, engine=conns[initials].engine)
+        if allowed:
+            assert verify(as_login).ok, initials
+        else:
+            with pytest.raises(PermissionDeniedError, match="team leads and administrators"):
+                verify(as_login)

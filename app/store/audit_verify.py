@@ -145,7 +145,28 @@ def _server_sealed(conn) -> bool:  # type: ignore[no-untyped-def]
     )
 
 
+def _may_see_whole_log(conn) -> bool:  # type: ignore[no-untyped-def]
+    """On a team server a caseworker's login sees only part of the log (row-level security)."""
+    return bool(
+        conn.exec_driver_sql(
+            "SELECT CASE WHEN NOT c.relrowsecurity OR r.rolsuper OR r.rolbypassrls"
+            " OR pg_has_role(current_user, d.datdba, 'MEMBER') THEN true"
+            " ELSE pg_has_role('minplan_admin', 'MEMBER')"
+            " OR pg_has_role('minplan_teamlead', 'MEMBER') END"
+            " FROM pg_class c, pg_roles r, pg_database d"
+            " WHERE c.relname = 'audit_event' AND c.relkind IN ('r', 'p')"
+            " AND r.rolname = current_user AND d.datname = current_database()"
+        ).scalar()
+    )
+
+
 def _verify(conn, external: dict[str, Any] | None, folder: Path | None = None) -> Verification:  # type: ignore[no-untyped-def]
+    if conn.dialect.name == "postgresql" and not _may_see_whole_log(conn):
+        from app.domain.errors import PermissionDeniedError
+
+        raise PermissionDeniedError(
+            "On a team server only team leads and administrators can check the whole access log"
+        )
     head = conn.execute(select(AuditChain).where(AuditChain.id == 1)).mappings().one()
     server = _server_sealed(conn)
     externals: list[tuple[Path | None, dict[str, Any]]] = []

@@ -161,6 +161,25 @@ BEGIN
                        SELECT o.id FROM caseworker o JOIN caseworker m ON m.team = o.team
                        WHERE m.login = current_user)));
 
+    -- The access log holds old and new values of changes: a caseworker reads the events about
+    -- citizens they may see (also as a search hit) and their own login's; team leads (who review
+    -- the log) and administrators read it all.
+    ALTER TABLE audit_event ENABLE ROW LEVEL SECURITY;
+    DROP POLICY IF EXISTS minplan_caseload ON audit_event;
+    CREATE POLICY minplan_caseload ON audit_event
+        TO minplan_caseworker, minplan_teamlead, minplan_admin
+        USING (pg_has_role('minplan_admin', 'MEMBER') OR pg_has_role('minplan_teamlead', 'MEMBER')
+               OR db_login = current_user
+               OR citizen_id IN (SELECT c.id FROM citizen c)
+               OR seq IN (SELECT s.event_seq FROM audit_subject s
+                          WHERE s.citizen_id IN (SELECT c.id FROM citizen c)));
+    ALTER TABLE audit_subject ENABLE ROW LEVEL SECURITY;
+    DROP POLICY IF EXISTS minplan_caseload ON audit_subject;
+    CREATE POLICY minplan_caseload ON audit_subject
+        TO minplan_caseworker, minplan_teamlead, minplan_admin
+        USING (pg_has_role('minplan_admin', 'MEMBER') OR pg_has_role('minplan_teamlead', 'MEMBER')
+               OR citizen_id IN (SELECT c.id FROM citizen c));
+
     FOREACH linked IN ARRAY ARRAY['benefit_spell', 'plan', 'plan_version', 'milestone', 'offer',
                                   'employment', 'conversation', 'journal_note', 'deadline_snooze',
                                   'requirement', 'count_period']
