@@ -137,6 +137,14 @@ def _verify(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def
             print(_("The access log is intact (no sealed events yet)."))
         if checkpoint is None and folder is None:
             print(_("No checkpoint outside the database was compared."))
+        if folder is None:
+            print(
+                _(
+                    "No checkpoint folder is set (organisation setting or "
+                    "MINPLAN_CHECKPOINT_DIR): newest events cut off together with the local "
+                    "checkpoint cannot be seen."
+                )
+            )
         return 0
     from app.casework.audit_labels import break_text
 
