@@ -291,3 +291,21 @@ def test_the_settings_page_is_in_the_navigation_and_the_access_request_in_the_me
     assert "udleveringen er logget" in win.statusBar().currentMessage()
     reader = PdfReader(io.BytesIO((tmp_path / "aktindsigt.pdf").read_bytes()))
     assert "Alt, hvad vi har registreret om dig" in reader.pages[0].extract_text()
+
+
+def test_the_checkpoint_folder_is_typed_in_the_settings(
+    qtbot, db: Database, people, tmp_path
+) -> None:
+    from app.casework import audit_checkpoints
+
+    page = settings_page(qtbot, db, people["anna"])
+    page.tabs.setCurrentWidget(page.organisation)
+    form = page.organisation.form
+    folder = form.editor("checkpoint_folder")
+    assert "kontrolpunkter" in folder.accessibleName()
+    qtbot.keyClicks(folder, str(tmp_path / "it-share"))
+    qtbot.mouseClick(page.organisation.save_button, Qt.MouseButton.LeftButton)
+    assert page.organisation.status.text() == "Indstillingerne er gemt"
+    assert audit_checkpoints.folder_for(db) == tmp_path / "it-share"
+    page.resize(1000, 900)
+    page.grab().save(str(tmp_path / "settings.png"))

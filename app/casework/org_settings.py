@@ -93,10 +93,7 @@ SETTINGS: dict[str, Declared] = {
             "checkpoint_folder",
             str,
             "",
-            N_(
-                "Folder for access-log checkpoints, e.g. a network share the desks may only "
-                "write to (empty: none; MINPLAN_CHECKPOINT_DIR wins)"
-            ),
+            N_("Folder for access-log checkpoints (a write-only share)"),
         ),
         Declared(
             "population_16_66",
