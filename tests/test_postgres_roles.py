@@ -719,3 +719,42 @@ def test_a_caseworker_reads_the_access_log_only_for_citizens_they_may_see(
         else:
             with pytest.raises(PermissionDeniedError, match="team leads and administrators"):
                 verify(as_login)
+
+
+@pytest.mark.gui
+def test_in_the_window_a_caseworker_finds_a_colleagues_citizen_by_cpr_and_opens_with_a_reason(
+    qtbot, caseload, pg_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from app.ui.casework import prompts
+    from app.ui.casework.context import UiContext
+    from app.ui.casework.journal_tab import JournalTab
+    from app.ui.main_window import MainWindow
+
+    conns, ids, _logins = caseload
+    problems: list[str] = []
+    monkeypatch.setattr(MainWindow, "show_problem", lambda self, error: problems.append(str(error)))
+    asked: list[str] = []
+    monkeypatch.setattr(
+        prompts, "ask_text", lambda *args, **kw: asked.append(args[2]) or "Dækker for KL i dag"
+    )
+    ml_db = dataclasses.replace(pg_db, engine=conns["ML"].engine)
+    ml = Actor(_worker_id(pg_db, "ML"), "ML", "Mads Lind", "caseworker", "mads")
+    window = MainWindow(UiContext(ml_db, ml, lambda: TODAY))
+    qtbot.addWidget(window)
+    window.show()
+    page = window.citizens
+    page.scope.setCurrentIndex(1)  # all citizens: ML's own and nobody's, not KL's
+    assert set(page.model.ids) == {ids["B"], ids["C"]}
+    page.search.setText("150390-1234")
+    page.apply_filter()
+    assert page.model.ids == [ids["A"]]
+    assert page.model.rowCount() == 1
+    page.select_citizen(ids["A"])  # the overview of a hidden citizen: nothing to show yet
+    assert "begrundelse" in page.overview.toPlainText()
+    window.open_citizen(ids["A"])
+    assert window.pages.currentWidget() is window.citizen_page
+    assert asked and "Karen Lund" in asked[0]
+    assert window.citizen_page.heading.text() == "Syntetisk A"
+    journal = window.citizen_page.tab(JournalTab)
+    assert journal.table.text(journal.table.ids()[0], 2) == f"Note om {ids['A']}"
+    assert problems == []
