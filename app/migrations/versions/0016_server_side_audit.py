@@ -288,11 +288,9 @@ FUNCTIONS = [
         earlier text;
         owner boolean := minplan_is_owner(session_user);
     BEGIN
-        IF NOT EXISTS (SELECT 1 FROM citizen WHERE id = p_citizen_id) THEN
-            RAISE EXCEPTION 'no such citizen' USING ERRCODE = '42501';
-        END IF;
-        IF NOT minplan_sees_citizen(session_user, p_citizen_id)
-           OR (owner AND coalesce(p_grant, false)) THEN
+        IF EXISTS (SELECT 1 FROM citizen WHERE id = p_citizen_id)
+           AND (NOT minplan_sees_citizen(session_user, p_citizen_id)
+                OR (owner AND coalesce(p_grant, false))) THEN
             SELECT w.id INTO me FROM caseworker w WHERE w.login = session_user LIMIT 1;
             IF me IS NULL AND owner THEN
                 me := p_caseworker_id;
