@@ -363,6 +363,9 @@ def _access_log_at_start(db) -> None:  # type: ignore[no-untyped-def]
 
     ensure_key(db)
     purge_at_start(db)
+    from app.casework import audit_checkpoints
+
+    audit_checkpoints.start(db)  # on exit and daily, a checkpoint in the folder IT set
 
 
 def cmd_db(args: argparse.Namespace) -> int:

@@ -110,11 +110,13 @@ def _actor(db, args):  # type: ignore[no-untyped-def]
 
 
 def _verify(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    from app.casework.audit_checkpoints import folder_for
     from app.store.audit_chain import local_checkpoint
     from app.store.audit_verify import verify
 
     checkpoint = Path(args.checkpoint).expanduser() if args.checkpoint else local_checkpoint(db)
-    result = verify(db, checkpoint=checkpoint)
+    folder = folder_for(db)
+    result = verify(db, checkpoint=checkpoint, folder=folder)
     for message, params in result.notes:
         print(_(message).format(**params))
     if result.ok:
@@ -133,8 +135,16 @@ def _verify(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def
             )
         else:
             print(_("The access log is intact (no sealed events yet)."))
-        if checkpoint is None:
+        if checkpoint is None and folder is None:
             print(_("No checkpoint outside the database was compared."))
+        if folder is None:
+            print(
+                _(
+                    "No checkpoint folder is set (organisation setting or "
+                    "MINPLAN_CHECKPOINT_DIR): newest events cut off together with the local "
+                    "checkpoint cannot be seen."
+                )
+            )
         return 0
     from app.casework.audit_labels import break_text
 
@@ -148,6 +158,7 @@ def _verify(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def
 
 
 def _checkpoint(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    from app.casework.audit_checkpoints import folder_for
     from app.domain.errors import MinPlanError
     from app.store import audit_key
     from app.store.audit_chain import (
@@ -160,7 +171,7 @@ def _checkpoint(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped
     from app.store.engine import transaction
     from app.store.models import AuditChain
 
-    result = verify(db, checkpoint=local_checkpoint(db))
+    result = verify(db, checkpoint=local_checkpoint(db), folder=folder_for(db))
     if not result.ok:
         raise MinPlanError(
             "The access log is broken; no checkpoint was written. Run: minplan audit verify"

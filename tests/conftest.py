@@ -64,7 +64,13 @@ def isolated_home(
     """Never touch the developer's real data folder; start every test in Danish."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("MINPLAN_HOME", str(home))
-    for var in ("MINPLAN_DB", "MINPLAN_DATABASE_URL", "MINPLAN_LANG", "MINPLAN_USER"):
+    for var in (
+        "MINPLAN_DB",
+        "MINPLAN_DATABASE_URL",
+        "MINPLAN_LANG",
+        "MINPLAN_USER",
+        "MINPLAN_CHECKPOINT_DIR",
+    ):
         monkeypatch.delenv(var, raising=False)
     i18n.set_language("da")
     return home

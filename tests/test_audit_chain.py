@@ -460,3 +460,90 @@ def test_audit_key_export_is_for_administrators_on_a_desk_and_absent_on_a_server
     logged = events(any_db)[-1]
     assert (logged.action, logged.user_initials) == ("export_audit_key", actor.initials)
     assert verify(any_db).ok
+
+
+@pytest.mark.postgres
+def test_a_chain_sealed_at_the_desks_continues_when_the_server_takes_over_the_seal(
+    pg_db: Database, actor: Actor
+) -> None:
+    """Schema 0016 keeps the chain's key (from the upgrader's key store) and seals the same bytes
+    as the desks did: events sealed by Python before verify on the server, and go on."""
+    from alembic import command
+
+    from app.store.audit_chain import server_sealed
+    from app.store.migrations import alembic_config, upgrade
+
+    with pg_db.engine.begin() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0007")
+        command.upgrade(cfg, "0015")
+    import base64
+    import secrets
+
+    from app.store.audit_chain import seal
+
+    key = secrets.token_bytes(32)  # the desks' key, in the upgrader's key store
+    tricky = 'Åse "Ø" \\ \t\n\x01 ☃ 𝄞 <>&'
+    rows = [
+        {"action": "view", "citizen_id": 1, "purpose": tricky, "details": None},
+        {
+            "action": "update",
+            "entity": "citizen",
+            "entity_id": 1,
+            "citizen_id": 1,
+            "details": json.dumps(
+                {"old": {"note": tricky}, "new": {"x": 1.5, "y": None}, "subjects": [2, 3]},
+                ensure_ascii=False,
+                sort_keys=True,
+            ),
+        },
+        {"action": "search", "criterion": tricky, "details": None},
+    ]
+    previous = ""
+    with pg_db.engine.begin() as conn:  # sealed at the desk (schema 0015), as audit_chain did
+        database_id = conn.execute(text("SELECT database_id FROM audit_chain")).scalar_one()
+        keyring.set_password(audit_key.SERVICE, database_id, base64.b64encode(key).decode())
+        for seq, row in enumerate(rows, start=1):
+            values = {
+                "seq": seq,
+                "occurred_at": datetime(2026, 11, 20, 9, seq, 7, 123456 + seq, tzinfo=UTC),
+                "user_initials": "KL",
+                "os_user": "karen",
+                "entity": None,
+                "entity_id": None,
+                "citizen_id": None,
+                "criterion": None,
+                "purpose": None,
+                **row,
+            }
+            previous = seal(key, previous, values)
+            conn.execute(
+                text(
+                    "INSERT INTO audit_event (seq, occurred_at, user_initials, os_user, action, "
+                    "entity, entity_id, citizen_id, criterion, purpose, details, hmac) VALUES "
+                    "(:seq, :occurred_at, :user_initials, :os_user, :action, :entity, "
+                    ":entity_id, :citizen_id, :criterion, :purpose, :details, :hmac)"
+                ),
+                {**values, "hmac": previous},
+            )
+        conn.execute(text("INSERT INTO audit_subject VALUES (2, 2), (2, 3)"))
+        conn.execute(
+            text(
+                "UPDATE audit_chain SET last_seq = 3, last_hmac = :h, last_at = now(), "
+                "key_check = :c"
+            ),
+            {"h": previous, "c": audit_key.key_check(key)},
+        )
+    audit_key.forget_cached_keys()
+    upgrade(pg_db, backup=False)
+    with transaction(pg_db) as session:
+        assert server_sealed(session)
+    result = verify(pg_db)  # the server recomputes the desks' seals
+    assert result.ok and result.checked == 3
+    record_view(pg_db, actor, 1)
+    assert verify(pg_db).ok and verify(pg_db).checked == 4
+    assert events(pg_db)[-1].db_login  # the server names the login
+    with pg_db.engine.connect() as conn:  # and seals with the very key the desks had
+        inner = conn.execute(text("SELECT inner_pad FROM audit_seal_key")).scalar_one()
+    assert bytes(b ^ 0x36 for b in inner)[:32] == key

@@ -63,6 +63,18 @@ def drop_triggers(db: Database) -> None:
                 conn.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
 
 
+def restore_triggers(db: Database) -> None:
+    from app.store.audit_triggers import _migration
+
+    with db.engine.begin() as conn:
+        if db.is_sqlite:
+            for statement in _migration("0008").SQLITE_TRIGGERS:
+                conn.exec_driver_sql(statement)
+        else:
+            for table in ("audit_event", "audit_subject", "audit_purge"):
+                conn.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
+
+
 def sql(db: Database, *statements: str, **params: object) -> None:
     with db.engine.begin() as conn:
         for statement in statements:
@@ -151,6 +163,8 @@ def test_the_newest_events_removed_and_the_head_rewound_is_found_by_the_checkpoi
         "DELETE FROM audit_event WHERE seq > 7",
         "UPDATE audit_chain SET last_seq = 7, last_hmac = (SELECT hmac FROM audit_event WHERE seq = 7)",
     )
+    assert "guard" in first_break(chain).message  # the dropped triggers give the cut away
+    restore_triggers(chain)  # … unless they are put back exactly as they were
     assert verify(chain).ok, "without the checkpoint a clean cut cannot be seen: hence the file"
     broken = first_break(chain, checkpoint=outside)
     assert broken.seq == EVENTS and broken.params == {"seq": EVENTS, "last": 7}

@@ -3,6 +3,7 @@ lead's Adgangslog searches, exports and checks the log; the citizen's extract is
 
 from __future__ import annotations
 
+import json
 import subprocess
 from datetime import date, datetime
 from pathlib import Path
@@ -206,3 +207,57 @@ def test_the_extract_command(
     assert csv.read_bytes().startswith(b"\xef\xbb\xbf")
     sign_in("kl")
     assert main(["audit", "search", "--out", str(csv), *cli_args(db)]) == 2
+
+
+def test_the_pages_check_reads_the_checkpoints_in_the_folder_it_set(
+    qtbot,
+    db: Database,
+    people: dict[str, Actor],
+    citizen: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sqlalchemy import text
+
+    from app.casework import audit_checkpoints
+
+    share = tmp_path / "share"
+    monkeypatch.setenv(audit_checkpoints.ENV, str(share))
+    audit_checkpoints.start(db)
+    try:
+        audit_checkpoints.write_all()  # as when Min Plan closes
+    finally:
+        audit_checkpoints.stop_watching()
+    page = window_for(qtbot, db, people["tove"]).access_log
+    assert page.check_log(quiet=True).startswith("Adgangsloggen er intakt")
+    with transaction(db) as s:  # a checkpoint naming an event the log does not have
+        last = s.exec(select(AuditEvent.seq).order_by(AuditEvent.seq.desc())).first()
+    newest = sorted(share.glob("*.json"))[-1]
+    data = json.loads(newest.read_text())
+    assert data["seq"] == last
+    with db.engine.begin() as conn:  # the owner cuts the newest event, guards as they were
+        if db.is_sqlite:
+            conn.exec_driver_sql("DROP TRIGGER audit_event_no_delete")
+        else:
+            conn.exec_driver_sql("ALTER TABLE audit_event DISABLE TRIGGER USER")
+        conn.execute(text("DELETE FROM audit_subject WHERE event_seq = :s"), {"s": last})
+        conn.execute(text("DELETE FROM audit_event WHERE seq = :s"), {"s": last})
+        conn.execute(
+            text(
+                "UPDATE audit_chain SET last_seq = :p, last_hmac = "
+                "(SELECT hmac FROM audit_event WHERE seq = :p)"
+            ),
+            {"p": last - 1},
+        )
+        if db.is_sqlite:
+            from app.store.audit_triggers import _migration
+
+            for statement in _migration("0008").SQLITE_TRIGGERS:
+                if statement.split()[2] == "audit_event_no_delete":
+                    conn.exec_driver_sql(statement)
+        else:
+            conn.exec_driver_sql("ALTER TABLE audit_event ENABLE TRIGGER USER")
+    from app.store.audit_chain import local_checkpoint
+
+    local_checkpoint(db).unlink()
+    assert "mangler" in page.check_log(quiet=True)  # the newest events are missing

@@ -306,3 +306,21 @@ def test_the_rotation_of_automatic_backups_is_shown_with_its_size(
     shown = page.organisation.backups.text()
     assert shown.startswith("Automatiske sikkerhedskopier: 1 (højst 1 gemmes)"), shown
     assert "MB" in shown and "backups" in shown
+
+
+def test_the_checkpoint_folder_is_typed_in_the_settings(
+    qtbot, db: Database, people, tmp_path
+) -> None:
+    from app.casework import audit_checkpoints
+
+    page = settings_page(qtbot, db, people["anna"])
+    page.tabs.setCurrentWidget(page.organisation)
+    form = page.organisation.form
+    folder = form.editor("checkpoint_folder")
+    assert "kontrolpunkter" in folder.accessibleName()
+    qtbot.keyClicks(folder, str(tmp_path / "it-share"))
+    qtbot.mouseClick(page.organisation.save_button, Qt.MouseButton.LeftButton)
+    assert page.organisation.status.text() == "Indstillingerne er gemt"
+    assert audit_checkpoints.folder_for(db) == tmp_path / "it-share"
+    page.resize(1000, 900)
+    page.grab().save(str(tmp_path / "settings.png"))

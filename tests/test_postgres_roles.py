@@ -634,13 +634,17 @@ def test_breaking_the_glass_goes_through_the_server_with_its_event(
         )
     kl.rollback()
     with pytest.raises(DBAPIError, match="reason is needed"):
-        kl.execute(text("SELECT * FROM minplan_open_citizen(:b, 'KL', 'karen', NULL)"), {"b": b})
+        kl.execute(
+            text("SELECT * FROM minplan_open_citizen(:b, 'KL', 'karen', NULL, false, NULL)"),
+            {"b": b},
+        )
     kl.rollback()
     assert _rows(kl, "SELECT text FROM journal_note WHERE citizen_id = :b", b=b) == []
     start = _last_seq(pg_db)
     kl.execute(
         text(
-            "SELECT * FROM minplan_open_citizen(:b, 'KL', 'karen', 'Borgeren ringede, ML er syg')"
+            "SELECT * FROM minplan_open_citizen(:b, 'KL', 'karen', "
+            "'Borgeren ringede, ML er syg', false, NULL)"
         ),
         {"b": b},
     )
@@ -661,6 +665,14 @@ def test_breaking_the_glass_goes_through_the_server_with_its_event(
 
         assert server_sealed(session)
     ml_db = dataclasses.replace(pg_db, engine=conns["ML"].engine)  # the app as ML's login
+    # ML finds KL's citizen only by the complete CPR number, to open them with a reason
+    from app.casework.citizen_list import fetch_citizen_rows, find_citizen_ids
+
+    assert ids["A"] not in find_citizen_ids(ml_db, "")
+    assert ids["A"] not in find_citizen_ids(ml_db, "150390")
+    assert find_citizen_ids(ml_db, "150390-1234") == [ids["A"]]
+    card = fetch_citizen_rows(ml_db, [ids["A"]])[ids["A"]]
+    assert (card.last_name, card.caseworker, card.benefit) == ("A", "KL", None)
     with pytest.raises(PermissionDeniedError, match="reason"):
         record_view(ml_db, ml, ids["A"])
     record_view(ml_db, ml, ids["A"], purpose="Overtager sagen i ferien")
@@ -686,3 +698,63 @@ def test_desk_logins_cannot_read_the_key_nor_write_the_chain(caseload) -> None: 
                 conn.execute(text(statement))
             conn.rollback()
         assert _rows(conn, "SELECT count(*) FROM audit_event")[0][0] > 0, initials
+
+
+def test_a_caseworker_reads_the_access_log_only_for_citizens_they_may_see(
+    caseload, pg_db: Database
+) -> None:  # type: ignore[no-untyped-def]
+    from app.store.audit_verify import verify
+
+    conns, ids, _logins = caseload
+    a, b, c = ids["A"], ids["B"], ids["C"]
+    about = "SELECT DISTINCT citizen_id FROM audit_event WHERE citizen_id IS NOT NULL"
+    assert {x for (x,) in _rows(conns["KL"], about)} == {a, c}  # not the changes to ML's B
+    assert {x for (x,) in _rows(conns["TL"], about)} == {a, b, c}  # the log's reviewers
+    assert {x for (x,) in _rows(conns["AD"], about)} == {a, b, c}
+    assert {x for (x,) in _rows(conns["KL"], "SELECT citizen_id FROM audit_subject")} <= {a, c}
+    for initials, allowed in (("KL", False), ("TL", True), ("AD", True)):
+        as_login = dataclasses.replace(pg_db, engine=conns[initials].engine)
+        if allowed:
+            assert verify(as_login).ok, initials
+        else:
+            with pytest.raises(PermissionDeniedError, match="team leads and administrators"):
+                verify(as_login)
+
+
+@pytest.mark.gui
+def test_in_the_window_a_caseworker_finds_a_colleagues_citizen_by_cpr_and_opens_with_a_reason(
+    qtbot, caseload, pg_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from app.ui.casework import prompts
+    from app.ui.casework.context import UiContext
+    from app.ui.casework.journal_tab import JournalTab
+    from app.ui.main_window import MainWindow
+
+    conns, ids, _logins = caseload
+    problems: list[str] = []
+    monkeypatch.setattr(MainWindow, "show_problem", lambda self, error: problems.append(str(error)))
+    asked: list[str] = []
+    monkeypatch.setattr(
+        prompts, "ask_text", lambda *args, **kw: asked.append(args[2]) or "Dækker for KL i dag"
+    )
+    ml_db = dataclasses.replace(pg_db, engine=conns["ML"].engine)
+    ml = Actor(_worker_id(pg_db, "ML"), "ML", "Mads Lind", "caseworker", "mads")
+    window = MainWindow(UiContext(ml_db, ml, lambda: TODAY))
+    qtbot.addWidget(window)
+    window.show()
+    page = window.citizens
+    page.scope.setCurrentIndex(1)  # all citizens: ML's own and nobody's, not KL's
+    assert set(page.model.ids) == {ids["B"], ids["C"]}
+    page.search.setText("150390-1234")
+    page.apply_filter()
+    assert page.model.ids == [ids["A"]]
+    assert page.model.rowCount() == 1
+    page.select_citizen(ids["A"])  # the overview of a hidden citizen: nothing to show yet
+    assert "begrundelse" in page.overview.toPlainText()
+    window.open_citizen(ids["A"])
+    assert window.pages.currentWidget() is window.citizen_page
+    assert asked and "Karen Lund" in asked[0]
+    assert window.citizen_page.heading.text() == "Syntetisk A"
+    journal = window.citizen_page.tab(JournalTab)
+    assert journal.table.text(journal.table.ids()[0], 2) == f"Note om {ids['A']}"
+    assert problems == []

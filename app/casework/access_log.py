@@ -59,11 +59,8 @@ def record_view(db: Database, actor: Actor, citizen_id: int, *, purpose: str | N
 def _open_on_server(session, actor: Actor, citizen_id: int, reason: str | None) -> None:  # type: ignore[no-untyped-def]
     """The server decides whether the login needs a reason, writes the day's grant and the view
     event together (``minplan_open_citizen``); the question is asked here first, politely."""
-    if (
-        reason is None
-        and access.needs_reason(session, actor, citizen_id)
-        and access.grant_for_today(session, actor, citizen_id) is None
-    ):
+    needed = access.needs_reason(session, actor, citizen_id)
+    if reason is None and needed and access.grant_for_today(session, actor, citizen_id) is None:
         raise PermissionDeniedError(
             "This citizen is in {owner}'s caseload; give a reason to open the case",
             owner=access.owner_name(session, citizen_id),
@@ -76,13 +73,17 @@ def _open_on_server(session, actor: Actor, citizen_id: int, reason: str | None) 
         "entity_id": citizen_id,
         "citizen_id": citizen_id,
         "purpose": reason,
+        # for the owner's own sessions only (a desk login is the server's to judge)
+        "grant": needed and actor.role == "caseworker",
+        "caseworker_id": actor.caseworker_id,
     }
     try:
         audit_chain.server_append(
             session,
             values,
             [],
-            "SELECT * FROM minplan_open_citizen(:entity_id, :user_initials, :os_user, :purpose)",
+            "SELECT * FROM minplan_open_citizen(:entity_id, :user_initials, :os_user, :purpose, "
+            ":grant, :caseworker_id)",
         )
     except DBAPIError as exc:
         if "reason is needed" in str(exc.orig):

@@ -338,8 +338,11 @@ def break_text(broken: Any) -> str:
     """A verification's first break (``app.store.audit_verify.Break``) in the user's language."""
     from app import i18n
 
+    params = dict(broken.params)
+    if "problem_params" in params:  # a break found in one checkpoint file of several
+        params["problem"] = _(params["problem"]).format(**params.pop("problem_params"))
     return _("The access log is broken at event {seq} ({when}): {problem}").format(
         seq=broken.seq if broken.seq is not None else "?",
         when=i18n.format_datetime_local(broken.when) if broken.when else "–",
-        problem=_(broken.message).format(**broken.params),
+        problem=_(broken.message).format(**params),
     )

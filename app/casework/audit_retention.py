@@ -62,6 +62,8 @@ def purge_expired(
     dry_run: bool = False,
 ) -> PurgeResult:
     """Delete the whole months of events older than the retention limit, with a checkpoint."""
+    if not db.is_sqlite:
+        _require_owner(db)
     if months is None:
         months = org_settings.get(db, "audit_retention_months")
     cutoff = cutoff_for(now or utc_now(), int(months))
@@ -94,6 +96,24 @@ def purge_expired(
         raise PermissionDeniedError(
             "Only the database owner may purge the access log; run minplan audit purge as the owner"
         ) from None
+
+
+def _require_owner(db: Database) -> None:
+    """On a server only the database owner purges (a desk sees only part of the log)."""
+    from sqlalchemy import text
+
+    with transaction(db) as session:
+        owner = session.execute(
+            text(
+                "SELECT r.rolsuper OR pg_has_role(current_user, d.datdba, 'MEMBER') "
+                "FROM pg_roles r, pg_database d "
+                "WHERE r.rolname = current_user AND d.datname = current_database()"
+            )
+        ).scalar()
+    if not owner:
+        raise PermissionDeniedError(
+            "Only the database owner may purge the access log; run minplan audit purge as the owner"
+        )
 
 
 def _purge(db: Database, actor: Actor, cutoff: datetime, months: int) -> PurgeResult:

@@ -41,6 +41,11 @@ class Declared:
             return _year_numbers(self.key, value)
         if self.kind is list:
             return _postal_codes(self.key, value)
+        if self.kind is str:
+            text = str(value if value is not None else "").strip()
+            if len(text) > 400:
+                raise ValidationError("At most {maximum} characters", field=self.key, maximum=400)
+            return text
         if self.kind is bool:
             if not isinstance(value, bool):
                 raise ValidationError("Choose yes or no", field=self.key)
@@ -107,6 +112,12 @@ SETTINGS: dict[str, Declared] = {
             ),
             100,
             100_000,
+        ),
+        Declared(
+            "checkpoint_folder",
+            str,
+            "",
+            N_("Folder for access-log checkpoints (a write-only share)"),
         ),
         Declared(
             "population_16_66",

@@ -247,6 +247,7 @@ def server_append(
                     if name not in ("seq", "occurred_at")
                 },
                 "subjects": list(subjects) or None,
+                **{k: values[k] for k in ("grant", "caseworker_id") if k in values},
             },
         )
         .mappings()
@@ -258,7 +259,8 @@ def server_append(
         None,
         row["checkpoint_mac"],
     )
-    return AuditEvent(**values, seq=row["seq"], hmac=row["hmac"], occurred_at=at)
+    content = {k: v for k, v in values.items() if k in CONTENT_FIELDS}
+    return AuditEvent(**content, seq=row["seq"], hmac=row["hmac"], occurred_at=at)
 
 
 def append(session: Session, values: dict[str, Any], subjects: list[int]) -> AuditEvent:
@@ -321,6 +323,11 @@ def server_checkpoint_mac(session: Session) -> str | None:
 def current_head(session: Session) -> Head:
     head = session.execute(select(AuditChain).where(AuditChain.id == 1)).scalar_one()
     return Head(head.database_id, head.last_seq, head.last_hmac, head.last_at)
+
+
+#: Called after each commit that sealed events, with (head, key or None, server MAC or None):
+#: ``app.casework.audit_checkpoints`` leaves a daily checkpoint in IT's folder from here.
+COMMIT_LISTENERS: list[Any] = []
 
 
 # --- the checkpoint outside the database --------------------------------------------------------
@@ -393,6 +400,11 @@ def _after_commit(session: Session) -> None:
         write_checkpoint(head, key, mac=mac)
     except Exception as exc:  # the commit stands; a stale checkpoint only weakens verification
         log.warning("access-log checkpoint not written: %s", type(exc).__name__)
+    for listener in list(COMMIT_LISTENERS):
+        try:
+            listener(head, key, mac)
+        except Exception as exc:  # as above: never fails a commit
+            log.warning("access-log checkpoint listener failed: %s", type(exc).__name__)
 
 
 @event.listens_for(Session, "after_rollback")

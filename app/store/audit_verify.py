@@ -23,8 +23,9 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
+from app.domain.errors import ValidationError
 from app.i18n import N_
-from app.store import audit_key
+from app.store import audit_key, audit_triggers
 from app.store.audit_chain import (
     CONTENT_FIELDS,
     checkpoint_mac_ok,
@@ -117,13 +118,25 @@ def _batches(conn, first: str | None = None) -> Iterator[list[dict[str, Any]]]: 
         after = high
 
 
-def verify(db: Database, *, checkpoint: Path | None = None) -> Verification:
-    """Check the whole log (and, with ``checkpoint``, that a head recorded outside is still in it)."""
+def verify(
+    db: Database, *, checkpoint: Path | None = None, folder: Path | None = None
+) -> Verification:
+    """Check the whole log, that its guards are in place, that every purge is a recorded one, and
+    that heads recorded outside — ``checkpoint``, and every checkpoint of this database in
+    ``folder`` (the one IT set, ``app.casework.audit_checkpoints``) — are still in it."""
     external = read_checkpoint(checkpoint) if checkpoint is not None else None
     with translating_errors(db), _snapshot(db) as conn, conn.begin():
         if db.is_sqlite:  # Python's sqlite3 begins no transaction for reads: ask for one
             conn.exec_driver_sql("BEGIN")
-        return _verify(conn, external)
+        return _verify(conn, external, folder)
+
+
+def folder_checkpoints(folder: Path, database_id: str) -> list[Path]:
+    """This database's checkpoint files in a folder (``minplan-audit-<database id>-….json``)."""
+    try:
+        return sorted(folder.glob(f"minplan-audit-{database_id}-*.json"))
+    except OSError:
+        return []
 
 
 def _server_sealed(conn) -> bool:  # type: ignore[no-untyped-def]
@@ -132,9 +145,41 @@ def _server_sealed(conn) -> bool:  # type: ignore[no-untyped-def]
     )
 
 
-def _verify(conn, external: dict[str, Any] | None) -> Verification:  # type: ignore[no-untyped-def]
+def _may_see_whole_log(conn) -> bool:  # type: ignore[no-untyped-def]
+    """On a team server a caseworker's login sees only part of the log (row-level security)."""
+    return bool(
+        conn.exec_driver_sql(
+            "SELECT CASE WHEN NOT c.relrowsecurity OR r.rolsuper OR r.rolbypassrls"
+            " OR pg_has_role(current_user, d.datdba, 'MEMBER') THEN true"
+            " ELSE pg_has_role('minplan_admin', 'MEMBER')"
+            " OR pg_has_role('minplan_teamlead', 'MEMBER') END"
+            " FROM pg_class c, pg_roles r, pg_database d"
+            " WHERE c.relname = 'audit_event' AND c.relkind IN ('r', 'p')"
+            " AND r.rolname = current_user AND d.datname = current_database()"
+        ).scalar()
+    )
+
+
+def _verify(conn, external: dict[str, Any] | None, folder: Path | None = None) -> Verification:  # type: ignore[no-untyped-def]
+    if conn.dialect.name == "postgresql" and not _may_see_whole_log(conn):
+        from app.domain.errors import PermissionDeniedError
+
+        raise PermissionDeniedError(
+            "On a team server only team leads and administrators can check the whole access log"
+        )
     head = conn.execute(select(AuditChain).where(AuditChain.id == 1)).mappings().one()
     server = _server_sealed(conn)
+    externals: list[tuple[Path | None, dict[str, Any]]] = []
+    if external is not None:
+        externals.append((None, external))
+    if folder is not None:
+        for path in folder_checkpoints(folder, head["database_id"]):
+            try:
+                externals.append((path, read_checkpoint(path)))
+            except ValidationError as error:
+                return Verification(
+                    0, None, None, None, Break(None, None, error.message, dict(error.params))
+                )
     total = conn.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
     if head["key_check"] is None:
         sealed = conn.execute(
@@ -173,8 +218,8 @@ def _verify(conn, external: dict[str, Any] | None) -> Verification:  # type: ign
             .limit(1)
         ).scalar_one_or_none()
     )
-    wanted = int(external["seq"]) if external is not None and "seq" in external else None
-    wanted_seal: str | None = None
+    wanted = {_seq_of(data) for _path, data in externals}
+    wanted_seals: dict[int, str] = {}
     previous_hmac, previous_seq = "", None
     first_seq: int | None = None
     last_at: datetime | None = None
@@ -245,8 +290,8 @@ def _verify(conn, external: dict[str, Any] | None) -> Verification:  # type: ign
                     N_("The citizens listed for event {seq} were changed (audit_subject)"),
                     seq=seq,
                 )
-            if seq == wanted:
-                wanted_seal = row["hmac"]
+            if seq in wanted:
+                wanted_seals[seq] = row["hmac"]
             previous_hmac, previous_seq, last_at = row["hmac"], seq, when
             checked += 1
 
@@ -293,35 +338,125 @@ def _verify(conn, external: dict[str, Any] | None) -> Verification:  # type: ign
             N_("A purge permit was left open (purge {id}); events may have been removed"),
             id=open_permit,
         )
+    purge_break = _check_purges(conn, anchor, first_seq)
+    if purge_break is not None:
+        return Verification(checked, first_seq, previous_seq, last_at, purge_break)
     notes: list[tuple[str, dict[str, Any]]] = []
-    if external is not None:
-        if key is None:
+    if key is None:
 
-            def mac_ok(data: dict[str, Any]) -> bool:
-                return bool(
-                    conn.execute(
-                        text("SELECT minplan_audit_checkpoint_ok(:d, :s, :h, :a, :m)"),
-                        {
-                            "d": str(data.get("database_id")),
-                            "s": int(data.get("seq") or 0),
-                            "h": str(data.get("hmac")),
-                            "a": data.get("at"),
-                            "m": str(data.get("mac", "")),
-                        },
-                    ).scalar()
-                )
-        else:
+        def mac_ok(data: dict[str, Any]) -> bool:
+            return bool(
+                conn.execute(
+                    text("SELECT minplan_audit_checkpoint_ok(:d, :s, :h, :a, :m)"),
+                    {
+                        "d": str(data.get("database_id")),
+                        "s": _seq_of(data),
+                        "h": str(data.get("hmac")),
+                        "a": data.get("at"),
+                        "m": str(data.get("mac", "")),
+                    },
+                ).scalar()
+            )
+    else:
 
-            def mac_ok(data: dict[str, Any]) -> bool:
-                return checkpoint_mac_ok(key, data)
+        def mac_ok(data: dict[str, Any]) -> bool:
+            return checkpoint_mac_ok(key, data)
 
+    matched: list[int] = []
+    # the newest first: a log older than the newest checkpoint lost its newest events
+    for path, data in sorted(externals, key=lambda item: -_seq_of(item[1])):
         found = _check_external(
-            external, mac_ok, head["database_id"], wanted_seal, first_seq, previous_seq
+            data,
+            mac_ok,
+            head["database_id"],
+            wanted_seals.get(_seq_of(data)),
+            first_seq,
+            previous_seq,
         )
         if isinstance(found, Break):
+            if path is not None:
+                found = Break(
+                    found.seq,
+                    found.when,
+                    N_("{problem} (checkpoint {path})"),
+                    {"problem": found.message, "problem_params": found.params, "path": str(path)},
+                )
             return Verification(checked, first_seq, previous_seq, last_at, found)
-        notes.extend(found)
+        if path is None:
+            notes.extend(found)
+        else:
+            matched.append(_seq_of(data))
+    # the seals agree; but without its guards the log could have been cut and the head moved
+    guard = audit_triggers.check(conn)
+    if guard is not None:
+        return broken(None, None, guard[0], **guard[1])
+    if matched:
+        notes.append(
+            (
+                N_("{n} checkpoints in {folder} match (the newest: event {seq})"),
+                {"n": len(matched), "folder": str(folder), "seq": max(matched)},
+            )
+        )
+    elif folder is not None:
+        notes.append(
+            (N_("No checkpoint of this database in {folder} yet"), {"folder": str(folder)})
+        )
     return Verification(checked, first_seq, previous_seq, last_at, None, tuple(notes))
+
+
+def _seq_of(data: dict[str, Any]) -> int:
+    try:
+        return int(data.get("seq") or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _check_purges(conn, anchor: tuple[int, str] | None, first_seq: int | None) -> Break | None:  # type: ignore[no-untyped-def]
+    """Every purge record is a real purge: in order, closed with its sealed ``purge_audit`` event
+    (still in the log for the newest purge), which names the same checkpoint. A permit written by
+    hand to delete the newest events fails here."""
+    purges = conn.execute(select(AuditPurge).order_by(AuditPurge.id)).mappings().all()
+    if not purges:
+        return None
+    before = 0
+    for purge in purges:
+        event = None
+        if purge["event_seq"] is not None and (
+            first_seq is None or purge["event_seq"] >= first_seq
+        ):
+            event = (
+                conn.execute(
+                    select(AuditEvent.action, AuditEvent.details).where(
+                        AuditEvent.seq == purge["event_seq"]
+                    )
+                )
+                .mappings()
+                .one_or_none()
+            )
+        newest = purge is purges[-1]
+        matches = (
+            event is not None
+            and event["action"] == "purge_audit"
+            and _purge_anchor(event["details"]) == (purge["through_seq"], purge["through_hmac"])
+        )
+        if (
+            purge["through_seq"] <= before
+            or purge["event_seq"] is None
+            or (newest and not matches)
+            or (event is not None and not matches)
+            or (newest and anchor != (purge["through_seq"], purge["through_hmac"]))
+        ):
+            return Break(
+                purge["through_seq"],
+                purge["purged_at"],
+                N_(
+                    "Purge {id} does not match a sealed purge checkpoint in the log: events may "
+                    "have been removed outside a recorded purge"
+                ),
+                {"id": purge["id"]},
+            )
+        before = purge["through_seq"]
+    return None
 
 
 def _check_external(

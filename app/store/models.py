@@ -42,8 +42,12 @@ SEARCH_INDEX_OBJECTS = frozenset(
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
-    """Alembic's filter: everything but the search index's objects."""
-    return name not in SEARCH_INDEX_OBJECTS
+    """Alembic's filter: everything but the search index's objects and the team server's own
+    tables (``SERVER_ONLY_TABLES``, made by migration 0017 on PostgreSQL only)."""
+    if name in SEARCH_INDEX_OBJECTS or name in SERVER_ONLY_TABLES:
+        return False
+    table = getattr(obj, "table", None)
+    return getattr(table, "name", None) not in SERVER_ONLY_TABLES
 
 
 class Versioned(SQLModel):
@@ -391,6 +395,10 @@ class AuditPurge(SQLModel, table=True):
     #: The sequence number of the chained "purge_audit" event that records this purge.
     event_seq: int | None = Field(default=None)
 
+
+#: Tables only a team server has, with no model: the access log's key and the transaction marks
+#: of schema 0016, for the database owner's functions alone.
+SERVER_ONLY_TABLES = frozenset({"audit_seal_key", "audit_txn"})
 
 #: Tables in dependency order (parents first): used by exports, demo data and tests.
 ALL_TABLES = [

@@ -117,8 +117,9 @@ REVOKE ALL ON audit_seal_key, audit_txn FROM PUBLIC;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
     minplan_audit_append(text, text, text, text, integer, integer, text, text, text, integer[]),
-    minplan_open_citizen(integer, text, text, text),
+    minplan_open_citizen(integer, text, text, text, boolean, integer),
     minplan_citizen_owner(integer),
+    minplan_find_citizen(text),
     minplan_audit_expected(integer, text),
     minplan_audit_checkpoint_ok(text, integer, text, text, text),
     minplan_audit_head_checkpoint()
@@ -159,6 +160,25 @@ BEGIN
                OR (pg_has_role('minplan_teamlead', 'MEMBER') AND caseworker_id IN (
                        SELECT o.id FROM caseworker o JOIN caseworker m ON m.team = o.team
                        WHERE m.login = current_user)));
+
+    -- The access log holds old and new values of changes: a caseworker reads the events about
+    -- citizens they may see (also as a search hit) and their own login's; team leads (who review
+    -- the log) and administrators read it all.
+    ALTER TABLE audit_event ENABLE ROW LEVEL SECURITY;
+    DROP POLICY IF EXISTS minplan_caseload ON audit_event;
+    CREATE POLICY minplan_caseload ON audit_event
+        TO minplan_caseworker, minplan_teamlead, minplan_admin
+        USING (pg_has_role('minplan_admin', 'MEMBER') OR pg_has_role('minplan_teamlead', 'MEMBER')
+               OR db_login = current_user
+               OR citizen_id IN (SELECT c.id FROM citizen c)
+               OR seq IN (SELECT s.event_seq FROM audit_subject s
+                          WHERE s.citizen_id IN (SELECT c.id FROM citizen c)));
+    ALTER TABLE audit_subject ENABLE ROW LEVEL SECURITY;
+    DROP POLICY IF EXISTS minplan_caseload ON audit_subject;
+    CREATE POLICY minplan_caseload ON audit_subject
+        TO minplan_caseworker, minplan_teamlead, minplan_admin
+        USING (pg_has_role('minplan_admin', 'MEMBER') OR pg_has_role('minplan_teamlead', 'MEMBER')
+               OR citizen_id IN (SELECT c.id FROM citizen c));
 
     FOREACH linked IN ARRAY ARRAY['benefit_spell', 'plan', 'plan_version', 'milestone', 'offer',
                                   'employment', 'conversation', 'journal_note', 'deadline_snooze',

@@ -196,11 +196,16 @@ class AccessLogPage(QWidget):
 
     def check_log(self, *, quiet: bool = False) -> str:
         """Run the verification; the result in a message box (``quiet`` only returns it)."""
+        from app.casework.audit_checkpoints import folder_for
         from app.store.audit_chain import local_checkpoint
         from app.store.audit_verify import verify
 
         try:
-            result = verify(self.ctx.db, checkpoint=local_checkpoint(self.ctx.db))
+            result = verify(
+                self.ctx.db,
+                checkpoint=local_checkpoint(self.ctx.db),
+                folder=folder_for(self.ctx.db),  # IT's checkpoints too
+            )
         except MinPlanError as problem:
             self.problem.emit(problem)
             return ""

@@ -81,7 +81,7 @@ class OrgSettingsPanel(QWidget):
         for key, declared in org_settings.SETTINGS.items():
             if declared.kind is bool:
                 self.form.add(key, "", CheckField(_(declared.label)))
-            elif declared.kind in (dict, list):
+            elif declared.kind in (dict, list, str):
                 self.form.add(key, _(declared.label), TextEdit())
             else:
                 self.form.add(key, _(declared.label), NumberEdit(field=key))

@@ -219,6 +219,12 @@ class OverviewPanel(QTextBrowser):
     def show_nothing(self) -> None:
         self.setHtml(_muted(_("Select a citizen in the list to see the overview.")))
 
+    def show_closed(self) -> None:
+        """A citizen the team server does not show this login (found by the CPR number)."""
+        self.setHtml(
+            _muted(_("Another caseworker's citizen: open the case and give a reason to see it."))
+        )
+
     def show_overview(self, view: CitizenOverview) -> None:
         self.setHtml(overview_html(view))
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from app import i18n
 from app.casework.access_log import SEARCH_HITS_KEPT
 from app.casework.overview import GlassNotBrokenError, citizen_overview
-from app.domain.errors import MinPlanError
+from app.domain.errors import MinPlanError, NotFoundError
 from app.domain.search import LONE_TERM_LENGTH, search_terms
 from app.i18n import _, ngettext
 from app.ui.casework.context import UiContext
@@ -226,6 +226,12 @@ class CitizensPage(QWidget):
                 self._overview_logged = citizen_id
         except GlassNotBrokenError as closed:  # another caseload: who and whose, nothing more
             self.overview.show_glimpse(closed.glimpse)
+        except NotFoundError as problem:
+            if self.ctx.db.is_sqlite:
+                self.overview.show_nothing()
+                self.error.emit(problem)
+            else:  # row-level security hides a colleague's citizen found by the CPR number
+                self.overview.show_closed()
         except MinPlanError as problem:
             self.overview.show_nothing()
             self.error.emit(problem)
