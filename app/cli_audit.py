@@ -60,6 +60,9 @@ def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
         dest="extract_lang",
         help=_("the extract's language (default: the citizen's)"),
     )
+    from app import cli_reason
+
+    cli_reason.add_argument(extract)
     add_common(extract, suppress=True)
 
     search = actions.add_parser(
@@ -174,10 +177,9 @@ def _checkpoint(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped
 
 
 def _purge(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
-    from app.casework.actor import system_actor
     from app.casework.audit_retention import purge_expired
 
-    result = purge_expired(db, system_actor(), dry_run=args.dry_run)
+    result = purge_expired(db, _actor(db, args), dry_run=args.dry_run)
     from app.domain.dates import utc_to_local
 
     cutoff = i18n.format_date(utc_to_local(result.cutoff).date())
@@ -214,6 +216,7 @@ def _extract(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-de
         path,
         with_names=args.with_names,
         language=args.extract_lang,
+        purpose=args.reason,
     )
     print(_("Wrote {path}").format(path=path))
     return 0
@@ -234,8 +237,6 @@ def _search(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def
 
 
 def _key(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
-    import os
-
     from app.store import audit_key
     from app.store.engine import transaction
     from app.store.models import AuditChain
@@ -244,10 +245,9 @@ def _key(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
         head = session.get(AuditChain, 1)
         database_id, check = head.database_id, head.key_check  # type: ignore[union-attr]
     if args.key_command == "export":
-        path = Path(args.out).expanduser()
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-            handle.write(audit_key.export_key(database_id, check))
+        from app.casework.handing_out import export_audit_key
+
+        path = export_audit_key(db, _actor(db, args), Path(args.out).expanduser())
         print(
             _("The access-log key was written to {path}. Keep it like a password.").format(
                 path=path

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.casework import access, audit
+from app.casework import audit, reading
 from app.casework.actor import Actor
-from app.domain.errors import PermissionDeniedError
 from app.store.engine import Database, transaction
 
 #: Hits of a search recorded as "found" (the first screenful and more; the count is always kept).
@@ -26,27 +25,7 @@ def record_view(db: Database, actor: Actor, citizen_id: int, *, purpose: str | N
     Opening the same citizen again that day needs no new reason: the day's reason is logged again.
     """
     with transaction(db) as session:
-        reason = (purpose or "").strip()[:300] or None
-        if access.needs_reason(session, actor, citizen_id):
-            earlier = access.grant_for_today(session, actor, citizen_id)
-            if reason is None and earlier is not None:
-                reason = earlier.reason
-            elif reason is None:
-                raise PermissionDeniedError(
-                    "This citizen is in {owner}'s caseload; give a reason to open the case",
-                    owner=access.owner_name(session, citizen_id),
-                )
-            elif earlier is None:
-                access.grant(session, actor, citizen_id, reason)
-        audit.record(
-            session,
-            actor,
-            "view",
-            entity="citizen",
-            entity_id=citizen_id,
-            citizen_id=citizen_id,
-            purpose=reason,
-        )
+        reading.read_citizen(session, actor, citizen_id, purpose=purpose)
 
 
 def record_search(

@@ -93,6 +93,8 @@ ACTIONS = {
     "export_access_log": N_("access log exported"),
     "access_log_extract": N_("access-log extract made"),
     "purge_audit": N_("old access log deleted (retention)"),
+    "backup": N_("database copied (backup)"),
+    "export_audit_key": N_("access-log key exported"),
 }
 
 #: Plain sentences for the citizen (their own extract), by action; ``{area}`` is ``AREAS``.

@@ -56,9 +56,22 @@ class CitizenDeadline(NamedTuple):
 
 
 def deadlines_for_citizen(
+    db: Database, actor: Actor, citizen_id: int, as_of: date, rules: RuleBook | None = None
+) -> list[Deadline]:
+    """Every requirement of the citizen's periods (history included), by due date; the actor
+    must be allowed to read the citizen, and the read is logged."""
+    from app.casework.reading import read_citizen
+
+    with transaction(db) as session:
+        read_citizen(session, actor, citizen_id, "deadlines")
+    return _citizen_deadlines(db, citizen_id, as_of, rules)
+
+
+def _citizen_deadlines(
     db: Database, citizen_id: int, as_of: date, rules: RuleBook | None = None
 ) -> list[Deadline]:
-    """Every requirement of the citizen's periods (history included), by due date."""
+    """``deadlines_for_citizen`` inside a read that was checked and logged already (the
+    overview's)."""
     rules = rules or load_rule_sets().book
     with translating_errors(db), db.engine.connect() as conn:
         facts = load_facts(conn, [citizen_id])

@@ -11,10 +11,10 @@ from datetime import date, datetime, time
 
 from sqlmodel import col, select
 
-from app.casework import audit
 from app.casework.actor import Actor
+from app.casework.deadlines import _citizen_deadlines
+from app.casework.reading import read_citizen
 from app.domain.dates import local_to_utc, utc_now
-from app.domain.errors import NotFoundError
 from app.domain.identifiers import age_on
 from app.store.engine import Database, transaction
 from app.store.models import (
@@ -98,35 +98,25 @@ def _conversation(row: Conversation) -> ConversationLine:
 
 def citizen_overview(
     db: Database,
+    actor: Actor,
     citizen_id: int,
     *,
     today: date | None = None,
     now: datetime | None = None,
-    actor: Actor | None = None,
 ) -> CitizenOverview:
     """Everything the overview panel shows for one citizen, read in one short session.
 
-    With ``actor`` the look is recorded in the access log in the same transaction (the list's
-    overview panel); the citizen page logs its opening itself and passes none."""
+    The actor must be allowed to read the citizen (``reading.read_citizen``); the look is recorded
+    in the access log in the same transaction."""
     real_today = date.today()
     today = today or real_today
     if now is None:
         # Seen on another day (a look back, a test's fixed day): bookings from that day's start.
         now = utc_now() if today == real_today else local_to_utc(datetime.combine(today, time()))
     with transaction(db) as s:
+        read_citizen(s, actor, citizen_id, "overview")
         citizen = s.get(Citizen, citizen_id)
-        if citizen is None or citizen.deleted_at is not None:
-            raise NotFoundError("The citizen no longer exists")
-        if actor is not None:
-            audit.record(
-                s,
-                actor,
-                "view",
-                entity="citizen",
-                entity_id=citizen_id,
-                citizen_id=citizen_id,
-                details={"part": "overview"},
-            )
+        assert citizen is not None  # read_citizen refuses a missing or deleted citizen
         worker = s.get(Caseworker, citizen.caseworker_id) if citizen.caseworker_id else None
         spells = s.exec(
             select(BenefitSpell)
@@ -221,8 +211,6 @@ def citizen_overview(
 
 
 def _open_deadlines(db: Database, citizen_id: int, today: date) -> tuple:
-    from app.casework.deadlines import deadlines_for_citizen
-
     order = {"overdue": 0, "due_soon": 1, "open": 2}
-    found = [d for d in deadlines_for_citizen(db, citizen_id, today) if d.is_open]
+    found = [d for d in _citizen_deadlines(db, citizen_id, today) if d.is_open]
     return tuple(sorted(found, key=lambda d: (order[d.status], d.due)))

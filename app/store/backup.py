@@ -28,7 +28,7 @@ import sqlcipher3.dbapi2 as dbapi2
 from app.domain.errors import DatabaseError, FileWriteError, MinPlanError
 from app.store import cipher
 from app.store.cipher import DatabaseKey, FileKind
-from app.store.files import make_folder, temporary_path
+from app.store.files import create_private, file_error, make_folder, temporary_path
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +106,7 @@ def _copy(
     for leftover in (target, Path(f"{target}-journal")):
         leftover.unlink(missing_ok=True)
     try:
+        create_private(target)  # owner-only (0600), never through a link; SQLite keeps the mode
         dest = _connect_destination(target, key)
         try:
             source.backup(dest, pages=-1 if deadline is None else _STEP_PAGES, progress=check_time)
@@ -124,6 +125,9 @@ def _copy(
     except dbapi2.Error as exc:
         target.unlink(missing_ok=True)
         raise _write_error(exc, folder) from exc
+    except OSError as exc:
+        target.unlink(missing_ok=True)
+        raise file_error(exc, target) from exc
     except BaseException:
         target.unlink(missing_ok=True)
         raise
@@ -165,8 +169,6 @@ def backup_sqlite(
         partial.replace(target)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        from app.store.files import file_error
-
         raise file_error(exc, target) from exc
     log.info("backup written to %s", target)
     return target
@@ -309,8 +311,6 @@ def restore_sqlite(backup: Path, target: Path) -> Path | None:
         restoring.replace(target)
     except OSError as exc:
         restoring.unlink(missing_ok=True)
-        from app.store.files import file_error
-
         raise file_error(exc, target) from exc
     log.info("restored a backup")
     return aside

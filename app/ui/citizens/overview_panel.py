@@ -198,5 +198,9 @@ class OverviewPanel(QTextBrowser):
     def show_nothing(self) -> None:
         self.setHtml(_muted(_("Select a citizen in the list to see the overview.")))
 
+    def show_refusal(self, message: str) -> None:
+        """The actor may not read this citizen without a reason: say so, show nothing of them."""
+        self.setHtml(_muted(message))
+
     def show_overview(self, view: CitizenOverview) -> None:
         self.setHtml(overview_html(view))
