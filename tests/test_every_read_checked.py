@@ -390,3 +390,19 @@ def test_a_covered_read_is_still_checked(office: dict[str, Any]) -> None:
     record_view(db, ole, carla)  # Ole's look covers Ole, never Karen
     with pytest.raises(PermissionDeniedError):
         case_views.plan_of(db, karen, carla)
+
+
+def test_a_caseworker_lists_only_their_own_caseloads_deadlines(office: dict[str, Any]) -> None:
+    from app.casework.spells import start_spell
+
+    db, karen, ole = office["db"], office["people"]["karen"], office["people"]["ole"]
+    carla = office["carla"]
+    start_spell(db, ole, carla, {"target_group": "dagpenge", "start_date": TODAY})
+    assert {d.citizen_id for d in deadlines.export_deadlines(db, ole, TODAY)} == {carla}
+    assert deadlines.export_deadlines(db, karen, TODAY) == [], "Carla is Ole's, not Karen's"
+    with pytest.raises(PermissionDeniedError):
+        deadlines.export_deadlines(db, karen, TODAY, caseworker_ids={ole.caseworker_id})
+    tove = office["people"]["tove"]  # leads Team Syg: Ole is not in it
+    assert deadlines.export_deadlines(db, tove, TODAY) == []
+    anna = office["people"]["anna"]
+    assert {d.citizen_id for d in deadlines.export_deadlines(db, anna, TODAY)} == {carla}

@@ -301,7 +301,12 @@ def export_deadlines(
     output: str = "table",
 ) -> list[CitizenDeadline]:
     """``deadlines_for`` for a list that leaves the program (``minplan deadlines``: names and CPR
-    numbers on screen or in a file), recorded in the access log with its scope and citizens."""
+    numbers on screen or in a file), recorded in the access log with its scope and citizens.
+
+    A caseworker lists their own caseload, a team lead the team's (the default scope, when none is
+    given); an administrator any."""
+    with transaction(db) as session:
+        caseworker_ids = _allowed_scope(session, actor, caseworker_ids)
     items = deadlines_for(
         db, as_of, caseworker_ids=caseworker_ids, open_only=open_only, rules=rules
     )
@@ -316,3 +321,25 @@ def export_deadlines(
             subjects=sorted({item.citizen_id for item in items}),
         )
     return items
+
+
+def _allowed_scope(session, actor: Actor, wanted: set[int] | None) -> set[int] | None:  # type: ignore[no-untyped-def]
+    """The caseworkers whose caseloads the actor may list (None: all, for an administrator)."""
+    from app.domain.errors import PermissionDeniedError
+
+    if actor.role == "admin":
+        return wanted
+    allowed = {actor.caseworker_id} if actor.caseworker_id is not None else set()
+    if actor.role == "teamlead" and actor.caseworker_id is not None:
+        me = session.get(Caseworker, actor.caseworker_id)
+        if me is not None and me.team:
+            allowed |= set(
+                session.exec(select(Caseworker.id).where(Caseworker.team == me.team)).scalars()
+            )
+    if wanted is None:
+        return allowed
+    if not wanted <= allowed:
+        raise PermissionDeniedError(
+            "You can list the deadlines of your own caseload only (a team lead: the team's)"
+        )
+    return wanted
