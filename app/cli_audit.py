@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from app import i18n
-from app.i18n import N_, _
+from app.i18n import _
 
 
 def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
@@ -60,6 +60,9 @@ def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
         dest="extract_lang",
         help=_("the extract's language (default: the citizen's)"),
     )
+    from app import cli_reason
+
+    cli_reason.add_argument(extract)
     add_common(extract, suppress=True)
 
     search = actions.add_parser(
@@ -191,10 +194,9 @@ def _checkpoint(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped
 
 
 def _purge(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
-    from app.casework.actor import system_actor
     from app.casework.audit_retention import purge_expired
 
-    result = purge_expired(db, system_actor(), dry_run=args.dry_run)
+    result = purge_expired(db, _actor(db, args), dry_run=args.dry_run)
     from app.domain.dates import utc_to_local
 
     cutoff = i18n.format_date(utc_to_local(result.cutoff).date())
@@ -231,6 +233,7 @@ def _extract(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-de
         path,
         with_names=args.with_names,
         language=args.extract_lang,
+        purpose=args.reason,
     )
     print(_("Wrote {path}").format(path=path))
     return 0
@@ -250,34 +253,7 @@ def _search(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def
     return 0
 
 
-def _write_key_file(db, actor, path: Path, content: str) -> None:  # type: ignore[no-untyped-def]
-    """The key file (readable by its owner only) and its audit event, or neither."""
-    import os
-
-    from app.casework import audit
-    from app.store import files
-    from app.store.engine import transaction
-
-    temporary = files.temporary_path(path)
-    try:
-        with transaction(db) as session:
-            audit.record(session, actor, "export_audit_key", entity="audit_chain")
-            try:
-                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-                with os.fdopen(os.open(temporary, flags, 0o600), "w", encoding="ascii") as handle:
-                    handle.write(content)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-            except OSError as exc:
-                raise files.file_error(exc, path) from exc
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
 def _key(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
-    from app.casework import access
     from app.domain.errors import MinPlanError
     from app.store import audit_key
     from app.store.engine import transaction
@@ -292,10 +268,9 @@ def _key(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
         head = session.get(AuditChain, 1)
         database_id, check = head.database_id, head.key_check  # type: ignore[union-attr]
     if args.key_command == "export":
-        actor = _actor(db, args)
-        access.require_admin(actor, N_("Only an administrator can export the access-log key"))
-        path = Path(args.out).expanduser()
-        _write_key_file(db, actor, path, audit_key.export_key(database_id, check))
+        from app.casework.handing_out import export_audit_key
+
+        path = export_audit_key(db, _actor(db, args), Path(args.out).expanduser())
         print(
             _("The access-log key was written to {path}. Keep it like a password.").format(
                 path=path

@@ -42,9 +42,27 @@ def run_backup(args: argparse.Namespace) -> int:
     path = _sqlite_path(args)
     if not path.exists():
         raise NotFoundError("There is no database at {path}", path=str(path))
+    if args.to:  # a copy out of the database's own folder: administrators, logged
+        return _backup_to(args, Path(args.to).expanduser())
     target = backup_sqlite(
         path, Path(args.to).expanduser() if args.to else backup_folder(path), label=MANUAL
     )
+    print(_("Backup written to {path}").format(path=target))
+    return 0
+
+
+def _backup_to(args: argparse.Namespace, folder: Path) -> int:
+    from app.casework.handing_out import backup_to
+    from app.cli import actor_for, open_database
+    from app.store.engine import transaction
+
+    db = open_database(args, create=False)
+    try:
+        with transaction(db) as session:
+            actor = actor_for(session, args)
+        target = backup_to(db, actor, folder)
+    finally:
+        db.dispose()
     print(_("Backup written to {path}").format(path=target))
     return 0
 

@@ -149,4 +149,6 @@ def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-unty
             i18n.ngettext("{n} requirement", "{n} requirements", len(items)).format(n=len(items)),
             file=sys.stderr,
         )
-    return 0
+    # A refused override: the list above follows the last good rules, and the status says that
+    # something needs IT's attention (issue 15, line 8).
+    return 2 if loaded.problem is not None else 0

@@ -23,9 +23,7 @@ def add_parser(db_sub, add_common) -> None:  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace) -> int:
-    import keyring.errors
-
-    from app.store.keystore import SERVICE, open_store
+    from app.store.keystore import BACKEND_FAILURES, SERVICE, open_store
 
     store = open_store()  # names an unusable or plaintext key store, with the fix
     probe, value = f"{PROBE}-{secrets.token_hex(4)}", secrets.token_hex(16)
@@ -33,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
         store.backend.set_password(SERVICE, probe, value)
         kept = store.backend.get_password(SERVICE, probe)
         store.backend.delete_password(SERVICE, probe)
-    except keyring.errors.KeyringError as exc:
+    except BACKEND_FAILURES as exc:
         raise KeyringUnavailable(
             "The key store ({backend}) could not keep a test key: {reason}",
             backend=store.name,

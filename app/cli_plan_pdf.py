@@ -29,6 +29,9 @@ def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
         help=_("the plan's language (default: the citizen's preferred language)"),
     )
     parser.add_argument("--large-print", action="store_true", help=_("large print (16 pt)"))
+    from app import cli_reason
+
+    cli_reason.add_argument(parser)
     add_common(parser, suppress=True)
 
 
@@ -55,6 +58,9 @@ def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-unty
             ).first()  # type: ignore[union-attr]
         if citizen is None:
             raise NotFoundError("No citizen with that CPR number")
+        from app.cli_reason import open_with_reason
+
+        open_with_reason(db, actor, citizen.id, args)  # type: ignore[arg-type]
         path = save_plan_pdf(
             db,
             actor,

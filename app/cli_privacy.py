@@ -40,6 +40,9 @@ def add_parsers(sub, add_common) -> None:  # type: ignore[no-untyped-def]
         default=None,
         help=_("language of the PDF (default: the citizen's language)"),
     )
+    from app import cli_reason
+
+    cli_reason.add_argument(request)
     add_common(request, suppress=True)
 
 
@@ -121,6 +124,9 @@ def run_access_request(args: argparse.Namespace, open_database) -> int:  # type:
         citizen_id = session.exec(select(Citizen.id).where(Citizen.cpr == cpr)).first()
     if citizen_id is None:
         raise NotFoundError("No citizen with that CPR number")
+    from app.cli_reason import open_with_reason
+
+    open_with_reason(db, actor, citizen_id, args)
     done = make_access_request(
         db, actor, citizen_id, Path(args.out).expanduser(), language=args.doc_lang
     )

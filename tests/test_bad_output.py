@@ -118,7 +118,8 @@ def test_a_plan_pdf_on_a_full_disk_leaves_the_earlier_file_and_is_not_marked_pri
         full.value
     )
     assert target.read_bytes() == b"the plan printed last week"
-    assert leftovers(out) == ["plan.pdf"] and actions(db) == before
+    # the plan was read (logged, issue 15 line 5); it was not marked printed
+    assert leftovers(out) == ["plan.pdf"] and actions(db) == [*before, "view"]
 
 
 def test_a_calendar_file_in_a_read_only_folder(

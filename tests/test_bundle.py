@@ -97,7 +97,7 @@ def test_the_sample_bundle_imports_with_derived_fields_plan_versions_and_one_aud
         assert "Åse" not in (events[0].details or "") and "0101901234" not in (
             events[0].details or ""
         )
-    changes, printed = changes_since_last_print(db, åse.id)
+    changes, printed = changes_since_last_print(db, actor, åse.id)
     assert printed is None and changes  # version 1 exists: the first print shows the whole plan
 
 

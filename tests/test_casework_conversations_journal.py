@@ -44,7 +44,7 @@ def test_book_and_record_a_conversation(any_db: Database, actor, citizen_id: int
     cv.record_outcome(
         any_db, actor, booked.id, "held", held_on=TODAY, note="Aftalt praktik", today=TODAY
     )
-    [(_, when, kind, status, held)] = cv.conversation_history(any_db, citizen_id)
+    [(_, when, kind, status, held)] = cv.conversation_history(any_db, actor, citizen_id)
     assert (when, kind, status, held) == (
         datetime(2026, 12, 1, 10, 30),
         "jobsamtale",

@@ -191,7 +191,7 @@ def test_contacts_orders_and_placed_citizens(any_db: Database, actor, citizen_id
         },
         today=TODAY,
     )
-    [placed] = co.citizens_placed(any_db, company.id)
+    [placed] = co.citizens_placed(any_db, actor, company.id)
     assert (placed.citizen_name, placed.offer_kind) == ("Bo Berg", "loentilskud_privat")
 
 

@@ -49,7 +49,7 @@ def test_saving_the_plan_keeps_a_version_and_refuses_a_stale_save(
             today=TODAY,
         )
     assert info.value.current == {"job_search": "Søge 3 job om ugen"}
-    assert [v[0] for v in uc.plan_versions(any_db, citizen_id)] == [2, 1]
+    assert [v[0] for v in uc.plan_versions(any_db, actor, citizen_id)] == [2, 1]
     assert second.version == first.version + 1
 
 
@@ -73,7 +73,7 @@ def test_unchanged_save_makes_no_version(any_db: Database, actor, citizen_id: in
     again = uc.save_plan(
         any_db, actor, citizen_id, saved.version, {"job_goal": "Pædagogmedhjælper "}, today=TODAY
     )
-    assert again.areas == frozenset() and len(uc.plan_versions(any_db, citizen_id)) == 1
+    assert again.areas == frozenset() and len(uc.plan_versions(any_db, actor, citizen_id)) == 1
 
 
 def test_milestones_add_complete_drop_reorder_delete_restore(
@@ -113,15 +113,17 @@ def test_the_plan_as_it_was_on_an_earlier_date(any_db: Database, actor, citizen_
     with transaction(any_db) as s:  # move the first version back in time
         v1 = s.exec(select(PlanVersion)).one()
         v1.saved_at = datetime(2026, 1, 10, 12, tzinfo=UTC)
-    saved = uc.plan_versions(any_db, citizen_id)
+    saved = uc.plan_versions(any_db, actor, citizen_id)
     uc.save_plan(any_db, actor, citizen_id, None, {"job_goal": "Butik"}, today=TODAY)
-    assert uc.plan_as_of(any_db, citizen_id, datetime(2026, 1, 9, tzinfo=UTC)) is None
+    assert uc.plan_as_of(any_db, actor, citizen_id, datetime(2026, 1, 9, tzinfo=UTC)) is None
     assert (
-        uc.plan_as_of(any_db, citizen_id, datetime(2026, 6, 1, tzinfo=UTC)).fields["job_goal"]
+        uc.plan_as_of(any_db, actor, citizen_id, datetime(2026, 6, 1, tzinfo=UTC)).fields[
+            "job_goal"
+        ]
         == "Lager"
     )
     assert (
-        uc.plan_as_of(any_db, citizen_id, datetime.now(UTC) + timedelta(seconds=1)).fields[
+        uc.plan_as_of(any_db, actor, citizen_id, datetime.now(UTC) + timedelta(seconds=1)).fields[
             "job_goal"
         ]
         == "Butik"
@@ -132,13 +134,13 @@ def test_the_plan_as_it_was_on_an_earlier_date(any_db: Database, actor, citizen_
 def test_changes_since_the_last_printed_plan(any_db: Database, actor, citizen_id: int) -> None:
     uc.save_plan(any_db, actor, citizen_id, None, {"job_goal": "Lager"}, today=TODAY)
     m = uc.add_milestone(any_db, actor, citizen_id, "Truckcertifikat")
-    changes, printed = uc.changes_since_last_print(any_db, citizen_id)
+    changes, printed = uc.changes_since_last_print(any_db, actor, citizen_id)
     assert printed is None and {c.kind for c in changes} == {"field", "milestone_added"}
     uc.mark_printed(any_db, actor, citizen_id)
-    assert uc.changes_since_last_print(any_db, citizen_id)[0] == []
+    assert uc.changes_since_last_print(any_db, actor, citizen_id)[0] == []
     uc.complete_milestone(any_db, actor, m.id, TODAY)
     uc.save_plan(any_db, actor, citizen_id, None, {"own_words": "Jeg glæder mig"}, today=TODAY)
-    changes, printed = uc.changes_since_last_print(any_db, citizen_id)
+    changes, printed = uc.changes_since_last_print(any_db, actor, citizen_id)
     assert printed is not None
     assert [(c.kind, c.subject, c.before, c.after) for c in changes] == [
         ("field", "own_words", None, "Jeg glæder mig"),

@@ -167,7 +167,7 @@ def test_the_facts_of_a_spell_are_saved_audited_and_counted_from(
     )
     first = next(
         d
-        for d in deadlines_for_citizen(any_db, citizen_id, date(2026, 9, 2))
+        for d in deadlines_for_citizen(any_db, actor, citizen_id, date(2026, 9, 2))
         if d.rule_id == "sygedagpenge_first_week_8"
     )
     assert first.period_start == date(2026, 8, 3)

@@ -35,8 +35,8 @@ CPR = "150390-1234"
 @pytest.fixture
 def people(db: Database) -> dict[str, Actor]:
     with transaction(db) as s:
-        karen = Caseworker(initials="KL", name="Karen Lund", role="caseworker")
-        tove = Caseworker(initials="TL", name="Tove Lind", role="teamlead")
+        karen = Caseworker(initials="KL", name="Karen Lund", role="caseworker", team="Team Job")
+        tove = Caseworker(initials="TL", name="Tove Lind", role="teamlead", team="Team Job")
         s.add_all([karen, tove])
         s.flush()
         ids = karen.id, tove.id

@@ -146,7 +146,7 @@ def test_printing_records_the_version_and_the_next_plan_shows_what_changed(
         assert len(printed) == 1 and event.citizen_id == åse and event.user_initials == "KL"
     from app.casework.plan import plan_versions
 
-    version = plan_versions(db, åse)[0]
+    version = plan_versions(db, me, åse)[0]
     with transaction(db) as s:
         from app.store.models import Plan
 

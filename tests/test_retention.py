@@ -105,7 +105,7 @@ def full_case(db: Database, admin: Actor, cpr: str, first: str) -> int:
     snooze_deadline(
         db, admin, c, "rule", date(2015, 9, 1), date(2015, 10, 1), "Syg", today=date(2015, 9, 1)
     )
-    record_view(db, _colleague(db), c, purpose="Vikar")  # a break-the-glass grant
+    record_view(db, _colleague(db), c, purpose="Vikar for Ole i dag")  # a break-the-glass grant
     age(db, c)
     return c
 

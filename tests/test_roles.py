@@ -158,7 +158,7 @@ def test_a_colleagues_citizen_is_refused_until_the_glass_is_broken_today(office,
     before = events(db)
     with pytest.raises(PermissionDeniedError) as refused:
         writes(db)[action](karen, ole_case)
-    assert "Ole Pedersen" in str(refused.value)
+    assert "Ole Pedersen" not in str(refused.value), "a refusal never names the caseworker"
     assert events(db) == before, "a refused change writes nothing, not even an audit event"
     record_view(db, karen, ole_case["citizen"], purpose="Vikarierer for Ole i dag")
     writes(db)[action](karen, ole_case)  # now allowed, for the rest of the day
@@ -236,7 +236,7 @@ def test_team_leads_never_get_journal_text_on_any_path(office, tmp_path: Path) -
     shown = notes(db, tove, åse)
     assert [n.text for n in shown] == [""], "a team lead sees that a note exists"
     assert notes(db, tove, åse, search="ryg") == [], "and cannot search the text"
-    history = citizen_history(db, åse)
+    history = citizen_history(db, tove, åse)
     assert NOTE not in json.dumps([repr(h) for h in history], ensure_ascii=False)
     with pytest.raises(PermissionDeniedError):
         export_bundle(db, tove, tmp_path / "bundle")
@@ -248,7 +248,7 @@ def test_team_leads_never_get_journal_text_on_any_path(office, tmp_path: Path) -
     assert "ryg" not in text_of(plan_pdf(db, tove, åse, record=False))
     from app.casework.overview import citizen_overview
 
-    assert "ryg" not in repr(citizen_overview(db, åse))
+    assert "ryg" not in repr(citizen_overview(db, tove, åse))
 
 
 def test_only_administrators_manage_settings_import_and_export(office, tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from app.casework import audit, org_settings
 from app.casework.actor import Actor
 from app.casework.audit_labels import citizen_purpose, citizen_sentence, details_of
 from app.casework.history import events_about
+from app.casework.reading import read_citizen
 from app.domain.dates import utc_to_local
 from app.domain.errors import NotFoundError, PermissionDeniedError
 from app.domain.identifiers import normalise_cpr
@@ -79,14 +80,17 @@ def make_extract(
     with_names: bool = False,
     language: str | None = None,
     today: date | None = None,
+    purpose: str | None = None,
 ) -> bytes:
-    """The extract as PDF bytes (and written to ``path``); recorded as handed out."""
+    """The extract as PDF bytes (and written to ``path``); recorded as handed out. Reading the
+    citizen's log is a read of the citizen: checked (``purpose`` breaks the glass) and logged."""
     if with_names and actor.role not in ("teamlead", "admin"):
         raise PermissionDeniedError(
             "Only a team lead or an administrator can include the employees' names"
         )
 
     def make(session: Session) -> tuple[bytes, None]:
+        read_citizen(session, actor, citizen_id, "access_log_extract", purpose=purpose)
         citizen = session.get(Citizen, citizen_id)
         if citizen is None:
             raise NotFoundError("The citizen no longer exists")

@@ -99,6 +99,7 @@ ACTIONS = {
     "db_insert": N_("added directly in the database"),
     "db_update": N_("changed directly in the database"),
     "db_delete": N_("deleted directly in the database"),
+    "backup": N_("database copied (backup)"),
     "export_audit_key": N_("access-log key exported"),
 }
 

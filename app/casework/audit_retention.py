@@ -61,9 +61,12 @@ def purge_expired(
     months: int | None = None,
     dry_run: bool = False,
 ) -> PurgeResult:
-    """Delete the whole months of events older than the retention limit, with a checkpoint."""
-    if not db.is_sqlite:
-        _require_owner(db)
+    """Delete the whole months of events older than the retention limit, with a checkpoint
+    (administrators; on a team server the database's owner: ``handing_out``)."""
+    from app.casework.handing_out import require_purge_right
+
+    with transaction(db) as session:
+        require_purge_right(session, actor)
     if months is None:
         months = org_settings.get(db, "audit_retention_months")
     cutoff = cutoff_for(now or utc_now(), int(months))

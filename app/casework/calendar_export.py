@@ -17,6 +17,7 @@ from app.casework import audit
 from app.casework.actor import Actor
 from app.domain.codes import CHANNELS, CONVERSATION_KINDS
 from app.domain.dates import local_to_utc
+from app.domain.errors import PermissionDeniedError
 from app.store.engine import Database
 from app.store.models import Caseworker, Citizen, Conversation
 
@@ -44,6 +45,7 @@ def calendar_bytes(
 
     def make(s: Session) -> tuple[bytes, int]:
         worker = s.get(Caseworker, caseworker_id)
+        _require_calendar(s, actor, worker)
         rows = s.exec(
             select(Conversation, Citizen)
             .join(Citizen, col(Citizen.id) == col(Conversation.citizen_id))
@@ -73,6 +75,17 @@ def calendar_bytes(
         return content, len(rows)
 
     return audit.write_with_event(db, path, make)
+
+
+def _require_calendar(session: Session, actor: Actor, worker: Caseworker | None) -> None:
+    """A caseworker exports their own calendar, a team lead the team's, an administrator any."""
+    if actor.role == "admin" or (worker is not None and worker.id == actor.caseworker_id):
+        return
+    if actor.role == "teamlead" and worker is not None:
+        me = session.get(Caseworker, actor.caseworker_id) if actor.caseworker_id else None
+        if me is not None and me.team and me.team == worker.team:
+            return
+    raise PermissionDeniedError("You can export only your own calendar (a team lead: the team's)")
 
 
 def _ics(worker: Caseworker | None, rows) -> bytes:  # type: ignore[no-untyped-def]

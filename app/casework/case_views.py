@@ -1,7 +1,8 @@
 """Read views for the citizen page's tabs: plain frozen rows, never ORM objects.
 
 Each function reads one area of one citizen in one short session, with the version number the
-tab passes back to the use case (optimistic locking).
+tab passes back to the use case (optimistic locking); it checks that the actor may read the
+citizen and writes the view event in that session (``reading.read_citizen``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from app.casework.actor import Actor
+from app.casework.reading import read_citizen
 from app.domain.dates import utc_to_local
 from app.store.engine import Database, transaction
 from app.store.models import (
@@ -44,9 +47,10 @@ class ConversationRow:
     note: str | None
 
 
-def conversations_of(db: Database, citizen_id: int) -> list[ConversationRow]:
+def conversations_of(db: Database, actor: Actor, citizen_id: int) -> list[ConversationRow]:
     """Booked ones first (soonest first), then the past (newest first)."""
     with transaction(db) as s:
+        read_citizen(s, actor, citizen_id, "conversations")
         rows = s.exec(
             select(Conversation, Caseworker.initials)
             .outerjoin(Caseworker, col(Caseworker.id) == col(Conversation.caseworker_id))
@@ -98,8 +102,11 @@ class OfferRow:
     deleted: bool
 
 
-def offers_of(db: Database, citizen_id: int, *, include_deleted: bool = False) -> list[OfferRow]:
+def offers_of(
+    db: Database, actor: Actor, citizen_id: int, *, include_deleted: bool = False
+) -> list[OfferRow]:
     with transaction(db) as s:
+        read_citizen(s, actor, citizen_id, "offers")
         query = (
             select(Offer, Company.name)
             .outerjoin(Company, col(Company.id) == col(Offer.company_id))
@@ -163,8 +170,9 @@ SPELL_FACTS = (
 )
 
 
-def spells_of(db: Database, citizen_id: int) -> list[SpellRow]:
+def spells_of(db: Database, actor: Actor, citizen_id: int) -> list[SpellRow]:
     with transaction(db) as s:
+        read_citizen(s, actor, citizen_id, "spells")
         rows = s.exec(
             select(BenefitSpell)
             .where(BenefitSpell.citizen_id == citizen_id)
@@ -200,8 +208,9 @@ class EmploymentRow:
     completed: bool | None
 
 
-def employment_of(db: Database, citizen_id: int) -> list[EmploymentRow]:
+def employment_of(db: Database, actor: Actor, citizen_id: int) -> list[EmploymentRow]:
     with transaction(db) as s:
+        read_citizen(s, actor, citizen_id, "employment")
         rows = s.exec(
             select(Employment, Company.name)
             .outerjoin(Company, col(Company.id) == col(Employment.company_id))
@@ -248,10 +257,13 @@ class PlanView:
     sick_category: str | None = None
 
 
-def plan_of(db: Database, citizen_id: int, *, include_deleted: bool = False) -> PlanView:
+def plan_of(
+    db: Database, actor: Actor, citizen_id: int, *, include_deleted: bool = False
+) -> PlanView:
     from app.domain.plan import PLAN_FIELDS
 
     with transaction(db) as s:
+        read_citizen(s, actor, citizen_id, "plan")
         plan = s.exec(select(Plan).where(Plan.citizen_id == citizen_id)).first()
         query = select(Milestone).where(Milestone.citizen_id == citizen_id)
         if not include_deleted:

@@ -14,7 +14,7 @@ from app.casework.editing import apply_changes, flush_versioned, get_row, load_f
 from app.casework.result import Saved
 from app.domain.citizens import clean_citizen
 from app.domain.dates import utc_now
-from app.domain.errors import DuplicateError, ValidationError
+from app.domain.errors import DuplicateError, PermissionDeniedError, ValidationError
 from app.domain.identifiers import birth_date_from_cpr, format_cpr
 from app.domain.search import citizen_search_text, citizen_sort_key
 from app.store.engine import Database, transaction
@@ -202,12 +202,25 @@ def restore_citizen(db: Database, actor: Actor, citizen_id: int) -> Saved:
         return Saved(row.id, row.version, row.id, _LIST_AREAS)  # type: ignore[arg-type]
 
 
-def deleted_citizens(db: Database) -> list[tuple[int, str, date]]:
-    """(id, name, deleted on) of soft-deleted citizens, newest first, for the restore dialog."""
+def deleted_citizens(db: Database, actor: Actor) -> list[tuple[int, str, date]]:
+    """(id, name, deleted on) of the soft-deleted citizens the actor may restore, newest first,
+    for the restore dialog; the list is logged (its citizens as the event's subjects)."""
+    from app.casework.reading import record_list
+
     with transaction(db) as session:
         rows = session.exec(
             select(Citizen)
             .where(Citizen.deleted_at.is_not(None))
             .order_by(Citizen.deleted_at.desc())
         ).all()  # type: ignore[union-attr]
-        return [(r.id, f"{r.first_name} {r.last_name}", r.deleted_at.date()) for r in rows]  # type: ignore[misc,union-attr]
+        mine = [r for r in rows if _may_restore(session, actor, r.id)]  # type: ignore[arg-type]
+        record_list(session, actor, "deleted", [r.id for r in mine])  # type: ignore[misc]
+        return [(r.id, f"{r.first_name} {r.last_name}", r.deleted_at.date()) for r in mine]  # type: ignore[misc,union-attr]
+
+
+def _may_restore(session: Session, actor: Actor, citizen_id: int) -> bool:
+    try:
+        access.require_case_write(session, actor, citizen_id)
+    except PermissionDeniedError:
+        return False
+    return True

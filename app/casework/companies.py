@@ -240,8 +240,13 @@ class Placement:
     status: str
 
 
-def citizens_placed(db: Database, company_id: int) -> list[Placement]:
-    """Citizens with offers at the company, newest first (the company page's "placed here")."""
+def citizens_placed(db: Database, actor: Actor, company_id: int) -> list[Placement]:
+    """Citizens with offers at the company, newest first (the company page's "placed here").
+
+    A citizen the actor may not read without a reason is listed without a name; the names shown
+    are logged (one event, the citizens as its subjects)."""
+    from app.casework.reading import may_read_now, record_list
+
     with transaction(db) as session:
         rows = session.exec(
             select(Offer, Citizen)
@@ -253,10 +258,12 @@ def citizens_placed(db: Database, company_id: int) -> list[Placement]:
             )  # type: ignore[union-attr]
             .order_by(Offer.start_date.desc(), Offer.id.desc())  # type: ignore[union-attr]
         ).all()
+        readable = {c.id for _o, c in rows if may_read_now(session, actor, c.id)}  # type: ignore[arg-type]
+        record_list(session, actor, "placed", sorted(readable), company_id=company_id)  # type: ignore[arg-type]
         return [
             Placement(
                 c.id,
-                f"{c.first_name} {c.last_name}",
+                f"{c.first_name} {c.last_name}" if c.id in readable else HIDDEN_NAME,
                 o.kind,
                 o.start_date,
                 o.actual_end or o.planned_end,
@@ -264,3 +271,7 @@ def citizens_placed(db: Database, company_id: int) -> list[Placement]:
             )  # type: ignore[arg-type]
             for o, c in rows
         ]
+
+
+#: The name shown for a placed citizen the actor may not read without a reason.
+HIDDEN_NAME = "…"

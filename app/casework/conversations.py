@@ -9,6 +9,7 @@ from sqlmodel import select
 from app.casework import access, audit
 from app.casework.actor import Actor
 from app.casework.editing import apply_changes, flush_versioned, get_row, load_for_update
+from app.casework.reading import read_citizen
 from app.casework.result import Saved
 from app.domain import validation as v
 from app.domain.conversations import check_booking, check_outcome
@@ -137,10 +138,11 @@ def reschedule(
 
 
 def conversation_history(
-    db: Database, citizen_id: int
+    db: Database, actor: Actor, citizen_id: int
 ) -> list[tuple[int, datetime | None, str, str, date | None]]:
     """(id, local scheduled time, kind, status, held on) of every conversation, newest first."""
     with transaction(db) as session:
+        read_citizen(session, actor, citizen_id, "conversations")
         rows = session.exec(
             select(Conversation)
             .where(Conversation.citizen_id == citizen_id)

@@ -56,9 +56,22 @@ class CitizenDeadline(NamedTuple):
 
 
 def deadlines_for_citizen(
+    db: Database, actor: Actor, citizen_id: int, as_of: date, rules: RuleBook | None = None
+) -> list[Deadline]:
+    """Every requirement of the citizen's periods (history included), by due date; the actor
+    must be allowed to read the citizen, and the read is logged."""
+    from app.casework.reading import read_citizen
+
+    with transaction(db) as session:
+        read_citizen(session, actor, citizen_id, "deadlines")
+    return _citizen_deadlines(db, citizen_id, as_of, rules)
+
+
+def _citizen_deadlines(
     db: Database, citizen_id: int, as_of: date, rules: RuleBook | None = None
 ) -> list[Deadline]:
-    """Every requirement of the citizen's periods (history included), by due date."""
+    """``deadlines_for_citizen`` inside a read that was checked and logged already (the
+    overview's)."""
     rules = rules or load_rule_sets().book
     with translating_errors(db), db.engine.connect() as conn:
         facts = load_facts(conn, [citizen_id])
@@ -288,7 +301,12 @@ def export_deadlines(
     output: str = "table",
 ) -> list[CitizenDeadline]:
     """``deadlines_for`` for a list that leaves the program (``minplan deadlines``: names and CPR
-    numbers on screen or in a file), recorded in the access log with its scope and citizens."""
+    numbers on screen or in a file), recorded in the access log with its scope and citizens.
+
+    A caseworker lists their own caseload, a team lead the team's (the default scope, when none is
+    given); an administrator any."""
+    with transaction(db) as session:
+        caseworker_ids = _allowed_scope(session, actor, caseworker_ids)
     items = deadlines_for(
         db, as_of, caseworker_ids=caseworker_ids, open_only=open_only, rules=rules
     )
@@ -303,3 +321,25 @@ def export_deadlines(
             subjects=sorted({item.citizen_id for item in items}),
         )
     return items
+
+
+def _allowed_scope(session, actor: Actor, wanted: set[int] | None) -> set[int] | None:  # type: ignore[no-untyped-def]
+    """The caseworkers whose caseloads the actor may list (None: all, for an administrator)."""
+    from app.domain.errors import PermissionDeniedError
+
+    if actor.role == "admin":
+        return wanted
+    allowed = {actor.caseworker_id} if actor.caseworker_id is not None else set()
+    if actor.role == "teamlead" and actor.caseworker_id is not None:
+        me = session.get(Caseworker, actor.caseworker_id)
+        if me is not None and me.team:
+            allowed |= set(
+                session.exec(select(Caseworker.id).where(Caseworker.team == me.team)).scalars()
+            )
+    if wanted is None:
+        return allowed
+    if not wanted <= allowed:
+        raise PermissionDeniedError(
+            "You can list the deadlines of your own caseload only (a team lead: the team's)"
+        )
+    return wanted

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, col, or_, select
 
+from app.casework.actor import Actor
 from app.casework.audit_labels import (
     FieldChange,
     Names,
@@ -21,6 +22,7 @@ from app.casework.audit_labels import (
     details_of,
     referenced_ids,
 )
+from app.casework.reading import read_citizen
 from app.domain.dates import utc_to_local
 from app.store.engine import Database, transaction
 from app.store.models import AuditEvent, AuditSubject, Caseworker, Company
@@ -54,10 +56,11 @@ def events_about(citizen_id: int):  # type: ignore[no-untyped-def]
 
 
 def citizen_history(
-    db: Database, citizen_id: int, *, entity: str | None = None, limit: int = 2_000
+    db: Database, actor: Actor, citizen_id: int, *, entity: str | None = None, limit: int = 2_000
 ) -> list[HistoryEntry]:
     """Newest first; ``entity`` limits to one area (e.g. "offer")."""
     with transaction(db) as s:
+        read_citizen(s, actor, citizen_id, "history")
         query = select(AuditEvent).where(events_about(citizen_id))
         if entity:
             query = query.where(AuditEvent.entity == entity)

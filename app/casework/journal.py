@@ -12,6 +12,7 @@ from sqlmodel import select
 from app.casework import access, audit
 from app.casework.actor import Actor
 from app.casework.editing import apply_changes, flush_versioned, get_row, load_for_update
+from app.casework.reading import read_citizen
 from app.casework.result import Saved
 from app.domain import validation as v
 from app.domain.dates import utc_to_local
@@ -157,6 +158,7 @@ def notes(
     if not hide_text:
         columns.append(JournalNote.text)
     with transaction(db) as session:
+        read_citizen(session, actor, citizen_id, "journal")
         rows = session.exec(
             select(*columns)  # type: ignore[call-overload]
             .join(Caseworker, Caseworker.id == JournalNote.caseworker_id, isouter=True)

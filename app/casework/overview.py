@@ -11,8 +11,10 @@ from datetime import date, datetime, time
 
 from sqlmodel import col, select
 
-from app.casework import access, audit
+from app.casework import audit
 from app.casework.actor import Actor
+from app.casework.deadlines import _citizen_deadlines
+from app.casework.reading import may_read_now, read_citizen
 from app.domain.dates import local_to_utc, utc_now
 from app.domain.errors import NotFoundError, PermissionDeniedError
 from app.domain.identifiers import age_on
@@ -131,48 +133,54 @@ def _glimpse(s, citizen: Citizen) -> CitizenGlimpse:  # type: ignore[no-untyped-
     )
 
 
+def _glimpse_unless_allowed(db: Database, actor: Actor, citizen_id: int) -> CitizenGlimpse | None:
+    """For a citizen the actor may not read yet: the glimpse, its showing logged (committed before
+    the refusal is raised); None when the actor may read the citizen."""
+    with transaction(db) as s:
+        if may_read_now(s, actor, citizen_id):
+            return None
+        citizen = s.get(Citizen, citizen_id)
+        if citizen is None or citizen.deleted_at is not None:
+            raise NotFoundError("The citizen no longer exists")
+        audit.record(
+            s,
+            actor,
+            "view",
+            entity="citizen",
+            entity_id=citizen_id,
+            citizen_id=citizen_id,
+            details={"part": "glimpse"},
+        )
+        return _glimpse(s, citizen)
+
+
 def citizen_overview(
     db: Database,
+    actor: Actor,
     citizen_id: int,
     *,
     today: date | None = None,
     now: datetime | None = None,
-    actor: Actor | None = None,
-    viewer: Actor | None = None,
 ) -> CitizenOverview:
     """Everything the overview panel shows for one citizen, read in one short session.
 
-    With ``actor`` the look is recorded in the access log in the same transaction (the list's
-    overview panel); the citizen page logs its opening itself and passes none. ``viewer`` (or
-    ``actor``) is whose rights decide: a citizen they may open only with a reason (another
-    caseload, and no reason given today) raises ``GlassNotBrokenError`` carrying the glimpse
-    (name, birth date, caseworker) instead: no address, phone, plan or history before that."""
+    The actor must be allowed to read the citizen (``reading.read_citizen``); the look is recorded
+    in the access log in the same transaction. A citizen the actor may open only with a reason
+    (another caseload, and no reason given today) raises ``GlassNotBrokenError`` carrying the
+    glimpse (name, birth date, caseworker) instead: no address, phone, plan or history before
+    that, and the glimpse itself is logged (it names whose caseload the citizen is in)."""
     real_today = date.today()
     today = today or real_today
     if now is None:
         # Seen on another day (a look back, a test's fixed day): bookings from that day's start.
         now = utc_now() if today == real_today else local_to_utc(datetime.combine(today, time()))
+    glimpse = _glimpse_unless_allowed(db, actor, citizen_id)
+    if glimpse is not None:
+        raise GlassNotBrokenError(glimpse)
     with transaction(db) as s:
+        read_citizen(s, actor, citizen_id, "overview")
         citizen = s.get(Citizen, citizen_id)
-        if citizen is None or citizen.deleted_at is not None:
-            raise NotFoundError("The citizen no longer exists")
-        who = viewer or actor
-        if (
-            who is not None
-            and access.needs_reason(s, who, citizen_id)
-            and access.grant_for_today(s, who, citizen_id) is None
-        ):
-            raise GlassNotBrokenError(_glimpse(s, citizen))
-        if actor is not None:
-            audit.record(
-                s,
-                actor,
-                "view",
-                entity="citizen",
-                entity_id=citizen_id,
-                citizen_id=citizen_id,
-                details={"part": "overview"},
-            )
+        assert citizen is not None  # read_citizen refuses a missing or deleted citizen
         worker = s.get(Caseworker, citizen.caseworker_id) if citizen.caseworker_id else None
         spells = s.exec(
             select(BenefitSpell)
@@ -274,8 +282,6 @@ def citizen_overview(
 
 
 def _open_deadlines(db: Database, citizen_id: int, today: date) -> tuple:
-    from app.casework.deadlines import deadlines_for_citizen
-
     order = {"overdue": 0, "due_soon": 1, "open": 2}
-    found = [d for d in deadlines_for_citizen(db, citizen_id, today) if d.is_open]
+    found = [d for d in _citizen_deadlines(db, citizen_id, today) if d.is_open]
     return tuple(sorted(found, key=lambda d: (order[d.status], d.due)))

@@ -24,6 +24,7 @@ from app.casework.editing import (
     get_row,
     load_for_update,
 )
+from app.casework.reading import read_citizen
 from app.casework.result import Saved
 from app.domain.dates import utc_now
 from app.domain.errors import ConflictError, Term, ValidationError
@@ -290,9 +291,12 @@ def _set_deleted(db: Database, actor: Actor, milestone_id: int, when: datetime |
         return Saved(row.id, row.version, row.citizen_id, _MS_AREAS)  # type: ignore[arg-type]
 
 
-def plan_as_of(db: Database, citizen_id: int, moment: datetime) -> PlanSnapshot | None:
+def plan_as_of(
+    db: Database, actor: Actor, citizen_id: int, moment: datetime
+) -> PlanSnapshot | None:
     """The plan as it stood at ``moment`` (aware UTC), or None if it had not been made yet."""
     with transaction(db) as session:
+        read_citizen(session, actor, citizen_id, "plan_as_of")
         row = session.exec(
             select(PlanVersion)
             .where(PlanVersion.citizen_id == citizen_id, PlanVersion.saved_at <= moment)
@@ -302,10 +306,11 @@ def plan_as_of(db: Database, citizen_id: int, moment: datetime) -> PlanSnapshot 
 
 
 def changes_since_last_print(
-    db: Database, citizen_id: int
+    db: Database, actor: Actor, citizen_id: int
 ) -> tuple[list[PlanChange], datetime | None]:
     """What changed since the last printed version (everything, and None, if never printed)."""
     with transaction(db) as session:
+        read_citizen(session, actor, citizen_id, "plan_changes")
         now = current_snapshot(session, citizen_id)
         printed = session.exec(
             select(PlanVersion)
@@ -352,10 +357,11 @@ def mark_printed_in(session: Session, actor: Actor, citizen_id: int) -> int:
 
 
 def plan_versions(
-    db: Database, citizen_id: int
+    db: Database, actor: Actor, citizen_id: int
 ) -> list[tuple[int, datetime, str | None, datetime | None]]:
     """(number, saved at, saved by, printed at) of every version, newest first."""
     with transaction(db) as session:
+        read_citizen(session, actor, citizen_id, "plan_versions")
         rows = session.exec(
             select(PlanVersion)
             .where(PlanVersion.citizen_id == citizen_id)

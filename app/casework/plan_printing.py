@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from app.casework.actor import Actor
 from app.casework.audit import write_with_event
 from app.casework.plan import mark_printed, mark_printed_in
+from app.casework.reading import read_citizen
 from app.domain.errors import MinPlanError
 from app.reports.plan_document import plan_document
 from app.reports.plan_pdf import render_plan
@@ -35,7 +36,11 @@ def plan_pdf(
     record: bool = True,
     today: date | None = None,
 ) -> bytes:
-    """The plan as PDF bytes; ``record`` marks the current plan version as printed (audited)."""
+    """The plan as PDF bytes; ``record`` marks the current plan version as printed (audited).
+
+    Its content is read like any other read of the citizen: checked and logged."""
+    with transaction(db) as session:
+        read_citizen(session, actor, citizen_id, "plan_pdf")
     document = plan_document(db, citizen_id, today=today)
     content = render_plan(document, language=language, large_print=large_print)
     if record:
@@ -91,12 +96,18 @@ def paper_citizens(db: Database, actor: Actor | None = None) -> list[int]:
         return list(s.exec(query.order_by(byte_order(col(Citizen.sort_key)))).all())
 
 
-def file_name(db: Database, citizen_id: int) -> str:
-    """``min-plan-aase-oersted-1990-03-15.pdf``: recognisable, without the CPR number."""
+def file_name(db: Database, actor: Actor, citizen_id: int) -> str:
+    """``min-plan-aase-oersted-1990-03-15.pdf``: recognisable, without the CPR number (the name
+    is read like any other read of the citizen: checked and logged)."""
     with transaction(db) as s:
-        c = s.get(Citizen, citizen_id)
-        name = f"{c.first_name}-{c.last_name}" if c else str(citizen_id)
-        born = c.birth_date.isoformat() if c else ""
+        read_citizen(s, actor, citizen_id, "file_name")
+        return _file_name_in(s, citizen_id)
+
+
+def _file_name_in(s: Session, citizen_id: int) -> str:
+    c = s.get(Citizen, citizen_id)
+    name = f"{c.first_name}-{c.last_name}" if c else str(citizen_id)
+    born = c.birth_date.isoformat() if c else ""
     plain = name.lower().translate(str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", " ": "-"}))
     plain = "".join(ch for ch in plain if ch.isalnum() or ch == "-")
     return f"min-plan-{plain}-{born}.pdf"
@@ -129,7 +140,7 @@ def batch_plans(
             result.cancelled = True
             break
         try:
-            path = folder / file_name(db, citizen_id)
+            path = folder / file_name(db, actor, citizen_id)
             result.written.append(
                 save_plan_pdf(db, actor, citizen_id, path, large_print=large_print, today=today)
             )

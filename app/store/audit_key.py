@@ -48,22 +48,30 @@ def _backend() -> Any:
     """The key store (the same one the database key uses, ``app.store.keystore``), or None where
     there is no key store at all and an unprotected file is allowed."""
     from app.domain.errors import KeyringUnavailable
-    from app.store.keystore import backend_name, open_store
+    from app.store.keystore import open_store
 
     try:
         return open_store().backend
     except KeyringUnavailable:
         if _plaintext_allowed():
             return None  # no key store at all: a file only the user can read
-        import keyring
-
         raise AuditKeyError(
             "No safe key store for the access-log key (keyring backend: {backend}). "
             "Start Min Plan in a desktop session with a key store (Windows Credential Manager, "
             "macOS Keychain, GNOME Keyring or KWallet), or set "
             "MINPLAN_ALLOW_PLAINTEXT_KEYRING=1 to allow an unprotected key",
-            backend=backend_name(keyring.get_keyring()),
+            backend=_backend_label(),
         ) from None
+
+
+def _backend_label() -> str:
+    from app.domain.errors import KeyringUnavailable
+    from app.store.keystore import backend_name, current_backend
+
+    try:
+        return backend_name(current_backend())
+    except KeyringUnavailable:
+        return "?"
 
 
 def _file(database_id: str) -> Path:
@@ -124,7 +132,7 @@ def _cache_key(database_id: str) -> tuple[int, str]:
         import keyring
 
         return (id(keyring.get_keyring()), database_id)
-    except ImportError:  # pragma: no cover
+    except Exception:  # no module, or a backend that cannot be loaded: one key per database
         return (0, database_id)
 
 

@@ -30,7 +30,7 @@ from app.domain.errors import DatabaseError, FileWriteError, MinPlanError
 from app.store import cipher
 from app.store.cipher import DatabaseKey, FileKind
 from app.store.error_kinds import ErrorKind, classify
-from app.store.files import make_folder, temporary_path
+from app.store.files import create_private, file_error, make_folder, temporary_path
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +148,7 @@ def _copy(
     try:
         if cancelled is not None and cancelled():
             raise _Cancelled
+        create_private(target)  # owner-only (0600), never through a link; SQLite keeps the mode
         dest = _connect_destination(target, key)
         if isinstance(cancelled, Cancel):
             cancelled.watch(dest)
@@ -182,6 +183,9 @@ def _copy(
                 path=str(folder),
             ) from None
         raise _write_error(exc, folder) from exc
+    except OSError as exc:
+        target.unlink(missing_ok=True)
+        raise file_error(exc, target) from exc
     except BaseException:
         target.unlink(missing_ok=True)
         raise
@@ -226,8 +230,6 @@ def backup_sqlite(
         partial.replace(target)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        from app.store.files import file_error
-
         raise file_error(exc, target) from exc
     log.info("backup written to %s", target)
     return target
@@ -385,8 +387,6 @@ def restore_sqlite(backup: Path, target: Path) -> Path | None:
         restoring.replace(target)
     except OSError as exc:
         restoring.unlink(missing_ok=True)
-        from app.store.files import file_error
-
         raise file_error(exc, target) from exc
     log.info("restored a backup")
     return aside

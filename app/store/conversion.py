@@ -29,7 +29,13 @@ from pathlib import Path
 
 import sqlcipher3.dbapi2 as dbapi2
 
-from app.domain.errors import DatabaseError, EncryptionKeyMissing, ValidationError
+from app.domain.errors import (
+    DatabaseError,
+    EncryptionKeyMissing,
+    FileWriteError,
+    MinPlanError,
+    ValidationError,
+)
 from app.store import cipher
 from app.store.cipher import DatabaseKey, FileKind
 from app.store.error_kinds import SQLITE_BUSY, ErrorKind, classify, sqlite_error
@@ -168,6 +174,9 @@ def _convert(path: Path, old_key: DatabaseKey | None, store: KeyStore) -> Conver
         _verify(target, store, new_key.database_id, expected)
         _fsync(target)
         _swap(guard, target, path)
+    except (dbapi2.Error, OSError) as exc:  # a full disk, a read-only folder: nothing changed
+        _remove_leftovers(target)
+        raise _conversion_error(exc, path) from exc
     except BaseException:
         _remove_leftovers(target)
         raise
@@ -180,6 +189,31 @@ def _convert(path: Path, old_key: DatabaseKey | None, store: KeyStore) -> Conver
         recovery_key=cipher.recovery_key(new_key),
         tables=len(expected),
         rows=sum(expected.values()),
+    )
+
+
+def _conversion_error(exc: dbapi2.Error | OSError, path: Path) -> MinPlanError:
+    """A calm message for a conversion that failed on the file system (the old file is intact)."""
+    from app.store.files import file_error
+
+    if isinstance(exc, OSError):
+        return file_error(exc, path)
+    text = str(exc).lower()
+    if "full" in text or "no space" in text:
+        return FileWriteError(
+            "The disk is full; the database {path} was not changed. Free at least as much space "
+            "as the database takes and try again.",
+            path=str(path),
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return FileWriteError(
+            "Cannot write beside {path}: the folder is read-only; the database was not changed",
+            path=str(path),
+        )
+    return DatabaseError(
+        "The database {path} could not be converted ({reason}); it was not changed",
+        path=str(path),
+        reason=str(exc),
     )
 
 

@@ -50,10 +50,35 @@ def file_error(exc: OSError, path: Path) -> FileWriteError:
     )
 
 
+#: Every file Min Plan hands out holds personal data (or a key): only its owner may read it.
+PRIVATE_MODE = 0o600
+
+
+def _private_descriptor(path: Path, flags: int) -> int:
+    """``os.open`` for writing with owner-only permissions, never following a symbolic link (a
+    link planted where the file goes fails with ELOOP instead of writing to the link's target)."""
+    flags |= os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags, PRIVATE_MODE)
+    if hasattr(os, "fchmod"):  # an existing file keeps its mode on open: make it private too
+        try:
+            os.fchmod(descriptor, PRIVATE_MODE)
+        except OSError:
+            os.close(descriptor)
+            raise
+    return descriptor
+
+
 def open_temporary(path: Path) -> BinaryIO:
-    """Opens a temporary file for writing (the one seam tests use to simulate a full disk or a
-    read-only folder)."""
-    return path.open("wb")
+    """Opens a temporary file for writing, owner-only (0600) and never through a symbolic link
+    (the one seam tests use to simulate a full disk or a read-only folder). It takes the final
+    name with ``os.replace``, which replaces a link at that name instead of following it."""
+    return os.fdopen(_private_descriptor(path, os.O_TRUNC), "wb")
+
+
+def create_private(path: Path) -> None:
+    """Make ``path`` a new empty file only its owner may read (for a copy another library writes
+    into, such as SQLite's backup); fails if anything, a link included, is there already."""
+    os.close(_private_descriptor(path, os.O_EXCL))
 
 
 @contextmanager

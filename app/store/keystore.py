@@ -73,6 +73,26 @@ def backend_name(backend: KeyringBackend) -> str:
         return type(backend).__name__
 
 
+#: What a key store may raise besides ``KeyringError`` (an ``EncryptedKeyring`` asks for its own
+#: password and raises ``ValueError`` on a wrong one; a backend without its crypto library raises
+#: ``RuntimeError``; one without a terminal ``EOFError``; D-Bus trouble ``OSError``).
+BACKEND_FAILURES = (keyring.errors.KeyringError, ValueError, RuntimeError, OSError, EOFError)
+
+
+def current_backend() -> KeyringBackend:
+    """keyring's configured backend, or ``KeyringUnavailable`` when it cannot even be loaded
+    (``PYTHON_KEYRING_BACKEND`` naming a backend that is missing a library, say)."""
+    try:
+        return keyring.get_keyring()
+    except Exception as exc:  # keyring raises whatever the backend's import or check raised
+        raise KeyringUnavailable(
+            "The key store chosen for Min Plan cannot be used ({reason}). Choose another one "
+            "(PYTHON_KEYRING_BACKEND or keyring's configuration file) and check it with: "
+            "minplan db keystore",
+            reason=str(exc) or type(exc).__name__,
+        ) from None
+
+
 def plaintext_allowed() -> bool:
     return os.environ.get(ENV_ALLOW_PLAINTEXT, "").strip() == "1"
 
@@ -91,7 +111,7 @@ class KeyStore:
     def get(self, database_id: str) -> bytes | None:
         try:
             value = self.backend.get_password(SERVICE, database_id)
-        except keyring.errors.KeyringError as exc:
+        except BACKEND_FAILURES as exc:
             raise KeyringUnavailable(
                 "The key store ({backend}) could not be read: {reason}",
                 backend=self.name,
@@ -109,7 +129,7 @@ class KeyStore:
         """Store ``key`` and read it back: a key store that drops it silently is an error."""
         try:
             self.backend.set_password(SERVICE, key.database_id, key.key.hex())
-        except keyring.errors.KeyringError as exc:
+        except BACKEND_FAILURES as exc:
             raise KeyringUnavailable(
                 "The key store ({backend}) refused to keep the database key: {reason}",
                 backend=self.name,
@@ -125,13 +145,13 @@ class KeyStore:
         """Best effort (used to clean up after a failure): never raises."""
         try:
             self.backend.delete_password(SERVICE, database_id)
-        except keyring.errors.KeyringError:
+        except BACKEND_FAILURES:
             log.info("database key %s could not be removed", database_id[:8])
 
 
 def open_store() -> KeyStore:
     """The key store to use, or ``KeyringUnavailable`` saying why not and how to fix it."""
-    backend = keyring.get_keyring()
+    backend = current_backend()
     chain = list(getattr(backend, "backends", None) or [backend])
     levels = [(candidate, protection(candidate)) for candidate in chain]
     for candidate, level in levels:

@@ -56,9 +56,9 @@ def refuse_password_in_url(url: str | URL) -> None:
 
 
 def _backend() -> Any:
-    import keyring
+    from app.store.keystore import current_backend
 
-    return keyring.get_keyring()
+    return current_backend()
 
 
 def _unusable(backend) -> bool:  # type: ignore[no-untyped-def]

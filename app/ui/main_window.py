@@ -483,8 +483,26 @@ class MainWindow(QMainWindow):
             lambda: actions.hand_over_citizen(self.ctx, self, citizen_id), self.show_problem
         )
         if saved is not None:
-            self.citizen_page.notify_saved(saved)
             self.citizens.refresh(requery=True)
+            if not self._may_still_read(citizen_id):  # handed over out of one's own caseload
+                self.citizen_page.citizen_id = None
+                self.pages.setCurrentWidget(self.citizens)
+                self._update_citizen_menu()
+                self.statusBar().showMessage(
+                    _("The citizen was handed over and is no longer in your caseload"), 8000
+                )
+                return
+            self.citizen_page.notify_saved(saved)
+
+    def _may_still_read(self, citizen_id: int) -> bool:
+        from app.casework.access_log import record_view
+        from app.domain.errors import PermissionDeniedError
+
+        try:
+            record_view(self.ctx.db, self.ctx.actor, citizen_id)
+        except PermissionDeniedError:
+            return False
+        return True
 
     def delete_citizen(self) -> None:
         from app.ui.casework import citizen_actions as actions

@@ -215,7 +215,7 @@ class PlanPrinter:
 
     def save_as(self, citizen_id: int, path: Path | None = None) -> Path | None:
         if path is None:
-            suggested = str(Path.home() / file_name(self.ctx.db, citizen_id))
+            suggested = str(Path.home() / file_name(self.ctx.db, self.ctx.actor, citizen_id))
             chosen, _filter = QFileDialog.getSaveFileName(
                 self.parent, _("Save the plan as PDF"), suggested, _("PDF (*.pdf)")
             )

@@ -22,9 +22,9 @@ from app.domain.conversations import check_outcome
 from app.domain.dates import Period, check_period
 from app.domain.errors import MinPlanError, ValidationError
 from app.domain.identifiers import format_cpr
-from app.domain.spells import check_spell_facts
 from app.domain.offers import check_offer
 from app.domain.plan import check_milestone, clean_plan_fields
+from app.domain.spells import check_spell_facts
 
 
 @dataclass

@@ -39,7 +39,7 @@ class ExtractDialog(FormDialog):
         row.addStretch(1)
         row.addWidget(browse)
         self.layout().insertLayout(1, row)
-        suggested = file_name(ctx.db, citizen_id).replace("min-plan-", "adgangslog-", 1)
+        suggested = file_name(ctx.db, ctx.actor, citizen_id).replace("min-plan-", "adgangslog-", 1)
         self.form.set_values(
             {"language": None, "with_names": False, "path": str(Path.home() / suggested)}
         )

@@ -19,7 +19,8 @@ def save_access_request(
     require_access_request(ctx.db, ctx.actor, citizen_id)  # say no before asking for a file
     if path is None:
         suggested = str(
-            Path.home() / file_name(ctx.db, citizen_id).replace("min-plan-", "aktindsigt-")
+            Path.home()
+            / file_name(ctx.db, ctx.actor, citizen_id).replace("min-plan-", "aktindsigt-")
         )
         chosen, _filter = QFileDialog.getSaveFileName(
             parent, _("Save the access request as PDF"), suggested, _("PDF (*.pdf)")

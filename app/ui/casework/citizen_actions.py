@@ -54,7 +54,7 @@ def delete_citizen_asking(ctx: UiContext, parent: QWidget, citizen_id: int) -> S
 
 
 def restore_citizen_asking(ctx: UiContext, parent: QWidget) -> Saved | None:
-    deleted = deleted_citizens(ctx.db)
+    deleted = deleted_citizens(ctx.db, ctx.actor)
     if not deleted:
         prompts.show_notice(parent, _("Deleted citizens"), _("No deleted citizens."))
         return None

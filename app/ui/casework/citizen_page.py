@@ -44,7 +44,9 @@ class OverviewTab(CitizenTab):
 
     def load(self, citizen_id: int) -> None:
         self.citizen_id = citizen_id
-        self.panel.show_overview(citizen_overview(self.ctx.db, citizen_id, today=self.ctx.today()))
+        self.panel.show_overview(
+            citizen_overview(self.ctx.db, self.ctx.actor, citizen_id, today=self.ctx.today())
+        )
 
 
 def default_tabs(ctx: UiContext) -> list[CitizenTab]:
@@ -159,7 +161,9 @@ class CitizenPage(QWidget):
         from app import i18n
         from app.domain.codes import TARGET_GROUPS
 
-        view = citizen_overview(self.ctx.db, self.citizen_id, today=self.ctx.today())  # type: ignore[arg-type]
+        view = citizen_overview(
+            self.ctx.db, self.ctx.actor, self.citizen_id, today=self.ctx.today()
+        )  # type: ignore[arg-type]
         self.heading.setText(view.name)
         benefit = (
             _("{benefit} since {date}").format(

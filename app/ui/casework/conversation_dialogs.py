@@ -38,7 +38,7 @@ def requirements_text(ctx: UiContext, citizen_id: int) -> str:
 
     open_ones = [
         d
-        for d in deadlines_for_citizen(ctx.db, citizen_id, ctx.today())
+        for d in deadlines_for_citizen(ctx.db, ctx.actor, citizen_id, ctx.today())
         if d.is_open and d.kind != "offer_by"
     ]
     requirement_lines = []
@@ -51,7 +51,7 @@ def requirements_text(ctx: UiContext, citizen_id: int) -> str:
                 date=i18n.format_date(d.next_by)
             )
         requirement_lines.append(line)
-    rows = conversations_of(ctx.db, citizen_id)
+    rows = conversations_of(ctx.db, ctx.actor, citizen_id)
     today = ctx.today()
     held = [r for r in rows if r.status == "held"]
     recent = [r for r in held if (r.held_on or today) >= today - timedelta(days=183)]

@@ -87,7 +87,7 @@ class ConversationsTab(CitizenTab):
 
     def load(self, citizen_id: int) -> None:
         self.citizen_id = citizen_id
-        rows = conversations_of(self.ctx.db, citizen_id)
+        rows = conversations_of(self.ctx.db, self.ctx.actor, citizen_id)
         self.rows = {r.id: r for r in rows}
         self.table.set_rows(
             [(r.id, self._cells(r)) for r in rows],

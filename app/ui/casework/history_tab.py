@@ -55,7 +55,9 @@ class HistoryTab(CitizenTab):
 
     def load(self, citizen_id: int) -> None:
         self.citizen_id = citizen_id
-        entries = citizen_history(self.ctx.db, citizen_id, entity=self.area.currentData())
+        entries = citizen_history(
+            self.ctx.db, self.ctx.actor, citizen_id, entity=self.area.currentData()
+        )
         self.table.set_rows(
             [
                 (

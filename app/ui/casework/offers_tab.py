@@ -84,7 +84,7 @@ class OffersTab(CitizenTab):
         if citizen_id != self.citizen_id:
             self.notice.hide()
         self.citizen_id = citizen_id
-        rows = offers_of(self.ctx.db, citizen_id, include_deleted=self.show_deleted)
+        rows = offers_of(self.ctx.db, self.ctx.actor, citizen_id, include_deleted=self.show_deleted)
         self.rows = {r.id: r for r in rows}
         self.table.set_rows(
             [(r.id, self._cells(r)) for r in rows],

@@ -229,7 +229,9 @@ class PlanTab(CitizenTab):
     # --- loading ---------------------------------------------------------------------------
     def load(self, citizen_id: int) -> None:
         self.citizen_id = citizen_id
-        self.view = plan_of(self.ctx.db, citizen_id, include_deleted=self.show_deleted)
+        self.view = plan_of(
+            self.ctx.db, self.ctx.actor, citizen_id, include_deleted=self.show_deleted
+        )
         self.form.set_values({**self.view.fields, "agreed_on": self.view.agreed_on})
         self._show_status()
         self._show_gaps()
@@ -267,7 +269,10 @@ class PlanTab(CitizenTab):
         )
         lines = [
             i18n._(g.message).format(
-                **{k: i18n.format_date(v) if hasattr(v, "isoformat") else v for k, v in g.params.items()}
+                **{
+                    k: i18n.format_date(v) if hasattr(v, "isoformat") else v
+                    for k, v in g.params.items()
+                }
             )
             for g in found
         ]
@@ -414,7 +419,7 @@ class PlanTab(CitizenTab):
     def show_changes(self) -> None:
         if self.citizen_id is None:
             return
-        changes, printed = changes_since_last_print(self.ctx.db, self.citizen_id)
+        changes, printed = changes_since_last_print(self.ctx.db, self.ctx.actor, self.citizen_id)
         heading = (
             _("Changes since the plan printed {date}").format(date=i18n.format_date(printed.date()))
             if printed
@@ -436,7 +441,10 @@ class PlanTab(CitizenTab):
         if day is None:
             return
         snapshot = plan_as_of(
-            self.ctx.db, self.citizen_id, local_to_utc(datetime.combine(day, time(23, 59, 59)))
+            self.ctx.db,
+            self.ctx.actor,
+            self.citizen_id,
+            local_to_utc(datetime.combine(day, time(23, 59, 59))),
         )
         text = describe_snapshot(snapshot) if snapshot else _("There was no plan yet on that date")
         box = QMessageBox(

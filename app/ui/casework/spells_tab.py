@@ -99,7 +99,7 @@ class SpellsTab(CitizenTab):
 
     def load(self, citizen_id: int) -> None:
         self.citizen_id = citizen_id
-        spells = spells_of(self.ctx.db, citizen_id)
+        spells = spells_of(self.ctx.db, self.ctx.actor, citizen_id)
         self.spells = {s.id: s for s in spells}
         self.spell_table.set_rows(
             [
@@ -119,7 +119,7 @@ class SpellsTab(CitizenTab):
             ],
             muted={s.id for s in spells if s.end is not None},
         )
-        jobs = employment_of(self.ctx.db, citizen_id)
+        jobs = employment_of(self.ctx.db, self.ctx.actor, citizen_id)
         self.jobs = {j.id: j for j in jobs}
         self.job_table.set_rows(
             [

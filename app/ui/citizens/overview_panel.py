@@ -225,6 +225,10 @@ class OverviewPanel(QTextBrowser):
             _muted(_("Another caseworker's citizen: open the case and give a reason to see it."))
         )
 
+    def show_refusal(self, message: str) -> None:
+        """The actor may not read this citizen without a reason: say so, show nothing of them."""
+        self.setHtml(_muted(message))
+
     def show_overview(self, view: CitizenOverview) -> None:
         self.setHtml(overview_html(view))
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from app import i18n
 from app.casework.access_log import SEARCH_HITS_KEPT
 from app.casework.overview import GlassNotBrokenError, citizen_overview
-from app.domain.errors import MinPlanError, NotFoundError
+from app.domain.errors import MinPlanError, NotFoundError, PermissionDeniedError
 from app.domain.search import LONE_TERM_LENGTH, search_terms
 from app.i18n import _, ngettext
 from app.ui.casework.context import UiContext
@@ -210,22 +210,19 @@ class CitizensPage(QWidget):
         self.citizen_selected.emit(citizen_id)
 
     def show_overview(self, citizen_id: int, *, log: bool = False) -> None:
-        """Show the overview; ``log`` records the look in the access log (a new citizen shown,
-        not a refresh of the one already on screen)."""
+        """Show the overview (every read is checked and logged by the use case; ``log`` only
+        remembers which citizen was shown). A colleague's citizen is not shown here: the panel says
+        so calmly, and opening the case asks for the reason."""
         try:
             self.overview.show_overview(
-                citizen_overview(
-                    self.ctx.db,
-                    citizen_id,
-                    today=self.ctx.today(),
-                    actor=self.ctx.actor if log else None,
-                    viewer=self.ctx.actor,
-                )
+                citizen_overview(self.ctx.db, self.ctx.actor, citizen_id, today=self.ctx.today())
             )
             if log:
                 self._overview_logged = citizen_id
-        except GlassNotBrokenError as closed:  # another caseload: who and whose, nothing more
+        except GlassNotBrokenError as closed:  # another caseload: who and whose (logged), no more
             self.overview.show_glimpse(closed.glimpse)
+        except PermissionDeniedError as refusal:
+            self.overview.show_refusal(i18n.translate_error(refusal))
         except NotFoundError as problem:
             if self.ctx.db.is_sqlite:
                 self.overview.show_nothing()

@@ -149,7 +149,7 @@ class CompaniesPage(QWidget):
             return
         try:
             self.view = view = company_view(self.ctx.db, company_id)  # type: ignore[arg-type]
-            placed = citizens_placed(self.ctx.db, company_id)  # type: ignore[arg-type]
+            placed = citizens_placed(self.ctx.db, self.ctx.actor, company_id)  # type: ignore[arg-type]
         except MinPlanError as error:
             self.problem.emit(error)
             return
