@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 
 from app.casework import audit, deadline_store
 from app.casework.actor import DEMO_MARKER, Actor, system_actor
