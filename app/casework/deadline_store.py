@@ -144,6 +144,10 @@ def _state(conn: Connection) -> RequirementState | None:
     return RequirementState(**row._mapping) if row else None
 
 
+#: Citizens whose facts are held at once while their requirements are rebuilt or refreshed.
+REBUILD_SLICE = 20_000
+
+
 def refresh(
     conn: Connection, citizen_ids: Iterable[int], rules: RuleBook | None = None
 ) -> None:
@@ -164,13 +168,10 @@ def refresh(
         conn.execute(delete(_table).where(_table.c.citizen_id.in_(part)))
         conn.execute(delete(_periods).where(_periods.c.citizen_id.in_(part)))
     writer = _Writer(conn)
-    for citizen_id, facts in load_facts(conn, ids).items():
-        writer.add(citizen_id, facts, book, horizon)
+    for part in chunks(ids, REBUILD_SLICE):  # an import refreshes every citizen it brought
+        for citizen_id, facts in load_facts(conn, part).items():
+            writer.add(citizen_id, facts, book, horizon)
     writer.flush()
-
-
-#: Citizens whose facts are held at once while every requirement is rebuilt.
-REBUILD_SLICE = 20_000
 
 
 def rebuild(
