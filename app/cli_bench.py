@@ -30,7 +30,7 @@ def _sizes(text: str) -> tuple[int, ...]:
 
 
 def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
-    from app.bench.runner import DEFAULT_AS_OF, DEFAULT_SIZES
+    from app.bench.defaults import DEFAULT_AS_OF, DEFAULT_SIZES  # not the bench itself
 
     parser = sub.add_parser(
         "bench",

@@ -81,7 +81,7 @@ def test_bench_runs_every_measurement_on_a_tiny_database(
         assert figure["ratio"] == pytest.approx(figure["value"] / figure["floor"], rel=1e-2)
         assert figure["ratio_target"] is None  # ratio targets are stated from 100 000 citizens
     assert by_id["import_bundle"]["detail"]["floor_rows"] > 300
-    assert "Floor" in printed or "Gulv" in printed
+    assert "Floor" in printed or "Bund" in printed
     assert "SQLCipher" in printed
     assert by_id["import_bundle"]["params"]["count"] == 300
     assert by_id["import_bundle"]["target"] is None  # the import target is for 100 000 citizens

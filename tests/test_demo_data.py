@@ -314,3 +314,24 @@ def test_the_goal_plans_have_something_to_show(demo: Database) -> None:
     assert run_measure(demo, "flexjob_hours_increased_share", year).numerator > 0
     assert run_measure(demo, "recruitment_orders_matched_share", year, local_only=1).persons > 0
     assert run_measure(demo, "education_started", year).value > 0
+
+
+def test_the_stream_makes_the_same_jobcenter_a_batch_at_a_time() -> None:
+    """The streamed generator (bounded memory: 1 000 000 citizens for the national bench) makes
+    exactly the rows the whole-population generator makes, in batches of citizens."""
+    from collections import defaultdict
+
+    from app.casework.demo_population import generate, stream
+
+    whole = generate(300, 5, AS_OF)
+    population, batches = stream(300, 5, AS_OF, batch=64)
+    joined: dict[str, list] = defaultdict(list)
+    sizes = []
+    for tables in batches:
+        sizes.append(len(tables.get("citizen", [])))
+        for name, rows in tables.items():
+            joined[name] += rows
+    assert sizes == [0, 64, 64, 64, 64, 44]  # organisation, citizens (the last with the companies)
+    assert dict(joined) == dict(whole.tables)
+    assert population.count("citizen") == 300 and not population.tables
+    assert all(population.count(t) == len(rows) for t, rows in whole.tables.items())

@@ -46,6 +46,7 @@ RATIO_TARGETS_FROM = 100_000
 FLOORS: dict[str, str] = {
     "cold_start": N_("a bare PySide6 window with a 40-row table"),
     "cold_start_checked": N_("a bare PySide6 window with a 40-row table"),
+    "close": N_("the same bare window closing"),
     "search_p50": N_("the search query alone (no window, no audit entry)"),
     "search_p95": N_("the search query alone (no window, no audit entry)"),
     "deadlines_all": N_("a plain read of the kept requirement rows"),

@@ -77,7 +77,8 @@ def bare_copy(source: Database, target: Database) -> tuple[float, int]:
             )
             columns = ", ".join(f'"{c}"' for c in result.keys())
             statement = f'INSERT INTO "{name}" ({columns}) VALUES ({", ".join([mark] * len(result.keys()))})'
-            while chunk := result.cursor.fetchmany(CHUNK):
+            while fetched := result.fetchmany(CHUNK):
+                chunk = [tuple(row) for row in fetched]  # plain tuples, as a driver takes them
                 started = time.perf_counter()
                 cursor.executemany(statement, chunk)
                 inserting += time.perf_counter() - started

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from app.bench import cache, core, gui, machine
+from app.bench.defaults import DEFAULT_AS_OF, DEFAULT_SIZES
 from app.bench.duck import FteComparison, compare_fte
 from app.bench.figures import Figure
 from app.i18n import N_, _
@@ -26,9 +27,6 @@ from app.store.migrations import upgrade
 
 log = logging.getLogger(__name__)
 
-DEFAULT_SIZES = (5_000, 100_000)
-#: The demo world's "today": fixed, so that cached databases and figures stay comparable.
-DEFAULT_AS_OF = date(2026, 11, 23)
 #: Imports bigger than this are not measured (the bundle's files would be too big to keep).
 IMPORT_LIMIT = 300_000
 

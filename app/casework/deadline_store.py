@@ -144,6 +144,10 @@ def _state(conn: Connection) -> RequirementState | None:
     return RequirementState(**row._mapping) if row else None
 
 
+#: Citizens whose facts are held at once while their requirements are rebuilt or refreshed.
+REBUILD_SLICE = 20_000
+
+
 def refresh(
     conn: Connection, citizen_ids: Iterable[int], rules: RuleBook | None = None
 ) -> None:
@@ -164,8 +168,9 @@ def refresh(
         conn.execute(delete(_table).where(_table.c.citizen_id.in_(part)))
         conn.execute(delete(_periods).where(_periods.c.citizen_id.in_(part)))
     writer = _Writer(conn)
-    for citizen_id, facts in load_facts(conn, ids).items():
-        writer.add(citizen_id, facts, book, horizon)
+    for part in chunks(ids, REBUILD_SLICE):  # an import refreshes every citizen it brought
+        for citizen_id, facts in load_facts(conn, part).items():
+            writer.add(citizen_id, facts, book, horizon)
     writer.flush()
 
 
@@ -185,20 +190,29 @@ def rebuild(
     horizon = (today or date.today()) + timedelta(days=HORIZON_DAYS)
     conn.execute(delete(_table))
     conn.execute(delete(_periods))
-    facts = load_facts(conn, None)
+    # Every citizen not deleted, a slice of facts at a time: memory stays bounded (a national
+    # database holds a million citizens).
+    everybody = list(
+        conn.execute(
+            select(Citizen.id).where(Citizen.deleted_at.is_(None)).order_by(Citizen.id)  # type: ignore[union-attr]
+        ).scalars()
+    )
     writer = _Writer(conn)
+    n = 0
     with cycle_collection_paused():
-        for n, (citizen_id, citizen_facts) in enumerate(facts.items(), 1):
-            writer.add(citizen_id, citizen_facts, book, horizon)
-            if progress and n % 5_000 == 0:
-                progress(n, len(facts))
+        for part in chunks(everybody, REBUILD_SLICE):
+            for citizen_id, citizen_facts in load_facts(conn, part).items():
+                writer.add(citizen_id, citizen_facts, book, horizon)
+                n += 1
+                if progress and n % 5_000 == 0:
+                    progress(n, len(everybody))
         writer.flush()
     conn.execute(delete(RequirementState))
     conn.execute(
         insert(RequirementState.__table__),  # type: ignore[attr-defined]
         [{"rules_fingerprint": rules_fingerprint(book), "horizon": horizon}],
     )
-    log.info("%d requirements rebuilt for %d citizens", writer.total, len(facts))
+    log.info("%d requirements rebuilt for %d citizens", writer.total, n)
     return writer.total
 
 

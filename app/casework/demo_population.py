@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -139,18 +140,27 @@ _ASCII = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
 
 @dataclass
 class Population:
-    """Rows per table, as dicts ready for bulk insert, in an order that respects foreign keys."""
+    """Rows per table, as dicts ready for bulk insert, in an order that respects foreign keys.
+
+    ``tables`` holds the rows made since the last ``drain`` (all of them, if never drained);
+    ``count`` the rows made in all, which are also the ids given."""
 
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def add(self, table: str, row: dict[str, Any]) -> int:
-        rows = self.tables[table]
-        row["id"] = len(rows) + 1
-        rows.append(row)
+        self.counts[table] += 1
+        row["id"] = self.counts[table]
+        self.tables[table].append(row)
         return row["id"]
 
     def count(self, table: str) -> int:
-        return len(self.tables.get(table, []))
+        return self.counts.get(table, 0)
+
+    def drain(self) -> dict[str, list[dict[str, Any]]]:
+        """The rows made since the last drain, forgotten here (the stream's bounded memory)."""
+        made, self.tables = self.tables, defaultdict(list)
+        return made
 
 
 def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
@@ -531,6 +541,49 @@ class Generator:
                         else min(as_of, received + timedelta(days=rng.randint(7, 60))),
                     },
                 )
+
+
+#: Citizens generated between two drains of the stream (rows of ~2 000 citizens: ~30 MB).
+STREAM_BATCH = 2_000
+
+
+def stream(
+    citizens: int,
+    seed: int,
+    as_of: date,
+    rules: RuleBook | None = None,
+    limits: tuple[DurationLimit, ...] | None = None,
+    *,
+    batch: int = STREAM_BATCH,
+) -> tuple[Population, Iterator[dict[str, list[dict[str, Any]]]]]:
+    """The same jobcenter as ``generate``, row for row, made a batch of citizens at a time: the
+    population (its counts grow as the batches are taken) and the batches of rows (organisation
+    first, then the citizens, then the company side). Memory stays bounded whatever the size."""
+    generator = Generator(seed, as_of, *_rules_and_limits(rules, limits))
+
+    def batches() -> Iterator[dict[str, list[dict[str, Any]]]]:
+        generator.caseworkers_and_companies(citizens)
+        yield generator.pop.drain()
+        for n in range(1, citizens + 1):
+            generator.citizen()
+            if n % batch == 0:
+                yield generator.pop.drain()
+        generator.company_side()
+        yield generator.pop.drain()
+
+    return generator.pop, batches()
+
+
+def _rules_and_limits(
+    rules: RuleBook | None, limits: tuple[DurationLimit, ...] | None
+) -> tuple[RuleBook, tuple[DurationLimit, ...]]:
+    if rules is None or limits is None:
+        from app.casework.deadline_rule_files import shipped_rules
+        from app.casework.rule_files import offer_duration_limits
+
+        rules = rules or shipped_rules()
+        limits = limits or offer_duration_limits()
+    return rules, limits
 
 
 def generate(

@@ -29,6 +29,9 @@ _USER = int(Qt.ItemDataRole.UserRole)
 _BENEFIT_COLUMN = 3
 
 
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+
 class CitizenTableModel(QAbstractTableModel):
     """Citizens matching the current search, in the current order.
 
@@ -133,13 +136,8 @@ class CitizenTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        # Combined once: Python's enum "|" costs more than the rest of a cell's paint.
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index: Index, role: int = _DISPLAY):  # type: ignore[no-untyped-def]
         if role == _DISPLAY:
