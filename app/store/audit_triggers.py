@@ -97,9 +97,9 @@ def check(conn) -> tuple[str, dict[str, Any]] | None:  # type: ignore[no-untyped
         "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid "
         "WHERE NOT t.tgisinternal"
     ).all()
-    present = {(name, table): (enabled, function) for name, table, enabled, function in rows}
+    triggers = {(name, table): (enabled, function) for name, table, enabled, function in rows}
     for name, table in wanted.items():
-        found = present.get((name, table))
+        found = triggers.get((name, table))
         if found is None:
             return _missing(name)
         if found[0] == "D":
