@@ -91,7 +91,7 @@ SETTINGS: dict[str, Declared] = {
             "backup_on_exit",
             bool,
             True,
-            N_("Back up the database automatically (in the background while Min Plan is open)"),
+            N_("Automatic backups (in the background)"),
         ),
         Declared(
             "backup_every_days",
@@ -106,10 +106,8 @@ SETTINGS: dict[str, Declared] = {
             "backup_space_percent",
             int,
             100,
-            N_(
-                "Space the automatic backups may take together, in % of the database's size "
-                "(100 = never more than the database itself)"
-            ),
+            # short: a form label does not wrap, and a long one widened the whole window
+            N_("Room for backups, % of the database's size"),
             100,
             100_000,
         ),
