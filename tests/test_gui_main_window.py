@@ -323,3 +323,20 @@ def test_opening_a_colleagues_citizen_needs_a_logged_reason(
             select(AuditEvent).where(AuditEvent.action == "view", AuditEvent.citizen_id == carla)
         ).one()
         assert event.purpose == "Vikarierer for Ole i dag"
+
+
+@pytest.mark.gui
+def test_no_page_is_wider_than_a_laptop_screen(window: MainWindow) -> None:
+    """Every page fits beside the navigation at 1920×1080 with 150 % scaling (1280 logical
+    pixels, the narrower of the two laptop cases): a long form label once made the Settings page
+    1366 px wide, and the pages' scroll area then scrolled sideways on every page."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.window_fit import FRAME_MARGIN
+
+    room = 1280 - FRAME_MARGIN.width() - window.nav.sizeHint().width() - 20
+    for index in range(window.pages.count()):
+        window.pages.setCurrentIndex(index)
+        QApplication.processEvents()
+        page = window.pages.widget(index)
+        assert page.minimumSizeHint().width() <= room, type(page).__name__
