@@ -17,12 +17,10 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
-from sqlmodel import select
 
 from app import i18n
 from app.casework.result import Saved
 from app.domain.codes import ROLES
-from app.domain.dates import utc_to_local
 from app.domain.errors import MinPlanError
 from app.i18n import _
 from app.ui import window_fit
@@ -719,28 +717,15 @@ class MainWindow(QMainWindow):
         self.last_dialog = dialog
 
     def day_summary(self) -> str:
-        """ "I dag: 3 samtaler, 2 frister overskredet" for the user's own caseload."""
-        from app.casework.deadlines import deadlines_for
-        from app.store.engine import transaction
-        from app.store.models import Conversation
+        """ "I dag: 3 samtaler, 2 frister overskredet" for the user's own caseload (the same day
+        as the Today page shows, from its use case)."""
+        from app.casework.today import day_overview
 
         if self.ctx.actor.caseworker_id is None:
             return ""
-        today = self.ctx.today()
-        found = deadlines_for(
-            self.ctx.db, today, caseworker_ids={self.ctx.actor.caseworker_id}, open_only=True
-        )
-        overdue = sum(1 for item in found if item.deadline.status == "overdue")
-        with transaction(self.ctx.db) as s:
-            booked = s.exec(
-                select(Conversation.scheduled_at).where(
-                    Conversation.caseworker_id == self.ctx.actor.caseworker_id,
-                    Conversation.status == "planned",
-                )
-            ).all()
-        talks = sum(1 for when in booked if when is not None and utc_to_local(when).date() == today)
+        day = day_overview(self.ctx.db, self.ctx.actor, self.ctx.today())
         return _("Today: {talks} conversations, {overdue} deadlines overdue").format(
-            talks=talks, overdue=overdue
+            talks=len(day.today_conversations), overdue=day.overdue_count
         )
 
     def show_startup_notices(self) -> None:
