@@ -39,11 +39,18 @@ def _views(ctx: UiContext, citizen_id: int) -> int:  # noqa: F811
 def test_the_use_case_refuses_the_full_overview_without_a_reason(ctx: UiContext) -> None:  # noqa: F811
     carla = _carla(ctx)
     with pytest.raises(GlassNotBrokenError) as refused:
-        citizen_overview(ctx.db, carla, today=TODAY, actor=ctx.actor)
+        citizen_overview(ctx.db, ctx.actor, carla, today=TODAY)
     glimpse = refused.value.glimpse
     assert glimpse.name == "Carla Ibsen" and glimpse.caseworker == "Ole Pedersen (OP)"
     assert str(glimpse.birth_date) == "1999-12-24"
-    assert _views(ctx, carla) == 0, "a refused look is no view of the case"
+    # The glimpse names whose caseload the citizen is in, so it is logged itself (issue 15,
+    # line 5): one view event, of the glimpse only.
+    assert _views(ctx, carla) == 1
+    with transaction(ctx.db) as s:
+        (event,) = s.exec(
+            select(AuditEvent).where(AuditEvent.action == "view", AuditEvent.citizen_id == carla)
+        ).all()
+        assert '"glimpse"' in (event.details or "")
 
 
 def test_the_list_shows_only_who_and_whose_until_a_reason_is_given(

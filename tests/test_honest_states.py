@@ -5,6 +5,7 @@ in Danish and in the citizen's language from the menu."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from types import SimpleNamespace
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
@@ -65,7 +66,7 @@ def test_a_step_past_its_date_is_overdue_in_the_overview_and_the_plan_tab(
     from app.ui.citizens.overview_panel import overview_html
 
     i18n.set_language("en")
-    view = citizen_overview(ctx.db, citizen, today=TODAY)
+    view = citizen_overview(ctx.db, ctx.actor, citizen, today=TODAY)
     assert [(m.title, m.overdue) for m in view.milestones] == [
         ("Få kørekort", True),
         ("CV færdigt", False),
@@ -128,7 +129,9 @@ def test_the_menu_prints_in_danish_and_in_english_and_warns_of_overdue_steps(
     monkeypatch.setattr(
         printing.PlanPrinter,
         "preview",
-        lambda self, cid, *, large=False, language=None: printed.append(language),
+        lambda self, cid, *, large=False, language=None: (
+            printed.append(language) or SimpleNamespace(printed=SimpleNamespace(connect=print))
+        ),
     )
     asked: list[str] = []
 

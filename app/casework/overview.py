@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from app.casework import audit
 from app.casework.actor import Actor
 from app.casework.deadlines import _citizen_deadlines
-from app.casework.reading import may_read_now, read_citizen
+from app.casework.reading import NEEDS_REASON, may_read_now, read_citizen
 from app.domain.dates import local_to_utc, utc_now
 from app.domain.errors import NotFoundError, PermissionDeniedError
 from app.domain.identifiers import age_on
@@ -116,10 +116,7 @@ class GlassNotBrokenError(PermissionDeniedError):
     is what may be shown meanwhile."""
 
     def __init__(self, glimpse: CitizenGlimpse) -> None:
-        super().__init__(
-            "This citizen is in {owner}'s caseload; give a reason to open the case",
-            owner=glimpse.caseworker or "",
-        )
+        super().__init__(NEEDS_REASON)  # the message names nobody; the (logged) glimpse does
         self.glimpse = glimpse
 
 

@@ -63,7 +63,7 @@ def rotation_text(ctx: UiContext) -> str:
     ).format(
         count=len(found.copies),
         kept=found.kept,
-        when=f"{i18n.format_date(found.newest.date())} {found.newest:%H:%M}",
+        when=f"{i18n.format_date(found.newest.date())} {i18n.format_time(found.newest)}",
         total=_mb(found.total_bytes),
         size=_mb(found.database_bytes),
         folder=found.copies_folder,
