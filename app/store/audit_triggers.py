@@ -21,7 +21,6 @@ from typing import Any
 from app import paths
 from app.i18n import N_
 
-
 #: The migrations that made the guards, by the name after their number (numbers may be re-chained).
 CHAIN = "audit_chain"  # 0008: the append-only triggers
 SERVER_SEAL = "server_side_audit"  # 0016: sealing functions and row triggers (PostgreSQL)
