@@ -789,3 +789,20 @@ def test_only_a_login_that_sees_every_citizen_rebuilds_the_kept_requirements(
     admin = dataclasses.replace(pg_db, engine=conns["AD"].engine)
     assert deadline_store.ensure_current(admin, rules) is True
     assert state_and_rows() == (deadline_store.rules_fingerprint(rules), set(ids.values()))
+
+
+def test_a_caseworker_hands_their_own_citizen_over_to_a_colleague_through_the_app(
+    caseload, pg_db: Database
+) -> None:  # type: ignore[no-untyped-def]
+    from app.casework.citizens import hand_over
+
+    conns, ids, logins = caseload
+    kl_db = dataclasses.replace(pg_db, engine=conns["KL"].engine)
+    kl = Actor(_worker_id(pg_db, "KL"), "KL", "Karen Lund", "caseworker", "karen")
+    start = _last_seq(pg_db)
+    hand_over(kl_db, kl, ids["A"], _worker_id(pg_db, "ML"))
+    assert [(e.action, e.db_login) for e in _events_after(pg_db, start)] == [
+        ("hand_over", logins["KL"])
+    ]
+    assert _rows(conns["KL"], "SELECT id FROM citizen WHERE id = :a", a=ids["A"]) == []
+    assert _rows(conns["ML"], "SELECT id FROM citizen WHERE id = :a", a=ids["A"]) == [(ids["A"],)]

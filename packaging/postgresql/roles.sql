@@ -121,6 +121,7 @@ GRANT EXECUTE ON FUNCTION
     minplan_open_citizen(integer, text, text, text, boolean, integer),
     minplan_citizen_owner(integer),
     minplan_find_citizen(text),
+    minplan_hand_over(integer, integer, integer),
     minplan_audit_expected(integer, text),
     minplan_audit_checkpoint_ok(text, integer, text, text, text),
     minplan_audit_head_checkpoint()
