@@ -162,7 +162,7 @@ def test_a_clean_cut_with_the_triggers_intact_is_found_by_the_folder_alone(
         from app.store.audit_triggers import _migration
 
         with any_db.engine.begin() as conn:
-            for statement in _migration("0008").SQLITE_TRIGGERS:
+            for statement in _migration("audit_chain").SQLITE_TRIGGERS:
                 if statement.split()[2] in ("audit_event_no_delete", "audit_subject_no_delete"):
                     conn.exec_driver_sql(statement)
     else:

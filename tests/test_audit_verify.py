@@ -68,7 +68,7 @@ def restore_triggers(db: Database) -> None:
 
     with db.engine.begin() as conn:
         if db.is_sqlite:
-            for statement in _migration("0008").SQLITE_TRIGGERS:
+            for statement in _migration("audit_chain").SQLITE_TRIGGERS:
                 conn.exec_driver_sql(statement)
         else:
             for table in ("audit_event", "audit_subject", "audit_purge"):

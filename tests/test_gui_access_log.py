@@ -252,7 +252,7 @@ def test_the_pages_check_reads_the_checkpoints_in_the_folder_it_set(
         if db.is_sqlite:
             from app.store.audit_triggers import _migration
 
-            for statement in _migration("0008").SQLITE_TRIGGERS:
+            for statement in _migration("audit_chain").SQLITE_TRIGGERS:
                 if statement.split()[2] == "audit_event_no_delete":
                     conn.exec_driver_sql(statement)
         else:

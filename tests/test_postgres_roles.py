@@ -758,3 +758,51 @@ def test_in_the_window_a_caseworker_finds_a_colleagues_citizen_by_cpr_and_opens_
     journal = window.citizen_page.tab(JournalTab)
     assert journal.table.text(journal.table.ids()[0], 2) == f"Note om {ids['A']}"
     assert problems == []
+
+
+def test_only_a_login_that_sees_every_citizen_rebuilds_the_kept_requirements(
+    caseload, pg_db: Database
+) -> None:  # type: ignore[no-untyped-def]
+    from app.casework import deadline_store
+
+    conns, ids, _logins = caseload
+    rules = deadline_store._current_rules()
+
+    def state_and_rows() -> tuple[str, set[int]]:
+        with pg_db.engine.connect() as conn:
+            state = conn.execute(text("SELECT rules_fingerprint FROM requirement_state")).scalar()
+            rows = set(conn.execute(text("SELECT DISTINCT citizen_id FROM requirement")).scalars())
+        return state, rows
+
+    with pg_db.engine.begin() as conn:  # new rule files: the kept rows are out of date
+        conn.execute(text("DELETE FROM requirement_state"))
+        conn.execute(
+            text(
+                "INSERT INTO requirement_state (rules_fingerprint, horizon, built_at) "
+                "VALUES ('older rules', current_date + 400, now())"
+            )
+        )
+    for initials in ("KL", "TL"):  # would rebuild only their own citizens: they leave it
+        desk = dataclasses.replace(pg_db, engine=conns[initials].engine)
+        assert deadline_store.ensure_current(desk, rules) is False
+        assert state_and_rows() == ("older rules", set(ids.values()))
+    admin = dataclasses.replace(pg_db, engine=conns["AD"].engine)
+    assert deadline_store.ensure_current(admin, rules) is True
+    assert state_and_rows() == (deadline_store.rules_fingerprint(rules), set(ids.values()))
+
+
+def test_a_caseworker_hands_their_own_citizen_over_to_a_colleague_through_the_app(
+    caseload, pg_db: Database
+) -> None:  # type: ignore[no-untyped-def]
+    from app.casework.citizens import hand_over
+
+    conns, ids, logins = caseload
+    kl_db = dataclasses.replace(pg_db, engine=conns["KL"].engine)
+    kl = Actor(_worker_id(pg_db, "KL"), "KL", "Karen Lund", "caseworker", "karen")
+    start = _last_seq(pg_db)
+    hand_over(kl_db, kl, ids["A"], _worker_id(pg_db, "ML"))
+    assert [(e.action, e.db_login) for e in _events_after(pg_db, start)] == [
+        ("hand_over", logins["KL"])
+    ]
+    assert _rows(conns["KL"], "SELECT id FROM citizen WHERE id = :a", a=ids["A"]) == []
+    assert _rows(conns["ML"], "SELECT id FROM citizen WHERE id = :a", a=ids["A"]) == [(ids["A"],)]

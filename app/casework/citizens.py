@@ -10,13 +10,26 @@ from sqlmodel import Session, select
 
 from app.casework import access, audit
 from app.casework.actor import Actor
-from app.casework.editing import apply_changes, flush_versioned, get_row, load_for_update
+from app.casework.editing import (
+    ENTITY_NAMES,
+    apply_changes,
+    flush_versioned,
+    get_row,
+    load_for_update,
+)
 from app.casework.result import Saved
 from app.domain.citizens import clean_citizen
 from app.domain.dates import utc_now
-from app.domain.errors import DuplicateError, PermissionDeniedError, ValidationError
+from app.domain.errors import (
+    ConflictError,
+    DuplicateError,
+    PermissionDeniedError,
+    Term,
+    ValidationError,
+)
 from app.domain.identifiers import birth_date_from_cpr, format_cpr
 from app.domain.search import citizen_search_text, citizen_sort_key
+from app.store.audit_chain import server_sealed
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker, Citizen
 
@@ -151,6 +164,8 @@ def hand_over(
         )
         access.require_caseload_change(session, actor, citizen_id)
         _check_caseworker(session, caseworker_id)
+        if server_sealed(session):  # the new row is no longer this login's to see
+            return _hand_over_on_server(session, actor, row, caseworker_id)
         old, new = apply_changes(row, {"caseworker_id": caseworker_id})
         if new:
             flush_versioned(session, row, new)
@@ -165,6 +180,39 @@ def hand_over(
                 new=new,
             )
         return Saved(row.id, row.version, row.id, _LIST_AREAS)  # type: ignore[arg-type]
+
+
+def _hand_over_on_server(session, actor: Actor, row: Citizen, caseworker_id: int | None) -> Saved:  # type: ignore[no-untyped-def]
+    """On a team server: through ``minplan_hand_over`` (row-level security would refuse the
+    UPDATE of a row the login will no longer see), logged in the same transaction."""
+    from sqlalchemy import text
+
+    if row.caseworker_id == caseworker_id:
+        return Saved(row.id, row.version, row.id, _LIST_AREAS)  # type: ignore[arg-type]
+    old, new = {"caseworker_id": row.caseworker_id}, {"caseworker_id": caseworker_id}
+    citizen_id, version = row.id, row.version
+    session.expunge(row)
+    done = session.execute(
+        text("SELECT minplan_hand_over(:c, :w, :v)"),
+        {"c": citizen_id, "w": caseworker_id, "v": version},
+    ).scalar_one()
+    if done is None:
+        raise ConflictError(
+            "Someone else changed this {entity} while you were editing it",
+            entity=Term(ENTITY_NAMES["citizen"]),
+            attempted=new,
+        )
+    audit.record(
+        session,
+        actor,
+        "hand_over",
+        entity="citizen",
+        entity_id=citizen_id,
+        citizen_id=citizen_id,
+        old=old,
+        new=new,
+    )
+    return Saved(citizen_id, done, citizen_id, _LIST_AREAS)  # type: ignore[arg-type]
 
 
 def delete_citizen(db: Database, actor: Actor, citizen_id: int, *, reason: str) -> Saved:

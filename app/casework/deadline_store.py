@@ -148,9 +148,7 @@ def _state(conn: Connection) -> RequirementState | None:
 REBUILD_SLICE = 20_000
 
 
-def refresh(
-    conn: Connection, citizen_ids: Iterable[int], rules: RuleBook | None = None
-) -> None:
+def refresh(conn: Connection, citizen_ids: Iterable[int], rules: RuleBook | None = None) -> None:
     """Replace the kept rows of these citizens, inside the caller's transaction."""
     ids = sorted({i for i in citizen_ids if i is not None})
     if not ids:
@@ -227,6 +225,23 @@ def is_current(conn: Connection, rules: RuleBook, as_of: date | None = None) -> 
     )
 
 
+def sees_every_citizen(conn: Connection) -> bool:
+    """Whether this login sees every citizen (always on SQLite; on a team server the owner, a
+    superuser or an administrator's login — row-level security limits everybody else)."""
+    if conn.dialect.name != "postgresql":
+        return True
+    return bool(
+        conn.exec_driver_sql(
+            "SELECT CASE WHEN NOT c.relrowsecurity OR r.rolsuper OR r.rolbypassrls"
+            " OR pg_has_role(current_user, d.datdba, 'MEMBER') THEN true"
+            " ELSE pg_has_role('minplan_admin', 'MEMBER') END"
+            " FROM pg_class c, pg_roles r, pg_database d"
+            " WHERE c.relname = 'citizen' AND c.relkind IN ('r', 'p')"
+            " AND r.rolname = current_user AND d.datname = current_database()"
+        ).scalar()
+    )
+
+
 def ensure_current(db: Database, rules: RuleBook, as_of: date | None = None) -> bool:
     """Rebuild the kept requirements when the rules changed or the horizon is too near.
 
@@ -236,6 +251,11 @@ def ensure_current(db: Database, rules: RuleBook, as_of: date | None = None) -> 
     with transaction(db) as session:
         conn = session.connection()
         if is_current(conn, rules, as_of):
+            return False
+        if not sees_every_citizen(conn):
+            # row-level security: a caseworker's or team lead's login would rebuild only its own
+            # citizens and mark the whole table current; the owner or an administrator rebuilds
+            log.warning("kept requirements follow older rules; an administrator's start rebuilds")
             return False
         log.warning("kept requirements do not follow the rules in force; rebuilding")
         rebuild(conn, rules, today=max(date.today(), as_of or date.today()))

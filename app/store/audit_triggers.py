@@ -21,12 +21,17 @@ from typing import Any
 from app import paths
 from app.i18n import N_
 
+#: The migrations that made the guards, by the name after their number (numbers may be re-chained).
+CHAIN = "audit_chain"  # 0008: the append-only triggers
+SERVER_SEAL = "server_side_audit"  # 0016: sealing functions and row triggers (PostgreSQL)
 
-def _migration(prefix: str) -> ModuleType:
-    path = next(paths.migrations_dir().glob(f"versions/{prefix}_*.py"), None)
+
+def _migration(name: str) -> ModuleType:
+    """A migration module by its name (``0008_audit_chain.py`` is ``audit_chain``)."""
+    path = next(paths.migrations_dir().glob(f"versions/[0-9]*_{name}.py"), None)
     if path is None:  # pragma: no cover - shipped with the package
-        raise FileNotFoundError(prefix)
-    spec = importlib.util.spec_from_file_location(f"_minplan_migration_{prefix}", path)
+        raise FileNotFoundError(name)
+    spec = importlib.util.spec_from_file_location(f"_minplan_migration_{name}", path)
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     return module
@@ -40,7 +45,7 @@ def _norm(sql: str) -> str:
 def expected_sqlite() -> dict[str, str]:
     """Trigger name → its normalised CREATE statement."""
     found = {}
-    for statement in _migration("0008").SQLITE_TRIGGERS:
+    for statement in _migration(CHAIN).SQLITE_TRIGGERS:
         name = re.search(r"CREATE TRIGGER (\w+)", statement).group(1)  # type: ignore[union-attr]
         found[name] = _norm(statement)
     return found
@@ -63,10 +68,10 @@ def _parse(statements: list[str]) -> tuple[dict[str, str], dict[str, str]]:
 def expected_postgresql() -> tuple[tuple[dict[str, str], dict[str, str]], ...]:
     """((triggers, functions) of 0008, (triggers, functions) of 0016): trigger name → table,
     function name → body."""
-    m16 = _migration("0016")
+    m16 = _migration(SERVER_SEAL)
     _none, functions = _parse(m16.FUNCTIONS)
     return (
-        _parse(_migration("0008").POSTGRESQL_TRIGGERS),
+        _parse(_migration(CHAIN).POSTGRESQL_TRIGGERS),
         ({f"{table}_audit": table for table in m16.AUDITED_TABLES}, functions),
     )
 

@@ -317,6 +317,30 @@ FUNCTIONS = [
             NULL, reason, NULL, NULL);
         INSERT INTO audit_txn (txid, citizen_id) VALUES (txid_current(), p_citizen_id);
     END $$""",
+    # Hand a citizen over (the new row is no longer the login's to see, which row-level
+    # security would refuse): allowed for a citizen the login sees now (a grant of today
+    # included), with the app's optimistic lock. Returns the new version, or NULL when someone
+    # else changed the row first. The app logs the hand-over in the same transaction.
+    """CREATE FUNCTION minplan_hand_over(p_citizen_id integer, p_caseworker_id integer,
+                                         p_version integer) RETURNS integer
+       LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+    DECLARE
+        me integer;
+        done integer;
+    BEGIN
+        SELECT w.id INTO me FROM caseworker w WHERE w.login = session_user LIMIT 1;
+        IF NOT (minplan_is_owner(session_user)
+                OR minplan_sees_citizen(session_user, p_citizen_id)
+                OR EXISTS (SELECT 1 FROM access_grant g WHERE g.citizen_id = p_citizen_id
+                           AND g.caseworker_id = me AND g.granted_on = current_date)) THEN
+            RAISE EXCEPTION 'this login may not hand over this citizen' USING ERRCODE = '42501';
+        END IF;
+        UPDATE citizen SET caseworker_id = p_caseworker_id, version = version + 1,
+                           updated_at = now()
+        WHERE id = p_citizen_id AND version = p_version
+        RETURNING version INTO done;
+        RETURN done;
+    END $$""",
     # -- verification without the key ----------------------------------------------------------
     # The seal event p_seq should have: over its stored content and the stored seal before it
     # (p_first for the oldest event kept).
@@ -361,6 +385,7 @@ FUNCTION_SIGNATURES = [
     "minplan_sees_citizen(name, integer)",
     "minplan_citizen_owner(integer)",
     "minplan_find_citizen(text)",
+    "minplan_hand_over(integer, integer, integer)",
     "minplan_open_citizen(integer, text, text, text, boolean, integer)",
     "minplan_audit_expected(integer, text)",
     "minplan_audit_checkpoint_ok(text, integer, text, text, text)",
