@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.sql import Select
 
-from app.domain.search import search_terms
+from app.domain.search import MAX_SEARCH_CHARS, search_terms
 from app.store.engine import Database, translating_errors
 from app.store.models import BenefitSpell, Caseworker, Citizen
 from app.store.ordering import byte_order
@@ -65,6 +65,8 @@ def _filtered(query: Select, text: str, caseworker_id: int | None) -> Select:
     if caseworker_id is not None:
         query = query.where(Citizen.caseworker_id == caseworker_id)
     for term in search_terms(text):
+        if len(term) > MAX_SEARCH_CHARS:  # longer than any citizen's search text: no match (and
+            return query.where(false())  # SQLite refuses LIKE patterns past 50 000 characters)
         escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(Citizen.search_text.like(f"%{escaped}%", escape="\\"))  # type: ignore[attr-defined]
     return query

@@ -31,19 +31,28 @@ def citizen_search_text(first_name: str, last_name: str, cpr: str, birth_date: d
 MIN_TERM_LENGTH = 2
 
 
+#: A search uses at most this many different terms (a pasted page of text would otherwise make
+#: a query deeper than the database accepts); more words narrow nothing a person would type.
+MAX_TERMS = 16
+#: The search field holds at most this many characters.
+MAX_SEARCH_CHARS = 200
+
+
 def search_terms(text: str) -> list[str]:
     """Split a query into lower-case terms of at least ``MIN_TERM_LENGTH`` characters; every term
-    must match (AND).
+    must match (AND). Repeated terms count once; only the first ``MAX_TERMS`` are used.
 
     A Danish date like ``3.2.1990`` is normalised to ``03.02.1990`` so that it meets the stored form.
     """
-    terms = []
+    terms: list[str] = []
     for raw in text.lower().split():
+        if len(terms) >= MAX_TERMS:
+            break
         match = _DATE_DK.match(raw)
         if match:
             day, month, year = (int(g) for g in match.groups())
             raw = f"{day:02d}.{month:02d}.{year:04d}"
-        if len(raw) >= MIN_TERM_LENGTH:
+        if len(raw) >= MIN_TERM_LENGTH and raw not in terms:
             terms.append(raw)
     return terms
 
