@@ -428,3 +428,21 @@ def test_the_lists_overview_panel_shows_a_colleagues_citizen_only_with_a_reason(
     text = page.overview.toPlainText()
     assert "ikke i din sagsstamme" in text and "Carla" not in text and "Ole" not in text
     assert problems == [] and _events(db) == before
+
+
+def test_a_look_at_a_colleagues_worklist_is_logged_ones_own_is_daily_work(
+    office: dict[str, Any],
+) -> None:
+    from app.casework.spells import start_spell
+
+    db, karen, ole = office["db"], office["people"]["karen"], office["people"]["ole"]
+    carla = office["carla"]
+    start_spell(db, ole, carla, {"target_group": "dagpenge", "start_date": TODAY})
+    before = len(_events(db))
+    assert {
+        i.citizen_id for i in deadlines.worklist(db, ole, TODAY, caseworker_ids={ole.caseworker_id})
+    } == {carla}
+    assert len(_events(db)) == before, "one's own worklist: not logged on every refresh"
+    covering = deadlines.worklist(db, karen, TODAY, caseworker_ids={ole.caseworker_id})
+    assert {i.citizen_id for i in covering} == {carla}
+    assert _events(db)[before:] == [("view", None, "KL")]
