@@ -265,7 +265,9 @@ def open_database(  # type: ignore[no-untyped-def]
     if url:
         db = open_url(url, encryption=encryption_choice(args))
     else:
-        db = open_sqlite(database_path(args), create=create, encryption=encryption_choice(args))
+        path = database_path(args)
+        args.leftover_notice = _remove_leftovers(path, announce=announce)
+        db = open_sqlite(path, create=create, encryption=encryption_choice(args))
     if announce:
         from app.cli_encryption import announce as announce_database
 
@@ -275,6 +277,27 @@ def open_database(  # type: ignore[no-untyped-def]
     elif upgrade:  # a shared server is upgraded by its owner: minplan db upgrade
         require_current(db)
     return db
+
+
+def _remove_leftovers(path: Path, *, announce: bool) -> str | None:
+    """Copies cut off last time (a killed backup, rekey, restore or demo) are removed now, and the
+    start says so: on stderr for a command, in the status bar for the window."""
+    from app.i18n import ngettext
+    from app.store.leftovers import remove_leftovers
+
+    removed = remove_leftovers(path)
+    if path != paths.demo_database_path():
+        removed += remove_leftovers(paths.demo_database_path())
+    if not removed:
+        return None
+    message = ngettext(
+        "Removed {n} unfinished copy left by work that was cut off last time: {files}",
+        "Removed {n} unfinished copies left by work that was cut off last time: {files}",
+        len(removed),
+    ).format(n=len(removed), files=", ".join(p.name for p in removed))
+    if announce:
+        print(message, file=sys.stderr)
+    return message
 
 
 def _check_before_start(args: argparse.Namespace) -> Path | None:
@@ -345,6 +368,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
         raise
     from app.ui.application import run_gui
 
+    leftovers = getattr(args, "leftover_notice", None)
+    notice = " ".join(part for part in (notice, leftovers) if part) or None
     return run_gui(
         db,
         language=args.lang,

@@ -94,11 +94,21 @@ def N_(message: str) -> str:
 def translate_error(error: MinPlanError) -> str:
     """The user-facing text of a typed error, in the current language."""
     template = _(error.message)
-    params = {k: _(v) if isinstance(v, Term) else v for k, v in error.params.items()}
+    params = {k: _(v) if isinstance(v, Term) else _shown(v) for k, v in error.params.items()}
     try:
         return template.format(**params) if params else template
     except (KeyError, IndexError, ValueError):
         return error.message.format(**error.params) if error.params else error.message
+
+
+#: A value quoted in a message is cut after this many characters (a pasted page is not echoed).
+QUOTED_CHARS = 300
+
+
+def _shown(value: object) -> object:
+    if isinstance(value, str) and len(value) > QUOTED_CHARS:
+        return value[:60] + "…"
+    return value
 
 
 def label(vocabulary: dict[str, str] | object, code: str | None) -> str:

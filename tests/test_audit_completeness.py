@@ -595,6 +595,7 @@ NOT_DRIVEN = {
     "casework.handing_out.export_audit_key": "its export_audit_key event: test_handing_out",
     "casework.handing_out.require_hand_out": "a role check, writes nothing",
     "casework.handing_out.require_purge_right": "a role check, writes nothing",
+    "casework.deadlines.worklist": "a view event for other caseloads: test_every_read_checked",
     "casework.reading.read_citizen": "the check and view event every read above goes through",
     "casework.reading.record_list": "the view event of a list (citizens_placed, deleted_citizens)",
     "casework.reading.may_read_now": "a rights check, writes nothing",

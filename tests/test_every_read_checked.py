@@ -418,3 +418,43 @@ def test_a_caseworker_lists_only_their_own_caseloads_deadlines(office: dict[str,
     assert deadlines.export_deadlines(db, tove, TODAY) == []
     anna = office["people"]["anna"]
     assert {d.citizen_id for d in deadlines.export_deadlines(db, anna, TODAY)} == {carla}
+
+
+def test_the_lists_overview_panel_shows_a_colleagues_citizen_only_with_a_reason(
+    qtbot, office: dict[str, Any]
+) -> None:
+    """Selecting a colleague's citizen in the list no longer shows (and logs) their overview: the
+    panel says why, calmly; opening the case asks for the reason."""
+    from app.ui.casework.context import UiContext
+    from app.ui.main_window import MainWindow
+
+    db, karen, carla = office["db"], office["people"]["karen"], office["carla"]
+    win = MainWindow(UiContext(db, karen, lambda: TODAY))
+    qtbot.addWidget(win)
+    problems: list[object] = []
+    win.show_problem = problems.append  # type: ignore[method-assign]
+    page = win.citizens
+    page.scope.setCurrentIndex(1)  # all citizens
+    before = _events(db)
+    page.select_citizen(carla)
+    text = page.overview.toPlainText()
+    assert "ikke i din sagsstamme" in text and "Carla" not in text and "Ole" not in text
+    assert problems == [] and _events(db) == before
+
+
+def test_a_look_at_a_colleagues_worklist_is_logged_ones_own_is_daily_work(
+    office: dict[str, Any],
+) -> None:
+    from app.casework.spells import start_spell
+
+    db, karen, ole = office["db"], office["people"]["karen"], office["people"]["ole"]
+    carla = office["carla"]
+    start_spell(db, ole, carla, {"target_group": "dagpenge", "start_date": TODAY})
+    before = len(_events(db))
+    assert {
+        i.citizen_id for i in deadlines.worklist(db, ole, TODAY, caseworker_ids={ole.caseworker_id})
+    } == {carla}
+    assert len(_events(db)) == before, "one's own worklist: not logged on every refresh"
+    covering = deadlines.worklist(db, karen, TODAY, caseworker_ids={ole.caseworker_id})
+    assert {i.citizen_id for i in covering} == {carla}
+    assert _events(db)[before:] == [("view", None, "KL")]

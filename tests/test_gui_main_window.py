@@ -248,7 +248,7 @@ def test_hand_over_delete_and_restore_a_citizen(
     assert visible_names(win) == ["Bo Hansen"], "Åse left my caseload"
     # Åse is Ole's citizen now: not mine to read, so her page closes and the list says why
     assert win.pages.currentWidget() is page and win.citizen_page.citizen_id is None
-    assert "no longer in your caseload" in win.statusBar().currentMessage()
+    assert "ikke længere i din sagsstamme" in win.statusBar().currentMessage()
     problems: list[str] = []
     monkeypatch.setattr(win, "show_problem", lambda error: problems.append(str(error)))
     monkeypatch.setattr(prompts, "ask_text", lambda *a, **k: "Oprettet ved en fejl")

@@ -171,3 +171,71 @@ def test_a_key_store_that_cannot_be_loaded_or_read_is_named_calmly(
     with pytest.raises(KeyringUnavailable):
         store.put(DatabaseKey.generate())
     store.delete("abc")  # best effort: never raises
+
+
+# --- a 100 000-character search ----------------------------------------------------------------
+LONG_SEARCHES = [
+    "ab " * 33_333,  # many words: a query deeper than SQLite takes
+    "x" * 100_000,  # one word: a LIKE pattern longer than SQLite takes
+    "12.3.1990 " * 10_000,
+]
+
+
+@pytest.mark.parametrize("text", LONG_SEARCHES, ids=["words", "one-word", "dates"])
+def test_a_100000_character_search_finds_nothing_calmly(db, text: str) -> None:  # type: ignore[no-untyped-def]
+    from app.casework.citizen_list import find_citizen_ids
+    from app.casework.companies import find_companies
+
+    assert find_citizen_ids(db, text) == []
+    assert find_companies(db, text) == []
+
+
+def test_the_cli_searches_with_100000_characters_calmly(
+    db_args: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr("app.casework.actor.os_user", lambda: "kl")  # the first user: admin
+    long = "x" * 100_000
+    out = str(tmp_path / "log.csv")
+    for option in ("--by", "--cpr"):
+        code = main(["audit", "search", option, long, "--out", out, *db_args])
+        err = capsys.readouterr().err
+        assert code in (0, 2) and "Traceback" not in err
+        if code == 2:
+            assert err.startswith("Fejl: ") and len(err) < 2_000, "the message does not echo it"
+    code = main(["deadlines", "--caseworker", long, *db_args])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("Fejl: ") and "Traceback" not in err
+
+
+def test_the_window_takes_a_pasted_100000_character_search_calmly(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+    from app.casework.actor import Actor
+    from app.domain.search import MAX_SEARCH_CHARS
+    from app.store.engine import transaction
+    from app.store.models import Caseworker
+    from app.ui.casework.context import UiContext
+    from app.ui.main_window import MainWindow
+
+    with transaction(db) as s:
+        karen = Caseworker(initials="KL", name="Karen Lund", role="caseworker")
+        s.add(karen)
+        s.flush()
+        me = Actor(karen.id, "KL", "Karen Lund", "caseworker", "karen")
+    create_citizen(db, me, {"cpr": "150390-1234", "first_name": "Åse", "last_name": "Ørsted"})
+    win = MainWindow(UiContext(db, me, lambda: TODAY))
+    qtbot.addWidget(win)
+    problems: list[object] = []
+    win.show_problem = problems.append  # type: ignore[method-assign]
+    page = win.citizens
+    for text in LONG_SEARCHES:
+        page.search.setText(text)
+        page.apply_filter()
+        assert len(page.search.text()) == MAX_SEARCH_CHARS, "the field cuts a pasted page"
+        assert page.model.rowCount() == 0
+        assert "højst være 200 tegn" in page.count.text()
+    assert problems == []
+    page.search.setText("Åse")
+    page.apply_filter()
+    assert page.model.rowCount() == 1

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.sql import Select
 
-from app.domain.search import exact_identifier, search_terms
+from app.domain.search import MAX_SEARCH_CHARS, exact_identifier, search_terms
 from app.store.engine import Database, translating_errors
 from app.store.models import BenefitSpell, Caseworker, Citizen
 from app.store.ordering import byte_order
@@ -75,6 +75,8 @@ def _filtered(query: Select, text: str, caseworker_id: int | None, backend: str 
         query = query.where(Citizen.caseworker_id == caseworker_id)
     trigram_terms: list[str] = []
     for term in search_terms(text):
+        if len(term) > MAX_SEARCH_CHARS:  # longer than any citizen's search text: no match (and
+            return query.where(false())  # SQLite refuses LIKE patterns past 50 000 characters)
         exact = exact_identifier(term)
         if exact is not None:
             column, value = exact

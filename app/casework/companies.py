@@ -112,6 +112,8 @@ class CompanyHit:
 def find_companies(db: Database, text: str, *, limit: int = 20) -> list[CompanyHit]:
     """Type-ahead: companies whose name contains the text or whose CVR starts with it."""
     term = text.strip()
+    if len(term) > 200:  # longer than any name or CVR number (and than SQLite's LIKE allows)
+        return []
     with transaction(db) as session:
         query = select(Company)
         if term:

@@ -323,6 +323,30 @@ def export_deadlines(
     return items
 
 
+def worklist(
+    db: Database,
+    actor: Actor,
+    as_of: date,
+    *,
+    caseworker_ids: set[int] | None,
+    open_only: bool = True,
+    rules: RuleBook | None = None,
+) -> list[CitizenDeadline]:
+    """The *Frister* list: ``deadlines_for`` a scope. A look at other caseloads than one's own (a
+    colleague's while covering, the team's, everybody's) is logged as one ``view`` event with the
+    citizens shown as its subjects; one's own worklist is one's daily work and is not logged on
+    every refresh."""
+    from app.casework.reading import record_list
+
+    items = deadlines_for(
+        db, as_of, caseworker_ids=caseworker_ids, open_only=open_only, rules=rules
+    )
+    if caseworker_ids != {actor.caseworker_id}:
+        with transaction(db) as session:
+            record_list(session, actor, "worklist", sorted({i.citizen_id for i in items}))
+    return items
+
+
 def _allowed_scope(session, actor: Actor, wanted: set[int] | None) -> set[int] | None:  # type: ignore[no-untyped-def]
     """The caseworkers whose caseloads the actor may list (None: all, for an administrator)."""
     from app.domain.errors import PermissionDeniedError

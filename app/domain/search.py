@@ -35,21 +35,29 @@ MIN_TERM_LENGTH = 2
 #: letters alone match a large part of a big jobcenter (at 300 000 citizens a scan of everybody
 #: on that keystroke). A two-letter term still narrows a search beside a longer one ("Bo Ør").
 LONE_TERM_LENGTH = 3
+#: A search uses at most this many different terms (a pasted page of text would otherwise make
+#: a query deeper than the database accepts); more words narrow nothing a person would type.
+MAX_TERMS = 16
+#: The search field holds at most this many characters.
+MAX_SEARCH_CHARS = 200
 
 
 def search_terms(text: str) -> list[str]:
     """Split a query into lower-case terms of at least ``MIN_TERM_LENGTH`` characters; every term
-    must match (AND). No term at all unless one has ``LONE_TERM_LENGTH`` characters.
+    must match (AND). Repeated terms count once; only the first ``MAX_TERMS`` are used. No term
+    at all unless one has ``LONE_TERM_LENGTH`` characters.
 
     A Danish date like ``3.2.1990`` is normalised to ``03.02.1990`` so that it meets the stored form.
     """
-    terms = []
+    terms: list[str] = []
     for raw in text.lower().split():
+        if len(terms) >= MAX_TERMS:
+            break
         match = _DATE_DK.match(raw)
         if match:
             day, month, year = (int(g) for g in match.groups())
             raw = f"{day:02d}.{month:02d}.{year:04d}"
-        if len(raw) >= MIN_TERM_LENGTH:
+        if len(raw) >= MIN_TERM_LENGTH and raw not in terms:
             terms.append(raw)
     return terms if any(len(term) >= LONE_TERM_LENGTH for term in terms) else []
 

@@ -406,7 +406,9 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel(
             _("User: {user} · {role}").format(user=actor.display, role=role), self
         )
-        status.addPermanentWidget(self.database_label, 1)
+        # A normal (not permanent) widget: a message such as "Saved …" takes its place for a while.
+        # As a permanent widget with stretch it left messages no room, so none was ever seen.
+        status.addWidget(self.database_label, 1)
         from app.ui.database_status import encryption_badge, network_badge
 
         self.encryption_label = encryption_badge(self.ctx.db, self)

@@ -88,6 +88,7 @@ class JournalTab(CitizenTab):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(_("Search the notes"))
         self.search.setClearButtonEnabled(True)
+        self.search.setMaxLength(200)  # a pasted page is cut (app.domain.search.MAX_SEARCH_CHARS)
         self._timer = QTimer(self, singleShot=True, interval=250)
         self._timer.timeout.connect(self.reload)
         self.search.textChanged.connect(self._timer.start)

@@ -22,7 +22,7 @@ from app import i18n
 from app.casework.access_log import SEARCH_HITS_KEPT
 from app.casework.overview import GlassNotBrokenError, citizen_overview
 from app.domain.errors import MinPlanError, NotFoundError, PermissionDeniedError
-from app.domain.search import LONE_TERM_LENGTH, search_terms
+from app.domain.search import LONE_TERM_LENGTH, MAX_SEARCH_CHARS, search_terms
 from app.i18n import _, ngettext
 from app.ui.casework.context import UiContext
 from app.ui.citizens.overview_panel import OverviewPanel
@@ -52,6 +52,7 @@ class CitizensPage(QWidget):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(_("Search by name, CPR number or birth date (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
+        self.search.setMaxLength(MAX_SEARCH_CHARS)  # a pasted page is cut, and the count says so
         self.search.setAccessibleName(_("Search citizens"))
         self.scope = QComboBox(self)
         self.scope.addItem(_("My caseload"), MY_CASELOAD)
@@ -157,6 +158,10 @@ class CitizensPage(QWidget):
         if self.search.text().strip() and not searched:
             counted = _("{count} · type at least {n} characters to search").format(
                 count=counted, n=LONE_TERM_LENGTH
+            )
+        elif len(self.search.text()) >= MAX_SEARCH_CHARS:
+            counted = _("{count} · a search holds at most {n} characters").format(
+                count=counted, n=MAX_SEARCH_CHARS
             )
         self.count.setText(counted)
         if not searched_again:  # the same rows: the selection and overview stand

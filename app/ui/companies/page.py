@@ -46,6 +46,7 @@ class CompaniesPage(QWidget):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(_("Search companies by name or CVR number"))
         self.search.setClearButtonEnabled(True)
+        self.search.setMaxLength(200)  # a pasted page is cut (app.domain.search.MAX_SEARCH_CHARS)
         self._timer = QTimer(self, singleShot=True, interval=150)
         self._timer.timeout.connect(self.refresh)
         self.search.textChanged.connect(self._timer.start)

@@ -27,7 +27,7 @@ from sqlmodel import col, select
 from app import i18n
 from app.casework.deadline_rule_files import load_rule_sets
 from app.casework.deadline_text import explain, rule_title, status_label
-from app.casework.deadlines import CitizenDeadline, deadlines_for
+from app.casework.deadlines import CitizenDeadline, worklist
 from app.casework.snooze import active_snoozes, snooze_deadline
 from app.casework.today import NEEDS_BOOKING_DAYS, OVERDUE_BANDS, needs_booking, overdue_band
 from app.domain.codes import TARGET_GROUPS
@@ -187,8 +187,8 @@ class WorklistPage(QWidget):
             loaded = load_rule_sets()
             if loaded.problem is not None:
                 self.problem.emit(loaded.problem)
-            found = deadlines_for(
-                self.ctx.db, today, caseworker_ids=ids, open_only=True, rules=loaded.book
+            found = worklist(
+                self.ctx.db, self.ctx.actor, today, caseworker_ids=ids, rules=loaded.book
             )
         except MinPlanError as error:
             self.problem.emit(error)
