@@ -70,7 +70,7 @@ def _printed(ctx: UiContext, citizen_id: int) -> tuple[int, list]:
             )
         ).all()
         count = len(events)
-    return count, [v for v in plan_versions(ctx.db, citizen_id) if v[3] is not None]
+    return count, [v for v in plan_versions(ctx.db, ctx.actor, citizen_id) if v[3] is not None]
 
 
 def test_the_preview_keeps_its_printer_alive_while_it_repaints(qtbot, ctx: UiContext) -> None:

@@ -22,7 +22,7 @@ from sqlalchemy import text
 from app.casework.actor import system_actor
 from app.casework.citizens import create_citizen
 from app.cli import main
-from app.domain.errors import DatabaseError, KeyringUnavailable, ValidationError
+from app.domain.errors import DatabaseError, FileWriteError, KeyringUnavailable, ValidationError
 from app.store import cipher, conversion
 from app.store.backup import backup_sqlite, integrity_ok
 from app.store.cipher import DatabaseKey, FileKind, parse_recovery_key, recovery_key
@@ -196,7 +196,7 @@ def test_an_interrupted_rekey_leaves_the_old_file_opening_with_its_old_key(
             m.setattr(conversion, "_counts", lambda conn, schema="main": {"citizen": id(conn)})
         else:
             m.setattr(conversion.os, "replace", _boom)
-        with pytest.raises((OSError, DatabaseError, KeyringUnavailable)):
+        with pytest.raises((OSError, DatabaseError, KeyringUnavailable, FileWriteError)):
             conversion.rekey(path, _store())
     assert cipher.read_salt(path) == salt, "still the old file, opening with the old key"
     assert not conversion.temporary_path(path).exists()
@@ -265,7 +265,7 @@ def test_an_interrupted_encryption_keeps_the_plaintext_original(
     path = tmp_path / "minplan.db"
     make_db(path, encryption=False)
     monkeypatch.setattr(conversion.os, "replace", _boom)
-    with pytest.raises(OSError):
+    with pytest.raises(FileWriteError):  # a power cut while renaming: said calmly
         conversion.encrypt(path, _store())
     assert cipher.file_kind(path) is FileKind.PLAINTEXT
     assert not conversion.temporary_path(path).exists()
