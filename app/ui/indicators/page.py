@@ -62,6 +62,8 @@ COMPUTED_SHORT = {
 
 
 class _Relay(QObject):
+    """Carries a job's result to the GUI thread; owned by the jobs as much as by the page."""
+
     done = Signal(int, object)
 
 
@@ -102,8 +104,10 @@ class IndicatorsPage(QWidget):
         self.last_dialog: QWidget | None = None
         self.busy = False
         self._generation = 0
-        self._relay = _Relay(self)
-        self._relay.done.connect(self._evaluated)
+        # Not a child of the page: a job still counting when the page is closed holds the relay
+        # alive and emits into it safely; Qt drops the queued call to the deleted page.
+        self._relay = _Relay()
+        self._relay.done.connect(self._evaluated, Qt.ConnectionType.QueuedConnection)
         self.plans: dict[str, GoalPlan] = {}
         lead = ctx.actor.role in ("teamlead", "admin")
 
