@@ -101,8 +101,9 @@ def translate_error(error: MinPlanError) -> str:
         return error.message.format(**error.params) if error.params else error.message
 
 
-#: A value quoted in a message is cut after this many characters (a pasted page is not echoed).
-QUOTED_CHARS = 300
+#: A value quoted in a message is cut after this many characters (a pasted page is not echoed;
+#: Min Plan's own lists in messages, such as a bundle file's columns, stay whole).
+QUOTED_CHARS = 1000
 
 
 def _shown(value: object) -> object:

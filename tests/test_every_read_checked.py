@@ -423,8 +423,9 @@ def test_a_caseworker_lists_only_their_own_caseloads_deadlines(office: dict[str,
 def test_the_lists_overview_panel_shows_a_colleagues_citizen_only_with_a_reason(
     qtbot, office: dict[str, Any]
 ) -> None:
-    """Selecting a colleague's citizen in the list no longer shows (and logs) their overview: the
-    panel says why, calmly; opening the case asks for the reason."""
+    """Selecting a colleague's citizen in the list shows only who, born when and whose (issue 14,
+    line 6), and that glimpse is logged because it names the caseload (issue 15, line 5); no
+    contact details, plan or history; opening the case asks for the reason."""
     from app.ui.casework.context import UiContext
     from app.ui.main_window import MainWindow
 
@@ -438,8 +439,10 @@ def test_the_lists_overview_panel_shows_a_colleagues_citizen_only_with_a_reason(
     before = _events(db)
     page.select_citizen(carla)
     text = page.overview.toPlainText()
-    assert "ikke i din sagsstamme" in text and "Carla" not in text and "Ole" not in text
-    assert problems == [] and _events(db) == before
+    assert "Carla Holm" in text and "Ole Pedersen" in text and "anden sagsstamme" in text
+    assert "ryg" not in text
+    assert problems == []
+    assert _events(db)[len(before) :] == [("view", carla, "KL")], "the glimpse is logged"
 
 
 def test_a_look_at_a_colleagues_worklist_is_logged_ones_own_is_daily_work(

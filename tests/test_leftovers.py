@@ -39,7 +39,7 @@ def killed_backup(db: Database, env: dict[str, str]) -> Path:
         from pathlib import Path
         from app.store import backup
 
-        def copy_and_die(source, target, key, deadline, folder):
+        def copy_and_die(source, target, key, deadline, folder, cancelled=None):
             from app.store.files import create_private
             create_private(target)
             target.write_bytes(b"SQLite format 3\\0" + b"x" * 65536)  # half a copy
