@@ -542,8 +542,14 @@ def test_a_chain_sealed_at_the_desks_continues_when_the_server_takes_over_the_se
         assert server_sealed(session)
     result = verify(pg_db)  # the server recomputes the desks' seals
     assert result.ok and result.checked == 3
-    record_view(pg_db, actor, 1)
-    assert verify(pg_db).ok and verify(pg_db).checked == 4
+    from app.casework.citizens import create_citizen
+
+    åse = create_citizen(  # a citizen to look at (a view is of a citizen that exists)
+        pg_db, actor, {"cpr": "150390-1234", "first_name": "Åse", "last_name": "Ørsted"}
+    ).id
+    created = verify(pg_db).checked
+    record_view(pg_db, actor, åse)
+    assert verify(pg_db).ok and verify(pg_db).checked == created + 1
     assert events(pg_db)[-1].db_login  # the server names the login
     with pg_db.engine.connect() as conn:  # and seals with the very key the desks had
         inner = conn.execute(text("SELECT inner_pad FROM audit_seal_key")).scalar_one()

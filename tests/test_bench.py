@@ -236,7 +236,7 @@ def test_postgres_demo_databases_are_cached_copied_and_removed(pg_db) -> None:
 
     server = Server(pg_db.engine.url.render_as_string(hide_password=False))
     spec = DemoSpec(40, 3, date(2026, 11, 23))
-    server.drop(f"minplan_bench_{spec.key()}"[:63])
+    server.drop(f"minplan_bench_{spec.server_key()}"[:63])
     work = "minplan_bench_work_test"
     try:
         name, seconds = cached_postgres(server, spec)
@@ -250,5 +250,5 @@ def test_postgres_demo_databases_are_cached_copied_and_removed(pg_db) -> None:
         assert not server.exists(work) and server.exists(name)
     finally:
         server.drop(work)
-        server.drop(f"minplan_bench_{spec.key()}"[:63])
+        server.drop(f"minplan_bench_{spec.server_key()}"[:63])
         server.dispose()
