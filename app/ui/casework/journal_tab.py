@@ -86,12 +86,14 @@ class JournalTab(CitizenTab):
         super().__init__(ctx, parent)
         self.views: dict[int, NoteView] = {}
         self.search = QLineEdit(self)
+        self.search.setAccessibleName(_("Search the journal"))
         self.search.setPlaceholderText(_("Search the notes"))
         self.search.setClearButtonEnabled(True)
         self._timer = QTimer(self, singleShot=True, interval=250)
         self._timer.timeout.connect(self.reload)
         self.search.textChanged.connect(self._timer.start)
         self.table = RecordTable([_("Date"), _("By"), _("Note")], self)
+        self.table.setAccessibleName(_("Journal notes"))
         self.table.activated_id.connect(self.edit_or_correct)
         self.new_action = self.make_action(
             _("New &journal note…"),

@@ -39,6 +39,7 @@ class OffersTab(CitizenTab):
             self,
             stretch=2,
         )
+        self.table.setAccessibleName(_("Offers"))
         self.table.activated_id.connect(self.edit)
         self.table.delete_id.connect(self.delete_or_restore)
         self.new_action = self.make_action(

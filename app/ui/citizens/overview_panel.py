@@ -193,6 +193,7 @@ class OverviewPanel(QTextBrowser):
         super().__init__(parent)
         self.setOpenLinks(False)
         self.setMinimumWidth(320)
+        self.setAccessibleName(_("Overview of the citizen"))
         self.show_nothing()
 
     def show_nothing(self) -> None:

@@ -163,6 +163,7 @@ class IndicatorsPage(QWidget):
             self,
             stretch=0,
         )
+        self.table.setAccessibleName(_("Indicators"))
         self.table.itemSelectionChanged.connect(self._selected)
         self.table.activated_id.connect(lambda _row: lead and self.edit_target())
         self.definition = QLabel(self)

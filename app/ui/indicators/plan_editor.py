@@ -67,6 +67,7 @@ class PlanEditor(FormDialog):
             self,
             stretch=0,
         )
+        self.table.setAccessibleName(_("Goals of the plan"))
         self.table.setMinimumHeight(220)
         self.table.setWordWrap(False)
         self.table.activated_id.connect(lambda _row: self.edit_indicator())
