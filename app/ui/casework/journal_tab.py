@@ -15,6 +15,7 @@ from app import i18n
 from app.casework.journal import NoteView, add_note, correct_note, edit_note, notes
 from app.domain.errors import MinPlanError
 from app.i18n import _
+from app.ui import colours
 from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
 from app.ui.casework.tab import CitizenTab
@@ -49,7 +50,7 @@ class NoteDialog(FormDialog):
                 self,
             )
             original.setWordWrap(True)
-            original.setStyleSheet("color: palette(mid);")
+            original.setStyleSheet(colours.css("muted"))
             self.layout().insertWidget(0, original)
         self.form.add("text", _("&Text"), LongTextEdit(lines=8))
         if note is not None:

@@ -48,6 +48,7 @@ from app.reports.indicator_export import (
     month_name,
     target_text,
 )
+from app.ui import colours
 from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
 from app.ui.indicators.chart import trend_chart
@@ -150,7 +151,7 @@ class IndicatorsPage(QWidget):
         self.note.setWordWrap(True)
         self.export_note = QLabel(self)
         self.export_note.setWordWrap(True)
-        self.export_note.setStyleSheet("color: #505a64;")
+        self.export_note.setStyleSheet(colours.css("muted"))
         self.table = RecordTable(
             [
                 _("Indicator"),
