@@ -78,3 +78,22 @@ def test_the_focus_ring_is_two_pixels_in_the_highlight_colour(qapp) -> None:
     assert "2px solid palette(highlight)" in app.styleSheet()
     application("da")
     assert app.styleSheet().count("2px solid palette(highlight)") == 1
+
+
+def test_tints_follow_a_switch_to_the_dark_scheme(qtbot) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    app = QApplication.instance()
+    light = app.palette()
+    label = QLabel("Ret datoen")
+    qtbot.addWidget(label)
+    app.setPalette(QApplication.style().standardPalette())
+    colours.tint(label, "error")
+    assert colours.TEXT["error"][0] in label.styleSheet()
+    try:
+        app.setPalette(dark_palette())
+        assert colours.retint_all() >= 1
+        assert colours.TEXT["error"][1] in label.styleSheet()
+    finally:
+        app.setPalette(light)
+        colours.retint_all()

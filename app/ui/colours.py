@@ -91,3 +91,41 @@ def focus_style_sheet() -> str:
         "QLineEdit:focus, QAbstractSpinBox:focus, QTextEdit:focus, QPlainTextEdit:focus,"
         " QAbstractItemView:focus { border: 2px solid palette(highlight); border-radius: 2px; }"
     )
+
+
+#: The dynamic property that marks a widget tinted by meaning (re-tinted when the scheme changes).
+MEANING_PROPERTY = "minplanColourMeaning"
+
+
+def _css_for(meaning: str, palette: QPalette | None = None) -> str:
+    return own_words_css(palette) if meaning == "own_words" else css(meaning, palette)
+
+
+def tint(widget, meaning: str) -> None:  # type: ignore[no-untyped-def]
+    """Colour ``widget`` by ``meaning`` (a key of TEXT, "muted" or "own_words") for the palette in
+    use now, and again whenever the system switches between light and dark."""
+    widget.setProperty(MEANING_PROPERTY, meaning)
+    widget.setStyleSheet(_css_for(meaning))
+
+
+def retint_all() -> int:
+    """Tint every marked widget anew for the present palette; the number re-tinted."""
+    from PySide6.QtWidgets import QApplication
+
+    count = 0
+    for widget in QApplication.allWidgets():
+        meaning = widget.property(MEANING_PROPERTY)
+        if isinstance(meaning, str) and meaning:
+            widget.setStyleSheet(_css_for(meaning))
+            count += 1
+    return count
+
+
+def follow_color_scheme(app) -> None:  # type: ignore[no-untyped-def]
+    """Follow the system's light or dark scheme (Qt 6.5+ reports it and switches the palette):
+    the tints chosen for the old palette are chosen again once the new palette is in place."""
+    from PySide6.QtCore import QTimer
+
+    hints = app.styleHints()
+    if hasattr(hints, "colorSchemeChanged"):
+        hints.colorSchemeChanged.connect(lambda _scheme: QTimer.singleShot(0, retint_all))

@@ -50,7 +50,7 @@ class NoteDialog(FormDialog):
                 self,
             )
             original.setWordWrap(True)
-            original.setStyleSheet(colours.css("muted"))
+            colours.tint(original, "muted")
             self.layout().insertWidget(0, original)
         self.form.add("text", _("&Text"), LongTextEdit(lines=8))
         if note is not None:

@@ -102,7 +102,7 @@ class OfferDialog(FormDialog):
         form.add("hours_per_week", _("&Hours per week"), NumberEdit(field="hours_per_week"))
         self.warning = QLabel(self)
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet(colours.css("warning"))
+        colours.tint(self.warning, "warning")
         self.layout().insertWidget(1, self.warning)
         form.set_values({"offered_on": ctx.today()})
         self.picker.set_value(last_used_company(ctx.db, ctx.actor))

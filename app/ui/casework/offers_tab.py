@@ -69,7 +69,7 @@ class OffersTab(CitizenTab):
         buttons.addStretch(1)
         self.notice = QLabel(self)
         self.notice.setWordWrap(True)
-        self.notice.setStyleSheet(colours.css("warning"))
+        colours.tint(self.notice, "warning")
         self.notice.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)

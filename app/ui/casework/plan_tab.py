@@ -122,7 +122,7 @@ class PlanTab(CitizenTab):
             label = field_label(name)
             editor = LongTextEdit(lines=4 if name == "own_words" else 2)
             if name == "own_words":
-                editor.setStyleSheet(colours.own_words_css())  # readable in a dark palette too
+                colours.tint(editor, "own_words")  # readable in a dark palette too
                 editor.setPlaceholderText(_("What the citizen wants, in the citizen's own words"))
             self.form.add(name, label, editor)
         self.form.add(

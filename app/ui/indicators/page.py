@@ -151,7 +151,7 @@ class IndicatorsPage(QWidget):
         self.note.setWordWrap(True)
         self.export_note = QLabel(self)
         self.export_note.setWordWrap(True)
-        self.export_note.setStyleSheet(colours.css("muted"))
+        colours.tint(self.export_note, "muted")
         self.table = RecordTable(
             [
                 _("Indicator"),

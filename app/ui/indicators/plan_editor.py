@@ -50,7 +50,7 @@ class PlanEditor(FormDialog):
             else _("The plan gets its id when it is saved"),
             self,
         )
-        self.id_label.setStyleSheet(colours.css("muted"))
+        colours.tint(self.id_label, "muted")
         self.id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.add_widget("", self.id_label)
         form.set_values(
