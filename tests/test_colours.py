@@ -97,3 +97,35 @@ def test_tints_follow_a_switch_to_the_dark_scheme(qtbot) -> None:
     finally:
         app.setPalette(light)
         colours.retint_all()
+
+
+def test_a_focused_button_has_a_two_pixel_ring_in_the_highlight_colour(qtbot) -> None:
+    from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+
+    from app.ui.application import application
+
+    application("da")  # the style and style sheet Min Plan runs with
+    window = QWidget()
+    qtbot.addWidget(window)
+    layout = QVBoxLayout(window)
+    first, second = QPushButton("Gem", window), QPushButton("Annuller", window)
+    for button in (first, second):
+        layout.addWidget(button)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    second.setFocus()
+    qtbot.waitUntil(second.hasFocus)
+    highlight = {  # (the window may be inactive offscreen: its highlight is another shade)
+        second.palette().color(group, QPalette.ColorRole.Highlight).rgb()
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive)
+    }
+
+    def ring_pixels(button: QPushButton) -> int:
+        image = button.grab().toImage()
+        y = image.height() // 2
+        xs = (0, 1, image.width() - 2, image.width() - 1)
+        return sum(image.pixel(x, y) in highlight for x in xs)
+
+    assert ring_pixels(second) == 4, "2 px on each side"
+    assert ring_pixels(first) == 0, "no ring without focus"
