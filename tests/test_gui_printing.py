@@ -212,4 +212,6 @@ def test_batch_for_a_selection_of_citizens_in_the_list(qtbot, ctx: UiContext) ->
     assert len(win.citizens.selected_citizen_ids()) == 2
     win.batch_selected_action.trigger()
     assert "2" in win.last_dialog.scope.text()
+    # gone when closed, not one hidden dialog (and thread) per use for the rest of the day
+    assert win.last_dialog.testAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     win.last_dialog.reject()

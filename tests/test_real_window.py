@@ -552,3 +552,10 @@ def test_full_hd_at_150_percent_every_menu_action_and_page(
     display = display_factory(1920, 1080)
     run = _walk(display, isolated_home, _shots(tmp_path, "1920x1080-150"), "1.5")
     _check_outcome(run, isolated_home)
+
+
+def test_a_segmentation_fault_is_named_as_such() -> None:
+    """A child killed by a signal has a negative status; the report names the signal."""
+    assert _status(-11) == "killed by SIGSEGV"
+    assert _status(-6) == "killed by SIGABRT"
+    assert _status(70) == "exit status 70"

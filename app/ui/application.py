@@ -42,6 +42,12 @@ def application(language: str) -> QApplication:
     """The one QApplication (reused when one exists, as in tests)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Min Plan")
+    from app.ui.colours import focus_ring_style, focus_style_sheet, follow_color_scheme
+
+    if focus_style_sheet() not in app.styleSheet():  # a visible 2-px focus ring (WCAG 2.4.7)
+        app.setStyle(focus_ring_style(app.style().name()))
+        app.setStyleSheet(app.styleSheet() + focus_style_sheet())
+        follow_color_scheme(app)
     app.setOrganizationName("Min Plan")
     app.setApplicationDisplayName("Min Plan")
     app.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "minplan.svg")))

@@ -21,6 +21,10 @@ def _badge(text: str, tip: str, style: str, parent: QWidget) -> QLabel:
     label = QLabel(text, parent)
     label.setToolTip(tip)
     label.setAccessibleDescription(tip)
+    if style == QUIET:  # the quiet green of a light palette; readable in a dark one too
+        from app.ui import colours
+
+        style = style.replace("color:#1e5631", f"color:{colours.text('ok')}")
     label.setStyleSheet(style)
     return label
 

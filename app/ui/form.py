@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
 from app import i18n
 from app.domain.errors import ConflictError, MinPlanError, ValidationError
 from app.i18n import _
+from app.ui import colours
 
 Validator = Callable[[Mapping[str, Any]], Mapping[str, ValidationError]]
-ERROR_STYLE = "color: #b00020;"
+ERROR_STYLE = "color: #b00020;"  # on a light palette only; the form uses colours.tint
 
 
 class Form(QWidget):
@@ -57,13 +58,13 @@ class Form(QWidget):
         column.setSpacing(2)
         column.addWidget(editor)
         error = QLabel(box)
-        error.setStyleSheet(ERROR_STYLE)
+        colours.tint(error, "error")
         error.setWordWrap(True)
         error.hide()
         column.addWidget(error)
         if hint:
             note = QLabel(hint, box)
-            note.setStyleSheet("color: palette(mid);")
+            colours.tint(note, "muted")
             note.setWordWrap(True)
             column.addWidget(note)
         caption = QLabel(label, self)
@@ -177,7 +178,7 @@ class FormDialog(QDialog):
         self.result_value: Any = None
         self.focus_field: str | None = None
         self.banner = QLabel(self)
-        self.banner.setStyleSheet(ERROR_STYLE)
+        colours.tint(self.banner, "error")
         self.banner.setWordWrap(True)
         self.banner.hide()
         self.buttons = QDialogButtonBox(

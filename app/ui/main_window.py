@@ -653,6 +653,7 @@ class MainWindow(QMainWindow):
         if citizen_id is None:
             return
         dialog = ExtractDialog(self.ctx, citizen_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # not one hidden copy per use
         dialog.accepted.connect(
             lambda: self.statusBar().showMessage(
                 _("Saved {path}").format(path=dialog.result_value), 8000
@@ -687,6 +688,7 @@ class MainWindow(QMainWindow):
         from app.ui.printing import BatchPrintDialog
 
         dialog = BatchPrintDialog(self.ctx, None, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # not one hidden copy per use
         dialog.open()
         self.last_dialog = dialog
 
@@ -698,6 +700,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(_("Select citizens in the list first"), 5000)
             return
         dialog = BatchPrintDialog(self.ctx, ids, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         self.last_dialog = dialog
 
@@ -705,6 +708,7 @@ class MainWindow(QMainWindow):
         from app.ui.worklist.calendar_dialog import CalendarDialog
 
         dialog = CalendarDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # not one hidden copy per use
         dialog.accepted.connect(
             lambda: self.statusBar().showMessage(
                 i18n.ngettext(

@@ -64,7 +64,7 @@ class RecoveryKeyDialog(QDialog):
         self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.key_label.setAccessibleName(_("Recovery key"))
         self.key_label.setStyleSheet(
-            "background:#f6f6f6; border:1px solid #bbb; border-radius:4px; padding:10px;"
+            "background:#f6f6f6; color:#000000; border:1px solid #bbb; border-radius:4px; padding:10px;"
         )
         layout.addWidget(self.key_label)
         where = QLabel(

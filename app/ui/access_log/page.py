@@ -66,6 +66,7 @@ class AccessLogPage(QWidget):
         self.user.setMaximumWidth(100)
         self.start = DateEdit(self, today=ctx.today(), field="start")
         self.end = DateEdit(self, today=ctx.today(), field="end")
+        self.end.setAccessibleName(_("Period to"))  # the label names the start only
         self.start.set_value(ctx.today() - timedelta(days=30))
         self.end.set_value(ctx.today())
         for edit in (self.cpr, self.user, self.start, self.end):
@@ -112,6 +113,7 @@ class AccessLogPage(QWidget):
             ],
             self,
         )
+        self.table.setAccessibleName(_("Access log"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(heading)

@@ -41,6 +41,7 @@ class RetentionPanel(QWidget):
         self.table = RecordTable(
             [_("Citizen"), _("Born"), _("Last activity"), _("What is deleted")], self, stretch=3
         )
+        self.table.setAccessibleName(_("Citizens past the retention period"))
         self.list_button = QPushButton(_("&List citizens due for deletion"), self)
         self.delete_button = QPushButton(_("&Delete the listed citizens for good…"), self)
         self.list_button.clicked.connect(self.list_due)

@@ -90,6 +90,7 @@ class UsersPanel(QWidget):
             self,
             stretch=1,
         )
+        self.table.setAccessibleName(_("Users"))
         self.table.activated_id.connect(lambda _id: self.edit_user())
         self.table.itemSelectionChanged.connect(self._selected)
         self.notice = QLabel(self)

@@ -34,6 +34,7 @@ class ConversationsTab(CitizenTab):
             ],
             self,
         )
+        self.table.setAccessibleName(_("Conversations"))
         self.table.activated_id.connect(self._activated)
         self.book_action = self.make_action(
             _("&Book conversation…"),

@@ -42,6 +42,7 @@ class HistoryTab(CitizenTab):
             self.area.addItem(_(ENTITIES[code]), code)
         self.area.currentIndexChanged.connect(self.reload)
         self.table = RecordTable([_("When"), _("Who"), _("Area"), _("What"), _("Details")], self)
+        self.table.setAccessibleName(_("History"))
         top = QHBoxLayout()
         top.addWidget(QLabel(_("Show:"), self))
         top.addWidget(self.area)

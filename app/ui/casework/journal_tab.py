@@ -15,6 +15,7 @@ from app import i18n
 from app.casework.journal import NoteView, add_note, correct_note, edit_note, notes
 from app.domain.errors import MinPlanError
 from app.i18n import _
+from app.ui import colours
 from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
 from app.ui.casework.tab import CitizenTab
@@ -49,7 +50,7 @@ class NoteDialog(FormDialog):
                 self,
             )
             original.setWordWrap(True)
-            original.setStyleSheet("color: palette(mid);")
+            colours.tint(original, "muted")
             self.layout().insertWidget(0, original)
         self.form.add("text", _("&Text"), LongTextEdit(lines=8))
         if note is not None:
@@ -86,6 +87,7 @@ class JournalTab(CitizenTab):
         super().__init__(ctx, parent)
         self.views: dict[int, NoteView] = {}
         self.search = QLineEdit(self)
+        self.search.setAccessibleName(_("Search the journal"))
         self.search.setPlaceholderText(_("Search the notes"))
         self.search.setClearButtonEnabled(True)
         self.search.setMaxLength(200)  # a pasted page is cut (app.domain.search.MAX_SEARCH_CHARS)
@@ -93,6 +95,7 @@ class JournalTab(CitizenTab):
         self._timer.timeout.connect(self.reload)
         self.search.textChanged.connect(self._timer.start)
         self.table = RecordTable([_("Date"), _("By"), _("Note")], self)
+        self.table.setAccessibleName(_("Journal notes"))
         self.table.activated_id.connect(self.edit_or_correct)
         self.new_action = self.make_action(
             _("New &journal note…"),

@@ -16,6 +16,7 @@ from app.domain.identifiers import normalise_cvr
 from app.domain.offers import check_offer
 from app.i18n import _
 from app.store.engine import Database
+from app.ui import colours
 from app.ui.casework.context import UiContext
 from app.ui.fields import CheckField, CodeCombo, DateEdit, NumberEdit, TextEdit
 from app.ui.form import FormDialog
@@ -101,7 +102,7 @@ class OfferDialog(FormDialog):
         form.add("hours_per_week", _("&Hours per week"), NumberEdit(field="hours_per_week"))
         self.warning = QLabel(self)
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet("color: #8a5a00;")
+        colours.tint(self.warning, "warning")
         self.layout().insertWidget(1, self.warning)
         form.set_values({"offered_on": ctx.today()})
         self.picker.set_value(last_used_company(ctx.db, ctx.actor))

@@ -10,6 +10,7 @@ from app.casework.offers import cancel_offer, delete_offer, end_offer, extend_of
 from app.domain.codes import OFFER_KINDS, OFFER_STATUSES
 from app.domain.errors import MinPlanError
 from app.i18n import _
+from app.ui import colours
 from app.ui.casework import prompts
 from app.ui.casework.context import UiContext
 from app.ui.casework.offer_dialogs import OfferDatesDialog, OfferDialog
@@ -39,6 +40,7 @@ class OffersTab(CitizenTab):
             self,
             stretch=2,
         )
+        self.table.setAccessibleName(_("Offers"))
         self.table.activated_id.connect(self.edit)
         self.table.delete_id.connect(self.delete_or_restore)
         self.new_action = self.make_action(
@@ -67,7 +69,7 @@ class OffersTab(CitizenTab):
         buttons.addStretch(1)
         self.notice = QLabel(self)
         self.notice.setWordWrap(True)
-        self.notice.setStyleSheet("color: #8a5a00;")
+        colours.tint(self.notice, "warning")
         self.notice.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)

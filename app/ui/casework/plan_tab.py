@@ -42,6 +42,7 @@ from app.domain.dates import local_to_utc
 from app.domain.errors import ConflictError, MinPlanError, ValidationError
 from app.domain.plan import PLAN_FIELDS, MilestoneState, PlanChange, PlanSnapshot, plan_gaps
 from app.i18n import _
+from app.ui import colours
 from app.ui.casework import prompts
 from app.ui.casework.context import UiContext
 from app.ui.casework.labels import field_label
@@ -122,7 +123,7 @@ class PlanTab(CitizenTab):
             label = field_label(name)
             editor = LongTextEdit(lines=4 if name == "own_words" else 2)
             if name == "own_words":
-                editor.setStyleSheet("background: #fffbe6;")
+                colours.tint(editor, "own_words")  # readable in a dark palette too
                 editor.setPlaceholderText(_("What the citizen wants, in the citizen's own words"))
             self.form.add(name, label, editor)
         self.form.add(

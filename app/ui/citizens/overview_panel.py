@@ -19,6 +19,7 @@ from app.domain.codes import (
     TARGET_GROUPS,
 )
 from app.i18n import _
+from app.ui import colours
 
 _STATUS_MARK = {"done": "✓", "dropped": "✗", "in_progress": "◐", "planned": "○"}
 
@@ -28,7 +29,7 @@ def _section(title: str, body: str) -> str:
 
 
 def _muted(text: str) -> str:
-    return f"<span style='color:#666'>{escape(text)}</span>"
+    return f"<span style='color:{colours.muted()}'>{escape(text)}</span>"
 
 
 def _conversation_text(line: ConversationLine) -> str:
@@ -54,7 +55,8 @@ def _offer_text(line: OfferLine) -> str:
     return f"{' '.join(parts)} · {i18n.label(OFFER_STATUSES, line.status)}"
 
 
-STATUS_COLOURS = {"overdue": "#b00020", "due_soon": "#8a5a00", "open": "#1f5f8b"}
+#: The status word's colour by meaning (readable in light and dark palettes; the word says it too).
+STATUS_COLOURS = {"overdue": "error", "due_soon": "warning", "open": "info"}
 
 
 def deadlines_html(deadlines: tuple) -> str:
@@ -65,7 +67,8 @@ def deadlines_html(deadlines: tuple) -> str:
         return _muted(_("No open requirements"))
     items = []
     for d in deadlines:
-        colour = STATUS_COLOURS.get(d.status, "#333")
+        meaning = STATUS_COLOURS.get(d.status)
+        colour = colours.text(meaning) if meaning else "palette(text)"
         line = (
             f"<span style='color:{colour}; font-weight:600'>{escape(status_label(d.status))}</span> · "
             f"{escape(rule_title(d.title))} · {escape(i18n.format_date(d.due))}"
@@ -214,6 +217,7 @@ class OverviewPanel(QTextBrowser):
         super().__init__(parent)
         self.setOpenLinks(False)
         self.setMinimumWidth(320)
+        self.setAccessibleName(_("Overview of the citizen"))
         self.show_nothing()
 
     def show_nothing(self) -> None:

@@ -44,6 +44,7 @@ class CompaniesPage(QWidget):
         self.view: CompanyView | None = None
         self.last_dialog = None
         self.search = QLineEdit(self)
+        self.search.setAccessibleName(_("Search companies"))
         self.search.setPlaceholderText(_("Search companies by name or CVR number"))
         self.search.setClearButtonEnabled(True)
         self.search.setMaxLength(200)  # a pasted page is cut (app.domain.search.MAX_SEARCH_CHARS)
@@ -51,6 +52,7 @@ class CompaniesPage(QWidget):
         self._timer.timeout.connect(self.refresh)
         self.search.textChanged.connect(self._timer.start)
         self.list = RecordTable([_("Company"), _("CVR number"), _("City")], self, stretch=0)
+        self.list.setAccessibleName(_("Companies"))
         self.list.itemSelectionChanged.connect(self._selected)
         self.list.activated_id.connect(lambda _id: self.edit_company())
 
@@ -60,15 +62,18 @@ class CompaniesPage(QWidget):
         self.contacts = RecordTable(
             [_("Date"), _("Kind"), _("By"), _("Contact person"), _("Led to offer"), _("Note")], self
         )
+        self.contacts.setAccessibleName(_("Contact persons"))
         self.orders = RecordTable(
             [_("Received"), _("Position"), _("Positions"), _("Status"), _("Closed")],
             self,
             stretch=1,
         )
+        self.orders.setAccessibleName(_("Recruitment orders"))
         self.orders.activated_id.connect(self.edit_order)
         self.placed = RecordTable(
             [_("Citizen"), _("Offer"), _("Start"), _("End"), _("Status")], self, stretch=0
         )
+        self.placed.setAccessibleName(_("Citizens placed at the company"))
         self.placed.activated_id.connect(self.open_citizen)
 
         self.new_action = self._action(_("&New company…"), self.new_company, "Ctrl+Shift+N")

@@ -15,6 +15,7 @@ class HowDialog(QDialog):
         self.setWindowTitle(_("How the goals of {plan} are computed").format(plan=name))
         self.text = QTextBrowser(self)
         self.text.setOpenExternalLinks(False)
+        self.text.setAccessibleName(self.windowTitle())
         self.text.setMarkdown(markdown)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)

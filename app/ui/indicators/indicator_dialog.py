@@ -29,6 +29,7 @@ from app.domain.goalplan import (
 )
 from app.i18n import N_, _
 from app.reports.measure_catalog import MEASURES, clean_params
+from app.ui import colours
 from app.ui.fields import CodeCombo, NumberEdit, TextEdit
 from app.ui.form import Form, FormDialog
 from app.ui.indicators.pickers import CodeChecklist, OptionalIntEdit
@@ -154,7 +155,7 @@ class IndicatorDialog(FormDialog):
         )
         self.definition = QLabel(self)
         self.definition.setWordWrap(True)
-        self.definition.setStyleSheet("color: palette(mid);")
+        colours.tint(self.definition, "muted")
         self.definition.setMinimumWidth(420)
         form.add_widget("", self.definition)
         form.add(
@@ -172,7 +173,7 @@ class IndicatorDialog(FormDialog):
         form.add("min_age", _("Age &from:"), OptionalIntEdit(minimum=0, maximum=120))
         form.add("max_age", _("Age &to:"), OptionalIntEdit(minimum=0, maximum=120))
         self.age_note = QLabel(_("Age on the last day of the period; – means no limit"), self)
-        self.age_note.setStyleSheet("color: palette(mid);")
+        colours.tint(self.age_note, "muted")
         form.add_widget("", self.age_note)
         form.add(
             "min_employees",

@@ -49,6 +49,7 @@ from app.reports.indicator_export import (
     target_text,
     unit_word,
 )
+from app.ui import colours
 from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
 from app.ui.indicators.chart import trend_chart
@@ -159,7 +160,7 @@ class IndicatorsPage(QWidget):
         self.note.setWordWrap(True)
         self.export_note = QLabel(self)
         self.export_note.setWordWrap(True)
-        self.export_note.setStyleSheet("color: #505a64;")
+        colours.tint(self.export_note, "muted")
         self.table = RecordTable(
             [
                 _("Indicator"),
@@ -172,6 +173,7 @@ class IndicatorsPage(QWidget):
             self,
             stretch=0,
         )
+        self.table.setAccessibleName(_("Indicators"))
         self.table.itemSelectionChanged.connect(self._selected)
         self.table.activated_id.connect(lambda _row: lead and self.edit_target())
         self.definition = QLabel(self)

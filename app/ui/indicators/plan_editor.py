@@ -17,6 +17,7 @@ from app.domain.goalplan import FIDELITY, FOLLOW_UP, GoalPlan, Indicator, check_
 from app.i18n import _
 from app.reports.indicator_export import target_text
 from app.reports.measure_catalog import MEASURES
+from app.ui import colours
 from app.ui import form as forms
 from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
@@ -49,7 +50,7 @@ class PlanEditor(FormDialog):
             else _("The plan gets its id when it is saved"),
             self,
         )
-        self.id_label.setStyleSheet("color: palette(mid);")
+        colours.tint(self.id_label, "muted")
         self.id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.add_widget("", self.id_label)
         form.set_values(
@@ -67,6 +68,7 @@ class PlanEditor(FormDialog):
             self,
             stretch=0,
         )
+        self.table.setAccessibleName(_("Goals of the plan"))
         self.table.setMinimumHeight(220)
         self.table.setWordWrap(False)
         self.table.activated_id.connect(lambda _row: self.edit_indicator())

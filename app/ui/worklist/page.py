@@ -124,6 +124,7 @@ class WorklistPage(QWidget):
             self,
             stretch=4,
         )
+        self.table.setAccessibleName(_("Deadlines"))
         self.table.activated_id.connect(self._activated)
         self.table.itemSelectionChanged.connect(self._show_explanation)
         self.explanation = QLabel(self)
