@@ -25,6 +25,7 @@ import itertools
 import os
 import secrets
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -79,6 +80,17 @@ def isolated_home(
 BACKEND = os.environ.get("MINPLAN_TEST_BACKEND", "").strip().lower()
 if BACKEND not in ("", "sqlite", "postgresql"):
     raise pytest.UsageError(f"MINPLAN_TEST_BACKEND must be sqlite or postgresql, not {BACKEND!r}")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """After the test body, before its fixtures go (the database, the key store): let the
+    citizen lists' background search logging finish, so that no entry is written afterwards
+    into a database whose key is gone and reported in the next test's window."""
+    yield
+    search_log = sys.modules.get("app.ui.citizens.search_log")
+    if search_log is not None:
+        search_log.flush_all()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -12,6 +12,7 @@ A failure is reported through ``failed`` on the GUI thread, as a synchronous one
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
@@ -28,6 +29,16 @@ log = logging.getLogger(__name__)
 FLUSH_TIMEOUT_S = 30.0
 
 
+#: Every search log alive, for ``flush_all``.
+_LIVE: weakref.WeakSet[SearchLog] = weakref.WeakSet()
+
+
+def flush_all() -> None:
+    """Wait for every search log's entries (before a database or its key goes away)."""
+    for search_log in list(_LIVE):
+        search_log.flush()
+
+
 class SearchLog(QObject):
     failed = Signal(object)  # the MinPlanError of an entry that could not be written
 
@@ -35,6 +46,7 @@ class SearchLog(QObject):
         super().__init__(parent)
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-log")
         self._pending: list[Future[None]] = []
+        _LIVE.add(self)
 
     def record(
         self, db: Database, actor: Actor, criterion: str, *, hits: int, shown: Sequence[int]
