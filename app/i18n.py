@@ -146,7 +146,9 @@ def format_datetime_local(value: datetime | None) -> str:
     return f"{format_date(local.date())} {format_time(local)}"
 
 
-def clock(value: datetime | time | None, language: str | None = None, *, seconds: bool = False) -> str:
+def clock(
+    value: datetime | time | None, language: str | None = None, *, seconds: bool = False
+) -> str:
     """The digits of a wall-clock time: ``12.00`` (da) / ``12:00`` (en), for after "kl."/"at"."""
     if value is None:
         return ""

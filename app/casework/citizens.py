@@ -17,7 +17,7 @@ from app.casework.editing import (
     get_row,
     load_for_update,
 )
-from app.casework.result import Saved
+from app.casework.result import Area, Saved
 from app.domain.citizens import clean_citizen
 from app.domain.dates import utc_now
 from app.domain.errors import (
@@ -33,7 +33,7 @@ from app.store.audit_chain import server_sealed
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker, Citizen
 
-_LIST_AREAS = frozenset({"citizen_list", "citizen", "history"})
+_LIST_AREAS = frozenset({Area.CITIZEN_LIST, Area.CITIZEN, Area.HISTORY})
 
 
 def _check_not_duplicate(session: Session, cpr: str, own_id: int | None = None) -> None:

@@ -12,7 +12,7 @@ from sqlmodel import Session, or_, select
 from app.casework import audit
 from app.casework.actor import Actor
 from app.casework.editing import apply_changes, flush_versioned, get_row, load_for_update
-from app.casework.result import Saved
+from app.casework.result import Area, Saved
 from app.domain import validation as v
 from app.domain.codes import N_, check_code
 from app.domain.dates import check_period
@@ -21,7 +21,7 @@ from app.domain.identifiers import normalise_cvr
 from app.store.engine import Database, transaction
 from app.store.models import Citizen, Company, CompanyContact, Offer, RecruitmentOrder
 
-_AREAS = frozenset({"companies", "history"})
+_AREAS = frozenset({Area.COMPANIES, Area.HISTORY})
 
 
 def _clean_company(values: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:

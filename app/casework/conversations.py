@@ -10,7 +10,7 @@ from app.casework import access, audit
 from app.casework.actor import Actor
 from app.casework.editing import apply_changes, flush_versioned, get_row, load_for_update
 from app.casework.reading import read_citizen
-from app.casework.result import Saved
+from app.casework.result import Area, Saved
 from app.domain import validation as v
 from app.domain.conversations import check_booking, check_outcome
 from app.domain.dates import local_to_utc, utc_to_local
@@ -18,7 +18,7 @@ from app.domain.errors import ValidationError
 from app.store.engine import Database, transaction
 from app.store.models import Citizen, Conversation
 
-_AREAS = frozenset({"conversations", "citizen", "citizen_list", "history"})
+_AREAS = frozenset({Area.CONVERSATIONS, Area.CITIZEN, Area.CITIZEN_LIST, Area.HISTORY})
 
 
 def book_conversation(

@@ -44,12 +44,26 @@ PREVIOUS_GROUP = {
 END_REASONS = {
     "dagpenge": ("Ordinært job", "Ordinært job", "Påbegyndt uddannelse", "Selvforsørgende"),
     "sygedagpenge": ("Raskmeldt", "Raskmeldt", "Raskmeldt", "Ordinært job"),
-    "kontanthjaelp_jobparat": ("Ordinært job", "Ordinært job", "Påbegyndt uddannelse", "Selvforsørgende"),
-    "uddannelseshjaelp_uddannelsesparat": ("Påbegyndt uddannelse", "Påbegyndt uddannelse", "Ordinært job"),
+    "kontanthjaelp_jobparat": (
+        "Ordinært job",
+        "Ordinært job",
+        "Påbegyndt uddannelse",
+        "Selvforsørgende",
+    ),
+    "uddannelseshjaelp_uddannelsesparat": (
+        "Påbegyndt uddannelse",
+        "Påbegyndt uddannelse",
+        "Ordinært job",
+    ),
 }
 DEFAULT_END_REASONS = ("Ordinært job", "Selvforsørgende", "Påbegyndt uddannelse")
 #: The 75 % rule (from 1 Jul 2026) may exempt up to 25 % after a concrete assessment.
-EXEMPTABLE = {"dagpenge", "kontanthjaelp_jobparat", "uddannelseshjaelp_uddannelsesparat", "ledighedsydelse"}
+EXEMPTABLE = {
+    "dagpenge",
+    "kontanthjaelp_jobparat",
+    "uddannelseshjaelp_uddannelsesparat",
+    "ledighedsydelse",
+}
 EXEMPT_REASONS = (
     "Konkret vurdering: har selv udsigt til job",
     "Konkret vurdering: ansættelse aftalt inden for kort tid",
@@ -58,9 +72,17 @@ EXEMPT_REASONS = (
 REFORM = date(2026, 7, 1)
 #: Groups whose contact after the first 6 months is individually agreed (LAB § 32, SDL § 13 b).
 CONTACT_GROUPS = {
-    "dagpenge", "kontanthjaelp_jobparat", "kontanthjaelp_aktivitetsparat",
-    "uddannelseshjaelp_uddannelsesparat", "uddannelseshjaelp_aktivitetsparat", "sygedagpenge",
-    "jobafklaring", "ressourceforloeb", "ledighedsydelse", "revalidering", "integration",
+    "dagpenge",
+    "kontanthjaelp_jobparat",
+    "kontanthjaelp_aktivitetsparat",
+    "uddannelseshjaelp_uddannelsesparat",
+    "uddannelseshjaelp_aktivitetsparat",
+    "sygedagpenge",
+    "jobafklaring",
+    "ressourceforloeb",
+    "ledighedsydelse",
+    "revalidering",
+    "integration",
 }
 DAY = timedelta(days=1)
 
@@ -127,9 +149,7 @@ def _spell(group: str, start: date, end: date | None, reason: str | None) -> dic
     }
 
 
-def history(
-    rng: random.Random, group: str, birth: date, as_of: date, *, refugee: bool
-) -> History:
+def history(rng: random.Random, group: str, birth: date, as_of: date, *, refugee: bool) -> History:
     """A benefit history ending in ``group`` (ongoing for most; ended for some, two years back)."""
     low, high = SPELL_AGE.get(group, (7, 900))
     ongoing = rng.random() > 0.12
@@ -156,7 +176,9 @@ def history(
         # visiteret from jobparat to aktivitetsparat: the same benefit, the same period
         change = start
         start = change - timedelta(days=rng.randint(40, 300))
-        found.rows.append(_spell("kontanthjaelp_jobparat", start, change - DAY, "Visiteret aktivitetsparat"))
+        found.rows.append(
+            _spell("kontanthjaelp_jobparat", start, change - DAY, "Visiteret aktivitetsparat")
+        )
         start = change
     age_30 = add_months(birth, 12 * 30)
     if group == "kontanthjaelp_jobparat" and not found.rows and start <= age_30 <= as_of:
@@ -213,7 +235,10 @@ def _facts(rng: random.Random, row: dict[str, Any], as_of: date, *, refugee: boo
         # after the first 6 months the contact is agreed with the citizen (LAB § 32), typically
         # every one to four months
         row["agreed_contact_days"] = rng.choice([45, 60, 90, 90, 120])
-    if group in ("dagpenge", "kontanthjaelp_jobparat", "kontanthjaelp_aktivitetsparat") and rng.random() < 0.04:
+    if (
+        group in ("dagpenge", "kontanthjaelp_jobparat", "kontanthjaelp_aktivitetsparat")
+        and rng.random() < 0.04
+    ):
         # exempted from offers for a while (illness, barsel) around the 6-month mark
         exempt_from = add_months(start, 5)
         if exempt_from < as_of:

@@ -482,7 +482,9 @@ class Generator:
                     "kind": "paid_hours",
                     "company_id": rng.choice(self.companies),
                     "start_date": begin,
-                    "end_date": None if rng.random() < 0.7 else min(as_of, begin + timedelta(days=rng.randint(30, 200))),
+                    "end_date": None
+                    if rng.random() < 0.7
+                    else min(as_of, begin + timedelta(days=rng.randint(30, 200))),
                     "hours_per_week": None,
                     "hours_per_month": float(rng.choice([8, 12, 16, 20, 25, 30, 40])),
                     "completed": None,

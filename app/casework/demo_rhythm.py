@@ -25,27 +25,57 @@ DAY = timedelta(days=1)
 BOOKING_DAYS = 45
 #: Offer kinds that fit each target group (LAB kapitel 11–14 and practice), with weights.
 OFFERS_BY_GROUP: dict[str, dict[str, int]] = {
-    "dagpenge": {"virksomhedspraktik": 5, "loentilskud_privat": 4, "loentilskud_offentlig": 2,
-                 "jobrettet_uddannelse": 2, "ordinaer_uddannelse": 1, "oevrig_vejledning_opkvalificering": 2},
-    "kontanthjaelp_jobparat": {"virksomhedspraktik": 6, "loentilskud_privat": 3, "nytteindsats": 2,
-                               "oevrig_vejledning_opkvalificering": 2},
-    "kontanthjaelp_aktivitetsparat": {"virksomhedspraktik": 5, "mentor": 4,
-                                      "oevrig_vejledning_opkvalificering": 3, "ips": 1},
-    "uddannelseshjaelp_uddannelsesparat": {"virksomhedspraktik": 4, "ordinaer_uddannelse": 3,
-                                           "oevrig_vejledning_opkvalificering": 2, "mentor": 1},
-    "uddannelseshjaelp_aktivitetsparat": {"mentor": 4, "virksomhedspraktik": 3,
-                                          "oevrig_vejledning_opkvalificering": 2},
+    "dagpenge": {
+        "virksomhedspraktik": 5,
+        "loentilskud_privat": 4,
+        "loentilskud_offentlig": 2,
+        "jobrettet_uddannelse": 2,
+        "ordinaer_uddannelse": 1,
+        "oevrig_vejledning_opkvalificering": 2,
+    },
+    "kontanthjaelp_jobparat": {
+        "virksomhedspraktik": 6,
+        "loentilskud_privat": 3,
+        "nytteindsats": 2,
+        "oevrig_vejledning_opkvalificering": 2,
+    },
+    "kontanthjaelp_aktivitetsparat": {
+        "virksomhedspraktik": 5,
+        "mentor": 4,
+        "oevrig_vejledning_opkvalificering": 3,
+        "ips": 1,
+    },
+    "uddannelseshjaelp_uddannelsesparat": {
+        "virksomhedspraktik": 4,
+        "ordinaer_uddannelse": 3,
+        "oevrig_vejledning_opkvalificering": 2,
+        "mentor": 1,
+    },
+    "uddannelseshjaelp_aktivitetsparat": {
+        "mentor": 4,
+        "virksomhedspraktik": 3,
+        "oevrig_vejledning_opkvalificering": 2,
+    },
     "sygedagpenge": {"virksomhedspraktik": 3, "mentor": 1},
     "jobafklaring": {"virksomhedspraktik": 4, "mentor": 3, "ips": 1},
     "ressourceforloeb": {"mentor": 4, "virksomhedspraktik": 4, "ips": 2},
     "ledighedsydelse": {"virksomhedspraktik": 4, "mentor": 1},
-    "integration": {"virksomhedspraktik": 5, "loentilskud_privat": 2, "oevrig_vejledning_opkvalificering": 3},
+    "integration": {
+        "virksomhedspraktik": 5,
+        "loentilskud_privat": 2,
+        "oevrig_vejledning_opkvalificering": 3,
+    },
     "revalidering": {"ordinaer_uddannelse": 4, "virksomhedspraktik": 1},
 }
 #: The share of citizens of a group who get an offer without a ret og pligt deadline.
 OFFER_CHANCE = {
-    "sygedagpenge": 0.12, "jobafklaring": 0.5, "ressourceforloeb": 0.6, "ledighedsydelse": 0.3,
-    "integration": 0.6, "revalidering": 0.8, "uddannelseshjaelp_aktivitetsparat": 0.5,
+    "sygedagpenge": 0.12,
+    "jobafklaring": 0.5,
+    "ressourceforloeb": 0.6,
+    "ledighedsydelse": 0.3,
+    "integration": 0.6,
+    "revalidering": 0.8,
+    "uddannelseshjaelp_aktivitetsparat": 0.5,
     "uddannelseshjaelp_uddannelsesparat": 0.5,
 }
 #: Groups with no contact rules: a conversation now and then.
@@ -84,7 +114,11 @@ def contacts(
     a-kasse's own with ``akasse_diligence``), else late or missed; contact after the first months
     at an agreed rhythm; bookings ahead for what is open."""
     found = sorted(
-        (r for r in requirements(facts, rules, as_of + timedelta(days=400)) if r.period_start <= as_of),
+        (
+            r
+            for r in requirements(facts, rules, as_of + timedelta(days=400))
+            if r.period_start <= as_of
+        ),
         key=lambda r: (r.due, r.rule.id),
     )
     talks: list[Talk] = []
@@ -136,7 +170,9 @@ def _days(
     return [d for d in days if d < as_of or d <= as_of + timedelta(days=BOOKING_DAYS)]
 
 
-def _talk(rng: random.Random, req: Requirement, day: date, as_of: date, facts: CitizenFacts) -> Talk:
+def _talk(
+    rng: random.Random, req: Requirement, day: date, as_of: date, facts: CitizenFacts
+) -> Talk:
     rule = req.rule
     sick = req.target_group == "sygedagpenge"
     if rule.channel:
@@ -167,14 +203,23 @@ def _between(
     (fleksjob: a conversation or two a year)."""
     extra: list[Talk] = []
     for spell in facts.spells:
-        end = min(spell.end or as_of + timedelta(days=BOOKING_DAYS), as_of + timedelta(days=BOOKING_DAYS))
+        end = min(
+            spell.end or as_of + timedelta(days=BOOKING_DAYS), as_of + timedelta(days=BOOKING_DAYS)
+        )
         if spell.target_group in NO_RULES_PER_YEAR:
             low, high = NO_RULES_PER_YEAR[spell.target_group]
             years = max(1, (end - spell.start).days // 365)
             for _ in range(min(years, 3) * rng.randint(low, high)):
                 day = spell.start + timedelta(days=rng.randint(0, max(0, (end - spell.start).days)))
-                extra.append(Talk(day, "held" if day < as_of else "planned", "jobcenter", "jobsamtale",
-                                  rng.choice(["in_person", "phone"])))
+                extra.append(
+                    Talk(
+                        day,
+                        "held" if day < as_of else "planned",
+                        "jobcenter",
+                        "jobsamtale",
+                        rng.choice(["in_person", "phone"]),
+                    )
+                )
             continue
         agreed = spell.agreed_contact_days
         interval = agreed or rng.choice([45, 60, 75, 90])
@@ -203,8 +248,13 @@ def _between(
 def _misses(rng: random.Random, talks: Sequence[Talk], as_of: date) -> list[Talk]:
     """Some booked conversations were cancelled or missed (and held again later, above)."""
     return [
-        Talk(t.day - timedelta(days=rng.randint(3, 10)), rng.choice(["no_show", "cancelled"]),
-             t.held_by, t.kind, t.channel)
+        Talk(
+            t.day - timedelta(days=rng.randint(3, 10)),
+            rng.choice(["no_show", "cancelled"]),
+            t.held_by,
+            t.kind,
+            t.channel,
+        )
         for t in talks
         if t.status == "held" and rng.random() < 0.08 and t.day - timedelta(days=10) < as_of
     ]
@@ -224,7 +274,8 @@ def offers(
     late or not at all), other groups with a group's usual chance; durations within the limits."""
     planned: list[OfferPlan] = []
     due = [
-        r for r in requirements(facts, rules, as_of + timedelta(days=400))
+        r
+        for r in requirements(facts, rules, as_of + timedelta(days=400))
         if r.rule.kind == "offer_by" and r.period_start <= as_of
     ]
     for req in due:
@@ -238,8 +289,9 @@ def offers(
             continue
         start = max(start, req.period_start + timedelta(days=14))
         group = _group_on(facts, start) or req.target_group
-        kinds = {k: w for k, w in OFFERS_BY_GROUP.get(group, {}).items()
-                 if k in req.rule.offer_kinds}
+        kinds = {
+            k: w for k, w in OFFERS_BY_GROUP.get(group, {}).items() if k in req.rule.offer_kinds
+        }
         planned.append(_offer(rng, group, start, as_of, limits, kinds))
     for spell in facts.spells:
         chance = OFFER_CHANCE.get(spell.target_group)

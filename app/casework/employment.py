@@ -9,14 +9,14 @@ from typing import Any
 from app.casework import access, audit
 from app.casework.actor import Actor
 from app.casework.editing import apply_changes, flush_versioned, get_row, load_for_update
-from app.casework.result import Saved
+from app.casework.result import Area, Saved
 from app.domain.codes import check_code
 from app.domain.dates import check_period
 from app.domain.errors import ValidationError
 from app.store.engine import Database, transaction
 from app.store.models import Citizen, Company, Employment
 
-_AREAS = frozenset({"employment", "citizen", "history"})
+_AREAS = frozenset({Area.EMPLOYMENT, Area.CITIZEN, Area.HISTORY})
 MAX_HOURS_PER_MONTH = 300
 
 

@@ -17,14 +17,14 @@ from sqlmodel import Session, col, select
 from app.casework import audit
 from app.casework.actor import Actor
 from app.casework.editing import flush_versioned, get_row, load_for_update
-from app.casework.result import Saved
+from app.casework.result import Area, Saved
 from app.domain.dates import utc_now
 from app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from app.domain.goalplan import GoalPlan, Indicator, Target, target_from, unique_slug
 from app.store.engine import Database, transaction
 from app.store.models import UserGoalIndicator, UserGoalPlan
 
-_AREAS = frozenset({"goals"})
+_AREAS = frozenset({Area.GOALS})
 
 
 def require_lead(actor: Actor) -> None:

@@ -11,13 +11,13 @@ from sqlmodel import select
 
 from app.casework import audit
 from app.casework.actor import Actor
-from app.casework.result import Saved
+from app.casework.result import Area, Saved
 from app.domain.errors import NotFoundError, PermissionDeniedError
 from app.domain.goalplan import Target, check_target, target_from, years_from
 from app.store.engine import Database, transaction
 from app.store.models import GoalTarget
 
-_AREAS = frozenset({"goals"})
+_AREAS = frozenset({Area.GOALS})
 
 
 def set_target(

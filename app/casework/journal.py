@@ -13,14 +13,14 @@ from app.casework import access, audit
 from app.casework.actor import Actor
 from app.casework.editing import apply_changes, flush_versioned, get_row, load_for_update
 from app.casework.reading import read_citizen
-from app.casework.result import Saved
+from app.casework.result import Area, Saved
 from app.domain import validation as v
 from app.domain.dates import utc_to_local
 from app.domain.errors import PermissionDeniedError, ValidationError
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker, Citizen, JournalNote
 
-_AREAS = frozenset({"journal", "history"})
+_AREAS = frozenset({Area.JOURNAL, Area.HISTORY})
 MAX_NOTE_LENGTH = 20_000
 
 

@@ -13,7 +13,7 @@ from app.casework import access, audit
 from app.casework.actor import Actor
 from app.casework.companies import create_company_in
 from app.casework.editing import apply_changes, flush_versioned, get_row, load_for_update, snapshot
-from app.casework.result import Saved
+from app.casework.result import Area, Saved
 from app.casework.rule_files import offer_duration_limits
 from app.domain import validation as v
 from app.domain.codes import TARGET_GROUPS
@@ -23,7 +23,7 @@ from app.domain.offers import check_offer, duration_warning
 from app.store.engine import Database, transaction
 from app.store.models import BenefitSpell, Citizen, Company, Offer
 
-_AREAS = frozenset({"offers", "citizen", "companies", "history"})
+_AREAS = frozenset({Area.OFFERS, Area.CITIZEN, Area.COMPANIES, Area.HISTORY})
 OFFER_FIELDS = (
     "kind",
     "company_id",

@@ -25,7 +25,7 @@ from app.casework.editing import (
     load_for_update,
 )
 from app.casework.reading import read_citizen
-from app.casework.result import Saved
+from app.casework.result import Area, Saved
 from app.domain.dates import utc_now
 from app.domain.errors import ConflictError, Term, ValidationError
 from app.domain.plan import (
@@ -41,8 +41,8 @@ from app.domain.plan import (
 from app.store.engine import Database, transaction
 from app.store.models import Citizen, Milestone, Plan, PlanVersion
 
-_PLAN_AREAS = frozenset({"plan", "citizen", "history"})
-_MS_AREAS = frozenset({"milestones", "plan", "citizen", "history"})
+_PLAN_AREAS = frozenset({Area.PLAN, Area.CITIZEN, Area.HISTORY})
+_MS_AREAS = frozenset({Area.MILESTONES, Area.PLAN, Area.CITIZEN, Area.HISTORY})
 
 
 def current_snapshot(session: Session, citizen_id: int) -> PlanSnapshot:

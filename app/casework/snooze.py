@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from app.casework import access, audit
 from app.casework.actor import Actor
 from app.casework.editing import get_row
-from app.casework.result import Saved
+from app.casework.result import Area, Saved
 from app.domain import validation as v
 from app.domain.errors import ValidationError
 from app.store.engine import Database, transaction
@@ -61,7 +61,7 @@ def snooze_deadline(
             purpose=text[:500],
             new={"rule_id": rule_id, "due": due, "until": until},
         )
-        return Saved(row.id, row.version, citizen_id, frozenset({"deadlines", "history"}))
+        return Saved(row.id, row.version, citizen_id, frozenset({Area.DEADLINES, Area.HISTORY}))
 
 
 def active_snoozes(db: Database, today: date) -> dict[tuple[int, str, date], tuple[date, str]]:

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from app.casework import access, audit
 from app.casework.actor import Actor
 from app.casework.editing import apply_changes, flush_versioned, get_row, load_for_update, snapshot
-from app.casework.result import Saved
+from app.casework.result import Area, Saved
 from app.domain import validation as v
 from app.domain.codes import N_, check_code
 from app.domain.errors import Term, ValidationError
@@ -25,7 +25,7 @@ from app.domain.spells import (
 from app.store.engine import Database, transaction
 from app.store.models import BenefitSpell, Citizen
 
-_AREAS = frozenset({"spells", "citizen", "citizen_list", "history"})
+_AREAS = frozenset({Area.SPELLS, Area.CITIZEN, Area.CITIZEN_LIST, Area.HISTORY})
 SPELL_FIELDS = (
     "target_group",
     "start_date",

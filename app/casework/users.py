@@ -18,7 +18,7 @@ from sqlmodel import Session, col, func, select
 from app.casework import access, audit
 from app.casework.actor import Actor
 from app.casework.editing import apply_changes, flush_versioned, load_for_update
-from app.casework.result import Saved
+from app.casework.result import Area, Saved
 from app.domain.errors import DuplicateError, PermissionDeniedError
 from app.domain.users import clean_user
 from app.i18n import N_, ngettext
@@ -26,7 +26,7 @@ from app.store.engine import Database, transaction
 from app.store.models import Caseworker, Citizen
 from app.store.ordering import byte_order
 
-_AREAS = frozenset({"users"})
+_AREAS = frozenset({Area.USERS})
 _MANAGE = N_("Only an administrator can manage users")
 
 

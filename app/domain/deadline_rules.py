@@ -298,9 +298,8 @@ class _Reader:
             valid_to=self.get(data, "valid_to", date),
             applies_by=self.choice(data, "applies_by", APPLIES_BY, "due_date") or "due_date",
             sick_categories=self.codes(data, "sick_categories", SICK_CATEGORIES),
-            category_unknown=self.choice(
-                data, "category_unknown", ("apply", "skip"), "apply"
-            ) or "apply",
+            category_unknown=self.choice(data, "category_unknown", ("apply", "skip"), "apply")
+            or "apply",
             a_kasse_takes_part=bool(self.get(data, "a_kasse_takes_part", bool)),
             with_a_kasse=bool(self.get(data, "with_a_kasse", bool)),
             after_exemption=self.offset(data, "after_exemption"),
@@ -379,7 +378,9 @@ def load_toml(origin: str, text: str) -> dict[str, Any]:
             origin, int(match.group(1)) if match else None, "-", str(error)
         ) from None
     except (RecursionError, MemoryError, ValueError, OverflowError):
-        raise RuleFileError(origin, None, "-", "the file is nested too deeply or too large") from None
+        raise RuleFileError(
+            origin, None, "-", "the file is nested too deeply or too large"
+        ) from None
 
 
 def merge(base: RuleSet, override: RuleSet) -> RuleSet:
@@ -417,9 +418,7 @@ def governing_set(rule_sets: Sequence[RuleSet], period_start: date, due: date) -
     return chosen
 
 
-def fingerprint(
-    rule_sets: Sequence[RuleSet], engine_version: int, extra: Any = None
-) -> str:
+def fingerprint(rule_sets: Sequence[RuleSet], engine_version: int, extra: Any = None) -> str:
     """A short hash that changes whenever a rule (or the engine reading them) changes, so that
     requirements kept in a database are recomputed when they no longer follow the rules in force."""
     data = [

@@ -340,8 +340,10 @@ class _Builder:
     def governs(self, rule: Rule, due: date) -> bool:
         """Whether this rule set (and the rule's own validity) decides a requirement due on ``due``."""
         chosen = governing_set(self.all_sets, self.start, due)
-        return chosen is not None and chosen.name == self.rule_set.name and rule.applies_on(
-            due, self.start
+        return (
+            chosen is not None
+            and chosen.name == self.rule_set.name
+            and rule.applies_on(due, self.start)
         )
 
     def before_our_time(self, due: date) -> bool:

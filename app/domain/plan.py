@@ -205,7 +205,9 @@ def plan_gaps(
             message = (
                 N_("LAB § 41 asks for a job goal for this benefit")
                 if key == "job_goal"
-                else N_("LAB § 41 asks for an education goal too for this benefit (job- og uddannelsesmål)")
+                else N_(
+                    "LAB § 41 asks for an education goal too for this benefit (job- og uddannelsesmål)"
+                )
             )
             gaps.append(PlanGap(key, message))
     if agreed_on is None:

@@ -204,7 +204,9 @@ def check_spell_facts(values: Mapping[str, Any]) -> None:
                     field=name,
                 )
         new_period = values.get("new_dagpengeperiode_on")
-        if new_period is not None and (new_period < start or (end is not None and new_period > end)):
+        if new_period is not None and (
+            new_period < start or (end is not None and new_period > end)
+        ):
             raise ValidationError(
                 "A new dagpengeperiode must begin during the spell", field="new_dagpengeperiode_on"
             )
@@ -232,6 +234,4 @@ def check_spell_facts(values: Mapping[str, Any]) -> None:
             field="offer_exempt_to" if exempt_to is None else "offer_exempt_from",
         )
     if exempt_from is not None and exempt_to < exempt_from:
-        raise ValidationError(
-            "The exemption ends before it begins", field="offer_exempt_to"
-        )
+        raise ValidationError("The exemption ends before it begins", field="offer_exempt_to")

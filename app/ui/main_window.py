@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import i18n
-from app.casework.result import Saved
+from app.casework.result import Area, Saved
 from app.domain.codes import ROLES
 from app.domain.errors import MinPlanError
 from app.i18n import _
@@ -32,6 +32,7 @@ from app.ui.citizens.page import CitizensPage
 from app.ui.companies.page import CompaniesPage
 from app.ui.crash import show_problem
 from app.ui.indicators.page import IndicatorsPage
+from app.ui.operations import Change
 from app.ui.settings import Settings
 from app.ui.today.page import TodayPage
 from app.ui.worklist.page import WorklistPage
@@ -68,6 +69,8 @@ class MainWindow(QMainWindow):
         self.citizens.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.citizens.table.customContextMenuRequested.connect(self._citizen_context_menu)
         self._add_page(_("My citizens"), self.citizens)
+        ctx.ops.problem.connect(self.show_problem)
+        ctx.ops.changed.connect(self._changed)
         self.worklist = WorklistPage(ctx, self)
         self.worklist.problem.connect(self.show_problem)
         self.worklist.open_citizen.connect(self.open_citizen)
@@ -559,19 +562,21 @@ class MainWindow(QMainWindow):
             return
         dialog = CitizenDialog(self.ctx, citizen_id=citizen_id, parent=self)
         if dialog.exec():
-            saved = Saved(citizen_id, 0, citizen_id, frozenset({"citizen", "citizen_list"}))
+            saved = Saved(citizen_id, 0, citizen_id, frozenset({Area.CITIZEN, Area.CITIZEN_LIST}))
             if on_page:
                 self.citizen_page.notify_saved(saved)  # reloads the page, then tells after_save
             else:
                 self.after_save(saved)
 
     def after_save(self, saved: Saved) -> None:
+        """A page or dialog saved something: tell every page what changed."""
+        self.ctx.ops.announce(Change.of(saved))
+
+    def _changed(self, change: Change) -> None:
         """Refresh only the views that show what changed."""
-        if "citizen_list" in saved.areas or "citizen" in saved.areas:
-            self.citizens.refresh({saved.citizen_id} if saved.citizen_id else None)
-        if saved.areas & {"conversations", "offers", "spells"} and self.worklist.loaded:
-            self.worklist.refresh()
-        if "companies" in saved.areas:
+        if change.touches(Area.CITIZEN_LIST, Area.CITIZEN):
+            self.citizens.refresh({change.citizen_id} if change.citizen_id else None)
+        if change.touches(Area.COMPANIES):
             self.companies.refresh()
         if self.today_page.loaded:
             self.today_page.loaded = False  # read again when next shown
@@ -600,7 +605,9 @@ class MainWindow(QMainWindow):
             _("Plan version {number} printed and recorded").format(number=number), 8000
         )
         if self.citizen_page.citizen_id == citizen_id:
-            self.citizen_page.notify_saved(Saved(citizen_id, 0, citizen_id, frozenset({"history"})))
+            self.citizen_page.notify_saved(
+                Saved(citizen_id, 0, citizen_id, frozenset({Area.HISTORY}))
+            )
 
     def _print_despite_overdue_steps(self, citizen_id: int) -> bool:
         """Say which steps are past their date and not reached before the plan goes on paper."""
@@ -682,7 +689,9 @@ class MainWindow(QMainWindow):
                 ).format(path=done.path, pages=done.pages),
                 10_000,
             )
-            self.citizen_page.notify_saved(Saved(citizen_id, 0, citizen_id, frozenset({"history"})))
+            self.citizen_page.notify_saved(
+                Saved(citizen_id, 0, citizen_id, frozenset({Area.HISTORY}))
+            )
 
     def batch_print(self) -> None:
         from app.ui.printing import BatchPrintDialog

@@ -252,9 +252,7 @@ class Checker:
                 ),
             )
         seen.setdefault(cpr, row.line)
-        texts = {
-            k: v for k, v in row.values.items() if k not in ("cpr", "updated_on", "agreed_on")
-        }
+        texts = {k: v for k, v in row.values.items() if k not in ("cpr", "updated_on", "agreed_on")}
         self.rule(row, lambda: clean_plan_fields(texts))
 
     def _spells(self, row: Row) -> None:

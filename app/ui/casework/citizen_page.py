@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout,
 
 from app.casework.access_log import record_view
 from app.casework.overview import citizen_overview
-from app.casework.result import Saved
+from app.casework.result import Area, Saved
 from app.domain.errors import MinPlanError, PermissionDeniedError
 from app.i18n import _
 from app.ui.casework.context import UiContext
@@ -25,7 +25,15 @@ log = logging.getLogger(__name__)
 
 #: Which areas each kind of change touches that the overview shows.
 OVERVIEW_AREAS = frozenset(
-    {"citizen", "plan", "milestones", "offers", "conversations", "spells", "employment"}
+    {
+        Area.CITIZEN,
+        Area.PLAN,
+        Area.MILESTONES,
+        Area.OFFERS,
+        Area.CONVERSATIONS,
+        Area.SPELLS,
+        Area.EMPLOYMENT,
+    }
 )
 
 

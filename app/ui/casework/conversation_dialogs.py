@@ -67,9 +67,7 @@ def requirements_text(ctx: UiContext, citizen_id: int) -> str:
     else:
         lines.append(_("No conversation held yet"))
     if booked:
-        lines.append(
-            _("Next booked: {when}").format(when=i18n.format_datetime(booked[0].when))
-        )  # type: ignore[union-attr]
+        lines.append(_("Next booked: {when}").format(when=i18n.format_datetime(booked[0].when)))  # type: ignore[union-attr]
     else:
         lines.append(_("Nothing booked"))
     if requirement_lines:

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from app import i18n
 from app.casework.case_views import ConversationRow, conversations_of
 from app.casework.conversations import record_outcome
+from app.casework.result import Area
 from app.domain.codes import CHANNELS, CONVERSATION_KINDS, CONVERSATION_STATUSES, HELD_BY
 from app.i18n import _
 from app.ui.casework import prompts
@@ -17,7 +18,7 @@ from app.ui.casework.tab import CitizenTab
 
 
 class ConversationsTab(CitizenTab):
-    AREAS = frozenset({"conversations"})
+    AREAS = frozenset({Area.CONVERSATIONS})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from app import i18n
 from app.casework.audit_labels import ENTITIES, action_label, entity_label
 from app.casework.history import HistoryEntry, citizen_history
+from app.casework.result import Area
 from app.i18n import _
 from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
@@ -32,7 +33,7 @@ def describe(entry: HistoryEntry) -> str:
 
 
 class HistoryTab(CitizenTab):
-    AREAS = frozenset({"history"})
+    AREAS = frozenset({Area.HISTORY})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

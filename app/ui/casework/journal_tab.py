@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 
 from app import i18n
 from app.casework.journal import NoteView, add_note, correct_note, edit_note, notes
+from app.casework.result import Area
 from app.domain.errors import MinPlanError
 from app.i18n import _
 from app.ui import colours
@@ -81,7 +82,7 @@ class NoteDialog(FormDialog):
 
 
 class JournalTab(CitizenTab):
-    AREAS = frozenset({"journal"})
+    AREAS = frozenset({Area.JOURNAL})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from app import i18n
 from app.casework.case_views import OfferRow, offers_of
 from app.casework.offers import cancel_offer, delete_offer, end_offer, extend_offer, restore_offer
+from app.casework.result import Area
 from app.domain.codes import OFFER_KINDS, OFFER_STATUSES
 from app.domain.errors import MinPlanError
 from app.i18n import _
@@ -19,7 +20,7 @@ from app.ui.casework.tab import CitizenTab
 
 
 class OffersTab(CitizenTab):
-    AREAS = frozenset({"offers"})
+    AREAS = frozenset({Area.OFFERS})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

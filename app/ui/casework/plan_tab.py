@@ -36,6 +36,7 @@ from app.casework.plan import (
     save_plan,
     update_milestone,
 )
+from app.casework.result import Area
 from app.casework.today import milestone_overdue
 from app.domain.codes import MILESTONE_STATUSES
 from app.domain.dates import local_to_utc
@@ -112,7 +113,7 @@ class MilestoneDialog(FormDialog):
 
 
 class PlanTab(CitizenTab):
-    AREAS = frozenset({"plan", "milestones"})
+    AREAS = frozenset({Area.PLAN, Area.MILESTONES})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

@@ -54,7 +54,9 @@ def _spell_fields(dialog: FormDialog, ctx: UiContext) -> None:
         "new_dagpengeperiode_on",
         _("New dagpenge&periode from"),
         DateEdit(today=today, field="new_dagpengeperiode_on"),
-        hint=_("Only when a new dagpengeperiode begins: the count of unemployment starts from zero."),
+        hint=_(
+            "Only when a new dagpengeperiode begins: the count of unemployment starts from zero."
+        ),
     )
     form.add(
         "ledighed_hours",

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, 
 from app import i18n
 from app.casework.case_views import EmploymentRow, SpellRow, employment_of, spells_of
 from app.casework.employment import change_flexjob_hours, end_employment
+from app.casework.result import Area
 from app.casework.spells import end_spell
 from app.domain.codes import EMPLOYMENT_KINDS, TARGET_GROUPS
 from app.domain.errors import MinPlanError, ValidationError
@@ -35,7 +36,7 @@ def _buttons(parent: QWidget, actions: list) -> QHBoxLayout:  # type: ignore[typ
 
 
 class SpellsTab(CitizenTab):
-    AREAS = frozenset({"spells", "employment"})
+    AREAS = frozenset({Area.SPELLS, Area.EMPLOYMENT})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

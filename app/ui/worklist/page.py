@@ -28,10 +28,10 @@ from app import i18n
 from app.casework.deadline_rule_files import load_rule_sets
 from app.casework.deadline_text import explain, rule_title, status_label
 from app.casework.deadlines import CitizenDeadline, worklist
+from app.casework.result import Area
 from app.casework.snooze import active_snoozes, snooze_deadline
 from app.casework.today import NEEDS_BOOKING_DAYS, OVERDUE_BANDS, needs_booking, overdue_band
 from app.domain.codes import TARGET_GROUPS
-from app.domain.errors import MinPlanError
 from app.i18n import N_, _
 from app.reports.list_table import ListTable
 from app.store.engine import transaction
@@ -40,6 +40,7 @@ from app.ui.casework import prompts
 from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
 from app.ui.list_output import ListSource, cpr_text, export_list, print_list, run_safely
+from app.ui.operations import Change
 
 GROUPS = {
     "overdue": N_("Overdue"),
@@ -152,6 +153,7 @@ class WorklistPage(QWidget):
         layout.addWidget(self.explanation)
         self._fill_scopes()
         self.scope.currentIndexChanged.connect(self.refresh)
+        ctx.ops.changed.connect(self._changed)
         self.group.currentIndexChanged.connect(self._show)
         self.loaded = False
 
@@ -182,20 +184,31 @@ class WorklistPage(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        _kind, ids = self.scope.currentData() or ("all", None)
-        today = self.ctx.today()
-        try:
-            loaded = load_rule_sets()
-            if loaded.problem is not None:
-                self.problem.emit(loaded.problem)
-            found = worklist(
-                self.ctx.db, self.ctx.actor, today, caseworker_ids=ids, rules=loaded.book
-            )
-        except MinPlanError as error:
-            self.problem.emit(error)
-            return
-        self.snoozed = active_snoozes(self.ctx.db, today)
-        self.items = work_items(found, today)
+        """Read the list again: in the background for a team or everybody (seconds at a large
+        jobcenter), at once for one caseload."""
+        kind, ids = self.scope.currentData() or ("all", None)
+        db, actor, today = self.ctx.db, self.ctx.actor, self.ctx.today()
+        loaded = load_rule_sets()
+        if loaded.problem is not None:
+            self.problem.emit(loaded.problem)
+
+        def work() -> tuple[dict, list[WorkItem]]:
+            found = worklist(db, actor, today, caseworker_ids=ids, rules=loaded.book)
+            return active_snoozes(db, today), work_items(found, today)
+
+        background = kind in ("all", "team")
+        if background:
+            self.summary.setText(_("Reading the deadlines…"))
+        self.ctx.ops.read("worklist", work, self._read, background=background)
+
+    def _changed(self, change: Change) -> None:
+        if self.loaded and change.touches(
+            Area.CONVERSATIONS, Area.OFFERS, Area.SPELLS, Area.DEADLINES
+        ):
+            self.refresh()
+
+    def _read(self, result: tuple[dict, list[WorkItem]]) -> None:
+        self.snoozed, self.items = result
         self.loaded = True
         self._show()
 
@@ -305,8 +318,8 @@ class WorklistPage(QWidget):
         )
         if reason is None:
             return
-        try:
-            snooze_deadline(
+        self.ctx.ops.write(
+            lambda: snooze_deadline(
                 self.ctx.db,
                 self.ctx.actor,
                 entry.citizen_id,
@@ -316,10 +329,7 @@ class WorklistPage(QWidget):
                 reason,
                 today=self.ctx.today(),
             )
-        except MinPlanError as error:
-            self.problem.emit(error)
-            return
-        self.refresh()
+        )  # the change comes back through ``_changed``
 
     def _show_explanation(self) -> None:
         index = self.table.selected_id()

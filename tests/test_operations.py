@@ -1,0 +1,109 @@
+"""The operations runner: background reads reach the GUI thread (the newest only), expected errors
+go to one place, a change is broadcast typed, and a misspelt area fails where it is written."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date, timedelta
+
+import pytest
+
+from app import i18n
+from app.casework.actor import Actor
+from app.casework.citizens import create_citizen
+from app.casework.result import Area, Saved
+from app.casework.spells import start_spell
+from app.domain.errors import ValidationError
+from app.store.engine import Database, transaction
+from app.store.models import Caseworker
+from app.ui.casework.context import UiContext
+from app.ui.operations import Change, Operations
+
+TODAY = date(2026, 11, 23)
+
+
+def test_a_misspelt_area_fails_where_it_is_written() -> None:
+    with pytest.raises(ValueError):
+        Saved(1, 1, 1, frozenset({"conversation"}))  # the area is "conversations"
+    saved = Saved(1, 1, 1, frozenset({"offers", Area.HISTORY}))
+    assert saved.areas == {Area.OFFERS, Area.HISTORY}
+    assert all(isinstance(area, Area) for area in saved.areas)
+
+
+@pytest.mark.gui
+def test_a_background_read_reaches_the_gui_thread_and_the_newest_wins(qtbot) -> None:
+    ops = Operations()
+    gui = threading.get_ident()
+    seen: list[tuple[str, int]] = []
+
+    def slow() -> str:
+        time.sleep(0.2)
+        return "old"
+
+    ops.read("list", slow, lambda r: seen.append((r, threading.get_ident())))
+    assert ops.busy("list") and seen == []  # the caller goes on at once
+    ops.read(
+        "list", lambda: (threading.get_ident(), "new")[1], lambda r: seen.append((r, gui))
+    )
+    qtbot.waitUntil(lambda: not ops.busy("list"), timeout=3000)
+    qtbot.wait(300)  # the overtaken read finishes too, and must not be delivered
+    assert seen == [("new", gui)]
+
+
+@pytest.mark.gui
+def test_expected_errors_go_to_one_place_and_a_write_broadcasts_its_change(qtbot) -> None:
+    ops = Operations()
+    problems: list[Exception] = []
+    changes: list[Change] = []
+    ops.problem.connect(problems.append)
+    ops.changed.connect(changes.append)
+
+    def refused() -> str:
+        raise ValidationError("End before start")
+
+    ops.read("x", refused, lambda r: pytest.fail("no result for a refused read"))
+    qtbot.waitUntil(lambda: bool(problems), timeout=3000)
+    assert ops.write(refused) is None  # type: ignore[arg-type]
+    assert len(problems) == 2 and changes == []
+    saved = ops.write(lambda: Saved(7, 2, 3, frozenset({Area.OFFERS, Area.HISTORY})))
+    assert saved is not None
+    assert changes == [Change(frozenset({Area.OFFERS, Area.HISTORY}), 3)]
+    assert changes[0].touches(Area.OFFERS) and not changes[0].touches(Area.USERS)
+
+
+@pytest.mark.gui
+def test_everybodys_deadlines_are_read_without_holding_the_window(qtbot, db: Database) -> None:
+    """A team lead's "Everybody" list is read in the background: the page says it is reading,
+    then shows the items (synthetic citizens)."""
+    from app.ui.worklist.page import WorklistPage
+
+    with transaction(db) as s:
+        lead = Caseworker(initials="TL", name="Tove Leder", team="Team Job", role="teamlead")
+        karen = Caseworker(initials="KL", name="Karen Lund", team="Team Job", role="caseworker")
+        s.add(lead)
+        s.add(karen)
+        s.flush()
+        lead_id, karen_id = lead.id, karen.id
+    me = Actor(lead_id, "TL", "Tove Leder", "teamlead", "tove")
+    worker = Actor(karen_id, "KL", "Karen Lund", "caseworker", "karen")
+    citizen = create_citizen(
+        db, worker, {"cpr": "150390-1234", "first_name": "Åse", "last_name": "Ørsted"}, today=TODAY
+    ).id
+    start_spell(
+        db,
+        worker,
+        citizen,
+        {"target_group": "kontanthjaelp_jobparat", "start_date": TODAY - timedelta(days=10)},
+    )
+    i18n.set_language("en")
+    ctx = UiContext(db, me, lambda: TODAY)
+    page = WorklistPage(ctx)
+    qtbot.addWidget(page)
+    page.scope.setCurrentIndex(page.scope.findText("Everybody"))
+    page.refresh()
+    assert ctx.ops.busy("worklist")
+    qtbot.waitUntil(lambda: page.loaded and not ctx.ops.busy("worklist"), timeout=5000)
+    assert "Åse Ørsted" in {page.table.text(i, 2) for i in page.table.ids()}
+    assert "1 overdue" in page.summary.text()
+    assert ctx.ops.longest_handler_ms < 1000
