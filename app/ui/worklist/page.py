@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -126,6 +127,11 @@ class WorklistPage(QWidget):
             stretch=4,
         )
         self.table.setAccessibleName(_("Deadlines"))
+        # The benefit's name can be long ("Uddannelseshjælp, aktivitetsparat"): sized to its
+        # content, everybody's list pushed the requirement off a laptop screen. It keeps a width
+        # the user may drag; the whole text is in the tooltip.
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().resizeSection(3, 190)
         self.table.activated_id.connect(self._activated)
         self.table.itemSelectionChanged.connect(self._show_explanation)
         self.explanation = QLabel(self)
