@@ -183,7 +183,8 @@ def test_closing_the_window_waits_for_no_backup(
 CRASHING_START = textwrap.dedent("""
     import faulthandler, sys
     import app.cli as cli
-    cli.COMMANDS["db"] = lambda args: faulthandler._sigsegv()  # a bug in a C library
+    import app.store.migrations as migrations
+    migrations.current_revision = lambda db: faulthandler._sigsegv()  # a bug in a C library
     sys.exit(cli.main(["db", "current", "--db", sys.argv[1]]))
 """)
 

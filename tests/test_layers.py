@@ -49,7 +49,7 @@ def test_domain_imports_no_database_code_and_nothing_above_it() -> None:
 
 
 def test_nothing_imports_the_ui_except_the_ui_and_the_entry_points() -> None:
-    allowed = {APP / "cli.py"}
+    allowed = {APP / "cli" / "gui.py"}  # the window's start
     offenders = [
         f"{path.relative_to(APP.parent)} imports {name}"
         for path in _modules(exclude="ui")
