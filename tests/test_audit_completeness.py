@@ -569,7 +569,7 @@ ACTIONS: list[tuple[str, A, tuple[Expect, ...]]] = [
 NOT_DRIVEN = {
     "casework.audit.record": "the primitive every row above goes through",
     "casework.audit_retention.purge_expired": "tested in test_audit_retention (writes a purge_audit event)",
-    "casework.demo_data.populate": "synthetic data; tested below (one demo_data event)",
+    "demo.data.populate": "synthetic data; tested below (one demo_data event)",
     "casework.companies.last_used_company": "reads the actor's own last company, no citizen data",
     "casework.goal_plans.require_lead": "a role check, writes nothing",
     **{
@@ -682,7 +682,7 @@ def test_every_use_case_writes_its_event_with_the_right_fields(
 
 
 def test_the_demo_generator_records_itself(db: Database, actor: Actor) -> None:
-    from app.casework.demo_data import populate
+    from app.demo.data import populate
 
     populate(db, actor, citizens=3, seed=1, as_of=date(2026, 11, 23))
     with transaction(db) as s:
@@ -691,7 +691,7 @@ def test_the_demo_generator_records_itself(db: Database, actor: Actor) -> None:
 
 def _public_functions() -> dict[str, list[str]]:
     found = {}
-    for base in ("casework", "reports"):
+    for base in ("casework", "reports", "demo"):
         for path in sorted((APP / base).rglob("*.py")):
             module = path.relative_to(APP).with_suffix("").as_posix().replace("/", ".")
             for node in ast.parse(path.read_text(encoding="utf-8")).body:

@@ -86,7 +86,7 @@ def _plan(name: str = "Egne mål 2026", **changes) -> GoalPlan:  # type: ignore[
 # --- the shipped plans -----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
-    from app.casework.demo_data import write_demo_database
+    from app.demo.data import write_demo_database
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     write_demo_database(path, citizens=400, seed=5, as_of=AS_OF)

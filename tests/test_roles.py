@@ -426,7 +426,7 @@ def test_the_demo_database_lets_anyone_try_any_user(office, monkeypatch) -> None
 
 def test_demo_databases_carry_the_marker(tmp_path: Path) -> None:
     from app.casework.actor import is_demo_database
-    from app.casework.demo_data import write_demo_database
+    from app.demo.data import write_demo_database
     from app.store.engine import open_sqlite
 
     path = tmp_path / "demo.db"

@@ -38,7 +38,7 @@ def database_path(args: argparse.Namespace) -> Path:
             )
         return path
     if getattr(args, "demo", False):
-        from app.casework.demo_data import ensure_demo_database
+        from app.demo.data import ensure_demo_database
 
         path = paths.demo_database_path()
         ensure_demo_database(

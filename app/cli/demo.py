@@ -47,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> ExitCode:
-    from app.casework.demo_data import write_demo_database
+    from app.demo.data import write_demo_database
 
     if getattr(args, "database_url", None):
         return _demo_on_server(args)
@@ -97,7 +97,7 @@ def _print_demo_users(path: Path, encryption: bool | None) -> None:
 def _demo_on_server(args: argparse.Namespace) -> ExitCode:
     """Demo data into an empty database on a server (nothing there is ever replaced)."""
     from app.casework.actor import system_actor
-    from app.casework.demo_data import populate
+    from app.demo.data import populate
 
     if args.force:
         raise MinPlanError("--force replaces SQLite files only; on a server give an empty database")

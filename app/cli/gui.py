@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     require_display()
     try:
         if args.demo:
-            from app.casework.demo_data import ensure_demo_database
+            from app.demo.data import ensure_demo_database
 
             path = database_path(args)
             if args.db:  # --demo --db FILE: the demo in a file of one's choice
