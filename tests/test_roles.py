@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from app.casework import access, org_settings, users
 from app.casework.access_log import record_view
-from app.casework.actor import DEMO_MARKER, Actor, resolve_actor
+from app.casework.actor import DEMO_MARKER, Actor
 from app.casework.citizens import create_citizen, delete_citizen, hand_over, update_citizen
 from app.casework.conversations import book_conversation, record_outcome
 from app.casework.employment import register_employment
@@ -22,6 +22,7 @@ from app.casework.history import citizen_history
 from app.casework.journal import add_note, notes
 from app.casework.offers import cancel_offer, delete_offer, register_offer
 from app.casework.plan import add_milestone, mark_printed, save_plan, update_milestone
+from app.casework.sign_in import resolve_actor
 from app.casework.snooze import snooze_deadline
 from app.casework.spells import start_spell, update_spell
 from app.cli import main

@@ -13,7 +13,8 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import i18n, paths
-from app.casework.actor import Actor, resolve_actor
+from app.casework.actor import Actor
+from app.casework.sign_in import resolve_actor
 from app.domain.errors import MinPlanError
 from app.i18n import _
 from app.store.engine import Database, transaction
