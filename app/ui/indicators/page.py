@@ -38,9 +38,9 @@ from app.domain.goalplan import GoalPlan
 from app.domain.periods import parse_period
 from app.i18n import N_, _
 from app.reports.goalplans import Evaluation, IndicatorResult, available_goalplans
-from app.reports.indicator_export import (
+from app.reports.indicator_export import PreviousExport
+from app.reports.indicator_text import (
     STATUS,
-    PreviousExport,
     comparison_text,
     counted_text,
     figure_text,
