@@ -121,8 +121,9 @@ def _milestone(env: Env, index: int = -1) -> Milestone:
 
 
 def _indicators(env: Env) -> None:
+    from app.casework.goal_evaluation import evaluate_plan
+    from app.casework.goal_plans import load_goalplan
     from app.domain.periods import parse_period
-    from app.reports.goalplans import evaluate_plan, load_goalplan
     from app.reports.indicator_export import export_indicators
 
     goal = load_goalplan("herlev-2024")

@@ -55,8 +55,9 @@ def add_threshold_and_as_of(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> ExitCode:
+    from app.casework.goal_evaluation import evaluate_plan
+    from app.casework.goal_plans import load_goalplan
     from app.domain.periods import parse_period
-    from app.reports.goalplans import evaluate_plan, load_goalplan
     from app.reports.indicator_export import export_indicators
     from app.store.engine import transaction
 
