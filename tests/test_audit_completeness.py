@@ -123,8 +123,8 @@ def _milestone(env: Env, index: int = -1) -> Milestone:
 def _indicators(env: Env) -> None:
     from app.casework.goal_evaluation import evaluate_plan
     from app.casework.goal_plans import load_goalplan
+    from app.casework.indicator_exports import export_indicators
     from app.domain.periods import parse_period
-    from app.reports.indicator_export import export_indicators
 
     goal = load_goalplan("herlev-2024")
     evaluation = evaluate_plan(env.db, goal, parse_period("2026"), threshold=5, series=False)
@@ -490,7 +490,7 @@ ACTIONS: list[tuple[str, A, tuple[Expect, ...]]] = [
         lambda e: _imported(import_bundle(e.db, e.actor, SAMPLE, today=TODAY)),
         (Expect("import", citizen=False),),
     ),
-    ("indicator_export.export_indicators", _indicators, (Expect("export_indicators", citizen=False),)),
+    ("indicator_exports.export_indicators", _indicators, (Expect("export_indicators", citizen=False),)),
     (
         "goal_targets.set_target",
         lambda e: goal_targets.set_target(e.db, e.actor, "herlev-2024", "fleksjob_fte", {"minimum": 1.0}),

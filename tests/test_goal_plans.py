@@ -450,7 +450,7 @@ def test_exports_hold_the_same_numbers_as_the_json_and_are_audited(
 def test_the_difference_from_the_previous_export_of_the_same_plan_and_period(
     db: Database, actor: Actor
 ) -> None:
-    from app.reports.indicator_export import export_indicators
+    from app.casework.indicator_exports import export_indicators
 
     for _ in range(6):
         spell(db, actor, born(db, actor, ADULT), "fleksjob", date(2025, 1, 1))

@@ -87,9 +87,6 @@ CALLER_IMPORTS = {
 #: only shrinks: an entry that no longer occurs fails the test too.
 UPWARD_IMPORTS = {
     # reports → casework (issue 17: reports should render data they are given)
-    ("app.reports.indicator_export", "app.casework.audit"): (
-        "an indicator export writes its audit event (a use case living in reports)"
-    ),
     ("app.reports.measures", "app.casework.deadline_rule_files"): (
         "the deadline measures load the rule sets in force"
     ),

@@ -1,7 +1,8 @@
 """Indicator exports (JSON, CSV in the Danish spreadsheet convention, XLSX, the committee PDF):
-only anonymised figures, and every export recorded in the audit log with what left (plan,
-period, format, threshold, figures, SHA-256 checksum), who and when — so that the app can tell
-what changed since the previous export of the same plan and period."""
+only anonymised figures. Every export is recorded in the audit log with what left (plan,
+period, format, threshold, figures, SHA-256 checksum), who and when, by the use case
+``app.casework.indicator_exports.export_indicators``, so that ``previous_export`` can tell what
+changed since the previous export of the same plan and period."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import io
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from app import i18n
@@ -121,42 +121,6 @@ def render(evaluation: Evaluation, fmt: str) -> bytes:
     from app.domain.errors import ValidationError
 
     raise ValidationError("Choose one of the formats {formats}", formats=", ".join(FORMATS))
-
-
-def export_indicators(
-    db,  # type: ignore[no-untyped-def]
-    actor,
-    evaluation: Evaluation,
-    fmt: str,
-    path: Path | None = None,
-) -> bytes:
-    """The export's bytes (written to ``path`` if given, via a temporary file), recorded in the
-    audit log in the same step: nothing leaves unrecorded."""
-    from app.casework import audit
-
-    content = render(evaluation, fmt)
-    data = records(evaluation)
-
-    def recorded(session):  # type: ignore[no-untyped-def]
-        audit.record(
-            session,
-            actor,
-            "export_indicators",
-            details={
-                "plan": evaluation.plan.id,
-                "period": [evaluation.period.start, evaluation.period.end],
-                "counted_to": data["period"]["end"],
-                "format": fmt,
-                "threshold": evaluation.threshold,
-                "sha256": audit.checksum(content),
-                "values": {item["id"]: item["value"] for item in data["indicators"]},
-                "suppressed": [item["id"] for item in data["indicators"] if item["suppressed"]],
-            },
-        )
-        return content, None
-
-    audit.write_with_event(db, path, recorded)
-    return content
 
 
 @dataclass(frozen=True)

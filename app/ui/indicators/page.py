@@ -553,7 +553,8 @@ class IndicatorsPage(QWidget):
 
     def export(self, fmt: str, path: Path | None = None) -> Path | None:
         """Export what is shown (anonymised) as XLSX, CSV or PDF; recorded in the audit log."""
-        from app.reports.indicator_export import export_indicators, previous_export
+        from app.casework.indicator_exports import export_indicators
+        from app.reports.indicator_export import previous_export
 
         evaluation = self.evaluation
         if evaluation is None or self.busy:
