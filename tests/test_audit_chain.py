@@ -440,7 +440,7 @@ def test_audit_key_export_is_for_administrators_on_a_desk_and_absent_on_a_server
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    import app.cli_audit as cli_audit
+    import app.cli.audit as cli_audit
     from app.cli import main
 
     create_citizen(any_db, actor, ÅSE, today=TODAY)

@@ -121,9 +121,10 @@ def _milestone(env: Env, index: int = -1) -> Milestone:
 
 
 def _indicators(env: Env) -> None:
+    from app.casework.goal_evaluation import evaluate_plan
+    from app.casework.goal_plans import load_goalplan
+    from app.casework.indicator_exports import export_indicators
     from app.domain.periods import parse_period
-    from app.reports.goalplans import evaluate_plan, load_goalplan
-    from app.reports.indicator_export import export_indicators
 
     goal = load_goalplan("herlev-2024")
     evaluation = evaluate_plan(env.db, goal, parse_period("2026"), threshold=5, series=False)
@@ -489,7 +490,7 @@ ACTIONS: list[tuple[str, A, tuple[Expect, ...]]] = [
         lambda e: _imported(import_bundle(e.db, e.actor, SAMPLE, today=TODAY)),
         (Expect("import", citizen=False),),
     ),
-    ("indicator_export.export_indicators", _indicators, (Expect("export_indicators", citizen=False),)),
+    ("indicator_exports.export_indicators", _indicators, (Expect("export_indicators", citizen=False),)),
     (
         "goal_targets.set_target",
         lambda e: goal_targets.set_target(e.db, e.actor, "herlev-2024", "fleksjob_fte", {"minimum": 1.0}),
@@ -569,7 +570,7 @@ ACTIONS: list[tuple[str, A, tuple[Expect, ...]]] = [
 NOT_DRIVEN = {
     "casework.audit.record": "the primitive every row above goes through",
     "casework.audit_retention.purge_expired": "tested in test_audit_retention (writes a purge_audit event)",
-    "casework.demo_data.populate": "synthetic data; tested below (one demo_data event)",
+    "demo.data.populate": "synthetic data; tested below (one demo_data event)",
     "casework.companies.last_used_company": "reads the actor's own last company, no citizen data",
     "casework.goal_plans.require_lead": "a role check, writes nothing",
     **{
@@ -682,7 +683,7 @@ def test_every_use_case_writes_its_event_with_the_right_fields(
 
 
 def test_the_demo_generator_records_itself(db: Database, actor: Actor) -> None:
-    from app.casework.demo_data import populate
+    from app.demo.data import populate
 
     populate(db, actor, citizens=3, seed=1, as_of=date(2026, 11, 23))
     with transaction(db) as s:
@@ -691,7 +692,7 @@ def test_the_demo_generator_records_itself(db: Database, actor: Actor) -> None:
 
 def _public_functions() -> dict[str, list[str]]:
     found = {}
-    for base in ("casework", "reports"):
+    for base in ("casework", "reports", "demo"):
         for path in sorted((APP / base).rglob("*.py")):
             module = path.relative_to(APP).with_suffix("").as_posix().replace("/", ".")
             for node in ast.parse(path.read_text(encoding="utf-8")).body:

@@ -18,8 +18,8 @@ from app.casework.actor import Actor
 from app.casework.bundle import source
 from app.casework.bundle.exporter import export_bundle
 from app.casework.bundle.importer import import_bundle
-from app.casework.demo_data import populate
 from app.cli import main
+from app.demo.data import populate
 from app.store.engine import Database, transaction
 from app.store.models import Citizen, JournalNote, metadata
 

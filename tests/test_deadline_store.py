@@ -19,9 +19,9 @@ from app.casework.citizens import create_citizen, delete_citizen
 from app.casework.conversations import book_conversation, record_outcome
 from app.casework.deadline_rule_files import load_rule_sets
 from app.casework.deadlines import HISTORY_DAYS, deadlines_computed, deadlines_for
-from app.casework.demo_data import populate
 from app.casework.offers import register_offer
 from app.casework.spells import change_benefit, end_spell, start_spell
+from app.demo.data import populate
 from app.domain.deadlines import visible_on
 from app.domain.errors import MinPlanError
 from app.store.engine import Database, transaction

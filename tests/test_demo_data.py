@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from stdnum.dk import cvr as stdnum_cvr
 
 from app.casework.actor import Actor
-from app.casework.demo_data import populate, write_demo_database
 from app.cli import main
+from app.demo.data import populate, write_demo_database
 from app.domain.dates import utc_to_local
 from app.domain.identifiers import birth_date_from_cpr, normalise_cpr
 from app.store.engine import Database, open_sqlite, open_url
@@ -271,7 +271,7 @@ def test_outcomes_a_jobcenter_counts_are_there(demo: Database) -> None:
 
 
 def test_refugees_and_ressourceforloeb_citizens_have_paid_hours_at_plausible_rates() -> None:
-    from app.casework.demo_population import generate
+    from app.demo.population import generate
 
     population = generate(2000, 11, AS_OF)
     current = {s["citizen_id"]: s["target_group"] for s in population.tables["benefit_spell"]
@@ -321,7 +321,7 @@ def test_the_stream_makes_the_same_jobcenter_a_batch_at_a_time() -> None:
     exactly the rows the whole-population generator makes, in batches of citizens."""
     from collections import defaultdict
 
-    from app.casework.demo_population import generate, stream
+    from app.demo.population import generate, stream
 
     whole = generate(300, 5, AS_OF)
     population, batches = stream(300, 5, AS_OF, batch=64)

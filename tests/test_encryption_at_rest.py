@@ -221,7 +221,7 @@ def test_backups_are_encrypted_like_the_source_and_find_the_same_key(
 
 
 def test_the_demo_database_is_encrypted_too(tmp_path: Path) -> None:
-    from app.casework.demo_data import write_demo_database
+    from app.demo.data import write_demo_database
 
     path = tmp_path / "demo.db"
     summary = write_demo_database(path, citizens=5, seed=1, as_of=TODAY)

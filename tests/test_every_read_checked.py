@@ -1,9 +1,9 @@
 """Every read is checked and logged (issue 15, line 5).
 
-Walks every public function of ``app/casework``: one that reads citizen data (takes a citizen's
-id or CPR number, or touches a table that holds citizen data) must take the ``actor``, apply the
-access rule of the citizen page and write its view event — directly or through the use cases it
-calls. ``ALLOWED`` names, with a reason, the few that do not; a new read use case that forgets
+Walks every public function of ``app/casework`` and of the demo generator (``app/demo``): one
+that reads citizen data (takes a citizen's id or CPR number, or touches a table that holds
+citizen data) must take the ``actor``, apply the access rule of the citizen page and write its
+view event — directly or through the use cases it calls. ``ALLOWED`` names, with a reason, the few that do not; a new read use case that forgets
 either fails here. A second test drives every single-citizen read as a caseworker on a
 colleague's citizen: refused (without naming the colleague) and nothing logged; with the day's
 reason allowed and logged.
@@ -121,7 +121,7 @@ ALLOWED: dict[str, str] = {
     "no citizen data",
     "casework.citizens.create_citizen": "makes a new citizen (a logged write); reads none",
     "casework.users.list_users": "the users with a count of citizens each; no citizen data",
-    "casework.demo_data.populate": "writes synthetic demo data, logged as one event",
+    "demo.data.populate": "writes synthetic demo data, logged as one event",
     "casework.access_log_extract.citizen_by_cpr": "CPR number to id, nothing else (never the "
     "caseworker); the extract made with it is checked and logged",
     # the parts of read use cases, called inside their checked and logged transaction
@@ -140,7 +140,8 @@ def _functions(*, private: bool = False) -> dict[str, tuple[list[str], set[str],
     """name → (parameters, names it mentions, names it calls), for every public function (with
     ``private``, the module's private helpers too)."""
     found = {}
-    for path in sorted((APP / "casework").rglob("*.py")):
+    paths = [*(APP / "casework").rglob("*.py"), *(APP / "demo").rglob("*.py")]
+    for path in sorted(paths):
         module = path.relative_to(APP).with_suffix("").as_posix().replace("/", ".")
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
             if not isinstance(node, ast.FunctionDef):

@@ -245,11 +245,11 @@ def test_the_gui_start_says_why_a_database_cannot_be_opened(
 ) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    from app.ui import application, recovery
+    from app.ui import application, headless
 
     with db.engine.begin() as conn:
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
-    monkeypatch.setattr(recovery, "nobody_to_click", lambda: False)
+    monkeypatch.setattr(headless, "nobody_to_click", lambda: False)
     monkeypatch.setattr(application, "run_gui", lambda *a, **k: pytest.fail("must not start"))
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(

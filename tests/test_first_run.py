@@ -4,6 +4,7 @@ the user's language, a windowed program without a console."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import subprocess
@@ -13,9 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app import cli
 from app.casework import actor as actor_module
 from app.cli import main
+from app.cli import users as users_command
 from app.store.engine import open_sqlite
 from app.store.models import Caseworker
 
@@ -128,7 +129,9 @@ def test_a_broken_pipe_in_process_returns_quietly(
         def write(self, text: str) -> int:
             raise BrokenPipeError(32, "Broken pipe")
 
-    monkeypatch.setitem(cli.COMMANDS, "users", lambda args: print("x" * 10) or 0)
+    [users] = users_command.COMMANDS
+    printing = dataclasses.replace(users, run=lambda args: print("x" * 10) or 0)
+    monkeypatch.setattr(users_command, "COMMANDS", (printing,))
     monkeypatch.setattr(sys, "stdout", ClosedPipe())
     assert main(["users"]) == 0
 

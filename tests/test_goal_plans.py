@@ -22,19 +22,21 @@ from sqlmodel import select
 
 from app.casework import org_settings
 from app.casework.actor import Actor
-from app.casework.goal_plans import copy_of, delete_goal_plan, save_goal_plan, user_plans
+from app.casework.goal_evaluation import evaluate, evaluate_plan
+from app.casework.goal_plans import (
+    available_goalplans,
+    copy_of,
+    delete_goal_plan,
+    load_goalplan,
+    save_goal_plan,
+    user_plans,
+)
 from app.casework.goal_targets import set_target
 from app.cli import main
 from app.domain.anonymise import SuppressedTable, recoverable_cells, suppress_series
 from app.domain.errors import ConflictError, PermissionDeniedError, ValidationError
 from app.domain.goalplan import GoalPlan, Indicator, Target
 from app.domain.periods import parse_period
-from app.reports.goalplans import (
-    available_goalplans,
-    evaluate,
-    evaluate_plan,
-    load_goalplan,
-)
 from app.reports.indicator_export import csv_bytes, previous_export, records
 from app.store.engine import Database, transaction
 from app.store.models import AuditEvent
@@ -86,7 +88,7 @@ def _plan(name: str = "Egne mål 2026", **changes) -> GoalPlan:  # type: ignore[
 # --- the shipped plans -----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
-    from app.casework.demo_data import write_demo_database
+    from app.demo.data import write_demo_database
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     write_demo_database(path, citizens=400, seed=5, as_of=AS_OF)
@@ -167,7 +169,7 @@ def test_a_period_not_over_is_counted_up_to_the_day_and_its_months_flagged(
     december = evaluation.series["fleksjob_fte"][-1]
     assert december.value is None and not december.suppressed
     assert records(evaluation)["period"] == {"start": "2026-01-01", "end": "2026-11-23"}
-    from app.reports.goalplans import monthly_series
+    from app.casework.goal_evaluation import monthly_series
 
     pairs = monthly_series(db, plan, parse_period("2026-Q4"), as_of=AS_OF)["fleksjob_fte"]
     assert pairs == [("2026-10", 6.0), ("2026-11", 6.0), ("2026-12", None)]
@@ -217,7 +219,7 @@ def test_a_team_lead_creates_edits_copies_and_deletes_a_plan_all_audited(db: Dat
 
     set_target(db, LEAD, "glostrup-2023", "mm2_opkvalificering", {"minimum": 30})
     glostrup = load_goalplan("glostrup-2023")
-    from app.reports.goalplans import with_user_targets
+    from app.casework.goal_targets import with_user_targets
 
     copy = copy_of(with_user_targets(db, glostrup), "Glostrup med måltal")
     _saved, copy_key = save_goal_plan(db, LEAD, copy)
@@ -448,7 +450,7 @@ def test_exports_hold_the_same_numbers_as_the_json_and_are_audited(
 def test_the_difference_from_the_previous_export_of_the_same_plan_and_period(
     db: Database, actor: Actor
 ) -> None:
-    from app.reports.indicator_export import export_indicators
+    from app.casework.indicator_exports import export_indicators
 
     for _ in range(6):
         spell(db, actor, born(db, actor, ADULT), "fleksjob", date(2025, 1, 1))

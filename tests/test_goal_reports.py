@@ -15,11 +15,12 @@ import pytest
 from pypdf import PdfReader
 
 from app.casework.actor import Actor
+from app.casework.goal_evaluation import evaluate_plan
+from app.casework.goal_plans import load_goalplan
 from app.casework.goal_targets import set_target
 from app.domain.errors import ValidationError
 from app.domain.goalplan import GoalPlan, Indicator, Target, target_from, years_from
 from app.domain.periods import parse_period
-from app.reports.goalplans import evaluate_plan, load_goalplan
 from app.reports.indicator_export import csv_bytes, records
 from app.reports.indicator_pdf import indicator_report_pdf
 from app.reports.indicator_xlsx import xlsx_bytes

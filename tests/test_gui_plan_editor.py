@@ -209,7 +209,7 @@ def test_the_editor_explains_problems_and_keeps_nothing_half_saved(
 def test_a_shipped_plan_is_changed_as_a_copy_and_the_file_stays(
     qtbot, page: IndicatorsPage, db: Database
 ) -> None:
-    from app.reports.goalplans import load_goalplan
+    from app.casework.goal_plans import load_goalplan
 
     show(qtbot, page, "glostrup-2023", "2026-Q1")
     assert not page.delete_action.isEnabled(), "a shipped plan cannot be deleted"

@@ -25,7 +25,7 @@ from app.store.engine import Database, open_sqlite, transaction
 from app.store.migrations import upgrade
 from app.store.models import Citizen
 from app.ui import application as application_module
-from app.ui import recovery
+from app.ui import headless, recovery
 from app.ui.crash import CrashDialog, crash_details
 from tests.conftest import cli_args
 
@@ -98,7 +98,7 @@ def damaged_with_backup(tmp_path: Path) -> Path:
 def answering(monkeypatch: pytest.MonkeyPatch) -> dict:
     """Modal windows are answered by the test; the main loop is not entered (``run_gui`` records
     what it was asked to open)."""
-    monkeypatch.setattr(recovery, "nobody_to_click", lambda: False)
+    monkeypatch.setattr(headless, "nobody_to_click", lambda: False)
     opened: dict = {}
 
     def fake_run_gui(db: Database, **options: object) -> int:
@@ -183,7 +183,8 @@ def test_closing_the_window_waits_for_no_backup(
 CRASHING_START = textwrap.dedent("""
     import faulthandler, sys
     import app.cli as cli
-    cli.COMMANDS["db"] = lambda args: faulthandler._sigsegv()  # a bug in a C library
+    import app.store.migrations as migrations
+    migrations.current_revision = lambda db: faulthandler._sigsegv()  # a bug in a C library
     sys.exit(cli.main(["db", "current", "--db", sys.argv[1]]))
 """)
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from app.casework import actor as actor_module
-from app.casework.actor import os_user, resolve_actor
+from app.casework.actor import os_user
+from app.casework.sign_in import resolve_actor
 from app.cli import main
 from app.domain.errors import PermissionDeniedError
 from app.store.engine import Database, transaction

@@ -449,7 +449,7 @@ def _open_citizen(run: Run, name: str) -> None:
 
 def _walk(display: Display, home: Path, shots: Path, scale: str | None) -> Run:
     from app import paths
-    from app.casework.demo_data import write_demo_database
+    from app.demo.data import write_demo_database
 
     demo = paths.demo_database_path()
     demo.parent.mkdir(parents=True, exist_ok=True)

@@ -210,7 +210,7 @@ def test_an_interrupted_rekey_leaves_the_old_file_opening_with_its_old_key(
 def test_a_rekey_killed_at_random_moments_never_loses_access(
     tmp_path: Path, subprocess_keyring: dict[str, str]
 ) -> None:
-    from app.casework.demo_data import write_demo_database
+    from app.demo.data import write_demo_database
 
     path = tmp_path / "demo.db"
     write_demo_database(path, citizens=300, seed=1, as_of=TODAY)

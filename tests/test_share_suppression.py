@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert
 
+from app.casework.goal_evaluation import evaluate_plan
 from app.domain.anonymise import SuppressedTable, recoverable_cells, suppress_series, suppress_share
 from app.domain.goalplan import GoalPlan, Indicator, Target
 from app.domain.periods import parse_period
-from app.reports.goalplans import evaluate_plan
 from app.reports.measure_catalog import run_measure
 from app.store.engine import Database, transaction
 from app.store.models import BenefitSpell, Citizen, Employment

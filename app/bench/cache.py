@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from app import paths
 from app.casework.actor import system_actor
-from app.casework.demo_data import Progress, populate, write_demo_database
+from app.demo.data import Progress, populate, write_demo_database
 from app.domain.errors import DatabaseError, ValidationError
 from app.store.engine import Database, open_url
 from app.store.migrations import head_revision, upgrade
@@ -35,11 +35,13 @@ def default_cache_dir() -> Path:
 
 
 def generator_fingerprint() -> str:
-    """Short hash of the demo generator's source: a changed generator means new databases."""
-    from app.casework import demo_data, demo_population
+    """Short hash of the demo generator's source (every module of ``app.demo``): a changed
+    generator means new databases."""
+    from app import demo
+    from app.demo import data, histories, population, rhythm
 
     digest = hashlib.sha256()
-    for module in (demo_population, demo_data):
+    for module in (demo, histories, population, rhythm, data):
         digest.update(Path(module.__file__ or "").read_bytes())
     return digest.hexdigest()[:8]
 
@@ -57,7 +59,7 @@ class DemoSpec:
     encrypted: bool | None = None
 
     def key(self) -> str:
-        from app.casework.demo_data import DEMO_DATA_VERSION
+        from app.demo.data import DEMO_DATA_VERSION
         from app.store.cipher import encryption_wanted
 
         revision = re.sub(r"\W", "", head_revision())[:12]

@@ -4,15 +4,8 @@ Every use case takes an ``Actor`` so that its audit event names who did it. The 
 has already checked who sits at the desk, so Min Plan signs the user in by their login name:
 the user whose ``login`` is that name (or, with no login set, whose initials are that name). On
 a shared PostgreSQL server the database login (which the server checked with the person's own
-password) is tried first.
-
-- A database with no users yet makes the person at the desk its first user, an administrator
-  (the GUI asks for name and initials first; the CLI takes them from the login).
-- Someone who is not a user of a real database is refused with a calm message; they are never
-  given another person's identity.
-- On the demo database (recognised by the setting the demo generator writes, or ``--demo``)
-  anyone may try any user with ``--user INITIALS``; without it the GUI opens as a caseworker and
-  a command (``demo_role="admin"``) acts as the demo's administrator.
+password) is tried first. The signing in itself, ``resolve_actor``, is in
+``app.casework.sign_in``: it may make the first user, so it sits above ``users``.
 """
 
 from __future__ import annotations
@@ -24,7 +17,6 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from app.domain.errors import NotFoundError, PermissionDeniedError
 from app.domain.users import initials_from_login, login_candidates
 from app.store.models import AppSetting, Caseworker
 
@@ -132,74 +124,3 @@ def first_admin_defaults(login: str | None = None) -> tuple[str, str]:
     """(initials, name) suggested for the first user, from the OS login."""
     login = login or os_user()
     return initials_from_login(login), os_full_name(login) or login
-
-
-def _as_actor(row: Caseworker, login: str) -> Actor:
-    return Actor(
-        caseworker_id=row.id, initials=row.initials, name=row.name, role=row.role, os_user=login
-    )
-
-
-def resolve_actor(
-    session: Session,
-    initials: str | None = None,
-    *,
-    demo: bool = False,
-    first_admin: tuple[str, str] | None = None,
-    demo_role: str | None = None,
-) -> Actor:
-    """The user at the desk (see the module's docstring).
-
-    ``initials`` (``--user``; else ``MINPLAN_USER``) chooses a user on the demo database; on a
-    real database it must name the user the login belongs to. On a database without users the
-    login becomes the first administrator with ``first_admin`` = (initials, name) or defaults
-    from the login; the new user is written in ``session``'s transaction. ``demo_role``: on the
-    demo database without ``--user``, act as its first active user of that role.
-    """
-    from app.casework import users
-
-    login = os_user()
-    server_user = server_login(session)
-    if server_user is not None and user_for_login(session, server_user) is not None:
-        login = server_user  # the server checked this login's password: it names the person
-    if not users.has_users(session):
-        chosen_initials, name = first_admin or first_admin_defaults(login)
-        row = users.create_first_admin(
-            session, initials=chosen_initials, name=name, login=login.lower(), os_user=login
-        )
-        return _as_actor(row, login)
-    wanted = (initials or os.environ.get("MINPLAN_USER") or "").strip().upper()
-    mine = user_for_login(session, login)
-    if demo or is_demo_database(session):
-        row = mine if demo_role is None else None
-        if wanted:
-            row = session.exec(select(Caseworker).where(Caseworker.initials == wanted)).first()
-            if row is None:
-                raise NotFoundError("No user has the initials {initials}", initials=wanted)
-        if row is None:  # the demo opens with a caseworker, whoever starts it
-            row = session.exec(
-                select(Caseworker)
-                .where(col(Caseworker.active))
-                .order_by(col(Caseworker.role) != (demo_role or "caseworker"), col(Caseworker.id))
-            ).first()
-    else:
-        if mine is None:
-            raise PermissionDeniedError(
-                "You ({login}) are not a user of this database; ask an administrator to add you "
-                "under Settings → Users",
-                login=login,
-            )
-        if wanted and wanted != mine.initials:
-            raise PermissionDeniedError(
-                "You are signed in as {initials}; another user can be chosen only on the demo "
-                "database",
-                initials=mine.initials,
-            )
-        row = mine
-    if row is None:
-        raise PermissionDeniedError("The database has no active user; ask an administrator")
-    if not row.active:
-        raise PermissionDeniedError(
-            "Your user {initials} is deactivated; ask an administrator", initials=row.initials
-        )
-    return _as_actor(row, login)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 from sqlmodel import Session, col, select
 
@@ -97,6 +98,38 @@ def user_plan(db: Database, key: str) -> GoalPlan | None:
     with transaction(db) as session:
         row = _row(session, key)
         return _plan_of(session, row) if row else None
+
+
+def available_goalplans(db: Database | None = None) -> list[GoalPlan]:
+    """The shipped plans, then (with a database) the plans made in the app, by name."""
+    from app.reports.goalplans import shipped_goalplans
+
+    plans = shipped_goalplans()
+    if db is not None:
+        plans += user_plans(db)
+    return plans
+
+
+def load_goalplan(plan: str, db: Database | None = None) -> GoalPlan:
+    """A plan by a TOML file path, a shipped plan's id (``herlev-2024``) or, with a database,
+    the id of a plan made in the app."""
+    from app.reports.goalplans import goalplan_dir, parse_goalplan, shipped_ids
+
+    path = Path(plan)
+    if path.suffix == ".toml" and path.exists():
+        return parse_goalplan(path.name, path.read_text(encoding="utf-8"))
+    shipped = goalplan_dir() / f"{plan}.toml"
+    if shipped.exists():
+        return parse_goalplan(shipped.name, shipped.read_text(encoding="utf-8"))
+    known = sorted(shipped_ids())
+    if db is not None:
+        found = user_plan(db, plan)
+        if found is not None:
+            return found
+        known += [p.id for p in user_plans(db)]
+    raise ValidationError(
+        "Unknown goal plan {plan!r}; the plans are: {plans}", plan=plan, plans=", ".join(known)
+    )
 
 
 def _with_ids(plan: GoalPlan) -> GoalPlan:

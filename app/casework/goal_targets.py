@@ -5,6 +5,7 @@ Stored in the database, audited with old and new values, and only for team leads
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlmodel import select
@@ -13,7 +14,7 @@ from app.casework import audit
 from app.casework.actor import Actor
 from app.casework.result import Area, Saved
 from app.domain.errors import NotFoundError, PermissionDeniedError
-from app.domain.goalplan import Target, check_target, target_from, years_from
+from app.domain.goalplan import GoalPlan, Target, check_target, target_from, years_from
 from app.store.engine import Database, transaction
 from app.store.models import GoalTarget
 
@@ -45,7 +46,7 @@ def set_target(
             indicator_id,
             target_from({**values, "compare": compare, "years": years}),
         )
-    from app.reports.goalplans import load_goalplan
+    from app.casework.goal_plans import load_goalplan
 
     if indicator_id not in {i.id for i in load_goalplan(plan_id).indicators}:
         raise NotFoundError(
@@ -102,3 +103,32 @@ def targets_for(
         return {
             r.indicator_id: (r.minimum, r.maximum, r.direction, r.compare, r.years) for r in rows
         }
+
+
+def with_user_targets(db: Database, plan: GoalPlan) -> GoalPlan:
+    """A shipped plan with the targets team leads set in the app in place of the file's (a plan
+    made in the app holds its targets itself)."""
+    if plan.editable:
+        return plan
+    user = targets_for(db, plan.id)
+    if not user:
+        return plan
+    indicators = []
+    for indicator in plan.indicators:
+        if indicator.id in user:
+            minimum, maximum, direction, compare, years = user[indicator.id]
+            indicator = replace(
+                indicator,
+                target=target_from(
+                    {
+                        "minimum": minimum,
+                        "maximum": maximum,
+                        "direction": direction,
+                        "compare": compare,
+                        "years": years,
+                    }
+                ),
+                more_targets=(),
+            )
+        indicators.append(indicator)
+    return replace(plan, indicators=tuple(indicators))

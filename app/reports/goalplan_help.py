@@ -79,7 +79,7 @@ def _cell(text: str) -> str:
 
 def how_computed(indicator: Indicator) -> str:
     """The second column: the measure, its parameters, the target(s) and the note."""
-    from app.reports.indicator_export import note_text, target_text
+    from app.reports.indicator_text import note_text, target_text
 
     _ = i18n._
     if not indicator.computable:

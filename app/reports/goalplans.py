@@ -2,7 +2,10 @@
 
 Plans come from two places: the four shipped reference plans, read-only TOML files in
 ``app/resources/goalplans/``, and the plans team leads make in the app (``app.casework.goal_plans``,
-stored in the database). Both are ``GoalPlan`` values and are evaluated alike.
+stored in the database). Both are ``GoalPlan`` values and are evaluated alike. Finding a plan by
+id among both, the targets team leads set and the organisation's threshold are the use cases'
+(``app.casework.goal_plans``, ``goal_targets``, ``goal_evaluation``); this module evaluates the
+plan it is given.
 
 Every figure is anonymised before it is returned: a count or a figure built on fewer persons than
 the threshold (the organisation setting ``suppression_threshold``, never below 3) is suppressed
@@ -22,7 +25,6 @@ from typing import Any
 
 from app import paths
 from app.domain.anonymise import (
-    effective_threshold,
     suppress_series,
     suppress_share,
     suppress_value,
@@ -51,14 +53,9 @@ __all__ = [
     "IndicatorResult",
     "SeriesPoint",
     "Target",
-    "available_goalplans",
     "checked_plan",
-    "evaluate",
-    "evaluate_plan",
-    "load_goalplan",
-    "monthly_series",
+    "evaluate_as_given",
     "status_of",
-    "threshold_for",
 ]
 
 
@@ -209,47 +206,7 @@ def shipped_goalplans() -> list[GoalPlan]:
     ]
 
 
-def available_goalplans(db: Database | None = None) -> list[GoalPlan]:
-    """The shipped plans, then (with a database) the plans made in the app, by name."""
-    plans = shipped_goalplans()
-    if db is not None:
-        from app.casework.goal_plans import user_plans
-
-        plans += user_plans(db)
-    return plans
-
-
-def load_goalplan(plan: str, db: Database | None = None) -> GoalPlan:
-    """A plan by a TOML file path, a shipped plan's id (``herlev-2024``) or, with a database,
-    the id of a plan made in the app."""
-    path = Path(plan)
-    if path.suffix == ".toml" and path.exists():
-        return parse_goalplan(path.name, path.read_text(encoding="utf-8"))
-    shipped = goalplan_dir() / f"{plan}.toml"
-    if shipped.exists():
-        return parse_goalplan(shipped.name, shipped.read_text(encoding="utf-8"))
-    known = sorted(shipped_ids())
-    if db is not None:
-        from app.casework.goal_plans import user_plan, user_plans
-
-        found = user_plan(db, plan)
-        if found is not None:
-            return found
-        known += [p.id for p in user_plans(db)]
-    raise ValidationError(
-        "Unknown goal plan {plan!r}; the plans are: {plans}", plan=plan, plans=", ".join(known)
-    )
-
-
 # --- evaluating ------------------------------------------------------------------------------------
-def threshold_for(db: Database, requested: int | None = None) -> int:
-    """The suppression threshold: the organisation setting, raised (never lowered) by a request."""
-    from app.casework import org_settings
-
-    setting = org_settings.get(db, "suppression_threshold")
-    return effective_threshold(max(setting, requested or 0))
-
-
 def is_hidden(result: MeasureResult, threshold: int) -> bool:
     """Whether a figure must not be shown (``app.domain.anonymise``): a count below the
     threshold, a figure built on fewer persons, and a share of persons whose numerator or
@@ -357,21 +314,22 @@ def _series(
     )
 
 
-def evaluate_plan(
+def evaluate_as_given(
     db: Database,
     plan: GoalPlan,
     period: ReportPeriod,
     *,
+    limit: int,
     compare: str | None = None,
-    threshold: int | None = None,
     as_of: date | None = None,
     series: bool = True,
 ) -> Evaluation:
-    """Every indicator of the plan for the period (counted up to ``as_of``, default today),
-    anonymised, with its comparison, status and (``series``) monthly trend."""
+    """Every indicator of the plan, with its targets as given, for the period (counted up to
+    ``as_of``, default today), anonymised with the threshold ``limit``, with its comparison,
+    status and (``series``) monthly trend. ``app.casework.goal_evaluation.evaluate_plan`` gives
+    it the organisation's threshold and the targets team leads set in the app."""
     as_of = as_of or date.today()
-    limit = threshold_for(db, threshold)
-    plan = for_period(with_user_targets(db, plan), period)
+    plan = for_period(plan, period)
     counted = period.up_to(as_of)
     results = tuple(
         _evaluate_one(db, indicator, counted, compare, limit) for indicator in plan.indicators
@@ -387,37 +345,6 @@ def evaluate_plan(
     return Evaluation(plan, period, counted, as_of, limit, results, trends)
 
 
-def evaluate(
-    db: Database,
-    plan: GoalPlan,
-    period: ReportPeriod,
-    *,
-    compare: str | None = None,
-    threshold: int | None = None,
-    as_of: date | None = None,
-) -> list[IndicatorResult]:
-    """The indicator results only (no trend)."""
-    return list(
-        evaluate_plan(
-            db, plan, period, compare=compare, threshold=threshold, as_of=as_of, series=False
-        ).results
-    )
-
-
-def monthly_series(
-    db: Database,
-    plan: GoalPlan,
-    period: ReportPeriod,
-    *,
-    threshold: int | None = None,
-    as_of: date | None = None,
-) -> dict[str, list[tuple[str, float | None]]]:
-    """Each indicator month by month as (month, value) pairs, anonymised as on the dashboard (a
-    suppressed or not yet counted month is ``None``)."""
-    series = evaluate_plan(db, plan, period, threshold=threshold, as_of=as_of).series
-    return {key: [(p.label, p.value) for p in points] for key, points in series.items()}
-
-
 def for_period(plan: GoalPlan, period: ReportPeriod) -> GoalPlan:
     """The plan with each indicator's target for the period's years: a target belongs to the
     years the plan names, so another year shows the goal without one."""
@@ -428,37 +355,6 @@ def for_period(plan: GoalPlan, period: ReportPeriod) -> GoalPlan:
             for i in plan.indicators
         ),
     )
-
-
-def with_user_targets(db: Database, plan: GoalPlan) -> GoalPlan:
-    """A shipped plan with the targets team leads set in the app in place of the file's (a plan
-    made in the app holds its targets itself)."""
-    if plan.editable:
-        return plan
-    from app.casework.goal_targets import targets_for
-
-    user = targets_for(db, plan.id)
-    if not user:
-        return plan
-    indicators = []
-    for indicator in plan.indicators:
-        if indicator.id in user:
-            minimum, maximum, direction, compare, years = user[indicator.id]
-            indicator = replace(
-                indicator,
-                target=target_from(
-                    {
-                        "minimum": minimum,
-                        "maximum": maximum,
-                        "direction": direction,
-                        "compare": compare,
-                        "years": years,
-                    }
-                ),
-                more_targets=(),
-            )
-        indicators.append(indicator)
-    return replace(plan, indicators=tuple(indicators))
 
 
 def plan_summary(plan: GoalPlan) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 
 from app import i18n
 from app.reports.goalplans import Evaluation, IndicatorResult, SeriesPoint
-from app.reports.indicator_export import (
+from app.reports.indicator_text import (
     STATUS,
     comparison_text,
     counted_text,

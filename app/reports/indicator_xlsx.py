@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from app import i18n
 from app.i18n import N_
 from app.reports.goalplans import Evaluation, IndicatorResult
-from app.reports.indicator_export import (
+from app.reports.indicator_text import (
     STATUS,
     UNIT_NAMES,
     counted_text,

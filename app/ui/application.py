@@ -13,7 +13,8 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import i18n, paths
-from app.casework.actor import Actor, resolve_actor
+from app.casework.actor import Actor
+from app.casework.sign_in import resolve_actor
 from app.domain.errors import MinPlanError
 from app.i18n import _
 from app.store.engine import Database, transaction
@@ -64,10 +65,10 @@ def choose_language(explicit: str | None) -> str:
 
 def show_startup_error(error: MinPlanError) -> None:
     """The database could not be opened: say why in a window (the CLI also prints it)."""
-    from app.ui.recovery import nobody_to_click
+    from app.ui import headless
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    if nobody_to_click():  # tests and headless runs: nobody to click OK
+    if headless.nobody_to_click():  # tests and headless runs: nobody to click OK
         return
     QMessageBox.critical(None, _("Min Plan cannot start"), i18n.translate_error(error))
     del app

@@ -83,7 +83,7 @@ class BackgroundIntegrityCheck(QObject):
 
     def _tell_and_close(self) -> None:
         from app.store.backup import backup_folder, newest_good_backup
-        from app.ui.recovery import nobody_to_click
+        from app.ui import headless
 
         good = newest_good_backup(backup_folder(self.path), self.path.stem)
         text = _(
@@ -97,7 +97,7 @@ class BackgroundIntegrityCheck(QObject):
         else:
             text += " " + _("There is no good backup; contact IT support.")
         self.message = text
-        if not nobody_to_click():
+        if not headless.nobody_to_click():
             QMessageBox.critical(self.window, _("The database is damaged"), text)
         close_application(EXIT_DAMAGED)
 

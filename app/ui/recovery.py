@@ -7,7 +7,6 @@ still try to rescue what was written after the backup.
 from __future__ import annotations
 
 import logging
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,13 +22,9 @@ from PySide6.QtWidgets import (
 from app import i18n
 from app.domain.errors import DamagedDatabaseError, MinPlanError
 from app.i18n import _
+from app.ui import headless
 
 log = logging.getLogger(__name__)
-
-
-def nobody_to_click() -> bool:
-    """Tests and headless runs (offscreen platform): a modal window would wait for ever."""
-    return os.environ.get("QT_QPA_PLATFORM") == "offscreen"
 
 
 class RestoreOfferDialog(QDialog):
@@ -74,7 +69,7 @@ def offer_restore(
     to close (or there is no backup, or nobody can answer). A failed restore says why and leaves
     the files as they were.
     """
-    if error.backup is None or nobody_to_click():
+    if error.backup is None or headless.nobody_to_click():
         return None
     from app.ui.application import application, choose_language
 

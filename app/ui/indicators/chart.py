@@ -20,7 +20,7 @@ from PySide6.QtGui import QColor, QFont, QPen
 
 from app.i18n import _
 from app.reports.goalplans import IndicatorResult, SeriesPoint
-from app.reports.indicator_export import month_label, month_name, target_text, unit_word
+from app.reports.indicator_text import month_label, month_name, target_text, unit_word
 
 LINE = QColor("#1f5f8b")
 TARGET = QColor("#2e7d32")

@@ -32,15 +32,16 @@ from PySide6.QtWidgets import (
 )
 
 from app import i18n
+from app.casework.goal_plans import available_goalplans
 from app.domain.anonymise import DEFAULT_THRESHOLD
 from app.domain.errors import MinPlanError, ValidationError
 from app.domain.goalplan import GoalPlan
 from app.domain.periods import parse_period
 from app.i18n import N_, _
-from app.reports.goalplans import Evaluation, IndicatorResult, available_goalplans
-from app.reports.indicator_export import (
+from app.reports.goalplans import Evaluation, IndicatorResult
+from app.reports.indicator_export import PreviousExport
+from app.reports.indicator_text import (
     STATUS,
-    PreviousExport,
     comparison_text,
     counted_text,
     figure_text,
@@ -331,7 +332,7 @@ class IndicatorsPage(QWidget):
 
     def copy_plan(self) -> QWidget:
         from app.casework.goal_plans import copy_of
-        from app.reports.goalplans import with_user_targets
+        from app.casework.goal_targets import with_user_targets
 
         plan = with_user_targets(self.ctx.db, self.current_plan())
         return self._open_editor(copy_of(plan, _("Copy of {name}").format(name=plan.name)))
@@ -377,7 +378,7 @@ class IndicatorsPage(QWidget):
 
     def refresh(self) -> None:
         """Evaluate the chosen plan and period in the background; ``evaluated`` when shown."""
-        from app.reports.goalplans import evaluate_plan
+        from app.casework.goal_evaluation import evaluate_plan
         from app.reports.indicator_export import previous_export
 
         self._plan_actions()
@@ -552,7 +553,8 @@ class IndicatorsPage(QWidget):
 
     def export(self, fmt: str, path: Path | None = None) -> Path | None:
         """Export what is shown (anonymised) as XLSX, CSV or PDF; recorded in the audit log."""
-        from app.reports.indicator_export import export_indicators, previous_export
+        from app.casework.indicator_exports import export_indicators
+        from app.reports.indicator_export import previous_export
 
         evaluation = self.evaluation
         if evaluation is None or self.busy:
@@ -592,8 +594,8 @@ class IndicatorsPage(QWidget):
     def show_how(self) -> QWidget | None:
         """A window with the plan's table: each goal, how it is computed, and whether faithfully,
         approximately or not at all (the same table as in the help, made from the plan itself)."""
+        from app.casework.goal_targets import with_user_targets
         from app.reports.goalplan_help import plan_markdown
-        from app.reports.goalplans import with_user_targets
         from app.ui.indicators.how_dialog import HowDialog
 
         try:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QVB
 from app.domain.errors import ValidationError
 from app.domain.goalplan import FIDELITY, FOLLOW_UP, GoalPlan, Indicator, check_plan_head
 from app.i18n import _
-from app.reports.indicator_export import target_text
+from app.reports.indicator_text import target_text
 from app.reports.measure_catalog import MEASURES
 from app.ui import colours
 from app.ui import form as forms

@@ -18,8 +18,8 @@ from typing import Any
 
 from faker import Faker
 
-from app.casework.demo_histories import History, history
-from app.casework.demo_rhythm import OfferPlan, Talk, contacts, offers
+from app.demo.histories import History, history
+from app.demo.rhythm import OfferPlan, Talk, contacts, offers
 from app.domain.dates import local_to_utc
 from app.domain.deadlines import CitizenFacts, OfferFacts, RuleBook
 from app.domain.offers import DurationLimit

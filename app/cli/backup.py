@@ -6,20 +6,19 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.i18n import _
+from app.cli.command import Command, ExitCode
+from app.cli.options import add_common
+from app.i18n import N_, _
 
 
-def add_parsers(sub, add_common) -> None:  # type: ignore[no-untyped-def]
-    backup = sub.add_parser(
-        "backup", help=_("copy the database safely (also while Min Plan is running)")
-    )
+def add_backup_arguments(backup: argparse.ArgumentParser) -> None:
     backup.add_argument(
         "--to", metavar="DIR", help=_("folder for the copy (default: backups/ beside the database)")
     )
     add_common(backup, suppress=True)
-    restore = sub.add_parser(
-        "restore", help=_("put a backup in place of the database (checked first)")
-    )
+
+
+def add_restore_arguments(restore: argparse.ArgumentParser) -> None:
     restore.add_argument("backup", metavar="PATH", help=_("the backup file"))
     add_common(restore, suppress=True)
 
@@ -35,7 +34,7 @@ def _sqlite_path(args: argparse.Namespace) -> Path:
     )
 
 
-def run_backup(args: argparse.Namespace) -> int:
+def run_backup(args: argparse.Namespace) -> ExitCode:
     from app.domain.errors import NotFoundError
     from app.store.backup import MANUAL, backup_folder, backup_sqlite
 
@@ -48,12 +47,12 @@ def run_backup(args: argparse.Namespace) -> int:
         path, Path(args.to).expanduser() if args.to else backup_folder(path), label=MANUAL
     )
     print(_("Backup written to {path}").format(path=target))
-    return 0
+    return ExitCode.OK
 
 
-def _backup_to(args: argparse.Namespace, folder: Path) -> int:
+def _backup_to(args: argparse.Namespace, folder: Path) -> ExitCode:
     from app.casework.handing_out import backup_to
-    from app.cli import actor_for, open_database
+    from app.cli.database import actor_for, open_database
     from app.store.engine import transaction
 
     db = open_database(args, create=False)
@@ -64,10 +63,10 @@ def _backup_to(args: argparse.Namespace, folder: Path) -> int:
     finally:
         db.dispose()
     print(_("Backup written to {path}").format(path=target))
-    return 0
+    return ExitCode.OK
 
 
-def run_restore(args: argparse.Namespace) -> int:
+def run_restore(args: argparse.Namespace) -> ExitCode:
     from app.store.backup import restore_sqlite
 
     path = _sqlite_path(args)
@@ -75,4 +74,20 @@ def run_restore(args: argparse.Namespace) -> int:
     print(_("Restored {backup} to {path}").format(backup=args.backup, path=path))
     if aside is not None:
         print(_("The previous file was kept as {path}").format(path=aside))
-    return 0
+    return ExitCode.OK
+
+
+COMMANDS = (
+    Command(
+        "backup",
+        N_("copy the database safely (also while Min Plan is running)"),
+        add_backup_arguments,
+        run_backup,
+    ),
+    Command(
+        "restore",
+        N_("put a backup in place of the database (checked first)"),
+        add_restore_arguments,
+        run_restore,
+    ),
+)

@@ -15,11 +15,14 @@ from datetime import date
 from pathlib import Path
 
 from app import i18n
-from app.i18n import _
+from app.cli.command import Command, ExitCode
+from app.cli.database import actor_for, open_database
+from app.cli.options import add_common
+from app.cli.reason import add_reason_argument
+from app.i18n import N_, _
 
 
-def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
-    audit = sub.add_parser("audit", help=_("check, anchor, purge or extract the access log"))
+def add_arguments(audit: argparse.ArgumentParser) -> None:
     actions = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
 
     verify = actions.add_parser(
@@ -60,9 +63,7 @@ def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
         dest="extract_lang",
         help=_("the extract's language (default: the citizen's)"),
     )
-    from app import cli_reason
-
-    cli_reason.add_argument(extract)
+    add_reason_argument(extract)
     add_common(extract, suppress=True)
 
     search = actions.add_parser(
@@ -91,7 +92,7 @@ def _when(value) -> str:  # type: ignore[no-untyped-def]
     return i18n.format_datetime_local(value) if value else "–"
 
 
-def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-untyped-def]
+def run(args: argparse.Namespace) -> ExitCode:
     db = open_database(args)
     command = {
         "verify": _verify,
@@ -105,14 +106,13 @@ def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-unty
 
 
 def _actor(db, args):  # type: ignore[no-untyped-def]
-    from app.cli import actor_for
     from app.store.engine import transaction
 
     with transaction(db) as session:
         return actor_for(session, args)
 
 
-def _verify(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+def _verify(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untyped-def]
     from app.casework.audit_checkpoints import folder_for
     from app.store.audit_chain import local_checkpoint
     from app.store.audit_verify import verify
@@ -148,7 +148,7 @@ def _verify(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def
                     "checkpoint cannot be seen."
                 )
             )
-        return 0
+        return ExitCode.OK
     from app.casework.audit_labels import break_text
 
     print(break_text(result.broken))
@@ -157,10 +157,10 @@ def _verify(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def
             n=result.checked
         )
     )
-    return 2
+    return ExitCode.PROBLEM
 
 
-def _checkpoint(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+def _checkpoint(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untyped-def]
     from app.casework.audit_checkpoints import folder_for
     from app.domain.errors import MinPlanError
     from app.store import audit_key
@@ -190,10 +190,10 @@ def _checkpoint(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped
             path=path, seq=head.seq, when=_when(head.at)
         )
     )
-    return 0
+    return ExitCode.OK
 
 
-def _purge(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+def _purge(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untyped-def]
     from app.casework.audit_retention import purge_expired
 
     result = purge_expired(db, _actor(db, args), dry_run=args.dry_run)
@@ -218,10 +218,10 @@ def _purge(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
                 result.events,
             ).format(n=i18n.format_number(result.events), date=cutoff, seq=result.through_seq)
         )
-    return 0
+    return ExitCode.OK
 
 
-def _extract(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+def _extract(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untyped-def]
     from app.casework.access_log_extract import citizen_by_cpr, make_extract
 
     citizen_id = citizen_by_cpr(db, args.cpr)
@@ -236,10 +236,10 @@ def _extract(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-de
         purpose=args.reason,
     )
     print(_("Wrote {path}").format(path=path))
-    return 0
+    return ExitCode.OK
 
 
-def _search(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+def _search(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untyped-def]
     from app.casework.access_log_search import LogQuery, export_log
 
     query = LogQuery(cpr=args.cpr, initials=args.by, start=args.start, end=args.end)
@@ -250,10 +250,10 @@ def _search(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def
             n=count, path=path
         )
     )
-    return 0
+    return ExitCode.OK
 
 
-def _key(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+def _key(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untyped-def]
     from app.domain.errors import MinPlanError
     from app.store import audit_key
     from app.store.engine import transaction
@@ -276,7 +276,7 @@ def _key(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
                 path=path
             )
         )
-        return 0
+        return ExitCode.OK
     try:
         text = Path(args.file).expanduser().read_text(encoding="ascii", errors="replace")
     except OSError as exc:
@@ -287,4 +287,9 @@ def _key(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
         ) from exc
     audit_key.import_key(text, database_id, check)
     print(_("The access-log key is installed on this computer."))
-    return 0
+    return ExitCode.OK
+
+
+COMMANDS = (
+    Command("audit", N_("check, anchor, purge or extract the access log"), add_arguments, run),
+)

@@ -6,13 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.i18n import _
+from app.cli.command import Command, ExitCode
+from app.cli.database import actor_for, open_database
+from app.cli.options import add_common
+from app.cli.reason import add_reason_argument, open_with_reason
+from app.i18n import N_, _
 
 
-def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
-    parser = sub.add_parser(
-        "plan-pdf", help=_("write a citizen's plan as PDF (or all plans on paper)")
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--cpr", metavar="CPR", help=_("the citizen's CPR number"))
     which.add_argument(
@@ -29,17 +30,14 @@ def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
         help=_("the plan's language (default: the citizen's preferred language)"),
     )
     parser.add_argument("--large-print", action="store_true", help=_("large print (16 pt)"))
-    from app import cli_reason
-
-    cli_reason.add_argument(parser)
+    add_reason_argument(parser)
     add_common(parser, suppress=True)
 
 
-def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-untyped-def]
+def run(args: argparse.Namespace) -> ExitCode:
     from sqlmodel import select
 
     from app.casework.plan_printing import batch_plans, paper_citizens, save_plan_pdf
-    from app.cli import actor_for
     from app.domain.errors import NotFoundError, ValidationError
     from app.domain.identifiers import normalise_cpr
     from app.store.engine import transaction
@@ -58,8 +56,6 @@ def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-unty
             ).first()  # type: ignore[union-attr]
         if citizen is None:
             raise NotFoundError("No citizen with that CPR number")
-        from app.cli_reason import open_with_reason
-
         open_with_reason(db, actor, citizen.id, args)  # type: ignore[arg-type]
         path = save_plan_pdf(
             db,
@@ -70,7 +66,7 @@ def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-unty
             large_print=args.large_print,
         )
         print(_("Wrote {path}").format(path=path))
-        return 0
+        return ExitCode.OK
     if not args.out_dir:
         raise ValidationError("Give --out-dir DIR")
     ids = paper_citizens(db, actor)
@@ -86,4 +82,11 @@ def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-unty
     for citizen_id, reason in result.failed:
         print(_("Citizen {id}: {reason}").format(id=citizen_id, reason=reason), file=sys.stderr)
     print(_("Wrote {n} plans to {path}").format(n=len(result.written), path=args.out_dir))
-    return 0 if not result.failed else 1
+    return ExitCode.OK if not result.failed else ExitCode.INCOMPLETE
+
+
+COMMANDS = (
+    Command(
+        "plan-pdf", N_("write a citizen's plan as PDF (or all plans on paper)"), add_arguments, run
+    ),
+)

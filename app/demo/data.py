@@ -1,4 +1,4 @@
-"""Writing the synthetic demo jobcenter (see ``demo_population``) into a database, fast.
+"""Writing the synthetic demo jobcenter (see ``app.demo.population``) into a database, fast.
 
 Rows are bulk-inserted table by table in one transaction with ids assigned by the generator, so
 5 000 citizens take seconds, not minutes. One audit event records the generation.
@@ -18,7 +18,7 @@ from sqlalchemy import func, select, text
 from app.casework import audit, deadline_store
 from app.casework.actor import DEMO_MARKER, Actor, system_actor
 from app.casework.bundle.writer import bulk_insert
-from app.casework.demo_population import Population, stream
+from app.demo.population import Population, stream
 from app.domain.dates import utc_now
 from app.domain.errors import MinPlanError
 from app.i18n import _

@@ -9,8 +9,10 @@ import sys
 from datetime import date
 
 from app import i18n
-from app.i18n import _
-from app.reports.safe_cells import neutralise
+from app.cli.command import Command, ExitCode
+from app.cli.database import actor_for, open_database
+from app.cli.options import add_common
+from app.i18n import N_, _
 
 JSON_FIELDS = (
     "cpr",
@@ -32,10 +34,7 @@ JSON_FIELDS = (
 )
 
 
-def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
-    parser = sub.add_parser(
-        "deadlines", help=_("list the legal deadlines of a caseload (or everybody)")
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--as-of",
         metavar="YYYY-MM-DD",
@@ -55,13 +54,12 @@ def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
     add_common(parser, suppress=True)
 
 
-def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-untyped-def]
+def run(args: argparse.Namespace) -> ExitCode:
     from sqlmodel import select
 
     from app.casework.deadline_rule_files import load_rule_sets
     from app.casework.deadline_text import explain, rule_title, status_label
     from app.casework.deadlines import export_deadlines
-    from app.cli import actor_for
     from app.domain.errors import NotFoundError
     from app.store.engine import transaction
     from app.store.models import Caseworker
@@ -129,6 +127,7 @@ def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-unty
         # The one CSV convention of every export (app.reports.csv_convention): BOM, ";", CRLF,
         # so that `minplan deadlines --format csv > frister.csv` opens in a Danish Excel.
         from app.reports import csv_convention
+        from app.reports.safe_cells import neutralise
 
         sys.stdout.write("\ufeff")
         writer = csv.DictWriter(
@@ -151,4 +150,14 @@ def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-unty
         )
     # A refused override: the list above follows the last good rules, and the status says that
     # something needs IT's attention (issue 15, line 8).
-    return 2 if loaded.problem is not None else 0
+    return ExitCode.PROBLEM if loaded.problem is not None else ExitCode.OK
+
+
+COMMANDS = (
+    Command(
+        "deadlines",
+        N_("list the legal deadlines of a caseload (or everybody)"),
+        add_arguments,
+        run,
+    ),
+)

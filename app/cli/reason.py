@@ -12,7 +12,7 @@ import argparse
 from app.i18n import _
 
 
-def add_argument(parser: argparse.ArgumentParser) -> None:
+def add_reason_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--reason",
         metavar="TEXT",

@@ -11,12 +11,14 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from app.cli.command import Command, ExitCode
+from app.cli.database import actor_for, open_database
+from app.cli.options import add_common
 from app.domain.errors import ValidationError
-from app.i18n import _
+from app.i18n import N_, _
 
 
-def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
-    parser = sub.add_parser("indicators", help=_("evaluate a goal plan for a period (anonymised)"))
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--plan",
         required=True,
@@ -52,11 +54,11 @@ def add_threshold_and_as_of(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-untyped-def]
-    from app.cli import actor_for
+def run(args: argparse.Namespace) -> ExitCode:
+    from app.casework.goal_evaluation import evaluate_plan
+    from app.casework.goal_plans import load_goalplan
+    from app.casework.indicator_exports import export_indicators
     from app.domain.periods import parse_period
-    from app.reports.goalplans import evaluate_plan, load_goalplan
-    from app.reports.indicator_export import export_indicators
     from app.store.engine import transaction
 
     period = parse_period(args.period)
@@ -81,4 +83,9 @@ def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-unty
     if not args.out:
         sys.stdout.write(content.decode("utf-8-sig"))
         sys.stdout.write("\n")
-    return 0
+    return ExitCode.OK
+
+
+COMMANDS = (
+    Command("indicators", N_("evaluate a goal plan for a period (anonymised)"), add_arguments, run),
+)

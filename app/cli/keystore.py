@@ -8,13 +8,15 @@ from __future__ import annotations
 import argparse
 import secrets
 
+from app.cli.command import ExitCode
+from app.cli.options import add_common
 from app.domain.errors import KeyringUnavailable
 from app.i18n import _
 
 PROBE = "minplan-keystore-check"
 
 
-def add_parser(db_sub, add_common) -> None:  # type: ignore[no-untyped-def]
+def add_parser(db_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = db_sub.add_parser(
         "keystore",
         help=_("check that this user's key store can keep Min Plan's keys (for IT, after install)"),
@@ -22,7 +24,7 @@ def add_parser(db_sub, add_common) -> None:  # type: ignore[no-untyped-def]
     add_common(parser, suppress=True)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> ExitCode:
     from app.store.keystore import BACKEND_FAILURES, SERVICE, open_store
 
     store = open_store()  # names an unusable or plaintext key store, with the fix
@@ -50,4 +52,4 @@ def run(args: argparse.Namespace) -> int:
                 "by MINPLAN_ALLOW_PLAINTEXT_KEYRING=1."
             ).format(backend=store.name)
         )
-    return 0
+    return ExitCode.OK

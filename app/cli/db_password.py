@@ -10,11 +10,13 @@ import argparse
 import getpass
 import os
 
+from app.cli.command import ExitCode
+from app.cli.options import add_common
 from app.domain.errors import DatabaseError, ValidationError
 from app.i18n import _
 
 
-def add_parser(db_sub, add_common) -> None:  # type: ignore[no-untyped-def]
+def add_parser(db_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     password = db_sub.add_parser(
         "password",
         help=_("store the database server's password in this computer's key store"),
@@ -25,7 +27,7 @@ def add_parser(db_sub, add_common) -> None:  # type: ignore[no-untyped-def]
     add_common(password, suppress=True)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> ExitCode:
     from app.store import server_password
 
     url = getattr(args, "database_url", None) or os.environ.get("MINPLAN_DATABASE_URL")
@@ -43,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
             print(_("Removed the stored password for {name}.").format(name=name))
         else:
             print(_("No password was stored for {name}.").format(name=name))
-        return 0
+        return ExitCode.OK
     server_password.require_key_store()
     typed = getpass.getpass(_("Password for {name}: ").format(name=name))
     if not typed:
@@ -55,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         print(_("It could not be checked against the server: {reason}").format(reason=checked))
     else:
         print(_("The server accepted it."))
-    return 0
+    return ExitCode.OK
 
 
 def _check(url, password: str) -> str | None:  # type: ignore[no-untyped-def]

@@ -5,14 +5,15 @@ assignment pickers; e-mail, phone and login are left out."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 
 from app import i18n
-from app.i18n import _
+from app.cli.command import Command, ExitCode
+from app.cli.database import actor_for, open_database
+from app.cli.options import add_common
+from app.i18n import N_, _
 
 
-def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
-    parser = sub.add_parser("users", help=_("list the database's users: initials, name and role"))
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser, suppress=True)
 
 
@@ -29,9 +30,8 @@ def table(users) -> list[str]:  # type: ignore[no-untyped-def]
     return lines
 
 
-def run(args: argparse.Namespace, open_database: Callable) -> int:  # type: ignore[type-arg]
+def run(args: argparse.Namespace) -> ExitCode:
     from app.casework.users import list_users
-    from app.cli import actor_for
     from app.store.engine import transaction
 
     db = open_database(args)
@@ -41,4 +41,9 @@ def run(args: argparse.Namespace, open_database: Callable) -> int:  # type: igno
     print(_("Users of {database}:").format(database=db.description))
     print("\n".join(table(users)))
     print(_("You are {user}.").format(user=me.display))
-    return 0
+    return ExitCode.OK
+
+
+COMMANDS = (
+    Command("users", N_("list the database's users: initials, name and role"), add_arguments, run),
+)

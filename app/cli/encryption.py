@@ -13,10 +13,12 @@ import sys
 from pathlib import Path
 
 from app import paths
+from app.cli.command import ExitCode
+from app.cli.options import add_common
 from app.i18n import _, ngettext
 
 
-def add_parsers(db_sub, add_common) -> None:  # type: ignore[no-untyped-def]
+def add_parsers(db_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rekey = db_sub.add_parser(
         "rekey", help=_("give the encrypted database a new key (shows the new recovery key)")
     )
@@ -99,7 +101,7 @@ def read_recovery_key() -> str:
     return sys.stdin.readline() if sys.stdin is not None else ""
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> ExitCode:
     from app.casework import database_keys
     from app.casework.actor import system_actor
 
@@ -118,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
                 "the database as before."
             ).format(path=path, id=database_id)
         )
-        return 0
+        return ExitCode.OK
     if args.db_command == "rekey":
         result = database_keys.rekey(path, system_actor())
         print(
@@ -139,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
     from app.store.cipher import short_id
 
     print_recovery_key(result.recovery_key, short_id(result.database_id), path)
-    return 0
+    return ExitCode.OK
 
 
 def _warn_plaintext_leftovers(path: Path) -> None:

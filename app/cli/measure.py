@@ -6,16 +6,15 @@ import argparse
 import json
 import re
 
+from app.cli.command import Command, ExitCode
+from app.cli.database import open_database
+from app.cli.indicators import add_threshold_and_as_of
+from app.cli.options import add_common
 from app.domain.errors import ValidationError
-from app.i18n import _
+from app.i18n import N_, _
 
 
-def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
-    from app.cli_indicators import add_threshold_and_as_of
-
-    parser = sub.add_parser(
-        "measure", help=_("compute one indicator measure for a period (anonymised)")
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "name", metavar="NAME", help=_("the measure, e.g. fte, persons, offers_started")
     )
@@ -65,11 +64,12 @@ def parse_params(args: argparse.Namespace) -> dict[str, object]:
     return params
 
 
-def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-untyped-def]
+def run(args: argparse.Namespace) -> ExitCode:
     from datetime import date
 
+    from app.casework.goal_evaluation import threshold_for
     from app.domain.periods import parse_period
-    from app.reports.goalplans import is_hidden, threshold_for
+    from app.reports.goalplans import is_hidden
     from app.reports.measure_catalog import clean_params, run_measure
 
     period = parse_period(args.period)
@@ -96,4 +96,14 @@ def run(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-unty
     else:
         shown = f"<{threshold}" if suppressed else str(result.value)
         print(f"{args.name} {counted.label}: {shown} ({result.unit})")
-    return 0
+    return ExitCode.OK
+
+
+COMMANDS = (
+    Command(
+        "measure",
+        N_("compute one indicator measure for a period (anonymised)"),
+        add_arguments,
+        run,
+    ),
+)

@@ -15,8 +15,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from app.cli.command import Command, ExitCode
 from app.domain.errors import ValidationError
-from app.i18n import _
+from app.i18n import N_, _
 
 
 def _sizes(text: str) -> tuple[int, ...]:
@@ -29,19 +30,9 @@ def _sizes(text: str) -> tuple[int, ...]:
     return sizes
 
 
-def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     from app.bench.defaults import DEFAULT_AS_OF, DEFAULT_SIZES  # not the bench itself
 
-    parser = sub.add_parser(
-        "bench",
-        help=_("measure every speed target on generated demo databases"),
-        description=_(
-            "Generates demo databases (cached between runs), measures cold start, the citizen "
-            "list, search, deadlines, the worklist, goal plans, full-time persons against DuckDB, "
-            "plan PDFs, the import of a CSV bundle and the GUI's memory, and prints each figure "
-            "beside its target."
-        ),
-    )
     parser.add_argument(
         "--citizens",
         type=_sizes,
@@ -100,7 +91,7 @@ def add_parser(sub, add_common) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> ExitCode:
     from app.bench import report
     from app.bench.runner import Options, run_all
 
@@ -133,5 +124,21 @@ def run(args: argparse.Namespace) -> int:
         print(_("Figures written to {path}").format(path=args.json))
     summary = result["summary"]
     if args.check and (summary["met"] < summary["targets"] or not summary["fte_agrees"]):
-        return 1
-    return 0
+        return ExitCode.INCOMPLETE
+    return ExitCode.OK
+
+
+COMMANDS = (
+    Command(
+        "bench",
+        N_("measure every speed target on generated demo databases"),
+        add_arguments,
+        run,
+        description=N_(
+            "Generates demo databases (cached between runs), measures cold start, the citizen "
+            "list, search, deadlines, the worklist, goal plans, full-time persons against DuckDB, "
+            "plan PDFs, the import of a CSV bundle and the GUI's memory, and prints each figure "
+            "beside its target."
+        ),
+    ),
+)

@@ -10,13 +10,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.i18n import _, ngettext
+from app.cli.command import Command, ExitCode
+from app.cli.database import actor_for, open_database
+from app.cli.options import add_common
+from app.cli.reason import add_reason_argument, open_with_reason
+from app.i18n import N_, _, ngettext
 
 
-def add_parsers(sub, add_common) -> None:  # type: ignore[no-untyped-def]
-    retention = sub.add_parser(
-        "retention", help=_("citizens due for deletion after the retention period")
-    )
+def add_retention_arguments(retention: argparse.ArgumentParser) -> None:
     actions = retention.add_subparsers(dest="retention_command", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help=_("show who is due for deletion and what it removes"))
     add_common(listing, suppress=True)
@@ -29,9 +30,8 @@ def add_parsers(sub, add_common) -> None:  # type: ignore[no-untyped-def]
     add_common(delete, suppress=True)
     add_common(retention, suppress=True)
 
-    request = sub.add_parser(
-        "access-request", help=_("everything held on a citizen as PDF (aktindsigt, GDPR art. 15)")
-    )
+
+def add_access_request_arguments(request: argparse.ArgumentParser) -> None:
     request.add_argument("--cpr", required=True, metavar="CPR", help=_("the citizen's CPR number"))
     request.add_argument("--out", required=True, metavar="FILE", help=_("the PDF file to write"))
     request.add_argument(
@@ -40,14 +40,11 @@ def add_parsers(sub, add_common) -> None:  # type: ignore[no-untyped-def]
         default=None,
         help=_("language of the PDF (default: the citizen's language)"),
     )
-    from app import cli_reason
-
-    cli_reason.add_argument(request)
+    add_reason_argument(request)
     add_common(request, suppress=True)
 
 
 def _actor(db, args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from app.cli import actor_for
     from app.store.engine import transaction
 
     with transaction(db) as session:
@@ -82,7 +79,7 @@ def _print_preview(preview) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-def run_retention(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-untyped-def]
+def run_retention(args: argparse.Namespace) -> ExitCode:
     from app.casework.retention import erase, preview
 
     db = open_database(args)
@@ -90,13 +87,13 @@ def run_retention(args: argparse.Namespace, open_database) -> int:  # type: igno
     found = preview(db, actor)
     _print_preview(found)
     if args.retention_command == "list" or not found.candidates:
-        return 0
+        return ExitCode.OK
     if not args.confirm:
         print(
             _("Nothing was deleted. Add --confirm to delete these citizens for good."),
             file=sys.stderr,
         )
-        return 2
+        return ExitCode.PROBLEM
     erased = erase(db, actor, [c.citizen_id for c in found.candidates])
     print(
         ngettext(
@@ -105,10 +102,10 @@ def run_retention(args: argparse.Namespace, open_database) -> int:  # type: igno
             len(erased),
         ).format(n=len(erased), refs=", ".join(e.reference for e in erased))
     )
-    return 0
+    return ExitCode.OK
 
 
-def run_access_request(args: argparse.Namespace, open_database) -> int:  # type: ignore[no-untyped-def]
+def run_access_request(args: argparse.Namespace) -> ExitCode:
     from sqlmodel import select
 
     from app.casework.access_request import make_access_request
@@ -124,8 +121,6 @@ def run_access_request(args: argparse.Namespace, open_database) -> int:  # type:
         citizen_id = session.exec(select(Citizen.id).where(Citizen.cpr == cpr)).first()
     if citizen_id is None:
         raise NotFoundError("No citizen with that CPR number")
-    from app.cli_reason import open_with_reason
-
     open_with_reason(db, actor, citizen_id, args)
     done = make_access_request(
         db, actor, citizen_id, Path(args.out).expanduser(), language=args.doc_lang
@@ -138,4 +133,20 @@ def run_access_request(args: argparse.Namespace, open_database) -> int:  # type:
         ).format(path=done.path, pages=done.pages, names=done.redacted)
     )
     print(_("Checksum (SHA-256), recorded in the access log: {sha}").format(sha=done.sha256))
-    return 0
+    return ExitCode.OK
+
+
+COMMANDS = (
+    Command(
+        "retention",
+        N_("citizens due for deletion after the retention period"),
+        add_retention_arguments,
+        run_retention,
+    ),
+    Command(
+        "access-request",
+        N_("everything held on a citizen as PDF (aktindsigt, GDPR art. 15)"),
+        add_access_request_arguments,
+        run_access_request,
+    ),
+)

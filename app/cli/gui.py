@@ -1,0 +1,136 @@
+"""``minplan`` without a command: the window, after the checks a start makes.
+
+The database's quick integrity check (a damaged file offers the newest good backup), the
+access-log key and its purge of old months, then ``app.ui.application.run_gui``. Only this module
+of the CLI imports the UI, and only when the window is wanted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from app.cli.database import (
+    DEMO_CITIZENS,
+    DEMO_SEED,
+    database_path,
+    encryption_choice,
+    open_database,
+)
+from app.domain.errors import MinPlanError
+
+log = logging.getLogger("minplan.cli")
+
+
+def _check_before_start(args: argparse.Namespace) -> Path | None:
+    """A quick integrity check of the user's SQLite file (with its key, if encrypted); a damaged
+    one raises ``DamagedDatabaseError`` naming the newest good backup. A file that passed and
+    closed cleanly since is not checked now: it is returned, to be checked in the background."""
+    from app.domain.errors import DamagedDatabaseError
+    from app.store import start_check
+    from app.store.backup import backup_folder, integrity_verdict, newest_good_backup
+
+    if getattr(args, "database_url", None) or os.environ.get("MINPLAN_DATABASE_URL"):
+        return None
+    path = database_path(args)
+    if not start_check.needs_check(path):
+        log.info("the database closed cleanly after its last check: checked in the background")
+        return path.resolve()
+    verdict = integrity_verdict(path)
+    if verdict is None:  # no file or no key: opening it explains that
+        return None
+    if verdict:
+        start_check.remember_good(path)
+        return None
+    good = newest_good_backup(backup_folder(path), path.stem)
+    if good is None:
+        raise DamagedDatabaseError(
+            "The database {path} is damaged and there is no good backup; contact IT support",
+            path=str(path),
+        )
+    raise DamagedDatabaseError(
+        "The database {path} is damaged. The newest good backup is {backup}; restore it with: "
+        "minplan restore {backup}",
+        path=str(path),
+        backup=str(good),
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """The window's run; its status is Qt's (0 when the window was closed normally)."""
+    from app.domain.errors import DamagedDatabaseError
+
+    notice, check_later = None, None
+    require_display()
+    try:
+        if args.demo:
+            from app.demo.data import ensure_demo_database
+
+            path = database_path(args)
+            if args.db:  # --demo --db FILE: the demo in a file of one's choice
+                ensure_demo_database(
+                    path, citizens=DEMO_CITIZENS, seed=DEMO_SEED, encryption=encryption_choice(args)
+                )
+            args.db = str(path)
+        try:
+            check_later = _check_before_start(args)
+        except DamagedDatabaseError as damaged:
+            from app.ui.recovery import offer_restore
+
+            notice = offer_restore(
+                damaged, language=args.lang
+            )  # the user's answer, or None to stop here
+            if notice is None:
+                raise
+        db = open_database(args, announce=False)
+        _access_log_at_start(db)
+    except MinPlanError as error:  # from a desktop icon nobody reads stderr: say it in a window
+        from app.ui.application import show_startup_error
+
+        show_startup_error(error)
+        raise
+    from app.ui.application import run_gui
+
+    leftovers = getattr(args, "leftover_notice", None)
+    notice = " ".join(part for part in (notice, leftovers) if part) or None
+    return run_gui(
+        db,
+        language=args.lang,
+        user=args.user,
+        demo=args.demo,
+        crashes=getattr(args, "native_crashes", ()),
+        notice=notice,
+        check_in_background=check_later,
+    )
+
+
+def _access_log_at_start(db) -> None:  # type: ignore[no-untyped-def]
+    """The access-log key must be there (fails closed), and old months are purged."""
+    from app.casework.audit_retention import purge_at_start
+    from app.store.audit_chain import ensure_key
+
+    ensure_key(db)
+    purge_at_start(db)
+    from app.casework import audit_checkpoints
+
+    audit_checkpoints.start(db)  # on exit and daily, a checkpoint in the folder IT set
+
+
+def require_display() -> None:
+    """The window needs a display: on Linux without X11 or Wayland (an SSH session, a server)
+    say so in the user's language and point at the commands, instead of Qt's abort."""
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith(("xcb", "wayland")):
+        return  # offscreen, vnc, eglfs …: Qt draws without a desktop
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return
+    raise MinPlanError(
+        "There is no display to show Min Plan's window on (neither DISPLAY nor WAYLAND_DISPLAY "
+        "is set). Start Min Plan on the desktop, or use its commands without a window: "
+        "minplan --help"
+    )
