@@ -107,3 +107,41 @@ def test_everybodys_deadlines_are_read_without_holding_the_window(qtbot, db: Dat
     assert "Åse Ørsted" in {page.table.text(i, 2) for i in page.table.ids()}
     assert "1 overdue" in page.summary.text()
     assert ctx.ops.longest_handler_ms < 1000
+
+
+@pytest.mark.gui
+def test_a_long_citizen_list_is_ordered_in_the_background(
+    qtbot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sorting a long list does not stop the window: the order arrives, and the selected citizen
+    stays selected (the threshold is lowered so that three synthetic citizens count as long)."""
+    from PySide6.QtCore import QPersistentModelIndex, Qt
+
+    from app.ui.citizens import table_model
+    from app.ui.citizens.table_model import CitizenTableModel
+
+    with transaction(db) as s:
+        karen = Caseworker(initials="KL", name="Karen Lund", team="Team Job", role="caseworker")
+        s.add(karen)
+        s.flush()
+        karen_id = karen.id
+    me = Actor(karen_id, "KL", "Karen Lund", "caseworker", "karen")
+    for cpr, first, last in (
+        ("150390-1234", "Åse", "Ørsted"),
+        ("010185-4321", "Bo", "Hansen"),
+        ("020286-1111", "Anne", "Andersen"),
+    ):
+        create_citizen(db, me, {"cpr": cpr, "first_name": first, "last_name": last}, today=TODAY)
+    monkeypatch.setattr(table_model, "BACKGROUND_FROM_ROWS", 1)
+    ops = Operations()
+    model = CitizenTableModel(db, today=TODAY, ops=ops)
+    model.set_filter("", None)
+    names = lambda: [model.data(model.index(r, 0)) for r in range(model.rowCount())]  # noqa: E731
+    assert names() == ["Anne Andersen", "Bo Hansen", "Åse Ørsted"]
+    chosen = QPersistentModelIndex(model.index(1, 0))
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    assert ops.busy("citizen-list-order")
+    assert names() == ["Anne Andersen", "Bo Hansen", "Åse Ørsted"]  # not yet
+    qtbot.waitUntil(lambda: not ops.busy("citizen-list-order"), timeout=3000)
+    assert names() == ["Åse Ørsted", "Bo Hansen", "Anne Andersen"]
+    assert model.data(model.index(chosen.row(), 0)) == "Bo Hansen"

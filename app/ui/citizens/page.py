@@ -63,7 +63,7 @@ class CitizensPage(QWidget):
             self.scope.model().item(MY_CASELOAD).setEnabled(False)  # type: ignore[attr-defined]
         self.count = QLabel(self)
 
-        self.model = CitizenTableModel(ctx.db, today=ctx.today(), parent=self)
+        self.model = CitizenTableModel(ctx.db, today=ctx.today(), ops=ctx.ops, parent=self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
