@@ -92,7 +92,6 @@ class MainWindow(QMainWindow):
             self.access_log.problem.connect(self.show_problem)
             self._add_page(_("Access log"), self.access_log)
         self.citizen_page = CitizenPage(ctx, self)
-        self.citizen_page.saved.connect(self.after_save)
         self.citizen_page.back.connect(self.back_to_list)
         self.citizen_page.problem.connect(self.show_problem)
         self.pages.addWidget(self.citizen_page)  # reached from the list, not from the navigation
@@ -495,7 +494,7 @@ class MainWindow(QMainWindow):
                     _("The citizen was handed over and is no longer in your caseload"), 8000
                 )
                 return
-            self.citizen_page.notify_saved(saved)
+            self.after_save(saved)
 
     def _may_still_read(self, citizen_id: int) -> bool:
         from app.casework.access_log import record_view
@@ -563,10 +562,7 @@ class MainWindow(QMainWindow):
         dialog = CitizenDialog(self.ctx, citizen_id=citizen_id, parent=self)
         if dialog.exec():
             saved = Saved(citizen_id, 0, citizen_id, frozenset({Area.CITIZEN, Area.CITIZEN_LIST}))
-            if on_page:
-                self.citizen_page.notify_saved(saved)  # reloads the page, then tells after_save
-            else:
-                self.after_save(saved)
+            self.after_save(saved)
 
     def after_save(self, saved: Saved) -> None:
         """A page or dialog saved something: tell every page what changed."""
@@ -605,9 +601,7 @@ class MainWindow(QMainWindow):
             _("Plan version {number} printed and recorded").format(number=number), 8000
         )
         if self.citizen_page.citizen_id == citizen_id:
-            self.citizen_page.notify_saved(
-                Saved(citizen_id, 0, citizen_id, frozenset({Area.HISTORY}))
-            )
+            self.after_save(Saved(citizen_id, 0, citizen_id, frozenset({Area.HISTORY})))
 
     def _print_despite_overdue_steps(self, citizen_id: int) -> bool:
         """Say which steps are past their date and not reached before the plan goes on paper."""
@@ -689,9 +683,7 @@ class MainWindow(QMainWindow):
                 ).format(path=done.path, pages=done.pages),
                 10_000,
             )
-            self.citizen_page.notify_saved(
-                Saved(citizen_id, 0, citizen_id, frozenset({Area.HISTORY}))
-            )
+            self.after_save(Saved(citizen_id, 0, citizen_id, frozenset({Area.HISTORY})))
 
     def batch_print(self) -> None:
         from app.ui.printing import BatchPrintDialog

@@ -20,6 +20,7 @@ from app.ui.casework.tab import CitizenTab
 from app.ui.citizens.overview_panel import OverviewPanel
 from app.ui.elided_label import ElidedLabel
 from app.ui.form import confirm_discard
+from app.ui.operations import Change
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +79,9 @@ def default_tabs(ctx: UiContext) -> list[CitizenTab]:
 
 
 class CitizenPage(QWidget):
-    """``saved(Saved)`` tells the main window that data changed; ``back`` returns to the list."""
+    """One citizen's case in tabs; reloads what a change touches (``ctx.ops.changed``); ``back``
+    returns to the list."""
 
-    saved = Signal(object)
     back = Signal()
     problem = Signal(object)
 
@@ -103,10 +104,10 @@ class CitizenPage(QWidget):
         for tab in self.tab_list:
             tab.setParent(self)
             self.tabs.addTab(tab, tab.title())
-            tab.saved.connect(self._on_saved)
             tab.problem.connect(self.problem)
         # The tabs' actions live on the page too, so their shortcuts work whichever tab is showing.
         self.addActions(self.actions_for_menu())
+        ctx.ops.changed.connect(self._changed)
         top = QHBoxLayout()
         titles = QVBoxLayout()
         titles.addWidget(self.heading)
@@ -196,16 +197,18 @@ class CitizenPage(QWidget):
         return True
 
     def notify_saved(self, saved: Saved) -> None:
-        self._on_saved(saved)
+        """Tell every page what changed (this one reloads the tabs that show it)."""
+        self.ctx.ops.announce(Change.of(saved))
 
-    def _on_saved(self, saved: Saved) -> None:
-        """Reload the tabs that show what changed, then tell the window."""
+    def _changed(self, change: Change) -> None:
+        """Reload the heading and the tabs that show what changed for the citizen shown."""
+        if self.citizen_id is None or change.citizen_id not in (None, self.citizen_id):
+            return
         try:
-            if saved.areas & {"citizen", "spells"}:
+            if change.touches(Area.CITIZEN, Area.SPELLS):
                 self._load_heading()
             for tab in self.tab_list:
-                if tab.AREAS & saved.areas:
+                if not tab.AREAS.isdisjoint(change.areas):
                     tab.reload()
         except MinPlanError as error:
             self.problem.emit(error)
-        self.saved.emit(saved)

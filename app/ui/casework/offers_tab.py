@@ -7,9 +7,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from app import i18n
 from app.casework.case_views import OfferRow, offers_of
 from app.casework.offers import cancel_offer, delete_offer, end_offer, extend_offer, restore_offer
-from app.casework.result import Area
+from app.casework.result import Area, Saved
 from app.domain.codes import OFFER_KINDS, OFFER_STATUSES
-from app.domain.errors import MinPlanError
 from app.i18n import _
 from app.ui import colours
 from app.ui.casework import prompts
@@ -110,20 +109,17 @@ class OffersTab(CitizenTab):
         ]
 
     def after(self, saved) -> None:  # type: ignore[no-untyped-def, override]
-        """Duration warnings stay visible above the list: they call for an assessment in the journal."""
         super().after(saved)
-        warnings = getattr(saved, "warnings", ())
-        self.notice.setText("\n".join(warnings))
-        self.notice.setVisible(bool(warnings))
+        if isinstance(saved, Saved):
+            self.written(saved)
+
+    def written(self, saved: Saved) -> None:
+        """Duration warnings stay visible above the list: they call for an assessment in the journal."""
+        self.notice.setText("\n".join(saved.warnings))
+        self.notice.setVisible(bool(saved.warnings))
 
     def _selected(self) -> OfferRow | None:
         return self.rows.get(self.table.selected_id() or -1)
-
-    def _run(self, action) -> None:  # type: ignore[no-untyped-def]
-        try:
-            self.after(action())
-        except MinPlanError as error:
-            self.problem.emit(error)
 
     def new_offer(self) -> None:
         if self.citizen_id is not None:
@@ -142,7 +138,7 @@ class OffersTab(CitizenTab):
             self, _("End offer"), _("Last day of the offer:"), self.ctx.today(), self.ctx.today()
         )
         if day is not None:
-            self._run(
+            self.run_change(
                 lambda: end_offer(
                     self.ctx.db, self.ctx.actor, row.id, day, expected_version=row.version
                 )
@@ -156,7 +152,7 @@ class OffersTab(CitizenTab):
             self, _("Extend offer"), _("New planned end:"), self.ctx.today(), row.planned_end
         )
         if day is not None:
-            self._run(
+            self.run_change(
                 lambda: extend_offer(
                     self.ctx.db, self.ctx.actor, row.id, day, expected_version=row.version
                 )
@@ -168,7 +164,7 @@ class OffersTab(CitizenTab):
             return
         reason = prompts.ask_text(self, _("Cancel offer"), _("Why is the offer cancelled?"))
         if reason is not None:
-            self._run(
+            self.run_change(
                 lambda: cancel_offer(
                     self.ctx.db, self.ctx.actor, row.id, reason, expected_version=row.version
                 )
@@ -179,13 +175,13 @@ class OffersTab(CitizenTab):
         if row is None:
             return
         if row.deleted:
-            self._run(lambda: restore_offer(self.ctx.db, self.ctx.actor, row.id))
+            self.run_change(lambda: restore_offer(self.ctx.db, self.ctx.actor, row.id))
         elif prompts.confirm(
             self,
             _("Delete offer"),
             _("Delete this offer (registered by mistake)? You can restore it later."),
         ):
-            self._run(lambda: delete_offer(self.ctx.db, self.ctx.actor, row.id))
+            self.run_change(lambda: delete_offer(self.ctx.db, self.ctx.actor, row.id))
 
     def toggle_deleted(self) -> None:
         self.show_deleted = self.deleted_action.isChecked()

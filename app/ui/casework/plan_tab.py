@@ -354,12 +354,6 @@ class PlanTab(CitizenTab):
                 MilestoneDialog(self.ctx, self.citizen_id, row, parent=self), self.after
             )
 
-    def _run(self, action: Any) -> None:
-        try:
-            self.after(action())
-        except MinPlanError as error:
-            self.problem.emit(error)
-
     def complete_selected(self) -> None:
         row = self._selected()
         if row is None:
@@ -372,7 +366,7 @@ class PlanTab(CitizenTab):
             self.ctx.today(),
         )
         if day is not None:
-            self._run(
+            self.run_change(
                 lambda: complete_milestone(
                     self.ctx.db, self.ctx.actor, row.id, day, expected_version=row.version
                 )
@@ -384,7 +378,7 @@ class PlanTab(CitizenTab):
             return
         reason = prompts.ask_text(self, _("Drop milestone"), _("Why is the milestone dropped?"))
         if reason is not None:
-            self._run(
+            self.run_change(
                 lambda: drop_milestone(
                     self.ctx.db, self.ctx.actor, row.id, reason, expected_version=row.version
                 )
@@ -393,7 +387,7 @@ class PlanTab(CitizenTab):
     def move_selected(self, steps: int) -> None:
         row = self._selected()
         if row is not None:
-            self._run(lambda: move_milestone(self.ctx.db, self.ctx.actor, row.id, steps))
+            self.run_change(lambda: move_milestone(self.ctx.db, self.ctx.actor, row.id, steps))
             self.milestones.select_id(row.id)
 
     def delete_or_restore(self, milestone_id: int) -> None:
@@ -405,13 +399,13 @@ class PlanTab(CitizenTab):
         if row is None:
             return
         if row.deleted:
-            self._run(lambda: restore_milestone(self.ctx.db, self.ctx.actor, row.id))
+            self.run_change(lambda: restore_milestone(self.ctx.db, self.ctx.actor, row.id))
         elif prompts.confirm(
             self,
             _("Delete milestone"),
             _("Delete the milestone {title!r}? You can restore it later.").format(title=row.title),
         ):
-            self._run(lambda: delete_milestone(self.ctx.db, self.ctx.actor, row.id))
+            self.run_change(lambda: delete_milestone(self.ctx.db, self.ctx.actor, row.id))
 
     def toggle_deleted(self) -> None:
         self.show_deleted = self.deleted_action.isChecked()

@@ -10,7 +10,7 @@ from app.casework.employment import change_flexjob_hours, end_employment
 from app.casework.result import Area
 from app.casework.spells import end_spell
 from app.domain.codes import EMPLOYMENT_KINDS, TARGET_GROUPS
-from app.domain.errors import MinPlanError, ValidationError
+from app.domain.errors import ValidationError
 from app.i18n import _
 from app.ui.casework import prompts
 from app.ui.casework.context import UiContext
@@ -157,12 +157,6 @@ class SpellsTab(CitizenTab):
     def _current(self) -> SpellRow | None:
         return next((s for s in self.spells.values() if s.end is None), None)
 
-    def _run(self, action) -> None:  # type: ignore[no-untyped-def]
-        try:
-            self.after(action())
-        except MinPlanError as error:
-            self.problem.emit(error)
-
     def change_benefit(self) -> None:
         current = self._current()
         if current is None:
@@ -194,7 +188,7 @@ class SpellsTab(CitizenTab):
             return
         reason = prompts.ask_text(self, _("End benefit spell"), _("Why does the spell end?"))
         if reason is not None:
-            self._run(
+            self.run_change(
                 lambda: end_spell(
                     self.ctx.db, self.ctx.actor, row.id, day, reason, expected_version=row.version
                 )
@@ -218,7 +212,7 @@ class SpellsTab(CitizenTab):
             completed = prompts.confirm(
                 self, _("End education"), _("Was the education finished? (No = dropped out)")
             )
-        self._run(
+        self.run_change(
             lambda: end_employment(
                 self.ctx.db,
                 self.ctx.actor,
@@ -252,7 +246,7 @@ class SpellsTab(CitizenTab):
             self.ctx.today(),
         )
         if day is not None:
-            self._run(
+            self.run_change(
                 lambda: change_flexjob_hours(
                     self.ctx.db, self.ctx.actor, row.id, hours, day, expected_version=row.version
                 )

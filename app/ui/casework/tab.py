@@ -1,9 +1,10 @@
 """The contract between the citizen page and each of its tabs (Min Plan, Tilbud, Samtaler, …).
 
 A tab shows one area of one citizen's case. It reads from the database in ``load`` (never keeps
-ORM objects), calls one use case per user action, and after a successful save emits ``saved``
-with the use case's ``Saved`` value; the citizen page then reloads every tab whose ``AREAS``
-meet ``saved.areas`` and tells the main window, which refreshes the citizen list. Actions the
+ORM objects) and runs one use case per user action through the operations runner
+(``run_change``), which shows a refusal and broadcasts what changed; the citizen page then reloads
+every tab whose ``AREAS`` meet the change, and the other pages (the citizen list, Frister) refresh
+themselves. Actions the
 tab offers (with their shortcuts) are returned by ``actions()`` so the page can put them in the
 "Borger" menu, where they are reachable from the keyboard whichever tab is showing.
 """
@@ -17,17 +18,17 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QWidget
 
-from app.casework.result import Saved
+from app.casework.result import Area, Saved
 from app.domain.errors import MinPlanError
 from app.ui.casework.context import UiContext
+from app.ui.operations import Change
 
 
 class CitizenTab(QWidget):
     """Base class: subclasses set ``AREAS`` and ``TITLE`` and implement ``load``."""
 
-    #: ``Saved.areas`` names that make this tab reload (e.g. {"plan", "milestones"}).
-    AREAS: frozenset[str] = frozenset()
-    saved = Signal(object)
+    #: The areas of a change that make this tab reload (e.g. {Area.PLAN, Area.MILESTONES}).
+    AREAS: frozenset[Area] = frozenset()
     #: An expected failure while loading (locked database, …) for the window to show calmly.
     problem = Signal(object)
 
@@ -62,7 +63,18 @@ class CitizenTab(QWidget):
         """Forget unsaved edits (after the user agreed to throw them away)."""
 
     def emit_saved(self, saved: Saved) -> None:
-        self.saved.emit(saved)
+        """Tell every page what changed (the citizen page reloads the tabs that show it)."""
+        self.ctx.ops.announce(Change.of(saved))
+
+    def run_change(self, action: Callable[[], Saved]) -> None:
+        """Run a use case for a user's action: a refusal is shown in the window's one place, a
+        change is broadcast, and ``written`` sees the result."""
+        saved = self.ctx.ops.write(action)
+        if saved is not None:
+            self.written(saved)
+
+    def written(self, saved: Saved) -> None:
+        """A hook for what a tab shows about its own change (an offer's warnings)."""
 
     # --- helpers for subclasses ------------------------------------------------------------
     def make_action(
