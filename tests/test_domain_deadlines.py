@@ -228,7 +228,7 @@ def test_the_explanation_names_rule_numbers_and_source() -> None:
     )["four_in_six_months"]
     assert explain(count) == (
         "4 conversations (jobcenter) from 3 Mar 2026 to 2 Sept 2026 on Kontanthjælp, aktivitetsparat"
-        " — LAB § 31 stk. 3 (as changed by lov 1750/2025); 2 held, 2 to go by 2 Sept 2026"
+        " — LAB § 31 stk. 3 (som ændret ved lov nr. 1750/2025); 2 held, 2 to go by 2 Sept 2026"
     )
 
 
