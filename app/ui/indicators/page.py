@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCharts import QChart, QChartView
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QAction, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -52,7 +52,7 @@ from app.reports.indicator_export import (
 from app.ui import colours
 from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
-from app.ui.indicators.chart import trend_chart
+from app.ui.indicators.chart import style_chart, trend_chart
 
 #: The short words of the "How computed" column (the whole sentence is in the tooltip and below).
 COMPUTED_SHORT = {
@@ -179,9 +179,19 @@ class IndicatorsPage(QWidget):
         self.definition = QLabel(self)
         self.definition.setWordWrap(True)
         self.chart = QChart()
+        style_chart(self.chart, self.palette())
         self.chart_view = QChartView(self.chart, self)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setMinimumHeight(260)
+        self.chart_view.setAccessibleName(_("Monthly trend of the selected indicator"))
+        self.chart_view.setAccessibleDescription(
+            _(
+                "A chart of the selected indicator month by month: complete months as a solid "
+                "line, the last complete month as a square, the current month as a hollow circle "
+                "on a dashed line, the target as a dashed line. The figures are in the table "
+                "above."
+            )
+        )
 
         top = QHBoxLayout()
         plan_label = QLabel(_("&Goal plan:"), self)
@@ -223,6 +233,12 @@ class IndicatorsPage(QWidget):
         layout.addWidget(split, 1)
         self.reload_plans()
         self.loaded = False
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """The system switched between light and dark: the chart follows the new palette."""
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            style_chart(self.chart, self.palette())
+        super().changeEvent(event)
 
     def _action(self, menu: QMenu, text: str, slot: Callable[[], Any]) -> QAction:
         action = menu.addAction(text)
@@ -619,5 +635,5 @@ class IndicatorsPage(QWidget):
         lines.append(_("How computed: {text}").format(text=how_text(result.indicator)))
         self.definition.setText("\n".join(lines))
         self.points = self.evaluation.series.get(result.indicator.id, ())
-        self.chart = trend_chart(result, self.points)
+        self.chart = trend_chart(result, self.points, self.palette())
         self.chart_view.setChart(self.chart)
