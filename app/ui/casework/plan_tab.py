@@ -163,6 +163,13 @@ class PlanTab(CitizenTab):
         self.milestones = RecordTable(
             [_("Milestone"), _("Due"), _("Status"), _("Reached or dropped")], self, stretch=0
         )
+        self.milestones.setAccessibleDescription(
+            _(
+                "Each row is a milestone of the plan: its date, its status (a milestone past its "
+                "date says overdue) and when it was reached or dropped. Enter changes the "
+                "selected milestone."
+            )
+        )
         self.milestones.activated_id.connect(self.edit_milestone)
         self.milestones.delete_id.connect(self.delete_or_restore)
         self.milestones.setMinimumHeight(170)

@@ -137,6 +137,8 @@ class IndicatorsPage(QWidget):
         self.compare.addItem(_("Previous period"), "previous")
         self.compare.activated.connect(lambda _i: self.refresh())
         show = QPushButton(_("&Show"), self)
+        show.setToolTip(_("Compute the goal plan's figures for the period"))
+        show.setAccessibleDescription(show.toolTip())
         show.clicked.connect(self.refresh)
         self.target_button = QPushButton(_("Set &target…"), self)
         self.target_button.setToolTip(_("Set the target of the selected indicator (team leads)"))
@@ -174,6 +176,13 @@ class IndicatorsPage(QWidget):
             stretch=0,
         )
         self.table.setAccessibleName(_("Indicators"))
+        self.table.setAccessibleDescription(
+            _(
+                "Each row is a goal of the plan: the actual figure, the target, "
+                "the comparison and the status. Enter sets the target of the "
+                "selected goal (team leads); the chart below shows its months."
+            )
+        )
         self.table.itemSelectionChanged.connect(self._selected)
         self.table.activated_id.connect(lambda _row: lead and self.edit_target())
         self.definition = QLabel(self)
