@@ -100,14 +100,14 @@ def style_chart(chart: QChart, palette: QPalette | None = None) -> None:
         axis.setGridLineColor(ink["grid"])
     for series in chart.series():
         part = series.property(PART)
-        if part in ("line", "current"):
+        if isinstance(series, QLineSeries) and part in ("line", "current"):
             series.setPen(_pen(ink["line"], 2.2 if part == "line" else 1.6, part == "current"))
-        elif part == "target":
+        elif isinstance(series, QLineSeries) and part == "target":
             series.setPen(_pen(ink["target"], 1.4, dashed=True))
-        elif part == "last":
+        elif isinstance(series, QScatterSeries) and part == "last":
             series.setColor(ink["line"])
             series.setBorderColor(ink["background"])
-        elif part == "hollow":
+        elif isinstance(series, QScatterSeries) and part == "hollow":
             series.setColor(ink["background"])
             series.setBorderColor(ink["line"])
 
