@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -58,6 +59,10 @@ class CompaniesPage(QWidget):
         self._timer.timeout.connect(self.refresh)
         self.search.textChanged.connect(self._timer.start)
         self.list = RecordTable([_("Company"), _("CVR number"), _("City")], self, stretch=0)
+        # the name gets the room: a long city is cut (its tooltip has it all), so that at 150 %
+        # scaling "Andersen & Jessen A/S" is not "Andersen & J…" beside "Vallensbæk Strand"
+        self.list.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        self.list.setColumnWidth(2, self.list.fontMetrics().horizontalAdvance("Vallensbæk") + 16)
         self.list.setAccessibleName(_("Companies"))
         self.list.setAccessibleDescription(
             _(
@@ -135,7 +140,7 @@ class CompaniesPage(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(left)
         split.addWidget(right)
-        split.setSizes([380, 800])
+        split.setSizes([460, 720])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)
