@@ -78,7 +78,7 @@ class AccessLogPage(QWidget):
         dates.addWidget(self.end)
         dates.addStretch(1)
         for text, field, row in (
-            (_("&Citizen (CPR number):"), self.cpr, self.cpr),
+            (_("Citi&zen (CPR number):"), self.cpr, self.cpr),
             (_("&User (initials):"), self.user, self.user),
             (_("&Period:"), self.start, dates),
         ):
@@ -92,9 +92,9 @@ class AccessLogPage(QWidget):
         )
         self.search_button.setAccessibleDescription(self.search_button.toolTip())
         self.search_button.clicked.connect(self.run_search)
-        self.export_button = QPushButton(_("&Export as CSV…"), self)
+        self.export_button = QPushButton(_("E&xport as CSV…"), self)
         self.export_button.clicked.connect(lambda: self.export_csv())
-        self.verify_button = QPushButton(_("C&heck the log"), self)
+        self.verify_button = QPushButton(_("Chec&k the log"), self)
         self.verify_button.setToolTip(
             _("Checks every event's seal: nothing changed, inserted, reordered or removed")
         )
