@@ -121,7 +121,7 @@ class PlanTab(CitizenTab):
         self.form = Form(self)
         for name in SCREEN_ORDER:
             label = field_label(name)
-            editor = LongTextEdit(lines=4 if name == "own_words" else 2)
+            editor = LongTextEdit(lines=4 if name == "own_words" else 2, compact=True)
             if name == "own_words":
                 colours.tint(editor, "own_words")  # readable in a dark palette too
                 editor.setPlaceholderText(_("What the citizen wants, in the citizen's own words"))
