@@ -65,42 +65,33 @@ def _part_of_another_control(widget: QWidget) -> bool:
     return False
 
 
-def unnamed(root: QWidget) -> list[str]:
+def _lacking(root: QWidget, kinds: tuple[type, ...], text: QAccessible.Text) -> list[str]:
+    """The shown widgets of ``kinds`` (not parts of another control) whose accessible ``text``
+    is empty, as a screen reader gets it."""
     found = []
     for widget in root.findChildren(QWidget):
-        if not isinstance(widget, INTERACTIVE) or not widget.isVisibleTo(root):
+        if not isinstance(widget, kinds) or not widget.isVisibleTo(root):
             continue
         if _part_of_another_control(widget):
             continue
         face = QAccessible.queryAccessibleInterface(widget)
-        name = face.text(QAccessible.Text.Name) if face is not None else ""
-        if not name.strip():
+        if face is None or not face.text(text).strip():
             where = root.windowTitle() or type(root).__name__
-            found.append(f"{where}: {type(widget).__name__} {widget.objectName()!r}")
+            name = face.text(QAccessible.Text.Name) if face is not None else ""
+            found.append(f"{where}: {type(widget).__name__} {widget.objectName() or name!r}")
     return found
 
 
-def _described_kinds() -> tuple[type, ...]:
-    from PySide6.QtCharts import QChartView
-
-    return (QTableView, QChartView)
+def unnamed(root: QWidget) -> list[str]:
+    return _lacking(root, INTERACTIVE, QAccessible.Text.Name)
 
 
 def undescribed(root: QWidget) -> list[str]:
     """Tables and charts without an accessible description."""
-    found = []
-    for widget in root.findChildren(QWidget):
-        if not isinstance(widget, _described_kinds()) or not widget.isVisibleTo(root):
-            continue
-        if _part_of_another_control(widget):
-            continue
-        face = QAccessible.queryAccessibleInterface(widget)
-        text = face.text(QAccessible.Text.Description) if face is not None else ""
-        if not text.strip():
-            where = root.windowTitle() or type(root).__name__
-            name = face.text(QAccessible.Text.Name) if face is not None else ""
-            found.append(f"{where}: {type(widget).__name__} {name!r} has no description")
-    return found
+    from PySide6.QtCharts import QChartView
+
+    found = _lacking(root, (QTableView, QChartView), QAccessible.Text.Description)
+    return [f"{problem} has no description" for problem in found]
 
 
 def problems_of(root: QWidget) -> list[str]:
