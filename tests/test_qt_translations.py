@@ -20,11 +20,14 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture
 def danish(qapp) -> Iterator[QApplication]:  # type: ignore[no-untyped-def]
+    from app.ui import application
+
     app = QApplication.instance()
+    had = bool(application._installed)  # Qt's Danish, installed by an earlier test's start-up
     i18n.set_language("da")
     install_qt_translations(app, "da")
     yield app
-    install_qt_translations(app, "en")
+    install_qt_translations(app, "da" if had else "en")
 
 
 def _texts(window: QWidget) -> set[str]:
@@ -82,11 +85,17 @@ def test_every_supplemented_string_has_its_danish_and_english_stays_english(qapp
     for (_context, source), msgid in MISSING.items():
         assert source == msgid
         assert i18n.gettext_for("da")(msgid) != msgid, f"no Danish for Qt's {source!r}"
+    from app.ui import application
+
+    had = bool(application._installed)
     i18n.set_language("en")
     install_qt_translations(app, "en")
-    box = QMessageBox(QMessageBox.Icon.Question, "t", "x", QMessageBox.StandardButton.Cancel)
-    assert [button.text() for button in box.buttons()] == ["Cancel"]
-    i18n.set_language("da")
+    try:
+        box = QMessageBox(QMessageBox.Icon.Question, "t", "x", QMessageBox.StandardButton.Cancel)
+        assert [button.text() for button in box.buttons()] == ["Cancel"]
+    finally:
+        i18n.set_language("da")
+        install_qt_translations(app, "da" if had else "en")
 
 
 def test_installing_again_does_not_stack_translators(danish) -> None:  # type: ignore[no-untyped-def]
