@@ -3,7 +3,10 @@ name, as a screen reader gets it from Qt (its own name, its text, or the label i
 of); WCAG 2.1 AA's "name, role, value" (4.1.2), the bar the Danish webtilgængelighedslov sets.
 
 The dialogs are reached the way a user reaches them: every action of every menu, with a citizen
-open; dialogs that would wait for an answer (``exec``) are checked and closed at once."""
+open; dialogs that would wait for an answer (``exec``) are checked and closed at once.
+
+Every table and the indicator chart also have an accessible description (what a row is and what
+Enter does; what the chart draws): a screen reader says it when the table or chart gets focus."""
 
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QScrollBar,
     QTabBar,
+    QTableView,
     QTextEdit,
     QWidget,
 )
@@ -61,19 +65,37 @@ def _part_of_another_control(widget: QWidget) -> bool:
     return False
 
 
-def unnamed(root: QWidget) -> list[str]:
+def _lacking(root: QWidget, kinds: tuple[type, ...], text: QAccessible.Text) -> list[str]:
+    """The shown widgets of ``kinds`` (not parts of another control) whose accessible ``text``
+    is empty, as a screen reader gets it."""
     found = []
     for widget in root.findChildren(QWidget):
-        if not isinstance(widget, INTERACTIVE) or not widget.isVisibleTo(root):
+        if not isinstance(widget, kinds) or not widget.isVisibleTo(root):
             continue
         if _part_of_another_control(widget):
             continue
         face = QAccessible.queryAccessibleInterface(widget)
-        name = face.text(QAccessible.Text.Name) if face is not None else ""
-        if not name.strip():
+        if face is None or not face.text(text).strip():
             where = root.windowTitle() or type(root).__name__
-            found.append(f"{where}: {type(widget).__name__} {widget.objectName()!r}")
+            name = face.text(QAccessible.Text.Name) if face is not None else ""
+            found.append(f"{where}: {type(widget).__name__} {widget.objectName() or name!r}")
     return found
+
+
+def unnamed(root: QWidget) -> list[str]:
+    return _lacking(root, INTERACTIVE, QAccessible.Text.Name)
+
+
+def undescribed(root: QWidget) -> list[str]:
+    """Tables and charts without an accessible description."""
+    from PySide6.QtCharts import QChartView
+
+    found = _lacking(root, (QTableView, QChartView), QAccessible.Text.Description)
+    return [f"{problem} has no description" for problem in found]
+
+
+def problems_of(root: QWidget) -> list[str]:
+    return unnamed(root) + undescribed(root)
 
 
 @pytest.fixture
@@ -117,7 +139,7 @@ def test_every_page_and_dialog_names_its_controls(
         if any(cls.__name__ in QT_OWN for cls in type(window).__mro__):
             return
         checked.append(window.windowTitle())
-        problems.extend(unnamed(window))
+        problems.extend(problems_of(window))
 
     def fake_exec(dialog: QDialog) -> int:
         dialog.show()
@@ -145,14 +167,18 @@ def test_every_page_and_dialog_names_its_controls(
     for row in range(window.nav.count()):
         window.nav.setCurrentRow(row)
         qtbot.wait(10)
-        problems.extend(f"page {window.nav.item(row).text()}: {p}" for p in unnamed(window))
+        problems.extend(f"page {window.nav.item(row).text()}: {p}" for p in problems_of(window))
+    from PySide6.QtCharts import QChartView
+
+    charts = window.findChildren(QChartView)  # the indicator chart was among the widgets walked
+    assert charts and all(chart.accessibleDescription() for chart in charts)
     window.nav.setCurrentRow(0)
     window.open_citizen(1)
     for index in range(window.citizen_page.tabs.count()):
         window.citizen_page.tabs.setCurrentIndex(index)
         qtbot.wait(10)
         tab = window.citizen_page.tabs.tabText(index)
-        problems.extend(f"citizen tab {tab}: {p}" for p in unnamed(window))
+        problems.extend(f"citizen tab {tab}: {p}" for p in problems_of(window))
     window.citizen_page.tabs.setCurrentIndex(0)
 
     def opened_by(trigger) -> None:  # type: ignore[no-untyped-def]

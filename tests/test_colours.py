@@ -129,3 +129,32 @@ def test_a_focused_button_has_a_two_pixel_ring_in_the_highlight_colour(qtbot) ->
 
     assert ring_pixels(second) == 4, "2 px on each side"
     assert ring_pixels(first) == 0, "no ring without focus"
+
+
+def test_muted_rows_of_a_table_stay_readable(qtbot, palette: QPalette) -> None:  # type: ignore[no-untyped-def]
+    """A hidden figure or a cancelled conversation is quieter, not unreadable (Qt's fixed gray
+    had 2.6:1 on white), and follows a switch of palette."""
+    from app.ui.casework.record_table import RecordTable
+
+    app = QApplication.instance()
+    before = app.palette()
+    try:
+        app.setPalette(palette)
+        table = RecordTable(["Hvornår", "Status"])
+        qtbot.addWidget(table)
+        table.set_rows([(1, ["02.12.2026", "Booket"]), (2, ["01.12.2026", "Aflyst"])], muted={2})
+        quiet = table.item(1, 1).foreground().color()
+        ground = palette.color(QPalette.ColorRole.Base)
+        assert colours.contrast(quiet, ground) >= 4.5, (quiet.name(), ground.name())
+        assert quiet != palette.color(QPalette.ColorRole.Text)
+        other = (
+            dark_palette()
+            if not colours.is_dark(palette)
+            else QApplication.style().standardPalette()
+        )
+        app.setPalette(other)
+        qtbot.wait(10)
+        quiet = table.item(1, 1).foreground().color()
+        assert colours.contrast(quiet, other.color(QPalette.ColorRole.Base)) >= 4.5
+    finally:
+        app.setPalette(before)

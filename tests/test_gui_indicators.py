@@ -318,3 +318,57 @@ def test_every_figure_and_comparison_has_its_unit_and_the_chart_too(qtbot, ctx: 
         elif isinstance(s, QLineSeries):
             marks.add(("line", s.pen().style()))
     assert len(marks) == len(named), "each legend entry has its own mark, not only a colour"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_chart_follows_the_palette_and_its_text_is_readable(
+    qtbot, ctx: UiContext, scheme: str
+) -> None:
+    """In a light and in a dark system palette the chart's background is the palette's, and its
+    title, axis labels and titles and legend stand out from it by 4.5:1 (WCAG 2.1 AA 1.4.3); its
+    lines by 3:1 (1.4.11). A switch of palette while the page is open restyles the chart."""
+    from PySide6.QtCharts import QLineSeries, QScatterSeries
+    from PySide6.QtWidgets import QApplication
+    from test_colours import dark_palette
+
+    from app.ui import colours
+
+    app = QApplication.instance()
+    before = app.palette()
+    chosen = dark_palette() if scheme == "dark" else QApplication.style().standardPalette()
+    i18n.set_language("en")
+    try:
+        app.setPalette(chosen)
+        page = IndicatorsPage(ctx)
+        qtbot.addWidget(page)
+        show(qtbot, page, "herlev-2024", "2024-Q1")
+        page.table.selectRow(0)
+        assert page.chart.series(), "the chart shows the selected indicator"
+
+        def check(palette) -> None:  # type: ignore[no-untyped-def]
+            chart = page.chart
+            ground = chart.backgroundBrush().color()
+            assert colours.is_dark(palette) == (ground.lightness() < 128), ground.name()
+            texts = {
+                "title": chart.titleBrush().color(),
+                "legend": chart.legend().labelColor(),
+            }
+            for number, axis in enumerate(chart.axes()):
+                texts[f"axis {number} labels"] = axis.labelsColor()
+                texts[f"axis {number} title"] = axis.titleBrush().color()
+            for what, ink in texts.items():
+                assert colours.contrast(ink, ground) >= 4.5, (what, ink.name(), ground.name())
+            for series in chart.series():
+                if isinstance(series, QLineSeries):
+                    ink = series.pen().color()
+                elif isinstance(series, QScatterSeries):
+                    ink = series.borderColor() if series.color() == ground else series.color()
+                assert colours.contrast(ink, ground) >= 3, (series.name(), ink.name())
+
+        check(chosen)
+        other = QApplication.style().standardPalette() if scheme == "dark" else dark_palette()
+        app.setPalette(other)
+        qtbot.wait(10)
+        check(other)
+    finally:
+        app.setPalette(before)

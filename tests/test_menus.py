@@ -127,16 +127,39 @@ def test_the_context_menu_opens_and_acts_on_the_citizen(qtbot, ctx: UiContext) -
     assert win.citizen_page.citizen_id == citizen
 
 
+def _page_letters(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """The texts of a page's visible buttons, field labels, group boxes and tabs."""
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTabBar
+
+    texts = [b.text() for b in page.findChildren(QAbstractButton) if b.text() and b.isVisible()]
+    texts += [
+        label.text()
+        for label in page.findChildren(QLabel)
+        if label.buddy() is not None and label.isVisible()
+    ]
+    texts += [box.title() for box in page.findChildren(QGroupBox) if box.isVisible()]
+    for bar in page.findChildren(QTabBar):
+        if bar.isVisible():
+            texts += [bar.tabText(i) for i in range(bar.count())]
+    return texts
+
+
+@pytest.mark.parametrize("role", ["caseworker", "admin"])
 @pytest.mark.parametrize("language", ["da", "en"])
 def test_no_page_takes_an_access_letter_of_the_menu_bar(
-    qtbot, ctx: UiContext, language: str
+    qtbot, ctx: UiContext, language: str, role: str
 ) -> None:
-    """Alt+letter on each page reaches one thing: the visible menus, buttons and field labels of
-    the page differ (the citizen's tab menus show only with a citizen open)."""
-    from PySide6.QtWidgets import QAbstractButton, QLabel
+    """Alt+letter on each page, and on each tab of a page, reaches one thing: the visible menus,
+    buttons, field labels, group boxes and tabs differ (the citizen's tab menus show only with a
+    citizen open; an administrator's settings page has tabs of its own)."""
+    from PySide6.QtWidgets import QTabWidget
 
     from app.ui.main_window import MainWindow
 
+    me = ctx.actor
+    ctx = UiContext(
+        ctx.db, Actor(me.caseworker_id, me.initials, me.name, role, me.os_user), ctx.today
+    )
     i18n.set_language(language)
     try:
         win = MainWindow(ctx)
@@ -152,15 +175,14 @@ def test_no_page_takes_an_access_letter_of_the_menu_bar(
                 win.open_citizen(win.citizens.model.ids[0])
             else:
                 win.pages.setCurrentWidget(page)
-            win._update_citizen_menu()
-            tops = [a.text() for a in win.menuBar().actions() if a.isVisible()]
-            texts = [
-                b.text() for b in page.findChildren(QAbstractButton) if b.text() and b.isVisible()
-            ] + [
-                label.text()
-                for label in page.findChildren(QLabel)
-                if label.buddy() is not None and label.isVisible()
-            ]
-            assert not clashes(tops + texts), (type(page).__name__, clashes(tops + texts))
+            tabs = [t for t in page.findChildren(QTabWidget) if t.isVisible()][:1]
+            for tab in range(tabs[0].count() if tabs else 1):
+                if tabs:
+                    tabs[0].setCurrentIndex(tab)
+                win._update_citizen_menu()
+                tops = [a.text() for a in win.menuBar().actions() if a.isVisible()]
+                found = clashes(tops + _page_letters(page))
+                where = type(page).__name__ + (f" / {tabs[0].tabText(tab)}" if tabs else "")
+                assert not found, (where, found)
     finally:
         i18n.set_language("da")

@@ -190,6 +190,26 @@ def test_english_and_large_print(db: Database, citizen) -> None:
     assert not sizes or min(float(s) for s in sizes) >= 14  # footer 14 pt, body 16 pt
 
 
+def test_a_step_past_its_date_says_overdue_in_plain_words(db: Database, citizen) -> None:
+    """A step whose date has passed without being reached is not "not started" (or "Planned")
+    on paper: the citizen reads that it is overdue and by when it was to be done (issue 14)."""
+    me, åse = citizen
+    add_milestone(db, me, åse, "Tale med en studievejleder", due=date(2026, 11, 10))
+    danish = text_of(plan_pdf(db, me, åse, today=TODAY, record=False))
+    assert (
+        "Tale med en studievejleder – overskredet: det skulle have været klaret senest "
+        "10. november 2026" in danish
+    )
+    assert "Praktik i butik – ikke startet, senest 31. december 2026" in danish  # not yet due
+    assert "Planlagt" not in danish
+    english = text_of(plan_pdf(db, me, åse, language="en", today=TODAY, record=False))
+    assert "Tale med en studievejleder – overdue: it was to be done by" in english
+    assert "Planned" not in english
+    # on the day itself the step is not overdue yet
+    on_the_day = text_of(plan_pdf(db, me, åse, today=date(2026, 11, 10), record=False))
+    assert "Tale med en studievejleder – ikke startet, senest 10. november 2026" in on_the_day
+
+
 def test_the_danish_fixed_texts_are_easy_to_read() -> None:
     translate = i18n.gettext_for("da")
     texts = [re.sub(r"\{[^}]*\}", "", translate(t)).strip() for t in all_texts()]

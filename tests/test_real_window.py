@@ -130,8 +130,18 @@ class Display:
             )
 
 
+def _display_numbers() -> range:
+    """The X display numbers to try: 140-399, or ``MINPLAN_TEST_DISPLAYS`` ("45-49") where
+    several sessions share a machine and each keeps to its own numbers."""
+    chosen = os.environ.get("MINPLAN_TEST_DISPLAYS", "")
+    if re.fullmatch(r"\d+-\d+", chosen):
+        first, last = (int(part) for part in chosen.split("-"))
+        return range(first, last + 1)
+    return range(140, 400)
+
+
 def _free_display() -> int:
-    for number in range(140, 400):
+    for number in _display_numbers():
         if (
             not Path(f"/tmp/.X{number}-lock").exists()
             and not Path(f"/tmp/.X11-unix/X{number}").exists()

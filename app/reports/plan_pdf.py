@@ -205,6 +205,8 @@ def render_plan(
             status = t(STEP_STATUS.get(m.status, m.status))
             if m.status == "done" and m.completed_on:
                 status = t(TEXTS["done_on"]).format(date=day(m.completed_on))
+            elif m.due and m.status in ("planned", "in_progress") and m.due < document.made_on:
+                status = t(TEXTS["overdue_step"]).format(date=day(m.due))
             elif m.due and m.status in ("planned", "in_progress"):
                 status += ", " + t(TEXTS["by"]).format(date=day(m.due))
             story.append(Paragraph(f"• {escape(m.title)} – {escape(status)}", styles.body))

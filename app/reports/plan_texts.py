@@ -53,6 +53,8 @@ TEXTS = {
     "step_changed": N_("Step changed: {title}"),
     "field_changed": N_("{field} is changed"),
     "by": N_("by {date}"),
+    # a step past its date, not reached: overdue, said plainly (never "not started" alone)
+    "overdue_step": N_("overdue: it was to be done by {date}"),
     "done_on": N_("done on {date}"),
 }
 

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -25,18 +25,35 @@ from app.ui.settings import Settings
 log = logging.getLogger(__name__)
 
 
-def install_qt_translations(app: QApplication, language: str) -> QTranslator | None:
-    """Qt's own strings (standard buttons, file dialogs) in the user's language."""
+def install_qt_translations(app: QCoreApplication, language: str) -> QTranslator | None:
+    """Qt's own strings (standard buttons, file dialogs, print preview) in the user's language:
+    Qt's Danish catalog ``qtbase_da.qm`` (PySide6 ships it), and on top of it the few strings it
+    lacks (``app.ui.qt_strings``). Called again (a second start-up step, a test in English), it
+    replaces what it installed before instead of stacking translators."""
+    from app.ui.qt_strings import QtStringsSupplement
+
+    for old in _installed:
+        app.removeTranslator(old)
+    _installed.clear()
     if language == "en":
         return None
     QLocale.setDefault(QLocale(QLocale.Language.Danish, QLocale.Country.Denmark))
     translator = QTranslator(app)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load(f"qtbase_{language}", folder):
+    found = translator.load(f"qtbase_{language}", folder)
+    if found:
         app.installTranslator(translator)
-        return translator
-    log.info("Qt's own %s translation not found in %s", language, folder)
-    return None
+        _installed.append(translator)
+    else:
+        log.warning("Qt's own %s translation not found in %s", language, folder)
+    supplement = QtStringsSupplement(app)  # installed last: asked first
+    app.installTranslator(supplement)
+    _installed.append(supplement)
+    return translator if found else None
+
+
+#: The translators ``install_qt_translations`` installed (removed when it is called again).
+_installed: list[QTranslator] = []
 
 
 def application(language: str) -> QApplication:
@@ -70,6 +87,7 @@ def show_startup_error(error: MinPlanError) -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     if headless.nobody_to_click():  # tests and headless runs: nobody to click OK
         return
+    install_qt_translations(app, i18n.current_language())  # its OK button in the user's language
     QMessageBox.critical(None, _("Min Plan cannot start"), i18n.translate_error(error))
     del app
 

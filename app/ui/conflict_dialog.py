@@ -70,6 +70,10 @@ class ConflictDialog(QDialog):
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
+        self.table.setAccessibleName(_("Your change and the saved version"))
+        self.table.setAccessibleDescription(
+            _("Each row is a field: the value the other person saved and the value you changed.")
+        )
         layout.addWidget(self.table)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, time
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
 
 from app import i18n
@@ -128,11 +128,22 @@ class LongTextEdit(QPlainTextEdit):
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, lines: int = 3) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, lines: int = 3, compact: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setTabChangesFocus(True)
         self.setMinimumHeight(self.fontMetrics().lineSpacing() * lines + 12)
+        #: In a long form (the plan's seven texts) a field asks for its lines and one more, not
+        #: Qt's 192 pixels, so that the form and what follows it fit a screen at 150 %.
+        self.compact = compact
         self.textChanged.connect(self.changed)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        hint = super().sizeHint()
+        if self.compact:
+            hint.setHeight(self.minimumHeight() + self.fontMetrics().lineSpacing())
+        return hint
 
     def value(self) -> str:
         return self.toPlainText()

@@ -55,6 +55,9 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget(self)
         self.nav.setAccessibleName(_("Navigation"))
+        self.nav.setAccessibleDescription(
+            _("The pages of Min Plan; Ctrl+1, Ctrl+2 and so on go straight to each of them.")
+        )
         self.nav.setIconSize(QSize(16, 16))
         self.nav.setMaximumWidth(200)
         self.nav.setMinimumWidth(150)

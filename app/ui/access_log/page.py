@@ -78,7 +78,7 @@ class AccessLogPage(QWidget):
         dates.addWidget(self.end)
         dates.addStretch(1)
         for text, field, row in (
-            (_("&Citizen (CPR number):"), self.cpr, self.cpr),
+            (_("Citi&zen (CPR number):"), self.cpr, self.cpr),
             (_("&User (initials):"), self.user, self.user),
             (_("&Period:"), self.start, dates),
         ):
@@ -87,10 +87,14 @@ class AccessLogPage(QWidget):
             form.addRow(label, row)
         self.search_button = QPushButton(_("&Search"), self)
         self.search_button.setDefault(True)
+        self.search_button.setToolTip(
+            _("Show the entries for the citizen, user and period (the search is logged)")
+        )
+        self.search_button.setAccessibleDescription(self.search_button.toolTip())
         self.search_button.clicked.connect(self.run_search)
-        self.export_button = QPushButton(_("&Export as CSV…"), self)
+        self.export_button = QPushButton(_("E&xport as CSV…"), self)
         self.export_button.clicked.connect(lambda: self.export_csv())
-        self.verify_button = QPushButton(_("C&heck the log"), self)
+        self.verify_button = QPushButton(_("Chec&k the log"), self)
         self.verify_button.setToolTip(
             _("Checks every event's seal: nothing changed, inserted, reordered or removed")
         )
@@ -114,6 +118,13 @@ class AccessLogPage(QWidget):
             self,
         )
         self.table.setAccessibleName(_("Access log"))
+        self.table.setAccessibleDescription(
+            _(
+                "Each row is one entry of the access log: when, which user and "
+                "computer user, what was done, in which area and to which "
+                "citizen."
+            )
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(heading)

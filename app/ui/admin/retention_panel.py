@@ -42,6 +42,12 @@ class RetentionPanel(QWidget):
             [_("Citizen"), _("Born"), _("Last activity"), _("What is deleted")], self, stretch=3
         )
         self.table.setAccessibleName(_("Citizens past the retention period"))
+        self.table.setAccessibleDescription(
+            _(
+                "Each row is a citizen whose case has been closed longer than "
+                "the retention period, and what would be deleted."
+            )
+        )
         self.list_button = QPushButton(_("&List citizens due for deletion"), self)
         self.delete_button = QPushButton(_("&Delete the listed citizens for good…"), self)
         self.list_button.clicked.connect(self.list_due)

@@ -29,7 +29,7 @@ class SettingsPage(QWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.users, _("&Users"))
         self.tabs.addTab(self.organisation, _("&Organisation"))
-        self.tabs.addTab(self.retention, _("&Deletion after the retention period"))
+        self.tabs.addTab(self.retention, _("Deletion after the retention &period"))
         for panel in (self.users, self.organisation, self.retention):
             panel.problem.connect(self.problem)
         self.users.changed.connect(self.users_changed)

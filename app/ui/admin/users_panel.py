@@ -91,6 +91,12 @@ class UsersPanel(QWidget):
             stretch=1,
         )
         self.table.setAccessibleName(_("Users"))
+        self.table.setAccessibleDescription(
+            _(
+                "Each row is a user: initials, name, team, role and whether the "
+                "user is active. Enter edits the selected user."
+            )
+        )
         self.table.activated_id.connect(lambda _id: self.edit_user())
         self.table.itemSelectionChanged.connect(self._selected)
         self.notice = QLabel(self)
@@ -99,6 +105,13 @@ class UsersPanel(QWidget):
         self.edit_button = QPushButton(_("Edi&t…"), self)
         self.role_button = QPushButton(_("Change &role…"), self)
         self.active_button = QPushButton(_("&Deactivate"), self)
+        for button, tip in (
+            (self.edit_button, _("Change the selected user's details")),
+            (self.role_button, _("Give the selected user another role")),
+            (self.active_button, _("Deactivate the selected user, or activate them again")),
+        ):
+            button.setToolTip(tip)
+            button.setAccessibleDescription(tip)
         self.add_button.clicked.connect(self.new_user)
         self.edit_button.clicked.connect(self.edit_user)
         self.role_button.clicked.connect(self.change_role)

@@ -36,6 +36,13 @@ class ConversationsTab(CitizenTab):
             self,
         )
         self.table.setAccessibleName(_("Conversations"))
+        self.table.setAccessibleDescription(
+            _(
+                "Each row is a conversation: when, what kind, how and its "
+                "status. Enter records a booked conversation as held, or adds a "
+                "note to a recorded one."
+            )
+        )
         self.table.activated_id.connect(self._activated)
         self.book_action = self.make_action(
             _("&Book conversation…"),

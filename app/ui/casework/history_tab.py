@@ -44,6 +44,12 @@ class HistoryTab(CitizenTab):
         self.area.currentIndexChanged.connect(self.reload)
         self.table = RecordTable([_("When"), _("Who"), _("Area"), _("What"), _("Details")], self)
         self.table.setAccessibleName(_("History"))
+        self.table.setAccessibleDescription(
+            _(
+                "Each row is a change to the citizen's case: when, by whom, in "
+                "which area and what changed."
+            )
+        )
         top = QHBoxLayout()
         top.addWidget(QLabel(_("Show:"), self))
         top.addWidget(self.area)

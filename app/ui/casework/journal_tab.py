@@ -89,6 +89,12 @@ class JournalTab(CitizenTab):
         self.views: dict[int, NoteView] = {}
         self.search = QLineEdit(self)
         self.search.setAccessibleName(_("Search the journal"))
+        self.search.setAccessibleDescription(
+            _(
+                "Type words from the notes; the list below then shows only the "
+                "notes that contain them."
+            )
+        )
         self.search.setPlaceholderText(_("Search the notes"))
         self.search.setClearButtonEnabled(True)
         self.search.setMaxLength(200)  # a pasted page is cut (app.domain.search.MAX_SEARCH_CHARS)
@@ -97,6 +103,12 @@ class JournalTab(CitizenTab):
         self.search.textChanged.connect(self._timer.start)
         self.table = RecordTable([_("Date"), _("By"), _("Note")], self)
         self.table.setAccessibleName(_("Journal notes"))
+        self.table.setAccessibleDescription(
+            _(
+                "Each row is a journal note: its date, who wrote it and the "
+                "text. Enter edits or corrects the selected note."
+            )
+        )
         self.table.activated_id.connect(self.edit_or_correct)
         self.new_action = self.make_action(
             _("New &journal note…"),

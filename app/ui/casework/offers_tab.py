@@ -41,6 +41,12 @@ class OffersTab(CitizenTab):
             stretch=2,
         )
         self.table.setAccessibleName(_("Offers"))
+        self.table.setAccessibleDescription(
+            _(
+                "Each row is an offer: what kind, where, from when to when and "
+                "its status. Enter changes the selected offer."
+            )
+        )
         self.table.activated_id.connect(self.edit)
         self.table.delete_id.connect(self.delete_or_restore)
         self.new_action = self.make_action(

@@ -122,7 +122,7 @@ class PlanTab(CitizenTab):
         self.form = Form(self)
         for name in SCREEN_ORDER:
             label = field_label(name)
-            editor = LongTextEdit(lines=4 if name == "own_words" else 2)
+            editor = LongTextEdit(lines=4 if name == "own_words" else 2, compact=True)
             if name == "own_words":
                 colours.tint(editor, "own_words")  # readable in a dark palette too
                 editor.setPlaceholderText(_("What the citizen wants, in the citizen's own words"))
@@ -163,6 +163,13 @@ class PlanTab(CitizenTab):
 
         self.milestones = RecordTable(
             [_("Milestone"), _("Due"), _("Status"), _("Reached or dropped")], self, stretch=0
+        )
+        self.milestones.setAccessibleDescription(
+            _(
+                "Each row is a milestone of the plan: its date, its status (a milestone past its "
+                "date says overdue) and when it was reached or dropped. Enter changes the "
+                "selected milestone."
+            )
         )
         self.milestones.activated_id.connect(self.edit_milestone)
         self.milestones.delete_id.connect(self.delete_or_restore)

@@ -47,11 +47,23 @@ class SpellsTab(CitizenTab):
             self,
             stretch=3,
         )
+        self.spell_table.setAccessibleDescription(
+            _(
+                "Each row is a benefit period: the benefit, its start and end, why it ended and "
+                "the agreed contact. Enter changes the selected period."
+            )
+        )
         self.spell_table.activated_id.connect(self.edit_spell)
         self.job_table = RecordTable(
             [_("Kind"), _("Company"), _("Start"), _("End"), _("Hours"), _("Result")],
             self,
             stretch=1,
+        )
+        self.job_table.setAccessibleDescription(
+            _(
+                "Each row is a job or an education: the kind, the company, start and end, hours "
+                "and the result."
+            )
         )
         self.change_action = self.make_action(
             _("&Change benefit…"),

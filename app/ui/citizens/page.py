@@ -54,6 +54,13 @@ class CitizensPage(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setMaxLength(MAX_SEARCH_CHARS)  # a pasted page is cut, and the count says so
         self.search.setAccessibleName(_("Search citizens"))
+        self.search.setAccessibleDescription(
+            _(
+                "Type part of a name, a CPR number or a birth date; the list "
+                "below shows the citizens found. Enter goes to the first of "
+                "them."
+            )
+        )
         self.scope = QComboBox(self)
         self.scope.addItem(_("My caseload"), MY_CASELOAD)
         self.scope.addItem(_("All citizens"), ALL_CITIZENS)
@@ -74,6 +81,12 @@ class CitizensPage(QWidget):
         self.table.setSortingEnabled(True)
         self.table.setTabKeyNavigation(False)
         self.table.setAccessibleName(_("Citizens"))
+        self.table.setAccessibleDescription(
+            _(
+                "Each row is a citizen. Enter opens the selected citizen; the "
+                "overview beside the list shows the citizen in brief."
+            )
+        )
         rows = self.table.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().height() + 8)

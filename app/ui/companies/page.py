@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -45,6 +46,12 @@ class CompaniesPage(QWidget):
         self.last_dialog = None
         self.search = QLineEdit(self)
         self.search.setAccessibleName(_("Search companies"))
+        self.search.setAccessibleDescription(
+            _(
+                "Type part of a company's name or its CVR number; the list "
+                "below shows the companies found."
+            )
+        )
         self.search.setPlaceholderText(_("Search companies by name or CVR number"))
         self.search.setClearButtonEnabled(True)
         self.search.setMaxLength(200)  # a pasted page is cut (app.domain.search.MAX_SEARCH_CHARS)
@@ -52,7 +59,18 @@ class CompaniesPage(QWidget):
         self._timer.timeout.connect(self.refresh)
         self.search.textChanged.connect(self._timer.start)
         self.list = RecordTable([_("Company"), _("CVR number"), _("City")], self, stretch=0)
+        # the name gets the room: a long city is cut (its tooltip has it all), so that at 150 %
+        # scaling "Andersen & Jessen A/S" is not "Andersen & J…" beside "Vallensbæk Strand"
+        self.list.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        self.list.setColumnWidth(2, self.list.fontMetrics().horizontalAdvance("Vallensbæk") + 16)
         self.list.setAccessibleName(_("Companies"))
+        self.list.setAccessibleDescription(
+            _(
+                "Each row is a company: name, CVR number and city. The details "
+                "of the selected company are shown beside the list; Enter "
+                "changes the company."
+            )
+        )
         self.list.itemSelectionChanged.connect(self._selected)
         self.list.activated_id.connect(lambda _id: self.edit_company())
 
@@ -63,17 +81,32 @@ class CompaniesPage(QWidget):
             [_("Date"), _("Kind"), _("By"), _("Contact person"), _("Led to offer"), _("Note")], self
         )
         self.contacts.setAccessibleName(_("Contact persons"))
+        self.contacts.setAccessibleDescription(
+            _(
+                "Each row is a contact with the company: the date, the kind, by "
+                "whom, the contact person and whether it led to an offer."
+            )
+        )
         self.orders = RecordTable(
             [_("Received"), _("Position"), _("Positions"), _("Status"), _("Closed")],
             self,
             stretch=1,
         )
         self.orders.setAccessibleName(_("Recruitment orders"))
+        self.orders.setAccessibleDescription(
+            _(
+                "Each row is a recruitment order: when it came, the position, "
+                "how many and its status. Enter changes the selected order."
+            )
+        )
         self.orders.activated_id.connect(self.edit_order)
         self.placed = RecordTable(
             [_("Citizen"), _("Offer"), _("Start"), _("End"), _("Status")], self, stretch=0
         )
         self.placed.setAccessibleName(_("Citizens placed at the company"))
+        self.placed.setAccessibleDescription(
+            _("Each row is a citizen in an offer or a job at the company. Enter opens the citizen.")
+        )
         self.placed.activated_id.connect(self.open_citizen)
 
         self.new_action = self._action(_("&New company…"), self.new_company, "Ctrl+Shift+N")
@@ -107,7 +140,7 @@ class CompaniesPage(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(left)
         split.addWidget(right)
-        split.setSizes([380, 800])
+        split.setSizes([460, 720])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)

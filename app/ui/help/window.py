@@ -42,6 +42,12 @@ class HelpWindow(QWidget):
         self.search.setPlaceholderText(_("Search the help"))
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName(_("Search the help"))
+        self.search.setAccessibleDescription(
+            _(
+                "Type a word; the contents then show only the sections that "
+                "contain it. Enter opens the first of them."
+            )
+        )
         self.search.textChanged.connect(self._filter)
         self.search.returnPressed.connect(self._open_first_hit)
         self.contents = QTreeWidget(self)

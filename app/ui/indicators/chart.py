@@ -1,7 +1,13 @@
 """An indicator's monthly trend as a Qt chart: complete months as a solid line, the current
 (incomplete) month dashed with a hollow circle, the last complete month as a square, suppressed
 months as gaps, and the target as a dashed line. The value axis names the unit; the legend shows
-each series' own mark (line, square, hollow circle, dashed line), so it reads without colour."""
+each series' own mark (line, square, hollow circle, dashed line), so it reads without colour.
+
+The chart follows the palette (``style_chart``): its background is the palette's base colour, its
+title, axis labels and legend the palette's text colour, its grid a faint mix of the two, and the
+lines the meaning colours of ``app.ui.colours`` chosen for a light or a dark palette, so that a
+dark system palette gives a dark chart with readable text (contrast ≥ 4.5:1) instead of Qt
+Charts' fixed white theme."""
 
 from __future__ import annotations
 
@@ -16,14 +22,44 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QColor, QFont, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette, QPen
 
 from app.i18n import _
 from app.reports.goalplans import IndicatorResult, SeriesPoint
 from app.reports.indicator_text import month_label, month_name, target_text, unit_word
+from app.ui import colours
 
-LINE = QColor("#1f5f8b")
-TARGET = QColor("#2e7d32")
+#: The dynamic property that names a series' part ("line", "last", "current", "hollow", "target").
+PART = "minplanChartPart"
+
+
+def chart_colours(palette: QPalette | None = None) -> dict[str, QColor]:
+    """The chart's colours for ``palette`` (the application's by default): background, text
+    (title, axis labels, legend), grid, axis line, the trend and the target."""
+    palette = palette if palette is not None else QGuiApplication.palette()
+    dark = colours.is_dark(palette)
+    ground = palette.color(QPalette.ColorRole.Base)
+    ink = palette.color(QPalette.ColorRole.Text)
+    if colours.contrast(ink, ground) < colours.MINIMUM_CONTRAST:  # a theme too faint to read
+        ground = QColor("#1e1e1e" if dark else "#ffffff")
+        ink = QColor("#e6e6e6" if dark else "#000000")
+
+    def mix(share: float) -> QColor:
+        return QColor(
+            round(ink.red() * share + ground.red() * (1 - share)),
+            round(ink.green() * share + ground.green() * (1 - share)),
+            round(ink.blue() * share + ground.blue() * (1 - share)),
+        )
+
+    dark = ground.lightness() < 128  # the lines are chosen for the chart's own background
+    return {
+        "background": ground,
+        "text": ink,
+        "grid": mix(0.18),
+        "axis": mix(0.55),
+        "line": QColor(colours.TEXT["info"][1 if dark else 0]),
+        "target": QColor(colours.TEXT["ok"][1 if dark else 0]),
+    }
 
 
 def _pen(colour: QColor, width: float, dashed: bool = False) -> QPen:
@@ -45,7 +81,40 @@ def _segments(points: Sequence[SeriesPoint]) -> list[list[tuple[int, float]]]:
     return [run for run in runs if run]
 
 
-def trend_chart(result: IndicatorResult, points: Sequence[SeriesPoint]) -> QChart:
+def style_chart(chart: QChart, palette: QPalette | None = None) -> None:
+    """Colour ``chart`` for ``palette``: background, title, axes, grid, legend and each series
+    by its part (called again when the system switches between light and dark)."""
+    ink = chart_colours(palette)
+    chart.setBackgroundBrush(QBrush(ink["background"]))
+    chart.setBackgroundPen(QPen(Qt.PenStyle.NoPen))
+    chart.setBackgroundRoundness(0)
+    chart.setPlotAreaBackgroundVisible(False)
+    chart.setTitleBrush(QBrush(ink["text"]))
+    chart.legend().setLabelColor(ink["text"])
+    chart.legend().setBrush(QBrush(ink["background"]))
+    chart.legend().setPen(QPen(Qt.PenStyle.NoPen))
+    for axis in chart.axes():
+        axis.setLabelsColor(ink["text"])
+        axis.setTitleBrush(QBrush(ink["text"]))
+        axis.setLinePenColor(ink["axis"])
+        axis.setGridLineColor(ink["grid"])
+    for series in chart.series():
+        part = series.property(PART)
+        if isinstance(series, QLineSeries) and part in ("line", "current"):
+            series.setPen(_pen(ink["line"], 2.2 if part == "line" else 1.6, part == "current"))
+        elif isinstance(series, QLineSeries) and part == "target":
+            series.setPen(_pen(ink["target"], 1.4, dashed=True))
+        elif isinstance(series, QScatterSeries) and part == "last":
+            series.setColor(ink["line"])
+            series.setBorderColor(ink["background"])
+        elif isinstance(series, QScatterSeries) and part == "hollow":
+            series.setColor(ink["background"])
+            series.setBorderColor(ink["line"])
+
+
+def trend_chart(
+    result: IndicatorResult, points: Sequence[SeriesPoint], palette: QPalette | None = None
+) -> QChart:
     chart = QChart()
     chart.setTitle(result.indicator.label)
     title_font = QFont(chart.titleFont())
@@ -63,7 +132,8 @@ def trend_chart(result: IndicatorResult, points: Sequence[SeriesPoint]) -> QChar
     chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
     shown: list[float] = []
 
-    def add(series, name: str | None) -> None:  # type: ignore[no-untyped-def]
+    def add(series, name: str | None, part: str) -> None:  # type: ignore[no-untyped-def]
+        series.setProperty(PART, part)
         chart.addSeries(series)
         series.attachAxis(months)
         series.attachAxis(values)
@@ -76,22 +146,21 @@ def trend_chart(result: IndicatorResult, points: Sequence[SeriesPoint]) -> QChar
     runs = _segments(points)
     for number, run in enumerate(runs):
         line = QLineSeries()
-        line.setPen(_pen(LINE, 2.2))
         line.setPointsVisible(True)
         for x, y in run:
             line.append(QPointF(x, y))
             shown.append(y)
-        add(line, _("Complete months") if number == 0 else None)
+        add(line, _("Complete months") if number == 0 else None, "line")
     last = runs[-1][-1] if runs else None
     if last is not None:
         mark = QScatterSeries()
         mark.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeRectangle)
         mark.setMarkerSize(13)
-        mark.setColor(LINE)
-        mark.setBorderColor(QColor("white"))
         mark.append(QPointF(*last))
         add(
-            mark, _("Last complete month ({month})").format(month=month_name(points[last[0]].label))
+            mark,
+            _("Last complete month ({month})").format(month=month_name(points[last[0]].label)),
+            "last",
         )
     current = next(
         ((i, p) for i, p in enumerate(points) if p.state == "incomplete" and p.value is not None),
@@ -100,18 +169,19 @@ def trend_chart(result: IndicatorResult, points: Sequence[SeriesPoint]) -> QChar
     if current is not None:
         index, point = current
         dashed = QLineSeries()
-        dashed.setPen(_pen(LINE, 1.6, dashed=True))
         if last is not None and last[0] == index - 1:
             dashed.append(QPointF(*last))
         dashed.append(QPointF(index, point.value))  # type: ignore[arg-type]
-        add(dashed, None)
+        add(dashed, None, "current")
         hollow = QScatterSeries()
         hollow.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeCircle)
         hollow.setMarkerSize(11)
-        hollow.setColor(QColor("white"))
-        hollow.setBorderColor(LINE)
         hollow.append(QPointF(index, point.value))  # type: ignore[arg-type]
-        add(hollow, _("Incomplete month ({month})").format(month=month_name(point.label)))
+        add(
+            hollow,
+            _("Incomplete month ({month})").format(month=month_name(point.label)),
+            "hollow",
+        )
         shown.append(point.value)  # type: ignore[arg-type]
     target = result.indicator.target
     goal = None
@@ -119,7 +189,6 @@ def trend_chart(result: IndicatorResult, points: Sequence[SeriesPoint]) -> QChar
         goal = target.minimum if target.minimum is not None else target.maximum
     if goal is not None and points:
         line = QLineSeries()
-        line.setPen(_pen(TARGET, 1.4, dashed=True))
         line.append(QPointF(0, goal))
         line.append(QPointF(len(points) - 1, goal))
         add(
@@ -127,6 +196,7 @@ def trend_chart(result: IndicatorResult, points: Sequence[SeriesPoint]) -> QChar
             _("Target: {target}").format(
                 target=target_text(target.as_dict(), result.unit, unit_word(result))
             ),
+            "target",
         )
         shown.append(goal)
     if not runs and current is None:
@@ -143,4 +213,5 @@ def trend_chart(result: IndicatorResult, points: Sequence[SeriesPoint]) -> QChar
     values.setLabelFormat("%.1f" if max([*shown, 0]) < 5 else "%.0f")
     values.applyNiceNumbers()
     chart.legend().setVisible(True)
+    style_chart(chart, palette)
     return chart

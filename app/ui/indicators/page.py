@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCharts import QChart, QChartView
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QAction, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -53,7 +53,7 @@ from app.reports.indicator_text import (
 from app.ui import colours
 from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
-from app.ui.indicators.chart import trend_chart
+from app.ui.indicators.chart import style_chart, trend_chart
 
 #: The short words of the "How computed" column (the whole sentence is in the tooltip and below).
 COMPUTED_SHORT = {
@@ -138,6 +138,8 @@ class IndicatorsPage(QWidget):
         self.compare.addItem(_("Previous period"), "previous")
         self.compare.activated.connect(lambda _i: self.refresh())
         show = QPushButton(_("&Show"), self)
+        show.setToolTip(_("Compute the goal plan's figures for the period"))
+        show.setAccessibleDescription(show.toolTip())
         show.clicked.connect(self.refresh)
         self.target_button = QPushButton(_("Set &target…"), self)
         self.target_button.setToolTip(_("Set the target of the selected indicator (team leads)"))
@@ -175,14 +177,31 @@ class IndicatorsPage(QWidget):
             stretch=0,
         )
         self.table.setAccessibleName(_("Indicators"))
+        self.table.setAccessibleDescription(
+            _(
+                "Each row is a goal of the plan: the actual figure, the target, "
+                "the comparison and the status. Enter sets the target of the "
+                "selected goal (team leads); the chart below shows its months."
+            )
+        )
         self.table.itemSelectionChanged.connect(self._selected)
         self.table.activated_id.connect(lambda _row: lead and self.edit_target())
         self.definition = QLabel(self)
         self.definition.setWordWrap(True)
         self.chart = QChart()
+        style_chart(self.chart, self.palette())
         self.chart_view = QChartView(self.chart, self)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setMinimumHeight(260)
+        self.chart_view.setAccessibleName(_("Monthly trend of the selected indicator"))
+        self.chart_view.setAccessibleDescription(
+            _(
+                "A chart of the selected indicator month by month: complete months as a solid "
+                "line, the last complete month as a square, the current month as a hollow circle "
+                "on a dashed line, the target as a dashed line. The figures are in the table "
+                "above."
+            )
+        )
 
         top = QHBoxLayout()
         plan_label = QLabel(_("&Goal plan:"), self)
@@ -224,6 +243,12 @@ class IndicatorsPage(QWidget):
         layout.addWidget(split, 1)
         self.reload_plans()
         self.loaded = False
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """The system switched between light and dark: the chart follows the new palette."""
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            style_chart(self.chart, self.palette())
+        super().changeEvent(event)
 
     def _action(self, menu: QMenu, text: str, slot: Callable[[], Any]) -> QAction:
         action = menu.addAction(text)
@@ -621,5 +646,5 @@ class IndicatorsPage(QWidget):
         lines.append(_("How computed: {text}").format(text=how_text(result.indicator)))
         self.definition.setText("\n".join(lines))
         self.points = self.evaluation.series.get(result.indicator.id, ())
-        self.chart = trend_chart(result, self.points)
+        self.chart = trend_chart(result, self.points, self.palette())
         self.chart_view.setChart(self.chart)

@@ -69,6 +69,12 @@ class PlanEditor(FormDialog):
             stretch=0,
         )
         self.table.setAccessibleName(_("Goals of the plan"))
+        self.table.setAccessibleDescription(
+            _(
+                "Each row is a goal of the plan with what it counts and its "
+                "target. Enter changes the selected goal."
+            )
+        )
         self.table.setMinimumHeight(220)
         self.table.setWordWrap(False)
         self.table.activated_id.connect(lambda _row: self.edit_indicator())

@@ -9,7 +9,14 @@ opens the citizen. The data comes from ``app.casework.today.day_overview``.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.casework.today import DayOverview, day_overview
 from app.domain.errors import MinPlanError
@@ -53,6 +60,8 @@ class TodayPage(QWidget):
         self.print_button.clicked.connect(self.print_list)
         self.export_button.clicked.connect(self.export_list)
         self.table = RecordTable(headers(), self, stretch=3)
+        # what and its details share the width (at 150 % the details alone took two thirds)
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.setAccessibleName(_("Today's work"))
         self.table.setAccessibleDescription(
             _("Conversations, deadlines and milestones; Enter opens the citizen")

@@ -103,6 +103,8 @@ class WorklistPage(QWidget):
         )
         self.snooze_button.clicked.connect(self.snooze_selected)
         refresh = QPushButton(_("&Refresh"), self)
+        refresh.setToolTip(_("Read the deadlines again"))
+        refresh.setAccessibleDescription(refresh.toolTip())
         refresh.clicked.connect(self.refresh)
         self.print_button = QPushButton(_("Print the list…"), self)
         self.print_button.setToolTip(_("On paper; CPR numbers masked unless you choose (logged)"))
@@ -132,6 +134,13 @@ class WorklistPage(QWidget):
         # the user may drag; the whole text is in the tooltip.
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().resizeSection(3, 190)
+        self.table.setAccessibleDescription(
+            _(
+                "Each row is a legal deadline of a citizen: what is due, by "
+                "when and its state (overdue, due soon or open). Enter opens "
+                "the citizen."
+            )
+        )
         self.table.activated_id.connect(self._activated)
         self.table.itemSelectionChanged.connect(self._show_explanation)
         self.explanation = QLabel(self)
