@@ -30,8 +30,10 @@ def test_the_exit_codes_are_the_documented_ones() -> None:
         "PROBLEM": 2,
         "INTERRUPTED": 130,
     }
+    operations = (ROOT / "packaging" / "OPERATIONS.md").read_text(encoding="utf-8")
+    assert all(f"| {int(code)} |" in operations for code in ExitCode)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert all(f"| {int(code)} |" in readme for code in ExitCode)
+    assert "packaging/OPERATIONS.md#exit-statuses" in readme
 
 
 def test_building_the_parser_loads_no_database_qt_or_pdf_code() -> None:
