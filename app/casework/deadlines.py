@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta
-from itertools import repeat
+from itertools import filterfalse, repeat
 from operator import add, attrgetter, itemgetter, mul
 from typing import Any, NamedTuple
 
@@ -145,12 +145,13 @@ def _read(
         ids = None if caseworker_ids is None else list(people)
         booked = next_booked(conn, ids, as_of)
         # Raw rows: SQLAlchemy's per-row processing would cost more than the classification.
-        met: list[Any] = []
-        pending: list[Any] = []
-        for query in _met_queries(as_of, ids) if not open_only else []:
-            met.extend(conn.execute(query).cursor.fetchall())
-        for query in _open_queries(as_of, ids):
-            pending.extend(conn.execute(query).cursor.fetchall())
+        # One query, so that the table is read once; met rows carry their status.
+        rows: list[Any] = []
+        for query in _requirement_queries(as_of, ids, open_only):
+            rows.extend(conn.execute(query).cursor.fetchall())
+    status = itemgetter(_STATUS)
+    met, pending = list(filter(status, rows)), list(filterfalse(status, rows))
+    del rows
     days, extras = _Days(), _Extras()
     rule_of = _rule_fields(rules)
     out = _met_deadlines(_known(met, people, rule_of), people, rule_of, booked, days, extras)
@@ -209,7 +210,7 @@ def _met_deadlines(
     if not rows:
         return []
     (citizen, rule_set, rule_id, group, start, exempt, window, due, required, met_on, extra,
-     status) = zip(*rows, strict=True)  # fmt: skip
+     status, _days) = zip(*rows, strict=True)  # fmt: skip
     ids, kinds, titles, held_by, sources, confidence = zip(
         *map(rule_of.__getitem__, zip(rule_set, rule_id, strict=True)), strict=True
     )
@@ -258,7 +259,7 @@ def _open_deadlines(
     append = out.append
     for (
         citizen_id, rule_set, rule_id, group, period_start, exempt_75, window_start, due,
-        required, counted, extra,
+        required, _met_on, extra, _status, counted,
     ) in rows:  # fmt: skip
         deadline = classify_values(
             rule_of((rule_set, rule_id)),
@@ -321,36 +322,24 @@ def _people(conn: Any, caseworker_ids: set[int] | None) -> dict[int, Person]:
     }
 
 
+#: The column of a kept requirement row that holds its status when it was met by the day asked
+#: about ("met" or "met_late"), and NULL when it was not.
+_STATUS = 11
+
+
 def _requirement_queries(
     as_of: date, citizen_ids: list[int] | None, open_only: bool
 ) -> list[Select[Any]]:
-    """Every query ``deadlines_for`` reads (the benchmark's floor fetches the same)."""
-    met = [] if open_only else _met_queries(as_of, citizen_ids)
-    return met + _open_queries(as_of, citizen_ids)
-
-
-def _existing(query: Select[Any], as_of: date) -> Select[Any]:
-    """Leaves out what does not exist yet on ``as_of`` (see ``deadlines_for``)."""
-    r = StoredRequirement
-    return query.where(
-        r.period_start <= as_of,
-        or_(r.kind != "agreed_contact", r.window_start <= as_of),
-        or_(r.kind != "assessment_after", r.due <= as_of + timedelta(days=ASSESSMENT_LEAD_DAYS)),
-    )
-
-
-def _in_scope(query: Select[Any], citizen_ids: list[int] | None) -> list[Select[Any]]:
-    if citizen_ids is None:
-        return [query]
-    r = StoredRequirement
-    return [query.where(r.citizen_id.in_(part)) for part in chunks(citizen_ids)]  # type: ignore[attr-defined]
-
-
-def _met_queries(as_of: date, citizen_ids: list[int] | None) -> list[Select[Any]]:
-    """Requirements met on or before ``as_of`` and due within ``HISTORY_DAYS``, with their status
-    (dates as raw text: see ``_read``)."""
+    """The kept requirements that exist on ``as_of``: open ones, and met ones due within
+    ``HISTORY_DAYS`` unless ``open_only`` (dates as raw text: see ``_read``)."""
     r = StoredRequirement
     text = String()
+    met_by_then = case(
+        (r.met_on > as_of, None),  # type: ignore[operator]
+        (r.met_on <= r.due, literal("met")),  # type: ignore[operator]
+        (r.met_on.is_not(None), literal("met_late")),  # type: ignore[union-attr]
+        else_=None,
+    )
     query = select(
         r.citizen_id,
         r.rule_set,
@@ -363,29 +352,21 @@ def _met_queries(as_of: date, citizen_ids: list[int] | None) -> list[Select[Any]
         r.required,
         type_coerce(r.met_on, text),
         r.extra,
-        case((r.met_on <= r.due, literal("met")), else_=literal("met_late")),  # type: ignore[operator]
-    ).where(r.met_on <= as_of, r.due >= as_of - timedelta(days=HISTORY_DAYS))  # type: ignore[operator]
-    return _in_scope(_existing(query, as_of), citizen_ids)
-
-
-def _open_queries(as_of: date, citizen_ids: list[int] | None) -> list[Select[Any]]:
-    """Requirements not met on ``as_of``, with the days counted so far."""
-    r = StoredRequirement
-    text = String()
-    query = select(
-        r.citizen_id,
-        r.rule_set,
-        r.rule_id,
-        r.target_group,
-        type_coerce(r.period_start, text),
-        r.exempt_75,
-        type_coerce(r.window_start, text),
-        type_coerce(r.due, text),
-        r.required,
+        met_by_then,
         r.days,
-        r.extra,
-    ).where(or_(r.met_on.is_(None), r.met_on > as_of))  # type: ignore[union-attr, operator]
-    return _in_scope(_existing(query, as_of), citizen_ids)
+    ).where(
+        r.period_start <= as_of,
+        or_(r.kind != "agreed_contact", r.window_start <= as_of),
+        or_(r.kind != "assessment_after", r.due <= as_of + timedelta(days=ASSESSMENT_LEAD_DAYS)),
+    )
+    if open_only:
+        query = query.where(or_(r.met_on.is_(None), r.met_on > as_of))  # type: ignore[union-attr, operator]
+    else:
+        since = as_of - timedelta(days=HISTORY_DAYS)
+        query = query.where(or_(r.due >= since, r.met_on.is_(None), r.met_on > as_of))  # type: ignore[union-attr, operator]
+    if citizen_ids is None:
+        return [query]
+    return [query.where(r.citizen_id.in_(part)) for part in chunks(citizen_ids)]  # type: ignore[attr-defined]
 
 
 def deadlines_computed(
