@@ -68,6 +68,7 @@ TARGETS: dict[str, Target | None] = {
     "deadlines_all": Target(2.0, "s"),
     "deadlines_caseload": Target(50, "ms"),
     "worklist_open": Target(300, "ms"),
+    "gui_longest_stall": Target(100, "ms"),
     "goalplan_year": Target(2.0, "s"),
     "fte_minplan": None,
     "fte_duckdb": None,
@@ -95,6 +96,9 @@ LABELS: dict[str, str] = {
     "deadlines_all": N_("All deadlines"),
     "deadlines_caseload": N_("Deadlines of one caseload"),
     "worklist_open": N_("Opening the deadline worklist"),
+    "gui_longest_stall": N_(
+        "Longest time the window stood still (sorting everybody's list, everybody's deadlines)"
+    ),
     "goalplan_year": N_("Goal plan {plan} for a year"),
     "fte_minplan": N_("Full-time persons for every target group (Min Plan)"),
     "fte_duckdb": N_("Full-time persons for every target group (DuckDB)"),

@@ -227,6 +227,24 @@ def gui_session(
             },
         )
     )
+    stalls = {
+        k: v for k, v in data.get("stalls_s", {}).items() if not k.endswith(("_rows", "_handler"))
+    }
+    if stalls:
+        figures.append(
+            Figure(
+                "gui_longest_stall",
+                max(stalls.values()) * 1000,
+                "ms",
+                citizens,
+                detail={
+                    "stalls_ms": {k: round(v * 1000, 1) for k, v in stalls.items()},
+                    "worklist_everybody_rows": data["stalls_s"].get("worklist_everybody_rows"),
+                    "worklist_everybody_handler_ms": 1000
+                    * data["stalls_s"].get("worklist_everybody_handler", 0.0),
+                },
+            )
+        )
     if data["peak_rss_mb_list_open"] is not None:
         figures.append(
             Figure(

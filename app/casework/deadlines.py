@@ -36,6 +36,7 @@ from app.domain.deadlines import (
 )
 from app.store.engine import Database, transaction, translating_errors
 from app.store.models import Caseworker, Citizen, StoredRequirement
+from app.store.rows import fetch_all
 
 #: Met requirements due longer ago than this are left out of worklists (their deadlines are
 #: history, kept for the on-time statistics); open ones always show.
@@ -148,7 +149,7 @@ def _read(
         # One query, so that the table is read once; met rows carry their status.
         rows: list[Any] = []
         for query in _requirement_queries(as_of, ids, open_only):
-            rows.extend(conn.execute(query).cursor.fetchall())
+            rows.extend(fetch_all(conn.execute(query).cursor))
     status = itemgetter(_STATUS)
     met, pending = list(filter(status, rows)), list(filterfalse(status, rows))
     del rows
@@ -314,8 +315,9 @@ def _people(conn: Any, caseworker_ids: set[int] | None) -> dict[int, Person]:
     ).where(Citizen.deleted_at.is_(None))  # type: ignore[union-attr]
     if caseworker_ids is not None:
         query = query.where(Citizen.caseworker_id.in_(caseworker_ids))  # type: ignore[union-attr]
-    rows = conn.execute(query).cursor.fetchall()
-    rows.sort(key=itemgetter(5, 0))
+    # In id order (the table's own), so a stable sort by the key alone keeps equal names by id.
+    rows = fetch_all(conn.execute(query.order_by(Citizen.id)).cursor)
+    rows.sort(key=itemgetter(5))
     return {
         cid: Person(cpr, f"{first} {last}", worker, initials.get(worker))
         for cid, cpr, first, last, worker, _key in rows

@@ -39,7 +39,7 @@ from app.store.engine import transaction
 from app.store.models import Caseworker
 from app.ui.casework import prompts
 from app.ui.casework.context import UiContext
-from app.ui.casework.record_table import RecordTable
+from app.ui.lazy_table import LazyTable
 from app.ui.list_output import ListSource, cpr_text, export_list, print_list, run_safely
 from app.ui.operations import Change
 
@@ -114,7 +114,7 @@ class WorklistPage(QWidget):
             _("As XLSX or CSV; CPR numbers masked unless you choose (logged)")
         )
         self.export_button.clicked.connect(self.export_list)
-        self.table = RecordTable(
+        self.table = LazyTable(
             [
                 _("Group"),
                 _("Due"),
@@ -142,7 +142,7 @@ class WorklistPage(QWidget):
             )
         )
         self.table.activated_id.connect(self._activated)
-        self.table.itemSelectionChanged.connect(self._show_explanation)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_explanation())
         self.explanation = QLabel(self)
         self.explanation.setWordWrap(True)
         self.explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -242,29 +242,9 @@ class WorklistPage(QWidget):
             and (self.show_snoozed.isChecked() or self._snooze_of(w) is None)
         ]
         self._shown = shown
-        rows = []
-        for index, w in enumerate(shown):
-            d = w.item.deadline
-            booked = i18n.format_datetime(w.item.next_booked)
-            snooze = self._snooze_of(w)
-            if snooze is not None:
-                booked = _("aside until {date}").format(date=i18n.format_short_date(snooze[0]))
-            rows.append(
-                (
-                    index,
-                    [
-                        w.group_label(),
-                        i18n.format_short_date(d.due),
-                        w.item.name,
-                        i18n.label(TARGET_GROUPS, d.target_group),
-                        rule_title(d.title),
-                        f"{status_label(d.status)} ({d.done}/{d.required})",
-                        booked,
-                        w.item.caseworker or "",
-                    ],
-                )
-            )
-        self.table.set_rows(rows)
+        # Each row is formatted when it is first shown: everybody's list has ~11 000 rows at a
+        # large jobcenter, and formatting them all held the window still for two seconds.
+        self.table.set_rows(range(len(shown)), lambda index: self._cells(shown[index]))
         counts = self.counts()
         self.summary.setText(
             _("{overdue} overdue · {soon} due within 7 days · {booking} need booking").format(
@@ -273,13 +253,28 @@ class WorklistPage(QWidget):
         )
         self._show_explanation()
 
+    def _cells(self, w: WorkItem) -> list[str]:
+        d = w.item.deadline
+        booked = i18n.format_datetime(w.item.next_booked)
+        snooze = self._snooze_of(w)
+        if snooze is not None:
+            booked = _("aside until {date}").format(date=i18n.format_short_date(snooze[0]))
+        return [
+            w.group_label(),
+            i18n.format_short_date(d.due),
+            w.item.name,
+            i18n.label(TARGET_GROUPS, d.target_group),
+            rule_title(d.title),
+            f"{status_label(d.status)} ({d.done}/{d.required})",
+            booked,
+            w.item.caseworker or "",
+        ]
+
     def list_source(self) -> ListSource:
         """The list as shown (the scope, the group, the items put aside or not) with CPR numbers."""
 
         def table(full_cpr: bool) -> ListTable:
-            heads = [
-                self.table.horizontalHeaderItem(c).text() for c in range(self.table.columnCount())
-            ]
+            heads = [self.table.header_text(c) for c in range(self.table.columnCount())]
             heads.insert(3, _("CPR number"))
             rows = []
             for index, w in enumerate(getattr(self, "_shown", [])):
