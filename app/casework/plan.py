@@ -63,16 +63,24 @@ def current_snapshot(session: Session, citizen_id: int) -> PlanSnapshot:
 
 
 def _store_version(
-    session: Session, actor: Actor, citizen_id: int, snapshot: PlanSnapshot | None = None
+    session: Session,
+    actor: Actor,
+    citizen_id: int,
+    snapshot: PlanSnapshot | None = None,
+    latest: PlanVersion | None = None,
 ) -> PlanVersion:
-    """A new plan version of ``snapshot`` (read in this transaction), or of the plan as it is now."""
+    """A new plan version of ``snapshot`` (read in this transaction), or of the plan as it is now;
+    ``latest``: the newest version, when the caller has read it (else it is looked up)."""
     snapshot = snapshot or current_snapshot(session, citizen_id)
-    number = (
-        session.exec(
-            select(func.max(PlanVersion.number)).where(PlanVersion.citizen_id == citizen_id)
-        ).one()
-        or 0
-    ) + 1
+    if latest is not None:
+        number = latest.number + 1
+    else:
+        number = (
+            session.exec(
+                select(func.max(PlanVersion.number)).where(PlanVersion.citizen_id == citizen_id)
+            ).one()
+            or 0
+        ) + 1
     version = PlanVersion(
         citizen_id=citizen_id,
         number=number,
@@ -346,7 +354,7 @@ def mark_printed_in(
         .order_by(PlanVersion.number.desc())  # type: ignore[attr-defined]
     ).first()
     if latest is None or json.loads(latest.snapshot) != current.to_json():
-        latest = _store_version(session, actor, citizen_id, current)
+        latest = _store_version(session, actor, citizen_id, current, latest)
     latest.printed_at = utc_now()
     session.flush()
     audit.record(

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.domain.dates import add_months, utc_now, utc_to_local
@@ -94,6 +95,50 @@ class PlanDocument:
     snapshot: PlanSnapshot | None = None
 
 
+_RUNNING = ("planned", "active")
+_ENDED = ("completed", "cancelled")
+
+# The document's queries, built once (a print runs them all; building a statement costs about as
+# much as running one of these on an indexed citizen).
+_PLAN = select(Plan).where(Plan.citizen_id == bindparam("citizen"))
+_MILESTONES = (
+    select(Milestone)
+    .where(Milestone.citizen_id == bindparam("citizen"), col(Milestone.deleted_at).is_(None))
+    .order_by(col(Milestone.position), col(Milestone.id))
+)
+#: The running offers and the ended ones in one query (split by status after it).
+_OFFERS = (
+    select(Offer, Company.name)
+    .outerjoin(Company, col(Company.id) == col(Offer.company_id))
+    .where(
+        Offer.citizen_id == bindparam("citizen"),
+        col(Offer.deleted_at).is_(None),
+        col(Offer.status).in_(_RUNNING + _ENDED),
+    )
+    .order_by(col(Offer.start_date), col(Offer.id))
+)
+_OUTCOMES = select(Employment.kind, Employment.company_id, Employment.start_date).where(
+    Employment.citizen_id == bindparam("citizen")
+)
+_MEETINGS = (
+    select(Conversation)
+    .where(
+        Conversation.citizen_id == bindparam("citizen"),
+        Conversation.status == "planned",
+        col(Conversation.scheduled_at) >= bindparam("now"),
+    )
+    .order_by(col(Conversation.scheduled_at))
+    .limit(5)
+)
+_PRINTED = (
+    select(PlanVersion)
+    .where(
+        PlanVersion.citizen_id == bindparam("citizen"), col(PlanVersion.printed_at).is_not(None)
+    )
+    .order_by(col(PlanVersion.number).desc())
+)
+
+
 def plan_document(db: Database, citizen_id: int, *, today: date | None = None) -> PlanDocument:
     """Everything the printed plan shows, in one short session."""
     with transaction(db) as s:
@@ -108,53 +153,21 @@ def plan_document_in(s: Session, citizen_id: int, *, today: date | None = None) 
     if citizen is None or citizen.deleted_at is not None:
         raise NotFoundError("The citizen no longer exists")
     worker = s.get(Caseworker, citizen.caseworker_id) if citizen.caseworker_id else None
-    plan = s.exec(select(Plan).where(Plan.citizen_id == citizen_id)).first()
-    milestones = s.exec(
-        select(Milestone)
-        .where(Milestone.citizen_id == citizen_id, col(Milestone.deleted_at).is_(None))
-        .order_by(col(Milestone.position), col(Milestone.id))
-    ).all()
-    offers = s.exec(
-        select(Offer, Company.name)
-        .outerjoin(Company, col(Company.id) == col(Offer.company_id))
-        .where(
-            Offer.citizen_id == citizen_id,
-            col(Offer.deleted_at).is_(None),
-            col(Offer.status).in_(("planned", "active")),
-        )
-        .order_by(col(Offer.start_date))
-    ).all()
+    at = {"citizen": citizen_id}
+    plan = s.exec(_PLAN, params=at).first()
+    milestones = s.exec(_MILESTONES, params=at).all()
+    all_offers = s.exec(_OFFERS, params=at).all()
+    offers = [(o, name) for o, name in all_offers if o.status in _RUNNING]
+    ended = [(o, name) for o, name in all_offers if o.status in _ENDED]
     year_ago = add_months(today, -12)
-    ended = s.exec(
-        select(Offer, Company.name)
-        .outerjoin(Company, col(Company.id) == col(Offer.company_id))
-        .where(
-            Offer.citizen_id == citizen_id,
-            col(Offer.deleted_at).is_(None),
-            col(Offer.status).in_(("completed", "cancelled")),
-        )
-        .order_by(col(Offer.start_date))
-    ).all()
-    outcomes = s.exec(
-        select(Employment.kind, Employment.company_id, Employment.start_date).where(
-            Employment.citizen_id == citizen_id
-        )
-    ).all()
-    meetings = s.exec(
-        select(Conversation)
-        .where(
-            Conversation.citizen_id == citizen_id,
-            Conversation.status == "planned",
-            col(Conversation.scheduled_at) >= utc_now(),
-        )
-        .order_by(col(Conversation.scheduled_at))
-        .limit(5)
-    ).all()
-    printed = s.exec(
-        select(PlanVersion)
-        .where(PlanVersion.citizen_id == citizen_id, col(PlanVersion.printed_at).is_not(None))
-        .order_by(col(PlanVersion.number).desc())
-    ).first()
+    # what followed an offer matters only for a completed one
+    outcomes = (
+        s.exec(_OUTCOMES, params=at).all()
+        if any(o.status == "completed" for o, _name in ended)
+        else []
+    )
+    meetings = s.exec(_MEETINGS, params={**at, "now": utc_now()}).all()
+    printed = s.exec(_PRINTED, params=at).first()
     fields = {k: getattr(plan, k) if plan else None for k in PLAN_FIELDS}
     from app.domain.plan import MilestoneState
 
