@@ -132,9 +132,7 @@ _MEETINGS = (
 )
 _PRINTED = (
     select(PlanVersion)
-    .where(
-        PlanVersion.citizen_id == bindparam("citizen"), col(PlanVersion.printed_at).is_not(None)
-    )
+    .where(PlanVersion.citizen_id == bindparam("citizen"), col(PlanVersion.printed_at).is_not(None))
     .order_by(col(PlanVersion.number).desc())
 )
 

@@ -23,8 +23,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, TTFontFace
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import (
@@ -46,7 +45,7 @@ FONT, BOLD = "MinPlanSans", "MinPlanSans-Bold"
 FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
 
 
-class _SubsetOnceFace(TTFontFace):
+class _SubsetOnceFace(TTFontFace):  # type: ignore[misc]  # reportlab is untyped
     """The face of an embedded font that makes each of its subsets once per process.
 
     reportlab cuts a subset of the TrueType file (the glyphs the document uses, in the order of
