@@ -624,6 +624,7 @@ READS_UNDER_THE_PAGE_VIEW = {
     "casework.history.entry_of",  # formats a row already read
     "casework.plan.current_snapshot",  # inside save_plan/mark_printed (logged writes)
     "reports.plan_document.plan_document",  # the content of a print that is checked and logged
+    "reports.plan_document.plan_document_in",  # the same, inside plan_printing's logged print
 }
 
 

@@ -350,3 +350,29 @@ def test_an_agreed_day_in_the_future_is_refused(db: Database, citizen) -> None:
     with pytest.raises(ValidationError) as error:
         save_plan(db, me, åse, None, {"agreed_on": TODAY + timedelta(days=1)}, today=TODAY)
     assert error.value.field == "agreed_on"
+
+
+def test_a_subset_made_once_embeds_the_bytes_reportlab_makes(
+    db: Database, citizen, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fonts keep the subsets they cut (issue #19): a plan rendered from the kept subsets is
+    byte for byte the plan stock reportlab renders (fonts embedded, Danish letters intact)."""
+    from reportlab import rl_config
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    from app.reports import plan_pdf as module
+    from app.reports.plan_document import plan_document
+
+    monkeypatch.setattr(rl_config, "invariant", 1)  # no creation date or random id in the bytes
+    _me, åse = citizen
+    document = plan_document(db, åse, today=TODAY)
+    first, again = module.render_plan(document), module.render_plan(document)
+    faces = [pdfmetrics.getFont(name).face for name in (module.FONT, module.BOLD)]
+    assert all(isinstance(face, module._SubsetOnceFace) for face in faces)
+    for face in faces:
+        monkeypatch.setattr(face, "__class__", TTFontFace)  # reportlab's own, for comparison
+    stock = module.render_plan(document)
+    assert first == again == stock
+    assert b"/FontFile2" in stock and stock.count(b"/FontFile2") == 2
+    assert "Plan for Åse Ørsted" in text_of(stock)

@@ -29,6 +29,24 @@ def pdf_pages(content: bytes) -> int:
     return max(1, len(_PAGE.findall(content)))
 
 
+#: The floor's own registration of the plan's font file: reportlab's stock ``TTFont``, which cuts
+#: and compresses the embedded subset for every document (Min Plan's registration keeps the
+#: subsets it made, ``plan_pdf._SubsetOnceFace``: that is Min Plan's work, not the floor's).
+FLOOR_FONT = "BenchFloorSans"
+
+
+def _floor_font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from app import paths
+    from app.reports.plan_pdf import FONT_FILES
+
+    if FLOOR_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FLOOR_FONT, str(paths.fonts_dir() / FONT_FILES[0])))
+    return FLOOR_FONT
+
+
 def minimal_pdf(pages: int) -> bytes:
     """A minimal reportlab document of ``pages`` A4 pages of body text in the plan's font
     (embedded, as in the plan): no letterhead, no tables, no page numbers."""
@@ -36,10 +54,9 @@ def minimal_pdf(pages: int) -> bytes:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
 
-    from app.reports.plan_pdf import FONT, _register_fonts
-
-    _register_fonts()
-    style = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=15.4, spaceAfter=4.4)
+    style = ParagraphStyle(
+        "body", fontName=_floor_font(), fontSize=11, leading=15.4, spaceAfter=4.4
+    )
     story: list = []
     for page in range(pages):
         if page:

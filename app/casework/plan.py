@@ -62,20 +62,30 @@ def current_snapshot(session: Session, citizen_id: int) -> PlanSnapshot:
     )
 
 
-def _store_version(session: Session, actor: Actor, citizen_id: int) -> PlanVersion:
-    number = (
-        session.exec(
-            select(func.max(PlanVersion.number)).where(PlanVersion.citizen_id == citizen_id)
-        ).one()
-        or 0
-    ) + 1
+def _store_version(
+    session: Session,
+    actor: Actor,
+    citizen_id: int,
+    snapshot: PlanSnapshot | None = None,
+    latest: PlanVersion | None = None,
+) -> PlanVersion:
+    """A new plan version of ``snapshot`` (read in this transaction), or of the plan as it is now;
+    ``latest``: the newest version, when the caller has read it (else it is looked up)."""
+    snapshot = snapshot or current_snapshot(session, citizen_id)
+    if latest is not None:
+        number = latest.number + 1
+    else:
+        number = (
+            session.exec(
+                select(func.max(PlanVersion.number)).where(PlanVersion.citizen_id == citizen_id)
+            ).one()
+            or 0
+        ) + 1
     version = PlanVersion(
         citizen_id=citizen_id,
         number=number,
         saved_by=actor.initials,
-        snapshot=json.dumps(
-            current_snapshot(session, citizen_id).to_json(), ensure_ascii=False, sort_keys=True
-        ),
+        snapshot=json.dumps(snapshot.to_json(), ensure_ascii=False, sort_keys=True),
     )
     session.add(version)
     return version
@@ -329,19 +339,22 @@ def mark_printed(db: Database, actor: Actor, citizen_id: int) -> int:
         return mark_printed_in(session, actor, citizen_id)
 
 
-def mark_printed_in(session: Session, actor: Actor, citizen_id: int) -> int:
-    """``mark_printed`` in the caller's transaction (saving as PDF writes the file in it too)."""
+def mark_printed_in(
+    session: Session, actor: Actor, citizen_id: int, snapshot: PlanSnapshot | None = None
+) -> int:
+    """``mark_printed`` in the caller's transaction (saving as PDF writes the file in it too).
+
+    ``snapshot``: the plan as the printed document showed it, read earlier in this transaction
+    (the version recorded is then exactly what was printed, without reading the plan again)."""
     access.require_case_write(session, actor, citizen_id)
+    current = snapshot or current_snapshot(session, citizen_id)
     latest = session.exec(
         select(PlanVersion)
         .where(PlanVersion.citizen_id == citizen_id)
         .order_by(PlanVersion.number.desc())  # type: ignore[attr-defined]
     ).first()
-    if (
-        latest is None
-        or json.loads(latest.snapshot) != current_snapshot(session, citizen_id).to_json()
-    ):
-        latest = _store_version(session, actor, citizen_id)
+    if latest is None or json.loads(latest.snapshot) != current.to_json():
+        latest = _store_version(session, actor, citizen_id, current, latest)
     latest.printed_at = utc_now()
     session.flush()
     audit.record(

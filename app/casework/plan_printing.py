@@ -16,7 +16,7 @@ from app.casework.audit import write_with_event
 from app.casework.plan import mark_printed, mark_printed_in
 from app.casework.reading import read_citizen
 from app.domain.errors import MinPlanError
-from app.reports.plan_document import plan_document
+from app.reports.plan_document import plan_document_in
 from app.reports.plan_pdf import render_plan
 from app.store.engine import Database, transaction
 from app.store.files import atomic_file, make_folder
@@ -38,14 +38,66 @@ def plan_pdf(
 ) -> bytes:
     """The plan as PDF bytes; ``record`` marks the current plan version as printed (audited).
 
-    Its content is read like any other read of the citizen: checked and logged."""
-    with transaction(db) as session:
-        read_citizen(session, actor, citizen_id, "plan_pdf")
-    document = plan_document(db, citizen_id, today=today)
-    content = render_plan(document, language=language, large_print=large_print)
-    if record:
-        mark_printed(db, actor, citizen_id)
+    Its content is read like any other read of the citizen: checked and logged. The check, the
+    read, the rendering and the record of the print are one transaction: the bytes are returned
+    only once the view and the print are committed (one commit); a failure records no print,
+    and the read, when it had happened, is logged on its own (``_ReadLogged``)."""
+    with _ReadLogged(db, actor, citizen_id) as read, transaction(db) as session:
+        content, _number = _plan_in(
+            session,
+            actor,
+            citizen_id,
+            read,
+            language=language,
+            large_print=large_print,
+            record=record,
+            today=today,
+        )
     return content
+
+
+class _ReadLogged:
+    """Every read is logged, also the read of a print that then fails (a full disk, a refusal
+    to record it): the print's transaction holds the view event and is rolled back on a failure,
+    so the view is then written in a transaction of its own before the error goes on."""
+
+    def __init__(self, db: Database, actor: Actor, citizen_id: int) -> None:
+        self.db, self.actor, self.citizen_id = db, actor, citizen_id
+        self.done = False  # the read was checked and the data read
+
+    def __enter__(self) -> _ReadLogged:
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:  # type: ignore[no-untyped-def]
+        if kind is None or not self.done:
+            return
+        try:
+            with transaction(self.db) as session:
+                read_citizen(session, self.actor, self.citizen_id, "plan_pdf")
+        except Exception:  # the original error goes on; this one is only logged
+            log.exception("the read of a failed plan print could not be logged")
+
+
+def _plan_in(
+    session: Session,
+    actor: Actor,
+    citizen_id: int,
+    read: _ReadLogged,
+    *,
+    language: str | None = None,
+    large_print: bool = False,
+    record: bool = True,
+    today: date | None = None,
+) -> tuple[bytes, int | None]:
+    """The plan's PDF in the caller's transaction: checked and logged as a read, rendered, and
+    (``record``) its version recorded as printed — the version of exactly the texts and steps
+    the PDF shows (read once). Returns the bytes and the version number printed (or None)."""
+    read_citizen(session, actor, citizen_id, "plan_pdf")
+    read.done = True
+    document = plan_document_in(session, citizen_id, today=today)
+    content = render_plan(document, language=language, large_print=large_print)
+    number = mark_printed_in(session, actor, citizen_id, document.snapshot) if record else None
+    return content, number
 
 
 def require_may_print(db: Database, actor: Actor, citizen_id: int) -> None:
@@ -69,14 +121,17 @@ def save_plan_pdf(db: Database, actor: Actor, citizen_id: int, path: Path, **opt
     """The plan as a PDF file, recorded as printed in the transaction that hands the file out
     (all of it or nothing: a full disk leaves the earlier file and marks nothing printed)."""
     record = options.pop("record", True)
-    content = plan_pdf(db, actor, citizen_id, record=False, **options)
     if not record:
+        content = plan_pdf(db, actor, citizen_id, record=False, **options)
         with atomic_file(path) as handle:
             handle.write(content)
         return path
-    write_with_event(
-        db, path, lambda session: (content, mark_printed_in(session, actor, citizen_id))
-    )
+    with _ReadLogged(db, actor, citizen_id) as read:
+        write_with_event(
+            db,
+            path,
+            lambda session: _plan_in(session, actor, citizen_id, read, record=True, **options),
+        )
     return path
 
 

@@ -10,7 +10,8 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlmodel import col, select
+from sqlalchemy import bindparam
+from sqlmodel import Session, col, select
 
 from app.domain.dates import add_months, utc_now, utc_to_local
 from app.domain.errors import NotFoundError
@@ -89,110 +90,130 @@ class PlanDocument:
     #: The day the plan was agreed with the citizen (None: not recorded).
     agreed_on: date | None = None
     finished: tuple[FinishedOfferItem, ...] = ()
+    #: The plan's texts and steps as read for this document: the version recorded as printed
+    #: (``mark_printed_in``) is exactly what was printed, without reading the plan again.
+    snapshot: PlanSnapshot | None = None
+
+
+_RUNNING = ("planned", "active")
+_ENDED = ("completed", "cancelled")
+
+# The document's queries, built once (a print runs them all; building a statement costs about as
+# much as running one of these on an indexed citizen).
+_PLAN = select(Plan).where(Plan.citizen_id == bindparam("citizen"))
+_MILESTONES = (
+    select(Milestone)
+    .where(Milestone.citizen_id == bindparam("citizen"), col(Milestone.deleted_at).is_(None))
+    .order_by(col(Milestone.position), col(Milestone.id))
+)
+#: The running offers and the ended ones in one query (split by status after it).
+_OFFERS = (
+    select(Offer, Company.name)
+    .outerjoin(Company, col(Company.id) == col(Offer.company_id))
+    .where(
+        Offer.citizen_id == bindparam("citizen"),
+        col(Offer.deleted_at).is_(None),
+        col(Offer.status).in_(_RUNNING + _ENDED),
+    )
+    .order_by(col(Offer.start_date), col(Offer.id))
+)
+_OUTCOMES = select(Employment.kind, Employment.company_id, Employment.start_date).where(
+    Employment.citizen_id == bindparam("citizen")
+)
+_MEETINGS = (
+    select(Conversation)
+    .where(
+        Conversation.citizen_id == bindparam("citizen"),
+        Conversation.status == "planned",
+        col(Conversation.scheduled_at) >= bindparam("now"),
+    )
+    .order_by(col(Conversation.scheduled_at))
+    .limit(5)
+)
+_PRINTED = (
+    select(PlanVersion)
+    .where(PlanVersion.citizen_id == bindparam("citizen"), col(PlanVersion.printed_at).is_not(None))
+    .order_by(col(PlanVersion.number).desc())
+)
 
 
 def plan_document(db: Database, citizen_id: int, *, today: date | None = None) -> PlanDocument:
     """Everything the printed plan shows, in one short session."""
-    today = today or date.today()
     with transaction(db) as s:
-        citizen = s.get(Citizen, citizen_id)
-        if citizen is None or citizen.deleted_at is not None:
-            raise NotFoundError("The citizen no longer exists")
-        worker = s.get(Caseworker, citizen.caseworker_id) if citizen.caseworker_id else None
-        plan = s.exec(select(Plan).where(Plan.citizen_id == citizen_id)).first()
-        milestones = s.exec(
-            select(Milestone)
-            .where(Milestone.citizen_id == citizen_id, col(Milestone.deleted_at).is_(None))
-            .order_by(col(Milestone.position), col(Milestone.id))
-        ).all()
-        offers = s.exec(
-            select(Offer, Company.name)
-            .outerjoin(Company, col(Company.id) == col(Offer.company_id))
-            .where(
-                Offer.citizen_id == citizen_id,
-                col(Offer.deleted_at).is_(None),
-                col(Offer.status).in_(("planned", "active")),
-            )
-            .order_by(col(Offer.start_date))
-        ).all()
-        year_ago = add_months(today, -12)
-        ended = s.exec(
-            select(Offer, Company.name)
-            .outerjoin(Company, col(Company.id) == col(Offer.company_id))
-            .where(
-                Offer.citizen_id == citizen_id,
-                col(Offer.deleted_at).is_(None),
-                col(Offer.status).in_(("completed", "cancelled")),
-            )
-            .order_by(col(Offer.start_date))
-        ).all()
-        outcomes = s.exec(
-            select(Employment.kind, Employment.company_id, Employment.start_date).where(
-                Employment.citizen_id == citizen_id
-            )
-        ).all()
-        meetings = s.exec(
-            select(Conversation)
-            .where(
-                Conversation.citizen_id == citizen_id,
-                Conversation.status == "planned",
-                col(Conversation.scheduled_at) >= utc_now(),
-            )
-            .order_by(col(Conversation.scheduled_at))
-            .limit(5)
-        ).all()
-        printed = s.exec(
-            select(PlanVersion)
-            .where(PlanVersion.citizen_id == citizen_id, col(PlanVersion.printed_at).is_not(None))
-            .order_by(col(PlanVersion.number).desc())
-        ).first()
-        fields = {k: getattr(plan, k) if plan else None for k in PLAN_FIELDS}
-        from app.domain.plan import MilestoneState
+        return plan_document_in(s, citizen_id, today=today)
 
-        current = PlanSnapshot(
-            fields,
-            tuple(
-                MilestoneState(m.id, m.title, m.due, m.status, m.completed_on, m.drop_reason)  # type: ignore[arg-type]
-                for m in milestones
-            ),
-        )
-        changes = (
-            tuple(diff(PlanSnapshot.from_json(json.loads(printed.snapshot)), current))
-            if printed
-            else None
-        )
-        return PlanDocument(
-            citizen_id=citizen_id,
-            name=f"{citizen.first_name} {citizen.last_name}",
-            birth_date=citizen.birth_date,
-            language=citizen.language,
-            caseworker_name=worker.name if worker else None,
-            caseworker_phone=worker.phone if worker else None,
-            caseworker_email=worker.email if worker else None,
-            fields=fields,
-            milestones=tuple(
-                MilestoneItem(m.title, m.due, m.status, m.completed_on) for m in milestones
-            ),
-            offers=tuple(
-                OfferItem(
-                    o.kind, name, o.title, o.start_date, o.planned_end, o.hours_per_week, o.status
-                )
-                for o, name in offers
-            ),
-            meetings=tuple(
-                MeetingItem(utc_to_local(c.scheduled_at), c.kind, c.channel, c.location)  # type: ignore[arg-type]
-                for c in meetings
-            ),
-            changes=changes,
-            previous_print=printed.printed_at if printed else None,
-            made_on=today,
-            agreed_on=plan.agreed_on if plan else None,
-            finished=tuple(
-                item
-                for o, name in ended
-                if (item := _finished(o, name, outcomes)).end is None or item.end >= year_ago
-            ),
-        )
+
+def plan_document_in(s: Session, citizen_id: int, *, today: date | None = None) -> PlanDocument:
+    """``plan_document`` in the caller's transaction (the print checks, reads, renders and records
+    in one: ``plan_printing.plan_pdf``)."""
+    today = today or date.today()
+    citizen = s.get(Citizen, citizen_id)
+    if citizen is None or citizen.deleted_at is not None:
+        raise NotFoundError("The citizen no longer exists")
+    worker = s.get(Caseworker, citizen.caseworker_id) if citizen.caseworker_id else None
+    at = {"citizen": citizen_id}
+    plan = s.exec(_PLAN, params=at).first()
+    milestones = s.exec(_MILESTONES, params=at).all()
+    all_offers = s.exec(_OFFERS, params=at).all()
+    offers = [(o, name) for o, name in all_offers if o.status in _RUNNING]
+    ended = [(o, name) for o, name in all_offers if o.status in _ENDED]
+    year_ago = add_months(today, -12)
+    # what followed an offer matters only for a completed one
+    outcomes = (
+        s.exec(_OUTCOMES, params=at).all()
+        if any(o.status == "completed" for o, _name in ended)
+        else []
+    )
+    meetings = s.exec(_MEETINGS, params={**at, "now": utc_now()}).all()
+    printed = s.exec(_PRINTED, params=at).first()
+    fields = {k: getattr(plan, k) if plan else None for k in PLAN_FIELDS}
+    from app.domain.plan import MilestoneState
+
+    current = PlanSnapshot(
+        fields,
+        tuple(
+            MilestoneState(m.id, m.title, m.due, m.status, m.completed_on, m.drop_reason)  # type: ignore[arg-type]
+            for m in milestones
+        ),
+    )
+    changes = (
+        tuple(diff(PlanSnapshot.from_json(json.loads(printed.snapshot)), current))
+        if printed
+        else None
+    )
+    return PlanDocument(
+        citizen_id=citizen_id,
+        name=f"{citizen.first_name} {citizen.last_name}",
+        birth_date=citizen.birth_date,
+        language=citizen.language,
+        caseworker_name=worker.name if worker else None,
+        caseworker_phone=worker.phone if worker else None,
+        caseworker_email=worker.email if worker else None,
+        fields=fields,
+        milestones=tuple(
+            MilestoneItem(m.title, m.due, m.status, m.completed_on) for m in milestones
+        ),
+        offers=tuple(
+            OfferItem(
+                o.kind, name, o.title, o.start_date, o.planned_end, o.hours_per_week, o.status
+            )
+            for o, name in offers
+        ),
+        meetings=tuple(
+            MeetingItem(utc_to_local(c.scheduled_at), c.kind, c.channel, c.location)  # type: ignore[arg-type]
+            for c in meetings
+        ),
+        changes=changes,
+        previous_print=printed.printed_at if printed else None,
+        made_on=today,
+        agreed_on=plan.agreed_on if plan else None,
+        finished=tuple(
+            item
+            for o, name in ended
+            if (item := _finished(o, name, outcomes)).end is None or item.end >= year_ago
+        ),
+        snapshot=current,
+    )
 
 
 def _finished(offer: Offer, company: str | None, outcomes: list) -> FinishedOfferItem:  # type: ignore[type-arg]

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 import tomllib
+import zlib
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -20,8 +23,8 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, TTFontFace
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import (
     Image,
@@ -42,12 +45,71 @@ FONT, BOLD = "MinPlanSans", "MinPlanSans-Bold"
 FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
 
 
+class _SubsetOnceFace(TTFontFace):  # type: ignore[misc]  # reportlab is untyped
+    """The face of an embedded font that makes each of its subsets once per process.
+
+    reportlab cuts a subset of the TrueType file (the glyphs the document uses, in the order of
+    their first use) and compresses it for every document. The plans' bold text is their fixed
+    headings and the municipality's name, so most plans embed the same bold subset: it is cut and
+    compressed once, and later documents embed the same bytes (the PDF is unchanged: the same
+    glyphs, the same compressed stream, with the filter reportlab would name)."""
+
+    #: Subsets kept per face (each a few tens of kB; the oldest used goes first).
+    KEEP = 32
+
+    def addSubsetObjects(self, doc, fontname, subset):  # type: ignore[no-untyped-def]  # noqa: N802
+        if not doc.compression:
+            return super().addSubsetObjects(doc, fontname, subset)
+        key = tuple(subset)
+        with _subset_lock:
+            cache = self.__dict__.setdefault("_subsets", OrderedDict())
+            made = cache.get(key)
+            if made is not None:
+                cache.move_to_end(key)
+        if made is None:
+            content = self.makeSubset(subset)
+            made = (zlib.compress(content), len(content))  # what reportlab's FlateDecode does
+            with _subset_lock:
+                cache[key] = made
+                while len(cache) > self.KEEP:
+                    cache.popitem(last=False)
+        compressed, length = made
+        # reportlab's own addSubsetObjects (5.x) from here, with the stream already compressed
+        font_file = pdfdoc.PDFStream()
+        font_file.dictionary["Length1"] = length
+        font_file.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+        font_file.content = compressed
+        font_file_ref = doc.Reference(font_file, f"fontFile:{self.filename}({fontname})")
+        flags = (self.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC
+        descriptor = pdfdoc.PDFDictionary(
+            {
+                "Type": "/FontDescriptor",
+                "Ascent": self.ascent,
+                "CapHeight": self.capHeight,
+                "Descent": self.descent,
+                "Flags": flags,
+                "FontBBox": pdfdoc.PDFArray(self.bbox),
+                "FontName": pdfdoc.PDFName(fontname),
+                "ItalicAngle": self.italicAngle,
+                "StemV": self.stemV,
+                "FontFile2": font_file_ref,
+                "MissingWidth": self.defaultWidth,
+            }
+        )
+        return doc.Reference(descriptor, "fontDescriptor:" + fontname)
+
+
+_subset_lock = threading.Lock()
+
+
 def _register_fonts() -> None:
     if FONT in pdfmetrics.getRegisteredFontNames():
         return
     regular, bold = (paths.fonts_dir() / name for name in FONT_FILES)
-    pdfmetrics.registerFont(TTFont(FONT, str(regular)))
-    pdfmetrics.registerFont(TTFont(BOLD, str(bold)))
+    for name, path in ((FONT, regular), (BOLD, bold)):
+        font = TTFont(name, str(path))
+        font.face.__class__ = _SubsetOnceFace
+        pdfmetrics.registerFont(font)
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
 
 
