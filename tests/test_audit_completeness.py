@@ -47,7 +47,6 @@ from app.casework import (
     users,
 )
 from app.casework.actor import Actor
-from app.casework.audit_labels import details_of
 from app.casework.bundle.exporter import export_bundle
 from app.casework.bundle.importer import import_bundle
 from app.domain.dates import utc_now
@@ -66,6 +65,7 @@ from app.store.models import (
     Offer,
     RecruitmentOrder,
 )
+from app.wording.audit_labels import details_of
 
 APP = Path(__file__).resolve().parent.parent / "app"
 SAMPLE = APP / "resources" / "sample-bundle"

@@ -253,7 +253,7 @@ def test_the_deadlines_csv_neutralises_text_from_rule_files(
     monkeypatch,
 ) -> None:
     monkeypatch.setattr(
-        "app.casework.deadline_text.explain", lambda deadline: '=HYPERLINK("x")', raising=True
+        "app.wording.deadline_text.explain", lambda deadline: '=HYPERLINK("x")', raising=True
     )
     from app.casework.spells import start_spell
 

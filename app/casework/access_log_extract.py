@@ -16,7 +16,6 @@ from sqlmodel import Session, col, select
 from app import i18n
 from app.casework import audit, org_settings
 from app.casework.actor import Actor
-from app.casework.audit_labels import citizen_purpose, citizen_sentence, details_of
 from app.casework.history import events_about
 from app.casework.reading import read_citizen
 from app.domain.dates import utc_to_local
@@ -25,6 +24,7 @@ from app.domain.identifiers import normalise_cpr
 from app.reports.access_log_pdf import Extract, ExtractLine, render_extract
 from app.store.engine import Database, transaction
 from app.store.models import AuditEvent, Caseworker, Citizen
+from app.wording.audit_labels import citizen_purpose, citizen_sentence, details_of
 
 
 def citizen_by_cpr(db: Database, cpr: str) -> int:

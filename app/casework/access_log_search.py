@@ -19,7 +19,6 @@ from sqlmodel import Session, col, select
 
 from app.casework import audit
 from app.casework.actor import Actor
-from app.casework.audit_labels import action_label, details_of, entity_label
 from app.casework.history import entry_of, events_about, names_for
 from app.domain.dates import local_to_utc
 from app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
@@ -28,6 +27,7 @@ from app.i18n import N_, _
 from app.reports.safe_cells import neutralise
 from app.store.engine import Database, transaction
 from app.store.models import AuditEvent, Citizen
+from app.wording.audit_labels import action_label, details_of, entity_label
 
 #: Rows shown or exported at most (newest first); narrow the search to see older ones.
 LIMIT = 10_000

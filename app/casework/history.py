@@ -14,7 +14,11 @@ from typing import Any
 from sqlmodel import Session, col, or_, select
 
 from app.casework.actor import Actor
-from app.casework.audit_labels import (
+from app.casework.reading import read_citizen
+from app.domain.dates import utc_to_local
+from app.store.engine import Database, transaction
+from app.store.models import AuditEvent, AuditSubject, Caseworker, Company
+from app.wording.audit_labels import (
     FieldChange,
     Names,
     changes_of,
@@ -22,10 +26,6 @@ from app.casework.audit_labels import (
     details_of,
     referenced_ids,
 )
-from app.casework.reading import read_citizen
-from app.domain.dates import utc_to_local
-from app.store.engine import Database, transaction
-from app.store.models import AuditEvent, AuditSubject, Caseworker, Company
 
 __all__ = ["FieldChange", "HistoryEntry", "citizen_history", "events_about", "names_for"]
 

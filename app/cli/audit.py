@@ -149,7 +149,7 @@ def _verify(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untype
                 )
             )
         return ExitCode.OK
-    from app.casework.audit_labels import break_text
+    from app.wording.audit_labels import break_text
 
     print(break_text(result.broken))
     print(

@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 
 from app import i18n
 from app.casework.access_log_search import LIMIT, LogQuery, LogRow, export_log, search_log
-from app.casework.audit_labels import action_label, break_text, entity_label
 from app.domain.errors import MinPlanError, ValidationError
 from app.i18n import _
 from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
 from app.ui.fields import DateEdit
+from app.wording.audit_labels import action_label, break_text, entity_label
 
 ROLES = ("teamlead", "admin")
 

@@ -27,7 +27,6 @@ from sqlmodel import col, select
 
 from app import i18n
 from app.casework.deadline_rule_files import load_rule_sets
-from app.casework.deadline_text import explain, rule_title, status_label
 from app.casework.deadlines import CitizenDeadline, worklist
 from app.casework.result import Area
 from app.casework.snooze import active_snoozes, snooze_deadline
@@ -42,6 +41,7 @@ from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
 from app.ui.list_output import ListSource, cpr_text, export_list, print_list, run_safely
 from app.ui.operations import Change
+from app.wording.deadline_text import explain, rule_title, status_label
 
 GROUPS = {
     "overdue": N_("Overdue"),

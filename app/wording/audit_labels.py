@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from app.casework.field_labels import field_label
 from app.domain.codes import (
     CHANNELS,
     COMPANY_CONTACT_KINDS,
@@ -34,6 +33,7 @@ from app.domain.dates import utc_to_local
 from app.domain.errors import ValidationError
 from app.domain.identifiers import masked_cpr
 from app.i18n import N_, _, format_datetime, format_number, label, ngettext
+from app.wording.field_labels import field_label
 
 #: Areas of the case (``AuditEvent.entity``).
 ENTITIES = {
