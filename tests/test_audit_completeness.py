@@ -46,9 +46,9 @@ from app.casework import (
     spells,
     users,
 )
-from app.casework.actor import Actor
 from app.casework.bundle.exporter import export_bundle
 from app.casework.bundle.importer import import_bundle
+from app.casework.core.actor import Actor
 from app.domain.dates import utc_now
 from app.reports.list_table import ListTable
 from app.store.audit_verify import verify
@@ -568,7 +568,7 @@ ACTIONS: list[tuple[str, A, tuple[Expect, ...]]] = [
 
 #: Public functions taking an actor that the table does not drive, and why.
 NOT_DRIVEN = {
-    "casework.audit.record": "the primitive every row above goes through",
+    "casework.core.audit.record": "the primitive every row above goes through",
     "casework.audit_retention.purge_expired": "tested in test_audit_retention (writes a purge_audit event)",
     "demo.data.populate": "synthetic data; tested below (one demo_data event)",
     "casework.companies.last_used_company": "reads the actor's own last company, no citizen data",
@@ -578,7 +578,7 @@ NOT_DRIVEN = {
         for name in ("encrypt", "recover", "rekey")
     },
     **{
-        f"casework.access.{name}": "a rights check (grants are written by record_view's event)"
+        f"casework.core.access.{name}": "a rights check (grants are written by record_view's event)"
         for name in (
             "grant",
             "grant_for_today",
@@ -597,9 +597,9 @@ NOT_DRIVEN = {
     "casework.handing_out.require_hand_out": "a role check, writes nothing",
     "casework.handing_out.require_purge_right": "a role check, writes nothing",
     "casework.deadlines.worklist": "a view event for other caseloads: test_every_read_checked",
-    "casework.reading.read_citizen": "the check and view event every read above goes through",
-    "casework.reading.record_list": "the view event of a list (citizens_placed, deleted_citizens)",
-    "casework.reading.may_read_now": "a rights check, writes nothing",
+    "casework.core.reading.read_citizen": "the check and view event every read above goes through",
+    "casework.core.reading.record_list": "the view event of a list (citizens_placed, deleted_citizens)",
+    "casework.core.reading.may_read_now": "a rights check, writes nothing",
     "casework.plan_printing.paper_citizens": "ids for a batch print, each print is logged",
     "casework.plan_printing.require_may_print": "a rights check before a preview, writes nothing",
     "casework.retention.preview": "counts only; the deletion it leads to is logged (erase)",
@@ -655,7 +655,7 @@ def _check(env: Env, name: str, event: AuditEvent, expect: Expect) -> None:
 def test_every_use_case_writes_its_event_with_the_right_fields(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app.casework import reading
+    from app.casework.core import reading
 
     monkeypatch.setattr(reading, "COALESCE_SECONDS", 0.0)  # each read its own event, to check it
     with transaction(db) as s:
@@ -713,6 +713,7 @@ def test_no_use_case_escapes_the_table() -> None:
         for name in with_actor
         if name.split(".", 1)[1] not in driven
         and name.removeprefix("casework.").removeprefix("reports.") not in driven
+        and ".".join(name.split(".")[-2:]) not in driven  # module.function
         and name not in NOT_DRIVEN
     )
     assert missing == [], f"use cases with an actor not driven by ACTIONS: {missing}"

@@ -17,12 +17,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from app.casework.actor import Actor
 from app.casework.bundle.exporter import export_bundle
 from app.casework.bundle.importer import import_bundle
 from app.casework.calendar_export import export_calendar
 from app.casework.citizens import create_citizen
 from app.casework.conversations import book_conversation
+from app.casework.core.actor import Actor
 from app.casework.plan import save_plan
 from app.casework.plan_printing import save_plan_pdf
 from app.cli import main
@@ -69,7 +69,7 @@ def read_only(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def karen(db: Database, monkeypatch: pytest.MonkeyPatch) -> Actor:
     """The administrator (the whole-database bundle is hers to export), signed in as "kl"."""
-    monkeypatch.setattr("app.casework.actor.os_user", lambda: "kl")
+    monkeypatch.setattr("app.casework.core.actor.os_user", lambda: "kl")
     with transaction(db) as s:
         worker = Caseworker(initials="KL", name="Karen Lund", team="Team Job", role="admin")
         s.add(worker)

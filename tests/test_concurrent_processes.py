@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from app.casework.actor import Actor
 from app.casework.citizens import create_citizen, update_citizen
+from app.casework.core.actor import Actor
 from app.casework.plan import save_plan
 from app.domain.errors import ConflictError
 from app.store.engine import Database, transaction
@@ -34,7 +34,7 @@ def other_process(db: Database, code: str) -> None:
     )
     script = textwrap.dedent(f"""
         from datetime import date
-        from app.casework.actor import Actor
+        from app.casework.core.actor import Actor
         from app.store.engine import open_sqlite, open_url
         db = {target}
         other = Actor(None, "OP", "Ole Pedersen", "caseworker", "ole")

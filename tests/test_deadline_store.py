@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from app.casework import deadline_store
-from app.casework.actor import Actor
 from app.casework.citizens import create_citizen, delete_citizen
 from app.casework.conversations import book_conversation, record_outcome
+from app.casework.core.actor import Actor
 from app.casework.deadline_rule_files import load_rule_sets
 from app.casework.deadlines import HISTORY_DAYS, deadlines_computed, deadlines_for
 from app.casework.offers import register_offer

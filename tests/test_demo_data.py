@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from stdnum.dk import cvr as stdnum_cvr
 
-from app.casework.actor import Actor
+from app.casework.core.actor import Actor
 from app.cli import main
 from app.demo.data import populate, write_demo_database
 from app.domain.dates import utc_to_local
@@ -40,7 +40,7 @@ def dump(db: Database) -> dict[str, list[tuple]]:
 def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Database:
     """The demo written to a SQLite file, or (PostgreSQL run) into a database on the server."""
     if request.getfixturevalue("test_backend") == "postgresql":
-        from app.casework.actor import system_actor
+        from app.casework.core.actor import system_actor
 
         server = request.getfixturevalue("pg_server")
         name = server.clone()

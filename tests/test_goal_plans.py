@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from app.casework import org_settings
-from app.casework.actor import Actor
+from app.casework.core.actor import Actor
 from app.casework.goal_evaluation import evaluate, evaluate_plan
 from app.casework.goal_plans import (
     available_goalplans,
@@ -390,7 +390,7 @@ def test_exports_hold_the_same_numbers_as_the_json_and_are_audited(
         s.add(Caseworker(initials="TL", name="Tove Larsen", role="teamlead"))
     _saved, key = save_goal_plan(db, LEAD, _plan())
     base = ["indicators", "--plan", key, "--period", "2026-Q1", *db_args]
-    monkeypatch.setattr("app.casework.actor.os_user", lambda: "tl")  # Tove signs in
+    monkeypatch.setattr("app.casework.core.actor.os_user", lambda: "tl")  # Tove signs in
     assert main([*base, "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     by_id = {i["id"]: i for i in data["indicators"]}

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from app.casework.actor import Actor
+from app.casework.core.actor import Actor
 from app.casework.goal_evaluation import evaluate_plan
 from app.casework.goal_plans import load_goalplan
 from app.casework.goal_targets import set_target

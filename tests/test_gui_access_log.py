@@ -12,9 +12,9 @@ import pytest
 from sqlmodel import select
 
 from app.casework.access_log_search import LogQuery, search_log
-from app.casework.actor import Actor
 from app.casework.citizens import create_citizen, update_citizen
 from app.casework.conversations import book_conversation
+from app.casework.core.actor import Actor
 from app.casework.offers import cancel_offer, register_offer
 from app.casework.plan_printing import save_plan_pdf
 from app.domain.errors import PermissionDeniedError
@@ -194,7 +194,7 @@ def test_the_extract_command(
     from app.cli import main
 
     def sign_in(login: str) -> None:
-        monkeypatch.setattr("app.casework.actor.os_user", lambda: login)
+        monkeypatch.setattr("app.casework.core.actor.os_user", lambda: login)
 
     sign_in("kl")
     out = tmp_path / "cli.pdf"

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 from sqlmodel import select
 
 from app import i18n
-from app.casework.actor import Actor
 from app.casework.citizens import create_citizen
 from app.casework.companies import create_company
+from app.casework.core.actor import Actor
 from app.casework.journal import add_note
 from app.casework.offers import register_offer
 from app.casework.plan import save_plan

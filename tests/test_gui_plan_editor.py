@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from sqlmodel import select
 
-from app.casework.actor import Actor
+from app.casework.core.actor import Actor
 from app.casework.goal_plans import user_plans
 from app.store.engine import Database, transaction
 from app.store.models import AuditEvent

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from app.casework.actor import Actor
 from app.casework.citizens import create_citizen
+from app.casework.core.actor import Actor
 from app.casework.plan import save_plan
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker
@@ -151,7 +151,7 @@ def test_a_failed_print_records_nothing(qtbot, ctx: UiContext, tmp_path: Path) -
 def test_a_colleagues_citizen_is_refused_before_the_preview_opens(qtbot, ctx: UiContext) -> None:
     from PySide6.QtWidgets import QWidget
 
-    from app.casework.actor import Actor
+    from app.casework.core.actor import Actor
     from app.domain.errors import PermissionDeniedError
     from app.ui.printing import PlanPrinter
 

@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def add_citizen(db: Database, cpr: str, first: str) -> None:
-    from app.casework.actor import system_actor
+    from app.casework.core.actor import system_actor
 
     create_citizen(
         db, system_actor(), {"cpr": cpr, "first_name": first, "last_name": "Ørsted"}, today=TODAY

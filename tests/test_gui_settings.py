@@ -14,8 +14,8 @@ from PySide6.QtCore import Qt
 from sqlmodel import select
 
 from app.casework import org_settings
-from app.casework.actor import Actor
 from app.casework.citizens import create_citizen
+from app.casework.core.actor import Actor
 from app.store.engine import Database, transaction
 from app.store.models import AuditEvent, Caseworker, Citizen
 from app.ui.admin.first_user import FirstUserDialog
@@ -251,7 +251,7 @@ def test_the_first_start_asks_for_initials_and_name(qtbot, db: Database, monkeyp
     dialog.try_save()
     assert dialog.result_value == ("KL", "Karen Lund")
 
-    monkeypatch.setattr("app.casework.actor.os_user", lambda: "karen")
+    monkeypatch.setattr("app.casework.core.actor.os_user", lambda: "karen")
 
     def answer(self) -> int:  # the user types her initials and name and presses Start
         self.result_value = ("KL", "Karen Lund")
@@ -268,7 +268,7 @@ def test_a_stranger_cannot_sign_in(qtbot, db: Database, people, monkeypatch) -> 
     from app.domain.errors import PermissionDeniedError
     from app.ui import application
 
-    monkeypatch.setattr("app.casework.actor.os_user", lambda: "stranger")
+    monkeypatch.setattr("app.casework.core.actor.os_user", lambda: "stranger")
     with pytest.raises(PermissionDeniedError):
         application.sign_in(db)
 

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.casework.actor import Actor
 from app.casework.citizens import create_citizen
 from app.casework.companies import create_company, log_contact, save_recruitment_order
+from app.casework.core.actor import Actor
 from app.casework.employment import register_employment
 from app.casework.offers import register_offer
 from app.casework.spells import start_spell

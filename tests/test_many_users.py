@@ -14,8 +14,8 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from app.casework.actor import system_actor
 from app.casework.citizens import create_citizen
+from app.casework.core.actor import system_actor
 from app.casework.plan import save_plan
 from app.store.engine import Database, transaction
 from app.store.models import AuditEvent, Caseworker, Conversation, Plan, PlanVersion

@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.casework import org_settings
-from app.casework.actor import Actor
 from app.casework.citizens import create_citizen
 from app.casework.companies import create_company, log_contact
+from app.casework.core.actor import Actor
 from app.casework.employment import register_employment
 from app.casework.offers import register_offer
 from app.casework.spells import start_spell

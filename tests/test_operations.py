@@ -10,9 +10,9 @@ from datetime import date, timedelta
 import pytest
 
 from app import i18n
-from app.casework.actor import Actor
 from app.casework.citizens import create_citizen
-from app.casework.result import Area, Saved
+from app.casework.core.actor import Actor
+from app.casework.core.result import Area, Saved
 from app.casework.spells import start_spell
 from app.domain.errors import ValidationError
 from app.store.engine import Database, transaction

@@ -12,10 +12,10 @@ from pypdf import PdfReader
 from sqlmodel import select
 
 from app import i18n
-from app.casework.actor import Actor
 from app.casework.citizens import create_citizen
 from app.casework.companies import create_company
 from app.casework.conversations import book_conversation
+from app.casework.core.actor import Actor
 from app.casework.offers import register_offer
 from app.casework.plan import add_milestone, complete_milestone, save_plan
 from app.casework.plan_printing import batch_plans, paper_citizens, plan_pdf
@@ -223,7 +223,7 @@ def test_the_danish_fixed_texts_are_easy_to_read() -> None:
 def test_cli_plan_pdf_one_and_all_on_paper(
     db_args: list[str], citizen, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("app.casework.actor.os_user", lambda: "kl")  # Karen signs in as "kl"
+    monkeypatch.setattr("app.casework.core.actor.os_user", lambda: "kl")  # Karen signs in as "kl"
     assert main(["plan-pdf", *db_args, "--cpr", CPR, "--out", str(tmp_path / "aase.pdf")]) == 0
     assert "Min Plan" in text_of((tmp_path / "aase.pdf").read_bytes())
     assert (

@@ -14,16 +14,17 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
-from app.casework import audit, org_settings
-from app.casework.actor import Actor, system_actor
+from app.casework import org_settings
 from app.casework.citizens import create_citizen, update_citizen
 from app.casework.conversations import book_conversation
+from app.casework.core import audit
+from app.casework.core.actor import Actor, system_actor
+from app.casework.core.sign_in import resolve_actor
 from app.casework.goal_evaluation import evaluate
 from app.casework.goal_plans import load_goalplan
 from app.casework.goal_targets import set_target
 from app.casework.journal import add_note, notes
 from app.casework.plan import save_plan
-from app.casework.sign_in import resolve_actor
 from app.casework.spells import start_spell
 from app.domain.errors import DatabaseError, PermissionDeniedError
 from app.domain.periods import parse_period

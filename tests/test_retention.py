@@ -12,9 +12,9 @@ from sqlmodel import col
 
 from app.casework import org_settings, retention
 from app.casework.access_log import record_view
-from app.casework.actor import Actor
 from app.casework.citizens import create_citizen, delete_citizen
 from app.casework.conversations import book_conversation, record_outcome
+from app.casework.core.actor import Actor
 from app.casework.employment import register_employment
 from app.casework.journal import add_note, correct_note
 from app.casework.offers import delete_offer, register_offer
@@ -237,7 +237,7 @@ def test_cli_retention_list_then_delete_with_confirm(db: Database, monkeypatch, 
     with transaction(db) as s:
         s.add(Caseworker(initials="AA", name="Anna Admin", role="admin", login="anna"))
         s.add(Caseworker(initials="OP", name="Ole Pedersen", role="caseworker"))
-    monkeypatch.setattr("app.casework.actor.os_user", lambda: "anna")
+    monkeypatch.setattr("app.casework.core.actor.os_user", lambda: "anna")
     with transaction(db) as s:
         anna = s.execute(select(Caseworker).where(Caseworker.initials == "AA")).scalar_one()
         admin = Actor(anna.id, "AA", "Anna Admin", "admin", "anna")

@@ -12,17 +12,18 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from app.casework import access, org_settings, users
+from app.casework import org_settings, users
 from app.casework.access_log import record_view
-from app.casework.actor import DEMO_MARKER, Actor
 from app.casework.citizens import create_citizen, delete_citizen, hand_over, update_citizen
 from app.casework.conversations import book_conversation, record_outcome
+from app.casework.core import access
+from app.casework.core.actor import DEMO_MARKER, Actor
+from app.casework.core.sign_in import resolve_actor
 from app.casework.employment import register_employment
 from app.casework.history import citizen_history
 from app.casework.journal import add_note, notes
 from app.casework.offers import cancel_offer, delete_offer, register_offer
 from app.casework.plan import add_milestone, mark_printed, save_plan, update_milestone
-from app.casework.sign_in import resolve_actor
 from app.casework.snooze import snooze_deadline
 from app.casework.spells import start_spell, update_spell
 from app.cli import main
@@ -347,7 +348,7 @@ def test_deactivating_a_caseworker_with_citizens_warns_to_hand_them_over(office)
 
 
 def login_as(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
-    monkeypatch.setattr("app.casework.actor.os_user", lambda: name)
+    monkeypatch.setattr("app.casework.core.actor.os_user", lambda: name)
 
 
 def test_the_first_user_of_an_empty_database_becomes_admin(db: Database, monkeypatch) -> None:
@@ -426,7 +427,7 @@ def test_the_demo_database_lets_anyone_try_any_user(office, monkeypatch) -> None
 
 
 def test_demo_databases_carry_the_marker(tmp_path: Path) -> None:
-    from app.casework.actor import is_demo_database
+    from app.casework.core.actor import is_demo_database
     from app.demo.data import write_demo_database
     from app.store.engine import open_sqlite
 

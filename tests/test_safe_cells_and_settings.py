@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.casework import org_settings
-from app.casework.actor import Actor
+from app.casework.core.actor import Actor
 from app.domain.errors import PermissionDeniedError, ValidationError
 from app.reports.safe_cells import FORMULA_STARTS, neutralise
 from app.store.engine import transaction

@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app import i18n
-from app.casework.actor import Actor
 from app.casework.citizens import create_citizen
 from app.casework.conversations import book_conversation, record_outcome
+from app.casework.core.actor import Actor
 from app.casework.spells import start_spell
 from app.cli import main
 from app.store.engine import Database, transaction
@@ -114,7 +114,7 @@ def test_cli_deadlines_as_json_table_and_csv(
     capsys: pytest.CaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("app.casework.actor.os_user", lambda: "kl")  # Karen signs in
+    monkeypatch.setattr("app.casework.core.actor.os_user", lambda: "kl")  # Karen signs in
     assert main(["deadlines", *db_args, "--as-of", "2026-11-23", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["as_of"] == "2026-11-23"

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from app.bench.figures import Figure, median, timed
-from app.casework.actor import Actor, system_actor
+from app.casework.core.actor import Actor, system_actor
 from app.domain.periods import ReportPeriod
 from app.i18n import N_
 from app.store.engine import Database

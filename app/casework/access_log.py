@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.casework import audit, reading
-from app.casework.actor import Actor
+from app.casework.core import audit, reading
+from app.casework.core.actor import Actor
 from app.store.engine import Database, transaction
 
 #: Hits of a search recorded as "found" (the first screenful and more; the count is always kept).

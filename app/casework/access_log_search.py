@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from app.casework import audit
-from app.casework.actor import Actor
+from app.casework.core import audit
+from app.casework.core.actor import Actor
 from app.casework.history import entry_of, events_about, names_for
 from app.domain.dates import local_to_utc
 from app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError

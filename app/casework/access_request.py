@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from app.casework import access, audit
-from app.casework.actor import Actor
+from app.casework.core import access, audit
+from app.casework.core.actor import Actor
 from app.domain.errors import MinPlanError, NotFoundError, PermissionDeniedError
 from app.reports.access_document import access_document
 from app.reports.access_pdf import render_access_request

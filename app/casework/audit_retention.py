@@ -24,8 +24,9 @@ from datetime import date, datetime, time
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import DBAPIError
 
-from app.casework import audit, org_settings
-from app.casework.actor import Actor, system_actor
+from app.casework import org_settings
+from app.casework.core import audit
+from app.casework.core.actor import Actor, system_actor
 from app.domain.dates import local_to_utc, utc_now, utc_to_local
 from app.domain.errors import DatabaseError, MinPlanError, PermissionDeniedError
 from app.store import audit_chain

@@ -13,8 +13,8 @@ from icalendar import Calendar, Event
 from sqlmodel import Session, col, select
 
 from app import i18n
-from app.casework import audit
-from app.casework.actor import Actor
+from app.casework.core import audit
+from app.casework.core.actor import Actor
 from app.domain.codes import CHANNELS, CONVERSATION_KINDS
 from app.domain.dates import local_to_utc
 from app.domain.errors import PermissionDeniedError

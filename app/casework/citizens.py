@@ -8,16 +8,16 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from app.casework import access, audit
-from app.casework.actor import Actor
-from app.casework.editing import (
+from app.casework.core import access, audit
+from app.casework.core.actor import Actor
+from app.casework.core.editing import (
     ENTITY_NAMES,
     apply_changes,
     flush_versioned,
     get_row,
     load_for_update,
 )
-from app.casework.result import Area, Saved
+from app.casework.core.result import Area, Saved
 from app.domain.citizens import clean_citizen
 from app.domain.dates import utc_now
 from app.domain.errors import (
@@ -253,7 +253,7 @@ def restore_citizen(db: Database, actor: Actor, citizen_id: int) -> Saved:
 def deleted_citizens(db: Database, actor: Actor) -> list[tuple[int, str, date]]:
     """(id, name, deleted on) of the soft-deleted citizens the actor may restore, newest first,
     for the restore dialog; the list is logged (its citizens as the event's subjects)."""
-    from app.casework.reading import record_list
+    from app.casework.core.reading import record_list
 
     with transaction(db) as session:
         rows = session.exec(

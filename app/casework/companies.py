@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlmodel import Session, or_, select
 
-from app.casework import audit
-from app.casework.actor import Actor
-from app.casework.editing import apply_changes, flush_versioned, get_row, load_for_update
-from app.casework.result import Area, Saved
+from app.casework.core import audit
+from app.casework.core.actor import Actor
+from app.casework.core.editing import apply_changes, flush_versioned, get_row, load_for_update
+from app.casework.core.result import Area, Saved
 from app.domain import validation as v
 from app.domain.codes import N_, check_code
 from app.domain.dates import check_period
@@ -247,7 +247,7 @@ def citizens_placed(db: Database, actor: Actor, company_id: int) -> list[Placeme
 
     A citizen the actor may not read without a reason is listed without a name; the names shown
     are logged (one event, the citizens as its subjects)."""
-    from app.casework.reading import may_read_now, record_list
+    from app.casework.core.reading import may_read_now, record_list
 
     with transaction(db) as session:
         rows = session.exec(

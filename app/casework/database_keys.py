@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sqlalchemy import inspect
 
-from app.casework import audit
-from app.casework.actor import Actor
+from app.casework.core import audit
+from app.casework.core.actor import Actor
 from app.i18n import _
 from app.store import conversion
 from app.store.cipher import short_id

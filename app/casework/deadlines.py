@@ -16,8 +16,8 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Select, String, case, literal, or_, select, type_coerce
 
-from app.casework import audit
-from app.casework.actor import Actor
+from app.casework.core import audit
+from app.casework.core.actor import Actor
 from app.casework.deadline_facts import (
     chunks,
     cycle_collection_paused,
@@ -81,7 +81,7 @@ def deadlines_for_citizen(
 ) -> list[Deadline]:
     """Every requirement of the citizen's periods (history included), by due date; the actor
     must be allowed to read the citizen, and the read is logged."""
-    from app.casework.reading import read_citizen
+    from app.casework.core.reading import read_citizen
 
     with transaction(db) as session:
         read_citizen(session, actor, citizen_id, "deadlines")
@@ -426,7 +426,7 @@ def worklist(
     colleague's while covering, the team's, everybody's) is logged as one ``view`` event with the
     citizens shown as its subjects; one's own worklist is one's daily work and is not logged on
     every refresh."""
-    from app.casework.reading import record_list
+    from app.casework.core.reading import record_list
 
     items = deadlines_for(
         db, as_of, caseworker_ids=caseworker_ids, open_only=open_only, rules=rules

@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from app.casework import access, audit
-from app.casework.actor import Actor
-from app.casework.editing import apply_changes, flush_versioned, get_row, load_for_update
-from app.casework.result import Area, Saved
+from app.casework.core import access, audit
+from app.casework.core.actor import Actor
+from app.casework.core.editing import apply_changes, flush_versioned, get_row, load_for_update
+from app.casework.core.result import Area, Saved
 from app.domain.codes import check_code
 from app.domain.dates import check_period
 from app.domain.errors import ValidationError

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from app.casework import audit
-from app.casework.actor import Actor
-from app.casework.editing import flush_versioned, get_row, load_for_update
-from app.casework.result import Area, Saved
+from app.casework.core import audit
+from app.casework.core.actor import Actor
+from app.casework.core.editing import flush_versioned, get_row, load_for_update
+from app.casework.core.result import Area, Saved
 from app.domain.dates import utc_now
 from app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from app.domain.goalplan import GoalPlan, Indicator, Target, target_from, unique_slug

@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlmodel import select
 
-from app.casework import audit
-from app.casework.actor import Actor
-from app.casework.result import Area, Saved
+from app.casework.core import audit
+from app.casework.core.actor import Actor
+from app.casework.core.result import Area, Saved
 from app.domain.errors import NotFoundError, PermissionDeniedError
 from app.domain.goalplan import GoalPlan, Target, check_target, target_from, years_from
 from app.store.engine import Database, transaction

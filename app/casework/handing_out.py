@@ -19,8 +19,8 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlmodel import Session
 
-from app.casework import access, audit
-from app.casework.actor import Actor
+from app.casework.core import access, audit
+from app.casework.core.actor import Actor
 from app.domain.errors import PermissionDeniedError, ValidationError
 from app.i18n import N_
 from app.store.engine import Database, transaction

@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlmodel import Session, col, or_, select
 
-from app.casework.actor import Actor
-from app.casework.reading import read_citizen
+from app.casework.core.actor import Actor
+from app.casework.core.reading import read_citizen
 from app.domain.dates import utc_to_local
 from app.store.engine import Database, transaction
 from app.store.models import AuditEvent, AuditSubject, Caseworker, Company

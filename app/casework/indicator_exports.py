@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.casework import audit
+from app.casework.core import audit
 from app.reports.goalplans import Evaluation
 from app.reports.indicator_export import records, render
 

@@ -9,11 +9,11 @@ from datetime import date
 
 from sqlmodel import select
 
-from app.casework import access, audit
-from app.casework.actor import Actor
-from app.casework.editing import apply_changes, flush_versioned, get_row, load_for_update
-from app.casework.reading import read_citizen
-from app.casework.result import Area, Saved
+from app.casework.core import access, audit
+from app.casework.core.actor import Actor
+from app.casework.core.editing import apply_changes, flush_versioned, get_row, load_for_update
+from app.casework.core.reading import read_citizen
+from app.casework.core.result import Area, Saved
 from app.domain import validation as v
 from app.domain.dates import utc_to_local
 from app.domain.errors import PermissionDeniedError, ValidationError

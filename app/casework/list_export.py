@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.casework import audit
-from app.casework.actor import Actor
+from app.casework.core import audit
+from app.casework.core.actor import Actor
 from app.domain.errors import ValidationError
 from app.reports.list_table import FORMATS, ListTable, file_bytes
 from app.store.engine import Database, transaction

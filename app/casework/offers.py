@@ -9,11 +9,17 @@ from typing import Any
 from sqlmodel import Session, select
 
 from app import i18n
-from app.casework import access, audit
-from app.casework.actor import Actor
 from app.casework.companies import create_company_in
-from app.casework.editing import apply_changes, flush_versioned, get_row, load_for_update, snapshot
-from app.casework.result import Area, Saved
+from app.casework.core import access, audit
+from app.casework.core.actor import Actor
+from app.casework.core.editing import (
+    apply_changes,
+    flush_versioned,
+    get_row,
+    load_for_update,
+    snapshot,
+)
+from app.casework.core.result import Area, Saved
 from app.casework.rule_files import offer_duration_limits
 from app.domain import validation as v
 from app.domain.codes import TARGET_GROUPS

@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from app.casework import audit
-from app.casework.actor import Actor
+from app.casework.core import audit
+from app.casework.core.actor import Actor
 from app.domain.errors import PermissionDeniedError, ValidationError
 from app.i18n import N_
 from app.store.engine import Database, transaction

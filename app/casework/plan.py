@@ -15,17 +15,17 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
-from app.casework import access, audit
-from app.casework.actor import Actor
-from app.casework.editing import (
+from app.casework.core import access, audit
+from app.casework.core.actor import Actor
+from app.casework.core.editing import (
     ENTITY_NAMES,
     apply_changes,
     flush_versioned,
     get_row,
     load_for_update,
 )
-from app.casework.reading import read_citizen
-from app.casework.result import Area, Saved
+from app.casework.core.reading import read_citizen
+from app.casework.core.result import Area, Saved
 from app.domain.dates import utc_now
 from app.domain.errors import ConflictError, Term, ValidationError
 from app.domain.plan import (

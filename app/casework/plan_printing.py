@@ -11,10 +11,10 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from app.casework.actor import Actor
-from app.casework.audit import write_with_event
+from app.casework.core.actor import Actor
+from app.casework.core.audit import write_with_event
+from app.casework.core.reading import read_citizen
 from app.casework.plan import mark_printed, mark_printed_in
-from app.casework.reading import read_citizen
 from app.domain.errors import MinPlanError
 from app.reports.plan_document import plan_document
 from app.reports.plan_pdf import render_plan
@@ -51,7 +51,7 @@ def plan_pdf(
 def require_may_print(db: Database, actor: Actor, citizen_id: int) -> None:
     """Refuse before anything is shown when the actor may not hand out this citizen's plan
     (handing out a plan needs the same right as a change to the case)."""
-    from app.casework import access
+    from app.casework.core import access
 
     with transaction(db) as session:
         access.require_case_write(session, actor, citizen_id)

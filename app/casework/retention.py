@@ -56,8 +56,9 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, col
 
-from app.casework import access, audit, org_settings
-from app.casework.actor import Actor
+from app.casework import org_settings
+from app.casework.core import access, audit
+from app.casework.core.actor import Actor
 from app.domain.dates import add_months, local_to_utc
 from app.domain.errors import ValidationError
 from app.i18n import N_

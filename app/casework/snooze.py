@@ -6,10 +6,10 @@ from datetime import date
 
 from sqlmodel import col, select
 
-from app.casework import access, audit
-from app.casework.actor import Actor
-from app.casework.editing import get_row
-from app.casework.result import Area, Saved
+from app.casework.core import access, audit
+from app.casework.core.actor import Actor
+from app.casework.core.editing import get_row
+from app.casework.core.result import Area, Saved
 from app.domain import validation as v
 from app.domain.errors import ValidationError
 from app.store.engine import Database, transaction

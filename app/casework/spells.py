@@ -8,10 +8,16 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from app.casework import access, audit
-from app.casework.actor import Actor
-from app.casework.editing import apply_changes, flush_versioned, get_row, load_for_update, snapshot
-from app.casework.result import Area, Saved
+from app.casework.core import access, audit
+from app.casework.core.actor import Actor
+from app.casework.core.editing import (
+    apply_changes,
+    flush_versioned,
+    get_row,
+    load_for_update,
+    snapshot,
+)
+from app.casework.core.result import Area, Saved
 from app.domain import validation as v
 from app.domain.codes import N_, check_code
 from app.domain.errors import Term, ValidationError

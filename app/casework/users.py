@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from app.casework import access, audit
-from app.casework.actor import Actor
-from app.casework.editing import apply_changes, flush_versioned, load_for_update
-from app.casework.result import Area, Saved
+from app.casework.core import access, audit
+from app.casework.core.actor import Actor
+from app.casework.core.editing import apply_changes, flush_versioned, load_for_update
+from app.casework.core.result import Area, Saved
 from app.domain.errors import DuplicateError, PermissionDeniedError
 from app.domain.users import clean_user
 from app.i18n import N_, ngettext

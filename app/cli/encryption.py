@@ -103,7 +103,7 @@ def read_recovery_key() -> str:
 
 def run(args: argparse.Namespace) -> ExitCode:
     from app.casework import database_keys
-    from app.casework.actor import system_actor
+    from app.casework.core.actor import system_actor
 
     path = database_path(args)
     if args.db_command == "recover":

@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     i18n.set_language("da")
 
-    from app.casework.sign_in import resolve_actor
+    from app.casework.core.sign_in import resolve_actor
     from app.ui.casework.context import UiContext
     from app.ui.main_window import MainWindow
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import i18n
-from app.casework.result import Area, Saved
+from app.casework.core.result import Area, Saved
 from app.domain.codes import ROLES
 from app.domain.errors import MinPlanError
 from app.i18n import _

@@ -6,8 +6,8 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, 
 
 from app import i18n
 from app.casework.case_views import EmploymentRow, SpellRow, employment_of, spells_of
+from app.casework.core.result import Area
 from app.casework.employment import change_flexjob_hours, end_employment
-from app.casework.result import Area
 from app.casework.spells import end_spell
 from app.domain.codes import EMPLOYMENT_KINDS, TARGET_GROUPS
 from app.domain.errors import ValidationError

@@ -19,7 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from PySide6.QtCore import QObject, Signal
 
 from app.casework.access_log import record_search
-from app.casework.actor import Actor
+from app.casework.core.actor import Actor
 from app.domain.errors import MinPlanError
 from app.store.engine import Database
 

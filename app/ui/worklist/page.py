@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 from sqlmodel import col, select
 
 from app import i18n
+from app.casework.core.result import Area
 from app.casework.deadline_rule_files import load_rule_sets
 from app.casework.deadlines import CitizenDeadline, worklist
-from app.casework.result import Area
 from app.casework.snooze import active_snoozes, snooze_deadline
 from app.casework.today import NEEDS_BOOKING_DAYS, OVERDUE_BANDS, needs_booking, overdue_band
 from app.domain.codes import TARGET_GROUPS

@@ -26,7 +26,7 @@ from datetime import date
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from app.casework.actor import Actor
+from app.casework.core.actor import Actor
 from app.domain.errors import PermissionDeniedError
 from app.i18n import N_
 from app.store.models import AccessGrant, Caseworker, Citizen

@@ -5,7 +5,7 @@ has already checked who sits at the desk, so Min Plan signs the user in by their
 the user whose ``login`` is that name (or, with no login set, whose initials are that name). On
 a shared PostgreSQL server the database login (which the server checked with the person's own
 password) is tried first. The signing in itself, ``resolve_actor``, is in
-``app.casework.sign_in``: it may make the first user, so it sits above ``users``.
+``app.casework.core.sign_in``: it may make the first user, so it sits above ``users``.
 """
 
 from __future__ import annotations

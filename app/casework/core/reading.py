@@ -30,8 +30,8 @@ from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from app.casework import access, audit
-from app.casework.actor import Actor
+from app.casework.core import access, audit
+from app.casework.core.actor import Actor
 from app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from app.i18n import N_
 from app.store import audit_chain

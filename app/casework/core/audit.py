@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app.casework.actor import Actor
+from app.casework.core.actor import Actor
 from app.store import audit_chain, files
 from app.store.engine import Database, transaction
 from app.store.models import AuditEvent

@@ -1,7 +1,7 @@
 """Signing in: the user at the desk as an ``Actor``, or the first user of an empty database.
 
 The operating system has already checked who sits at the desk, so Min Plan signs the user in by
-their login name (``app.casework.actor`` finds the user a login belongs to; on a shared
+their login name (``app.casework.core.actor`` finds the user a login belongs to; on a shared
 PostgreSQL server the database login is tried first).
 
 - A database with no users yet makes the person at the desk its first user, an administrator
@@ -13,7 +13,7 @@ PostgreSQL server the database login is tried first).
   a command (``demo_role="admin"``) acts as the demo's administrator.
 
 The module functions of ``actor`` are called through the module, so that a test can stand in for
-the login (``app.casework.actor.os_user``).
+the login (``app.casework.core.actor.os_user``).
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ import os
 
 from sqlmodel import Session, col, select
 
-from app.casework import actor as actor_module
 from app.casework import users
-from app.casework.actor import Actor
+from app.casework.core import actor as actor_module
+from app.casework.core.actor import Actor
 from app.domain.errors import NotFoundError, PermissionDeniedError
 from app.store.models import Caseworker
 
