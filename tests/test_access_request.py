@@ -13,8 +13,6 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import select
 
-from app.casework.access_log import record_view
-from app.casework.access_request import make_access_request
 from app.casework.citizens import create_citizen, update_citizen
 from app.casework.companies import log_contact
 from app.casework.conversations import book_conversation
@@ -23,6 +21,8 @@ from app.casework.employment import register_employment
 from app.casework.journal import add_note, correct_note
 from app.casework.offers import delete_offer, register_offer
 from app.casework.plan import add_milestone, save_plan
+from app.casework.privacy.access_log import record_view
+from app.casework.privacy.access_request import make_access_request
 from app.casework.spells import start_spell
 from app.cli import main
 from app.domain.errors import PermissionDeniedError

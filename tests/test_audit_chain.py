@@ -20,10 +20,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
-from app.casework.access_log import record_search, record_view
 from app.casework.citizens import create_citizen, update_citizen
 from app.casework.core import audit
 from app.casework.core.actor import Actor
+from app.casework.privacy.access_log import record_search, record_view
 from app.domain.errors import ValidationError
 from app.store import audit_key
 from app.store.audit_chain import checkpoint_path, current_head

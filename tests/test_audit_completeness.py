@@ -22,10 +22,6 @@ import pytest
 from sqlmodel import func, select
 
 from app.casework import (
-    access_log,
-    access_log_extract,
-    access_log_search,
-    access_request,
     calendar_export,
     case_views,
     citizens,
@@ -34,21 +30,26 @@ from app.casework import (
     deadlines,
     employment,
     goal_targets,
-    history,
     journal,
     list_export,
     offers,
-    org_settings,
     overview,
     plan,
     plan_printing,
     snooze,
     spells,
-    users,
 )
+from app.casework.admin import org_settings, users
 from app.casework.bundle.exporter import export_bundle
 from app.casework.bundle.importer import import_bundle
 from app.casework.core.actor import Actor
+from app.casework.privacy import (
+    access_log,
+    access_log_extract,
+    access_log_search,
+    access_request,
+    history,
+)
 from app.domain.dates import utc_now
 from app.reports.list_table import ListTable
 from app.store.audit_verify import verify
@@ -569,12 +570,12 @@ ACTIONS: list[tuple[str, A, tuple[Expect, ...]]] = [
 #: Public functions taking an actor that the table does not drive, and why.
 NOT_DRIVEN = {
     "casework.core.audit.record": "the primitive every row above goes through",
-    "casework.audit_retention.purge_expired": "tested in test_audit_retention (writes a purge_audit event)",
+    "casework.privacy.audit_retention.purge_expired": "tested in test_audit_retention (writes a purge_audit event)",
     "demo.data.populate": "synthetic data; tested below (one demo_data event)",
     "casework.companies.last_used_company": "reads the actor's own last company, no citizen data",
     "casework.goal_plans.require_lead": "a role check, writes nothing",
     **{
-        f"casework.database_keys.{name}": "audited; tested in test_rekey_recover_encrypt"
+        f"casework.privacy.database_keys.{name}": "audited; tested in test_rekey_recover_encrypt"
         for name in ("encrypt", "recover", "rekey")
     },
     **{
@@ -591,19 +592,19 @@ NOT_DRIVEN = {
             "require_caseload_change",
         )
     },
-    "casework.access_request.require_access_request": "a rights check, writes nothing",
-    "casework.handing_out.backup_to": "the SQLite file only; its backup event: test_handing_out",
-    "casework.handing_out.export_audit_key": "its export_audit_key event: test_handing_out",
-    "casework.handing_out.require_hand_out": "a role check, writes nothing",
-    "casework.handing_out.require_purge_right": "a role check, writes nothing",
+    "casework.privacy.access_request.require_access_request": "a rights check, writes nothing",
+    "casework.privacy.handing_out.backup_to": "the SQLite file only; its backup event: test_handing_out",
+    "casework.privacy.handing_out.export_audit_key": "its export_audit_key event: test_handing_out",
+    "casework.privacy.handing_out.require_hand_out": "a role check, writes nothing",
+    "casework.privacy.handing_out.require_purge_right": "a role check, writes nothing",
     "casework.deadlines.worklist": "a view event for other caseloads: test_every_read_checked",
     "casework.core.reading.read_citizen": "the check and view event every read above goes through",
     "casework.core.reading.record_list": "the view event of a list (citizens_placed, deleted_citizens)",
     "casework.core.reading.may_read_now": "a rights check, writes nothing",
     "casework.plan_printing.paper_citizens": "ids for a batch print, each print is logged",
     "casework.plan_printing.require_may_print": "a rights check before a preview, writes nothing",
-    "casework.retention.preview": "counts only; the deletion it leads to is logged (erase)",
-    "casework.retention.erase": "one erase event per citizen, no personal data (test_retention)",
+    "casework.privacy.retention.preview": "counts only; the deletion it leads to is logged (erase)",
+    "casework.privacy.retention.erase": "one erase event per citizen, no personal data (test_retention)",
     "casework.goal_plans.save_goal_plan": "no citizen data; create/edit events tested in test_goal_plans",
     "casework.goal_plans.delete_goal_plan": "no citizen data; its event is tested in test_goal_plans",
     "casework.goal_plans.set_indicator_target": "no citizen data; audited like set_target (above)",
@@ -620,8 +621,8 @@ READS_UNDER_THE_PAGE_VIEW = {
     "casework.deadline_facts.load_facts",  # the deadline engine's facts, inside a logged read
     "casework.deadline_facts.next_booked",
     "casework.deadline_store.refresh",  # recomputes stored deadlines in a (logged) write
-    "casework.history.events_about",  # a query condition, reads nothing itself
-    "casework.history.entry_of",  # formats a row already read
+    "casework.privacy.history.events_about",  # a query condition, reads nothing itself
+    "casework.privacy.history.entry_of",  # formats a row already read
     "casework.plan.current_snapshot",  # inside save_plan/mark_printed (logged writes)
     "reports.plan_document.plan_document",  # the content of a print that is checked and logged
 }

@@ -297,7 +297,7 @@ def test_the_facts_the_periods_count_from_are_recorded(demo: Database) -> None:
 def test_the_goal_plans_have_something_to_show(demo: Database) -> None:
     """Local and other companies, fleksjob hours going up in the same job, and the outside
     figures the goal plans need (the 16–66 population per year, the kommune's companies)."""
-    from app.casework import org_settings
+    from app.casework.admin import org_settings
     from app.domain.periods import parse_period
     from app.reports.measure_catalog import run_measure
 

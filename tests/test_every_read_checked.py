@@ -21,21 +21,20 @@ import pytest
 from sqlmodel import col, select
 
 from app.casework import (
-    access_log_extract,
     case_views,
     conversations,
     deadlines,
-    history,
     journal,
     overview,
     plan,
     plan_printing,
 )
-from app.casework.access_log import record_view
 from app.casework.citizens import create_citizen
 from app.casework.core import reading
 from app.casework.core.actor import Actor
 from app.casework.journal import add_note
+from app.casework.privacy import access_log_extract, history
+from app.casework.privacy.access_log import record_view
 from app.cli import main
 from app.domain.dates import utc_now
 from app.domain.errors import PermissionDeniedError, ValidationError
@@ -105,7 +104,7 @@ ALLOWED: dict[str, str] = {
     "a print, which is checked and logged itself",
     "casework.core.reading.record_list": "the view event of a list",
     "casework.core.audit.record": "writes the event; reads nothing",
-    "casework.access_request.require_access_request": "the rule for an access request; the "
+    "casework.privacy.access_request.require_access_request": "the rule for an access request; the "
     "request it guards is logged (make_access_request)",
     # lists of many citizens: not one citizen's case
     "casework.citizen_list.find_citizen_ids": "the list's ids only; every search is logged with "
@@ -120,9 +119,9 @@ ALLOWED: dict[str, str] = {
     "casework.companies.last_used_company": "the company of the actor's own last offer; returns "
     "no citizen data",
     "casework.citizens.create_citizen": "makes a new citizen (a logged write); reads none",
-    "casework.users.list_users": "the users with a count of citizens each; no citizen data",
+    "casework.admin.users.list_users": "the users with a count of citizens each; no citizen data",
     "demo.data.populate": "writes synthetic demo data, logged as one event",
-    "casework.access_log_extract.citizen_by_cpr": "CPR number to id, nothing else (never the "
+    "casework.privacy.access_log_extract.citizen_by_cpr": "CPR number to id, nothing else (never the "
     "caseworker); the extract made with it is checked and logged",
     # the parts of read use cases, called inside their checked and logged transaction
     "casework.deadline_facts.load_facts": "the deadline engine's facts, inside a logged read",
@@ -130,8 +129,8 @@ ALLOWED: dict[str, str] = {
     "casework.deadline_store.refresh": "recomputes stored deadlines inside a logged write",
     "casework.deadline_store.rebuild": "recomputes every stored deadline (start, upgrade); "
     "returns a count",
-    "casework.history.events_about": "a query condition; reads nothing itself",
-    "casework.history.entry_of": "formats an event already read by citizen_history",
+    "casework.privacy.history.events_about": "a query condition; reads nothing itself",
+    "casework.privacy.history.entry_of": "formats an event already read by citizen_history",
     "casework.plan.current_snapshot": "inside save_plan and mark_printed (logged writes)",
 }
 

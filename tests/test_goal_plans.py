@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from app.casework import org_settings
+from app.casework.admin import org_settings
 from app.casework.core.actor import Actor
 from app.casework.goal_evaluation import evaluate, evaluate_plan
 from app.casework.goal_plans import (

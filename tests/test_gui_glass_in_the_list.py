@@ -57,7 +57,7 @@ def test_the_list_shows_only_who_and_whose_until_a_reason_is_given(
     qtbot,
     ctx: UiContext,  # noqa: F811
 ) -> None:
-    from app.casework.access_log import record_view
+    from app.casework.privacy.access_log import record_view
 
     carla = _carla(ctx)
     window = MainWindow(ctx)

@@ -99,7 +99,7 @@ def test_dashboard_shows_status_suppresses_small_figures_and_draws_the_trend(
 def test_the_dashboard_reads_the_threshold_from_the_organisation_setting(
     qtbot, db: Database, ctx: UiContext
 ) -> None:
-    from app.casework import org_settings
+    from app.casework.admin import org_settings
 
     org_settings.set_value(db, ctx.actor, "suppression_threshold", 6)
     page = IndicatorsPage(ctx)

@@ -295,7 +295,7 @@ def test_opening_a_colleagues_citizen_needs_a_logged_reason(
 ) -> None:
     from sqlmodel import select
 
-    from app.casework.access_log import record_view
+    from app.casework.privacy.access_log import record_view
     from app.domain.errors import PermissionDeniedError
     from app.store.models import AuditEvent
     from app.ui.casework import prompts

@@ -9,7 +9,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from app.casework.core.actor import Actor
-from app.casework.handing_out import require_purge_right
+from app.casework.privacy.handing_out import require_purge_right
 from app.domain.errors import PermissionDeniedError
 from app.store.engine import Database, transaction
 

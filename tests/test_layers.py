@@ -95,10 +95,10 @@ UPWARD_IMPORTS = {
     ("app.reports.measures", "app.casework.deadline_store"): (
         "the deadline measures read the stored requirements, refreshed first"
     ),
-    ("app.reports.measures", "app.casework.org_settings"): (
+    ("app.reports.measures", "app.casework.admin.org_settings"): (
         "measures read organisation settings (small-job hours, …)"
     ),
-    ("app.reports.measures_support", "app.casework.org_settings"): (
+    ("app.reports.measures_support", "app.casework.admin.org_settings"): (
         "measures read organisation settings (small-job hours, …)"
     ),
 }

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.casework import org_settings
+from app.casework.admin import org_settings
 from app.casework.citizens import create_citizen
 from app.casework.companies import create_company, log_contact
 from app.casework.core.actor import Actor

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.casework import org_settings
+from app.casework.admin import org_settings
 from app.casework.companies import create_company, log_contact, save_recruitment_order
 from app.casework.core.actor import Actor
 from app.casework.employment import change_flexjob_hours, end_employment, register_employment

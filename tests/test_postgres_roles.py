@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
-from app.casework import org_settings
+from app.casework.admin import org_settings
 from app.casework.citizens import create_citizen, update_citizen
 from app.casework.conversations import book_conversation
 from app.casework.core import audit
@@ -622,7 +622,7 @@ def test_a_write_from_psql_is_logged_by_the_server_and_an_app_write_only_once(
 def test_breaking_the_glass_goes_through_the_server_with_its_event(
     caseload, pg_db: Database
 ) -> None:  # type: ignore[no-untyped-def]
-    from app.casework.access_log import record_view
+    from app.casework.privacy.access_log import record_view
 
     conns, ids, logins = caseload
     kl, b = conns["KL"], ids["B"]

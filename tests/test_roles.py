@@ -12,18 +12,18 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from app.casework import org_settings, users
-from app.casework.access_log import record_view
+from app.casework.admin import org_settings, users
 from app.casework.citizens import create_citizen, delete_citizen, hand_over, update_citizen
 from app.casework.conversations import book_conversation, record_outcome
 from app.casework.core import access
 from app.casework.core.actor import DEMO_MARKER, Actor
 from app.casework.core.sign_in import resolve_actor
 from app.casework.employment import register_employment
-from app.casework.history import citizen_history
 from app.casework.journal import add_note, notes
 from app.casework.offers import cancel_offer, delete_offer, register_offer
 from app.casework.plan import add_milestone, mark_printed, save_plan, update_milestone
+from app.casework.privacy.access_log import record_view
+from app.casework.privacy.history import citizen_history
 from app.casework.snooze import snooze_deadline
 from app.casework.spells import start_spell, update_spell
 from app.cli import main
@@ -229,9 +229,9 @@ def test_an_administrator_may_change_any_case(office, action) -> None:
 
 
 def test_team_leads_never_get_journal_text_on_any_path(office, tmp_path: Path) -> None:
-    from app.casework.access_request import make_access_request
     from app.casework.bundle.exporter import export_bundle
     from app.casework.plan_printing import plan_pdf
+    from app.casework.privacy.access_request import make_access_request
     from app.reports.plan_document import plan_document
 
     db, tove, åse = office["db"], office["people"]["tove"], office["cases"]["karen"]["citizen"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.casework import org_settings
+from app.casework.admin import org_settings
 from app.casework.goal_targets import with_user_targets
 from app.domain.anonymise import effective_threshold
 from app.domain.goalplan import GoalPlan

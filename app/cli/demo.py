@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> ExitCode:
 
 def _print_demo_users(path: Path, encryption: bool | None) -> None:
     """Who the demo's users are, so that ``--user INITIALS`` can be tried from the CLI."""
-    from app.casework.users import list_users
+    from app.casework.admin.users import list_users
     from app.cli.users import table
     from app.store.engine import open_sqlite
 

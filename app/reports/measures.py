@@ -615,7 +615,7 @@ def persons_paid_hours(
 
 def smajob_band(db: Database) -> tuple[float, float]:
     """The småjob band (paid hours a month) from the organisation settings."""
-    from app.casework import org_settings
+    from app.casework.admin import org_settings
 
     return (
         float(org_settings.get(db, "smajob_hours_min")),
@@ -732,7 +732,7 @@ ORDER_DECIDED = ("filled_ordinary", "filled_flexjob", "unfilled")
 def local_company(db: Database) -> ColumnElement:
     """A company counts as the kommune's own when it is marked local or its postal code is one
     of the kommune's (the organisation setting ``local_postal_codes``)."""
-    from app.casework import org_settings
+    from app.casework.admin import org_settings
 
     codes = list(org_settings.get(db, "local_postal_codes"))
     local = Company.local.is_(True)  # type: ignore[attr-defined]
@@ -811,7 +811,7 @@ def company_coverage_share(db: Database, period: ReportPeriod, **_: Any) -> Meas
     number of such companies in the kommune (``companies_above_size``, from the CVR register or
     Danmarks Statistik) — not only of those registered in Min Plan. Unknown (None) until that
     number is set."""
-    from app.casework import org_settings
+    from app.casework.admin import org_settings
 
     size = int(org_settings.get(db, "company_size_threshold"))
     in_kommune = int(org_settings.get(db, "companies_above_size"))

@@ -450,7 +450,7 @@ class GoalTarget(Versioned, table=True):
 class AppSetting(Versioned, table=True):
     """An organisation-wide setting (retention, thresholds, backups), shared by every desk.
 
-    Values are JSON text; ``app.casework.org_settings`` declares each key with its type, default
+    Values are JSON text; ``app.casework.admin.org_settings`` declares each key with its type, default
     and limits, so an unknown or malformed value falls back to the default instead of failing.
     """
 

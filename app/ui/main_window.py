@@ -500,7 +500,7 @@ class MainWindow(QMainWindow):
             self.after_save(saved)
 
     def _may_still_read(self, citizen_id: int) -> bool:
-        from app.casework.access_log import record_view
+        from app.casework.privacy.access_log import record_view
         from app.domain.errors import PermissionDeniedError
 
         try:
@@ -763,7 +763,7 @@ class MainWindow(QMainWindow):
         db = self.ctx.db
         if not db.network_fs:
             return
-        from app.casework.database_keys import network_warning
+        from app.casework.privacy.database_keys import network_warning
 
         self.network_box = QMessageBox(
             QMessageBox.Icon.Warning,

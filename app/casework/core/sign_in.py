@@ -22,7 +22,7 @@ import os
 
 from sqlmodel import Session, col, select
 
-from app.casework import users
+from app.casework.admin import users
 from app.casework.core import actor as actor_module
 from app.casework.core.actor import Actor
 from app.domain.errors import NotFoundError, PermissionDeniedError

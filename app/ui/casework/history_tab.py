@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from app import i18n
 from app.casework.core.result import Area
-from app.casework.history import HistoryEntry, citizen_history
+from app.casework.privacy.history import HistoryEntry, citizen_history
 from app.i18n import _
 from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable

@@ -44,7 +44,7 @@ def folder_for(db: Database) -> Path | None:
     """The folder IT set (the environment variable first, then the organisation setting)."""
     text = os.environ.get(ENV, "").strip()
     if not text:
-        from app.casework import org_settings
+        from app.casework.admin import org_settings
 
         text = str(org_settings.get(db, "checkpoint_folder") or "").strip()
     return Path(text).expanduser() if text else None

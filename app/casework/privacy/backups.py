@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from app.casework import org_settings
+from app.casework.admin import org_settings
 from app.store.backup import (
     DAILY,
     ON_EXIT,

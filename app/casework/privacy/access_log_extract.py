@@ -14,11 +14,11 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from app import i18n
-from app.casework import org_settings
+from app.casework.admin import org_settings
 from app.casework.core import audit
 from app.casework.core.actor import Actor
 from app.casework.core.reading import read_citizen
-from app.casework.history import events_about
+from app.casework.privacy.history import events_about
 from app.domain.dates import utc_to_local
 from app.domain.errors import NotFoundError, PermissionDeniedError
 from app.domain.identifiers import normalise_cpr

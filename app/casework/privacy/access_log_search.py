@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from app.casework.core import audit
 from app.casework.core.actor import Actor
-from app.casework.history import entry_of, events_about, names_for
+from app.casework.privacy.history import entry_of, events_about, names_for
 from app.domain.dates import local_to_utc
 from app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from app.domain.identifiers import normalise_cpr

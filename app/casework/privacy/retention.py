@@ -56,7 +56,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, col
 
-from app.casework import org_settings
+from app.casework.admin import org_settings
 from app.casework.core import access, audit
 from app.casework.core.actor import Actor
 from app.domain.dates import add_months, local_to_utc

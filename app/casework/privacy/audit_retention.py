@@ -24,7 +24,7 @@ from datetime import date, datetime, time
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import DBAPIError
 
-from app.casework import org_settings
+from app.casework.admin import org_settings
 from app.casework.core import audit
 from app.casework.core.actor import Actor, system_actor
 from app.domain.dates import local_to_utc, utc_now, utc_to_local
@@ -64,7 +64,7 @@ def purge_expired(
 ) -> PurgeResult:
     """Delete the whole months of events older than the retention limit, with a checkpoint
     (administrators; on a team server the database's owner: ``handing_out``)."""
-    from app.casework.handing_out import require_purge_right
+    from app.casework.privacy.handing_out import require_purge_right
 
     with transaction(db) as session:
         require_purge_right(session, actor)
