@@ -27,7 +27,6 @@ from app.casework import (
     citizens,
     companies,
     conversations,
-    deadlines,
     employment,
     goal_targets,
     journal,
@@ -36,13 +35,13 @@ from app.casework import (
     overview,
     plan,
     plan_printing,
-    snooze,
     spells,
 )
 from app.casework.admin import org_settings, users
 from app.casework.bundle.exporter import export_bundle
 from app.casework.bundle.importer import import_bundle
 from app.casework.core.actor import Actor
+from app.casework.deadlines import deadlines, snooze
 from app.casework.privacy import (
     access_log,
     access_log_extract,
@@ -597,7 +596,7 @@ NOT_DRIVEN = {
     "casework.privacy.handing_out.export_audit_key": "its export_audit_key event: test_handing_out",
     "casework.privacy.handing_out.require_hand_out": "a role check, writes nothing",
     "casework.privacy.handing_out.require_purge_right": "a role check, writes nothing",
-    "casework.deadlines.worklist": "a view event for other caseloads: test_every_read_checked",
+    "casework.deadlines.deadlines.worklist": "a view event for other caseloads: test_every_read_checked",
     "casework.core.reading.read_citizen": "the check and view event every read above goes through",
     "casework.core.reading.record_list": "the view event of a list (citizens_placed, deleted_citizens)",
     "casework.core.reading.may_read_now": "a rights check, writes nothing",
@@ -608,7 +607,7 @@ NOT_DRIVEN = {
     "casework.goal_plans.save_goal_plan": "no citizen data; create/edit events tested in test_goal_plans",
     "casework.goal_plans.delete_goal_plan": "no citizen data; its event is tested in test_goal_plans",
     "casework.goal_plans.set_indicator_target": "no citizen data; audited like set_target (above)",
-    "casework.today.day_overview": "a worklist of a caseload the actor may see (scope checked, "
+    "casework.deadlines.today.day_overview": "a worklist of a caseload the actor may see (scope checked, "
     "writes nothing); like Frister, a list without a search is not logged per citizen",
 }
 
@@ -616,11 +615,11 @@ NOT_DRIVEN = {
 #: (every read checks and logs itself, ``reading.read_citizen``; tests/test_every_read_checked.py);
 #: they are the parts those use cases are made of, each called inside a checked and logged one.
 READS_UNDER_THE_PAGE_VIEW = {
-    "casework.today.overdue_milestones_of",  # asked on the open citizen page before a logged print
+    "casework.deadlines.today.overdue_milestones_of",  # asked on the open citizen page before a logged print
     "reports.access_document.access_document",  # read inside make_access_request (logged)
-    "casework.deadline_facts.load_facts",  # the deadline engine's facts, inside a logged read
-    "casework.deadline_facts.next_booked",
-    "casework.deadline_store.refresh",  # recomputes stored deadlines in a (logged) write
+    "casework.deadlines.deadline_facts.load_facts",  # the deadline engine's facts, inside a logged read
+    "casework.deadlines.deadline_facts.next_booked",
+    "casework.deadlines.deadline_store.refresh",  # recomputes stored deadlines in a (logged) write
     "casework.privacy.history.events_about",  # a query condition, reads nothing itself
     "casework.privacy.history.entry_of",  # formats a row already read
     "casework.plan.current_snapshot",  # inside save_plan/mark_printed (logged writes)

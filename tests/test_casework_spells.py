@@ -151,7 +151,7 @@ def test_accepted_spells_never_share_a_day(raw) -> None:
 def test_the_facts_of_a_spell_are_saved_audited_and_counted_from(
     any_db: Database, actor, citizen_id: int
 ) -> None:
-    from app.casework.deadlines import deadlines_for_citizen
+    from app.casework.deadlines.deadlines import deadlines_for_citizen
     from app.store.models import AuditEvent
 
     saved = start_spell(

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.casework.deadline_rule_files import shipped_rules
+from app.casework.deadlines.deadline_rule_files import shipped_rules
 from app.domain.deadlines import (
     CitizenFacts,
     ConversationFacts,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.casework.deadline_rule_files import (
+from app.casework.deadlines.deadline_rule_files import (
     load_rule_sets,
     shipped_periods,
     shipped_rule_sets,

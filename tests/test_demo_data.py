@@ -169,7 +169,7 @@ def test_cli_writes_a_demo_into_an_empty_database_on_a_server(
 
 # --- a jobcenter a caseworker would recognise (issue 13, line 6) ------------------------------------
 def _deadlines(db: Database) -> list:
-    from app.casework.deadlines import deadlines_for
+    from app.casework.deadlines.deadlines import deadlines_for
 
     return deadlines_for(db, AS_OF)
 

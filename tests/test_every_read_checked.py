@@ -20,18 +20,11 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from app.casework import (
-    case_views,
-    conversations,
-    deadlines,
-    journal,
-    overview,
-    plan,
-    plan_printing,
-)
+from app.casework import case_views, conversations, journal, overview, plan, plan_printing
 from app.casework.citizens import create_citizen
 from app.casework.core import reading
 from app.casework.core.actor import Actor
+from app.casework.deadlines import deadlines
 from app.casework.journal import add_note
 from app.casework.privacy import access_log_extract, history
 from app.casework.privacy.access_log import record_view
@@ -98,9 +91,9 @@ ALLOWED: dict[str, str] = {
     "casework.core.reading.may_read_now": "the access rule itself, for lists (reads no data)",
     "casework.plan_printing.require_may_print": "the access rule before a print (the print that "
     "follows is checked and logged: record_printed)",
-    "casework.today.day_overview": "a worklist of a caseload the actor may see (scope checked); "
+    "casework.deadlines.today.day_overview": "a worklist of a caseload the actor may see (scope checked); "
     "like Frister, a list without a search is not logged per citizen; its print and export are",
-    "casework.today.overdue_milestones_of": "asked on the open (logged) citizen page just before "
+    "casework.deadlines.today.overdue_milestones_of": "asked on the open (logged) citizen page just before "
     "a print, which is checked and logged itself",
     "casework.core.reading.record_list": "the view event of a list",
     "casework.core.audit.record": "writes the event; reads nothing",
@@ -114,7 +107,7 @@ ALLOWED: dict[str, str] = {
     "caseworker, benefit) for rows on screen; the search that found them is logged",
     "casework.plan_printing.paper_citizens": "ids only, of the actor's own caseload for a "
     "caseworker; each print is checked and logged",
-    "casework.snooze.active_snoozes": "dates and reasons of put-aside deadlines for the worklist, "
+    "casework.deadlines.snooze.active_snoozes": "dates and reasons of put-aside deadlines for the worklist, "
     "keyed by id; no name, CPR or case text",
     "casework.companies.last_used_company": "the company of the actor's own last offer; returns "
     "no citizen data",
@@ -124,10 +117,10 @@ ALLOWED: dict[str, str] = {
     "casework.privacy.access_log_extract.citizen_by_cpr": "CPR number to id, nothing else (never the "
     "caseworker); the extract made with it is checked and logged",
     # the parts of read use cases, called inside their checked and logged transaction
-    "casework.deadline_facts.load_facts": "the deadline engine's facts, inside a logged read",
-    "casework.deadline_facts.next_booked": "the deadline engine's facts, inside a logged read",
-    "casework.deadline_store.refresh": "recomputes stored deadlines inside a logged write",
-    "casework.deadline_store.rebuild": "recomputes every stored deadline (start, upgrade); "
+    "casework.deadlines.deadline_facts.load_facts": "the deadline engine's facts, inside a logged read",
+    "casework.deadlines.deadline_facts.next_booked": "the deadline engine's facts, inside a logged read",
+    "casework.deadlines.deadline_store.refresh": "recomputes stored deadlines inside a logged write",
+    "casework.deadlines.deadline_store.rebuild": "recomputes every stored deadline (start, upgrade); "
     "returns a count",
     "casework.privacy.history.events_about": "a query condition; reads nothing itself",
     "casework.privacy.history.entry_of": "formats an event already read by citizen_history",

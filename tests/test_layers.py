@@ -89,10 +89,10 @@ CALLER_IMPORTS = {
 #: only shrinks: an entry that no longer occurs fails the test too.
 UPWARD_IMPORTS = {
     # reports → casework (issue 17: reports should render data they are given)
-    ("app.reports.measures", "app.casework.deadline_rule_files"): (
+    ("app.reports.measures", "app.casework.deadlines.deadline_rule_files"): (
         "the deadline measures load the rule sets in force"
     ),
-    ("app.reports.measures", "app.casework.deadline_store"): (
+    ("app.reports.measures", "app.casework.deadlines.deadline_store"): (
         "the deadline measures read the stored requirements, refreshed first"
     ),
     ("app.reports.measures", "app.casework.admin.org_settings"): (

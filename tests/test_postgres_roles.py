@@ -339,10 +339,10 @@ def caseload(pg_db: Database, pg_login):  # type: ignore[no-untyped-def]
     """KL and ML (caseworkers in two teams), TL (team lead of KL's team), AD (admin), each with a
     server login; citizens A (KL's), B (ML's) and C (nobody's), each with a row in every
     citizen-linked table. Yields (raw connections by initials, citizen ids, logins)."""
+    from app.casework.deadlines.snooze import snooze_deadline
     from app.casework.employment import register_employment
     from app.casework.offers import register_offer
     from app.casework.plan import add_milestone, mark_printed
-    from app.casework.snooze import snooze_deadline
 
     run_script(pg_db)
     with transaction(pg_db) as s:
@@ -767,7 +767,7 @@ def test_in_the_window_a_caseworker_finds_a_colleagues_citizen_by_cpr_and_opens_
 def test_only_a_login_that_sees_every_citizen_rebuilds_the_kept_requirements(
     caseload, pg_db: Database
 ) -> None:  # type: ignore[no-untyped-def]
-    from app.casework import deadline_store
+    from app.casework.deadlines import deadline_store
 
     conns, ids, _logins = caseload
     rules = deadline_store._current_rules()

@@ -18,13 +18,13 @@ from app.casework.conversations import book_conversation, record_outcome
 from app.casework.core import access
 from app.casework.core.actor import DEMO_MARKER, Actor
 from app.casework.core.sign_in import resolve_actor
+from app.casework.deadlines.snooze import snooze_deadline
 from app.casework.employment import register_employment
 from app.casework.journal import add_note, notes
 from app.casework.offers import cancel_offer, delete_offer, register_offer
 from app.casework.plan import add_milestone, mark_printed, save_plan, update_milestone
 from app.casework.privacy.access_log import record_view
 from app.casework.privacy.history import citizen_history
-from app.casework.snooze import snooze_deadline
 from app.casework.spells import start_spell, update_spell
 from app.cli import main
 from app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError

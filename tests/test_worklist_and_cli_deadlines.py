@@ -209,7 +209,7 @@ def test_putting_an_item_aside_needs_a_reason_and_is_logged(
 ) -> None:
     from sqlmodel import select
 
-    from app.casework.snooze import snooze_deadline
+    from app.casework.deadlines.snooze import snooze_deadline
     from app.domain.errors import ValidationError
     from app.store.models import AuditEvent
     from app.ui.casework import prompts

@@ -37,7 +37,7 @@ def busiest_caseworker(db: Database) -> tuple[int, str, int]:
 def deadlines(db: Database, as_of: date, citizens: int, runs: int) -> list[Figure]:
     """All deadlines and one caseload's, each run alternated with its floor: a plain read of the
     same kept requirement rows (the driver's own rows, nothing built from them)."""
-    from app.casework.deadlines import deadlines_for
+    from app.casework.deadlines.deadlines import deadlines_for
 
     worker, initials, size = busiest_caseworker(db)
     deadlines_for(db, as_of)  # brings the kept requirements up to date, as the first use in a day
@@ -77,8 +77,8 @@ def deadlines(db: Database, as_of: date, citizens: int, runs: int) -> list[Figur
 def plain_requirement_read(db: Database, as_of: date) -> int:
     """The floor of all deadlines: the kept requirement rows ``deadlines_for`` reads, fetched
     under the same conditions (the cycle collector paused, as ``deadlines_for`` does)."""
-    from app.casework.deadline_facts import cycle_collection_paused
-    from app.casework.deadlines import _requirement_queries
+    from app.casework.deadlines.deadline_facts import cycle_collection_paused
+    from app.casework.deadlines.deadlines import _requirement_queries
 
     count = 0
     with cycle_collection_paused(), db.engine.connect() as conn:

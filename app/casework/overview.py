@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from app.casework.core import audit
 from app.casework.core.actor import Actor
 from app.casework.core.reading import NEEDS_REASON, may_read_now, read_citizen
-from app.casework.deadlines import _citizen_deadlines
+from app.casework.deadlines.deadlines import _citizen_deadlines
 from app.domain.dates import local_to_utc, utc_now
 from app.domain.errors import NotFoundError, PermissionDeniedError
 from app.domain.identifiers import age_on

@@ -57,8 +57,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> ExitCode:
     from sqlmodel import select
 
-    from app.casework.deadline_rule_files import load_rule_sets
-    from app.casework.deadlines import export_deadlines
+    from app.casework.deadlines.deadline_rule_files import load_rule_sets
+    from app.casework.deadlines.deadlines import export_deadlines
     from app.domain.errors import NotFoundError
     from app.store.engine import transaction
     from app.store.models import Caseworker

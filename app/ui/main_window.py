@@ -608,7 +608,7 @@ class MainWindow(QMainWindow):
 
     def _print_despite_overdue_steps(self, citizen_id: int) -> bool:
         """Say which steps are past their date and not reached before the plan goes on paper."""
-        from app.casework.today import overdue_milestones_of
+        from app.casework.deadlines.today import overdue_milestones_of
 
         try:
             late = overdue_milestones_of(self.ctx.db, citizen_id, self.ctx.today())
@@ -729,7 +729,7 @@ class MainWindow(QMainWindow):
     def day_summary(self) -> str:
         """ "I dag: 3 samtaler, 2 frister overskredet" for the user's own caseload (the same day
         as the Today page shows, from its use case)."""
-        from app.casework.today import day_overview
+        from app.casework.deadlines.today import day_overview
 
         if self.ctx.actor.caseworker_id is None:
             return ""

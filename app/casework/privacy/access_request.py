@@ -34,7 +34,7 @@ class Disclosure:
 
 
 def _rule_titles() -> dict[str, str]:
-    from app.casework.deadline_rule_files import load_rule_sets
+    from app.casework.deadlines.deadline_rule_files import load_rule_sets
 
     return {rule.id: rule.title for rs in load_rule_sets().rule_sets for rule in rs.rules}
 

@@ -33,7 +33,7 @@ def requirements_text(ctx: UiContext, citizen_id: int) -> str:
 
     (The deadline engine's open requirements take this place once they exist.)
     """
-    from app.casework.deadlines import deadlines_for_citizen
+    from app.casework.deadlines.deadlines import deadlines_for_citizen
     from app.wording.deadline_text import rule_title, status_label
 
     open_ones = [

@@ -27,10 +27,15 @@ from sqlmodel import col, select
 
 from app import i18n
 from app.casework.core.result import Area
-from app.casework.deadline_rule_files import load_rule_sets
-from app.casework.deadlines import CitizenDeadline, worklist
-from app.casework.snooze import active_snoozes, snooze_deadline
-from app.casework.today import NEEDS_BOOKING_DAYS, OVERDUE_BANDS, needs_booking, overdue_band
+from app.casework.deadlines.deadline_rule_files import load_rule_sets
+from app.casework.deadlines.deadlines import CitizenDeadline, worklist
+from app.casework.deadlines.snooze import active_snoozes, snooze_deadline
+from app.casework.deadlines.today import (
+    NEEDS_BOOKING_DAYS,
+    OVERDUE_BANDS,
+    needs_booking,
+    overdue_band,
+)
 from app.domain.codes import TARGET_GROUPS
 from app.i18n import N_, _
 from app.reports.list_table import ListTable

@@ -23,7 +23,7 @@ from sqlmodel import col, or_, select
 
 from app.casework.core.access import _team
 from app.casework.core.actor import Actor
-from app.casework.deadlines import CitizenDeadline, deadlines_for
+from app.casework.deadlines.deadlines import CitizenDeadline, deadlines_for
 from app.domain.dates import local_to_utc, utc_to_local
 from app.domain.deadlines import Deadline, RuleBook
 from app.domain.errors import PermissionDeniedError

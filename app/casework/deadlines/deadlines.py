@@ -2,7 +2,7 @@
 
 A single citizen's deadlines are computed from their facts directly (always fresh, a few ms).
 A scope — a caseload, a team, the whole jobcenter — is read from the kept requirements
-(``app.casework.deadline_store``) and classified for the day asked about, so 100 000 citizens
+(``app.casework.deadlines.deadline_store``) and classified for the day asked about, so 100 000 citizens
 take about a second rather than a recomputation of every rule.
 """
 
@@ -18,14 +18,14 @@ from sqlalchemy import Select, String, case, literal, or_, select, type_coerce
 
 from app.casework.core import audit
 from app.casework.core.actor import Actor
-from app.casework.deadline_facts import (
+from app.casework.deadlines.deadline_facts import (
     chunks,
     cycle_collection_paused,
     load_facts,
     next_booked,
 )
-from app.casework.deadline_rule_files import load_rule_sets
-from app.casework.deadline_store import ensure_current
+from app.casework.deadlines.deadline_rule_files import load_rule_sets
+from app.casework.deadlines.deadline_store import ensure_current
 from app.domain.deadlines import (
     ASSESSMENT_LEAD_DAYS,
     DUE_SOON_DAYS,

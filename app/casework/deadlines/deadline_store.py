@@ -28,8 +28,8 @@ from typing import Any
 from sqlalchemy import Connection, delete, event, insert, select
 from sqlmodel import Session
 
-from app.casework.deadline_facts import chunks, cycle_collection_paused, load_facts
-from app.casework.deadline_rule_files import load_rule_sets
+from app.casework.deadlines.deadline_facts import chunks, cycle_collection_paused, load_facts
+from app.casework.deadlines.deadline_rule_files import load_rule_sets
 from app.domain.deadlines import (
     ASSESSMENT_LEAD_DAYS,
     CitizenFacts,
