@@ -28,7 +28,6 @@ from app.casework import (
     companies,
     conversations,
     employment,
-    goal_targets,
     journal,
     list_export,
     offers,
@@ -42,6 +41,7 @@ from app.casework.bundle.exporter import export_bundle
 from app.casework.bundle.importer import import_bundle
 from app.casework.core.actor import Actor
 from app.casework.deadlines import deadlines, snooze
+from app.casework.goals import goal_targets
 from app.casework.privacy import (
     access_log,
     access_log_extract,
@@ -121,9 +121,9 @@ def _milestone(env: Env, index: int = -1) -> Milestone:
 
 
 def _indicators(env: Env) -> None:
-    from app.casework.goal_evaluation import evaluate_plan
-    from app.casework.goal_plans import load_goalplan
-    from app.casework.indicator_exports import export_indicators
+    from app.casework.goals.goal_evaluation import evaluate_plan
+    from app.casework.goals.goal_plans import load_goalplan
+    from app.casework.goals.indicator_exports import export_indicators
     from app.domain.periods import parse_period
 
     goal = load_goalplan("herlev-2024")
@@ -572,7 +572,7 @@ NOT_DRIVEN = {
     "casework.privacy.audit_retention.purge_expired": "tested in test_audit_retention (writes a purge_audit event)",
     "demo.data.populate": "synthetic data; tested below (one demo_data event)",
     "casework.companies.last_used_company": "reads the actor's own last company, no citizen data",
-    "casework.goal_plans.require_lead": "a role check, writes nothing",
+    "casework.goals.goal_plans.require_lead": "a role check, writes nothing",
     **{
         f"casework.privacy.database_keys.{name}": "audited; tested in test_rekey_recover_encrypt"
         for name in ("encrypt", "recover", "rekey")
@@ -604,9 +604,9 @@ NOT_DRIVEN = {
     "casework.plan_printing.require_may_print": "a rights check before a preview, writes nothing",
     "casework.privacy.retention.preview": "counts only; the deletion it leads to is logged (erase)",
     "casework.privacy.retention.erase": "one erase event per citizen, no personal data (test_retention)",
-    "casework.goal_plans.save_goal_plan": "no citizen data; create/edit events tested in test_goal_plans",
-    "casework.goal_plans.delete_goal_plan": "no citizen data; its event is tested in test_goal_plans",
-    "casework.goal_plans.set_indicator_target": "no citizen data; audited like set_target (above)",
+    "casework.goals.goal_plans.save_goal_plan": "no citizen data; create/edit events tested in test_goal_plans",
+    "casework.goals.goal_plans.delete_goal_plan": "no citizen data; its event is tested in test_goal_plans",
+    "casework.goals.goal_plans.set_indicator_target": "no citizen data; audited like set_target (above)",
     "casework.deadlines.today.day_overview": "a worklist of a caseload the actor may see (scope checked, "
     "writes nothing); like Frister, a list without a search is not logged per citizen",
 }

@@ -15,9 +15,9 @@ import pytest
 from pypdf import PdfReader
 
 from app.casework.core.actor import Actor
-from app.casework.goal_evaluation import evaluate_plan
-from app.casework.goal_plans import load_goalplan
-from app.casework.goal_targets import set_target
+from app.casework.goals.goal_evaluation import evaluate_plan
+from app.casework.goals.goal_plans import load_goalplan
+from app.casework.goals.goal_targets import set_target
 from app.domain.errors import ValidationError
 from app.domain.goalplan import GoalPlan, Indicator, Target, target_from, years_from
 from app.domain.periods import parse_period
@@ -186,7 +186,7 @@ def test_a_team_lead_ties_a_target_to_years(db: Database, actor: Actor) -> None:
     with pytest.raises(ValidationError):
         set_target(db, LEAD, "herlev-2024", "fleksjob_fte", {"minimum": 5, "years": "næste år"})
     # a plan made in the app keeps the years too
-    from app.casework.goal_plans import save_goal_plan
+    from app.casework.goals.goal_plans import save_goal_plan
 
     plan = GoalPlan(
         "",

@@ -172,7 +172,7 @@ def test_a_team_lead_sets_a_target_in_the_dialog_and_exports_what_is_shown(
     qtbot.addWidget(caseworker_page)
     assert not caseworker_page.target_button.isEnabled()
     assert not caseworker_page.plan_button.isEnabled()
-    from app.casework.goal_targets import set_target
+    from app.casework.goals.goal_targets import set_target
 
     with pytest.raises(PermissionDeniedError):
         set_target(db, worker.actor, "glostrup-2023", "mm2_opkvalificering", {"minimum": 1})

@@ -20,9 +20,9 @@ from app.casework.conversations import book_conversation
 from app.casework.core import audit
 from app.casework.core.actor import Actor, system_actor
 from app.casework.core.sign_in import resolve_actor
-from app.casework.goal_evaluation import evaluate
-from app.casework.goal_plans import load_goalplan
-from app.casework.goal_targets import set_target
+from app.casework.goals.goal_evaluation import evaluate
+from app.casework.goals.goal_plans import load_goalplan
+from app.casework.goals.goal_targets import set_target
 from app.casework.journal import add_note, notes
 from app.casework.plan import save_plan
 from app.casework.spells import start_spell

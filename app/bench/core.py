@@ -89,8 +89,8 @@ def plain_requirement_read(db: Database, as_of: date) -> int:
 
 def goal_plans(db: Database, year: int, citizens: int) -> list[Figure]:
     """Every shipped goal plan evaluated for the year (as the Mål og indikatorer page does)."""
-    from app.casework.goal_evaluation import evaluate
-    from app.casework.goal_plans import available_goalplans
+    from app.casework.goals.goal_evaluation import evaluate
+    from app.casework.goals.goal_plans import available_goalplans
     from app.domain.periods import parse_period
 
     period = parse_period(str(year))

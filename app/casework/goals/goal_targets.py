@@ -36,7 +36,7 @@ def set_target(
     years = years_from(values.get("years"))
     check_target(Target(minimum, maximum, direction, compare, years), values.get("unit", ""))
     stored_years = ",".join(str(y) for y in years) or None
-    from app.casework.goal_plans import set_indicator_target, user_plan
+    from app.casework.goals.goal_plans import set_indicator_target, user_plan
 
     if user_plan(db, plan_id) is not None:
         return set_indicator_target(
@@ -46,7 +46,7 @@ def set_target(
             indicator_id,
             target_from({**values, "compare": compare, "years": years}),
         )
-    from app.casework.goal_plans import load_goalplan
+    from app.casework.goals.goal_plans import load_goalplan
 
     if indicator_id not in {i.id for i in load_goalplan(plan_id).indicators}:
         raise NotFoundError(

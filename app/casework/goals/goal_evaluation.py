@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.casework.admin import org_settings
-from app.casework.goal_targets import with_user_targets
+from app.casework.goals.goal_targets import with_user_targets
 from app.domain.anonymise import effective_threshold
 from app.domain.goalplan import GoalPlan
 from app.domain.periods import ReportPeriod
