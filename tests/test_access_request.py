@@ -13,12 +13,12 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import select
 
-from app.casework.citizens import create_citizen, update_citizen
+from app.casework.citizens.citizens import create_citizen, update_citizen
+from app.casework.citizens.journal import add_note, correct_note
 from app.casework.companies import log_contact
 from app.casework.conversations import book_conversation
 from app.casework.core.actor import Actor
 from app.casework.employment import register_employment
-from app.casework.journal import add_note, correct_note
 from app.casework.offers import delete_offer, register_offer
 from app.casework.plan import add_milestone, save_plan
 from app.casework.privacy.access_log import record_view

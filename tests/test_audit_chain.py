@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
-from app.casework.citizens import create_citizen, update_citizen
+from app.casework.citizens.citizens import create_citizen, update_citizen
 from app.casework.core import audit
 from app.casework.core.actor import Actor
 from app.casework.privacy.access_log import record_search, record_view
@@ -542,7 +542,7 @@ def test_a_chain_sealed_at_the_desks_continues_when_the_server_takes_over_the_se
         assert server_sealed(session)
     result = verify(pg_db)  # the server recomputes the desks' seals
     assert result.ok and result.checked == 3
-    from app.casework.citizens import create_citizen
+    from app.casework.citizens.citizens import create_citizen
 
     åse = create_citizen(  # a citizen to look at (a view is of a citizen that exists)
         pg_db, actor, {"cpr": "150390-1234", "first_name": "Åse", "last_name": "Ørsted"}

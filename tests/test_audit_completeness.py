@@ -23,15 +23,10 @@ from sqlmodel import func, select
 
 from app.casework import (
     calendar_export,
-    case_views,
-    citizens,
     companies,
     conversations,
     employment,
-    journal,
-    list_export,
     offers,
-    overview,
     plan,
     plan_printing,
     spells,
@@ -39,6 +34,7 @@ from app.casework import (
 from app.casework.admin import org_settings, users
 from app.casework.bundle.exporter import export_bundle
 from app.casework.bundle.importer import import_bundle
+from app.casework.citizens import case_views, citizens, journal, list_export, overview
 from app.casework.core.actor import Actor
 from app.casework.deadlines import deadlines, snooze
 from app.casework.goals import goal_targets

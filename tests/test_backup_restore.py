@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
 from app.cli import main
 from app.store.backup import integrity_ok
 from app.store.engine import open_sqlite, transaction

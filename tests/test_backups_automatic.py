@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import select
 
 from app.casework.admin import org_settings
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
 from app.casework.core.actor import Actor
 from app.casework.privacy.backups import automatic_backup, backup_on_exit, rotation
 from app.domain.errors import DatabaseError, FileWriteError

@@ -20,7 +20,7 @@ from sqlmodel import select
 from app.casework.bundle.exporter import export_bundle
 from app.casework.bundle.importer import import_bundle
 from app.casework.calendar_export import export_calendar
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
 from app.casework.conversations import book_conversation
 from app.casework.core.actor import Actor
 from app.casework.plan import save_plan

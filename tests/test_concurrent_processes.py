@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from app.casework.citizens import create_citizen, update_citizen
+from app.casework.citizens.citizens import create_citizen, update_citizen
 from app.casework.core.actor import Actor
 from app.casework.plan import save_plan
 from app.domain.errors import ConflictError
@@ -64,7 +64,7 @@ def test_a_citizen_edited_in_another_process_is_a_conflict_not_an_overwrite(
     other_process(
         any_db,
         f"""
-        from app.casework.citizens import update_citizen
+        from app.casework.citizens.citizens import update_citizen
         update_citizen(db, other, {citizen}, {version_i_loaded}, {{"phone": "20304050"}}, today=date(2026, 11, 23))
     """,
     )

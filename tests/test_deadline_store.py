@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from app.casework.citizens import create_citizen, delete_citizen
+from app.casework.citizens.citizens import create_citizen, delete_citizen
 from app.casework.conversations import book_conversation, record_outcome
 from app.casework.core.actor import Actor
 from app.casework.deadlines import deadline_store

@@ -124,7 +124,7 @@ def test_populate_works_on_both_databases_and_refuses_a_database_with_citizens(
 ) -> None:
     summary = populate(any_db, actor, citizens=40, seed=3, as_of=AS_OF)
     assert summary.citizens == 40
-    from app.casework.citizens import create_citizen
+    from app.casework.citizens.citizens import create_citizen
 
     # ids were assigned in bulk: ordinary registrations afterwards still get fresh ids
     create_citizen(

@@ -21,8 +21,8 @@ import pytest
 import sqlcipher3.dbapi2 as dbapi2
 from sqlalchemy import text
 
-from app.casework.citizens import create_citizen
-from app.casework.journal import add_note
+from app.casework.citizens.citizens import create_citizen
+from app.casework.citizens.journal import add_note
 from app.casework.plan import save_plan
 from app.store import cipher, engine
 from app.store.cipher import SQLITE_HEADER, DatabaseKey, FileKind

@@ -20,12 +20,13 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from app.casework import case_views, conversations, journal, overview, plan, plan_printing
-from app.casework.citizens import create_citizen
+from app.casework import conversations, plan, plan_printing
+from app.casework.citizens import case_views, journal, overview
+from app.casework.citizens.citizens import create_citizen
+from app.casework.citizens.journal import add_note
 from app.casework.core import reading
 from app.casework.core.actor import Actor
 from app.casework.deadlines import deadlines
-from app.casework.journal import add_note
 from app.casework.privacy import access_log_extract, history
 from app.casework.privacy.access_log import record_view
 from app.cli import main
@@ -100,10 +101,10 @@ ALLOWED: dict[str, str] = {
     "casework.privacy.access_request.require_access_request": "the rule for an access request; the "
     "request it guards is logged (make_access_request)",
     # lists of many citizens: not one citizen's case
-    "casework.citizen_list.find_citizen_ids": "the list's ids only; every search is logged with "
+    "casework.citizens.citizen_list.find_citizen_ids": "the list's ids only; every search is logged with "
     "its criterion and the citizens it showed (access_log.record_search)",
-    "casework.citizen_list.count_citizens": "a count, no citizen data",
-    "casework.citizen_list.fetch_citizen_rows": "the list's visible columns (name, CPR, "
+    "casework.citizens.citizen_list.count_citizens": "a count, no citizen data",
+    "casework.citizens.citizen_list.fetch_citizen_rows": "the list's visible columns (name, CPR, "
     "caseworker, benefit) for rows on screen; the search that found them is logged",
     "casework.plan_printing.paper_citizens": "ids only, of the actor's own caseload for a "
     "caseworker; each print is checked and logged",
@@ -111,7 +112,7 @@ ALLOWED: dict[str, str] = {
     "keyed by id; no name, CPR or case text",
     "casework.companies.last_used_company": "the company of the actor's own last offer; returns "
     "no citizen data",
-    "casework.citizens.create_citizen": "makes a new citizen (a logged write); reads none",
+    "casework.citizens.citizens.create_citizen": "makes a new citizen (a logged write); reads none",
     "casework.admin.users.list_users": "the users with a count of citizens each; no citizen data",
     "demo.data.populate": "writes synthetic demo data, logged as one event",
     "casework.privacy.access_log_extract.citizen_by_cpr": "CPR number to id, nothing else (never the "

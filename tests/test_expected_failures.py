@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, func, select
 
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
+from app.casework.citizens.journal import add_note
 from app.casework.core.actor import Actor
-from app.casework.journal import add_note
 from app.cli import main
 from app.domain.errors import DatabaseError
 from app.i18n import translate_error

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from app.casework.citizens import create_citizen, update_citizen
+from app.casework.citizens.citizens import create_citizen, update_citizen
 from app.casework.conversations import book_conversation
 from app.casework.core.actor import Actor
 from app.casework.offers import cancel_offer, register_offer

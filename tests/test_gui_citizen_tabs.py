@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 from sqlmodel import select
 
 from app import i18n
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
+from app.casework.citizens.journal import add_note
 from app.casework.companies import create_company
 from app.casework.core.actor import Actor
-from app.casework.journal import add_note
 from app.casework.offers import register_offer
 from app.casework.plan import save_plan
 from app.casework.spells import start_spell

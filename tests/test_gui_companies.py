@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from sqlmodel import select
 
 from app import i18n
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
 from app.casework.companies import create_company
 from app.casework.core.actor import Actor
 from app.casework.offers import register_offer

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 from test_gui_main_window import TODAY, ctx  # noqa: F401 (the fixture)
 
-from app.casework.overview import GlassNotBrokenError, citizen_overview
+from app.casework.citizens.overview import GlassNotBrokenError, citizen_overview
 from app.store.engine import transaction
 from app.store.models import AuditEvent, Citizen
 from app.ui.casework.context import UiContext

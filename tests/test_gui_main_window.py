@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 from PySide6.QtCore import Qt
 
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
 from app.casework.conversations import book_conversation
 from app.casework.core.actor import Actor
 from app.casework.plan import add_milestone, complete_milestone, save_plan

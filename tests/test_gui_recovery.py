@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from sqlmodel import select
 
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
 from app.cli import main
 from app.store.backup import backup_folder, integrity_ok
 from app.store.engine import Database, open_sqlite, transaction

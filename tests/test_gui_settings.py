@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from sqlmodel import select
 
 from app.casework.admin import org_settings
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
 from app.casework.core.actor import Actor
 from app.store.engine import Database, transaction
 from app.store.models import AuditEvent, Caseworker, Citizen

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
 from app.casework.companies import create_company, log_contact, save_recruitment_order
 from app.casework.core.actor import Actor
 from app.casework.employment import register_employment

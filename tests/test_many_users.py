@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
 from app.casework.core.actor import system_actor
 from app.casework.plan import save_plan
 from app.store.engine import Database, transaction

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.casework.admin import org_settings
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
 from app.casework.companies import create_company, log_contact
 from app.casework.core.actor import Actor
 from app.casework.employment import register_employment
@@ -388,7 +388,7 @@ def test_conversations_on_time_share(any_db: Database, actor: Actor) -> None:
 
 def test_deleted_citizens_are_left_out_of_every_figure(any_db: Database, actor: Actor) -> None:
     """A citizen deleted (registered by mistake, say) counts nowhere; restored, they count again."""
-    from app.casework.citizens import delete_citizen, restore_citizen
+    from app.casework.citizens.citizens import delete_citizen, restore_citizen
     from app.reports.measure_catalog import MEASURES
 
     period = parse_period("2025")

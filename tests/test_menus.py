@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QMenu
 
 from app import i18n
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
 from app.casework.core.actor import Actor
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker

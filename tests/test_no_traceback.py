@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import sqlcipher3.dbapi2 as dbapi2
 
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
 from app.casework.core.actor import system_actor
 from app.cli import main
 from app.store import cipher, conversion
@@ -183,7 +183,7 @@ LONG_SEARCHES = [
 
 @pytest.mark.parametrize("text", LONG_SEARCHES, ids=["words", "one-word", "dates"])
 def test_a_100000_character_search_finds_nothing_calmly(db, text: str) -> None:  # type: ignore[no-untyped-def]
-    from app.casework.citizen_list import find_citizen_ids
+    from app.casework.citizens.citizen_list import find_citizen_ids
     from app.casework.companies import find_companies
 
     assert find_citizen_ids(db, text) == []

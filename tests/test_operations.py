@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 
 from app import i18n
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
 from app.casework.core.actor import Actor
 from app.casework.core.result import Area, Saved
 from app.casework.spells import start_spell

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from sqlmodel import select
 
 from app import i18n
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
 from app.casework.companies import create_company
 from app.casework.conversations import book_conversation
 from app.casework.core.actor import Actor

@@ -15,7 +15,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
 from app.casework.admin import org_settings
-from app.casework.citizens import create_citizen, update_citizen
+from app.casework.citizens.citizens import create_citizen, update_citizen
+from app.casework.citizens.journal import add_note, notes
 from app.casework.conversations import book_conversation
 from app.casework.core import audit
 from app.casework.core.actor import Actor, system_actor
@@ -23,7 +24,6 @@ from app.casework.core.sign_in import resolve_actor
 from app.casework.goals.goal_evaluation import evaluate
 from app.casework.goals.goal_plans import load_goalplan
 from app.casework.goals.goal_targets import set_target
-from app.casework.journal import add_note, notes
 from app.casework.plan import save_plan
 from app.casework.spells import start_spell
 from app.domain.errors import DatabaseError, PermissionDeniedError
@@ -669,7 +669,7 @@ def test_breaking_the_glass_goes_through_the_server_with_its_event(
         assert server_sealed(session)
     ml_db = dataclasses.replace(pg_db, engine=conns["ML"].engine)  # the app as ML's login
     # ML finds KL's citizen only by the complete CPR number, to open them with a reason
-    from app.casework.citizen_list import fetch_citizen_rows, find_citizen_ids
+    from app.casework.citizens.citizen_list import fetch_citizen_rows, find_citizen_ids
 
     assert ids["A"] not in find_citizen_ids(ml_db, "")
     assert ids["A"] not in find_citizen_ids(ml_db, "150390")
@@ -798,7 +798,7 @@ def test_only_a_login_that_sees_every_citizen_rebuilds_the_kept_requirements(
 def test_a_caseworker_hands_their_own_citizen_over_to_a_colleague_through_the_app(
     caseload, pg_db: Database
 ) -> None:  # type: ignore[no-untyped-def]
-    from app.casework.citizens import hand_over
+    from app.casework.citizens.citizens import hand_over
 
     conns, ids, logins = caseload
     kl_db = dataclasses.replace(pg_db, engine=conns["KL"].engine)

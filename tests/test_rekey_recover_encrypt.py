@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
 from app.casework.core.actor import system_actor
 from app.cli import main
 from app.domain.errors import DatabaseError, FileWriteError, KeyringUnavailable, ValidationError

@@ -11,12 +11,12 @@ from sqlalchemy import DateTime, func, select, update
 from sqlmodel import col
 
 from app.casework.admin import org_settings
-from app.casework.citizens import create_citizen, delete_citizen
+from app.casework.citizens.citizens import create_citizen, delete_citizen
+from app.casework.citizens.journal import add_note, correct_note
 from app.casework.conversations import book_conversation, record_outcome
 from app.casework.core.actor import Actor
 from app.casework.deadlines.snooze import snooze_deadline
 from app.casework.employment import register_employment
-from app.casework.journal import add_note, correct_note
 from app.casework.offers import delete_offer, register_offer
 from app.casework.plan import add_milestone, mark_printed, save_plan
 from app.casework.privacy import retention

@@ -13,14 +13,14 @@ import pytest
 from sqlmodel import col, select
 
 from app.casework.admin import org_settings, users
-from app.casework.citizens import create_citizen, delete_citizen, hand_over, update_citizen
+from app.casework.citizens.citizens import create_citizen, delete_citizen, hand_over, update_citizen
+from app.casework.citizens.journal import add_note, notes
 from app.casework.conversations import book_conversation, record_outcome
 from app.casework.core import access
 from app.casework.core.actor import DEMO_MARKER, Actor
 from app.casework.core.sign_in import resolve_actor
 from app.casework.deadlines.snooze import snooze_deadline
 from app.casework.employment import register_employment
-from app.casework.journal import add_note, notes
 from app.casework.offers import cancel_offer, delete_offer, register_offer
 from app.casework.plan import add_milestone, mark_printed, save_plan, update_milestone
 from app.casework.privacy.access_log import record_view
@@ -248,7 +248,7 @@ def test_team_leads_never_get_journal_text_on_any_path(office, tmp_path: Path) -
     assert not (tmp_path / "aktindsigt.pdf").exists()
     assert "ryg" not in repr(plan_document(db, åse))
     assert "ryg" not in text_of(plan_pdf(db, tove, åse, record=False))
-    from app.casework.overview import citizen_overview
+    from app.casework.citizens.overview import citizen_overview
 
     assert "ryg" not in repr(citizen_overview(db, tove, åse))
 

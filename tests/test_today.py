@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app import i18n
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
 from app.casework.conversations import book_conversation
 from app.casework.core.actor import Actor
 from app.casework.deadlines.today import OVERDUE_BANDS, day_overview, overdue_band

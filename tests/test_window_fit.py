@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
 from app.casework.core.actor import Actor
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app import i18n
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
 from app.casework.conversations import book_conversation, record_outcome
 from app.casework.core.actor import Actor
 from app.casework.spells import start_spell

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app import i18n  # noqa: E402
 from app.bench.memory import peak_rss_mb  # noqa: E402
-from app.casework.citizen_list import fetch_citizen_rows, find_citizen_ids  # noqa: E402
+from app.casework.citizens.citizen_list import fetch_citizen_rows, find_citizen_ids  # noqa: E402
 from app.domain.search import search_terms  # noqa: E402
 from app.store.engine import Database, open_sqlite, open_url, transaction  # noqa: E402
 from app.ui.citizens.page import ALL_CITIZENS, MY_CASELOAD  # noqa: E402

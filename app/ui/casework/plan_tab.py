@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import i18n
-from app.casework.case_views import MilestoneRow, PlanView, plan_of
+from app.casework.citizens.case_views import MilestoneRow, PlanView, plan_of
 from app.casework.core.result import Area
 from app.casework.deadlines.today import milestone_overdue
 from app.casework.plan import (

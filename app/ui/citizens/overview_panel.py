@@ -7,7 +7,12 @@ from html import escape
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app import i18n
-from app.casework.overview import CitizenGlimpse, CitizenOverview, ConversationLine, OfferLine
+from app.casework.citizens.overview import (
+    CitizenGlimpse,
+    CitizenOverview,
+    ConversationLine,
+    OfferLine,
+)
 from app.domain.codes import (
     CHANNELS,
     CONVERSATION_KINDS,

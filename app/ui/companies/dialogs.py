@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
-from app.casework.case_views import CompanyView, OrderRow
+from app.casework.citizens.case_views import CompanyView, OrderRow
 from app.casework.companies import (
     create_company,
     log_contact,
