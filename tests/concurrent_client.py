@@ -30,7 +30,7 @@ def run_client(
 
         from app.casework.conversations import book_conversation
         from app.casework.core.actor import Actor
-        from app.casework.plan import save_plan
+        from app.casework.plan.plan import save_plan
         from app.domain.errors import ConflictError
         from app.store.engine import open_url, transaction
         from app.store.models import Plan

@@ -20,7 +20,7 @@ from app.casework.conversations import book_conversation
 from app.casework.core.actor import Actor
 from app.casework.employment import register_employment
 from app.casework.offers import delete_offer, register_offer
-from app.casework.plan import add_milestone, save_plan
+from app.casework.plan.plan import add_milestone, save_plan
 from app.casework.privacy.access_log import record_view
 from app.casework.privacy.access_request import make_access_request
 from app.casework.spells import start_spell

@@ -21,16 +21,7 @@ from typing import Any
 import pytest
 from sqlmodel import func, select
 
-from app.casework import (
-    calendar_export,
-    companies,
-    conversations,
-    employment,
-    offers,
-    plan,
-    plan_printing,
-    spells,
-)
+from app.casework import calendar_export, companies, conversations, employment, offers, spells
 from app.casework.admin import org_settings, users
 from app.casework.bundle.exporter import export_bundle
 from app.casework.bundle.importer import import_bundle
@@ -38,6 +29,7 @@ from app.casework.citizens import case_views, citizens, journal, list_export, ov
 from app.casework.core.actor import Actor
 from app.casework.deadlines import deadlines, snooze
 from app.casework.goals import goal_targets
+from app.casework.plan import plan, plan_printing
 from app.casework.privacy import (
     access_log,
     access_log_extract,
@@ -596,8 +588,8 @@ NOT_DRIVEN = {
     "casework.core.reading.read_citizen": "the check and view event every read above goes through",
     "casework.core.reading.record_list": "the view event of a list (citizens_placed, deleted_citizens)",
     "casework.core.reading.may_read_now": "a rights check, writes nothing",
-    "casework.plan_printing.paper_citizens": "ids for a batch print, each print is logged",
-    "casework.plan_printing.require_may_print": "a rights check before a preview, writes nothing",
+    "casework.plan.plan_printing.paper_citizens": "ids for a batch print, each print is logged",
+    "casework.plan.plan_printing.require_may_print": "a rights check before a preview, writes nothing",
     "casework.privacy.retention.preview": "counts only; the deletion it leads to is logged (erase)",
     "casework.privacy.retention.erase": "one erase event per citizen, no personal data (test_retention)",
     "casework.goals.goal_plans.save_goal_plan": "no citizen data; create/edit events tested in test_goal_plans",
@@ -618,7 +610,7 @@ READS_UNDER_THE_PAGE_VIEW = {
     "casework.deadlines.deadline_store.refresh",  # recomputes stored deadlines in a (logged) write
     "casework.privacy.history.events_about",  # a query condition, reads nothing itself
     "casework.privacy.history.entry_of",  # formats a row already read
-    "casework.plan.current_snapshot",  # inside save_plan/mark_printed (logged writes)
+    "casework.plan.plan.current_snapshot",  # inside save_plan/mark_printed (logged writes)
     "reports.plan_document.plan_document",  # the content of a print that is checked and logged
 }
 

@@ -23,8 +23,8 @@ from app.casework.calendar_export import export_calendar
 from app.casework.citizens.citizens import create_citizen
 from app.casework.conversations import book_conversation
 from app.casework.core.actor import Actor
-from app.casework.plan import save_plan
-from app.casework.plan_printing import save_plan_pdf
+from app.casework.plan.plan import save_plan
+from app.casework.plan.plan_printing import save_plan_pdf
 from app.cli import main
 from app.domain.errors import FileWriteError
 from app.i18n import translate_error

@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from app.casework.citizens.citizens import create_citizen, update_citizen
 from app.casework.core.actor import Actor
-from app.casework.plan import save_plan
+from app.casework.plan.plan import save_plan
 from app.domain.errors import ConflictError
 from app.store.engine import Database, transaction
 from app.store.models import Citizen, Plan
@@ -85,7 +85,7 @@ def test_a_plan_saved_in_another_process_is_a_conflict(
     other_process(
         any_db,
         f"""
-        from app.casework.plan import save_plan
+        from app.casework.plan.plan import save_plan
         save_plan(db, other, {citizen}, {version_i_loaded}, {{"own_words": "Jeg vil være kok"}}, today=date(2026, 11, 23))
     """,
     )

@@ -20,13 +20,14 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from app.casework import conversations, plan, plan_printing
+from app.casework import conversations
 from app.casework.citizens import case_views, journal, overview
 from app.casework.citizens.citizens import create_citizen
 from app.casework.citizens.journal import add_note
 from app.casework.core import reading
 from app.casework.core.actor import Actor
 from app.casework.deadlines import deadlines
+from app.casework.plan import plan, plan_printing
 from app.casework.privacy import access_log_extract, history
 from app.casework.privacy.access_log import record_view
 from app.cli import main
@@ -90,7 +91,7 @@ ALLOWED: dict[str, str] = {
         )
     },
     "casework.core.reading.may_read_now": "the access rule itself, for lists (reads no data)",
-    "casework.plan_printing.require_may_print": "the access rule before a print (the print that "
+    "casework.plan.plan_printing.require_may_print": "the access rule before a print (the print that "
     "follows is checked and logged: record_printed)",
     "casework.deadlines.today.day_overview": "a worklist of a caseload the actor may see (scope checked); "
     "like Frister, a list without a search is not logged per citizen; its print and export are",
@@ -106,7 +107,7 @@ ALLOWED: dict[str, str] = {
     "casework.citizens.citizen_list.count_citizens": "a count, no citizen data",
     "casework.citizens.citizen_list.fetch_citizen_rows": "the list's visible columns (name, CPR, "
     "caseworker, benefit) for rows on screen; the search that found them is logged",
-    "casework.plan_printing.paper_citizens": "ids only, of the actor's own caseload for a "
+    "casework.plan.plan_printing.paper_citizens": "ids only, of the actor's own caseload for a "
     "caseworker; each print is checked and logged",
     "casework.deadlines.snooze.active_snoozes": "dates and reasons of put-aside deadlines for the worklist, "
     "keyed by id; no name, CPR or case text",
@@ -125,7 +126,7 @@ ALLOWED: dict[str, str] = {
     "returns a count",
     "casework.privacy.history.events_about": "a query condition; reads nothing itself",
     "casework.privacy.history.entry_of": "formats an event already read by citizen_history",
-    "casework.plan.current_snapshot": "inside save_plan and mark_printed (logged writes)",
+    "casework.plan.plan.current_snapshot": "inside save_plan and mark_printed (logged writes)",
 }
 
 
@@ -310,7 +311,7 @@ def test_reads_of_ones_own_citizen_are_logged_too(office: dict[str, Any], name: 
 def test_a_team_lead_outside_the_team_reads_with_a_reason_but_changes_nothing(
     office: dict[str, Any],
 ) -> None:
-    from app.casework.plan import save_plan
+    from app.casework.plan.plan import save_plan
 
     db, tove, carla = office["db"], office["people"]["tove"], office["carla"]
     with pytest.raises(PermissionDeniedError):

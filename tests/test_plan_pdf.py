@@ -17,8 +17,8 @@ from app.casework.companies import create_company
 from app.casework.conversations import book_conversation
 from app.casework.core.actor import Actor
 from app.casework.offers import register_offer
-from app.casework.plan import add_milestone, complete_milestone, save_plan
-from app.casework.plan_printing import batch_plans, paper_citizens, plan_pdf
+from app.casework.plan.plan import add_milestone, complete_milestone, save_plan
+from app.casework.plan.plan_printing import batch_plans, paper_citizens, plan_pdf
 from app.cli import main
 from app.reports.lix import lix
 from app.reports.plan_texts import all_texts
@@ -144,7 +144,7 @@ def test_printing_records_the_version_and_the_next_plan_shows_what_changed(
         printed = s.exec(select(PlanVersion).where(PlanVersion.printed_at.is_not(None))).all()
         event = s.exec(select(AuditEvent).where(AuditEvent.action == "print_plan")).one()
         assert len(printed) == 1 and event.citizen_id == åse and event.user_initials == "KL"
-    from app.casework.plan import plan_versions
+    from app.casework.plan.plan import plan_versions
 
     version = plan_versions(db, me, åse)[0]
     with transaction(db) as s:

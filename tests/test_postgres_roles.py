@@ -24,7 +24,7 @@ from app.casework.core.sign_in import resolve_actor
 from app.casework.goals.goal_evaluation import evaluate
 from app.casework.goals.goal_plans import load_goalplan
 from app.casework.goals.goal_targets import set_target
-from app.casework.plan import save_plan
+from app.casework.plan.plan import save_plan
 from app.casework.spells import start_spell
 from app.domain.errors import DatabaseError, PermissionDeniedError
 from app.domain.periods import parse_period
@@ -342,7 +342,7 @@ def caseload(pg_db: Database, pg_login):  # type: ignore[no-untyped-def]
     from app.casework.deadlines.snooze import snooze_deadline
     from app.casework.employment import register_employment
     from app.casework.offers import register_offer
-    from app.casework.plan import add_milestone, mark_printed
+    from app.casework.plan.plan import add_milestone, mark_printed
 
     run_script(pg_db)
     with transaction(pg_db) as s:

@@ -22,7 +22,7 @@ from app.casework.core.sign_in import resolve_actor
 from app.casework.deadlines.snooze import snooze_deadline
 from app.casework.employment import register_employment
 from app.casework.offers import cancel_offer, delete_offer, register_offer
-from app.casework.plan import add_milestone, mark_printed, save_plan, update_milestone
+from app.casework.plan.plan import add_milestone, mark_printed, save_plan, update_milestone
 from app.casework.privacy.access_log import record_view
 from app.casework.privacy.history import citizen_history
 from app.casework.spells import start_spell, update_spell
@@ -230,7 +230,7 @@ def test_an_administrator_may_change_any_case(office, action) -> None:
 
 def test_team_leads_never_get_journal_text_on_any_path(office, tmp_path: Path) -> None:
     from app.casework.bundle.exporter import export_bundle
-    from app.casework.plan_printing import plan_pdf
+    from app.casework.plan.plan_printing import plan_pdf
     from app.casework.privacy.access_request import make_access_request
     from app.reports.plan_document import plan_document
 
@@ -458,7 +458,7 @@ def test_an_erased_citizens_id_is_never_given_to_a_new_citizen(db: Database, act
 
 
 def test_a_caseworkers_batch_of_paper_plans_is_their_own_caseload(office) -> None:
-    from app.casework.plan_printing import paper_citizens
+    from app.casework.plan.plan_printing import paper_citizens
 
     db, karen, anna = office["db"], office["people"]["karen"], office["people"]["anna"]
     for owner in ("karen", "ole"):

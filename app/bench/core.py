@@ -114,7 +114,7 @@ def plan_pdfs(
     db: Database, folder: Path, citizens: int, batch: int, runs: int, today: date
 ) -> list[Figure]:
     """One plan as PDF (rendered and recorded as printed, as Ctrl+Shift+S does), and a batch."""
-    from app.casework.plan_printing import batch_plans, plan_pdf
+    from app.casework.plan.plan_printing import batch_plans, plan_pdf
 
     actor = _printing_actor(db)
     with db.engine.connect() as conn:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from app.casework.plan_printing import file_name
+from app.casework.plan.plan_printing import file_name
 from app.casework.privacy.access_request import (
     Disclosure,
     make_access_request,

@@ -26,7 +26,7 @@ from app import i18n
 from app.casework.citizens.case_views import MilestoneRow, PlanView, plan_of
 from app.casework.core.result import Area
 from app.casework.deadlines.today import milestone_overdue
-from app.casework.plan import (
+from app.casework.plan.plan import (
     add_milestone,
     changes_since_last_print,
     complete_milestone,

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from app.casework.core.actor import Actor
 from app.casework.core.audit import write_with_event
 from app.casework.core.reading import read_citizen
-from app.casework.plan import mark_printed, mark_printed_in
+from app.casework.plan.plan import mark_printed, mark_printed_in
 from app.domain.errors import MinPlanError
 from app.reports.plan_document import plan_document
 from app.reports.plan_pdf import render_plan
