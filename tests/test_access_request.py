@@ -13,17 +13,17 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import select
 
+from app.casework.benefits.employment import register_employment
+from app.casework.benefits.spells import start_spell
 from app.casework.citizens.citizens import create_citizen, update_citizen
 from app.casework.citizens.journal import add_note, correct_note
 from app.casework.companies import log_contact
 from app.casework.conversations import book_conversation
 from app.casework.core.actor import Actor
-from app.casework.employment import register_employment
 from app.casework.offers import delete_offer, register_offer
 from app.casework.plan.plan import add_milestone, save_plan
 from app.casework.privacy.access_log import record_view
 from app.casework.privacy.access_request import make_access_request
-from app.casework.spells import start_spell
 from app.cli import main
 from app.domain.errors import PermissionDeniedError
 from app.domain.redact import Redactor

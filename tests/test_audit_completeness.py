@@ -21,8 +21,9 @@ from typing import Any
 import pytest
 from sqlmodel import func, select
 
-from app.casework import calendar_export, companies, conversations, employment, offers, spells
+from app.casework import calendar_export, companies, conversations, offers
 from app.casework.admin import org_settings, users
+from app.casework.benefits import employment, spells
 from app.casework.bundle.exporter import export_bundle
 from app.casework.bundle.importer import import_bundle
 from app.casework.citizens import case_views, citizens, journal, list_export, overview

@@ -255,7 +255,7 @@ def test_the_deadlines_csv_neutralises_text_from_rule_files(
     monkeypatch.setattr(
         "app.wording.deadline_text.explain", lambda deadline: '=HYPERLINK("x")', raising=True
     )
-    from app.casework.spells import start_spell
+    from app.casework.benefits.spells import start_spell
 
     start_spell(db, karen, citizen, {"target_group": "dagpenge", "start_date": TODAY})
     assert main(["deadlines", *db_args, "--format", "csv", "--as-of", "2026-12-01"]) == 0

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from app.casework import conversations as cv
-from app.casework import employment as em
+from app.casework.benefits import employment as em
 from app.casework.citizens import journal as jr
 from app.casework.citizens.citizens import create_citizen
 from app.casework.core.actor import Actor

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from app import i18n
+from app.casework.benefits.spells import change_benefit, end_spell, start_spell, update_spell
 from app.casework.citizens.citizens import create_citizen
-from app.casework.spells import change_benefit, end_spell, start_spell, update_spell
 from app.domain.errors import ValidationError
 from app.domain.spells import SpellPeriod, check_no_overlap
 from app.store.engine import Database, transaction

@@ -400,7 +400,7 @@ def test_a_covered_read_is_still_checked(office: dict[str, Any]) -> None:
 
 
 def test_a_caseworker_lists_only_their_own_caseloads_deadlines(office: dict[str, Any]) -> None:
-    from app.casework.spells import start_spell
+    from app.casework.benefits.spells import start_spell
 
     db, karen, ole = office["db"], office["people"]["karen"], office["people"]["ole"]
     carla = office["carla"]
@@ -443,7 +443,7 @@ def test_the_lists_overview_panel_shows_a_colleagues_citizen_only_with_a_reason(
 def test_a_look_at_a_colleagues_worklist_is_logged_ones_own_is_daily_work(
     office: dict[str, Any],
 ) -> None:
-    from app.casework.spells import start_spell
+    from app.casework.benefits.spells import start_spell
 
     db, karen, ole = office["db"], office["people"]["karen"], office["people"]["ole"]
     carla = office["carla"]

@@ -97,7 +97,7 @@ def test_the_english_exports_use_the_english_note(db: Database) -> None:
 def test_the_workbook_holds_numbers_dates_and_empty_suppressed_cells(
     db: Database, actor: Actor
 ) -> None:
-    from app.casework.employment import register_employment
+    from app.casework.benefits.employment import register_employment
 
     for n in range(20):  # 20 flagged refugees on jobparat kontanthjælp, 15 with paid hours
         who = born(db, actor, ADULT, refugee_or_reunified=True, refugee_year=2020)

@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from app import i18n
+from app.casework.benefits.spells import start_spell
 from app.casework.citizens.citizens import create_citizen
 from app.casework.core.actor import Actor
-from app.casework.spells import start_spell
 from app.store.engine import Database
 from app.ui.casework.context import UiContext
 from app.ui.indicators.page import IndicatorsPage

@@ -9,9 +9,13 @@ from __future__ import annotations
 from datetime import date
 
 from app.casework.admin import org_settings
+from app.casework.benefits.employment import (
+    change_flexjob_hours,
+    end_employment,
+    register_employment,
+)
 from app.casework.companies import create_company, log_contact, save_recruitment_order
 from app.casework.core.actor import Actor
-from app.casework.employment import change_flexjob_hours, end_employment, register_employment
 from app.casework.offers import register_offer
 from app.domain.periods import parse_period
 from app.reports.measure_catalog import run_measure

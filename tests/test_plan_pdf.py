@@ -279,7 +279,7 @@ def test_batch_can_be_cancelled(db: Database, citizen, tmp_path: Path) -> None:
 def test_the_plan_shows_when_it_was_agreed_and_what_the_citizen_has_finished(
     db: Database, citizen
 ) -> None:
-    from app.casework.employment import register_employment
+    from app.casework.benefits.employment import register_employment
     from app.casework.offers import cancel_offer, end_offer
 
     me, åse = citizen

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
 from app.casework.admin import org_settings
+from app.casework.benefits.spells import start_spell
 from app.casework.citizens.citizens import create_citizen, update_citizen
 from app.casework.citizens.journal import add_note, notes
 from app.casework.conversations import book_conversation
@@ -25,7 +26,6 @@ from app.casework.goals.goal_evaluation import evaluate
 from app.casework.goals.goal_plans import load_goalplan
 from app.casework.goals.goal_targets import set_target
 from app.casework.plan.plan import save_plan
-from app.casework.spells import start_spell
 from app.domain.errors import DatabaseError, PermissionDeniedError
 from app.domain.periods import parse_period
 from app.store import server_password
@@ -339,8 +339,8 @@ def caseload(pg_db: Database, pg_login):  # type: ignore[no-untyped-def]
     """KL and ML (caseworkers in two teams), TL (team lead of KL's team), AD (admin), each with a
     server login; citizens A (KL's), B (ML's) and C (nobody's), each with a row in every
     citizen-linked table. Yields (raw connections by initials, citizen ids, logins)."""
+    from app.casework.benefits.employment import register_employment
     from app.casework.deadlines.snooze import snooze_deadline
-    from app.casework.employment import register_employment
     from app.casework.offers import register_offer
     from app.casework.plan.plan import add_milestone, mark_printed
 

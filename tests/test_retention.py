@@ -11,17 +11,17 @@ from sqlalchemy import DateTime, func, select, update
 from sqlmodel import col
 
 from app.casework.admin import org_settings
+from app.casework.benefits.employment import register_employment
+from app.casework.benefits.spells import start_spell
 from app.casework.citizens.citizens import create_citizen, delete_citizen
 from app.casework.citizens.journal import add_note, correct_note
 from app.casework.conversations import book_conversation, record_outcome
 from app.casework.core.actor import Actor
 from app.casework.deadlines.snooze import snooze_deadline
-from app.casework.employment import register_employment
 from app.casework.offers import delete_offer, register_offer
 from app.casework.plan.plan import add_milestone, mark_printed, save_plan
 from app.casework.privacy import retention
 from app.casework.privacy.access_log import record_view
-from app.casework.spells import start_spell
 from app.cli import main
 from app.domain.errors import PermissionDeniedError, ValidationError
 from app.store.engine import Database, transaction

@@ -13,6 +13,8 @@ import pytest
 from sqlmodel import col, select
 
 from app.casework.admin import org_settings, users
+from app.casework.benefits.employment import register_employment
+from app.casework.benefits.spells import start_spell, update_spell
 from app.casework.citizens.citizens import create_citizen, delete_citizen, hand_over, update_citizen
 from app.casework.citizens.journal import add_note, notes
 from app.casework.conversations import book_conversation, record_outcome
@@ -20,12 +22,10 @@ from app.casework.core import access
 from app.casework.core.actor import DEMO_MARKER, Actor
 from app.casework.core.sign_in import resolve_actor
 from app.casework.deadlines.snooze import snooze_deadline
-from app.casework.employment import register_employment
 from app.casework.offers import cancel_offer, delete_offer, register_offer
 from app.casework.plan.plan import add_milestone, mark_printed, save_plan, update_milestone
 from app.casework.privacy.access_log import record_view
 from app.casework.privacy.history import citizen_history
-from app.casework.spells import start_spell, update_spell
 from app.cli import main
 from app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from app.store.engine import Database, transaction

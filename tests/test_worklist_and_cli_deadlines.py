@@ -10,10 +10,10 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app import i18n
+from app.casework.benefits.spells import start_spell
 from app.casework.citizens.citizens import create_citizen
 from app.casework.conversations import book_conversation, record_outcome
 from app.casework.core.actor import Actor
-from app.casework.spells import start_spell
 from app.cli import main
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker
