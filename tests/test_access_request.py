@@ -17,10 +17,10 @@ from app.casework.benefits.employment import register_employment
 from app.casework.benefits.spells import start_spell
 from app.casework.citizens.citizens import create_citizen, update_citizen
 from app.casework.citizens.journal import add_note, correct_note
-from app.casework.companies import log_contact
 from app.casework.conversations import book_conversation
 from app.casework.core.actor import Actor
-from app.casework.offers import delete_offer, register_offer
+from app.casework.offers.companies import log_contact
+from app.casework.offers.offers import delete_offer, register_offer
 from app.casework.plan.plan import add_milestone, save_plan
 from app.casework.privacy.access_log import record_view
 from app.casework.privacy.access_request import make_access_request

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from sqlmodel import func, select
 
-from app.casework import calendar_export, companies, conversations, offers
+from app.casework import calendar_export, conversations
 from app.casework.admin import org_settings, users
 from app.casework.benefits import employment, spells
 from app.casework.bundle.exporter import export_bundle
@@ -30,6 +30,7 @@ from app.casework.citizens import case_views, citizens, journal, list_export, ov
 from app.casework.core.actor import Actor
 from app.casework.deadlines import deadlines, snooze
 from app.casework.goals import goal_targets
+from app.casework.offers import companies, offers
 from app.casework.plan import plan, plan_printing
 from app.casework.privacy import (
     access_log,
@@ -560,7 +561,7 @@ NOT_DRIVEN = {
     "casework.core.audit.record": "the primitive every row above goes through",
     "casework.privacy.audit_retention.purge_expired": "tested in test_audit_retention (writes a purge_audit event)",
     "demo.data.populate": "synthetic data; tested below (one demo_data event)",
-    "casework.companies.last_used_company": "reads the actor's own last company, no citizen data",
+    "casework.offers.companies.last_used_company": "reads the actor's own last company, no citizen data",
     "casework.goals.goal_plans.require_lead": "a role check, writes nothing",
     **{
         f"casework.privacy.database_keys.{name}": "audited; tested in test_rekey_recover_encrypt"

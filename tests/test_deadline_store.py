@@ -20,7 +20,7 @@ from app.casework.core.actor import Actor
 from app.casework.deadlines import deadline_store
 from app.casework.deadlines.deadline_rule_files import load_rule_sets
 from app.casework.deadlines.deadlines import HISTORY_DAYS, deadlines_computed, deadlines_for
-from app.casework.offers import register_offer
+from app.casework.offers.offers import register_offer
 from app.demo.data import populate
 from app.domain.deadlines import visible_on
 from app.domain.errors import MinPlanError

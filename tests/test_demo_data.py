@@ -227,7 +227,7 @@ def test_conversations_follow_the_legal_rhythm(demo: Database) -> None:
 
 
 def test_offers_fit_the_group_and_stay_within_their_durations(demo: Database) -> None:
-    from app.casework.rule_files import offer_duration_limits
+    from app.casework.offers.rule_files import offer_duration_limits
     from app.domain.offers import duration_warning
     from app.store.models import Offer
 

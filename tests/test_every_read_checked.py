@@ -111,7 +111,7 @@ ALLOWED: dict[str, str] = {
     "caseworker; each print is checked and logged",
     "casework.deadlines.snooze.active_snoozes": "dates and reasons of put-aside deadlines for the worklist, "
     "keyed by id; no name, CPR or case text",
-    "casework.companies.last_used_company": "the company of the actor's own last offer; returns "
+    "casework.offers.companies.last_used_company": "the company of the actor's own last offer; returns "
     "no citizen data",
     "casework.citizens.citizens.create_citizen": "makes a new citizen (a logged write); reads none",
     "casework.admin.users.list_users": "the users with a count of citizens each; no citizen data",

@@ -14,7 +14,7 @@ from sqlmodel import select
 from app.casework.citizens.citizens import create_citizen, update_citizen
 from app.casework.conversations import book_conversation
 from app.casework.core.actor import Actor
-from app.casework.offers import cancel_offer, register_offer
+from app.casework.offers.offers import cancel_offer, register_offer
 from app.casework.plan.plan_printing import save_plan_pdf
 from app.casework.privacy.access_log_search import LogQuery, search_log
 from app.domain.errors import PermissionDeniedError

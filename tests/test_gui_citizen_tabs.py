@@ -15,9 +15,9 @@ from app import i18n
 from app.casework.benefits.spells import start_spell
 from app.casework.citizens.citizens import create_citizen
 from app.casework.citizens.journal import add_note
-from app.casework.companies import create_company
 from app.casework.core.actor import Actor
-from app.casework.offers import register_offer
+from app.casework.offers.companies import create_company
+from app.casework.offers.offers import register_offer
 from app.casework.plan.plan import save_plan
 from app.store.engine import Database, transaction
 from app.store.models import BenefitSpell, Conversation, JournalNote, Milestone, Offer, Plan

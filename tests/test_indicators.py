@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from app.casework.benefits.employment import register_employment
 from app.casework.benefits.spells import start_spell
 from app.casework.citizens.citizens import create_citizen
-from app.casework.companies import create_company, log_contact, save_recruitment_order
 from app.casework.core.actor import Actor
-from app.casework.offers import register_offer
+from app.casework.offers.companies import create_company, log_contact, save_recruitment_order
+from app.casework.offers.offers import register_offer
 from app.cli import main
 from app.domain.anonymise import recoverable_cells, shown_count, suppress_table, suppress_value
 from app.domain.errors import ValidationError

@@ -15,9 +15,9 @@ from app.casework.admin import org_settings
 from app.casework.benefits.employment import register_employment
 from app.casework.benefits.spells import start_spell
 from app.casework.citizens.citizens import create_citizen
-from app.casework.companies import create_company, log_contact
 from app.casework.core.actor import Actor
-from app.casework.offers import register_offer
+from app.casework.offers.companies import create_company, log_contact
+from app.casework.offers.offers import register_offer
 from app.domain.errors import ValidationError
 from app.domain.goalplan import born_by
 from app.domain.identifiers import age_on

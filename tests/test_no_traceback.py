@@ -184,7 +184,7 @@ LONG_SEARCHES = [
 @pytest.mark.parametrize("text", LONG_SEARCHES, ids=["words", "one-word", "dates"])
 def test_a_100000_character_search_finds_nothing_calmly(db, text: str) -> None:  # type: ignore[no-untyped-def]
     from app.casework.citizens.citizen_list import find_citizen_ids
-    from app.casework.companies import find_companies
+    from app.casework.offers.companies import find_companies
 
     assert find_citizen_ids(db, text) == []
     assert find_companies(db, text) == []

@@ -13,10 +13,10 @@ from sqlmodel import select
 
 from app import i18n
 from app.casework.citizens.citizens import create_citizen
-from app.casework.companies import create_company
 from app.casework.conversations import book_conversation
 from app.casework.core.actor import Actor
-from app.casework.offers import register_offer
+from app.casework.offers.companies import create_company
+from app.casework.offers.offers import register_offer
 from app.casework.plan.plan import add_milestone, complete_milestone, save_plan
 from app.casework.plan.plan_printing import batch_plans, paper_citizens, plan_pdf
 from app.cli import main
@@ -280,7 +280,7 @@ def test_the_plan_shows_when_it_was_agreed_and_what_the_citizen_has_finished(
     db: Database, citizen
 ) -> None:
     from app.casework.benefits.employment import register_employment
-    from app.casework.offers import cancel_offer, end_offer
+    from app.casework.offers.offers import cancel_offer, end_offer
 
     me, åse = citizen
     save_plan(db, me, åse, None, {"agreed_on": date(2026, 11, 20)}, today=TODAY)

@@ -341,7 +341,7 @@ def caseload(pg_db: Database, pg_login):  # type: ignore[no-untyped-def]
     citizen-linked table. Yields (raw connections by initials, citizen ids, logins)."""
     from app.casework.benefits.employment import register_employment
     from app.casework.deadlines.snooze import snooze_deadline
-    from app.casework.offers import register_offer
+    from app.casework.offers.offers import register_offer
     from app.casework.plan.plan import add_milestone, mark_printed
 
     run_script(pg_db)

@@ -18,7 +18,7 @@ from app.casework.citizens.journal import add_note, correct_note
 from app.casework.conversations import book_conversation, record_outcome
 from app.casework.core.actor import Actor
 from app.casework.deadlines.snooze import snooze_deadline
-from app.casework.offers import delete_offer, register_offer
+from app.casework.offers.offers import delete_offer, register_offer
 from app.casework.plan.plan import add_milestone, mark_printed, save_plan
 from app.casework.privacy import retention
 from app.casework.privacy.access_log import record_view

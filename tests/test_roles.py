@@ -22,7 +22,7 @@ from app.casework.core import access
 from app.casework.core.actor import DEMO_MARKER, Actor
 from app.casework.core.sign_in import resolve_actor
 from app.casework.deadlines.snooze import snooze_deadline
-from app.casework.offers import cancel_offer, delete_offer, register_offer
+from app.casework.offers.offers import cancel_offer, delete_offer, register_offer
 from app.casework.plan.plan import add_milestone, mark_printed, save_plan, update_milestone
 from app.casework.privacy.access_log import record_view
 from app.casework.privacy.history import citizen_history

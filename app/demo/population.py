@@ -581,7 +581,7 @@ def _rules_and_limits(
 ) -> tuple[RuleBook, tuple[DurationLimit, ...]]:
     if rules is None or limits is None:
         from app.casework.deadlines.deadline_rule_files import shipped_rules
-        from app.casework.rule_files import offer_duration_limits
+        from app.casework.offers.rule_files import offer_duration_limits
 
         rules = rules or shipped_rules()
         limits = limits or offer_duration_limits()
@@ -599,7 +599,7 @@ def generate(
     ``rules``, the rules in force by default)."""
     if rules is None or limits is None:
         from app.casework.deadlines.deadline_rule_files import shipped_rules
-        from app.casework.rule_files import offer_duration_limits
+        from app.casework.offers.rule_files import offer_duration_limits
 
         rules = rules or shipped_rules()
         limits = limits or offer_duration_limits()

@@ -7,7 +7,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from app import i18n
 from app.casework.citizens.case_views import OfferRow, offers_of
 from app.casework.core.result import Area, Saved
-from app.casework.offers import cancel_offer, delete_offer, end_offer, extend_offer, restore_offer
+from app.casework.offers.offers import (
+    cancel_offer,
+    delete_offer,
+    end_offer,
+    extend_offer,
+    restore_offer,
+)
 from app.domain.codes import OFFER_KINDS, OFFER_STATUSES
 from app.i18n import _
 from app.ui import colours

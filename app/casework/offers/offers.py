@@ -9,7 +9,6 @@ from typing import Any
 from sqlmodel import Session, select
 
 from app import i18n
-from app.casework.companies import create_company_in
 from app.casework.core import access, audit
 from app.casework.core.actor import Actor
 from app.casework.core.editing import (
@@ -20,7 +19,8 @@ from app.casework.core.editing import (
     snapshot,
 )
 from app.casework.core.result import Area, Saved
-from app.casework.rule_files import offer_duration_limits
+from app.casework.offers.companies import create_company_in
+from app.casework.offers.rule_files import offer_duration_limits
 from app.domain import validation as v
 from app.domain.codes import TARGET_GROUPS
 from app.domain.dates import utc_now
