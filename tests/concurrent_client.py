@@ -28,7 +28,7 @@ def run_client(
     try:
         from sqlmodel import select
 
-        from app.casework.conversations import book_conversation
+        from app.casework.conversations.conversations import book_conversation
         from app.casework.core.actor import Actor
         from app.casework.plan.plan import save_plan
         from app.domain.errors import ConflictError

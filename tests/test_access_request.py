@@ -17,7 +17,7 @@ from app.casework.benefits.employment import register_employment
 from app.casework.benefits.spells import start_spell
 from app.casework.citizens.citizens import create_citizen, update_citizen
 from app.casework.citizens.journal import add_note, correct_note
-from app.casework.conversations import book_conversation
+from app.casework.conversations.conversations import book_conversation
 from app.casework.core.actor import Actor
 from app.casework.offers.companies import log_contact
 from app.casework.offers.offers import delete_offer, register_offer

@@ -21,12 +21,12 @@ from typing import Any
 import pytest
 from sqlmodel import func, select
 
-from app.casework import calendar_export, conversations
 from app.casework.admin import org_settings, users
 from app.casework.benefits import employment, spells
 from app.casework.bundle.exporter import export_bundle
 from app.casework.bundle.importer import import_bundle
 from app.casework.citizens import case_views, citizens, journal, list_export, overview
+from app.casework.conversations import calendar_export, conversations
 from app.casework.core.actor import Actor
 from app.casework.deadlines import deadlines, snooze
 from app.casework.goals import goal_targets

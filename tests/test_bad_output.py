@@ -19,9 +19,9 @@ from sqlmodel import select
 
 from app.casework.bundle.exporter import export_bundle
 from app.casework.bundle.importer import import_bundle
-from app.casework.calendar_export import export_calendar
 from app.casework.citizens.citizens import create_citizen
-from app.casework.conversations import book_conversation
+from app.casework.conversations.calendar_export import export_calendar
+from app.casework.conversations.conversations import book_conversation
 from app.casework.core.actor import Actor
 from app.casework.plan.plan import save_plan
 from app.casework.plan.plan_printing import save_plan_pdf

@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from app.casework import conversations as cv
 from app.casework.benefits import employment as em
 from app.casework.citizens import journal as jr
 from app.casework.citizens.citizens import create_citizen
+from app.casework.conversations import conversations as cv
 from app.casework.core.actor import Actor
 from app.domain.errors import PermissionDeniedError, ValidationError
 from app.store.engine import Database, transaction

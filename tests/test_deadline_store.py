@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from app.casework.benefits.spells import change_benefit, end_spell, start_spell
 from app.casework.citizens.citizens import create_citizen, delete_citizen
-from app.casework.conversations import book_conversation, record_outcome
+from app.casework.conversations.conversations import book_conversation, record_outcome
 from app.casework.core.actor import Actor
 from app.casework.deadlines import deadline_store
 from app.casework.deadlines.deadline_rule_files import load_rule_sets

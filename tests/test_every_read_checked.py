@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from app.casework import conversations
 from app.casework.citizens import case_views, journal, overview
 from app.casework.citizens.citizens import create_citizen
 from app.casework.citizens.journal import add_note
+from app.casework.conversations import conversations
 from app.casework.core import reading
 from app.casework.core.actor import Actor
 from app.casework.deadlines import deadlines

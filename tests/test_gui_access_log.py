@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import select
 
 from app.casework.citizens.citizens import create_citizen, update_citizen
-from app.casework.conversations import book_conversation
+from app.casework.conversations.conversations import book_conversation
 from app.casework.core.actor import Actor
 from app.casework.offers.offers import cancel_offer, register_offer
 from app.casework.plan.plan_printing import save_plan_pdf

@@ -144,7 +144,7 @@ def test_book_a_conversation_in_three_keystrokes(
 def test_record_the_next_conversation_as_held_in_two_keystrokes(
     qtbot, page: CitizenPage, ctx: UiContext, citizen: int
 ) -> None:
-    from app.casework.conversations import book_conversation
+    from app.casework.conversations.conversations import book_conversation
 
     booked = book_conversation(ctx.db, ctx.actor, citizen, datetime(2026, 11, 23, 9, 0)).id
     page.open(citizen)

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from app.casework.benefits.spells import start_spell
 from app.casework.citizens.citizens import create_citizen
-from app.casework.conversations import book_conversation
+from app.casework.conversations.conversations import book_conversation
 from app.casework.core.actor import Actor
 from app.casework.plan.plan import add_milestone, complete_milestone, save_plan
 from app.store.engine import Database, transaction

@@ -14,7 +14,7 @@ from app import i18n
 from app.casework.benefits.spells import start_spell
 from app.casework.citizens.citizens import create_citizen
 from app.casework.citizens.overview import citizen_overview
-from app.casework.conversations import book_conversation
+from app.casework.conversations.conversations import book_conversation
 from app.casework.core.actor import Actor
 from app.casework.plan.plan import add_milestone, save_plan
 from app.store.engine import Database, transaction

@@ -280,7 +280,7 @@ def test_the_75_percent_rule_counts_the_whole_group_and_the_exempted_as_not_serv
     with everyone) and the a-kasse's conversations are no part of it."""
     from datetime import datetime
 
-    from app.casework.conversations import book_conversation, record_outcome
+    from app.casework.conversations.conversations import book_conversation, record_outcome
 
     served, late, exempt, exempt_served = (person(any_db, actor, i) for i in range(4))
     for who in (served, late, exempt, exempt_served):

@@ -376,7 +376,7 @@ def test_every_measure_of_the_issue_exists_with_a_title_and_definition() -> None
 
 
 def test_conversations_on_time_share(any_db: Database, actor: Actor) -> None:
-    from app.casework.conversations import book_conversation, record_outcome
+    from app.casework.conversations.conversations import book_conversation, record_outcome
 
     a = born(any_db, actor, ADULT)
     spell(any_db, actor, a, "kontanthjaelp_jobparat", date(2025, 1, 6))

@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from app import i18n
 from app.casework.citizens.citizens import create_citizen
-from app.casework.conversations import book_conversation
+from app.casework.conversations.conversations import book_conversation
 from app.casework.core.actor import Actor
 from app.casework.offers.companies import create_company
 from app.casework.offers.offers import register_offer

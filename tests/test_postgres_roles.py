@@ -18,7 +18,7 @@ from app.casework.admin import org_settings
 from app.casework.benefits.spells import start_spell
 from app.casework.citizens.citizens import create_citizen, update_citizen
 from app.casework.citizens.journal import add_note, notes
-from app.casework.conversations import book_conversation
+from app.casework.conversations.conversations import book_conversation
 from app.casework.core import audit
 from app.casework.core.actor import Actor, system_actor
 from app.casework.core.sign_in import resolve_actor

@@ -15,7 +15,7 @@ from app.casework.benefits.employment import register_employment
 from app.casework.benefits.spells import start_spell
 from app.casework.citizens.citizens import create_citizen, delete_citizen
 from app.casework.citizens.journal import add_note, correct_note
-from app.casework.conversations import book_conversation, record_outcome
+from app.casework.conversations.conversations import book_conversation, record_outcome
 from app.casework.core.actor import Actor
 from app.casework.deadlines.snooze import snooze_deadline
 from app.casework.offers.offers import delete_offer, register_offer

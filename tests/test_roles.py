@@ -17,7 +17,7 @@ from app.casework.benefits.employment import register_employment
 from app.casework.benefits.spells import start_spell, update_spell
 from app.casework.citizens.citizens import create_citizen, delete_citizen, hand_over, update_citizen
 from app.casework.citizens.journal import add_note, notes
-from app.casework.conversations import book_conversation, record_outcome
+from app.casework.conversations.conversations import book_conversation, record_outcome
 from app.casework.core import access
 from app.casework.core.actor import DEMO_MARKER, Actor
 from app.casework.core.sign_in import resolve_actor

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from app import i18n
 from app.casework.benefits.spells import start_spell
 from app.casework.citizens.citizens import create_citizen
-from app.casework.conversations import book_conversation, record_outcome
+from app.casework.conversations.conversations import book_conversation, record_outcome
 from app.casework.core.actor import Actor
 from app.cli import main
 from app.store.engine import Database, transaction
@@ -169,7 +169,7 @@ def test_calendar_file_has_the_booked_conversations_and_no_cpr(
 ) -> None:
     from icalendar import Calendar
 
-    from app.casework.calendar_export import export_calendar
+    from app.casework.conversations.calendar_export import export_calendar
 
     path = tmp_path / "karen.ics"
     count = export_calendar(

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from app import i18n
 from app.casework.citizens.case_views import ConversationRow, conversations_of
-from app.casework.conversations import book_conversation, record_outcome, reschedule
+from app.casework.conversations.conversations import book_conversation, record_outcome, reschedule
 from app.domain.codes import CHANNELS, CONVERSATION_KINDS, CONVERSATION_STATUSES, HELD_BY
 from app.domain.conversations import check_booking, check_outcome
 from app.domain.errors import MinPlanError, ValidationError
