@@ -8,7 +8,13 @@ from typing import Any
 
 from app.casework.core import access, audit
 from app.casework.core.actor import Actor
-from app.casework.core.editing import apply_changes, flush_versioned, get_row, load_for_update
+from app.casework.core.editing import (
+    apply_changes,
+    flush_versioned,
+    get_row,
+    load_for_update,
+    update_audited,
+)
 from app.casework.core.result import Area, Saved
 from app.domain.codes import check_code
 from app.domain.dates import check_period
@@ -117,19 +123,9 @@ def end_employment(
                 **changes,
             }
         )
-        old, new = apply_changes(row, changes)
-        flush_versioned(session, row, changes)
-        audit.record(
-            session,
-            actor,
-            "end_employment",
-            entity="employment",
-            entity_id=row.id,
-            citizen_id=row.citizen_id,
-            old=old,
-            new=new,
+        return update_audited(
+            session, actor, row, changes, action="end_employment", entity="employment", areas=_AREAS
         )
-        return Saved(row.id, row.version, row.citizen_id, _AREAS)  # type: ignore[arg-type]
 
 
 def change_flexjob_hours(

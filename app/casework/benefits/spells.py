@@ -16,6 +16,7 @@ from app.casework.core.editing import (
     get_row,
     load_for_update,
     snapshot,
+    update_audited,
 )
 from app.casework.core.result import Area, Saved
 from app.domain import validation as v
@@ -127,19 +128,9 @@ def end_spell(
         row = load_for_update(session, BenefitSpell, spell_id, expected_version, changes)
         access.require_case_write(session, actor, row.citizen_id)
         check_end(SpellPeriod(row.id, row.target_group, row.start_date, row.end_date), end)
-        old, new = apply_changes(row, changes)
-        flush_versioned(session, row, changes)
-        audit.record(
-            session,
-            actor,
-            "end_spell",
-            entity="benefit_spell",
-            entity_id=row.id,
-            citizen_id=row.citizen_id,
-            old=old,
-            new=new,
+        return update_audited(
+            session, actor, row, changes, action="end_spell", entity="benefit_spell", areas=_AREAS
         )
-        return Saved(row.id, row.version, row.citizen_id, _AREAS)  # type: ignore[arg-type]
 
 
 def change_benefit(

@@ -8,7 +8,13 @@ from sqlmodel import select
 
 from app.casework.core import access, audit
 from app.casework.core.actor import Actor
-from app.casework.core.editing import apply_changes, flush_versioned, get_row, load_for_update
+from app.casework.core.editing import (
+    apply_changes,
+    flush_versioned,
+    get_row,
+    load_for_update,
+    update_audited,
+)
 from app.casework.core.reading import read_citizen
 from app.casework.core.result import Area, Saved
 from app.domain import validation as v
@@ -91,19 +97,15 @@ def record_outcome(
     with transaction(db) as session:
         row = load_for_update(session, Conversation, conversation_id, expected_version, changes)
         access.require_case_write(session, actor, row.citizen_id)
-        old, new = apply_changes(row, changes)
-        flush_versioned(session, row, changes)
-        audit.record(
+        return update_audited(
             session,
             actor,
-            "record_conversation",
+            row,
+            changes,
+            action="record_conversation",
             entity="conversation",
-            entity_id=row.id,
-            citizen_id=row.citizen_id,
-            old=old,
-            new=new,
+            areas=_AREAS,
         )
-        return Saved(row.id, row.version, row.citizen_id, _AREAS)  # type: ignore[arg-type]
 
 
 def reschedule(

@@ -14,6 +14,9 @@ from typing import Any, TypeVar
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, SQLModel
 
+from app.casework.core import audit
+from app.casework.core.actor import Actor
+from app.casework.core.result import Area, Saved
 from app.domain.codes import N_
 from app.domain.dates import utc_now
 from app.domain.errors import ConflictError, NotFoundError, Term
@@ -105,3 +108,34 @@ def flush_versioned(session: Session, row: SQLModel, attempted: Mapping[str, Any
             entity=Term(ENTITY_NAMES.get(entity_name(type(row)), "record")),
             attempted=dict(attempted),
         ) from None
+
+
+def update_audited(
+    session: Session,
+    actor: Actor,
+    row: Any,
+    changes: Mapping[str, Any],
+    *,
+    action: str,
+    entity: str,
+    areas: frozenset[Area],
+) -> Saved:
+    """The end of an audited update of a citizen's row, in the caller's transaction: set the
+    changed fields, flush under optimistic locking, record ``action`` with the old and new
+    values of what really changed, and report the row saved with the ``areas`` to refresh.
+
+    ``row`` comes from ``load_for_update`` and belongs to a citizen (it has ``citizen_id``).
+    """
+    old, new = apply_changes(row, changes)
+    flush_versioned(session, row, changes)
+    audit.record(
+        session,
+        actor,
+        action,
+        entity=entity,
+        entity_id=row.id,
+        citizen_id=row.citizen_id,
+        old=old,
+        new=new,
+    )
+    return Saved(row.id, row.version, row.citizen_id, areas)
