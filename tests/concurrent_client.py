@@ -28,9 +28,9 @@ def run_client(
     try:
         from sqlmodel import select
 
-        from app.casework.actor import Actor
-        from app.casework.conversations import book_conversation
-        from app.casework.plan import save_plan
+        from app.casework.conversations.conversations import book_conversation
+        from app.casework.core.actor import Actor
+        from app.casework.plan.plan import save_plan
         from app.domain.errors import ConflictError
         from app.store.engine import open_url, transaction
         from app.store.models import Plan

@@ -47,7 +47,7 @@ os.environ["PYTHON_KEYRING_BACKEND"] = "tests.keyring_backend.ChildKeyring"
 from sqlalchemy.pool import NullPool  # noqa: E402
 
 from app import i18n  # noqa: E402
-from app.casework.actor import Actor  # noqa: E402
+from app.casework.core.actor import Actor  # noqa: E402
 from app.store.engine import Database, open_sqlite, open_url  # noqa: E402
 from app.store.migrations import upgrade  # noqa: E402
 

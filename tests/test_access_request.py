@@ -13,17 +13,17 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import select
 
-from app.casework.access_log import record_view
-from app.casework.access_request import make_access_request
-from app.casework.actor import Actor
-from app.casework.citizens import create_citizen, update_citizen
-from app.casework.companies import log_contact
-from app.casework.conversations import book_conversation
-from app.casework.employment import register_employment
-from app.casework.journal import add_note, correct_note
-from app.casework.offers import delete_offer, register_offer
-from app.casework.plan import add_milestone, save_plan
-from app.casework.spells import start_spell
+from app.casework.benefits.employment import register_employment
+from app.casework.benefits.spells import start_spell
+from app.casework.citizens.citizens import create_citizen, update_citizen
+from app.casework.citizens.journal import add_note, correct_note
+from app.casework.conversations.conversations import book_conversation
+from app.casework.core.actor import Actor
+from app.casework.offers.companies import log_contact
+from app.casework.offers.offers import delete_offer, register_offer
+from app.casework.plan.plan import add_milestone, save_plan
+from app.casework.privacy.access_log import record_view
+from app.casework.privacy.access_request import make_access_request
 from app.cli import main
 from app.domain.errors import PermissionDeniedError
 from app.domain.redact import Redactor
@@ -196,7 +196,7 @@ def test_who_may_make_an_access_request(case, tmp_path: Path) -> None:
 
 def test_cli_access_request(case, tmp_path: Path, monkeypatch, capsys) -> None:
     db = case["db"]
-    monkeypatch.setattr("app.casework.actor.os_user", lambda: "kl")
+    monkeypatch.setattr("app.casework.core.actor.os_user", lambda: "kl")
     out = tmp_path / "aase.pdf"
     assert main(["access-request", *cli_args(db), "--cpr", CPR, "--out", str(out)]) == 0
     printed = capsys.readouterr().out

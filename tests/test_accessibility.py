@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 from test_gui_main_window import TODAY, ctx  # noqa: F401 (the fixture)
 
-from app.casework.actor import Actor
+from app.casework.core.actor import Actor
 from app.ui.casework.context import UiContext
 
 pytestmark = pytest.mark.gui

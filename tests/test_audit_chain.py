@@ -20,10 +20,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
-from app.casework import audit
-from app.casework.access_log import record_search, record_view
-from app.casework.actor import Actor
-from app.casework.citizens import create_citizen, update_citizen
+from app.casework.citizens.citizens import create_citizen, update_citizen
+from app.casework.core import audit
+from app.casework.core.actor import Actor
+from app.casework.privacy.access_log import record_search, record_view
 from app.domain.errors import ValidationError
 from app.store import audit_key
 from app.store.audit_chain import checkpoint_path, current_head
@@ -284,8 +284,8 @@ def test_concurrent_threads_never_fork_the_chain(any_db: Database) -> None:
 
 WRITER = textwrap.dedent("""
     import sys
-    from app.casework import audit
-    from app.casework.actor import Actor
+    from app.casework.core import audit
+    from app.casework.core.actor import Actor
     from app.store.engine import open_sqlite, open_url, transaction
     target, number = sys.argv[1], int(sys.argv[2])
     db = open_url(target) if "://" in target else open_sqlite(target, create=False)
@@ -542,7 +542,7 @@ def test_a_chain_sealed_at_the_desks_continues_when_the_server_takes_over_the_se
         assert server_sealed(session)
     result = verify(pg_db)  # the server recomputes the desks' seals
     assert result.ok and result.checked == 3
-    from app.casework.citizens import create_citizen
+    from app.casework.citizens.citizens import create_citizen
 
     åse = create_citizen(  # a citizen to look at (a view is of a citizen that exists)
         pg_db, actor, {"cpr": "150390-1234", "first_name": "Åse", "last_name": "Ørsted"}

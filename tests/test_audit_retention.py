@@ -12,9 +12,10 @@ from sqlalchemy import text
 from sqlmodel import select
 
 import app.domain.dates as dates
-from app.casework import audit, org_settings
-from app.casework.actor import Actor, system_actor
-from app.casework.audit_retention import cutoff_for, purge_at_start, purge_expired
+from app.casework.admin import org_settings
+from app.casework.core import audit
+from app.casework.core.actor import Actor, system_actor
+from app.casework.privacy.audit_retention import cutoff_for, purge_at_start, purge_expired
 from app.domain.errors import MinPlanError
 from app.store import audit_chain
 from app.store.audit_chain import checkpoint_path, current_head

@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from app.casework import audit, audit_checkpoints, org_settings
-from app.casework.actor import Actor
+from app.casework.admin import org_settings
+from app.casework.core import audit
+from app.casework.core.actor import Actor
+from app.casework.privacy import audit_checkpoints
 from app.store.audit_chain import checkpoint_path, current_head
 from app.store.audit_verify import verify
 from app.store.engine import Database, transaction
@@ -206,8 +208,9 @@ def test_a_checkpoint_is_written_when_min_plan_exits(sqlite_db: Database, tmp_pa
         f"""
         import os
         os.environ["{audit_checkpoints.ENV}"] = {str(share)!r}
-        from app.casework import audit, audit_checkpoints
-        from app.casework.actor import Actor
+        from app.casework.privacy import audit_checkpoints
+        from app.casework.core import audit
+        from app.casework.core.actor import Actor
         from app.store.engine import open_sqlite, transaction
         db = open_sqlite({str(sqlite_db.path)!r})
         audit_checkpoints.start(db)

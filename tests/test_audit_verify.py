@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from app.casework import audit
-from app.casework.actor import Actor
+from app.casework.core import audit
+from app.casework.core.actor import Actor
 from app.store.audit_chain import CONTENT_FIELDS, checkpoint_path, current_head, seal
 from app.store.audit_verify import verify
 from app.store.engine import Database, open_sqlite, transaction

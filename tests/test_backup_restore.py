@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
 from app.cli import main
 from app.store.backup import integrity_ok
 from app.store.engine import open_sqlite, transaction
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.sqlite_only  # copies of the SQLite file; PostgreSQL us
 
 
 def make_db(path: Path) -> None:
-    from app.casework.actor import system_actor
+    from app.casework.core.actor import system_actor
 
     db = open_sqlite(path)
     upgrade(db, backup=False)
@@ -50,7 +50,7 @@ def test_backup_and_restore_keep_the_current_file_aside(
     assert main(["backup", "--db", str(path), "--to", str(tmp_path / "copies")]) == 0
     copy = next((tmp_path / "copies").glob("*.db"))
     assert integrity_ok(copy) and names(copy) == ["Åse"]
-    from app.casework.actor import system_actor
+    from app.casework.core.actor import system_actor
 
     db = open_sqlite(path)
     create_citizen(

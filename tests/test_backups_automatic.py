@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from app.casework import org_settings
-from app.casework.actor import Actor
-from app.casework.backups import automatic_backup, backup_on_exit, rotation
-from app.casework.citizens import create_citizen
+from app.casework.admin import org_settings
+from app.casework.citizens.citizens import create_citizen
+from app.casework.core.actor import Actor
+from app.casework.privacy.backups import automatic_backup, backup_on_exit, rotation
 from app.domain.errors import DatabaseError, FileWriteError
 from app.i18n import translate_error
 from app.store import backup as backup_module

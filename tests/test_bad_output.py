@@ -17,14 +17,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from app.casework.actor import Actor
 from app.casework.bundle.exporter import export_bundle
 from app.casework.bundle.importer import import_bundle
-from app.casework.calendar_export import export_calendar
-from app.casework.citizens import create_citizen
-from app.casework.conversations import book_conversation
-from app.casework.plan import save_plan
-from app.casework.plan_printing import save_plan_pdf
+from app.casework.citizens.citizens import create_citizen
+from app.casework.conversations.calendar_export import export_calendar
+from app.casework.conversations.conversations import book_conversation
+from app.casework.core.actor import Actor
+from app.casework.plan.plan import save_plan
+from app.casework.plan.plan_printing import save_plan_pdf
 from app.cli import main
 from app.domain.errors import FileWriteError
 from app.i18n import translate_error
@@ -69,7 +69,7 @@ def read_only(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def karen(db: Database, monkeypatch: pytest.MonkeyPatch) -> Actor:
     """The administrator (the whole-database bundle is hers to export), signed in as "kl"."""
-    monkeypatch.setattr("app.casework.actor.os_user", lambda: "kl")
+    monkeypatch.setattr("app.casework.core.actor.os_user", lambda: "kl")
     with transaction(db) as s:
         worker = Caseworker(initials="KL", name="Karen Lund", team="Team Job", role="admin")
         s.add(worker)
@@ -253,9 +253,9 @@ def test_the_deadlines_csv_neutralises_text_from_rule_files(
     monkeypatch,
 ) -> None:
     monkeypatch.setattr(
-        "app.casework.deadline_text.explain", lambda deadline: '=HYPERLINK("x")', raising=True
+        "app.wording.deadline_text.explain", lambda deadline: '=HYPERLINK("x")', raising=True
     )
-    from app.casework.spells import start_spell
+    from app.casework.benefits.spells import start_spell
 
     start_spell(db, karen, citizen, {"target_group": "dagpenge", "start_date": TODAY})
     assert main(["deadlines", *db_args, "--format", "csv", "--as-of", "2026-12-01"]) == 0

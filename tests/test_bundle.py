@@ -12,13 +12,13 @@ import pytest
 from sqlalchemy import func, select, update
 
 from app import i18n
-from app.casework.actor import Actor
 from app.casework.bundle import importer
 from app.casework.bundle.exporter import export_bundle
 from app.casework.bundle.format import FILE_NAMES, SPECS
 from app.casework.bundle.importer import import_bundle
 from app.casework.bundle.validate import Existing
-from app.casework.plan import changes_since_last_print
+from app.casework.core.actor import Actor
+from app.casework.plan.plan import changes_since_last_print
 from app.demo.data import populate
 from app.domain.dates import local_to_utc
 from app.domain.errors import ConflictError, MinPlanError

@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from app.casework.actor import Actor
 from app.casework.bundle.format import FILE_NAMES, SPECS
 from app.casework.bundle.importer import import_bundle
+from app.casework.core.actor import Actor
 from app.domain.errors import MinPlanError, ValidationError
 from app.store.engine import Database
 from app.store.models import metadata

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from app.casework.actor import Actor
 from app.casework.bundle.importer import import_bundle
+from app.casework.core.actor import Actor
 from app.store.engine import Database
 
 HEADER = "cpr;first_name;last_name;address\r\n"

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.casework.actor import Actor
 from app.casework.bundle import source
 from app.casework.bundle.exporter import export_bundle
 from app.casework.bundle.importer import import_bundle
+from app.casework.core.actor import Actor
 from app.cli import main
 from app.demo.data import populate
 from app.store.engine import Database, transaction

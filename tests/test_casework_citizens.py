@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from app.casework.citizens import (
+from app.casework.citizens.citizens import (
     create_citizen,
     delete_citizen,
     hand_over,
@@ -133,8 +133,8 @@ def test_the_list_is_in_danish_alphabetical_order_whatever_the_servers_collation
 ) -> None:
     """The order is the app's (æ, ø, å after z; last name before first name), also on a
     PostgreSQL server whose own Danish collation would ignore the key's punctuation."""
-    from app.casework.citizen_list import find_citizen_ids
-    from app.casework.plan_printing import paper_citizens
+    from app.casework.citizens.citizen_list import find_citizen_ids
+    from app.casework.plan.plan_printing import paper_citizens
 
     names = [
         ("Åge", "Åby"),

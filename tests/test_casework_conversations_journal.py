@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from app.casework import conversations as cv
-from app.casework import employment as em
-from app.casework import journal as jr
-from app.casework.actor import Actor
-from app.casework.citizens import create_citizen
+from app.casework.benefits import employment as em
+from app.casework.citizens import journal as jr
+from app.casework.citizens.citizens import create_citizen
+from app.casework.conversations import conversations as cv
+from app.casework.core.actor import Actor
 from app.domain.errors import PermissionDeniedError, ValidationError
 from app.store.engine import Database, transaction
 from app.store.models import Conversation, Employment, JournalNote
@@ -146,9 +146,9 @@ def test_journal_notes_are_fixed_after_the_day_and_corrected_by_new_notes(
 def test_team_leads_see_that_notes_exist_but_not_their_text(db, actor) -> None:
     from datetime import date
 
-    from app.casework.actor import Actor
-    from app.casework.citizens import create_citizen
-    from app.casework.journal import add_note, notes
+    from app.casework.citizens.citizens import create_citizen
+    from app.casework.citizens.journal import add_note, notes
+    from app.casework.core.actor import Actor
 
     citizen = create_citizen(
         db,

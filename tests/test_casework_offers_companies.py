@@ -8,11 +8,11 @@ import pytest
 from sqlmodel import select
 
 from app import i18n
-from app.casework import companies as co
-from app.casework import offers as of
-from app.casework.citizens import create_citizen
-from app.casework.rule_files import offer_duration_limits
-from app.casework.spells import start_spell
+from app.casework.benefits.spells import start_spell
+from app.casework.citizens.citizens import create_citizen
+from app.casework.offers import companies as co
+from app.casework.offers import offers as of
+from app.casework.offers.rule_files import offer_duration_limits
 from app.domain.errors import DuplicateError, ValidationError
 from app.domain.offers import limit_for, parse_limits
 from app.store.engine import Database, transaction

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from app.casework import plan as uc
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
+from app.casework.plan import plan as uc
 from app.domain.errors import ConflictError, ValidationError
 from app.domain.plan import PlanSnapshot, diff
 from app.store.engine import Database, transaction

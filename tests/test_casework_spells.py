@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from app import i18n
-from app.casework.citizens import create_citizen
-from app.casework.spells import change_benefit, end_spell, start_spell, update_spell
+from app.casework.benefits.spells import change_benefit, end_spell, start_spell, update_spell
+from app.casework.citizens.citizens import create_citizen
 from app.domain.errors import ValidationError
 from app.domain.spells import SpellPeriod, check_no_overlap
 from app.store.engine import Database, transaction
@@ -151,7 +151,7 @@ def test_accepted_spells_never_share_a_day(raw) -> None:
 def test_the_facts_of_a_spell_are_saved_audited_and_counted_from(
     any_db: Database, actor, citizen_id: int
 ) -> None:
-    from app.casework.deadlines import deadlines_for_citizen
+    from app.casework.deadlines.deadlines import deadlines_for_citizen
     from app.store.models import AuditEvent
 
     saved = start_spell(

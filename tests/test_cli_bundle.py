@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.casework.actor import first_admin_defaults
 from app.casework.bundle.format import FILE_NAMES
+from app.casework.core.actor import first_admin_defaults
 from app.cli import main
 from app.store.engine import Database
 from app.store.models import AuditEvent, Citizen

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from app.casework.actor import Actor
-from app.casework.citizens import create_citizen, update_citizen
-from app.casework.plan import save_plan
+from app.casework.citizens.citizens import create_citizen, update_citizen
+from app.casework.core.actor import Actor
+from app.casework.plan.plan import save_plan
 from app.domain.errors import ConflictError
 from app.store.engine import Database, transaction
 from app.store.models import Citizen, Plan
@@ -34,7 +34,7 @@ def other_process(db: Database, code: str) -> None:
     )
     script = textwrap.dedent(f"""
         from datetime import date
-        from app.casework.actor import Actor
+        from app.casework.core.actor import Actor
         from app.store.engine import open_sqlite, open_url
         db = {target}
         other = Actor(None, "OP", "Ole Pedersen", "caseworker", "ole")
@@ -64,7 +64,7 @@ def test_a_citizen_edited_in_another_process_is_a_conflict_not_an_overwrite(
     other_process(
         any_db,
         f"""
-        from app.casework.citizens import update_citizen
+        from app.casework.citizens.citizens import update_citizen
         update_citizen(db, other, {citizen}, {version_i_loaded}, {{"phone": "20304050"}}, today=date(2026, 11, 23))
     """,
     )
@@ -85,7 +85,7 @@ def test_a_plan_saved_in_another_process_is_a_conflict(
     other_process(
         any_db,
         f"""
-        from app.casework.plan import save_plan
+        from app.casework.plan.plan import save_plan
         save_plan(db, other, {citizen}, {version_i_loaded}, {{"own_words": "Jeg vil være kok"}}, today=date(2026, 11, 23))
     """,
     )

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from app.casework.actor import system_actor
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
+from app.casework.core.actor import system_actor
 from app.store.backup import integrity_ok
 from app.store.engine import open_sqlite, transaction
 from app.store.migrations import upgrade
@@ -29,8 +29,8 @@ pytestmark = pytest.mark.sqlite_only  # the SQLite file under SIGKILL and its wr
 WRITER = textwrap.dedent("""
     import sys
     from datetime import date
-    from app.casework.actor import system_actor
-    from app.casework.journal import add_note
+    from app.casework.core.actor import system_actor
+    from app.casework.citizens.journal import add_note
     from app.store.engine import open_sqlite
     db = open_sqlite(sys.argv[1], create=False)
     number = int(sys.argv[2])
@@ -92,7 +92,7 @@ def test_a_database_locked_by_another_program_gives_a_clear_message_after_a_boun
     tmp_path: Path,
 ) -> None:
     from app import i18n
-    from app.casework.journal import add_note
+    from app.casework.citizens.journal import add_note
     from app.domain.errors import LockedDatabaseError
 
     path = tmp_path / "locked.db"

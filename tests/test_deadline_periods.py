@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.casework.deadline_rule_files import shipped_rules
+from app.casework.deadlines.deadline_rule_files import shipped_rules
 from app.domain.deadlines import (
     CitizenFacts,
     ConversationFacts,
@@ -505,7 +505,7 @@ def test_a_jobparat_aktivitetsparat_change_never_creates_a_new_first_conversatio
 
 def test_only_a_date_ahead_is_called_a_projection() -> None:
     from app import i18n
-    from app.casework.deadline_text import notes
+    from app.wording.deadline_text import notes
 
     i18n.set_language("en")
     found = by_rule(DAGPENGE_BREAK, date(2025, 5, 10))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.casework.deadline_rule_files import (
+from app.casework.deadlines.deadline_rule_files import (
     load_rule_sets,
     shipped_periods,
     shipped_rule_sets,
@@ -181,7 +181,7 @@ def test_a_good_override_replaces_a_rule_and_a_broken_one_keeps_the_last_good_ru
 
 def test_every_shipped_rule_title_is_translated() -> None:
     from app import i18n
-    from app.casework.deadline_text import RULE_TITLES, rule_title
+    from app.wording.deadline_text import RULE_TITLES, rule_title
 
     i18n.set_language("da")
     for rule_set in shipped_rule_sets():

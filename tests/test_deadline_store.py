@@ -13,14 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from app.casework import deadline_store
-from app.casework.actor import Actor
-from app.casework.citizens import create_citizen, delete_citizen
-from app.casework.conversations import book_conversation, record_outcome
-from app.casework.deadline_rule_files import load_rule_sets
-from app.casework.deadlines import HISTORY_DAYS, deadlines_computed, deadlines_for
-from app.casework.offers import register_offer
-from app.casework.spells import change_benefit, end_spell, start_spell
+from app.casework.benefits.spells import change_benefit, end_spell, start_spell
+from app.casework.citizens.citizens import create_citizen, delete_citizen
+from app.casework.conversations.conversations import book_conversation, record_outcome
+from app.casework.core.actor import Actor
+from app.casework.deadlines import deadline_store
+from app.casework.deadlines.deadline_rule_files import load_rule_sets
+from app.casework.deadlines.deadlines import HISTORY_DAYS, deadlines_computed, deadlines_for
+from app.casework.offers.offers import register_offer
 from app.demo.data import populate
 from app.domain.deadlines import visible_on
 from app.domain.errors import MinPlanError

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from stdnum.dk import cvr as stdnum_cvr
 
-from app.casework.actor import Actor
+from app.casework.core.actor import Actor
 from app.cli import main
 from app.demo.data import populate, write_demo_database
 from app.domain.dates import utc_to_local
@@ -40,7 +40,7 @@ def dump(db: Database) -> dict[str, list[tuple]]:
 def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Database:
     """The demo written to a SQLite file, or (PostgreSQL run) into a database on the server."""
     if request.getfixturevalue("test_backend") == "postgresql":
-        from app.casework.actor import system_actor
+        from app.casework.core.actor import system_actor
 
         server = request.getfixturevalue("pg_server")
         name = server.clone()
@@ -124,7 +124,7 @@ def test_populate_works_on_both_databases_and_refuses_a_database_with_citizens(
 ) -> None:
     summary = populate(any_db, actor, citizens=40, seed=3, as_of=AS_OF)
     assert summary.citizens == 40
-    from app.casework.citizens import create_citizen
+    from app.casework.citizens.citizens import create_citizen
 
     # ids were assigned in bulk: ordinary registrations afterwards still get fresh ids
     create_citizen(
@@ -169,7 +169,7 @@ def test_cli_writes_a_demo_into_an_empty_database_on_a_server(
 
 # --- a jobcenter a caseworker would recognise (issue 13, line 6) ------------------------------------
 def _deadlines(db: Database) -> list:
-    from app.casework.deadlines import deadlines_for
+    from app.casework.deadlines.deadlines import deadlines_for
 
     return deadlines_for(db, AS_OF)
 
@@ -227,7 +227,7 @@ def test_conversations_follow_the_legal_rhythm(demo: Database) -> None:
 
 
 def test_offers_fit_the_group_and_stay_within_their_durations(demo: Database) -> None:
-    from app.casework.rule_files import offer_duration_limits
+    from app.casework.offers.rule_files import offer_duration_limits
     from app.domain.offers import duration_warning
     from app.store.models import Offer
 
@@ -297,7 +297,7 @@ def test_the_facts_the_periods_count_from_are_recorded(demo: Database) -> None:
 def test_the_goal_plans_have_something_to_show(demo: Database) -> None:
     """Local and other companies, fleksjob hours going up in the same job, and the outside
     figures the goal plans need (the 16–66 population per year, the kommune's companies)."""
-    from app.casework import org_settings
+    from app.casework.admin import org_settings
     from app.domain.periods import parse_period
     from app.reports.measure_catalog import run_measure
 

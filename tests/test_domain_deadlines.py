@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.casework.deadline_rule_files import shipped_rules
+from app.casework.deadlines.deadline_rule_files import shipped_rules
 from app.domain.deadlines import (
     CitizenFacts,
     ConversationFacts,
@@ -217,7 +217,7 @@ def test_agreed_contact_after_six_months() -> None:
 
 def test_the_explanation_names_rule_numbers_and_source() -> None:
     from app import i18n
-    from app.casework.deadline_text import explain
+    from app.wording.deadline_text import explain
 
     i18n.set_language("en")
     count = run(

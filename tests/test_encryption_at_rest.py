@@ -21,9 +21,9 @@ import pytest
 import sqlcipher3.dbapi2 as dbapi2
 from sqlalchemy import text
 
-from app.casework.citizens import create_citizen
-from app.casework.journal import add_note
-from app.casework.plan import save_plan
+from app.casework.citizens.citizens import create_citizen
+from app.casework.citizens.journal import add_note
+from app.casework.plan.plan import save_plan
 from app.store import cipher, engine
 from app.store.cipher import SQLITE_HEADER, DatabaseKey, FileKind
 from app.store.engine import Database, open_sqlite, transaction

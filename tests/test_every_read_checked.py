@@ -20,22 +20,16 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from app.casework import (
-    access_log_extract,
-    case_views,
-    conversations,
-    deadlines,
-    history,
-    journal,
-    overview,
-    plan,
-    plan_printing,
-    reading,
-)
-from app.casework.access_log import record_view
-from app.casework.actor import Actor
-from app.casework.citizens import create_citizen
-from app.casework.journal import add_note
+from app.casework.citizens import case_views, journal, overview
+from app.casework.citizens.citizens import create_citizen
+from app.casework.citizens.journal import add_note
+from app.casework.conversations import conversations
+from app.casework.core import reading
+from app.casework.core.actor import Actor
+from app.casework.deadlines import deadlines
+from app.casework.plan import plan, plan_printing
+from app.casework.privacy import access_log_extract, history
+from app.casework.privacy.access_log import record_view
 from app.cli import main
 from app.domain.dates import utc_now
 from app.domain.errors import PermissionDeniedError, ValidationError
@@ -85,7 +79,7 @@ LOGS = {"read_citizen", "record_view", "record", "record_list", "record_search",
 ALLOWED: dict[str, str] = {
     # the rule and the log themselves
     **{
-        f"casework.access.{name}": "the access rule itself (what every read applies)"
+        f"casework.core.access.{name}": "the access rule itself (what every read applies)"
         for name in (
             "in_own_caseload",
             "in_team",
@@ -96,43 +90,43 @@ ALLOWED: dict[str, str] = {
             "require_caseload_change",
         )
     },
-    "casework.reading.may_read_now": "the access rule itself, for lists (reads no data)",
-    "casework.plan_printing.require_may_print": "the access rule before a print (the print that "
+    "casework.core.reading.may_read_now": "the access rule itself, for lists (reads no data)",
+    "casework.plan.plan_printing.require_may_print": "the access rule before a print (the print that "
     "follows is checked and logged: record_printed)",
-    "casework.today.day_overview": "a worklist of a caseload the actor may see (scope checked); "
+    "casework.deadlines.today.day_overview": "a worklist of a caseload the actor may see (scope checked); "
     "like Frister, a list without a search is not logged per citizen; its print and export are",
-    "casework.today.overdue_milestones_of": "asked on the open (logged) citizen page just before "
+    "casework.deadlines.today.overdue_milestones_of": "asked on the open (logged) citizen page just before "
     "a print, which is checked and logged itself",
-    "casework.reading.record_list": "the view event of a list",
-    "casework.audit.record": "writes the event; reads nothing",
-    "casework.access_request.require_access_request": "the rule for an access request; the "
+    "casework.core.reading.record_list": "the view event of a list",
+    "casework.core.audit.record": "writes the event; reads nothing",
+    "casework.privacy.access_request.require_access_request": "the rule for an access request; the "
     "request it guards is logged (make_access_request)",
     # lists of many citizens: not one citizen's case
-    "casework.citizen_list.find_citizen_ids": "the list's ids only; every search is logged with "
+    "casework.citizens.citizen_list.find_citizen_ids": "the list's ids only; every search is logged with "
     "its criterion and the citizens it showed (access_log.record_search)",
-    "casework.citizen_list.count_citizens": "a count, no citizen data",
-    "casework.citizen_list.fetch_citizen_rows": "the list's visible columns (name, CPR, "
+    "casework.citizens.citizen_list.count_citizens": "a count, no citizen data",
+    "casework.citizens.citizen_list.fetch_citizen_rows": "the list's visible columns (name, CPR, "
     "caseworker, benefit) for rows on screen; the search that found them is logged",
-    "casework.plan_printing.paper_citizens": "ids only, of the actor's own caseload for a "
+    "casework.plan.plan_printing.paper_citizens": "ids only, of the actor's own caseload for a "
     "caseworker; each print is checked and logged",
-    "casework.snooze.active_snoozes": "dates and reasons of put-aside deadlines for the worklist, "
+    "casework.deadlines.snooze.active_snoozes": "dates and reasons of put-aside deadlines for the worklist, "
     "keyed by id; no name, CPR or case text",
-    "casework.companies.last_used_company": "the company of the actor's own last offer; returns "
+    "casework.offers.companies.last_used_company": "the company of the actor's own last offer; returns "
     "no citizen data",
-    "casework.citizens.create_citizen": "makes a new citizen (a logged write); reads none",
-    "casework.users.list_users": "the users with a count of citizens each; no citizen data",
+    "casework.citizens.citizens.create_citizen": "makes a new citizen (a logged write); reads none",
+    "casework.admin.users.list_users": "the users with a count of citizens each; no citizen data",
     "demo.data.populate": "writes synthetic demo data, logged as one event",
-    "casework.access_log_extract.citizen_by_cpr": "CPR number to id, nothing else (never the "
+    "casework.privacy.access_log_extract.citizen_by_cpr": "CPR number to id, nothing else (never the "
     "caseworker); the extract made with it is checked and logged",
     # the parts of read use cases, called inside their checked and logged transaction
-    "casework.deadline_facts.load_facts": "the deadline engine's facts, inside a logged read",
-    "casework.deadline_facts.next_booked": "the deadline engine's facts, inside a logged read",
-    "casework.deadline_store.refresh": "recomputes stored deadlines inside a logged write",
-    "casework.deadline_store.rebuild": "recomputes every stored deadline (start, upgrade); "
+    "casework.deadlines.deadline_facts.load_facts": "the deadline engine's facts, inside a logged read",
+    "casework.deadlines.deadline_facts.next_booked": "the deadline engine's facts, inside a logged read",
+    "casework.deadlines.deadline_store.refresh": "recomputes stored deadlines inside a logged write",
+    "casework.deadlines.deadline_store.rebuild": "recomputes every stored deadline (start, upgrade); "
     "returns a count",
-    "casework.history.events_about": "a query condition; reads nothing itself",
-    "casework.history.entry_of": "formats an event already read by citizen_history",
-    "casework.plan.current_snapshot": "inside save_plan and mark_printed (logged writes)",
+    "casework.privacy.history.events_about": "a query condition; reads nothing itself",
+    "casework.privacy.history.entry_of": "formats an event already read by citizen_history",
+    "casework.plan.plan.current_snapshot": "inside save_plan and mark_printed (logged writes)",
 }
 
 
@@ -237,9 +231,9 @@ READS: dict[str, Callable[[Database, Actor, int], Any]] = {
 
 def test_every_read_that_checks_a_citizen_is_driven_here() -> None:
     direct = sorted(
-        name.removeprefix("casework.")
+        ".".join(name.split(".")[-2:])  # module.function, without the sub-package
         for name, (_p, _n, calls) in _functions().items()
-        if "read_citizen" in calls and not name.startswith("casework.reading.")
+        if "read_citizen" in calls and not name.startswith("casework.core.reading.")
     )
     assert sorted(set(direct) - set(READS)) == []
 
@@ -317,7 +311,7 @@ def test_reads_of_ones_own_citizen_are_logged_too(office: dict[str, Any], name: 
 def test_a_team_lead_outside_the_team_reads_with_a_reason_but_changes_nothing(
     office: dict[str, Any],
 ) -> None:
-    from app.casework.plan import save_plan
+    from app.casework.plan.plan import save_plan
 
     db, tove, carla = office["db"], office["people"]["tove"], office["carla"]
     with pytest.raises(PermissionDeniedError):
@@ -352,7 +346,7 @@ def test_the_cli_takes_a_reason_for_a_colleagues_citizen(
     tmp_path: Path,
 ) -> None:
     db = office["db"]
-    monkeypatch.setattr("app.casework.actor.os_user", lambda: "kl")  # Karen signs in
+    monkeypatch.setattr("app.casework.core.actor.os_user", lambda: "kl")  # Karen signs in
     out = tmp_path / "plan.pdf"
     args = ["plan-pdf", "--cpr", "241299-2222", "--out", str(out), *cli_args(db)]
     assert main(args) == 2
@@ -406,7 +400,7 @@ def test_a_covered_read_is_still_checked(office: dict[str, Any]) -> None:
 
 
 def test_a_caseworker_lists_only_their_own_caseloads_deadlines(office: dict[str, Any]) -> None:
-    from app.casework.spells import start_spell
+    from app.casework.benefits.spells import start_spell
 
     db, karen, ole = office["db"], office["people"]["karen"], office["people"]["ole"]
     carla = office["carla"]
@@ -449,7 +443,7 @@ def test_the_lists_overview_panel_shows_a_colleagues_citizen_only_with_a_reason(
 def test_a_look_at_a_colleagues_worklist_is_logged_ones_own_is_daily_work(
     office: dict[str, Any],
 ) -> None:
-    from app.casework.spells import start_spell
+    from app.casework.benefits.spells import start_spell
 
     db, karen, ole = office["db"], office["people"]["karen"], office["people"]["ole"]
     carla = office["carla"]

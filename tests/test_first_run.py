@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.casework import actor as actor_module
+from app.casework.core import actor as actor_module
 from app.cli import main
 from app.cli import users as users_command
 from app.store.engine import open_sqlite

@@ -20,10 +20,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from app.casework import org_settings
-from app.casework.actor import Actor
-from app.casework.goal_evaluation import evaluate, evaluate_plan
-from app.casework.goal_plans import (
+from app.casework.admin import org_settings
+from app.casework.core.actor import Actor
+from app.casework.goals.goal_evaluation import evaluate, evaluate_plan
+from app.casework.goals.goal_plans import (
     available_goalplans,
     copy_of,
     delete_goal_plan,
@@ -31,7 +31,7 @@ from app.casework.goal_plans import (
     save_goal_plan,
     user_plans,
 )
-from app.casework.goal_targets import set_target
+from app.casework.goals.goal_targets import set_target
 from app.cli import main
 from app.domain.anonymise import SuppressedTable, recoverable_cells, suppress_series
 from app.domain.errors import ConflictError, PermissionDeniedError, ValidationError
@@ -169,7 +169,7 @@ def test_a_period_not_over_is_counted_up_to_the_day_and_its_months_flagged(
     december = evaluation.series["fleksjob_fte"][-1]
     assert december.value is None and not december.suppressed
     assert records(evaluation)["period"] == {"start": "2026-01-01", "end": "2026-11-23"}
-    from app.casework.goal_evaluation import monthly_series
+    from app.casework.goals.goal_evaluation import monthly_series
 
     pairs = monthly_series(db, plan, parse_period("2026-Q4"), as_of=AS_OF)["fleksjob_fte"]
     assert pairs == [("2026-10", 6.0), ("2026-11", 6.0), ("2026-12", None)]
@@ -219,7 +219,7 @@ def test_a_team_lead_creates_edits_copies_and_deletes_a_plan_all_audited(db: Dat
 
     set_target(db, LEAD, "glostrup-2023", "mm2_opkvalificering", {"minimum": 30})
     glostrup = load_goalplan("glostrup-2023")
-    from app.casework.goal_targets import with_user_targets
+    from app.casework.goals.goal_targets import with_user_targets
 
     copy = copy_of(with_user_targets(db, glostrup), "Glostrup med måltal")
     _saved, copy_key = save_goal_plan(db, LEAD, copy)
@@ -390,7 +390,7 @@ def test_exports_hold_the_same_numbers_as_the_json_and_are_audited(
         s.add(Caseworker(initials="TL", name="Tove Larsen", role="teamlead"))
     _saved, key = save_goal_plan(db, LEAD, _plan())
     base = ["indicators", "--plan", key, "--period", "2026-Q1", *db_args]
-    monkeypatch.setattr("app.casework.actor.os_user", lambda: "tl")  # Tove signs in
+    monkeypatch.setattr("app.casework.core.actor.os_user", lambda: "tl")  # Tove signs in
     assert main([*base, "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     by_id = {i["id"]: i for i in data["indicators"]}
@@ -450,7 +450,7 @@ def test_exports_hold_the_same_numbers_as_the_json_and_are_audited(
 def test_the_difference_from_the_previous_export_of_the_same_plan_and_period(
     db: Database, actor: Actor
 ) -> None:
-    from app.casework.indicator_exports import export_indicators
+    from app.casework.goals.indicator_exports import export_indicators
 
     for _ in range(6):
         spell(db, actor, born(db, actor, ADULT), "fleksjob", date(2025, 1, 1))

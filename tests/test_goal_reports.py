@@ -14,10 +14,10 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from app.casework.actor import Actor
-from app.casework.goal_evaluation import evaluate_plan
-from app.casework.goal_plans import load_goalplan
-from app.casework.goal_targets import set_target
+from app.casework.core.actor import Actor
+from app.casework.goals.goal_evaluation import evaluate_plan
+from app.casework.goals.goal_plans import load_goalplan
+from app.casework.goals.goal_targets import set_target
 from app.domain.errors import ValidationError
 from app.domain.goalplan import GoalPlan, Indicator, Target, target_from, years_from
 from app.domain.periods import parse_period
@@ -97,7 +97,7 @@ def test_the_english_exports_use_the_english_note(db: Database) -> None:
 def test_the_workbook_holds_numbers_dates_and_empty_suppressed_cells(
     db: Database, actor: Actor
 ) -> None:
-    from app.casework.employment import register_employment
+    from app.casework.benefits.employment import register_employment
 
     for n in range(20):  # 20 flagged refugees on jobparat kontanthjælp, 15 with paid hours
         who = born(db, actor, ADULT, refugee_or_reunified=True, refugee_year=2020)
@@ -186,7 +186,7 @@ def test_a_team_lead_ties_a_target_to_years(db: Database, actor: Actor) -> None:
     with pytest.raises(ValidationError):
         set_target(db, LEAD, "herlev-2024", "fleksjob_fte", {"minimum": 5, "years": "næste år"})
     # a plan made in the app keeps the years too
-    from app.casework.goal_plans import save_goal_plan
+    from app.casework.goals.goal_plans import save_goal_plan
 
     plan = GoalPlan(
         "",

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from app.casework.access_log_search import LogQuery, search_log
-from app.casework.actor import Actor
-from app.casework.citizens import create_citizen, update_citizen
-from app.casework.conversations import book_conversation
-from app.casework.offers import cancel_offer, register_offer
-from app.casework.plan_printing import save_plan_pdf
+from app.casework.citizens.citizens import create_citizen, update_citizen
+from app.casework.conversations.conversations import book_conversation
+from app.casework.core.actor import Actor
+from app.casework.offers.offers import cancel_offer, register_offer
+from app.casework.plan.plan_printing import save_plan_pdf
+from app.casework.privacy.access_log_search import LogQuery, search_log
 from app.domain.errors import PermissionDeniedError
 from app.store.engine import Database, transaction
 from app.store.models import AuditEvent, Caseworker
@@ -194,7 +194,7 @@ def test_the_extract_command(
     from app.cli import main
 
     def sign_in(login: str) -> None:
-        monkeypatch.setattr("app.casework.actor.os_user", lambda: login)
+        monkeypatch.setattr("app.casework.core.actor.os_user", lambda: login)
 
     sign_in("kl")
     out = tmp_path / "cli.pdf"
@@ -219,7 +219,7 @@ def test_the_pages_check_reads_the_checkpoints_in_the_folder_it_set(
 ) -> None:
     from sqlalchemy import text
 
-    from app.casework import audit_checkpoints
+    from app.casework.privacy import audit_checkpoints
 
     share = tmp_path / "share"
     monkeypatch.setenv(audit_checkpoints.ENV, str(share))

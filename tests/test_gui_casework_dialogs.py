@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlmodel import select
 
-from app.casework.actor import Actor
+from app.casework.core.actor import Actor
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker, Citizen
 from app.ui.casework.citizen_dialog import CitizenDialog

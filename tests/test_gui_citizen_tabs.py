@@ -12,13 +12,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 from sqlmodel import select
 
 from app import i18n
-from app.casework.actor import Actor
-from app.casework.citizens import create_citizen
-from app.casework.companies import create_company
-from app.casework.journal import add_note
-from app.casework.offers import register_offer
-from app.casework.plan import save_plan
-from app.casework.spells import start_spell
+from app.casework.benefits.spells import start_spell
+from app.casework.citizens.citizens import create_citizen
+from app.casework.citizens.journal import add_note
+from app.casework.core.actor import Actor
+from app.casework.offers.companies import create_company
+from app.casework.offers.offers import register_offer
+from app.casework.plan.plan import save_plan
 from app.store.engine import Database, transaction
 from app.store.models import BenefitSpell, Conversation, JournalNote, Milestone, Offer, Plan
 from app.ui.casework import prompts
@@ -144,7 +144,7 @@ def test_book_a_conversation_in_three_keystrokes(
 def test_record_the_next_conversation_as_held_in_two_keystrokes(
     qtbot, page: CitizenPage, ctx: UiContext, citizen: int
 ) -> None:
-    from app.casework.conversations import book_conversation
+    from app.casework.conversations.conversations import book_conversation
 
     booked = book_conversation(ctx.db, ctx.actor, citizen, datetime(2026, 11, 23, 9, 0)).id
     page.open(citizen)

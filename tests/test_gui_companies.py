@@ -9,10 +9,10 @@ from PySide6.QtCore import Qt
 from sqlmodel import select
 
 from app import i18n
-from app.casework.actor import Actor
-from app.casework.citizens import create_citizen
-from app.casework.companies import create_company
-from app.casework.offers import register_offer
+from app.casework.citizens.citizens import create_citizen
+from app.casework.core.actor import Actor
+from app.casework.offers.companies import create_company
+from app.casework.offers.offers import register_offer
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker, Company, CompanyContact, RecruitmentOrder
 from app.ui.casework.context import UiContext

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
-from app.casework.actor import Actor
+from app.casework.core.actor import Actor
 from app.store import engine
 from app.store.engine import Database, open_sqlite
 from app.store.migrations import upgrade

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 from test_gui_main_window import TODAY, ctx  # noqa: F401 (the fixture)
 
-from app.casework.overview import GlassNotBrokenError, citizen_overview
+from app.casework.citizens.overview import GlassNotBrokenError, citizen_overview
 from app.store.engine import transaction
 from app.store.models import AuditEvent, Citizen
 from app.ui.casework.context import UiContext
@@ -57,7 +57,7 @@ def test_the_list_shows_only_who_and_whose_until_a_reason_is_given(
     qtbot,
     ctx: UiContext,  # noqa: F811
 ) -> None:
-    from app.casework.access_log import record_view
+    from app.casework.privacy.access_log import record_view
 
     carla = _carla(ctx)
     window = MainWindow(ctx)

@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from app import i18n
-from app.casework.actor import Actor
-from app.casework.citizens import create_citizen
-from app.casework.spells import start_spell
+from app.casework.benefits.spells import start_spell
+from app.casework.citizens.citizens import create_citizen
+from app.casework.core.actor import Actor
 from app.store.engine import Database
 from app.ui.casework.context import UiContext
 from app.ui.indicators.page import IndicatorsPage
@@ -99,7 +99,7 @@ def test_dashboard_shows_status_suppresses_small_figures_and_draws_the_trend(
 def test_the_dashboard_reads_the_threshold_from_the_organisation_setting(
     qtbot, db: Database, ctx: UiContext
 ) -> None:
-    from app.casework import org_settings
+    from app.casework.admin import org_settings
 
     org_settings.set_value(db, ctx.actor, "suppression_threshold", 6)
     page = IndicatorsPage(ctx)
@@ -172,7 +172,7 @@ def test_a_team_lead_sets_a_target_in_the_dialog_and_exports_what_is_shown(
     qtbot.addWidget(caseworker_page)
     assert not caseworker_page.target_button.isEnabled()
     assert not caseworker_page.plan_button.isEnabled()
-    from app.casework.goal_targets import set_target
+    from app.casework.goals.goal_targets import set_target
 
     with pytest.raises(PermissionDeniedError):
         set_target(db, worker.actor, "glostrup-2023", "mm2_opkvalificering", {"minimum": 1})

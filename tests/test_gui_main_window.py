@@ -7,11 +7,11 @@ from datetime import date, datetime
 import pytest
 from PySide6.QtCore import Qt
 
-from app.casework.actor import Actor
-from app.casework.citizens import create_citizen
-from app.casework.conversations import book_conversation
-from app.casework.plan import add_milestone, complete_milestone, save_plan
-from app.casework.spells import start_spell
+from app.casework.benefits.spells import start_spell
+from app.casework.citizens.citizens import create_citizen
+from app.casework.conversations.conversations import book_conversation
+from app.casework.core.actor import Actor
+from app.casework.plan.plan import add_milestone, complete_milestone, save_plan
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker
 from app.ui.casework.context import UiContext
@@ -295,7 +295,7 @@ def test_opening_a_colleagues_citizen_needs_a_logged_reason(
 ) -> None:
     from sqlmodel import select
 
-    from app.casework.access_log import record_view
+    from app.casework.privacy.access_log import record_view
     from app.domain.errors import PermissionDeniedError
     from app.store.models import AuditEvent
     from app.ui.casework import prompts

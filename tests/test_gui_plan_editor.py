@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from sqlmodel import select
 
-from app.casework.actor import Actor
-from app.casework.goal_plans import user_plans
+from app.casework.core.actor import Actor
+from app.casework.goals.goal_plans import user_plans
 from app.store.engine import Database, transaction
 from app.store.models import AuditEvent
 from app.ui.casework.context import UiContext
@@ -134,7 +134,7 @@ def test_a_team_lead_creates_a_plan_by_typing_and_clicking_and_sees_it_evaluated
 def test_a_plan_made_in_the_app_is_changed_and_reordered_in_the_editor(
     qtbot, page: IndicatorsPage, db: Database
 ) -> None:
-    from app.casework.goal_plans import save_goal_plan
+    from app.casework.goals.goal_plans import save_goal_plan
     from app.domain.goalplan import GoalPlan, Indicator, Target
 
     plan = GoalPlan(
@@ -209,7 +209,7 @@ def test_the_editor_explains_problems_and_keeps_nothing_half_saved(
 def test_a_shipped_plan_is_changed_as_a_copy_and_the_file_stays(
     qtbot, page: IndicatorsPage, db: Database
 ) -> None:
-    from app.casework.goal_plans import load_goalplan
+    from app.casework.goals.goal_plans import load_goalplan
 
     show(qtbot, page, "glostrup-2023", "2026-Q1")
     assert not page.delete_action.isEnabled(), "a shipped plan cannot be deleted"

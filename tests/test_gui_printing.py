@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from app.casework.actor import Actor
-from app.casework.citizens import create_citizen
-from app.casework.plan import save_plan
+from app.casework.citizens.citizens import create_citizen
+from app.casework.core.actor import Actor
+from app.casework.plan.plan import save_plan
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker
 from app.ui.casework.context import UiContext
@@ -41,7 +41,7 @@ def ctx(db: Database) -> UiContext:
 def test_pdf_pages_become_images_for_preview_and_printer(
     qtbot, ctx: UiContext, tmp_path: Path
 ) -> None:
-    from app.casework.plan_printing import plan_pdf
+    from app.casework.plan.plan_printing import plan_pdf
     from app.ui.printing import PlanPrinter, page_images
 
     images = page_images(plan_pdf(ctx.db, ctx.actor, 1, record=False, today=TODAY), dpi=50)
@@ -60,7 +60,7 @@ def test_pdf_pages_become_images_for_preview_and_printer(
 def _printed(ctx: UiContext, citizen_id: int) -> tuple[int, list]:
     from sqlmodel import select
 
-    from app.casework.plan import plan_versions
+    from app.casework.plan.plan import plan_versions
     from app.store.models import AuditEvent
 
     with transaction(ctx.db) as s:
@@ -151,7 +151,7 @@ def test_a_failed_print_records_nothing(qtbot, ctx: UiContext, tmp_path: Path) -
 def test_a_colleagues_citizen_is_refused_before_the_preview_opens(qtbot, ctx: UiContext) -> None:
     from PySide6.QtWidgets import QWidget
 
-    from app.casework.actor import Actor
+    from app.casework.core.actor import Actor
     from app.domain.errors import PermissionDeniedError
     from app.ui.printing import PlanPrinter
 

@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from sqlmodel import select
 
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
 from app.cli import main
 from app.store.backup import backup_folder, integrity_ok
 from app.store.engine import Database, open_sqlite, transaction
@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def add_citizen(db: Database, cpr: str, first: str) -> None:
-    from app.casework.actor import system_actor
+    from app.casework.core.actor import system_actor
 
     create_citizen(
         db, system_actor(), {"cpr": cpr, "first_name": first, "last_name": "Ørsted"}, today=TODAY

@@ -13,9 +13,9 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from sqlmodel import select
 
-from app.casework import org_settings
-from app.casework.actor import Actor
-from app.casework.citizens import create_citizen
+from app.casework.admin import org_settings
+from app.casework.citizens.citizens import create_citizen
+from app.casework.core.actor import Actor
 from app.store.engine import Database, transaction
 from app.store.models import AuditEvent, Caseworker, Citizen
 from app.ui.admin.first_user import FirstUserDialog
@@ -251,7 +251,7 @@ def test_the_first_start_asks_for_initials_and_name(qtbot, db: Database, monkeyp
     dialog.try_save()
     assert dialog.result_value == ("KL", "Karen Lund")
 
-    monkeypatch.setattr("app.casework.actor.os_user", lambda: "karen")
+    monkeypatch.setattr("app.casework.core.actor.os_user", lambda: "karen")
 
     def answer(self) -> int:  # the user types her initials and name and presses Start
         self.result_value = ("KL", "Karen Lund")
@@ -268,7 +268,7 @@ def test_a_stranger_cannot_sign_in(qtbot, db: Database, people, monkeypatch) -> 
     from app.domain.errors import PermissionDeniedError
     from app.ui import application
 
-    monkeypatch.setattr("app.casework.actor.os_user", lambda: "stranger")
+    monkeypatch.setattr("app.casework.core.actor.os_user", lambda: "stranger")
     with pytest.raises(PermissionDeniedError):
         application.sign_in(db)
 
@@ -298,7 +298,7 @@ def test_the_settings_page_is_in_the_navigation_and_the_access_request_in_the_me
 def test_the_rotation_of_automatic_backups_is_shown_with_its_size(
     qtbot, db: Database, people
 ) -> None:
-    from app.casework.backups import automatic_backup
+    from app.casework.privacy.backups import automatic_backup
 
     page = settings_page(qtbot, db, people["anna"])
     assert "ingen endnu" in page.organisation.backups.text()
@@ -312,7 +312,7 @@ def test_the_rotation_of_automatic_backups_is_shown_with_its_size(
 def test_the_checkpoint_folder_is_typed_in_the_settings(
     qtbot, db: Database, people, tmp_path
 ) -> None:
-    from app.casework import audit_checkpoints
+    from app.casework.privacy import audit_checkpoints
 
     page = settings_page(qtbot, db, people["anna"])
     page.tabs.setCurrentWidget(page.organisation)

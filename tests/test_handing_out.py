@@ -29,7 +29,7 @@ def office(db: Database) -> Database:
 
 
 def login(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
-    monkeypatch.setattr("app.casework.actor.os_user", lambda: name)
+    monkeypatch.setattr("app.casework.core.actor.os_user", lambda: name)
 
 
 def actions(db: Database) -> list[tuple[str, str | None]]:

@@ -8,8 +8,8 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from app.casework.actor import Actor
-from app.casework.handing_out import require_purge_right
+from app.casework.core.actor import Actor
+from app.casework.privacy.handing_out import require_purge_right
 from app.domain.errors import PermissionDeniedError
 from app.store.engine import Database, transaction
 

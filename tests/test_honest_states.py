@@ -11,12 +11,12 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from app import i18n
-from app.casework.actor import Actor
-from app.casework.citizens import create_citizen
-from app.casework.conversations import book_conversation
-from app.casework.overview import citizen_overview
-from app.casework.plan import add_milestone, save_plan
-from app.casework.spells import start_spell
+from app.casework.benefits.spells import start_spell
+from app.casework.citizens.citizens import create_citizen
+from app.casework.citizens.overview import citizen_overview
+from app.casework.conversations.conversations import book_conversation
+from app.casework.core.actor import Actor
+from app.casework.plan.plan import add_milestone, save_plan
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker
 from app.ui.casework import prompts

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.casework.actor import Actor
-from app.casework.citizens import create_citizen
-from app.casework.companies import create_company, log_contact, save_recruitment_order
-from app.casework.employment import register_employment
-from app.casework.offers import register_offer
-from app.casework.spells import start_spell
+from app.casework.benefits.employment import register_employment
+from app.casework.benefits.spells import start_spell
+from app.casework.citizens.citizens import create_citizen
+from app.casework.core.actor import Actor
+from app.casework.offers.companies import create_company, log_contact, save_recruitment_order
+from app.casework.offers.offers import register_offer
 from app.cli import main
 from app.domain.anonymise import recoverable_cells, shown_count, suppress_table, suppress_value
 from app.domain.errors import ValidationError
@@ -250,7 +250,7 @@ def test_goal_status_rules() -> None:
 
 
 def test_fleksjob_hours_and_youth_dropout(any_db: Database, actor: Actor) -> None:
-    from app.casework.employment import change_flexjob_hours, end_employment
+    from app.casework.benefits.employment import change_flexjob_hours, end_employment
 
     b, c = (person(any_db, actor, i) for i in (1, 2))
     flex = register_employment(
@@ -280,7 +280,7 @@ def test_the_75_percent_rule_counts_the_whole_group_and_the_exempted_as_not_serv
     with everyone) and the a-kasse's conversations are no part of it."""
     from datetime import datetime
 
-    from app.casework.conversations import book_conversation, record_outcome
+    from app.casework.conversations.conversations import book_conversation, record_outcome
 
     served, late, exempt, exempt_served = (person(any_db, actor, i) for i in range(4))
     for who in (served, late, exempt, exempt_served):

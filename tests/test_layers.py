@@ -1,6 +1,6 @@
 """The architecture holds: Qt only in ``app/ui``; the domain core imports no SQL and nothing of ours;
-imports point one way (domain < store < reports < casework < demo < bench, CLI, UI) with no
-cycles, counting imports made inside functions (ARCHITECTURE.md draws the picture)."""
+imports point one way (domain < wording < store < reports < casework < demo < bench, CLI, UI)
+with no cycles, counting imports made inside functions (ARCHITECTURE.md draws the picture)."""
 
 from __future__ import annotations
 
@@ -63,7 +63,9 @@ def test_the_layer_test_would_catch_a_qt_import(tmp_path: Path) -> None:
 # is an edge to ``app.cli.audit``; relative imports are resolved.
 
 #: The layers below the callers, lowest first: a module imports its own layer or lower ones.
-LAYERS = ("domain", "store", "reports", "casework", "demo")
+#: ``wording`` holds the words meant for people (labels, explanations): it reads the domain's
+#: codes and ``app.i18n`` only, so every layer above may show them.
+LAYERS = ("domain", "wording", "store", "reports", "casework", "demo")
 #: The callers on top: each may import every layer above, none of them imports another caller
 #: except as listed in ``CALLER_IMPORTS``, and no layer imports them.
 CALLERS = ("bench", "cli", "ui")
@@ -87,16 +89,16 @@ CALLER_IMPORTS = {
 #: only shrinks: an entry that no longer occurs fails the test too.
 UPWARD_IMPORTS = {
     # reports → casework (issue 17: reports should render data they are given)
-    ("app.reports.measures", "app.casework.deadline_rule_files"): (
+    ("app.reports.measures", "app.casework.deadlines.deadline_rule_files"): (
         "the deadline measures load the rule sets in force"
     ),
-    ("app.reports.measures", "app.casework.deadline_store"): (
+    ("app.reports.measures", "app.casework.deadlines.deadline_store"): (
         "the deadline measures read the stored requirements, refreshed first"
     ),
-    ("app.reports.measures", "app.casework.org_settings"): (
+    ("app.reports.measures", "app.casework.admin.org_settings"): (
         "measures read organisation settings (small-job hours, …)"
     ),
-    ("app.reports.measures_support", "app.casework.org_settings"): (
+    ("app.reports.measures_support", "app.casework.admin.org_settings"): (
         "measures read organisation settings (small-job hours, …)"
     ),
 }

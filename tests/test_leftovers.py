@@ -71,7 +71,7 @@ def test_the_next_start_removes_what_cut_off_work_left_and_says_so(
         path.write_bytes(b"x" * 4096)
         os.utime(path, (OLD, OLD))
     Path(f"{stale[0]}-journal").write_bytes(b"j")
-    monkeypatch.setattr("app.casework.actor.os_user", lambda: "kl")
+    monkeypatch.setattr("app.casework.core.actor.os_user", lambda: "kl")
     assert main(["users", *cli_args(db)]) == 0
     err = capsys.readouterr().err
     assert "Fjernede 4 ufærdige kopier" in err and partial.name in err

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from app.casework.access_log import record_search, record_view
-from app.casework.actor import Actor
-from app.casework.citizens import create_citizen, update_citizen
-from app.casework.journal import add_note
-from app.casework.plan import save_plan
+from app.casework.citizens.citizens import create_citizen, update_citizen
+from app.casework.citizens.journal import add_note
+from app.casework.core.actor import Actor
+from app.casework.plan.plan import save_plan
+from app.casework.privacy.access_log import record_search, record_view
 from app.domain.errors import DuplicateError
 from app.logging_setup import configure_logging
 from app.store.engine import Database, transaction

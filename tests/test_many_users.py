@@ -14,9 +14,9 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from app.casework.actor import system_actor
-from app.casework.citizens import create_citizen
-from app.casework.plan import save_plan
+from app.casework.citizens.citizens import create_citizen
+from app.casework.core.actor import system_actor
+from app.casework.plan.plan import save_plan
 from app.store.engine import Database, transaction
 from app.store.models import AuditEvent, Caseworker, Conversation, Plan, PlanVersion
 
@@ -61,7 +61,7 @@ def _run_clients(db: Database, worker_ids: list[int], citizens: list[int]) -> di
 
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(
-        ["concurrent_client", "app.casework.conversations", "app.casework.plan", "psycopg"]
+        ["concurrent_client", "app.casework.conversations.conversations", "app.casework.plan.plan", "psycopg"]
     )
     url = db.engine.url.render_as_string(hide_password=False)
     barrier, results = context.Barrier(CLIENTS), context.Queue()

@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.casework import org_settings
-from app.casework.actor import Actor
-from app.casework.citizens import create_citizen
-from app.casework.companies import create_company, log_contact
-from app.casework.employment import register_employment
-from app.casework.offers import register_offer
-from app.casework.spells import start_spell
+from app.casework.admin import org_settings
+from app.casework.benefits.employment import register_employment
+from app.casework.benefits.spells import start_spell
+from app.casework.citizens.citizens import create_citizen
+from app.casework.core.actor import Actor
+from app.casework.offers.companies import create_company, log_contact
+from app.casework.offers.offers import register_offer
 from app.domain.errors import ValidationError
 from app.domain.goalplan import born_by
 from app.domain.identifiers import age_on
@@ -273,7 +273,7 @@ def test_youth_dropout_is_a_start_cohort_followed_for_12_months(
     """Of the young people who started an education in 2024, the 2025 figure is the share who
     dropped out within 12 months and had not returned (not in an education, none finished) at
     the 12-month day."""
-    from app.casework.employment import end_employment
+    from app.casework.benefits.employment import end_employment
 
     def school(who: int, start: date, end: date | None = None, completed=None):  # type: ignore[no-untyped-def]
         row = register_employment(any_db, actor, who, {"kind": "education", "start_date": start}).id
@@ -376,7 +376,7 @@ def test_every_measure_of_the_issue_exists_with_a_title_and_definition() -> None
 
 
 def test_conversations_on_time_share(any_db: Database, actor: Actor) -> None:
-    from app.casework.conversations import book_conversation, record_outcome
+    from app.casework.conversations.conversations import book_conversation, record_outcome
 
     a = born(any_db, actor, ADULT)
     spell(any_db, actor, a, "kontanthjaelp_jobparat", date(2025, 1, 6))
@@ -388,7 +388,7 @@ def test_conversations_on_time_share(any_db: Database, actor: Actor) -> None:
 
 def test_deleted_citizens_are_left_out_of_every_figure(any_db: Database, actor: Actor) -> None:
     """A citizen deleted (registered by mistake, say) counts nowhere; restored, they count again."""
-    from app.casework.citizens import delete_citizen, restore_citizen
+    from app.casework.citizens.citizens import delete_citizen, restore_citizen
     from app.reports.measure_catalog import MEASURES
 
     period = parse_period("2025")

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtWidgets import QMenu
 
 from app import i18n
-from app.casework.actor import Actor
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
+from app.casework.core.actor import Actor
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker
 from app.ui.casework.context import UiContext

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import sqlcipher3.dbapi2 as dbapi2
 
-from app.casework.actor import system_actor
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
+from app.casework.core.actor import system_actor
 from app.cli import main
 from app.store import cipher, conversion
 from app.store.cipher import DatabaseKey
@@ -95,7 +95,7 @@ def test_a_bad_rule_override_keeps_the_last_good_rules_and_says_so(
     rules = tmp_path / "rules.toml"
     rules.write_text(content, encoding="utf-8")
     monkeypatch.setenv("MINPLAN_RULES", str(rules))
-    monkeypatch.setattr("app.casework.actor.os_user", lambda: "kl")
+    monkeypatch.setattr("app.casework.core.actor.os_user", lambda: "kl")
     assert main(["deadlines", *db_args]) == 2
     err = capsys.readouterr().err
     assert err.startswith("Advarsel: ") and "rules.toml" in err and "Traceback" not in err
@@ -183,8 +183,8 @@ LONG_SEARCHES = [
 
 @pytest.mark.parametrize("text", LONG_SEARCHES, ids=["words", "one-word", "dates"])
 def test_a_100000_character_search_finds_nothing_calmly(db, text: str) -> None:  # type: ignore[no-untyped-def]
-    from app.casework.citizen_list import find_citizen_ids
-    from app.casework.companies import find_companies
+    from app.casework.citizens.citizen_list import find_citizen_ids
+    from app.casework.offers.companies import find_companies
 
     assert find_citizen_ids(db, text) == []
     assert find_companies(db, text) == []
@@ -196,7 +196,7 @@ def test_the_cli_searches_with_100000_characters_calmly(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr("app.casework.actor.os_user", lambda: "kl")  # the first user: admin
+    monkeypatch.setattr("app.casework.core.actor.os_user", lambda: "kl")  # the first user: admin
     long = "x" * 100_000
     out = str(tmp_path / "log.csv")
     for option in ("--by", "--cpr"):
@@ -211,7 +211,7 @@ def test_the_cli_searches_with_100000_characters_calmly(
 
 
 def test_the_window_takes_a_pasted_100000_character_search_calmly(qtbot, db) -> None:  # type: ignore[no-untyped-def]
-    from app.casework.actor import Actor
+    from app.casework.core.actor import Actor
     from app.domain.search import MAX_SEARCH_CHARS
     from app.store.engine import transaction
     from app.store.models import Caseworker

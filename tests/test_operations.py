@@ -10,10 +10,10 @@ from datetime import date, timedelta
 import pytest
 
 from app import i18n
-from app.casework.actor import Actor
-from app.casework.citizens import create_citizen
-from app.casework.result import Area, Saved
-from app.casework.spells import start_spell
+from app.casework.benefits.spells import start_spell
+from app.casework.citizens.citizens import create_citizen
+from app.casework.core.actor import Actor
+from app.casework.core.result import Area, Saved
 from app.domain.errors import ValidationError
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker

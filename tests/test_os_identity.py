@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from app.casework import actor as actor_module
-from app.casework.actor import os_user
-from app.casework.sign_in import resolve_actor
+from app.casework.core import actor as actor_module
+from app.casework.core.actor import os_user
+from app.casework.core.sign_in import resolve_actor
 from app.cli import main
 from app.domain.errors import PermissionDeniedError
 from app.store.engine import Database, transaction

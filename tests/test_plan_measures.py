@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.casework import org_settings
-from app.casework.actor import Actor
-from app.casework.companies import create_company, log_contact, save_recruitment_order
-from app.casework.employment import change_flexjob_hours, end_employment, register_employment
-from app.casework.offers import register_offer
+from app.casework.admin import org_settings
+from app.casework.benefits.employment import (
+    change_flexjob_hours,
+    end_employment,
+    register_employment,
+)
+from app.casework.core.actor import Actor
+from app.casework.offers.companies import create_company, log_contact, save_recruitment_order
+from app.casework.offers.offers import register_offer
 from app.domain.periods import parse_period
 from app.reports.measure_catalog import run_measure
 from app.store.engine import Database

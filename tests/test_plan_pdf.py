@@ -12,13 +12,13 @@ from pypdf import PdfReader
 from sqlmodel import select
 
 from app import i18n
-from app.casework.actor import Actor
-from app.casework.citizens import create_citizen
-from app.casework.companies import create_company
-from app.casework.conversations import book_conversation
-from app.casework.offers import register_offer
-from app.casework.plan import add_milestone, complete_milestone, save_plan
-from app.casework.plan_printing import batch_plans, paper_citizens, plan_pdf
+from app.casework.citizens.citizens import create_citizen
+from app.casework.conversations.conversations import book_conversation
+from app.casework.core.actor import Actor
+from app.casework.offers.companies import create_company
+from app.casework.offers.offers import register_offer
+from app.casework.plan.plan import add_milestone, complete_milestone, save_plan
+from app.casework.plan.plan_printing import batch_plans, paper_citizens, plan_pdf
 from app.cli import main
 from app.reports.lix import lix
 from app.reports.plan_texts import all_texts
@@ -144,7 +144,7 @@ def test_printing_records_the_version_and_the_next_plan_shows_what_changed(
         printed = s.exec(select(PlanVersion).where(PlanVersion.printed_at.is_not(None))).all()
         event = s.exec(select(AuditEvent).where(AuditEvent.action == "print_plan")).one()
         assert len(printed) == 1 and event.citizen_id == åse and event.user_initials == "KL"
-    from app.casework.plan import plan_versions
+    from app.casework.plan.plan import plan_versions
 
     version = plan_versions(db, me, åse)[0]
     with transaction(db) as s:
@@ -223,7 +223,7 @@ def test_the_danish_fixed_texts_are_easy_to_read() -> None:
 def test_cli_plan_pdf_one_and_all_on_paper(
     db_args: list[str], citizen, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("app.casework.actor.os_user", lambda: "kl")  # Karen signs in as "kl"
+    monkeypatch.setattr("app.casework.core.actor.os_user", lambda: "kl")  # Karen signs in as "kl"
     assert main(["plan-pdf", *db_args, "--cpr", CPR, "--out", str(tmp_path / "aase.pdf")]) == 0
     assert "Min Plan" in text_of((tmp_path / "aase.pdf").read_bytes())
     assert (
@@ -279,8 +279,8 @@ def test_batch_can_be_cancelled(db: Database, citizen, tmp_path: Path) -> None:
 def test_the_plan_shows_when_it_was_agreed_and_what_the_citizen_has_finished(
     db: Database, citizen
 ) -> None:
-    from app.casework.employment import register_employment
-    from app.casework.offers import cancel_offer, end_offer
+    from app.casework.benefits.employment import register_employment
+    from app.casework.offers.offers import cancel_offer, end_offer
 
     me, åse = citizen
     save_plan(db, me, åse, None, {"agreed_on": date(2026, 11, 20)}, today=TODAY)

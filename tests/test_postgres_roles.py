@@ -14,17 +14,18 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
-from app.casework import audit, org_settings
-from app.casework.actor import Actor, system_actor
-from app.casework.citizens import create_citizen, update_citizen
-from app.casework.conversations import book_conversation
-from app.casework.goal_evaluation import evaluate
-from app.casework.goal_plans import load_goalplan
-from app.casework.goal_targets import set_target
-from app.casework.journal import add_note, notes
-from app.casework.plan import save_plan
-from app.casework.sign_in import resolve_actor
-from app.casework.spells import start_spell
+from app.casework.admin import org_settings
+from app.casework.benefits.spells import start_spell
+from app.casework.citizens.citizens import create_citizen, update_citizen
+from app.casework.citizens.journal import add_note, notes
+from app.casework.conversations.conversations import book_conversation
+from app.casework.core import audit
+from app.casework.core.actor import Actor, system_actor
+from app.casework.core.sign_in import resolve_actor
+from app.casework.goals.goal_evaluation import evaluate
+from app.casework.goals.goal_plans import load_goalplan
+from app.casework.goals.goal_targets import set_target
+from app.casework.plan.plan import save_plan
 from app.domain.errors import DatabaseError, PermissionDeniedError
 from app.domain.periods import parse_period
 from app.store import server_password
@@ -338,10 +339,10 @@ def caseload(pg_db: Database, pg_login):  # type: ignore[no-untyped-def]
     """KL and ML (caseworkers in two teams), TL (team lead of KL's team), AD (admin), each with a
     server login; citizens A (KL's), B (ML's) and C (nobody's), each with a row in every
     citizen-linked table. Yields (raw connections by initials, citizen ids, logins)."""
-    from app.casework.employment import register_employment
-    from app.casework.offers import register_offer
-    from app.casework.plan import add_milestone, mark_printed
-    from app.casework.snooze import snooze_deadline
+    from app.casework.benefits.employment import register_employment
+    from app.casework.deadlines.snooze import snooze_deadline
+    from app.casework.offers.offers import register_offer
+    from app.casework.plan.plan import add_milestone, mark_printed
 
     run_script(pg_db)
     with transaction(pg_db) as s:
@@ -621,7 +622,7 @@ def test_a_write_from_psql_is_logged_by_the_server_and_an_app_write_only_once(
 def test_breaking_the_glass_goes_through_the_server_with_its_event(
     caseload, pg_db: Database
 ) -> None:  # type: ignore[no-untyped-def]
-    from app.casework.access_log import record_view
+    from app.casework.privacy.access_log import record_view
 
     conns, ids, logins = caseload
     kl, b = conns["KL"], ids["B"]
@@ -668,7 +669,7 @@ def test_breaking_the_glass_goes_through_the_server_with_its_event(
         assert server_sealed(session)
     ml_db = dataclasses.replace(pg_db, engine=conns["ML"].engine)  # the app as ML's login
     # ML finds KL's citizen only by the complete CPR number, to open them with a reason
-    from app.casework.citizen_list import fetch_citizen_rows, find_citizen_ids
+    from app.casework.citizens.citizen_list import fetch_citizen_rows, find_citizen_ids
 
     assert ids["A"] not in find_citizen_ids(ml_db, "")
     assert ids["A"] not in find_citizen_ids(ml_db, "150390")
@@ -766,7 +767,7 @@ def test_in_the_window_a_caseworker_finds_a_colleagues_citizen_by_cpr_and_opens_
 def test_only_a_login_that_sees_every_citizen_rebuilds_the_kept_requirements(
     caseload, pg_db: Database
 ) -> None:  # type: ignore[no-untyped-def]
-    from app.casework import deadline_store
+    from app.casework.deadlines import deadline_store
 
     conns, ids, _logins = caseload
     rules = deadline_store._current_rules()
@@ -797,7 +798,7 @@ def test_only_a_login_that_sees_every_citizen_rebuilds_the_kept_requirements(
 def test_a_caseworker_hands_their_own_citizen_over_to_a_colleague_through_the_app(
     caseload, pg_db: Database
 ) -> None:  # type: ignore[no-untyped-def]
-    from app.casework.citizens import hand_over
+    from app.casework.citizens.citizens import hand_over
 
     conns, ids, logins = caseload
     kl_db = dataclasses.replace(pg_db, engine=conns["KL"].engine)

@@ -19,8 +19,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from app.casework.actor import system_actor
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
+from app.casework.core.actor import system_actor
 from app.cli import main
 from app.domain.errors import DatabaseError, FileWriteError, KeyringUnavailable, ValidationError
 from app.store import cipher, conversion

@@ -10,17 +10,18 @@ import pytest
 from sqlalchemy import DateTime, func, select, update
 from sqlmodel import col
 
-from app.casework import org_settings, retention
-from app.casework.access_log import record_view
-from app.casework.actor import Actor
-from app.casework.citizens import create_citizen, delete_citizen
-from app.casework.conversations import book_conversation, record_outcome
-from app.casework.employment import register_employment
-from app.casework.journal import add_note, correct_note
-from app.casework.offers import delete_offer, register_offer
-from app.casework.plan import add_milestone, mark_printed, save_plan
-from app.casework.snooze import snooze_deadline
-from app.casework.spells import start_spell
+from app.casework.admin import org_settings
+from app.casework.benefits.employment import register_employment
+from app.casework.benefits.spells import start_spell
+from app.casework.citizens.citizens import create_citizen, delete_citizen
+from app.casework.citizens.journal import add_note, correct_note
+from app.casework.conversations.conversations import book_conversation, record_outcome
+from app.casework.core.actor import Actor
+from app.casework.deadlines.snooze import snooze_deadline
+from app.casework.offers.offers import delete_offer, register_offer
+from app.casework.plan.plan import add_milestone, mark_printed, save_plan
+from app.casework.privacy import retention
+from app.casework.privacy.access_log import record_view
 from app.cli import main
 from app.domain.errors import PermissionDeniedError, ValidationError
 from app.store.engine import Database, transaction
@@ -237,7 +238,7 @@ def test_cli_retention_list_then_delete_with_confirm(db: Database, monkeypatch, 
     with transaction(db) as s:
         s.add(Caseworker(initials="AA", name="Anna Admin", role="admin", login="anna"))
         s.add(Caseworker(initials="OP", name="Ole Pedersen", role="caseworker"))
-    monkeypatch.setattr("app.casework.actor.os_user", lambda: "anna")
+    monkeypatch.setattr("app.casework.core.actor.os_user", lambda: "anna")
     with transaction(db) as s:
         anna = s.execute(select(Caseworker).where(Caseworker.initials == "AA")).scalar_one()
         admin = Actor(anna.id, "AA", "Anna Admin", "admin", "anna")

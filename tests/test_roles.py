@@ -12,19 +12,20 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from app.casework import access, org_settings, users
-from app.casework.access_log import record_view
-from app.casework.actor import DEMO_MARKER, Actor
-from app.casework.citizens import create_citizen, delete_citizen, hand_over, update_citizen
-from app.casework.conversations import book_conversation, record_outcome
-from app.casework.employment import register_employment
-from app.casework.history import citizen_history
-from app.casework.journal import add_note, notes
-from app.casework.offers import cancel_offer, delete_offer, register_offer
-from app.casework.plan import add_milestone, mark_printed, save_plan, update_milestone
-from app.casework.sign_in import resolve_actor
-from app.casework.snooze import snooze_deadline
-from app.casework.spells import start_spell, update_spell
+from app.casework.admin import org_settings, users
+from app.casework.benefits.employment import register_employment
+from app.casework.benefits.spells import start_spell, update_spell
+from app.casework.citizens.citizens import create_citizen, delete_citizen, hand_over, update_citizen
+from app.casework.citizens.journal import add_note, notes
+from app.casework.conversations.conversations import book_conversation, record_outcome
+from app.casework.core import access
+from app.casework.core.actor import DEMO_MARKER, Actor
+from app.casework.core.sign_in import resolve_actor
+from app.casework.deadlines.snooze import snooze_deadline
+from app.casework.offers.offers import cancel_offer, delete_offer, register_offer
+from app.casework.plan.plan import add_milestone, mark_printed, save_plan, update_milestone
+from app.casework.privacy.access_log import record_view
+from app.casework.privacy.history import citizen_history
 from app.cli import main
 from app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from app.store.engine import Database, transaction
@@ -228,9 +229,9 @@ def test_an_administrator_may_change_any_case(office, action) -> None:
 
 
 def test_team_leads_never_get_journal_text_on_any_path(office, tmp_path: Path) -> None:
-    from app.casework.access_request import make_access_request
     from app.casework.bundle.exporter import export_bundle
-    from app.casework.plan_printing import plan_pdf
+    from app.casework.plan.plan_printing import plan_pdf
+    from app.casework.privacy.access_request import make_access_request
     from app.reports.plan_document import plan_document
 
     db, tove, åse = office["db"], office["people"]["tove"], office["cases"]["karen"]["citizen"]
@@ -247,7 +248,7 @@ def test_team_leads_never_get_journal_text_on_any_path(office, tmp_path: Path) -
     assert not (tmp_path / "aktindsigt.pdf").exists()
     assert "ryg" not in repr(plan_document(db, åse))
     assert "ryg" not in text_of(plan_pdf(db, tove, åse, record=False))
-    from app.casework.overview import citizen_overview
+    from app.casework.citizens.overview import citizen_overview
 
     assert "ryg" not in repr(citizen_overview(db, tove, åse))
 
@@ -347,7 +348,7 @@ def test_deactivating_a_caseworker_with_citizens_warns_to_hand_them_over(office)
 
 
 def login_as(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
-    monkeypatch.setattr("app.casework.actor.os_user", lambda: name)
+    monkeypatch.setattr("app.casework.core.actor.os_user", lambda: name)
 
 
 def test_the_first_user_of_an_empty_database_becomes_admin(db: Database, monkeypatch) -> None:
@@ -426,7 +427,7 @@ def test_the_demo_database_lets_anyone_try_any_user(office, monkeypatch) -> None
 
 
 def test_demo_databases_carry_the_marker(tmp_path: Path) -> None:
-    from app.casework.actor import is_demo_database
+    from app.casework.core.actor import is_demo_database
     from app.demo.data import write_demo_database
     from app.store.engine import open_sqlite
 
@@ -457,7 +458,7 @@ def test_an_erased_citizens_id_is_never_given_to_a_new_citizen(db: Database, act
 
 
 def test_a_caseworkers_batch_of_paper_plans_is_their_own_caseload(office) -> None:
-    from app.casework.plan_printing import paper_citizens
+    from app.casework.plan.plan_printing import paper_citizens
 
     db, karen, anna = office["db"], office["people"]["karen"], office["people"]["anna"]
     for owner in ("karen", "ole"):

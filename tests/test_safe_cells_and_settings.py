@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from app.casework import org_settings
-from app.casework.actor import Actor
+from app.casework.admin import org_settings
+from app.casework.core.actor import Actor
 from app.domain.errors import PermissionDeniedError, ValidationError
 from app.reports.safe_cells import FORMULA_STARTS, neutralise
 from app.store.engine import transaction

@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 from sqlalchemy import delete, select, text, update
 
-from app.casework.citizen_list import find_citizen_ids
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizen_list import find_citizen_ids
+from app.casework.citizens.citizens import create_citizen
 from app.domain.search import citizen_search_text, exact_identifier, search_terms
 from app.store.engine import Database, transaction
 from app.store.models import Citizen
@@ -135,7 +135,7 @@ def test_a_lone_term_needs_three_characters_and_whole_identifiers_use_their_own_
 def test_sqlite_seeks_through_the_trigram_table_and_the_cpr_index(
     sqlite_db: Database, actor
 ) -> None:
-    from app.casework.citizen_list import _filtered
+    from app.casework.citizens.citizen_list import _filtered
 
     _citizens(sqlite_db, actor, 5)
 

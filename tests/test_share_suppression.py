@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert
 
-from app.casework.goal_evaluation import evaluate_plan
+from app.casework.goals.goal_evaluation import evaluate_plan
 from app.domain.anonymise import SuppressedTable, recoverable_cells, suppress_series, suppress_share
 from app.domain.goalplan import GoalPlan, Indicator, Target
 from app.domain.periods import parse_period

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, text
 
-from app.casework.actor import Actor, system_actor
 from app.casework.bundle.importer import import_bundle
+from app.casework.core.actor import Actor, system_actor
 from app.demo.data import populate, write_demo_database
 from app.domain.periods import parse_period
 from app.reports.measures import refugee_self_support_share

@@ -8,12 +8,12 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app import i18n
-from app.casework.actor import Actor
-from app.casework.citizens import create_citizen
-from app.casework.conversations import book_conversation
-from app.casework.plan import add_milestone, complete_milestone
-from app.casework.spells import start_spell
-from app.casework.today import OVERDUE_BANDS, day_overview, overdue_band
+from app.casework.benefits.spells import start_spell
+from app.casework.citizens.citizens import create_citizen
+from app.casework.conversations.conversations import book_conversation
+from app.casework.core.actor import Actor
+from app.casework.deadlines.today import OVERDUE_BANDS, day_overview, overdue_band
+from app.casework.plan.plan import add_milestone, complete_milestone
 from app.domain.errors import PermissionDeniedError
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker

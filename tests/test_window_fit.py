@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from app.casework.actor import Actor
-from app.casework.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen
+from app.casework.core.actor import Actor
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker
 from app.ui.casework.context import UiContext

@@ -10,10 +10,10 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app import i18n
-from app.casework.actor import Actor
-from app.casework.citizens import create_citizen
-from app.casework.conversations import book_conversation, record_outcome
-from app.casework.spells import start_spell
+from app.casework.benefits.spells import start_spell
+from app.casework.citizens.citizens import create_citizen
+from app.casework.conversations.conversations import book_conversation, record_outcome
+from app.casework.core.actor import Actor
 from app.cli import main
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker
@@ -114,7 +114,7 @@ def test_cli_deadlines_as_json_table_and_csv(
     capsys: pytest.CaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("app.casework.actor.os_user", lambda: "kl")  # Karen signs in
+    monkeypatch.setattr("app.casework.core.actor.os_user", lambda: "kl")  # Karen signs in
     assert main(["deadlines", *db_args, "--as-of", "2026-11-23", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["as_of"] == "2026-11-23"
@@ -169,7 +169,7 @@ def test_calendar_file_has_the_booked_conversations_and_no_cpr(
 ) -> None:
     from icalendar import Calendar
 
-    from app.casework.calendar_export import export_calendar
+    from app.casework.conversations.calendar_export import export_calendar
 
     path = tmp_path / "karen.ics"
     count = export_calendar(
@@ -209,7 +209,7 @@ def test_putting_an_item_aside_needs_a_reason_and_is_logged(
 ) -> None:
     from sqlmodel import select
 
-    from app.casework.snooze import snooze_deadline
+    from app.casework.deadlines.snooze import snooze_deadline
     from app.domain.errors import ValidationError
     from app.store.models import AuditEvent
     from app.ui.casework import prompts

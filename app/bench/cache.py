@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from app import paths
-from app.casework.actor import system_actor
+from app.casework.core.actor import system_actor
 from app.demo.data import Progress, populate, write_demo_database
 from app.domain.errors import DatabaseError, ValidationError
 from app.store.engine import Database, open_url

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from app.bench.figures import Figure, median, timed
-from app.casework.actor import Actor, system_actor
+from app.casework.core.actor import Actor, system_actor
 from app.domain.periods import ReportPeriod
 from app.i18n import N_
 from app.store.engine import Database
@@ -37,7 +37,7 @@ def busiest_caseworker(db: Database) -> tuple[int, str, int]:
 def deadlines(db: Database, as_of: date, citizens: int, runs: int) -> list[Figure]:
     """All deadlines and one caseload's, each run alternated with its floor: a plain read of the
     same kept requirement rows (the driver's own rows, nothing built from them)."""
-    from app.casework.deadlines import deadlines_for
+    from app.casework.deadlines.deadlines import deadlines_for
 
     worker, initials, size = busiest_caseworker(db)
     deadlines_for(db, as_of)  # brings the kept requirements up to date, as the first use in a day
@@ -77,8 +77,8 @@ def deadlines(db: Database, as_of: date, citizens: int, runs: int) -> list[Figur
 def plain_requirement_read(db: Database, as_of: date) -> int:
     """The floor of all deadlines: the kept requirement rows ``deadlines_for`` reads, fetched
     under the same conditions (the cycle collector paused, as ``deadlines_for`` does)."""
-    from app.casework.deadline_facts import cycle_collection_paused
-    from app.casework.deadlines import _requirement_queries
+    from app.casework.deadlines.deadline_facts import cycle_collection_paused
+    from app.casework.deadlines.deadlines import _requirement_queries
 
     count = 0
     with cycle_collection_paused(), db.engine.connect() as conn:
@@ -89,8 +89,8 @@ def plain_requirement_read(db: Database, as_of: date) -> int:
 
 def goal_plans(db: Database, year: int, citizens: int) -> list[Figure]:
     """Every shipped goal plan evaluated for the year (as the Mål og indikatorer page does)."""
-    from app.casework.goal_evaluation import evaluate
-    from app.casework.goal_plans import available_goalplans
+    from app.casework.goals.goal_evaluation import evaluate
+    from app.casework.goals.goal_plans import available_goalplans
     from app.domain.periods import parse_period
 
     period = parse_period(str(year))
@@ -114,7 +114,7 @@ def plan_pdfs(
     db: Database, folder: Path, citizens: int, batch: int, runs: int, today: date
 ) -> list[Figure]:
     """One plan as PDF (rendered and recorded as printed, as Ctrl+Shift+S does), and a batch."""
-    from app.casework.plan_printing import batch_plans, plan_pdf
+    from app.casework.plan.plan_printing import batch_plans, plan_pdf
 
     actor = _printing_actor(db)
     with db.engine.connect() as conn:

@@ -113,7 +113,7 @@ def _actor(db, args):  # type: ignore[no-untyped-def]
 
 
 def _verify(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untyped-def]
-    from app.casework.audit_checkpoints import folder_for
+    from app.casework.privacy.audit_checkpoints import folder_for
     from app.store.audit_chain import local_checkpoint
     from app.store.audit_verify import verify
 
@@ -149,7 +149,7 @@ def _verify(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untype
                 )
             )
         return ExitCode.OK
-    from app.casework.audit_labels import break_text
+    from app.wording.audit_labels import break_text
 
     print(break_text(result.broken))
     print(
@@ -161,7 +161,7 @@ def _verify(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untype
 
 
 def _checkpoint(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untyped-def]
-    from app.casework.audit_checkpoints import folder_for
+    from app.casework.privacy.audit_checkpoints import folder_for
     from app.domain.errors import MinPlanError
     from app.store import audit_key
     from app.store.audit_chain import (
@@ -194,7 +194,7 @@ def _checkpoint(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-un
 
 
 def _purge(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untyped-def]
-    from app.casework.audit_retention import purge_expired
+    from app.casework.privacy.audit_retention import purge_expired
 
     result = purge_expired(db, _actor(db, args), dry_run=args.dry_run)
     from app.domain.dates import utc_to_local
@@ -222,7 +222,7 @@ def _purge(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untyped
 
 
 def _extract(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untyped-def]
-    from app.casework.access_log_extract import citizen_by_cpr, make_extract
+    from app.casework.privacy.access_log_extract import citizen_by_cpr, make_extract
 
     citizen_id = citizen_by_cpr(db, args.cpr)
     path = Path(args.out).expanduser()
@@ -240,7 +240,7 @@ def _extract(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untyp
 
 
 def _search(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untyped-def]
-    from app.casework.access_log_search import LogQuery, export_log
+    from app.casework.privacy.access_log_search import LogQuery, export_log
 
     query = LogQuery(cpr=args.cpr, initials=args.by, start=args.start, end=args.end)
     path = Path(args.out).expanduser()
@@ -268,7 +268,7 @@ def _key(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untyped-d
         head = session.get(AuditChain, 1)
         database_id, check = head.database_id, head.key_check  # type: ignore[union-attr]
     if args.key_command == "export":
-        from app.casework.handing_out import export_audit_key
+        from app.casework.privacy.handing_out import export_audit_key
 
         path = export_audit_key(db, _actor(db, args), Path(args.out).expanduser())
         print(

@@ -51,7 +51,7 @@ def run_backup(args: argparse.Namespace) -> ExitCode:
 
 
 def _backup_to(args: argparse.Namespace, folder: Path) -> ExitCode:
-    from app.casework.handing_out import backup_to
+    from app.casework.privacy.handing_out import backup_to
     from app.cli.database import actor_for, open_database
     from app.store.engine import transaction
 

@@ -77,9 +77,9 @@ def _importer(session, args: argparse.Namespace, source: Path):  # type: ignore[
     Into a database without users the person at the desk becomes its administrator: when the
     bundle holds them already (their login as initials in ``caseworkers.csv``) as that row,
     written with the import, instead of a second user of their own; a dry run makes nobody."""
-    from app.casework.actor import Actor, os_user
+    from app.casework.admin.users import has_users
     from app.casework.bundle.importer import bundle_user_for_login
-    from app.casework.users import has_users
+    from app.casework.core.actor import Actor, os_user
 
     if has_users(session):
         return actor_for(session, args), None

@@ -51,7 +51,7 @@ def database_path(args: argparse.Namespace) -> Path:
 def actor_for(session, args: argparse.Namespace):  # type: ignore[no-untyped-def]
     """Who a command acts as: the user at the desk; on the demo database its administrator, or
     the user ``--user`` names."""
-    from app.casework.sign_in import resolve_actor
+    from app.casework.core.sign_in import resolve_actor
 
     return resolve_actor(
         session, getattr(args, "user", None), demo=getattr(args, "demo", False), demo_role="admin"

@@ -57,12 +57,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> ExitCode:
     from sqlmodel import select
 
-    from app.casework.deadline_rule_files import load_rule_sets
-    from app.casework.deadline_text import explain, rule_title, status_label
-    from app.casework.deadlines import export_deadlines
+    from app.casework.deadlines.deadline_rule_files import load_rule_sets
+    from app.casework.deadlines.deadlines import export_deadlines
     from app.domain.errors import NotFoundError
     from app.store.engine import transaction
     from app.store.models import Caseworker
+    from app.wording.deadline_text import explain, rule_title, status_label
 
     as_of = args.as_of or date.today()
     db = open_database(args)

@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> ExitCode:
 
 def _print_demo_users(path: Path, encryption: bool | None) -> None:
     """Who the demo's users are, so that ``--user INITIALS`` can be tried from the CLI."""
-    from app.casework.users import list_users
+    from app.casework.admin.users import list_users
     from app.cli.users import table
     from app.store.engine import open_sqlite
 
@@ -96,7 +96,7 @@ def _print_demo_users(path: Path, encryption: bool | None) -> None:
 
 def _demo_on_server(args: argparse.Namespace) -> ExitCode:
     """Demo data into an empty database on a server (nothing there is ever replaced)."""
-    from app.casework.actor import system_actor
+    from app.casework.core.actor import system_actor
     from app.demo.data import populate
 
     if args.force:

@@ -61,7 +61,7 @@ def announce(db) -> None:  # type: ignore[no-untyped-def]
     from app.store.cipher import short_id
 
     if db.network_fs:
-        from app.casework.database_keys import network_warning
+        from app.casework.privacy.database_keys import network_warning
 
         print(_("Warning: {message}").format(message=network_warning(db)), file=sys.stderr)
     if db.new_recovery_key is not None:
@@ -102,8 +102,8 @@ def read_recovery_key() -> str:
 
 
 def run(args: argparse.Namespace) -> ExitCode:
-    from app.casework import database_keys
-    from app.casework.actor import system_actor
+    from app.casework.core.actor import system_actor
+    from app.casework.privacy import database_keys
 
     path = database_path(args)
     if args.db_command == "recover":

@@ -109,12 +109,12 @@ def run(args: argparse.Namespace) -> int:
 
 def _access_log_at_start(db) -> None:  # type: ignore[no-untyped-def]
     """The access-log key must be there (fails closed), and old months are purged."""
-    from app.casework.audit_retention import purge_at_start
+    from app.casework.privacy.audit_retention import purge_at_start
     from app.store.audit_chain import ensure_key
 
     ensure_key(db)
     purge_at_start(db)
-    from app.casework import audit_checkpoints
+    from app.casework.privacy import audit_checkpoints
 
     audit_checkpoints.start(db)  # on exit and daily, a checkpoint in the folder IT set
 

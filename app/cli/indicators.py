@@ -55,9 +55,9 @@ def add_threshold_and_as_of(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> ExitCode:
-    from app.casework.goal_evaluation import evaluate_plan
-    from app.casework.goal_plans import load_goalplan
-    from app.casework.indicator_exports import export_indicators
+    from app.casework.goals.goal_evaluation import evaluate_plan
+    from app.casework.goals.goal_plans import load_goalplan
+    from app.casework.goals.indicator_exports import export_indicators
     from app.domain.periods import parse_period
     from app.store.engine import transaction
 

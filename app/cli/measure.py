@@ -67,7 +67,7 @@ def parse_params(args: argparse.Namespace) -> dict[str, object]:
 def run(args: argparse.Namespace) -> ExitCode:
     from datetime import date
 
-    from app.casework.goal_evaluation import threshold_for
+    from app.casework.goals.goal_evaluation import threshold_for
     from app.domain.periods import parse_period
     from app.reports.goalplans import is_hidden
     from app.reports.measure_catalog import clean_params, run_measure

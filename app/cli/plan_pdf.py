@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> ExitCode:
     from sqlmodel import select
 
-    from app.casework.plan_printing import batch_plans, paper_citizens, save_plan_pdf
+    from app.casework.plan.plan_printing import batch_plans, paper_citizens, save_plan_pdf
     from app.domain.errors import NotFoundError, ValidationError
     from app.domain.identifiers import normalise_cpr
     from app.store.engine import transaction

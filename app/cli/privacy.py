@@ -53,7 +53,7 @@ def _actor(db, args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def _print_preview(preview) -> None:  # type: ignore[no-untyped-def]
     from app import i18n
-    from app.casework.retention import describe_rows
+    from app.casework.privacy.retention import describe_rows
 
     print(
         _("Retention: {years} years without activity (last activity before {cutoff})").format(
@@ -80,7 +80,7 @@ def _print_preview(preview) -> None:  # type: ignore[no-untyped-def]
 
 
 def run_retention(args: argparse.Namespace) -> ExitCode:
-    from app.casework.retention import erase, preview
+    from app.casework.privacy.retention import erase, preview
 
     db = open_database(args)
     actor = _actor(db, args)
@@ -108,7 +108,7 @@ def run_retention(args: argparse.Namespace) -> ExitCode:
 def run_access_request(args: argparse.Namespace) -> ExitCode:
     from sqlmodel import select
 
-    from app.casework.access_request import make_access_request
+    from app.casework.privacy.access_request import make_access_request
     from app.domain.errors import NotFoundError
     from app.domain.identifiers import normalise_cpr
     from app.store.engine import transaction

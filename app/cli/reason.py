@@ -29,6 +29,6 @@ def open_with_reason(db, actor, citizen_id: int, args: argparse.Namespace) -> No
     reason = getattr(args, "reason", None)
     if reason is None:
         return
-    from app.casework.access_log import record_view
+    from app.casework.privacy.access_log import record_view
 
     record_view(db, actor, citizen_id, purpose=reason)

@@ -31,7 +31,7 @@ def table(users) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace) -> ExitCode:
-    from app.casework.users import list_users
+    from app.casework.admin.users import list_users
     from app.store.engine import transaction
 
     db = open_database(args)

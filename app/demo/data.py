@@ -15,9 +15,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from app.casework import audit, deadline_store
-from app.casework.actor import DEMO_MARKER, Actor, system_actor
 from app.casework.bundle.writer import bulk_insert
+from app.casework.core import audit
+from app.casework.core.actor import DEMO_MARKER, Actor, system_actor
+from app.casework.deadlines import deadline_store
 from app.demo.population import Population, stream
 from app.domain.dates import utc_now
 from app.domain.errors import MinPlanError

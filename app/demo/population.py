@@ -580,8 +580,8 @@ def _rules_and_limits(
     rules: RuleBook | None, limits: tuple[DurationLimit, ...] | None
 ) -> tuple[RuleBook, tuple[DurationLimit, ...]]:
     if rules is None or limits is None:
-        from app.casework.deadline_rule_files import shipped_rules
-        from app.casework.rule_files import offer_duration_limits
+        from app.casework.deadlines.deadline_rule_files import shipped_rules
+        from app.casework.offers.rule_files import offer_duration_limits
 
         rules = rules or shipped_rules()
         limits = limits or offer_duration_limits()
@@ -598,8 +598,8 @@ def generate(
     """The whole synthetic jobcenter for ``citizens`` citizens (conversations and offers follow
     ``rules``, the rules in force by default)."""
     if rules is None or limits is None:
-        from app.casework.deadline_rule_files import shipped_rules
-        from app.casework.rule_files import offer_duration_limits
+        from app.casework.deadlines.deadline_rule_files import shipped_rules
+        from app.casework.offers.rule_files import offer_duration_limits
 
         rules = rules or shipped_rules()
         limits = limits or offer_duration_limits()

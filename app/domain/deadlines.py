@@ -59,7 +59,8 @@ ASSESSMENT_LEAD_DAYS = 400
 #: occurrence of an every-2-years assessment is always known.
 NEXT_OCCURRENCE_DAYS = 800
 
-#: The explanation of each kind of rule: an English msgid, translated by ``app.casework.deadline_text``.
+#: The explanation of each kind of rule: an English msgid, translated by
+#: ``app.wording.deadline_text``.
 EXPLANATIONS = {
     "first_by": "First conversation ({held_by}) by {due}, from {start} on {group} — {source}",
     # A one-off conversation in a later window (the 16-month samtale, tidlig opfølgning).

@@ -1,7 +1,7 @@
 """The rules for a Min Plan user (a row of ``caseworker``): initials, name, team, role, contact.
 
 Pure field checks, shared by the Settings page (every field's problem as the user types) and the
-use cases in ``app.casework.users`` (which also check uniqueness and the last administrator).
+use cases in ``app.casework.admin.users`` (which also check uniqueness and the last administrator).
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Goal plans (the ministermål and a municipality's own goals) evaluated on the database.
 
 Plans come from two places: the four shipped reference plans, read-only TOML files in
-``app/resources/goalplans/``, and the plans team leads make in the app (``app.casework.goal_plans``,
+``app/resources/goalplans/``, and the plans team leads make in the app (``app.casework.goals.goal_plans``,
 stored in the database). Both are ``GoalPlan`` values and are evaluated alike. Finding a plan by
 id among both, the targets team leads set and the organisation's threshold are the use cases'
-(``app.casework.goal_plans``, ``goal_targets``, ``goal_evaluation``); this module evaluates the
+(``app.casework.goals.goal_plans``, ``goal_targets``, ``goal_evaluation``); this module evaluates the
 plan it is given.
 
 Every figure is anonymised before it is returned: a count or a figure built on fewer persons than
@@ -326,7 +326,7 @@ def evaluate_as_given(
 ) -> Evaluation:
     """Every indicator of the plan, with its targets as given, for the period (counted up to
     ``as_of``, default today), anonymised with the threshold ``limit``, with its comparison,
-    status and (``series``) monthly trend. ``app.casework.goal_evaluation.evaluate_plan`` gives
+    status and (``series``) monthly trend. ``app.casework.goals.goal_evaluation.evaluate_plan`` gives
     it the organisation's threshold and the targets team leads set in the app."""
     as_of = as_of or date.today()
     plan = for_period(plan, period)

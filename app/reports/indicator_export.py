@@ -1,7 +1,7 @@
 """Indicator exports (JSON, CSV in the Danish spreadsheet convention, XLSX, the committee PDF):
 only anonymised figures. Every export is recorded in the audit log with what left (plan,
 period, format, threshold, figures, SHA-256 checksum), who and when, by the use case
-``app.casework.indicator_exports.export_indicators``, so that ``previous_export`` can tell what
+``app.casework.goals.indicator_exports.export_indicators``, so that ``previous_export`` can tell what
 changed since the previous export of the same plan and period."""
 
 from __future__ import annotations

@@ -615,7 +615,7 @@ def persons_paid_hours(
 
 def smajob_band(db: Database) -> tuple[float, float]:
     """The småjob band (paid hours a month) from the organisation settings."""
-    from app.casework import org_settings
+    from app.casework.admin import org_settings
 
     return (
         float(org_settings.get(db, "smajob_hours_min")),
@@ -732,7 +732,7 @@ ORDER_DECIDED = ("filled_ordinary", "filled_flexjob", "unfilled")
 def local_company(db: Database) -> ColumnElement:
     """A company counts as the kommune's own when it is marked local or its postal code is one
     of the kommune's (the organisation setting ``local_postal_codes``)."""
-    from app.casework import org_settings
+    from app.casework.admin import org_settings
 
     codes = list(org_settings.get(db, "local_postal_codes"))
     local = Company.local.is_(True)  # type: ignore[attr-defined]
@@ -811,7 +811,7 @@ def company_coverage_share(db: Database, period: ReportPeriod, **_: Any) -> Meas
     number of such companies in the kommune (``companies_above_size``, from the CVR register or
     Danmarks Statistik) — not only of those registered in Min Plan. Unknown (None) until that
     number is set."""
-    from app.casework import org_settings
+    from app.casework.admin import org_settings
 
     size = int(org_settings.get(db, "company_size_threshold"))
     in_kommune = int(org_settings.get(db, "companies_above_size"))
@@ -992,8 +992,8 @@ def refugee_self_support_share(
 
 def _kept_requirements(db: Database) -> Any:
     """The kept requirements table, brought up to date with the rules in force first."""
-    from app.casework.deadline_rule_files import load_rule_sets
-    from app.casework.deadline_store import ensure_current
+    from app.casework.deadlines.deadline_rule_files import load_rule_sets
+    from app.casework.deadlines.deadline_store import ensure_current
 
     ensure_current(db, load_rule_sets().book)
     return StoredRequirement
@@ -1009,7 +1009,7 @@ def _on_time(
 ) -> MeasureResult:
     """Of the requirements due in the period (whose due date has passed), the share met in time.
 
-    Read from the kept requirements (``app.casework.deadline_store``): a requirement due by the
+    Read from the kept requirements (``app.casework.deadlines.deadline_store``): a requirement due by the
     day asked about is met in time exactly when its kept ``met_on`` is on or before ``due``.
     The numerator kept for suppression is the citizens all of whose requirements were met (the
     complement: those with one missed), so neither group can be a handful of people.
@@ -1195,7 +1195,7 @@ def _rule_75(kinds: tuple[str, ...]) -> list[tuple[str, str, frozenset[str]]]:
     """(rule set, rule id, groups) of the rules that make up the kommune's 75 % shares: the rule
     files mark them (``rule_75``); requirements the a-kasse holds are the a-kasse's own share and
     are left out."""
-    from app.casework.deadline_rule_files import load_rule_sets
+    from app.casework.deadlines.deadline_rule_files import load_rule_sets
 
     return [
         (rs.name, rule.id, rule.rule_75)

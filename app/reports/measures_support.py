@@ -159,7 +159,7 @@ def support_duration(
 def _population(db: Database, period: ReportPeriod) -> float | None:
     """The 16–66 population over the period (the setting's figure for each year, weighted by
     the period's days in it); None when a year of the period has no figure."""
-    from app.casework import org_settings
+    from app.casework.admin import org_settings
 
     by_year = org_settings.get(db, "population_16_66")
     weighted = 0.0

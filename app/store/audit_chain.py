@@ -326,7 +326,7 @@ def current_head(session: Session) -> Head:
 
 
 #: Called after each commit that sealed events, with (head, key or None, server MAC or None):
-#: ``app.casework.audit_checkpoints`` leaves a daily checkpoint in IT's folder from here.
+#: ``app.casework.privacy.audit_checkpoints`` leaves a daily checkpoint in IT's folder from here.
 COMMIT_LISTENERS: list[Any] = []
 
 

@@ -7,7 +7,7 @@ could delete events, put the trigger back and move the chain's head: the seals w
 ``minplan audit verify`` therefore also checks that every guard exists, is enabled and has exactly
 the text its migration gave it. A later migration that changes one of them must add its new text
 here. This cannot see a trigger that was dropped and re-created identically in between; the
-checkpoints outside the database (``app.casework.audit_checkpoints``) catch what that hid.
+checkpoints outside the database (``app.casework.privacy.audit_checkpoints``) catch what that hid.
 """
 
 from __future__ import annotations

@@ -123,7 +123,7 @@ def verify(
 ) -> Verification:
     """Check the whole log, that its guards are in place, that every purge is a recorded one, and
     that heads recorded outside — ``checkpoint``, and every checkpoint of this database in
-    ``folder`` (the one IT set, ``app.casework.audit_checkpoints``) — are still in it."""
+    ``folder`` (the one IT set, ``app.casework.privacy.audit_checkpoints``) — are still in it."""
     external = read_checkpoint(checkpoint) if checkpoint is not None else None
     with translating_errors(db), _snapshot(db) as conn, conn.begin():
         if db.is_sqlite:  # Python's sqlite3 begins no transaction for reads: ask for one

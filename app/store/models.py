@@ -450,7 +450,7 @@ class GoalTarget(Versioned, table=True):
 class AppSetting(Versioned, table=True):
     """An organisation-wide setting (retention, thresholds, backups), shared by every desk.
 
-    Values are JSON text; ``app.casework.org_settings`` declares each key with its type, default
+    Values are JSON text; ``app.casework.admin.org_settings`` declares each key with its type, default
     and limits, so an unknown or malformed value falls back to the default instead of failing.
     """
 
@@ -465,7 +465,7 @@ class StoredRequirement(SQLModel, table=True):
     so that a whole jobcenter's deadlines are read rather than recomputed.
 
     It is the engine's first, day-independent step (``app.domain.deadlines.requirements``): how a
-    requirement looks on a given day is worked out when it is read. ``app.casework.deadline_store``
+    requirement looks on a given day is worked out when it is read. ``app.casework.deadlines.deadline_store``
     replaces a citizen's rows in the same transaction as any change of their spells,
     conversations or offers, and every row when the rule sets change. ``days`` holds the counting
     days (ISO dates, comma-separated, at most ``required``); ``met_on`` is the last of them when

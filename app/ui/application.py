@@ -13,8 +13,8 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import i18n, paths
-from app.casework.actor import Actor
-from app.casework.sign_in import resolve_actor
+from app.casework.core.actor import Actor
+from app.casework.core.sign_in import resolve_actor
 from app.domain.errors import MinPlanError
 from app.i18n import _
 from app.store.engine import Database, transaction
@@ -103,8 +103,8 @@ def _nobody_to_ask() -> bool:
 def sign_in(db: Database, *, user: str | None = None, demo: bool = False) -> Actor | None:
     """The user at the desk; on a database without users, ask the first one (the administrator)
     for initials and name. None when they cancel; an unknown user gets a calm message."""
-    from app.casework.actor import first_admin_defaults, os_user
-    from app.casework.users import has_users
+    from app.casework.admin.users import has_users
+    from app.casework.core.actor import first_admin_defaults, os_user
 
     first = None
     with transaction(db) as session:

@@ -2,7 +2,7 @@
 
 Closing Min Plan never waits for it: ``stop`` gives the copy up between two of its steps (or in
 the check of the finished copy) and leaves no file; the next start takes it again. The policy —
-whether a copy is due, how many are kept — is ``app.casework.backups``'s and is read here, on the
+whether a copy is due, how many are kept — is ``app.casework.privacy.backups``'s and is read here, on the
 GUI thread, before the thread starts; the thread touches only files.
 """
 
@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow
 
 from app import i18n
-from app.casework.backups import DueBackup, due_backup
+from app.casework.privacy.backups import DueBackup, due_backup
 from app.domain.errors import MinPlanError
 from app.i18n import _
 from app.store.backup import BackupStopped, Cancel

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app import i18n  # noqa: E402
 from app.bench.memory import peak_rss_mb  # noqa: E402
-from app.casework.citizen_list import fetch_citizen_rows, find_citizen_ids  # noqa: E402
+from app.casework.citizens.citizen_list import fetch_citizen_rows, find_citizen_ids  # noqa: E402
 from app.domain.search import search_terms  # noqa: E402
 from app.store.engine import Database, open_sqlite, open_url, transaction  # noqa: E402
 from app.ui.citizens.page import ALL_CITIZENS, MY_CASELOAD  # noqa: E402
@@ -125,7 +125,7 @@ class StallMeter:
 
 def _stalls(db: Database, window, as_of: date) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """The longest stall of each action that may take seconds at a large jobcenter."""
-    from app.casework.users import list_users
+    from app.casework.admin.users import list_users
     from app.ui.casework.context import UiContext
     from app.ui.worklist.page import WorklistPage
 
@@ -141,7 +141,7 @@ def _stalls(db: Database, window, as_of: date) -> dict[str, float]:  # type: ign
                 lambda c=column, o=order: page.table.sortByColumn(c, Qt.SortOrder(o)),
                 lambda: not ops.busy("citizen-list-order"),
             )
-    from app.casework.sign_in import resolve_actor
+    from app.casework.core.sign_in import resolve_actor
 
     leads = [u.initials for u in list_users(db) if u.role in ("teamlead", "admin") and u.active]
     with transaction(db) as session:
@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     i18n.set_language("da")
 
-    from app.casework.sign_in import resolve_actor
+    from app.casework.core.sign_in import resolve_actor
     from app.ui.casework.context import UiContext
     from app.ui.main_window import MainWindow
 

@@ -70,6 +70,6 @@ def encryption_badge(db: Database, parent: QWidget) -> QLabel | None:
 def network_badge(db: Database, parent: QWidget) -> QLabel | None:
     if not db.network_fs:
         return None
-    from app.casework.database_keys import network_warning
+    from app.casework.privacy.database_keys import network_warning
 
     return _badge(_("Network drive!"), network_warning(db), WARNING, parent)

@@ -3,7 +3,7 @@
 ``ListSource`` is what a page offers: the list's name (for the access log), its criterion (the
 filter shown) and ``table(full_cpr)`` — the rows as shown, with the CPR numbers masked unless the
 user chose them in full. ``ListOptions`` asks that choice (and the format for an export);
-``print_list`` and ``export_list`` do the rest through ``app.casework.list_export``, so both are
+``print_list`` and ``export_list`` do the rest through ``app.casework.citizens.list_export``, so both are
 recorded in the access log. A print is recorded only once the print dialog was accepted.
 """
 
@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.casework.list_export import export_list as export_use_case
-from app.casework.list_export import record_list_print
+from app.casework.citizens.list_export import export_list as export_use_case
+from app.casework.citizens.list_export import record_list_print
 from app.domain.errors import MinPlanError
 from app.domain.identifiers import format_cpr, masked_cpr
 from app.i18n import _

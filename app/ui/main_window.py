@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import i18n
-from app.casework.result import Area, Saved
+from app.casework.core.result import Area, Saved
 from app.domain.codes import ROLES
 from app.domain.errors import MinPlanError
 from app.i18n import _
@@ -500,7 +500,7 @@ class MainWindow(QMainWindow):
             self.after_save(saved)
 
     def _may_still_read(self, citizen_id: int) -> bool:
-        from app.casework.access_log import record_view
+        from app.casework.privacy.access_log import record_view
         from app.domain.errors import PermissionDeniedError
 
         try:
@@ -608,7 +608,7 @@ class MainWindow(QMainWindow):
 
     def _print_despite_overdue_steps(self, citizen_id: int) -> bool:
         """Say which steps are past their date and not reached before the plan goes on paper."""
-        from app.casework.today import overdue_milestones_of
+        from app.casework.deadlines.today import overdue_milestones_of
 
         try:
             late = overdue_milestones_of(self.ctx.db, citizen_id, self.ctx.today())
@@ -729,7 +729,7 @@ class MainWindow(QMainWindow):
     def day_summary(self) -> str:
         """ "I dag: 3 samtaler, 2 frister overskredet" for the user's own caseload (the same day
         as the Today page shows, from its use case)."""
-        from app.casework.today import day_overview
+        from app.casework.deadlines.today import day_overview
 
         if self.ctx.actor.caseworker_id is None:
             return ""
@@ -763,7 +763,7 @@ class MainWindow(QMainWindow):
         db = self.ctx.db
         if not db.network_fs:
             return
-        from app.casework.database_keys import network_warning
+        from app.casework.privacy.database_keys import network_warning
 
         self.network_box = QMessageBox(
             QMessageBox.Icon.Warning,

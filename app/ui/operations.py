@@ -8,7 +8,7 @@
 - Expected errors (``MinPlanError``) go to one place, ``problem``, which the main window shows in
   the user's language; anything else is a bug and is raised on the GUI thread, where the crash
   handler reports it.
-- ``changed`` carries a typed ``Change`` (the areas of ``app.casework.result.Area``) to every page
+- ``changed`` carries a typed ``Change`` (the areas of ``app.casework.core.result.Area``) to every page
   that subscribed; no page is refreshed by name.
 """
 
@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from app.casework.result import Area, Saved
+from app.casework.core.result import Area, Saved
 from app.domain.errors import MinPlanError
 
 T = TypeVar("T")

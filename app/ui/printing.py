@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.casework.plan_printing import (
+from app.casework.plan.plan_printing import (
     batch_plans,
     file_name,
     plan_pdf,
@@ -264,7 +264,7 @@ class BatchPrintDialog(QDialog):
         self, ctx: UiContext, citizen_ids: Sequence[int] | None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        from app.casework.plan_printing import paper_citizens
+        from app.casework.plan.plan_printing import paper_citizens
 
         self.ctx = ctx
         self.setWindowTitle(_("Print plans"))

@@ -102,7 +102,7 @@ GRANT SELECT, INSERT, UPDATE ON goal_plan TO minplan_teamlead, minplan_admin;
 GRANT SELECT, INSERT, UPDATE, DELETE ON goal_plan_indicator TO minplan_teamlead, minplan_admin;
 
 -- Kept requirements and § 9 periods (derived from spells, conversations and offers, see
--- app/casework/deadline_store.py): whoever writes those facts replaces a citizen's rows in the
+-- app/casework/deadlines/deadline_store.py): whoever writes those facts replaces a citizen's rows in the
 -- same transaction, and any desk may rebuild them all after a change of the rule files.
 GRANT SELECT, INSERT, DELETE ON requirement, requirement_state, count_period
     TO minplan_caseworker, minplan_teamlead, minplan_admin;

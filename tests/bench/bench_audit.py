@@ -17,10 +17,10 @@ from pathlib import Path
 
 os.environ.setdefault("MINPLAN_HOME", tempfile.mkdtemp(prefix="minplan-bench-"))
 
-from app.casework import audit  # noqa: E402
-from app.casework.access_log import record_view  # noqa: E402
-from app.casework.actor import Actor  # noqa: E402
-from app.casework.audit_retention import purge_expired  # noqa: E402
+from app.casework.core import audit  # noqa: E402
+from app.casework.core.actor import Actor  # noqa: E402
+from app.casework.privacy.access_log import record_view  # noqa: E402
+from app.casework.privacy.audit_retention import purge_expired  # noqa: E402
 from app.store import audit_chain  # noqa: E402
 from app.store.audit_verify import verify  # noqa: E402
 from app.store.engine import open_sqlite, open_url, transaction  # noqa: E402

@@ -15,7 +15,7 @@ import sys
 import time
 from datetime import date
 
-from app.casework.citizen_list import fetch_citizen_rows, find_citizen_ids
+from app.casework.citizens.citizen_list import fetch_citizen_rows, find_citizen_ids
 from app.store.engine import open_sqlite
 
 

@@ -33,7 +33,7 @@ from keyrings.alt.file import PlaintextKeyring
 from sqlalchemy import event, text
 from sqlmodel import create_engine
 
-from app.casework.citizen_list import fetch_citizen_rows, find_citizen_ids
+from app.casework.citizens.citizen_list import fetch_citizen_rows, find_citizen_ids
 from app.store import cipher, engine
 from app.store.cipher import DatabaseKey
 from app.store.conversion import encrypt

@@ -20,12 +20,12 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlmodel import Session
 
-from app.casework import access, audit
-from app.casework.actor import Actor
 from app.casework.bundle import counts
 from app.casework.bundle.cells import write_value
 from app.casework.bundle.format import FILE_NAMES, SPECS, WEEKS_PER_MONTH
 from app.casework.bundle.source import is_workbook
+from app.casework.core import access, audit
+from app.casework.core.actor import Actor
 from app.domain.dates import utc_to_local
 from app.domain.errors import MinPlanError
 from app.i18n import N_, _

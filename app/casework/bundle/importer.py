@@ -15,14 +15,14 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.casework import access
-from app.casework.actor import Actor
 from app.casework.bundle import counts
 from app.casework.bundle.format import FILE_NAMES, FILES, SPECS
 from app.casework.bundle.reader import Problem, ReadOptions, Row, open_rows
 from app.casework.bundle.source import Bundle, open_bundle
 from app.casework.bundle.validate import Checker, Existing, clean_row
 from app.casework.bundle.writer import write_bundle
+from app.casework.core import access
+from app.casework.core.actor import Actor
 from app.domain.dates import Period
 from app.domain.errors import ConflictError, MinPlanError
 from app.i18n import N_, _, ngettext

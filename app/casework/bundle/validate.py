@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from app.casework.bundle.reader import Problem, Row
-from app.casework.journal import MAX_NOTE_LENGTH
+from app.casework.citizens.journal import MAX_NOTE_LENGTH
 from app.domain import validation as v
 from app.domain.citizens import clean_citizen
 from app.domain.codes import N_

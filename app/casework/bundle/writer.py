@@ -17,10 +17,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from app.casework import audit, deadline_store
-from app.casework.actor import Actor
 from app.casework.bundle.format import WEEKS_PER_MONTH
 from app.casework.bundle.reader import Row
+from app.casework.core import audit
+from app.casework.core.actor import Actor
+from app.casework.deadlines import deadline_store
 from app.domain.dates import local_to_utc, utc_now
 from app.domain.errors import ConflictError, MinPlanError
 from app.domain.identifiers import birth_date_from_cpr

@@ -11,7 +11,7 @@ trigram index, which seeks: on SQLite an FTS5 table with the trigram tokenizer o
 step with every insert, update and delete), on PostgreSQL a GIN index with ``gin_trgm_ops``
 (``pg_trgm`` is a trusted extension: the database's owner may create it; where it cannot be
 created the search stays correct and scans, and the log says why). A full CPR number or birth
-date is looked up in the citizen table's own indexes (``app.casework.citizen_list``).
+date is looked up in the citizen table's own indexes (``app.casework.citizens.citizen_list``).
 
 Both objects are outside the SQLModel metadata (``app.store.models.SEARCH_INDEX_OBJECTS``).
 

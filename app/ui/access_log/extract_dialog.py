@@ -7,8 +7,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QWidget
 
-from app.casework.access_log_extract import make_extract
-from app.casework.plan_printing import file_name
+from app.casework.plan.plan_printing import file_name
+from app.casework.privacy.access_log_extract import make_extract
 from app.domain.codes import LANGUAGES
 from app.domain.errors import ValidationError
 from app.i18n import _

@@ -1,7 +1,7 @@
 """The "Adgangslog" page (team leads and administrators): search the access log by citizen (CPR),
 user (initials) and dates; export the result as CSV; check that the log is intact.
 
-The role check is the use case's (``app.casework.access_log_search``); the page is only offered
+The role check is the use case's (``app.casework.privacy.access_log_search``); the page is only offered
 to those roles so that a caseworker is not shown a page that would refuse them.
 """
 
@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from app import i18n
-from app.casework.access_log_search import LIMIT, LogQuery, LogRow, export_log, search_log
-from app.casework.audit_labels import action_label, break_text, entity_label
+from app.casework.privacy.access_log_search import LIMIT, LogQuery, LogRow, export_log, search_log
 from app.domain.errors import MinPlanError, ValidationError
 from app.i18n import _
 from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
 from app.ui.fields import DateEdit
+from app.wording.audit_labels import action_label, break_text, entity_label
 
 ROLES = ("teamlead", "admin")
 
@@ -209,7 +209,7 @@ class AccessLogPage(QWidget):
 
     def check_log(self, *, quiet: bool = False) -> str:
         """Run the verification; the result in a message box (``quiet`` only returns it)."""
-        from app.casework.audit_checkpoints import folder_for
+        from app.casework.privacy.audit_checkpoints import folder_for
         from app.store.audit_chain import local_checkpoint
         from app.store.audit_verify import verify
 

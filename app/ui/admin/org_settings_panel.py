@@ -1,4 +1,4 @@
-"""Settings → Organisation: the jobcenter-wide settings of ``app.casework.org_settings`` (retention,
+"""Settings → Organisation: the jobcenter-wide settings of ``app.casework.admin.org_settings`` (retention,
 the smallest count in aggregates, småjob hours, backups, and the figures the goal plans need from
 outside: the population aged 16–66 per year, the kommune's postal codes, the companies above a
 size), checked as you type, saved together."""
@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app import i18n
-from app.casework import org_settings
+from app.casework.admin import org_settings
 from app.domain.errors import MinPlanError, ValidationError
 from app.i18n import _
 from app.ui.casework.context import UiContext
@@ -46,7 +46,7 @@ def _mb(size: int) -> str:
 
 def rotation_text(ctx: UiContext) -> str:
     """One sentence on the automatic backups of this desk's database file (none for a server)."""
-    from app.casework.backups import rotation
+    from app.casework.privacy.backups import rotation
 
     try:
         found = rotation(ctx.db)

@@ -7,7 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app import i18n
-from app.casework.retention import Preview, describe_rows, erase, preview
+from app.casework.privacy.retention import Preview, describe_rows, erase, preview
 from app.domain.errors import MinPlanError
 from app.i18n import _, ngettext
 from app.ui.casework import prompts

@@ -9,7 +9,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app import i18n
-from app.casework.users import UserView, add_user, change_role, list_users, set_active, update_user
+from app.casework.admin.users import (
+    UserView,
+    add_user,
+    change_role,
+    list_users,
+    set_active,
+    update_user,
+)
 from app.domain.codes import ROLES
 from app.domain.errors import MinPlanError
 from app.domain.users import user_errors

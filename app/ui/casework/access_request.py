@@ -6,8 +6,12 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from app.casework.access_request import Disclosure, make_access_request, require_access_request
-from app.casework.plan_printing import file_name
+from app.casework.plan.plan_printing import file_name
+from app.casework.privacy.access_request import (
+    Disclosure,
+    make_access_request,
+    require_access_request,
+)
 from app.i18n import _
 from app.ui.casework.context import UiContext
 

@@ -10,8 +10,13 @@ from PySide6.QtWidgets import QWidget
 from sqlmodel import col, select
 
 from app import i18n
-from app.casework.citizens import delete_citizen, deleted_citizens, hand_over, restore_citizen
-from app.casework.result import Saved
+from app.casework.citizens.citizens import (
+    delete_citizen,
+    deleted_citizens,
+    hand_over,
+    restore_citizen,
+)
+from app.casework.core.result import Saved
 from app.domain.errors import MinPlanError
 from app.i18n import _
 from app.store.engine import transaction

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QMessageBox, QWidget
 from sqlmodel import select
 
-from app.casework.citizens import create_citizen, update_citizen
+from app.casework.citizens.citizens import create_citizen, update_citizen
 from app.domain.citizens import citizen_errors
 from app.domain.codes import LANGUAGES
 from app.domain.errors import DuplicateError

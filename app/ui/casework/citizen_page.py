@@ -10,9 +10,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from app.casework.access_log import record_view
-from app.casework.overview import citizen_overview
-from app.casework.result import Area, Saved
+from app.casework.citizens.overview import citizen_overview
+from app.casework.core.result import Area, Saved
+from app.casework.privacy.access_log import record_view
 from app.domain.errors import MinPlanError, PermissionDeniedError
 from app.i18n import _
 from app.ui.casework.context import UiContext

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from app.casework.actor import Actor
+from app.casework.core.actor import Actor
 from app.store.engine import Database
 
 if TYPE_CHECKING:

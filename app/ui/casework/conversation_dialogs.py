@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from app import i18n
-from app.casework.case_views import ConversationRow, conversations_of
-from app.casework.conversations import book_conversation, record_outcome, reschedule
+from app.casework.citizens.case_views import ConversationRow, conversations_of
+from app.casework.conversations.conversations import book_conversation, record_outcome, reschedule
 from app.domain.codes import CHANNELS, CONVERSATION_KINDS, CONVERSATION_STATUSES, HELD_BY
 from app.domain.conversations import check_booking, check_outcome
 from app.domain.errors import MinPlanError, ValidationError
@@ -33,8 +33,8 @@ def requirements_text(ctx: UiContext, citizen_id: int) -> str:
 
     (The deadline engine's open requirements take this place once they exist.)
     """
-    from app.casework.deadline_text import rule_title, status_label
-    from app.casework.deadlines import deadlines_for_citizen
+    from app.casework.deadlines.deadlines import deadlines_for_citizen
+    from app.wording.deadline_text import rule_title, status_label
 
     open_ones = [
         d

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app import i18n
-from app.casework.case_views import ConversationRow, conversations_of
-from app.casework.conversations import record_outcome
-from app.casework.result import Area
+from app.casework.citizens.case_views import ConversationRow, conversations_of
+from app.casework.conversations.conversations import record_outcome
+from app.casework.core.result import Area
 from app.domain.codes import CHANNELS, CONVERSATION_KINDS, CONVERSATION_STATUSES, HELD_BY
 from app.i18n import _
 from app.ui.casework import prompts

@@ -5,13 +5,13 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app import i18n
-from app.casework.audit_labels import ENTITIES, action_label, entity_label
-from app.casework.history import HistoryEntry, citizen_history
-from app.casework.result import Area
+from app.casework.core.result import Area
+from app.casework.privacy.history import HistoryEntry, citizen_history
 from app.i18n import _
 from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
 from app.ui.casework.tab import CitizenTab
+from app.wording.audit_labels import ENTITIES, action_label, entity_label
 
 #: Areas offered in the filter (the case's own areas; company and settings events are not here).
 AREAS = (

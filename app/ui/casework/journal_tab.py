@@ -12,8 +12,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app import i18n
-from app.casework.journal import NoteView, add_note, correct_note, edit_note, notes
-from app.casework.result import Area
+from app.casework.citizens.journal import NoteView, add_note, correct_note, edit_note, notes
+from app.casework.core.result import Area
 from app.domain.errors import MinPlanError
 from app.i18n import _
 from app.ui import colours

@@ -7,9 +7,9 @@ from typing import Any
 from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QWidget
 
-from app.casework.case_views import OfferRow
-from app.casework.companies import CompanyHit, find_companies, last_used_company
-from app.casework.offers import register_offer, update_offer
+from app.casework.citizens.case_views import OfferRow
+from app.casework.offers.companies import CompanyHit, find_companies, last_used_company
+from app.casework.offers.offers import register_offer, update_offer
 from app.domain.codes import COMPANY_BASED_OFFER_KINDS, OFFER_KINDS
 from app.domain.errors import ValidationError
 from app.domain.identifiers import normalise_cvr

@@ -5,9 +5,15 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app import i18n
-from app.casework.case_views import OfferRow, offers_of
-from app.casework.offers import cancel_offer, delete_offer, end_offer, extend_offer, restore_offer
-from app.casework.result import Area, Saved
+from app.casework.citizens.case_views import OfferRow, offers_of
+from app.casework.core.result import Area, Saved
+from app.casework.offers.offers import (
+    cancel_offer,
+    delete_offer,
+    end_offer,
+    extend_offer,
+    restore_offer,
+)
 from app.domain.codes import OFFER_KINDS, OFFER_STATUSES
 from app.i18n import _
 from app.ui import colours

@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from app import i18n
-from app.casework.case_views import MilestoneRow, PlanView, plan_of
-from app.casework.plan import (
+from app.casework.citizens.case_views import MilestoneRow, PlanView, plan_of
+from app.casework.core.result import Area
+from app.casework.deadlines.today import milestone_overdue
+from app.casework.plan.plan import (
     add_milestone,
     changes_since_last_print,
     complete_milestone,
@@ -36,8 +38,6 @@ from app.casework.plan import (
     save_plan,
     update_milestone,
 )
-from app.casework.result import Area
-from app.casework.today import milestone_overdue
 from app.domain.codes import MILESTONE_STATUSES
 from app.domain.dates import local_to_utc
 from app.domain.errors import ConflictError, MinPlanError, ValidationError

@@ -7,9 +7,9 @@ from typing import Any
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app import i18n
-from app.casework.case_views import SpellRow
-from app.casework.employment import register_employment
-from app.casework.spells import change_benefit, start_spell, update_spell
+from app.casework.benefits.employment import register_employment
+from app.casework.benefits.spells import change_benefit, start_spell, update_spell
+from app.casework.citizens.case_views import SpellRow
 from app.domain.codes import EMPLOYMENT_KINDS, SICK_CATEGORIES, TARGET_GROUPS
 from app.domain.errors import ValidationError
 from app.domain.spells import FACT_GROUPS

@@ -5,10 +5,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app import i18n
-from app.casework.case_views import EmploymentRow, SpellRow, employment_of, spells_of
-from app.casework.employment import change_flexjob_hours, end_employment
-from app.casework.result import Area
-from app.casework.spells import end_spell
+from app.casework.benefits.employment import change_flexjob_hours, end_employment
+from app.casework.benefits.spells import end_spell
+from app.casework.citizens.case_views import EmploymentRow, SpellRow, employment_of, spells_of
+from app.casework.core.result import Area
 from app.domain.codes import EMPLOYMENT_KINDS, TARGET_GROUPS
 from app.domain.errors import ValidationError
 from app.i18n import _

@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QWidget
 
-from app.casework.result import Area, Saved
+from app.casework.core.result import Area, Saved
 from app.domain.errors import MinPlanError
 from app.ui.casework.context import UiContext
 from app.ui.operations import Change

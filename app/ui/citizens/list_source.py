@@ -4,7 +4,7 @@ in the order shown, with the columns the list shows (the CPR number masked unles
 from __future__ import annotations
 
 from app import i18n
-from app.casework.citizen_list import fetch_citizen_rows
+from app.casework.citizens.citizen_list import fetch_citizen_rows
 from app.domain.codes import TARGET_GROUPS
 from app.i18n import _
 from app.reports.list_table import ListTable

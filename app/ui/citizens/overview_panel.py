@@ -7,7 +7,12 @@ from html import escape
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app import i18n
-from app.casework.overview import CitizenGlimpse, CitizenOverview, ConversationLine, OfferLine
+from app.casework.citizens.overview import (
+    CitizenGlimpse,
+    CitizenOverview,
+    ConversationLine,
+    OfferLine,
+)
 from app.domain.codes import (
     CHANNELS,
     CONVERSATION_KINDS,
@@ -61,7 +66,7 @@ STATUS_COLOURS = {"overdue": "error", "due_soon": "warning", "open": "info"}
 
 def deadlines_html(deadlines: tuple) -> str:
     """Open requirements, overdue first, each with its explanation (rule, numbers, legal source)."""
-    from app.casework.deadline_text import explain, rule_title, status_label
+    from app.wording.deadline_text import explain, rule_title, status_label
 
     if not deadlines:
         return _muted(_("No open requirements"))

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import i18n
-from app.casework.access_log import SEARCH_HITS_KEPT
-from app.casework.overview import GlassNotBrokenError, citizen_overview
+from app.casework.citizens.overview import GlassNotBrokenError, citizen_overview
+from app.casework.privacy.access_log import SEARCH_HITS_KEPT
 from app.domain.errors import MinPlanError, NotFoundError, PermissionDeniedError
 from app.domain.search import LONE_TERM_LENGTH, MAX_SEARCH_CHARS, search_terms
 from app.i18n import _, ngettext

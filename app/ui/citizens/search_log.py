@@ -1,6 +1,6 @@
 """The access-log entry of a search, written off the keystroke's path.
 
-Each search the citizen list runs is logged (``app.casework.access_log.record_search``: its own
+Each search the citizen list runs is logged (``app.casework.privacy.access_log.record_search``: its own
 transaction, sealed onto the audit chain, as before). Writing it waits for the database's write
 lock and a sync to disk, which on a busy server or a slow disk costs more than the search itself;
 so the entry is handed to one worker thread that writes the entries in the order they came, and
@@ -18,8 +18,8 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from PySide6.QtCore import QObject, Signal
 
-from app.casework.access_log import record_search
-from app.casework.actor import Actor
+from app.casework.core.actor import Actor
+from app.casework.privacy.access_log import record_search
 from app.domain.errors import MinPlanError
 from app.store.engine import Database
 

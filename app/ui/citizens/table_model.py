@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from app import i18n
-from app.casework.citizen_list import SORT_KEYS, CitizenRow, fetch_citizen_rows, find_citizen_ids
+from app.casework.citizens.citizen_list import (
+    SORT_KEYS,
+    CitizenRow,
+    fetch_citizen_rows,
+    find_citizen_ids,
+)
 from app.domain.codes import TARGET_GROUPS
 from app.domain.search import search_terms
 from app.i18n import N_, _

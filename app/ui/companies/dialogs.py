@@ -6,8 +6,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
-from app.casework.case_views import CompanyView, OrderRow
-from app.casework.companies import (
+from app.casework.citizens.case_views import CompanyView, OrderRow
+from app.casework.offers.companies import (
     create_company,
     log_contact,
     save_recruitment_order,

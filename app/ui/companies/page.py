@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import i18n
-from app.casework.case_views import CompanyView, company_view
-from app.casework.companies import citizens_placed, find_companies
+from app.casework.citizens.case_views import CompanyView, company_view
+from app.casework.offers.companies import citizens_placed, find_companies
 from app.domain.codes import (
     COMPANY_CONTACT_KINDS,
     OFFER_KINDS,

@@ -342,7 +342,7 @@ class TargetDialog(FormDialog):
         return {}
 
     def _save_target(self, values: dict[str, Any]):  # type: ignore[no-untyped-def]
-        from app.casework.goal_targets import set_target
+        from app.casework.goals.goal_targets import set_target
 
         target = target_of(values) or Target()
         return set_target(

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import i18n
-from app.casework.goal_plans import available_goalplans
+from app.casework.goals.goal_plans import available_goalplans
 from app.domain.anonymise import DEFAULT_THRESHOLD
 from app.domain.errors import MinPlanError, ValidationError
 from app.domain.goalplan import GoalPlan
@@ -356,14 +356,14 @@ class IndicatorsPage(QWidget):
         return self._open_editor(plan) if plan.editable else self.copy_plan()
 
     def copy_plan(self) -> QWidget:
-        from app.casework.goal_plans import copy_of
-        from app.casework.goal_targets import with_user_targets
+        from app.casework.goals.goal_plans import copy_of
+        from app.casework.goals.goal_targets import with_user_targets
 
         plan = with_user_targets(self.ctx.db, self.current_plan())
         return self._open_editor(copy_of(plan, _("Copy of {name}").format(name=plan.name)))
 
     def delete_plan(self, confirmed: bool | None = None) -> None:
-        from app.casework.goal_plans import delete_goal_plan
+        from app.casework.goals.goal_plans import delete_goal_plan
         from app.ui.casework import prompts
 
         plan = self.current_plan()
@@ -403,7 +403,7 @@ class IndicatorsPage(QWidget):
 
     def refresh(self) -> None:
         """Evaluate the chosen plan and period in the background; ``evaluated`` when shown."""
-        from app.casework.goal_evaluation import evaluate_plan
+        from app.casework.goals.goal_evaluation import evaluate_plan
         from app.reports.indicator_export import previous_export
 
         self._plan_actions()
@@ -542,7 +542,7 @@ class IndicatorsPage(QWidget):
     # --- targets and exports -------------------------------------------------------------------
     def edit_target(self, values: dict | None = None) -> QWidget | None:
         """Set the selected indicator's target: with ``values`` at once, else in a dialog."""
-        from app.casework.goal_targets import set_target
+        from app.casework.goals.goal_targets import set_target
         from app.ui.indicators.indicator_dialog import TargetDialog
 
         index = self.table.selected_id()
@@ -578,7 +578,7 @@ class IndicatorsPage(QWidget):
 
     def export(self, fmt: str, path: Path | None = None) -> Path | None:
         """Export what is shown (anonymised) as XLSX, CSV or PDF; recorded in the audit log."""
-        from app.casework.indicator_exports import export_indicators
+        from app.casework.goals.indicator_exports import export_indicators
         from app.reports.indicator_export import previous_export
 
         evaluation = self.evaluation
@@ -619,7 +619,7 @@ class IndicatorsPage(QWidget):
     def show_how(self) -> QWidget | None:
         """A window with the plan's table: each goal, how it is computed, and whether faithfully,
         approximately or not at all (the same table as in the help, made from the plan itself)."""
-        from app.casework.goal_targets import with_user_targets
+        from app.casework.goals.goal_targets import with_user_targets
         from app.reports.goalplan_help import plan_markdown
         from app.ui.indicators.how_dialog import HowDialog
 

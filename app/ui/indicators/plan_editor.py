@@ -1,7 +1,7 @@
 """The goal-plan editor: a team lead makes a new plan, changes one made in the app, or edits a
 copy of a shipped plan — name, municipality, period of validity, follow-up, and the indicators
 (added, changed, removed and reordered). Saving stores the whole plan through
-``app.casework.goal_plans.save_goal_plan`` (role-checked and audited there)."""
+``app.casework.goals.goal_plans.save_goal_plan`` (role-checked and audited there)."""
 
 from __future__ import annotations
 
@@ -131,7 +131,7 @@ class PlanEditor(FormDialog):
         )
 
     def _save_plan(self, values: dict[str, Any]) -> str:
-        from app.casework.goal_plans import save_goal_plan
+        from app.casework.goals.goal_plans import save_goal_plan
 
         _saved, key = save_goal_plan(
             self.ctx.db,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app import i18n
-from app.casework.deadline_text import rule_title, status_label
-from app.casework.today import OVERDUE_BANDS, DayOverview, DeadlineLine
+from app.casework.deadlines.today import OVERDUE_BANDS, DayOverview, DeadlineLine
 from app.domain.codes import CHANNELS, CONVERSATION_KINDS, TARGET_GROUPS
 from app.i18n import N_, _
+from app.wording.deadline_text import rule_title, status_label
 
 #: Column headers (msgids), in the order of ``DayLine.cells``.
 HEADERS = (N_("Section"), N_("When"), N_("Citizen"), N_("What"), N_("Details"))
@@ -37,7 +37,7 @@ def headers() -> list[str]:
 
 
 def _deadline(section: str, line: DeadlineLine, booked: bool = True) -> DayLine:
-    from app.casework.deadline_text import explain
+    from app.wording.deadline_text import explain
 
     d = line.deadline
     details = f"{status_label(d.status)} ({d.done}/{d.required}) · {i18n.label(TARGET_GROUPS, d.target_group)}"

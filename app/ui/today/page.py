@@ -3,7 +3,7 @@
 The list holds, in this order: today's and tomorrow's booked conversations, every overdue legal
 deadline grouped by age, the deadlines due within 7 days, the citizens who need a conversation
 booked, and the caseworker's own milestones past their date. Enter (or a double-click) on a line
-opens the citizen. The data comes from ``app.casework.today.day_overview``.
+opens the citizen. The data comes from ``app.casework.deadlines.today.day_overview``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.casework.today import DayOverview, day_overview
+from app.casework.deadlines.today import DayOverview, day_overview
 from app.domain.errors import MinPlanError
 from app.i18n import _
 from app.reports.list_table import ListTable

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QWidget
 
-from app.casework.calendar_export import export_calendar
+from app.casework.conversations.calendar_export import export_calendar
 from app.domain.errors import ValidationError
 from app.i18n import _
 from app.ui.casework.citizen_dialog import CaseworkerCombo

@@ -26,12 +26,16 @@ from PySide6.QtWidgets import (
 from sqlmodel import col, select
 
 from app import i18n
-from app.casework.deadline_rule_files import load_rule_sets
-from app.casework.deadline_text import explain, rule_title, status_label
-from app.casework.deadlines import CitizenDeadline, worklist
-from app.casework.result import Area
-from app.casework.snooze import active_snoozes, snooze_deadline
-from app.casework.today import NEEDS_BOOKING_DAYS, OVERDUE_BANDS, needs_booking, overdue_band
+from app.casework.core.result import Area
+from app.casework.deadlines.deadline_rule_files import load_rule_sets
+from app.casework.deadlines.deadlines import CitizenDeadline, worklist
+from app.casework.deadlines.snooze import active_snoozes, snooze_deadline
+from app.casework.deadlines.today import (
+    NEEDS_BOOKING_DAYS,
+    OVERDUE_BANDS,
+    needs_booking,
+    overdue_band,
+)
 from app.domain.codes import TARGET_GROUPS
 from app.i18n import N_, _
 from app.reports.list_table import ListTable
@@ -42,6 +46,7 @@ from app.ui.casework.context import UiContext
 from app.ui.lazy_table import LazyTable
 from app.ui.list_output import ListSource, cpr_text, export_list, print_list, run_safely
 from app.ui.operations import Change
+from app.wording.deadline_text import explain, rule_title, status_label
 
 GROUPS = {
     "overdue": N_("Overdue"),

@@ -1,0 +1,1 @@
+"""Administration: the users of a database and the organisation-wide settings."""

@@ -1,0 +1,1 @@
+"""Benefit spells and employment outcomes."""

@@ -1,0 +1,274 @@
+"""Use cases for citizens: create, edit, hand over to another caseworker, delete and restore."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, select
+
+from app.casework.core import access, audit
+from app.casework.core.actor import Actor
+from app.casework.core.editing import (
+    ENTITY_NAMES,
+    apply_changes,
+    flush_versioned,
+    get_row,
+    load_for_update,
+)
+from app.casework.core.result import Area, Saved
+from app.domain.citizens import clean_citizen
+from app.domain.dates import utc_now
+from app.domain.errors import (
+    ConflictError,
+    DuplicateError,
+    PermissionDeniedError,
+    Term,
+    ValidationError,
+)
+from app.domain.identifiers import birth_date_from_cpr, format_cpr
+from app.domain.search import citizen_search_text, citizen_sort_key
+from app.store.audit_chain import server_sealed
+from app.store.engine import Database, transaction
+from app.store.models import Caseworker, Citizen
+
+_LIST_AREAS = frozenset({Area.CITIZEN_LIST, Area.CITIZEN, Area.HISTORY})
+
+
+def _check_not_duplicate(session: Session, cpr: str, own_id: int | None = None) -> None:
+    existing = session.exec(select(Citizen).where(Citizen.cpr == cpr)).first()
+    if existing is None or existing.id == own_id:
+        return
+    if existing.deleted_at is not None:
+        raise DuplicateError(
+            "A deleted citizen has CPR number {cpr}; restore that citizen instead",
+            existing_id=existing.id,  # type: ignore[arg-type]
+            field="cpr",
+            cpr=format_cpr(cpr),
+        )
+    raise DuplicateError(
+        "{name} already has CPR number {cpr}",
+        existing_id=existing.id,  # type: ignore[arg-type]
+        field="cpr",
+        name=f"{existing.first_name} {existing.last_name}",
+        cpr=format_cpr(cpr),
+    )
+
+
+def _check_caseworker(session: Session, caseworker_id: int | None) -> None:
+    if caseworker_id is None:
+        return
+    worker = session.get(Caseworker, caseworker_id)
+    if worker is None or not worker.active:
+        raise ValidationError(
+            "The chosen caseworker does not exist or is inactive", field="caseworker_id"
+        )
+
+
+def _refresh_derived(row: Citizen) -> None:
+    row.birth_date = birth_date_from_cpr(row.cpr)
+    row.search_text = citizen_search_text(row.first_name, row.last_name, row.cpr, row.birth_date)
+    row.sort_key = citizen_sort_key(row.first_name, row.last_name)
+
+
+def create_citizen(
+    db: Database,
+    actor: Actor,
+    values: Mapping[str, Any],
+    *,
+    caseworker_id: int | None = None,
+    today: date | None = None,
+) -> Saved:
+    """Register a citizen; a CPR that exists is refused with the existing citizen offered."""
+    cleaned = clean_citizen(values, today=today or date.today())
+    with transaction(db) as session:
+        _check_not_duplicate(session, cleaned["cpr"])
+        # A new citizen joins the registering caseworker's caseload; a team lead or an
+        # administrator registers into nobody's caseload unless they choose a caseworker.
+        own = actor.caseworker_id if actor.role == "caseworker" else None
+        owner = caseworker_id if caseworker_id is not None else own
+        _check_caseworker(session, owner)
+        row = Citizen(
+            **cleaned, caseworker_id=owner, birth_date=birth_date_from_cpr(cleaned["cpr"])
+        )
+        _refresh_derived(row)
+        session.add(row)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "create",
+            entity="citizen",
+            entity_id=row.id,
+            citizen_id=row.id,
+            new={**cleaned, "caseworker_id": owner},
+        )
+        return Saved(row.id, row.version, row.id, _LIST_AREAS)  # type: ignore[arg-type]
+
+
+def update_citizen(
+    db: Database,
+    actor: Actor,
+    citizen_id: int,
+    expected_version: int | None,
+    values: Mapping[str, Any],
+    *,
+    today: date | None = None,
+) -> Saved:
+    """Save edited master data (only the fields given), refusing a concurrent change."""
+    cleaned = clean_citizen(values, today=today or date.today(), partial=True)
+    with transaction(db) as session:
+        row = load_for_update(session, Citizen, citizen_id, expected_version, cleaned)
+        access.require_case_write(session, actor, citizen_id)
+        if "cpr" in cleaned:
+            _check_not_duplicate(session, cleaned["cpr"], own_id=citizen_id)
+        merged = {
+            f: cleaned.get(f, getattr(row, f)) for f in ("refugee_or_reunified", "refugee_year")
+        }
+        if merged["refugee_year"] is not None and not merged["refugee_or_reunified"]:
+            raise ValidationError(
+                "A residence-permit year is only kept for refugees and family-reunified citizens",
+                field="refugee_year",
+            )
+        old, new = apply_changes(row, cleaned)
+        if not new:
+            return Saved(row.id, row.version, row.id, frozenset())  # type: ignore[arg-type]
+        _refresh_derived(row)
+        flush_versioned(session, row, cleaned)
+        audit.record(
+            session,
+            actor,
+            "update",
+            entity="citizen",
+            entity_id=row.id,
+            citizen_id=row.id,
+            old=old,
+            new=new,
+        )
+        return Saved(row.id, row.version, row.id, _LIST_AREAS)  # type: ignore[arg-type]
+
+
+def hand_over(
+    db: Database,
+    actor: Actor,
+    citizen_id: int,
+    caseworker_id: int | None,
+    *,
+    expected_version: int | None = None,
+) -> Saved:
+    """Assign the citizen to another caseworker (None = nobody's caseload)."""
+    with transaction(db) as session:
+        row = load_for_update(
+            session, Citizen, citizen_id, expected_version, {"caseworker_id": caseworker_id}
+        )
+        access.require_caseload_change(session, actor, citizen_id)
+        _check_caseworker(session, caseworker_id)
+        if server_sealed(session):  # the new row is no longer this login's to see
+            return _hand_over_on_server(session, actor, row, caseworker_id)
+        old, new = apply_changes(row, {"caseworker_id": caseworker_id})
+        if new:
+            flush_versioned(session, row, new)
+            audit.record(
+                session,
+                actor,
+                "hand_over",
+                entity="citizen",
+                entity_id=row.id,
+                citizen_id=row.id,
+                old=old,
+                new=new,
+            )
+        return Saved(row.id, row.version, row.id, _LIST_AREAS)  # type: ignore[arg-type]
+
+
+def _hand_over_on_server(session, actor: Actor, row: Citizen, caseworker_id: int | None) -> Saved:  # type: ignore[no-untyped-def]
+    """On a team server: through ``minplan_hand_over`` (row-level security would refuse the
+    UPDATE of a row the login will no longer see), logged in the same transaction."""
+    from sqlalchemy import text
+
+    if row.caseworker_id == caseworker_id:
+        return Saved(row.id, row.version, row.id, _LIST_AREAS)  # type: ignore[arg-type]
+    old, new = {"caseworker_id": row.caseworker_id}, {"caseworker_id": caseworker_id}
+    citizen_id, version = row.id, row.version
+    session.expunge(row)
+    done = session.execute(
+        text("SELECT minplan_hand_over(:c, :w, :v)"),
+        {"c": citizen_id, "w": caseworker_id, "v": version},
+    ).scalar_one()
+    if done is None:
+        raise ConflictError(
+            "Someone else changed this {entity} while you were editing it",
+            entity=Term(ENTITY_NAMES["citizen"]),
+            attempted=new,
+        )
+    audit.record(
+        session,
+        actor,
+        "hand_over",
+        entity="citizen",
+        entity_id=citizen_id,
+        citizen_id=citizen_id,
+        old=old,
+        new=new,
+    )
+    return Saved(citizen_id, done, citizen_id, _LIST_AREAS)  # type: ignore[arg-type]
+
+
+def delete_citizen(db: Database, actor: Actor, citizen_id: int, *, reason: str) -> Saved:
+    """Soft delete: hidden everywhere, restorable; the reason is recorded."""
+    if not (reason or "").strip():
+        raise ValidationError("Give a reason for deleting the citizen", field="reason")
+    with transaction(db) as session:
+        row = get_row(session, Citizen, citizen_id)
+        access.require_case_write(session, actor, citizen_id)
+        row.deleted_at = utc_now()
+        flush_versioned(session, row, {"deleted_at": row.deleted_at})
+        audit.record(
+            session,
+            actor,
+            "delete",
+            entity="citizen",
+            entity_id=row.id,
+            citizen_id=row.id,
+            purpose=reason.strip(),
+        )
+        return Saved(row.id, row.version, row.id, _LIST_AREAS)  # type: ignore[arg-type]
+
+
+def restore_citizen(db: Database, actor: Actor, citizen_id: int) -> Saved:
+    with transaction(db) as session:
+        row = get_row(session, Citizen, citizen_id, include_deleted=True)
+        access.require_case_write(session, actor, citizen_id)
+        if row.deleted_at is None:
+            return Saved(row.id, row.version, row.id, frozenset())  # type: ignore[arg-type]
+        row.deleted_at = None
+        flush_versioned(session, row, {"deleted_at": None})
+        audit.record(
+            session, actor, "restore", entity="citizen", entity_id=row.id, citizen_id=row.id
+        )
+        return Saved(row.id, row.version, row.id, _LIST_AREAS)  # type: ignore[arg-type]
+
+
+def deleted_citizens(db: Database, actor: Actor) -> list[tuple[int, str, date]]:
+    """(id, name, deleted on) of the soft-deleted citizens the actor may restore, newest first,
+    for the restore dialog; the list is logged (its citizens as the event's subjects)."""
+    from app.casework.core.reading import record_list
+
+    with transaction(db) as session:
+        rows = session.exec(
+            select(Citizen)
+            .where(Citizen.deleted_at.is_not(None))
+            .order_by(Citizen.deleted_at.desc())
+        ).all()  # type: ignore[union-attr]
+        mine = [r for r in rows if _may_restore(session, actor, r.id)]  # type: ignore[arg-type]
+        record_list(session, actor, "deleted", [r.id for r in mine])  # type: ignore[misc]
+        return [(r.id, f"{r.first_name} {r.last_name}", r.deleted_at.date()) for r in mine]  # type: ignore[misc,union-attr]
+
+
+def _may_restore(session: Session, actor: Actor, citizen_id: int) -> bool:
+    try:
+        access.require_case_write(session, actor, citizen_id)
+    except PermissionDeniedError:
+        return False
+    return True

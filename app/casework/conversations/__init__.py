@@ -1,0 +1,1 @@
+"""Conversations: book, record, reschedule, and the calendar export."""

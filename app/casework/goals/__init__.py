@@ -1,0 +1,1 @@
+"""Goal plans, the team leads' targets, their evaluation and the indicator exports."""

@@ -1,0 +1,1 @@
+"""The plan (Min Plan itself): saving, milestones, versions, and printing it."""
