@@ -13,7 +13,7 @@ from app.casework.bundle.importer import import_bundle
 from app.casework.core.actor import Actor, system_actor
 from app.demo.data import populate, write_demo_database
 from app.domain.periods import parse_period
-from app.reports.measures import refugee_self_support_share
+from app.reports.measures_refugees import refugee_self_support_share
 from app.store import statistics
 from app.store.engine import Database, open_sqlite
 

@@ -1,7 +1,9 @@
 """The catalogue of indicator measures: each one's name, unit, label, definition ("what is
 counted"), function and the parameters it takes, and the checked way to run one.
 
-The functions themselves, one SQL aggregate each, are in ``app.reports.measures``.
+The functions themselves, one SQL aggregate each, are in ``app.reports.measures`` and its
+siblings by subject (``measures_deadlines``, ``_paid_work``, ``_companies``, ``_refugees``,
+``_support``).
 """
 
 from __future__ import annotations
@@ -14,18 +16,9 @@ from app.domain.errors import ValidationError
 from app.domain.goalplan import check_params
 from app.domain.periods import ReportPeriod
 from app.reports.measures import (
-    RULE_75_GROUPS,
-    RULE_75_OFFER_GROUPS,
     SUPPORT_GROUPS,
     Measure,
     MeasureResult,
-    assessments_on_time_share,
-    companies_contacted_share,
-    company_contacts_to_offer,
-    company_contacts_unique,
-    company_coverage_share,
-    conversations_by_six_months_share,
-    conversations_on_time_share,
     disability_employed,
     education_started,
     flexjob_hours_increased_share,
@@ -34,23 +27,34 @@ from app.reports.measures import (
     job_or_education_started,
     ledighedsydelse_share_of_flex,
     mean_days_on_support,
-    offer_by_six_months_share,
-    offers_on_time_share,
     offers_started,
-    paid_hours_share,
     persons,
     persons_in_offer,
     persons_paid_hours,
-    recruitment_orders_matched_share,
-    refugee_self_support_share,
-    share_75_offers,
-    share_75_rule,
-    smajob_persons,
-    smajob_year_persons,
     upskilling_started,
     virksomhedsrettede_share,
     youth_education_dropout,
 )
+from app.reports.measures_companies import (
+    companies_contacted_share,
+    company_contacts_to_offer,
+    company_contacts_unique,
+    company_coverage_share,
+    recruitment_orders_matched_share,
+)
+from app.reports.measures_deadlines import (
+    RULE_75_GROUPS,
+    RULE_75_OFFER_GROUPS,
+    assessments_on_time_share,
+    conversations_by_six_months_share,
+    conversations_on_time_share,
+    offer_by_six_months_share,
+    offers_on_time_share,
+    share_75_offers,
+    share_75_rule,
+)
+from app.reports.measures_paid_work import paid_hours_share, smajob_persons, smajob_year_persons
+from app.reports.measures_refugees import refugee_self_support_share
 from app.reports.measures_support import (
     fte_population_share,
     long_term_on_support,
