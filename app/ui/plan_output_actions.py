@@ -1,0 +1,166 @@
+"""The main window's ways of putting a plan and a citizen's papers out of the program: print
+preview, PDF, the batch print, the access-log extract and the access request, calendar files.
+
+A mixin of ``MainWindow`` (``self`` is the window: its context, citizen page, status bar and
+``show_problem``), kept apart so that the window's own file stays about pages and menus.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QMessageBox,
+)
+
+from app import i18n
+from app.casework.core.result import Area, Saved
+from app.domain.errors import MinPlanError
+from app.i18n import _
+
+
+class PlanOutputActions:
+    """Printing and saving a citizen's papers (each records the disclosure it makes)."""
+
+    def print_plan(self, *, large: bool = False, language: str | None = None) -> None:
+        from app.ui.printing import PlanPrinter
+
+        citizen_id = self.citizen_page.citizen_id
+        if citizen_id is None:
+            return
+        if not self._print_despite_overdue_steps(citizen_id):
+            return
+        try:
+            self.last_dialog = dialog = PlanPrinter(self.ctx, self).preview(
+                citizen_id, large=large, language=language
+            )
+        except MinPlanError as error:
+            self.show_problem(error)
+            return
+        dialog.printed.connect(lambda number: self._plan_printed(citizen_id, number))
+
+    def _plan_printed(self, citizen_id: int, number: int) -> None:
+        self.statusBar().showMessage(
+            _("Plan version {number} printed and recorded").format(number=number), 8000
+        )
+        if self.citizen_page.citizen_id == citizen_id:
+            self.after_save(Saved(citizen_id, 0, citizen_id, frozenset({Area.HISTORY})))
+
+    def _print_despite_overdue_steps(self, citizen_id: int) -> bool:
+        """Say which steps are past their date and not reached before the plan goes on paper."""
+        from app.casework.deadlines.today import overdue_milestones_of
+
+        try:
+            late = overdue_milestones_of(self.ctx.db, citizen_id, self.ctx.today())
+        except MinPlanError as error:
+            self.show_problem(error)
+            return False
+        if not late:
+            return True
+        steps = "\n".join(
+            "• " + _("{title} (due {date})").format(title=t, date=i18n.format_short_date(d))
+            for t, d in late
+        )
+        answer = QMessageBox.question(
+            self,
+            _("Steps past their date"),
+            _(
+                "These steps are past their date and not reached:\n{steps}\n\nUpdate them on the"
+                " Min Plan tab first (reached, a new date or dropped), or print anyway?"
+            ).format(steps=steps),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Yes,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def save_plan_pdf(self) -> None:
+        from app.ui.printing import PlanPrinter
+
+        citizen_id = self.citizen_page.citizen_id
+        if citizen_id is None:
+            return
+        try:
+            path = PlanPrinter(self.ctx, self).save_as(citizen_id)
+        except (MinPlanError, OSError) as error:
+            if isinstance(error, MinPlanError):
+                self.show_problem(error)
+            else:
+                QMessageBox.warning(self, _("Min Plan"), str(error))
+            return
+        if path is not None:
+            self.statusBar().showMessage(_("Saved {path}").format(path=path), 8000)
+
+    def access_log_extract(self) -> None:
+        from app.ui.access_log.extract_dialog import ExtractDialog
+
+        citizen_id = self.citizen_page.citizen_id
+        if citizen_id is None:
+            return
+        dialog = ExtractDialog(self.ctx, citizen_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # not one hidden copy per use
+        dialog.accepted.connect(
+            lambda: self.statusBar().showMessage(
+                _("Saved {path}").format(path=dialog.result_value), 8000
+            )
+        )
+        dialog.open()
+        self.last_dialog = dialog
+
+    def save_access_request(self, path=None) -> None:  # type: ignore[no-untyped-def]
+        from app.ui.casework.access_request import save_access_request
+
+        citizen_id = self.citizen_page.citizen_id
+        if citizen_id is None:
+            return
+        try:
+            done = save_access_request(self.ctx, self, citizen_id, path)
+        except MinPlanError as error:
+            self.show_problem(error)
+            return
+        if done is not None:
+            self.statusBar().showMessage(
+                i18n.ngettext(
+                    "Saved {path} ({pages} page); the disclosure is logged",
+                    "Saved {path} ({pages} pages); the disclosure is logged",
+                    done.pages,
+                ).format(path=done.path, pages=done.pages),
+                10_000,
+            )
+            self.after_save(Saved(citizen_id, 0, citizen_id, frozenset({Area.HISTORY})))
+
+    def batch_print(self) -> None:
+        from app.ui.printing import BatchPrintDialog
+
+        dialog = BatchPrintDialog(self.ctx, None, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # not one hidden copy per use
+        dialog.open()
+        self.last_dialog = dialog
+
+    def batch_print_selected(self) -> None:
+        from app.ui.printing import BatchPrintDialog
+
+        ids = self.citizens.selected_citizen_ids()
+        if not ids:
+            self.statusBar().showMessage(_("Select citizens in the list first"), 5000)
+            return
+        dialog = BatchPrintDialog(self.ctx, ids, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.last_dialog = dialog
+
+    def export_calendar(self) -> None:
+        from app.ui.worklist.calendar_dialog import CalendarDialog
+
+        dialog = CalendarDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # not one hidden copy per use
+        dialog.accepted.connect(
+            lambda: self.statusBar().showMessage(
+                i18n.ngettext(
+                    "{n} conversation written to the calendar file",
+                    "{n} conversations written to the calendar file",
+                    dialog.result_value or 0,
+                ).format(n=dialog.result_value or 0),
+                8000,
+            )
+        )
+        dialog.open()
+        self.last_dialog = dialog
