@@ -145,3 +145,31 @@ def test_a_long_citizen_list_is_ordered_in_the_background(
     qtbot.waitUntil(lambda: not ops.busy("citizen-list-order"), timeout=3000)
     assert names() == ["Åse Ørsted", "Bo Hansen", "Anne Andersen"]
     assert model.data(model.index(chosen.row(), 0)) == "Bo Hansen"
+
+
+@pytest.mark.gui
+def test_a_page_closed_while_its_read_runs_is_not_called_back(qtbot) -> None:
+    """The indicators page used to have its own thread-pool job for this; now every page gets it
+    from the runner: a widget deleted meanwhile gets no result, and a refusal reaches ``failed``."""
+    from PySide6.QtWidgets import QWidget
+
+    ops = Operations()
+    seen: list[object] = []
+    page = QWidget()
+
+    def slow() -> str:
+        time.sleep(0.2)
+        return "late"
+
+    ops.read("page", slow, seen.append, owner=page)
+    page.deleteLater()
+    qtbot.wait(50)  # the widget is gone before the result comes
+    qtbot.waitUntil(lambda: not ops.busy("page"), timeout=3000)
+    assert seen == []
+
+    def refused() -> str:
+        raise ValidationError("End before start")
+
+    failures: list[Exception] = []
+    ops.read("other", refused, seen.append, failed=failures.append, background=False)
+    assert len(failures) == 1 and seen == []

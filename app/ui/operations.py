@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from app.casework.core.result import Area, Saved
@@ -69,6 +70,13 @@ class _Failed:
     error: Exception
 
 
+@dataclass(frozen=True)
+class _Waiting:
+    done: Callable[[Any], None]
+    failed: Callable[[MinPlanError], None] | None
+    owner: QObject | None
+
+
 class Operations(QObject):
     problem = Signal(object)  # MinPlanError, for the one place that shows it
     changed = Signal(object)  # Change
@@ -78,7 +86,7 @@ class Operations(QObject):
         self._relay = _Relay(self)
         self._relay.done.connect(self._finished)
         self._generation: dict[str, int] = {}
-        self._waiting: dict[str, Callable[[Any], None]] = {}
+        self._waiting: dict[str, _Waiting] = {}
         #: The longest time a result handler held the GUI thread, in ms (``minplan bench``).
         self.longest_handler_ms = 0.0
 
@@ -89,21 +97,26 @@ class Operations(QObject):
         done: Callable[[T], None],
         *,
         background: bool = True,
+        failed: Callable[[MinPlanError], None] | None = None,
+        owner: QObject | None = None,
     ) -> None:
         """Run ``work`` (no widgets in it: it may run in another thread), then ``done`` with its
-        result on the GUI thread."""
+        result on the GUI thread. A refusal is shown in the one place and also handed to
+        ``failed`` (a page that said "counting…" says it no more); nothing is delivered to an
+        ``owner`` widget that was closed meanwhile."""
         generation = self._generation.get(key, 0) + 1
         self._generation[key] = generation
+        waiting = _Waiting(done, failed, owner)
         if not background:
             self._waiting.pop(key, None)  # an older background read is overtaken
             try:
                 result = work()
             except MinPlanError as error:
-                self.problem.emit(error)
+                self._refused(waiting, error)
                 return
             self._handle(done, result)
             return
-        self._waiting[key] = done
+        self._waiting[key] = waiting
         QThreadPool.globalInstance().start(_Job(key, generation, work, self._relay))
 
     def busy(self, key: str) -> bool:
@@ -128,15 +141,20 @@ class Operations(QObject):
     def _finished(self, key: str, generation: int, result: object) -> None:
         if self._generation.get(key) != generation:
             return  # overtaken by a newer read
-        done = self._waiting.pop(key, None)
-        if done is None:
+        waiting = self._waiting.pop(key, None)
+        if waiting is None or (waiting.owner is not None and not shiboken6.isValid(waiting.owner)):
             return
         if isinstance(result, _Failed):
             if isinstance(result.error, MinPlanError):
-                self.problem.emit(result.error)
+                self._refused(waiting, result.error)
                 return
             raise result.error
-        self._handle(done, result)
+        self._handle(waiting.done, result)
+
+    def _refused(self, waiting: _Waiting, error: MinPlanError) -> None:
+        if waiting.failed is not None:
+            waiting.failed(error)
+        self.problem.emit(error)
 
     def _handle(self, done: Callable[[Any], None], result: object) -> None:
         started = time.perf_counter()

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCharts import QChart, QChartView
-from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -63,32 +63,6 @@ COMPUTED_SHORT = {
 }
 
 
-class _Relay(QObject):
-    """Carries a job's result to the GUI thread; owned by the jobs as much as by the page."""
-
-    done = Signal(int, object)
-
-
-class _Job(QRunnable):
-    """Runs ``work`` in the thread pool and hands its result (or expected error) back."""
-
-    def __init__(self, generation: int, work: Callable[[], Any], relay: _Relay) -> None:
-        super().__init__()
-        self.generation, self.work, self.relay = generation, work, relay
-
-    def run(self) -> None:
-        try:
-            result = self.work()
-        except MinPlanError as error:
-            result = error
-        except Exception as error:  # a bug: shown by the page's crash handling, not swallowed
-            result = error
-        try:
-            self.relay.done.emit(self.generation, result)
-        except RuntimeError:  # the page was closed meanwhile: nobody is waiting
-            pass
-
-
 #: The goal plan used last (QSettings key; the page opens on it).
 LAST_PLAN_KEY = "indicators/last_plan"
 
@@ -105,11 +79,6 @@ class IndicatorsPage(QWidget):
         self.last_changes: tuple[tuple[str, str, str], ...] = ()
         self.last_dialog: QWidget | None = None
         self.busy = False
-        self._generation = 0
-        # Not a child of the page: a job still counting when the page is closed holds the relay
-        # alive and emits into it safely; Qt drops the queued call to the deleted page.
-        self._relay = _Relay()
-        self._relay.done.connect(self._evaluated, Qt.ConnectionType.QueuedConnection)
         self.plans: dict[str, GoalPlan] = {}
         lead = ctx.actor.role in ("teamlead", "admin")
 
@@ -421,26 +390,26 @@ class IndicatorsPage(QWidget):
             evaluation = evaluate_plan(db, plan, period, compare=compare, as_of=today)
             return evaluation, previous_export(db, evaluation)
 
-        self._generation += 1
         self.busy = True
         self.export_button.setEnabled(False)
         self.note.setText(
             _("Counting {plan} for {period}…").format(plan=plan.name, period=period.label)
         )
-        QThreadPool.globalInstance().start(_Job(self._generation, work, self._relay))
+        # Through the window's operations runner: a newer request overtakes an older one, and a
+        # page closed while counting is not called back.
+        self.ctx.ops.read(
+            "indicators", work, self._evaluated, failed=self._not_evaluated, owner=self
+        )
 
-    def _evaluated(self, generation: int, result: object) -> None:
-        if generation != self._generation:
-            return  # an older request, overtaken by a newer one
+    def _not_evaluated(self, _error: MinPlanError) -> None:
         self.busy = False
         self.export_button.setEnabled(True)
-        if isinstance(result, MinPlanError):
-            self.note.setText("")
-            self.problem.emit(result)
-            return
-        if isinstance(result, Exception):
-            raise result
-        self.evaluation, self.previous = result  # type: ignore[misc]
+        self.note.setText("")
+
+    def _evaluated(self, result: tuple[Evaluation, PreviousExport | None]) -> None:
+        self.busy = False
+        self.export_button.setEnabled(True)
+        self.evaluation, self.previous = result
         self.loaded = True
         self._show()
         self.evaluated.emit()

@@ -219,7 +219,7 @@ class WorklistPage(QWidget):
         background = kind in ("all", "team")
         if background:
             self.summary.setText(_("Reading the deadlines…"))
-        self.ctx.ops.read("worklist", work, self._read, background=background)
+        self.ctx.ops.read("worklist", work, self._read, background=background, owner=self)
 
     def _changed(self, change: Change) -> None:
         if self.loaded and change.touches(
