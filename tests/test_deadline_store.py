@@ -5,7 +5,7 @@ would not."""
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,7 +25,7 @@ from app.demo.data import populate
 from app.domain.deadlines import visible_on
 from app.domain.errors import MinPlanError
 from app.store.engine import Database, transaction
-from app.store.models import Conversation, RequirementState
+from app.store.models import Citizen, Conversation, RequirementState, StoredRequirement
 
 TODAY = date(2026, 11, 23)
 _FIELDS = ("rule_id", "rule_set", "due", "window_start", "status", "done", "met_on", "next_by")
@@ -281,3 +281,38 @@ def test_any_sequence_of_use_cases_keeps_requirements_equal_to_the_engine(
             pass  # refused input (an overlap, a spell end before its start) changes nothing
         as_of = start + timedelta(days=offset)
         assert kept(db, as_of) == computed(db, as_of)
+
+
+def test_rows_left_behind_are_left_out_and_the_rest_stays_in_due_then_name_order(
+    db: Database, actor: Actor
+) -> None:
+    """A citizen deleted by another desk a moment ago, and a rule only another desk's rule files
+    know, leave kept rows behind until the next refresh: the list leaves exactly those out."""
+    who, gone = _citizen(db, actor), _citizen(db, actor)
+    for citizen, start in ((who, date(2026, 3, 2)), (gone, date(2026, 4, 6))):
+        start_spell(
+            db, actor, citizen, {"target_group": "kontanthjaelp_jobparat", "start_date": start}
+        )
+    before = [i for i in deadlines_for(db, TODAY) if i.citizen_id != gone]
+    with transaction(db) as session:
+        first = session.execute(
+            select(func.min(StoredRequirement.id)).where(StoredRequirement.citizen_id == who)
+        ).scalar_one()
+        session.execute(
+            StoredRequirement.__table__.update()  # type: ignore[attr-defined]
+            .where(StoredRequirement.id == first)
+            .values(rule_id="only_on_another_desk")
+        )
+        session.execute(
+            Citizen.__table__.update()  # type: ignore[attr-defined]
+            .where(Citizen.id == gone)
+            .values(deleted_at=datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+        )
+    after = deadlines_for(db, TODAY)
+    assert gone not in {i.citizen_id for i in after}
+    assert "only_on_another_desk" not in {i.deadline.rule_id for i in after}
+    assert len(after) == len(before) - 1 and set(after) < set(before)
+    names = {i.citizen_id: i.name for i in after}
+    assert [(i.deadline.due, names[i.citizen_id]) for i in after] == sorted(
+        (i.deadline.due, names[i.citizen_id]) for i in after
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta
 from itertools import filterfalse, repeat
-from operator import add, attrgetter, itemgetter, mul
+from operator import add, itemgetter, mul, sub
 from typing import Any, NamedTuple
 
 from sqlalchemy import Select, String, case, literal, or_, select, type_coerce
@@ -33,6 +33,7 @@ from app.domain.deadlines import (
     RuleBook,
     classify_values,
     compute,
+    status_of,
 )
 from app.store.engine import Database, transaction, translating_errors
 from app.store.models import Caseworker, Citizen, StoredRequirement
@@ -155,11 +156,14 @@ def _read(
     del rows
     days, extras = _Days(), _Extras()
     rule_of = _rule_fields(rules)
-    out = _met_deadlines(_known(met, people, rule_of), people, rule_of, booked, days, extras)
-    out += _open_deadlines(
-        _known(pending, people, rule_of), people, rules, booked, days, extras, as_of
-    )
-    return _by_due_then_name(out, people)
+    try:
+        out = _met_deadlines(met, people, rule_of, booked, days, extras)
+        still_open, pending = _open_deadlines(pending, people, rules, booked, days, extras, as_of)
+    except KeyError:  # rare: see ``_known``; the usual case pays for no check
+        met, pending = _known(met, people, rule_of), _known(pending, people, rule_of)
+        out = _met_deadlines(met, people, rule_of, booked, days, extras)
+        still_open, pending = _open_deadlines(pending, people, rules, booked, days, extras, as_of)
+    return _by_due_then_name(out + still_open, [met, pending], people)
 
 
 class _Days(dict[Any, date]):
@@ -190,11 +194,6 @@ def _rule_fields(rules: RuleBook) -> dict[tuple[str, str], tuple[str, str, str, 
 def _known(rows: list[Any], people: dict[int, Any], rule_of: dict[Any, Any]) -> list[Any]:
     """The rows of citizens in scope and of rules this desk knows (a deleted citizen, or another
     desk rebuilding with other rules, leaves rows behind for a moment)."""
-    if not rows:
-        return rows
-    citizens, rule_keys = set(map(itemgetter(0), rows)), set(map(itemgetter(1, 2), rows))
-    if citizens <= people.keys() and rule_keys <= rule_of.keys():
-        return rows  # the usual case, checked without a Python step per row
     return [row for row in rows if row[0] in people and (row[1], row[2]) in rule_of]
 
 
@@ -210,31 +209,11 @@ def _met_deadlines(
     column at a time, without a Python step per row (``map`` and ``zip`` run in C)."""
     if not rows:
         return []
-    (citizen, rule_set, rule_id, group, start, exempt, window, due, required, met_on, extra,
-     status, _days) = zip(*rows, strict=True)  # fmt: skip
-    ids, kinds, titles, held_by, sources, confidence = zip(
-        *map(rule_of.__getitem__, zip(rule_set, rule_id, strict=True)), strict=True
-    )
-    day = days.__getitem__
-    deadlines = map(
-        tuple.__new__,
-        repeat(Deadline),
-        zip(
-            ids, rule_set, kinds, titles, held_by, group, map(day, start), map(day, window),
-            map(day, due), required, required, status, map(day, met_on), sources, confidence,
-            repeat(None), map(bool, exempt), map(extras.__getitem__, extra),
-            strict=False,  # repeat() is endless
-        ),
-    )  # fmt: skip
-    return list(
-        map(
-            tuple.__new__,
-            repeat(CitizenDeadline),
-            zip(
-                citizen, map(people.__getitem__, citizen), deadlines, map(booked.get, citizen),
-                strict=True,
-            ),
-        )
+    columns = list(zip(*rows, strict=True))
+    required, met_on, status = columns[_REQUIRED], columns[_MET_ON], columns[_STATUS]
+    return _columns_built(
+        columns, people, rule_of, booked, days, extras,
+        done=required, status=status, met_on=map(days.__getitem__, met_on),
     )  # fmt: skip
 
 
@@ -246,8 +225,22 @@ def _open_deadlines(
     days: _Days,
     extras: _Extras,
     as_of: date,
-) -> list[CitizenDeadline]:
-    """Requirements not met on ``as_of``: counted and classified one by one."""
+) -> tuple[list[CitizenDeadline], list[Any]]:
+    """Requirements not met on ``as_of``, and their rows in the same order.
+
+    A single conversation or offer with nothing counted yet (three in four open rows) is open,
+    due soon or overdue by its due date alone: those are built a column at a time. The others
+    are classified one by one (``classify_values``)."""
+    simple = [row for row in rows if not row[_DAYS] and row[_REQUIRED] == 1] if rows else []
+    rest = [row for row in rows if row[_DAYS] or row[_REQUIRED] != 1] if simple else rows
+    out: list[CitizenDeadline] = []
+    if simple:
+        columns = list(zip(*simple, strict=True))
+        status_on = _StatusOn(as_of, days)
+        out = _columns_built(
+            columns, people, _rule_fields(rules), booked, days, extras,
+            done=repeat(0), status=map(status_on.__getitem__, columns[_DUE]), met_on=repeat(None),
+        )  # fmt: skip
     rule_of = rules.rules_by_id().__getitem__
     person_of, booked_for, day, details = (
         people.__getitem__,
@@ -256,12 +249,11 @@ def _open_deadlines(
         extras.__getitem__,
     )
     make = tuple.__new__
-    out: list[CitizenDeadline] = []
     append = out.append
     for (
         citizen_id, rule_set, rule_id, group, period_start, exempt_75, window_start, due,
-        required, _met_on, extra, _status, counted,
-    ) in rows:  # fmt: skip
+        required_, _met_on, extra, _status, counted_days,
+    ) in rest:  # fmt: skip
         deadline = classify_values(
             rule_of((rule_set, rule_id)),
             rule_set,
@@ -270,8 +262,8 @@ def _open_deadlines(
             bool(exempt_75),
             day(window_start),
             day(due),
-            required,
-            [day(d) for d in counted.split(",")] if counted else (),
+            required_,
+            [day(d) for d in counted_days.split(",")] if counted_days else (),
             details(extra),
             as_of,
             DUE_SOON_DAYS,
@@ -282,20 +274,92 @@ def _open_deadlines(
                 (citizen_id, person_of(citizen_id), deadline, booked_for(citizen_id)),
             )
         )
-    return out
+    return out, simple + rest if simple else rest
+
+
+def _columns_built(
+    columns: list[tuple[Any, ...]],
+    people: dict[int, Person],
+    rule_of: dict[tuple[str, str], tuple[str, str, str, str, str, str]],
+    booked: dict[int, datetime],
+    days: _Days,
+    extras: _Extras,
+    *,
+    done: Any,
+    status: Any,
+    met_on: Any,
+) -> list[CitizenDeadline]:
+    """Deadlines made from the columns of kept rows whose count, status and day met are known
+    without looking at the row (``map`` and ``zip`` run in C; ``repeat`` for a constant)."""
+    (citizen, rule_set, rule_id, group, start, exempt, window, due, required, _met_on, extra,
+     _status, _days) = columns  # fmt: skip
+    ids, kinds, titles, held_by, sources, confidence = zip(
+        *map(rule_of.__getitem__, zip(rule_set, rule_id, strict=True)), strict=True
+    )
+    day = days.__getitem__
+    deadlines = map(
+        tuple.__new__,
+        repeat(Deadline),
+        zip(
+            ids, rule_set, kinds, titles, held_by, group, map(day, start), map(day, window),
+            map(day, due), required, done, status, met_on, sources, confidence,
+            repeat(None), map(bool, exempt), map(extras.__getitem__, extra),
+            strict=False,  # repeat() is endless
+        ),
+    )  # fmt: skip
+    return list(
+        map(
+            tuple.__new__,
+            repeat(CitizenDeadline),
+            zip(
+                citizen, map(people.__getitem__, citizen), deadlines, map(booked.get, citizen),
+                strict=False,  # the citizen column sets the length
+            ),
+        )
+    )  # fmt: skip
+
+
+class _StatusOn(dict[Any, str]):
+    """Raw due date -> the status on ``as_of`` of a requirement with nothing counted yet."""
+
+    def __init__(self, as_of: date, days: _Days) -> None:
+        super().__init__()
+        self.as_of, self.days = as_of, days
+
+    def __missing__(self, raw: Any) -> str:
+        found = self[raw] = status_of(self.days[raw], None, self.as_of, soon=DUE_SOON_DAYS)
+        return found
 
 
 def _by_due_then_name(
-    items: list[CitizenDeadline], people: dict[int, Any]
+    items: list[CitizenDeadline], row_lists: list[list[Any]], people: dict[int, Any]
 ) -> list[CitizenDeadline]:
-    """By due date, then by name (people are in Danish name order): one sort of a permutation on
-    whole-number keys made a column at a time, so no Python step runs per comparison."""
+    """By due date, then by name (people are in Danish name order).
+
+    ``row_lists`` are the raw rows the items were built from, in the same order: the sort key is
+    made from their columns a column at a time (a whole number: the day, then the citizen's rank
+    by name), small enough for Python's fastest comparison, and one sort of a permutation orders
+    the items without a Python step per comparison."""
     rank = {cid: n for n, cid in enumerate(people)}
-    ranks = map(rank.__getitem__, map(itemgetter(0), items))
-    days = map(date.toordinal, map(attrgetter("due"), map(itemgetter(2), items)))
-    keys = list(map(add, map(mul, days, repeat(len(rank) + 1)), ranks))
+    ordinal = _Ordinals()
+    dues = [list(map(ordinal.__getitem__, map(itemgetter(_DUE), rows))) for rows in row_lists]
+    first = min(ordinal.values(), default=0)
+    width = len(rank) + 1
+    keys: list[int] = []
+    for rows, due in zip(row_lists, dues, strict=True):
+        day = map(mul, map(sub, due, repeat(first)), repeat(width))
+        keys += map(add, day, map(rank.__getitem__, map(itemgetter(_CITIZEN), rows)))
     order = sorted(range(len(items)), key=keys.__getitem__)
     return list(map(items.__getitem__, order))
+
+
+class _Ordinals(dict[Any, int]):
+    """Raw date -> its day number (as ``_Days``: each distinct day is parsed once)."""
+
+    def __missing__(self, raw: Any) -> int:
+        day = raw if isinstance(raw, date) else date.fromisoformat(raw)
+        found = self[raw] = day.toordinal()
+        return found
 
 
 def _people(conn: Any, caseworker_ids: set[int] | None) -> dict[int, Person]:
@@ -303,13 +367,13 @@ def _people(conn: Any, caseworker_ids: set[int] | None) -> dict[int, Person]:
 
     Read in the table's own order and sorted here (``sort_key``'s code point order is its byte
     order, as in the database): walking the name index would visit the table's pages at random,
-    three times slower."""
+    three times slower. The name is joined by the database and the people are made a column at a
+    time."""
     initials = dict(conn.execute(select(Caseworker.id, Caseworker.initials)).cursor.fetchall())
     query = select(
         Citizen.id,
         Citizen.cpr,
-        Citizen.first_name,
-        Citizen.last_name,
+        Citizen.first_name + " " + Citizen.last_name,
         Citizen.caseworker_id,
         Citizen.sort_key,
     ).where(Citizen.deleted_at.is_(None))  # type: ignore[union-attr]
@@ -317,16 +381,19 @@ def _people(conn: Any, caseworker_ids: set[int] | None) -> dict[int, Person]:
         query = query.where(Citizen.caseworker_id.in_(caseworker_ids))  # type: ignore[union-attr]
     # In id order (the table's own), so a stable sort by the key alone keeps equal names by id.
     rows = fetch_all(conn.execute(query.order_by(Citizen.id)).cursor)
-    rows.sort(key=itemgetter(5))
-    return {
-        cid: Person(cpr, f"{first} {last}", worker, initials.get(worker))
-        for cid, cpr, first, last, worker, _key in rows
-    }
+    if not rows:
+        return {}
+    rows.sort(key=itemgetter(4))
+    ids, cprs, names, workers, _keys = zip(*rows, strict=True)
+    shown = map(initials.get, workers)
+    people = map(tuple.__new__, repeat(Person), zip(cprs, names, workers, shown, strict=True))
+    return dict(zip(ids, people, strict=True))
 
 
-#: The column of a kept requirement row that holds its status when it was met by the day asked
-#: about ("met" or "met_late"), and NULL when it was not.
-_STATUS = 11
+#: Columns of a kept requirement row (``_requirement_queries``): the citizen, the due date, the
+#: number required, the day it was met, its status when it was met by the day asked about ("met"
+#: or "met_late"; NULL when it was not), the days that counted.
+_CITIZEN, _DUE, _REQUIRED, _MET_ON, _STATUS, _DAYS = 0, 7, 8, 9, 11, 12
 
 
 def _requirement_queries(
@@ -355,7 +422,9 @@ def _requirement_queries(
         type_coerce(r.met_on, text),
         r.extra,
         met_by_then,
-        r.days,
+        # The days that counted matter only while it is open: a met row's would be read for
+        # nothing (a string each, a tenth of the read).
+        case((r.met_on.is_(None), r.days), (r.met_on > as_of, r.days), else_=None),  # type: ignore[union-attr, operator]
     ).where(
         r.period_start <= as_of,
         or_(r.kind != "agreed_contact", r.window_start <= as_of),
