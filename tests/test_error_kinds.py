@@ -116,3 +116,17 @@ def test_a_postgresql_connection_that_never_reached_the_server_is_a_connection_f
         psycopg.connect("host=127.0.0.1 port=1 dbname=none connect_timeout=2")
     assert caught.value.sqlstate is None
     assert classify(caught.value) is ErrorKind.CONNECTION
+
+
+def test_a_full_disk_inside_sqlcipher_export_is_a_full_disk(tmp_path: Path) -> None:
+    """``sqlcipher_export`` reports the failure inside it with SQLite's generic code and the
+    inner code's fixed text; the text of any other generic error classifies as nothing."""
+    source = dbapi2.connect(tmp_path / "source.db", isolation_level=None)
+    source.execute("CREATE TABLE t (x)")
+    source.execute("INSERT INTO t SELECT randomblob(4000) FROM (SELECT 1 UNION SELECT 2)")
+    source.execute("ATTACH DATABASE ? AS copy KEY ''", (str(tmp_path / "copy.db"),))
+    source.execute("PRAGMA copy.max_page_count = 2")
+    error = _failure(lambda: source.execute("SELECT sqlcipher_export('copy')"))
+    assert getattr(error, "sqlite_errorcode", None) == 1
+    assert classify(error) is ErrorKind.DISK_FULL
+    assert classify(sqlite_error("no such table: database or disk is full", 1)) is ErrorKind.OTHER

@@ -198,14 +198,14 @@ def _conversion_error(exc: dbapi2.Error | OSError, path: Path) -> MinPlanError:
 
     if isinstance(exc, OSError):
         return file_error(exc, path)
-    text = str(exc).lower()
-    if "full" in text or "no space" in text:
+    kind = classify(exc)  # by the result code, not the message (which varies by version)
+    if kind is ErrorKind.DISK_FULL:
         return FileWriteError(
             "The disk is full; the database {path} was not changed. Free at least as much space "
             "as the database takes and try again.",
             path=str(path),
         )
-    if "readonly" in text or "read-only" in text or "unable to open" in text:
+    if kind in (ErrorKind.READ_ONLY, ErrorKind.CANNOT_OPEN, ErrorKind.PERMISSION):
         return FileWriteError(
             "Cannot write beside {path}: the folder is read-only; the database was not changed",
             path=str(path),

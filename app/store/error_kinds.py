@@ -38,6 +38,9 @@ class ErrorKind(enum.Enum):
 
 SQLITE_BUSY = 5
 
+#: SQLite's generic result code, which says nothing of the cause.
+_SQLITE_ERROR = 1
+
 #: SQLite primary result codes (https://www.sqlite.org/rescode.html).
 _SQLITE = {
     3: ErrorKind.PERMISSION,  # SQLITE_PERM
@@ -52,9 +55,10 @@ _SQLITE = {
     26: ErrorKind.NOT_A_DATABASE,  # SQLITE_NOTADB
 }
 
-#: SQLite's fixed text for a result code (``sqlite3_errstr``, never translated), for the one path
-#: where the binding drops the code: sqlcipher3's ``Connection.backup`` raises without
-#: ``sqlite_errorcode``. Only the whole text counts, so no other message can match.
+#: SQLite's fixed text for a result code (``sqlite3_errstr``, never translated), for the two paths
+#: where the code is lost: sqlcipher3's ``Connection.backup`` raises without ``sqlite_errorcode``,
+#: and ``sqlcipher_export`` reports a full disk as SQLITE_ERROR with the inner code's text. Only
+#: the whole text counts, so no other message can match.
 _SQLITE_ERRSTR = {
     "access permission denied": 3,
     "database is locked": 5,
@@ -93,8 +97,10 @@ def classify(error: BaseException | None) -> ErrorKind:
     """The kind of a driver exception (``DBAPIError.orig``), by its code."""
     if isinstance(error, dbapi2.Error):
         code = getattr(error, "sqlite_errorcode", None)
-        if not isinstance(code, int):
-            code = _SQLITE_ERRSTR.get(str(error))
+        if not isinstance(code, int) or code == _SQLITE_ERROR:
+            # No code, or SQLite's generic one: a function such as ``sqlcipher_export`` reports
+            # the failure inside it with SQLITE_ERROR and the inner result code's fixed text.
+            code = _SQLITE_ERRSTR.get(str(error), code)
         if code is None:
             return ErrorKind.OTHER
         return _SQLITE.get(code & 0xFF, ErrorKind.OTHER)
