@@ -131,7 +131,7 @@ def deadlines_for(
     """
     rules = rules or load_rule_sets().book
     ensure_current(db, rules, as_of)
-    with cycle_collection_paused():
+    with cycle_collection_paused(result_kept=True):
         return _read(db, as_of, rules, caseworker_ids, open_only)
 
 
