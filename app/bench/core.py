@@ -212,7 +212,7 @@ def bundle_import(
     return [figure, memory]
 
 
-def _import_figure(report, seconds: float, citizens: int) -> Figure:  # type: ignore[no-untyped-def]
+def _import_figure(report, seconds: float, citizens: int) -> Figure:
     return Figure(
         "import_bundle",
         seconds if report.ok else None,

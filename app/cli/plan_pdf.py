@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> ExitCode:
         with transaction(db) as session:
             citizen = session.exec(
                 select(Citizen).where(Citizen.cpr == cpr, Citizen.deleted_at.is_(None))
-            ).first()  # type: ignore[union-attr]
+            ).first()
         if citizen is None:
             raise NotFoundError("No citizen with that CPR number")
         open_with_reason(db, actor, citizen.id, args)  # type: ignore[arg-type]

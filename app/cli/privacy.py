@@ -44,14 +44,14 @@ def add_access_request_arguments(request: argparse.ArgumentParser) -> None:
     add_common(request, suppress=True)
 
 
-def _actor(db, args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _actor(db, args: argparse.Namespace):
     from app.store.engine import transaction
 
     with transaction(db) as session:
         return actor_for(session, args)
 
 
-def _print_preview(preview) -> None:  # type: ignore[no-untyped-def]
+def _print_preview(preview) -> None:
     from app import i18n
     from app.casework.privacy.retention import describe_rows
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -37,11 +38,11 @@ _RULE = colors.HexColor("#c8d3cc")
 _LONG = 600
 
 
-def _entry(entry: Entry, styles: _Styles) -> list:
+def _entry(entry: Entry, styles: _Styles) -> list[Any]:
     """A record: its heading, then label | value rows; a long text follows below the table."""
     short = [(label, value) for label, value in entry.fields if len(value) <= _LONG]
     long = [(label, value) for label, value in entry.fields if len(value) > _LONG]
-    head: list = []
+    head: list[Any] = []
     if entry.heading:
         head.append(Paragraph(f"<b>{escape(entry.heading)}</b>", styles.entry))
     if short:
@@ -63,7 +64,7 @@ def _entry(entry: Entry, styles: _Styles) -> list:
             style.append(("LINEBELOW", (0, -1), (-1, -1), 0.5, _RULE))
         table.setStyle(TableStyle(style))
         head.append(table)
-    story: list = [KeepTogether(head)] if head else []
+    story: list[Any] = [KeepTogether(head)] if head else []
     for label, value in long:
         story.append(Paragraph(escape(label), styles.label))
         story.extend(
@@ -81,17 +82,17 @@ def render_access_request(document: AccessDocument, *, head: Letterhead | None =
     t = i18n.gettext_for(lang)
     head = head or letterhead()
     styles = _Styles(large=False)
-    styles.entry = ParagraphStyle("entry", parent=styles.body, spaceBefore=6, spaceAfter=2)  # type: ignore[attr-defined]
-    styles.note = ParagraphStyle("note", parent=styles.body, spaceBefore=14)  # type: ignore[attr-defined]
+    styles.entry = ParagraphStyle("entry", parent=styles.body, spaceBefore=6, spaceAfter=2)
+    styles.note = ParagraphStyle("note", parent=styles.body, spaceBefore=14)
     # Labels as large as the text (11 pt, readable), set apart by colour only.
-    styles.label = ParagraphStyle(  # type: ignore[attr-defined]
+    styles.label = ParagraphStyle(
         "label", parent=styles.body, textColor=colors.HexColor("#555555"), spaceAfter=0
     )
 
-    def day(value) -> str:  # type: ignore[no-untyped-def]
+    def day(value) -> str:
         return i18n.format_date_in(value, lang)
 
-    story: list = [
+    story: list[Any] = [
         Paragraph(f"<b>{escape(head.municipality)}</b>", styles.body),
         Paragraph(escape(t(TEXTS["made"]).format(date=day(document.made_on))), styles.right),
         Paragraph(escape(t(T["title"])), styles.title),

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlmodel import col
+
 from app import i18n
 from app.reports.goalplans import Evaluation, IndicatorResult
 from app.reports.indicator_text import (
@@ -135,10 +137,10 @@ class PreviousExport:
     changes: tuple[tuple[str, str, str], ...]
 
 
-def previous_export(db, evaluation: Evaluation) -> PreviousExport | None:  # type: ignore[no-untyped-def]
+def previous_export(db, evaluation: Evaluation) -> PreviousExport | None:
     """The previous export of the plan for the same period (as asked for), compared figure by
     figure with what is shown now; None when the plan and period were never exported."""
-    from sqlmodel import col, select
+    from sqlmodel import select
 
     from app.store.engine import transaction
     from app.store.models import AuditEvent
@@ -148,7 +150,7 @@ def previous_export(db, evaluation: Evaluation) -> PreviousExport | None:  # typ
         events = session.exec(
             select(AuditEvent)
             .where(
-                AuditEvent.action == "export_indicators",
+                col(AuditEvent.action) == "export_indicators",
                 col(AuditEvent.details).contains(json.dumps(evaluation.plan.id)),
             )
             .order_by(col(AuditEvent.id).desc())

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -57,7 +58,7 @@ class _SubsetOnceFace(TTFontFace):  # type: ignore[misc]  # reportlab is untyped
     #: Subsets kept per face (each a few tens of kB; the oldest used goes first).
     KEEP = 32
 
-    def addSubsetObjects(self, doc, fontname, subset):  # type: ignore[no-untyped-def]  # noqa: N802
+    def addSubsetObjects(self, doc, fontname, subset):  # noqa: N802
         if not doc.compression:
             return super().addSubsetObjects(doc, fontname, subset)
         key = tuple(subset)
@@ -176,13 +177,13 @@ class _Styles:
         self.right = ParagraphStyle("right", parent=self.small, alignment=TA_RIGHT)
 
 
-def _numbered_canvas(footer: Callable[[int, int], tuple[str, str]], font_size: float):  # type: ignore[no-untyped-def]
+def _numbered_canvas(footer: Callable[[int, int], tuple[str, str]], font_size: float):
     """A canvas that knows the page count, for "side 1 af 3"."""
 
     class NumberedCanvas(pdf_canvas.Canvas):
-        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        def __init__(self, *args, **kwargs) -> None:
             super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
+            self._pages: list[dict[str, Any]] = []
 
         def showPage(self) -> None:  # noqa: N802 (reportlab name)
             self._pages.append(dict(self.__dict__))
@@ -220,7 +221,7 @@ def render_plan(
     def day(value: date | None) -> str:
         return i18n.format_date_in(value, lang)
 
-    story: list = []
+    story: list[Any] = []
     top = [Paragraph(f"<b>{escape(head.municipality)}</b>", styles.body)]
     if head.logo is not None:
         logo = Image(str(head.logo), width=35 * mm, height=15 * mm, kind="proportional")
@@ -354,7 +355,7 @@ def render_plan(
 
 
 def build_pdf(
-    story: list,
+    story: list[Any],
     *,
     title: str,
     subject: str,
@@ -371,7 +372,7 @@ def build_pdf(
     return buffer.getvalue()
 
 
-def a4_document(buffer: io.BytesIO, *, title: str, author: str, subject: str, lang: str):  # type: ignore[no-untyped-def]
+def a4_document(buffer: io.BytesIO, *, title: str, author: str, subject: str, lang: str):
     """The A4 page of the documents citizens get (the plan, the access-log extract)."""
     return SimpleDocTemplate(
         buffer,
@@ -417,7 +418,7 @@ def _changes_box(
     return box
 
 
-def _describe(change, t: Callable[[str], str]) -> str:  # type: ignore[no-untyped-def]
+def _describe(change, t: Callable[[str], str]) -> str:
     if change.kind == "field":
         return t(TEXTS["field_changed"]).format(
             field=t(FIELD_NAMES.get(change.subject, change.subject))

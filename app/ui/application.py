@@ -69,7 +69,7 @@ def application(language: str) -> QApplication:
     app.setOrganizationName("Min Plan")
     app.setApplicationDisplayName("Min Plan")
     app.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "minplan.svg")))
-    install_qt_translations(app, language)  # type: ignore[arg-type]
+    install_qt_translations(app, language)
     return app  # type: ignore[return-value]
 
 
@@ -134,7 +134,7 @@ def open_main_window(
     crashes: Sequence[Path] = (),
     notice: str | None = None,
     check_in_background: Path | None = None,
-):  # type: ignore[no-untyped-def]
+):
     """Show the main window on ``db``; ``crashes`` are earlier native-crash reports to mention,
     ``notice`` a sentence for the status bar (e.g. that a backup was restored),
     ``check_in_background`` a file whose integrity check was left for after the start."""

@@ -33,7 +33,7 @@ def _show(value: object) -> str:
             i18n.format_date(value)
             if not hasattr(value, "hour")
             else i18n.format_datetime_local(value)
-        )  # type: ignore[arg-type]
+        )
     return str(value)
 
 

@@ -135,7 +135,7 @@ class MainWindow(PlanOutputActions, QMainWindow):
 
     def _action(
         self, text: str, slot, shortcut: QKeySequence | str | None = None, *, tip: str | None = None
-    ) -> QAction:  # type: ignore[no-untyped-def]
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -236,7 +236,7 @@ class MainWindow(PlanOutputActions, QMainWindow):
         help_menu.addAction(self.help_action)
         help_menu.addAction(self._action(_("&About Min Plan"), self.about))
 
-    def _build_case_menus(self, bar) -> None:  # type: ignore[no-untyped-def]
+    def _build_case_menus(self, bar) -> None:
         """The citizen's actions in a few short menus (enabled while a citizen is open):
         Citizen (the case as a whole), Plan (the plan and its printout), Conversations, Offers
         and Benefit (each tab's own actions)."""
@@ -330,7 +330,7 @@ class MainWindow(PlanOutputActions, QMainWindow):
             self.citizen_menu.addActions(rest)
         self._update_citizen_menu()
 
-    def current_list(self):  # type: ignore[no-untyped-def]
+    def current_list(self):
         """The list on the page in front (Today, Deadlines, the citizens), or None."""
         from app.ui.citizens.list_source import citizen_list_source
 
@@ -361,7 +361,7 @@ class MainWindow(PlanOutputActions, QMainWindow):
         """Right-click (or the menu key) on a citizen in the list: the common actions on them."""
         from app.ui.casework.conversations_tab import ConversationsTab
 
-        def on_page(then):  # type: ignore[no-untyped-def]
+        def on_page(then):
             def run() -> None:
                 self.open_citizen(citizen_id)
                 if self.citizen_page.citizen_id == citizen_id:
@@ -387,7 +387,7 @@ class MainWindow(PlanOutputActions, QMainWindow):
             menu.addAction(text).triggered.connect(lambda _c=False, f=slot: f())
         return menu
 
-    def _citizen_context_menu(self, pos) -> None:  # type: ignore[no-untyped-def]
+    def _citizen_context_menu(self, pos) -> None:
         table = self.citizens.table
         index = table.indexAt(pos)
         if index.isValid():

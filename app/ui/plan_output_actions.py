@@ -105,7 +105,7 @@ class PlanOutputActions:
         dialog.open()
         self.last_dialog = dialog
 
-    def save_access_request(self, path=None) -> None:  # type: ignore[no-untyped-def]
+    def save_access_request(self, path=None) -> None:
         from app.ui.casework.access_request import save_access_request
 
         citizen_id = self.citizen_page.citizen_id

@@ -339,7 +339,7 @@ class BatchPrintDialog(QDialog):
             return
         self.reject()
 
-    def _done(self, result) -> None:  # type: ignore[no-untyped-def]
+    def _done(self, result) -> None:
         self.result_value = result
         if isinstance(result, Exception):
             self.status.setText(str(result))

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.casework.bundle import counts
 from app.casework.bundle.cells import write_value
@@ -99,16 +99,16 @@ def _check_folder(directory: Path) -> None:
 
 def _queries() -> dict[str, Select[Any]]:
     """One query per file; its labels are the file's column names (plus ``hours_per_month``)."""
-    live = Citizen.deleted_at.is_(None)  # type: ignore[union-attr]
-    initials = Caseworker.initials.label("caseworker")
-    company_cvr = Company.cvr.label("company_cvr")
+    live = col(Citizen.deleted_at).is_(None)
+    initials = col(Caseworker.initials).label("caseworker")
+    company_cvr = col(Company.cvr).label("company_cvr")
 
     def of_citizen(model: Any, *columns: Any) -> Select[Any]:
         """A living citizen's rows, with the CPR in front."""
         return (
-            select(Citizen.cpr, *columns)
+            select(col(Citizen.cpr), *columns)
             .select_from(model)
-            .join(Citizen, Citizen.id == model.citizen_id)
+            .join(Citizen, col(Citizen.id) == model.citizen_id)
             .where(live)
         )
 
@@ -121,13 +121,13 @@ def _queries() -> dict[str, Select[Any]]:
         "caseworkers.csv": plain(Caseworker, "caseworkers.csv"),
         "companies.csv": plain(Company, "companies.csv"),
         "citizens.csv": select(
-            Citizen.cpr, Citizen.first_name, Citizen.last_name, Citizen.address,
-            Citizen.postal_code, Citizen.city, Citizen.phone, Citizen.email, Citizen.language,
-            initials, Citizen.refugee_or_reunified, Citizen.refugee_year, Citizen.disability,
-            Citizen.digital_post_exempt,
+            col(Citizen.cpr), col(Citizen.first_name), col(Citizen.last_name), col(Citizen.address),
+            col(Citizen.postal_code), col(Citizen.city), col(Citizen.phone), col(Citizen.email), col(Citizen.language),
+            initials, col(Citizen.refugee_or_reunified), col(Citizen.refugee_year), col(Citizen.disability),
+            col(Citizen.digital_post_exempt),
         )
         .select_from(Citizen)
-        .outerjoin(Caseworker, Caseworker.id == Citizen.caseworker_id)
+        .outerjoin(Caseworker, col(Caseworker.id) == col(Citizen.caseworker_id))
         .where(live),
         "spells.csv": of_citizen(
             s, s.target_group, s.start_date.label("start"), s.end_date.label("end"),
@@ -143,34 +143,34 @@ def _queries() -> dict[str, Select[Any]]:
         # Milestones keep their order within the plan rather than a sorted order.
         "milestones.csv": of_citizen(m, m.title, m.due, m.status, m.completed_on)
         .where(m.deleted_at.is_(None))
-        .order_by(Citizen.cpr, m.position, m.id),
+        .order_by(col(Citizen.cpr), m.position, m.id),
         "offers.csv": of_citizen(
             o, o.kind, company_cvr, o.title, o.offered_on, o.start_date.label("start"),
             o.planned_end, o.actual_end, o.hours_per_week, o.status,
         )
-        .outerjoin(Company, Company.id == o.company_id)
+        .outerjoin(Company, col(Company.id) == o.company_id)
         .where(o.deleted_at.is_(None)),
         "conversations.csv": of_citizen(
             c, c.kind, c.scheduled_at, c.held_on, c.status, c.channel, c.held_by,
             c.with_a_kasse, initials, c.note,
-        ).outerjoin(Caseworker, Caseworker.id == c.caseworker_id),
+        ).outerjoin(Caseworker, col(Caseworker.id) == c.caseworker_id),
         "employment.csv": of_citizen(
             e, e.kind, company_cvr, e.start_date.label("start"), e.end_date.label("end"),
             e.hours_per_week, e.hours_per_month, e.completed,
-        ).outerjoin(Company, Company.id == e.company_id),
+        ).outerjoin(Company, col(Company.id) == e.company_id),
         "company_contacts.csv": select(
-            Company.cvr, cc.contacted_on.label("date"), cc.kind, initials, cc.led_to_offer
+            col(Company.cvr), cc.contacted_on.label("date"), cc.kind, initials, cc.led_to_offer
         )
         .select_from(cc)
-        .join(Company, Company.id == cc.company_id)
-        .outerjoin(Caseworker, Caseworker.id == cc.caseworker_id),
+        .join(Company, col(Company.id) == cc.company_id)
+        .outerjoin(Caseworker, col(Caseworker.id) == cc.caseworker_id),
         "recruitment_orders.csv": select(
-            Company.cvr, ro.received_on, ro.title, ro.positions, ro.status, ro.closed_on
+            col(Company.cvr), ro.received_on, ro.title, ro.positions, ro.status, ro.closed_on
         )
         .select_from(ro)
-        .join(Company, Company.id == ro.company_id),
+        .join(Company, col(Company.id) == ro.company_id),
         "journal.csv": of_citizen(j, j.written_on, initials, j.text).outerjoin(
-            Caseworker, Caseworker.id == j.caseworker_id
+            Caseworker, col(Caseworker.id) == j.caseworker_id
         ),
     }  # fmt: skip
 

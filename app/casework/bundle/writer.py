@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.casework.bundle.format import WEEKS_PER_MONTH
 from app.casework.bundle.reader import Row
@@ -185,10 +185,10 @@ def _write(
         ({**v, "local": bool(v.get("local"))} for v in values("companies.csv")),
         "companies.csv",
     )
-    workers = w.ids(Caseworker.id, Caseworker.initials)
-    companies = w.ids(Company.id, Company.cvr)
+    workers = w.ids(col(Caseworker.id), col(Caseworker.initials))
+    companies = w.ids(col(Company.id), col(Company.cvr))
     w.insert("citizen", (_citizen(v, workers) for v in values("citizens.csv")), "citizens.csv")
-    people = w.ids(Citizen.id, Citizen.cpr)
+    people = w.ids(col(Citizen.id), col(Citizen.cpr))
 
     w.insert(
         "benefit_spell",
@@ -359,8 +359,8 @@ def _milestones(w: _Writer, rows: Iterable[dict[str, Any]], people: dict[str, in
     """Milestones keep the file's order; for a citizen already in the database they follow the
     milestones the citizen has (only citizens already in the database can have some)."""
     positions: dict[int, int] = defaultdict(int)
-    query = select(Milestone.citizen_id, func.max(Milestone.position)).group_by(
-        Milestone.citizen_id
+    query = select(col(Milestone.citizen_id), func.max(col(Milestone.position))).group_by(
+        col(Milestone.citizen_id)
     )
     positions.update((citizen_id, last + 1) for citizen_id, last in w.session.execute(query))
 
@@ -401,12 +401,12 @@ def _version_chunk(
     citizen_ids = [people[v["cpr"]] for v in plans]
     for m in w.session.execute(
         select(Milestone)
-        .where(Milestone.citizen_id.in_(citizen_ids))  # type: ignore[attr-defined]
-        .where(Milestone.deleted_at.is_(None))  # type: ignore[union-attr]
-        .order_by(Milestone.citizen_id, Milestone.position, Milestone.id)
+        .where(col(Milestone.citizen_id).in_(citizen_ids))
+        .where(col(Milestone.deleted_at).is_(None))
+        .order_by(col(Milestone.citizen_id), col(Milestone.position), col(Milestone.id))
     ).scalars():
         by_citizen[m.citizen_id].append(
-            MilestoneState(m.id, m.title, m.due, m.status, m.completed_on, m.drop_reason)  # type: ignore[arg-type]
+            MilestoneState(m.id, m.title, m.due, m.status, m.completed_on, m.drop_reason)
         )
     versions = []
     for v in plans:

@@ -43,7 +43,7 @@ def export_list(
         raise ValidationError("Choose XLSX or CSV", field="format")
     where = _criterion(name, criterion, full_cpr)
 
-    def make(session):  # type: ignore[no-untyped-def]
+    def make(session):
         content = file_bytes(table, fmt)
         audit.record(
             session,

@@ -50,8 +50,8 @@ def calendar_bytes(
             select(Conversation, Citizen)
             .join(Citizen, col(Citizen.id) == col(Conversation.citizen_id))
             .where(
-                Conversation.caseworker_id == caseworker_id,
-                Conversation.status == "planned",
+                col(Conversation.caseworker_id) == caseworker_id,
+                col(Conversation.status) == "planned",
                 col(Conversation.scheduled_at) >= low,
                 col(Conversation.scheduled_at) <= high,
                 col(Citizen.deleted_at).is_(None),
@@ -70,7 +70,7 @@ def calendar_bytes(
                 "events": len(rows),
                 "sha256": audit.checksum(content),
             },
-            subjects=[citizen.id for _conversation, citizen in rows],  # type: ignore[misc]
+            subjects=[citizen.id for _conversation, citizen in rows],
         )
         return content, len(rows)
 
@@ -88,7 +88,7 @@ def _require_calendar(session: Session, actor: Actor, worker: Caseworker | None)
     raise PermissionDeniedError("You can export only your own calendar (a team lead: the team's)")
 
 
-def _ics(worker: Caseworker | None, rows) -> bytes:  # type: ignore[no-untyped-def]
+def _ics(worker: Caseworker | None, rows) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Min Plan//Jobcenter//DA")
     calendar.add("version", "2.0")
@@ -102,7 +102,7 @@ def _ics(worker: Caseworker | None, rows) -> bytes:  # type: ignore[no-untyped-d
         event.add("uid", f"minplan-conversation-{conversation.id}@minplan")
         event.add("dtstamp", conversation.updated_at)
         event.add("dtstart", conversation.scheduled_at)
-        event.add("dtend", conversation.scheduled_at + DURATION)  # type: ignore[operator]
+        event.add("dtend", conversation.scheduled_at + DURATION)
         event.add("summary", f"{i18n.label(CONVERSATION_KINDS, conversation.kind)}: {who}")
         event.add("location", conversation.location or i18n.label(CHANNELS, conversation.channel))
         calendar.add_component(event)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.casework.core import access, audit
 from app.casework.core.actor import Actor
@@ -23,6 +23,7 @@ from app.domain.dates import local_to_utc, utc_to_local
 from app.domain.errors import ValidationError
 from app.store.engine import Database, transaction
 from app.store.models import Citizen, Conversation
+from app.store.row_ids import saved_id
 
 _AREAS = frozenset({Area.CONVERSATIONS, Area.CITIZEN, Area.CITIZEN_LIST, Area.HISTORY})
 
@@ -69,7 +70,7 @@ def book_conversation(
             citizen_id=citizen_id,
             new=values,
         )
-        return Saved(row.id, row.version, citizen_id, _AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, citizen_id, _AREAS)
 
 
 def record_outcome(
@@ -136,7 +137,7 @@ def reschedule(
             old=old,
             new=new,
         )
-        return Saved(row.id, row.version, row.citizen_id, _AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, row.citizen_id, _AREAS)
 
 
 def conversation_history(
@@ -147,9 +148,9 @@ def conversation_history(
         read_citizen(session, actor, citizen_id, "conversations")
         rows = session.exec(
             select(Conversation)
-            .where(Conversation.citizen_id == citizen_id)
-            .order_by(Conversation.scheduled_at.desc())
-        ).all()  # type: ignore[union-attr]
+            .where(col(Conversation.citizen_id) == citizen_id)
+            .order_by(col(Conversation.scheduled_at).desc())
+        ).all()
         return [
             (
                 r.id,
@@ -159,4 +160,4 @@ def conversation_history(
                 r.held_on,
             )
             for r in rows
-        ]  # type: ignore[misc]
+        ]

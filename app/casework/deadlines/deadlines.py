@@ -15,6 +15,7 @@ from operator import add, attrgetter, itemgetter, mul
 from typing import Any, NamedTuple
 
 from sqlalchemy import Select, String, case, literal, or_, select, type_coerce
+from sqlmodel import col
 
 from app.casework.core import audit
 from app.casework.core.actor import Actor
@@ -304,19 +305,21 @@ def _people(conn: Any, caseworker_ids: set[int] | None) -> dict[int, Person]:
     Read in the table's own order and sorted here (``sort_key``'s code point order is its byte
     order, as in the database): walking the name index would visit the table's pages at random,
     three times slower."""
-    initials = dict(conn.execute(select(Caseworker.id, Caseworker.initials)).cursor.fetchall())
+    initials = dict(
+        conn.execute(select(col(Caseworker.id), col(Caseworker.initials))).cursor.fetchall()
+    )
     query = select(
-        Citizen.id,
-        Citizen.cpr,
-        Citizen.first_name,
-        Citizen.last_name,
-        Citizen.caseworker_id,
-        Citizen.sort_key,
-    ).where(Citizen.deleted_at.is_(None))  # type: ignore[union-attr]
+        col(Citizen.id),
+        col(Citizen.cpr),
+        col(Citizen.first_name),
+        col(Citizen.last_name),
+        col(Citizen.caseworker_id),
+        col(Citizen.sort_key),
+    ).where(col(Citizen.deleted_at).is_(None))
     if caseworker_ids is not None:
-        query = query.where(Citizen.caseworker_id.in_(caseworker_ids))  # type: ignore[union-attr]
+        query = query.where(col(Citizen.caseworker_id).in_(caseworker_ids))
     # In id order (the table's own), so a stable sort by the key alone keeps equal names by id.
-    rows = fetch_all(conn.execute(query.order_by(Citizen.id)).cursor)
+    rows = fetch_all(conn.execute(query.order_by(col(Citizen.id))).cursor)
     rows.sort(key=itemgetter(5))
     return {
         cid: Person(cpr, f"{first} {last}", worker, initials.get(worker))
@@ -337,9 +340,9 @@ def _requirement_queries(
     r = StoredRequirement
     text = String()
     met_by_then = case(
-        (r.met_on > as_of, None),  # type: ignore[operator]
-        (r.met_on <= r.due, literal("met")),  # type: ignore[operator]
-        (r.met_on.is_not(None), literal("met_late")),  # type: ignore[union-attr]
+        (r.met_on > as_of, None),
+        (r.met_on <= r.due, literal("met")),
+        (r.met_on.is_not(None), literal("met_late")),
         else_=None,
     )
     query = select(
@@ -362,13 +365,13 @@ def _requirement_queries(
         or_(r.kind != "assessment_after", r.due <= as_of + timedelta(days=ASSESSMENT_LEAD_DAYS)),
     )
     if open_only:
-        query = query.where(or_(r.met_on.is_(None), r.met_on > as_of))  # type: ignore[union-attr, operator]
+        query = query.where(or_(r.met_on.is_(None), r.met_on > as_of))
     else:
         since = as_of - timedelta(days=HISTORY_DAYS)
-        query = query.where(or_(r.due >= since, r.met_on.is_(None), r.met_on > as_of))  # type: ignore[union-attr, operator]
+        query = query.where(or_(r.due >= since, r.met_on.is_(None), r.met_on > as_of))
     if citizen_ids is None:
         return [query]
-    return [query.where(r.citizen_id.in_(part)) for part in chunks(citizen_ids)]  # type: ignore[attr-defined]
+    return [query.where(r.citizen_id.in_(part)) for part in chunks(citizen_ids)]
 
 
 def deadlines_computed(
@@ -439,7 +442,7 @@ def worklist(
     return items
 
 
-def _allowed_scope(session, actor: Actor, wanted: set[int] | None) -> set[int] | None:  # type: ignore[no-untyped-def]
+def _allowed_scope(session, actor: Actor, wanted: set[int] | None) -> set[int] | None:
     """The caseworkers whose caseloads the actor may list (None: all, for an administrator)."""
     from app.domain.errors import PermissionDeniedError
 
@@ -450,7 +453,9 @@ def _allowed_scope(session, actor: Actor, wanted: set[int] | None) -> set[int] |
         me = session.get(Caseworker, actor.caseworker_id)
         if me is not None and me.team:
             allowed |= set(
-                session.exec(select(Caseworker.id).where(Caseworker.team == me.team)).scalars()
+                session.exec(
+                    select(col(Caseworker.id)).where(col(Caseworker.team) == me.team)
+                ).scalars()
             )
     if wanted is None:
         return allowed

@@ -15,7 +15,7 @@ from app.reports.indicator_export import records, render
 
 
 def export_indicators(
-    db,  # type: ignore[no-untyped-def]
+    db,
     actor,
     evaluation: Evaluation,
     fmt: str,
@@ -26,7 +26,7 @@ def export_indicators(
     content = render(evaluation, fmt)
     data = records(evaluation)
 
-    def recorded(session):  # type: ignore[no-untyped-def]
+    def recorded(session):
         audit.record(
             session,
             actor,

@@ -68,7 +68,7 @@ class _ReadLogged:
     def __enter__(self) -> _ReadLogged:
         return self
 
-    def __exit__(self, kind, error, traceback) -> None:  # type: ignore[no-untyped-def]
+    def __exit__(self, kind, error, traceback) -> None:
         if kind is None or not self.done:
             return
         try:
@@ -117,7 +117,7 @@ def record_printed(db: Database, actor: Actor, citizen_id: int) -> int:
     return mark_printed(db, actor, citizen_id)
 
 
-def save_plan_pdf(db: Database, actor: Actor, citizen_id: int, path: Path, **options) -> Path:  # type: ignore[no-untyped-def]
+def save_plan_pdf(db: Database, actor: Actor, citizen_id: int, path: Path, **options) -> Path:
     """The plan as a PDF file, recorded as printed in the transaction that hands the file out
     (all of it or nothing: a full disk leaves the earlier file and marks nothing printed)."""
     record = options.pop("record", True)
@@ -140,12 +140,13 @@ def paper_citizens(db: Database, actor: Actor | None = None) -> list[int]:
 
     For a caseworker, those of their own caseload (and nobody's): handing out a colleague's
     citizen's plan needs the glass broken for that citizen first."""
-    query = select(Citizen.id).where(
+    query = select(col(Citizen.id)).where(
         col(Citizen.digital_post_exempt), col(Citizen.deleted_at).is_(None)
     )
     if actor is not None and actor.role == "caseworker":
         query = query.where(
-            (Citizen.caseworker_id == actor.caseworker_id) | col(Citizen.caseworker_id).is_(None)
+            (col(Citizen.caseworker_id) == actor.caseworker_id)
+            | col(Citizen.caseworker_id).is_(None)
         )
     with transaction(db) as s:
         return list(s.exec(query.order_by(byte_order(col(Citizen.sort_key)))).all())

@@ -75,6 +75,7 @@ from app.store.models import (
     Plan,
     PlanVersion,
     metadata,
+    table_of,
 )
 
 log = logging.getLogger(__name__)
@@ -182,21 +183,21 @@ def _recent(table: Table, names: Iterable[str], cutoff: date) -> ColumnElement[b
 
 def _due_condition(today: date, cutoff: date) -> ColumnElement[bool]:
     """SQL: the citizen row (``citizen`` table) is due for deletion."""
-    citizen = Citizen.__table__  # type: ignore[attr-defined]
+    citizen = table_of(Citizen)
     conditions: list[ColumnElement[bool]] = [
         ~_recent(citizen, CITIZEN_DATES, cutoff),
         ~exists().where(
-            BenefitSpell.citizen_id == citizen.c.id,
+            col(BenefitSpell.citizen_id) == citizen.c.id,
             or_(col(BenefitSpell.end_date).is_(None), col(BenefitSpell.end_date) >= today),
         ),
         ~exists().where(
-            Employment.citizen_id == citizen.c.id,
-            Employment.kind == "flexjob",
+            col(Employment.citizen_id) == citizen.c.id,
+            col(Employment.kind) == "flexjob",
             col(Employment.end_date).is_(None),
         ),
     ]
     for model, names in ACTIVITY.items():
-        table = model.__table__  # type: ignore[attr-defined]
+        table = table_of(model)
         conditions.append(
             ~exists().where(table.c.citizen_id == citizen.c.id, _recent(table, names, cutoff))
         )
@@ -242,10 +243,10 @@ def _last_activity(session: Session, ids: Sequence[int]) -> dict[int, date]:
         if citizen_id not in last or day > last[citizen_id]:
             last[citizen_id] = day
 
-    citizen = Citizen.__table__  # type: ignore[attr-defined]
+    citizen = table_of(Citizen)
     sources = [(citizen, citizen.c.id, CITIZEN_DATES)]
     for model, names in ACTIVITY.items():
-        table = model.__table__  # type: ignore[attr-defined]
+        table = table_of(model)
         sources.append((table, table.c.citizen_id, names))
     for table, key, names in sources:
         for chunk in _chunks(ids):
@@ -257,7 +258,9 @@ def _last_activity(session: Session, ids: Sequence[int]) -> dict[int, date]:
 
 
 def _due_ids(session: Session, today: date, cutoff: date, among: Sequence[int] | None) -> list[int]:
-    query = select(Citizen.id).where(_due_condition(today, cutoff)).order_by(Citizen.sort_key)
+    query = (
+        select(col(Citizen.id)).where(_due_condition(today, cutoff)).order_by(col(Citizen.sort_key))
+    )
     if among is None:
         return list(session.execute(query).scalars())
     found: list[int] = []
@@ -354,7 +357,7 @@ def erase(
             )
         if db.backend == "sqlite":  # overwrite the deleted content in the file, not just unlink it
             session.execute(text("PRAGMA secure_delete = ON"))
-        citizen = Citizen.__table__  # type: ignore[attr-defined]
+        citizen = table_of(Citizen)
         for citizen_id in ids:
             counts: Counter[str] = Counter()
             _delete_where(session, citizen, citizen.c.id == citizen_id, counts)

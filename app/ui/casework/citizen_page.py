@@ -172,7 +172,7 @@ class CitizenPage(QWidget):
 
         view = citizen_overview(
             self.ctx.db, self.ctx.actor, self.citizen_id, today=self.ctx.today()
-        )  # type: ignore[arg-type]
+        )
         self.heading.setText(view.name)
         benefit = (
             _("{benefit} since {date}").format(

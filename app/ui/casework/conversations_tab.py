@@ -85,7 +85,7 @@ class ConversationsTab(CitizenTab):
     def title(self) -> str:
         return _("Co&nversations")
 
-    def actions(self) -> list:  # type: ignore[override]
+    def actions(self) -> list:
         return [
             self.book_action,
             self.held_action,

@@ -183,11 +183,11 @@ class HelpWindow(QWidget):
         self.text.verticalScrollBar().setValue(0)
         self.text.moveCursor(QTextCursor.MoveOperation.Start)
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 (Qt name)
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
         QTimer.singleShot(0, self._fit_images)
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 (Qt name)
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
         self._fit_images()
 

@@ -132,7 +132,7 @@ def trend_chart(
     chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
     shown: list[float] = []
 
-    def add(series, name: str | None, part: str) -> None:  # type: ignore[no-untyped-def]
+    def add(series, name: str | None, part: str) -> None:
         series.setProperty(PART, part)
         chart.addSeries(series)
         series.attachAxis(months)

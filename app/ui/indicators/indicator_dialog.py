@@ -269,7 +269,7 @@ class IndicatorDialog(FormDialog):
         self.layout().activate()
         self.resize(max(self.width(), 660), self.layout().sizeHint().height())
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 (Qt name)
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
         self.fit()
 
@@ -321,7 +321,7 @@ class IndicatorDialog(FormDialog):
 class TargetDialog(FormDialog):
     """Set the target of one indicator of the plan shown (team leads); saved at once, audited."""
 
-    def __init__(self, ctx, plan_id: str, result, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx, plan_id: str, result, parent: QWidget | None = None) -> None:
         super().__init__(_("Set target"), self._save_target, parent)
         self.ctx, self.plan_id, self.result = ctx, plan_id, result
         caption = QLabel(result.indicator.label, self)
@@ -341,7 +341,7 @@ class TargetDialog(FormDialog):
             return _at_field(error)
         return {}
 
-    def _save_target(self, values: dict[str, Any]):  # type: ignore[no-untyped-def]
+    def _save_target(self, values: dict[str, Any]):
         from app.casework.goals.goal_targets import set_target
 
         target = target_of(values) or Target()

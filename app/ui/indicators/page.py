@@ -365,7 +365,7 @@ class IndicatorsPage(QWidget):
     def threshold(self) -> int:
         return self.evaluation.threshold if self.evaluation else DEFAULT_THRESHOLD
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 (Qt name)
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
         if not self.loaded and not self.busy:
             self.refresh()
