@@ -53,7 +53,7 @@ from app.store.models import (
     Plan,
     PlanVersion,
 )
-from app.store.row_ids import saved_id
+from app.store.row_values import saved_id
 
 T = {
     "title": N_("Everything we hold about you"),

@@ -28,7 +28,7 @@ from app.store.models import (
     Plan,
     PlanVersion,
 )
-from app.store.row_ids import saved_id
+from app.store.row_values import saved_id
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,9 @@ from app.domain.errors import DuplicateError, PermissionDeniedError
 from app.domain.users import clean_user
 from app.i18n import N_, ngettext
 from app.store.engine import Database, transaction
-from app.store.models import Caseworker, Citizen
+from app.store.models import Caseworker, Citizen, table_of
 from app.store.ordering import byte_order
-from app.store.row_ids import saved_id
+from app.store.row_values import saved_id
 
 _AREAS = frozenset({Area.USERS})
 _MANAGE = N_("Only an administrator can manage users")
@@ -58,7 +58,7 @@ def list_users(db: Database) -> list[UserView]:
         )
         rows = session.exec(
             select(Caseworker).order_by(
-                col(Caseworker.active).desc(), byte_order(col(Caseworker.initials))
+                col(Caseworker.active).desc(), byte_order(table_of(Caseworker).c.initials)
             )
         ).all()
         return [

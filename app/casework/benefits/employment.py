@@ -21,7 +21,7 @@ from app.domain.dates import check_period
 from app.domain.errors import ValidationError
 from app.store.engine import Database, transaction
 from app.store.models import Citizen, Company, Employment
-from app.store.row_ids import saved_id
+from app.store.row_values import saved_id
 
 _AREAS = frozenset({Area.EMPLOYMENT, Area.CITIZEN, Area.HISTORY})
 MAX_HOURS_PER_MONTH = 300
@@ -54,7 +54,7 @@ def _check(values: Mapping[str, Any]) -> None:
 def register_employment(
     db: Database, actor: Actor, citizen_id: int, values: Mapping[str, Any]
 ) -> Saved:
-    cleaned = {
+    cleaned: dict[str, Any] = {
         k: values.get(k)
         for k in (
             "kind",
@@ -155,7 +155,7 @@ def change_flexjob_hours(
                 field="start_date",
                 start=row.start_date.isoformat(),
             )
-        values = {
+        values: dict[str, Any] = {
             "kind": "flexjob",
             "company_id": row.company_id,
             "start_date": from_date,

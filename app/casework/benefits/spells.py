@@ -31,7 +31,7 @@ from app.domain.spells import (
 )
 from app.store.engine import Database, transaction
 from app.store.models import BenefitSpell, Citizen
-from app.store.row_ids import saved_id
+from app.store.row_values import saved_id
 
 _AREAS = frozenset({Area.SPELLS, Area.CITIZEN, Area.CITIZEN_LIST, Area.HISTORY})
 SPELL_FIELDS = (

@@ -38,7 +38,7 @@ Progress = Callable[[int, int, str], bool | None]
 MAX_PROBLEMS = 1000
 
 
-class Problems(list):
+class Problems(list[Problem]):
     """The report's problems: the first ``MAX_PROBLEMS`` kept, the rest counted."""
 
     def __init__(self) -> None:

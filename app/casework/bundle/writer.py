@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from sqlalchemy import func, select
@@ -232,7 +232,7 @@ def _write(
             {
                 "citizen_id": people[v["cpr"]],
                 "kind": v["kind"],
-                "company_id": companies.get(v.get("company_cvr")),
+                "company_id": _id_of(companies, v.get("company_cvr")),
                 "title": v.get("title"),
                 "offered_on": v.get("offered_on"),
                 "start_date": v.get("start"),
@@ -257,7 +257,7 @@ def _write(
                 "channel": v.get("channel") or "in_person",
                 "held_by": v.get("held_by") or "jobcenter",
                 "with_a_kasse": bool(v.get("with_a_kasse")),
-                "caseworker_id": workers.get(v.get("caseworker")),
+                "caseworker_id": _id_of(workers, v.get("caseworker")),
                 "note": v.get("note"),
             }
             for v in values("conversations.csv")
@@ -276,7 +276,7 @@ def _write(
                 "company_id": companies[v["cvr"]],
                 "contacted_on": v["date"],
                 "kind": v["kind"],
-                "caseworker_id": workers.get(v.get("caseworker")),
+                "caseworker_id": _id_of(workers, v.get("caseworker")),
                 "led_to_offer": bool(v.get("led_to_offer")),
             }
             for v in values("company_contacts.csv")
@@ -304,7 +304,7 @@ def _write(
             {
                 "citizen_id": people[v["cpr"]],
                 "written_on": v["written_on"],
-                "caseworker_id": workers.get(v.get("caseworker")),
+                "caseworker_id": _id_of(workers, v.get("caseworker")),
                 "text": v["text"],
             }
             for v in values("journal.csv")
@@ -337,6 +337,11 @@ def _citizen(v: dict[str, Any], workers: dict[str, int]) -> dict[str, Any]:
     }
 
 
+def _id_of(ids: Mapping[str, int], key: str | None) -> int | None:
+    """The id a bundle's key (CVR number, initials) names; None for no key or an unknown one."""
+    return ids.get(key) if key is not None else None
+
+
 def _employment(
     v: dict[str, Any], people: dict[str, int], companies: dict[str, int]
 ) -> dict[str, Any]:
@@ -346,12 +351,14 @@ def _employment(
     return {
         "citizen_id": people[v["cpr"]],
         "kind": v["kind"],
-        "company_id": companies.get(v.get("company_cvr")),
+        "company_id": _id_of(companies, v.get("company_cvr")),
         "start_date": v["start"],
         "end_date": v.get("end"),
         "completed": v.get("completed"),
         "hours_per_week": None if monthly else hours,
-        "hours_per_month": round(hours * WEEKS_PER_MONTH, 2) if monthly else None,
+        "hours_per_month": round(hours * WEEKS_PER_MONTH, 2)
+        if monthly and hours is not None
+        else None,
     }
 
 

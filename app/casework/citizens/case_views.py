@@ -29,7 +29,7 @@ from app.store.models import (
     Offer,
     Plan,
 )
-from app.store.row_ids import saved_id
+from app.store.row_values import saved_id
 
 
 @dataclass(frozen=True)

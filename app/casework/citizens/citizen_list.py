@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Connection, ScalarSelect, and_, false, func, or_, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.sql import Select
 from sqlmodel import col
 
 from app.domain.search import MAX_SEARCH_CHARS, exact_identifier, search_terms
 from app.store.engine import Database, translating_errors
-from app.store.models import BenefitSpell, Caseworker, Citizen
+from app.store.models import BenefitSpell, Caseworker, Citizen, table_of
 from app.store.ordering import byte_order
 
 #: Columns the list can be sorted by, in the order the view shows them.
@@ -51,7 +51,7 @@ def _current_spell(today: date) -> ColumnElement[bool]:
     )
 
 
-def _benefit_subquery(today: date):
+def _benefit_subquery(today: date) -> ScalarSelect[str]:
     """The target group of the citizen's spell running today (the latest one if data overlaps)."""
     return (
         select(col(BenefitSpell.target_group))
@@ -63,7 +63,9 @@ def _benefit_subquery(today: date):
     )
 
 
-def _filtered(query: Select, text: str, caseworker_id: int | None, backend: str = "") -> Select:
+def _filtered(
+    query: Select[int], text: str, caseworker_id: int | None, backend: str = ""
+) -> Select[int]:
     """Citizens not deleted, of the caseload if given, matching every search term.
 
     A term is a substring of ``search_text`` (names, CPR with and without dash, birth date in
@@ -125,11 +127,11 @@ def find_citizen_ids(
     today = today or date.today()
     if sort not in SORT_KEYS:
         raise ValueError(f"unknown sort key {sort!r}")
-    keys: list[Any] = {
+    keys_by_sort: dict[str, list[Any]] = {
         # The list index (sort key, deleted, search text, caseworker) covers the search: walking it
         # in order filters and sorts in one pass, without reading the citizen rows.
         # byte_order: the key's byte order is the Danish order, whatever the server's collation.
-        "name": [byte_order(col(Citizen.sort_key))],
+        "name": [byte_order(table_of(Citizen).c.sort_key)],
         "cpr": [col(Citizen.cpr)],
         "birth_date": [col(Citizen.birth_date)],
         "benefit": [_benefit_subquery(today)],
@@ -139,7 +141,8 @@ def find_citizen_ids(
             .correlate(Citizen)
             .scalar_subquery()
         ],
-    }[sort]
+    }
+    keys = keys_by_sort[sort]
     order = [key.desc() if descending else key.asc() for key in keys]
     if sort in ("benefit", "caseworker"):  # rows without a value last, whatever the direction
         order = [key.is_(None) for key in keys] + order
@@ -160,7 +163,7 @@ def find_citizen_ids(
 _FOUND: dict[tuple[int, int], CitizenRow] = {}
 
 
-def _found_by_cpr(db: Database, conn, text: str) -> list[int]:
+def _found_by_cpr(db: Database, conn: Connection, text: str) -> list[int]:
     """On a team server: the citizen with exactly this CPR number, though not in the login's
     caseload (``minplan_find_citizen``), so that a caseworker can open them with a reason."""
     digits = "".join(c for c in text if c.isdigit())
@@ -220,7 +223,7 @@ def fetch_citizen_rows(
         .where(col(Citizen.id).in_(ids))
     )
     with translating_errors(db), db.engine.connect() as conn:
-        current = {
+        current: dict[int, tuple[str | None, date | None]] = {
             row.citizen_id: (row.target_group, row.start_date) for row in conn.execute(spell)
         }
         rows = conn.execute(query).all()
@@ -231,7 +234,7 @@ def fetch_citizen_rows(
             row.last_name,
             row.cpr,
             row.birth_date,
-            *(current.get(row.id) or (None, None)),
+            *current.get(row.id, (None, None)),
             row.initials,
         )
         for row in rows

@@ -32,7 +32,7 @@ from app.domain.search import citizen_search_text, citizen_sort_key
 from app.store.audit_chain import server_sealed
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker, Citizen
-from app.store.row_ids import saved_id
+from app.store.row_values import saved_id
 
 _LIST_AREAS = frozenset({Area.CITIZEN_LIST, Area.CITIZEN, Area.HISTORY})
 
@@ -183,15 +183,18 @@ def hand_over(
         return Saved(saved_id(row), row.version, saved_id(row), _LIST_AREAS)
 
 
-def _hand_over_on_server(session, actor: Actor, row: Citizen, caseworker_id: int | None) -> Saved:
+def _hand_over_on_server(
+    session: Session, actor: Actor, row: Citizen, caseworker_id: int | None
+) -> Saved:
     """On a team server: through ``minplan_hand_over`` (row-level security would refuse the
     UPDATE of a row the login will no longer see), logged in the same transaction."""
     from sqlalchemy import text
 
     if row.caseworker_id == caseworker_id:
         return Saved(saved_id(row), row.version, saved_id(row), _LIST_AREAS)
-    old, new = {"caseworker_id": row.caseworker_id}, {"caseworker_id": caseworker_id}
-    citizen_id, version = row.id, row.version
+    old: dict[str, object] = {"caseworker_id": row.caseworker_id}
+    new: dict[str, object] = {"caseworker_id": caseworker_id}
+    citizen_id, version = saved_id(row), row.version
     session.expunge(row)
     done = session.execute(
         text("SELECT minplan_hand_over(:c, :w, :v)"),
@@ -263,8 +266,12 @@ def deleted_citizens(db: Database, actor: Actor) -> list[tuple[int, str, date]]:
             .order_by(col(Citizen.deleted_at).desc())
         ).all()
         mine = [r for r in rows if _may_restore(session, actor, saved_id(r))]
-        record_list(session, actor, "deleted", [r.id for r in mine])
-        return [(r.id, f"{r.first_name} {r.last_name}", r.deleted_at.date()) for r in mine]
+        record_list(session, actor, "deleted", [saved_id(r) for r in mine])
+        return [
+            (saved_id(r), f"{r.first_name} {r.last_name}", deleted.date())
+            for r in mine
+            if (deleted := r.deleted_at) is not None  # all of them: the query's condition
+        ]
 
 
 def _may_restore(session: Session, actor: Actor, citizen_id: int) -> bool:

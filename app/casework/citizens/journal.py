@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlmodel import col, select
 
@@ -19,7 +20,7 @@ from app.domain.dates import utc_to_local
 from app.domain.errors import PermissionDeniedError, ValidationError
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker, Citizen, JournalNote
-from app.store.row_ids import saved_id
+from app.store.row_values import saved_id
 
 _AREAS = frozenset({Area.JOURNAL, Area.HISTORY})
 MAX_NOTE_LENGTH = 20_000
@@ -147,7 +148,7 @@ def notes(
     words = [w.lower() for w in search.split()]
     # The text column is not even read for a team lead (on PostgreSQL their database role may
     # not read it: packaging/postgresql/roles.sql).
-    columns = [
+    columns: list[Any] = [
         col(JournalNote.id),
         col(JournalNote.version),
         col(JournalNote.written_on),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from app.casework.core import audit
 from app.casework.core.actor import Actor
@@ -30,7 +30,7 @@ from app.store.models import (
     Offer,
     Plan,
 )
-from app.store.row_ids import saved_id
+from app.store.row_values import saved_id
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ class GlassNotBrokenError(PermissionDeniedError):
         self.glimpse = glimpse
 
 
-def _glimpse(s, citizen: Citizen) -> CitizenGlimpse:
+def _glimpse(s: Session, citizen: Citizen) -> CitizenGlimpse:
     worker = s.get(Caseworker, citizen.caseworker_id) if citizen.caseworker_id else None
     return CitizenGlimpse(
         id=saved_id(citizen),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlmodel import col, select
 
@@ -23,7 +24,7 @@ from app.domain.dates import local_to_utc, utc_to_local
 from app.domain.errors import ValidationError
 from app.store.engine import Database, transaction
 from app.store.models import Citizen, Conversation
-from app.store.row_ids import saved_id
+from app.store.row_values import saved_id
 
 _AREAS = frozenset({Area.CONVERSATIONS, Area.CITIZEN, Area.CITIZEN_LIST, Area.HISTORY})
 
@@ -44,7 +45,7 @@ def book_conversation(
 ) -> Saved:
     """Book a conversation at a Copenhagen wall-clock time."""
     check_booking(kind, channel, held_by, when_local)
-    values = {
+    values: dict[str, Any] = {
         "kind": kind,
         "scheduled_at": local_to_utc(when_local),
         "channel": channel,
@@ -153,7 +154,7 @@ def conversation_history(
         ).all()
         return [
             (
-                r.id,
+                saved_id(r),
                 utc_to_local(r.scheduled_at) if r.scheduled_at else None,
                 r.kind,
                 r.status,

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import Connection, Select, func, literal_column, select
 from sqlmodel import col
@@ -21,6 +21,7 @@ from sqlmodel import col
 from app.domain.dates import local_to_utc, utc_to_local
 from app.domain.deadlines import CitizenFacts, ConversationFacts, OfferFacts, SpellFacts
 from app.store.models import BenefitSpell, Citizen, Conversation, Offer
+from app.store.row_values import id_column, not_null
 
 #: Parameters per ``IN (…)`` list: below SQLite's and PostgreSQL's limits with room to spare.
 CHUNK = 900
@@ -31,7 +32,10 @@ def chunks(ids: list[int], size: int = CHUNK) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
-def _scoped(query: Select[Any], column: Any, ids: list[int] | None) -> Select[Any]:
+_Columns = TypeVarTuple("_Columns")
+
+
+def _scoped(query: Select[*_Columns], column: Any, ids: list[int] | None) -> Select[*_Columns]:
     return query.where(column.in_(ids)) if ids is not None else query
 
 
@@ -70,11 +74,11 @@ def _load_facts(conn: Connection, citizen_ids: Iterable[int] | None) -> dict[int
     offers: dict[int, list[OfferFacts]] = defaultdict(list)
     births: dict[int, date] = {}
     for ids in _scopes(citizen_ids):
-        citizens = select(col(Citizen.id), col(Citizen.birth_date)).where(
+        citizens = select(id_column(Citizen), col(Citizen.birth_date)).where(
             col(Citizen.deleted_at).is_(None)
         )
         births.update(
-            (cid, born) for cid, born in conn.execute(_scoped(citizens, col(Citizen.id), ids))
+            (cid, born) for cid, born in conn.execute(_scoped(citizens, id_column(Citizen), ids))
         )
         spell_query = select(
             col(BenefitSpell.citizen_id),
@@ -110,7 +114,7 @@ def _load_facts(conn: Connection, citizen_ids: Iterable[int] | None) -> dict[int
             _scoped(held_query, col(Conversation.citizen_id), ids)
         ):
             conversations[cid].append(
-                ConversationFacts(held_on, "held", held_by, kind, channel, bool(joint))
+                ConversationFacts(not_null(held_on), "held", held_by, kind, channel, bool(joint))
             )
         offer_query = select(
             col(Offer.citizen_id),
@@ -152,7 +156,9 @@ def next_booked(
             .group_by(col(Conversation.citizen_id))
         )
         # Raw values (SQLite: ISO text in UTC; PostgreSQL: aware datetimes), converted once each.
-        for cid, raw in conn.execute(_scoped(query, col(Conversation.citizen_id), ids)).cursor:
+        # the drivers' cursors iterate (PEP 249 leaves it optional, so its type does not say)
+        cursor: Any = conn.execute(_scoped(query, col(Conversation.citizen_id), ids)).cursor
+        for cid, raw in cursor:
             shown = local.get(raw)
             if shown is None:
                 instant = raw if isinstance(raw, datetime) else datetime.fromisoformat(raw)

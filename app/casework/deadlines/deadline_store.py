@@ -50,6 +50,7 @@ from app.store.models import (
     StoredRequirement,
     table_of,
 )
+from app.store.row_values import id_column
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +194,7 @@ def rebuild(
     # database holds a million citizens).
     everybody = list(
         conn.execute(
-            select(col(Citizen.id))
+            select(id_column(Citizen))
             .where(col(Citizen.deleted_at).is_(None))
             .order_by(col(Citizen.id))
         ).scalars()

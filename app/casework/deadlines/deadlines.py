@@ -14,8 +14,9 @@ from itertools import filterfalse, repeat
 from operator import add, attrgetter, itemgetter, mul
 from typing import Any, NamedTuple
 
+import sqlmodel
 from sqlalchemy import Select, String, case, literal, or_, select, type_coerce
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from app.casework.core import audit
 from app.casework.core.actor import Actor
@@ -36,7 +37,8 @@ from app.domain.deadlines import (
     compute,
 )
 from app.store.engine import Database, transaction, translating_errors
-from app.store.models import Caseworker, Citizen, StoredRequirement
+from app.store.models import Caseworker, Citizen, StoredRequirement, table_of
+from app.store.row_values import id_column
 from app.store.rows import fetch_all
 
 #: Met requirements due longer ago than this are left out of worklists (their deadlines are
@@ -337,7 +339,7 @@ def _requirement_queries(
 ) -> list[Select[Any]]:
     """The kept requirements that exist on ``as_of``: open ones, and met ones due within
     ``HISTORY_DAYS`` unless ``open_only`` (dates as raw text: see ``_read``)."""
-    r = StoredRequirement
+    r = table_of(StoredRequirement).c
     text = String()
     met_by_then = case(
         (r.met_on > as_of, None),
@@ -442,7 +444,7 @@ def worklist(
     return items
 
 
-def _allowed_scope(session, actor: Actor, wanted: set[int] | None) -> set[int] | None:
+def _allowed_scope(session: Session, actor: Actor, wanted: set[int] | None) -> set[int] | None:
     """The caseworkers whose caseloads the actor may list (None: all, for an administrator)."""
     from app.domain.errors import PermissionDeniedError
 
@@ -452,11 +454,8 @@ def _allowed_scope(session, actor: Actor, wanted: set[int] | None) -> set[int] |
     if actor.role == "teamlead" and actor.caseworker_id is not None:
         me = session.get(Caseworker, actor.caseworker_id)
         if me is not None and me.team:
-            allowed |= set(
-                session.exec(
-                    select(col(Caseworker.id)).where(col(Caseworker.team) == me.team)
-                ).scalars()
-            )
+            team = sqlmodel.select(id_column(Caseworker)).where(col(Caseworker.team) == me.team)
+            allowed |= set(session.exec(team))
     if wanted is None:
         return allowed
     if not wanted <= allowed:

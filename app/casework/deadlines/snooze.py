@@ -14,7 +14,7 @@ from app.domain import validation as v
 from app.domain.errors import ValidationError
 from app.store.engine import Database, transaction
 from app.store.models import Citizen, DeadlineSnooze
-from app.store.row_ids import saved_id
+from app.store.row_values import saved_id
 
 MAX_DAYS = 90
 

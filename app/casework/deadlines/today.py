@@ -30,6 +30,7 @@ from app.domain.errors import PermissionDeniedError
 from app.i18n import N_
 from app.store.engine import Database, transaction
 from app.store.models import Citizen, Conversation, Milestone
+from app.store.row_values import not_null
 
 #: A conversation requirement due within this many days with nothing booked needs booking.
 NEEDS_BOOKING_DAYS = 30
@@ -205,7 +206,7 @@ def day_overview(
                 c.citizen_id,
                 f"{p.first_name} {p.last_name}",
                 p.cpr,
-                utc_to_local(c.scheduled_at),
+                utc_to_local(not_null(c.scheduled_at)),
                 c.channel,
                 c.kind,
                 c.location,
@@ -226,7 +227,12 @@ def day_overview(
         ).all()
         milestones = tuple(
             MilestoneLine(
-                m.citizen_id, f"{p.first_name} {p.last_name}", p.cpr, m.title, m.due, m.status
+                m.citizen_id,
+                f"{p.first_name} {p.last_name}",
+                p.cpr,
+                m.title,
+                not_null(m.due),
+                m.status,
             )
             for m, p in marks
         )
@@ -256,4 +262,4 @@ def overdue_milestones_of(db: Database, citizen_id: int, today: date) -> list[tu
             )
             .order_by(col(Milestone.due))
         ).all()
-    return [(title, due) for title, due in rows]
+    return [(title, not_null(due)) for title, due in rows]

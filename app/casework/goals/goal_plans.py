@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -24,7 +25,7 @@ from app.domain.errors import NotFoundError, PermissionDeniedError, ValidationEr
 from app.domain.goalplan import GoalPlan, Indicator, Target, target_from, unique_slug
 from app.store.engine import Database, transaction
 from app.store.models import UserGoalIndicator, UserGoalPlan
-from app.store.row_ids import saved_id
+from app.store.row_values import saved_id
 
 _AREAS = frozenset({Area.GOALS})
 
@@ -186,7 +187,7 @@ def _write_indicators(session: Session, row_id: int, plan: GoalPlan) -> None:
         )
 
 
-def _head(plan: GoalPlan) -> dict[str, object]:
+def _head(plan: GoalPlan) -> dict[str, Any]:
     return {
         "name": plan.name.strip(),
         "municipality": plan.municipality.strip(),

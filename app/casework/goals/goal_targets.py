@@ -17,7 +17,7 @@ from app.domain.errors import NotFoundError, PermissionDeniedError
 from app.domain.goalplan import GoalPlan, Target, check_target, target_from, years_from
 from app.store.engine import Database, transaction
 from app.store.models import GoalTarget
-from app.store.row_ids import saved_id
+from app.store.row_values import saved_id
 
 _AREAS = frozenset({Area.GOALS})
 

@@ -20,7 +20,7 @@ from app.domain.errors import DuplicateError, Term, ValidationError
 from app.domain.identifiers import normalise_cvr
 from app.store.engine import Database, transaction
 from app.store.models import Citizen, Company, CompanyContact, Offer, RecruitmentOrder
-from app.store.row_ids import saved_id
+from app.store.row_values import saved_id
 
 _AREAS = frozenset({Area.COMPANIES, Area.HISTORY})
 
@@ -99,7 +99,7 @@ def update_company(
             audit.record(
                 session, actor, "update", entity="company", entity_id=row.id, old=old, new=new
             )
-        return Saved(saved_id(row), row.version, None, _AREAS | {"offers"})
+        return Saved(saved_id(row), row.version, None, _AREAS | {Area.OFFERS})
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from app.domain.errors import ValidationError
 from app.domain.offers import check_offer, duration_warning
 from app.store.engine import Database, transaction
 from app.store.models import BenefitSpell, Citizen, Company, Offer
-from app.store.row_ids import saved_id
+from app.store.row_values import saved_id
 
 _AREAS = frozenset({Area.OFFERS, Area.CITIZEN, Area.COMPANIES, Area.HISTORY})
 OFFER_FIELDS = (

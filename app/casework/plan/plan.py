@@ -40,7 +40,7 @@ from app.domain.plan import (
 )
 from app.store.engine import Database, transaction
 from app.store.models import Citizen, Milestone, Plan, PlanVersion
-from app.store.row_ids import saved_id
+from app.store.row_values import saved_id
 
 _PLAN_AREAS = frozenset({Area.PLAN, Area.CITIZEN, Area.HISTORY})
 _MS_AREAS = frozenset({Area.MILESTONES, Area.PLAN, Area.CITIZEN, Area.HISTORY})

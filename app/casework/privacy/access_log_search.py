@@ -208,4 +208,4 @@ def export_log(db: Database, actor: Actor, query: LogQuery, path: Path) -> int:
         return content, len(rows)
 
     _content, count = audit.write_with_event(db, path, make)
-    return count
+    return int(count)

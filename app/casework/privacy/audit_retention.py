@@ -23,7 +23,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from app.casework.admin import org_settings
 from app.casework.core import audit
@@ -176,9 +176,9 @@ def _purge(db: Database, actor: Actor, cutoff: datetime, months: int) -> PurgeRe
     return PurgeResult(cutoff, events, subjects, through)
 
 
-def _last_due(session, cutoff: datetime) -> int | None:
+def _last_due(session: Session, cutoff: datetime) -> int | None:
     """The last event of the prefix that is due: everything before the first event kept."""
-    first_kept = session.execute(
+    first_kept: int | None = session.execute(
         select(func.min(col(AuditEvent.seq))).where(col(AuditEvent.occurred_at) >= cutoff)
     ).scalar_one()
     if first_kept is None:
@@ -186,12 +186,13 @@ def _last_due(session, cutoff: datetime) -> int | None:
     return first_kept - 1 if first_kept > 1 else None
 
 
-def _count(session, through: int | None) -> int:
+def _count(session: Session, through: int | None) -> int:
     if through is None:
         return 0
-    return session.execute(
+    count: int = session.execute(
         select(func.count()).select_from(AuditEvent).where(col(AuditEvent.seq) <= through)
     ).scalar_one()
+    return count
 
 
 def purge_at_start(db: Database) -> PurgeResult | None:

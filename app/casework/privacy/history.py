@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, or_, select
 
 from app.casework.core.actor import Actor
@@ -18,7 +19,7 @@ from app.casework.core.reading import read_citizen
 from app.domain.dates import utc_to_local
 from app.store.engine import Database, transaction
 from app.store.models import AuditEvent, AuditSubject, Caseworker, Company
-from app.store.row_ids import saved_id
+from app.store.row_values import id_column, saved_id
 from app.wording.audit_labels import (
     FieldChange,
     Names,
@@ -50,7 +51,7 @@ class HistoryEntry:
     summary: str = ""
 
 
-def events_about(citizen_id: int):
+def events_about(citizen_id: int) -> ColumnElement[bool]:
     """The condition "this event concerns the citizen", directly or as one of its subjects."""
     listed = select(col(AuditSubject.event_seq)).where(col(AuditSubject.citizen_id) == citizen_id)
     return or_(col(AuditEvent.citizen_id) == citizen_id, col(AuditEvent.seq).in_(listed))
@@ -81,7 +82,7 @@ def names_for(session: Session, all_details: list[dict[str, Any]]) -> Names:
         {
             n: initials
             for n, initials in session.exec(
-                select(col(Caseworker.id), col(Caseworker.initials)).where(
+                select(id_column(Caseworker), col(Caseworker.initials)).where(
                     col(Caseworker.id).in_(workers)
                 )
             ).all()
@@ -91,7 +92,7 @@ def names_for(session: Session, all_details: list[dict[str, Any]]) -> Names:
         {
             n: name
             for n, name in session.exec(
-                select(col(Company.id), col(Company.name)).where(col(Company.id).in_(firms))
+                select(id_column(Company), col(Company.name)).where(col(Company.id).in_(firms))
             ).all()
         }
         if firms

@@ -40,10 +40,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import (
     Column,
     ColumnElement,
+    CursorResult,
     Date,
     Table,
     and_,
@@ -166,7 +168,7 @@ def cutoff_for(today: date, years: int) -> date:
     return add_months(today, -12 * years)
 
 
-def _bound(column: Column, cutoff: date) -> date | datetime:
+def _bound(column: Column[Any], cutoff: date) -> date | datetime:
     """The cut-off as the column's type: a date, or the local midnight as a UTC instant."""
     if isinstance(column.type, Date):
         return cutoff
@@ -244,7 +246,9 @@ def _last_activity(session: Session, ids: Sequence[int]) -> dict[int, date]:
             last[citizen_id] = day
 
     citizen = table_of(Citizen)
-    sources = [(citizen, citizen.c.id, CITIZEN_DATES)]
+    sources: list[tuple[Table, Column[Any], tuple[str, ...]]] = [
+        (citizen, citizen.c.id, CITIZEN_DATES)
+    ]
     for model, names in ACTIVITY.items():
         table = table_of(model)
         sources.append((table, table.c.citizen_id, names))
@@ -306,7 +310,7 @@ def preview(db: Database, actor: Actor, *, today: date | None = None) -> Preview
     return Preview(today, years, cutoff, candidates)
 
 
-def _children(table: Table) -> list[tuple[Table, Column, Column]]:
+def _children(table: Table) -> list[tuple[Table, Column[Any], Column[Any]]]:
     """(child table, its foreign-key column, the referred column) for tables referring to ``table``."""
     found = []
     for child in metadata.sorted_tables:
@@ -329,6 +333,7 @@ def _delete_where(
     for child, fk, referred in _children(table):
         _delete_where(session, child, fk.in_(select(referred).where(where)), counts)
     result = session.execute(delete(table).where(where))
+    assert isinstance(result, CursorResult)  # a DELETE's result counts its rows
     if result.rowcount:
         counts[table.name] += result.rowcount
 
