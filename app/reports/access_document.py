@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -203,8 +204,12 @@ class _Writer:
             return ""
         return self.t(T["yes"] if value else T["no"])
 
-    def code(self, vocabulary, value: str | None) -> str:
-        return self.t(vocabulary[value]) if value in vocabulary else (value or "")
+    def code(self, vocabulary: Mapping[str, str], value: str | None) -> str:
+        return (
+            self.t(vocabulary[value])
+            if value is not None and value in vocabulary
+            else (value or "")
+        )
 
     def number(self, value: float | None) -> str:
         if value is None:
@@ -231,7 +236,7 @@ def _redactor(session: Session, citizen: Citizen, placeholder: str) -> Redactor:
     return Redactor.build(
         placeholder,
         people,
-        contacts,
+        [c for c in contacts if c is not None],  # all of them: the query's condition
         keep=[(citizen.first_name, citizen.last_name)],
     )
 
@@ -253,7 +258,7 @@ def access_document(
             raise NotFoundError("The citizen no longer exists")
         lang = i18n.normalise_language(language or citizen.language)
         w = _Writer(lang, _redactor(s, citizen, i18n.gettext_for(lang)(T["removed"])))
-        workers = {c.id: c for c in s.exec(select(Caseworker)).all()}
+        workers: dict[int | None, Caseworker] = {c.id: c for c in s.exec(select(Caseworker)).all()}
         parts = [
             _person(w, citizen, workers),
             _spells(w, s, citizen_id),
@@ -287,7 +292,7 @@ def _deleted(w: _Writer, when: datetime | None) -> str:
     return w.t(T["deleted_on"]).format(date=w.day(utc_to_local(when).date())) if when else ""
 
 
-def _person(w: _Writer, c: Citizen, workers: dict) -> Part:
+def _person(w: _Writer, c: Citizen, workers: dict[int | None, Caseworker]) -> Part:
     worker = workers.get(c.caseworker_id)
     address = ", ".join(
         p for p in (c.address, " ".join(filter(None, (c.postal_code, c.city)))) if p
@@ -361,7 +366,7 @@ def _spells(w: _Writer, s: Session, citizen_id: int) -> Part:
     )
 
 
-def _plan_fields(w: _Writer, fields: dict) -> list[tuple[str, str]]:
+def _plan_fields(w: _Writer, fields: dict[str, Any]) -> list[tuple[str, str]]:
     return [(key, w.free(fields.get(key))) for key in PLAN_FIELDS if fields.get(key)]
 
 
@@ -383,8 +388,8 @@ def _versions(w: _Writer, s: Session, citizen_id: int) -> Part:
         .order_by(col(PlanVersion.number))
     ).all()
     entries = []
-    before: dict = {}
-    before_steps: list = []
+    before: dict[str, Any] = {}
+    before_steps: list[Any] = []
     for r in rows:
         snapshot = json.loads(r.snapshot)
         fields = snapshot.get("fields") or {}
@@ -465,7 +470,9 @@ def _offers(w: _Writer, s: Session, citizen_id: int) -> Part:
     )
 
 
-def _conversations(w: _Writer, s: Session, citizen_id: int, workers: dict) -> Part:
+def _conversations(
+    w: _Writer, s: Session, citizen_id: int, workers: dict[int | None, Caseworker]
+) -> Part:
     rows = s.exec(
         select(Conversation)
         .where(col(Conversation.citizen_id) == citizen_id)
@@ -521,12 +528,14 @@ def _employment(w: _Writer, s: Session, citizen_id: int) -> Part:
     )
 
 
-def _initials(workers: dict, caseworker_id: int | None) -> str:
+def _initials(workers: dict[int | None, Caseworker], caseworker_id: int | None) -> str:
     worker = workers.get(caseworker_id)
     return worker.initials if worker else ""
 
 
-def _journal(w: _Writer, s: Session, citizen_id: int, workers: dict) -> Part:
+def _journal(
+    w: _Writer, s: Session, citizen_id: int, workers: dict[int | None, Caseworker]
+) -> Part:
     rows = s.exec(
         select(JournalNote)
         .where(col(JournalNote.citizen_id) == citizen_id)
@@ -574,7 +583,7 @@ def _snoozes(w: _Writer, s: Session, citizen_id: int, titles: Mapping[str, str])
     )
 
 
-def _grants(w: _Writer, s: Session, citizen_id: int, workers: dict) -> Part:
+def _grants(w: _Writer, s: Session, citizen_id: int, workers: dict[int | None, Caseworker]) -> Part:
     rows = s.exec(
         select(AccessGrant)
         .where(col(AccessGrant.citizen_id) == citizen_id)

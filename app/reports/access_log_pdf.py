@@ -8,6 +8,7 @@ Employees appear only when the extract was made with names.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
@@ -133,7 +134,7 @@ def render_extract(extract: Extract) -> bytes:
     return buffer.getvalue()
 
 
-def _table(extract: Extract, t, styles: _Styles) -> Table:
+def _table(extract: Extract, t: Callable[[str], str], styles: _Styles) -> Table:
     cell = ParagraphStyle("cell", parent=styles.body, spaceAfter=0)  # ≥ 11 pt, as the plan
     header = [t(TEXTS["when"]), t(TEXTS["what"]), t(TEXTS["why"])]
     widths = [30 * mm, 85 * mm, 55 * mm]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 from typing import Any
 
@@ -38,7 +39,20 @@ _RULE = colors.HexColor("#c8d3cc")
 _LONG = 600
 
 
-def _entry(entry: Entry, styles: _Styles) -> list[Any]:
+class _AccessStyles(_Styles):
+    """The plan's styles and three of the access request's own."""
+
+    def __init__(self) -> None:
+        super().__init__(large=False)
+        self.entry = ParagraphStyle("entry", parent=self.body, spaceBefore=6, spaceAfter=2)
+        self.note = ParagraphStyle("note", parent=self.body, spaceBefore=14)
+        # Labels as large as the text (11 pt, readable), set apart by colour only.
+        self.label = ParagraphStyle(
+            "label", parent=self.body, textColor=colors.HexColor("#555555"), spaceAfter=0
+        )
+
+
+def _entry(entry: Entry, styles: _AccessStyles) -> list[Any]:
     """A record: its heading, then label | value rows; a long text follows below the table."""
     short = [(label, value) for label, value in entry.fields if len(value) <= _LONG]
     long = [(label, value) for label, value in entry.fields if len(value) > _LONG]
@@ -54,7 +68,7 @@ def _entry(entry: Entry, styles: _Styles) -> list[Any]:
             colWidths=[_LABEL_WIDTH, _VALUE_WIDTH],
             hAlign="LEFT",
         )
-        style = [
+        style: list[tuple[Any, ...]] = [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("TOPPADDING", (0, 0), (-1, -1), 1),
@@ -81,15 +95,9 @@ def render_access_request(document: AccessDocument, *, head: Letterhead | None =
     lang = document.language
     t = i18n.gettext_for(lang)
     head = head or letterhead()
-    styles = _Styles(large=False)
-    styles.entry = ParagraphStyle("entry", parent=styles.body, spaceBefore=6, spaceAfter=2)
-    styles.note = ParagraphStyle("note", parent=styles.body, spaceBefore=14)
-    # Labels as large as the text (11 pt, readable), set apart by colour only.
-    styles.label = ParagraphStyle(
-        "label", parent=styles.body, textColor=colors.HexColor("#555555"), spaceAfter=0
-    )
+    styles = _AccessStyles()
 
-    def day(value) -> str:
+    def day(value: date) -> str:
         return i18n.format_date_in(value, lang)
 
     story: list[Any] = [

@@ -18,7 +18,8 @@ from typing import Any
 
 from sqlalchemy import Date, and_, cast, distinct, func, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.selectable import Select
+from sqlalchemy.sql.expression import Executable
+from sqlalchemy.sql.selectable import Select, Subquery
 from sqlmodel import col
 
 from app.domain.codes import COMPANY_BASED_OFFER_KINDS, OFFER_KINDS, TARGET_GROUPS
@@ -106,7 +107,9 @@ def _days(db: Database, first: Any, last: Any) -> ColumnElement[Any]:
 def _live(citizen_id: Any) -> ColumnElement[Any]:
     """Leaves out deleted citizens (registered by mistake, or waiting to be restored): they are
     not part of any figure. (NOT IN the few deleted ids: cheap even on a big database.)"""
-    return ~citizen_id.in_(select(col(Citizen.id)).where(col(Citizen.deleted_at).is_not(None)))
+    deleted = select(col(Citizen.id)).where(col(Citizen.deleted_at).is_not(None))
+    condition: ColumnElement[Any] = ~citizen_id.in_(deleted)
+    return condition
 
 
 def _aged(
@@ -207,7 +210,7 @@ def share_of(
     )
 
 
-def _scalar(db: Database, query) -> Any:
+def _scalar(db: Database, query: Executable) -> Any:
     with translating_errors(db), db.engine.connect() as conn:
         return conn.execute(query).one()
 
@@ -281,7 +284,7 @@ def _offers_started(
     groups: Sequence[str] | None,
     min_age: int | None = None,
     max_age: int | None = None,
-):
+) -> Subquery:
     query = select(col(Offer.id), col(Offer.citizen_id)).where(
         col(Offer.deleted_at).is_(None),
         col(Offer.status) != "cancelled",
@@ -342,13 +345,13 @@ def _base_ids(
     groups: Sequence[str] | None,
     min_age: int | None,
     max_age: int | None,
-):
+) -> Select[int]:
     """The citizens with a day in the groups (public support when none) in the period."""
     _d, conditions = _spell_overlap(db, period, groups, min_age, max_age)
     return select(col(BenefitSpell.citizen_id)).where(*conditions)
 
 
-def _count_in(db: Database, base, *parts) -> int:
+def _count_in(db: Database, base: Select[int], *parts: Select[int]) -> int:
     """How many of the ``base`` citizens appear in any of the ``parts`` (selects of citizen ids)."""
     from sqlalchemy import union
 
@@ -367,7 +370,7 @@ def _work_started(period: ReportPeriod, kinds: Sequence[str]) -> Select[int]:
     )
 
 
-def _work_during(period: ReportPeriod, kinds: Sequence[str]):
+def _work_during(period: ReportPeriod, kinds: Sequence[str]) -> Select[int]:
     return select(col(Employment.citizen_id)).where(*_employment_in_period(period, kinds))
 
 
@@ -405,7 +408,7 @@ def _in_offer(
     groups: Sequence[str] | None,
     min_age: int | None,
     max_age: int | None,
-):
+) -> Select[int]:
     """Citizens in an offer of the kinds on some day of the period, on a day they were in the
     groups: the offer, the spell and the period share a day."""
     end = _offer_end(period)
@@ -757,6 +760,6 @@ def youth_education_dropout(
     )
 
 
-def _scalar_all(db: Database, query) -> list[Any]:
+def _scalar_all(db: Database, query: Executable) -> list[Any]:
     with translating_errors(db), db.engine.connect() as conn:
         return list(conn.execute(query).all())

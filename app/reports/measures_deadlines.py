@@ -19,6 +19,7 @@ from app.store.engine import Database
 from app.store.models import (
     Citizen,
     StoredRequirement,
+    table_of,
 )
 
 
@@ -208,7 +209,7 @@ def _six_months(
     from app.store.models import KeptPeriod
 
     _kept_requirements(db)  # the kept periods are brought up to date with the requirements
-    p = KeptPeriod
+    p = table_of(KeptPeriod).c
     as_of = min(period.end, date.today())
     query = (
         select(func.count(), func.sum(case((served, 1), else_=0)))

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Date, distinct, func, literal, select
+from sqlalchemy.sql.selectable import Select
 from sqlmodel import col
 
 from app.domain.periods import ReportPeriod
@@ -72,7 +73,9 @@ def smajob_persons(
     return MeasureResult(float(count), count, "persons", {"band": [low, high]})
 
 
-def _work_while_in(period: ReportPeriod, kinds: Sequence[str], groups: Sequence[str] | None):
+def _work_while_in(
+    period: ReportPeriod, kinds: Sequence[str], groups: Sequence[str] | None
+) -> Select[int]:
     """Citizens with work of the kinds on a day of the period on which they were in the groups."""
     end = func.coalesce(col(Employment.end_date), literal(period.end, Date))
     return select(col(Employment.citizen_id)).where(

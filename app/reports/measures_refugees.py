@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Date, case, func, literal, or_, select
+from sqlalchemy.sql.selectable import Subquery
 from sqlmodel import col
 
 from app.domain.dates import add_months
@@ -31,7 +32,7 @@ from app.store.models import (
 )
 
 
-def _hours_at_least(db: Database, period: ReportPeriod, hours: float):
+def _hours_at_least(db: Database, period: ReportPeriod, hours: float) -> Subquery:
     """Citizens with at least ``hours`` unsubsidised paid hours in the period's last month and the
     two months before. Hours per week count per day (÷ 7); hours per month count as three months'
     worth over the whole window; an ordinary job without hours counts as 37 hours a week."""

@@ -7,6 +7,7 @@ previous printed version come from the plan versions (or "first plan" the first 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -28,7 +29,7 @@ from app.store.models import (
     Plan,
     PlanVersion,
 )
-from app.store.row_values import saved_id
+from app.store.row_values import not_null, saved_id
 
 
 @dataclass(frozen=True)
@@ -204,7 +205,7 @@ def plan_document_in(s: Session, citizen_id: int, *, today: date | None = None) 
             for o, name in offers
         ),
         meetings=tuple(
-            MeetingItem(utc_to_local(c.scheduled_at), c.kind, c.channel, c.location)
+            MeetingItem(utc_to_local(not_null(c.scheduled_at)), c.kind, c.channel, c.location)
             for c in meetings
         ),
         changes=changes,
@@ -220,9 +221,12 @@ def plan_document_in(s: Session, citizen_id: int, *, today: date | None = None) 
     )
 
 
-def _finished(offer: Offer, company: str | None, outcomes: list) -> FinishedOfferItem:
+def _finished(
+    offer: Offer, company: str | None, outcomes: Sequence[tuple[str, int | None, date]]
+) -> FinishedOfferItem:
     """An ended offer and what followed it within a month: a job (at the same company, or any
     job when the offer had none), or an education."""
+    end: date | None
     if offer.status == "cancelled":
         end = utc_to_local(offer.updated_at).date()  # the row was last changed by the cancelling
     else:
