@@ -106,7 +106,7 @@ def run_retention(args: argparse.Namespace) -> ExitCode:
 
 
 def run_access_request(args: argparse.Namespace) -> ExitCode:
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from app.casework.privacy.access_request import make_access_request
     from app.domain.errors import NotFoundError
@@ -118,7 +118,7 @@ def run_access_request(args: argparse.Namespace) -> ExitCode:
     actor = _actor(db, args)
     cpr = normalise_cpr(args.cpr)
     with transaction(db) as session:
-        citizen_id = session.exec(select(Citizen.id).where(Citizen.cpr == cpr)).first()
+        citizen_id = session.exec(select(col(Citizen.id)).where(col(Citizen.cpr) == cpr)).first()
     if citizen_id is None:
         raise NotFoundError("No citizen with that CPR number")
     open_with_reason(db, actor, citizen_id, args)

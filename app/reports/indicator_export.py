@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import col
-
 from app import i18n
 from app.reports.goalplans import Evaluation, IndicatorResult
 from app.reports.indicator_text import (
@@ -143,7 +141,7 @@ class PreviousExport:
 def previous_export(db: Database, evaluation: Evaluation) -> PreviousExport | None:
     """The previous export of the plan for the same period (as asked for), compared figure by
     figure with what is shown now; None when the plan and period were never exported."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from app.store.engine import transaction
     from app.store.models import AuditEvent

@@ -22,6 +22,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -181,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     from app.ui.main_window import MainWindow
 
     db = _open(args.db)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     with transaction(db) as session:
         actor = resolve_actor(session, args.user)
     window = MainWindow(UiContext(db, actor, lambda: args.as_of))

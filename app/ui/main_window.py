@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -38,11 +39,21 @@ from app.ui.settings import Settings
 from app.ui.today.page import TodayPage
 from app.ui.worklist.page import WorklistPage
 
+if TYPE_CHECKING:
+    from app.ui.background_backup import BackgroundBackup
+    from app.ui.background_check import BackgroundIntegrityCheck
+
 log = logging.getLogger(__name__)
 
 
 class MainWindow(PlanOutputActions, QMainWindow):
     """Owns the pages and routes "what changed" after each action to the views that show it."""
+
+    # Set by ``app.ui.application`` once the window is made (declared for the type checker).
+    #: The note about the last session's native crash, if there was one.
+    crash_notice: QMessageBox
+    background_check: BackgroundIntegrityCheck | None
+    background_backup: BackgroundBackup | None
 
     def __init__(
         self, ctx: UiContext, *, demo: bool = False, parent: QWidget | None = None
@@ -134,7 +145,12 @@ class MainWindow(PlanOutputActions, QMainWindow):
         self._update_citizen_menu()
 
     def _action(
-        self, text: str, slot, shortcut: QKeySequence | str | None = None, *, tip: str | None = None
+        self,
+        text: str,
+        slot,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        *,
+        tip: str | None = None,
     ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:

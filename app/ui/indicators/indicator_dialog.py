@@ -28,6 +28,7 @@ from app.domain.goalplan import (
     years_from,
 )
 from app.i18n import N_, _
+from app.reports.goalplans import IndicatorResult
 from app.reports.measure_catalog import MEASURES, clean_params
 from app.ui import colours
 from app.ui.fields import CodeCombo, NumberEdit, TextEdit
@@ -286,7 +287,9 @@ class IndicatorDialog(FormDialog):
         if self.original is not None and note == self.original.note_in(i18n.current_language()):
             notes = {"note": self.original.note, "note_en": self.original.note_en}  # unchanged
         if fidelity == "not_computable":
-            return Indicator(*keep, "", {}, None, fidelity=fidelity, **notes)
+            return Indicator(
+                *keep, "", {}, None, fidelity=fidelity, note=notes["note"], note_en=notes["note_en"]
+            )
         params = clean_params(name, {key: values.get(key) for key in found.params})
         target = target_of(values)
         check_target(target, found.unit)
@@ -320,6 +323,8 @@ class IndicatorDialog(FormDialog):
 # --- only a target -------------------------------------------------------------------------------
 class TargetDialog(FormDialog):
     """Set the target of one indicator of the plan shown (team leads); saved at once, audited."""
+
+    result: IndicatorResult  # type: ignore[assignment]  # shadows QDialog.result(), which nothing here calls
 
     def __init__(self, ctx, plan_id: str, result, parent: QWidget | None = None) -> None:
         super().__init__(_("Set target"), self._save_target, parent)

@@ -103,7 +103,7 @@ class PlanEditor(FormDialog):
         column.addWidget(heading)
         column.addWidget(self.table, 1)
         column.addLayout(buttons)
-        layout: QVBoxLayout = self.layout()  # type: ignore[assignment]
+        layout: QVBoxLayout = self.layout()
         layout.insertWidget(1, box, 1)
         self._fill()
         self.resize(900, 640)
