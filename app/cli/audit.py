@@ -181,7 +181,7 @@ def _checkpoint(db, args: argparse.Namespace) -> ExitCode:
         )
     with transaction(db) as session:
         head = current_head(session)
-        check = session.get(AuditChain, 1).key_check  # type: ignore[union-attr]
+        check = session.get(AuditChain, 1).key_check  # type: ignore[union-attr]  # the head row exists from the migration on
         mac = server_checkpoint_mac(session)
     key = None if mac is not None else audit_key.get_key(head.database_id, check)
     path = write_checkpoint(head, key, Path(args.out).expanduser(), mac=mac)
@@ -266,7 +266,7 @@ def _key(db, args: argparse.Namespace) -> ExitCode:
         )
     with transaction(db) as session:
         head = session.get(AuditChain, 1)
-        database_id, check = head.database_id, head.key_check  # type: ignore[union-attr]
+        database_id, check = head.database_id, head.key_check  # type: ignore[union-attr]  # the head row exists from the migration on
     if args.key_command == "export":
         from app.casework.privacy.handing_out import export_audit_key
 

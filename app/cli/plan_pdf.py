@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> ExitCode:
             ).first()
         if citizen is None:
             raise NotFoundError("No citizen with that CPR number")
-        open_with_reason(db, actor, citizen.id, args)  # type: ignore[arg-type]
+        open_with_reason(db, actor, saved_id(citizen), args)
         path = save_plan_pdf(
             db,
             actor,
