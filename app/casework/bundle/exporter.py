@@ -121,51 +121,60 @@ def _queries() -> dict[str, Select[Any]]:
         "caseworkers.csv": plain(Caseworker, "caseworkers.csv"),
         "companies.csv": plain(Company, "companies.csv"),
         "citizens.csv": select(
-            col(Citizen.cpr), col(Citizen.first_name), col(Citizen.last_name), col(Citizen.address),
-            col(Citizen.postal_code), col(Citizen.city), col(Citizen.phone), col(Citizen.email), col(Citizen.language),
-            initials, col(Citizen.refugee_or_reunified), col(Citizen.refugee_year), col(Citizen.disability),
+            col(Citizen.cpr), col(Citizen.first_name), col(Citizen.last_name),
+            col(Citizen.address), col(Citizen.postal_code), col(Citizen.city), col(Citizen.phone),
+            col(Citizen.email), col(Citizen.language), initials,
+            col(Citizen.refugee_or_reunified), col(Citizen.refugee_year), col(Citizen.disability),
             col(Citizen.digital_post_exempt),
         )
         .select_from(Citizen)
         .outerjoin(Caseworker, col(Caseworker.id) == col(Citizen.caseworker_id))
         .where(live),
         "spells.csv": of_citizen(
-            s, col(s.target_group), col(s.start_date).label("start"), col(s.end_date).label("end"),
-            col(s.end_reason), col(s.visited_to_jobcenter), col(s.early_followup_requested_on), col(s.exempt_75),
-            col(s.exempt_75_reason), col(s.agreed_contact_days), col(s.first_request_on), col(s.absence_start_on),
-            col(s.sick_category), col(s.new_dagpengeperiode_on), col(s.ledighed_hours), col(s.ledighed_on),
-            col(s.part_time_insured), col(s.offer_exempt_from), col(s.offer_exempt_to), col(s.work_duty),
+            s, col(s.target_group), col(s.start_date).label("start"),
+            col(s.end_date).label("end"), col(s.end_reason), col(s.visited_to_jobcenter),
+            col(s.early_followup_requested_on), col(s.exempt_75), col(s.exempt_75_reason),
+            col(s.agreed_contact_days), col(s.first_request_on), col(s.absence_start_on),
+            col(s.sick_category), col(s.new_dagpengeperiode_on), col(s.ledighed_hours),
+            col(s.ledighed_on), col(s.part_time_insured), col(s.offer_exempt_from),
+            col(s.offer_exempt_to), col(s.work_duty),
         ),
         "plans.csv": of_citizen(
-            p, col(p.job_goal), col(p.education_goal), col(p.own_words), col(p.job_search), col(p.stabilising),
-            col(p.other_efforts), col(p.updated_on), col(p.agreed_on),
+            p, col(p.job_goal), col(p.education_goal), col(p.own_words), col(p.job_search),
+            col(p.stabilising), col(p.other_efforts), col(p.updated_on), col(p.agreed_on),
         ),
         # Milestones keep their order within the plan rather than a sorted order.
-        "milestones.csv": of_citizen(m, col(m.title), col(m.due), col(m.status), col(m.completed_on))
+        "milestones.csv": of_citizen(
+            m, col(m.title), col(m.due), col(m.status), col(m.completed_on)
+        )
         .where(col(m.deleted_at).is_(None))
         .order_by(col(Citizen.cpr), col(m.position), col(m.id)),
         "offers.csv": of_citizen(
-            o, col(o.kind), company_cvr, col(o.title), col(o.offered_on), col(o.start_date).label("start"),
-            col(o.planned_end), col(o.actual_end), col(o.hours_per_week), col(o.status),
+            o, col(o.kind), company_cvr, col(o.title), col(o.offered_on),
+            col(o.start_date).label("start"), col(o.planned_end), col(o.actual_end),
+            col(o.hours_per_week), col(o.status),
         )
         .outerjoin(Company, col(Company.id) == col(o.company_id))
         .where(col(o.deleted_at).is_(None)),
         "conversations.csv": of_citizen(
-            c, col(c.kind), col(c.scheduled_at), col(c.held_on), col(c.status), col(c.channel), col(c.held_by),
-            col(c.with_a_kasse), initials, col(c.note),
+            c, col(c.kind), col(c.scheduled_at), col(c.held_on), col(c.status), col(c.channel),
+            col(c.held_by), col(c.with_a_kasse), initials, col(c.note),
         ).outerjoin(Caseworker, col(Caseworker.id) == col(c.caseworker_id)),
         "employment.csv": of_citizen(
-            e, col(e.kind), company_cvr, col(e.start_date).label("start"), col(e.end_date).label("end"),
-            col(e.hours_per_week), col(e.hours_per_month), col(e.completed),
+            e, col(e.kind), company_cvr, col(e.start_date).label("start"),
+            col(e.end_date).label("end"), col(e.hours_per_week), col(e.hours_per_month),
+            col(e.completed),
         ).outerjoin(Company, col(Company.id) == col(e.company_id)),
         "company_contacts.csv": select(
-            col(Company.cvr), col(cc.contacted_on).label("date"), col(cc.kind), initials, col(cc.led_to_offer)
+            col(Company.cvr), col(cc.contacted_on).label("date"), col(cc.kind), initials,
+            col(cc.led_to_offer),
         )
         .select_from(cc)
         .join(Company, col(Company.id) == col(cc.company_id))
         .outerjoin(Caseworker, col(Caseworker.id) == col(cc.caseworker_id)),
         "recruitment_orders.csv": select(
-            col(Company.cvr), col(ro.received_on), col(ro.title), col(ro.positions), col(ro.status), col(ro.closed_on)
+            col(Company.cvr), col(ro.received_on), col(ro.title), col(ro.positions),
+            col(ro.status), col(ro.closed_on),
         )
         .select_from(ro)
         .join(Company, col(Company.id) == col(ro.company_id)),
