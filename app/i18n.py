@@ -116,7 +116,7 @@ def label(vocabulary: dict[str, str] | object, code: str | None) -> str:
     """Translated label of a code from one of ``app.domain.codes``' vocabularies."""
     if code is None:
         return ""
-    text = vocabulary.get(code) if hasattr(vocabulary, "get") else None  # type: ignore[union-attr]
+    text = vocabulary.get(code) if hasattr(vocabulary, "get") else None
     return _(text) if text else code
 
 

@@ -50,7 +50,7 @@ def configure_logging(level: int = logging.INFO) -> None:
         handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(MaskCpr())
-    handler._minplan = True  # type: ignore[attr-defined]
+    handler._minplan = True  # type: ignore[attr-defined]  # marks the handler as ours: set up once
     root.addHandler(handler)
     logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
     if os.environ.get("MINPLAN_DEBUG"):

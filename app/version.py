@@ -26,4 +26,5 @@ def version() -> str:
 def windows_version(text: str | None = None) -> tuple[int, int, int, int]:
     """The four numbers of a Windows version resource (``0.1.0`` → ``(0, 1, 0, 0)``)."""
     numbers = [int(n) for n in re.findall(r"\d+", (text or version()).split("+")[0])[:4]]
-    return tuple((numbers + [0, 0, 0, 0])[:4])  # type: ignore[return-value]
+    first, second, third, fourth = (numbers + [0, 0, 0, 0])[:4]
+    return first, second, third, fourth

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from app.bench.figures import Figure, median, timed
 from app.casework.core.actor import Actor, system_actor
@@ -23,11 +25,13 @@ def busiest_caseworker(db: Database) -> tuple[int, str, int]:
     """(id, initials, caseload size) of the active caseworker with the largest caseload."""
     with db.engine.connect() as conn:
         row = conn.execute(
-            select(Caseworker.id, Caseworker.initials, func.count(Citizen.id).label("n"))
-            .join(Citizen, Citizen.caseworker_id == Caseworker.id)
-            .where(Caseworker.active, Citizen.deleted_at.is_(None))  # type: ignore[union-attr]
-            .group_by(Caseworker.id, Caseworker.initials)
-            .order_by(func.count(Citizen.id).desc(), Caseworker.id)
+            select(
+                col(Caseworker.id), col(Caseworker.initials), func.count(col(Citizen.id)).label("n")
+            )
+            .join(Citizen, col(Citizen.caseworker_id) == col(Caseworker.id))
+            .where(col(Caseworker.active), col(Citizen.deleted_at).is_(None))
+            .group_by(col(Caseworker.id), col(Caseworker.initials))
+            .order_by(func.count(col(Citizen.id)).desc(), col(Caseworker.id))
         ).first()
     if row is None:
         raise LookupError("no caseworker with citizens")
@@ -96,7 +100,7 @@ def goal_plans(db: Database, year: int, citizens: int) -> list[Figure]:
     period = parse_period(str(year))
     figures = []
     for plan in available_goalplans():
-        seconds, results = timed(lambda plan=plan: evaluate(db, plan, period))
+        seconds, results = timed(partial(evaluate, db, plan, period))
         figures.append(
             Figure(
                 "goalplan_year",
@@ -118,7 +122,9 @@ def plan_pdfs(
 
     actor = _printing_actor(db)
     with db.engine.connect() as conn:
-        ids = list(conn.execute(select(Plan.citizen_id).order_by(Plan.citizen_id)).scalars())
+        ids = list(
+            conn.execute(select(col(Plan.citizen_id)).order_by(col(Plan.citizen_id))).scalars()
+        )
     if not ids:
         return [Figure("plan_pdf_one", None, "ms", citizens, note=N_("no plans in the database"))]
     from app.bench.floors import minimal_pdf, pdf_pages
@@ -129,10 +135,10 @@ def plan_pdfs(
     singles = ids[1 : 1 + max(5, runs * 7)] or ids[:1]
     samples, floors = [], []
     for c in singles:  # each plan alternated with a minimal document of its length
-        seconds, content = timed(lambda c=c: plan_pdf(db, actor, c, today=today))
+        seconds, content = timed(partial(plan_pdf, db, actor, c, today=today))
         samples.append(seconds)
         pages = pdf_pages(content)
-        floors.append(timed(lambda pages=pages: minimal_pdf(pages))[0])
+        floors.append(timed(partial(minimal_pdf, pages))[0])
     figures = [
         Figure(
             "plan_pdf_one",
@@ -168,9 +174,9 @@ def _printing_actor(db: Database) -> Actor:
 
     with db.engine.connect() as conn:
         row = conn.execute(
-            select(Caseworker.id, Caseworker.initials, Caseworker.name)
-            .where(Caseworker.role == "admin", Caseworker.active.is_(True))  # type: ignore[attr-defined]
-            .order_by(Caseworker.id)
+            select(col(Caseworker.id), col(Caseworker.initials), col(Caseworker.name))
+            .where(col(Caseworker.role) == "admin", col(Caseworker.active).is_(True))
+            .order_by(col(Caseworker.id))
         ).first()
     if row is None:
         return system_actor()
@@ -212,7 +218,7 @@ def bundle_import(
     return [figure, memory]
 
 
-def _import_figure(report, seconds: float, citizens: int) -> Figure:  # type: ignore[no-untyped-def]
+def _import_figure(report, seconds: float, citizens: int) -> Figure:
     return Figure(
         "import_bundle",
         seconds if report.ok else None,

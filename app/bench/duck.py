@@ -106,7 +106,7 @@ def plaintext_file(db: Database, folder: Path) -> Path:
 
 def _scanner_path(duckdb: Any) -> Path | None:
     try:
-        import duckdb_extension_sqlite_scanner as package  # type: ignore[import-not-found]
+        import duckdb_extension_sqlite_scanner as package
     except ImportError:
         return None
     path = (

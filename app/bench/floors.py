@@ -84,7 +84,7 @@ def bare_copy(source: Database, target: Database) -> tuple[float, int]:
     rows_total = 0
     mark = "?" if target.is_sqlite else "%s"
     with source.engine.connect() as read, target.engine.connect() as write:
-        cursor = write.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor = write.connection.dbapi_connection.cursor()  # type: ignore[union-attr]  # an open connection has its DB-API one
         for table in SQLModel.metadata.sorted_tables:
             name = table.name
             if write.execute(text(f'SELECT 1 FROM "{name}" LIMIT 1')).first() is not None:
@@ -101,6 +101,6 @@ def bare_copy(source: Database, target: Database) -> tuple[float, int]:
                 inserting += time.perf_counter() - started
                 rows_total += len(chunk)
         started = time.perf_counter()
-        write.connection.dbapi_connection.commit()  # type: ignore[union-attr]
+        write.connection.dbapi_connection.commit()  # type: ignore[union-attr]  # an open connection has its DB-API one
         inserting += time.perf_counter() - started
     return inserting, rows_total

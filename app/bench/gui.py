@@ -108,7 +108,7 @@ def cold_start(where: Where, user: str, citizens: int, runs: int) -> list[Figure
     seconds = [record["seconds"] for record in later]
     closes = [record["close_s"] for record in (first, *later)]
     bare_closes = [close for _start, close in bare]
-    bare = [start for start, _close in bare]
+    bare_starts = [start for start, _close in bare]
     memory = [record["peak_rss_mb"] for record in (first, *later)]
     figures = [
         Figure(
@@ -118,10 +118,10 @@ def cold_start(where: Where, user: str, citizens: int, runs: int) -> list[Figure
             citizens,
             detail={
                 "launches_s": seconds,
-                "bare_window_s": bare,
+                "bare_window_s": bare_starts,
                 "rows_shown": later[-1]["rows"],
             },
-            floor=median(bare[1:]),
+            floor=median(bare_starts[1:]),
         ),
         Figure(
             "close",
@@ -133,7 +133,9 @@ def cold_start(where: Where, user: str, citizens: int, runs: int) -> list[Figure
         ),
     ]
     if where.path is not None:  # a server's database has no file for Min Plan to check
-        figures.append(Figure("cold_start_checked", first["seconds"], "s", citizens, floor=bare[0]))
+        figures.append(
+            Figure("cold_start_checked", first["seconds"], "s", citizens, floor=bare_starts[0])
+        )
     if memory[0] is not None:
         figures.append(Figure("cold_start_memory", max(memory), "MB", citizens))
     return figures

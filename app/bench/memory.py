@@ -31,7 +31,7 @@ def peak_rss_mb() -> float | None:
         import resource
     except ImportError:  # Windows: psutil's peak working set, where psutil happens to be installed
         try:
-            import psutil  # type: ignore[import-untyped]
+            import psutil
         except ImportError:
             return None
         info = psutil.Process().memory_info()

@@ -90,7 +90,11 @@ def run_all(options: Options, say: Say) -> dict[str, Any]:
     started = datetime.now(UTC)
     about = machine.describe()
     runs: list[Run] = []
-    server = cache.Server(options.database_url) if "postgresql" in options.backends else None
+    server = (
+        cache.Server(options.database_url)  # type: ignore[arg-type]  # the CLI requires a URL for PostgreSQL
+        if "postgresql" in options.backends
+        else None
+    )
     try:
         if server is not None:
             about["postgresql"] = server.version()

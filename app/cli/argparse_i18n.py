@@ -36,5 +36,5 @@ MESSAGES = (
 
 
 def translate_argparse() -> None:
-    argparse._ = i18n._  # type: ignore[attr-defined]
-    argparse.ngettext = i18n.ngettext  # type: ignore[attr-defined]
+    argparse._ = i18n._  # type: ignore[attr-defined]  # argparse's own gettext names, replaced
+    argparse.ngettext = i18n.ngettext  # type: ignore[attr-defined]  # argparse's own gettext names, replaced

@@ -88,7 +88,7 @@ def add_arguments(audit: argparse.ArgumentParser) -> None:
     add_common(key_import, suppress=True)
 
 
-def _when(value) -> str:  # type: ignore[no-untyped-def]
+def _when(value) -> str:
     return i18n.format_datetime_local(value) if value else "–"
 
 
@@ -105,14 +105,14 @@ def run(args: argparse.Namespace) -> ExitCode:
     return command(db, args)
 
 
-def _actor(db, args):  # type: ignore[no-untyped-def]
+def _actor(db, args):
     from app.store.engine import transaction
 
     with transaction(db) as session:
         return actor_for(session, args)
 
 
-def _verify(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untyped-def]
+def _verify(db, args: argparse.Namespace) -> ExitCode:
     from app.casework.privacy.audit_checkpoints import folder_for
     from app.store.audit_chain import local_checkpoint
     from app.store.audit_verify import verify
@@ -160,7 +160,7 @@ def _verify(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untype
     return ExitCode.PROBLEM
 
 
-def _checkpoint(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untyped-def]
+def _checkpoint(db, args: argparse.Namespace) -> ExitCode:
     from app.casework.privacy.audit_checkpoints import folder_for
     from app.domain.errors import MinPlanError
     from app.store import audit_key
@@ -181,7 +181,7 @@ def _checkpoint(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-un
         )
     with transaction(db) as session:
         head = current_head(session)
-        check = session.get(AuditChain, 1).key_check  # type: ignore[union-attr]
+        check = session.get(AuditChain, 1).key_check  # type: ignore[union-attr]  # the head row exists from the migration on
         mac = server_checkpoint_mac(session)
     key = None if mac is not None else audit_key.get_key(head.database_id, check)
     path = write_checkpoint(head, key, Path(args.out).expanduser(), mac=mac)
@@ -193,7 +193,7 @@ def _checkpoint(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-un
     return ExitCode.OK
 
 
-def _purge(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untyped-def]
+def _purge(db, args: argparse.Namespace) -> ExitCode:
     from app.casework.privacy.audit_retention import purge_expired
 
     result = purge_expired(db, _actor(db, args), dry_run=args.dry_run)
@@ -221,7 +221,7 @@ def _purge(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untyped
     return ExitCode.OK
 
 
-def _extract(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untyped-def]
+def _extract(db, args: argparse.Namespace) -> ExitCode:
     from app.casework.privacy.access_log_extract import citizen_by_cpr, make_extract
 
     citizen_id = citizen_by_cpr(db, args.cpr)
@@ -239,7 +239,7 @@ def _extract(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untyp
     return ExitCode.OK
 
 
-def _search(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untyped-def]
+def _search(db, args: argparse.Namespace) -> ExitCode:
     from app.casework.privacy.access_log_search import LogQuery, export_log
 
     query = LogQuery(cpr=args.cpr, initials=args.by, start=args.start, end=args.end)
@@ -253,7 +253,7 @@ def _search(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untype
     return ExitCode.OK
 
 
-def _key(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untyped-def]
+def _key(db, args: argparse.Namespace) -> ExitCode:
     from app.domain.errors import MinPlanError
     from app.store import audit_key
     from app.store.engine import transaction
@@ -266,7 +266,7 @@ def _key(db, args: argparse.Namespace) -> ExitCode:  # type: ignore[no-untyped-d
         )
     with transaction(db) as session:
         head = session.get(AuditChain, 1)
-        database_id, check = head.database_id, head.key_check  # type: ignore[union-attr]
+        database_id, check = head.database_id, head.key_check  # type: ignore[union-attr]  # the head row exists from the migration on
     if args.key_command == "export":
         from app.casework.privacy.handing_out import export_audit_key
 

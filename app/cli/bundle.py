@@ -71,7 +71,7 @@ def run_import(args: argparse.Namespace) -> ExitCode:
     return ExitCode.OK if report.ok else ExitCode.PROBLEM
 
 
-def _importer(session, args: argparse.Namespace, source: Path):  # type: ignore[no-untyped-def]
+def _importer(session, args: argparse.Namespace, source: Path):
     """Who imports, and which bundle caseworker becomes the administrator (or None).
 
     Into a database without users the person at the desk becomes its administrator: when the

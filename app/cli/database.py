@@ -48,7 +48,7 @@ def database_path(args: argparse.Namespace) -> Path:
     return paths.default_database_path()
 
 
-def actor_for(session, args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def actor_for(session, args: argparse.Namespace):
     """Who a command acts as: the user at the desk; on the demo database its administrator, or
     the user ``--user`` names."""
     from app.casework.core.sign_in import resolve_actor
@@ -63,7 +63,7 @@ def encryption_choice(args: argparse.Namespace) -> bool | None:
     return False if getattr(args, "no_encryption", False) else None
 
 
-def open_database(  # type: ignore[no-untyped-def]
+def open_database(
     args: argparse.Namespace,
     *,
     create: bool | None = None,

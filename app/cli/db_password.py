@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> ExitCode:
     return ExitCode.OK
 
 
-def _check(url, password: str) -> str | None:  # type: ignore[no-untyped-def]
+def _check(url, password: str) -> str | None:
     """``None`` when the server accepts the password; otherwise why it could not be checked.
 
     A refused password raises, so that it is never stored.

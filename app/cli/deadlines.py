@@ -7,6 +7,7 @@ import csv
 import json
 import sys
 from datetime import date
+from typing import Any
 
 from app import i18n
 from app.cli.command import Command, ExitCode
@@ -55,28 +56,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> ExitCode:
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from app.casework.deadlines.deadline_rule_files import load_rule_sets
     from app.casework.deadlines.deadlines import export_deadlines
     from app.domain.errors import NotFoundError
     from app.store.engine import transaction
     from app.store.models import Caseworker
+    from app.store.row_values import saved_id
     from app.wording.deadline_text import explain, rule_title, status_label
 
     as_of = args.as_of or date.today()
     db = open_database(args)
-    scope = None
+    scope: set[int] | None = None
     if args.caseworker:
         with transaction(db) as session:
             worker = session.exec(
-                select(Caseworker).where(Caseworker.initials == args.caseworker.upper())
+                select(Caseworker).where(col(Caseworker.initials) == args.caseworker.upper())
             ).first()
         if worker is None:
             raise NotFoundError(
                 "No caseworker with initials {initials}", initials=args.caseworker.upper()
             )
-        scope = {worker.id}
+        scope = {saved_id(worker)}
     loaded = load_rule_sets()
     if loaded.problem is not None:
         print(
@@ -94,7 +96,7 @@ def run(args: argparse.Namespace) -> ExitCode:
         rules=loaded.book,
         output=args.format,
     )
-    records = [
+    records: list[dict[str, Any]] = [
         {
             "cpr": item.cpr,
             "citizen_id": item.citizen_id,

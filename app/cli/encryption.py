@@ -56,7 +56,7 @@ def print_recovery_key(recovery_key: str, database_id: str, path: Path) -> None:
     print(f"\n    {recovery_key}\n", file=sys.stderr)
 
 
-def announce(db) -> None:  # type: ignore[no-untyped-def]
+def announce(db) -> None:
     """Warnings about a database just opened, and a new database's recovery key (once)."""
     from app.store.cipher import short_id
 
@@ -76,7 +76,7 @@ def announce(db) -> None:  # type: ignore[no-untyped-def]
             print_recovery_key(recovery, short_id(db.encryption.database_id), db.path)
 
 
-def encryption_line(db) -> str:  # type: ignore[no-untyped-def]
+def encryption_line(db) -> str:
     """One line for ``minplan db current``."""
     from app.store.cipher import short_id
 

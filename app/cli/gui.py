@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     )
 
 
-def _access_log_at_start(db) -> None:  # type: ignore[no-untyped-def]
+def _access_log_at_start(db) -> None:
     """The access-log key must be there (fails closed), and old months are purged."""
     from app.casework.privacy.audit_retention import purge_at_start
     from app.store.audit_chain import ensure_key

@@ -35,13 +35,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> ExitCode:
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from app.casework.plan.plan_printing import batch_plans, paper_citizens, save_plan_pdf
     from app.domain.errors import NotFoundError, ValidationError
     from app.domain.identifiers import normalise_cpr
     from app.store.engine import transaction
     from app.store.models import Citizen
+    from app.store.row_values import saved_id
 
     db = open_database(args)
     with transaction(db) as session:
@@ -52,15 +53,15 @@ def run(args: argparse.Namespace) -> ExitCode:
         cpr = normalise_cpr(args.cpr)
         with transaction(db) as session:
             citizen = session.exec(
-                select(Citizen).where(Citizen.cpr == cpr, Citizen.deleted_at.is_(None))
-            ).first()  # type: ignore[union-attr]
+                select(Citizen).where(col(Citizen.cpr) == cpr, col(Citizen.deleted_at).is_(None))
+            ).first()
         if citizen is None:
             raise NotFoundError("No citizen with that CPR number")
-        open_with_reason(db, actor, citizen.id, args)  # type: ignore[arg-type]
+        open_with_reason(db, actor, saved_id(citizen), args)
         path = save_plan_pdf(
             db,
             actor,
-            citizen.id,
+            saved_id(citizen),
             Path(args.out),
             language=args.plan_lang,
             large_print=args.large_print,

@@ -44,14 +44,14 @@ def add_access_request_arguments(request: argparse.ArgumentParser) -> None:
     add_common(request, suppress=True)
 
 
-def _actor(db, args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _actor(db, args: argparse.Namespace):
     from app.store.engine import transaction
 
     with transaction(db) as session:
         return actor_for(session, args)
 
 
-def _print_preview(preview) -> None:  # type: ignore[no-untyped-def]
+def _print_preview(preview) -> None:
     from app import i18n
     from app.casework.privacy.retention import describe_rows
 
@@ -106,7 +106,7 @@ def run_retention(args: argparse.Namespace) -> ExitCode:
 
 
 def run_access_request(args: argparse.Namespace) -> ExitCode:
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from app.casework.privacy.access_request import make_access_request
     from app.domain.errors import NotFoundError
@@ -118,7 +118,7 @@ def run_access_request(args: argparse.Namespace) -> ExitCode:
     actor = _actor(db, args)
     cpr = normalise_cpr(args.cpr)
     with transaction(db) as session:
-        citizen_id = session.exec(select(Citizen.id).where(Citizen.cpr == cpr)).first()
+        citizen_id = session.exec(select(col(Citizen.id)).where(col(Citizen.cpr) == cpr)).first()
     if citizen_id is None:
         raise NotFoundError("No citizen with that CPR number")
     open_with_reason(db, actor, citizen_id, args)

@@ -23,7 +23,7 @@ def add_reason_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def open_with_reason(db, actor, citizen_id: int, args: argparse.Namespace) -> None:  # type: ignore[no-untyped-def]
+def open_with_reason(db, actor, citizen_id: int, args: argparse.Namespace) -> None:
     """With ``--reason``: log the opening of the citizen with that reason (the break-the-glass
     grant for today); without it, nothing (the command's own read is checked and refuses)."""
     reason = getattr(args, "reason", None)

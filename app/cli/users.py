@@ -17,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser, suppress=True)
 
 
-def table(users) -> list[str]:  # type: ignore[no-untyped-def]
+def table(users) -> list[str]:
     """One line per user: initials, name, role (and "deactivated")."""
     from app.domain.codes import ROLES
 

@@ -144,7 +144,7 @@ def _goal_plan_settings(population: Population, as_of: date) -> dict[str, object
     }
 
 
-def _advance_sequences(session, population: Population) -> None:  # type: ignore[no-untyped-def]
+def _advance_sequences(session, population: Population) -> None:
     """Ids were given explicitly; move PostgreSQL's sequences past them so later inserts work."""
     for name in TABLE_ORDER:
         if population.count(name):

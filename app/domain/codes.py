@@ -205,12 +205,12 @@ VOCABULARY_NAMES: Mapping[str, str] = _frozen(
 )
 
 
-def check_code(vocabulary: str, code: str) -> str:
+def check_code(vocabulary: str, code: str | None) -> str:
     """Return ``code`` if it belongs to the vocabulary, else raise a ``ValidationError``."""
     from app.domain.errors import Term, ValidationError
 
     codes = VOCABULARIES[vocabulary]
-    if code not in codes:
+    if code is None or code not in codes:
         raise ValidationError(
             "Unknown {vocabulary} {code!r}; allowed: {allowed}",
             field=vocabulary,

@@ -289,8 +289,8 @@ def _benefit_periods(
             and run[-1].end + ONE_DAY == spell.start
             and not (family.counts_from == "absence_start" and _new_sick_case(run[-1], spell))
         )
-        if continues:
-            run.append(spell)  # type: ignore[union-attr]
+        if continues and run is not None:  # continues implies a run
+            run.append(spell)
         else:
             runs.append([spell])
     periods = []

@@ -422,11 +422,17 @@ class _Builder:
             if not requests:
                 return []
             window_start = max(requests)
-            due = shift(window_start, rule.due)  # type: ignore[arg-type]
+            assert (
+                rule.due is not None
+            )  # a "first_by" rule has a due offset (rule files are checked)
+            due = shift(window_start, rule.due)
             if self.period.last_day is not None and due > self.period.last_day:
                 due = None
         else:
-            due = self.at(shift(self.start, rule.due))  # type: ignore[arg-type]
+            assert (
+                rule.due is not None
+            )  # a "first_by" rule has a due offset (rule files are checked)
+            due = self.at(shift(self.start, rule.due))
             window_start = self.start
             if rule.window_start:
                 window_start = self.at(shift(self.start, rule.window_start)) or self.start
@@ -471,7 +477,8 @@ class _Builder:
         return [self.make(rule, spell, window_start, due, rule.count, days)]
 
     def offer_by(self, rule: Rule) -> list[Requirement]:
-        due = self.at(shift(self.start, rule.due))  # type: ignore[arg-type]
+        assert rule.due is not None  # an "offer_by" rule has a due offset (rule files are checked)
+        due = self.at(shift(self.start, rule.due))
         if due is None:
             return []
         spell = self.period.spell_on(due)
@@ -491,9 +498,10 @@ class _Builder:
                 return []
         if not self.governs(rule, due) or self.before_our_time(due):
             return []
-        spell = self.spell_for(rule, due)  # type: ignore[assignment]
-        if spell is None:
+        deciding = self.spell_for(rule, due)
+        if deciding is None:
             return []
+        spell = deciding
         period = self.period
         starts = []
         for offer in self.facts.offers:
@@ -555,7 +563,10 @@ class _Builder:
         if not agreed:
             return []
         interval: int = agreed[-1].agreed_contact_days or 0  # truthy: filtered above
-        first_day = self.at(shift(self.start, rule.after))  # type: ignore[arg-type]
+        assert (
+            rule.after is not None
+        )  # an "agreed_contact" rule has an offset (rule files are checked)
+        first_day = self.at(shift(self.start, rule.after))
         if first_day is None:
             return []
         period = self.period

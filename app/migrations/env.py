@@ -9,7 +9,7 @@ the caller's migration engine turns it off before the transaction starts.
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 
 import app.store.models  # noqa: F401  (registers every table on the metadata)
 from app.store.models import include_object, metadata
@@ -17,7 +17,7 @@ from app.store.models import include_object, metadata
 config = context.config
 
 
-def _configure(connection) -> None:  # type: ignore[no-untyped-def]
+def _configure(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
@@ -37,6 +37,8 @@ def run_migrations_online() -> None:
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option(
         "sqlalchemy.url"
     )
+    if url is None:
+        raise RuntimeError("no database URL: pass -x url=... or set sqlalchemy.url")
     engine = create_engine(url)
     with engine.connect() as conn:
         if conn.dialect.name == "sqlite":

@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -53,6 +54,7 @@ from app.store.models import (
     Plan,
     PlanVersion,
 )
+from app.store.row_values import saved_id
 
 T = {
     "title": N_("Everything we hold about you"),
@@ -202,8 +204,12 @@ class _Writer:
             return ""
         return self.t(T["yes"] if value else T["no"])
 
-    def code(self, vocabulary, value: str | None) -> str:  # type: ignore[no-untyped-def]
-        return self.t(vocabulary[value]) if value in vocabulary else (value or "")
+    def code(self, vocabulary: Mapping[str, str], value: str | None) -> str:
+        return (
+            self.t(vocabulary[value])
+            if value is not None and value in vocabulary
+            else (value or "")
+        )
 
     def number(self, value: float | None) -> str:
         if value is None:
@@ -220,17 +226,17 @@ class _Writer:
 
 def _redactor(session: Session, citizen: Citizen, placeholder: str) -> Redactor:
     people = session.exec(
-        select(Citizen.first_name, Citizen.last_name).where(Citizen.id != citizen.id)
+        select(col(Citizen.first_name), col(Citizen.last_name)).where(col(Citizen.id) != citizen.id)
     ).all()
     contacts = session.exec(
-        select(CompanyContact.contact_person)
+        select(col(CompanyContact.contact_person))
         .where(col(CompanyContact.contact_person).is_not(None))
         .distinct()
     ).all()
     return Redactor.build(
         placeholder,
-        people,  # type: ignore[arg-type]
-        contacts,  # type: ignore[arg-type]
+        people,
+        [c for c in contacts if c is not None],  # all of them: the query's condition
         keep=[(citizen.first_name, citizen.last_name)],
     )
 
@@ -252,7 +258,7 @@ def access_document(
             raise NotFoundError("The citizen no longer exists")
         lang = i18n.normalise_language(language or citizen.language)
         w = _Writer(lang, _redactor(s, citizen, i18n.gettext_for(lang)(T["removed"])))
-        workers = {c.id: c for c in s.exec(select(Caseworker)).all()}
+        workers: dict[int | None, Caseworker] = {c.id: c for c in s.exec(select(Caseworker)).all()}
         parts = [
             _person(w, citizen, workers),
             _spells(w, s, citizen_id),
@@ -286,7 +292,7 @@ def _deleted(w: _Writer, when: datetime | None) -> str:
     return w.t(T["deleted_on"]).format(date=w.day(utc_to_local(when).date())) if when else ""
 
 
-def _person(w: _Writer, c: Citizen, workers: dict) -> Part:  # type: ignore[type-arg]
+def _person(w: _Writer, c: Citizen, workers: dict[int | None, Caseworker]) -> Part:
     worker = workers.get(c.caseworker_id)
     address = ", ".join(
         p for p in (c.address, " ".join(filter(None, (c.postal_code, c.city)))) if p
@@ -313,7 +319,7 @@ def _person(w: _Writer, c: Citizen, workers: dict) -> Part:  # type: ignore[type
 def _spells(w: _Writer, s: Session, citizen_id: int) -> Part:
     rows = s.exec(
         select(BenefitSpell)
-        .where(BenefitSpell.citizen_id == citizen_id)
+        .where(col(BenefitSpell.citizen_id) == citizen_id)
         .order_by(col(BenefitSpell.start_date))
     ).all()
     return _part(
@@ -360,12 +366,12 @@ def _spells(w: _Writer, s: Session, citizen_id: int) -> Part:
     )
 
 
-def _plan_fields(w: _Writer, fields: dict) -> list[tuple[str, str]]:  # type: ignore[type-arg]
+def _plan_fields(w: _Writer, fields: dict[str, Any]) -> list[tuple[str, str]]:
     return [(key, w.free(fields.get(key))) for key in PLAN_FIELDS if fields.get(key)]
 
 
 def _plan(w: _Writer, s: Session, citizen_id: int) -> Part:
-    plan = s.exec(select(Plan).where(Plan.citizen_id == citizen_id)).first()
+    plan = s.exec(select(Plan).where(col(Plan.citizen_id) == citizen_id)).first()
     if plan is None:
         return _part(w, "plan", [])
     fields = {key: getattr(plan, key) for key in PLAN_FIELDS}
@@ -378,12 +384,12 @@ def _versions(w: _Writer, s: Session, citizen_id: int) -> Part:
     """Each saved version with what it said where it differed from the version before."""
     rows = s.exec(
         select(PlanVersion)
-        .where(PlanVersion.citizen_id == citizen_id)
+        .where(col(PlanVersion.citizen_id) == citizen_id)
         .order_by(col(PlanVersion.number))
     ).all()
     entries = []
-    before: dict = {}  # type: ignore[type-arg]
-    before_steps: list = []  # type: ignore[type-arg]
+    before: dict[str, Any] = {}
+    before_steps: list[Any] = []
     for r in rows:
         snapshot = json.loads(r.snapshot)
         fields = snapshot.get("fields") or {}
@@ -412,7 +418,7 @@ def _versions(w: _Writer, s: Session, citizen_id: int) -> Part:
 def _milestones(w: _Writer, s: Session, citizen_id: int) -> Part:
     rows = s.exec(
         select(Milestone)
-        .where(Milestone.citizen_id == citizen_id)
+        .where(col(Milestone.citizen_id) == citizen_id)
         .order_by(col(Milestone.position), col(Milestone.id))
     ).all()
     return _part(
@@ -436,9 +442,9 @@ def _milestones(w: _Writer, s: Session, citizen_id: int) -> Part:
 
 def _offers(w: _Writer, s: Session, citizen_id: int) -> Part:
     rows = s.exec(
-        select(Offer, Company.name)
+        select(Offer, col(Company.name))
         .outerjoin(Company, col(Company.id) == col(Offer.company_id))
-        .where(Offer.citizen_id == citizen_id)
+        .where(col(Offer.citizen_id) == citizen_id)
         .order_by(col(Offer.start_date), col(Offer.id))
     ).all()
     return _part(
@@ -464,10 +470,12 @@ def _offers(w: _Writer, s: Session, citizen_id: int) -> Part:
     )
 
 
-def _conversations(w: _Writer, s: Session, citizen_id: int, workers: dict) -> Part:  # type: ignore[type-arg]
+def _conversations(
+    w: _Writer, s: Session, citizen_id: int, workers: dict[int | None, Caseworker]
+) -> Part:
     rows = s.exec(
         select(Conversation)
-        .where(Conversation.citizen_id == citizen_id)
+        .where(col(Conversation.citizen_id) == citizen_id)
         .order_by(col(Conversation.scheduled_at), col(Conversation.id))
     ).all()
     return _part(
@@ -495,9 +503,9 @@ def _conversations(w: _Writer, s: Session, citizen_id: int, workers: dict) -> Pa
 
 def _employment(w: _Writer, s: Session, citizen_id: int) -> Part:
     rows = s.exec(
-        select(Employment, Company.name)
+        select(Employment, col(Company.name))
         .outerjoin(Company, col(Company.id) == col(Employment.company_id))
-        .where(Employment.citizen_id == citizen_id)
+        .where(col(Employment.citizen_id) == citizen_id)
         .order_by(col(Employment.start_date), col(Employment.id))
     ).all()
     return _part(
@@ -520,15 +528,17 @@ def _employment(w: _Writer, s: Session, citizen_id: int) -> Part:
     )
 
 
-def _initials(workers: dict, caseworker_id: int | None) -> str:  # type: ignore[type-arg]
+def _initials(workers: dict[int | None, Caseworker], caseworker_id: int | None) -> str:
     worker = workers.get(caseworker_id)
     return worker.initials if worker else ""
 
 
-def _journal(w: _Writer, s: Session, citizen_id: int, workers: dict) -> Part:  # type: ignore[type-arg]
+def _journal(
+    w: _Writer, s: Session, citizen_id: int, workers: dict[int | None, Caseworker]
+) -> Part:
     rows = s.exec(
         select(JournalNote)
-        .where(JournalNote.citizen_id == citizen_id)
+        .where(col(JournalNote.citizen_id) == citizen_id)
         .order_by(col(JournalNote.written_on), col(JournalNote.id))
     ).all()
     written = {r.id: r.written_on for r in rows}
@@ -545,7 +555,7 @@ def _journal(w: _Writer, s: Session, citizen_id: int, workers: dict) -> Part:  #
                 [
                     ("author", _initials(workers, r.caseworker_id)),
                     ("corrects", w.day(written.get(r.corrects_id)) if r.corrects_id else ""),
-                    ("corrected_by", ", ".join(w.day(d) for d in corrected.get(r.id, []))),  # type: ignore[arg-type]
+                    ("corrected_by", ", ".join(w.day(d) for d in corrected.get(saved_id(r), []))),
                     ("text", w.free(r.text)),
                 ],
             )
@@ -557,7 +567,7 @@ def _journal(w: _Writer, s: Session, citizen_id: int, workers: dict) -> Part:  #
 def _snoozes(w: _Writer, s: Session, citizen_id: int, titles: Mapping[str, str]) -> Part:
     rows = s.exec(
         select(DeadlineSnooze)
-        .where(DeadlineSnooze.citizen_id == citizen_id)
+        .where(col(DeadlineSnooze.citizen_id) == citizen_id)
         .order_by(col(DeadlineSnooze.due))
     ).all()
     return _part(
@@ -573,10 +583,10 @@ def _snoozes(w: _Writer, s: Session, citizen_id: int, titles: Mapping[str, str])
     )
 
 
-def _grants(w: _Writer, s: Session, citizen_id: int, workers: dict) -> Part:  # type: ignore[type-arg]
+def _grants(w: _Writer, s: Session, citizen_id: int, workers: dict[int | None, Caseworker]) -> Part:
     rows = s.exec(
         select(AccessGrant)
-        .where(AccessGrant.citizen_id == citizen_id)
+        .where(col(AccessGrant.citizen_id) == citizen_id)
         .order_by(col(AccessGrant.granted_at))
     ).all()
     return _part(

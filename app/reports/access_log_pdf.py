@@ -8,9 +8,11 @@ Employees appear only when the extract was made with names.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -89,7 +91,7 @@ def render_extract(extract: Extract) -> bytes:
     def day(value: date) -> str:
         return i18n.format_date_in(value, lang)
 
-    story: list = [
+    story: list[Any] = [
         Paragraph(f"<b>{escape(head.municipality)}</b>", styles.body),
         Paragraph(escape(t(TEXTS["made"]).format(date=day(extract.made_on))), styles.right),
         Paragraph(escape(t(TEXTS["title"])), styles.title),
@@ -132,14 +134,14 @@ def render_extract(extract: Extract) -> bytes:
     return buffer.getvalue()
 
 
-def _table(extract: Extract, t, styles: _Styles) -> Table:  # type: ignore[no-untyped-def]
+def _table(extract: Extract, t: Callable[[str], str], styles: _Styles) -> Table:
     cell = ParagraphStyle("cell", parent=styles.body, spaceAfter=0)  # ≥ 11 pt, as the plan
     header = [t(TEXTS["when"]), t(TEXTS["what"]), t(TEXTS["why"])]
     widths = [30 * mm, 85 * mm, 55 * mm]
     if extract.with_names:
         header.append(t(TEXTS["who"]))
         widths = [28 * mm, 64 * mm, 42 * mm, 36 * mm]
-    rows: list[list] = [[Paragraph(f"<b>{escape(h)}</b>", cell) for h in header]]
+    rows: list[list[Any]] = [[Paragraph(f"<b>{escape(h)}</b>", cell) for h in header]]
     for line in extract.lines:
         when = f"{line.when.strftime('%d.%m.%Y')}<br/>{line.when.strftime('%H.%M')}"
         what = escape(line.what)

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -37,11 +39,24 @@ _RULE = colors.HexColor("#c8d3cc")
 _LONG = 600
 
 
-def _entry(entry: Entry, styles: _Styles) -> list:
+class _AccessStyles(_Styles):
+    """The plan's styles and three of the access request's own."""
+
+    def __init__(self) -> None:
+        super().__init__(large=False)
+        self.entry = ParagraphStyle("entry", parent=self.body, spaceBefore=6, spaceAfter=2)
+        self.note = ParagraphStyle("note", parent=self.body, spaceBefore=14)
+        # Labels as large as the text (11 pt, readable), set apart by colour only.
+        self.label = ParagraphStyle(
+            "label", parent=self.body, textColor=colors.HexColor("#555555"), spaceAfter=0
+        )
+
+
+def _entry(entry: Entry, styles: _AccessStyles) -> list[Any]:
     """A record: its heading, then label | value rows; a long text follows below the table."""
     short = [(label, value) for label, value in entry.fields if len(value) <= _LONG]
     long = [(label, value) for label, value in entry.fields if len(value) > _LONG]
-    head: list = []
+    head: list[Any] = []
     if entry.heading:
         head.append(Paragraph(f"<b>{escape(entry.heading)}</b>", styles.entry))
     if short:
@@ -53,7 +68,7 @@ def _entry(entry: Entry, styles: _Styles) -> list:
             colWidths=[_LABEL_WIDTH, _VALUE_WIDTH],
             hAlign="LEFT",
         )
-        style = [
+        style: list[tuple[Any, ...]] = [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("TOPPADDING", (0, 0), (-1, -1), 1),
@@ -63,7 +78,7 @@ def _entry(entry: Entry, styles: _Styles) -> list:
             style.append(("LINEBELOW", (0, -1), (-1, -1), 0.5, _RULE))
         table.setStyle(TableStyle(style))
         head.append(table)
-    story: list = [KeepTogether(head)] if head else []
+    story: list[Any] = [KeepTogether(head)] if head else []
     for label, value in long:
         story.append(Paragraph(escape(label), styles.label))
         story.extend(
@@ -80,18 +95,12 @@ def render_access_request(document: AccessDocument, *, head: Letterhead | None =
     lang = document.language
     t = i18n.gettext_for(lang)
     head = head or letterhead()
-    styles = _Styles(large=False)
-    styles.entry = ParagraphStyle("entry", parent=styles.body, spaceBefore=6, spaceAfter=2)  # type: ignore[attr-defined]
-    styles.note = ParagraphStyle("note", parent=styles.body, spaceBefore=14)  # type: ignore[attr-defined]
-    # Labels as large as the text (11 pt, readable), set apart by colour only.
-    styles.label = ParagraphStyle(  # type: ignore[attr-defined]
-        "label", parent=styles.body, textColor=colors.HexColor("#555555"), spaceAfter=0
-    )
+    styles = _AccessStyles()
 
-    def day(value) -> str:  # type: ignore[no-untyped-def]
+    def day(value: date) -> str:
         return i18n.format_date_in(value, lang)
 
-    story: list = [
+    story: list[Any] = [
         Paragraph(f"<b>{escape(head.municipality)}</b>", styles.body),
         Paragraph(escape(t(TEXTS["made"]).format(date=day(document.made_on))), styles.right),
         Paragraph(escape(t(T["title"])), styles.title),

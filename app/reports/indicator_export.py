@@ -11,7 +11,7 @@ import io
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app import i18n
 from app.reports.goalplans import Evaluation, IndicatorResult
@@ -27,6 +27,9 @@ from app.reports.indicator_text import (
     target_text,
 )
 from app.reports.safe_cells import neutralise
+
+if TYPE_CHECKING:
+    from app.store.engine import Database
 
 FORMATS = ("json", "csv", "xlsx", "pdf")
 
@@ -135,7 +138,7 @@ class PreviousExport:
     changes: tuple[tuple[str, str, str], ...]
 
 
-def previous_export(db, evaluation: Evaluation) -> PreviousExport | None:  # type: ignore[no-untyped-def]
+def previous_export(db: Database, evaluation: Evaluation) -> PreviousExport | None:
     """The previous export of the plan for the same period (as asked for), compared figure by
     figure with what is shown now; None when the plan and period were never exported."""
     from sqlmodel import col, select
@@ -148,7 +151,7 @@ def previous_export(db, evaluation: Evaluation) -> PreviousExport | None:  # typ
         events = session.exec(
             select(AuditEvent)
             .where(
-                AuditEvent.action == "export_indicators",
+                col(AuditEvent.action) == "export_indicators",
                 col(AuditEvent.details).contains(json.dumps(evaluation.plan.id)),
             )
             .order_by(col(AuditEvent.id).desc())

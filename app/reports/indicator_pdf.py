@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from datetime import date
 from html import escape
+from typing import Any
 
 from reportlab.graphics.charts.lineplots import LinePlot
 from reportlab.graphics.shapes import Circle, Drawing, Line, String
@@ -168,7 +169,7 @@ def indicator_report_pdf(evaluation: Evaluation, *, made_on: date | None = None)
                 day=i18n.format_date(evaluation.as_of, "long")
             )
         )
-    story: list = [
+    story: list[Any] = [
         Paragraph(escape(head.municipality), body),
         Paragraph(escape(evaluation.plan.name), title),
         Paragraph(escape(heading_text), body),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -48,7 +49,7 @@ FORMATS = {"share": "0.0%", "fte": "0.00", "days": "0.0", "persons": "0", "count
 MONTH_FORMAT = "mmm yyyy"
 
 
-def _row(sheet: Worksheet, cells: list) -> None:
+def _row(sheet: Worksheet, cells: list[Any]) -> None:
     sheet.append([neutralise(cell) for cell in cells])
 
 

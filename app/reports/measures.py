@@ -18,6 +18,9 @@ from typing import Any
 
 from sqlalchemy import Date, and_, cast, distinct, func, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.expression import Executable
+from sqlalchemy.sql.selectable import Select, Subquery
+from sqlmodel import col
 
 from app.domain.codes import COMPANY_BASED_OFFER_KINDS, OFFER_KINDS, TARGET_GROUPS
 from app.domain.dates import add_months
@@ -86,38 +89,40 @@ class Measure:
     group_choices: tuple[str, ...] | None = None
 
 
-def _least(db: Database, a: Any, b: Any) -> ColumnElement:
+def _least(db: Database, a: Any, b: Any) -> ColumnElement[Any]:
     return func.min(a, b) if db.is_sqlite else func.least(a, b)
 
 
-def _greatest(db: Database, a: Any, b: Any) -> ColumnElement:
+def _greatest(db: Database, a: Any, b: Any) -> ColumnElement[Any]:
     return func.max(a, b) if db.is_sqlite else func.greatest(a, b)
 
 
-def _days(db: Database, first: Any, last: Any) -> ColumnElement:
+def _days(db: Database, first: Any, last: Any) -> ColumnElement[Any]:
     """Days from ``first`` to ``last`` inclusive."""
     if db.is_sqlite:
         return func.julianday(last) - func.julianday(first) + 1
     return cast(last, Date) - cast(first, Date) + 1
 
 
-def _live(citizen_id: Any) -> ColumnElement:
+def _live(citizen_id: Any) -> ColumnElement[Any]:
     """Leaves out deleted citizens (registered by mistake, or waiting to be restored): they are
     not part of any figure. (NOT IN the few deleted ids: cheap even on a big database.)"""
-    return ~citizen_id.in_(select(Citizen.id).where(Citizen.deleted_at.is_not(None)))  # type: ignore[union-attr]
+    deleted = select(col(Citizen.id)).where(col(Citizen.deleted_at).is_not(None))
+    condition: ColumnElement[Any] = ~citizen_id.in_(deleted)
+    return condition
 
 
 def _aged(
     citizen_id: Any, on: date, min_age: int | None, max_age: int | None
-) -> list[ColumnElement]:
+) -> list[ColumnElement[Any]]:
     """Conditions keeping living (not deleted) citizens whose age on ``on`` is within the band."""
     if min_age is None and max_age is None:
         return [_live(citizen_id)]
-    query = select(Citizen.id).where(Citizen.deleted_at.is_(None))  # type: ignore[union-attr]
+    query = select(col(Citizen.id)).where(col(Citizen.deleted_at).is_(None))
     if min_age is not None:
-        query = query.where(Citizen.birth_date <= born_by(on, min_age))
+        query = query.where(col(Citizen.birth_date) <= born_by(on, min_age))
     if max_age is not None:
-        query = query.where(Citizen.birth_date > born_by(on, max_age + 1))
+        query = query.where(col(Citizen.birth_date) > born_by(on, max_age + 1))
     return [citizen_id.in_(query)]
 
 
@@ -127,43 +132,45 @@ def _spell_overlap(
     groups: Sequence[str] | None,
     min_age: int | None = None,
     max_age: int | None = None,
-) -> tuple[ColumnElement, list]:
-    start = _greatest(db, BenefitSpell.start_date, literal(period.start, Date))
+) -> tuple[ColumnElement[Any], list[Any]]:
+    start = _greatest(db, col(BenefitSpell.start_date), literal(period.start, Date))
     end = _least(
         db,
-        func.coalesce(BenefitSpell.end_date, literal(period.end, Date)),
+        func.coalesce(col(BenefitSpell.end_date), literal(period.end, Date)),
         literal(period.end, Date),
     )
     conditions = [
-        BenefitSpell.start_date <= period.end,
-        or_(BenefitSpell.end_date.is_(None), BenefitSpell.end_date >= period.start),
-        BenefitSpell.target_group.in_(groups or SUPPORT_GROUPS),  # type: ignore[attr-defined]
-    ]  # type: ignore[union-attr]
-    conditions += _aged(BenefitSpell.citizen_id, period.end, min_age, max_age)
+        col(BenefitSpell.start_date) <= period.end,
+        or_(col(BenefitSpell.end_date).is_(None), col(BenefitSpell.end_date) >= period.start),
+        col(BenefitSpell.target_group).in_(groups or SUPPORT_GROUPS),
+    ]
+    conditions += _aged(col(BenefitSpell.citizen_id), period.end, min_age, max_age)
     return _days(db, start, end), conditions
 
 
-def _day_before(db: Database, day: Any) -> ColumnElement:
+def _day_before(db: Database, day: Any) -> ColumnElement[Any]:
     """The day before a date column, in SQL."""
     return func.date(day, "-1 day") if db.is_sqlite else cast(day, Date) - 1
 
 
 def _in_groups_during(
     citizen_id: Any, first: Any, last: Any, period: ReportPeriod, groups: Sequence[str] | None
-) -> ColumnElement:
+) -> ColumnElement[Any]:
     """EXISTS a spell of the citizen in the groups (public support when none are given) that
     shares a day with ``first`` … ``last`` and with the period. (Intervals that meet pairwise
     share a day, so three pairwise conditions suffice.) The caller keeps the row in the period."""
     return (
-        select(BenefitSpell.id)
+        select(col(BenefitSpell.id))
         .where(
-            BenefitSpell.citizen_id == citizen_id,
-            BenefitSpell.target_group.in_(groups or SUPPORT_GROUPS),  # type: ignore[attr-defined]
-            BenefitSpell.start_date <= period.end,
-            BenefitSpell.start_date <= last,
+            col(BenefitSpell.citizen_id) == citizen_id,
+            col(BenefitSpell.target_group).in_(groups or SUPPORT_GROUPS),
+            col(BenefitSpell.start_date) <= period.end,
+            col(BenefitSpell.start_date) <= last,
             or_(
-                BenefitSpell.end_date.is_(None),  # type: ignore[union-attr]
-                and_(BenefitSpell.end_date >= period.start, BenefitSpell.end_date >= first),
+                col(BenefitSpell.end_date).is_(None),
+                and_(
+                    col(BenefitSpell.end_date) >= period.start, col(BenefitSpell.end_date) >= first
+                ),
             ),
         )
         .exists()
@@ -172,18 +179,18 @@ def _in_groups_during(
 
 def _on_benefit_at_start(
     db: Database, citizen_id: Any, day: Any, groups: Sequence[str] | None
-) -> ColumnElement:
+) -> ColumnElement[Any]:
     """EXISTS a spell in the groups that covers ``day`` or ended the day before it: someone who
     leaves the benefit for a job or an education the next day started it "from the benefit"."""
     return (
-        select(BenefitSpell.id)
+        select(col(BenefitSpell.id))
         .where(
-            BenefitSpell.citizen_id == citizen_id,
-            BenefitSpell.target_group.in_(groups or SUPPORT_GROUPS),  # type: ignore[attr-defined]
-            BenefitSpell.start_date <= day,
+            col(BenefitSpell.citizen_id) == citizen_id,
+            col(BenefitSpell.target_group).in_(groups or SUPPORT_GROUPS),
+            col(BenefitSpell.start_date) <= day,
             or_(
-                BenefitSpell.end_date.is_(None),  # type: ignore[union-attr]
-                BenefitSpell.end_date >= _day_before(db, day),
+                col(BenefitSpell.end_date).is_(None),
+                col(BenefitSpell.end_date) >= _day_before(db, day),
             ),
         )
         .exists()
@@ -203,7 +210,7 @@ def share_of(
     )
 
 
-def _scalar(db: Database, query) -> Any:  # type: ignore[no-untyped-def]
+def _scalar(db: Database, query: Executable) -> Any:
     with translating_errors(db), db.engine.connect() as conn:
         return conn.execute(query).one()
 
@@ -221,7 +228,7 @@ def fte_day_sum(
     total, persons = _scalar(
         db,
         select(
-            func.coalesce(func.sum(days), 0), func.count(distinct(BenefitSpell.citizen_id))
+            func.coalesce(func.sum(days), 0), func.count(distinct(col(BenefitSpell.citizen_id)))
         ).where(*conditions),
     )
     return float(total), int(persons)
@@ -232,9 +239,9 @@ def fte_day_sums_by_group(db: Database, period: ReportPeriod) -> dict[str, float
     days, conditions = _spell_overlap(db, period, list(TARGET_GROUPS))
     with translating_errors(db), db.engine.connect() as conn:
         rows = conn.execute(
-            select(BenefitSpell.target_group, func.sum(days))
+            select(col(BenefitSpell.target_group), func.sum(days))
             .where(*conditions)
-            .group_by(BenefitSpell.target_group)
+            .group_by(col(BenefitSpell.target_group))
         ).all()
     return {group: float(total) for group, total in rows}
 
@@ -264,7 +271,9 @@ def persons(
 ) -> MeasureResult:
     """Distinct citizens with at least one day in the groups in the period."""
     _days_expr, conditions = _spell_overlap(db, period, groups, min_age, max_age)
-    (count,) = _scalar(db, select(func.count(distinct(BenefitSpell.citizen_id))).where(*conditions))
+    (count,) = _scalar(
+        db, select(func.count(distinct(col(BenefitSpell.citizen_id)))).where(*conditions)
+    )
     return MeasureResult(float(count), int(count), "persons")
 
 
@@ -275,27 +284,30 @@ def _offers_started(
     groups: Sequence[str] | None,
     min_age: int | None = None,
     max_age: int | None = None,
-):  # type: ignore[no-untyped-def]
-    query = select(Offer.id, Offer.citizen_id).where(
-        Offer.deleted_at.is_(None),
-        Offer.status != "cancelled",
-        Offer.start_date >= period.start,  # type: ignore[union-attr]
-        Offer.start_date <= period.end,
-        *_aged(Offer.citizen_id, period.end, min_age, max_age),
-    )  # type: ignore[operator]
+) -> Subquery:
+    query = select(col(Offer.id), col(Offer.citizen_id)).where(
+        col(Offer.deleted_at).is_(None),
+        col(Offer.status) != "cancelled",
+        col(Offer.start_date) >= period.start,
+        col(Offer.start_date) <= period.end,
+        *_aged(col(Offer.citizen_id), period.end, min_age, max_age),
+    )
     if kinds:
-        query = query.where(Offer.kind.in_(kinds))  # type: ignore[attr-defined]
+        query = query.where(col(Offer.kind).in_(kinds))
     if groups:
         query = query.where(
-            select(BenefitSpell.id)
+            select(col(BenefitSpell.id))
             .where(
-                BenefitSpell.citizen_id == Offer.citizen_id,
-                BenefitSpell.target_group.in_(groups),  # type: ignore[attr-defined]
-                BenefitSpell.start_date <= Offer.start_date,
-                or_(BenefitSpell.end_date.is_(None), BenefitSpell.end_date >= Offer.start_date),
+                col(BenefitSpell.citizen_id) == col(Offer.citizen_id),
+                col(BenefitSpell.target_group).in_(groups),
+                col(BenefitSpell.start_date) <= col(Offer.start_date),
+                or_(
+                    col(BenefitSpell.end_date).is_(None),
+                    col(BenefitSpell.end_date) >= col(Offer.start_date),
+                ),
             )
             .exists()
-        )  # type: ignore[union-attr]
+        )
     return query.subquery()
 
 
@@ -333,13 +345,13 @@ def _base_ids(
     groups: Sequence[str] | None,
     min_age: int | None,
     max_age: int | None,
-):  # type: ignore[no-untyped-def]
+) -> Select[int]:
     """The citizens with a day in the groups (public support when none) in the period."""
     _d, conditions = _spell_overlap(db, period, groups, min_age, max_age)
-    return select(BenefitSpell.citizen_id).where(*conditions)
+    return select(col(BenefitSpell.citizen_id)).where(*conditions)
 
 
-def _count_in(db: Database, base, *parts) -> int:  # type: ignore[no-untyped-def]
+def _count_in(db: Database, base: Select[int], *parts: Select[int]) -> int:
     """How many of the ``base`` citizens appear in any of the ``parts`` (selects of citizen ids)."""
     from sqlalchemy import union
 
@@ -349,17 +361,17 @@ def _count_in(db: Database, base, *parts) -> int:  # type: ignore[no-untyped-def
     return int(count)
 
 
-def _work_started(period: ReportPeriod, kinds: Sequence[str]):  # type: ignore[no-untyped-def]
-    return select(Employment.citizen_id).where(
-        _live(Employment.citizen_id),
-        Employment.kind.in_(kinds),  # type: ignore[attr-defined]
-        Employment.start_date >= period.start,
-        Employment.start_date <= period.end,
+def _work_started(period: ReportPeriod, kinds: Sequence[str]) -> Select[int]:
+    return select(col(Employment.citizen_id)).where(
+        _live(col(Employment.citizen_id)),
+        col(Employment.kind).in_(kinds),
+        col(Employment.start_date) >= period.start,
+        col(Employment.start_date) <= period.end,
     )
 
 
-def _work_during(period: ReportPeriod, kinds: Sequence[str]):  # type: ignore[no-untyped-def]
-    return select(Employment.citizen_id).where(*_employment_in_period(period, kinds))
+def _work_during(period: ReportPeriod, kinds: Sequence[str]) -> Select[int]:
+    return select(col(Employment.citizen_id)).where(*_employment_in_period(period, kinds))
 
 
 def virksomhedsrettede_share(
@@ -385,9 +397,9 @@ def virksomhedsrettede_share(
     return share_of(_count_in(db, base, *parts), total)
 
 
-def _offer_end(period: ReportPeriod) -> ColumnElement:
+def _offer_end(period: ReportPeriod) -> ColumnElement[Any]:
     """An offer's last day: ended, else planned, else still running at the period's end."""
-    return func.coalesce(Offer.actual_end, Offer.planned_end, literal(period.end, Date))
+    return func.coalesce(col(Offer.actual_end), col(Offer.planned_end), literal(period.end, Date))
 
 
 def _in_offer(
@@ -396,19 +408,19 @@ def _in_offer(
     groups: Sequence[str] | None,
     min_age: int | None,
     max_age: int | None,
-):  # type: ignore[no-untyped-def]
+) -> Select[int]:
     """Citizens in an offer of the kinds on some day of the period, on a day they were in the
     groups: the offer, the spell and the period share a day."""
     end = _offer_end(period)
-    return select(Offer.citizen_id).where(
-        Offer.deleted_at.is_(None),  # type: ignore[union-attr]
-        Offer.status != "cancelled",
-        Offer.start_date.is_not(None),  # type: ignore[union-attr]
-        Offer.start_date <= period.end,  # type: ignore[operator]
+    return select(col(Offer.citizen_id)).where(
+        col(Offer.deleted_at).is_(None),
+        col(Offer.status) != "cancelled",
+        col(Offer.start_date).is_not(None),
+        col(Offer.start_date) <= period.end,
         end >= period.start,
-        Offer.kind.in_(kinds or VIRKSOMHEDSRETTEDE),  # type: ignore[attr-defined]
-        _in_groups_during(Offer.citizen_id, Offer.start_date, end, period, groups),
-        *_aged(Offer.citizen_id, period.end, min_age, max_age),
+        col(Offer.kind).in_(kinds or VIRKSOMHEDSRETTEDE),
+        _in_groups_during(col(Offer.citizen_id), col(Offer.start_date), end, period, groups),
+        *_aged(col(Offer.citizen_id), period.end, min_age, max_age),
     )
 
 
@@ -474,7 +486,7 @@ def upskilling_started(
 def _count_in_started(
     db: Database,
     period: ReportPeriod,
-    offers,  # type: ignore[no-untyped-def]
+    offers: Select[int] | None,
     kinds: Sequence[str],
     groups: Sequence[str] | None,
     min_age: int | None,
@@ -485,8 +497,8 @@ def _count_in_started(
     from sqlalchemy import union
 
     started = _work_started(period, kinds).where(
-        _on_benefit_at_start(db, Employment.citizen_id, Employment.start_date, groups),
-        *_aged(Employment.citizen_id, period.end, min_age, max_age),
+        _on_benefit_at_start(db, col(Employment.citizen_id), col(Employment.start_date), groups),
+        *_aged(col(Employment.citizen_id), period.end, min_age, max_age),
     )
     found = (union(offers, started) if offers is not None else started).subquery()
     (count,) = _scalar(db, select(func.count(distinct(list(found.c)[0]))))
@@ -546,42 +558,42 @@ def disability_employed(
 ) -> MeasureResult:
     """Ministermål 4: citizens flagged with a disability who were in work in the period — an
     ordinary job, paid hours or a fleksjob on at least one day."""
-    query = select(func.count(distinct(Employment.citizen_id))).where(
+    query = select(func.count(distinct(col(Employment.citizen_id)))).where(
         *_employment_in_period(period, ("ordinary_job", "paid_hours", "flexjob")),
-        Employment.citizen_id.in_(
-            select(Citizen.id).where(Citizen.disability.is_(True))  # type: ignore[attr-defined]
+        col(Employment.citizen_id).in_(
+            select(col(Citizen.id)).where(col(Citizen.disability).is_(True))
         ),
-        *_aged(Employment.citizen_id, period.end, min_age, max_age),
+        *_aged(col(Employment.citizen_id), period.end, min_age, max_age),
     )
     (count,) = _scalar(db, query)
     return MeasureResult(float(count), int(count), "persons")
 
 
-def _employment_in_period(period: ReportPeriod, kinds: Sequence[str]) -> list:
+def _employment_in_period(period: ReportPeriod, kinds: Sequence[str]) -> list[Any]:
     return [
-        _live(Employment.citizen_id),
-        Employment.kind.in_(kinds),
-        Employment.start_date <= period.end,  # type: ignore[attr-defined]
-        or_(Employment.end_date.is_(None), Employment.end_date >= period.start),
-    ]  # type: ignore[union-attr]
+        _live(col(Employment.citizen_id)),
+        col(Employment.kind).in_(kinds),
+        col(Employment.start_date) <= period.end,
+        or_(col(Employment.end_date).is_(None), col(Employment.end_date) >= period.start),
+    ]
 
 
 def _employed_persons(
     db: Database,
     period: ReportPeriod,
-    conditions: list,
+    conditions: list[Any],
     groups: Sequence[str] | None,
     min_age: int | None,
     max_age: int | None,
 ) -> int:
-    query = select(func.count(distinct(Employment.citizen_id))).where(
-        *conditions, *_aged(Employment.citizen_id, period.end, min_age, max_age)
+    query = select(func.count(distinct(col(Employment.citizen_id)))).where(
+        *conditions, *_aged(col(Employment.citizen_id), period.end, min_age, max_age)
     )
     if groups:
         _d, spell_conditions = _spell_overlap(db, period, groups)
         query = query.where(
-            select(BenefitSpell.id)
-            .where(BenefitSpell.citizen_id == Employment.citizen_id, *spell_conditions)
+            select(col(BenefitSpell.id))
+            .where(col(BenefitSpell.citizen_id) == col(Employment.citizen_id), *spell_conditions)
             .exists()
         )
     (count,) = _scalar(db, query)
@@ -632,16 +644,16 @@ def mean_days_on_support(
     **_: Any,
 ) -> MeasureResult:
     """Mean length in days of the spells (in the groups) that ended in the period."""
-    length = _days(db, BenefitSpell.start_date, BenefitSpell.end_date)
+    length = _days(db, col(BenefitSpell.start_date), col(BenefitSpell.end_date))
     conditions = [
-        BenefitSpell.end_date >= period.start,
-        BenefitSpell.end_date <= period.end,
-        *_aged(BenefitSpell.citizen_id, period.end, min_age, max_age),
-    ]  # type: ignore[operator]
+        col(BenefitSpell.end_date) >= period.start,
+        col(BenefitSpell.end_date) <= period.end,
+        *_aged(col(BenefitSpell.citizen_id), period.end, min_age, max_age),
+    ]
     if groups:
-        conditions.append(BenefitSpell.target_group.in_(groups))  # type: ignore[attr-defined]
+        conditions.append(col(BenefitSpell.target_group).in_(groups))
     mean, count = _scalar(
-        db, select(func.avg(length), func.count(BenefitSpell.id)).where(and_(*conditions))
+        db, select(func.avg(length), func.count(col(BenefitSpell.id))).where(and_(*conditions))
     )
     return MeasureResult(round(float(mean), 1) if mean is not None else None, int(count), "days")
 
@@ -654,19 +666,19 @@ def flexjob_hours_increased_share(db: Database, period: ReportPeriod, **_: Any) 
     rows = _scalar_all(
         db,
         select(
-            Employment.citizen_id,
-            Employment.company_id,
-            Employment.start_date,
-            Employment.end_date,
-            Employment.hours_per_week,
+            col(Employment.citizen_id),
+            col(Employment.company_id),
+            col(Employment.start_date),
+            col(Employment.end_date),
+            col(Employment.hours_per_week),
         ).where(
-            _live(Employment.citizen_id),
-            Employment.kind == "flexjob",
-            Employment.start_date <= period.end,
+            _live(col(Employment.citizen_id)),
+            col(Employment.kind) == "flexjob",
+            col(Employment.start_date) <= period.end,
         ),
     )
     in_flexjob: set[int] = set()
-    by_citizen: dict[int, list] = {}
+    by_citizen: dict[int, list[Any]] = {}
     for row in rows:
         if row.end_date is None or row.end_date >= period.start:
             in_flexjob.add(row.citizen_id)
@@ -708,21 +720,21 @@ def youth_education_dropout(
     rows = _scalar_all(
         db,
         select(
-            Employment.citizen_id,
-            Employment.start_date,
-            Employment.end_date,
-            Employment.completed,
-            Citizen.birth_date,
+            col(Employment.citizen_id),
+            col(Employment.start_date),
+            col(Employment.end_date),
+            col(Employment.completed),
+            col(Citizen.birth_date),
         )
-        .join(Citizen, Citizen.id == Employment.citizen_id)
+        .join(Citizen, col(Citizen.id) == col(Employment.citizen_id))
         .where(
-            Citizen.deleted_at.is_(None),  # type: ignore[union-attr]
-            Employment.kind == "education",
-            Employment.start_date <= cohort.end + timedelta(days=366),
+            col(Citizen.deleted_at).is_(None),
+            col(Employment.kind) == "education",
+            col(Employment.start_date) <= cohort.end + timedelta(days=366),
         )
-        .order_by(Employment.citizen_id, Employment.start_date),
-    )  # type: ignore[operator]
-    educations: dict[int, list] = {}
+        .order_by(col(Employment.citizen_id), col(Employment.start_date)),
+    )
+    educations: dict[int, list[Any]] = {}
     for row in rows:
         educations.setdefault(row.citizen_id, []).append(row)
     starters = dropped = 0
@@ -748,6 +760,6 @@ def youth_education_dropout(
     )
 
 
-def _scalar_all(db: Database, query) -> list:  # type: ignore[no-untyped-def]
+def _scalar_all(db: Database, query: Executable) -> list[Any]:
     with translating_errors(db), db.engine.connect() as conn:
         return list(conn.execute(query).all())

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import case, distinct, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import col
 
 from app.domain.periods import ReportPeriod
 from app.reports.measures import MeasureResult, _scalar
@@ -22,14 +23,14 @@ from app.store.models import (
 ORDER_DECIDED = ("filled_ordinary", "filled_flexjob", "unfilled")
 
 
-def local_company(db: Database) -> ColumnElement:
+def local_company(db: Database) -> ColumnElement[Any]:
     """A company counts as the kommune's own when it is marked local or its postal code is one
     of the kommune's (the organisation setting ``local_postal_codes``)."""
     from app.casework.admin import org_settings
 
     codes = list(org_settings.get(db, "local_postal_codes"))
-    local = Company.local.is_(True)  # type: ignore[attr-defined]
-    return or_(local, Company.postal_code.in_(codes)) if codes else local  # type: ignore[attr-defined]
+    local = col(Company.local).is_(True)
+    return or_(local, col(Company.postal_code).in_(codes)) if codes else local
 
 
 def recruitment_orders_matched_share(
@@ -39,16 +40,16 @@ def recruitment_orders_matched_share(
     filled by an ordinary hire or a fleksjob. Cancelled orders and orders still open are left
     out of the denominator; with ``local_only`` only orders from local companies count."""
     filled = func.sum(
-        case((RecruitmentOrder.status.in_(("filled_ordinary", "filled_flexjob")), 1), else_=0)
-    )  # type: ignore[attr-defined]
-    query = select(func.count(RecruitmentOrder.id), func.coalesce(filled, 0)).where(
-        RecruitmentOrder.received_on >= period.start,
-        RecruitmentOrder.received_on <= period.end,
-        RecruitmentOrder.status.in_(ORDER_DECIDED),  # type: ignore[attr-defined]
-    )  # type: ignore[operator]
+        case((col(RecruitmentOrder.status).in_(("filled_ordinary", "filled_flexjob")), 1), else_=0)
+    )
+    query = select(func.count(col(RecruitmentOrder.id)), func.coalesce(filled, 0)).where(
+        col(RecruitmentOrder.received_on) >= period.start,
+        col(RecruitmentOrder.received_on) <= period.end,
+        col(RecruitmentOrder.status).in_(ORDER_DECIDED),
+    )
     if local_only:
         query = query.where(
-            RecruitmentOrder.company_id.in_(select(Company.id).where(local_company(db)))  # type: ignore[attr-defined]
+            col(RecruitmentOrder.company_id).in_(select(col(Company.id)).where(local_company(db)))
         )
     total, matched = _scalar(db, query)
     return MeasureResult(round(100 * matched / total, 1) if total else None, int(total), "share")
@@ -57,20 +58,21 @@ def recruitment_orders_matched_share(
 def company_contacts_unique(db: Database, period: ReportPeriod, **_: Any) -> MeasureResult:
     (count,) = _scalar(
         db,
-        select(func.count(distinct(CompanyContact.company_id))).where(
-            CompanyContact.contacted_on >= period.start, CompanyContact.contacted_on <= period.end
+        select(func.count(distinct(col(CompanyContact.company_id)))).where(
+            col(CompanyContact.contacted_on) >= period.start,
+            col(CompanyContact.contacted_on) <= period.end,
         ),
-    )  # type: ignore[operator]
+    )
     return MeasureResult(float(count), int(count), "count")
 
 
 def company_contacts_to_offer(db: Database, period: ReportPeriod, **_: Any) -> MeasureResult:
     (count,) = _scalar(
         db,
-        select(func.count(distinct(CompanyContact.company_id))).where(
-            CompanyContact.contacted_on >= period.start,
-            CompanyContact.contacted_on <= period.end,  # type: ignore[operator]
-            CompanyContact.led_to_offer,
+        select(func.count(distinct(col(CompanyContact.company_id)))).where(
+            col(CompanyContact.contacted_on) >= period.start,
+            col(CompanyContact.contacted_on) <= period.end,
+            col(CompanyContact.led_to_offer),
         ),
     )
     return MeasureResult(float(count), int(count), "count")
@@ -81,20 +83,20 @@ def companies_contacted_share(
 ) -> MeasureResult:
     """Share of registered companies with at least ``min_employees`` employees contacted in the period."""
     contacted = (
-        select(CompanyContact.id)
+        select(col(CompanyContact.id))
         .where(
-            CompanyContact.company_id == Company.id,
-            CompanyContact.contacted_on >= period.start,  # type: ignore[operator]
-            CompanyContact.contacted_on <= period.end,
+            col(CompanyContact.company_id) == col(Company.id),
+            col(CompanyContact.contacted_on) >= period.start,
+            col(CompanyContact.contacted_on) <= period.end,
         )
         .exists()
-    )  # type: ignore[operator]
+    )
     total, reached = _scalar(
         db,
         select(
-            func.count(Company.id), func.coalesce(func.sum(case((contacted, 1), else_=0)), 0)
-        ).where(Company.employees >= min_employees),
-    )  # type: ignore[operator]
+            func.count(col(Company.id)), func.coalesce(func.sum(case((contacted, 1), else_=0)), 0)
+        ).where(col(Company.employees) >= min_employees),
+    )
     return MeasureResult(round(100 * reached / total, 1) if total else None, int(total), "share")
 
 
@@ -110,11 +112,11 @@ def company_coverage_share(db: Database, period: ReportPeriod, **_: Any) -> Meas
     in_kommune = int(org_settings.get(db, "companies_above_size"))
     (reached,) = _scalar(
         db,
-        select(func.count(distinct(CompanyContact.company_id))).where(
-            CompanyContact.contacted_on >= period.start,  # type: ignore[operator]
-            CompanyContact.contacted_on <= period.end,
-            CompanyContact.company_id.in_(
-                select(Company.id).where(Company.employees >= size, local_company(db))  # type: ignore[operator]
+        select(func.count(distinct(col(CompanyContact.company_id)))).where(
+            col(CompanyContact.contacted_on) >= period.start,
+            col(CompanyContact.contacted_on) <= period.end,
+            col(CompanyContact.company_id).in_(
+                select(col(Company.id)).where(col(Company.employees) >= size, local_company(db))
             ),
         ),
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import col
 
 from app.domain.periods import ReportPeriod
 from app.reports.measures import MeasureResult, _live, _scalar
@@ -18,6 +19,7 @@ from app.store.engine import Database
 from app.store.models import (
     Citizen,
     StoredRequirement,
+    table_of,
 )
 
 
@@ -30,7 +32,7 @@ def _kept_requirements(db: Database) -> Any:
     return StoredRequirement
 
 
-def _met_in_time(r: Any) -> ColumnElement:
+def _met_in_time(r: Any) -> ColumnElement[Any]:
     """1 for a requirement met on or before its due date, else 0 (for sums in SQL)."""
     return case((and_(r.met_on.is_not(None), r.met_on <= r.due), 1), else_=0)
 
@@ -149,11 +151,11 @@ def _share_75(
         select(
             r.citizen_id,
             func.min(_met_in_time(r)).label("all_met"),
-            func.max(case((r.exempt_75.is_(True), 1), else_=0)).label("exempted"),  # type: ignore[attr-defined]
+            func.max(case((r.exempt_75.is_(True), 1), else_=0)).label("exempted"),
         )
-        .join(Citizen, Citizen.id == r.citizen_id)
+        .join(Citizen, col(Citizen.id) == r.citizen_id)
         .where(
-            Citizen.deleted_at.is_(None),  # type: ignore[union-attr]
+            col(Citizen.deleted_at).is_(None),
             or_(*marked),
             r.due >= period.start,
             r.due <= as_of,
@@ -202,20 +204,20 @@ def share_75_offers(
 
 
 def _six_months(
-    db: Database, period: ReportPeriod, groups: Sequence[str] | None, served: ColumnElement
+    db: Database, period: ReportPeriod, groups: Sequence[str] | None, served: ColumnElement[Any]
 ) -> MeasureResult:
     from app.store.models import KeptPeriod
 
     _kept_requirements(db)  # the kept periods are brought up to date with the requirements
-    p = KeptPeriod
+    p = table_of(KeptPeriod).c
     as_of = min(period.end, date.today())
     query = (
         select(func.count(), func.sum(case((served, 1), else_=0)))
-        .join(Citizen, Citizen.id == p.citizen_id)
+        .join(Citizen, col(Citizen.id) == p.citizen_id)
         .where(
-            Citizen.deleted_at.is_(None),  # type: ignore[union-attr]
-            p.six_months_on >= period.start,  # type: ignore[operator]
-            p.six_months_on <= as_of,  # type: ignore[operator]
+            col(Citizen.deleted_at).is_(None),
+            p.six_months_on >= period.start,
+            p.six_months_on <= as_of,
         )
     )
     if groups:
@@ -248,7 +250,7 @@ def conversations_by_six_months_share(
         db,
         period,
         groups,
-        KeptPeriod.conversations_by_six >= min_conversations,  # type: ignore[arg-type]
+        col(KeptPeriod.conversations_by_six) >= min_conversations,
     )
 
 
@@ -259,4 +261,4 @@ def offer_by_six_months_share(
     seniority in the report period, the share who had started an offer (any kind) by then."""
     from app.store.models import KeptPeriod
 
-    return _six_months(db, period, groups, KeptPeriod.first_offer_on.is_not(None))  # type: ignore[union-attr]
+    return _six_months(db, period, groups, col(KeptPeriod.first_offer_on).is_not(None))

@@ -9,6 +9,8 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Date, distinct, func, literal, select
+from sqlalchemy.sql.selectable import Select
+from sqlmodel import col
 
 from app.domain.periods import ReportPeriod
 from app.reports.measures import (
@@ -53,7 +55,9 @@ def smajob_persons(
     ``smajob_hours_min`` … ``smajob_hours_max``); hours agreed per week count 52/12 weeks a month."""
     low, high = band or smajob_band(db)
     #: paid hours agreed per week count as 52/12 weeks a month
-    monthly = func.coalesce(Employment.hours_per_month, Employment.hours_per_week * 52.0 / 12)
+    monthly = func.coalesce(
+        col(Employment.hours_per_month), col(Employment.hours_per_week) * 52.0 / 12
+    )
     count = _employed_persons(
         db,
         period,
@@ -69,12 +73,16 @@ def smajob_persons(
     return MeasureResult(float(count), count, "persons", {"band": [low, high]})
 
 
-def _work_while_in(period: ReportPeriod, kinds: Sequence[str], groups: Sequence[str] | None):  # type: ignore[no-untyped-def]
+def _work_while_in(
+    period: ReportPeriod, kinds: Sequence[str], groups: Sequence[str] | None
+) -> Select[int]:
     """Citizens with work of the kinds on a day of the period on which they were in the groups."""
-    end = func.coalesce(Employment.end_date, literal(period.end, Date))
-    return select(Employment.citizen_id).where(
+    end = func.coalesce(col(Employment.end_date), literal(period.end, Date))
+    return select(col(Employment.citizen_id)).where(
         *_employment_in_period(period, kinds),
-        _in_groups_during(Employment.citizen_id, Employment.start_date, end, period, groups),
+        _in_groups_during(
+            col(Employment.citizen_id), col(Employment.start_date), end, period, groups
+        ),
     )
 
 
@@ -119,8 +127,8 @@ def smajob_year_persons(
     low, high = band or smajob_band(db)
     year = ReportPeriod(date(period.end.year, 1, 1), period.end, str(period.end.year))
     monthly = func.coalesce(
-        Employment.hours_per_month,
-        Employment.hours_per_week * 52.0 / 12,
+        col(Employment.hours_per_month),
+        col(Employment.hours_per_week) * 52.0 / 12,
         FULL_TIME_HOURS_PER_WEEK * 52.0 / 12,
     )
     rows = (
@@ -128,7 +136,7 @@ def smajob_year_persons(
         .where(
             monthly >= low,
             monthly <= high,
-            *_aged(Employment.citizen_id, year.end, min_age, max_age),
+            *_aged(col(Employment.citizen_id), year.end, min_age, max_age),
         )
         .subquery()
     )

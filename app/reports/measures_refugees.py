@@ -9,6 +9,8 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Date, case, func, literal, or_, select
+from sqlalchemy.sql.selectable import Subquery
+from sqlmodel import col
 
 from app.domain.dates import add_months
 from app.domain.goalplan import born_by
@@ -30,35 +32,38 @@ from app.store.models import (
 )
 
 
-def _hours_at_least(db: Database, period: ReportPeriod, hours: float):  # type: ignore[no-untyped-def]
+def _hours_at_least(db: Database, period: ReportPeriod, hours: float) -> Subquery:
     """Citizens with at least ``hours`` unsubsidised paid hours in the period's last month and the
     two months before. Hours per week count per day (÷ 7); hours per month count as three months'
     worth over the whole window; an ordinary job without hours counts as 37 hours a week."""
     window_start = add_months(date(period.end.year, period.end.month, 1), -2)
     window_days = (period.end - window_start).days + 1
-    first = _greatest(db, Employment.start_date, literal(window_start, Date))
+    first = _greatest(db, col(Employment.start_date), literal(window_start, Date))
     last = _least(
         db,
-        func.coalesce(Employment.end_date, literal(period.end, Date)),
+        func.coalesce(col(Employment.end_date), literal(period.end, Date)),
         literal(period.end, Date),
     )
     overlap = _days(db, first, last)
     worked = case(
-        (Employment.hours_per_week.is_not(None), overlap * Employment.hours_per_week / 7.0),
         (
-            Employment.hours_per_month.is_not(None),
-            overlap * Employment.hours_per_month * 3.0 / window_days,
+            col(Employment.hours_per_week).is_not(None),
+            overlap * col(Employment.hours_per_week) / 7.0,
+        ),
+        (
+            col(Employment.hours_per_month).is_not(None),
+            overlap * col(Employment.hours_per_month) * 3.0 / window_days,
         ),
         else_=overlap * FULL_TIME_HOURS_PER_WEEK / 7.0,
-    )  # type: ignore[union-attr]
+    )
     return (
-        select(Employment.citizen_id)
+        select(col(Employment.citizen_id))
         .where(
-            Employment.kind.in_(("ordinary_job", "paid_hours")),  # type: ignore[attr-defined]
-            Employment.start_date <= period.end,
-            or_(Employment.end_date.is_(None), Employment.end_date >= window_start),
-        )  # type: ignore[union-attr]
-        .group_by(Employment.citizen_id)
+            col(Employment.kind).in_(("ordinary_job", "paid_hours")),
+            col(Employment.start_date) <= period.end,
+            or_(col(Employment.end_date).is_(None), col(Employment.end_date) >= window_start),
+        )
+        .group_by(col(Employment.citizen_id))
         .having(func.sum(worked) >= hours)
         .subquery()
     )
@@ -82,32 +87,32 @@ def _refugee_month(
     One pass over the citizens (their age from their own row) against the set of those working
     that month, instead of a join with distinct counts: a year is twelve of these."""
     conditions = [
-        Citizen.refugee_or_reunified,
-        Citizen.deleted_at.is_(None),  # type: ignore[union-attr]
+        col(Citizen.refugee_or_reunified),
+        col(Citizen.deleted_at).is_(None),
         or_(
-            Citizen.refugee_year.is_(None),  # type: ignore[union-attr]
-            Citizen.refugee_year >= REFUGEES_FROM_YEAR,  # type: ignore[operator]
+            col(Citizen.refugee_year).is_(None),
+            col(Citizen.refugee_year) >= REFUGEES_FROM_YEAR,
         ),
     ]
     if min_age is not None:
-        conditions.append(Citizen.birth_date <= born_by(month.end, min_age))  # type: ignore[arg-type]
+        conditions.append(col(Citizen.birth_date) <= born_by(month.end, min_age))
     if max_age is not None:
-        conditions.append(Citizen.birth_date > born_by(month.end, max_age + 1))  # type: ignore[arg-type]
+        conditions.append(col(Citizen.birth_date) > born_by(month.end, max_age + 1))
     if groups:
         _d, spell_conditions = _spell_overlap(db, month, groups)
         conditions.append(
-            select(BenefitSpell.id)
-            .where(BenefitSpell.citizen_id == Citizen.id, *spell_conditions)
+            select(col(BenefitSpell.id))
+            .where(col(BenefitSpell.citizen_id) == col(Citizen.id), *spell_conditions)
             .exists()
         )
     if min_hours:
-        working = Citizen.id.in_(select(_hours_at_least(db, month, min_hours).c.citizen_id))
+        working = col(Citizen.id).in_(select(_hours_at_least(db, month, min_hours).c.citizen_id))
     else:
-        working = Citizen.id.in_(
-            select(Employment.citizen_id).where(
-                Employment.kind.in_(("ordinary_job", "paid_hours")),  # type: ignore[attr-defined]
-                Employment.start_date <= month.end,  # type: ignore[operator]
-                or_(Employment.end_date.is_(None), Employment.end_date >= month.start),  # type: ignore[union-attr, operator]
+        working = col(Citizen.id).in_(
+            select(col(Employment.citizen_id)).where(
+                col(Employment.kind).in_(("ordinary_job", "paid_hours")),
+                col(Employment.start_date) <= month.end,
+                or_(col(Employment.end_date).is_(None), col(Employment.end_date) >= month.start),
             )
         )
     total, employed = _scalar(

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import distinct, func, or_, select
+from sqlmodel import col
 
 from app.domain.periods import ReportPeriod
 from app.reports.measures import (
@@ -58,15 +59,15 @@ def long_term_on_support(
     window = ReportPeriod(day - timedelta(days=7 * window_weeks - 1), day, "window")
     needed = math.ceil(window.days * min_share / 100)
     days, conditions = _spell_overlap(db, window, chosen, min_age, max_age)
-    on_the_day = select(BenefitSpell.citizen_id).where(
-        BenefitSpell.target_group.in_(chosen),  # type: ignore[attr-defined]
-        BenefitSpell.start_date <= day,
-        or_(BenefitSpell.end_date.is_(None), BenefitSpell.end_date >= day),  # type: ignore[union-attr]
+    on_the_day = select(col(BenefitSpell.citizen_id)).where(
+        col(BenefitSpell.target_group).in_(chosen),
+        col(BenefitSpell.start_date) <= day,
+        or_(col(BenefitSpell.end_date).is_(None), col(BenefitSpell.end_date) >= day),
     )
     long_term = (
-        select(BenefitSpell.citizen_id)
-        .where(*conditions, BenefitSpell.citizen_id.in_(on_the_day))
-        .group_by(BenefitSpell.citizen_id)
+        select(col(BenefitSpell.citizen_id))
+        .where(*conditions, col(BenefitSpell.citizen_id).in_(on_the_day))
+        .group_by(col(BenefitSpell.citizen_id))
         .having(func.sum(days) >= needed)
         .subquery()
     )
@@ -123,14 +124,14 @@ def support_duration(
     chosen = list(groups or REHAB_GROUPS)
     ended = _scalar_all(
         db,
-        select(BenefitSpell.citizen_id, func.max(BenefitSpell.end_date).label("last"))
+        select(col(BenefitSpell.citizen_id), func.max(col(BenefitSpell.end_date)).label("last"))
         .where(
-            BenefitSpell.target_group.in_(chosen),  # type: ignore[attr-defined]
-            BenefitSpell.end_date >= period.start,  # type: ignore[operator]
-            BenefitSpell.end_date <= period.end,
-            *_aged(BenefitSpell.citizen_id, period.end, min_age, max_age),
+            col(BenefitSpell.target_group).in_(chosen),
+            col(BenefitSpell.end_date) >= period.start,
+            col(BenefitSpell.end_date) <= period.end,
+            *_aged(col(BenefitSpell.citizen_id), period.end, min_age, max_age),
         )
-        .group_by(BenefitSpell.citizen_id),
+        .group_by(col(BenefitSpell.citizen_id)),
     )
     if not ended:
         return MeasureResult(None, 0, "days")
@@ -138,10 +139,12 @@ def support_duration(
     spells: dict[int, list[tuple[date, date]]] = {}
     for citizen, first, last in _scalar_all(
         db,
-        select(BenefitSpell.citizen_id, BenefitSpell.start_date, BenefitSpell.end_date).where(
-            BenefitSpell.citizen_id.in_(list(last_of)),
-            BenefitSpell.target_group.in_(SUPPORT_GROUPS),  # type: ignore[attr-defined]
-            BenefitSpell.start_date <= period.end,
+        select(
+            col(BenefitSpell.citizen_id), col(BenefitSpell.start_date), col(BenefitSpell.end_date)
+        ).where(
+            col(BenefitSpell.citizen_id).in_(list(last_of)),
+            col(BenefitSpell.target_group).in_(SUPPORT_GROUPS),
+            col(BenefitSpell.start_date) <= period.end,
         ),
     ):
         spells.setdefault(citizen, []).append((first, last or date.max))

@@ -7,6 +7,7 @@ previous printed version come from the plan versions (or "first plan" the first 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -28,6 +29,7 @@ from app.store.models import (
     Plan,
     PlanVersion,
 )
+from app.store.row_values import not_null, saved_id
 
 
 @dataclass(frozen=True)
@@ -100,31 +102,31 @@ _ENDED = ("completed", "cancelled")
 
 # The document's queries, built once (a print runs them all; building a statement costs about as
 # much as running one of these on an indexed citizen).
-_PLAN = select(Plan).where(Plan.citizen_id == bindparam("citizen"))
+_PLAN = select(Plan).where(col(Plan.citizen_id) == bindparam("citizen"))
 _MILESTONES = (
     select(Milestone)
-    .where(Milestone.citizen_id == bindparam("citizen"), col(Milestone.deleted_at).is_(None))
+    .where(col(Milestone.citizen_id) == bindparam("citizen"), col(Milestone.deleted_at).is_(None))
     .order_by(col(Milestone.position), col(Milestone.id))
 )
 #: The running offers and the ended ones in one query (split by status after it).
 _OFFERS = (
-    select(Offer, Company.name)
+    select(Offer, col(Company.name))
     .outerjoin(Company, col(Company.id) == col(Offer.company_id))
     .where(
-        Offer.citizen_id == bindparam("citizen"),
+        col(Offer.citizen_id) == bindparam("citizen"),
         col(Offer.deleted_at).is_(None),
         col(Offer.status).in_(_RUNNING + _ENDED),
     )
     .order_by(col(Offer.start_date), col(Offer.id))
 )
-_OUTCOMES = select(Employment.kind, Employment.company_id, Employment.start_date).where(
-    Employment.citizen_id == bindparam("citizen")
-)
+_OUTCOMES = select(
+    col(Employment.kind), col(Employment.company_id), col(Employment.start_date)
+).where(col(Employment.citizen_id) == bindparam("citizen"))
 _MEETINGS = (
     select(Conversation)
     .where(
-        Conversation.citizen_id == bindparam("citizen"),
-        Conversation.status == "planned",
+        col(Conversation.citizen_id) == bindparam("citizen"),
+        col(Conversation.status) == "planned",
         col(Conversation.scheduled_at) >= bindparam("now"),
     )
     .order_by(col(Conversation.scheduled_at))
@@ -132,7 +134,10 @@ _MEETINGS = (
 )
 _PRINTED = (
     select(PlanVersion)
-    .where(PlanVersion.citizen_id == bindparam("citizen"), col(PlanVersion.printed_at).is_not(None))
+    .where(
+        col(PlanVersion.citizen_id) == bindparam("citizen"),
+        col(PlanVersion.printed_at).is_not(None),
+    )
     .order_by(col(PlanVersion.number).desc())
 )
 
@@ -172,7 +177,7 @@ def plan_document_in(s: Session, citizen_id: int, *, today: date | None = None) 
     current = PlanSnapshot(
         fields,
         tuple(
-            MilestoneState(m.id, m.title, m.due, m.status, m.completed_on, m.drop_reason)  # type: ignore[arg-type]
+            MilestoneState(saved_id(m), m.title, m.due, m.status, m.completed_on, m.drop_reason)
             for m in milestones
         ),
     )
@@ -200,7 +205,7 @@ def plan_document_in(s: Session, citizen_id: int, *, today: date | None = None) 
             for o, name in offers
         ),
         meetings=tuple(
-            MeetingItem(utc_to_local(c.scheduled_at), c.kind, c.channel, c.location)  # type: ignore[arg-type]
+            MeetingItem(utc_to_local(not_null(c.scheduled_at)), c.kind, c.channel, c.location)
             for c in meetings
         ),
         changes=changes,
@@ -216,9 +221,12 @@ def plan_document_in(s: Session, citizen_id: int, *, today: date | None = None) 
     )
 
 
-def _finished(offer: Offer, company: str | None, outcomes: list) -> FinishedOfferItem:  # type: ignore[type-arg]
+def _finished(
+    offer: Offer, company: str | None, outcomes: Sequence[tuple[str, int | None, date]]
+) -> FinishedOfferItem:
     """An ended offer and what followed it within a month: a job (at the same company, or any
     job when the offer had none), or an education."""
+    end: date | None
     if offer.status == "cancelled":
         end = utc_to_local(offer.updated_at).date()  # the row was last changed by the cancelling
     else:

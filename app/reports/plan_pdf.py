@@ -12,11 +12,12 @@ import threading
 import tomllib
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -36,6 +37,7 @@ from reportlab.platypus import (
 )
 
 from app import i18n, paths
+from app.domain.plan import PlanChange
 from app.reports.plan_document import PlanDocument
 from app.reports.plan_texts import FIELD_NAMES, MEETING_PLACE, OFFER_NAMES, STEP_STATUS, TEXTS
 
@@ -57,7 +59,7 @@ class _SubsetOnceFace(TTFontFace):  # type: ignore[misc]  # reportlab is untyped
     #: Subsets kept per face (each a few tens of kB; the oldest used goes first).
     KEEP = 32
 
-    def addSubsetObjects(self, doc, fontname, subset):  # type: ignore[no-untyped-def]  # noqa: N802
+    def addSubsetObjects(self, doc: Any, fontname: str, subset: Sequence[int]) -> Any:  # noqa: N802
         if not doc.compression:
             return super().addSubsetObjects(doc, fontname, subset)
         key = tuple(subset)
@@ -176,13 +178,13 @@ class _Styles:
         self.right = ParagraphStyle("right", parent=self.small, alignment=TA_RIGHT)
 
 
-def _numbered_canvas(footer: Callable[[int, int], tuple[str, str]], font_size: float):  # type: ignore[no-untyped-def]
+def _numbered_canvas(footer: Callable[[int, int], tuple[str, str]], font_size: float) -> type[Any]:
     """A canvas that knows the page count, for "side 1 af 3"."""
 
-    class NumberedCanvas(pdf_canvas.Canvas):
-        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    class NumberedCanvas(pdf_canvas.Canvas):  # type: ignore[misc]  # reportlab is untyped
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
+            self._pages: list[dict[str, Any]] = []
 
         def showPage(self) -> None:  # noqa: N802 (reportlab name)
             self._pages.append(dict(self.__dict__))
@@ -220,7 +222,7 @@ def render_plan(
     def day(value: date | None) -> str:
         return i18n.format_date_in(value, lang)
 
-    story: list = []
+    story: list[Any] = []
     top = [Paragraph(f"<b>{escape(head.municipality)}</b>", styles.body)]
     if head.logo is not None:
         logo = Image(str(head.logo), width=35 * mm, height=15 * mm, kind="proportional")
@@ -258,9 +260,9 @@ def render_plan(
         for key in ("job_goal", "education_goal"):
             if fields.get(key):
                 story.append(Paragraph(escape(t(TEXTS[key]).format(text=fields[key])), styles.body))
-    if fields.get("own_words"):
+    if own_words := fields.get("own_words"):
         story.append(Paragraph(escape(t(TEXTS["own_words"])), styles.heading))
-        story.append(Paragraph(f"»{_text(fields['own_words'])}«", styles.quote))
+        story.append(Paragraph(f"»{_text(own_words)}«", styles.quote))
     if document.milestones:
         story.append(Paragraph(escape(t(TEXTS["steps"])), styles.heading))
         for m in document.milestones:
@@ -308,9 +310,9 @@ def render_plan(
                 line += " " + t(TEXTS["led_to_job" if f.led_to == "job" else "led_to_education"])
             story.append(Paragraph(f"• {escape(line)}", styles.body))
     for key in ("job_search", "stabilising", "other_efforts", "status_followup"):
-        if fields.get(key):
+        if text := fields.get(key):
             story.append(Paragraph(escape(t(TEXTS[key])), styles.heading))
-            story.append(Paragraph(_text(fields[key]), styles.body))
+            story.append(Paragraph(_text(text), styles.body))
     if document.meetings:
         story.append(Paragraph(escape(t(TEXTS["meetings"])), styles.heading))
         for meeting in document.meetings:
@@ -354,7 +356,7 @@ def render_plan(
 
 
 def build_pdf(
-    story: list,
+    story: list[Any],
     *,
     title: str,
     subject: str,
@@ -371,7 +373,9 @@ def build_pdf(
     return buffer.getvalue()
 
 
-def a4_document(buffer: io.BytesIO, *, title: str, author: str, subject: str, lang: str):  # type: ignore[no-untyped-def]
+def a4_document(
+    buffer: io.BytesIO, *, title: str, author: str, subject: str, lang: str
+) -> SimpleDocTemplate:
     """The A4 page of the documents citizens get (the plan, the access-log extract)."""
     return SimpleDocTemplate(
         buffer,
@@ -417,7 +421,7 @@ def _changes_box(
     return box
 
 
-def _describe(change, t: Callable[[str], str]) -> str:  # type: ignore[no-untyped-def]
+def _describe(change: PlanChange, t: Callable[[str], str]) -> str:
     if change.kind == "field":
         return t(TEXTS["field_changed"]).format(
             field=t(FIELD_NAMES.get(change.subject, change.subject))

@@ -29,14 +29,18 @@ import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, insert, select, text, update
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app import paths
 from app.store import audit_key
 from app.store.models import AuditChain, AuditEvent, AuditSubject
+
+if TYPE_CHECKING:
+    from app.store.engine import Database
 
 log = logging.getLogger(__name__)
 
@@ -129,11 +133,11 @@ def lock_head(session: Session) -> AuditChain:
     the database's single writer lock until the commit. Either way a second writer waits here,
     then sees the first one's head: the chain never forks."""
     session.execute(
-        update(AuditChain).where(AuditChain.id == 1).values(last_seq=AuditChain.last_seq)
+        update(AuditChain).where(col(AuditChain.id) == 1).values(last_seq=col(AuditChain.last_seq))
     )
     head = session.execute(
         select(AuditChain)
-        .where(AuditChain.id == 1)
+        .where(col(AuditChain.id) == 1)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
@@ -153,12 +157,14 @@ def _seal_legacy(session: Session, head: AuditChain, key: bytes) -> None:
     """Events written before the chain existed (schema 0008) are sealed in their order once."""
     previous = ""
     rows = session.execute(
-        select(AuditEvent).where(AuditEvent.hmac.is_(None)).order_by(AuditEvent.seq)  # type: ignore[union-attr]
+        select(AuditEvent).where(col(AuditEvent.hmac).is_(None)).order_by(col(AuditEvent.seq))
     ).scalars()
     for row in rows:
         values = {name: getattr(row, name) for name in CONTENT_FIELDS}
         previous = seal(key, previous, values)
-        session.execute(update(AuditEvent).where(AuditEvent.id == row.id).values(hmac=previous))
+        session.execute(
+            update(AuditEvent).where(col(AuditEvent.id) == row.id).values(hmac=previous)
+        )
     head.last_hmac = previous
     head.key_check = audit_key.key_check(key)
 
@@ -186,18 +192,18 @@ def locked_chain(session: Session) -> tuple[AuditChain, bytes | None]:
     """The locked head and the key (None where the server seals), with events from before the
     chain sealed (once). The lock lasts until the transaction ends, so further events in it
     reuse the head."""
-    held = session.info.get(_LOCKED)
+    held: tuple[AuditChain, bytes | None] | None = session.info.get(_LOCKED)
     if held is not None:
         return held
     if server_sealed(session):
-        session.info[_LOCKED] = (lock_head(session), None)
-        return session.info[_LOCKED]
+        held = session.info[_LOCKED] = (lock_head(session), None)
+        return held
     head = lock_head(session)
     if head.key_check is None and (
         head.last_hmac
         or session.execute(
-            select(AuditEvent.id).where(AuditEvent.hmac.is_not(None)).limit(1)
-        ).scalar_one_or_none()  # type: ignore[union-attr]
+            select(col(AuditEvent.id)).where(col(AuditEvent.hmac).is_not(None)).limit(1)
+        ).scalar_one_or_none()
         is not None
     ):
         from app.domain.errors import DatabaseError
@@ -217,7 +223,7 @@ def _database_id(session: Session) -> str:
     held = session.info.get("minplan_audit_database_id")
     if held is None:
         held = session.execute(
-            select(AuditChain.database_id).where(AuditChain.id == 1)
+            select(col(AuditChain.database_id)).where(col(AuditChain.id) == 1)
         ).scalar_one()
         session.info["minplan_audit_database_id"] = held
     return held
@@ -233,6 +239,11 @@ def server_append(
             text("SELECT set_config('minplan.clock', :t, true)"),
             {"t": _now(session).isoformat()},
         )
+    parameters: dict[str, Any] = {
+        **{name: values.get(name) for name in CONTENT_FIELDS if name not in ("seq", "occurred_at")},
+        "subjects": list(subjects) or None,
+        **{k: values[k] for k in ("grant", "caseworker_id") if k in values},
+    }
     row = (
         session.execute(
             text(
@@ -240,15 +251,7 @@ def server_append(
                 or "SELECT * FROM minplan_audit_append(:user_initials, :os_user, :action, "
                 ":entity, :entity_id, :citizen_id, :criterion, :purpose, :details, :subjects)"
             ),
-            {
-                **{
-                    name: values.get(name)
-                    for name in CONTENT_FIELDS
-                    if name not in ("seq", "occurred_at")
-                },
-                "subjects": list(subjects) or None,
-                **{k: values[k] for k in ("grant", "caseworker_id") if k in values},
-            },
+            parameters,
         )
         .mappings()
         .one()
@@ -268,18 +271,20 @@ def append(session: Session, values: dict[str, Any], subjects: list[int]) -> Aud
     if server_sealed(session):
         return server_append(session, values, subjects)
     head, key = locked_chain(session)
+    assert key is not None  # locked_chain has a key wherever the server does not seal
     values = dict(values)
-    values["seq"] = head.last_seq + 1
+    seq = values["seq"] = head.last_seq + 1
     values["occurred_at"] = _now(session)
-    row = AuditEvent(**values, hmac=seal(key, head.last_hmac, values))
+    mac = seal(key, head.last_hmac, values)
+    row = AuditEvent(**values, hmac=mac)
     session.add(row)
-    head.last_seq, head.last_hmac, head.last_at = row.seq, row.hmac, row.occurred_at  # type: ignore[assignment]
+    head.last_seq, head.last_hmac, head.last_at = seq, mac, row.occurred_at
     if subjects:
         session.execute(
-            insert(AuditSubject), [{"event_seq": row.seq, "citizen_id": c} for c in subjects]
+            insert(AuditSubject), [{"event_seq": seq, "citizen_id": c} for c in subjects]
         )
     session.flush()
-    session.info[_PENDING] = (Head(head.database_id, row.seq, row.hmac, row.occurred_at), key, None)  # type: ignore[arg-type]
+    session.info[_PENDING] = (Head(head.database_id, seq, mac, row.occurred_at), key, None)
     return row
 
 
@@ -295,19 +300,22 @@ def _now(session: Session) -> datetime:
         moment = utc_now()
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    clock: datetime = moment.astimezone(UTC)
+    return clock
 
 
 _SERVER_CLOCK = _now
 
 
-def ensure_key(db) -> None:  # type: ignore[no-untyped-def]
+def ensure_key(db: Database) -> None:
     """At start: the access-log key is in the key store (created for a new chain), or a clear
     error — Min Plan does not run with a log it cannot seal."""
     from app.store.engine import transaction
 
     with transaction(db) as session:
-        head = session.execute(select(AuditChain).where(AuditChain.id == 1)).scalar_one_or_none()
+        head = session.execute(
+            select(AuditChain).where(col(AuditChain.id) == 1)
+        ).scalar_one_or_none()
         if head is None or server_sealed(session):
             return
         audit_key.get_key(head.database_id, head.key_check)
@@ -317,11 +325,14 @@ def server_checkpoint_mac(session: Session) -> str | None:
     """Where the server seals: its seal over the current head as a checkpoint (else None)."""
     if not server_sealed(session):
         return None
-    return session.execute(text("SELECT mac FROM minplan_audit_head_checkpoint()")).scalar_one()
+    mac: str | None = session.execute(
+        text("SELECT mac FROM minplan_audit_head_checkpoint()")
+    ).scalar_one()
+    return mac
 
 
 def current_head(session: Session) -> Head:
-    head = session.execute(select(AuditChain).where(AuditChain.id == 1)).scalar_one()
+    head = session.execute(select(AuditChain).where(col(AuditChain.id) == 1)).scalar_one()
     return Head(head.database_id, head.last_seq, head.last_hmac, head.last_at)
 
 
@@ -339,7 +350,7 @@ def checkpoint_path(database_id: str) -> Path:
     return paths.user_data_dir() / "audit" / f"{database_id}.json"
 
 
-def local_checkpoint(db) -> Path | None:  # type: ignore[no-untyped-def]
+def local_checkpoint(db: Database) -> Path | None:
     """This computer's checkpoint file for the database, if one was written."""
     from app.store.engine import transaction
 

@@ -18,6 +18,8 @@ from functools import cache
 from types import ModuleType
 from typing import Any
 
+from sqlalchemy import Connection
+
 from app import paths
 from app.i18n import N_
 
@@ -32,8 +34,9 @@ def _migration(name: str) -> ModuleType:
     if path is None:  # pragma: no cover - shipped with the package
         raise FileNotFoundError(name)
     spec = importlib.util.spec_from_file_location(f"_minplan_migration_{name}", path)
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    assert spec is not None and spec.loader is not None  # a .py file always has a spec and loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
     return module
 
 
@@ -46,7 +49,9 @@ def expected_sqlite() -> dict[str, str]:
     """Trigger name → its normalised CREATE statement."""
     found = {}
     for statement in _migration(CHAIN).SQLITE_TRIGGERS:
-        name = re.search(r"CREATE TRIGGER (\w+)", statement).group(1)  # type: ignore[union-attr]
+        found_name = re.search(r"CREATE TRIGGER (\w+)", statement)
+        assert found_name is not None  # every statement in SQLITE_TRIGGERS creates a trigger
+        name = found_name.group(1)
         found[name] = _norm(statement)
     return found
 
@@ -76,7 +81,7 @@ def expected_postgresql() -> tuple[tuple[dict[str, str], dict[str, str]], ...]:
     )
 
 
-def check(conn) -> tuple[str, dict[str, Any]] | None:  # type: ignore[no-untyped-def]
+def check(conn: Connection) -> tuple[str, dict[str, Any]] | None:
     """The first missing, disabled or changed guard as (msgid, parameters), or None."""
     if conn.dialect.name == "sqlite":
         present = {
@@ -115,7 +120,7 @@ def check(conn) -> tuple[str, dict[str, Any]] | None:  # type: ignore[no-untyped
                 ),
                 {"name": name},
             )
-    bodies = dict(
+    bodies: dict[str, str] = dict(
         conn.exec_driver_sql(
             "SELECT p.proname, p.prosrc FROM pg_proc p JOIN pg_namespace n "
             "ON n.oid = p.pronamespace WHERE n.nspname = 'public' AND starts_with(p.proname::text, 'minplan')"

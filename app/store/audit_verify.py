@@ -21,7 +21,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Connection, func, select, text
+from sqlmodel import col
 
 from app.domain.errors import ValidationError
 from app.i18n import N_
@@ -60,7 +61,7 @@ class Verification:
         return self.broken is None
 
 
-def _snapshot(db: Database):  # type: ignore[no-untyped-def]
+def _snapshot(db: Database) -> Connection:
     """One read transaction for the whole check (PostgreSQL: one snapshot for every statement)."""
     engine = db.engine
     if not db.is_sqlite:
@@ -79,7 +80,7 @@ def _purge_anchor(details: str | None) -> tuple[int, str] | None:
 BATCH = 2000
 
 
-def _batches(conn, first: str | None = None) -> Iterator[list[dict[str, Any]]]:  # type: ignore[no-untyped-def]
+def _batches(conn: Connection, first: str | None = None) -> Iterator[list[dict[str, Any]]]:
     """Events in sequence order, a batch at a time, each with its indexed subjects (and, where
     the server seals, ``expected``: the seal the server computes for it; ``first`` is the seal
     before the oldest event)."""
@@ -87,10 +88,12 @@ def _batches(conn, first: str | None = None) -> Iterator[list[dict[str, Any]]]: 
         getattr(AuditEvent, name) for name in (*CONTENT_FIELDS, "id", "hmac", "db_login")
     ]
     if first is not None:
-        columns.append(func.minplan_audit_expected(AuditEvent.seq, first).label("expected"))
+        columns.append(func.minplan_audit_expected(col(AuditEvent.seq), first).label("expected"))
     unnumbered = (
-        conn.execute(select(*columns).where(AuditEvent.seq.is_(None)).limit(1)).mappings().all()
-    )  # type: ignore[union-attr]
+        conn.execute(select(*columns).where(col(AuditEvent.seq).is_(None)).limit(1))
+        .mappings()
+        .all()
+    )
     if unnumbered:
         yield [dict(unnumbered[0])]
         return
@@ -99,7 +102,10 @@ def _batches(conn, first: str | None = None) -> Iterator[list[dict[str, Any]]]: 
         rows = [
             dict(r)
             for r in conn.execute(
-                select(*columns).where(AuditEvent.seq > after).order_by(AuditEvent.seq).limit(BATCH)
+                select(*columns)
+                .where(col(AuditEvent.seq) > after)
+                .order_by(col(AuditEvent.seq))
+                .limit(BATCH)
             ).mappings()
         ]
         if not rows:
@@ -107,8 +113,8 @@ def _batches(conn, first: str | None = None) -> Iterator[list[dict[str, Any]]]: 
         low, high = rows[0]["seq"], rows[-1]["seq"]
         index: dict[int, set[int]] = {}
         for event_seq, citizen_id in conn.execute(
-            select(AuditSubject.event_seq, AuditSubject.citizen_id).where(
-                AuditSubject.event_seq >= low, AuditSubject.event_seq <= high
+            select(col(AuditSubject.event_seq), col(AuditSubject.citizen_id)).where(
+                col(AuditSubject.event_seq) >= low, col(AuditSubject.event_seq) <= high
             )
         ):
             index.setdefault(event_seq, set()).add(citizen_id)
@@ -139,13 +145,13 @@ def folder_checkpoints(folder: Path, database_id: str) -> list[Path]:
         return []
 
 
-def _server_sealed(conn) -> bool:  # type: ignore[no-untyped-def]
+def _server_sealed(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql" and bool(
         conn.execute(text("SELECT to_regproc('minplan_audit_expected') IS NOT NULL")).scalar()
     )
 
 
-def _may_see_whole_log(conn) -> bool:  # type: ignore[no-untyped-def]
+def _may_see_whole_log(conn: Connection) -> bool:
     """On a team server a caseworker's login sees only part of the log (row-level security)."""
     return bool(
         conn.exec_driver_sql(
@@ -160,14 +166,16 @@ def _may_see_whole_log(conn) -> bool:  # type: ignore[no-untyped-def]
     )
 
 
-def _verify(conn, external: dict[str, Any] | None, folder: Path | None = None) -> Verification:  # type: ignore[no-untyped-def]
+def _verify(
+    conn: Connection, external: dict[str, Any] | None, folder: Path | None = None
+) -> Verification:
     if conn.dialect.name == "postgresql" and not _may_see_whole_log(conn):
         from app.domain.errors import PermissionDeniedError
 
         raise PermissionDeniedError(
             "On a team server only team leads and administrators can check the whole access log"
         )
-    head = conn.execute(select(AuditChain).where(AuditChain.id == 1)).mappings().one()
+    head = conn.execute(select(AuditChain).where(col(AuditChain.id) == 1)).mappings().one()
     server = _server_sealed(conn)
     externals: list[tuple[Path | None, dict[str, Any]]] = []
     if external is not None:
@@ -183,7 +191,7 @@ def _verify(conn, external: dict[str, Any] | None, folder: Path | None = None) -
     total = conn.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
     if head["key_check"] is None:
         sealed = conn.execute(
-            select(func.count()).select_from(AuditEvent).where(AuditEvent.hmac.is_not(None))  # type: ignore[union-attr]
+            select(func.count()).select_from(AuditEvent).where(col(AuditEvent.hmac).is_not(None))
         ).scalar_one()
         if sealed or head["last_hmac"] or head["purged_through_seq"]:
             return Verification(
@@ -212,9 +220,9 @@ def _verify(conn, external: dict[str, Any] | None, folder: Path | None = None) -
     key = None if server else audit_key.get_key(head["database_id"], head["key_check"])
     anchor = _purge_anchor(
         conn.execute(
-            select(AuditEvent.details)
-            .where(AuditEvent.action == "purge_audit")
-            .order_by(AuditEvent.seq.desc())  # type: ignore[union-attr]
+            select(col(AuditEvent.details))
+            .where(col(AuditEvent.action) == "purge_audit")
+            .order_by(col(AuditEvent.seq).desc())
             .limit(1)
         ).scalar_one_or_none()
     )
@@ -296,10 +304,12 @@ def _verify(conn, external: dict[str, Any] | None, folder: Path | None = None) -
             checked += 1
 
     stray = conn.execute(
-        select(AuditSubject.event_seq)
+        select(col(AuditSubject.event_seq))
         .where(
-            AuditSubject.event_seq.not_in(select(AuditEvent.seq).where(AuditEvent.seq.is_not(None)))
-        )  # type: ignore[union-attr]
+            col(AuditSubject.event_seq).not_in(
+                select(col(AuditEvent.seq)).where(col(AuditEvent.seq).is_not(None))
+            )
+        )
         .limit(1)
     ).scalar_one_or_none()
     if stray is not None:
@@ -329,7 +339,7 @@ def _verify(conn, external: dict[str, Any] | None, folder: Path | None = None) -
             seq=head["last_seq"],
         )
     open_permit = conn.execute(
-        select(AuditPurge.id).where(AuditPurge.active).limit(1)  # type: ignore[arg-type]
+        select(col(AuditPurge.id)).where(col(AuditPurge.active)).limit(1)
     ).scalar_one_or_none()
     if open_permit is not None:
         return broken(
@@ -364,7 +374,7 @@ def _verify(conn, external: dict[str, Any] | None, folder: Path | None = None) -
 
     matched: list[int] = []
     # the newest first: a log older than the newest checkpoint lost its newest events
-    for path, data in sorted(externals, key=lambda item: -_seq_of(item[1])):
+    for source, data in sorted(externals, key=lambda item: -_seq_of(item[1])):
         found = _check_external(
             data,
             mac_ok,
@@ -374,15 +384,15 @@ def _verify(conn, external: dict[str, Any] | None, folder: Path | None = None) -
             previous_seq,
         )
         if isinstance(found, Break):
-            if path is not None:
+            if source is not None:
                 found = Break(
                     found.seq,
                     found.when,
                     N_("{problem} (checkpoint {path})"),
-                    {"problem": found.message, "problem_params": found.params, "path": str(path)},
+                    {"problem": found.message, "problem_params": found.params, "path": str(source)},
                 )
             return Verification(checked, first_seq, previous_seq, last_at, found)
-        if path is None:
+        if source is None:
             notes.extend(found)
         else:
             matched.append(_seq_of(data))
@@ -411,11 +421,13 @@ def _seq_of(data: dict[str, Any]) -> int:
         return 0
 
 
-def _check_purges(conn, anchor: tuple[int, str] | None, first_seq: int | None) -> Break | None:  # type: ignore[no-untyped-def]
+def _check_purges(
+    conn: Connection, anchor: tuple[int, str] | None, first_seq: int | None
+) -> Break | None:
     """Every purge record is a real purge: in order, closed with its sealed ``purge_audit`` event
     (still in the log for the newest purge), which names the same checkpoint. A permit written by
     hand to delete the newest events fails here."""
-    purges = conn.execute(select(AuditPurge).order_by(AuditPurge.id)).mappings().all()
+    purges = conn.execute(select(AuditPurge).order_by(col(AuditPurge.id))).mappings().all()
     if not purges:
         return None
     before = 0
@@ -426,8 +438,8 @@ def _check_purges(conn, anchor: tuple[int, str] | None, first_seq: int | None) -
         ):
             event = (
                 conn.execute(
-                    select(AuditEvent.action, AuditEvent.details).where(
-                        AuditEvent.seq == purge["event_seq"]
+                    select(col(AuditEvent.action), col(AuditEvent.details)).where(
+                        col(AuditEvent.seq) == purge["event_seq"]
                     )
                 )
                 .mappings()

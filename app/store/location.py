@@ -113,7 +113,7 @@ def _read_mac_mounts() -> str:
 def _windows_drive_type(root: str) -> int:
     import ctypes
 
-    return int(ctypes.windll.kernel32.GetDriveTypeW(root))  # type: ignore[attr-defined]
+    return int(ctypes.windll.kernel32.GetDriveTypeW(root))  # type: ignore[attr-defined]  # Windows-only API; mypy checks as on Linux
 
 
 def windows_network_kind(

@@ -15,8 +15,9 @@ the two agree.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Index, MetaData, String, Text, text
+from sqlalchemy import Index, MetaData, String, Table, Text, text
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -41,13 +42,22 @@ SEARCH_INDEX_OBJECTS = frozenset(
 )
 
 
-def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
     """Alembic's filter: everything but the search index's objects and the team server's own
     tables (``SERVER_ONLY_TABLES``, made by migration 0017 on PostgreSQL only)."""
     if name in SEARCH_INDEX_OBJECTS or name in SERVER_ONLY_TABLES:
         return False
     table = getattr(obj, "table", None)
     return getattr(table, "name", None) not in SERVER_ONLY_TABLES
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The SQLAlchemy table of a table model, typed: SQLModel sets ``__table__`` without declaring
+    it, and declares ``__tablename__`` as a string or a function."""
+    table: Table = model.__table__  # type: ignore[attr-defined]  # set by SQLModel on table models, undeclared
+    return table
 
 
 class Versioned(SQLModel):
@@ -59,8 +69,8 @@ class Versioned(SQLModel):
     updated_at: datetime = Field(default_factory=utc_now)
 
     @declared_attr  # type: ignore[arg-type]  # SQLAlchemy types declared_attr for columns; this one returns mapper options
-    def __mapper_args__(cls) -> dict[str, object]:  # noqa: N805
-        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+    def __mapper_args__(cls: type[Versioned]) -> dict[str, object]:  # noqa: N805
+        return {"version_id_col": table_of(cls).c.version}
 
 
 class Caseworker(Versioned, table=True):

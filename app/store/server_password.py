@@ -61,7 +61,7 @@ def _backend() -> Any:
     return current_backend()
 
 
-def _unusable(backend) -> bool:  # type: ignore[no-untyped-def]
+def _unusable(backend: Any) -> bool:
     """No key store, or one that keeps secrets in a plain file (``keyrings.alt``)."""
     from keyring.backends import chainer, fail, null
 

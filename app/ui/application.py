@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QIcon
@@ -58,7 +59,7 @@ _installed: list[QTranslator] = []
 
 def application(language: str) -> QApplication:
     """The one QApplication (reused when one exists, as in tests)."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     app.setApplicationName("Min Plan")
     from app.ui.colours import focus_ring_style, focus_style_sheet, follow_color_scheme
 
@@ -69,8 +70,8 @@ def application(language: str) -> QApplication:
     app.setOrganizationName("Min Plan")
     app.setApplicationDisplayName("Min Plan")
     app.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "minplan.svg")))
-    install_qt_translations(app, language)  # type: ignore[arg-type]
-    return app  # type: ignore[return-value]
+    install_qt_translations(app, language)
+    return app
 
 
 def choose_language(explicit: str | None) -> str:
@@ -84,7 +85,7 @@ def show_startup_error(error: MinPlanError) -> None:
     """The database could not be opened: say why in a window (the CLI also prints it)."""
     from app.ui import headless
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     if headless.nobody_to_click():  # tests and headless runs: nobody to click OK
         return
     install_qt_translations(app, i18n.current_language())  # its OK button in the user's language
@@ -95,7 +96,7 @@ def show_startup_error(error: MinPlanError) -> None:
 def _nobody_to_ask() -> bool:
     """Offscreen (tests, headless runs) a modal dialog would wait for ever: the first user is
     then made from the login name, as the command line does."""
-    app = QApplication.instance()
+    app = cast(QApplication | None, QApplication.instance())
     platform = app.platformName() if app is not None else os.environ.get("QT_QPA_PLATFORM", "")
     return platform == "offscreen"
 
@@ -134,7 +135,7 @@ def open_main_window(
     crashes: Sequence[Path] = (),
     notice: str | None = None,
     check_in_background: Path | None = None,
-):  # type: ignore[no-untyped-def]
+):
     """Show the main window on ``db``; ``crashes`` are earlier native-crash reports to mention,
     ``notice`` a sentence for the status bar (e.g. that a backup was restored),
     ``check_in_background`` a file whose integrity check was left for after the start."""
@@ -201,7 +202,7 @@ def run_gui(
     )
     if window is None:
         return 1
-    code = QApplication.instance().exec()
+    code = cast(QApplication, QApplication.instance()).exec()
     if window.background_check is not None:
         window.background_check.wait()  # stops a running check
     if window.background_backup is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -104,4 +105,4 @@ class BackgroundIntegrityCheck(QObject):
 
 def close_application(code: int) -> None:
     """End the main loop with ``code`` (``run_gui`` then makes no backup of the damaged file)."""
-    QApplication.instance().exit(code)
+    cast(QApplication, QApplication.instance()).exit(code)

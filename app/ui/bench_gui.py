@@ -22,6 +22,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -68,20 +69,20 @@ def search_inputs(db: Database, today: date, words: int) -> list[str]:
     return inputs
 
 
-def _time_parts_of_the_search(page) -> tuple[list[float], list[float]]:  # type: ignore[no-untyped-def]
+def _time_parts_of_the_search(page) -> tuple[list[float], list[float]]:
     """Wrap the two database steps of a search (the id query, the hand-over of its access-log
     entry, which a worker thread writes: ``app.ui.citizens.search_log``) to time them."""
     query_s: list[float] = []
     audit_s: list[float] = []
     set_filter, record_search = page.model.set_filter, page.search_log.record
 
-    def timed_filter(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def timed_filter(*args, **kwargs):
         started = time.perf_counter()
         searched_again = set_filter(*args, **kwargs)
         query_s.append(time.perf_counter() - started)
         return searched_again
 
-    def timed_record(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def timed_record(*args, **kwargs):
         started = time.perf_counter()
         record_search(*args, **kwargs)
         audit_s.append(time.perf_counter() - started)
@@ -107,7 +108,7 @@ class StallMeter:
         self.longest = max(self.longest, now - self.last)
         self.last = now
 
-    def measure(self, action, done, timeout_s: float = 120.0) -> float:  # type: ignore[no-untyped-def]
+    def measure(self, action, done, timeout_s: float = 120.0) -> float:
         """Run ``action`` from the event loop, turn the loop until ``done()``; the longest stall
         in seconds."""
         self.longest, self.last = 0.0, time.perf_counter()
@@ -123,7 +124,7 @@ class StallMeter:
         return max(self.longest, time.perf_counter() - self.last)
 
 
-def _stalls(db: Database, window, as_of: date) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def _stalls(db: Database, window, as_of: date) -> dict[str, float]:
     """The longest stall of each action that may take seconds at a large jobcenter."""
     from app.casework.admin.users import list_users
     from app.ui.casework.context import UiContext
@@ -181,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     from app.ui.main_window import MainWindow
 
     db = _open(args.db)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     with transaction(db) as session:
         actor = resolve_actor(session, args.user)
     window = MainWindow(UiContext(db, actor, lambda: args.as_of))

@@ -101,7 +101,7 @@ def _css_for(meaning: str, palette: QPalette | None = None) -> str:
     return own_words_css(palette) if meaning == "own_words" else css(meaning, palette)
 
 
-def tint(widget, meaning: str) -> None:  # type: ignore[no-untyped-def]
+def tint(widget, meaning: str) -> None:
     """Colour ``widget`` by ``meaning`` (a key of TEXT, "muted" or "own_words") for the palette in
     use now, and again whenever the system switches between light and dark."""
     widget.setProperty(MEANING_PROPERTY, meaning)
@@ -121,7 +121,7 @@ def retint_all() -> int:
     return count
 
 
-def follow_color_scheme(app) -> None:  # type: ignore[no-untyped-def]
+def follow_color_scheme(app) -> None:
     """Follow the system's light or dark scheme (Qt 6.5+ reports it and switches the palette):
     the tints chosen for the old palette are chosen again once the new palette is in place."""
     from PySide6.QtCore import QTimer
@@ -131,7 +131,7 @@ def follow_color_scheme(app) -> None:  # type: ignore[no-untyped-def]
         hints.colorSchemeChanged.connect(lambda _scheme: QTimer.singleShot(0, retint_all))
 
 
-def focus_ring_style(base: str | None = None):  # type: ignore[no-untyped-def]
+def focus_ring_style(base: str | None = None):
     """The application's style with a 2-pixel focus ring in the highlight colour around the
     focused button, check box, radio button, combo box and tab (the style sheet draws the ring
     of text fields and lists; styling these by style sheet would lose their native look)."""
@@ -146,7 +146,7 @@ def focus_ring_style(base: str | None = None):  # type: ignore[no-untyped-def]
         QStyle.ControlElement.CE_TabBarTab,
     }
 
-    def ring(option, painter) -> None:  # type: ignore[no-untyped-def]
+    def ring(option, painter) -> None:
         if not option.state & QStyle.StateFlag.State_HasFocus:
             return
         painter.save()
@@ -158,12 +158,12 @@ def focus_ring_style(base: str | None = None):  # type: ignore[no-untyped-def]
         painter.restore()
 
     class FocusRingStyle(QProxyStyle):
-        def drawControl(self, element, option, painter, widget=None) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        def drawControl(self, element, option, painter, widget=None) -> None:  # noqa: N802
             super().drawControl(element, option, painter, widget)
             if element in controls:
                 ring(option, painter)
 
-        def drawComplexControl(self, control, option, painter, widget=None) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        def drawComplexControl(self, control, option, painter, widget=None) -> None:  # noqa: N802
             super().drawComplexControl(control, option, painter, widget)
             if control == QStyle.ComplexControl.CC_ComboBox:
                 ring(option, painter)

@@ -7,6 +7,8 @@ they need, reload the record and save again.
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -28,12 +30,10 @@ def _show(value: object) -> str:
         return _("(empty)")
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
-    if hasattr(value, "isoformat"):
-        return (
-            i18n.format_date(value)
-            if not hasattr(value, "hour")
-            else i18n.format_datetime_local(value)
-        )  # type: ignore[arg-type]
+    if isinstance(value, datetime):
+        return i18n.format_datetime_local(value)
+    if isinstance(value, date):
+        return i18n.format_date(value)
     return str(value)
 
 

@@ -204,7 +204,7 @@ class IntEdit(QSpinBox):
         self.setRange(minimum, maximum)
         self.valueChanged.connect(self.changed)
 
-    def value(self) -> int:  # type: ignore[override]
+    def value(self) -> int:
         return super().value()
 
     def set_value(self, value: int | None) -> None:

@@ -10,7 +10,7 @@ use case's errors into messages at the right field, and asks before throwing awa
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShowEvent
@@ -29,7 +29,7 @@ from app.domain.errors import ConflictError, MinPlanError, ValidationError
 from app.i18n import _
 from app.ui import colours
 
-Validator = Callable[[Mapping[str, Any]], Mapping[str, ValidationError]]
+Validator = Callable[[dict[str, Any]], Mapping[str, ValidationError]]
 ERROR_STYLE = "color: #b00020;"  # on a light palette only; the form uses colours.tint
 
 
@@ -37,6 +37,10 @@ class Form(QWidget):
     """Labelled fields, each with an error line; ``problems()`` is empty when all is well."""
 
     changed = Signal()
+
+    if TYPE_CHECKING:
+
+        def layout(self) -> QFormLayout: ...  # the one __init__ sets
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,9 +126,9 @@ class Form(QWidget):
             except ValidationError as error:
                 problems[name] = error
         if self._validator is not None:
-            for field, error in self._validator(values).items():
+            for field, problem in self._validator(values).items():
                 problems.setdefault(
-                    field if field in self._editors else next(iter(self._editors)), error
+                    field if field in self._editors else next(iter(self._editors)), problem
                 )
         return values, problems
 
@@ -167,6 +171,10 @@ class FormDialog(QDialog):
     ``ConflictError`` in the conflict dialog, any other expected error in a message box.
     """
 
+    if TYPE_CHECKING:
+
+        def layout(self) -> QVBoxLayout: ...  # the one __init__ sets
+
     def __init__(
         self, title: str, save: Callable[[dict[str, Any]], Any], parent: QWidget | None = None
     ) -> None:
@@ -197,8 +205,8 @@ class FormDialog(QDialog):
         layout.addWidget(self.buttons)
         from PySide6.QtGui import QShortcut
 
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.try_save)
-        QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.try_save)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.try_save)  # type: ignore[call-overload]  # PySide6 takes a signal's slot as a keyword; its stubs do not say so
+        QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.try_save)  # type: ignore[call-overload]  # PySide6 takes a signal's slot as a keyword; its stubs do not say so
         self.form.changed.connect(self.banner.hide)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -38,11 +39,21 @@ from app.ui.settings import Settings
 from app.ui.today.page import TodayPage
 from app.ui.worklist.page import WorklistPage
 
+if TYPE_CHECKING:
+    from app.ui.background_backup import BackgroundBackup
+    from app.ui.background_check import BackgroundIntegrityCheck
+
 log = logging.getLogger(__name__)
 
 
 class MainWindow(PlanOutputActions, QMainWindow):
     """Owns the pages and routes "what changed" after each action to the views that show it."""
+
+    # Set by ``app.ui.application`` once the window is made (declared for the type checker).
+    #: The note about the last session's native crash, if there was one.
+    crash_notice: QMessageBox
+    background_check: BackgroundIntegrityCheck | None
+    background_backup: BackgroundBackup | None
 
     def __init__(
         self, ctx: UiContext, *, demo: bool = False, parent: QWidget | None = None
@@ -134,8 +145,13 @@ class MainWindow(PlanOutputActions, QMainWindow):
         self._update_citizen_menu()
 
     def _action(
-        self, text: str, slot, shortcut: QKeySequence | str | None = None, *, tip: str | None = None
-    ) -> QAction:  # type: ignore[no-untyped-def]
+        self,
+        text: str,
+        slot,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        *,
+        tip: str | None = None,
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -236,7 +252,7 @@ class MainWindow(PlanOutputActions, QMainWindow):
         help_menu.addAction(self.help_action)
         help_menu.addAction(self._action(_("&About Min Plan"), self.about))
 
-    def _build_case_menus(self, bar) -> None:  # type: ignore[no-untyped-def]
+    def _build_case_menus(self, bar) -> None:
         """The citizen's actions in a few short menus (enabled while a citizen is open):
         Citizen (the case as a whole), Plan (the plan and its printout), Conversations, Offers
         and Benefit (each tab's own actions)."""
@@ -330,7 +346,7 @@ class MainWindow(PlanOutputActions, QMainWindow):
             self.citizen_menu.addActions(rest)
         self._update_citizen_menu()
 
-    def current_list(self):  # type: ignore[no-untyped-def]
+    def current_list(self):
         """The list on the page in front (Today, Deadlines, the citizens), or None."""
         from app.ui.citizens.list_source import citizen_list_source
 
@@ -361,7 +377,7 @@ class MainWindow(PlanOutputActions, QMainWindow):
         """Right-click (or the menu key) on a citizen in the list: the common actions on them."""
         from app.ui.casework.conversations_tab import ConversationsTab
 
-        def on_page(then):  # type: ignore[no-untyped-def]
+        def on_page(then):
             def run() -> None:
                 self.open_citizen(citizen_id)
                 if self.citizen_page.citizen_id == citizen_id:
@@ -387,7 +403,7 @@ class MainWindow(PlanOutputActions, QMainWindow):
             menu.addAction(text).triggered.connect(lambda _c=False, f=slot: f())
         return menu
 
-    def _citizen_context_menu(self, pos) -> None:  # type: ignore[no-untyped-def]
+    def _citizen_context_menu(self, pos) -> None:
         table = self.citizens.table
         index = table.indexAt(pos)
         if index.isValid():

@@ -7,6 +7,8 @@ A mixin of ``MainWindow`` (``self`` is the window: its context, citizen page, st
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QMessageBox,
@@ -17,9 +19,32 @@ from app.casework.core.result import Area, Saved
 from app.domain.errors import MinPlanError
 from app.i18n import _
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog, QMainWindow
 
-class PlanOutputActions:
+    from app.ui.casework.citizen_page import CitizenPage
+    from app.ui.casework.context import UiContext
+    from app.ui.citizens.page import CitizensPage
+
+    _Window = QMainWindow
+else:
+    _Window = object
+
+
+class PlanOutputActions(_Window):
     """Printing and saving a citizen's papers (each records the disclosure it makes)."""
+
+    # What the window provides (for the type checker; ``MainWindow`` sets and defines them).
+    ctx: UiContext
+    citizen_page: CitizenPage
+    citizens: CitizensPage
+    #: The last dialog opened here (tests reach it through the window).
+    last_dialog: QDialog
+
+    if TYPE_CHECKING:
+
+        def show_problem(self, error: MinPlanError) -> None: ...
+        def after_save(self, saved: Saved) -> None: ...
 
     def print_plan(self, *, large: bool = False, language: str | None = None) -> None:
         from app.ui.printing import PlanPrinter
@@ -105,7 +130,7 @@ class PlanOutputActions:
         dialog.open()
         self.last_dialog = dialog
 
-    def save_access_request(self, path=None) -> None:  # type: ignore[no-untyped-def]
+    def save_access_request(self, path=None) -> None:
         from app.ui.casework.access_request import save_access_request
 
         citizen_id = self.citizen_page.citizen_id

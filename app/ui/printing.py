@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.casework.plan.plan_printing import (
+    BatchResult,
     batch_plans,
     file_name,
     plan_pdf,
@@ -242,7 +243,7 @@ class _BatchWorker(QObject):
             return not self.cancelled
 
         try:
-            result = batch_plans(
+            result: BatchResult | MinPlanError | OSError = batch_plans(
                 self.ctx.db,
                 self.ctx.actor,
                 self.citizen_ids,
@@ -304,7 +305,7 @@ class BatchPrintDialog(QDialog):
         layout.addWidget(self.bar)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
-        self.thread: QThread | None = None
+        self.thread: QThread | None = None  # type: ignore[assignment]  # shadows QObject.thread(), which nothing here calls
         self.worker: _BatchWorker | None = None
         self.resize(520, self.sizeHint().height())
 
@@ -339,7 +340,7 @@ class BatchPrintDialog(QDialog):
             return
         self.reject()
 
-    def _done(self, result) -> None:  # type: ignore[no-untyped-def]
+    def _done(self, result) -> None:
         self.result_value = result
         if isinstance(result, Exception):
             self.status.setText(str(result))

@@ -23,7 +23,7 @@ POLL_MS = 2
 GIVE_UP_S = 120
 
 
-def watch_when_asked(app: QApplication, window) -> None:  # type: ignore[no-untyped-def]
+def watch_when_asked(app: QApplication, window) -> None:
     path = os.environ.get(READY_FILE)
     if not path:
         return
@@ -63,10 +63,10 @@ def watch_when_asked(app: QApplication, window) -> None:  # type: ignore[no-unty
     QTimer.singleShot(0, check)
 
 
-def _list_painted(window) -> bool:  # type: ignore[no-untyped-def]
+def _list_painted(window) -> bool:
     model = window.citizens.model
     return bool(window.citizens.isVisible() and (model.rowCount() == 0 or model.cache))
 
 
-def _name(window) -> str:  # type: ignore[no-untyped-def]
+def _name(window) -> str:
     return type(window.pages.currentWidget()).__name__

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.casework.core import audit
 from app.casework.core.actor import Actor
@@ -224,7 +224,7 @@ def _declared(key: str) -> Declared:
 def read(session: Session, key: str) -> Any:
     """The stored value of ``key``, or its default when unset or unreadable."""
     declared = _declared(key)
-    row = session.exec(select(AppSetting).where(AppSetting.key == key)).first()
+    row = session.exec(select(AppSetting).where(col(AppSetting.key) == key)).first()
     if row is None:
         return declared.default
     try:
@@ -269,7 +269,7 @@ def set_values(db: Database, actor: Actor, values: Mapping[str, Any]) -> dict[st
         check_together({**{k: read(session, k) for k in SETTINGS}, **checked})
         for key, value in checked.items():
             old = read(session, key)
-            row = session.exec(select(AppSetting).where(AppSetting.key == key)).first()
+            row = session.exec(select(AppSetting).where(col(AppSetting.key) == key)).first()
             if row is None:
                 row = AppSetting(key=key, value="")
                 session.add(row)

@@ -23,8 +23,9 @@ from app.domain.errors import DuplicateError, PermissionDeniedError
 from app.domain.users import clean_user
 from app.i18n import N_, ngettext
 from app.store.engine import Database, transaction
-from app.store.models import Caseworker, Citizen
+from app.store.models import Caseworker, Citizen, table_of
 from app.store.ordering import byte_order
+from app.store.row_values import saved_id
 
 _AREAS = frozenset({Area.USERS})
 _MANAGE = N_("Only an administrator can manage users")
@@ -50,19 +51,19 @@ def list_users(db: Database) -> list[UserView]:
     with transaction(db) as session:
         counts = dict(
             session.exec(
-                select(Citizen.caseworker_id, func.count())
+                select(col(Citizen.caseworker_id), func.count())
                 .where(col(Citizen.deleted_at).is_(None), col(Citizen.caseworker_id).is_not(None))
-                .group_by(Citizen.caseworker_id)
+                .group_by(col(Citizen.caseworker_id))
             ).all()
         )
         rows = session.exec(
             select(Caseworker).order_by(
-                col(Caseworker.active).desc(), byte_order(col(Caseworker.initials))
+                col(Caseworker.active).desc(), byte_order(table_of(Caseworker).c.initials)
             )
         ).all()
         return [
             UserView(
-                r.id,  # type: ignore[arg-type]
+                saved_id(r),
                 r.version,
                 r.initials,
                 r.name,
@@ -81,22 +82,24 @@ def list_users(db: Database) -> list[UserView]:
 def _check_unique(session: Session, values: Mapping[str, Any], own_id: int | None = None) -> None:
     if "initials" in values:
         other = session.exec(
-            select(Caseworker).where(Caseworker.initials == values["initials"])
+            select(Caseworker).where(col(Caseworker.initials) == values["initials"])
         ).first()
         if other is not None and other.id != own_id:
             raise DuplicateError(
                 "{name} already has the initials {initials}",
-                existing_id=other.id,  # type: ignore[arg-type]
+                existing_id=saved_id(other),
                 field="initials",
                 name=other.name,
                 initials=values["initials"],
             )
     if values.get("login"):
-        other = session.exec(select(Caseworker).where(Caseworker.login == values["login"])).first()
+        other = session.exec(
+            select(Caseworker).where(col(Caseworker.login) == values["login"])
+        ).first()
         if other is not None and other.id != own_id:
             raise DuplicateError(
                 "{name} already signs in as {login}",
-                existing_id=other.id,  # type: ignore[arg-type]
+                existing_id=saved_id(other),
                 field="login",
                 name=other.name,
                 login=values["login"],
@@ -107,7 +110,7 @@ def _active_admins(session: Session) -> int:
     return session.exec(
         select(func.count())
         .select_from(Caseworker)
-        .where(Caseworker.role == "admin", col(Caseworker.active))
+        .where(col(Caseworker.role) == "admin", col(Caseworker.active))
     ).one()
 
 
@@ -145,7 +148,7 @@ def add_user(db: Database, actor: Actor, values: Mapping[str, Any]) -> Saved:
         audit.record(
             session, actor, "create_user", entity="caseworker", entity_id=row.id, new=cleaned
         )
-        return Saved(row.id, row.version, None, _AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, None, _AREAS)
 
 
 def update_user(
@@ -162,7 +165,7 @@ def update_user(
         row = load_for_update(session, Caseworker, user_id, expected_version, cleaned)
         _check_unique(session, cleaned, own_id=user_id)
         _change(session, actor, row, cleaned, "update_user")
-        return Saved(row.id, row.version, None, _AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, None, _AREAS)
 
 
 def change_role(
@@ -174,7 +177,7 @@ def change_role(
         row = load_for_update(session, Caseworker, user_id, expected_version, cleaned)
         _keep_an_admin(session, row, role=cleaned["role"], active=row.active)
         _change(session, actor, row, cleaned, "change_role")
-        return Saved(row.id, row.version, None, _AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, None, _AREAS)
 
 
 def set_active(
@@ -197,7 +200,7 @@ def set_active(
                 left = session.exec(
                     select(func.count())
                     .select_from(Citizen)
-                    .where(Citizen.caseworker_id == row.id, col(Citizen.deleted_at).is_(None))
+                    .where(col(Citizen.caseworker_id) == row.id, col(Citizen.deleted_at).is_(None))
                 ).one()
                 if left:
                     warnings = (
@@ -207,11 +210,11 @@ def set_active(
                             left,
                         ).format(name=row.name, n=left),
                     )
-        return Saved(row.id, row.version, None, _AREAS, warnings)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, None, _AREAS, warnings)
 
 
 def has_users(session: Session) -> bool:
-    return session.exec(select(Caseworker.id).limit(1)).first() is not None
+    return session.exec(select(col(Caseworker.id)).limit(1)).first() is not None
 
 
 def create_first_admin(

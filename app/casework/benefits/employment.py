@@ -21,6 +21,7 @@ from app.domain.dates import check_period
 from app.domain.errors import ValidationError
 from app.store.engine import Database, transaction
 from app.store.models import Citizen, Company, Employment
+from app.store.row_values import saved_id
 
 _AREAS = frozenset({Area.EMPLOYMENT, Area.CITIZEN, Area.HISTORY})
 MAX_HOURS_PER_MONTH = 300
@@ -53,7 +54,7 @@ def _check(values: Mapping[str, Any]) -> None:
 def register_employment(
     db: Database, actor: Actor, citizen_id: int, values: Mapping[str, Any]
 ) -> Saved:
-    cleaned = {
+    cleaned: dict[str, Any] = {
         k: values.get(k)
         for k in (
             "kind",
@@ -83,7 +84,7 @@ def register_employment(
             citizen_id=citizen_id,
             new=cleaned,
         )
-        return Saved(row.id, row.version, citizen_id, _AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, citizen_id, _AREAS)
 
 
 def end_employment(
@@ -154,7 +155,7 @@ def change_flexjob_hours(
                 field="start_date",
                 start=row.start_date.isoformat(),
             )
-        values = {
+        values: dict[str, Any] = {
             "kind": "flexjob",
             "company_id": row.company_id,
             "start_date": from_date,
@@ -179,4 +180,4 @@ def change_flexjob_hours(
             old={"hours_per_week": row.hours_per_week},
             new={"hours_per_week": hours_per_week, "from": from_date},
         )
-        return Saved(successor.id, successor.version, row.citizen_id, _AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(successor), successor.version, row.citizen_id, _AREAS)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.casework.core import access, audit
 from app.casework.core.actor import Actor
@@ -31,6 +31,7 @@ from app.domain.spells import (
 )
 from app.store.engine import Database, transaction
 from app.store.models import BenefitSpell, Citizen
+from app.store.row_values import saved_id
 
 _AREAS = frozenset({Area.SPELLS, Area.CITIZEN, Area.CITIZEN_LIST, Area.HISTORY})
 SPELL_FIELDS = (
@@ -59,7 +60,9 @@ _FLAGS = ("visited_to_jobcenter", "exempt_75", "part_time_insured", "work_duty")
 
 
 def _periods(session: Session, citizen_id: int) -> list[SpellPeriod]:
-    rows = session.exec(select(BenefitSpell).where(BenefitSpell.citizen_id == citizen_id)).all()
+    rows = session.exec(
+        select(BenefitSpell).where(col(BenefitSpell.citizen_id) == citizen_id)
+    ).all()
     return [SpellPeriod(r.id, r.target_group, r.start_date, r.end_date) for r in rows]
 
 
@@ -108,7 +111,7 @@ def start_spell(db: Database, actor: Actor, citizen_id: int, values: Mapping[str
             citizen_id=citizen_id,
             new=cleaned,
         )
-        return Saved(row.id, row.version, citizen_id, _AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, citizen_id, _AREAS)
 
 
 def end_spell(
@@ -181,7 +184,7 @@ def change_benefit(
             new=new,
             details={"next_spell_id": row.id, "next": values},
         )
-        return Saved(row.id, row.version, current.citizen_id, _AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, current.citizen_id, _AREAS)
 
 
 def update_spell(
@@ -215,4 +218,4 @@ def update_spell(
                 old=old,
                 new=new,
             )
-        return Saved(row.id, row.version, row.citizen_id, _AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, row.citizen_id, _AREAS)

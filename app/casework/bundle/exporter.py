@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, select
-from sqlmodel import Session
+from sqlalchemy import Label, Select, select
+from sqlmodel import Session, col
 
 from app.casework.bundle import counts
 from app.casework.bundle.cells import write_value
@@ -99,16 +99,16 @@ def _check_folder(directory: Path) -> None:
 
 def _queries() -> dict[str, Select[Any]]:
     """One query per file; its labels are the file's column names (plus ``hours_per_month``)."""
-    live = Citizen.deleted_at.is_(None)  # type: ignore[union-attr]
-    initials = Caseworker.initials.label("caseworker")
-    company_cvr = Company.cvr.label("company_cvr")
+    live = col(Citizen.deleted_at).is_(None)
+    initials: Label[str] = col(Caseworker.initials).label("caseworker")
+    company_cvr: Label[str] = col(Company.cvr).label("company_cvr")
 
     def of_citizen(model: Any, *columns: Any) -> Select[Any]:
         """A living citizen's rows, with the CPR in front."""
         return (
-            select(Citizen.cpr, *columns)
+            select(col(Citizen.cpr), *columns)
             .select_from(model)
-            .join(Citizen, Citizen.id == model.citizen_id)
+            .join(Citizen, col(Citizen.id) == model.citizen_id)
             .where(live)
         )
 
@@ -121,61 +121,70 @@ def _queries() -> dict[str, Select[Any]]:
         "caseworkers.csv": plain(Caseworker, "caseworkers.csv"),
         "companies.csv": plain(Company, "companies.csv"),
         "citizens.csv": select(
-            Citizen.cpr, Citizen.first_name, Citizen.last_name, Citizen.address,
-            Citizen.postal_code, Citizen.city, Citizen.phone, Citizen.email, Citizen.language,
-            initials, Citizen.refugee_or_reunified, Citizen.refugee_year, Citizen.disability,
-            Citizen.digital_post_exempt,
+            col(Citizen.cpr), col(Citizen.first_name), col(Citizen.last_name),
+            col(Citizen.address), col(Citizen.postal_code), col(Citizen.city), col(Citizen.phone),
+            col(Citizen.email), col(Citizen.language), initials,
+            col(Citizen.refugee_or_reunified), col(Citizen.refugee_year), col(Citizen.disability),
+            col(Citizen.digital_post_exempt),
         )
         .select_from(Citizen)
-        .outerjoin(Caseworker, Caseworker.id == Citizen.caseworker_id)
+        .outerjoin(Caseworker, col(Caseworker.id) == col(Citizen.caseworker_id))
         .where(live),
         "spells.csv": of_citizen(
-            s, s.target_group, s.start_date.label("start"), s.end_date.label("end"),
-            s.end_reason, s.visited_to_jobcenter, s.early_followup_requested_on, s.exempt_75,
-            s.exempt_75_reason, s.agreed_contact_days, s.first_request_on, s.absence_start_on,
-            s.sick_category, s.new_dagpengeperiode_on, s.ledighed_hours, s.ledighed_on,
-            s.part_time_insured, s.offer_exempt_from, s.offer_exempt_to, s.work_duty,
+            s, col(s.target_group), col(s.start_date).label("start"),
+            col(s.end_date).label("end"), col(s.end_reason), col(s.visited_to_jobcenter),
+            col(s.early_followup_requested_on), col(s.exempt_75), col(s.exempt_75_reason),
+            col(s.agreed_contact_days), col(s.first_request_on), col(s.absence_start_on),
+            col(s.sick_category), col(s.new_dagpengeperiode_on), col(s.ledighed_hours),
+            col(s.ledighed_on), col(s.part_time_insured), col(s.offer_exempt_from),
+            col(s.offer_exempt_to), col(s.work_duty),
         ),
         "plans.csv": of_citizen(
-            p, p.job_goal, p.education_goal, p.own_words, p.job_search, p.stabilising,
-            p.other_efforts, p.updated_on, p.agreed_on,
+            p, col(p.job_goal), col(p.education_goal), col(p.own_words), col(p.job_search),
+            col(p.stabilising), col(p.other_efforts), col(p.updated_on), col(p.agreed_on),
         ),
         # Milestones keep their order within the plan rather than a sorted order.
-        "milestones.csv": of_citizen(m, m.title, m.due, m.status, m.completed_on)
-        .where(m.deleted_at.is_(None))
-        .order_by(Citizen.cpr, m.position, m.id),
-        "offers.csv": of_citizen(
-            o, o.kind, company_cvr, o.title, o.offered_on, o.start_date.label("start"),
-            o.planned_end, o.actual_end, o.hours_per_week, o.status,
+        "milestones.csv": of_citizen(
+            m, col(m.title), col(m.due), col(m.status), col(m.completed_on)
         )
-        .outerjoin(Company, Company.id == o.company_id)
-        .where(o.deleted_at.is_(None)),
+        .where(col(m.deleted_at).is_(None))
+        .order_by(col(Citizen.cpr), col(m.position), col(m.id)),
+        "offers.csv": of_citizen(
+            o, col(o.kind), company_cvr, col(o.title), col(o.offered_on),
+            col(o.start_date).label("start"), col(o.planned_end), col(o.actual_end),
+            col(o.hours_per_week), col(o.status),
+        )
+        .outerjoin(Company, col(Company.id) == col(o.company_id))
+        .where(col(o.deleted_at).is_(None)),
         "conversations.csv": of_citizen(
-            c, c.kind, c.scheduled_at, c.held_on, c.status, c.channel, c.held_by,
-            c.with_a_kasse, initials, c.note,
-        ).outerjoin(Caseworker, Caseworker.id == c.caseworker_id),
+            c, col(c.kind), col(c.scheduled_at), col(c.held_on), col(c.status), col(c.channel),
+            col(c.held_by), col(c.with_a_kasse), initials, col(c.note),
+        ).outerjoin(Caseworker, col(Caseworker.id) == col(c.caseworker_id)),
         "employment.csv": of_citizen(
-            e, e.kind, company_cvr, e.start_date.label("start"), e.end_date.label("end"),
-            e.hours_per_week, e.hours_per_month, e.completed,
-        ).outerjoin(Company, Company.id == e.company_id),
+            e, col(e.kind), company_cvr, col(e.start_date).label("start"),
+            col(e.end_date).label("end"), col(e.hours_per_week), col(e.hours_per_month),
+            col(e.completed),
+        ).outerjoin(Company, col(Company.id) == col(e.company_id)),
         "company_contacts.csv": select(
-            Company.cvr, cc.contacted_on.label("date"), cc.kind, initials, cc.led_to_offer
+            col(Company.cvr), col(cc.contacted_on).label("date"), col(cc.kind), initials,
+            col(cc.led_to_offer),
         )
         .select_from(cc)
-        .join(Company, Company.id == cc.company_id)
-        .outerjoin(Caseworker, Caseworker.id == cc.caseworker_id),
+        .join(Company, col(Company.id) == col(cc.company_id))
+        .outerjoin(Caseworker, col(Caseworker.id) == col(cc.caseworker_id)),
         "recruitment_orders.csv": select(
-            Company.cvr, ro.received_on, ro.title, ro.positions, ro.status, ro.closed_on
+            col(Company.cvr), col(ro.received_on), col(ro.title), col(ro.positions),
+            col(ro.status), col(ro.closed_on),
         )
         .select_from(ro)
-        .join(Company, Company.id == ro.company_id),
-        "journal.csv": of_citizen(j, j.written_on, initials, j.text).outerjoin(
-            Caseworker, Caseworker.id == j.caseworker_id
+        .join(Company, col(Company.id) == col(ro.company_id)),
+        "journal.csv": of_citizen(j, col(j.written_on), initials, col(j.text)).outerjoin(
+            Caseworker, col(Caseworker.id) == col(j.caseworker_id)
         ),
     }  # fmt: skip
 
 
-def _values(name: str, row: Mapping[str, Any]) -> list[Any]:
+def _values(name: str, row: Mapping[Any, Any]) -> list[Any]:
     """The file's cells as values (dates, numbers, text), in the file's column order."""
     values = dict(row)
     if values.get("scheduled_at") is not None:  # stored in UTC, exchanged as Danish local time

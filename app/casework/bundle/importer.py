@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from app.casework.bundle import counts
 from app.casework.bundle.format import FILE_NAMES, FILES, SPECS
@@ -37,14 +38,14 @@ Progress = Callable[[int, int, str], bool | None]
 MAX_PROBLEMS = 1000
 
 
-class Problems(list):  # type: ignore[type-arg]
+class Problems(list[Problem]):
     """The report's problems: the first ``MAX_PROBLEMS`` kept, the rest counted."""
 
     def __init__(self) -> None:
         super().__init__()
         self.more = 0
 
-    def append(self, problem: Problem) -> None:  # type: ignore[override]
+    def append(self, problem: Problem) -> None:
         if len(self) < MAX_PROBLEMS:
             super().append(problem)
         else:
@@ -117,15 +118,21 @@ class ImportReport:
 def _existing(db: Database) -> Existing:
     found = Existing()
     with transaction(db) as s:
-        found.caseworkers = {i: n for n, i in s.execute(select(Caseworker.id, Caseworker.initials))}
-        found.companies = {c: n for n, c in s.execute(select(Company.id, Company.cvr))}
-        found.citizens = {c: n for n, c in s.execute(select(Citizen.id, Citizen.cpr))}
+        found.caseworkers = {
+            i: n for n, i in s.execute(select(col(Caseworker.id), col(Caseworker.initials)))
+        }
+        found.companies = {c: n for n, c in s.execute(select(col(Company.id), col(Company.cvr)))}
+        found.citizens = {c: n for n, c in s.execute(select(col(Citizen.id), col(Citizen.cpr)))}
         by_id = {n: c for c, n in found.citizens.items()}
         for citizen_id, start, end in s.execute(
-            select(BenefitSpell.citizen_id, BenefitSpell.start_date, BenefitSpell.end_date)
+            select(
+                col(BenefitSpell.citizen_id),
+                col(BenefitSpell.start_date),
+                col(BenefitSpell.end_date),
+            )
         ):
             found.spells[by_id[citizen_id]].append(Period(start, end))
-        found.plans = {by_id[n] for n in s.execute(select(Plan.citizen_id)).scalars()}
+        found.plans = {by_id[n] for n in s.execute(select(col(Plan.citizen_id))).scalars()}
     return found
 
 
@@ -163,7 +170,7 @@ def check_bundle(
             if table.encoding is not None:
                 report.encodings[table.name] = table.encoding
             if rows is None:
-                checker.refused.add(spec.name)  # type: ignore[attr-defined]
+                checker.refused.add(spec.name)
             n = 0
             for row in rows or ():
                 checker.check(spec.name, row)

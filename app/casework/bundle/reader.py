@@ -13,7 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -134,7 +134,7 @@ class CsvTable:
     name: str
     encoding: str | None = field(default=None)
 
-    def records(self, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+    def records(self, problems: list[Problem]) -> Generator[tuple[int, list[str]]]:
         """``(line, cells)`` from the header on; a cell spanning lines is named by its first."""
         if self.encoding is None:
             self.encoding = detect_encoding(self.path, self.name, problems)
@@ -164,7 +164,7 @@ class SheetTable:
     name: str
     encoding: str | None = None
 
-    def records(self, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+    def records(self, problems: list[Problem]) -> Generator[tuple[int, list[str]]]:
         from openpyxl import load_workbook
 
         book = load_workbook(self.path, read_only=True, data_only=True)
@@ -297,11 +297,11 @@ def _header_ok(name: str, spec: FileSpec, header: list[str], problems: list[Prob
             Problem(name, 1, ValidationError("The column {column!r} appears twice", column=column))
         )
         ok = False
-    for column in spec.columns:
-        if column.required and column.name not in header:
+    for wanted in spec.columns:
+        if wanted.required and wanted.name not in header:
             problems.append(
                 Problem(
-                    name, 1, ValidationError("The column {column!r} is missing", column=column.name)
+                    name, 1, ValidationError("The column {column!r} is missing", column=wanted.name)
                 )
             )
             ok = False

@@ -52,11 +52,11 @@ class Checker:
         existing: Existing,
         problems: list[Problem],
         today: date,
-        refused: frozenset[str] | set[str] = frozenset(),
+        refused: set[str] | None = None,
     ) -> None:
         #: Files refused as a whole: references into them are not checked (that would only
         #: repeat the file's own problem once per referring row).
-        self.refused = refused
+        self.refused: set[str] = refused if refused is not None else set()
         self.existing = existing
         self.problems = problems
         self.today = today

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.casework.bundle.format import WEEKS_PER_MONTH
 from app.casework.bundle.reader import Row
@@ -185,10 +185,10 @@ def _write(
         ({**v, "local": bool(v.get("local"))} for v in values("companies.csv")),
         "companies.csv",
     )
-    workers = w.ids(Caseworker.id, Caseworker.initials)
-    companies = w.ids(Company.id, Company.cvr)
+    workers = w.ids(col(Caseworker.id), col(Caseworker.initials))
+    companies = w.ids(col(Company.id), col(Company.cvr))
     w.insert("citizen", (_citizen(v, workers) for v in values("citizens.csv")), "citizens.csv")
-    people = w.ids(Citizen.id, Citizen.cpr)
+    people = w.ids(col(Citizen.id), col(Citizen.cpr))
 
     w.insert(
         "benefit_spell",
@@ -232,7 +232,7 @@ def _write(
             {
                 "citizen_id": people[v["cpr"]],
                 "kind": v["kind"],
-                "company_id": companies.get(v.get("company_cvr")),
+                "company_id": _id_of(companies, v.get("company_cvr")),
                 "title": v.get("title"),
                 "offered_on": v.get("offered_on"),
                 "start_date": v.get("start"),
@@ -257,7 +257,7 @@ def _write(
                 "channel": v.get("channel") or "in_person",
                 "held_by": v.get("held_by") or "jobcenter",
                 "with_a_kasse": bool(v.get("with_a_kasse")),
-                "caseworker_id": workers.get(v.get("caseworker")),
+                "caseworker_id": _id_of(workers, v.get("caseworker")),
                 "note": v.get("note"),
             }
             for v in values("conversations.csv")
@@ -276,7 +276,7 @@ def _write(
                 "company_id": companies[v["cvr"]],
                 "contacted_on": v["date"],
                 "kind": v["kind"],
-                "caseworker_id": workers.get(v.get("caseworker")),
+                "caseworker_id": _id_of(workers, v.get("caseworker")),
                 "led_to_offer": bool(v.get("led_to_offer")),
             }
             for v in values("company_contacts.csv")
@@ -304,7 +304,7 @@ def _write(
             {
                 "citizen_id": people[v["cpr"]],
                 "written_on": v["written_on"],
-                "caseworker_id": workers.get(v.get("caseworker")),
+                "caseworker_id": _id_of(workers, v.get("caseworker")),
                 "text": v["text"],
             }
             for v in values("journal.csv")
@@ -337,6 +337,11 @@ def _citizen(v: dict[str, Any], workers: dict[str, int]) -> dict[str, Any]:
     }
 
 
+def _id_of(ids: Mapping[str, int], key: str | None) -> int | None:
+    """The id a bundle's key (CVR number, initials) names; None for no key or an unknown one."""
+    return ids.get(key) if key is not None else None
+
+
 def _employment(
     v: dict[str, Any], people: dict[str, int], companies: dict[str, int]
 ) -> dict[str, Any]:
@@ -346,12 +351,14 @@ def _employment(
     return {
         "citizen_id": people[v["cpr"]],
         "kind": v["kind"],
-        "company_id": companies.get(v.get("company_cvr")),
+        "company_id": _id_of(companies, v.get("company_cvr")),
         "start_date": v["start"],
         "end_date": v.get("end"),
         "completed": v.get("completed"),
         "hours_per_week": None if monthly else hours,
-        "hours_per_month": round(hours * WEEKS_PER_MONTH, 2) if monthly else None,
+        "hours_per_month": round(hours * WEEKS_PER_MONTH, 2)
+        if monthly and hours is not None
+        else None,
     }
 
 
@@ -359,8 +366,8 @@ def _milestones(w: _Writer, rows: Iterable[dict[str, Any]], people: dict[str, in
     """Milestones keep the file's order; for a citizen already in the database they follow the
     milestones the citizen has (only citizens already in the database can have some)."""
     positions: dict[int, int] = defaultdict(int)
-    query = select(Milestone.citizen_id, func.max(Milestone.position)).group_by(
-        Milestone.citizen_id
+    query = select(col(Milestone.citizen_id), func.max(col(Milestone.position))).group_by(
+        col(Milestone.citizen_id)
     )
     positions.update((citizen_id, last + 1) for citizen_id, last in w.session.execute(query))
 
@@ -401,12 +408,12 @@ def _version_chunk(
     citizen_ids = [people[v["cpr"]] for v in plans]
     for m in w.session.execute(
         select(Milestone)
-        .where(Milestone.citizen_id.in_(citizen_ids))  # type: ignore[attr-defined]
-        .where(Milestone.deleted_at.is_(None))  # type: ignore[union-attr]
-        .order_by(Milestone.citizen_id, Milestone.position, Milestone.id)
+        .where(col(Milestone.citizen_id).in_(citizen_ids))
+        .where(col(Milestone.deleted_at).is_(None))
+        .order_by(col(Milestone.citizen_id), col(Milestone.position), col(Milestone.id))
     ).scalars():
         by_citizen[m.citizen_id].append(
-            MilestoneState(m.id, m.title, m.due, m.status, m.completed_on, m.drop_reason)  # type: ignore[arg-type]
+            MilestoneState(m.id, m.title, m.due, m.status, m.completed_on, m.drop_reason)
         )
     versions = []
     for v in plans:

@@ -29,6 +29,7 @@ from app.store.models import (
     Offer,
     Plan,
 )
+from app.store.row_values import saved_id
 
 
 @dataclass(frozen=True)
@@ -52,17 +53,17 @@ def conversations_of(db: Database, actor: Actor, citizen_id: int) -> list[Conver
     with transaction(db) as s:
         read_citizen(s, actor, citizen_id, "conversations")
         rows = s.exec(
-            select(Conversation, Caseworker.initials)
+            select(Conversation, col(Caseworker.initials))
             .outerjoin(Caseworker, col(Caseworker.id) == col(Conversation.caseworker_id))
-            .where(Conversation.citizen_id == citizen_id)
+            .where(col(Conversation.citizen_id) == citizen_id)
         ).all()
     views = [
         ConversationRow(
-            c.id,
+            saved_id(c),
             c.version,
             utc_to_local(c.scheduled_at) if c.scheduled_at else None,
             c.kind,
-            c.channel,  # type: ignore[arg-type]
+            c.channel,
             c.held_by,
             c.with_a_kasse,
             c.status,
@@ -108,16 +109,16 @@ def offers_of(
     with transaction(db) as s:
         read_citizen(s, actor, citizen_id, "offers")
         query = (
-            select(Offer, Company.name)
+            select(Offer, col(Company.name))
             .outerjoin(Company, col(Company.id) == col(Offer.company_id))
-            .where(Offer.citizen_id == citizen_id)
+            .where(col(Offer.citizen_id) == citizen_id)
         )
         if not include_deleted:
             query = query.where(col(Offer.deleted_at).is_(None))
         rows = s.exec(query.order_by(col(Offer.start_date).desc(), col(Offer.id).desc())).all()
         return [
             OfferRow(
-                o.id,
+                saved_id(o),
                 o.version,
                 o.kind,
                 o.company_id,
@@ -125,7 +126,7 @@ def offers_of(
                 o.title,
                 o.offered_on,
                 o.start_date,
-                o.planned_end,  # type: ignore[arg-type]
+                o.planned_end,
                 o.actual_end,
                 o.hours_per_week,
                 o.status,
@@ -175,17 +176,17 @@ def spells_of(db: Database, actor: Actor, citizen_id: int) -> list[SpellRow]:
         read_citizen(s, actor, citizen_id, "spells")
         rows = s.exec(
             select(BenefitSpell)
-            .where(BenefitSpell.citizen_id == citizen_id)
+            .where(col(BenefitSpell.citizen_id) == citizen_id)
             .order_by(col(BenefitSpell.start_date).desc())
         ).all()
         return [
             SpellRow(
-                r.id,
+                saved_id(r),
                 r.version,
                 r.target_group,
                 r.start_date,
                 r.end_date,
-                r.end_reason,  # type: ignore[arg-type]
+                r.end_reason,
                 r.visited_to_jobcenter,
                 r.exempt_75,
                 r.agreed_contact_days,
@@ -212,20 +213,20 @@ def employment_of(db: Database, actor: Actor, citizen_id: int) -> list[Employmen
     with transaction(db) as s:
         read_citizen(s, actor, citizen_id, "employment")
         rows = s.exec(
-            select(Employment, Company.name)
+            select(Employment, col(Company.name))
             .outerjoin(Company, col(Company.id) == col(Employment.company_id))
-            .where(Employment.citizen_id == citizen_id)
+            .where(col(Employment.citizen_id) == citizen_id)
             .order_by(col(Employment.start_date).desc(), col(Employment.id).desc())
         ).all()
         return [
             EmploymentRow(
-                e.id,
+                saved_id(e),
                 e.version,
                 e.kind,
                 name,
                 e.start_date,
                 e.end_date,
-                e.hours_per_week,  # type: ignore[arg-type]
+                e.hours_per_week,
                 e.hours_per_month,
                 e.completed,
             )
@@ -264,14 +265,14 @@ def plan_of(
 
     with transaction(db) as s:
         read_citizen(s, actor, citizen_id, "plan")
-        plan = s.exec(select(Plan).where(Plan.citizen_id == citizen_id)).first()
-        query = select(Milestone).where(Milestone.citizen_id == citizen_id)
+        plan = s.exec(select(Plan).where(col(Plan.citizen_id) == citizen_id)).first()
+        query = select(Milestone).where(col(Milestone.citizen_id) == citizen_id)
         if not include_deleted:
             query = query.where(col(Milestone.deleted_at).is_(None))
         milestones = s.exec(query.order_by(col(Milestone.position), col(Milestone.id))).all()
         current = s.exec(
-            select(BenefitSpell.target_group, BenefitSpell.sick_category)
-            .where(BenefitSpell.citizen_id == citizen_id)
+            select(col(BenefitSpell.target_group), col(BenefitSpell.sick_category))
+            .where(col(BenefitSpell.citizen_id) == citizen_id)
             .order_by(col(BenefitSpell.start_date).desc())
         ).first()
         return PlanView(
@@ -280,13 +281,13 @@ def plan_of(
             plan.updated_on if plan else None,
             tuple(
                 MilestoneRow(
-                    m.id,
+                    saved_id(m),
                     m.version,
                     m.title,
                     m.due,
                     m.status,
                     m.completed_on,
-                    m.drop_reason,  # type: ignore[arg-type]
+                    m.drop_reason,
                     m.deleted_at is not None,
                 )
                 for m in milestones
@@ -344,36 +345,48 @@ def company_view(db: Database, company_id: int) -> CompanyView:
         if company is None:
             raise NotFoundError("The company no longer exists")
         contacts = s.exec(
-            select(CompanyContact, Caseworker.initials)
+            select(CompanyContact, col(Caseworker.initials))
             .outerjoin(Caseworker, col(Caseworker.id) == col(CompanyContact.caseworker_id))
-            .where(CompanyContact.company_id == company_id)
+            .where(col(CompanyContact.company_id) == company_id)
             .order_by(col(CompanyContact.contacted_on).desc(), col(CompanyContact.id).desc())
         ).all()
         orders = s.exec(
             select(RecruitmentOrder)
-            .where(RecruitmentOrder.company_id == company_id)
+            .where(col(RecruitmentOrder.company_id) == company_id)
             .order_by(col(RecruitmentOrder.received_on).desc())
         ).all()
         return CompanyView(
-            company.id,
+            saved_id(company),
             company.version,
             company.cvr,
             company.name,
             company.address,
-            company.postal_code,  # type: ignore[arg-type]
+            company.postal_code,
             company.city,
             company.employees,
             tuple(
                 ContactRow(
-                    c.id, c.contacted_on, c.kind, initials, c.contact_person, c.led_to_offer, c.note
-                )  # type: ignore[arg-type]
+                    saved_id(c),
+                    c.contacted_on,
+                    c.kind,
+                    initials,
+                    c.contact_person,
+                    c.led_to_offer,
+                    c.note,
+                )
                 for c, initials in contacts
             ),
             local=company.local,
             orders=tuple(
                 OrderRow(
-                    o.id, o.version, o.received_on, o.title, o.positions, o.status, o.closed_on
-                )  # type: ignore[arg-type]
+                    saved_id(o),
+                    o.version,
+                    o.received_on,
+                    o.title,
+                    o.positions,
+                    o.status,
+                    o.closed_on,
+                )
                 for o in orders
             ),
         )

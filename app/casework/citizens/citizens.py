@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.casework.core import access, audit
 from app.casework.core.actor import Actor
@@ -32,24 +32,25 @@ from app.domain.search import citizen_search_text, citizen_sort_key
 from app.store.audit_chain import server_sealed
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker, Citizen
+from app.store.row_values import saved_id
 
 _LIST_AREAS = frozenset({Area.CITIZEN_LIST, Area.CITIZEN, Area.HISTORY})
 
 
 def _check_not_duplicate(session: Session, cpr: str, own_id: int | None = None) -> None:
-    existing = session.exec(select(Citizen).where(Citizen.cpr == cpr)).first()
+    existing = session.exec(select(Citizen).where(col(Citizen.cpr) == cpr)).first()
     if existing is None or existing.id == own_id:
         return
     if existing.deleted_at is not None:
         raise DuplicateError(
             "A deleted citizen has CPR number {cpr}; restore that citizen instead",
-            existing_id=existing.id,  # type: ignore[arg-type]
+            existing_id=saved_id(existing),
             field="cpr",
             cpr=format_cpr(cpr),
         )
     raise DuplicateError(
         "{name} already has CPR number {cpr}",
-        existing_id=existing.id,  # type: ignore[arg-type]
+        existing_id=saved_id(existing),
         field="cpr",
         name=f"{existing.first_name} {existing.last_name}",
         cpr=format_cpr(cpr),
@@ -104,7 +105,7 @@ def create_citizen(
             citizen_id=row.id,
             new={**cleaned, "caseworker_id": owner},
         )
-        return Saved(row.id, row.version, row.id, _LIST_AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, saved_id(row), _LIST_AREAS)
 
 
 def update_citizen(
@@ -133,7 +134,7 @@ def update_citizen(
             )
         old, new = apply_changes(row, cleaned)
         if not new:
-            return Saved(row.id, row.version, row.id, frozenset())  # type: ignore[arg-type]
+            return Saved(saved_id(row), row.version, saved_id(row), frozenset())
         _refresh_derived(row)
         flush_versioned(session, row, cleaned)
         audit.record(
@@ -146,7 +147,7 @@ def update_citizen(
             old=old,
             new=new,
         )
-        return Saved(row.id, row.version, row.id, _LIST_AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, saved_id(row), _LIST_AREAS)
 
 
 def hand_over(
@@ -179,18 +180,21 @@ def hand_over(
                 old=old,
                 new=new,
             )
-        return Saved(row.id, row.version, row.id, _LIST_AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, saved_id(row), _LIST_AREAS)
 
 
-def _hand_over_on_server(session, actor: Actor, row: Citizen, caseworker_id: int | None) -> Saved:  # type: ignore[no-untyped-def]
+def _hand_over_on_server(
+    session: Session, actor: Actor, row: Citizen, caseworker_id: int | None
+) -> Saved:
     """On a team server: through ``minplan_hand_over`` (row-level security would refuse the
     UPDATE of a row the login will no longer see), logged in the same transaction."""
     from sqlalchemy import text
 
     if row.caseworker_id == caseworker_id:
-        return Saved(row.id, row.version, row.id, _LIST_AREAS)  # type: ignore[arg-type]
-    old, new = {"caseworker_id": row.caseworker_id}, {"caseworker_id": caseworker_id}
-    citizen_id, version = row.id, row.version
+        return Saved(saved_id(row), row.version, saved_id(row), _LIST_AREAS)
+    old: dict[str, object] = {"caseworker_id": row.caseworker_id}
+    new: dict[str, object] = {"caseworker_id": caseworker_id}
+    citizen_id, version = saved_id(row), row.version
     session.expunge(row)
     done = session.execute(
         text("SELECT minplan_hand_over(:c, :w, :v)"),
@@ -212,7 +216,7 @@ def _hand_over_on_server(session, actor: Actor, row: Citizen, caseworker_id: int
         old=old,
         new=new,
     )
-    return Saved(citizen_id, done, citizen_id, _LIST_AREAS)  # type: ignore[arg-type]
+    return Saved(citizen_id, done, citizen_id, _LIST_AREAS)
 
 
 def delete_citizen(db: Database, actor: Actor, citizen_id: int, *, reason: str) -> Saved:
@@ -233,7 +237,7 @@ def delete_citizen(db: Database, actor: Actor, citizen_id: int, *, reason: str) 
             citizen_id=row.id,
             purpose=reason.strip(),
         )
-        return Saved(row.id, row.version, row.id, _LIST_AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, saved_id(row), _LIST_AREAS)
 
 
 def restore_citizen(db: Database, actor: Actor, citizen_id: int) -> Saved:
@@ -241,13 +245,13 @@ def restore_citizen(db: Database, actor: Actor, citizen_id: int) -> Saved:
         row = get_row(session, Citizen, citizen_id, include_deleted=True)
         access.require_case_write(session, actor, citizen_id)
         if row.deleted_at is None:
-            return Saved(row.id, row.version, row.id, frozenset())  # type: ignore[arg-type]
+            return Saved(saved_id(row), row.version, saved_id(row), frozenset())
         row.deleted_at = None
         flush_versioned(session, row, {"deleted_at": None})
         audit.record(
             session, actor, "restore", entity="citizen", entity_id=row.id, citizen_id=row.id
         )
-        return Saved(row.id, row.version, row.id, _LIST_AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, saved_id(row), _LIST_AREAS)
 
 
 def deleted_citizens(db: Database, actor: Actor) -> list[tuple[int, str, date]]:
@@ -258,12 +262,16 @@ def deleted_citizens(db: Database, actor: Actor) -> list[tuple[int, str, date]]:
     with transaction(db) as session:
         rows = session.exec(
             select(Citizen)
-            .where(Citizen.deleted_at.is_not(None))
-            .order_by(Citizen.deleted_at.desc())
-        ).all()  # type: ignore[union-attr]
-        mine = [r for r in rows if _may_restore(session, actor, r.id)]  # type: ignore[arg-type]
-        record_list(session, actor, "deleted", [r.id for r in mine])  # type: ignore[misc]
-        return [(r.id, f"{r.first_name} {r.last_name}", r.deleted_at.date()) for r in mine]  # type: ignore[misc,union-attr]
+            .where(col(Citizen.deleted_at).is_not(None))
+            .order_by(col(Citizen.deleted_at).desc())
+        ).all()
+        mine = [r for r in rows if _may_restore(session, actor, saved_id(r))]
+        record_list(session, actor, "deleted", [saved_id(r) for r in mine])
+        return [
+            (saved_id(r), f"{r.first_name} {r.last_name}", deleted.date())
+            for r in mine
+            if (deleted := r.deleted_at) is not None  # all of them: the query's condition
+        ]
 
 
 def _may_restore(session: Session, actor: Actor, citizen_id: int) -> bool:

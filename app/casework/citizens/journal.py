@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.casework.core import access, audit
 from app.casework.core.actor import Actor
@@ -19,6 +20,7 @@ from app.domain.dates import utc_to_local
 from app.domain.errors import PermissionDeniedError, ValidationError
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker, Citizen, JournalNote
+from app.store.row_values import saved_id
 
 _AREAS = frozenset({Area.JOURNAL, Area.HISTORY})
 MAX_NOTE_LENGTH = 20_000
@@ -72,7 +74,7 @@ def add_note(
             citizen_id=citizen_id,
             details={"corrects_id": corrects_id} if corrects_id else None,
         )
-        return Saved(row.id, row.version, citizen_id, _AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, citizen_id, _AREAS)
 
 
 def correct_note(
@@ -119,7 +121,7 @@ def edit_note(
                 citizen_id=row.citizen_id,
                 details={"edited": True},
             )
-        return Saved(row.id, row.version, row.citizen_id, _AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, row.citizen_id, _AREAS)
 
 
 @dataclass(frozen=True)
@@ -146,25 +148,25 @@ def notes(
     words = [w.lower() for w in search.split()]
     # The text column is not even read for a team lead (on PostgreSQL their database role may
     # not read it: packaging/postgresql/roles.sql).
-    columns = [
-        JournalNote.id,
-        JournalNote.version,
-        JournalNote.written_on,
-        JournalNote.caseworker_id,
-        JournalNote.corrects_id,
-        JournalNote.created_at,
-        Caseworker.initials,
+    columns: list[Any] = [
+        col(JournalNote.id),
+        col(JournalNote.version),
+        col(JournalNote.written_on),
+        col(JournalNote.caseworker_id),
+        col(JournalNote.corrects_id),
+        col(JournalNote.created_at),
+        col(Caseworker.initials),
     ]
     if not hide_text:
-        columns.append(JournalNote.text)
+        columns.append(col(JournalNote.text))
     with transaction(db) as session:
         read_citizen(session, actor, citizen_id, "journal")
         rows = session.exec(
-            select(*columns)  # type: ignore[call-overload]
-            .join(Caseworker, Caseworker.id == JournalNote.caseworker_id, isouter=True)
-            .where(JournalNote.citizen_id == citizen_id)
-            .order_by(JournalNote.written_on.desc(), JournalNote.id.desc())
-        ).all()  # type: ignore[attr-defined]
+            select(*columns)
+            .join(Caseworker, col(Caseworker.id) == col(JournalNote.caseworker_id), isouter=True)
+            .where(col(JournalNote.citizen_id) == citizen_id)
+            .order_by(col(JournalNote.written_on).desc(), col(JournalNote.id).desc())
+        ).all()
         corrected: dict[int, list[int]] = {}
         for note in rows:
             if note.corrects_id:

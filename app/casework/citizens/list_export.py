@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlmodel import Session
+
 from app.casework.core import audit
 from app.casework.core.actor import Actor
 from app.domain.errors import ValidationError
@@ -43,7 +45,7 @@ def export_list(
         raise ValidationError("Choose XLSX or CSV", field="format")
     where = _criterion(name, criterion, full_cpr)
 
-    def make(session):  # type: ignore[no-untyped-def]
+    def make(session: Session) -> tuple[bytes, int]:
         content = file_bytes(table, fmt)
         audit.record(
             session,
@@ -60,7 +62,7 @@ def export_list(
         return content, len(table.rows)
 
     _content, count = audit.write_with_event(db, path, make)
-    return count
+    return int(count)
 
 
 def record_list_print(

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from app.casework.core import audit
 from app.casework.core.actor import Actor
@@ -29,6 +30,7 @@ from app.store.models import (
     Offer,
     Plan,
 )
+from app.store.row_values import saved_id
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ class CitizenOverview:
     last_conversation: ConversationLine | None
     offers: tuple[OfferLine, ...]
     #: Requirements not yet met (overdue first), from the deadline engine.
-    deadlines: tuple = ()
+    deadlines: tuple[Any, ...] = ()
 
 
 def _conversation(row: Conversation) -> ConversationLine:
@@ -120,10 +122,10 @@ class GlassNotBrokenError(PermissionDeniedError):
         self.glimpse = glimpse
 
 
-def _glimpse(s, citizen: Citizen) -> CitizenGlimpse:  # type: ignore[no-untyped-def]
+def _glimpse(s: Session, citizen: Citizen) -> CitizenGlimpse:
     worker = s.get(Caseworker, citizen.caseworker_id) if citizen.caseworker_id else None
     return CitizenGlimpse(
-        id=citizen.id,  # type: ignore[arg-type]
+        id=saved_id(citizen),
         name=f"{citizen.first_name} {citizen.last_name}",
         birth_date=citizen.birth_date,
         caseworker=f"{worker.name} ({worker.initials})" if worker else None,
@@ -181,7 +183,7 @@ def citizen_overview(
         worker = s.get(Caseworker, citizen.caseworker_id) if citizen.caseworker_id else None
         spells = s.exec(
             select(BenefitSpell)
-            .where(BenefitSpell.citizen_id == citizen_id)
+            .where(col(BenefitSpell.citizen_id) == citizen_id)
             .order_by(col(BenefitSpell.start_date).desc())
         ).all()
         current = next(
@@ -192,17 +194,17 @@ def citizen_overview(
             ),
             None,
         )
-        plan = s.exec(select(Plan).where(Plan.citizen_id == citizen_id)).first()
+        plan = s.exec(select(Plan).where(col(Plan.citizen_id) == citizen_id)).first()
         milestones = s.exec(
             select(Milestone)
-            .where(Milestone.citizen_id == citizen_id, col(Milestone.deleted_at).is_(None))
+            .where(col(Milestone.citizen_id) == citizen_id, col(Milestone.deleted_at).is_(None))
             .order_by(col(Milestone.position), col(Milestone.id))
         ).all()
         upcoming = s.exec(
             select(Conversation)
             .where(
-                Conversation.citizen_id == citizen_id,
-                Conversation.status == "planned",
+                col(Conversation.citizen_id) == citizen_id,
+                col(Conversation.status) == "planned",
                 col(Conversation.scheduled_at) >= now,
             )
             .order_by(col(Conversation.scheduled_at))
@@ -211,17 +213,17 @@ def citizen_overview(
         last = s.exec(
             select(Conversation)
             .where(
-                Conversation.citizen_id == citizen_id,
+                col(Conversation.citizen_id) == citizen_id,
                 col(Conversation.status).in_(("held", "no_show")),
             )
             .order_by(col(Conversation.scheduled_at).desc())
             .limit(1)
         ).first()
         offers = s.exec(
-            select(Offer, Company.name)
+            select(Offer, col(Company.name))
             .outerjoin(Company, col(Company.id) == col(Offer.company_id))
             .where(
-                Offer.citizen_id == citizen_id,
+                col(Offer.citizen_id) == citizen_id,
                 col(Offer.deleted_at).is_(None),
                 col(Offer.status).in_(("planned", "active")),
             )
@@ -278,7 +280,7 @@ def citizen_overview(
         )
 
 
-def _open_deadlines(db: Database, citizen_id: int, today: date) -> tuple:
+def _open_deadlines(db: Database, citizen_id: int, today: date) -> tuple[Any, ...]:
     order = {"overdue": 0, "due_soon": 1, "open": 2}
     found = [d for d in _citizen_deadlines(db, citizen_id, today) if d.is_open]
     return tuple(sorted(found, key=lambda d: (order[d.status], d.due)))

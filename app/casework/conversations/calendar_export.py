@@ -6,6 +6,7 @@ the full name, because calendar files travel to mail servers and phones.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from app.domain.dates import local_to_utc
 from app.domain.errors import PermissionDeniedError
 from app.store.engine import Database
 from app.store.models import Caseworker, Citizen, Conversation
+from app.store.row_values import saved_id
 
 DURATION = timedelta(minutes=45)
 
@@ -50,8 +52,8 @@ def calendar_bytes(
             select(Conversation, Citizen)
             .join(Citizen, col(Citizen.id) == col(Conversation.citizen_id))
             .where(
-                Conversation.caseworker_id == caseworker_id,
-                Conversation.status == "planned",
+                col(Conversation.caseworker_id) == caseworker_id,
+                col(Conversation.status) == "planned",
                 col(Conversation.scheduled_at) >= low,
                 col(Conversation.scheduled_at) <= high,
                 col(Citizen.deleted_at).is_(None),
@@ -70,7 +72,7 @@ def calendar_bytes(
                 "events": len(rows),
                 "sha256": audit.checksum(content),
             },
-            subjects=[citizen.id for _conversation, citizen in rows],  # type: ignore[misc]
+            subjects=[saved_id(citizen) for _conversation, citizen in rows],
         )
         return content, len(rows)
 
@@ -88,7 +90,7 @@ def _require_calendar(session: Session, actor: Actor, worker: Caseworker | None)
     raise PermissionDeniedError("You can export only your own calendar (a team lead: the team's)")
 
 
-def _ics(worker: Caseworker | None, rows) -> bytes:  # type: ignore[no-untyped-def]
+def _ics(worker: Caseworker | None, rows: Sequence[tuple[Conversation, Citizen]]) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Min Plan//Jobcenter//DA")
     calendar.add("version", "2.0")
@@ -101,12 +103,15 @@ def _ics(worker: Caseworker | None, rows) -> bytes:  # type: ignore[no-untyped-d
         who = f"{initials_of(citizen.first_name, citizen.last_name)} ({i18n.format_short_date(citizen.birth_date)})"
         event.add("uid", f"minplan-conversation-{conversation.id}@minplan")
         event.add("dtstamp", conversation.updated_at)
-        event.add("dtstart", conversation.scheduled_at)
-        event.add("dtend", conversation.scheduled_at + DURATION)  # type: ignore[operator]
+        start = conversation.scheduled_at
+        assert start is not None  # the query chose conversations booked in a time range
+        event.add("dtstart", start)
+        event.add("dtend", start + DURATION)
         event.add("summary", f"{i18n.label(CONVERSATION_KINDS, conversation.kind)}: {who}")
         event.add("location", conversation.location or i18n.label(CHANNELS, conversation.channel))
         calendar.add_component(event)
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical
 
 
 def export_calendar(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.casework.core import access, audit
 from app.casework.core.actor import Actor
@@ -23,6 +24,7 @@ from app.domain.dates import local_to_utc, utc_to_local
 from app.domain.errors import ValidationError
 from app.store.engine import Database, transaction
 from app.store.models import Citizen, Conversation
+from app.store.row_values import saved_id
 
 _AREAS = frozenset({Area.CONVERSATIONS, Area.CITIZEN, Area.CITIZEN_LIST, Area.HISTORY})
 
@@ -43,7 +45,7 @@ def book_conversation(
 ) -> Saved:
     """Book a conversation at a Copenhagen wall-clock time."""
     check_booking(kind, channel, held_by, when_local)
-    values = {
+    values: dict[str, Any] = {
         "kind": kind,
         "scheduled_at": local_to_utc(when_local),
         "channel": channel,
@@ -69,7 +71,7 @@ def book_conversation(
             citizen_id=citizen_id,
             new=values,
         )
-        return Saved(row.id, row.version, citizen_id, _AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, citizen_id, _AREAS)
 
 
 def record_outcome(
@@ -136,7 +138,7 @@ def reschedule(
             old=old,
             new=new,
         )
-        return Saved(row.id, row.version, row.citizen_id, _AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, row.citizen_id, _AREAS)
 
 
 def conversation_history(
@@ -147,16 +149,16 @@ def conversation_history(
         read_citizen(session, actor, citizen_id, "conversations")
         rows = session.exec(
             select(Conversation)
-            .where(Conversation.citizen_id == citizen_id)
-            .order_by(Conversation.scheduled_at.desc())
-        ).all()  # type: ignore[union-attr]
+            .where(col(Conversation.citizen_id) == citizen_id)
+            .order_by(col(Conversation.scheduled_at).desc())
+        ).all()
         return [
             (
-                r.id,
+                saved_id(r),
                 utc_to_local(r.scheduled_at) if r.scheduled_at else None,
                 r.kind,
                 r.status,
                 r.held_on,
             )
             for r in rows
-        ]  # type: ignore[misc]
+        ]

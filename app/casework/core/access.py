@@ -1,6 +1,6 @@
 """Who may do what with a citizen's case: the three roles, enforced in the use-case layer.
 
-Roles (``Caseworker.role``):
+Roles (``col(Caseworker.role)``):
 
 - **caseworker** works on the citizens of their own caseload and on citizens in nobody's
   caseload. A colleague's citizen can be opened only with a stated reason ("break the glass",
@@ -24,7 +24,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.casework.core.actor import Actor
 from app.domain.errors import PermissionDeniedError
@@ -90,11 +90,11 @@ def grant_for_today(
     return session.exec(
         select(AccessGrant)
         .where(
-            AccessGrant.citizen_id == citizen_id,
-            AccessGrant.caseworker_id == actor.caseworker_id,
-            AccessGrant.granted_on == (day or today()),
+            col(AccessGrant.citizen_id) == citizen_id,
+            col(AccessGrant.caseworker_id) == actor.caseworker_id,
+            col(AccessGrant.granted_on) == (day or today()),
         )
-        .order_by(AccessGrant.id)  # type: ignore[arg-type]
+        .order_by(col(AccessGrant.id))
     ).first()
 
 

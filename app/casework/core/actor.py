@@ -48,9 +48,9 @@ def _windows_user() -> str:
 
     size = wintypes.DWORD(257)  # UNLEN + 1
     buffer = ctypes.create_unicode_buffer(size.value)
-    advapi32 = ctypes.WinDLL("advapi32", use_last_error=True)  # type: ignore[attr-defined]
+    advapi32 = ctypes.WinDLL("advapi32", use_last_error=True)  # type: ignore[attr-defined]  # Windows-only API; mypy checks as on Linux
     if not advapi32.GetUserNameW(buffer, ctypes.byref(size)):
-        raise OSError(ctypes.get_last_error(), "GetUserNameW failed")  # type: ignore[attr-defined]
+        raise OSError(ctypes.get_last_error(), "GetUserNameW failed")  # type: ignore[attr-defined]  # Windows-only API; mypy checks as on Linux
     return buffer.value
 
 
@@ -89,7 +89,8 @@ def system_actor() -> Actor:
 
 def is_demo_database(session: Session) -> bool:
     return (
-        session.exec(select(AppSetting.id).where(AppSetting.key == DEMO_MARKER)).first() is not None
+        session.exec(select(col(AppSetting.id)).where(col(AppSetting.key) == DEMO_MARKER)).first()
+        is not None
     )
 
 

@@ -20,8 +20,11 @@ from app.casework.core.result import Area, Saved
 from app.domain.codes import N_
 from app.domain.dates import utc_now
 from app.domain.errors import ConflictError, NotFoundError, Term
+from app.store.models import Versioned, table_of
 
 Row = TypeVar("Row", bound=SQLModel)
+#: A row of a user-edited table (id, version, timestamps).
+Edited = TypeVar("Edited", bound=Versioned)
 
 ENTITY_NAMES = {
     "citizen": N_("citizen"),
@@ -41,7 +44,7 @@ ENTITY_NAMES = {
 
 
 def entity_name(model: type[SQLModel]) -> str:
-    return model.__tablename__  # type: ignore[return-value]
+    return table_of(model).name
 
 
 def get_row(
@@ -62,11 +65,11 @@ def snapshot(row: SQLModel, fields: Iterable[str]) -> dict[str, Any]:
 
 def load_for_update(
     session: Session,
-    model: type[Row],
+    model: type[Edited],
     row_id: int,
     expected_version: int | None,
     attempted: Mapping[str, Any],
-) -> Row:
+) -> Edited:
     """The row, provided nobody changed it since the caller read ``expected_version``."""
     row = get_row(session, model, row_id)
     current_version = row.version
@@ -94,7 +97,7 @@ def apply_changes(
             new[field] = value
             setattr(row, field, value)
     if new and hasattr(row, "updated_at"):
-        row.updated_at = utc_now()  # type: ignore[attr-defined]
+        row.updated_at = utc_now()
     return old, new
 
 

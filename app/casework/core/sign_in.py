@@ -57,16 +57,16 @@ def resolve_actor(
         login = server_user  # the server checked this login's password: it names the person
     if not users.has_users(session):
         chosen_initials, name = first_admin or actor_module.first_admin_defaults(login)
-        row = users.create_first_admin(
+        admin = users.create_first_admin(
             session, initials=chosen_initials, name=name, login=login.lower(), os_user=login
         )
-        return _as_actor(row, login)
+        return _as_actor(admin, login)
     wanted = (initials or os.environ.get("MINPLAN_USER") or "").strip().upper()
     mine = actor_module.user_for_login(session, login)
     if demo or actor_module.is_demo_database(session):
-        row = mine if demo_role is None else None
+        row: Caseworker | None = mine if demo_role is None else None
         if wanted:
-            row = session.exec(select(Caseworker).where(Caseworker.initials == wanted)).first()
+            row = session.exec(select(Caseworker).where(col(Caseworker.initials) == wanted)).first()
             if row is None:
                 raise NotFoundError("No user has the initials {initials}", initials=wanted)
         if row is None:  # the demo opens with a caseworker, whoever starts it

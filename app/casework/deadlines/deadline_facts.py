@@ -13,13 +13,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import Connection, Select, func, literal_column, select
+from sqlmodel import col
 
 from app.domain.dates import local_to_utc, utc_to_local
 from app.domain.deadlines import CitizenFacts, ConversationFacts, OfferFacts, SpellFacts
 from app.store.models import BenefitSpell, Citizen, Conversation, Offer
+from app.store.row_values import id_column, not_null
 
 #: Parameters per ``IN (…)`` list: below SQLite's and PostgreSQL's limits with room to spare.
 CHUNK = 900
@@ -30,7 +32,10 @@ def chunks(ids: list[int], size: int = CHUNK) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
-def _scoped(query: Select[Any], column: Any, ids: list[int] | None) -> Select[Any]:
+_Columns = TypeVarTuple("_Columns")
+
+
+def _scoped(query: Select[*_Columns], column: Any, ids: list[int] | None) -> Select[*_Columns]:
     return query.where(column.in_(ids)) if ids is not None else query
 
 
@@ -85,53 +90,57 @@ def _load_facts(conn: Connection, citizen_ids: Iterable[int] | None) -> dict[int
     offers: dict[int, list[OfferFacts]] = defaultdict(list)
     births: dict[int, date] = {}
     for ids in _scopes(citizen_ids):
-        citizens = select(Citizen.id, Citizen.birth_date).where(Citizen.deleted_at.is_(None))  # type: ignore[union-attr]
-        births.update((cid, born) for cid, born in conn.execute(_scoped(citizens, Citizen.id, ids)))
-        spell_query = select(
-            BenefitSpell.citizen_id,
-            BenefitSpell.target_group,
-            BenefitSpell.start_date,
-            BenefitSpell.end_date,
-            BenefitSpell.visited_to_jobcenter,
-            BenefitSpell.early_followup_requested_on,
-            BenefitSpell.agreed_contact_days,
-            BenefitSpell.exempt_75,
-            BenefitSpell.first_request_on,
-            BenefitSpell.absence_start_on,
-            BenefitSpell.sick_category,
-            BenefitSpell.new_dagpengeperiode_on,
-            BenefitSpell.ledighed_hours,
-            BenefitSpell.ledighed_on,
-            BenefitSpell.part_time_insured,
-            BenefitSpell.offer_exempt_from,
-            BenefitSpell.offer_exempt_to,
-            BenefitSpell.work_duty,
+        citizens = select(id_column(Citizen), col(Citizen.birth_date)).where(
+            col(Citizen.deleted_at).is_(None)
         )
-        for cid, *values in conn.execute(_scoped(spell_query, BenefitSpell.citizen_id, ids)):
+        births.update(
+            (cid, born) for cid, born in conn.execute(_scoped(citizens, id_column(Citizen), ids))
+        )
+        spell_query = select(
+            col(BenefitSpell.citizen_id),
+            col(BenefitSpell.target_group),
+            col(BenefitSpell.start_date),
+            col(BenefitSpell.end_date),
+            col(BenefitSpell.visited_to_jobcenter),
+            col(BenefitSpell.early_followup_requested_on),
+            col(BenefitSpell.agreed_contact_days),
+            col(BenefitSpell.exempt_75),
+            col(BenefitSpell.first_request_on),
+            col(BenefitSpell.absence_start_on),
+            col(BenefitSpell.sick_category),
+            col(BenefitSpell.new_dagpengeperiode_on),
+            col(BenefitSpell.ledighed_hours),
+            col(BenefitSpell.ledighed_on),
+            col(BenefitSpell.part_time_insured),
+            col(BenefitSpell.offer_exempt_from),
+            col(BenefitSpell.offer_exempt_to),
+            col(BenefitSpell.work_duty),
+        )
+        for cid, *values in conn.execute(_scoped(spell_query, col(BenefitSpell.citizen_id), ids)):
             spells[cid].append(SpellFacts(*values))
         held_query = select(
-            Conversation.citizen_id,
-            Conversation.held_on,
-            Conversation.held_by,
-            Conversation.kind,
-            Conversation.channel,
-            Conversation.with_a_kasse,
-        ).where(Conversation.status == "held", Conversation.held_on.is_not(None))  # type: ignore[union-attr]
+            col(Conversation.citizen_id),
+            col(Conversation.held_on),
+            col(Conversation.held_by),
+            col(Conversation.kind),
+            col(Conversation.channel),
+            col(Conversation.with_a_kasse),
+        ).where(col(Conversation.status) == "held", col(Conversation.held_on).is_not(None))
         for cid, held_on, held_by, kind, channel, joint in conn.execute(
-            _scoped(held_query, Conversation.citizen_id, ids)
+            _scoped(held_query, col(Conversation.citizen_id), ids)
         ):
             conversations[cid].append(
-                ConversationFacts(held_on, "held", held_by, kind, channel, bool(joint))
+                ConversationFacts(not_null(held_on), "held", held_by, kind, channel, bool(joint))
             )
         offer_query = select(
-            Offer.citizen_id,
-            Offer.kind,
-            Offer.start_date,
-            Offer.planned_end,
-            Offer.offered_on,
-            Offer.status,
-        ).where(Offer.deleted_at.is_(None))  # type: ignore[union-attr]
-        for cid, *values in conn.execute(_scoped(offer_query, Offer.citizen_id, ids)):
+            col(Offer.citizen_id),
+            col(Offer.kind),
+            col(Offer.start_date),
+            col(Offer.planned_end),
+            col(Offer.offered_on),
+            col(Offer.status),
+        ).where(col(Offer.deleted_at).is_(None))
+        for cid, *values in conn.execute(_scoped(offer_query, col(Offer.citizen_id), ids)):
             offers[cid].append(OfferFacts(*values))
     return {
         cid: CitizenFacts(
@@ -157,13 +166,15 @@ def next_booked(
     local: dict[Any, datetime] = {}  # bookings fall on a few thousand distinct times
     for ids in _scopes(citizen_ids):
         query = (
-            select(Conversation.citizen_id, func.min(Conversation.scheduled_at))
+            select(col(Conversation.citizen_id), func.min(col(Conversation.scheduled_at)))
             .where(literal_column("status") == literal_column("'planned'"))
-            .where(Conversation.scheduled_at >= since)  # type: ignore[operator]
-            .group_by(Conversation.citizen_id)
+            .where(col(Conversation.scheduled_at) >= since)
+            .group_by(col(Conversation.citizen_id))
         )
         # Raw values (SQLite: ISO text in UTC; PostgreSQL: aware datetimes), converted once each.
-        for cid, raw in conn.execute(_scoped(query, Conversation.citizen_id, ids)).cursor:
+        # the drivers' cursors iterate (PEP 249 leaves it optional, so its type does not say)
+        cursor: Any = conn.execute(_scoped(query, col(Conversation.citizen_id), ids)).cursor
+        for cid, raw in cursor:
             shown = local.get(raw)
             if shown is None:
                 instant = raw if isinstance(raw, datetime) else datetime.fromisoformat(raw)

@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, delete, event, insert, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.casework.deadlines.deadline_facts import chunks, cycle_collection_paused, load_facts
 from app.casework.deadlines.deadline_rule_files import load_rule_sets
@@ -48,7 +48,9 @@ from app.store.models import (
     Offer,
     RequirementState,
     StoredRequirement,
+    table_of,
 )
+from app.store.row_values import id_column
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +62,8 @@ INSERT_CHUNK = 5_000
 _PENDING = "minplan_deadline_citizens"
 
 Progress = Callable[[int, int], None]
-_table = StoredRequirement.__table__  # type: ignore[attr-defined]
-_periods = KeptPeriod.__table__  # type: ignore[attr-defined]
+_table = table_of(StoredRequirement)
+_periods = table_of(KeptPeriod)
 
 
 def rules_fingerprint(rules: RuleBook) -> str:
@@ -140,7 +142,7 @@ class _Writer:
 
 
 def _state(conn: Connection) -> RequirementState | None:
-    row = conn.execute(select(RequirementState).order_by(RequirementState.id)).first()  # type: ignore[arg-type]
+    row = conn.execute(select(RequirementState).order_by(col(RequirementState.id))).first()
     return RequirementState(**row._mapping) if row else None
 
 
@@ -161,7 +163,7 @@ def refresh(conn: Connection, citizen_ids: Iterable[int], rules: RuleBook | None
         # facts: a concurrent refresh of the same citizen waits here and then sees our commit.
         # FOR NO KEY UPDATE, because the writer's own inserts hold FOR KEY SHARE on the citizen:
         # a plain FOR UPDATE would deadlock two desks writing for the same citizen.
-        locked = select(Citizen.id).where(Citizen.id.in_(part))  # type: ignore[union-attr]
+        locked = select(col(Citizen.id)).where(col(Citizen.id).in_(part))
         conn.execute(locked.with_for_update(key_share=True))
         conn.execute(delete(_table).where(_table.c.citizen_id.in_(part)))
         conn.execute(delete(_periods).where(_periods.c.citizen_id.in_(part)))
@@ -192,7 +194,9 @@ def rebuild(
     # database holds a million citizens).
     everybody = list(
         conn.execute(
-            select(Citizen.id).where(Citizen.deleted_at.is_(None)).order_by(Citizen.id)  # type: ignore[union-attr]
+            select(id_column(Citizen))
+            .where(col(Citizen.deleted_at).is_(None))
+            .order_by(col(Citizen.id))
         ).scalars()
     )
     writer = _Writer(conn)
@@ -207,7 +211,7 @@ def rebuild(
         writer.flush()
     conn.execute(delete(RequirementState))
     conn.execute(
-        insert(RequirementState.__table__),  # type: ignore[attr-defined]
+        insert(table_of(RequirementState)),
         [{"rules_fingerprint": rules_fingerprint(book), "horizon": horizon}],
     )
     log.info("%d requirements rebuilt for %d citizens", writer.total, n)

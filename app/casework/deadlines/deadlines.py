@@ -14,7 +14,9 @@ from itertools import filterfalse, repeat
 from operator import add, itemgetter, mul, sub
 from typing import Any, NamedTuple
 
+import sqlmodel
 from sqlalchemy import Select, String, case, literal, or_, select, type_coerce
+from sqlmodel import Session, col
 
 from app.casework.core import audit
 from app.casework.core.actor import Actor
@@ -36,7 +38,8 @@ from app.domain.deadlines import (
     status_of,
 )
 from app.store.engine import Database, transaction, translating_errors
-from app.store.models import Caseworker, Citizen, StoredRequirement
+from app.store.models import Caseworker, Citizen, StoredRequirement, table_of
+from app.store.row_values import id_column
 from app.store.rows import fetch_all
 
 #: Met requirements due longer ago than this are left out of worklists (their deadlines are
@@ -369,18 +372,20 @@ def _people(conn: Any, caseworker_ids: set[int] | None) -> dict[int, Person]:
     order, as in the database): walking the name index would visit the table's pages at random,
     three times slower. The name is joined by the database and the people are made a column at a
     time."""
-    initials = dict(conn.execute(select(Caseworker.id, Caseworker.initials)).cursor.fetchall())
+    initials = dict(
+        conn.execute(select(col(Caseworker.id), col(Caseworker.initials))).cursor.fetchall()
+    )
     query = select(
-        Citizen.id,
-        Citizen.cpr,
-        Citizen.first_name + " " + Citizen.last_name,
-        Citizen.caseworker_id,
-        Citizen.sort_key,
-    ).where(Citizen.deleted_at.is_(None))  # type: ignore[union-attr]
+        col(Citizen.id),
+        col(Citizen.cpr),
+        col(Citizen.first_name) + " " + col(Citizen.last_name),
+        col(Citizen.caseworker_id),
+        col(Citizen.sort_key),
+    ).where(col(Citizen.deleted_at).is_(None))
     if caseworker_ids is not None:
-        query = query.where(Citizen.caseworker_id.in_(caseworker_ids))  # type: ignore[union-attr]
+        query = query.where(col(Citizen.caseworker_id).in_(caseworker_ids))
     # In id order (the table's own), so a stable sort by the key alone keeps equal names by id.
-    rows = fetch_all(conn.execute(query.order_by(Citizen.id)).cursor)
+    rows = fetch_all(conn.execute(query.order_by(col(Citizen.id))).cursor)
     if not rows:
         return {}
     rows.sort(key=itemgetter(4))
@@ -401,12 +406,12 @@ def _requirement_queries(
 ) -> list[Select[Any]]:
     """The kept requirements that exist on ``as_of``: open ones, and met ones due within
     ``HISTORY_DAYS`` unless ``open_only`` (dates as raw text: see ``_read``)."""
-    r = StoredRequirement
+    r = table_of(StoredRequirement).c
     text = String()
     met_by_then = case(
-        (r.met_on > as_of, None),  # type: ignore[operator]
-        (r.met_on <= r.due, literal("met")),  # type: ignore[operator]
-        (r.met_on.is_not(None), literal("met_late")),  # type: ignore[union-attr]
+        (r.met_on > as_of, None),
+        (r.met_on <= r.due, literal("met")),
+        (r.met_on.is_not(None), literal("met_late")),
         else_=None,
     )
     query = select(
@@ -424,20 +429,20 @@ def _requirement_queries(
         met_by_then,
         # The days that counted matter only while it is open: a met row's would be read for
         # nothing (a string each, a tenth of the read).
-        case((r.met_on.is_(None), r.days), (r.met_on > as_of, r.days), else_=None),  # type: ignore[union-attr, operator]
+        case((r.met_on.is_(None), r.days), (r.met_on > as_of, r.days), else_=None),
     ).where(
         r.period_start <= as_of,
         or_(r.kind != "agreed_contact", r.window_start <= as_of),
         or_(r.kind != "assessment_after", r.due <= as_of + timedelta(days=ASSESSMENT_LEAD_DAYS)),
     )
     if open_only:
-        query = query.where(or_(r.met_on.is_(None), r.met_on > as_of))  # type: ignore[union-attr, operator]
+        query = query.where(or_(r.met_on.is_(None), r.met_on > as_of))
     else:
         since = as_of - timedelta(days=HISTORY_DAYS)
-        query = query.where(or_(r.due >= since, r.met_on.is_(None), r.met_on > as_of))  # type: ignore[union-attr, operator]
+        query = query.where(or_(r.due >= since, r.met_on.is_(None), r.met_on > as_of))
     if citizen_ids is None:
         return [query]
-    return [query.where(r.citizen_id.in_(part)) for part in chunks(citizen_ids)]  # type: ignore[attr-defined]
+    return [query.where(r.citizen_id.in_(part)) for part in chunks(citizen_ids)]
 
 
 def deadlines_computed(
@@ -508,7 +513,7 @@ def worklist(
     return items
 
 
-def _allowed_scope(session, actor: Actor, wanted: set[int] | None) -> set[int] | None:  # type: ignore[no-untyped-def]
+def _allowed_scope(session: Session, actor: Actor, wanted: set[int] | None) -> set[int] | None:
     """The caseworkers whose caseloads the actor may list (None: all, for an administrator)."""
     from app.domain.errors import PermissionDeniedError
 
@@ -518,9 +523,8 @@ def _allowed_scope(session, actor: Actor, wanted: set[int] | None) -> set[int] |
     if actor.role == "teamlead" and actor.caseworker_id is not None:
         me = session.get(Caseworker, actor.caseworker_id)
         if me is not None and me.team:
-            allowed |= set(
-                session.exec(select(Caseworker.id).where(Caseworker.team == me.team)).scalars()
-            )
+            team = sqlmodel.select(id_column(Caseworker)).where(col(Caseworker.team) == me.team)
+            allowed |= set(session.exec(team))
     if wanted is None:
         return allowed
     if not wanted <= allowed:

@@ -14,6 +14,7 @@ from app.domain import validation as v
 from app.domain.errors import ValidationError
 from app.store.engine import Database, transaction
 from app.store.models import Citizen, DeadlineSnooze
+from app.store.row_values import saved_id
 
 MAX_DAYS = 90
 
@@ -61,7 +62,9 @@ def snooze_deadline(
             purpose=text[:500],
             new={"rule_id": rule_id, "due": due, "until": until},
         )
-        return Saved(row.id, row.version, citizen_id, frozenset({Area.DEADLINES, Area.HISTORY}))
+        return Saved(
+            saved_id(row), row.version, citizen_id, frozenset({Area.DEADLINES, Area.HISTORY})
+        )
 
 
 def active_snoozes(db: Database, today: date) -> dict[tuple[int, str, date], tuple[date, str]]:

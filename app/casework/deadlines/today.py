@@ -30,6 +30,7 @@ from app.domain.errors import PermissionDeniedError
 from app.i18n import N_
 from app.store.engine import Database, transaction
 from app.store.models import Citizen, Conversation, Milestone
+from app.store.row_values import not_null
 
 #: A conversation requirement due within this many days with nothing booked needs booking.
 NEEDS_BOOKING_DAYS = 30
@@ -188,13 +189,14 @@ def day_overview(
             select(Conversation, Citizen)
             .join(Citizen, col(Citizen.id) == col(Conversation.citizen_id))
             .where(
-                Conversation.status == "planned",
+                col(Conversation.status) == "planned",
                 col(Conversation.scheduled_at) >= start,
                 col(Conversation.scheduled_at) < end,
                 col(Citizen.deleted_at).is_(None),
                 or_(
-                    Conversation.caseworker_id == worker,
-                    (col(Conversation.caseworker_id).is_(None)) & (Citizen.caseworker_id == worker),
+                    col(Conversation.caseworker_id) == worker,
+                    (col(Conversation.caseworker_id).is_(None))
+                    & (col(Citizen.caseworker_id) == worker),
                 ),
             )
             .order_by(col(Conversation.scheduled_at))
@@ -204,7 +206,7 @@ def day_overview(
                 c.citizen_id,
                 f"{p.first_name} {p.last_name}",
                 p.cpr,
-                utc_to_local(c.scheduled_at),  # type: ignore[arg-type]
+                utc_to_local(not_null(c.scheduled_at)),
                 c.channel,
                 c.kind,
                 c.location,
@@ -215,7 +217,7 @@ def day_overview(
             select(Milestone, Citizen)
             .join(Citizen, col(Citizen.id) == col(Milestone.citizen_id))
             .where(
-                Citizen.caseworker_id == worker,
+                col(Citizen.caseworker_id) == worker,
                 col(Citizen.deleted_at).is_(None),
                 col(Milestone.deleted_at).is_(None),
                 col(Milestone.status).in_(OPEN_MILESTONE_STATUSES),
@@ -225,8 +227,13 @@ def day_overview(
         ).all()
         milestones = tuple(
             MilestoneLine(
-                m.citizen_id, f"{p.first_name} {p.last_name}", p.cpr, m.title, m.due, m.status
-            )  # type: ignore[arg-type]
+                m.citizen_id,
+                f"{p.first_name} {p.last_name}",
+                p.cpr,
+                m.title,
+                not_null(m.due),
+                m.status,
+            )
             for m, p in marks
         )
     return DayOverview(
@@ -246,13 +253,13 @@ def overdue_milestones_of(db: Database, citizen_id: int, today: date) -> list[tu
     (said before the plan is printed, so nobody prints a plan that looks on track)."""
     with transaction(db) as s:
         rows = s.exec(
-            select(Milestone.title, Milestone.due)
+            select(col(Milestone.title), col(Milestone.due))
             .where(
-                Milestone.citizen_id == citizen_id,
+                col(Milestone.citizen_id) == citizen_id,
                 col(Milestone.deleted_at).is_(None),
                 col(Milestone.status).in_(OPEN_MILESTONE_STATUSES),
                 col(Milestone.due) < today,
             )
             .order_by(col(Milestone.due))
         ).all()
-    return [(title, due) for title, due in rows]  # type: ignore[misc]
+    return [(title, not_null(due)) for title, due in rows]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -24,6 +25,7 @@ from app.domain.errors import NotFoundError, PermissionDeniedError, ValidationEr
 from app.domain.goalplan import GoalPlan, Indicator, Target, target_from, unique_slug
 from app.store.engine import Database, transaction
 from app.store.models import UserGoalIndicator, UserGoalPlan
+from app.store.row_values import saved_id
 
 _AREAS = frozenset({Area.GOALS})
 
@@ -36,7 +38,7 @@ def require_lead(actor: Actor) -> None:
 def _plan_of(session: Session, row: UserGoalPlan) -> GoalPlan:
     items = session.exec(
         select(UserGoalIndicator)
-        .where(UserGoalIndicator.plan_id == row.id)
+        .where(col(UserGoalIndicator.plan_id) == row.id)
         .order_by(col(UserGoalIndicator.position))
     ).all()
     return GoalPlan(
@@ -90,7 +92,9 @@ def user_plans(db: Database) -> list[GoalPlan]:
 
 def _row(session: Session, key: str) -> UserGoalPlan | None:
     return session.exec(
-        select(UserGoalPlan).where(UserGoalPlan.key == key, col(UserGoalPlan.deleted_at).is_(None))
+        select(UserGoalPlan).where(
+            col(UserGoalPlan.key) == key, col(UserGoalPlan.deleted_at).is_(None)
+        )
     ).first()
 
 
@@ -155,7 +159,7 @@ def _checked(plan: GoalPlan) -> GoalPlan:
 
 def _write_indicators(session: Session, row_id: int, plan: GoalPlan) -> None:
     for old in session.exec(
-        select(UserGoalIndicator).where(UserGoalIndicator.plan_id == row_id)
+        select(UserGoalIndicator).where(col(UserGoalIndicator.plan_id) == row_id)
     ).all():
         session.delete(old)
     session.flush()
@@ -183,7 +187,7 @@ def _write_indicators(session: Session, row_id: int, plan: GoalPlan) -> None:
         )
 
 
-def _head(plan: GoalPlan) -> dict[str, object]:
+def _head(plan: GoalPlan) -> dict[str, Any]:
     return {
         "name": plan.name.strip(),
         "municipality": plan.municipality.strip(),
@@ -205,20 +209,22 @@ def save_goal_plan(
     with transaction(db) as session:
         row = _row(session, plan.id) if plan.id else None
         if row is None:
-            taken = shipped_ids() | set(session.exec(select(UserGoalPlan.key)).all())
+            taken = shipped_ids() | set(session.exec(select(col(UserGoalPlan.key))).all())
             key = unique_slug(plan.name, taken)
-            row = UserGoalPlan(key=key, based_on=plan.based_on, **_head(plan))  # type: ignore[arg-type]
+            row = UserGoalPlan(key=key, based_on=plan.based_on, **_head(plan))
             session.add(row)
             session.flush()
             old, action = None, "create_goal_plan"
         else:
-            row = load_for_update(session, UserGoalPlan, row.id, expected_version, _head(plan))  # type: ignore[arg-type]
+            row = load_for_update(
+                session, UserGoalPlan, saved_id(row), expected_version, _head(plan)
+            )
             old, action = plan_summary(_plan_of(session, row)), "edit_goal_plan"
             for name, value in _head(plan).items():
                 setattr(row, name, value)
             row.updated_at = utc_now()
             flush_versioned(session, row, _head(plan))
-        _write_indicators(session, row.id, plan)  # type: ignore[arg-type]
+        _write_indicators(session, saved_id(row), plan)
         session.flush()
         new = plan_summary(_plan_of(session, row))
         audit.record(
@@ -231,7 +237,7 @@ def save_goal_plan(
             old=old,
             new=new,
         )
-        return Saved(row.id, row.version, None, _AREAS), row.key  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, None, _AREAS), row.key
 
 
 def delete_goal_plan(
@@ -245,7 +251,7 @@ def delete_goal_plan(
         row = _row(session, key)
         if row is None:
             raise NotFoundError("The goal plan {plan} does not exist", plan=key)
-        row = load_for_update(session, UserGoalPlan, row.id, expected_version, {})  # type: ignore[arg-type]
+        row = load_for_update(session, UserGoalPlan, saved_id(row), expected_version, {})
         old = plan_summary(_plan_of(session, row))
         row.deleted_at = row.updated_at = utc_now()
         flush_versioned(session, row, {})
@@ -258,7 +264,7 @@ def delete_goal_plan(
             details={"plan": key},
             old=old,
         )
-        return Saved(row.id, row.version, None, _AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, None, _AREAS)
 
 
 def copy_of(plan: GoalPlan, name: str) -> GoalPlan:
@@ -275,7 +281,7 @@ def set_indicator_target(
         row = _row(session, key)
         if row is None:
             raise NotFoundError("The goal plan {plan} does not exist", plan=key)
-        plan = _plan_of(session, get_row(session, UserGoalPlan, row.id))  # type: ignore[arg-type]
+        plan = _plan_of(session, get_row(session, UserGoalPlan, saved_id(row)))
     if indicator_id not in {i.id for i in plan.indicators}:
         raise NotFoundError("The goal plan {plan} has no indicator {id}", plan=key, id=indicator_id)
     changed = replace(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.casework.core import audit
 from app.casework.core.actor import Actor
@@ -17,6 +17,7 @@ from app.domain.errors import NotFoundError, PermissionDeniedError
 from app.domain.goalplan import GoalPlan, Target, check_target, target_from, years_from
 from app.store.engine import Database, transaction
 from app.store.models import GoalTarget
+from app.store.row_values import saved_id
 
 _AREAS = frozenset({Area.GOALS})
 
@@ -55,7 +56,7 @@ def set_target(
     with transaction(db) as session:
         row = session.exec(
             select(GoalTarget).where(
-                GoalTarget.plan_id == plan_id, GoalTarget.indicator_id == indicator_id
+                col(GoalTarget.plan_id) == plan_id, col(GoalTarget.indicator_id) == indicator_id
             )
         ).first()
         old = (
@@ -91,7 +92,7 @@ def set_target(
                 "years": stored_years,
             },
         )
-        return Saved(row.id, row.version, None, _AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, None, _AREAS)
 
 
 def targets_for(
@@ -99,7 +100,7 @@ def targets_for(
 ) -> dict[str, tuple[float | None, float | None, str | None, str | None, str | None]]:
     """The targets set for a shipped plan: (minimum, maximum, direction, compare, years)."""
     with transaction(db) as session:
-        rows = session.exec(select(GoalTarget).where(GoalTarget.plan_id == plan_id)).all()
+        rows = session.exec(select(GoalTarget).where(col(GoalTarget.plan_id) == plan_id)).all()
         return {
             r.indicator_id: (r.minimum, r.maximum, r.direction, r.compare, r.years) for r in rows
         }

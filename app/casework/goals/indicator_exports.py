@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlmodel import Session
+
 from app.casework.core import audit
+from app.casework.core.actor import Actor
 from app.reports.goalplans import Evaluation
 from app.reports.indicator_export import records, render
+from app.store.engine import Database
 
 
 def export_indicators(
-    db,  # type: ignore[no-untyped-def]
-    actor,
+    db: Database,
+    actor: Actor,
     evaluation: Evaluation,
     fmt: str,
     path: Path | None = None,
@@ -26,7 +30,7 @@ def export_indicators(
     content = render(evaluation, fmt)
     data = records(evaluation)
 
-    def recorded(session):  # type: ignore[no-untyped-def]
+    def recorded(session: Session) -> tuple[bytes, None]:
         audit.record(
             session,
             actor,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, or_, select
+from sqlmodel import Session, col, or_, select
 
 from app.casework.core import audit
 from app.casework.core.actor import Actor
@@ -20,6 +20,7 @@ from app.domain.errors import DuplicateError, Term, ValidationError
 from app.domain.identifiers import normalise_cvr
 from app.store.engine import Database, transaction
 from app.store.models import Citizen, Company, CompanyContact, Offer, RecruitmentOrder
+from app.store.row_values import saved_id
 
 _AREAS = frozenset({Area.COMPANIES, Area.HISTORY})
 
@@ -52,11 +53,11 @@ def _employees(value: Any, _all: Mapping[str, Any]) -> int | None:
 
 
 def _check_unique_cvr(session: Session, cvr: str, own_id: int | None = None) -> None:
-    existing = session.exec(select(Company).where(Company.cvr == cvr)).first()
+    existing = session.exec(select(Company).where(col(Company.cvr) == cvr)).first()
     if existing is not None and existing.id != own_id:
         raise DuplicateError(
             "{name} already has CVR number {cvr}",
-            existing_id=existing.id,  # type: ignore[arg-type]
+            existing_id=saved_id(existing),
             field="cvr",
             name=existing.name,
             cvr=cvr,
@@ -77,7 +78,7 @@ def create_company_in(session: Session, actor: Actor, values: Mapping[str, Any])
 def create_company(db: Database, actor: Actor, values: Mapping[str, Any]) -> Saved:
     with transaction(db) as session:
         row = create_company_in(session, actor, values)
-        return Saved(row.id, row.version, None, _AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, None, _AREAS)
 
 
 def update_company(
@@ -98,7 +99,7 @@ def update_company(
             audit.record(
                 session, actor, "update", entity="company", entity_id=row.id, old=old, new=new
             )
-        return Saved(row.id, row.version, None, _AREAS | {"offers"})  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, None, _AREAS | {Area.OFFERS})
 
 
 @dataclass(frozen=True)
@@ -120,12 +121,12 @@ def find_companies(db: Database, text: str, *, limit: int = 20) -> list[CompanyH
             escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             query = query.where(
                 or_(
-                    Company.name.ilike(f"%{escaped}%", escape="\\"),
-                    Company.cvr.startswith(term.replace(" ", "")),
+                    col(Company.name).ilike(f"%{escaped}%", escape="\\"),
+                    col(Company.cvr).startswith(term.replace(" ", "")),
                 )
-            )  # type: ignore[attr-defined]
-        rows = session.exec(query.order_by(Company.name).limit(limit)).all()
-        return [CompanyHit(r.id, r.cvr, r.name, r.city) for r in rows]  # type: ignore[arg-type]
+            )
+        rows = session.exec(query.order_by(col(Company.name)).limit(limit)).all()
+        return [CompanyHit(saved_id(r), r.cvr, r.name, r.city) for r in rows]
 
 
 def last_used_company(db: Database, actor: Actor) -> CompanyHit | None:
@@ -136,15 +137,19 @@ def last_used_company(db: Database, actor: Actor) -> CompanyHit | None:
         event = session.exec(
             select(AuditEvent)
             .where(
-                AuditEvent.entity == "offer",
-                AuditEvent.action == "create",
-                AuditEvent.user_initials == actor.initials,
+                col(AuditEvent.entity) == "offer",
+                col(AuditEvent.action) == "create",
+                col(AuditEvent.user_initials) == actor.initials,
             )
-            .order_by(AuditEvent.id.desc())  # type: ignore[union-attr]
+            .order_by(col(AuditEvent.id).desc())
         ).first()
         offer = session.get(Offer, event.entity_id) if event and event.entity_id else None
         company = session.get(Company, offer.company_id) if offer and offer.company_id else None
-        return CompanyHit(company.id, company.cvr, company.name, company.city) if company else None  # type: ignore[arg-type]
+        return (
+            CompanyHit(saved_id(company), company.cvr, company.name, company.city)
+            if company
+            else None
+        )
 
 
 def log_contact(db: Database, actor: Actor, company_id: int, values: Mapping[str, Any]) -> Saved:
@@ -174,7 +179,7 @@ def log_contact(db: Database, actor: Actor, company_id: int, values: Mapping[str
             entity_id=row.id,
             new={"company_id": company_id, "kind": kind, "contacted_on": contacted_on},
         )
-        return Saved(row.id, row.version, None, _AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, None, _AREAS)
 
 
 def save_recruitment_order(
@@ -229,7 +234,7 @@ def save_recruitment_order(
                 old=old,
                 new=new,
             )
-        return Saved(row.id, row.version, None, _AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, None, _AREAS)
 
 
 @dataclass(frozen=True)
@@ -252,25 +257,25 @@ def citizens_placed(db: Database, actor: Actor, company_id: int) -> list[Placeme
     with transaction(db) as session:
         rows = session.exec(
             select(Offer, Citizen)
-            .join(Citizen, Citizen.id == Offer.citizen_id)
+            .join(Citizen, col(Citizen.id) == col(Offer.citizen_id))
             .where(
-                Offer.company_id == company_id,
-                Offer.deleted_at.is_(None),
-                Citizen.deleted_at.is_(None),
-            )  # type: ignore[union-attr]
-            .order_by(Offer.start_date.desc(), Offer.id.desc())  # type: ignore[union-attr]
+                col(Offer.company_id) == company_id,
+                col(Offer.deleted_at).is_(None),
+                col(Citizen.deleted_at).is_(None),
+            )
+            .order_by(col(Offer.start_date).desc(), col(Offer.id).desc())
         ).all()
-        readable = {c.id for _o, c in rows if may_read_now(session, actor, c.id)}  # type: ignore[arg-type]
-        record_list(session, actor, "placed", sorted(readable), company_id=company_id)  # type: ignore[arg-type]
+        readable = {saved_id(c) for _o, c in rows if may_read_now(session, actor, saved_id(c))}
+        record_list(session, actor, "placed", sorted(readable), company_id=company_id)
         return [
             Placement(
-                c.id,
+                saved_id(c),
                 f"{c.first_name} {c.last_name}" if c.id in readable else HIDDEN_NAME,
                 o.kind,
                 o.start_date,
                 o.actual_end or o.planned_end,
                 o.status,
-            )  # type: ignore[arg-type]
+            )
             for o, c in rows
         ]
 

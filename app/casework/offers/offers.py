@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app import i18n
 from app.casework.core import access, audit
@@ -28,6 +28,7 @@ from app.domain.errors import ValidationError
 from app.domain.offers import check_offer, duration_warning
 from app.store.engine import Database, transaction
 from app.store.models import BenefitSpell, Citizen, Company, Offer
+from app.store.row_values import saved_id
 
 _AREAS = frozenset({Area.OFFERS, Area.CITIZEN, Area.COMPANIES, Area.HISTORY})
 OFFER_FIELDS = (
@@ -48,7 +49,7 @@ def _group_on(session: Session, citizen_id: int, day: date | None) -> str | None
     if day is None:
         return None
     for spell in session.exec(
-        select(BenefitSpell).where(BenefitSpell.citizen_id == citizen_id)
+        select(BenefitSpell).where(col(BenefitSpell.citizen_id) == citizen_id)
     ).all():
         if spell.start_date <= day and (spell.end_date is None or day <= spell.end_date):
             return spell.target_group
@@ -122,8 +123,8 @@ def register_offer(
             new=cleaned,
         )
         return Saved(
-            row.id, row.version, citizen_id, _AREAS, _warnings(session, citizen_id, cleaned)
-        )  # type: ignore[arg-type]
+            saved_id(row), row.version, citizen_id, _AREAS, _warnings(session, citizen_id, cleaned)
+        )
 
 
 def update_offer(
@@ -157,8 +158,12 @@ def update_offer(
                 new=new,
             )
         return Saved(
-            row.id, row.version, row.citizen_id, _AREAS, _warnings(session, row.citizen_id, merged)
-        )  # type: ignore[arg-type]
+            saved_id(row),
+            row.version,
+            row.citizen_id,
+            _AREAS,
+            _warnings(session, row.citizen_id, merged),
+        )
 
 
 def end_offer(
@@ -222,7 +227,7 @@ def cancel_offer(
             new=new,
             purpose=v.text(reason),
         )
-        return Saved(row.id, row.version, row.citizen_id, _AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, row.citizen_id, _AREAS)
 
 
 def delete_offer(db: Database, actor: Actor, offer_id: int) -> Saved:
@@ -235,7 +240,7 @@ def delete_offer(db: Database, actor: Actor, offer_id: int) -> Saved:
         audit.record(
             session, actor, "delete", entity="offer", entity_id=row.id, citizen_id=row.citizen_id
         )
-        return Saved(row.id, row.version, row.citizen_id, _AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, row.citizen_id, _AREAS)
 
 
 def restore_offer(db: Database, actor: Actor, offer_id: int) -> Saved:
@@ -247,4 +252,4 @@ def restore_offer(db: Database, actor: Actor, offer_id: int) -> Saved:
         audit.record(
             session, actor, "restore", entity="offer", entity_id=row.id, citizen_id=row.citizen_id
         )
-        return Saved(row.id, row.version, row.citizen_id, _AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, row.citizen_id, _AREAS)

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from app.casework.core import access, audit
 from app.casework.core.actor import Actor
@@ -40,24 +40,25 @@ from app.domain.plan import (
 )
 from app.store.engine import Database, transaction
 from app.store.models import Citizen, Milestone, Plan, PlanVersion
+from app.store.row_values import saved_id
 
 _PLAN_AREAS = frozenset({Area.PLAN, Area.CITIZEN, Area.HISTORY})
 _MS_AREAS = frozenset({Area.MILESTONES, Area.PLAN, Area.CITIZEN, Area.HISTORY})
 
 
 def current_snapshot(session: Session, citizen_id: int) -> PlanSnapshot:
-    plan = session.exec(select(Plan).where(Plan.citizen_id == citizen_id)).first()
+    plan = session.exec(select(Plan).where(col(Plan.citizen_id) == citizen_id)).first()
     fields = {k: getattr(plan, k) for k in PLAN_FIELDS} if plan else dict.fromkeys(PLAN_FIELDS)
     milestones = session.exec(
         select(Milestone)
-        .where(Milestone.citizen_id == citizen_id, Milestone.deleted_at.is_(None))  # type: ignore[union-attr]
-        .order_by(Milestone.position, Milestone.id)
+        .where(col(Milestone.citizen_id) == citizen_id, col(Milestone.deleted_at).is_(None))
+        .order_by(col(Milestone.position), col(Milestone.id))
     ).all()
     return PlanSnapshot(
         fields,
         tuple(
-            MilestoneState(m.id, m.title, m.due, m.status, m.completed_on, m.drop_reason)
-            for m in milestones  # type: ignore[arg-type]
+            MilestoneState(saved_id(m), m.title, m.due, m.status, m.completed_on, m.drop_reason)
+            for m in milestones
         ),
     )
 
@@ -77,7 +78,9 @@ def _store_version(
     else:
         number = (
             session.exec(
-                select(func.max(PlanVersion.number)).where(PlanVersion.citizen_id == citizen_id)
+                select(func.max(col(PlanVersion.number))).where(
+                    col(PlanVersion.citizen_id) == citizen_id
+                )
             ).one()
             or 0
         ) + 1
@@ -113,7 +116,7 @@ def save_plan(
     with transaction(db) as session:
         get_row(session, Citizen, citizen_id)
         access.require_case_write(session, actor, citizen_id)
-        plan = session.exec(select(Plan).where(Plan.citizen_id == citizen_id)).first()
+        plan = session.exec(select(Plan).where(col(Plan.citizen_id) == citizen_id)).first()
         if plan is None:
             if expected_version not in (None, 0):
                 raise ValidationError("The plan was deleted while you were editing it", field=None)
@@ -128,10 +131,10 @@ def save_plan(
                     attempted=dict(cleaned),
                 ) from None
         else:
-            plan = load_for_update(session, Plan, plan.id, expected_version, cleaned)  # type: ignore[arg-type]
+            plan = load_for_update(session, Plan, saved_id(plan), expected_version, cleaned)
         old, new = apply_changes(plan, cleaned)
         if not new:
-            return Saved(plan.id, plan.version, citizen_id, frozenset())  # type: ignore[arg-type]
+            return Saved(saved_id(plan), plan.version, citizen_id, frozenset())
         plan.updated_on = today or date.today()
         flush_versioned(session, plan, cleaned)
         _store_version(session, actor, citizen_id)
@@ -145,7 +148,7 @@ def save_plan(
             old=old,
             new=new,
         )
-        return Saved(plan.id, plan.version, citizen_id, _PLAN_AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(plan), plan.version, citizen_id, _PLAN_AREAS)
 
 
 def add_milestone(
@@ -156,7 +159,7 @@ def add_milestone(
         get_row(session, Citizen, citizen_id)
         access.require_case_write(session, actor, citizen_id)
         last = session.exec(
-            select(func.max(Milestone.position)).where(Milestone.citizen_id == citizen_id)
+            select(func.max(col(Milestone.position))).where(col(Milestone.citizen_id) == citizen_id)
         ).one()
         row = Milestone(
             citizen_id=citizen_id, title=title.strip(), due=due, position=(last or 0) + 1
@@ -173,7 +176,7 @@ def add_milestone(
             citizen_id=citizen_id,
             new={"title": row.title, "due": due},
         )
-        return Saved(row.id, row.version, citizen_id, _MS_AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, citizen_id, _MS_AREAS)
 
 
 def update_milestone(
@@ -202,7 +205,7 @@ def update_milestone(
         )
         old, new = apply_changes(row, merged)
         if not new:
-            return Saved(row.id, row.version, row.citizen_id, frozenset())  # type: ignore[arg-type]
+            return Saved(saved_id(row), row.version, row.citizen_id, frozenset())
         flush_versioned(session, row, values)
         _store_version(session, actor, row.citizen_id)
         audit.record(
@@ -215,7 +218,7 @@ def update_milestone(
             old=old,
             new=new,
         )
-        return Saved(row.id, row.version, row.citizen_id, _MS_AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, row.citizen_id, _MS_AREAS)
 
 
 def complete_milestone(
@@ -247,14 +250,16 @@ def move_milestone(db: Database, actor: Actor, milestone_id: int, steps: int) ->
         siblings = list(
             session.exec(
                 select(Milestone)
-                .where(Milestone.citizen_id == row.citizen_id, Milestone.deleted_at.is_(None))  # type: ignore[union-attr]
-                .order_by(Milestone.position, Milestone.id)
+                .where(
+                    col(Milestone.citizen_id) == row.citizen_id, col(Milestone.deleted_at).is_(None)
+                )
+                .order_by(col(Milestone.position), col(Milestone.id))
             ).all()
         )
         index = siblings.index(row)
         target = max(0, min(len(siblings) - 1, index + steps))
         if target == index:
-            return Saved(row.id, row.version, row.citizen_id, frozenset())  # type: ignore[arg-type]
+            return Saved(saved_id(row), row.version, row.citizen_id, frozenset())
         siblings.insert(target, siblings.pop(index))
         for position, sibling in enumerate(siblings, start=1):
             if sibling.position != position:
@@ -271,7 +276,7 @@ def move_milestone(db: Database, actor: Actor, milestone_id: int, steps: int) ->
             old={"index": index},
             new={"index": target},
         )
-        return Saved(row.id, row.version, row.citizen_id, _MS_AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, row.citizen_id, _MS_AREAS)
 
 
 def delete_milestone(db: Database, actor: Actor, milestone_id: int) -> Saved:
@@ -298,7 +303,7 @@ def _set_deleted(db: Database, actor: Actor, milestone_id: int, when: datetime |
             entity_id=row.id,
             citizen_id=row.citizen_id,
         )
-        return Saved(row.id, row.version, row.citizen_id, _MS_AREAS)  # type: ignore[arg-type]
+        return Saved(saved_id(row), row.version, row.citizen_id, _MS_AREAS)
 
 
 def plan_as_of(
@@ -309,8 +314,8 @@ def plan_as_of(
         read_citizen(session, actor, citizen_id, "plan_as_of")
         row = session.exec(
             select(PlanVersion)
-            .where(PlanVersion.citizen_id == citizen_id, PlanVersion.saved_at <= moment)
-            .order_by(PlanVersion.number.desc())  # type: ignore[attr-defined]
+            .where(col(PlanVersion.citizen_id) == citizen_id, col(PlanVersion.saved_at) <= moment)
+            .order_by(col(PlanVersion.number).desc())
         ).first()
         return PlanSnapshot.from_json(json.loads(row.snapshot)) if row else None
 
@@ -324,8 +329,10 @@ def changes_since_last_print(
         now = current_snapshot(session, citizen_id)
         printed = session.exec(
             select(PlanVersion)
-            .where(PlanVersion.citizen_id == citizen_id, PlanVersion.printed_at.is_not(None))  # type: ignore[union-attr]
-            .order_by(PlanVersion.number.desc())  # type: ignore[attr-defined]
+            .where(
+                col(PlanVersion.citizen_id) == citizen_id, col(PlanVersion.printed_at).is_not(None)
+            )
+            .order_by(col(PlanVersion.number).desc())
         ).first()
         before = PlanSnapshot.from_json(json.loads(printed.snapshot)) if printed else None
         return diff(before, now), (printed.printed_at if printed else None)
@@ -350,8 +357,8 @@ def mark_printed_in(
     current = snapshot or current_snapshot(session, citizen_id)
     latest = session.exec(
         select(PlanVersion)
-        .where(PlanVersion.citizen_id == citizen_id)
-        .order_by(PlanVersion.number.desc())  # type: ignore[attr-defined]
+        .where(col(PlanVersion.citizen_id) == citizen_id)
+        .order_by(col(PlanVersion.number).desc())
     ).first()
     if latest is None or json.loads(latest.snapshot) != current.to_json():
         latest = _store_version(session, actor, citizen_id, current, latest)
@@ -377,7 +384,7 @@ def plan_versions(
         read_citizen(session, actor, citizen_id, "plan_versions")
         rows = session.exec(
             select(PlanVersion)
-            .where(PlanVersion.citizen_id == citizen_id)
-            .order_by(PlanVersion.number.desc())
-        ).all()  # type: ignore[attr-defined]
+            .where(col(PlanVersion.citizen_id) == citizen_id)
+            .order_by(col(PlanVersion.number).desc())
+        ).all()
         return [(r.number, r.saved_at, r.saved_by, r.printed_at) for r in rows]

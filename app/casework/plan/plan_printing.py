@@ -8,6 +8,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from types import TracebackType
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -20,7 +22,7 @@ from app.reports.plan_document import plan_document_in
 from app.reports.plan_pdf import render_plan
 from app.store.engine import Database, transaction
 from app.store.files import atomic_file, make_folder
-from app.store.models import Citizen
+from app.store.models import Citizen, table_of
 from app.store.ordering import byte_order
 
 log = logging.getLogger(__name__)
@@ -68,7 +70,12 @@ class _ReadLogged:
     def __enter__(self) -> _ReadLogged:
         return self
 
-    def __exit__(self, kind, error, traceback) -> None:  # type: ignore[no-untyped-def]
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         if kind is None or not self.done:
             return
         try:
@@ -117,7 +124,7 @@ def record_printed(db: Database, actor: Actor, citizen_id: int) -> int:
     return mark_printed(db, actor, citizen_id)
 
 
-def save_plan_pdf(db: Database, actor: Actor, citizen_id: int, path: Path, **options) -> Path:  # type: ignore[no-untyped-def]
+def save_plan_pdf(db: Database, actor: Actor, citizen_id: int, path: Path, **options: Any) -> Path:
     """The plan as a PDF file, recorded as printed in the transaction that hands the file out
     (all of it or nothing: a full disk leaves the earlier file and marks nothing printed)."""
     record = options.pop("record", True)
@@ -140,15 +147,17 @@ def paper_citizens(db: Database, actor: Actor | None = None) -> list[int]:
 
     For a caseworker, those of their own caseload (and nobody's): handing out a colleague's
     citizen's plan needs the glass broken for that citizen first."""
-    query = select(Citizen.id).where(
+    query = select(col(Citizen.id)).where(
         col(Citizen.digital_post_exempt), col(Citizen.deleted_at).is_(None)
     )
     if actor is not None and actor.role == "caseworker":
         query = query.where(
-            (Citizen.caseworker_id == actor.caseworker_id) | col(Citizen.caseworker_id).is_(None)
+            (col(Citizen.caseworker_id) == actor.caseworker_id)
+            | col(Citizen.caseworker_id).is_(None)
         )
     with transaction(db) as s:
-        return list(s.exec(query.order_by(byte_order(col(Citizen.sort_key)))).all())
+        found = s.exec(query.order_by(byte_order(table_of(Citizen).c.sort_key))).all()
+        return [i for i in found if i is not None]  # all of them: a primary key is never null
 
 
 def file_name(db: Database, actor: Actor, citizen_id: int) -> str:
@@ -163,7 +172,8 @@ def _file_name_in(s: Session, citizen_id: int) -> str:
     c = s.get(Citizen, citizen_id)
     name = f"{c.first_name}-{c.last_name}" if c else str(citizen_id)
     born = c.birth_date.isoformat() if c else ""
-    plain = name.lower().translate(str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", " ": "-"}))
+    spelled: dict[str, str | int | None] = {"æ": "ae", "ø": "oe", "å": "aa", " ": "-"}
+    plain = name.lower().translate(str.maketrans(spelled))
     plain = "".join(ch for ch in plain if ch.isalnum() or ch == "-")
     return f"min-plan-{plain}-{born}.pdf"
 

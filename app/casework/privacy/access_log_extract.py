@@ -31,7 +31,7 @@ from app.wording.audit_labels import citizen_purpose, citizen_sentence, details_
 def citizen_by_cpr(db: Database, cpr: str) -> int:
     digits = normalise_cpr(cpr)
     with transaction(db) as session:
-        found = session.exec(select(Citizen.id).where(Citizen.cpr == digits)).first()
+        found = session.exec(select(col(Citizen.id)).where(col(Citizen.cpr) == digits)).first()
     if found is None:
         raise NotFoundError("No citizen with that CPR number")
     return found

@@ -78,7 +78,7 @@ def _check_role(actor: Actor) -> None:
 
 def _citizen_id(session: Session, cpr: str) -> int:
     digits = normalise_cpr(cpr)
-    found = session.exec(select(Citizen.id).where(Citizen.cpr == digits)).first()
+    found = session.exec(select(col(Citizen.id)).where(col(Citizen.cpr) == digits)).first()
     if found is None:
         raise NotFoundError("No citizen with that CPR number")
     return found
@@ -93,14 +93,14 @@ def _rows(session: Session, query: LogQuery, citizen_id: int | None) -> list[Log
     if citizen_id is not None:
         statement = statement.where(events_about(citizen_id))
     if query.initials:
-        statement = statement.where(AuditEvent.user_initials == query.initials.strip().upper())
+        statement = statement.where(col(AuditEvent.user_initials) == query.initials.strip().upper())
     if query.start:
         statement = statement.where(
-            AuditEvent.occurred_at >= local_to_utc(datetime.combine(query.start, time.min))
+            col(AuditEvent.occurred_at) >= local_to_utc(datetime.combine(query.start, time.min))
         )
     if query.end:
         statement = statement.where(
-            AuditEvent.occurred_at
+            col(AuditEvent.occurred_at)
             < local_to_utc(datetime.combine(query.end + timedelta(days=1), time.min))
         )
     found = session.exec(statement.order_by(col(AuditEvent.seq).desc()).limit(LIMIT)).all()
@@ -208,4 +208,4 @@ def export_log(db: Database, actor: Actor, query: LogQuery, path: Path) -> int:
         return content, len(rows)
 
     _content, count = audit.write_with_event(db, path, make)
-    return count
+    return int(count)

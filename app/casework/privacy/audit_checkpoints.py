@@ -22,6 +22,7 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from app.store import audit_chain, audit_key
 from app.store.audit_chain import Head
@@ -36,7 +37,7 @@ EVERY = 24 * 3600
 
 _lock = threading.Lock()
 #: database id → [folder, newest (head, key, mac), monotonic time of the last file]
-_watched: dict[str, list] = {}  # type: ignore[type-arg]
+_watched: dict[str, list[Any]] = {}
 _registered = False
 
 
@@ -67,7 +68,9 @@ def sealed_head(db: Database) -> tuple[Head, bytes | None, str | None]:
     with transaction(db) as session:
         head = audit_chain.current_head(session)
         mac = audit_chain.server_checkpoint_mac(session)
-        check = session.get(AuditChain, 1).key_check  # type: ignore[union-attr]
+        chain = session.get(AuditChain, 1)
+        assert chain is not None  # the chain's head row exists from the migration on
+        check = chain.key_check
     key = None if mac is not None else audit_key.get_key(head.database_id, check)
     return head, key, mac
 

@@ -23,6 +23,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session, col
 
 from app.casework.admin import org_settings
 from app.casework.core import audit
@@ -81,7 +82,7 @@ def purge_expired(
             subjects = session.execute(
                 select(func.count())
                 .select_from(AuditSubject)
-                .where(AuditSubject.event_seq <= through)
+                .where(col(AuditSubject.event_seq) <= through)
             ).scalar_one()
         return PurgeResult(cutoff, due, subjects, through, True)
     checked = verify(db)
@@ -126,15 +127,19 @@ def _purge(db: Database, actor: Actor, cutoff: datetime, months: int) -> PurgeRe
         through = _last_due(session, cutoff)
         if through is None or through <= head.purged_through_seq:
             return PurgeResult(cutoff, 0, 0, None)
-        last = session.execute(select(AuditEvent).where(AuditEvent.seq == through)).scalar_one()
+        last = session.execute(
+            select(AuditEvent).where(col(AuditEvent.seq) == through)
+        ).scalar_one()
         events = _count(session, through)
         subjects = session.execute(
-            select(func.count()).select_from(AuditSubject).where(AuditSubject.event_seq <= through)
+            select(func.count())
+            .select_from(AuditSubject)
+            .where(col(AuditSubject.event_seq) <= through)
         ).scalar_one()
         permit = AuditPurge(
             cutoff=cutoff,
             through_seq=through,
-            through_hmac=last.hmac,  # type: ignore[arg-type]
+            through_hmac=last.hmac,
             through_time=last.occurred_at,
             events=events,
             subjects=subjects,
@@ -144,8 +149,8 @@ def _purge(db: Database, actor: Actor, cutoff: datetime, months: int) -> PurgeRe
         )
         session.add(permit)
         session.flush()
-        session.execute(delete(AuditSubject).where(AuditSubject.event_seq <= through))
-        session.execute(delete(AuditEvent).where(AuditEvent.seq <= through))  # type: ignore[operator]
+        session.execute(delete(AuditSubject).where(col(AuditSubject.event_seq) <= through))
+        session.execute(delete(AuditEvent).where(col(AuditEvent.seq) <= through))
         session.expunge(last)
         event = audit.record(
             session,
@@ -171,22 +176,23 @@ def _purge(db: Database, actor: Actor, cutoff: datetime, months: int) -> PurgeRe
     return PurgeResult(cutoff, events, subjects, through)
 
 
-def _last_due(session, cutoff: datetime) -> int | None:  # type: ignore[no-untyped-def]
+def _last_due(session: Session, cutoff: datetime) -> int | None:
     """The last event of the prefix that is due: everything before the first event kept."""
-    first_kept = session.execute(
-        select(func.min(AuditEvent.seq)).where(AuditEvent.occurred_at >= cutoff)
+    first_kept: int | None = session.execute(
+        select(func.min(col(AuditEvent.seq))).where(col(AuditEvent.occurred_at) >= cutoff)
     ).scalar_one()
     if first_kept is None:
-        first_kept = (session.execute(select(func.max(AuditEvent.seq))).scalar_one() or 0) + 1
+        first_kept = (session.execute(select(func.max(col(AuditEvent.seq)))).scalar_one() or 0) + 1
     return first_kept - 1 if first_kept > 1 else None
 
 
-def _count(session, through: int | None) -> int:  # type: ignore[no-untyped-def]
+def _count(session: Session, through: int | None) -> int:
     if through is None:
         return 0
-    return session.execute(
-        select(func.count()).select_from(AuditEvent).where(AuditEvent.seq <= through)
+    count: int = session.execute(
+        select(func.count()).select_from(AuditEvent).where(col(AuditEvent.seq) <= through)
     ).scalar_one()
+    return count
 
 
 def purge_at_start(db: Database) -> PurgeResult | None:

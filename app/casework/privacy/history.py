@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, or_, select
 
 from app.casework.core.actor import Actor
@@ -18,6 +19,7 @@ from app.casework.core.reading import read_citizen
 from app.domain.dates import utc_to_local
 from app.store.engine import Database, transaction
 from app.store.models import AuditEvent, AuditSubject, Caseworker, Company
+from app.store.row_values import id_column, saved_id
 from app.wording.audit_labels import (
     FieldChange,
     Names,
@@ -49,10 +51,10 @@ class HistoryEntry:
     summary: str = ""
 
 
-def events_about(citizen_id: int):  # type: ignore[no-untyped-def]
+def events_about(citizen_id: int) -> ColumnElement[bool]:
     """The condition "this event concerns the citizen", directly or as one of its subjects."""
-    listed = select(AuditSubject.event_seq).where(AuditSubject.citizen_id == citizen_id)
-    return or_(AuditEvent.citizen_id == citizen_id, col(AuditEvent.seq).in_(listed))
+    listed = select(col(AuditSubject.event_seq)).where(col(AuditSubject.citizen_id) == citizen_id)
+    return or_(col(AuditEvent.citizen_id) == citizen_id, col(AuditEvent.seq).in_(listed))
 
 
 def citizen_history(
@@ -63,7 +65,7 @@ def citizen_history(
         read_citizen(s, actor, citizen_id, "history")
         query = select(AuditEvent).where(events_about(citizen_id))
         if entity:
-            query = query.where(AuditEvent.entity == entity)
+            query = query.where(col(AuditEvent.entity) == entity)
         rows = s.exec(query.order_by(col(AuditEvent.id).desc()).limit(limit)).all()
         names = names_for(s, [details_of(r.details) for r in rows])
     return [entry_of(row, citizen_id, names) for row in rows]
@@ -80,7 +82,9 @@ def names_for(session: Session, all_details: list[dict[str, Any]]) -> Names:
         {
             n: initials
             for n, initials in session.exec(
-                select(Caseworker.id, Caseworker.initials).where(col(Caseworker.id).in_(workers))
+                select(id_column(Caseworker), col(Caseworker.initials)).where(
+                    col(Caseworker.id).in_(workers)
+                )
             ).all()
         }
         if workers
@@ -88,7 +92,7 @@ def names_for(session: Session, all_details: list[dict[str, Any]]) -> Names:
         {
             n: name
             for n, name in session.exec(
-                select(Company.id, Company.name).where(col(Company.id).in_(firms))
+                select(id_column(Company), col(Company.name)).where(col(Company.id).in_(firms))
             ).all()
         }
         if firms
@@ -100,7 +104,7 @@ def entry_of(row: AuditEvent, citizen_id: int | None, names: Names | None = None
     details = details_of(row.details)
     found = citizen_id is not None and row.citizen_id != citizen_id
     return HistoryEntry(
-        row.id,  # type: ignore[arg-type]
+        saved_id(row),
         utc_to_local(row.occurred_at),
         row.user_initials or row.os_user or "",
         row.action,

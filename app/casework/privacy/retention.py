@@ -40,10 +40,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import (
     Column,
     ColumnElement,
+    CursorResult,
     Date,
     Table,
     and_,
@@ -75,6 +77,7 @@ from app.store.models import (
     Plan,
     PlanVersion,
     metadata,
+    table_of,
 )
 
 log = logging.getLogger(__name__)
@@ -165,7 +168,7 @@ def cutoff_for(today: date, years: int) -> date:
     return add_months(today, -12 * years)
 
 
-def _bound(column: Column, cutoff: date) -> date | datetime:
+def _bound(column: Column[Any], cutoff: date) -> date | datetime:
     """The cut-off as the column's type: a date, or the local midnight as a UTC instant."""
     if isinstance(column.type, Date):
         return cutoff
@@ -182,21 +185,21 @@ def _recent(table: Table, names: Iterable[str], cutoff: date) -> ColumnElement[b
 
 def _due_condition(today: date, cutoff: date) -> ColumnElement[bool]:
     """SQL: the citizen row (``citizen`` table) is due for deletion."""
-    citizen = Citizen.__table__  # type: ignore[attr-defined]
+    citizen = table_of(Citizen)
     conditions: list[ColumnElement[bool]] = [
         ~_recent(citizen, CITIZEN_DATES, cutoff),
         ~exists().where(
-            BenefitSpell.citizen_id == citizen.c.id,
+            col(BenefitSpell.citizen_id) == citizen.c.id,
             or_(col(BenefitSpell.end_date).is_(None), col(BenefitSpell.end_date) >= today),
         ),
         ~exists().where(
-            Employment.citizen_id == citizen.c.id,
-            Employment.kind == "flexjob",
+            col(Employment.citizen_id) == citizen.c.id,
+            col(Employment.kind) == "flexjob",
             col(Employment.end_date).is_(None),
         ),
     ]
     for model, names in ACTIVITY.items():
-        table = model.__table__  # type: ignore[attr-defined]
+        table = table_of(model)
         conditions.append(
             ~exists().where(table.c.citizen_id == citizen.c.id, _recent(table, names, cutoff))
         )
@@ -242,10 +245,12 @@ def _last_activity(session: Session, ids: Sequence[int]) -> dict[int, date]:
         if citizen_id not in last or day > last[citizen_id]:
             last[citizen_id] = day
 
-    citizen = Citizen.__table__  # type: ignore[attr-defined]
-    sources = [(citizen, citizen.c.id, CITIZEN_DATES)]
+    citizen = table_of(Citizen)
+    sources: list[tuple[Table, Column[Any], tuple[str, ...]]] = [
+        (citizen, citizen.c.id, CITIZEN_DATES)
+    ]
     for model, names in ACTIVITY.items():
-        table = model.__table__  # type: ignore[attr-defined]
+        table = table_of(model)
         sources.append((table, table.c.citizen_id, names))
     for table, key, names in sources:
         for chunk in _chunks(ids):
@@ -257,7 +262,9 @@ def _last_activity(session: Session, ids: Sequence[int]) -> dict[int, date]:
 
 
 def _due_ids(session: Session, today: date, cutoff: date, among: Sequence[int] | None) -> list[int]:
-    query = select(Citizen.id).where(_due_condition(today, cutoff)).order_by(Citizen.sort_key)
+    query = (
+        select(col(Citizen.id)).where(_due_condition(today, cutoff)).order_by(col(Citizen.sort_key))
+    )
     if among is None:
         return list(session.execute(query).scalars())
     found: list[int] = []
@@ -303,7 +310,7 @@ def preview(db: Database, actor: Actor, *, today: date | None = None) -> Preview
     return Preview(today, years, cutoff, candidates)
 
 
-def _children(table: Table) -> list[tuple[Table, Column, Column]]:
+def _children(table: Table) -> list[tuple[Table, Column[Any], Column[Any]]]:
     """(child table, its foreign-key column, the referred column) for tables referring to ``table``."""
     found = []
     for child in metadata.sorted_tables:
@@ -326,6 +333,7 @@ def _delete_where(
     for child, fk, referred in _children(table):
         _delete_where(session, child, fk.in_(select(referred).where(where)), counts)
     result = session.execute(delete(table).where(where))
+    assert isinstance(result, CursorResult)  # a DELETE's result counts its rows
     if result.rowcount:
         counts[table.name] += result.rowcount
 
@@ -354,7 +362,7 @@ def erase(
             )
         if db.backend == "sqlite":  # overwrite the deleted content in the file, not just unlink it
             session.execute(text("PRAGMA secure_delete = ON"))
-        citizen = Citizen.__table__  # type: ignore[attr-defined]
+        citizen = table_of(Citizen)
         for citizen_id in ids:
             counts: Counter[str] = Counter()
             _delete_where(session, citizen, citizen.c.id == citizen_id, counts)

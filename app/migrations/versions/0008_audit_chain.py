@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel  # noqa: F401
+import sqlmodel.sql.sqltypes  # noqa: F401
 from alembic import op
 
 revision: str = '0008'

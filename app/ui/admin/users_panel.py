@@ -191,7 +191,7 @@ class UsersPanel(QWidget):
             _("&Activate") if user is not None and not user.active else _("&Deactivate")
         )
 
-    def _done(self, saved=None) -> None:  # type: ignore[no-untyped-def]
+    def _done(self, saved=None) -> None:
         self.refresh()
         self.changed.emit()
         for warning in getattr(saved, "warnings", ()) or ():

@@ -73,7 +73,7 @@ def restore_citizen_asking(ctx: UiContext, parent: QWidget) -> Saved | None:
     return restore_citizen(ctx.db, ctx.actor, deleted[index][0])
 
 
-def run(action, on_problem) -> Saved | None:  # type: ignore[no-untyped-def]
+def run(action, on_problem) -> Saved | None:
     """Run an action, sending an expected failure to ``on_problem`` instead of raising."""
     try:
         return action()

@@ -94,7 +94,7 @@ class CitizenDialog(FormDialog):
         with transaction(self.ctx.db) as session:
             row = session.get(Citizen, self.citizen_id)
             values = {f: getattr(row, f) for f in EDIT_FIELDS}
-            self.version = row.version
+            self.version = row.version  # type: ignore[union-attr]  # the dialog edits a citizen that exists
         values["cpr"] = f"{values['cpr'][:6]}-{values['cpr'][6:]}"
         values["refugee_year"] = str(values["refugee_year"] or "")
         self.form.set_values(values)

@@ -5,6 +5,7 @@ Journal and Historik. The page routes each tab's ``saved`` to the tabs that show
 from __future__ import annotations
 
 import logging
+from typing import TypeVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
@@ -36,6 +37,9 @@ OVERVIEW_AREAS = frozenset(
         Area.EMPLOYMENT,
     }
 )
+
+
+_Tab = TypeVar("_Tab", bound=CitizenTab)
 
 
 class OverviewTab(CitizenTab):
@@ -125,7 +129,7 @@ class CitizenPage(QWidget):
             found.extend(tab.actions())
         return found
 
-    def tab(self, cls: type[CitizenTab]) -> CitizenTab:
+    def tab(self, cls: type[_Tab]) -> _Tab:
         return next(t for t in self.tab_list if isinstance(t, cls))
 
     def show_tab(self, tab: CitizenTab) -> None:
@@ -171,8 +175,11 @@ class CitizenPage(QWidget):
         from app.domain.codes import TARGET_GROUPS
 
         view = citizen_overview(
-            self.ctx.db, self.ctx.actor, self.citizen_id, today=self.ctx.today()
-        )  # type: ignore[arg-type]
+            self.ctx.db,
+            self.ctx.actor,
+            self.citizen_id,  # type: ignore[arg-type]  # only with a citizen shown
+            today=self.ctx.today(),
+        )
         self.heading.setText(view.name)
         benefit = (
             _("{benefit} since {date}").format(

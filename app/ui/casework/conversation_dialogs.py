@@ -67,7 +67,7 @@ def requirements_text(ctx: UiContext, citizen_id: int) -> str:
     else:
         lines.append(_("No conversation held yet"))
     if booked:
-        lines.append(_("Next booked: {when}").format(when=i18n.format_datetime(booked[0].when)))  # type: ignore[union-attr]
+        lines.append(_("Next booked: {when}").format(when=i18n.format_datetime(booked[0].when)))
     else:
         lines.append(_("Nothing booked"))
     if requirement_lines:
@@ -133,9 +133,9 @@ class BookDialog(FormDialog):
                 self.ctx.db,
                 self.ctx.actor,
                 self.citizen_id,
-                when,
+                when,  # type: ignore[arg-type]  # the form's rules refuse a booking without a time
                 kind=values["kind"],
-                channel=values["channel"],  # type: ignore[arg-type]
+                channel=values["channel"],
                 held_by=values["held_by"],
                 with_a_kasse=values["with_a_kasse"],
                 location=values["location"],

@@ -85,7 +85,7 @@ class ConversationsTab(CitizenTab):
     def title(self) -> str:
         return _("Co&nversations")
 
-    def actions(self) -> list:  # type: ignore[override]
+    def actions(self) -> list:
         return [
             self.book_action,
             self.held_action,
@@ -143,7 +143,7 @@ class ConversationsTab(CitizenTab):
         selected = self.rows.get(self.table.selected_id() or -1)
         if selected is not None and come(selected):
             return selected
-        earlier = sorted((r for r in self.rows.values() if come(r)), key=lambda r: r.when)
+        earlier = sorted((r for r in self.rows.values() if come(r)), key=lambda r: r.when)  # type: ignore[arg-type, return-value]  # come() keeps rows with a time
         return earlier[-1] if earlier else None
 
     def record_next_held(self) -> None:

@@ -85,4 +85,4 @@ class HistoryTab(CitizenTab):
             item = self.table.item(row, 4)
             if item is not None:
                 item.setToolTip(entry.summary)
-                self.table.item(row, 1).setToolTip(entry.os_user or "")
+                self.table.item(row, 1).setToolTip(entry.os_user or "")  # type: ignore[union-attr]  # the row was just filled

@@ -131,7 +131,7 @@ class JournalTab(CitizenTab):
     def title(self) -> str:
         return _("&Journal")
 
-    def actions(self) -> list:  # type: ignore[override]
+    def actions(self) -> list:
         return [self.new_action, self.edit_action]
 
     def load(self, citizen_id: int) -> None:

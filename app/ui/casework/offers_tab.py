@@ -91,7 +91,7 @@ class OffersTab(CitizenTab):
     def title(self) -> str:
         return _("Offer&s")
 
-    def actions(self) -> list:  # type: ignore[override]
+    def actions(self) -> list:
         return [self.new_action, self.end_action, self.extend_action, self.cancel_action]
 
     def load(self, citizen_id: int) -> None:
@@ -120,7 +120,7 @@ class OffersTab(CitizenTab):
             status,
         ]
 
-    def after(self, saved) -> None:  # type: ignore[no-untyped-def, override]
+    def after(self, saved) -> None:
         super().after(saved)
         if isinstance(saved, Saved):
             self.written(saved)

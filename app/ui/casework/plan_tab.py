@@ -223,7 +223,7 @@ class PlanTab(CitizenTab):
     def title(self) -> str:
         return _("&Min Plan")
 
-    def actions(self) -> list:  # type: ignore[override]
+    def actions(self) -> list:
         return [
             self.save_action,
             self.milestone_action,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal, SignalInstance
 from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -101,9 +101,9 @@ class RecordTable(QTableWidget):
         item = self.item(self._ids.index(record_id), column)
         return item.text() if item else ""
 
-    def _emit(self, signal: Signal, row: int) -> None:
+    def _emit(self, signal: SignalInstance, row: int) -> None:
         if 0 <= row < len(self._ids):
-            signal.emit(self._ids[row])  # type: ignore[attr-defined]
+            signal.emit(self._ids[row])
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt name)
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentRow() >= 0:

@@ -24,7 +24,7 @@ from app.ui.casework.spell_dialogs import (
 from app.ui.casework.tab import CitizenTab
 
 
-def _buttons(parent: QWidget, actions: list) -> QHBoxLayout:  # type: ignore[type-arg]
+def _buttons(parent: QWidget, actions: list) -> QHBoxLayout:
     row = QHBoxLayout()
     for action in actions:
         button = QPushButton(action.text().replace("&", ""), parent)
@@ -100,7 +100,7 @@ class SpellsTab(CitizenTab):
     def title(self) -> str:
         return _("&Benefit history")
 
-    def actions(self) -> list:  # type: ignore[override]
+    def actions(self) -> list:
         return [
             self.change_action,
             self.start_action,

@@ -59,7 +59,7 @@ class CitizenTableModel(QAbstractTableModel):
     ``refresh()`` re-runs the query keeping the filter and order; the model is reset only then.
     """
 
-    def __init__(  # type: ignore[no-untyped-def]
+    def __init__(
         self, db: Database, *, today: date | None = None, ops: Operations | None = None, parent=None
     ) -> None:
         super().__init__(parent)
@@ -154,7 +154,7 @@ class CitizenTableModel(QAbstractTableModel):
         # Combined once: Python's enum "|" costs more than the rest of a cell's paint.
         return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
-    def data(self, index: Index, role: int = _DISPLAY):  # type: ignore[no-untyped-def]
+    def data(self, index: Index, role: int = _DISPLAY):
         if role == _DISPLAY:
             cells = self._cells_of(index.row())
             return None if cells is None else cells[index.column()]

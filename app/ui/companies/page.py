@@ -146,7 +146,7 @@ class CompaniesPage(QWidget):
         layout.addWidget(split)
         self.refresh()
 
-    def _action(self, text: str, slot, shortcut: str | None = None) -> QAction:  # type: ignore[no-untyped-def]
+    def _action(self, text: str, slot, shortcut: str | None = None) -> QAction:
         action = QAction(text, self)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
@@ -251,8 +251,8 @@ class CompaniesPage(QWidget):
         )
 
     # --- actions -------------------------------------------------------------------------------
-    def _open(self, dialog, select_result: bool = False) -> None:  # type: ignore[no-untyped-def]
-        def done(saved) -> None:  # type: ignore[no-untyped-def]
+    def _open(self, dialog, select_result: bool = False) -> None:
+        def done(saved) -> None:
             self.refresh()
             if select_result and saved is not None:
                 self.search.blockSignals(True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import QPoint, Qt, QTimer, QUrl
-from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor, QTextDocument
+from PySide6.QtGui import QKeySequence, QShortcut, QTextBlock, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QLineEdit,
     QSplitter,
@@ -107,7 +107,8 @@ class HelpWindow(QWidget):
         words = [w.casefold() for w in text.split() if w]
         self._hits: list[tuple[str, str]] = []
 
-        def walk(item: QTreeWidgetItem) -> bool:
+        def walk(item: QTreeWidgetItem | None) -> bool:
+            assert item is not None  # an index below the count
             file, title = item.data(0, ROLE)
             section = next((s for s in self._sections if s.file == file and s.title == title), None)
             haystack = f"{title}\n{section.text if section else ''}".casefold()
@@ -173,7 +174,7 @@ class HelpWindow(QWidget):
         while block.isValid():
             if block.blockFormat().headingLevel() and block.text().strip() == title.strip():
                 self.text.setTextCursor(QTextCursor(block))
-                self._top_block = block
+                self._top_block: QTextBlock | None = block
                 self._to_top()
                 QTimer.singleShot(0, self._to_top)  # again once the window has its size
                 QTimer.singleShot(10, self._to_top)
@@ -183,11 +184,11 @@ class HelpWindow(QWidget):
         self.text.verticalScrollBar().setValue(0)
         self.text.moveCursor(QTextCursor.MoveOperation.Start)
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 (Qt name)
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
         QTimer.singleShot(0, self._fit_images)
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 (Qt name)
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
         self._fit_images()
 

@@ -132,7 +132,7 @@ def trend_chart(
     chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
     shown: list[float] = []
 
-    def add(series, name: str | None, part: str) -> None:  # type: ignore[no-untyped-def]
+    def add(series, name: str | None, part: str) -> None:
         series.setProperty(PART, part)
         chart.addSeries(series)
         series.attachAxis(months)
@@ -187,7 +187,7 @@ def trend_chart(
     goal = None
     if target is not None:
         goal = target.minimum if target.minimum is not None else target.maximum
-    if goal is not None and points:
+    if target is not None and goal is not None and points:
         line = QLineSeries()
         line.append(QPointF(0, goal))
         line.append(QPointF(len(points) - 1, goal))

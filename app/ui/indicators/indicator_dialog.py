@@ -28,6 +28,7 @@ from app.domain.goalplan import (
     years_from,
 )
 from app.i18n import N_, _
+from app.reports.goalplans import IndicatorResult
 from app.reports.measure_catalog import MEASURES, clean_params
 from app.ui import colours
 from app.ui.fields import CodeCombo, NumberEdit, TextEdit
@@ -269,7 +270,7 @@ class IndicatorDialog(FormDialog):
         self.layout().activate()
         self.resize(max(self.width(), 660), self.layout().sizeHint().height())
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 (Qt name)
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
         self.fit()
 
@@ -286,7 +287,9 @@ class IndicatorDialog(FormDialog):
         if self.original is not None and note == self.original.note_in(i18n.current_language()):
             notes = {"note": self.original.note, "note_en": self.original.note_en}  # unchanged
         if fidelity == "not_computable":
-            return Indicator(*keep, "", {}, None, fidelity=fidelity, **notes)
+            return Indicator(
+                *keep, "", {}, None, fidelity=fidelity, note=notes["note"], note_en=notes["note_en"]
+            )
         params = clean_params(name, {key: values.get(key) for key in found.params})
         target = target_of(values)
         check_target(target, found.unit)
@@ -321,7 +324,9 @@ class IndicatorDialog(FormDialog):
 class TargetDialog(FormDialog):
     """Set the target of one indicator of the plan shown (team leads); saved at once, audited."""
 
-    def __init__(self, ctx, plan_id: str, result, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    result: IndicatorResult  # type: ignore[assignment]  # shadows QDialog.result(), which nothing here calls
+
+    def __init__(self, ctx, plan_id: str, result, parent: QWidget | None = None) -> None:
         super().__init__(_("Set target"), self._save_target, parent)
         self.ctx, self.plan_id, self.result = ctx, plan_id, result
         caption = QLabel(result.indicator.label, self)
@@ -341,7 +346,7 @@ class TargetDialog(FormDialog):
             return _at_field(error)
         return {}
 
-    def _save_target(self, values: dict[str, Any]):  # type: ignore[no-untyped-def]
+    def _save_target(self, values: dict[str, Any]):
         from app.casework.goals.goal_targets import set_target
 
         target = target_of(values) or Target()

@@ -118,7 +118,7 @@ class IndicatorsPage(QWidget):
         self.export_button.setToolTip(_("Export what is shown, anonymised (recorded in the log)"))
         exports = QMenu(self.export_button)
         for fmt, text in (("xlsx", _("&XLSX…")), ("csv", _("&CSV…")), ("pdf", _("&PDF report…"))):
-            self._action(exports, text, lambda f=fmt: self.export(f))
+            self._action(exports, text, lambda f=fmt: self.export(f))  # type: ignore[misc]  # a lambda's default argument
         self.export_button.setMenu(exports)
         self.how_button = QPushButton(_("How c&omputed…"), self)
         self.how_button.setToolTip(
@@ -365,7 +365,7 @@ class IndicatorsPage(QWidget):
     def threshold(self) -> int:
         return self.evaluation.threshold if self.evaluation else DEFAULT_THRESHOLD
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 (Qt name)
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
         if not self.loaded and not self.busy:
             self.refresh()

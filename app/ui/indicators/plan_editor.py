@@ -103,7 +103,7 @@ class PlanEditor(FormDialog):
         column.addWidget(heading)
         column.addWidget(self.table, 1)
         column.addLayout(buttons)
-        layout: QVBoxLayout = self.layout()  # type: ignore[assignment]
+        layout: QVBoxLayout = self.layout()
         layout.insertWidget(1, box, 1)
         self._fill()
         self.resize(900, 640)
@@ -183,7 +183,7 @@ class PlanEditor(FormDialog):
         self.banner.hide()
         self._fill(select)
 
-    def _open(self, dialog: IndicatorDialog, done) -> IndicatorDialog:  # type: ignore[no-untyped-def]
+    def _open(self, dialog: IndicatorDialog, done) -> IndicatorDialog:
         dialog.accepted.connect(lambda: done(dialog.result_value))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -224,7 +224,7 @@ class PlanEditor(FormDialog):
         items[index], items[index + step] = items[index + step], items[index]
         self._changed(index + step)
 
-    def eventFilter(self, watched, event) -> bool:  # type: ignore[no-untyped-def]  # noqa: N802
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
         """Ctrl+Up / Ctrl+Down in the list move the selected indicator."""
         if (
             watched is self.table

@@ -82,7 +82,7 @@ class TodayPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.explanation)
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 (Qt name)
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
         if not self.loaded:
             first = self.day is None

@@ -198,7 +198,7 @@ class WorklistPage(QWidget):
             if worker_id != actor.caseworker_id:
                 self.scope.addItem(name, ("colleague", {worker_id}))
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 (Qt name)
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
         if not self.loaded:
             self.refresh()
