@@ -39,7 +39,7 @@ from app.casework.privacy import (
     access_request,
     history,
 )
-from app.domain.dates import utc_now
+from app.domain.dates import local_today, utc_now
 from app.reports.list_table import ListTable
 from app.store.audit_verify import verify
 from app.store.engine import Database, transaction
@@ -59,7 +59,7 @@ from app.wording.audit_labels import details_of
 
 APP = Path(__file__).resolve().parent.parent / "app"
 SAMPLE = APP / "resources" / "sample-bundle"
-TODAY = date.today()
+TODAY = local_today()
 
 
 @dataclass

@@ -12,6 +12,7 @@ from app.casework.citizens import journal as jr
 from app.casework.citizens.citizens import create_citizen
 from app.casework.conversations import conversations as cv
 from app.casework.core.actor import Actor
+from app.domain.dates import local_today
 from app.domain.errors import PermissionDeniedError, ValidationError
 from app.store.engine import Database, transaction
 from app.store.models import Conversation, Employment, JournalNote
@@ -110,7 +111,7 @@ def test_journal_notes_are_fixed_after_the_day_and_corrected_by_new_notes(
     note = jr.add_note(
         any_db, author, citizen_id, "Borgeren ønsker praktik i detailhandlen.", today=TODAY
     )
-    today_local = datetime.now().date()
+    today_local = local_today()  # the note is stamped with the real clock, in Danish time
     jr.edit_note(
         any_db,
         author,

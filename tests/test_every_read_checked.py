@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,7 @@ from app.casework.plan import plan, plan_printing
 from app.casework.privacy import access_log_extract, history
 from app.casework.privacy.access_log import record_view
 from app.cli import main
-from app.domain.dates import utc_now
+from app.domain.dates import local_today, utc_now
 from app.domain.errors import PermissionDeniedError, ValidationError
 from app.i18n import translate_error
 from app.store.engine import Database, transaction
@@ -39,7 +38,7 @@ from app.store.models import AccessGrant, AuditEvent, Caseworker
 from tests.conftest import cli_args
 
 APP = Path(__file__).resolve().parent.parent / "app"
-TODAY = date.today()
+TODAY = local_today()
 
 #: Tables that hold citizen data: a function that names one reads (or writes) citizen data.
 CITIZEN_TABLES = {

@@ -17,6 +17,7 @@ from app.casework.core.actor import Actor
 from app.casework.offers.offers import cancel_offer, register_offer
 from app.casework.plan.plan_printing import save_plan_pdf
 from app.casework.privacy.access_log_search import LogQuery, search_log
+from app.domain.dates import local_today
 from app.domain.errors import PermissionDeniedError
 from app.store.engine import Database, transaction
 from app.store.models import AuditEvent, Caseworker
@@ -111,7 +112,7 @@ def test_a_team_lead_searches_the_log_by_citizen_user_and_date_and_exports_it(
     win.nav.setCurrentRow(names.index("Adgangslog"))
     page = win.access_log
     assert isinstance(page, AccessLogPage) and win.pages.currentWidget() is page
-    page.end.set_value(date.today())  # the events carry the real clock's time
+    page.end.set_value(local_today())  # the events carry the real clock's time
     qtbot.keyClicks(page.cpr, "1503901234")
     qtbot.keyClicks(page.user, "kl")
     qtbot.keyClick(page.cpr, "\r")
@@ -124,7 +125,7 @@ def test_a_team_lead_searches_the_log_by_citizen_user_and_date_and_exports_it(
     page.run_search()
     assert page.table.rowCount() == 0
     page.start.set_value(TODAY)
-    page.end.set_value(date.today())
+    page.end.set_value(local_today())
     out = page.export_csv(tmp_path / "adgangslog.csv")
     raw = out.read_bytes()  # type: ignore[union-attr]
     assert raw.startswith(b"\xef\xbb\xbf")

@@ -20,6 +20,7 @@ from app.casework.offers.offers import register_offer
 from app.casework.plan.plan import add_milestone, complete_milestone, save_plan
 from app.casework.plan.plan_printing import batch_plans, paper_citizens, plan_pdf
 from app.cli import main
+from app.domain.dates import local_today
 from app.reports.lix import lix
 from app.reports.plan_texts import all_texts
 from app.store.engine import Database, transaction
@@ -85,7 +86,7 @@ def citizen(db: Database) -> tuple[Actor, int]:
         db,
         me,
         åse,
-        datetime.combine(date.today() + timedelta(days=14), datetime.min.time()).replace(hour=10),
+        datetime.combine(local_today() + timedelta(days=14), datetime.min.time()).replace(hour=10),
         channel="phone",
     )
     return me, åse

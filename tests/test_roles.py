@@ -27,12 +27,13 @@ from app.casework.plan.plan import add_milestone, mark_printed, save_plan, updat
 from app.casework.privacy.access_log import record_view
 from app.casework.privacy.history import citizen_history
 from app.cli import main
+from app.domain.dates import local_today
 from app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from app.store.engine import Database, transaction
 from app.store.models import AccessGrant, AppSetting, AuditEvent, Caseworker, Citizen
 from tests.conftest import cli_args
 
-TODAY = date.today()
+TODAY = local_today()
 NOTE = "Borgeren fortalte om sin ryg og sin økonomi"
 
 

@@ -13,6 +13,7 @@ from app import i18n
 from app.cli.command import Command, ExitCode
 from app.cli.database import actor_for, open_database
 from app.cli.options import add_common
+from app.domain.dates import local_today
 from app.i18n import N_, _
 
 JSON_FIELDS = (
@@ -66,7 +67,7 @@ def run(args: argparse.Namespace) -> ExitCode:
     from app.store.row_values import saved_id
     from app.wording.deadline_text import explain, rule_title, status_label
 
-    as_of = args.as_of or date.today()
+    as_of = args.as_of or local_today()
     db = open_database(args)
     scope: set[int] | None = None
     if args.caseworker:

@@ -10,6 +10,7 @@ from app.cli.command import Command, ExitCode
 from app.cli.database import open_database
 from app.cli.indicators import add_threshold_and_as_of
 from app.cli.options import add_common
+from app.domain.dates import local_today
 from app.domain.errors import ValidationError
 from app.i18n import N_, _
 
@@ -65,7 +66,6 @@ def parse_params(args: argparse.Namespace) -> dict[str, object]:
 
 
 def run(args: argparse.Namespace) -> ExitCode:
-    from datetime import date
 
     from app.casework.goals.goal_evaluation import threshold_for
     from app.domain.periods import parse_period
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> ExitCode:
     period = parse_period(args.period)
     params = clean_params(args.name, parse_params(args))
     db = open_database(args)
-    counted = period.up_to(args.as_of or date.today())
+    counted = period.up_to(args.as_of or local_today())
     if counted is None:
         raise ValidationError(
             "The period {period} has not begun yet", field="period", period=period.label

@@ -20,7 +20,7 @@ from app.casework.core import audit
 from app.casework.core.actor import DEMO_MARKER, Actor, system_actor
 from app.casework.deadlines import deadline_store
 from app.demo.population import Population, stream
-from app.domain.dates import utc_now
+from app.domain.dates import local_today, utc_now
 from app.domain.errors import MinPlanError
 from app.i18n import _
 from app.store import statistics
@@ -88,7 +88,7 @@ def populate(
     """Fill an empty, migrated database with a synthetic jobcenter (refuses one that holds citizens)."""
     if citizens < 1:
         raise MinPlanError("Give at least one citizen")
-    as_of = as_of or date.today()
+    as_of = as_of or local_today()
     # Streamed: the rows of a batch of citizens are written and forgotten before the next batch
     # is made, so 1 000 000 citizens need no more memory than 20 000 (issue #19).
     population, batches = stream(citizens, seed, as_of)
@@ -114,7 +114,7 @@ def populate(
         if db.backend == "postgresql":
             _advance_sequences(session, population)
         # Core inserts bypass the session's bookkeeping: compute every requirement once here.
-        deadline_store.rebuild(session.connection(), today=max(as_of, date.today()))
+        deadline_store.rebuild(session.connection(), today=max(as_of, local_today()))
         summary = _summary(population)
         # Marks the database as synthetic: anyone may try any user on it (see actor.py).
         session.add(AppSetting(key=DEMO_MARKER, value=json.dumps({"seed": seed})))

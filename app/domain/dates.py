@@ -77,6 +77,12 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def local_today() -> date:
+    """Today in Denmark: the jobcenter's day, whatever zone the machine is set to (a terminal
+    server or a container often runs in UTC, where 23:30 in Copenhagen is still yesterday)."""
+    return datetime.now(LOCAL_ZONE).date()
+
+
 def local_to_utc(local: datetime) -> datetime:
     """A Copenhagen wall-clock time (naive = Copenhagen, or aware) as aware UTC for storage."""
     if local.tzinfo is None:

@@ -33,7 +33,7 @@ from app.domain.codes import (
     SICK_CATEGORIES,
     TARGET_GROUPS,
 )
-from app.domain.dates import utc_to_local
+from app.domain.dates import local_today, utc_to_local
 from app.domain.errors import NotFoundError
 from app.domain.plan import PLAN_FIELDS
 from app.domain.redact import Redactor
@@ -276,7 +276,7 @@ def access_document(
             citizen_id=citizen_id,
             name=f"{citizen.first_name} {citizen.last_name}",
             birth_date=citizen.birth_date,
-            made_on=today or date.today(),
+            made_on=today or local_today(),
             language=lang,
             parts=tuple(parts),
             redacted=w.redactor.count,

@@ -29,6 +29,7 @@ from app.domain.anonymise import (
     suppress_share,
     suppress_value,
 )
+from app.domain.dates import local_today
 from app.domain.errors import ValidationError
 from app.domain.goalplan import (
     GoalPlan,
@@ -328,7 +329,7 @@ def evaluate_as_given(
     ``as_of``, default today), anonymised with the threshold ``limit``, with its comparison,
     status and (``series``) monthly trend. ``app.casework.goals.goal_evaluation.evaluate_plan`` gives
     it the organisation's threshold and the targets team leads set in the app."""
-    as_of = as_of or date.today()
+    as_of = as_of or local_today()
     plan = for_period(plan, period)
     counted = period.up_to(as_of)
     results = tuple(

@@ -20,6 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app import i18n
+from app.domain.dates import local_today
 from app.reports.goalplans import Evaluation, IndicatorResult, SeriesPoint
 from app.reports.indicator_text import (
     STATUS,
@@ -158,7 +159,7 @@ def indicator_report_pdf(evaluation: Evaluation, *, made_on: date | None = None)
     head = letterhead()
     limit = evaluation.threshold
     counted = evaluation.counted or evaluation.period
-    made_on = made_on or date.today()
+    made_on = made_on or local_today()
     heading_text = _("Period: {start} – {end}").format(
         start=i18n.format_date(counted.start, "long"), end=i18n.format_date(counted.end, "long")
     )

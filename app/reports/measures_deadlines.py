@@ -6,13 +6,13 @@ months' seniority. The other measures are in ``app.reports.measures``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
+from app.domain.dates import local_today
 from app.domain.periods import ReportPeriod
 from app.reports.measures import MeasureResult, _live, _scalar
 from app.store.engine import Database
@@ -48,7 +48,7 @@ def _on_time(
     complement: those with one missed), so neither group can be a handful of people.
     """
     r = _kept_requirements(db)
-    as_of = min(period.end, date.today())
+    as_of = min(period.end, local_today())
     conditions = [
         _live(r.citizen_id),
         r.kind.in_(sorted(kinds)),
@@ -146,7 +146,7 @@ def _share_75(
     ]
     if not marked:
         return MeasureResult(None, 0, "share", {"groups": list(groups), "exempted": 0})
-    as_of = min(period.end, date.today())
+    as_of = min(period.end, local_today())
     per_citizen = (
         select(
             r.citizen_id,
@@ -210,7 +210,7 @@ def _six_months(
 
     _kept_requirements(db)  # the kept periods are brought up to date with the requirements
     p = table_of(KeptPeriod).c
-    as_of = min(period.end, date.today())
+    as_of = min(period.end, local_today())
     query = (
         select(func.count(), func.sum(case((served, 1), else_=0)))
         .join(Citizen, col(Citizen.id) == p.citizen_id)

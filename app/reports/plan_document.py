@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
-from app.domain.dates import add_months, utc_now, utc_to_local
+from app.domain.dates import add_months, local_today, utc_now, utc_to_local
 from app.domain.errors import NotFoundError
 from app.domain.plan import PLAN_FIELDS, PlanChange, PlanSnapshot, diff
 from app.store.engine import Database, transaction
@@ -151,7 +151,7 @@ def plan_document(db: Database, citizen_id: int, *, today: date | None = None) -
 def plan_document_in(s: Session, citizen_id: int, *, today: date | None = None) -> PlanDocument:
     """``plan_document`` in the caller's transaction (the print checks, reads, renders and records
     in one: ``plan_printing.plan_pdf``)."""
-    today = today or date.today()
+    today = today or local_today()
     citizen = s.get(Citizen, citizen_id)
     if citizen is None or citizen.deleted_at is not None:
         raise NotFoundError("The citizen no longer exists")

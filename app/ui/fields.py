@@ -13,7 +13,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
 
 from app import i18n
-from app.domain.dates import parse_user_date, parse_user_time
+from app.domain.dates import local_today, parse_user_date, parse_user_time
 from app.domain.errors import ValidationError
 from app.i18n import _
 
@@ -36,7 +36,7 @@ class DateEdit(QLineEdit):
         self.editingFinished.connect(self._tidy)
 
     def today(self) -> date:
-        return self._today or date.today()
+        return self._today or local_today()
 
     def value(self) -> date | None:
         try:

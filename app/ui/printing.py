@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import date
 from pathlib import Path
 
 import pypdfium2
@@ -50,6 +49,7 @@ from app.casework.plan.plan_printing import (
     require_may_print,
     save_plan_pdf,
 )
+from app.domain.dates import local_today
 from app.domain.errors import MinPlanError
 from app.i18n import _
 from app.ui.casework.context import UiContext
@@ -281,7 +281,7 @@ class BatchPrintDialog(QDialog):
             self,
         )
         form.addRow(_("Plans for:"), self.scope)
-        self.folder = QLineEdit(str(Path.home() / f"min-plan-{date.today().isoformat()}"), self)
+        self.folder = QLineEdit(str(Path.home() / f"min-plan-{local_today().isoformat()}"), self)
         browse = QPushButton(_("&Browse…"), self)
         browse.clicked.connect(self._browse)
         form.addRow(_("&Folder:"), self.folder)

@@ -24,7 +24,7 @@ from app.casework.bundle.validate import Checker, Existing, clean_row
 from app.casework.bundle.writer import write_bundle
 from app.casework.core import access
 from app.casework.core.actor import Actor
-from app.domain.dates import Period
+from app.domain.dates import Period, local_today
 from app.domain.errors import ConflictError, MinPlanError
 from app.i18n import N_, _, ngettext
 from app.store import statistics
@@ -204,7 +204,7 @@ def import_bundle(
     options = ReadOptions(fix_leading_zeros=fix_leading_zeros)
     bundle = open_bundle(Path(source), report.problems)
     before = bundle.fingerprint()
-    today = today or date.today()
+    today = today or local_today()
     checker = Checker(_existing(db), report.problems, today, set())
     check_bundle(bundle, checker, report, options, progress)
     report.counts = {name: report.counts.get(name, 0) for name in FILE_NAMES}

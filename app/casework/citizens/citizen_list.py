@@ -17,6 +17,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.sql import Select
 from sqlmodel import col
 
+from app.domain.dates import local_today
 from app.domain.search import MAX_SEARCH_CHARS, exact_identifier, search_terms
 from app.store.engine import Database, translating_errors
 from app.store.models import BenefitSpell, Caseworker, Citizen, table_of
@@ -124,7 +125,7 @@ def find_citizen_ids(
 
     ``caseworker_id`` limits the list to one caseload; ``None`` means all citizens.
     """
-    today = today or date.today()
+    today = today or local_today()
     if sort not in SORT_KEYS:
         raise ValueError(f"unknown sort key {sort!r}")
     keys_by_sort: dict[str, list[Any]] = {
@@ -200,7 +201,7 @@ def fetch_citizen_rows(
     """The visible columns of the given citizens (one query), keyed by id."""
     if not ids:
         return {}
-    today = today or date.today()
+    today = today or local_today()
     spell = (
         select(
             col(BenefitSpell.citizen_id),

@@ -19,7 +19,7 @@ from app.casework.core.editing import (
 )
 from app.casework.core.result import Area, Saved
 from app.domain.citizens import clean_citizen
-from app.domain.dates import utc_now
+from app.domain.dates import local_today, utc_now
 from app.domain.errors import (
     ConflictError,
     DuplicateError,
@@ -82,7 +82,7 @@ def create_citizen(
     today: date | None = None,
 ) -> Saved:
     """Register a citizen; a CPR that exists is refused with the existing citizen offered."""
-    cleaned = clean_citizen(values, today=today or date.today())
+    cleaned = clean_citizen(values, today=today or local_today())
     with transaction(db) as session:
         _check_not_duplicate(session, cleaned["cpr"])
         # A new citizen joins the registering caseworker's caseload; a team lead or an
@@ -118,7 +118,7 @@ def update_citizen(
     today: date | None = None,
 ) -> Saved:
     """Save edited master data (only the fields given), refusing a concurrent change."""
-    cleaned = clean_citizen(values, today=today or date.today(), partial=True)
+    cleaned = clean_citizen(values, today=today or local_today(), partial=True)
     with transaction(db) as session:
         row = load_for_update(session, Citizen, citizen_id, expected_version, cleaned)
         access.require_case_write(session, actor, citizen_id)

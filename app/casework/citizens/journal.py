@@ -16,7 +16,7 @@ from app.casework.core.editing import apply_changes, flush_versioned, get_row, l
 from app.casework.core.reading import read_citizen
 from app.casework.core.result import Area, Saved
 from app.domain import validation as v
-from app.domain.dates import utc_to_local
+from app.domain.dates import local_today, utc_to_local
 from app.domain.errors import PermissionDeniedError, ValidationError
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker, Citizen, JournalNote
@@ -58,7 +58,7 @@ def add_note(
                 )
         row = JournalNote(
             citizen_id=citizen_id,
-            written_on=today or date.today(),
+            written_on=today or local_today(),
             caseworker_id=actor.caseworker_id,
             text=cleaned,
             corrects_id=corrects_id,
@@ -101,7 +101,7 @@ def edit_note(
         row = load_for_update(session, JournalNote, note_id, expected_version, {"text": cleaned})
         access.require_case_write(session, actor, row.citizen_id)
         written_local = utc_to_local(row.created_at).date()
-        if written_local != (today or date.today()):
+        if written_local != (today or local_today()):
             raise PermissionDeniedError(
                 "A journal note can only be edited on the day it was written; write a correction instead"
             )
@@ -143,7 +143,7 @@ def notes(
 
     Team leads see that notes exist (date, author) but not their text: they follow the team's work,
     not the citizens' case files."""
-    day = today or date.today()
+    day = today or local_today()
     hide_text = actor.role == "teamlead"
     words = [w.lower() for w in search.split()]
     # The text column is not even read for a team lead (on PostgreSQL their database role may

@@ -16,7 +16,7 @@ from app.casework.core import audit
 from app.casework.core.actor import Actor
 from app.casework.core.reading import NEEDS_REASON, may_read_now, read_citizen
 from app.casework.deadlines.deadlines import _citizen_deadlines
-from app.domain.dates import local_to_utc, utc_now
+from app.domain.dates import local_to_utc, local_today, utc_now
 from app.domain.errors import NotFoundError, PermissionDeniedError
 from app.domain.identifiers import age_on
 from app.store.engine import Database, transaction
@@ -168,7 +168,7 @@ def citizen_overview(
     (another caseload, and no reason given today) raises ``GlassNotBrokenError`` carrying the
     glimpse (name, birth date, caseworker) instead: no address, phone, plan or history before
     that, and the glimpse itself is logged (it names whose caseload the citizen is in)."""
-    real_today = date.today()
+    real_today = local_today()
     today = today or real_today
     if now is None:
         # Seen on another day (a look back, a test's fixed day): bookings from that day's start.

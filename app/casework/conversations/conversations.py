@@ -20,7 +20,7 @@ from app.casework.core.reading import read_citizen
 from app.casework.core.result import Area, Saved
 from app.domain import validation as v
 from app.domain.conversations import check_booking, check_outcome
-from app.domain.dates import local_to_utc, utc_to_local
+from app.domain.dates import local_to_utc, local_today, utc_to_local
 from app.domain.errors import ValidationError
 from app.store.engine import Database, transaction
 from app.store.models import Citizen, Conversation
@@ -88,7 +88,7 @@ def record_outcome(
     today: date | None = None,
 ) -> Saved:
     """Record a conversation as held (with its date), cancelled or no-show, with a short note."""
-    check_outcome(status, held_on, today or date.today())
+    check_outcome(status, held_on, today or local_today())
     changes: dict[str, object] = {"status": status, "held_on": held_on}
     if note is not None:
         changes["note"] = v.text(note)

@@ -27,6 +27,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from app.casework.core.actor import Actor
+from app.domain.dates import local_today
 from app.domain.errors import PermissionDeniedError
 from app.i18n import N_
 from app.store.models import AccessGrant, Caseworker, Citizen
@@ -36,7 +37,7 @@ ROLES = ("caseworker", "teamlead", "admin")
 
 def today() -> date:
     """The local day a grant is valid for (a function, so tests can move the clock)."""
-    return date.today()
+    return local_today()
 
 
 def _owner(session: Session, citizen_id: int) -> int | None:

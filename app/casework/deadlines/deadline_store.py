@@ -30,6 +30,7 @@ from sqlmodel import Session, col
 
 from app.casework.deadlines.deadline_facts import chunks, cycle_collection_paused, load_facts
 from app.casework.deadlines.deadline_rule_files import load_rule_sets
+from app.domain.dates import local_today
 from app.domain.deadlines import (
     ASSESSMENT_LEAD_DAYS,
     CitizenFacts,
@@ -157,7 +158,7 @@ def refresh(conn: Connection, citizen_ids: Iterable[int], rules: RuleBook | None
         return
     book = rules or _current_rules()
     state = _state(conn)
-    horizon = state.horizon if state else date.today() + timedelta(days=HORIZON_DAYS)
+    horizon = state.horizon if state else local_today() + timedelta(days=HORIZON_DAYS)
     for part in chunks(ids):
         # Lock the citizens first (PostgreSQL; SQLite has one writer), then delete, then read the
         # facts: a concurrent refresh of the same citizen waits here and then sees our commit.
@@ -187,7 +188,7 @@ def rebuild(
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("LOCK TABLE requirement IN EXCLUSIVE MODE")
         conn.exec_driver_sql("LOCK TABLE count_period IN EXCLUSIVE MODE")
-    horizon = (today or date.today()) + timedelta(days=HORIZON_DAYS)
+    horizon = (today or local_today()) + timedelta(days=HORIZON_DAYS)
     conn.execute(delete(_table))
     conn.execute(delete(_periods))
     # Every citizen not deleted, a slice of facts at a time: memory stays bounded (a national
@@ -221,11 +222,11 @@ def rebuild(
 def is_current(conn: Connection, rules: RuleBook, as_of: date | None = None) -> bool:
     """Whether the kept requirements follow these rules and reach far enough for ``as_of``."""
     state = _state(conn)
-    look_ahead = (as_of or date.today()) + timedelta(days=ASSESSMENT_LEAD_DAYS)
+    look_ahead = (as_of or local_today()) + timedelta(days=ASSESSMENT_LEAD_DAYS)
     return (
         state is not None
         and state.rules_fingerprint == rules_fingerprint(rules)
-        and state.horizon >= max(look_ahead, date.today() + timedelta(days=ASSESSMENT_LEAD_DAYS))
+        and state.horizon >= max(look_ahead, local_today() + timedelta(days=ASSESSMENT_LEAD_DAYS))
     )
 
 
@@ -262,7 +263,7 @@ def ensure_current(db: Database, rules: RuleBook, as_of: date | None = None) -> 
             log.warning("kept requirements follow older rules; an administrator's start rebuilds")
             return False
         log.warning("kept requirements do not follow the rules in force; rebuilding")
-        rebuild(conn, rules, today=max(date.today(), as_of or date.today()))
+        rebuild(conn, rules, today=max(local_today(), as_of or local_today()))
         return True
 
 

@@ -11,6 +11,7 @@ from app.casework.core.actor import Actor
 from app.casework.core.editing import get_row
 from app.casework.core.result import Area, Saved
 from app.domain import validation as v
+from app.domain.dates import local_today
 from app.domain.errors import ValidationError
 from app.store.engine import Database, transaction
 from app.store.models import Citizen, DeadlineSnooze
@@ -31,7 +32,7 @@ def snooze_deadline(
     today: date | None = None,
 ) -> Saved:
     """Hide one requirement from the worklist until ``until`` (at most 90 days ahead)."""
-    today = today or date.today()
+    today = today or local_today()
     text = v.text(reason)
     if not text:
         raise ValidationError("Give a reason for putting the deadline aside", field="reason")

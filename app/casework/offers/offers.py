@@ -23,7 +23,7 @@ from app.casework.offers.companies import create_company_in
 from app.casework.offers.rule_files import offer_duration_limits
 from app.domain import validation as v
 from app.domain.codes import TARGET_GROUPS
-from app.domain.dates import utc_now
+from app.domain.dates import local_today, utc_now
 from app.domain.errors import ValidationError
 from app.domain.offers import check_offer, duration_warning
 from app.store.engine import Database, transaction
@@ -101,7 +101,7 @@ def register_offer(
     """Register an offer; ``new_company`` creates the company (CVR validated) in the same step."""
     cleaned = _clean(values)
     cleaned.setdefault("status", "planned")
-    cleaned.setdefault("offered_on", today or date.today())
+    cleaned.setdefault("offered_on", today or local_today())
     check_offer(cleaned)
     with transaction(db) as session:
         get_row(session, Citizen, citizen_id)

@@ -26,7 +26,7 @@ from app.casework.core.editing import (
 )
 from app.casework.core.reading import read_citizen
 from app.casework.core.result import Area, Saved
-from app.domain.dates import utc_now
+from app.domain.dates import local_today, utc_now
 from app.domain.errors import ConflictError, Term, ValidationError
 from app.domain.plan import (
     PLAN_FIELDS,
@@ -112,7 +112,7 @@ def save_plan(
     texts = {k: v for k, v in values.items() if k != "agreed_on"}
     cleaned: dict[str, Any] = dict(clean_plan_fields(texts))
     if "agreed_on" in values:
-        cleaned["agreed_on"] = check_agreed_on(values["agreed_on"], today or date.today())
+        cleaned["agreed_on"] = check_agreed_on(values["agreed_on"], today or local_today())
     with transaction(db) as session:
         get_row(session, Citizen, citizen_id)
         access.require_case_write(session, actor, citizen_id)
@@ -135,7 +135,7 @@ def save_plan(
         old, new = apply_changes(plan, cleaned)
         if not new:
             return Saved(saved_id(plan), plan.version, citizen_id, frozenset())
-        plan.updated_on = today or date.today()
+        plan.updated_on = today or local_today()
         flush_versioned(session, plan, cleaned)
         _store_version(session, actor, citizen_id)
         audit.record(

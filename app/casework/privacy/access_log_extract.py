@@ -19,7 +19,7 @@ from app.casework.core import audit
 from app.casework.core.actor import Actor
 from app.casework.core.reading import read_citizen
 from app.casework.privacy.history import events_about
-from app.domain.dates import utc_to_local
+from app.domain.dates import local_today, utc_to_local
 from app.domain.errors import NotFoundError, PermissionDeniedError
 from app.domain.identifiers import normalise_cpr
 from app.reports.access_log_pdf import Extract, ExtractLine, render_extract
@@ -101,7 +101,7 @@ def make_extract(
             name=f"{citizen.first_name} {citizen.last_name}",
             birth_date=citizen.birth_date,
             language=lang,
-            made_on=today or date.today(),
+            made_on=today or local_today(),
             months_kept=org_settings.read(session, "audit_retention_months"),
             first=lines[0].when if lines else None,
             lines=tuple(lines),

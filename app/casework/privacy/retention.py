@@ -61,7 +61,7 @@ from sqlmodel import Session, col
 from app.casework.admin import org_settings
 from app.casework.core import access, audit
 from app.casework.core.actor import Actor
-from app.domain.dates import add_months, local_to_utc
+from app.domain.dates import add_months, local_to_utc, local_today
 from app.domain.errors import ValidationError
 from app.i18n import N_
 from app.store.engine import Database, transaction
@@ -277,7 +277,7 @@ def preview(db: Database, actor: Actor, *, today: date | None = None) -> Preview
     """The citizens due for deletion, with what deleting each would remove (administrators only;
     the listing is audited with its size, not with names)."""
     access.require_admin(actor, N_("Only an administrator can see the citizens due for deletion"))
-    today = today or date.today()
+    today = today or local_today()
     with transaction(db) as session:
         years = org_settings.read(session, "retention_years")
         cutoff = cutoff_for(today, years)
@@ -349,7 +349,7 @@ def erase(
     ids = sorted(set(citizen_ids))
     if not ids:
         raise ValidationError("No citizens are chosen for deletion")
-    today = today or date.today()
+    today = today or local_today()
     erased: list[Erased] = []
     with transaction(db) as session:
         years = org_settings.read(session, "retention_years")

@@ -9,6 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from app.casework.core.actor import Actor
+from app.domain.dates import local_today
 from app.store.engine import Database
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 class UiContext:
     db: Database
     actor: Actor
-    today: Callable[[], date] = field(default=date.today)
+    today: Callable[[], date] = field(default=local_today)
     _ops: Operations | None = field(default=None, repr=False, compare=False)
 
     @property

@@ -16,6 +16,7 @@ from app.casework.citizens.citizen_list import (
     find_citizen_ids,
 )
 from app.domain.codes import TARGET_GROUPS
+from app.domain.dates import local_today
 from app.domain.search import search_terms
 from app.i18n import N_, _
 from app.store.engine import Database
@@ -76,7 +77,7 @@ class CitizenTableModel(QAbstractTableModel):
         self.descending = False
 
     def today(self) -> date:
-        return self._today or date.today()
+        return self._today or local_today()
 
     # --- the query -------------------------------------------------------------------------
     def set_filter(
