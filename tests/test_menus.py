@@ -155,6 +155,7 @@ def test_no_page_takes_an_access_letter_of_the_menu_bar(
     from PySide6.QtWidgets import QTabWidget
 
     from app.ui.main_window import MainWindow
+    from app.ui.page_stack import PageSlot
 
     me = ctx.actor
     ctx = UiContext(
@@ -168,6 +169,8 @@ def test_no_page_takes_an_access_letter_of_the_menu_bar(
             win.show()
         for index in range(win.pages.count()):
             page = win.pages.widget(index)
+            if isinstance(page, PageSlot):  # a page not shown yet: built now
+                page = win.pages.page(page.name)
             if page is win.indicators:
                 with qtbot.waitSignal(page.evaluated, timeout=30_000):
                     win.pages.setCurrentWidget(page)

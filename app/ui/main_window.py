@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -14,7 +16,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QSplitter,
-    QStackedWidget,
     QWidget,
 )
 
@@ -24,19 +25,23 @@ from app.domain.codes import ROLES
 from app.domain.errors import MinPlanError
 from app.i18n import _
 from app.ui import window_fit
-from app.ui.access_log.page import AccessLogPage, may_see_access_log
-from app.ui.admin.settings_page import SettingsPage
+from app.ui.access_log import may_see_access_log
 from app.ui.casework.citizen_page import CitizenPage
 from app.ui.casework.context import UiContext
-from app.ui.citizens.page import CitizensPage
-from app.ui.companies.page import CompaniesPage
 from app.ui.crash import show_problem
-from app.ui.indicators.page import IndicatorsPage
 from app.ui.operations import Change
+from app.ui.page_stack import PageStack
 from app.ui.plan_output_actions import PlanOutputActions
 from app.ui.settings import Settings
 from app.ui.today.page import TodayPage
-from app.ui.worklist.page import WorklistPage
+
+if TYPE_CHECKING:  # the other pages' modules are imported when each page is first shown
+    from app.ui.access_log.page import AccessLogPage
+    from app.ui.admin.settings_page import SettingsPage
+    from app.ui.citizens.page import CitizensPage
+    from app.ui.companies.page import CompaniesPage
+    from app.ui.indicators.page import IndicatorsPage
+    from app.ui.worklist.page import WorklistPage
 
 log = logging.getLogger(__name__)
 
@@ -62,43 +67,27 @@ class MainWindow(PlanOutputActions, QMainWindow):
         self.nav.setIconSize(QSize(16, 16))
         self.nav.setMaximumWidth(200)
         self.nav.setMinimumWidth(150)
-        self.pages = QStackedWidget(self)
+        # Only the first page is built now; each other page when first shown or asked for
+        # (``PageStack``): a start does what the first screen needs (issue #19).
+        self.pages = PageStack(self)
         self.today_page = TodayPage(ctx, self)  # "I dag": the first page a caseworker sees
         self.today_page.problem.connect(self.show_problem)
         self.today_page.open_citizen.connect(self.open_citizen)
-        self._add_page(_("Today"), self.today_page)
-        self.citizens = CitizensPage(ctx, self)
-        self.citizens.error.connect(self.show_problem)
-        self.citizens.citizen_activated.connect(self.open_citizen)
-        self.citizens.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.citizens.table.customContextMenuRequested.connect(self._citizen_context_menu)
-        self._add_page(_("My citizens"), self.citizens)
+        self._add_page(_("Today"), "today", self.today_page)
+        self._add_page(_("My citizens"), "citizens", self._make_citizens)
         ctx.ops.problem.connect(self.show_problem)
         ctx.ops.changed.connect(self._changed)
-        self.worklist = WorklistPage(ctx, self)
-        self.worklist.problem.connect(self.show_problem)
-        self.worklist.open_citizen.connect(self.open_citizen)
-        self._add_page(_("Deadlines"), self.worklist)
-        self.indicators = IndicatorsPage(ctx, self)
-        self.indicators.problem.connect(self.show_problem)
-        self.companies = CompaniesPage(ctx, self)
-        self.companies.problem.connect(self.show_problem)
-        self.companies.open_citizen.connect(self.open_citizen)
-        self._add_page(_("Companies"), self.companies)
-        self._add_page(_("Goals and indicators"), self.indicators)
-        self.settings_page = SettingsPage(ctx, self)
-        self.settings_page.problem.connect(self.show_problem)
-        self.settings_page.citizens_erased.connect(self.refresh_all)
-        self._add_page(_("Settings"), self.settings_page)
-        self.access_log = None
-        if may_see_access_log(ctx):  # team leads and administrators (the use case checks too)
-            self.access_log = AccessLogPage(ctx, self)
-            self.access_log.problem.connect(self.show_problem)
-            self._add_page(_("Access log"), self.access_log)
+        self._add_page(_("Deadlines"), "worklist", self._make_worklist)
+        self._add_page(_("Companies"), "companies", self._make_companies)
+        self._add_page(_("Goals and indicators"), "indicators", self._make_indicators)
+        self._add_page(_("Settings"), "settings", self._make_settings)
+        self._may_see_access_log = may_see_access_log(ctx)
+        if self._may_see_access_log:  # team leads and administrators (the use case checks too)
+            self._add_page(_("Access log"), "access_log", self._make_access_log)
         self.citizen_page = CitizenPage(ctx, self)
         self.citizen_page.back.connect(self.back_to_list)
         self.citizen_page.problem.connect(self.show_problem)
-        self.pages.addWidget(self.citizen_page)  # reached from the list, not from the navigation
+        self.pages.add("citizen", self.citizen_page)  # reached from the list, not the navigation
         self.nav.currentRowChanged.connect(self._navigate)
         self.nav.setCurrentRow(0)
 
@@ -114,9 +103,92 @@ class MainWindow(PlanOutputActions, QMainWindow):
         window_fit.restore(self)  # inside the screen, as last left on this screen
 
     # --- layout ----------------------------------------------------------------------------
-    def _add_page(self, title: str, page: QWidget) -> None:
+    def _add_page(self, title: str, name: str, page: QWidget | Callable[[], QWidget]) -> None:
         QListWidgetItem(title, self.nav)
-        self.pages.addWidget(page)
+        if isinstance(page, QWidget):
+            self.pages.add(name, page)
+        else:
+            self.pages.add_later(name, page)
+
+    # --- the pages built when first shown ----------------------------------------------------
+    @property
+    def citizens(self) -> CitizensPage:
+        return self.pages.page("citizens")  # type: ignore[return-value]
+
+    @property
+    def worklist(self) -> WorklistPage:
+        return self.pages.page("worklist")  # type: ignore[return-value]
+
+    @property
+    def companies(self) -> CompaniesPage:
+        return self.pages.page("companies")  # type: ignore[return-value]
+
+    @property
+    def indicators(self) -> IndicatorsPage:
+        return self.pages.page("indicators")  # type: ignore[return-value]
+
+    @property
+    def settings_page(self) -> SettingsPage:
+        return self.pages.page("settings")  # type: ignore[return-value]
+
+    @property
+    def access_log(self) -> AccessLogPage | None:
+        """None for a caseworker, who has no access log page."""
+        if not self._may_see_access_log:
+            return None
+        return self.pages.page("access_log")  # type: ignore[return-value]
+
+    def _make_citizens(self) -> QWidget:
+        from app.ui.citizens.page import CitizensPage
+
+        page = CitizensPage(self.ctx, self)
+        page.error.connect(self.show_problem)
+        page.citizen_activated.connect(self.open_citizen)
+        page.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        page.table.customContextMenuRequested.connect(self._citizen_context_menu)
+        return page
+
+    def _make_worklist(self) -> QWidget:
+        from app.ui.worklist.page import WorklistPage
+
+        page = WorklistPage(self.ctx, self)
+        page.problem.connect(self.show_problem)
+        page.open_citizen.connect(self.open_citizen)
+        return page
+
+    def _make_companies(self) -> QWidget:
+        from app.ui.companies.page import CompaniesPage
+
+        page = CompaniesPage(self.ctx, self)
+        page.problem.connect(self.show_problem)
+        page.open_citizen.connect(self.open_citizen)
+        return page
+
+    def _make_indicators(self) -> QWidget:
+        from app.ui.indicators.page import IndicatorsPage
+
+        page = IndicatorsPage(self.ctx, self)
+        page.problem.connect(self.show_problem)
+        return page
+
+    def _make_settings(self) -> QWidget:
+        from app.ui.admin.settings_page import SettingsPage
+
+        page = SettingsPage(self.ctx, self)
+        page.problem.connect(self.show_problem)
+        page.citizens_erased.connect(self.refresh_all)
+        return page
+
+    def _make_access_log(self) -> QWidget:
+        from app.ui.access_log.page import AccessLogPage
+
+        page = AccessLogPage(self.ctx, self)
+        page.problem.connect(self.show_problem)
+        return page
+
+    def _citizens_built(self) -> CitizensPage | None:
+        """The citizen list if it has been shown (so there is something to refresh)."""
+        return self.pages.built("citizens")  # type: ignore[return-value]
 
     def _navigate(self, row: int) -> None:
         target = self.pages.widget(row)
@@ -127,7 +199,7 @@ class MainWindow(PlanOutputActions, QMainWindow):
             and not self.citizen_page.may_leave()
         ):
             self.nav.blockSignals(True)
-            self.nav.setCurrentRow(self.pages.indexOf(self.citizens))
+            self.nav.setCurrentRow(self.pages.index_of("citizens"))
             self.nav.blockSignals(False)
             return
         self.pages.setCurrentIndex(row)
@@ -335,9 +407,9 @@ class MainWindow(PlanOutputActions, QMainWindow):
         from app.ui.citizens.list_source import citizen_list_source
 
         page = self.pages.currentWidget()
-        if page is self.citizens:
+        if page is self._citizens_built():
             return citizen_list_source(self.citizens)
-        if page in (self.today_page, self.worklist):
+        if page in (self.today_page, self.pages.built("worklist")):
             return page.list_source()
         return None
 
@@ -435,7 +507,7 @@ class MainWindow(PlanOutputActions, QMainWindow):
         if self.pages.currentWidget() is self.citizen_page and not self.citizen_page.may_leave():
             return
         self.nav.blockSignals(True)
-        self.nav.setCurrentRow(self.pages.indexOf(self.citizens))
+        self.nav.setCurrentRow(self.pages.index_of("citizens"))
         self.nav.blockSignals(False)
         self.pages.setCurrentWidget(self.citizens)
         self._update_citizen_menu()
@@ -450,7 +522,7 @@ class MainWindow(PlanOutputActions, QMainWindow):
         if not showing:
             self._back_to = self.pages.currentWidget()  # Alt+Left returns there
         self.nav.blockSignals(True)
-        self.nav.setCurrentRow(self.pages.indexOf(self.citizens))
+        self.nav.setCurrentRow(self.pages.index_of("citizens"))
         self.nav.blockSignals(False)
         self.pages.setCurrentWidget(self.citizen_page)
         self._update_citizen_menu()
@@ -489,7 +561,7 @@ class MainWindow(PlanOutputActions, QMainWindow):
             lambda: actions.hand_over_citizen(self.ctx, self, citizen_id), self.show_problem
         )
         if saved is not None:
-            self.citizens.refresh(requery=True)
+            self.refresh_all()
             if not self._may_still_read(citizen_id):  # handed over out of one's own caseload
                 self.citizen_page.citizen_id = None
                 self.pages.setCurrentWidget(self.citizens)
@@ -521,9 +593,9 @@ class MainWindow(PlanOutputActions, QMainWindow):
         )
         if saved is not None:
             self.citizen_page.citizen_id = None
+            self.refresh_all()
             self.pages.setCurrentWidget(self.citizens)
             self._update_citizen_menu()
-            self.citizens.refresh(requery=True)
             self.statusBar().showMessage(
                 _("The citizen was deleted; restore from Edit → Deleted citizens"), 8000
             )
@@ -535,11 +607,14 @@ class MainWindow(PlanOutputActions, QMainWindow):
             lambda: actions.restore_citizen_asking(self.ctx, self), self.show_problem
         )
         if saved is not None:
-            self.citizens.refresh(requery=True)
+            self.refresh_all()
             self.open_citizen(saved.id)
 
     def refresh_all(self) -> None:
-        self.citizens.refresh(requery=True)
+        """Read the citizen list again (one not shown yet reads when it is first shown)."""
+        shown = self._citizens_built()
+        if shown is not None:
+            shown.refresh(requery=True)
 
     def new_citizen(self) -> None:
         from app.ui.casework.citizen_dialog import CitizenDialog
@@ -548,7 +623,7 @@ class MainWindow(PlanOutputActions, QMainWindow):
         if dialog.exec() and dialog.result_value is not None:
             result = dialog.result_value
             citizen_id = result[1] if isinstance(result, tuple) else result
-            self.citizens.refresh(requery=True)
+            self.refresh_all()
             if not self.citizens.select_citizen(citizen_id):
                 self.citizens.scope.setCurrentIndex(1)
                 self.citizens.select_citizen(citizen_id)
@@ -557,9 +632,7 @@ class MainWindow(PlanOutputActions, QMainWindow):
         from app.ui.casework.citizen_dialog import CitizenDialog
 
         on_page = self.pages.currentWidget() is self.citizen_page
-        citizen_id = (
-            self.citizen_page.citizen_id if on_page else self.citizens.selected_citizen_id()
-        )
+        citizen_id = self.citizen_page.citizen_id if on_page else self._selected_in_list()
         if citizen_id is None:
             self.statusBar().showMessage(_("Select a citizen first"), 4000)
             return
@@ -568,16 +641,22 @@ class MainWindow(PlanOutputActions, QMainWindow):
             saved = Saved(citizen_id, 0, citizen_id, frozenset({Area.CITIZEN, Area.CITIZEN_LIST}))
             self.after_save(saved)
 
+    def _selected_in_list(self) -> int | None:
+        shown = self._citizens_built()
+        return shown.selected_citizen_id() if shown is not None else None
+
     def after_save(self, saved: Saved) -> None:
         """A page or dialog saved something: tell every page what changed."""
         self.ctx.ops.announce(Change.of(saved))
 
     def _changed(self, change: Change) -> None:
         """Refresh only the views that show what changed."""
-        if change.touches(Area.CITIZEN_LIST, Area.CITIZEN):
-            self.citizens.refresh({change.citizen_id} if change.citizen_id else None)
-        if change.touches(Area.COMPANIES):
-            self.companies.refresh()
+        # A page not built yet has nothing to refresh: it reads when first shown.
+        citizens, companies = self._citizens_built(), self.pages.built("companies")
+        if citizens is not None and change.touches(Area.CITIZEN_LIST, Area.CITIZEN):
+            citizens.refresh({change.citizen_id} if change.citizen_id else None)
+        if companies is not None and change.touches(Area.COMPANIES):
+            companies.refresh()  # type: ignore[attr-defined]
         if self.today_page.loaded:
             self.today_page.loaded = False  # read again when next shown
             if self.pages.currentWidget() is self.today_page:
