@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -26,7 +25,7 @@ from app.domain.errors import MinPlanError
 from app.i18n import _
 from app.ui import window_fit
 from app.ui.access_log import may_see_access_log
-from app.ui.casework.citizen_page import CitizenPage
+from app.ui.case_menus import CaseMenus
 from app.ui.casework.context import UiContext
 from app.ui.crash import show_problem
 from app.ui.operations import Change
@@ -34,19 +33,12 @@ from app.ui.page_stack import PageStack
 from app.ui.plan_output_actions import PlanOutputActions
 from app.ui.settings import Settings
 from app.ui.today.page import TodayPage
-
-if TYPE_CHECKING:  # the other pages' modules are imported when each page is first shown
-    from app.ui.access_log.page import AccessLogPage
-    from app.ui.admin.settings_page import SettingsPage
-    from app.ui.citizens.page import CitizensPage
-    from app.ui.companies.page import CompaniesPage
-    from app.ui.indicators.page import IndicatorsPage
-    from app.ui.worklist.page import WorklistPage
+from app.ui.window_pages import WindowPages
 
 log = logging.getLogger(__name__)
 
 
-class MainWindow(PlanOutputActions, QMainWindow):
+class MainWindow(WindowPages, CaseMenus, PlanOutputActions, QMainWindow):
     """Owns the pages and routes "what changed" after each action to the views that show it."""
 
     def __init__(
@@ -84,10 +76,7 @@ class MainWindow(PlanOutputActions, QMainWindow):
         self._may_see_access_log = may_see_access_log(ctx)
         if self._may_see_access_log:  # team leads and administrators (the use case checks too)
             self._add_page(_("Access log"), "access_log", self._make_access_log)
-        self.citizen_page = CitizenPage(ctx, self)
-        self.citizen_page.back.connect(self.back_to_list)
-        self.citizen_page.problem.connect(self.show_problem)
-        self.pages.add("citizen", self.citizen_page)  # reached from the list, not the navigation
+        self.pages.add_later("citizen", self._make_citizen_page)  # from the lists, not the nav
         self.nav.currentRowChanged.connect(self._navigate)
         self.nav.setCurrentRow(0)
 
@@ -110,94 +99,10 @@ class MainWindow(PlanOutputActions, QMainWindow):
         else:
             self.pages.add_later(name, page)
 
-    # --- the pages built when first shown ----------------------------------------------------
-    @property
-    def citizens(self) -> CitizensPage:
-        return self.pages.page("citizens")  # type: ignore[return-value]
-
-    @property
-    def worklist(self) -> WorklistPage:
-        return self.pages.page("worklist")  # type: ignore[return-value]
-
-    @property
-    def companies(self) -> CompaniesPage:
-        return self.pages.page("companies")  # type: ignore[return-value]
-
-    @property
-    def indicators(self) -> IndicatorsPage:
-        return self.pages.page("indicators")  # type: ignore[return-value]
-
-    @property
-    def settings_page(self) -> SettingsPage:
-        return self.pages.page("settings")  # type: ignore[return-value]
-
-    @property
-    def access_log(self) -> AccessLogPage | None:
-        """None for a caseworker, who has no access log page."""
-        if not self._may_see_access_log:
-            return None
-        return self.pages.page("access_log")  # type: ignore[return-value]
-
-    def _make_citizens(self) -> QWidget:
-        from app.ui.citizens.page import CitizensPage
-
-        page = CitizensPage(self.ctx, self)
-        page.error.connect(self.show_problem)
-        page.citizen_activated.connect(self.open_citizen)
-        page.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        page.table.customContextMenuRequested.connect(self._citizen_context_menu)
-        return page
-
-    def _make_worklist(self) -> QWidget:
-        from app.ui.worklist.page import WorklistPage
-
-        page = WorklistPage(self.ctx, self)
-        page.problem.connect(self.show_problem)
-        page.open_citizen.connect(self.open_citizen)
-        return page
-
-    def _make_companies(self) -> QWidget:
-        from app.ui.companies.page import CompaniesPage
-
-        page = CompaniesPage(self.ctx, self)
-        page.problem.connect(self.show_problem)
-        page.open_citizen.connect(self.open_citizen)
-        return page
-
-    def _make_indicators(self) -> QWidget:
-        from app.ui.indicators.page import IndicatorsPage
-
-        page = IndicatorsPage(self.ctx, self)
-        page.problem.connect(self.show_problem)
-        return page
-
-    def _make_settings(self) -> QWidget:
-        from app.ui.admin.settings_page import SettingsPage
-
-        page = SettingsPage(self.ctx, self)
-        page.problem.connect(self.show_problem)
-        page.citizens_erased.connect(self.refresh_all)
-        return page
-
-    def _make_access_log(self) -> QWidget:
-        from app.ui.access_log.page import AccessLogPage
-
-        page = AccessLogPage(self.ctx, self)
-        page.problem.connect(self.show_problem)
-        return page
-
-    def _citizens_built(self) -> CitizensPage | None:
-        """The citizen list if it has been shown (so there is something to refresh)."""
-        return self.pages.built("citizens")  # type: ignore[return-value]
-
     def _navigate(self, row: int) -> None:
         target = self.pages.widget(row)
-        leaving_citizen = self.pages.currentWidget() is self.citizen_page
-        if (
-            leaving_citizen
-            and target is not self.citizen_page
-            and not self.citizen_page.may_leave()
-        ):
+        leaving = self.shown_citizen_page()
+        if leaving is not None and target is not leaving and not leaving.may_leave():
             self.nav.blockSignals(True)
             self.nav.setCurrentRow(self.pages.index_of("citizens"))
             self.nav.blockSignals(False)
@@ -308,100 +213,6 @@ class MainWindow(PlanOutputActions, QMainWindow):
         help_menu.addAction(self.help_action)
         help_menu.addAction(self._action(_("&About Min Plan"), self.about))
 
-    def _build_case_menus(self, bar) -> None:  # type: ignore[no-untyped-def]
-        """The citizen's actions in a few short menus (enabled while a citizen is open):
-        Citizen (the case as a whole), Plan (the plan and its printout), Conversations, Offers
-        and Benefit (each tab's own actions)."""
-        from app.ui.casework.conversations_tab import ConversationsTab
-        from app.ui.casework.journal_tab import JournalTab
-        from app.ui.casework.offers_tab import OffersTab
-        from app.ui.casework.plan_tab import PlanTab
-        from app.ui.casework.spells_tab import SpellsTab
-
-        page = self.citizen_page
-        placed: set[int] = set()
-
-        def tab_actions(cls: type) -> list[QAction]:
-            found = [t for t in page.tab_list if isinstance(t, cls)]
-            actions = found[0].actions() if found else []
-            placed.update(id(a) for a in actions)
-            return actions
-
-        self.citizen_menu = bar.addMenu(_("&Citizen"))
-        self.plan_menu = bar.addMenu(_("&Plan"))
-        self.conversations_menu = bar.addMenu(_("Conversa&tions"))
-        self.offers_menu = bar.addMenu(_("Offe&rs"))
-        self.benefit_menu = bar.addMenu(_("Benef&it"))
-        self.case_menus = [
-            self.citizen_menu,
-            self.plan_menu,
-            self.conversations_menu,
-            self.offers_menu,
-            self.benefit_menu,
-        ]
-        self.back_action = self._action(_("&Back to the list"), self.back_to_list, "Alt+Left")
-        self.citizen_menu.addAction(self.back_action)
-        self.citizen_menu.addSeparator()
-        self.citizen_menu.addActions(tab_actions(JournalTab))
-        self.citizen_menu.addSeparator()
-        self.access_request_action = self._action(
-            _("&Access request: everything held as PDF…"),
-            self.save_access_request,
-            tip=_("A PDF of everything Min Plan holds on the citizen (GDPR art. 15); logged"),
-        )
-        self.extract_action = self._action(
-            _("Access-log &extract for the citizen…"),
-            self.access_log_extract,
-            tip=_("When the jobcenter used the citizen's information, and why (right of access)"),
-        )
-        self.citizen_menu.addActions([self.access_request_action, self.extract_action])
-        self.citizen_menu.addSeparator()
-        self.hand_over_action = self._action(_("&Hand over to another caseworker…"), self.hand_over)
-        self.delete_action = self._action(_("&Delete citizen…"), self.delete_citizen)
-        self.citizen_menu.addActions([self.hand_over_action, self.delete_action])
-
-        self.plan_menu.addActions(tab_actions(PlanTab))
-        self.plan_menu.addSeparator()
-        self.print_action = self._action(
-            _("&Print the plan…"),
-            lambda: self.print_plan(),
-            "Ctrl+P",
-            tip=_("Print preview of the citizen's plan in the citizen's preferred language"),
-        )
-        self.print_large_action = self._action(
-            _("Print the plan in &large print…"), lambda: self.print_plan(large=True)
-        )
-        self.print_danish_action = self._action(
-            _("Print the plan in Da&nish…"),
-            lambda: self.print_plan(language="da"),
-            tip=_("The Danish plan, whatever the citizen's preferred language"),
-        )
-        self.print_other_action = self._action(
-            _("Print the plan in En&glish…"),
-            lambda: self.print_plan(language="en"),
-            tip=_("The English plan, for a citizen who reads English"),
-        )
-        self.save_pdf_action = self._action(
-            _("Save the plan as PD&F…"), self.save_plan_pdf, "Ctrl+Shift+S"
-        )
-        self.plan_menu.addActions(
-            [
-                self.print_action,
-                self.print_large_action,
-                self.print_danish_action,
-                self.print_other_action,
-                self.save_pdf_action,
-            ]
-        )
-        self.conversations_menu.addActions(tab_actions(ConversationsTab))
-        self.offers_menu.addActions(tab_actions(OffersTab))
-        self.benefit_menu.addActions(tab_actions(SpellsTab))
-        rest = [a for a in page.actions_for_menu() if id(a) not in placed]
-        if rest:  # a tab without a menu of its own
-            self.citizen_menu.addSeparator()
-            self.citizen_menu.addActions(rest)
-        self._update_citizen_menu()
-
     def current_list(self):  # type: ignore[no-untyped-def]
         """The list on the page in front (Today, Deadlines, the citizens), or None."""
         from app.ui.citizens.list_source import citizen_list_source
@@ -504,7 +315,8 @@ class MainWindow(PlanOutputActions, QMainWindow):
 
     # --- actions ---------------------------------------------------------------------------
     def focus_search(self) -> None:
-        if self.pages.currentWidget() is self.citizen_page and not self.citizen_page.may_leave():
+        shown = self.shown_citizen_page()
+        if shown is not None and not shown.may_leave():
             return
         self.nav.blockSignals(True)
         self.nav.setCurrentRow(self.pages.index_of("citizens"))
@@ -515,7 +327,7 @@ class MainWindow(PlanOutputActions, QMainWindow):
 
     def open_citizen(self, citizen_id: int) -> None:
         """Show the citizen's page (the list keeps its search and selection for the way back)."""
-        showing = self.pages.currentWidget() is self.citizen_page
+        showing = self.shown_citizen_page() is not None
         if not (showing and self.citizen_page.citizen_id == citizen_id):
             if not self.citizen_page.open(citizen_id):
                 return
@@ -529,7 +341,8 @@ class MainWindow(PlanOutputActions, QMainWindow):
         self.citizen_page.tabs.currentWidget().setFocus()
 
     def back_to_list(self) -> None:
-        if self.pages.currentWidget() is not self.citizen_page or not self.citizen_page.may_leave():
+        shown = self.shown_citizen_page()
+        if shown is None or not shown.may_leave():
             return
         if getattr(self, "_back_to", None) is self.today_page:
             self.nav.setCurrentRow(self.pages.indexOf(self.today_page))
@@ -540,16 +353,6 @@ class MainWindow(PlanOutputActions, QMainWindow):
         if self.citizen_page.citizen_id is not None:
             self.citizens.select_citizen(self.citizen_page.citizen_id)
         self.citizens.table.setFocus()
-
-    def _update_citizen_menu(self) -> None:
-        if not hasattr(self, "citizen_menu"):
-            return
-        on_page = self.pages.currentWidget() is self.citizen_page
-        for menu in self.case_menus:
-            for action in menu.actions():
-                action.setEnabled(on_page)
-            if menu is not self.citizen_menu:  # the tabs' menus show with the citizen (and their
-                menu.menuAction().setVisible(on_page)  # Alt+letters are free on other pages)
 
     def hand_over(self) -> None:
         from app.ui.casework import citizen_actions as actions
@@ -631,8 +434,8 @@ class MainWindow(PlanOutputActions, QMainWindow):
     def edit_citizen(self) -> None:
         from app.ui.casework.citizen_dialog import CitizenDialog
 
-        on_page = self.pages.currentWidget() is self.citizen_page
-        citizen_id = self.citizen_page.citizen_id if on_page else self._selected_in_list()
+        shown = self.shown_citizen_page()
+        citizen_id = shown.citizen_id if shown is not None else self._selected_in_list()
         if citizen_id is None:
             self.statusBar().showMessage(_("Select a citizen first"), 4000)
             return
@@ -669,7 +472,10 @@ class MainWindow(PlanOutputActions, QMainWindow):
 
         if self.ctx.actor.caseworker_id is None:
             return ""
-        day = day_overview(self.ctx.db, self.ctx.actor, self.ctx.today())
+        today = self.ctx.today()
+        day = self.today_page.day if self.today_page.loaded else None  # read at start already
+        if day is None or day.today != today:
+            day = day_overview(self.ctx.db, self.ctx.actor, today)
         return _("Today: {talks} conversations, {overdue} deadlines overdue").format(
             talks=len(day.today_conversations), overdue=day.overdue_count
         )
@@ -735,7 +541,7 @@ class MainWindow(PlanOutputActions, QMainWindow):
         from app.ui.help.window import HelpWindow
 
         page = self.pages.currentWidget()
-        if page is self.citizen_page:
+        if page is self.shown_citizen_page():
             page = self.citizen_page.tabs.currentWidget()
         if getattr(self, "help_window", None) is None:
             self.help_window = HelpWindow(self)
@@ -768,7 +574,8 @@ class MainWindow(PlanOutputActions, QMainWindow):
         show_problem(self, error)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
-        if not self.citizen_page.may_leave():
+        shown = self.pages.built("citizen")  # a page never built has no edits to keep
+        if shown is not None and not shown.may_leave():
             event.ignore()
             return
         window_fit.remember(self)
