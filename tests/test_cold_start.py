@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from sqlmodel import select
 
 from app import i18n
@@ -176,3 +177,30 @@ def test_the_compiled_catalog_is_kept_and_made_again_when_damaged(isolated_home:
         assert kept.read_bytes().startswith(b"\xde\x12\x04\x95"), "compiled again"
     finally:
         i18n._catalog.cache_clear()
+
+
+def test_the_citizen_list_reads_its_ids_once_when_first_shown(
+    qtbot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The table's set-up sorts (``setSortingEnabled``, the sort indicator) before the page sets
+    its filter: each of those sorts once read every citizen's id; only the filtered read is left."""
+    from app.ui.citizens import table_model
+    from app.ui.citizens.page import CitizensPage
+
+    ids = make_people(db)
+    reads: list[int | None] = []
+    real = table_model.find_citizen_ids
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        reads.append(kwargs.get("caseworker_id"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(table_model, "find_citizen_ids", counted)
+    karen = Actor(ids["karen"], "KL", "Karen Lund", "caseworker", "karen")
+    page = CitizensPage(UiContext(db, karen, lambda: TODAY))
+    qtbot.addWidget(page)
+    assert reads == [ids["karen"]], "one read, of the caseload"
+    assert page.model.rowCount() == 2
+    header = page.table.horizontalHeader()
+    header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)  # as a click on a column's header
+    assert reads == [ids["karen"], ids["karen"]]
