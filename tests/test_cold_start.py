@@ -5,6 +5,7 @@ revision without Alembic and the language catalog without parsing it again."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -90,9 +91,11 @@ FIRST_SCREEN = textwrap.dedent(
 
 
 @pytest.mark.sqlite_only
+@pytest.mark.parametrize("demo", [False, True], ids=["db", "demo"])
 def test_a_start_imports_only_what_the_first_screen_needs(
-    sqlite_db: Database, subprocess_keyring: dict[str, str], tmp_path: Path
+    sqlite_db: Database, subprocess_keyring: dict[str, str], tmp_path: Path, demo: bool
 ) -> None:
+    """Also ``minplan --demo`` once its database exists: the generator is for making it."""
     from app.casework.core.actor import os_user
     from app.store.engine import transaction
     from app.store.models import Caseworker
@@ -102,9 +105,15 @@ def test_a_start_imports_only_what_the_first_screen_needs(
         karen = session.exec(select(Caseworker).where(Caseworker.initials == "KL")).one()
         karen.login = os_user().lower()
     sqlite_db.dispose()
+    args = [*cli_args(sqlite_db), "--user", "KL", "--lang", "da"]
+    if demo:
+        from app import paths
+
+        paths.demo_database_path().parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(sqlite_db.path, paths.demo_database_path())
+        args = ["--demo", "--user", "KL", "--lang", "da"]
     out = tmp_path / "first-screen.json"
     env = {**subprocess_keyring, "QT_QPA_PLATFORM": "offscreen"}
-    args = [*cli_args(sqlite_db), "--user", "KL", "--lang", "da"]
     done = subprocess.run(
         [sys.executable, "-c", FIRST_SCREEN, str(out), *args],
         env=env,
