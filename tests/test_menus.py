@@ -103,9 +103,13 @@ def test_the_citizen_menus_are_short_and_hold_every_tab_action(qtbot, ctx: UiCon
         "Offe&rs",
         "Benef&it",
     ]
+    assert win.pages.built("citizen") is None, "the citizen page is made when first needed"
+    win.citizen_menu.aboutToShow.emit()  # opening the Citizen menu makes it: its entries show
+    assert win.pages.built("citizen") is not None
     in_menus = {id(a) for m in win.case_menus for a in m.actions()}
     assert all(id(a) in in_menus for a in win.citizen_page.actions_for_menu())
     assert not win.print_action.isEnabled(), "nothing to print before a citizen is open"
+    assert not any(a.isEnabled() for m in win.case_menus for a in m.actions())
 
 
 def test_the_context_menu_opens_and_acts_on_the_citizen(qtbot, ctx: UiContext) -> None:
@@ -155,6 +159,7 @@ def test_no_page_takes_an_access_letter_of_the_menu_bar(
     from PySide6.QtWidgets import QTabWidget
 
     from app.ui.main_window import MainWindow
+    from app.ui.page_stack import PageSlot
 
     me = ctx.actor
     ctx = UiContext(
@@ -168,6 +173,8 @@ def test_no_page_takes_an_access_letter_of_the_menu_bar(
             win.show()
         for index in range(win.pages.count()):
             page = win.pages.widget(index)
+            if isinstance(page, PageSlot):  # a page not shown yet: built now
+                page = win.pages.page(page.name)
             if page is win.indicators:
                 with qtbot.waitSignal(page.evaluated, timeout=30_000):
                     win.pages.setCurrentWidget(page)

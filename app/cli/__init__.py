@@ -84,13 +84,22 @@ def build_parser(available: Sequence[Command] | None = None) -> argparse.Argumen
         action="store_true",
         help=_("open a generated demo database; your own data is not touched"),
     )
-    from app.version import version
-
-    parser.add_argument("--version", action="version", version=f"Min Plan {version()}")
+    parser.add_argument("--version", action=_VersionWhenAsked)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in commands() if available is None else available:
         command.add_to(sub)
     return parser
+
+
+class _VersionWhenAsked(argparse._VersionAction):
+    """``--version``, reading the installed package's metadata only when it is asked for (that
+    read and its imports were a tenth of a second of every start)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from app.version import version
+
+        self.version = f"Min Plan {version()}"
+        super().__call__(parser, namespace, values, option_string)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

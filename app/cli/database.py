@@ -38,12 +38,13 @@ def database_path(args: argparse.Namespace) -> Path:
             )
         return path
     if getattr(args, "demo", False):
-        from app.demo.data import ensure_demo_database
-
         path = paths.demo_database_path()
-        ensure_demo_database(
-            path, citizens=DEMO_CITIZENS, seed=DEMO_SEED, encryption=encryption_choice(args)
-        )
+        if not path.exists():  # the generator (Faker, the bundle writer) only when it makes it
+            from app.demo.data import ensure_demo_database
+
+            ensure_demo_database(
+                path, citizens=DEMO_CITIZENS, seed=DEMO_SEED, encryption=encryption_choice(args)
+            )
         return path
     return paths.default_database_path()
 

@@ -67,10 +67,10 @@ def run(args: argparse.Namespace) -> int:
     require_display()
     try:
         if args.demo:
-            from app.demo.data import ensure_demo_database
-
             path = database_path(args)
-            if args.db:  # --demo --db FILE: the demo in a file of one's choice
+            if args.db and not path.exists():  # --demo --db FILE: the demo in a file of one's
+                from app.demo.data import ensure_demo_database  # choice (Faker only to make it)
+
                 ensure_demo_database(
                     path, citizens=DEMO_CITIZENS, seed=DEMO_SEED, encryption=encryption_choice(args)
                 )

@@ -11,9 +11,6 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from app.reports import csv_convention
 from app.reports.safe_cells import neutralise
 
@@ -42,6 +39,9 @@ def csv_bytes(table: ListTable) -> bytes:
 
 
 def xlsx_bytes(table: ListTable) -> bytes:
+    from openpyxl import Workbook  # a third of a second: imported when a list is exported
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     sheet.title = (table.title[:31] or "Min Plan").translate(str.maketrans("[]:*?/\\", "()-----"))

@@ -11,8 +11,8 @@ only ``app.store.server_password`` reads its words to name the fix.
 from __future__ import annotations
 
 import enum
+import sys
 
-import psycopg
 import sqlcipher3.dbapi2 as dbapi2
 
 
@@ -104,7 +104,10 @@ def classify(error: BaseException | None) -> ErrorKind:
         if code is None:
             return ErrorKind.OTHER
         return _SQLITE.get(code & 0xFF, ErrorKind.OTHER)
-    if isinstance(error, psycopg.Error):
+    # psycopg is imported by the PostgreSQL dialect when a server is opened, never for a SQLite
+    # file (it costs a start a third of a second): an error can only be psycopg's once it is.
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is not None and isinstance(error, psycopg.Error):
         state = error.sqlstate
         if state is None:
             # libpq failed before the server answered (refused, timed out, closed connection).

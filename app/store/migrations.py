@@ -3,19 +3,23 @@
 Before upgrading a SQLite file that already holds data, a backup copy is taken. Afterwards the
 revision is read back: an upgrade that "succeeded" but left the old revision is an error, not a
 silent success. A database stamped by a newer Min Plan is refused with a clear message.
+
+Every start calls ``upgrade``; on a database already at head it reads the stored revision with
+one query and the head from the revision scripts' own lines (``revision = …``,
+``down_revision = …``), without importing Alembic (about half a second of the start, with the
+Mako and Pygments it pulls in). Anything else — an older, newer or missing revision, a branch, a
+script whose lines read otherwise — takes Alembic's own path.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.pool import NullPool
 
 from app import paths
@@ -23,22 +27,75 @@ from app.domain.errors import DatabaseError, SchemaTooNewError
 from app.store.backup import BEFORE_UPGRADE, backup_folder, backup_sqlite
 from app.store.engine import Database, translating_errors
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 log = logging.getLogger(__name__)
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(paths.migrations_dir()))
     return cfg
 
 
+def _scripts() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config())
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = _scripts().get_current_head()
     assert head is not None, "app/migrations/versions holds no migration"
     return head
 
 
+_REVISION_LINE = re.compile(
+    r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:None|['\"]([^'\"]+)['\"])\s*$", re.M
+)
+
+
+def head_from_script_lines() -> str | None:
+    """The head revision read from each script's ``revision`` and ``down_revision`` lines (the
+    one revision no other script revises); None when a script reads otherwise (a merge's tuple,
+    no source shipped), so that the caller asks Alembic instead."""
+    revisions: set[str] = set()
+    revised: set[str] = set()
+    for script in (paths.migrations_dir() / "versions").glob("*.py"):
+        lines = _REVISION_LINE.findall(script.read_text("utf-8"))
+        found = dict(lines)
+        if len(lines) != 2 or len(found) != 2 or not found["revision"]:
+            return None
+        revisions.add(found["revision"])
+        if found["down_revision"]:
+            revised.add(found["down_revision"])
+    heads = revisions - revised
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _stored_revisions(db: Database) -> list[str] | None:
+    """The rows of ``alembic_version`` as plain SQL (None when the table is not there)."""
+    try:
+        with db.engine.connect() as conn:
+            return [row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))]
+    except Exception:  # no table yet, or anything odd: Alembic's own path will say what
+        return None
+
+
+def is_at_head(db: Database) -> bool:
+    """True when the database is certainly at head, read without Alembic; False means "ask
+    Alembic" (not necessarily "behind")."""
+    head = head_from_script_lines()
+    return head is not None and _stored_revisions(db) == [head]
+
+
 def current_revision(db: Database) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with translating_errors(db), db.engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
@@ -75,11 +132,13 @@ def _refuse_unknown(script: ScriptDirectory, revision: str | None) -> None:
 def require_current(db: Database) -> None:
     """On a shared server the schema is upgraded deliberately, by its owner (after a backup):
     a desk only checks that the schema is the one this Min Plan needs."""
+    if is_at_head(db):
+        return
     head = head_revision()
     current = current_revision(db)
     if current == head:
         return
-    _refuse_unknown(ScriptDirectory.from_config(alembic_config()), current)
+    _refuse_unknown(_scripts(), current)
     raise DatabaseError(
         "The database {server} has schema {current}, and this Min Plan needs {head}. The database "
         "owner upgrades it (after a backup) with: minplan db upgrade --database-url {server}",
@@ -91,7 +150,10 @@ def require_current(db: Database) -> None:
 
 def upgrade(db: Database, *, backup: bool = True, backup_dir: Path | None = None) -> UpgradeResult:
     """Bring the schema to head; back up a non-empty SQLite file first."""
-    script = ScriptDirectory.from_config(alembic_config())
+    if is_at_head(db):  # every start: no Alembic needed
+        current = head_from_script_lines()
+        return UpgradeResult(current, current or "", None)
+    script = _scripts()
     head = head_revision()
     before = current_revision(db)
     if before == head:
@@ -116,6 +178,8 @@ def upgrade(db: Database, *, backup: bool = True, backup_dir: Path | None = None
 
 
 def _run_upgrade(db: Database) -> None:
+    from alembic import command
+
     cfg = alembic_config()
     if db.is_sqlite:
         # Batch mode rebuilds tables; that fails with foreign keys on, and the pragma cannot change

@@ -207,7 +207,9 @@ def run_gui(
         window.background_check.wait()  # stops a running check
     if window.background_backup is not None:
         window.background_backup.stop()
-    window.citizens.search_log.flush()  # the last searches' access-log entries
+    shown = window.pages.built("citizens")
+    if shown is not None:
+        shown.search_log.flush()  # the last searches' access-log entries
     close_cleanly(window.ctx.db)
     return code
 

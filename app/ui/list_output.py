@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QTextDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,6 +35,9 @@ from app.domain.identifiers import format_cpr, masked_cpr
 from app.i18n import _
 from app.reports.list_table import ListTable
 from app.ui.casework.context import UiContext
+
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
 
 
 def cpr_text(cpr: str, full: bool) -> str:
@@ -108,6 +111,8 @@ def print_list(
         full_cpr = options.full_cpr.isChecked()
     table = source.table(full_cpr)
     if printer is None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter  # not needed to show a list
+
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, parent)
         if dialog.exec() != QDialog.DialogCode.Accepted:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -15,7 +16,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QSplitter,
-    QStackedWidget,
     QWidget,
 )
 
@@ -25,28 +25,26 @@ from app.domain.codes import ROLES
 from app.domain.errors import MinPlanError
 from app.i18n import _
 from app.ui import window_fit
-from app.ui.access_log.page import AccessLogPage, may_see_access_log
-from app.ui.admin.settings_page import SettingsPage
-from app.ui.casework.citizen_page import CitizenPage
+from app.ui.access_log import may_see_access_log
+from app.ui.case_menus import CaseMenus
 from app.ui.casework.context import UiContext
-from app.ui.citizens.page import CitizensPage
-from app.ui.companies.page import CompaniesPage
 from app.ui.crash import show_problem
-from app.ui.indicators.page import IndicatorsPage
 from app.ui.operations import Change
+from app.ui.page_stack import PageStack
 from app.ui.plan_output_actions import PlanOutputActions
 from app.ui.settings import Settings
 from app.ui.today.page import TodayPage
-from app.ui.worklist.page import WorklistPage
+from app.ui.window_pages import WindowPages
 
 if TYPE_CHECKING:
     from app.ui.background_backup import BackgroundBackup
     from app.ui.background_check import BackgroundIntegrityCheck
+    from app.ui.casework.citizen_page import CitizenPage
 
 log = logging.getLogger(__name__)
 
 
-class MainWindow(PlanOutputActions, QMainWindow):
+class MainWindow(WindowPages, CaseMenus, PlanOutputActions, QMainWindow):
     """Owns the pages and routes "what changed" after each action to the views that show it."""
 
     # Set by ``app.ui.application`` once the window is made (declared for the type checker).
@@ -73,43 +71,24 @@ class MainWindow(PlanOutputActions, QMainWindow):
         self.nav.setIconSize(QSize(16, 16))
         self.nav.setMaximumWidth(200)
         self.nav.setMinimumWidth(150)
-        self.pages = QStackedWidget(self)
+        # Only the first page is built now; each other page when first shown or asked for
+        # (``PageStack``): a start does what the first screen needs (issue #19).
+        self.pages = PageStack(self)
         self.today_page = TodayPage(ctx, self)  # "I dag": the first page a caseworker sees
         self.today_page.problem.connect(self.show_problem)
         self.today_page.open_citizen.connect(self.open_citizen)
-        self._add_page(_("Today"), self.today_page)
-        self.citizens = CitizensPage(ctx, self)
-        self.citizens.error.connect(self.show_problem)
-        self.citizens.citizen_activated.connect(self.open_citizen)
-        self.citizens.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.citizens.table.customContextMenuRequested.connect(self._citizen_context_menu)
-        self._add_page(_("My citizens"), self.citizens)
+        self._add_page(_("Today"), "today", self.today_page)
+        self._add_page(_("My citizens"), "citizens", self._make_citizens)
         ctx.ops.problem.connect(self.show_problem)
         ctx.ops.changed.connect(self._changed)
-        self.worklist = WorklistPage(ctx, self)
-        self.worklist.problem.connect(self.show_problem)
-        self.worklist.open_citizen.connect(self.open_citizen)
-        self._add_page(_("Deadlines"), self.worklist)
-        self.indicators = IndicatorsPage(ctx, self)
-        self.indicators.problem.connect(self.show_problem)
-        self.companies = CompaniesPage(ctx, self)
-        self.companies.problem.connect(self.show_problem)
-        self.companies.open_citizen.connect(self.open_citizen)
-        self._add_page(_("Companies"), self.companies)
-        self._add_page(_("Goals and indicators"), self.indicators)
-        self.settings_page = SettingsPage(ctx, self)
-        self.settings_page.problem.connect(self.show_problem)
-        self.settings_page.citizens_erased.connect(self.refresh_all)
-        self._add_page(_("Settings"), self.settings_page)
-        self.access_log = None
-        if may_see_access_log(ctx):  # team leads and administrators (the use case checks too)
-            self.access_log = AccessLogPage(ctx, self)
-            self.access_log.problem.connect(self.show_problem)
-            self._add_page(_("Access log"), self.access_log)
-        self.citizen_page = CitizenPage(ctx, self)
-        self.citizen_page.back.connect(self.back_to_list)
-        self.citizen_page.problem.connect(self.show_problem)
-        self.pages.addWidget(self.citizen_page)  # reached from the list, not from the navigation
+        self._add_page(_("Deadlines"), "worklist", self._make_worklist)
+        self._add_page(_("Companies"), "companies", self._make_companies)
+        self._add_page(_("Goals and indicators"), "indicators", self._make_indicators)
+        self._add_page(_("Settings"), "settings", self._make_settings)
+        self._may_see_access_log = may_see_access_log(ctx)
+        if self._may_see_access_log:  # team leads and administrators (the use case checks too)
+            self._add_page(_("Access log"), "access_log", self._make_access_log)
+        self.pages.add_later("citizen", self._make_citizen_page)  # from the lists, not the nav
         self.nav.currentRowChanged.connect(self._navigate)
         self.nav.setCurrentRow(0)
 
@@ -125,20 +104,19 @@ class MainWindow(PlanOutputActions, QMainWindow):
         window_fit.restore(self)  # inside the screen, as last left on this screen
 
     # --- layout ----------------------------------------------------------------------------
-    def _add_page(self, title: str, page: QWidget) -> None:
+    def _add_page(self, title: str, name: str, page: QWidget | Callable[[], QWidget]) -> None:
         QListWidgetItem(title, self.nav)
-        self.pages.addWidget(page)
+        if isinstance(page, QWidget):
+            self.pages.add(name, page)
+        else:
+            self.pages.add_later(name, page)
 
     def _navigate(self, row: int) -> None:
         target = self.pages.widget(row)
-        leaving_citizen = self.pages.currentWidget() is self.citizen_page
-        if (
-            leaving_citizen
-            and target is not self.citizen_page
-            and not self.citizen_page.may_leave()
-        ):
+        leaving = self.shown_citizen_page()
+        if leaving is not None and target is not leaving and not leaving.may_leave():
             self.nav.blockSignals(True)
-            self.nav.setCurrentRow(self.pages.indexOf(self.citizens))
+            self.nav.setCurrentRow(self.pages.index_of("citizens"))
             self.nav.blockSignals(False)
             return
         self.pages.setCurrentIndex(row)
@@ -252,108 +230,14 @@ class MainWindow(PlanOutputActions, QMainWindow):
         help_menu.addAction(self.help_action)
         help_menu.addAction(self._action(_("&About Min Plan"), self.about))
 
-    def _build_case_menus(self, bar) -> None:
-        """The citizen's actions in a few short menus (enabled while a citizen is open):
-        Citizen (the case as a whole), Plan (the plan and its printout), Conversations, Offers
-        and Benefit (each tab's own actions)."""
-        from app.ui.casework.conversations_tab import ConversationsTab
-        from app.ui.casework.journal_tab import JournalTab
-        from app.ui.casework.offers_tab import OffersTab
-        from app.ui.casework.plan_tab import PlanTab
-        from app.ui.casework.spells_tab import SpellsTab
-
-        page = self.citizen_page
-        placed: set[int] = set()
-
-        def tab_actions(cls: type) -> list[QAction]:
-            found = [t for t in page.tab_list if isinstance(t, cls)]
-            actions = found[0].actions() if found else []
-            placed.update(id(a) for a in actions)
-            return actions
-
-        self.citizen_menu = bar.addMenu(_("&Citizen"))
-        self.plan_menu = bar.addMenu(_("&Plan"))
-        self.conversations_menu = bar.addMenu(_("Conversa&tions"))
-        self.offers_menu = bar.addMenu(_("Offe&rs"))
-        self.benefit_menu = bar.addMenu(_("Benef&it"))
-        self.case_menus = [
-            self.citizen_menu,
-            self.plan_menu,
-            self.conversations_menu,
-            self.offers_menu,
-            self.benefit_menu,
-        ]
-        self.back_action = self._action(_("&Back to the list"), self.back_to_list, "Alt+Left")
-        self.citizen_menu.addAction(self.back_action)
-        self.citizen_menu.addSeparator()
-        self.citizen_menu.addActions(tab_actions(JournalTab))
-        self.citizen_menu.addSeparator()
-        self.access_request_action = self._action(
-            _("&Access request: everything held as PDF…"),
-            self.save_access_request,
-            tip=_("A PDF of everything Min Plan holds on the citizen (GDPR art. 15); logged"),
-        )
-        self.extract_action = self._action(
-            _("Access-log &extract for the citizen…"),
-            self.access_log_extract,
-            tip=_("When the jobcenter used the citizen's information, and why (right of access)"),
-        )
-        self.citizen_menu.addActions([self.access_request_action, self.extract_action])
-        self.citizen_menu.addSeparator()
-        self.hand_over_action = self._action(_("&Hand over to another caseworker…"), self.hand_over)
-        self.delete_action = self._action(_("&Delete citizen…"), self.delete_citizen)
-        self.citizen_menu.addActions([self.hand_over_action, self.delete_action])
-
-        self.plan_menu.addActions(tab_actions(PlanTab))
-        self.plan_menu.addSeparator()
-        self.print_action = self._action(
-            _("&Print the plan…"),
-            lambda: self.print_plan(),
-            "Ctrl+P",
-            tip=_("Print preview of the citizen's plan in the citizen's preferred language"),
-        )
-        self.print_large_action = self._action(
-            _("Print the plan in &large print…"), lambda: self.print_plan(large=True)
-        )
-        self.print_danish_action = self._action(
-            _("Print the plan in Da&nish…"),
-            lambda: self.print_plan(language="da"),
-            tip=_("The Danish plan, whatever the citizen's preferred language"),
-        )
-        self.print_other_action = self._action(
-            _("Print the plan in En&glish…"),
-            lambda: self.print_plan(language="en"),
-            tip=_("The English plan, for a citizen who reads English"),
-        )
-        self.save_pdf_action = self._action(
-            _("Save the plan as PD&F…"), self.save_plan_pdf, "Ctrl+Shift+S"
-        )
-        self.plan_menu.addActions(
-            [
-                self.print_action,
-                self.print_large_action,
-                self.print_danish_action,
-                self.print_other_action,
-                self.save_pdf_action,
-            ]
-        )
-        self.conversations_menu.addActions(tab_actions(ConversationsTab))
-        self.offers_menu.addActions(tab_actions(OffersTab))
-        self.benefit_menu.addActions(tab_actions(SpellsTab))
-        rest = [a for a in page.actions_for_menu() if id(a) not in placed]
-        if rest:  # a tab without a menu of its own
-            self.citizen_menu.addSeparator()
-            self.citizen_menu.addActions(rest)
-        self._update_citizen_menu()
-
     def current_list(self):
         """The list on the page in front (Today, Deadlines, the citizens), or None."""
         from app.ui.citizens.list_source import citizen_list_source
 
         page = self.pages.currentWidget()
-        if page is self.citizens:
+        if page is self._citizens_built():
             return citizen_list_source(self.citizens)
-        if page in (self.today_page, self.worklist):
+        if page in (self.today_page, self.pages.built("worklist")):
             return page.list_source()
         return None
 
@@ -448,10 +332,11 @@ class MainWindow(PlanOutputActions, QMainWindow):
 
     # --- actions ---------------------------------------------------------------------------
     def focus_search(self) -> None:
-        if self.pages.currentWidget() is self.citizen_page and not self.citizen_page.may_leave():
+        shown = self.shown_citizen_page()
+        if shown is not None and not shown.may_leave():
             return
         self.nav.blockSignals(True)
-        self.nav.setCurrentRow(self.pages.indexOf(self.citizens))
+        self.nav.setCurrentRow(self.pages.index_of("citizens"))
         self.nav.blockSignals(False)
         self.pages.setCurrentWidget(self.citizens)
         self._update_citizen_menu()
@@ -459,21 +344,22 @@ class MainWindow(PlanOutputActions, QMainWindow):
 
     def open_citizen(self, citizen_id: int) -> None:
         """Show the citizen's page (the list keeps its search and selection for the way back)."""
-        showing = self.pages.currentWidget() is self.citizen_page
+        showing = self.shown_citizen_page() is not None
         if not (showing and self.citizen_page.citizen_id == citizen_id):
             if not self.citizen_page.open(citizen_id):
                 return
         if not showing:
             self._back_to = self.pages.currentWidget()  # Alt+Left returns there
         self.nav.blockSignals(True)
-        self.nav.setCurrentRow(self.pages.indexOf(self.citizens))
+        self.nav.setCurrentRow(self.pages.index_of("citizens"))
         self.nav.blockSignals(False)
         self.pages.setCurrentWidget(self.citizen_page)
         self._update_citizen_menu()
         self.citizen_page.tabs.currentWidget().setFocus()
 
     def back_to_list(self) -> None:
-        if self.pages.currentWidget() is not self.citizen_page or not self.citizen_page.may_leave():
+        shown = self.shown_citizen_page()
+        if shown is None or not shown.may_leave():
             return
         if getattr(self, "_back_to", None) is self.today_page:
             self.nav.setCurrentRow(self.pages.indexOf(self.today_page))
@@ -485,16 +371,6 @@ class MainWindow(PlanOutputActions, QMainWindow):
             self.citizens.select_citizen(self.citizen_page.citizen_id)
         self.citizens.table.setFocus()
 
-    def _update_citizen_menu(self) -> None:
-        if not hasattr(self, "citizen_menu"):
-            return
-        on_page = self.pages.currentWidget() is self.citizen_page
-        for menu in self.case_menus:
-            for action in menu.actions():
-                action.setEnabled(on_page)
-            if menu is not self.citizen_menu:  # the tabs' menus show with the citizen (and their
-                menu.menuAction().setVisible(on_page)  # Alt+letters are free on other pages)
-
     def hand_over(self) -> None:
         from app.ui.casework import citizen_actions as actions
 
@@ -505,7 +381,7 @@ class MainWindow(PlanOutputActions, QMainWindow):
             lambda: actions.hand_over_citizen(self.ctx, self, citizen_id), self.show_problem
         )
         if saved is not None:
-            self.citizens.refresh(requery=True)
+            self.refresh_all()
             if not self._may_still_read(citizen_id):  # handed over out of one's own caseload
                 self.citizen_page.citizen_id = None
                 self.pages.setCurrentWidget(self.citizens)
@@ -537,9 +413,9 @@ class MainWindow(PlanOutputActions, QMainWindow):
         )
         if saved is not None:
             self.citizen_page.citizen_id = None
+            self.refresh_all()
             self.pages.setCurrentWidget(self.citizens)
             self._update_citizen_menu()
-            self.citizens.refresh(requery=True)
             self.statusBar().showMessage(
                 _("The citizen was deleted; restore from Edit → Deleted citizens"), 8000
             )
@@ -551,11 +427,14 @@ class MainWindow(PlanOutputActions, QMainWindow):
             lambda: actions.restore_citizen_asking(self.ctx, self), self.show_problem
         )
         if saved is not None:
-            self.citizens.refresh(requery=True)
+            self.refresh_all()
             self.open_citizen(saved.id)
 
     def refresh_all(self) -> None:
-        self.citizens.refresh(requery=True)
+        """Read the citizen list again (one not shown yet reads when it is first shown)."""
+        shown = self._citizens_built()
+        if shown is not None:
+            shown.refresh(requery=True)
 
     def new_citizen(self) -> None:
         from app.ui.casework.citizen_dialog import CitizenDialog
@@ -564,7 +443,7 @@ class MainWindow(PlanOutputActions, QMainWindow):
         if dialog.exec() and dialog.result_value is not None:
             result = dialog.result_value
             citizen_id = result[1] if isinstance(result, tuple) else result
-            self.citizens.refresh(requery=True)
+            self.refresh_all()
             if not self.citizens.select_citizen(citizen_id):
                 self.citizens.scope.setCurrentIndex(1)
                 self.citizens.select_citizen(citizen_id)
@@ -572,10 +451,8 @@ class MainWindow(PlanOutputActions, QMainWindow):
     def edit_citizen(self) -> None:
         from app.ui.casework.citizen_dialog import CitizenDialog
 
-        on_page = self.pages.currentWidget() is self.citizen_page
-        citizen_id = (
-            self.citizen_page.citizen_id if on_page else self.citizens.selected_citizen_id()
-        )
+        shown = self.shown_citizen_page()
+        citizen_id = shown.citizen_id if shown is not None else self._selected_in_list()
         if citizen_id is None:
             self.statusBar().showMessage(_("Select a citizen first"), 4000)
             return
@@ -584,16 +461,22 @@ class MainWindow(PlanOutputActions, QMainWindow):
             saved = Saved(citizen_id, 0, citizen_id, frozenset({Area.CITIZEN, Area.CITIZEN_LIST}))
             self.after_save(saved)
 
+    def _selected_in_list(self) -> int | None:
+        shown = self._citizens_built()
+        return shown.selected_citizen_id() if shown is not None else None
+
     def after_save(self, saved: Saved) -> None:
         """A page or dialog saved something: tell every page what changed."""
         self.ctx.ops.announce(Change.of(saved))
 
     def _changed(self, change: Change) -> None:
         """Refresh only the views that show what changed."""
-        if change.touches(Area.CITIZEN_LIST, Area.CITIZEN):
-            self.citizens.refresh({change.citizen_id} if change.citizen_id else None)
-        if change.touches(Area.COMPANIES):
-            self.companies.refresh()
+        # A page not built yet has nothing to refresh: it reads when first shown.
+        citizens, companies = self._citizens_built(), self.pages.built("companies")
+        if citizens is not None and change.touches(Area.CITIZEN_LIST, Area.CITIZEN):
+            citizens.refresh({change.citizen_id} if change.citizen_id else None)
+        if companies is not None and change.touches(Area.COMPANIES):
+            companies.refresh()  # type: ignore[attr-defined]
         if self.today_page.loaded:
             self.today_page.loaded = False  # read again when next shown
             if self.pages.currentWidget() is self.today_page:
@@ -606,7 +489,10 @@ class MainWindow(PlanOutputActions, QMainWindow):
 
         if self.ctx.actor.caseworker_id is None:
             return ""
-        day = day_overview(self.ctx.db, self.ctx.actor, self.ctx.today())
+        today = self.ctx.today()
+        day = self.today_page.day if self.today_page.loaded else None  # read at start already
+        if day is None or day.today != today:
+            day = day_overview(self.ctx.db, self.ctx.actor, today)
         return _("Today: {talks} conversations, {overdue} deadlines overdue").format(
             talks=len(day.today_conversations), overdue=day.overdue_count
         )
@@ -672,7 +558,7 @@ class MainWindow(PlanOutputActions, QMainWindow):
         from app.ui.help.window import HelpWindow
 
         page = self.pages.currentWidget()
-        if page is self.citizen_page:
+        if page is self.shown_citizen_page():
             page = self.citizen_page.tabs.currentWidget()
         if getattr(self, "help_window", None) is None:
             self.help_window = HelpWindow(self)
@@ -705,7 +591,8 @@ class MainWindow(PlanOutputActions, QMainWindow):
         show_problem(self, error)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
-        if not self.citizen_page.may_leave():
+        shown = cast("CitizenPage | None", self.pages.built("citizen"))  # never built: no edits
+        if shown is not None and not shown.may_leave():
             event.ignore()
             return
         window_fit.remember(self)

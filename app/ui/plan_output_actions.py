@@ -36,12 +36,15 @@ class PlanOutputActions(_Window):
 
     # What the window provides (for the type checker; ``MainWindow`` sets and defines them).
     ctx: UiContext
-    citizen_page: CitizenPage
-    citizens: CitizensPage
     #: The last dialog opened here (tests reach it through the window).
     last_dialog: QDialog
 
     if TYPE_CHECKING:
+
+        @property
+        def citizen_page(self) -> CitizenPage: ...
+        @property
+        def citizens(self) -> CitizensPage: ...
 
         def show_problem(self, error: MinPlanError) -> None: ...
         def after_save(self, saved: Saved) -> None: ...

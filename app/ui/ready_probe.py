@@ -33,7 +33,7 @@ def watch_when_asked(app: QApplication, window) -> None:
     def first_page_painted() -> bool:
         """The page a user sees first (I dag) has read and shown its lines."""
         page = window.pages.currentWidget()
-        if page is window.citizens:
+        if page is window.pages.built("citizens"):  # (asking ``window.citizens`` would build it)
             return _list_painted(window)
         return bool(getattr(page, "loaded", True))
 

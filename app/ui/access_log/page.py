@@ -32,12 +32,6 @@ from app.ui.casework.record_table import RecordTable
 from app.ui.fields import DateEdit
 from app.wording.audit_labels import action_label, break_text, entity_label
 
-ROLES = ("teamlead", "admin")
-
-
-def may_see_access_log(ctx: UiContext) -> bool:
-    return ctx.actor.role in ROLES
-
 
 class AccessLogPage(QWidget):
     """Filters on top, the events (newest first) below; Enter in a filter searches."""

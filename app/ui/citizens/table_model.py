@@ -75,6 +75,8 @@ class CitizenTableModel(QAbstractTableModel):
         self.caseworker_id: int | None = None
         self.sort_key = "name"
         self.descending = False
+        #: False until the first ``refresh``: a sort before it only sets the order that read uses
+        self.read_once = False
 
     def today(self) -> date:
         return self._today or local_today()
@@ -106,6 +108,7 @@ class CitizenTableModel(QAbstractTableModel):
             descending=self.descending,
             today=self.today(),
         )
+        self.read_once = True
         self.beginResetModel()
         self.ids = ids
         self.cache.clear()
@@ -205,6 +208,8 @@ class CitizenTableModel(QAbstractTableModel):
             return
         self.sort_key = SORT_KEYS[column]
         self.descending = order == Qt.SortOrder.DescendingOrder
+        if not self.read_once:  # the view's set-up (``setSortingEnabled``, the sort indicator)
+            return  # sorts before the page sets its filter: each ran the query for everybody
         db, search, worker, key, descending, today = (
             self.db, self.search, self.caseworker_id, self.sort_key, self.descending, self.today(),
         )  # fmt: skip

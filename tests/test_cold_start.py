@@ -1,0 +1,215 @@
+"""A start does what the first screen needs and no more (issue #19): it imports no module that
+only another page, a menu action or a command uses, builds only the first page, reads the schema
+revision without Alembic and the language catalog without parsing it again."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlmodel import select
+
+from app import i18n
+from app.casework.core.actor import Actor
+from app.store.engine import Database
+from app.store.migrations import head_from_script_lines, head_revision, is_at_head, upgrade
+from app.ui.casework.context import UiContext
+from tests.conftest import cli_args
+from tests.test_today import TODAY, make_people
+
+#: Modules the first screen (I dag) never needs: the other pages, printing and PDFs, the
+#: spreadsheet and bundle code, indicators and goal plans, the demo generator and the bench,
+#: Alembic (the schema is read with one query at head) and the PostgreSQL driver on a file.
+NOT_AT_START = (
+    "reportlab",
+    "openpyxl",
+    "faker",
+    "duckdb",
+    "alembic",
+    "mako",
+    "pygments",
+    "psycopg",
+    "PySide6.QtPrintSupport",
+    "PySide6.QtCharts",
+    "app.reports.plan_pdf",
+    "app.reports.access_pdf",
+    "app.reports.indicator_export",
+    "app.reports.goalplans",
+    "app.reports.measures",
+    "app.reports.measure_catalog",
+    "app.casework.bundle",
+    "app.casework.goals",
+    "app.demo",
+    "app.bench.runner",
+    "app.bench.core",
+    "app.ui.citizens.page",
+    "app.ui.worklist.page",
+    "app.ui.companies.page",
+    "app.ui.indicators.page",
+    "app.ui.admin.settings_page",
+    "app.ui.access_log.page",
+    "app.ui.casework.citizen_page",
+    "app.ui.printing",
+)
+
+#: ``minplan`` as a desk starts it, stopped once the window is shown and its first page has
+#: painted: the modules loaded then, and which pages were built.
+FIRST_SCREEN = textwrap.dedent(
+    """
+    import json, sys
+    from pathlib import Path
+
+    import app.ui.application as application
+
+    def first_screen_only(db, **options):
+        from PySide6.QtWidgets import QApplication
+
+        window = application.open_main_window(db, **options)
+        QApplication.processEvents()
+        names = ("citizens", "worklist", "companies", "indicators", "settings", "citizen")
+        Path(sys.argv[1]).write_text(json.dumps({
+            "modules": sorted(sys.modules),
+            "first_page": type(window.pages.currentWidget()).__name__,
+            "painted": window.today_page.loaded and bool(window.today_page.lines),
+            "built": [name for name in names if window.pages.built(name) is not None],
+        }))
+        window.close()
+        return 0
+
+    application.run_gui = first_screen_only
+    from app.cli import main
+
+    sys.exit(main(sys.argv[2:]))
+    """
+)
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("demo", [False, True], ids=["db", "demo"])
+def test_a_start_imports_only_what_the_first_screen_needs(
+    sqlite_db: Database, subprocess_keyring: dict[str, str], tmp_path: Path, demo: bool
+) -> None:
+    """Also ``minplan --demo`` once its database exists: the generator is for making it."""
+    from app.casework.core.actor import os_user
+    from app.store.engine import transaction
+    from app.store.models import Caseworker
+
+    make_people(sqlite_db)
+    with transaction(sqlite_db) as session:  # the desk's login is Karen's, who has a caseload
+        karen = session.exec(select(Caseworker).where(Caseworker.initials == "KL")).one()
+        karen.login = os_user().lower()
+    sqlite_db.dispose()
+    args = [*cli_args(sqlite_db), "--user", "KL", "--lang", "da"]
+    if demo:
+        from app import paths
+
+        paths.demo_database_path().parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(sqlite_db.path, paths.demo_database_path())
+        args = ["--demo", "--user", "KL", "--lang", "da"]
+    out = tmp_path / "first-screen.json"
+    env = {**subprocess_keyring, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_SCREEN, str(out), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(out.read_text(encoding="utf-8"))
+    assert seen["first_page"] == "TodayPage" and seen["painted"], "the day was read and shown"
+    assert seen["built"] == [], "only the first page is built at start"
+    loaded = set(seen["modules"])
+    needless = sorted(
+        name for name in loaded if any(name == n or name.startswith(n + ".") for n in NOT_AT_START)
+    )
+    assert needless == []
+    assert {"sqlalchemy", "app.ui.today.page"} <= loaded, "the check saw a real start"
+
+
+def test_the_other_pages_are_built_when_first_shown_or_asked_for(qtbot, db: Database) -> None:
+    from app.casework.core.result import Area, Saved
+    from app.ui.main_window import MainWindow
+    from app.ui.operations import Change
+    from app.ui.page_stack import PageSlot
+
+    ids = make_people(db)
+    i18n.set_language("da")
+    ctx = UiContext(db, Actor(ids["lead"], "TL", "Tove Leth", "teamlead", "tove"), lambda: TODAY)
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    names = ("citizens", "worklist", "companies", "indicators", "settings", "access_log")
+    assert [win.pages.built(name) for name in names] == [None] * len(names)
+    assert win.pages.built("citizen") is None
+    change = Saved(ids["recent"], 1, ids["recent"], frozenset({Area.CITIZEN_LIST, Area.COMPANIES}))
+    win._changed(Change.of(change))  # nothing to refresh on a page never shown: none is built
+    assert win.pages.built("citizens") is None and win.pages.built("companies") is None
+
+    for row, name in enumerate(("citizens", "worklist", "companies"), start=1):
+        win.nav.setCurrentRow(row)  # as Ctrl+2, Ctrl+3 … do
+        page = win.pages.built(name)
+        assert page is not None and win.pages.currentWidget() is page
+        assert win.pages.indexOf(page) == row, "the page stands where its slot stood"
+    assert not any(isinstance(win.pages.widget(i), PageSlot) for i in range(1, 4))
+    assert win.settings_page is win.pages.widget(5), "asked for by name: built in its place"
+    win.open_citizen(ids["recent"])
+    assert win.pages.currentWidget() is win.citizen_page
+    assert win.citizen_page.citizen_id == ids["recent"]
+
+
+def test_the_schema_check_at_start_needs_no_alembic_when_the_database_is_current(
+    sqlite_db: Database,
+) -> None:
+    assert head_from_script_lines() == head_revision()
+    assert is_at_head(sqlite_db)
+    assert not upgrade(sqlite_db).changed
+    with sqlite_db.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0017'")
+    assert not is_at_head(sqlite_db), "behind: Alembic's own path upgrades it"
+
+
+def test_the_compiled_catalog_is_kept_and_made_again_when_damaged(isolated_home: Path) -> None:
+    i18n._catalog.cache_clear()
+    try:
+        assert i18n._catalog("da").gettext("Today") == "I dag"
+        [kept] = (isolated_home / "cache" / "catalogs").glob("minplan-da-*.mo")
+        kept.write_bytes(b"not a catalog")
+        i18n._catalog.cache_clear()
+        assert i18n._catalog("da").gettext("Today") == "I dag"
+        assert kept.read_bytes().startswith(b"\xde\x12\x04\x95"), "compiled again"
+    finally:
+        i18n._catalog.cache_clear()
+
+
+def test_the_citizen_list_reads_its_ids_once_when_first_shown(
+    qtbot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The table's set-up sorts (``setSortingEnabled``, the sort indicator) before the page sets
+    its filter: each of those sorts once read every citizen's id; only the filtered read is left."""
+    from app.ui.citizens import table_model
+    from app.ui.citizens.page import CitizensPage
+
+    ids = make_people(db)
+    reads: list[int | None] = []
+    real = table_model.find_citizen_ids
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        reads.append(kwargs.get("caseworker_id"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(table_model, "find_citizen_ids", counted)
+    karen = Actor(ids["karen"], "KL", "Karen Lund", "caseworker", "karen")
+    page = CitizensPage(UiContext(db, karen, lambda: TODAY))
+    qtbot.addWidget(page)
+    assert reads == [ids["karen"]], "one read, of the caseload"
+    assert page.model.rowCount() == 2
+    header = page.table.horizontalHeader()
+    header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)  # as a click on a column's header
+    assert reads == [ids["karen"], ids["karen"]]
