@@ -101,7 +101,7 @@ def test_roles_change_but_the_last_admin_stays_and_deactivation_asks_first(
     page = settings_page(qtbot, db, people["anna"])
     users = page.users
     problems: list = []
-    page.problem.connect(problems.append)
+    page.users.ctx.ops.problem.connect(problems.append)
     users.table.select_id(people["anna"].caseworker_id)
     monkeypatch.setattr(prompts, "choose", lambda parent, title, label, items, current=0: 0)
     qtbot.mouseClick(users.role_button, Qt.MouseButton.LeftButton)

@@ -123,16 +123,18 @@ class Operations(QObject):
         """Whether a background read under ``key`` is still on its way."""
         return key in self._waiting
 
-    def write(self, work: Callable[[], Saved]) -> Saved | None:
-        """Run a use case now (the user waits for their own save) and broadcast its change;
-        ``None`` when it was refused (the reason is shown)."""
+    def write(self, work: Callable[[], T]) -> T | None:
+        """Run a use case now (the user waits for their own save) and broadcast its change when
+        it returns a ``Saved`` (a deletion's receipts are handed back as they are); ``None`` when
+        it was refused (the reason is shown)."""
         try:
-            saved = work()
+            result = work()
         except MinPlanError as error:
             self.problem.emit(error)
             return None
-        self.announce(Change.of(saved))
-        return saved
+        if isinstance(result, Saved):
+            self.announce(Change.of(result))
+        return result
 
     def announce(self, change: Change) -> None:
         """Tell every subscribed page what changed (also for changes made in a dialog)."""

@@ -130,7 +130,6 @@ class WindowPages(_Window):
         from app.ui.admin.settings_page import SettingsPage
 
         page = SettingsPage(self.ctx, self)
-        page.problem.connect(self.show_problem)
         page.citizens_erased.connect(self.refresh_all)
         return page
 

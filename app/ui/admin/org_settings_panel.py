@@ -50,7 +50,7 @@ def rotation_text(ctx: UiContext) -> str:
 
     try:
         found = rotation(ctx.db)
-    except (MinPlanError, OSError):
+    except (MinPlanError, OSError):  # an aside: left out when the folder cannot be read
         return ""
     if found is None:
         return _("Automatic backups: the database server's own (Min Plan makes none).")
@@ -71,7 +71,6 @@ def rotation_text(ctx: UiContext) -> str:
 
 
 class OrgSettingsPanel(QWidget):
-    problem = Signal(object)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -115,11 +114,11 @@ class OrgSettingsPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        try:
-            self.stored = org_settings.get_all(self.ctx.db)
-        except MinPlanError as error:
-            self.problem.emit(error)
-            return
+        db = self.ctx.db
+        self.ctx.ops.read("org-settings", lambda: org_settings.get_all(db), self._show, background=False)
+
+    def _show(self, stored: dict[str, Any]) -> None:
+        self.stored = stored
         self.form.set_values(
             {
                 key: org_settings.as_text(key, value)
@@ -145,9 +144,9 @@ class OrgSettingsPanel(QWidget):
             return True
         try:
             org_settings.set_values(self.ctx.db, self.ctx.actor, changed)
-        except MinPlanError as error:
+        except MinPlanError as error:  # kept here: the form keeps the input, shows it at its field
             if not self.form.show_error(error):
-                self.problem.emit(error)
+                self.ctx.ops.problem.emit(error)
             return False
         self.refresh()
         self.status.setText(_("Settings saved"))

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from app import i18n
 from app.casework.privacy.retention import Preview, describe_rows, erase, preview
-from app.domain.errors import MinPlanError
 from app.i18n import _, ngettext
 from app.ui.casework import prompts
 from app.ui.casework.context import UiContext
@@ -16,7 +15,6 @@ from app.ui.casework.record_table import RecordTable
 
 
 class RetentionPanel(QWidget):
-    problem = Signal(object)
     erased = Signal()
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
@@ -72,11 +70,12 @@ class RetentionPanel(QWidget):
         layout.addWidget(self.result)
 
     def list_due(self) -> None:
-        try:
-            found = preview(self.ctx.db, self.ctx.actor, today=self.ctx.today())
-        except MinPlanError as error:
-            self.problem.emit(error)
-            return
+        db, actor, today = self.ctx.db, self.ctx.actor, self.ctx.today()
+        self.ctx.ops.read(
+            "retention", lambda: preview(db, actor, today=today), self._show, background=False
+        )
+
+    def _show(self, found: Preview) -> None:
         self.current = found
         self.table.set_rows(
             [
@@ -120,10 +119,10 @@ class RetentionPanel(QWidget):
         ):
             return
         ids = [c.citizen_id for c in self.current.candidates]
-        try:
-            done = erase(self.ctx.db, self.ctx.actor, ids, today=self.ctx.today())
-        except MinPlanError as error:
-            self.problem.emit(error)
+        done = self.ctx.ops.write(
+            lambda: erase(self.ctx.db, self.ctx.actor, ids, today=self.ctx.today())
+        )  # the window reads everything again on ``erased``
+        if done is None:
             self.list_due()
             return
         self.current = None

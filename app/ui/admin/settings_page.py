@@ -16,7 +16,6 @@ from app.ui.casework.context import UiContext
 class SettingsPage(QWidget):
     """``users_changed`` after a user was added or changed; ``citizens_erased`` after a deletion."""
 
-    problem = Signal(object)
     users_changed = Signal()
     citizens_erased = Signal()
 
@@ -30,8 +29,6 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.users, _("&Users"))
         self.tabs.addTab(self.organisation, _("&Organisation"))
         self.tabs.addTab(self.retention, _("Deletion after the retention &period"))
-        for panel in (self.users, self.organisation, self.retention):
-            panel.problem.connect(self.problem)
         self.users.changed.connect(self.users_changed)
         self.retention.erased.connect(self.citizens_erased)
         layout = QVBoxLayout(self)

@@ -18,7 +18,6 @@ from app.casework.admin.users import (
     update_user,
 )
 from app.domain.codes import ROLES
-from app.domain.errors import MinPlanError
 from app.domain.users import user_errors
 from app.i18n import _
 from app.ui.casework import prompts
@@ -74,7 +73,6 @@ class UserDialog(FormDialog):
 class UsersPanel(QWidget):
     """The users table with New / Edit / Change role / Deactivate (administrators only)."""
 
-    problem = Signal(object)
     changed = Signal()
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
@@ -135,11 +133,11 @@ class UsersPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        try:
-            self.users = list_users(self.ctx.db)
-        except MinPlanError as error:
-            self.problem.emit(error)
-            return
+        db = self.ctx.db
+        self.ctx.ops.read("users", lambda: list_users(db), self._show, background=False)
+
+    def _show(self, users: list[UserView]) -> None:
+        self.users = users
         self.table.set_rows(
             [
                 (
@@ -233,14 +231,13 @@ class UsersPanel(QWidget):
         )
         if index is None or codes[index] == user.role:
             return
-        try:
-            saved = change_role(
+        saved = self.ctx.ops.write(
+            lambda: change_role(
                 self.ctx.db, self.ctx.actor, user.id, codes[index], expected_version=user.version
             )
-        except MinPlanError as error:
-            self.problem.emit(error)
-            return
-        self._done(saved)
+        )
+        if saved is not None:
+            self._done(saved)
 
     def toggle_active(self) -> None:
         user = self.selected()
@@ -254,11 +251,10 @@ class UsersPanel(QWidget):
             ),
         ):
             return
-        try:
-            saved = set_active(
+        saved = self.ctx.ops.write(
+            lambda: set_active(
                 self.ctx.db, self.ctx.actor, user.id, not user.active, expected_version=user.version
             )
-        except MinPlanError as error:
-            self.problem.emit(error)
-            return
-        self._done(saved)
+        )
+        if saved is not None:
+            self._done(saved)
