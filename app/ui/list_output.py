@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from app.casework.citizens.list_export import export_list as export_use_case
 from app.casework.citizens.list_export import record_list_print
-from app.domain.errors import MinPlanError
 from app.domain.identifiers import format_cpr, masked_cpr
 from app.i18n import _
 from app.reports.list_table import ListTable
@@ -167,11 +166,3 @@ def export_list(
         full_cpr=full_cpr,
     )
     return path
-
-
-def run_safely(action: Callable[[], object], problem: Callable[[MinPlanError], None]) -> object:
-    try:
-        return action()
-    except MinPlanError as error:
-        problem(error)
-        return None

@@ -75,7 +75,6 @@ class MainWindow(WindowPages, CaseMenus, PlanOutputActions, QMainWindow):
         # (``PageStack``): a start does what the first screen needs (issue #19).
         self.pages = PageStack(self)
         self.today_page = TodayPage(ctx, self)  # "I dag": the first page a caseworker sees
-        self.today_page.problem.connect(self.show_problem)
         self.today_page.open_citizen.connect(self.open_citizen)
         self._add_page(_("Today"), "today", self.today_page)
         self._add_page(_("My citizens"), "citizens", self._make_citizens)
@@ -242,7 +241,7 @@ class MainWindow(WindowPages, CaseMenus, PlanOutputActions, QMainWindow):
         return None
 
     def _list_output(self, what: str) -> None:
-        from app.ui.list_output import export_list, print_list, run_safely
+        from app.ui.list_output import export_list, print_list
 
         source = self.current_list()
         if source is None:
@@ -251,9 +250,9 @@ class MainWindow(WindowPages, CaseMenus, PlanOutputActions, QMainWindow):
             )
             return
         if what == "print":
-            run_safely(lambda: print_list(self.ctx, self, source), self.show_problem)
+            self.ctx.ops.write(lambda: print_list(self.ctx, self, source))
             return
-        path = run_safely(lambda: export_list(self.ctx, self, source), self.show_problem)
+        path = self.ctx.ops.write(lambda: export_list(self.ctx, self, source))
         if path is not None:
             self.statusBar().showMessage(_("Saved {path}").format(path=path), 8000)
 
@@ -535,11 +534,9 @@ class MainWindow(WindowPages, CaseMenus, PlanOutputActions, QMainWindow):
 
     def show_day_summary(self) -> None:
         """Once at start: in the status bar and, where the desktop has one, as a notification."""
-        try:
-            text = self.day_summary()
-        except MinPlanError as error:
-            self.show_problem(error)
-            return
+        self.ctx.ops.read("day-summary", self.day_summary, self._day_summary, background=False)
+
+    def _day_summary(self, text: str) -> None:
         if not text:
             return
         self.statusBar().showMessage(text, 30_000)

@@ -115,7 +115,6 @@ class WindowPages(_Window):
         from app.ui.companies.page import CompaniesPage
 
         page = CompaniesPage(self.ctx, self)
-        page.problem.connect(self.show_problem)
         page.open_citizen.connect(self.open_citizen)
         return page
 
@@ -137,7 +136,6 @@ class WindowPages(_Window):
         from app.ui.access_log.page import AccessLogPage
 
         page = AccessLogPage(self.ctx, self)
-        page.problem.connect(self.show_problem)
         return page
 
     def _make_citizen_page(self) -> QWidget:

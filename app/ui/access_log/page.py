@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -25,18 +25,19 @@ from PySide6.QtWidgets import (
 
 from app import i18n
 from app.casework.privacy.access_log_search import LIMIT, LogQuery, LogRow, export_log, search_log
-from app.domain.errors import MinPlanError, ValidationError
+from app.domain.errors import ValidationError
 from app.i18n import _
 from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
 from app.ui.fields import DateEdit
 from app.wording.audit_labels import action_label, break_text, entity_label
 
+if TYPE_CHECKING:
+    from app.store.audit_verify import Verification
+
 
 class AccessLogPage(QWidget):
     """Filters on top, the events (newest first) below; Enter in a filter searches."""
-
-    problem = Signal(object)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -137,11 +138,13 @@ class AccessLogPage(QWidget):
         )
 
     def run_search(self) -> None:
-        try:
-            self.rows = search_log(self.ctx.db, self.ctx.actor, self.query())
-        except MinPlanError as problem:
-            self.problem.emit(problem)
-            return
+        db, actor, query = self.ctx.db, self.ctx.actor, self.query()
+        self.ctx.ops.read(
+            "access-log", lambda: search_log(db, actor, query), self._show, background=False
+        )
+
+    def _show(self, rows: list[LogRow]) -> None:
+        self.rows = rows
         self.table.set_rows(
             [
                 (
@@ -180,19 +183,20 @@ class AccessLogPage(QWidget):
             if not chosen:
                 return None
             path = Path(chosen if chosen.lower().endswith(".csv") else chosen + ".csv")
-        try:
-            count = export_log(self.ctx.db, self.ctx.actor, self.query(), path)
-        except OSError as error:
-            self.problem.emit(
-                ValidationError(
+        db, actor, query = self.ctx.db, self.ctx.actor, self.query()
+
+        def export() -> int:
+            try:
+                return export_log(db, actor, query, path)
+            except OSError as error:
+                raise ValidationError(
                     "Cannot write {path}: {reason}",
                     path=str(path),
                     reason=error.strerror or str(error),
-                )
-            )
-            return None
-        except MinPlanError as problem:
-            self.problem.emit(problem)
+                ) from error
+
+        count = self.ctx.ops.write(export)
+        if count is None:
             return None
         self.status.setText(
             i18n.ngettext(
@@ -207,15 +211,19 @@ class AccessLogPage(QWidget):
         from app.store.audit_chain import local_checkpoint
         from app.store.audit_verify import verify
 
-        try:
-            result = verify(
-                self.ctx.db,
-                checkpoint=local_checkpoint(self.ctx.db),
-                folder=folder_for(self.ctx.db),  # IT's checkpoints too
-            )
-        except MinPlanError as problem:
-            self.problem.emit(problem)
-            return ""
+        db = self.ctx.db
+        shown: list[str] = []
+        self.ctx.ops.read(
+            "access-log-check",
+            lambda: verify(
+                db, checkpoint=local_checkpoint(db), folder=folder_for(db)  # IT's checkpoints too
+            ),
+            lambda result: shown.append(self._checked(result, quiet=quiet)),
+            background=False,
+        )
+        return shown[0] if shown else ""
+
+    def _checked(self, result: Verification, *, quiet: bool) -> str:
         if result.ok:
             text = i18n.ngettext(
                 "The access log is intact: {n} event checked.",

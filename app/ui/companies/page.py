@@ -26,7 +26,6 @@ from app.domain.codes import (
     OFFER_STATUSES,
     RECRUITMENT_ORDER_STATUSES,
 )
-from app.domain.errors import MinPlanError
 from app.i18n import _
 from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
@@ -37,7 +36,6 @@ LIST_LIMIT = 500
 
 class CompaniesPage(QWidget):
     open_citizen = Signal(int)
-    problem = Signal(object)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -163,11 +161,15 @@ class CompaniesPage(QWidget):
 
     # --- loading -------------------------------------------------------------------------------
     def refresh(self) -> None:
-        try:
-            hits = find_companies(self.ctx.db, self.search.text(), limit=LIST_LIMIT)
-        except MinPlanError as error:
-            self.problem.emit(error)
-            return
+        db, text = self.ctx.db, self.search.text()
+        self.ctx.ops.read(
+            "companies",
+            lambda: find_companies(db, text, limit=LIST_LIMIT),
+            self._found,
+            background=False,
+        )
+
+    def _found(self, hits: list) -> None:  # type: ignore[type-arg]
         self.list.set_rows([(h.id, [h.name, h.cvr, h.city or ""]) for h in hits])
         self._selected()
 
@@ -186,12 +188,20 @@ class CompaniesPage(QWidget):
             for table in (self.contacts, self.orders, self.placed):
                 table.set_rows([])
             return
-        try:
-            self.view = view = company_view(self.ctx.db, company_id)  # type: ignore[arg-type]
-            placed = citizens_placed(self.ctx.db, self.ctx.actor, company_id)  # type: ignore[arg-type]
-        except MinPlanError as error:
-            self.problem.emit(error)
-            return
+        db, actor = self.ctx.db, self.ctx.actor
+        self.ctx.ops.read(
+            "company",
+            lambda: (
+                company_view(db, company_id),  # type: ignore[arg-type]
+                citizens_placed(db, actor, company_id),  # type: ignore[arg-type]
+            ),
+            self._show,
+            background=False,
+        )
+
+    def _show(self, found: tuple[CompanyView, list]) -> None:  # type: ignore[type-arg]
+        self.view = view = found[0]
+        placed = found[1]
         self.heading.setText(view.name)
         where = ", ".join(
             p for p in (view.address, " ".join(filter(None, (view.postal_code, view.city)))) if p

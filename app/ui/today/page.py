@@ -19,17 +19,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.casework.deadlines.today import DayOverview, day_overview
-from app.domain.errors import MinPlanError
 from app.i18n import _
 from app.reports.list_table import ListTable
 from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
-from app.ui.list_output import ListSource, cpr_text, export_list, print_list, run_safely
+from app.ui.list_output import ListSource, cpr_text, export_list, print_list
 from app.ui.today.lines import DayLine, day_lines, headers, summary
 
 
 class TodayPage(QWidget):
-    """``open_citizen(id)`` on Enter; ``problem(error)`` for a calm message."""
+    """``open_citizen(id)`` on Enter."""
 
     open_citizen = Signal(int)
     problem = Signal(object)
@@ -91,11 +90,13 @@ class TodayPage(QWidget):
                 self.focus_list()
 
     def refresh(self) -> None:
-        try:
-            self.day = day_overview(self.ctx.db, self.ctx.actor, self.ctx.today())
-        except MinPlanError as error:
-            self.problem.emit(error)
-            return
+        db, actor, today = self.ctx.db, self.ctx.actor, self.ctx.today()
+        self.ctx.ops.read(
+            "today", lambda: day_overview(db, actor, today), self._show, background=False
+        )
+
+    def _show(self, day: DayOverview) -> None:
+        self.day = day
         self.loaded = True
         if self.day.caseworker_id is None:
             self.lines = []
@@ -147,10 +148,10 @@ class TodayPage(QWidget):
         return ListSource("today", criterion, table)
 
     def print_list(self) -> None:
-        run_safely(lambda: print_list(self.ctx, self, self.list_source()), self.problem.emit)
+        self.ctx.ops.write(lambda: print_list(self.ctx, self, self.list_source()))
 
     def export_list(self) -> None:
-        run_safely(lambda: export_list(self.ctx, self, self.list_source()), self.problem.emit)
+        self.ctx.ops.write(lambda: export_list(self.ctx, self, self.list_source()))
 
     def focus_list(self) -> None:
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)

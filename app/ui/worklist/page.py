@@ -44,7 +44,7 @@ from app.store.models import Caseworker
 from app.ui.casework import prompts
 from app.ui.casework.context import UiContext
 from app.ui.lazy_table import LazyTable
-from app.ui.list_output import ListSource, cpr_text, export_list, print_list, run_safely
+from app.ui.list_output import ListSource, cpr_text, export_list, print_list
 from app.ui.operations import Change
 from app.wording.deadline_text import explain, rule_title, status_label
 
@@ -304,10 +304,10 @@ class WorklistPage(QWidget):
         return ListSource("deadlines", criterion, table)
 
     def print_list(self) -> None:
-        run_safely(lambda: print_list(self.ctx, self, self.list_source()), self.problem.emit)
+        self.ctx.ops.write(lambda: print_list(self.ctx, self, self.list_source()))
 
     def export_list(self) -> None:
-        run_safely(lambda: export_list(self.ctx, self, self.list_source()), self.problem.emit)
+        self.ctx.ops.write(lambda: export_list(self.ctx, self, self.list_source()))
 
     def _snooze_of(self, w: WorkItem) -> tuple[date, str] | None:
         return getattr(self, "snoozed", {}).get(
