@@ -251,7 +251,7 @@ def test_a_target_tied_to_years_and_the_table_of_how_each_goal_is_computed(
         "Sådan beregnes det: Kan ikke beregnes ud fra sagsdata"
     )
     problems = []
-    page.problem.connect(problems.append)
+    page.ctx.ops.problem.connect(problems.append)
     page.edit_target()
     assert problems, "a goal that cannot be computed gets no target"
     qtbot.mouseClick(page.how_button, Qt.MouseButton.LeftButton)

@@ -123,15 +123,21 @@ class Operations(QObject):
         """Whether a background read under ``key`` is still on its way."""
         return key in self._waiting
 
+    def now(self, work: Callable[[], T]) -> T | None:
+        """Run a quick read at once and hand back its result (for a caller that needs it in
+        the same breath, as a dialog's contents); ``None`` when it was refused (the reason is
+        shown)."""
+        try:
+            return work()
+        except MinPlanError as error:
+            self.problem.emit(error)
+            return None
+
     def write(self, work: Callable[[], T]) -> T | None:
         """Run a use case now (the user waits for their own save) and broadcast its change when
         it returns a ``Saved`` (a deletion's receipts are handed back as they are); ``None`` when
         it was refused (the reason is shown)."""
-        try:
-            result = work()
-        except MinPlanError as error:
-            self.problem.emit(error)
-            return None
+        result = self.now(work)
         if isinstance(result, Saved):
             self.announce(Change.of(result))
         return result

@@ -122,7 +122,6 @@ class WindowPages(_Window):
         from app.ui.indicators.page import IndicatorsPage
 
         page = IndicatorsPage(self.ctx, self)
-        page.problem.connect(self.show_problem)
         return page
 
     def _make_settings(self) -> QWidget:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -32,8 +31,6 @@ from app.ui.casework.record_table import RecordTable
 from app.ui.fields import DateEdit
 from app.wording.audit_labels import action_label, break_text, entity_label
 
-if TYPE_CHECKING:
-    from app.store.audit_verify import Verification
 
 
 class AccessLogPage(QWidget):
@@ -212,18 +209,13 @@ class AccessLogPage(QWidget):
         from app.store.audit_verify import verify
 
         db = self.ctx.db
-        shown: list[str] = []
-        self.ctx.ops.read(
-            "access-log-check",
+        result = self.ctx.ops.now(
             lambda: verify(
                 db, checkpoint=local_checkpoint(db), folder=folder_for(db)  # IT's checkpoints too
-            ),
-            lambda result: shown.append(self._checked(result, quiet=quiet)),
-            background=False,
+            )
         )
-        return shown[0] if shown else ""
-
-    def _checked(self, result: Verification, *, quiet: bool) -> str:
+        if result is None:
+            return ""
         if result.ok:
             text = i18n.ngettext(
                 "The access log is intact: {n} event checked.",

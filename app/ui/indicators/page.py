@@ -68,7 +68,6 @@ LAST_PLAN_KEY = "indicators/last_plan"
 
 
 class IndicatorsPage(QWidget):
-    problem = Signal(object)
     evaluated = Signal()
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
@@ -227,12 +226,11 @@ class IndicatorsPage(QWidget):
     # --- plans ---------------------------------------------------------------------------------
     def reload_plans(self, select: str | None = None) -> None:
         """The shipped plans and the plans made in the app, keeping (or setting) the choice."""
-        keep = select or self.plan.currentData() or self._opening_plan()
-        try:
-            plans = available_goalplans(self.ctx.db)
-        except MinPlanError as error:
-            self.problem.emit(error)
+        db = self.ctx.db
+        plans = self.ctx.ops.now(lambda: available_goalplans(db))
+        if plans is None:  # the database's plans cannot be read (the reason is shown)
             plans = available_goalplans()
+        keep = select or self.plan.currentData() or self._opening_plan(plans)
         self.plans = {plan.id: plan for plan in plans}
         self.plan.blockSignals(True)
         self.plan.clear()
@@ -246,16 +244,12 @@ class IndicatorsPage(QWidget):
         self.plan.blockSignals(False)
         self._plan_actions()
 
-    def _opening_plan(self) -> str | None:
+    def _opening_plan(self, plans: list[GoalPlan]) -> str | None:
         """At the page's first showing: the plan used last, else a plan valid today (the one
         that began last), else the plan that ended last, else None."""
         from app.ui.settings import qsettings
 
         last = qsettings().value(LAST_PLAN_KEY)
-        try:
-            plans = available_goalplans(self.ctx.db)
-        except MinPlanError:
-            plans = available_goalplans()
         ids = {plan.id for plan in plans}
         if isinstance(last, str) and last in ids:
             return last
@@ -348,10 +342,12 @@ class IndicatorsPage(QWidget):
             )
         if not confirmed:
             return
-        try:
-            delete_goal_plan(self.ctx.db, self.ctx.actor, plan.id, expected_version=plan.version)
-        except MinPlanError as error:
-            self.problem.emit(error)
+        deleted = self.ctx.ops.write(
+            lambda: delete_goal_plan(
+                self.ctx.db, self.ctx.actor, plan.id, expected_version=plan.version
+            )
+        )
+        if deleted is None:
             return
         self.reload_plans()
         self.refresh()
@@ -379,8 +375,8 @@ class IndicatorsPage(QWidget):
         try:
             period = parse_period(self.period.text())
             plan = self.current_plan()
-        except MinPlanError as error:
-            self.problem.emit(error)
+        except ValidationError as error:  # the period as typed: the field keeps it
+            self.ctx.ops.problem.emit(error)
             return
         except KeyError:
             return
@@ -519,7 +515,7 @@ class IndicatorsPage(QWidget):
             return None
         result = self.results[index]
         if not result.indicator.computable:
-            self.problem.emit(
+            self.ctx.ops.problem.emit(
                 ValidationError("A goal that cannot be computed from case data has no target")
             )
             return None
@@ -532,10 +528,10 @@ class IndicatorsPage(QWidget):
             dialog.activateWindow()
             self.last_dialog = dialog
             return dialog
-        try:
-            set_target(self.ctx.db, self.ctx.actor, plan_id, result.indicator.id, values)
-        except MinPlanError as error:
-            self.problem.emit(error)
+        saved = self.ctx.ops.write(
+            lambda: set_target(self.ctx.db, self.ctx.actor, plan_id, result.indicator.id, values)
+        )
+        if saved is None:
             return None
         self._target_saved(index)
         return None
@@ -565,18 +561,21 @@ class IndicatorsPage(QWidget):
                 return None
             path = Path(chosen if chosen.lower().endswith(f".{fmt}") else f"{chosen}.{fmt}")
         self.last_changes = self.previous.changes if self.previous else ()
-        try:
-            export_indicators(self.ctx.db, self.ctx.actor, evaluation, fmt, path)
-            self.previous = previous_export(self.ctx.db, evaluation)
-        except (MinPlanError, OSError) as error:
-            self.problem.emit(
-                error
-                if isinstance(error, MinPlanError)
-                else ValidationError(
+        db, actor = self.ctx.db, self.ctx.actor
+
+        def export() -> PreviousExport | None:
+            try:
+                export_indicators(db, actor, evaluation, fmt, path)
+            except OSError as error:
+                raise ValidationError(
                     "Cannot write {path}: {reason}", path=str(path), reason=str(error)
-                )
-            )
+                ) from error
+            return previous_export(db, evaluation)
+
+        written = self.ctx.ops.write(lambda: (export(),))
+        if written is None:
             return None
+        self.previous = written[0]
         text = _("Exported to {path}.").format(path=path)
         if self.last_changes:
             text += " " + _(
@@ -592,11 +591,11 @@ class IndicatorsPage(QWidget):
         from app.reports.goalplan_help import plan_markdown
         from app.ui.indicators.how_dialog import HowDialog
 
-        try:
-            plan = with_user_targets(self.ctx.db, self.current_plan())
-        except (MinPlanError, KeyError) as error:
-            if isinstance(error, MinPlanError):
-                self.problem.emit(error)
+        db, shown = self.ctx.db, self.plans.get(self.plan.currentData())
+        if shown is None:
+            return None
+        plan = self.ctx.ops.now(lambda: with_user_targets(db, shown))
+        if plan is None:
             return None
         dialog = HowDialog(plan.name, plan_markdown(plan, i18n.current_language()), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
