@@ -97,7 +97,6 @@ class WindowPages(_Window):
         from app.ui.citizens.page import CitizensPage
 
         page = CitizensPage(self.ctx, self)
-        page.error.connect(self.show_problem)
         page.citizen_activated.connect(self.open_citizen)
         page.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         page.table.customContextMenuRequested.connect(self._citizen_context_menu)

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import i18n
-from app.casework.citizens.overview import GlassNotBrokenError, citizen_overview
+from app.casework.citizens.overview import CitizenOverview, GlassNotBrokenError, citizen_overview
 from app.casework.privacy.access_log import SEARCH_HITS_KEPT
-from app.domain.errors import MinPlanError, NotFoundError, PermissionDeniedError
+from app.domain.errors import NotFoundError, PermissionDeniedError
 from app.domain.search import LONE_TERM_LENGTH, MAX_SEARCH_CHARS, search_terms
 from app.i18n import _, ngettext
 from app.ui.casework.context import UiContext
@@ -44,7 +44,6 @@ class CitizensPage(QWidget):
 
     citizen_selected = Signal(int)
     citizen_activated = Signal(int)
-    error = Signal(object)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -125,7 +124,7 @@ class CitizensPage(QWidget):
 
         self._last_logged = ""
         self.search_log = SearchLog(self)  # each search's access-log entry, off the key's path
-        self.search_log.failed.connect(self.error)
+        self.search_log.failed.connect(ctx.ops.problem)
         self._overview_logged: int | None = None
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_typed_search)
@@ -149,12 +148,11 @@ class CitizensPage(QWidget):
         """Re-run the search keeping the selected citizen selected if still in the result."""
         self._search_timer.stop()
         selected = self.selected_citizen_id()
-        try:
-            searched_again = self.model.set_filter(
-                self.search.text(), self.caseworker_filter(), only_if_changed=only_if_changed
-            )
-        except MinPlanError as problem:
-            self.error.emit(problem)
+        text, caseworker = self.search.text(), self.caseworker_filter()
+        searched_again = self.ctx.ops.now(
+            lambda: self.model.set_filter(text, caseworker, only_if_changed=only_if_changed)
+        )
+        if searched_again is None:  # refused: the reason is shown
             return
         total = self.model.rowCount()
         searched = bool(search_terms(self.search.text()))
@@ -231,25 +229,31 @@ class CitizensPage(QWidget):
         """Show the overview (every read is checked and logged by the use case; ``log`` only
         remembers which citizen was shown). A colleague's citizen is not shown here: the panel says
         so calmly, and opening the case asks for the reason."""
-        try:
-            self.overview.show_overview(
-                citizen_overview(self.ctx.db, self.ctx.actor, citizen_id, today=self.ctx.today())
-            )
+        db, actor, today = self.ctx.db, self.ctx.actor, self.ctx.today()
+
+        def look() -> CitizenOverview | PermissionDeniedError | NotFoundError:
+            try:
+                return citizen_overview(db, actor, citizen_id, today=today)
+            except PermissionDeniedError as refusal:  # shown calmly in the panel
+                return refusal
+            except NotFoundError as missing:
+                if db.is_sqlite:
+                    raise
+                return missing  # row-level security hides a colleague's citizen found by CPR
+
+        found = self.ctx.ops.now(look)  # any other refusal is shown in the one place
+        if found is None:
+            self.overview.show_nothing()
+        elif isinstance(found, GlassNotBrokenError):  # another caseload: who and whose, no more
+            self.overview.show_glimpse(found.glimpse)
+        elif isinstance(found, PermissionDeniedError):
+            self.overview.show_refusal(i18n.translate_error(found))
+        elif isinstance(found, NotFoundError):
+            self.overview.show_closed()
+        else:
+            self.overview.show_overview(found)
             if log:
                 self._overview_logged = citizen_id
-        except GlassNotBrokenError as closed:  # another caseload: who and whose (logged), no more
-            self.overview.show_glimpse(closed.glimpse)
-        except PermissionDeniedError as refusal:
-            self.overview.show_refusal(i18n.translate_error(refusal))
-        except NotFoundError as problem:
-            if self.ctx.db.is_sqlite:
-                self.overview.show_nothing()
-                self.error.emit(problem)
-            else:  # row-level security hides a colleague's citizen found by the CPR number
-                self.overview.show_closed()
-        except MinPlanError as problem:
-            self.overview.show_nothing()
-            self.error.emit(problem)
 
     def _activated(self) -> None:
         citizen_id = self.selected_citizen_id()
