@@ -106,7 +106,6 @@ class WindowPages(_Window):
         from app.ui.worklist.page import WorklistPage
 
         page = WorklistPage(self.ctx, self)
-        page.problem.connect(self.show_problem)
         page.open_citizen.connect(self.open_citizen)
         return page
 
@@ -141,6 +140,5 @@ class WindowPages(_Window):
 
         page = CitizenPage(self.ctx, self)
         page.back.connect(self.back_to_list)
-        page.problem.connect(self.show_problem)
         self._fill_case_menus(page)
         return page

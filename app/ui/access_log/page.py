@@ -211,7 +211,9 @@ class AccessLogPage(QWidget):
         db = self.ctx.db
         result = self.ctx.ops.now(
             lambda: verify(
-                db, checkpoint=local_checkpoint(db), folder=folder_for(db)  # IT's checkpoints too
+                db,
+                checkpoint=local_checkpoint(db),
+                folder=folder_for(db),  # IT's checkpoints too
             )
         )
         if result is None:

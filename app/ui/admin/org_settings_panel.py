@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app import i18n
@@ -71,7 +71,6 @@ def rotation_text(ctx: UiContext) -> str:
 
 
 class OrgSettingsPanel(QWidget):
-
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -115,7 +114,9 @@ class OrgSettingsPanel(QWidget):
 
     def refresh(self) -> None:
         db = self.ctx.db
-        self.ctx.ops.read("org-settings", lambda: org_settings.get_all(db), self._show, background=False)
+        self.ctx.ops.read(
+            "org-settings", lambda: org_settings.get_all(db), self._show, background=False
+        )
 
     def _show(self, stored: dict[str, Any]) -> None:
         self.stored = stored

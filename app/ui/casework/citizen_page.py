@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout,
 from app.casework.citizens.overview import citizen_overview
 from app.casework.core.result import Area, Saved
 from app.casework.privacy.access_log import record_view
-from app.domain.errors import MinPlanError, PermissionDeniedError
+from app.domain.errors import PermissionDeniedError
 from app.i18n import _
 from app.ui.casework.context import UiContext
 from app.ui.casework.tab import CitizenTab
@@ -87,7 +87,6 @@ class CitizenPage(QWidget):
     returns to the list."""
 
     back = Signal()
-    problem = Signal(object)
 
     def __init__(
         self, ctx: UiContext, parent: QWidget | None = None, *, tabs: list[CitizenTab] | None = None
@@ -108,7 +107,6 @@ class CitizenPage(QWidget):
         for tab in self.tab_list:
             tab.setParent(self)
             self.tabs.addTab(tab, tab.title())
-            tab.problem.connect(self.problem)
         # The tabs' actions live on the page too, so their shortcuts work whichever tab is showing.
         self.addActions(self.actions_for_menu())
         ctx.ops.changed.connect(self._changed)
@@ -139,35 +137,41 @@ class CitizenPage(QWidget):
         """Show a citizen (after asking about unsaved edits of the one shown); False if refused."""
         if not self.may_leave():
             return False
-        try:
-            record_view(self.ctx.db, self.ctx.actor, citizen_id)
-        except PermissionDeniedError as refusal:
+        db, actor = self.ctx.db, self.ctx.actor
+
+        def look() -> PermissionDeniedError | bool:
+            try:
+                record_view(db, actor, citizen_id)
+            except PermissionDeniedError as refusal:  # the user may give a reason (below)
+                return refusal
+            return True
+
+        looked = self.ctx.ops.now(look)  # any other refusal is shown in the window's one place
+        if looked is None:
+            return False
+        if isinstance(looked, PermissionDeniedError):
             from app import i18n
             from app.ui.casework import prompts
 
             reason = prompts.ask_text(
                 self,
                 _("Another caseworker's citizen"),
-                i18n.translate_error(refusal) + "\n" + _("Reason (logged):"),
+                i18n.translate_error(looked) + "\n" + _("Reason (logged):"),
             )
             if not (reason or "").strip():
                 return False
-            try:
-                record_view(self.ctx.db, self.ctx.actor, citizen_id, purpose=reason)
-            except MinPlanError as error:
-                self.problem.emit(error)
+            given = self.ctx.ops.now(
+                lambda: record_view(db, actor, citizen_id, purpose=reason) or True
+            )
+            if given is None:
                 return False
-        except MinPlanError as error:
-            self.problem.emit(error)
-            return False
         self.citizen_id = citizen_id
-        try:
-            self._load_heading()
-            for tab in self.tab_list:
-                tab.load(citizen_id)
-        except MinPlanError as error:
-            self.problem.emit(error)
-            return False
+        return self.ctx.ops.now(lambda: self._load(citizen_id)) is not None
+
+    def _load(self, citizen_id: int) -> bool:
+        self._load_heading()
+        for tab in self.tab_list:
+            tab.load(citizen_id)
         return True
 
     def _load_heading(self) -> None:
@@ -211,11 +215,11 @@ class CitizenPage(QWidget):
         """Reload the heading and the tabs that show what changed for the citizen shown."""
         if self.citizen_id is None or change.citizen_id not in (None, self.citizen_id):
             return
-        try:
-            if change.touches(Area.CITIZEN, Area.SPELLS):
-                self._load_heading()
-            for tab in self.tab_list:
-                if not tab.AREAS.isdisjoint(change.areas):
-                    tab.reload()
-        except MinPlanError as error:
-            self.problem.emit(error)
+        self.ctx.ops.now(lambda: self._reload(change))  # a refusal is shown in one place
+
+    def _reload(self, change: Change) -> None:
+        if change.touches(Area.CITIZEN, Area.SPELLS):
+            self._load_heading()
+        for tab in self.tab_list:
+            if not tab.AREAS.isdisjoint(change.areas) and tab.citizen_id is not None:
+                tab.load(tab.citizen_id)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 from app import i18n
 from app.casework.citizens.journal import NoteView, add_note, correct_note, edit_note, notes
 from app.casework.core.result import Area
-from app.domain.errors import MinPlanError
 from app.i18n import _
 from app.ui import colours
 from app.ui.casework.context import UiContext
@@ -187,9 +186,3 @@ class JournalTab(CitizenTab):
         else:
             dialog = NoteDialog(self.ctx, self.citizen_id, correcting=view, parent=self)
         self.open_dialog(dialog, self.after)
-
-    def reload(self) -> None:
-        try:
-            super().reload()
-        except MinPlanError as error:  # pragma: no cover - shown by the page
-            self.problem.emit(error)

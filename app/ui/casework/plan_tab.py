@@ -332,9 +332,9 @@ class PlanTab(CitizenTab):
 
             ConflictDialog(conflict, parent=self).open()
             return
-        except MinPlanError as error:
+        except MinPlanError as error:  # kept here: the form keeps the input, shows it at its field
             if not self.form.show_error(error):
-                self.problem.emit(error)
+                self.ctx.ops.problem.emit(error)
             return
         self.form.mark_clean()
         self.after(saved)

@@ -248,7 +248,7 @@ class SpellsTab(CitizenTab):
         try:
             hours = float(text.replace(",", "."))
         except ValueError:
-            self.problem.emit(ValidationError("{text!r} is not a number", text=text))
+            self.ctx.ops.problem.emit(ValidationError("{text!r} is not a number", text=text))
             return
         day = prompts.ask_date(
             self,

@@ -14,12 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QWidget
 
 from app.casework.core.result import Area, Saved
-from app.domain.errors import MinPlanError
 from app.ui.casework.context import UiContext
 from app.ui.operations import Change
 
@@ -29,8 +28,6 @@ class CitizenTab(QWidget):
 
     #: The areas of a change that make this tab reload (e.g. {Area.PLAN, Area.MILESTONES}).
     AREAS: frozenset[Area] = frozenset()
-    #: An expected failure while loading (locked database, …) for the window to show calmly.
-    problem = Signal(object)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,11 +42,9 @@ class CitizenTab(QWidget):
         raise NotImplementedError
 
     def reload(self) -> None:
-        if self.citizen_id is not None:
-            try:
-                self.load(self.citizen_id)
-            except MinPlanError as error:
-                self.problem.emit(error)
+        citizen_id = self.citizen_id
+        if citizen_id is not None:
+            self.ctx.ops.now(lambda: self.load(citizen_id))  # a refusal is shown in one place
 
     def actions(self) -> list[QAction]:
         """Actions for the citizen menu; each should have a shortcut and a status tip."""

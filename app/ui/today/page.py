@@ -31,7 +31,6 @@ class TodayPage(QWidget):
     """``open_citizen(id)`` on Enter."""
 
     open_citizen = Signal(int)
-    problem = Signal(object)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

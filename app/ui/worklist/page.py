@@ -87,7 +87,6 @@ def work_items(found: list[CitizenDeadline], today: date) -> list[WorkItem]:
 
 class WorklistPage(QWidget):
     open_citizen = Signal(int)
-    problem = Signal(object)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -210,7 +209,7 @@ class WorklistPage(QWidget):
         db, actor, today = self.ctx.db, self.ctx.actor, self.ctx.today()
         loaded = load_rule_sets()
         if loaded.problem is not None:
-            self.problem.emit(loaded.problem)
+            self.ctx.ops.problem.emit(loaded.problem)
 
         def work() -> tuple[dict, list[WorkItem]]:
             found = worklist(db, actor, today, caseworker_ids=ids, rules=loaded.book)
