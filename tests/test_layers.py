@@ -303,3 +303,86 @@ def test_the_graph_sees_imports_inside_functions_and_relative_ones(tmp_path: Pat
     assert graph["app.casework.b"] == {"app.casework.a", "app.ui.x"}
     assert cycles(graph) == {frozenset({"app.casework.a", "app.casework.b", "app.ui.x"})}
     assert wrong_way(graph) == {("app.casework.b", "app.ui.x")}
+
+
+# --- expected errors are shown in one place --------------------------------------------------------
+#
+# The window's pages run their use cases through ``app.ui.operations`` (``read``, ``now``,
+# ``write``), which hands a refusal (a ``MinPlanError``) to the main window's one handler. A
+# handler of ``MinPlanError`` anywhere else in ``app/ui`` is listed here with its reason, by
+# module and function. Only shrinks: an entry that no longer occurs fails the test too.
+
+#: (module, function) → why it catches the refusal itself.
+LOCAL_CATCHES = {
+    ("app.ui.operations", "Operations.read"): "the runner: the one place that catches",
+    ("app.ui.operations", "Operations.now"): "the runner: the one place that catches",
+    ("app.ui.form", "FormDialog.try_save"): "a dialog that keeps the user's input",
+    ("app.ui.casework.plan_tab", "PlanTab.save"): "the plan form keeps the user's input",
+    ("app.ui.admin.org_settings_panel", "OrgSettingsPanel.save"): "the form keeps the input",
+    ("app.ui.casework.conversation_dialogs", "MoveDialog._store"): (
+        "a dialog's save: puts the refusal at the field the user sees and raises it on"
+    ),
+    ("app.ui.admin.org_settings_panel", "rotation_text"): (
+        "an aside about the backups, left out when the folder cannot be read"
+    ),
+    ("app.ui.citizens.search_log", "SearchLog._write"): (
+        "its own thread writes the searches in order; hands the refusal on to the one place"
+    ),
+    ("app.ui.printing", "_BatchWorker.run"): "its own thread: handed to its progress dialog",
+    ("app.ui.background_backup", "_Copy.run"): "unattended: told in the status bar",
+    ("app.ui.background_backup", "BackgroundBackup._start"): "unattended: asked again next start",
+    ("app.ui.recovery", "offer_restore"): "before the main window (and its one place) exists",
+    ("app.ui.application", "sign_in"): "before the main window (and its one place) exists",
+}
+
+
+def local_catches(root: Path) -> list[tuple[str, str]]:
+    """(module, enclosing function) of every ``except`` naming ``MinPlanError``, once each."""
+    found = []
+    for module, path in sorted(module_files(root).items()):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+        def visit(node: ast.AST, scope: tuple[str, ...]) -> None:
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.ExceptHandler) and child.type is not None:
+                    names = {
+                        n.id if isinstance(n, ast.Name) else n.attr
+                        for n in ast.walk(child.type)
+                        if isinstance(n, ast.Name | ast.Attribute)
+                    }
+                    if "MinPlanError" in names:
+                        found.append((module, ".".join(scope)))  # noqa: B023 (used at once)
+                inner = (
+                    (*scope, child.name)
+                    if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+                    else scope
+                )
+                visit(child, inner)
+
+        visit(tree, ())
+    return found
+
+
+def test_expected_errors_are_shown_in_one_place_but_the_listed_catches() -> None:
+    found = [edge for edge in local_catches(APP) if edge[0].startswith("app.ui")]
+    assert sorted(set(found) - LOCAL_CATCHES.keys()) == [], "a page catches MinPlanError itself"
+    assert sorted(LOCAL_CATCHES.keys() - set(found)) == [], "gone: remove them from LOCAL_CATCHES"
+
+
+def test_the_catch_test_sees_a_handler_in_a_method(tmp_path: Path) -> None:
+    package = tmp_path / "app" / "ui"
+    package.mkdir(parents=True)
+    (package.parent / "__init__.py").write_text("", encoding="utf-8")
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "page.py").write_text(
+        "class Page:\n"
+        "    def refresh(self):\n"
+        "        try:\n"
+        "            pass\n"
+        "        except (errors.MinPlanError, OSError):\n"
+        "            pass\n"
+        "        except ValueError:\n"
+        "            pass\n",
+        encoding="utf-8",
+    )
+    assert local_catches(tmp_path / "app") == [("app.ui.page", "Page.refresh")]

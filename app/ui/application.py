@@ -120,7 +120,7 @@ def sign_in(db: Database, *, user: str | None = None, demo: bool = False) -> Act
     try:
         with transaction(db) as session:
             return resolve_actor(session, user, demo=demo, first_admin=first)
-    except MinPlanError as error:
+    except MinPlanError as error:  # before the main window (and its one place) exists
         log.info("sign-in refused: %s", error.message)
         show_startup_error(error)
         raise

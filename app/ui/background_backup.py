@@ -38,7 +38,7 @@ class _Copy(QThread):
     def run(self) -> None:
         try:
             self.done.emit(self.due.take(self.cancel))
-        except MinPlanError as error:
+        except MinPlanError as error:  # unattended: told in the status bar, not a dialog
             self.done.emit(error)
         except Exception as error:  # an unexpected failure must not take the window down
             log.exception("the automatic backup failed")
@@ -60,7 +60,7 @@ class BackgroundBackup(QObject):
     def _start(self) -> None:
         try:
             due = due_backup(self.db)
-        except MinPlanError as error:
+        except MinPlanError as error:  # unattended: the next start asks again
             log.warning("could not tell whether a backup is due: %s", type(error).__name__)
             return
         if due is None:

@@ -232,7 +232,7 @@ class FormDialog(QDialog):
 
             ConflictDialog(conflict, parent=self).exec()
             return
-        except MinPlanError as error:
+        except MinPlanError as error:  # kept here: the dialog keeps the input, shows it in place
             if not self.form.show_error(error):
                 self.banner.setText(i18n.translate_error(error))
                 self.banner.show()

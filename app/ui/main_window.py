@@ -376,9 +376,7 @@ class MainWindow(WindowPages, CaseMenus, PlanOutputActions, QMainWindow):
         if self.citizen_page.citizen_id is None:
             return
         citizen_id = self.citizen_page.citizen_id
-        saved = actions.run(
-            lambda: actions.hand_over_citizen(self.ctx, self, citizen_id), self.show_problem
-        )
+        saved = self.ctx.ops.now(lambda: actions.hand_over_citizen(self.ctx, self, citizen_id))
         if saved is not None:
             self.refresh_all()
             if not self._may_still_read(citizen_id):  # handed over out of one's own caseload
@@ -407,9 +405,7 @@ class MainWindow(WindowPages, CaseMenus, PlanOutputActions, QMainWindow):
         citizen_id = self.citizen_page.citizen_id
         if citizen_id is None:
             return
-        saved = actions.run(
-            lambda: actions.delete_citizen_asking(self.ctx, self, citizen_id), self.show_problem
-        )
+        saved = self.ctx.ops.now(lambda: actions.delete_citizen_asking(self.ctx, self, citizen_id))
         if saved is not None:
             self.citizen_page.citizen_id = None
             self.refresh_all()
@@ -422,9 +418,7 @@ class MainWindow(WindowPages, CaseMenus, PlanOutputActions, QMainWindow):
     def restore_citizen(self) -> None:
         from app.ui.casework import citizen_actions as actions
 
-        saved = actions.run(
-            lambda: actions.restore_citizen_asking(self.ctx, self), self.show_problem
-        )
+        saved = self.ctx.ops.now(lambda: actions.restore_citizen_asking(self.ctx, self))
         if saved is not None:
             self.refresh_all()
             self.open_citizen(saved.id)

@@ -111,7 +111,7 @@ class Operations(QObject):
             self._waiting.pop(key, None)  # an older background read is overtaken
             try:
                 result = work()
-            except MinPlanError as error:
+            except MinPlanError as error:  # the runner: the one place that catches
                 self._refused(waiting, error)
                 return
             self._handle(done, result)
@@ -129,7 +129,7 @@ class Operations(QObject):
         shown)."""
         try:
             return work()
-        except MinPlanError as error:
+        except MinPlanError as error:  # the runner: the one place that catches
             self.problem.emit(error)
             return None
 

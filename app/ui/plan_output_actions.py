@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
 
 from app import i18n
 from app.casework.core.result import Area, Saved
-from app.domain.errors import MinPlanError
 from app.i18n import _
 
 if TYPE_CHECKING:
@@ -57,13 +56,12 @@ class PlanOutputActions(_Window):
             return
         if not self._print_despite_overdue_steps(citizen_id):
             return
-        try:
-            self.last_dialog = dialog = PlanPrinter(self.ctx, self).preview(
-                citizen_id, large=large, language=language
-            )
-        except MinPlanError as error:
-            self.show_problem(error)
+        dialog = self.ctx.ops.now(
+            lambda: PlanPrinter(self.ctx, self).preview(citizen_id, large=large, language=language)
+        )
+        if dialog is None:
             return
+        self.last_dialog = dialog
         dialog.printed.connect(lambda number: self._plan_printed(citizen_id, number))
 
     def _plan_printed(self, citizen_id: int, number: int) -> None:
@@ -77,10 +75,10 @@ class PlanOutputActions(_Window):
         """Say which steps are past their date and not reached before the plan goes on paper."""
         from app.casework.deadlines.today import overdue_milestones_of
 
-        try:
-            late = overdue_milestones_of(self.ctx.db, citizen_id, self.ctx.today())
-        except MinPlanError as error:
-            self.show_problem(error)
+        late = self.ctx.ops.now(
+            lambda: overdue_milestones_of(self.ctx.db, citizen_id, self.ctx.today())
+        )
+        if late is None:
             return False
         if not late:
             return True
@@ -107,12 +105,9 @@ class PlanOutputActions(_Window):
         if citizen_id is None:
             return
         try:
-            path = PlanPrinter(self.ctx, self).save_as(citizen_id)
-        except (MinPlanError, OSError) as error:
-            if isinstance(error, MinPlanError):
-                self.show_problem(error)
-            else:
-                QMessageBox.warning(self, _("Min Plan"), str(error))
+            path = self.ctx.ops.now(lambda: PlanPrinter(self.ctx, self).save_as(citizen_id))
+        except OSError as error:
+            QMessageBox.warning(self, _("Min Plan"), str(error))
             return
         if path is not None:
             self.statusBar().showMessage(_("Saved {path}").format(path=path), 8000)
@@ -139,11 +134,7 @@ class PlanOutputActions(_Window):
         citizen_id = self.citizen_page.citizen_id
         if citizen_id is None:
             return
-        try:
-            done = save_access_request(self.ctx, self, citizen_id, path)
-        except MinPlanError as error:
-            self.show_problem(error)
-            return
+        done = self.ctx.ops.now(lambda: save_access_request(self.ctx, self, citizen_id, path))
         if done is not None:
             self.statusBar().showMessage(
                 i18n.ngettext(

@@ -120,7 +120,7 @@ class PlanPreviewDialog(QPrintPreviewDialog):
     def __init__(
         self,
         images: Sequence[QImage],
-        on_printed: Callable[[], int],
+        on_printed: Callable[[], int | None],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -163,12 +163,11 @@ class PlanPreviewDialog(QPrintPreviewDialog):
     def _after_print(self) -> None:
         if not self.last_paint_ok:
             return
-        try:
-            self.printed_version = self.on_printed()
-        except MinPlanError as error:  # pragma: no cover - the right was checked before
-            log.warning("the print could not be recorded: %s", type(error).__name__)
+        version = self.on_printed()  # a refusal is shown in the window's one place
+        if version is None:
             return
-        self.printed.emit(self.printed_version)
+        self.printed_version = version
+        self.printed.emit(version)
 
 
 class PlanPrinter:
@@ -189,11 +188,11 @@ class PlanPrinter:
             today=self.ctx.today(),
         )
 
-    def _recorder(self, citizen_id: int) -> Callable[[], int]:
+    def _recorder(self, citizen_id: int) -> Callable[[], int | None]:
         # Not a closure over ``self``: the dialog keeps it, and a dialog that holds the last
         # reference to its own parent widget is deleted twice (once by the parent).
-        db, actor = self.ctx.db, self.ctx.actor
-        return lambda: record_printed(db, actor, citizen_id)
+        db, actor, ops = self.ctx.db, self.ctx.actor, self.ctx.ops
+        return lambda: ops.now(lambda: record_printed(db, actor, citizen_id))
 
     def preview(
         self, citizen_id: int, *, large: bool = False, language: str | None = None
@@ -252,7 +251,7 @@ class _BatchWorker(QObject):
                 large_print=self.large,
                 today=self.ctx.today(),
             )
-        except (MinPlanError, OSError) as error:  # pragma: no cover - reported to the dialog
+        except (MinPlanError, OSError) as error:  # its own thread: handed to its progress dialog
             result = error
         self.finished.emit(result)
 

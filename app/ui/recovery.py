@@ -83,7 +83,7 @@ def offer_restore(
 
     try:
         aside = restore_sqlite(backup, damaged)
-    except MinPlanError as failure:
+    except MinPlanError as failure:  # before the main window (and its one place) exists
         QMessageBox.critical(parent, _("Min Plan cannot start"), i18n.translate_error(failure))
         return None
     log.warning("restored the newest good backup over a damaged database")

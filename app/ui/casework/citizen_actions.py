@@ -17,7 +17,6 @@ from app.casework.citizens.citizens import (
     restore_citizen,
 )
 from app.casework.core.result import Saved
-from app.domain.errors import MinPlanError
 from app.i18n import _
 from app.store.engine import transaction
 from app.store.models import Caseworker, Citizen
@@ -71,12 +70,3 @@ def restore_citizen_asking(ctx: UiContext, parent: QWidget) -> Saved | None:
     if index is None:
         return None
     return restore_citizen(ctx.db, ctx.actor, deleted[index][0])
-
-
-def run(action, on_problem) -> Saved | None:
-    """Run an action, sending an expected failure to ``on_problem`` instead of raising."""
-    try:
-        return action()
-    except MinPlanError as error:
-        on_problem(error)
-        return None

@@ -229,7 +229,7 @@ class MoveDialog(FormDialog):
             return reschedule(
                 self.ctx.db, self.ctx.actor, self.row.id, when, expected_version=self.row.version
             )
-        except MinPlanError as error:
+        except MinPlanError as error:  # raised on to the dialog, at the field the user sees
             if getattr(error, "field", None) == "scheduled_at":
                 error.field = "time"  # type: ignore[attr-defined]
             raise

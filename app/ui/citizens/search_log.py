@@ -60,7 +60,7 @@ class SearchLog(QObject):
     ) -> None:
         try:
             record_search(db, actor, criterion, hits=hits, shown=shown)
-        except MinPlanError as problem:
+        except MinPlanError as problem:  # its own ordered thread: handed on to the one place
             self.failed.emit(problem)  # queued to the GUI thread
         except Exception:
             log.exception("the search could not be logged")
