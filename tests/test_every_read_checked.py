@@ -20,7 +20,7 @@ import pytest
 from sqlmodel import col, select
 
 from app.casework.citizens import case_views, journal, overview
-from app.casework.citizens.citizens import create_citizen
+from app.casework.citizens.citizens import create_citizen, master_data
 from app.casework.citizens.journal import add_note
 from app.casework.conversations import conversations
 from app.casework.core import reading
@@ -225,6 +225,7 @@ READS: dict[str, Callable[[Database, Actor, int], Any]] = {
     "plan_printing.plan_pdf": lambda db, a, c: plan_printing.plan_pdf(db, a, c, record=False),
     "access_log_extract.make_extract": lambda db, a, c: access_log_extract.make_extract(db, a, c),
     "access_log.record_view": record_view,
+    "citizens.master_data": master_data,
 }
 
 

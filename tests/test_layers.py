@@ -116,9 +116,6 @@ MODEL_IMPORTS = {
     ("app.cli.deadlines", "app.store.models"): "finds a caseworker by initials",
     ("app.cli.plan_pdf", "app.store.models"): "finds a citizen by CPR number",
     ("app.cli.privacy", "app.store.models"): "finds a citizen by CPR number",
-    ("app.ui.casework.citizen_actions", "app.store.models"): "reads rows for its dialogs",
-    ("app.ui.casework.citizen_dialog", "app.store.models"): "reads a citizen for editing",
-    ("app.ui.worklist.page", "app.store.models"): "queries the worklist's caseworkers",
 }
 
 

@@ -449,7 +449,13 @@ class MainWindow(WindowPages, CaseMenus, PlanOutputActions, QMainWindow):
         if citizen_id is None:
             self.statusBar().showMessage(_("Select a citizen first"), 4000)
             return
-        dialog = CitizenDialog(self.ctx, citizen_id=citizen_id, parent=self)
+        from app.casework.citizens.citizens import master_data
+
+        db, actor = self.ctx.db, self.ctx.actor
+        citizen = self.ctx.ops.now(lambda: master_data(db, actor, citizen_id))
+        if citizen is None:  # refused: the reason is shown
+            return
+        dialog = CitizenDialog(self.ctx, citizen=citizen, parent=self)
         if dialog.exec():
             saved = Saved(citizen_id, 0, citizen_id, frozenset({Area.CITIZEN, Area.CITIZEN_LIST}))
             self.after_save(saved)

@@ -46,6 +46,30 @@ class UserView:
     citizens: int
 
 
+@dataclass(frozen=True)
+class Colleague:
+    """An active user as the caseworker choosers show them."""
+
+    id: int
+    name: str
+    initials: str
+    team: str | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.initials})"
+
+
+def active_caseworkers(db: Database) -> list[Colleague]:
+    """The active users by name (handing a citizen over, a new citizen's caseworker, the
+    worklist's teams)."""
+    with transaction(db) as session:
+        rows = session.exec(
+            select(Caseworker).where(col(Caseworker.active)).order_by(col(Caseworker.name))
+        ).all()
+        return [Colleague(r.id, r.name, r.initials, r.team) for r in rows]  # type: ignore[arg-type]
+
+
 def list_users(db: Database) -> list[UserView]:
     """Every user, active ones first, by initials; with the size of each caseload."""
     with transaction(db) as session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -252,6 +253,49 @@ def restore_citizen(db: Database, actor: Actor, citizen_id: int) -> Saved:
             session, actor, "restore", entity="citizen", entity_id=row.id, citizen_id=row.id
         )
         return Saved(saved_id(row), row.version, saved_id(row), _LIST_AREAS)
+
+
+#: The master data the citizen dialog edits.
+EDITABLE_FIELDS = (
+    "cpr",
+    "first_name",
+    "last_name",
+    "address",
+    "postal_code",
+    "city",
+    "phone",
+    "email",
+    "language",
+    "refugee_or_reunified",
+    "refugee_year",
+    "disability",
+    "digital_post_exempt",
+)
+
+
+@dataclass(frozen=True)
+class MasterData:
+    """A citizen's master data as read for editing or handing over (``version`` for the save)."""
+
+    id: int
+    values: dict[str, Any]
+    caseworker_id: int | None
+    version: int
+
+
+def master_data(db: Database, actor: Actor, citizen_id: int) -> MasterData:
+    """The citizen's ``EDITABLE_FIELDS``, caseload and version; the read is checked and logged."""
+    from app.casework.core.reading import read_citizen
+
+    with transaction(db) as session:
+        read_citizen(session, actor, citizen_id, "master_data")
+        row = get_row(session, Citizen, citizen_id)
+        return MasterData(
+            citizen_id,
+            {f: getattr(row, f) for f in EDITABLE_FIELDS},
+            row.caseworker_id,
+            row.version,
+        )
 
 
 def deleted_citizens(db: Database, actor: Actor) -> list[tuple[int, str, date]]:

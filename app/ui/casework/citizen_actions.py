@@ -7,31 +7,26 @@ retention job removes a citizen for good.
 from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
-from sqlmodel import col, select
 
 from app import i18n
+from app.casework.admin.users import active_caseworkers
 from app.casework.citizens.citizens import (
     delete_citizen,
     deleted_citizens,
     hand_over,
+    master_data,
     restore_citizen,
 )
 from app.casework.core.result import Saved
 from app.i18n import _
-from app.store.engine import transaction
-from app.store.models import Caseworker, Citizen
 from app.ui.casework import prompts
 from app.ui.casework.context import UiContext
 
 
 def hand_over_citizen(ctx: UiContext, parent: QWidget, citizen_id: int) -> Saved | None:
-    with transaction(ctx.db) as s:
-        workers = s.exec(
-            select(Caseworker).where(col(Caseworker.active)).order_by(col(Caseworker.name))
-        ).all()
-        choices = [(w.id, f"{w.name} ({w.initials})") for w in workers]
-        citizen = s.get(Citizen, citizen_id)
-        current, version = (citizen.caseworker_id, citizen.version) if citizen else (None, None)
+    choices = [(w.id, w.label) for w in active_caseworkers(ctx.db)]
+    citizen = master_data(ctx.db, ctx.actor, citizen_id)
+    current, version = citizen.caseworker_id, citizen.version
     labels = [_("(nobody's caseload)")] + [text for _id, text in choices]
     ids = [None] + [worker_id for worker_id, _text in choices]
     index = prompts.choose(

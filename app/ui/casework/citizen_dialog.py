@@ -5,45 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import QMessageBox, QWidget
-from sqlmodel import select
 
-from app.casework.citizens.citizens import create_citizen, update_citizen
+from app.casework.admin.users import active_caseworkers
+from app.casework.citizens.citizens import MasterData, create_citizen, update_citizen
 from app.domain.citizens import citizen_errors
 from app.domain.codes import LANGUAGES
 from app.domain.errors import DuplicateError
 from app.i18n import _
-from app.store.engine import transaction
-from app.store.models import Caseworker, Citizen
 from app.ui.casework.context import UiContext
 from app.ui.fields import CheckField, CodeCombo, TextEdit
 from app.ui.form import FormDialog
-
-EDIT_FIELDS = (
-    "cpr",
-    "first_name",
-    "last_name",
-    "address",
-    "postal_code",
-    "city",
-    "phone",
-    "email",
-    "language",
-    "refugee_or_reunified",
-    "refugee_year",
-    "disability",
-    "digital_post_exempt",
-)
 
 
 class CaseworkerCombo(CodeCombo):
     """Active caseworkers by name and initials; the value is the caseworker's id."""
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
-        with transaction(ctx.db) as session:
-            rows = session.exec(
-                select(Caseworker).where(Caseworker.active).order_by(Caseworker.name)
-            ).all()
-            choices = {str(r.id): f"{r.name} ({r.initials})" for r in rows}
+        choices = {str(w.id): w.label for w in active_caseworkers(ctx.db)}
         super().__init__({}, parent, allow_empty=True, codes=[])
         for key, text in choices.items():
             self.addItem(text, int(key))
@@ -53,8 +31,10 @@ class CitizenDialog(FormDialog):
     """``result_value`` is the saved citizen's id, or ``("open", id)`` to open an existing one."""
 
     def __init__(
-        self, ctx: UiContext, *, citizen_id: int | None = None, parent: QWidget | None = None
+        self, ctx: UiContext, *, citizen: MasterData | None = None, parent: QWidget | None = None
     ) -> None:
+        """``citizen``: the master data to edit (read by the caller), or None for a new one."""
+        citizen_id = citizen.id if citizen is not None else None
         title = _("New citizen") if citizen_id is None else _("Edit citizen")
         super().__init__(title, self._store, parent)
         self.ctx = ctx
@@ -83,18 +63,16 @@ class CitizenDialog(FormDialog):
         form.set_validator(
             lambda values: citizen_errors(self._domain_values(values), today=ctx.today())
         )
-        if citizen_id is not None:
-            self._load()
+        if citizen is not None:
+            self._load(citizen)
         elif ctx.actor.caseworker_id is not None:
             form.editor("caseworker_id").set_value(ctx.actor.caseworker_id)
             form.mark_clean()
         self.resize(520, self.sizeHint().height())
 
-    def _load(self) -> None:
-        with transaction(self.ctx.db) as session:
-            row = session.get(Citizen, self.citizen_id)
-            values = {f: getattr(row, f) for f in EDIT_FIELDS}
-            self.version = row.version  # type: ignore[union-attr]  # the dialog edits a citizen that exists
+    def _load(self, citizen: MasterData) -> None:
+        values = dict(citizen.values)
+        self.version = citizen.version
         values["cpr"] = f"{values['cpr'][:6]}-{values['cpr'][6:]}"
         values["refugee_year"] = str(values["refugee_year"] or "")
         self.form.set_values(values)

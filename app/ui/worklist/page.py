@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import col, select
 
 from app import i18n
+from app.casework.admin.users import active_caseworkers
 from app.casework.core.result import Area
 from app.casework.deadlines.deadline_rule_files import load_rule_sets
 from app.casework.deadlines.deadlines import CitizenDeadline, worklist
@@ -39,8 +39,6 @@ from app.casework.deadlines.today import (
 from app.domain.codes import TARGET_GROUPS
 from app.i18n import N_, _
 from app.reports.list_table import ListTable
-from app.store.engine import transaction
-from app.store.models import Caseworker
 from app.ui.casework import prompts
 from app.ui.casework.context import UiContext
 from app.ui.lazy_table import LazyTable
@@ -178,12 +176,9 @@ class WorklistPage(QWidget):
 
     def _fill_scopes(self) -> None:
         actor = self.ctx.actor
-        with transaction(self.ctx.db) as s:
-            workers = s.exec(
-                select(Caseworker).where(col(Caseworker.active)).order_by(col(Caseworker.name))
-            ).all()
-            team = next((w.team for w in workers if w.id == actor.caseworker_id), None)
-            colleagues = [(w.id, f"{w.name} ({w.initials})", w.team) for w in workers]
+        workers = active_caseworkers(self.ctx.db)
+        team = next((w.team for w in workers if w.id == actor.caseworker_id), None)
+        colleagues = [(w.id, w.label, w.team) for w in workers]
         if actor.caseworker_id is not None:
             self.scope.addItem(_("My caseload"), ("mine", {actor.caseworker_id}))
         if team and actor.role in ("teamlead", "admin"):
