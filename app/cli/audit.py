@@ -161,29 +161,17 @@ def _verify(db, args: argparse.Namespace) -> ExitCode:
 
 
 def _checkpoint(db, args: argparse.Namespace) -> ExitCode:
-    from app.casework.privacy.audit_checkpoints import folder_for
+    from app.casework.privacy.audit_checkpoints import folder_for, sealed_head
     from app.domain.errors import MinPlanError
-    from app.store import audit_key
-    from app.store.audit_chain import (
-        current_head,
-        local_checkpoint,
-        server_checkpoint_mac,
-        write_checkpoint,
-    )
+    from app.store.audit_chain import local_checkpoint, write_checkpoint
     from app.store.audit_verify import verify
-    from app.store.engine import transaction
-    from app.store.models import AuditChain
 
     result = verify(db, checkpoint=local_checkpoint(db), folder=folder_for(db))
     if not result.ok:
         raise MinPlanError(
             "The access log is broken; no checkpoint was written. Run: minplan audit verify"
         )
-    with transaction(db) as session:
-        head = current_head(session)
-        check = session.get(AuditChain, 1).key_check  # type: ignore[union-attr]  # the head row exists from the migration on
-        mac = server_checkpoint_mac(session)
-    key = None if mac is not None else audit_key.get_key(head.database_id, check)
+    head, key, mac = sealed_head(db)
     path = write_checkpoint(head, key, Path(args.out).expanduser(), mac=mac)
     print(
         _("Checkpoint written to {path}: event {seq}, {when}.").format(
@@ -255,18 +243,12 @@ def _search(db, args: argparse.Namespace) -> ExitCode:
 
 def _key(db, args: argparse.Namespace) -> ExitCode:
     from app.domain.errors import MinPlanError
-    from app.store import audit_key
-    from app.store.engine import transaction
-    from app.store.models import AuditChain
 
     if not db.is_sqlite:
         raise MinPlanError(
             "On a team server the database server seals the access log with a key that never "
             "leaves it: there is no key to export or install"
         )
-    with transaction(db) as session:
-        head = session.get(AuditChain, 1)
-        database_id, check = head.database_id, head.key_check  # type: ignore[union-attr]  # the head row exists from the migration on
     if args.key_command == "export":
         from app.casework.privacy.handing_out import export_audit_key
 
@@ -285,7 +267,9 @@ def _key(db, args: argparse.Namespace) -> ExitCode:
         raise ValidationError(
             "Cannot read {path}: {reason}", path=args.file, reason=exc.strerror or str(exc)
         ) from exc
-    audit_key.import_key(text, database_id, check)
+    from app.casework.privacy.handing_out import install_audit_key
+
+    install_audit_key(db, text)
     print(_("The access-log key is installed on this computer."))
     return ExitCode.OK
 

@@ -57,29 +57,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> ExitCode:
-    from sqlmodel import col, select
-
+    from app.casework.admin.users import caseworker_by_initials
     from app.casework.deadlines.deadline_rule_files import load_rule_sets
     from app.casework.deadlines.deadlines import export_deadlines
-    from app.domain.errors import NotFoundError
     from app.store.engine import transaction
-    from app.store.models import Caseworker
-    from app.store.row_values import saved_id
     from app.wording.deadline_text import explain, rule_title, status_label
 
     as_of = args.as_of or local_today()
     db = open_database(args)
     scope: set[int] | None = None
     if args.caseworker:
-        with transaction(db) as session:
-            worker = session.exec(
-                select(Caseworker).where(col(Caseworker.initials) == args.caseworker.upper())
-            ).first()
-        if worker is None:
-            raise NotFoundError(
-                "No caseworker with initials {initials}", initials=args.caseworker.upper()
-            )
-        scope = {saved_id(worker)}
+        scope = {caseworker_by_initials(db, args.caseworker)}
     loaded = load_rule_sets()
     if loaded.problem is not None:
         print(

@@ -35,14 +35,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> ExitCode:
-    from sqlmodel import col, select
-
     from app.casework.plan.plan_printing import batch_plans, paper_citizens, save_plan_pdf
-    from app.domain.errors import NotFoundError, ValidationError
-    from app.domain.identifiers import normalise_cpr
+    from app.casework.privacy.access_log_extract import citizen_by_cpr
+    from app.domain.errors import ValidationError
     from app.store.engine import transaction
-    from app.store.models import Citizen
-    from app.store.row_values import saved_id
 
     db = open_database(args)
     with transaction(db) as session:
@@ -50,18 +46,12 @@ def run(args: argparse.Namespace) -> ExitCode:
     if args.cpr:
         if not args.out:
             raise ValidationError("Give --out FILE")
-        cpr = normalise_cpr(args.cpr)
-        with transaction(db) as session:
-            citizen = session.exec(
-                select(Citizen).where(col(Citizen.cpr) == cpr, col(Citizen.deleted_at).is_(None))
-            ).first()
-        if citizen is None:
-            raise NotFoundError("No citizen with that CPR number")
-        open_with_reason(db, actor, saved_id(citizen), args)
+        citizen_id = citizen_by_cpr(db, args.cpr, deleted_ok=False)
+        open_with_reason(db, actor, citizen_id, args)
         path = save_plan_pdf(
             db,
             actor,
-            saved_id(citizen),
+            citizen_id,
             Path(args.out),
             language=args.plan_lang,
             large_print=args.large_print,

@@ -106,21 +106,12 @@ def run_retention(args: argparse.Namespace) -> ExitCode:
 
 
 def run_access_request(args: argparse.Namespace) -> ExitCode:
-    from sqlmodel import col, select
-
+    from app.casework.privacy.access_log_extract import citizen_by_cpr
     from app.casework.privacy.access_request import make_access_request
-    from app.domain.errors import NotFoundError
-    from app.domain.identifiers import normalise_cpr
-    from app.store.engine import transaction
-    from app.store.models import Citizen
 
     db = open_database(args)
     actor = _actor(db, args)
-    cpr = normalise_cpr(args.cpr)
-    with transaction(db) as session:
-        citizen_id = session.exec(select(col(Citizen.id)).where(col(Citizen.cpr) == cpr)).first()
-    if citizen_id is None:
-        raise NotFoundError("No citizen with that CPR number")
+    citizen_id = citizen_by_cpr(db, args.cpr)
     open_with_reason(db, actor, citizen_id, args)
     done = make_access_request(
         db, actor, citizen_id, Path(args.out).expanduser(), language=args.doc_lang

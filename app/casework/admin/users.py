@@ -19,7 +19,7 @@ from app.casework.core import access, audit
 from app.casework.core.actor import Actor
 from app.casework.core.editing import apply_changes, flush_versioned, load_for_update
 from app.casework.core.result import Area, Saved
-from app.domain.errors import DuplicateError, PermissionDeniedError
+from app.domain.errors import DuplicateError, NotFoundError, PermissionDeniedError
 from app.domain.users import clean_user
 from app.i18n import N_, ngettext
 from app.store.engine import Database, transaction
@@ -68,6 +68,16 @@ def active_caseworkers(db: Database) -> list[Colleague]:
             select(Caseworker).where(col(Caseworker.active)).order_by(col(Caseworker.name))
         ).all()
         return [Colleague(r.id, r.name, r.initials, r.team) for r in rows]  # type: ignore[arg-type]
+
+
+def caseworker_by_initials(db: Database, initials: str) -> int:
+    """The id of the user with these initials (any case), or ``NotFoundError``."""
+    wanted = initials.upper()
+    with transaction(db) as session:
+        found = session.exec(select(Caseworker.id).where(Caseworker.initials == wanted)).first()
+    if found is None:
+        raise NotFoundError("No caseworker with initials {initials}", initials=wanted)
+    return found
 
 
 def list_users(db: Database) -> list[UserView]:

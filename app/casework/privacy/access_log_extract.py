@@ -28,10 +28,15 @@ from app.store.models import AuditEvent, Caseworker, Citizen
 from app.wording.audit_labels import citizen_purpose, citizen_sentence, details_of
 
 
-def citizen_by_cpr(db: Database, cpr: str) -> int:
+def citizen_by_cpr(db: Database, cpr: str, *, deleted_ok: bool = True) -> int:
+    """The id of the citizen with this CPR number (one deleted but not yet erased too, unless
+    ``deleted_ok`` is false), or ``NotFoundError``: nothing else, never the caseworker."""
     digits = normalise_cpr(cpr)
+    query = select(col(Citizen.id)).where(col(Citizen.cpr) == digits)
+    if not deleted_ok:
+        query = query.where(col(Citizen.deleted_at).is_(None))
     with transaction(db) as session:
-        found = session.exec(select(col(Citizen.id)).where(col(Citizen.cpr) == digits)).first()
+        found = session.exec(query).first()
     if found is None:
         raise NotFoundError("No citizen with that CPR number")
     return found

@@ -86,3 +86,17 @@ def export_audit_key(db: Database, actor: Actor, path: Path) -> Path:
 
     audit.write_with_event(db, path, make)
     return path
+
+
+def install_audit_key(db: Database, text: str) -> None:
+    """Install IT's copy of the access-log key (the text of an exported key file) on this
+    computer; it must be the key of this database's chain."""
+    from app.store import audit_key
+    from app.store.models import AuditChain
+
+    with transaction(db) as session:
+        head = session.get(AuditChain, 1)
+        if head is None:
+            raise ValidationError("This database has no access log yet")
+        database_id, check = head.database_id, head.key_check
+    audit_key.import_key(text, database_id, check)
