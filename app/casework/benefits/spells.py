@@ -205,17 +205,13 @@ def update_spell(
             SpellPeriod(row.id, merged["target_group"], merged["start_date"], merged["end_date"]),
         )
         _checked(merged)
-        old, new = apply_changes(row, cleaned)
-        if new:
-            flush_versioned(session, row, cleaned)
-            audit.record(
-                session,
-                actor,
-                "update",
-                entity="benefit_spell",
-                entity_id=row.id,
-                citizen_id=row.citizen_id,
-                old=old,
-                new=new,
-            )
-        return Saved(saved_id(row), row.version, row.citizen_id, _AREAS)
+        return update_audited(
+            session,
+            actor,
+            row,
+            cleaned,
+            action="update",
+            entity="benefit_spell",
+            areas=_AREAS,
+            skip_unchanged=True,
+        )

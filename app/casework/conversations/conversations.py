@@ -10,8 +10,6 @@ from sqlmodel import col, select
 from app.casework.core import access, audit
 from app.casework.core.actor import Actor
 from app.casework.core.editing import (
-    apply_changes,
-    flush_versioned,
     get_row,
     load_for_update,
     update_audited,
@@ -126,19 +124,15 @@ def reschedule(
         if row.status != "planned":
             raise ValidationError("Only a booked conversation can be moved", field="scheduled_at")
         check_booking(row.kind, row.channel, row.held_by, when_local)
-        old, new = apply_changes(row, {"scheduled_at": local_to_utc(when_local)})
-        flush_versioned(session, row, new)
-        audit.record(
+        return update_audited(
             session,
             actor,
-            "reschedule",
+            row,
+            {"scheduled_at": local_to_utc(when_local)},
+            action="reschedule",
             entity="conversation",
-            entity_id=row.id,
-            citizen_id=row.citizen_id,
-            old=old,
-            new=new,
+            areas=_AREAS,
         )
-        return Saved(saved_id(row), row.version, row.citizen_id, _AREAS)
 
 
 def conversation_history(

@@ -122,23 +122,29 @@ def update_audited(
     action: str,
     entity: str,
     areas: frozenset[Area],
+    purpose: str | None = None,
+    skip_unchanged: bool = False,
 ) -> Saved:
     """The end of an audited update of a citizen's row, in the caller's transaction: set the
-    changed fields, flush under optimistic locking, record ``action`` with the old and new
-    values of what really changed, and report the row saved with the ``areas`` to refresh.
+    changed fields, flush under optimistic locking, record ``action`` (with the user's
+    ``purpose``, if any) with the old and new values of what really changed, and report the
+    row saved with the ``areas`` to refresh. With ``skip_unchanged`` a save that changes
+    nothing flushes and records nothing (the areas are reported all the same).
 
     ``row`` comes from ``load_for_update`` and belongs to a citizen (it has ``citizen_id``).
     """
     old, new = apply_changes(row, changes)
-    flush_versioned(session, row, changes)
-    audit.record(
-        session,
-        actor,
-        action,
-        entity=entity,
-        entity_id=row.id,
-        citizen_id=row.citizen_id,
-        old=old,
-        new=new,
-    )
+    if new or not skip_unchanged:
+        flush_versioned(session, row, changes)
+        audit.record(
+            session,
+            actor,
+            action,
+            entity=entity,
+            entity_id=row.id,
+            citizen_id=row.citizen_id,
+            purpose=purpose,
+            old=old,
+            new=new,
+        )
     return Saved(row.id, row.version, row.citizen_id, areas)

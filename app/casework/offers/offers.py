@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -12,11 +13,11 @@ from app import i18n
 from app.casework.core import access, audit
 from app.casework.core.actor import Actor
 from app.casework.core.editing import (
-    apply_changes,
     flush_versioned,
     get_row,
     load_for_update,
     snapshot,
+    update_audited,
 )
 from app.casework.core.result import Area, Saved
 from app.casework.offers.companies import create_company_in
@@ -144,26 +145,17 @@ def update_offer(
         check_offer(merged)
         if cleaned.get("company_id") is not None:
             get_row(session, Company, cleaned["company_id"])
-        old, new = apply_changes(row, cleaned)
-        if new:
-            flush_versioned(session, row, cleaned)
-            audit.record(
-                session,
-                actor,
-                action,
-                entity="offer",
-                entity_id=row.id,
-                citizen_id=row.citizen_id,
-                old=old,
-                new=new,
-            )
-        return Saved(
-            saved_id(row),
-            row.version,
-            row.citizen_id,
-            _AREAS,
-            _warnings(session, row.citizen_id, merged),
+        saved = update_audited(
+            session,
+            actor,
+            row,
+            cleaned,
+            action=action,
+            entity="offer",
+            areas=_AREAS,
+            skip_unchanged=True,
         )
+        return replace(saved, warnings=_warnings(session, row.citizen_id, merged))
 
 
 def end_offer(
@@ -214,20 +206,16 @@ def cancel_offer(
     with transaction(db) as session:
         row = load_for_update(session, Offer, offer_id, expected_version, {"status": "cancelled"})
         access.require_case_write(session, actor, row.citizen_id)
-        old, new = apply_changes(row, {"status": "cancelled"})
-        flush_versioned(session, row, new)
-        audit.record(
+        return update_audited(
             session,
             actor,
-            "cancel_offer",
+            row,
+            {"status": "cancelled"},
+            action="cancel_offer",
             entity="offer",
-            entity_id=row.id,
-            citizen_id=row.citizen_id,
-            old=old,
-            new=new,
+            areas=_AREAS,
             purpose=v.text(reason),
         )
-        return Saved(saved_id(row), row.version, row.citizen_id, _AREAS)
 
 
 def delete_offer(db: Database, actor: Actor, offer_id: int) -> Saved:
