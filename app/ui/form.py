@@ -17,9 +17,12 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -208,6 +211,26 @@ class FormDialog(QDialog):
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.try_save)  # type: ignore[call-overload]  # PySide6 takes a signal's slot as a keyword; its stubs do not say so
         QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.try_save)  # type: ignore[call-overload]  # PySide6 takes a signal's slot as a keyword; its stubs do not say so
         self.form.changed.connect(self.banner.hide)
+
+    def add_save_path(self, title: str, file_filter: str, suffix: str) -> Any:
+        """The "path" field of a file to write, with a Browse… button beneath the form that
+        asks where (``suffix``, e.g. ".pdf", is added when missing); returns the field."""
+        from app.ui.fields import TextEdit
+
+        path = self.form.add("path", _("&File"), TextEdit())
+
+        def browse() -> None:
+            chosen, _filter = QFileDialog.getSaveFileName(self, title, path.text(), file_filter)
+            if chosen:
+                path.setText(chosen if chosen.lower().endswith(suffix) else chosen + suffix)
+
+        button = QPushButton(_("&Browse…"), self)
+        button.clicked.connect(browse)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(button)
+        self.layout().insertLayout(1, row)  # type: ignore[attr-defined]
+        return path
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt name)
         """Typing starts in the chosen field (``focus_field``) or the first one, not on a button."""

@@ -27,6 +27,18 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 SIZE_SAMPLE_ROWS = 60
 
 
+def rows_to_read(view: QTableView) -> None:
+    """A table of whole rows to read and pick one of: no editing, no word wrap, no row numbers,
+    Tab leaves it (the record tables and the lazy big lists alike)."""
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+
+
 class LazyRowsModel(QAbstractTableModel):
     """Rows by id, each formatted by ``cells_of(position)`` when first needed."""
 
@@ -81,13 +93,7 @@ class LazyTable(QTableView):
         super().__init__(parent)
         self.rows = LazyRowsModel(headers, self)
         self.setModel(self.rows)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setTabKeyNavigation(False)
-        self.setAlternatingRowColors(True)
-        self.setWordWrap(False)
-        self.verticalHeader().hide()
+        rows_to_read(self)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.horizontalHeader()
         header.setResizeContentsPrecision(SIZE_SAMPLE_ROWS)

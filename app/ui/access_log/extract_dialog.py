@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.casework.plan.plan_printing import file_name
 from app.casework.privacy.access_log_extract import make_extract
@@ -13,7 +13,7 @@ from app.domain.codes import LANGUAGES
 from app.domain.errors import ValidationError
 from app.i18n import _
 from app.ui.casework.context import UiContext
-from app.ui.fields import CheckField, CodeCombo, TextEdit
+from app.ui.fields import CheckField, CodeCombo
 from app.ui.form import FormDialog
 
 
@@ -32,25 +32,12 @@ class ExtractDialog(FormDialog):
         )
         self.names.setEnabled(ctx.actor.role in ("teamlead", "admin"))
         self.form.add("with_names", "", self.names)
-        self.path = self.form.add("path", _("&File"), TextEdit())
-        browse = QPushButton(_("&Browse…"), self)
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(browse)
-        self.layout().insertLayout(1, row)
+        self.path = self.add_save_path(_("Save the extract as PDF"), _("PDF (*.pdf)"), ".pdf")
         suggested = file_name(ctx.db, ctx.actor, citizen_id).replace("min-plan-", "adgangslog-", 1)
         self.form.set_values(
             {"language": None, "with_names": False, "path": str(Path.home() / suggested)}
         )
         self.form.mark_clean()
-
-    def _browse(self) -> None:
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self, _("Save the extract as PDF"), self.path.text(), _("PDF (*.pdf)")
-        )
-        if chosen:
-            self.path.setText(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
 
     def _store(self, values: dict[str, Any]) -> Path:
         path = Path(values["path"] or "").expanduser()

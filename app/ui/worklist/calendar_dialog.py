@@ -6,14 +6,14 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.casework.conversations.calendar_export import export_calendar
 from app.domain.errors import ValidationError
 from app.i18n import _
 from app.ui.casework.citizen_dialog import CaseworkerCombo
 from app.ui.casework.context import UiContext
-from app.ui.fields import DateEdit, TextEdit
+from app.ui.fields import DateEdit
 from app.ui.form import FormDialog
 
 
@@ -26,13 +26,7 @@ class CalendarDialog(FormDialog):
         self.form.add("caseworker_id", _("Case&worker"), CaseworkerCombo(ctx))
         self.form.add("start", _("&From"), DateEdit(today=ctx.today(), field="start"))
         self.form.add("end", _("&To"), DateEdit(today=ctx.today(), field="end"))
-        self.path = self.form.add("path", _("&File"), TextEdit())
-        browse = QPushButton(_("&Browse…"), self)
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(browse)
-        self.layout().insertLayout(1, row)
+        self.path = self.add_save_path(_("Export calendar"), _("Calendar (*.ics)"), ".ics")
         name = f"minplan-{(ctx.actor.initials or 'samtaler').lower()}.ics"
         self.form.set_values(
             {
@@ -43,13 +37,6 @@ class CalendarDialog(FormDialog):
             }
         )
         self.form.mark_clean()
-
-    def _browse(self) -> None:
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self, _("Export calendar"), self.path.text(), _("Calendar (*.ics)")
-        )
-        if chosen:
-            self.path.setText(chosen if chosen.endswith(".ics") else chosen + ".ics")
 
     def _store(self, values: dict[str, Any]) -> int:
         if values.get("caseworker_id") is None:
