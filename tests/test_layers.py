@@ -95,15 +95,6 @@ UPWARD_IMPORTS = {
     ("app.reports.measures_deadlines", "app.casework.deadlines.deadline_store"): (
         "the deadline measures read the stored requirements, refreshed first"
     ),
-    ("app.reports.measures_paid_work", "app.casework.admin.org_settings"): (
-        "measures read organisation settings (small-job hours, …)"
-    ),
-    ("app.reports.measures_companies", "app.casework.admin.org_settings"): (
-        "measures read organisation settings (local postal codes, company size, …)"
-    ),
-    ("app.reports.measures_support", "app.casework.admin.org_settings"): (
-        "measures read organisation settings (small-job hours, …)"
-    ),
 }
 
 #: Import cycles that remain (strongly connected modules), each with its reason. Only shrinks;

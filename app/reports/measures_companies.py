@@ -26,7 +26,7 @@ ORDER_DECIDED = ("filled_ordinary", "filled_flexjob", "unfilled")
 def local_company(db: Database) -> ColumnElement[Any]:
     """A company counts as the kommune's own when it is marked local or its postal code is one
     of the kommune's (the organisation setting ``local_postal_codes``)."""
-    from app.casework.admin import org_settings
+    from app.store import settings as org_settings
 
     codes = list(org_settings.get(db, "local_postal_codes"))
     local = col(Company.local).is_(True)
@@ -106,7 +106,7 @@ def company_coverage_share(db: Database, period: ReportPeriod, **_: Any) -> Meas
     number of such companies in the kommune (``companies_above_size``, from the CVR register or
     Danmarks Statistik) — not only of those registered in Min Plan. Unknown (None) until that
     number is set."""
-    from app.casework.admin import org_settings
+    from app.store import settings as org_settings
 
     size = int(org_settings.get(db, "company_size_threshold"))
     in_kommune = int(org_settings.get(db, "companies_above_size"))

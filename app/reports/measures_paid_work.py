@@ -33,7 +33,7 @@ from app.store.models import (
 
 def smajob_band(db: Database) -> tuple[float, float]:
     """The småjob band (paid hours a month) from the organisation settings."""
-    from app.casework.admin import org_settings
+    from app.store import settings as org_settings
 
     return (
         float(org_settings.get(db, "smajob_hours_min")),

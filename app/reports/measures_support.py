@@ -162,7 +162,7 @@ def support_duration(
 def _population(db: Database, period: ReportPeriod) -> float | None:
     """The 16–66 population over the period (the setting's figure for each year, weighted by
     the period's days in it); None when a year of the period has no figure."""
-    from app.casework.admin import org_settings
+    from app.store import settings as org_settings
 
     by_year = org_settings.get(db, "population_16_66")
     weighted = 0.0
