@@ -229,7 +229,9 @@ class FormDialog(QDialog):
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(button)
-        self.layout().insertLayout(1, row)  # type: ignore[attr-defined]
+        column = self.layout()
+        assert isinstance(column, QVBoxLayout)
+        column.insertLayout(1, row)
         return path
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt name)

@@ -21,15 +21,20 @@ from app.casework.core.actor import Actor
 from app.domain.errors import PermissionDeniedError
 from app.store.engine import Database, transaction
 from app.store.models import AppSetting
-from app.store.settings import (  # noqa: F401 (the settings page and use cases read them here)
-    SETTINGS,
-    as_text,
-    check_together,
-    declared,
-    get,
-    get_all,
-    read,
-)
+from app.store.settings import SETTINGS, as_text, check_together, declared, get, get_all, read
+
+#: Reading is the store's (``app.store.settings``); its names stand here for the settings page and
+#: the use cases that read a setting.
+__all__ = [
+    "SETTINGS",
+    "as_text",
+    "check_together",
+    "get",
+    "get_all",
+    "read",
+    "set_value",
+    "set_values",
+]
 
 
 def set_value(db: Database, actor: Actor, key: str, value: Any) -> Any:

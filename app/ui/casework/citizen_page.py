@@ -160,10 +160,12 @@ class CitizenPage(QWidget):
             )
             if not (reason or "").strip():
                 return False
-            given = self.ctx.ops.now(
-                lambda: record_view(db, actor, citizen_id, purpose=reason) or True
-            )
-            if given is None:
+
+            def give_reason() -> bool:
+                record_view(db, actor, citizen_id, purpose=reason)
+                return True
+
+            if self.ctx.ops.now(give_reason) is None:
                 return False
         self.citizen_id = citizen_id
         return self.ctx.ops.now(lambda: self._load(citizen_id)) is not None
