@@ -73,6 +73,23 @@ def test_expected_errors_go_to_one_place_and_a_write_broadcasts_its_change(qtbot
 
 
 @pytest.mark.gui
+def test_a_quick_read_hands_back_its_result_and_a_refusal_goes_to_the_one_place(qtbot) -> None:
+    ops = Operations()
+    problems: list[Exception] = []
+    changes: list[Change] = []
+    ops.problem.connect(problems.append)
+    ops.changed.connect(changes.append)
+
+    def refused() -> list[int]:
+        raise ValidationError("End before start")
+
+    assert ops.now(lambda: [1, 2]) == [1, 2] and ops.now(list) == []  # an empty result is one
+    assert ops.now(refused) is None and len(problems) == 1
+    assert ops.write(lambda: ["receipt"]) == ["receipt"]  # not a Saved: nothing to broadcast
+    assert changes == [] and len(problems) == 1
+
+
+@pytest.mark.gui
 def test_everybodys_deadlines_are_read_without_holding_the_window(qtbot, db: Database) -> None:
     """A team lead's "Everybody" list is read in the background: the page says it is reading,
     then shows the items (synthetic citizens)."""
