@@ -21,6 +21,7 @@ from app.i18n import _
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog, QMainWindow
 
+    from app.domain.errors import MinPlanError
     from app.ui.casework.citizen_page import CitizenPage
     from app.ui.casework.context import UiContext
     from app.ui.citizens.page import CitizensPage

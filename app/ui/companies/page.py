@@ -19,7 +19,12 @@ from PySide6.QtWidgets import (
 
 from app import i18n
 from app.casework.citizens.case_views import CompanyView, company_view
-from app.casework.offers.companies import citizens_placed, find_companies
+from app.casework.offers.companies import (
+    CompanyHit,
+    Placement,
+    citizens_placed,
+    find_companies,
+)
 from app.domain.codes import (
     COMPANY_CONTACT_KINDS,
     OFFER_KINDS,
@@ -169,7 +174,7 @@ class CompaniesPage(QWidget):
             background=False,
         )
 
-    def _found(self, hits: list) -> None:  # type: ignore[type-arg]
+    def _found(self, hits: list[CompanyHit]) -> None:
         self.list.set_rows([(h.id, [h.name, h.cvr, h.city or ""]) for h in hits])
         self._selected()
 
@@ -199,7 +204,7 @@ class CompaniesPage(QWidget):
             background=False,
         )
 
-    def _show(self, found: tuple[CompanyView, list]) -> None:  # type: ignore[type-arg]
+    def _show(self, found: tuple[CompanyView, list[Placement]]) -> None:
         self.view = view = found[0]
         placed = found[1]
         self.heading.setText(view.name)
