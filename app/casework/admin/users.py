@@ -67,7 +67,7 @@ def active_caseworkers(db: Database) -> list[Colleague]:
         rows = session.exec(
             select(Caseworker).where(col(Caseworker.active)).order_by(col(Caseworker.name))
         ).all()
-        return [Colleague(r.id, r.name, r.initials, r.team) for r in rows]  # type: ignore[arg-type]
+        return [Colleague(saved_id(r), r.name, r.initials, r.team) for r in rows]
 
 
 def caseworker_by_initials(db: Database, initials: str) -> int:
