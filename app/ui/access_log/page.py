@@ -32,7 +32,6 @@ from app.ui.fields import DateEdit
 from app.wording.audit_labels import action_label, break_text, entity_label
 
 
-
 class AccessLogPage(QWidget):
     """Filters on top, the events (newest first) below; Enter in a filter searches."""
 
