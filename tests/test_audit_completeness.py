@@ -171,6 +171,7 @@ ACTIONS: list[tuple[str, A, tuple[Expect, ...]]] = [
     ("case_views.offers_of", lambda e: case_views.offers_of(e.db, e.actor, e.cid), (VIEW,)),
     ("case_views.spells_of", lambda e: case_views.spells_of(e.db, e.actor, e.cid), (VIEW,)),
     ("case_views.employment_of", lambda e: case_views.employment_of(e.db, e.actor, e.cid), (VIEW,)),
+    ("citizens.master_data", lambda e: citizens.master_data(e.db, e.actor, e.cid), (VIEW,)),
     ("case_views.plan_of", lambda e: case_views.plan_of(e.db, e.actor, e.cid), (VIEW,)),
     ("history.citizen_history", lambda e: history.citizen_history(e.db, e.actor, e.cid), (VIEW,)),
     ("conversations.conversation_history", lambda e: conversations.conversation_history(e.db, e.actor, e.cid), (VIEW,)),
