@@ -37,9 +37,7 @@ def _parts(text: str) -> tuple[str, ...]:
     parts = tuple(part.strip() for part in text.split(",") if part.strip())
     unknown = [part for part in parts if part not in PARTS]
     if unknown or not parts:
-        raise argparse.ArgumentTypeError(
-            _("choose among {parts}").format(parts=", ".join(PARTS))
-        )
+        raise argparse.ArgumentTypeError(_("choose among {parts}").format(parts=", ".join(PARTS)))
     return parts
 
 
