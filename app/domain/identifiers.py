@@ -7,6 +7,7 @@ but not the modulus-11 sum, which is right: numbers issued after 2007 need not s
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.dk import cpr as stdnum_cpr
@@ -21,7 +22,7 @@ def normalise_cpr(value: str) -> str:
     if not raw:
         raise ValidationError("CPR number is missing", field="cpr")
     try:
-        return stdnum_cpr.validate(raw)
+        return _validated_cpr(raw)
     except stdnum_exceptions.InvalidLength:
         raise ValidationError(
             "CPR number {value!r} must have 10 digits", field="cpr", value=raw
@@ -38,6 +39,13 @@ def normalise_cpr(value: str) -> str:
         raise ValidationError("CPR number {value!r} is not valid", field="cpr", value=raw) from None
 
 
+#: The same number is checked several times in a row (read, cleaned, its birth date derived: an
+#: import of 100 000 citizens spent 9 s in python-stdnum); only valid numbers are remembered.
+@lru_cache(maxsize=4096)
+def _validated_cpr(raw: str) -> str:
+    return stdnum_cpr.validate(raw)
+
+
 def is_valid_cpr(value: str) -> bool:
     try:
         normalise_cpr(value)
@@ -48,7 +56,12 @@ def is_valid_cpr(value: str) -> bool:
 
 def birth_date_from_cpr(cpr: str) -> date:
     """The birth date encoded in a (valid) CPR number, century from the 7th digit."""
-    return stdnum_cpr.get_birth_date(normalise_cpr(cpr))
+    return _birth_date(normalise_cpr(cpr))
+
+
+@lru_cache(maxsize=4096)
+def _birth_date(digits: str) -> date:
+    return stdnum_cpr.get_birth_date(digits)
 
 
 def format_cpr(cpr: str) -> str:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -255,7 +256,9 @@ def _rows(
                     ))
                 )  # fmt: skip
                 continue
-            garbled = next((c for c in record if _MOJIBAKE.search(c)), None)
+            garbled = None  # (one search over the row; the cell only when it has a match)
+            if _MOJIBAKE.search("\x00".join(record)):
+                garbled = next(c for c in record if _MOJIBAKE.search(c))
             if garbled is not None:
                 found = _MOJIBAKE.search(garbled)
                 problems.append(
@@ -318,21 +321,30 @@ def _typed(
 ) -> Row:
     values: dict[str, Any] = {}
     complete = True
-    for column in spec.columns:
-        cell = restore(raw.get(column.name, ""))
-        if options.fix_leading_zeros and column.read is read_cpr:
+    fix = options.fix_leading_zeros
+    for column, read, required in _columns(spec):  # (the hot loop of an import: kept plain)
+        cell = raw.get(column, "")
+        if cell[:1] == "'":
+            cell = restore(cell)
+        if fix and read is read_cpr:
             cell = fix_leading_zero(cell)
         try:
-            value = column.read(cell)
+            value = read(cell)
         except ValidationError as error:
-            problems.append(Problem(name, line, error, column.name))
+            problems.append(Problem(name, line, error, column))
             complete = False
             value = None
         else:
-            if value is None and column.required:
+            if value is None and required:
                 problems.append(
-                    Problem(name, line, ValidationError("{column} is empty", column=column.name))
+                    Problem(name, line, ValidationError("{column} is empty", column=column))
                 )
                 complete = False
-        values[column.name] = value
+        values[column] = value
     return Row(name, line, values, complete)
+
+
+@cache
+def _columns(spec: FileSpec) -> tuple[tuple[str, Any, bool], ...]:
+    """(name, reader, required) of each column of ``spec``."""
+    return tuple((column.name, column.read, column.required) for column in spec.columns)
