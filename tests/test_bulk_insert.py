@@ -1,5 +1,6 @@
-"""The bulk insert of the import and the kept requirements (the driver's ``executemany``, values typed a column at a time) stores
-rows exactly as SQLAlchemy's ``insert`` does: dates, booleans, defaults, on both backends."""
+"""The bulk insert of the import and the kept requirements (the driver's ``executemany``, values
+typed a column at a time) stores rows exactly as SQLAlchemy's ``insert`` does: dates, booleans,
+defaults, on both backends."""
 
 from __future__ import annotations
 
