@@ -52,7 +52,11 @@ def insert_rows(conn: Any, table: Any, records: list[dict[str, Any]]) -> None:
             continue
         values = [record[name] for record in records]
         if process is not None:
-            values = [None if value is None else process(value) for value in values]
+            first = values[0]
+            if all(value is first for value in values):  # one time stamp for a whole chunk
+                values = [None if first is None else process(first)] * len(values)
+            else:
+                values = [None if value is None else process(value) for value in values]
         columns.append(values)
     conn.exec_driver_sql(statement, list(zip(*columns, strict=True)))
 

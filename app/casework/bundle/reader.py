@@ -16,7 +16,6 @@ import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -241,9 +240,10 @@ def _rows(
     *,
     sheet: bool,
 ) -> Iterator[Row]:
+    columns = _columns(spec)
     try:
         for line, record in records:
-            if not any(cell.strip() for cell in record):
+            if not "".join(record).strip():  # (no cell holds more than spaces)
                 continue
             if sheet and len(record) < len(header):
                 record = record + [""] * (len(header) - len(record))
@@ -272,7 +272,7 @@ def _rows(
                 )  # fmt: skip
                 continue
             yield _typed(
-                name, line, spec, dict(zip(header, record, strict=True)), problems, options
+                name, line, columns, dict(zip(header, record, strict=True)), problems, options
             )
     except TableRefused:
         return
@@ -314,7 +314,7 @@ def _header_ok(name: str, spec: FileSpec, header: list[str], problems: list[Prob
 def _typed(
     name: str,
     line: int,
-    spec: FileSpec,
+    columns: tuple[tuple[str, Any, bool], ...],
     raw: dict[str, str],
     problems: list[Problem],
     options: ReadOptions = ReadOptions(),
@@ -322,7 +322,7 @@ def _typed(
     values: dict[str, Any] = {}
     complete = True
     fix = options.fix_leading_zeros
-    for column, read, required in _columns(spec):  # (the hot loop of an import: kept plain)
+    for column, read, required in columns:  # (the hot loop of an import: kept plain)
         cell = raw.get(column, "")
         if cell[:1] == "'":
             cell = restore(cell)
@@ -344,7 +344,6 @@ def _typed(
     return Row(name, line, values, complete)
 
 
-@cache
 def _columns(spec: FileSpec) -> tuple[tuple[str, Any, bool], ...]:
     """(name, reader, required) of each column of ``spec``."""
     return tuple((column.name, column.read, column.required) for column in spec.columns)
