@@ -71,7 +71,7 @@ def _processor(column_type: Any, dialect: Any) -> Callable[[Any], Any] | None:
     if process is None or dialect.name != "sqlite":
         return process  # type: ignore[no-any-return]
     impl = column_type.dialect_impl(dialect)
-    if type(impl) is not sqlite.DATE or impl._storage_format != _SQLITE_DATE_FORMAT:
+    if not isinstance(impl, sqlite.DATE) or impl._storage_format != _SQLITE_DATE_FORMAT:
         return process  # type: ignore[no-any-return]
 
     def iso(value: Any) -> Any:

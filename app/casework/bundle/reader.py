@@ -240,7 +240,7 @@ def _rows(
     *,
     sheet: bool,
 ) -> Iterator[Row]:
-    columns = _columns(spec)
+    columns = _columns(spec, header)
     try:
         for line, record in records:
             if not "".join(record).strip():  # (no cell holds more than spaces)
@@ -271,9 +271,7 @@ def _rows(
                     ))
                 )  # fmt: skip
                 continue
-            yield _typed(
-                name, line, columns, dict(zip(header, record, strict=True)), problems, options
-            )
+            yield _typed(name, line, columns, record, problems, options)
     except TableRefused:
         return
 
@@ -314,16 +312,16 @@ def _header_ok(name: str, spec: FileSpec, header: list[str], problems: list[Prob
 def _typed(
     name: str,
     line: int,
-    columns: tuple[tuple[str, Any, bool], ...],
-    raw: dict[str, str],
+    columns: tuple[tuple[str, int, Any, bool], ...],
+    record: list[str],
     problems: list[Problem],
     options: ReadOptions = ReadOptions(),
 ) -> Row:
     values: dict[str, Any] = {}
     complete = True
     fix = options.fix_leading_zeros
-    for column, read, required in columns:  # (the hot loop of an import: kept plain)
-        cell = raw.get(column, "")
+    for column, index, read, required in columns:  # (the hot loop of an import: kept plain)
+        cell = record[index] if index >= 0 else ""
         if cell[:1] == "'":
             cell = restore(cell)
         if fix and read is read_cpr:
@@ -344,6 +342,10 @@ def _typed(
     return Row(name, line, values, complete)
 
 
-def _columns(spec: FileSpec) -> tuple[tuple[str, Any, bool], ...]:
-    """(name, reader, required) of each column of ``spec``."""
-    return tuple((column.name, column.read, column.required) for column in spec.columns)
+def _columns(spec: FileSpec, header: list[str]) -> tuple[tuple[str, int, Any, bool], ...]:
+    """(name, its cell's index in a row or -1 when the file leaves it out, reader, required)
+    of each column of ``spec``."""
+    return tuple(
+        (c.name, header.index(c.name) if c.name in header else -1, c.read, c.required)
+        for c in spec.columns
+    )
