@@ -387,6 +387,28 @@ def test_file_level_problems(db: Database, actor: Actor, bundle: Path, english: 
     ]
 
 
+def test_a_problem_in_the_last_file_undoes_the_files_written_before_it(
+    db: Database, actor: Actor, bundle: Path, english: None
+) -> None:
+    """Each file is written as it is read: a problem found in the last one rolls back the
+    rows of all the others, and the report is the one a check alone gives."""
+    before = counts(db)
+    with (bundle / "journal.csv").open(encoding="utf-8") as handle:
+        lines = sum(1 for _line in handle)
+    append(bundle, "journal.csv", "0101901234,2026-13-01,KL,x")
+    report = import_bundle(db, actor, bundle, today=TODAY)
+    assert not report.ok and not report.written
+    assert report.error_lines() == [
+        f"journal.csv:{lines + 1}: written_on: '2026-13-01' is not a date; write it as "
+        "2026-11-23 or 23-11-2026"
+    ]
+    assert report.counts["citizens.csv"] == 4 and report.counts["journal.csv"] == lines
+    assert counts(db) == before
+    assert import_bundle(db, actor, bundle, today=TODAY, dry_run=True).error_lines() == (
+        report.error_lines()
+    )
+
+
 def test_lines_are_physical_lines_across_quoted_newlines_and_blank_lines(
     db: Database, actor: Actor, bundle: Path, english: None
 ) -> None:
