@@ -67,12 +67,12 @@ _SQLITE_DATE_FORMAT = "%(year)04d-%(month)02d-%(day)02d"
 def _processor(column_type: Any, dialect: Any) -> Callable[[Any], Any] | None:
     """The column's bind processor; for SQLite's dates the same text through ``date.isoformat``
     (a C method) instead of a format with a dict per value."""
-    process = column_type._cached_bind_processor(dialect)
+    process: Callable[[Any], Any] | None = column_type._cached_bind_processor(dialect)
     if process is None or dialect.name != "sqlite":
-        return process  # type: ignore[no-any-return]
+        return process
     impl = column_type.dialect_impl(dialect)
     if not isinstance(impl, sqlite.DATE) or impl._storage_format != _SQLITE_DATE_FORMAT:
-        return process  # type: ignore[no-any-return]
+        return process
 
     def iso(value: Any) -> Any:
         return value.isoformat() if value.__class__ is date else process(value)

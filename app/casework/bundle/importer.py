@@ -261,7 +261,7 @@ class _OnePass:
             if table.encoding is not None:
                 self.report.encodings[table.name] = table.encoding
             if rows is None:
-                checker.refused.add(name)  # type: ignore[attr-defined]
+                checker.refused.add(name)
             for row in rows or ():
                 checker.check(name, row)
                 n += 1
