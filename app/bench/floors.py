@@ -75,7 +75,8 @@ def bare_copy(source: Database, target: Database) -> tuple[float, int, float]:
     """The import's floor: every row the import wrote into ``source`` inserted into ``target``
     (a fresh database migrated to the same schema) with the driver's own ``executemany``, in one
     transaction. Returns the seconds spent inserting (reading the rows is not counted), the
-    rows inserted and the processor seconds of that inserting. Tables the migrations fill are left alone (both databases have them)."""
+    rows inserted and the processor seconds of that inserting. Tables the migrations fill are
+    left alone (both databases have them)."""
     from sqlmodel import SQLModel
 
     import app.store.models  # noqa: F401  (the tables, registered on the metadata)

@@ -240,8 +240,9 @@ class _OnePass:
     """Each file of the bundle read once, for the checker and the writer together.
 
     ``rows(name)`` streams one file's rows through the checker and hands each on to be written
-    while the bundle has no problem so far (the writer reports the progress); ``verdict()``, after the writer's last file, reads
-    whatever file the writer did not ask for and raises ``_Refused`` when there was a problem."""
+    while the bundle has no problem so far (the writer reports the progress); ``verdict()``,
+    after the writer's last file, reads whatever file the writer did not ask for and raises
+    ``_Refused`` when there was a problem."""
 
     def __init__(
         self, bundle: Bundle, checker: Checker, report: ImportReport, options: ReadOptions

@@ -1,4 +1,4 @@
-"""Writing a bundle as it is checked: one transaction, bulk inserts, one audit event with counts only.
+"""Writing a bundle as it is read: one transaction, bulk inserts, one audit event with counts only.
 
 Each file's rows come from the importer as they are read and checked (``importer.import_bundle``);
 the importer's verdict, given after the last file, rolls the transaction back when any row had a
