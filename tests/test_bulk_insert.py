@@ -8,9 +8,9 @@ from datetime import date
 
 from sqlalchemy import insert
 
-from app.store.bulk import insert_rows as bulk_insert
 from app.domain.dates import utc_now
 from app.domain.search import citizen_search_text, citizen_sort_key
+from app.store.bulk import insert_rows as bulk_insert
 from app.store.engine import Database, transaction
 from app.store.models import metadata
 

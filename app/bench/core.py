@@ -3,9 +3,8 @@ and the import of a CSV bundle. Each calls the same public use-case function the
 
 from __future__ import annotations
 
-import time
-
 import logging
+import time
 from datetime import date
 from functools import partial
 from pathlib import Path
