@@ -252,3 +252,18 @@ def test_postgres_demo_databases_are_cached_copied_and_removed(pg_db) -> None:
         server.drop(work)
         server.drop(f"minplan_bench_{spec.server_key()}"[:63])
         server.dispose()
+
+
+def test_only_picks_the_parts_to_measure() -> None:
+    import argparse
+
+    from app.bench.runner import Options
+    from app.cli.bench import _parts
+
+    assert _parts("import, pdf") == ("import", "pdf")
+    with pytest.raises(argparse.ArgumentTypeError):
+        _parts("import,imports")
+    only = Options(only=_parts("import"))
+    assert only.wants("import") and not only.wants("gui") and not only.wants("start")
+    assert not Options(only=("import",), do_import=False).wants("import")
+    assert all(Options().wants(part) for part in ("start", "gui", "pdf", "import"))

@@ -1,5 +1,6 @@
-"""The import's bulk insert (the driver's ``executemany``, values typed a column at a time) stores
-rows exactly as SQLAlchemy's ``insert`` does: dates, booleans, defaults, on both backends."""
+"""The bulk insert of the import and the kept requirements (the driver's ``executemany``, values
+typed a column at a time) stores rows exactly as SQLAlchemy's ``insert`` does: dates, booleans,
+defaults, on both backends."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from datetime import date
 
 from sqlalchemy import insert
 
-from app.casework.bundle.writer import bulk_insert
 from app.domain.dates import utc_now
 from app.domain.search import citizen_search_text, citizen_sort_key
+from app.store.bulk import insert_rows as bulk_insert
 from app.store.engine import Database, transaction
 from app.store.models import metadata
 

@@ -387,6 +387,28 @@ def test_file_level_problems(db: Database, actor: Actor, bundle: Path, english: 
     ]
 
 
+def test_a_problem_in_the_last_file_undoes_the_files_written_before_it(
+    db: Database, actor: Actor, bundle: Path, english: None
+) -> None:
+    """Each file is written as it is read: a problem found in the last one rolls back the
+    rows of all the others, and the report is the one a check alone gives."""
+    before = counts(db)
+    with (bundle / "journal.csv").open(encoding="utf-8") as handle:
+        lines = sum(1 for _line in handle)
+    append(bundle, "journal.csv", "0101901234,2026-13-01,KL,x")
+    report = import_bundle(db, actor, bundle, today=TODAY)
+    assert not report.ok and not report.written
+    assert report.error_lines() == [
+        f"journal.csv:{lines + 1}: written_on: '2026-13-01' is not a date; write it as "
+        "2026-11-23 or 23-11-2026"
+    ]
+    assert report.counts["citizens.csv"] == 4 and report.counts["journal.csv"] == lines
+    assert counts(db) == before
+    assert import_bundle(db, actor, bundle, today=TODAY, dry_run=True).error_lines() == (
+        report.error_lines()
+    )
+
+
 def test_lines_are_physical_lines_across_quoted_newlines_and_blank_lines(
     db: Database, actor: Actor, bundle: Path, english: None
 ) -> None:
@@ -433,12 +455,17 @@ def test_dry_run_checks_everything_and_writes_nothing(
     assert counts(db) == before
 
 
-def test_progress_is_reported_while_reading_and_writing(db: Database, actor: Actor) -> None:
+def test_progress_is_reported_while_the_files_are_read_and_written(
+    db: Database, actor: Actor
+) -> None:
     seen: list[tuple[int, int, str]] = []
     assert import_bundle(db, actor, SAMPLE, today=TODAY, progress=lambda *a: seen.append(a)).ok
-    reading, writing = seen[: len(FILE_NAMES)], seen[len(FILE_NAMES) :]
-    assert reading[-1] == (len(FILE_NAMES), len(FILE_NAMES), "journal.csv")
-    assert writing[0] == (3, 41, "caseworkers.csv") and writing[-1] == (41, 41, "journal.csv")
+    files = len(FILE_NAMES)
+    finished = list(dict.fromkeys(s for s in seen if s[0] == FILE_NAMES.index(s[2]) + 1))
+    assert finished == [(n, files, name) for n, name in enumerate(FILE_NAMES, start=1)]
+    assert (2, files, "citizens.csv") in seen  # a chunk written: the files before it are done
+    assert [done for done, _total, _name in seen] == sorted(done for done, _t, _n in seen)
+    assert seen[-1] == (files, files, "journal.csv")
 
 
 def test_stopping_from_the_progress_callback_writes_nothing(db: Database, actor: Actor) -> None:

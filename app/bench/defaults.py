@@ -8,3 +8,7 @@ from datetime import date
 DEFAULT_SIZES = (5_000, 100_000)
 #: The demo world's "today": fixed, so that cached databases and figures stay comparable.
 DEFAULT_AS_OF = date(2026, 11, 23)
+#: The groups of figures ``--only`` can pick, in the order they are measured: cold start, the GUI
+#: session (list, search, worklist, memory), deadlines, goal plans, full-time persons, plan PDFs,
+#: the bundle import.
+PARTS = ("start", "gui", "deadlines", "goals", "fte", "pdf", "import")

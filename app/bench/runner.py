@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from app.bench import cache, core, gui, machine
-from app.bench.defaults import DEFAULT_AS_OF, DEFAULT_SIZES
+from app.bench.defaults import DEFAULT_AS_OF, DEFAULT_SIZES, PARTS
 from app.bench.duck import FteComparison, compare_fte
 from app.bench.figures import Figure
 from app.i18n import N_, _
@@ -44,6 +44,11 @@ class Options:
     batch: int = 1000
     runs: int = 3
     do_import: bool = True
+    #: The groups of ``PARTS`` to measure (``--only``); all of them by default.
+    only: tuple[str, ...] = PARTS
+
+    def wants(self, part: str) -> bool:
+        return part in self.only and (part != "import" or self.do_import)
 
     @property
     def words(self) -> int:
@@ -60,6 +65,7 @@ class Options:
             "runs": self.runs,
             "search_inputs": self.words,
             "import": self.do_import,
+            "only": list(self.only),
         }
 
 
@@ -177,31 +183,37 @@ def _measure(
 ) -> None:
     size, as_of = run.citizens, options.as_of
     bundle = None
-    if options.do_import and size <= IMPORT_LIMIT:
+    if options.wants("import") and size <= IMPORT_LIMIT:
         say(_("{where}: exporting a CSV bundle (cached)").format(where=where))
         bundle = core.export_once(
             db, options.cache_dir / f"bundle-{cache.DemoSpec(size, options.seed, as_of).key()}"
         )
     cache.checkpoint(db)
-    _worker, initials, _n = core.busiest_caseworker(db)
-
-    say(_("{where}: cold start of the GUI").format(where=where))
-    run.figures += gui.cold_start(child, initials, size, options.runs)
-    say(_("{where}: citizen list, search and worklist in the GUI").format(where=where))
-    figures, run.gui = gui.gui_session(child, initials, as_of, size, options.runs, options.words)
-    run.figures += figures
-
-    say(_("{where}: deadlines").format(where=where))
-    run.figures += core.deadlines(db, as_of, size, options.runs)
-    say(_("{where}: goal plans for a year").format(where=where))
-    year = as_of.year - 1
-    run.figures += core.goal_plans(db, year, size)
-    say(_("{where}: full-time persons with DuckDB").format(where=where))
-    cache.checkpoint(db)
-    run.fte = compare_fte(db, core.year_before(as_of), folder, options.runs)
-    run.figures += _fte_figures(run.fte, size)
-    say(_("{where}: plans as PDF").format(where=where))
-    run.figures += core.plan_pdfs(db, folder, size, options.batch, options.runs, as_of)
+    if options.wants("start") or options.wants("gui"):
+        _worker, initials, _n = core.busiest_caseworker(db)
+    if options.wants("start"):
+        say(_("{where}: cold start of the GUI").format(where=where))
+        run.figures += gui.cold_start(child, initials, size, options.runs)
+    if options.wants("gui"):
+        say(_("{where}: citizen list, search and worklist in the GUI").format(where=where))
+        figures, run.gui = gui.gui_session(
+            child, initials, as_of, size, options.runs, options.words
+        )
+        run.figures += figures
+    if options.wants("deadlines"):
+        say(_("{where}: deadlines").format(where=where))
+        run.figures += core.deadlines(db, as_of, size, options.runs)
+    if options.wants("goals"):
+        say(_("{where}: goal plans for a year").format(where=where))
+        run.figures += core.goal_plans(db, as_of.year - 1, size)
+    if options.wants("fte"):
+        say(_("{where}: full-time persons with DuckDB").format(where=where))
+        cache.checkpoint(db)
+        run.fte = compare_fte(db, core.year_before(as_of), folder, options.runs)
+        run.figures += _fte_figures(run.fte, size)
+    if options.wants("pdf"):
+        say(_("{where}: plans as PDF").format(where=where))
+        run.figures += core.plan_pdfs(db, folder, size, options.batch, options.runs, as_of)
     if bundle is not None:
         say(_("{where}: importing the CSV bundle into an empty database").format(where=where))
         with _fresh(db, folder, server, "import") as target:

@@ -1,7 +1,8 @@
 """``minplan bench``: every speed target measured in one run, printed as a table (and as JSON).
 
     minplan bench [--citizens N[,N…]] [--database-url URL [--backend sqlite|postgresql|both]]
-                  [--json FILE] [--batch N] [--repeat N] [--no-import] [--seed S]
+                  [--json FILE] [--batch N] [--repeat N] [--no-import] [--only PART[,PART…]]
+                  [--seed S]
                   [--as-of DATE] [--cache DIR] [--check]
 
 Generated demo databases are cached between runs (``--cache``, default the user's cache folder).
@@ -30,8 +31,18 @@ def _sizes(text: str) -> tuple[int, ...]:
     return sizes
 
 
+def _parts(text: str) -> tuple[str, ...]:
+    from app.bench.defaults import PARTS
+
+    parts = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [part for part in parts if part not in PARTS]
+    if unknown or not parts:
+        raise argparse.ArgumentTypeError(_("choose among {parts}").format(parts=", ".join(PARTS)))
+    return parts
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from app.bench.defaults import DEFAULT_AS_OF, DEFAULT_SIZES  # not the bench itself
+    from app.bench.defaults import DEFAULT_AS_OF, DEFAULT_SIZES, PARTS  # not the bench itself
 
     parser.add_argument(
         "--citizens",
@@ -75,6 +86,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help=_("skip the import of a CSV bundle (it is measured up to 300 000 citizens)"),
     )
+    parser.add_argument(
+        "--only",
+        type=_parts,
+        metavar="PART[,PART…]",
+        help=_("measure only these parts: {parts} (default: all)").format(parts=",".join(PARTS)),
+    )
     parser.add_argument("--seed", type=int, default=1, help=_("the demo data's random seed"))
     parser.add_argument(
         "--as-of",
@@ -111,6 +128,8 @@ def run(args: argparse.Namespace) -> ExitCode:
         runs=args.repeat,
         do_import=not args.no_import,
     )
+    if args.only:
+        options.only = args.only
     if args.cache:
         options.cache_dir = args.cache.expanduser()
 

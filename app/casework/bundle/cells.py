@@ -145,6 +145,7 @@ def read_date(raw: str) -> date | None:
     return value
 
 
+@_remembered
 def read_datetime(raw: str) -> datetime | None:
     """A local (Copenhagen) wall-clock time, ``2026-11-23T10:30`` or ``2026-11-23 10:30``; a time
     the clocks skip in spring, or pass twice in autumn, is refused (it names no one instant)."""

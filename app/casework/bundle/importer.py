@@ -1,9 +1,12 @@
 """``minplan import DIR|FILE.xlsx``: read a bundle, check all of it, then write all of it or nothing.
 
-Checking happens before any write, so a spreadsheet with problems leaves the database exactly as
-it was and the report names every problem as ``file:line: reason``. The rows are streamed twice,
-once to check and once to write (in one transaction), so that memory holds the keys and not the
-files: a caseload of 200 000 citizens imports in bounded memory.
+A spreadsheet with problems leaves the database exactly as it was, and the report names every
+problem as ``file:line: reason``. Each file is read once, row by row, in the bundle's dependency
+order: every row is checked, and while no row has had a problem it is also written, in one
+transaction that is rolled back when the last file has been read if any row had one (after the
+first problem nothing more is written, but every row is still checked, so the report is the
+same as a check alone). Memory holds the keys, not the files: a caseload of 200 000 citizens
+imports in bounded memory, and each CSV file is read and typed once. ``dry_run`` only checks.
 """
 
 from __future__ import annotations
@@ -20,12 +23,12 @@ from app.casework.bundle import counts
 from app.casework.bundle.format import FILE_NAMES, FILES, SPECS
 from app.casework.bundle.reader import Problem, ReadOptions, Row, open_rows
 from app.casework.bundle.source import Bundle, open_bundle
-from app.casework.bundle.validate import Checker, Existing, clean_row
+from app.casework.bundle.validate import Checker, Existing
 from app.casework.bundle.writer import write_bundle
 from app.casework.core import access
 from app.casework.core.actor import Actor
 from app.domain.dates import Period, local_today
-from app.domain.errors import ConflictError, MinPlanError
+from app.domain.errors import MinPlanError
 from app.i18n import N_, _, ngettext
 from app.store import statistics
 from app.store.engine import Database, transaction
@@ -206,41 +209,75 @@ def import_bundle(
     before = bundle.fingerprint()
     today = today or local_today()
     checker = Checker(_existing(db), report.problems, today, set())
-    check_bundle(bundle, checker, report, options, progress)
-    report.counts = {name: report.counts.get(name, 0) for name in FILE_NAMES}
-    if report.problems or dry_run:
+    if dry_run:
+        check_bundle(bundle, checker, report, options, progress)
+        report.counts = {name: report.counts.get(name, 0) for name in FILE_NAMES}
         return report
-
-    def rows(name: str) -> Iterator[Row]:
-        """The file's rows again, for writing: checked already, so any problem now means the
-        file changed since, and the transaction is rolled back."""
-        table = bundle.tables.get(name)
-        if table is None:
-            return
-        again = Problems()
-        for row in open_rows(table, SPECS[name], again, options) or ():
-            if again or not row.complete:
-                break
-            clean_row(name, row.values, today)
-            yield row
-        if again:
-            raise ConflictError(_CHANGED)
-
-    write_bundle(
-        db,
-        actor,
-        rows,
-        progress,
-        details={"counts": report.counts, "folder": bundle.origin.name},
-        first_admin=first_admin,
-        total=sum(report.counts.values()),
-        unchanged=lambda: before == bundle.fingerprint(),
-    )
+    reading = _OnePass(bundle, checker, report, options)
+    try:
+        write_bundle(
+            db,
+            actor,
+            reading.rows,
+            progress,
+            details={"counts": report.counts, "folder": bundle.origin.name},
+            first_admin=first_admin,
+            unchanged=lambda: before == bundle.fingerprint(),
+            verdict=reading.verdict,
+        )
+    except _Refused:
+        return report  # rolled back: the report names every problem
     statistics.analyse(db)  # every table changed at once: the planner's guesses would not hold
     report.written = True
     return report
 
 
-_CHANGED = N_(
-    "A bundle file changed while it was being imported; nothing was written. Run the import again"
-)
+class _Refused(Exception):
+    """The bundle had a problem: the transaction that wrote its first rows is rolled back."""
+
+
+class _OnePass:
+    """Each file of the bundle read once, for the checker and the writer together.
+
+    ``rows(name)`` streams one file's rows through the checker and hands each on to be written
+    while the bundle has no problem so far (the writer reports the progress); ``verdict()``,
+    after the writer's last file, reads whatever file the writer did not ask for and raises
+    ``_Refused`` when there was a problem."""
+
+    def __init__(
+        self, bundle: Bundle, checker: Checker, report: ImportReport, options: ReadOptions
+    ) -> None:
+        self.bundle, self.checker, self.report, self.options = bundle, checker, report, options
+        self.read: set[str] = set()
+
+    def rows(self, name: str) -> Iterator[Row]:
+        if name in self.read:
+            raise RuntimeError(f"{name} is read once")  # the writer's order is the bundle's
+        self.read.add(name)
+        problems, checker = self.report.problems, self.checker
+        table = self.bundle.tables.get(name)
+        n = 0
+        if table is not None:
+            rows = open_rows(table, SPECS[name], problems, self.options)
+            if table.encoding is not None:
+                self.report.encodings[table.name] = table.encoding
+            if rows is None:
+                checker.refused.add(name)
+            for row in rows or ():
+                checker.check(name, row)
+                n += 1
+                if not problems:  # (a row that is not complete has a problem)
+                    yield row
+            checker.finish(name)
+        self.report.counts[name] = n
+
+    def verdict(self) -> None:
+        for name in FILE_NAMES:
+            if name not in self.read:
+                for _row in self.rows(name):
+                    pass
+        counted = {name: self.report.counts.get(name, 0) for name in FILE_NAMES}
+        self.report.counts.clear()
+        self.report.counts.update(counted)  # (the audit event's details hold this dict)
+        if self.report.problems:
+            raise _Refused

@@ -240,9 +240,10 @@ def _rows(
     *,
     sheet: bool,
 ) -> Iterator[Row]:
+    columns = _columns(spec, header)
     try:
         for line, record in records:
-            if not any(cell.strip() for cell in record):
+            if not "".join(record).strip():  # (no cell holds more than spaces)
                 continue
             if sheet and len(record) < len(header):
                 record = record + [""] * (len(header) - len(record))
@@ -255,7 +256,9 @@ def _rows(
                     ))
                 )  # fmt: skip
                 continue
-            garbled = next((c for c in record if _MOJIBAKE.search(c)), None)
+            garbled = None  # (one search over the row; the cell only when it has a match)
+            if _MOJIBAKE.search("\x00".join(record)):
+                garbled = next(c for c in record if _MOJIBAKE.search(c))
             if garbled is not None:
                 found = _MOJIBAKE.search(garbled)
                 problems.append(
@@ -268,9 +271,7 @@ def _rows(
                     ))
                 )  # fmt: skip
                 continue
-            yield _typed(
-                name, line, spec, dict(zip(header, record, strict=True)), problems, options
-            )
+            yield _typed(name, line, columns, record, problems, options)
     except TableRefused:
         return
 
@@ -311,28 +312,40 @@ def _header_ok(name: str, spec: FileSpec, header: list[str], problems: list[Prob
 def _typed(
     name: str,
     line: int,
-    spec: FileSpec,
-    raw: dict[str, str],
+    columns: tuple[tuple[str, int, Any, bool], ...],
+    record: list[str],
     problems: list[Problem],
     options: ReadOptions = ReadOptions(),
 ) -> Row:
     values: dict[str, Any] = {}
     complete = True
-    for column in spec.columns:
-        cell = restore(raw.get(column.name, ""))
-        if options.fix_leading_zeros and column.read is read_cpr:
+    fix = options.fix_leading_zeros
+    for column, index, read, required in columns:  # (the hot loop of an import: kept plain)
+        cell = record[index] if index >= 0 else ""
+        if cell[:1] == "'":
+            cell = restore(cell)
+        if fix and read is read_cpr:
             cell = fix_leading_zero(cell)
         try:
-            value = column.read(cell)
+            value = read(cell)
         except ValidationError as error:
-            problems.append(Problem(name, line, error, column.name))
+            problems.append(Problem(name, line, error, column))
             complete = False
             value = None
         else:
-            if value is None and column.required:
+            if value is None and required:
                 problems.append(
-                    Problem(name, line, ValidationError("{column} is empty", column=column.name))
+                    Problem(name, line, ValidationError("{column} is empty", column=column))
                 )
                 complete = False
-        values[column.name] = value
+        values[column] = value
     return Row(name, line, values, complete)
+
+
+def _columns(spec: FileSpec, header: list[str]) -> tuple[tuple[str, int, Any, bool], ...]:
+    """(name, its cell's index in a row or -1 when the file leaves it out, reader, required)
+    of each column of ``spec``."""
+    return tuple(
+        (c.name, header.index(c.name) if c.name in header else -1, c.read, c.required)
+        for c in spec.columns
+    )

@@ -1,6 +1,8 @@
-"""Writing a checked bundle: one transaction, bulk inserts, one audit event with counts only.
+"""Writing a bundle as it is read: one transaction, bulk inserts, one audit event with counts only.
 
-Rows are inserted by the thousand (Core ``insert`` with many parameter sets) rather than as ORM
+Each file's rows come from the importer as they are read and checked (``importer.import_bundle``);
+the importer's verdict, given after the last file, rolls the transaction back when any row had a
+problem. Rows are inserted by the thousand with the driver's ``executemany`` rather than as ORM
 objects, so that a caseload of 100 000 citizens imports in seconds. Derived columns are set the
 way the use cases set them (birth date, search text and sort key of a citizen), and each imported
 plan gets version 1 so that "changes since the last printed plan" works for it too.
@@ -17,18 +19,20 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from app.casework.bundle.format import WEEKS_PER_MONTH
+from app.casework.bundle.format import FILE_NAMES, WEEKS_PER_MONTH
 from app.casework.bundle.reader import Row
 from app.casework.core import audit
 from app.casework.core.actor import Actor
 from app.casework.deadlines import deadline_store
+from app.domain.codes import N_
 from app.domain.dates import local_to_utc, utc_now
 from app.domain.errors import ConflictError, MinPlanError
 from app.domain.identifiers import birth_date_from_cpr
 from app.domain.plan import PLAN_FIELDS, MilestoneState, PlanSnapshot
 from app.domain.search import citizen_search_text, citizen_sort_key
+from app.store import bulk
 from app.store.engine import Database, transaction
-from app.store.models import Caseworker, Citizen, Company, Milestone, metadata
+from app.store.models import Caseworker, Citizen, Company, Milestone, Plan, metadata
 
 Progress = Callable[[int, int, str], bool | None]
 CHUNK = 2_000
@@ -46,13 +50,21 @@ _SPELL_FACTS = (
 )
 
 
-#: The rows of one file, streamed again for writing (``importer.import_bundle``).
+#: Kept under its old name for the demo generator (whose source is part of its cache key).
+bulk_insert = bulk.insert_rows
+
+#: The rows of one file, read and checked as they are written (``importer.import_bundle``);
+#: each file is asked for once, in the bundle's file order.
 RowsOf = Callable[[str], Iterator[Row]]
+
+CHANGED = N_(
+    "A bundle file changed while it was being imported; nothing was written. Run the import again"
+)
 
 
 class _Writer:
-    def __init__(self, session: Session, progress: Progress | None, total: int) -> None:
-        self.session, self.progress, self.total, self.done = session, progress, total, 0
+    def __init__(self, session: Session, progress: Progress | None) -> None:
+        self.session, self.progress, self.done = session, progress, 0
         self.now = utc_now()
 
     def insert(self, table: str, records: Iterable[dict[str, Any]], what: str) -> None:
@@ -69,49 +81,21 @@ class _Writer:
                 chunk = []
         if chunk:
             self._flush(columns, chunk, what)
+        self._progress(FILE_NAMES.index(what) + 1, what)
 
     def _flush(self, columns: Any, chunk: list[dict[str, Any]], what: str) -> None:
-        bulk_insert(self.session.connection(), columns, chunk)
-        self.done += len(chunk)
-        if self.progress and self.progress(self.done, self.total, what) is False:
+        bulk.insert_rows(self.session.connection(), columns, chunk)
+        self._progress(FILE_NAMES.index(what), what)
+
+    def _progress(self, done: int, what: str) -> None:
+        """Files done of the bundle's files (plan versions, written after the milestones, do not
+        move it back)."""
+        self.done = max(self.done, done)
+        if self.progress and self.progress(self.done, len(FILE_NAMES), what) is False:
             raise MinPlanError("Stopped; nothing was written")
 
     def ids(self, column_id: Any, column_key: Any) -> dict[str, int]:
         return {key: n for n, key in self.session.execute(select(column_id, column_key))}
-
-
-def bulk_insert(conn: Any, table: Any, records: list[dict[str, Any]]) -> None:
-    """Insert ``records`` (dicts with the same keys) with the driver's own ``executemany``.
-
-    What SQLAlchemy's ``insert`` does per row and per value — find the bind processor, fill the
-    column defaults, build the parameters — is done once per chunk here, and each column's
-    values go through the same processors (dates, booleans, JSON), so the rows are stored
-    exactly as before: the import ran at 2.8× the driver's own time in SQLAlchemy's layer."""
-    if not records:
-        return
-    dialect = conn.dialect
-    keys = list(records[0])
-    defaults = {
-        column.key: column.default.arg if column.default.is_scalar else column.default.arg(None)
-        for column in table.c
-        if column.key not in keys and column.default is not None and not column.primary_key
-    }
-    names = keys + list(defaults)
-    processors = [table.c[name].type._cached_bind_processor(dialect) for name in names]
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    quote = dialect.identifier_preparer.quote
-    statement = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(table.c[n].name) for n in names)}) "
-        f"VALUES ({', '.join([mark] * len(names))})"
-    )
-    fixed = [defaults[name] for name in defaults]
-    rows = [[record[key] for key in keys] + fixed for record in records]
-    for index, process in enumerate(processors):
-        if process is not None:
-            for row in rows:
-                if row[index] is not None:
-                    row[index] = process(row[index])
-    conn.exec_driver_sql(statement, [tuple(row) for row in rows])
 
 
 def write_bundle(
@@ -121,22 +105,22 @@ def write_bundle(
     progress: Progress | None,
     details: dict[str, Any],
     first_admin: str | None = None,
-    total: int = 0,
     unchanged: Callable[[], bool] = lambda: True,
+    verdict: Callable[[], None] = lambda: None,
 ) -> None:
-    """Insert every checked row, or nothing (a concurrent change turns into a conflict, and so
-    does a bundle file that changed since it was checked: ``unchanged`` says it did not).
+    """Insert every row ``rows`` gives, or nothing: ``verdict`` is called after the last file
+    and raises when the bundle had a problem, which rolls everything back; a concurrent change
+    turns into a conflict, and so does a bundle file that changed while it was read
+    (``unchanged`` says it did not).
 
     ``first_admin``: the initials of the bundle caseworker who is the person importing into a
     database without users; that row becomes the administrator, signing in with their login."""
     try:
         with transaction(db) as session:
-            people = _write(session, actor, rows, progress, first_admin, total)
+            people = _write(session, actor, rows, progress, first_admin)
+            verdict()
             if not unchanged():
-                raise ConflictError(
-                    "A bundle file changed while it was being imported; nothing was written. "
-                    "Run the import again"
-                )
+                raise ConflictError(CHANGED)
             # Core inserts bypass the session's bookkeeping: keep these citizens' deadlines here.
             deadline_store.refresh(session.connection(), people)
             # Counts only, no personal data; the imported citizens by id, so that each one's
@@ -155,18 +139,17 @@ def _write(
     rows: RowsOf,
     progress: Progress | None,
     first_admin: str | None,
-    total: int,
 ) -> list[int]:
     """Insert every file's rows; returns the ids of the citizens the bundle names."""
     named: set[str] = set()  # the CPR numbers of the citizens this bundle is about
 
     def values(name: str) -> Iterator[dict[str, Any]]:
-        for row in rows(name):
+        for row in rows(name):  # read once, never kept: the values can be changed in place
             if name in _NAMING:
                 named.add(row.values["cpr"])
-            yield dict(row.values)
+            yield row.values
 
-    w = _Writer(session, progress, total + total_plans(rows))
+    w = _Writer(session, progress)
     w.insert(
         "caseworker",
         (
@@ -211,21 +194,10 @@ def _write(
         ),
         "spells.csv",
     )
-    w.insert(
-        "plan",
-        (
-            {
-                "citizen_id": people[v["cpr"]],
-                **{k: v.get(k) for k in PLAN_FIELDS},
-                "updated_on": v.get("updated_on"),
-                "agreed_on": v.get("agreed_on"),
-            }
-            for v in values("plans.csv")
-        ),
-        "plans.csv",
-    )
+    planned: list[int] = []  # the citizens whose plans the bundle holds, in its order
+    w.insert("plan", (_plan(v, people, planned) for v in values("plans.csv")), "plans.csv")
     _milestones(w, values("milestones.csv"), people)
-    _plan_versions(w, actor, rows, people)
+    _plan_versions(w, actor, planned)
     w.insert(
         "offer",
         (
@@ -318,9 +290,15 @@ def _write(
 _NAMING = frozenset({"citizens.csv", "spells.csv", "offers.csv", "conversations.csv", "plans.csv"})
 
 
-def total_plans(rows: RowsOf) -> int:
-    """Plan versions are written too; the progress counts them (one more pass over plans)."""
-    return sum(1 for _row in rows("plans.csv"))
+def _plan(v: dict[str, Any], people: dict[str, int], planned: list[int]) -> dict[str, Any]:
+    citizen_id = people[v["cpr"]]
+    planned.append(citizen_id)
+    return {
+        "citizen_id": citizen_id,
+        **{k: v.get(k) for k in PLAN_FIELDS},
+        "updated_on": v.get("updated_on"),
+        "agreed_on": v.get("agreed_on"),
+    }
 
 
 def _citizen(v: dict[str, Any], workers: dict[str, int]) -> dict[str, Any]:
@@ -388,39 +366,40 @@ def _milestones(w: _Writer, rows: Iterable[dict[str, Any]], people: dict[str, in
     w.insert("milestone", records(), "milestones.csv")
 
 
-def _plan_versions(w: _Writer, actor: Actor, rows: RowsOf, people: dict[str, int]) -> None:
-    """Version 1 of each imported plan, so later changes are shown against it; the plans are
-    read again a chunk at a time, each chunk with its citizens' milestones."""
-    chunk: list[dict[str, Any]] = []
-    for row in rows("plans.csv"):
-        chunk.append(row.values)
-        if len(chunk) >= CHUNK:
-            _version_chunk(w, actor, chunk, people)
-            chunk = []
-    if chunk:
-        _version_chunk(w, actor, chunk, people)
+def _plan_versions(w: _Writer, actor: Actor, planned: list[int]) -> None:
+    """Version 1 of each imported plan, so later changes are shown against it: the plans just
+    written are read back a chunk at a time, each chunk with its citizens' milestones."""
+    for start in range(0, len(planned), CHUNK):
+        _version_chunk(w, actor, planned[start : start + CHUNK])
 
 
-def _version_chunk(
-    w: _Writer, actor: Actor, plans: list[dict[str, Any]], people: dict[str, int]
-) -> None:
+def _version_chunk(w: _Writer, actor: Actor, citizen_ids: list[int]) -> None:
+    fields = [col(getattr(Plan, k)) for k in PLAN_FIELDS]
+    plans = {
+        citizen_id: dict(zip(PLAN_FIELDS, texts, strict=True))
+        for citizen_id, *texts in w.session.execute(
+            select(col(Plan.citizen_id), *fields).where(col(Plan.citizen_id).in_(citizen_ids))
+        )
+    }
     by_citizen: dict[int, list[MilestoneState]] = defaultdict(list)
-    citizen_ids = [people[v["cpr"]] for v in plans]
-    for m in w.session.execute(
-        select(Milestone)
+    for citizen_id, *state in w.session.execute(
+        select(
+            col(Milestone.citizen_id),
+            col(Milestone.id),
+            col(Milestone.title),
+            col(Milestone.due),
+            col(Milestone.status),
+            col(Milestone.completed_on),
+            col(Milestone.drop_reason),
+        )
         .where(col(Milestone.citizen_id).in_(citizen_ids))
         .where(col(Milestone.deleted_at).is_(None))
         .order_by(col(Milestone.citizen_id), col(Milestone.position), col(Milestone.id))
-    ).scalars():
-        by_citizen[m.citizen_id].append(
-            MilestoneState(m.id, m.title, m.due, m.status, m.completed_on, m.drop_reason)
-        )
+    ):
+        by_citizen[citizen_id].append(MilestoneState(*state))
     versions = []
-    for v in plans:
-        citizen_id = people[v["cpr"]]
-        snapshot = PlanSnapshot(
-            {k: v.get(k) for k in PLAN_FIELDS}, tuple(by_citizen.get(citizen_id, ()))
-        )
+    for citizen_id in citizen_ids:
+        snapshot = PlanSnapshot(plans[citizen_id], tuple(by_citizen.get(citizen_id, ())))
         versions.append(
             {
                 "citizen_id": citizen_id,

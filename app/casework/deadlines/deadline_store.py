@@ -40,6 +40,7 @@ from app.domain.deadlines import (
     period_summaries,
     requirements,
 )
+from app.store import bulk
 from app.store.engine import Database, transaction
 from app.store.models import (
     BenefitSpell,
@@ -134,11 +135,11 @@ class _Writer:
             self.flush()
 
     def flush(self) -> None:
-        if self.requirements:
-            self.conn.execute(insert(_table), self.requirements)
+        if self.requirements:  # the driver's executemany: a rebuild writes a million rows
+            bulk.insert_rows(self.conn, _table, self.requirements)
             self.total += len(self.requirements)
         if self.periods:
-            self.conn.execute(insert(_periods), self.periods)
+            bulk.insert_rows(self.conn, _periods, self.periods)
         self.requirements, self.periods = [], []
 
 
