@@ -19,6 +19,7 @@ from app.casework.core.editing import (
     load_for_update,
 )
 from app.casework.core.result import Area, Saved
+from app.domain.citizens import EDITABLE_FIELDS as DOMAIN_EDITABLE_FIELDS
 from app.domain.citizens import clean_citizen
 from app.domain.dates import local_today, utc_now
 from app.domain.errors import (
@@ -255,22 +256,8 @@ def restore_citizen(db: Database, actor: Actor, citizen_id: int) -> Saved:
         return Saved(saved_id(row), row.version, saved_id(row), _LIST_AREAS)
 
 
-#: The master data the citizen dialog edits.
-EDITABLE_FIELDS = (
-    "cpr",
-    "first_name",
-    "last_name",
-    "address",
-    "postal_code",
-    "city",
-    "phone",
-    "email",
-    "language",
-    "refugee_or_reunified",
-    "refugee_year",
-    "disability",
-    "digital_post_exempt",
-)
+#: The master data the citizen dialog edits: the domain's list, not a copy of it.
+EDITABLE_FIELDS = DOMAIN_EDITABLE_FIELDS
 
 
 @dataclass(frozen=True)
