@@ -174,7 +174,9 @@ def test_the_facts_of_a_spell_are_saved_audited_and_counted_from(
     update_spell(any_db, actor, saved.id, saved.version, {"sick_category": "13f"})
     with transaction(any_db) as s:
         events = s.exec(
-            select(AuditEvent).where(AuditEvent.entity == "benefit_spell", AuditEvent.entity_id == saved.id)
+            select(AuditEvent).where(
+                AuditEvent.entity == "benefit_spell", AuditEvent.entity_id == saved.id
+            )
         ).all()
     assert [e.action for e in events] == ["create", "update"]
     assert '"sick_category": "13f"' in events[1].details
@@ -184,16 +186,36 @@ def test_the_facts_of_a_spell_are_saved_audited_and_counted_from(
     ("values", "field"),
     [
         ({"target_group": "dagpenge", "absence_start_on": date(2026, 1, 1)}, "absence_start_on"),
-        ({"target_group": "kontanthjaelp_jobparat", "first_request_on": date(2026, 3, 2)}, "first_request_on"),
-        ({"target_group": "kontanthjaelp_jobparat", "first_request_on": date(2023, 1, 2)}, "first_request_on"),
+        (
+            {"target_group": "kontanthjaelp_jobparat", "first_request_on": date(2026, 3, 2)},
+            "first_request_on",
+        ),
+        (
+            {"target_group": "kontanthjaelp_jobparat", "first_request_on": date(2023, 1, 2)},
+            "first_request_on",
+        ),
         ({"target_group": "dagpenge", "ledighed_hours": 400.0}, "ledighed_on"),
-        ({"target_group": "dagpenge", "ledighed_hours": 99999.0, "ledighed_on": date(2026, 3, 1)}, "ledighed_hours"),
-        ({"target_group": "dagpenge", "new_dagpengeperiode_on": date(2026, 2, 1)}, "new_dagpengeperiode_on"),
+        (
+            {
+                "target_group": "dagpenge",
+                "ledighed_hours": 99999.0,
+                "ledighed_on": date(2026, 3, 1),
+            },
+            "ledighed_hours",
+        ),
+        (
+            {"target_group": "dagpenge", "new_dagpengeperiode_on": date(2026, 2, 1)},
+            "new_dagpengeperiode_on",
+        ),
         ({"target_group": "sygedagpenge", "sick_category": "4"}, "sick_category"),
         ({"target_group": "dagpenge", "offer_exempt_from": date(2026, 6, 1)}, "offer_exempt_to"),
         (
-            {"target_group": "kontanthjaelp_jobparat", "work_duty": True, "exempt_75": True,
-             "exempt_75_reason": "Konkret vurdering"},
+            {
+                "target_group": "kontanthjaelp_jobparat",
+                "work_duty": True,
+                "exempt_75": True,
+                "exempt_75_reason": "Konkret vurdering",
+            },
             "exempt_75",
         ),
         ({"target_group": "sygedagpenge", "exempt_75": True, "exempt_75_reason": "x"}, "exempt_75"),

@@ -90,7 +90,12 @@ def test_jobparat_to_aktivitetsparat_is_the_same_benefit_and_continues_the_perio
         spell("kontanthjaelp_jobparat", date(2025, 1, 6), date(2025, 3, 31)),
         spell("kontanthjaelp_aktivitetsparat", date(2025, 4, 1)),
     ]
-    talks = [held(date(2025, 1, 8)), held(date(2025, 2, 8)), held(date(2025, 4, 3)), held(date(2025, 5, 3))]
+    talks = [
+        held(date(2025, 1, 8)),
+        held(date(2025, 2, 8)),
+        held(date(2025, 4, 3)),
+        held(date(2025, 5, 3)),
+    ]
     found = by_rule(spells, date(2025, 8, 1), talks)
     assert len(found["kontanthjaelp_first_week"]) == 1, "no new first conversation"
     four = one(found, "four_in_six_months")
@@ -205,7 +210,10 @@ def test_a_new_dagpengeperiode_starts_the_count_from_zero() -> None:
 
 
 def test_five_years_without_dagpenge_starts_the_count_from_zero() -> None:
-    spells = [spell("dagpenge", date(2019, 1, 7), date(2019, 6, 30)), spell("dagpenge", date(2025, 1, 6))]
+    spells = [
+        spell("dagpenge", date(2019, 1, 7), date(2019, 6, 30)),
+        spell("dagpenge", date(2025, 1, 6)),
+    ]
     found = by_rule(spells, date(2025, 1, 10))
     assert [d.due for d in found["dagpenge_first_akasse"]] == [date(2025, 1, 20)]
 
@@ -220,7 +228,9 @@ def test_a_known_amount_of_accumulated_unemployment_sets_the_clock() -> None:
     assert "dagpenge_first_akasse" not in found, "due before the jobcenter had the case"
     assert one(found, "ret_og_pligt").due == date(2025, 9, 3)
     assert jobcenter.details["anchor"] == "statement"
-    part_time = by_rule([known._replace(part_time_insured=True, ledighed_hours=780)], date(2025, 9, 10))
+    part_time = by_rule(
+        [known._replace(part_time_insured=True, ledighed_hours=780)], date(2025, 9, 10)
+    )
     # 780 hours at 30 a week = 26 weeks: the same day 0.
     assert one(part_time, "ret_og_pligt").due == date(2025, 9, 3)
 
@@ -236,7 +246,14 @@ def test_the_covid_freeze_does_not_count_towards_ledighed() -> None:
 # === sygedagpenge ====================================================================================
 def test_sygedagpenge_count_from_the_first_day_of_absence() -> None:
     found = by_rule(
-        [spell("sygedagpenge", date(2026, 9, 1), absence_start_on=date(2026, 8, 3), sick_category="2")],
+        [
+            spell(
+                "sygedagpenge",
+                date(2026, 9, 1),
+                absence_start_on=date(2026, 8, 3),
+                sick_category="2",
+            )
+        ],
         date(2026, 9, 2),
     )
     first = one(found, "sygedagpenge_first_week_8")
@@ -267,7 +284,9 @@ def test_an_unknown_first_day_of_absence_uses_the_spell_and_says_so() -> None:
     ],
 )
 def test_four_follow_ups_only_for_kategori_2_cases(category, rules) -> None:
-    found = by_rule([spell("sygedagpenge", date(2025, 3, 3), sick_category=category)], date(2025, 3, 4))
+    found = by_rule(
+        [spell("sygedagpenge", date(2025, 3, 3), sick_category=category)], date(2025, 3, 4)
+    )
     assert set(found) - {"agreed_contact"} == rules
 
 
@@ -282,14 +301,21 @@ def test_the_first_sygedagpenge_follow_up_must_be_in_person() -> None:
 
 # === the individual corrections ======================================================================
 def test_no_first_akasse_conversation_for_those_visiteret_to_the_jobcenter() -> None:
-    found = by_rule([spell("dagpenge", date(2025, 1, 6), visited_to_jobcenter=True)], date(2025, 1, 10))
+    found = by_rule(
+        [spell("dagpenge", date(2025, 1, 6), visited_to_jobcenter=True)], date(2025, 1, 10)
+    )
     assert "dagpenge_first_akasse" not in found
     assert "dagpenge_akasse_months_0_3" not in found
     assert one(found, "dagpenge_visited_6_in_6").required == 6
 
 
 def test_the_jobcenters_three_dagpenge_conversations_fall_in_months_3_to_6() -> None:
-    talks = [held(date(2025, 2, 1)), held(date(2025, 4, 10)), held(date(2025, 5, 10)), held(date(2025, 6, 10))]
+    talks = [
+        held(date(2025, 2, 1)),
+        held(date(2025, 4, 10)),
+        held(date(2025, 5, 10)),
+        held(date(2025, 6, 10)),
+    ]
     found = by_rule([spell("dagpenge", date(2025, 1, 6))], date(2025, 7, 10), talks)
     jobcenter = one(found, "dagpenge_jobcenter_months_3_6")
     assert (jobcenter.window_start, jobcenter.due) == (date(2025, 4, 6), date(2025, 7, 5))
@@ -342,8 +368,12 @@ def test_ret_og_pligt_counts_only_offers_under_kapitel_11_to_14(kind, weeks, cou
 
 
 def test_a_loentilskud_given_in_time_may_start_three_weeks_late() -> None:
-    late = OfferFacts("loentilskud_privat", date(2025, 7, 25), date(2025, 12, 31), date(2025, 6, 20))
-    found = by_rule([spell("kontanthjaelp_jobparat", date(2025, 1, 6))], date(2025, 8, 1), offers=[late])
+    late = OfferFacts(
+        "loentilskud_privat", date(2025, 7, 25), date(2025, 12, 31), date(2025, 6, 20)
+    )
+    found = by_rule(
+        [spell("kontanthjaelp_jobparat", date(2025, 1, 6))], date(2025, 8, 1), offers=[late]
+    )
     assert one(found, "ret_og_pligt").status == "met"  # due 6 Jul; start by 27 Jul
 
 
@@ -369,8 +399,14 @@ def test_the_2026_offer_rule_covers_uddannelsesparat_and_counts_oevo() -> None:
     )
     d = one(found, "ret_og_pligt")
     assert (d.rule_set, d.due, d.status) == ("LAB 2026", date(2027, 1, 6), "met")
-    rule = next(r for rs in RULES.sets if rs.name == "LAB 2026" for r in rs.rules if r.id == "ret_og_pligt")
-    assert rule.rule_75 == {"dagpenge", "kontanthjaelp_jobparat", "uddannelseshjaelp_uddannelsesparat"}
+    rule = next(
+        r for rs in RULES.sets if rs.name == "LAB 2026" for r in rs.rules if r.id == "ret_og_pligt"
+    )
+    assert rule.rule_75 == {
+        "dagpenge",
+        "kontanthjaelp_jobparat",
+        "uddannelseshjaelp_uddannelsesparat",
+    }
 
 
 def test_integration_programme_participants_get_integrationslovens_follow_up() -> None:
@@ -406,7 +442,9 @@ def test_the_transition_is_an_option_of_the_rule_set_file() -> None:
         lab2026, transition=dataclasses.replace(lab2026.transition, applies_by="period_start")
     )
     rules = RuleBook((lab, by_start), RULES.periods)
-    found = by_rule([spell("kontanthjaelp_jobparat", date(2026, 3, 2))], date(2026, 9, 10), rules=rules)
+    found = by_rule(
+        [spell("kontanthjaelp_jobparat", date(2026, 3, 2))], date(2026, 9, 10), rules=rules
+    )
     assert one(found, "four_in_six_months").rule_set == "LAB"
 
 
@@ -434,9 +472,9 @@ def test_periodic_afklaring_always_shows_its_next_occurrence_on_the_overview() -
         (date(2028, 3, 1), "open"),  # 23 months ahead: shown, however far
     ]
     ahead = found["afklaring_two_years"][1]
-    assert not visible_on(ahead.kind, ahead.period_start, ahead.window_start, ahead.due, date(2026, 4, 1)), (
-        "a worklist shows it only from 400 days before"
-    )
+    assert not visible_on(
+        ahead.kind, ahead.period_start, ahead.window_start, ahead.due, date(2026, 4, 1)
+    ), "a worklist shows it only from 400 days before"
 
 
 # === STAR's follow-up: periods at 6 months ===========================================================
@@ -468,7 +506,10 @@ def test_a_break_of_k_days_moves_every_later_due_date_by_exactly_k_days(start, b
     as_of = date(2027, 1, 1)
     unbroken = {d.rule_id: d.due for d in deadlines([spell("dagpenge", start)], as_of)}
     last = start + timedelta(days=before)
-    broken_spells = [spell("dagpenge", start, last), spell("dagpenge", last + timedelta(days=k + 1))]
+    broken_spells = [
+        spell("dagpenge", start, last),
+        spell("dagpenge", last + timedelta(days=k + 1)),
+    ]
     broken = {d.rule_id: d.due for d in deadlines(broken_spells, as_of)}
     assert broken.keys() == unbroken.keys()
     for rule_id, due in unbroken.items():
@@ -496,7 +537,9 @@ def test_a_jobparat_aktivitetsparat_change_never_creates_a_new_first_conversatio
     found = deadlines(spells, as_of)
     single = deadlines([spell(first_group, start)], as_of)
     firsts = [d for d in found if d.rule_id == "kontanthjaelp_first_week"]
-    assert [d.due for d in firsts] == [d.due for d in single if d.rule_id == "kontanthjaelp_first_week"]
+    assert [d.due for d in firsts] == [
+        d.due for d in single if d.rule_id == "kontanthjaelp_first_week"
+    ]
     for rule_id in ("four_in_six_months",):
         assert [d.due for d in found if d.rule_id == rule_id] == [
             d.due for d in single if d.rule_id == rule_id

@@ -316,3 +316,30 @@ def test_rows_left_behind_are_left_out_and_the_rest_stays_in_due_then_name_order
     assert [(i.deadline.due, names[i.citizen_id]) for i in after] == sorted(
         (i.deadline.due, names[i.citizen_id]) for i in after
     )
+
+
+def test_a_list_built_a_slice_at_a_time_is_the_list_built_at_once(
+    db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker builds a jobcenter's list in slices, so that the window answers meanwhile:
+    slices of any size (here 1 and 7 rows) give the same deadlines in the same order."""
+    from app.store import rows
+
+    populate(db, actor, citizens=40, seed=3, as_of=TODAY)
+    whole = deadlines_for(db, TODAY), deadlines_for(db, TODAY, open_only=True)
+    assert len(whole[0]) > 100 and len(whole[1]) > 20
+    for size in (1, 7):
+        monkeypatch.setattr(rows, "SLICE", size)
+        assert (deadlines_for(db, TODAY), deadlines_for(db, TODAY, open_only=True)) == whole
+
+
+def test_slices_cover_every_item_once_in_order_and_let_go_empties_lists() -> None:
+    from app.store.rows import let_go, slices
+
+    items = list(range(23))
+    assert [part for part in slices(items, 5)][-1] == [20, 21, 22]
+    assert [x for part in slices(items, 5) for x in part] == items
+    assert list(slices([], 5)) == []
+    other = list(range(40_000))
+    let_go(items, other)
+    assert items == [] and other == []

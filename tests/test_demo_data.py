@@ -202,16 +202,18 @@ def test_conversations_follow_the_legal_rhythm(demo: Database) -> None:
 
     with demo.engine.connect() as conn:
         spells = conn.execute(select(BenefitSpell)).all()
-        talks = conn.execute(
-            select(Conversation).where(Conversation.status == "held")
-        ).all()
+        talks = conn.execute(select(Conversation).where(Conversation.status == "held")).all()
     by_citizen: dict[int, list] = {}
     for talk in talks:
         by_citizen.setdefault(talk.citizen_id, []).append(talk)
     akasse_late = akasse = 0
     for spell in spells:
-        mine = [t for t in by_citizen.get(spell.citizen_id, []) if t.held_on >= spell.start_date
-                and (spell.end_date is None or t.held_on <= spell.end_date)]
+        mine = [
+            t
+            for t in by_citizen.get(spell.citizen_id, [])
+            if t.held_on >= spell.start_date
+            and (spell.end_date is None or t.held_on <= spell.end_date)
+        ]
         if spell.target_group == "fleksjob":
             years = max(1, ((spell.end_date or AS_OF) - spell.start_date).days / 365)
             assert len(mine) <= 2 * years + 2, "a fleksjob citizen has no contact rules"
@@ -274,8 +276,11 @@ def test_refugees_and_ressourceforloeb_citizens_have_paid_hours_at_plausible_rat
     from app.demo.population import generate
 
     population = generate(2000, 11, AS_OF)
-    current = {s["citizen_id"]: s["target_group"] for s in population.tables["benefit_spell"]
-               if s["end_date"] is None}
+    current = {
+        s["citizen_id"]: s["target_group"]
+        for s in population.tables["benefit_spell"]
+        if s["end_date"] is None
+    }
     paid = {e["citizen_id"] for e in population.tables["employment"] if e["kind"] == "paid_hours"}
     for group, low, high in (("integration", 0.08, 0.4), ("ressourceforloeb", 0.05, 0.3)):
         members = [c for c, g in current.items() if g == group]

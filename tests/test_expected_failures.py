@@ -134,7 +134,9 @@ def test_the_cli_says_the_disk_is_full_and_the_import_writes_nothing(
     bundle.mkdir()
     (bundle / "citizens.csv").write_text("cpr,first_name,last_name\n1503901234,Åse,Ørsted\n")
     (bundle / "journal.csv").write_text(f"cpr,written_on,text\n1503901234,2026-11-23,{LONG_NOTE}\n")
-    monkeypatch.setattr("app.casework.core.actor.os_user", lambda: "ad")  # an existing administrator
+    monkeypatch.setattr(
+        "app.casework.core.actor.os_user", lambda: "ad"
+    )  # an existing administrator
     with transaction(db) as s:
         s.add(Caseworker(initials="AD", name="Anders Dal", role="admin"))
     pages = pages_without_free_space(db)

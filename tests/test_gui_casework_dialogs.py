@@ -71,7 +71,9 @@ def test_new_citizen_is_saved_in_my_caseload(qtbot, ctx: UiContext) -> None:
     assert dialog.result_value == row.id
 
 
-def test_the_spell_dialog_asks_only_for_the_facts_of_the_chosen_benefit(qtbot, ctx: UiContext) -> None:
+def test_the_spell_dialog_asks_only_for_the_facts_of_the_chosen_benefit(
+    qtbot, ctx: UiContext
+) -> None:
     from app.ui.casework.spell_dialogs import StartSpellDialog
 
     dialog = StartSpellDialog(ctx, 1)
@@ -88,4 +90,8 @@ def test_the_spell_dialog_asks_only_for_the_facts_of_the_chosen_benefit(qtbot, c
     form.editor("target_group").set_value("kontanthjaelp_jobparat")
     assert shown("first_request_on") and shown("work_duty") and not shown("absence_start_on")
     form.editor("target_group").set_value("dagpenge")
-    assert shown("ledighed_hours") and shown("new_dagpengeperiode_on") and shown("visited_to_jobcenter")
+    assert (
+        shown("ledighed_hours")
+        and shown("new_dagpengeperiode_on")
+        and shown("visited_to_jobcenter")
+    )

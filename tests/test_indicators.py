@@ -300,7 +300,9 @@ def test_the_75_percent_rule_counts_the_whole_group_and_the_exempted_as_not_serv
     for who, count in held.items():
         for n in range(count):
             day = date(2026, 3, 9) + timedelta(days=30 * n)
-            talk = book_conversation(any_db, actor, who, datetime(day.year, day.month, day.day, 10)).id
+            talk = book_conversation(
+                any_db, actor, who, datetime(day.year, day.month, day.day, 10)
+            ).id
             record_outcome(any_db, actor, talk, "held", held_on=day, today=day)
     # The four conversations in 6 months fall due on 1 Sep 2026 (LAB 2026, after the reform).
     result = run_measure(any_db, "share_75_rule", parse_period("2026-09"))

@@ -61,7 +61,12 @@ def _run_clients(db: Database, worker_ids: list[int], citizens: list[int]) -> di
 
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(
-        ["concurrent_client", "app.casework.conversations.conversations", "app.casework.plan.plan", "psycopg"]
+        [
+            "concurrent_client",
+            "app.casework.conversations.conversations",
+            "app.casework.plan.plan",
+            "psycopg",
+        ]
     )
     url = db.engine.url.render_as_string(hide_password=False)
     barrier, results = context.Barrier(CLIENTS), context.Queue()

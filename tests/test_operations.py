@@ -43,9 +43,7 @@ def test_a_background_read_reaches_the_gui_thread_and_the_newest_wins(qtbot) -> 
 
     ops.read("list", slow, lambda r: seen.append((r, threading.get_ident())))
     assert ops.busy("list") and seen == []  # the caller goes on at once
-    ops.read(
-        "list", lambda: (threading.get_ident(), "new")[1], lambda r: seen.append((r, gui))
-    )
+    ops.read("list", lambda: (threading.get_ident(), "new")[1], lambda r: seen.append((r, gui)))
     qtbot.waitUntil(lambda: not ops.busy("list"), timeout=3000)
     qtbot.wait(300)  # the overtaken read finishes too, and must not be delivered
     assert seen == [("new", gui)]

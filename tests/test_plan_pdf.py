@@ -300,18 +300,32 @@ def test_the_plan_shows_when_it_was_agreed_and_what_the_citizen_has_finished(
     ).id
     end_offer(db, me, praktik, date(2026, 6, 28))
     register_employment(
-        db, me, åse, {"kind": "paid_hours", "company_id": shop, "start_date": date(2026, 7, 6),
-                      "hours_per_month": 20}
+        db,
+        me,
+        åse,
+        {
+            "kind": "paid_hours",
+            "company_id": shop,
+            "start_date": date(2026, 7, 6),
+            "hours_per_month": 20,
+        },
     )
     course = register_offer(
-        db, me, åse,
-        {"kind": "oevrig_vejledning_opkvalificering", "start_date": date(2026, 9, 1),
-         "planned_end": date(2026, 10, 31)},
+        db,
+        me,
+        åse,
+        {
+            "kind": "oevrig_vejledning_opkvalificering",
+            "start_date": date(2026, 9, 1),
+            "planned_end": date(2026, 10, 31),
+        },
         today=date(2026, 9, 1),
     ).id
     cancel_offer(db, me, course, "Borgeren blev syg")
     old = register_offer(
-        db, me, åse,
+        db,
+        me,
+        åse,
         {"kind": "mentor", "start_date": date(2025, 1, 6), "planned_end": date(2025, 3, 31)},
         today=date(2025, 1, 6),
     ).id
@@ -319,7 +333,9 @@ def test_the_plan_shows_when_it_was_agreed_and_what_the_citizen_has_finished(
     text = text_of(plan_pdf(db, me, åse, today=TODAY))
     assert "Aftalt med dig den 20. november 2026" in text
     assert "Det har du lavet det seneste år" in text
-    assert "Praktik på en arbejdsplads hos Butikken i Byen A/S, afsluttet den 28. juni 2026." in text
+    assert (
+        "Praktik på en arbejdsplads hos Butikken i Byen A/S, afsluttet den 28. juni 2026." in text
+    )
     assert "Det førte til et job." in text
     assert "stoppet den" in text
     assert "Mentor" not in text.split("Det har du lavet det seneste år")[1].split("Dine")[0], (

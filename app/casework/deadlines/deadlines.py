@@ -9,6 +9,7 @@ take about a second rather than a recomputation of every rule.
 from __future__ import annotations
 
 import json
+import time
 from datetime import date, datetime, timedelta
 from itertools import filterfalse, repeat
 from operator import add, itemgetter, mul, sub
@@ -40,7 +41,7 @@ from app.domain.deadlines import (
 from app.store.engine import Database, transaction, translating_errors
 from app.store.models import Caseworker, Citizen, StoredRequirement, table_of
 from app.store.row_values import id_column
-from app.store.rows import fetch_all
+from app.store.rows import fetch_all, let_go, slices
 
 #: Met requirements due longer ago than this are left out of worklists (their deadlines are
 #: history, kept for the on-time statistics); open ones always show.
@@ -166,7 +167,9 @@ def _read(
         met, pending = _known(met, people, rule_of), _known(pending, people, rule_of)
         out = _met_deadlines(met, people, rule_of, booked, days, extras)
         still_open, pending = _open_deadlines(pending, people, rules, booked, days, extras, as_of)
-    return _by_due_then_name(out + still_open, [met, pending], people)
+    found = _by_due_then_name(out + still_open, [met, pending], people)
+    let_go(met, pending, out, still_open)
+    return found
 
 
 class _Days(dict[Any, date]):
@@ -210,14 +213,15 @@ def _met_deadlines(
 ) -> list[CitizenDeadline]:
     """Met requirements (most rows): the status follows from two dates, so they are built a
     column at a time, without a Python step per row (``map`` and ``zip`` run in C)."""
-    if not rows:
-        return []
-    columns = list(zip(*rows, strict=True))
-    required, met_on, status = columns[_REQUIRED], columns[_MET_ON], columns[_STATUS]
-    return _columns_built(
-        columns, people, rule_of, booked, days, extras,
-        done=required, status=status, met_on=map(days.__getitem__, met_on),
-    )  # fmt: skip
+    out: list[CitizenDeadline] = []
+    for part in slices(rows):
+        columns = list(zip(*part, strict=True))
+        required, met_on, status = columns[_REQUIRED], columns[_MET_ON], columns[_STATUS]
+        out += _columns_built(
+            columns, people, rule_of, booked, days, extras,
+            done=required, status=status, met_on=map(days.__getitem__, met_on),
+        )  # fmt: skip
+    return out
 
 
 def _open_deadlines(
@@ -237,11 +241,11 @@ def _open_deadlines(
     simple = [row for row in rows if not row[_DAYS] and row[_REQUIRED] == 1] if rows else []
     rest = [row for row in rows if row[_DAYS] or row[_REQUIRED] != 1] if simple else rows
     out: list[CitizenDeadline] = []
-    if simple:
-        columns = list(zip(*simple, strict=True))
-        status_on = _StatusOn(as_of, days)
-        out = _columns_built(
-            columns, people, _rule_fields(rules), booked, days, extras,
+    status_on, rule_fields = _StatusOn(as_of, days), _rule_fields(rules)
+    for part in slices(simple):
+        columns = list(zip(*part, strict=True))
+        out += _columns_built(
+            columns, people, rule_fields, booked, days, extras,
             done=repeat(0), status=map(status_on.__getitem__, columns[_DUE]), met_on=repeat(None),
         )  # fmt: skip
     rule_of = rules.rules_by_id().__getitem__
@@ -345,13 +349,15 @@ def _by_due_then_name(
     the items without a Python step per comparison."""
     rank = {cid: n for n, cid in enumerate(people)}
     ordinal = _Ordinals()
-    dues = [list(map(ordinal.__getitem__, map(itemgetter(_DUE), rows))) for rows in row_lists]
+    parts = [part for rows in row_lists for part in slices(rows)]
+    dues = [list(map(ordinal.__getitem__, map(itemgetter(_DUE), part))) for part in parts]
     first = min(ordinal.values(), default=0)
     width = len(rank) + 1
     keys: list[int] = []
-    for rows, due in zip(row_lists, dues, strict=True):
+    for part, due in zip(parts, dues, strict=True):
         day = map(mul, map(sub, due, repeat(first)), repeat(width))
-        keys += map(add, day, map(rank.__getitem__, map(itemgetter(_CITIZEN), rows)))
+        keys += map(add, day, map(rank.__getitem__, map(itemgetter(_CITIZEN), part)))
+        time.sleep(0)  # see ``slices``
     order = sorted(range(len(items)), key=keys.__getitem__)
     return list(map(items.__getitem__, order))
 
@@ -389,10 +395,14 @@ def _people(conn: Any, caseworker_ids: set[int] | None) -> dict[int, Person]:
     if not rows:
         return {}
     rows.sort(key=itemgetter(4))
-    ids, cprs, names, workers, _keys = zip(*rows, strict=True)
-    shown = map(initials.get, workers)
-    people = map(tuple.__new__, repeat(Person), zip(cprs, names, workers, shown, strict=True))
-    return dict(zip(ids, people, strict=True))
+    people: dict[int, Person] = {}
+    for part in slices(rows):
+        ids, cprs, names, workers, _keys = zip(*part, strict=True)
+        shown = map(initials.get, workers)
+        made = map(tuple.__new__, repeat(Person), zip(cprs, names, workers, shown, strict=True))
+        people.update(zip(ids, made, strict=True))
+    let_go(rows)
+    return people
 
 
 #: Columns of a kept requirement row (``_requirement_queries``): the citizen, the due date, the
