@@ -67,7 +67,7 @@ def parse_params(args: argparse.Namespace) -> dict[str, object]:
 
 def run(args: argparse.Namespace) -> ExitCode:
 
-    from app.casework.goals.goal_evaluation import threshold_for
+    from app.casework.goals.goal_evaluation import measure_rules, threshold_for
     from app.domain.periods import parse_period
     from app.reports.goalplans import is_hidden
     from app.reports.measure_catalog import clean_params, run_measure
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> ExitCode:
         raise ValidationError(
             "The period {period} has not begun yet", field="period", period=period.label
         )
-    result = run_measure(db, args.name, counted, **params)
+    result = run_measure(db, args.name, counted, rules=measure_rules(db), **params)
     threshold = threshold_for(db, args.threshold)
     suppressed = is_hidden(result, threshold)
     record = {

@@ -30,6 +30,7 @@ from app.domain.anonymise import (
     suppress_value,
 )
 from app.domain.dates import local_today
+from app.domain.deadlines import RuleBook
 from app.domain.errors import ValidationError
 from app.domain.goalplan import (
     GoalPlan,
@@ -222,10 +223,14 @@ def is_hidden(result: MeasureResult, threshold: int) -> bool:
 
 
 def _figure(
-    db: Database, indicator: Indicator, period: ReportPeriod, threshold: int
+    db: Database,
+    indicator: Indicator,
+    period: ReportPeriod,
+    threshold: int,
+    rules: RuleBook | None,
 ) -> tuple[float | None, bool]:
     """(value, hidden) of one indicator for one period, anonymised."""
-    result = run_measure(db, indicator.measure, period, **indicator.params)
+    result = run_measure(db, indicator.measure, period, rules=rules, **indicator.params)
     hidden = is_hidden(result, threshold)
     return (None if hidden else result.value), hidden
 
@@ -240,6 +245,7 @@ def _evaluate_one(
     counted: ReportPeriod | None,
     compare: str | None,
     threshold: int,
+    rules: RuleBook | None,
 ) -> IndicatorResult:
     if not indicator.computable:
         return IndicatorResult(indicator, None, False, "", None, None, "not_computable")
@@ -247,17 +253,17 @@ def _evaluate_one(
     target = indicator.target
     if counted is None:  # the period has not begun: nothing to count yet
         return IndicatorResult(indicator, None, False, unit, None, None, "no_data")
-    value, hidden = _figure(db, indicator, counted, threshold)
+    value, hidden = _figure(db, indicator, counted, threshold, rules)
     shown_how = compare or (target.compare if target and target.direction else None)
     comparison, comparison_hidden, comparison_label = None, False, None
     if shown_how:
         other = _other(counted, shown_how)
-        comparison, comparison_hidden = _figure(db, indicator, other, threshold)
+        comparison, comparison_hidden = _figure(db, indicator, other, threshold, rules)
         comparison_label = other.label
     basis, basis_hidden = comparison, comparison_hidden
     if target and target.direction and (target.compare or "last-year") != shown_how:
         basis, basis_hidden = _figure(
-            db, indicator, _other(counted, target.compare or "last-year"), threshold
+            db, indicator, _other(counted, target.compare or "last-year"), threshold, rules
         )
     if hidden:
         status = "suppressed"
@@ -286,6 +292,7 @@ def _series(
     as_of: date,
     threshold: int,
     total_shown: bool,
+    rules: RuleBook | None,
 ) -> tuple[SeriesPoint, ...]:
     points: list[tuple[str, float | None, bool, str]] = []
     raw: list[float] = []
@@ -299,7 +306,7 @@ def _series(
             points.append((month.label, None, False, "future"))
             raw.append(0.0)
             continue
-        result = run_measure(db, indicator.measure, counted, **indicator.params)
+        result = run_measure(db, indicator.measure, counted, rules=rules, **indicator.params)
         hidden = is_hidden(result, threshold)
         state = "complete" if month.end < as_of else "incomplete"
         points.append((month.label, result.value, hidden, state))
@@ -324,20 +331,23 @@ def evaluate_as_given(
     compare: str | None = None,
     as_of: date | None = None,
     series: bool = True,
+    rules: RuleBook | None = None,
 ) -> Evaluation:
     """Every indicator of the plan, with its targets as given, for the period (counted up to
     ``as_of``, default today), anonymised with the threshold ``limit``, with its comparison,
     status and (``series``) monthly trend. ``app.casework.goals.goal_evaluation.evaluate_plan`` gives
-    it the organisation's threshold and the targets team leads set in the app."""
+    it the organisation's threshold, the targets team leads set in the app and the deadline
+    ``rules`` in force (the kept requirements brought up to date with them)."""
     as_of = as_of or local_today()
     plan = for_period(plan, period)
     counted = period.up_to(as_of)
     results = tuple(
-        _evaluate_one(db, indicator, counted, compare, limit) for indicator in plan.indicators
+        _evaluate_one(db, indicator, counted, compare, limit, rules)
+        for indicator in plan.indicators
     )
     trends = (
         {
-            r.indicator.id: _series(db, r.indicator, period, as_of, limit, not r.suppressed)
+            r.indicator.id: _series(db, r.indicator, period, as_of, limit, not r.suppressed, rules)
             for r in results
         }
         if series

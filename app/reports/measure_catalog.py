@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.domain.codes import N_
+from app.domain.deadlines import RuleBook
 from app.domain.errors import ValidationError
 from app.domain.goalplan import check_params
 from app.domain.periods import ReportPeriod
@@ -421,12 +422,18 @@ def clean_params(name: str, params: Mapping[str, Any]) -> dict[str, Any]:
     return check_params(name, found.params, params, group_choices=found.group_choices)
 
 
-def run_measure(db: Database, name: str, period: ReportPeriod, **params: Any) -> MeasureResult:
+def run_measure(
+    db: Database, name: str, period: ReportPeriod, *, rules: RuleBook | None = None, **params: Any
+) -> MeasureResult:
     """One measure for a period; ``params`` are checked, and the result names every parameter
-    in effect (defaults included, e.g. the småjob band read from the settings)."""
+    in effect (defaults included, e.g. the småjob band read from the settings).
+
+    The deadline measures read the kept requirements as they are, and the 75 % measures count by
+    ``rules``: the caller brings the one up to date with the other first
+    (``app.casework.goals.goal_evaluation.measure_rules``)."""
     found = measure(name)
     effective = {**found.defaults, **clean_params(name, params)}
-    result = found.compute(db, period, **effective)
+    result = found.compute(db, period, rules=rules, **effective)
     return MeasureResult(
         result.value,
         result.persons,

@@ -1,6 +1,10 @@
 """Indicator measures read from the kept legal requirements (``deadlines.deadline_store``):
 conversations, offers and assessments on time, the 75 % offer rule, and STAR's follow-up at six
 months' seniority. The other measures are in ``app.reports.measures``.
+
+They read the kept requirements as they are: the caller brings them up to date with the rules in
+force first and gives those rules to the 75 % measures
+(``app.casework.goals.goal_evaluation.measure_rules``), so a report renders what it is given.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
 from app.domain.dates import local_today
+from app.domain.deadlines import RuleBook
 from app.domain.periods import ReportPeriod
 from app.reports.measures import MeasureResult, _live, _scalar
 from app.store.engine import Database
@@ -21,15 +26,6 @@ from app.store.models import (
     StoredRequirement,
     table_of,
 )
-
-
-def _kept_requirements(db: Database) -> Any:
-    """The kept requirements table, brought up to date with the rules in force first."""
-    from app.casework.deadlines.deadline_rule_files import load_rule_sets
-    from app.casework.deadlines.deadline_store import ensure_current
-
-    ensure_current(db, load_rule_sets().book)
-    return StoredRequirement
 
 
 def _met_in_time(r: Any) -> ColumnElement[Any]:
@@ -47,7 +43,7 @@ def _on_time(
     The numerator kept for suppression is the citizens all of whose requirements were met (the
     complement: those with one missed), so neither group can be a handful of people.
     """
-    r = _kept_requirements(db)
+    r: Any = StoredRequirement
     as_of = min(period.end, local_today())
     conditions = [
         _live(r.citizen_id),
@@ -117,31 +113,37 @@ RULE_75_GROUPS = ("dagpenge", "kontanthjaelp_jobparat", "ledighedsydelse")
 RULE_75_OFFER_GROUPS = ("dagpenge", "kontanthjaelp_jobparat", "uddannelseshjaelp_uddannelsesparat")
 
 
-def _rule_75(kinds: tuple[str, ...]) -> list[tuple[str, str, frozenset[str]]]:
+def _rule_75(
+    rules: RuleBook | None, kinds: tuple[str, ...]
+) -> list[tuple[str, str, frozenset[str]]]:
     """(rule set, rule id, groups) of the rules that make up the kommune's 75 % shares: the rule
     files mark them (``rule_75``); requirements the a-kasse holds are the a-kasse's own share and
     are left out."""
-    from app.casework.deadlines.deadline_rule_files import load_rule_sets
-
+    if rules is None:
+        raise ValueError("The 75 % measures count by the rules in force: pass rules=")
     return [
         (rs.name, rule.id, rule.rule_75)
-        for rs in load_rule_sets().rule_sets
+        for rs in rules.sets
         for rule in rs.rules
         if rule.rule_75 and rule.kind in kinds and rule.held_by != "a_kasse"
     ]
 
 
 def _share_75(
-    db: Database, period: ReportPeriod, kinds: tuple[str, ...], groups: Sequence[str]
+    db: Database,
+    period: ReportPeriod,
+    rules: RuleBook | None,
+    kinds: tuple[str, ...],
+    groups: Sequence[str],
 ) -> MeasureResult:
-    r = _kept_requirements(db)
+    r: Any = StoredRequirement
     marked = [
         and_(
             r.rule_set == rule_set,
             r.rule_id == rule_id,
             r.target_group.in_(sorted(g & set(groups))),
         )
-        for rule_set, rule_id, g in _rule_75(kinds)
+        for rule_set, rule_id, g in _rule_75(rules, kinds)
         if g & set(groups)
     ]
     if not marked:
@@ -179,7 +181,12 @@ def _share_75(
 
 
 def share_75_rule(
-    db: Database, period: ReportPeriod, *, groups: Sequence[str] | None = None, **_: Any
+    db: Database,
+    period: ReportPeriod,
+    *,
+    groups: Sequence[str] | None = None,
+    rules: RuleBook | None = None,
+    **_: Any,
 ) -> MeasureResult:
     """The 75 % rule for conversations (from 1 Jul 2026): of the citizens in the groups whose
     conversation requirements under the rule fell due in the period, the share for whom every one
@@ -191,16 +198,21 @@ def share_75_rule(
     group), and one who got them anyway counts as served. The first conversation is held with
     everyone and is not part of the rule; the a-kasse's conversations in months 0–3 are the
     a-kasse's own 75 % and are left out. How many were exempted is given beside the share."""
-    return _share_75(db, period, ("count_in_window",), groups or RULE_75_GROUPS)
+    return _share_75(db, period, rules, ("count_in_window",), groups or RULE_75_GROUPS)
 
 
 def share_75_offers(
-    db: Database, period: ReportPeriod, *, groups: Sequence[str] | None = None, **_: Any
+    db: Database,
+    period: ReportPeriod,
+    *,
+    groups: Sequence[str] | None = None,
+    rules: RuleBook | None = None,
+    **_: Any,
 ) -> MeasureResult:
     """The 75 % rule for offers (from 1 Jul 2026): of the citizens in the groups whose offer
     requirement fell due in the period, the share whose offer started in time (the same reading of
     exemptions as for conversations)."""
-    return _share_75(db, period, ("offer_by",), groups or RULE_75_OFFER_GROUPS)
+    return _share_75(db, period, rules, ("offer_by",), groups or RULE_75_OFFER_GROUPS)
 
 
 def _six_months(
@@ -208,7 +220,6 @@ def _six_months(
 ) -> MeasureResult:
     from app.store.models import KeptPeriod
 
-    _kept_requirements(db)  # the kept periods are brought up to date with the requirements
     p = table_of(KeptPeriod).c
     as_of = min(period.end, local_today())
     query = (

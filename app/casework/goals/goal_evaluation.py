@@ -11,12 +11,23 @@ from __future__ import annotations
 from datetime import date
 
 from app.casework.admin import org_settings
+from app.casework.deadlines.deadline_rule_files import load_rule_sets
+from app.casework.deadlines.deadline_store import ensure_current
 from app.casework.goals.goal_targets import with_user_targets
 from app.domain.anonymise import effective_threshold
+from app.domain.deadlines import RuleBook
 from app.domain.goalplan import GoalPlan
 from app.domain.periods import ReportPeriod
 from app.reports.goalplans import Evaluation, IndicatorResult, evaluate_as_given
 from app.store.engine import Database
+
+
+def measure_rules(db: Database) -> RuleBook:
+    """The deadline rules in force, with the kept requirements brought up to date with them: what
+    the deadline measures read (``app.reports.measures_deadlines``)."""
+    rules = load_rule_sets().book
+    ensure_current(db, rules)
+    return rules
 
 
 def threshold_for(db: Database, requested: int | None = None) -> int:
@@ -46,6 +57,7 @@ def evaluate_plan(
         compare=compare,
         as_of=as_of,
         series=series,
+        rules=measure_rules(db),
     )
 
 
