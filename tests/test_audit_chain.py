@@ -554,3 +554,35 @@ def test_a_chain_sealed_at_the_desks_continues_when_the_server_takes_over_the_se
     with pg_db.engine.connect() as conn:  # and seals with the very key the desks had
         inner = conn.execute(text("SELECT inner_pad FROM audit_seal_key")).scalar_one()
     assert bytes(b ^ 0x36 for b in inner)[:32] == key
+
+
+@pytest.mark.postgres
+def test_the_reason_needed_state_goes_down_and_up_with_schema_0019(pg_db: Database) -> None:
+    """Schema 0019 changes one statement of ``minplan_open_citizen``: the refusal's SQLSTATE. Down
+    and up again, the function's text is each time what the guard check expects of it."""
+    from alembic import command
+
+    from app.store import audit_triggers
+    from app.store.migrations import alembic_config
+
+    def raised_state() -> str:
+        with pg_db.engine.connect() as conn:
+            body = conn.exec_driver_sql(
+                "SELECT prosrc FROM pg_proc WHERE proname = 'minplan_open_citizen'"
+            ).scalar_one()
+        return body.split("reason is needed to open this citizen' USING ERRCODE = '")[1][:5]
+
+    assert raised_state() == "MPR01"
+    with pg_db.engine.begin() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0018")
+    assert raised_state() == "42501"
+    with pg_db.engine.connect() as conn:
+        assert audit_triggers.check(conn) is not None, "0019's text is expected at head"
+    with pg_db.engine.begin() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    assert raised_state() == "MPR01"
+    assert verify(pg_db).ok

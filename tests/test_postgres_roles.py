@@ -28,7 +28,7 @@ from app.casework.goals.goal_targets import set_target
 from app.casework.plan.plan import save_plan
 from app.domain.errors import DatabaseError, PermissionDeniedError
 from app.domain.periods import parse_period
-from app.store import server_password
+from app.store import error_kinds, server_password
 from app.store.engine import Database, open_url, transaction
 from app.store.models import AuditEvent, Caseworker
 
@@ -636,12 +636,15 @@ def test_breaking_the_glass_goes_through_the_server_with_its_event(
             {"b": b},
         )
     kl.rollback()
-    with pytest.raises(DBAPIError, match="reason is needed"):
+    with pytest.raises(DBAPIError, match="reason is needed") as refused:
         kl.execute(
             text("SELECT * FROM minplan_open_citizen(:b, 'KL', 'karen', NULL, false, NULL)"),
             {"b": b},
         )
     kl.rollback()
+    # told apart by its own SQLSTATE (schema 0019), not by its text
+    assert error_kinds.sqlstate(refused.value.orig) == error_kinds.REASON_NEEDED == "MPR01"
+    assert error_kinds.classify(refused.value.orig) is error_kinds.ErrorKind.PERMISSION
     assert _rows(kl, "SELECT text FROM journal_note WHERE citizen_id = :b", b=b) == []
     start = _last_seq(pg_db)
     kl.execute(

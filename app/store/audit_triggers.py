@@ -5,8 +5,8 @@ with the definitions the migrations created.
 Whoever can drop a trigger (the database owner, or anybody holding a SQLite file and its key)
 could delete events, put the trigger back and move the chain's head: the seals would still agree.
 ``minplan audit verify`` therefore also checks that every guard exists, is enabled and has exactly
-the text its migration gave it. A later migration that changes one of them must add its new text
-here. This cannot see a trigger that was dropped and re-created identically in between; the
+the text its migration gave it. A later migration that changes one of them must be named here
+(``SEAL_CHANGES``). This cannot see a trigger that was dropped and re-created identically in between; the
 checkpoints outside the database (``app.casework.privacy.audit_checkpoints``) catch what that hid.
 """
 
@@ -26,6 +26,8 @@ from app.i18n import N_
 #: The migrations that made the guards, by the name after their number (numbers may be re-chained).
 CHAIN = "audit_chain"  # 0008: the append-only triggers
 SERVER_SEAL = "server_side_audit"  # 0016: sealing functions and row triggers (PostgreSQL)
+#: Later migrations that changed one statement of a sealing function, in order.
+SEAL_CHANGES = ("reason_needed_sqlstate",)  # 0019: the "reason needed" refusal's SQLSTATE
 
 
 def _migration(name: str) -> ModuleType:
@@ -75,6 +77,11 @@ def expected_postgresql() -> tuple[tuple[dict[str, str], dict[str, str]], ...]:
     function name → body."""
     m16 = _migration(SERVER_SEAL)
     _none, functions = _parse(m16.FUNCTIONS)
+    for name in SEAL_CHANGES:
+        change = _migration(name)
+        body = functions[change.FUNCTION]
+        assert change.BEFORE in body, f"{name} changes a statement {change.FUNCTION} lacks"
+        functions[change.FUNCTION] = body.replace(change.BEFORE, change.AFTER)
     return (
         _parse(_migration(CHAIN).POSTGRESQL_TRIGGERS),
         ({f"{table}_audit": table for table in m16.AUDITED_TABLES}, functions),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 import sys
+from typing import cast
 
 import sqlcipher3.dbapi2 as dbapi2
 
@@ -71,12 +72,17 @@ _SQLITE_ERRSTR = {
     "file is not a database": 26,
 }
 
+#: Min Plan's own SQLSTATE (class ``MP``, unused by PostgreSQL): the server refuses to open a
+#: citizen outside the login's caseload until a reason is stated (schema 0019).
+REASON_NEEDED = "MPR01"
+
 #: PostgreSQL SQLSTATEs (https://www.postgresql.org/docs/current/errcodes-appendix.html).
 _SQLSTATE = {
     "40P01": ErrorKind.BUSY,  # deadlock_detected
     "40001": ErrorKind.BUSY,  # serialization_failure
     "55P03": ErrorKind.BUSY,  # lock_not_available (lock_timeout)
     "42501": ErrorKind.PERMISSION,  # insufficient_privilege
+    REASON_NEEDED: ErrorKind.PERMISSION,
     "25006": ErrorKind.READ_ONLY,  # read_only_sql_transaction
     "53100": ErrorKind.DISK_FULL,  # disk_full
     "58030": ErrorKind.DISK_IO,  # io_error
@@ -120,6 +126,14 @@ def classify(error: BaseException | None) -> ErrorKind:
             return _SQLSTATE[state]
         return _SQLSTATE_CLASS.get(state[:2], ErrorKind.OTHER)
     return ErrorKind.OTHER
+
+
+def sqlstate(error: BaseException | None) -> str | None:
+    """The SQLSTATE of a PostgreSQL error (``DBAPIError.orig``); None for any other error."""
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is not None and isinstance(error, psycopg.Error):
+        return cast(str | None, error.sqlstate)
+    return None
 
 
 def sqlite_error(message: str, code: int) -> dbapi2.OperationalError:

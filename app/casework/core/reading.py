@@ -34,7 +34,7 @@ from app.casework.core import access, audit
 from app.casework.core.actor import Actor
 from app.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from app.i18n import N_
-from app.store import audit_chain
+from app.store import audit_chain, error_kinds
 from app.store.audit_chain import server_sealed
 from app.store.models import Citizen
 
@@ -191,7 +191,7 @@ def _open_on_server(session: Session, actor: Actor, citizen_id: int, reason: str
             ":grant, :caseworker_id)",
         )
     except DBAPIError as exc:
-        if "reason is needed" in str(exc.orig):
+        if error_kinds.sqlstate(exc.orig) == error_kinds.REASON_NEEDED:
             raise PermissionDeniedError(NEEDS_REASON) from None
         raise
 
