@@ -673,6 +673,14 @@ def test_every_use_case_writes_its_event_with_the_right_fields(
     assert (tmp_path / "log.csv").exists() and (tmp_path / "extract.pdf").exists()
     result = verify(db)
     assert result.ok and result.checked == last
+    # and the access log names every one of them in words, not by its code
+    from app.wording.audit_labels import ACTIONS as ACTION_WORDS
+    from app.wording.audit_labels import ENTITIES
+
+    with transaction(db) as s:
+        written = s.exec(select(AuditEvent.action, AuditEvent.entity)).all()
+    assert sorted({a for a, _e in written} - ACTION_WORDS.keys()) == []
+    assert sorted({e for _a, e in written if e} - ENTITIES.keys()) == []
 
 
 def test_the_demo_generator_records_itself(db: Database, actor: Actor) -> None:

@@ -54,6 +54,9 @@ ENTITIES = {
     "app_setting": N_("Setting"),
     "audit_event": N_("Access log"),
     "audit_purge": N_("Access log"),
+    "caseworker": N_("User"),
+    "goal_plan": N_("Goal plan"),
+    "database": N_("Database"),
 }
 
 #: What was done (``AuditEvent.action``), as a short verb phrase for tables.
@@ -101,6 +104,20 @@ ACTIONS = {
     "db_delete": N_("deleted directly in the database"),
     "backup": N_("database copied (backup)"),
     "export_audit_key": N_("access-log key exported"),
+    "create_user": N_("user created"),
+    "update_user": N_("user changed"),
+    "change_role": N_("role changed"),
+    "activate_user": N_("user activated"),
+    "deactivate_user": N_("user deactivated"),
+    "create_goal_plan": N_("goal plan created"),
+    "edit_goal_plan": N_("goal plan changed"),
+    "delete_goal_plan": N_("goal plan deleted"),
+    "access_request": N_("access request made as PDF"),
+    "retention_list": N_("citizens due for erasure listed"),
+    "erase": N_("citizen erased (retention)"),
+    "database.rekey": N_("database key changed"),
+    "database.encrypt": N_("database encrypted"),
+    "database.recover": N_("database key recovered"),
 }
 
 #: Plain sentences for the citizen (their own extract), by action; ``{area}`` is ``AREAS``.
