@@ -83,6 +83,10 @@ def work_items(found: list[CitizenDeadline], today: date) -> list[WorkItem]:
     return sorted(items, key=lambda w: (order[w.group], w.band, w.item.deadline.due, w.item.name))
 
 
+#: The table's column of the caseworker's initials (hidden in one's own caseload).
+_CASEWORKER = 7
+
+
 class WorklistPage(QWidget):
     open_citizen = Signal(int)
 
@@ -128,14 +132,23 @@ class WorklistPage(QWidget):
                 _("Caseworker"),
             ],
             self,
-            stretch=4,
         )
         self.table.setAccessibleName(_("Deadlines"))
         # The benefit's name can be long ("Uddannelseshjælp, aktivitetsparat"): sized to its
         # content, everybody's list pushed the requirement off a laptop screen. It keeps a width
-        # the user may drag; the whole text is in the tooltip.
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().resizeSection(3, 190)
+        # the user may drag; the whole text is in the tooltip. The requirement keeps a readable
+        # width of its own too: as the stretching column it was squeezed to a few letters at
+        # 150 % on a laptop; now the table scrolls sideways instead, and the last column takes
+        # what room is left.
+        header = self.table.horizontalHeader()
+        for column, width in ((3, 190), (4, 260)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
+        # what is required and its state right after whom it concerns, the benefit after them:
+        # on a narrow screen the row's point is in view before the table scrolls sideways
+        header.moveSection(4, 3)
+        header.moveSection(5, 4)
         self.table.setAccessibleDescription(
             _(
                 "Each row is a legal deadline of a citizen: what is due, by "
@@ -148,23 +161,26 @@ class WorklistPage(QWidget):
         self.explanation = QLabel(self)
         self.explanation.setWordWrap(True)
         self.explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # What is shown on one line, what can be done on the next: on one line they made the page
+        # wider than a laptop's screen at 150 %.
         top = QHBoxLayout()
         self.scope_label = QLabel(_("&Show:"), self)  # Alt+its letter reaches the scope by keys
         self.scope_label.setBuddy(self.scope)
         top.addWidget(self.scope_label)
         top.addWidget(self.scope)
         top.addWidget(self.group)
-        top.addWidget(refresh)
-        top.addWidget(self.snooze_button)
         top.addWidget(self.show_snoozed)
-        top.addWidget(self.print_button)
-        top.addWidget(self.export_button)
         top.addStretch(1)
+        actions = QHBoxLayout()
+        for button in (refresh, self.snooze_button, self.print_button, self.export_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
         # the counts on a line of their own, wrapped: they grow with the data and used to widen
         # the window past a laptop's screen
         self.summary.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(actions)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.explanation)
@@ -210,6 +226,8 @@ class WorklistPage(QWidget):
             found = worklist(db, actor, today, caseworker_ids=ids, rules=loaded.book)
             return active_snoozes(db, today), work_items(found, today)
 
+        # one's own caseload: the caseworker column would show one's own initials on every row
+        self.table.setColumnHidden(_CASEWORKER, kind == "mine")
         background = kind in ("all", "team")
         if background:
             self.summary.setText(_("Reading the deadlines…"))
