@@ -50,6 +50,12 @@ def settings_page(qtbot, db: Database, actor: Actor) -> SettingsPage:
     return page
 
 
+def settled(qtbot, page: SettingsPage) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the panels' background reads (the users, the citizens due for deletion)."""
+    ops = page.users.ctx.ops
+    qtbot.waitUntil(lambda: not ops.busy("users") and not ops.busy("retention"), timeout=10_000)
+
+
 def row_texts(table) -> list[list[str]]:  # type: ignore[no-untyped-def]
     return [
         [table.item(r, c).text() for c in range(table.columnCount())]
@@ -62,6 +68,7 @@ def test_an_admin_adds_a_user_by_typing_and_the_errors_show_next_to_the_fields(
 ) -> None:
     page = settings_page(qtbot, db, people["anna"])
     users = page.users
+    settled(qtbot, page)
     assert [r[0] for r in row_texts(users.table)] == ["AA", "KL", "OP"]
     qtbot.mouseClick(users.add_button, Qt.MouseButton.LeftButton)
     dialog = users.last_dialog
@@ -80,6 +87,7 @@ def test_an_admin_adds_a_user_by_typing_and_the_errors_show_next_to_the_fields(
     dialog.form.editor("initials").setText("MJ")
     dialog.try_save()
     assert not dialog.isVisible()
+    settled(qtbot, page)
     rows = row_texts(users.table)
     assert [
         "MJ",
@@ -102,6 +110,7 @@ def test_roles_change_but_the_last_admin_stays_and_deactivation_asks_first(
     users = page.users
     problems: list = []
     page.users.ctx.ops.problem.connect(problems.append)
+    settled(qtbot, page)
     users.table.select_id(people["anna"].caseworker_id)
     monkeypatch.setattr(prompts, "choose", lambda parent, title, label, items, current=0: 0)
     qtbot.mouseClick(users.role_button, Qt.MouseButton.LeftButton)
@@ -117,6 +126,7 @@ def test_roles_change_but_the_last_admin_stays_and_deactivation_asks_first(
         lambda parent, title, label, items, current=0: items.index("Administrator"),
     )
     qtbot.mouseClick(users.role_button, Qt.MouseButton.LeftButton)
+    settled(qtbot, page)
     assert row_texts(users.table)[1][3] == "Administrator"
 
     asked: list[str] = []
@@ -125,6 +135,7 @@ def test_roles_change_but_the_last_admin_stays_and_deactivation_asks_first(
     assert users.active_button.text() == "&Deaktivér"
     qtbot.mouseClick(users.active_button, Qt.MouseButton.LeftButton)
     assert asked and "Karen Lund" in asked[0]
+    settled(qtbot, page)
     karen = next(r for r in row_texts(users.table) if r[0] == "KL")
     assert karen[-1] == "Deaktiveret"
     with transaction(db) as s:
@@ -218,6 +229,7 @@ def test_citizens_due_for_deletion_are_listed_then_deleted_for_good(
     page.tabs.setCurrentWidget(panel)
     assert not panel.delete_button.isEnabled()
     qtbot.mouseClick(panel.list_button, Qt.MouseButton.LeftButton)
+    settled(qtbot, page)
     assert row_texts(panel.table)[0][:3] == ["Åse Gammel", "15.03.1990", "31.08.2016"]
     assert "journalnotater: 2" in row_texts(panel.table)[0][3]
     assert "1 borger skal slettes" in panel.summary.text()

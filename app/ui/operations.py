@@ -119,6 +119,10 @@ class Operations(QObject):
         self._waiting[key] = waiting
         QThreadPool.globalInstance().start(_Job(key, generation, work, self._relay))
 
+    def idle(self) -> bool:
+        """Whether no background read at all is on its way."""
+        return not self._waiting
+
     def busy(self, key: str) -> bool:
         """Whether a background read under ``key`` is still on its way."""
         return key in self._waiting

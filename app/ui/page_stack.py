@@ -60,6 +60,10 @@ class PageStack(QStackedWidget):
             page = self._build(page)
         return page
 
+    def names(self) -> list[str]:
+        """The pages' names, built or not, in the order they were added."""
+        return list(self._pages)
+
     def index_of(self, name: str) -> int:
         """The page's index in the stack, built or not (nothing is built)."""
         return self.indexOf(self._pages[name])

@@ -132,11 +132,17 @@ class UsersPanel(QWidget):
         self.is_admin = ctx.actor.role == "admin"
         self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, select: int | None = None) -> None:
+        """Read the users again, in the background: each caseload's size is counted over every
+        citizen (0.1–0.2 s at 100 000 citizens, which held the window still). The user
+        ``select`` (default: the one selected now) is selected when the list arrives."""
         db = self.ctx.db
-        self.ctx.ops.read("users", lambda: list_users(db), self._show, background=False)
+        chosen = select if select is not None else self.table.selected_id()
+        self.ctx.ops.read(
+            "users", lambda: list_users(db), lambda found: self._show(found, chosen), owner=self
+        )
 
-    def _show(self, users: list[UserView]) -> None:
+    def _show(self, users: list[UserView], chosen: int | None = None) -> None:
         self.users = users
         self.table.set_rows(
             [
@@ -158,6 +164,8 @@ class UsersPanel(QWidget):
             ],
             muted={u.id for u in self.users if not u.active},
         )
+        if chosen is not None:
+            self.table.select_id(chosen)
         if self.is_admin:
             self.notice.setText(
                 _(
@@ -189,8 +197,8 @@ class UsersPanel(QWidget):
             _("&Activate") if user is not None and not user.active else _("&Deactivate")
         )
 
-    def _done(self, saved=None) -> None:
-        self.refresh()
+    def _done(self, saved=None, select: int | None = None) -> None:
+        self.refresh(select)
         self.changed.emit()
         for warning in getattr(saved, "warnings", ()) or ():
             prompts.show_notice(self, _("Users"), warning)
@@ -199,9 +207,7 @@ class UsersPanel(QWidget):
         """Non-modal, so the rest of the window stays responsive; refresh when saved."""
 
         def saved() -> None:
-            self._done()
-            if dialog.result_value is not None:
-                self.table.select_id(dialog.result_value)
+            self._done(select=dialog.result_value)
 
         dialog.accepted.connect(saved)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui import colours
-from app.ui.lazy_table import rows_to_read
+from app.ui.lazy_table import SIZE_SAMPLE_ROWS, rows_to_read
 
 
 class RecordTable(QTableWidget):
@@ -35,6 +35,8 @@ class RecordTable(QTableWidget):
         self.setHorizontalHeaderLabels(list(headers))
         rows_to_read(self)
         header = self.horizontalHeader()
+        # Sized from a sample of rows, not all: a jobcenter's 900 users took seconds otherwise.
+        header.setResizeContentsPrecision(SIZE_SAMPLE_ROWS)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(
             stretch if stretch >= 0 else len(headers) - 1, QHeaderView.ResizeMode.Stretch
@@ -50,13 +52,26 @@ class RecordTable(QTableWidget):
         keep = self.selected_id()
         self._ids = [record_id for record_id, _cells in rows]
         self._muted = muted or set()
-        self.setRowCount(len(rows))
-        for row, (_record_id, cells) in enumerate(rows):
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                self.setItem(row, column, item)
-        self._paint_muted()
+        # Filled afresh with the columns' widths left alone until the end: replacing the items of
+        # a filled table one by one re-measured every column for each of them (a list of 900
+        # users took minutes).
+        header = self.horizontalHeader()
+        modes = [header.sectionResizeMode(c) for c in range(self.columnCount())]
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.setUpdatesEnabled(False)
+        try:
+            self.clearContents()
+            self.setRowCount(len(rows))
+            for row, (_record_id, cells) in enumerate(rows):
+                for column, text in enumerate(cells):
+                    item = QTableWidgetItem(text)
+                    item.setToolTip(text)
+                    self.setItem(row, column, item)
+            self._paint_muted()
+        finally:
+            for column, mode in enumerate(modes):
+                header.setSectionResizeMode(column, mode)
+            self.setUpdatesEnabled(True)
         if keep is not None and keep in self._ids:
             self.selectRow(self._ids.index(keep))
         elif rows:
