@@ -14,6 +14,7 @@ from app.casework.core.editing import (
     apply_changes,
     flush_versioned,
     get_row,
+    insert_audited,
     load_for_update,
     snapshot,
     update_audited,
@@ -81,18 +82,7 @@ def start_spell(db: Database, actor: Actor, citizen_id: int, values: Mapping[str
         )
         check_no_overlap(_periods(session, citizen_id), candidate)
         row = BenefitSpell(citizen_id=citizen_id, **cleaned)
-        session.add(row)
-        session.flush()
-        audit.record(
-            session,
-            actor,
-            "create",
-            entity="benefit_spell",
-            entity_id=row.id,
-            citizen_id=citizen_id,
-            new=cleaned,
-        )
-        return Saved(saved_id(row), row.version, citizen_id, _AREAS)
+        return insert_audited(session, actor, row, cleaned, entity="benefit_spell", areas=_AREAS)
 
 
 def end_spell(
