@@ -192,21 +192,14 @@ def gui_session(
         bare = data["search_bare_s"]
         figures += [
             Figure(
-                "search_p50",
-                percentile(keys, 50) * 1000,
+                f"search_p{p}",
+                percentile(keys, p) * 1000,
                 "ms",
                 citizens,
                 detail=detail,
-                floor=percentile(bare, 50) * 1000,
-            ),
-            Figure(
-                "search_p95",
-                percentile(keys, 95) * 1000,
-                "ms",
-                citizens,
-                detail=detail,
-                floor=percentile(bare, 95) * 1000,
-            ),
+                floor=percentile(bare, p) * 1000,
+            )
+            for p in (50, 95)
         ]
     figures.append(_median_ms("worklist_open", data, "worklist", citizens))
     stalls = {
