@@ -148,7 +148,7 @@ def update_audited(
             old=old,
             new=new,
         )
-    return Saved(saved_id(row), row.version, row.citizen_id, areas)
+    return Saved(row.id, row.version, row.citizen_id, areas)
 
 
 def insert_audited(
