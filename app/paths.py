@@ -9,6 +9,7 @@ data folder via platformdirs, or to ``MINPLAN_HOME`` when that is set.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -49,33 +50,29 @@ def fonts_dir() -> Path:
     return package_data("resources", "fonts")
 
 
-def user_data_dir() -> Path:
+def _user_dir(folder: str, platform_dir: Callable[..., str]) -> Path:
+    """``folder`` in ``MINPLAN_HOME`` when that is set, else the platform's folder of its kind."""
     home = os.environ.get("MINPLAN_HOME")
     if home:
-        return Path(home) / "data"
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+        return Path(home) / folder
+    return Path(platform_dir(APP_NAME, appauthor=False))
+
+
+def user_data_dir() -> Path:
+    return _user_dir("data", platformdirs.user_data_dir)
 
 
 def user_config_dir() -> Path:
-    home = os.environ.get("MINPLAN_HOME")
-    if home:
-        return Path(home) / "config"
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    return _user_dir("config", platformdirs.user_config_dir)
 
 
 def user_log_dir() -> Path:
-    home = os.environ.get("MINPLAN_HOME")
-    if home:
-        return Path(home) / "logs"
-    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+    return _user_dir("logs", platformdirs.user_log_dir)
 
 
 def user_cache_dir() -> Path:
     """Data that can be made again (e.g. the benchmark's generated databases)."""
-    home = os.environ.get("MINPLAN_HOME")
-    if home:
-        return Path(home) / "cache"
-    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+    return _user_dir("cache", platformdirs.user_cache_dir)
 
 
 def default_database_path() -> Path:

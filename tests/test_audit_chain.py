@@ -452,10 +452,10 @@ def test_audit_key_export_is_for_administrators_on_a_desk_and_absent_on_a_server
         assert not out.exists()
         return
     caseworker = Actor(None, "KL", "Karen Lund", "caseworker", "karen")
-    monkeypatch.setattr(cli_audit, "_actor", lambda db, args: caseworker)
+    monkeypatch.setattr(cli_audit, "acting_user", lambda db, args: caseworker)
     assert main(["audit", "key", "export", "--out", str(out), *cli_args(any_db)]) == 2
     assert not out.exists() and "administrator" in capsys.readouterr().err
-    monkeypatch.setattr(cli_audit, "_actor", lambda db, args: actor)  # an administrator
+    monkeypatch.setattr(cli_audit, "acting_user", lambda db, args: actor)  # an administrator
     assert main(["audit", "key", "export", "--out", str(out), *cli_args(any_db)]) == 0
     assert out.stat().st_mode & 0o077 == 0
     logged = events(any_db)[-1]

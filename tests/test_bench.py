@@ -267,3 +267,13 @@ def test_only_picks_the_parts_to_measure() -> None:
     assert only.wants("import") and not only.wants("gui") and not only.wants("start")
     assert not Options(only=("import",), do_import=False).wants("import")
     assert all(Options().wants(part) for part in ("start", "gui", "pdf", "import"))
+
+
+def test_a_gui_timing_is_the_median_of_its_runs_in_ms_with_runs_and_rows_kept() -> None:
+    from app.bench.gui import _median_ms
+
+    data = {"worklist_s": [0.3, 0.1, 0.2], "worklist_rows": 42}
+    figure = _median_ms("worklist_open", data, "worklist", 500)
+    assert (figure.id, figure.unit, figure.citizens) == ("worklist_open", "ms", 500)
+    assert figure.value == pytest.approx(200.0)
+    assert figure.detail == {"runs_ms": pytest.approx([300.0, 100.0, 200.0]), "rows": 42}

@@ -393,3 +393,13 @@ def test_a_subset_made_once_embeds_the_bytes_reportlab_makes(
     assert first == again == stock
     assert b"/FontFile2" in stock and stock.count(b"/FontFile2") == 2
     assert "Plan for Åse Ørsted" in text_of(stock)
+
+
+def test_the_page_footer_names_the_municipality_the_day_and_the_page() -> None:
+    from app.reports.plan_pdf import page_footer
+    from app.reports.plan_texts import TEXTS
+
+    footer = page_footer(
+        i18n.gettext_for("en"), TEXTS["footer"], municipality="Aarhus", made_on="3 May 2026"
+    )
+    assert footer(2, 3) == ("Aarhus · Your plan, made on 3 May 2026", "page 2 of 3")

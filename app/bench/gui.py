@@ -166,16 +166,7 @@ def gui_session(
         data = json.loads(out.read_text(encoding="utf-8"))
     keys = data["search_s"]
     figures = [
-        Figure(
-            "list_first_screen",
-            median(data["list_all_s"]) * 1000,
-            "ms",
-            citizens,
-            detail={
-                "runs_ms": [s * 1000 for s in data["list_all_s"]],
-                "rows": data["list_all_rows"],
-            },
-        ),
+        _median_ms("list_first_screen", data, "list_all", citizens),
         Figure(
             "list_my_caseload",
             median(data["list_mine_s"]) * 1000,
@@ -201,34 +192,16 @@ def gui_session(
         bare = data["search_bare_s"]
         figures += [
             Figure(
-                "search_p50",
-                percentile(keys, 50) * 1000,
+                f"search_p{p}",
+                percentile(keys, p) * 1000,
                 "ms",
                 citizens,
                 detail=detail,
-                floor=percentile(bare, 50) * 1000,
-            ),
-            Figure(
-                "search_p95",
-                percentile(keys, 95) * 1000,
-                "ms",
-                citizens,
-                detail=detail,
-                floor=percentile(bare, 95) * 1000,
-            ),
+                floor=percentile(bare, p) * 1000,
+            )
+            for p in (50, 95)
         ]
-    figures.append(
-        Figure(
-            "worklist_open",
-            median(data["worklist_s"]) * 1000,
-            "ms",
-            citizens,
-            detail={
-                "runs_ms": [s * 1000 for s in data["worklist_s"]],
-                "rows": data["worklist_rows"],
-            },
-        )
-    )
+    figures.append(_median_ms("worklist_open", data, "worklist", citizens))
     stalls = {
         k: v for k, v in data.get("stalls_s", {}).items() if not k.endswith(("_rows", "_handler"))
     }
@@ -258,6 +231,19 @@ def gui_session(
             )
         )
     return figures, {"qt_platform": data["qt_platform"], "font": data["font"]}
+
+
+def _median_ms(name: str, data: dict[str, Any], key: str, citizens: int) -> Figure:
+    """The median of the timed runs ``data[key + "_s"]`` in ms, with every run and the rows
+    shown (``data[key + "_rows"]``) kept as detail."""
+    runs = data[f"{key}_s"]
+    return Figure(
+        name,
+        median(runs) * 1000,
+        "ms",
+        citizens,
+        detail={"runs_ms": [s * 1000 for s in runs], "rows": data[f"{key}_rows"]},
+    )
 
 
 def _p50_p95(samples: list[float]) -> list[float] | None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from app import i18n
 from app.cli.command import Command, ExitCode
-from app.cli.database import actor_for, open_database
+from app.cli.database import acting_user, open_database
 from app.cli.options import add_common
 from app.cli.reason import add_reason_argument
 from app.i18n import N_, _
@@ -105,13 +105,6 @@ def run(args: argparse.Namespace) -> ExitCode:
     return command(db, args)
 
 
-def _actor(db, args):
-    from app.store.engine import transaction
-
-    with transaction(db) as session:
-        return actor_for(session, args)
-
-
 def _verify(db, args: argparse.Namespace) -> ExitCode:
     from app.casework.privacy.audit_checkpoints import folder_for
     from app.store.audit_chain import local_checkpoint
@@ -184,7 +177,7 @@ def _checkpoint(db, args: argparse.Namespace) -> ExitCode:
 def _purge(db, args: argparse.Namespace) -> ExitCode:
     from app.casework.privacy.audit_retention import purge_expired
 
-    result = purge_expired(db, _actor(db, args), dry_run=args.dry_run)
+    result = purge_expired(db, acting_user(db, args), dry_run=args.dry_run)
     from app.domain.dates import utc_to_local
 
     cutoff = i18n.format_date(utc_to_local(result.cutoff).date())
@@ -216,7 +209,7 @@ def _extract(db, args: argparse.Namespace) -> ExitCode:
     path = Path(args.out).expanduser()
     make_extract(
         db,
-        _actor(db, args),
+        acting_user(db, args),
         citizen_id,
         path,
         with_names=args.with_names,
@@ -232,7 +225,7 @@ def _search(db, args: argparse.Namespace) -> ExitCode:
 
     query = LogQuery(cpr=args.cpr, initials=args.by, start=args.start, end=args.end)
     path = Path(args.out).expanduser()
-    count = export_log(db, _actor(db, args), query, path)
+    count = export_log(db, acting_user(db, args), query, path)
     print(
         i18n.ngettext("Wrote {n} row to {path}", "Wrote {n} rows to {path}", count).format(
             n=count, path=path
@@ -252,7 +245,7 @@ def _key(db, args: argparse.Namespace) -> ExitCode:
     if args.key_command == "export":
         from app.casework.privacy.handing_out import export_audit_key
 
-        path = export_audit_key(db, _actor(db, args), Path(args.out).expanduser())
+        path = export_audit_key(db, acting_user(db, args), Path(args.out).expanduser())
         print(
             _("The access-log key was written to {path}. Keep it like a password.").format(
                 path=path

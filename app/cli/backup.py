@@ -52,13 +52,11 @@ def run_backup(args: argparse.Namespace) -> ExitCode:
 
 def _backup_to(args: argparse.Namespace, folder: Path) -> ExitCode:
     from app.casework.privacy.handing_out import backup_to
-    from app.cli.database import actor_for, open_database
-    from app.store.engine import transaction
+    from app.cli.database import acting_user, open_database
 
     db = open_database(args, create=False)
     try:
-        with transaction(db) as session:
-            actor = actor_for(session, args)
+        actor = acting_user(db, args)
         target = backup_to(db, actor, folder)
     finally:
         db.dispose()

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from app.cli.command import Command, ExitCode
-from app.cli.database import actor_for, open_database
+from app.cli.database import acting_user, actor_for, open_database
 from app.cli.options import add_common
 from app.cli.progress import stderr_progress
 from app.i18n import N_, _
@@ -95,11 +95,9 @@ def _importer(session, args: argparse.Namespace, source: Path):
 
 def run_export(args: argparse.Namespace) -> ExitCode:
     from app.casework.bundle.exporter import export_bundle
-    from app.store.engine import transaction
 
     db = open_database(args)
-    with transaction(db) as session:
-        actor = actor_for(session, args)
+    actor = acting_user(db, args)
     report = export_bundle(db, actor, Path(args.directory))
     print(report.summary())
     return ExitCode.OK

@@ -1,7 +1,8 @@
 """The database a command works on, and who it acts as.
 
 ``open_database`` opens what ``--db``, ``--database-url``, ``--demo`` or the environment name,
-upgraded to the current schema; ``actor_for`` is the user a command acts as.
+upgraded to the current schema; ``actor_for`` is the user a command acts as (``acting_user``
+reads it in a transaction of its own).
 """
 
 from __future__ import annotations
@@ -57,6 +58,14 @@ def actor_for(session, args: argparse.Namespace):
     return resolve_actor(
         session, getattr(args, "user", None), demo=getattr(args, "demo", False), demo_role="admin"
     )
+
+
+def acting_user(db, args: argparse.Namespace):
+    """``actor_for``, read in a short transaction of its own."""
+    from app.store.engine import transaction
+
+    with transaction(db) as session:
+        return actor_for(session, args)
 
 
 def encryption_choice(args: argparse.Namespace) -> bool | None:

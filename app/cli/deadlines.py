@@ -11,7 +11,7 @@ from typing import Any
 
 from app import i18n
 from app.cli.command import Command, ExitCode
-from app.cli.database import actor_for, open_database
+from app.cli.database import acting_user, open_database
 from app.cli.options import add_common
 from app.domain.dates import local_today
 from app.i18n import N_, _
@@ -60,7 +60,6 @@ def run(args: argparse.Namespace) -> ExitCode:
     from app.casework.admin.users import caseworker_by_initials
     from app.casework.deadlines.deadline_rule_files import load_rule_sets
     from app.casework.deadlines.deadlines import export_deadlines
-    from app.store.engine import transaction
     from app.wording.deadline_text import explain, rule_title, status_label
 
     as_of = args.as_of or local_today()
@@ -74,8 +73,7 @@ def run(args: argparse.Namespace) -> ExitCode:
             _("Warning: {message}").format(message=i18n.translate_error(loaded.problem)),
             file=sys.stderr,
         )
-    with transaction(db) as session:
-        actor = actor_for(session, args)
+    actor = acting_user(db, args)
     items = export_deadlines(
         db,
         actor,

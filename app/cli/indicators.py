@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from app.cli.command import Command, ExitCode
-from app.cli.database import actor_for, open_database
+from app.cli.database import acting_user, open_database
 from app.cli.options import add_common
 from app.domain.errors import ValidationError
 from app.i18n import N_, _
@@ -59,15 +59,13 @@ def run(args: argparse.Namespace) -> ExitCode:
     from app.casework.goals.goal_plans import load_goalplan
     from app.casework.goals.indicator_exports import export_indicators
     from app.domain.periods import parse_period
-    from app.store.engine import transaction
 
     period = parse_period(args.period)
     if args.format in ("xlsx", "pdf") and not args.out:
         raise ValidationError("XLSX and PDF need --out FILE")
     db = open_database(args)
     plan = load_goalplan(args.plan, db)
-    with transaction(db) as session:
-        actor = actor_for(session, args)
+    actor = acting_user(db, args)
     evaluation = evaluate_plan(
         db,
         plan,

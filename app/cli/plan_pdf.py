@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from app.cli.command import Command, ExitCode
-from app.cli.database import actor_for, open_database
+from app.cli.database import acting_user, open_database
 from app.cli.options import add_common
 from app.cli.reason import add_reason_argument, open_with_reason
 from app.i18n import N_, _
@@ -38,11 +38,9 @@ def run(args: argparse.Namespace) -> ExitCode:
     from app.casework.plan.plan_printing import batch_plans, paper_citizens, save_plan_pdf
     from app.casework.privacy.access_log_extract import citizen_by_cpr
     from app.domain.errors import ValidationError
-    from app.store.engine import transaction
 
     db = open_database(args)
-    with transaction(db) as session:
-        actor = actor_for(session, args)
+    actor = acting_user(db, args)
     if args.cpr:
         if not args.out:
             raise ValidationError("Give --out FILE")

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from app.cli.command import Command, ExitCode
-from app.cli.database import actor_for, open_database
+from app.cli.database import acting_user, open_database
 from app.cli.options import add_common
 from app.cli.reason import add_reason_argument, open_with_reason
 from app.i18n import N_, _, ngettext
@@ -42,13 +42,6 @@ def add_access_request_arguments(request: argparse.ArgumentParser) -> None:
     )
     add_reason_argument(request)
     add_common(request, suppress=True)
-
-
-def _actor(db, args: argparse.Namespace):
-    from app.store.engine import transaction
-
-    with transaction(db) as session:
-        return actor_for(session, args)
 
 
 def _print_preview(preview) -> None:
@@ -83,7 +76,7 @@ def run_retention(args: argparse.Namespace) -> ExitCode:
     from app.casework.privacy.retention import erase, preview
 
     db = open_database(args)
-    actor = _actor(db, args)
+    actor = acting_user(db, args)
     found = preview(db, actor)
     _print_preview(found)
     if args.retention_command == "list" or not found.candidates:
@@ -110,7 +103,7 @@ def run_access_request(args: argparse.Namespace) -> ExitCode:
     from app.casework.privacy.access_request import make_access_request
 
     db = open_database(args)
-    actor = _actor(db, args)
+    actor = acting_user(db, args)
     citizen_id = citizen_by_cpr(db, args.cpr)
     open_with_reason(db, actor, citizen_id, args)
     done = make_access_request(

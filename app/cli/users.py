@@ -8,7 +8,7 @@ import argparse
 
 from app import i18n
 from app.cli.command import Command, ExitCode
-from app.cli.database import actor_for, open_database
+from app.cli.database import acting_user, open_database
 from app.cli.options import add_common
 from app.i18n import N_, _
 
@@ -32,11 +32,9 @@ def table(users) -> list[str]:
 
 def run(args: argparse.Namespace) -> ExitCode:
     from app.casework.admin.users import list_users
-    from app.store.engine import transaction
 
     db = open_database(args)
-    with transaction(db) as session:
-        me = actor_for(session, args)
+    me = acting_user(db, args)
     users = list_users(db)
     print(_("Users of {database}:").format(database=db.description))
     print("\n".join(table(users)))

@@ -99,6 +99,25 @@ _RET_OG_PLIGT = (
     "uddannelseshjaelp_uddannelsesparat",
 )
 
+#: Every fact of a spell the deadline rules count from, by field name (what the spell's form
+#: edits besides its benefit and dates; ``SpellRow.facts`` carries them).
+SPELL_FACTS = (
+    "visited_to_jobcenter",
+    "early_followup_requested_on",
+    "exempt_75",
+    "exempt_75_reason",
+    "agreed_contact_days",
+    "first_request_on",
+    "absence_start_on",
+    "sick_category",
+    "new_dagpengeperiode_on",
+    "ledighed_hours",
+    "ledighed_on",
+    "part_time_insured",
+    "offer_exempt_from",
+    "offer_exempt_to",
+    "work_duty",
+)
 #: The facts a spell carries for the deadline rules, and the target groups each belongs to.
 FACT_GROUPS: dict[str, frozenset[str]] = {
     "first_request_on": frozenset(

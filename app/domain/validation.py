@@ -28,18 +28,22 @@ def text(value: Any) -> str | None:
     return cleaned or None
 
 
+def _check_length(cleaned: str, field: str, label: str, max_length: int) -> None:
+    if len(cleaned) > max_length:
+        raise ValidationError(
+            "{label} is too long (at most {max} characters)",
+            field=field,
+            label=label,
+            max=max_length,
+        )
+
+
 def required_text(field: str, label: str, max_length: int = 200) -> Check:
     def check(value: Any, _all: Mapping[str, Any]) -> str:
         cleaned = text(value)
         if cleaned is None:
             raise ValidationError("{label} is required", field=field, label=label)
-        if len(cleaned) > max_length:
-            raise ValidationError(
-                "{label} is too long (at most {max} characters)",
-                field=field,
-                label=label,
-                max=max_length,
-            )
+        _check_length(cleaned, field, label, max_length)
         return cleaned
 
     return check
@@ -48,13 +52,8 @@ def required_text(field: str, label: str, max_length: int = 200) -> Check:
 def optional_text(field: str, label: str, max_length: int = 500) -> Check:
     def check(value: Any, _all: Mapping[str, Any]) -> str | None:
         cleaned = text(value)
-        if cleaned is not None and len(cleaned) > max_length:
-            raise ValidationError(
-                "{label} is too long (at most {max} characters)",
-                field=field,
-                label=label,
-                max=max_length,
-            )
+        if cleaned is not None:
+            _check_length(cleaned, field, label, max_length)
         return cleaned
 
     return check

@@ -7,7 +7,6 @@ Employees appear only when the extract was made with names.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,13 +23,12 @@ from app.domain.codes import N_
 from app.reports.plan_pdf import (
     BOLD,
     FONT,
-    _numbered_canvas,
     _register_fonts,
     _Styles,
-    a4_document,
+    build_pdf,
     letterhead,
+    page_footer,
 )
-from app.reports.plan_texts import TEXTS as PLAN_TEXTS
 
 
 @dataclass(frozen=True)
@@ -115,23 +113,17 @@ def render_extract(extract: Extract) -> bytes:
     story.append(Spacer(1, 4 * mm))
     story.append(Paragraph(escape(t(TEXTS["questions"])), styles.body))
 
-    buffer = io.BytesIO()
-    doc = a4_document(
-        buffer,
+    return build_pdf(
+        story,
         title=f"{t(TEXTS['title'])} – {extract.name}",
-        author=head.municipality,
         subject=t(TEXTS["subtitle"]),
+        author=head.municipality,
         lang=lang,
+        footer=page_footer(
+            t, TEXTS["footer"], municipality=head.municipality, made_on=day(extract.made_on)
+        ),
+        footer_size=styles.small.fontSize,
     )
-
-    def footer(page: int, pages: int) -> tuple[str, str]:
-        return (
-            t(TEXTS["footer"]).format(municipality=head.municipality, date=day(extract.made_on)),
-            t(PLAN_TEXTS["page"]).format(page=page, pages=pages),
-        )
-
-    doc.build(story, canvasmaker=_numbered_canvas(footer, styles.small.fontSize))
-    return buffer.getvalue()
 
 
 def _table(extract: Extract, t: Callable[[str], str], styles: _Styles) -> Table:

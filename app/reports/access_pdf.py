@@ -27,6 +27,7 @@ from app.reports.plan_pdf import (
     _text,
     build_pdf,
     letterhead,
+    page_footer,
 )
 from app.reports.plan_texts import TEXTS
 
@@ -118,18 +119,14 @@ def render_access_request(document: AccessDocument, *, head: Letterhead | None =
             story.extend(_entry(entry, styles))
     story.append(Paragraph(escape(t(T["log_note"])), styles.note))
 
-    def footer(page: int, pages: int) -> tuple[str, str]:
-        return (
-            t(T["footer"]).format(municipality=head.municipality, date=day(document.made_on)),
-            t(TEXTS["page"]).format(page=page, pages=pages),
-        )
-
     return build_pdf(
         story,
         title=f"{t(T['title'])} – {document.name}",
         subject=t(T["title"]),
         author=head.municipality,
         lang=lang,
-        footer=footer,
+        footer=page_footer(
+            t, T["footer"], municipality=head.municipality, made_on=day(document.made_on)
+        ),
         footer_size=styles.small.fontSize,
     )

@@ -160,13 +160,7 @@ def parse_goalplan(origin: str, text: str) -> GoalPlan:
                 if t is not None
             ]
         except ValidationError as error:
-            from app import i18n
-
-            raise ValidationError(
-                "The goal plan {file} cannot be used: {reason}",
-                file=origin,
-                reason=i18n.translate_error(error),
-            ) from None
+            raise _unusable(origin, error) from None
         indicators.append(
             Indicator(
                 item["id"],
@@ -192,13 +186,18 @@ def parse_goalplan(origin: str, text: str) -> GoalPlan:
     try:
         return checked_plan(plan)
     except ValidationError as error:
-        from app import i18n
+        raise _unusable(origin, error) from None
 
-        raise ValidationError(
-            "The goal plan {file} cannot be used: {reason}",
-            file=origin,
-            reason=i18n.translate_error(error),
-        ) from None
+
+def _unusable(origin: str, error: ValidationError) -> ValidationError:
+    """The goal plan ``origin`` refused, with the reason ``error`` gives (in the user's words)."""
+    from app import i18n
+
+    return ValidationError(
+        "The goal plan {file} cannot be used: {reason}",
+        file=origin,
+        reason=i18n.translate_error(error),
+    )
 
 
 def shipped_goalplans() -> list[GoalPlan]:

@@ -361,6 +361,21 @@ def _count_in(db: Database, base: Select[int], *parts: Select[int]) -> int:
     return int(count)
 
 
+def _share_in(
+    db: Database,
+    period: ReportPeriod,
+    groups: Sequence[str] | None,
+    min_age: int | None,
+    max_age: int | None,
+    *parts: Select[int],
+) -> MeasureResult:
+    """Of the group's citizens in the period (``_base_ids``), the share that appears in any of
+    the ``parts`` (selects of citizen ids)."""
+    base = _base_ids(db, period, groups, min_age, max_age)
+    (total,) = _scalar(db, select(func.count(distinct(base.subquery().c.citizen_id))))
+    return share_of(_count_in(db, base, *parts), total)
+
+
 def _work_started(period: ReportPeriod, kinds: Sequence[str]) -> Select[int]:
     return select(col(Employment.citizen_id)).where(
         _live(col(Employment.citizen_id)),
@@ -386,15 +401,13 @@ def virksomhedsrettede_share(
 ) -> MeasureResult:
     """Share of the group's persons in the period who started a virksomhedsrettet tilbud (with
     ``counts_too`` also those who started paid hours, or any work)."""
-    base = _base_ids(db, period, groups, min_age, max_age)
-    (total,) = _scalar(db, select(func.count(distinct(base.subquery().c.citizen_id))))
     started = select(
         _offers_started(db, period, VIRKSOMHEDSRETTEDE, groups, min_age, max_age).c.citizen_id
     )
     parts = [started]
     if COUNTS_TOO.get(counts_too):
         parts.append(_work_started(period, COUNTS_TOO[counts_too]))
-    return share_of(_count_in(db, base, *parts), total)
+    return _share_in(db, period, groups, min_age, max_age, *parts)
 
 
 def _offer_end(period: ReportPeriod) -> ColumnElement[Any]:
@@ -456,12 +469,10 @@ def in_offer_share(
     """The activation rate in persons: of the group's citizens in the period, the share in an
     offer of the kinds (company-based by default) on a day they were in the group; with
     ``counts_too`` also those with paid hours (or any work) in the period."""
-    base = _base_ids(db, period, groups, min_age, max_age)
-    (total,) = _scalar(db, select(func.count(distinct(base.subquery().c.citizen_id))))
     parts = [_in_offer(period, kinds, groups, min_age, max_age)]
     if COUNTS_TOO.get(counts_too):
         parts.append(_work_during(period, COUNTS_TOO[counts_too]))
-    return share_of(_count_in(db, base, *parts), total)
+    return _share_in(db, period, groups, min_age, max_age, *parts)
 
 
 def upskilling_started(

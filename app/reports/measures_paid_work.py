@@ -17,13 +17,11 @@ from app.reports.measures import (
     FULL_TIME_HOURS_PER_WEEK,
     MeasureResult,
     _aged,
-    _base_ids,
-    _count_in,
     _employed_persons,
     _employment_in_period,
     _in_groups_during,
     _scalar,
-    share_of,
+    _share_in,
 )
 from app.store.engine import Database
 from app.store.models import (
@@ -97,10 +95,8 @@ def paid_hours_share(
 ) -> MeasureResult:
     """Of the group's citizens in the period, the share with ordinary paid hours (paid hours or
     an ordinary job) on a day they were on the benefit."""
-    base = _base_ids(db, period, groups, min_age, max_age)
-    (total,) = _scalar(db, select(func.count(distinct(base.subquery().c.citizen_id))))
     working = _work_while_in(period, ("paid_hours", "ordinary_job"), groups)
-    return share_of(_count_in(db, base, working), total)
+    return _share_in(db, period, groups, min_age, max_age, working)
 
 
 #: Herlev's småjob goal: aktivitetsparate of every age and citizens in ressourceforløb.

@@ -338,21 +338,32 @@ def render_plan(
             )
         )
 
-    def footer(page: int, pages: int) -> tuple[str, str]:
-        return (
-            t(TEXTS["footer"]).format(municipality=head.municipality, date=day(document.made_on)),
-            t(TEXTS["page"]).format(page=page, pages=pages),
-        )
-
     return build_pdf(
         story,
         title=f"{t(TEXTS['title'])} – {document.name}",
         subject=t(TEXTS["title"]),
         author=head.municipality,
         lang=lang,
-        footer=footer,
+        footer=page_footer(
+            t, TEXTS["footer"], municipality=head.municipality, made_on=day(document.made_on)
+        ),
         footer_size=styles.small.fontSize,
     )
+
+
+def page_footer(
+    t: Callable[[str], str], text: str, *, municipality: str, made_on: str
+) -> Callable[[int, int], tuple[str, str]]:
+    """The footer of a document for a citizen: ``text`` (a msgid with ``{municipality}`` and
+    ``{date}``, the day it was made) on the left, "side 1 af 3" on the right."""
+
+    def footer(page: int, pages: int) -> tuple[str, str]:
+        return (
+            t(text).format(municipality=municipality, date=made_on),
+            t(TEXTS["page"]).format(page=page, pages=pages),
+        )
+
+    return footer
 
 
 def build_pdf(

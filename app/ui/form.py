@@ -10,7 +10,8 @@ use case's errors into messages at the right field, and asks before throwing awa
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShowEvent
@@ -32,6 +33,7 @@ from app.domain.errors import ConflictError, MinPlanError, ValidationError
 from app.i18n import _
 from app.ui import colours
 
+_T = TypeVar("_T")
 Validator = Callable[[dict[str, Any]], Mapping[str, ValidationError]]
 ERROR_STYLE = "color: #b00020;"  # on a light palette only; the form uses colours.tint
 
@@ -233,6 +235,24 @@ class FormDialog(QDialog):
         assert isinstance(column, QVBoxLayout)
         column.insertLayout(1, row)
         return path
+
+    def write_path(self, values: Mapping[str, Any], write: Callable[[Path], _T]) -> _T:
+        """``write`` the file named in the "path" field (``add_save_path``): an empty name, a
+        folder that does not exist or the operating system's refusal is shown at that field."""
+        path = Path(values.get("path") or "").expanduser()
+        if not values.get("path") or not path.parent.is_dir():
+            raise ValidationError(
+                "The folder {path} does not exist", field="path", path=str(path.parent)
+            )
+        try:
+            return write(path)
+        except OSError as error:
+            raise ValidationError(
+                "Cannot write {path}: {reason}",
+                field="path",
+                path=str(path),
+                reason=error.strerror or str(error),
+            ) from None
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt name)
         """Typing starts in the chosen field (``focus_field``) or the first one, not on a button."""

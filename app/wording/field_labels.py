@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.domain.plan import PLAN_FIELDS
 from app.i18n import N_, _
 
 FIELD_LABELS = {
@@ -19,13 +20,7 @@ FIELD_LABELS = {
     "refugee_year": N_("Year of residence permit"),
     "disability": N_("Disability"),
     "digital_post_exempt": N_("Exempt from digital post"),
-    "job_goal": N_("Job goal"),
-    "education_goal": N_("Education goal"),
-    "own_words": N_("In the citizen's own words"),
-    "job_search": N_("Job search agreements"),
-    "stabilising": N_("Stabilising activities"),
-    "other_efforts": N_("Other agreed efforts"),
-    "status_followup": N_("Status and follow-up"),
+    **PLAN_FIELDS,  # the plan's fields, with the labels the plan shows them under
     "title": N_("Title"),
     "due": N_("Due"),
     "status": N_("Status"),

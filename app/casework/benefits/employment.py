@@ -12,6 +12,7 @@ from app.casework.core.editing import (
     apply_changes,
     flush_versioned,
     get_row,
+    insert_audited,
     load_for_update,
     update_audited,
 )
@@ -73,18 +74,7 @@ def register_employment(
         if cleaned["company_id"] is not None:
             get_row(session, Company, cleaned["company_id"])
         row = Employment(citizen_id=citizen_id, **cleaned)
-        session.add(row)
-        session.flush()
-        audit.record(
-            session,
-            actor,
-            "create",
-            entity="employment",
-            entity_id=row.id,
-            citizen_id=citizen_id,
-            new=cleaned,
-        )
-        return Saved(saved_id(row), row.version, citizen_id, _AREAS)
+        return insert_audited(session, actor, row, cleaned, entity="employment", areas=_AREAS)
 
 
 def end_employment(

@@ -14,6 +14,7 @@ from app.casework.core.editing import (
     apply_changes,
     flush_versioned,
     get_row,
+    insert_audited,
     load_for_update,
     snapshot,
     update_audited,
@@ -23,6 +24,7 @@ from app.domain import validation as v
 from app.domain.codes import N_, check_code
 from app.domain.errors import Term, ValidationError
 from app.domain.spells import (
+    SPELL_FACTS,
     SpellPeriod,
     check_end,
     check_no_overlap,
@@ -34,27 +36,7 @@ from app.store.models import BenefitSpell, Citizen
 from app.store.row_values import saved_id
 
 _AREAS = frozenset({Area.SPELLS, Area.CITIZEN, Area.CITIZEN_LIST, Area.HISTORY})
-SPELL_FIELDS = (
-    "target_group",
-    "start_date",
-    "end_date",
-    "end_reason",
-    "visited_to_jobcenter",
-    "early_followup_requested_on",
-    "exempt_75",
-    "exempt_75_reason",
-    "agreed_contact_days",
-    "first_request_on",
-    "absence_start_on",
-    "sick_category",
-    "new_dagpengeperiode_on",
-    "ledighed_hours",
-    "ledighed_on",
-    "part_time_insured",
-    "offer_exempt_from",
-    "offer_exempt_to",
-    "work_duty",
-)
+SPELL_FIELDS = ("target_group", "start_date", "end_date", "end_reason", *SPELL_FACTS)
 #: Fields that default to False rather than None.
 _FLAGS = ("visited_to_jobcenter", "exempt_75", "part_time_insured", "work_duty")
 
@@ -100,18 +82,7 @@ def start_spell(db: Database, actor: Actor, citizen_id: int, values: Mapping[str
         )
         check_no_overlap(_periods(session, citizen_id), candidate)
         row = BenefitSpell(citizen_id=citizen_id, **cleaned)
-        session.add(row)
-        session.flush()
-        audit.record(
-            session,
-            actor,
-            "create",
-            entity="benefit_spell",
-            entity_id=row.id,
-            citizen_id=citizen_id,
-            new=cleaned,
-        )
-        return Saved(saved_id(row), row.version, citizen_id, _AREAS)
+        return insert_audited(session, actor, row, cleaned, entity="benefit_spell", areas=_AREAS)
 
 
 def end_spell(

@@ -18,6 +18,7 @@ from sqlmodel import col, select
 from app.casework.core.actor import Actor
 from app.casework.core.reading import read_citizen
 from app.domain.dates import utc_to_local
+from app.domain.spells import SPELL_FACTS
 from app.store.engine import Database, transaction
 from app.store.models import (
     BenefitSpell,
@@ -149,26 +150,6 @@ class SpellRow:
     agreed_contact_days: int | None
     #: Every fact of the spell the deadline rules count from, by field name (for editing).
     facts: Mapping[str, Any] = field(default_factory=dict)
-
-
-#: The spell's facts for the deadline rules, as ``SpellRow.facts`` carries them.
-SPELL_FACTS = (
-    "visited_to_jobcenter",
-    "early_followup_requested_on",
-    "exempt_75",
-    "exempt_75_reason",
-    "agreed_contact_days",
-    "first_request_on",
-    "absence_start_on",
-    "sick_category",
-    "new_dagpengeperiode_on",
-    "ledighed_hours",
-    "ledighed_on",
-    "part_time_insured",
-    "offer_exempt_from",
-    "offer_exempt_to",
-    "work_duty",
-)
 
 
 def spells_of(db: Database, actor: Actor, citizen_id: int) -> list[SpellRow]:

@@ -139,16 +139,7 @@ def update_citizen(
             return Saved(saved_id(row), row.version, saved_id(row), frozenset())
         _refresh_derived(row)
         flush_versioned(session, row, cleaned)
-        audit.record(
-            session,
-            actor,
-            "update",
-            entity="citizen",
-            entity_id=row.id,
-            citizen_id=row.id,
-            old=old,
-            new=new,
-        )
+        _record_change(session, actor, "update", saved_id(row), old, new)
         return Saved(saved_id(row), row.version, saved_id(row), _LIST_AREAS)
 
 
@@ -172,16 +163,7 @@ def hand_over(
         old, new = apply_changes(row, {"caseworker_id": caseworker_id})
         if new:
             flush_versioned(session, row, new)
-            audit.record(
-                session,
-                actor,
-                "hand_over",
-                entity="citizen",
-                entity_id=row.id,
-                citizen_id=row.id,
-                old=old,
-                new=new,
-            )
+            _record_change(session, actor, "hand_over", saved_id(row), old, new)
         return Saved(saved_id(row), row.version, saved_id(row), _LIST_AREAS)
 
 
@@ -208,17 +190,29 @@ def _hand_over_on_server(
             entity=Term(ENTITY_NAMES["citizen"]),
             attempted=new,
         )
+    _record_change(session, actor, "hand_over", citizen_id, old, new)
+    return Saved(citizen_id, done, citizen_id, _LIST_AREAS)
+
+
+def _record_change(
+    session: Session,
+    actor: Actor,
+    action: str,
+    citizen_id: int,
+    old: dict[str, Any],
+    new: dict[str, Any],
+) -> None:
+    """The audit event of a change to the citizen's own row (master data, caseload)."""
     audit.record(
         session,
         actor,
-        "hand_over",
+        action,
         entity="citizen",
         entity_id=citizen_id,
         citizen_id=citizen_id,
         old=old,
         new=new,
     )
-    return Saved(citizen_id, done, citizen_id, _LIST_AREAS)
 
 
 def delete_citizen(db: Database, actor: Actor, citizen_id: int, *, reason: str) -> Saved:

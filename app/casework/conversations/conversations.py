@@ -7,10 +7,11 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from app.casework.core import access, audit
+from app.casework.core import access
 from app.casework.core.actor import Actor
 from app.casework.core.editing import (
     get_row,
+    insert_audited,
     load_for_update,
     update_audited,
 )
@@ -58,18 +59,15 @@ def book_conversation(
         get_row(session, Citizen, citizen_id)
         access.require_case_write(session, actor, citizen_id)
         row = Conversation(citizen_id=citizen_id, **values)
-        session.add(row)
-        session.flush()
-        audit.record(
+        return insert_audited(
             session,
             actor,
-            "book_conversation",
+            row,
+            values,
             entity="conversation",
-            entity_id=row.id,
-            citizen_id=citizen_id,
-            new=values,
+            areas=_AREAS,
+            action="book_conversation",
         )
-        return Saved(saved_id(row), row.version, citizen_id, _AREAS)
 
 
 def record_outcome(

@@ -21,6 +21,7 @@ from app.domain.codes import N_
 from app.domain.dates import utc_now
 from app.domain.errors import ConflictError, NotFoundError, Term
 from app.store.models import Versioned, table_of
+from app.store.row_values import saved_id
 
 Row = TypeVar("Row", bound=SQLModel)
 #: A row of a user-edited table (id, version, timestamps).
@@ -148,3 +149,34 @@ def update_audited(
             new=new,
         )
     return Saved(row.id, row.version, row.citizen_id, areas)
+
+
+def insert_audited(
+    session: Session,
+    actor: Actor,
+    row: Any,
+    new: dict[str, Any],
+    *,
+    entity: str,
+    areas: frozenset[Area],
+    action: str = "create",
+) -> Saved:
+    """The end of an audited insert of a citizen's row, in the caller's transaction: add the
+    row, flush for its id, record ``action`` with the ``new`` values the user gave, and report
+    the row saved with the ``areas`` to refresh.
+
+    ``row`` is a new row of a citizen (it has ``citizen_id``); the counterpart of
+    ``update_audited``.
+    """
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        action,
+        entity=entity,
+        entity_id=row.id,
+        citizen_id=row.citizen_id,
+        new=new,
+    )
+    return Saved(saved_id(row), row.version, row.citizen_id, areas)

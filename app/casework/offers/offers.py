@@ -15,6 +15,7 @@ from app.casework.core.actor import Actor
 from app.casework.core.editing import (
     flush_versioned,
     get_row,
+    insert_audited,
     load_for_update,
     snapshot,
     update_audited,
@@ -112,20 +113,8 @@ def register_offer(
         elif cleaned.get("company_id") is not None:
             get_row(session, Company, cleaned["company_id"])
         row = Offer(citizen_id=citizen_id, **cleaned)
-        session.add(row)
-        session.flush()
-        audit.record(
-            session,
-            actor,
-            "create",
-            entity="offer",
-            entity_id=row.id,
-            citizen_id=citizen_id,
-            new=cleaned,
-        )
-        return Saved(
-            saved_id(row), row.version, citizen_id, _AREAS, _warnings(session, citizen_id, cleaned)
-        )
+        saved = insert_audited(session, actor, row, cleaned, entity="offer", areas=_AREAS)
+        return replace(saved, warnings=_warnings(session, citizen_id, cleaned))
 
 
 def update_offer(

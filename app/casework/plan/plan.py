@@ -151,6 +151,31 @@ def save_plan(
         return Saved(saved_id(plan), plan.version, citizen_id, _PLAN_AREAS)
 
 
+def _milestone_changed(
+    session: Session,
+    actor: Actor,
+    action: str,
+    row: Milestone,
+    *,
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+) -> Saved:
+    """The end of a change to a milestone, flushed: a new version of the plan, the audit event
+    (``action``, with ``old`` and ``new`` values), the row saved."""
+    _store_version(session, actor, row.citizen_id)
+    audit.record(
+        session,
+        actor,
+        action,
+        entity="milestone",
+        entity_id=row.id,
+        citizen_id=row.citizen_id,
+        old=old,
+        new=new,
+    )
+    return Saved(saved_id(row), row.version, row.citizen_id, _MS_AREAS)
+
+
 def add_milestone(
     db: Database, actor: Actor, citizen_id: int, title: str, *, due: date | None = None
 ) -> Saved:
@@ -166,17 +191,9 @@ def add_milestone(
         )
         session.add(row)
         session.flush()
-        _store_version(session, actor, citizen_id)
-        audit.record(
-            session,
-            actor,
-            "create",
-            entity="milestone",
-            entity_id=row.id,
-            citizen_id=citizen_id,
-            new={"title": row.title, "due": due},
+        return _milestone_changed(
+            session, actor, "create", row, new={"title": row.title, "due": due}
         )
-        return Saved(saved_id(row), row.version, citizen_id, _MS_AREAS)
 
 
 def update_milestone(
@@ -207,18 +224,7 @@ def update_milestone(
         if not new:
             return Saved(saved_id(row), row.version, row.citizen_id, frozenset())
         flush_versioned(session, row, values)
-        _store_version(session, actor, row.citizen_id)
-        audit.record(
-            session,
-            actor,
-            "update",
-            entity="milestone",
-            entity_id=row.id,
-            citizen_id=row.citizen_id,
-            old=old,
-            new=new,
-        )
-        return Saved(saved_id(row), row.version, row.citizen_id, _MS_AREAS)
+        return _milestone_changed(session, actor, "update", row, old=old, new=new)
 
 
 def complete_milestone(
@@ -265,18 +271,9 @@ def move_milestone(db: Database, actor: Actor, milestone_id: int, steps: int) ->
             if sibling.position != position:
                 sibling.position = position
         session.flush()
-        _store_version(session, actor, row.citizen_id)
-        audit.record(
-            session,
-            actor,
-            "reorder",
-            entity="milestone",
-            entity_id=row.id,
-            citizen_id=row.citizen_id,
-            old={"index": index},
-            new={"index": target},
+        return _milestone_changed(
+            session, actor, "reorder", row, old={"index": index}, new={"index": target}
         )
-        return Saved(saved_id(row), row.version, row.citizen_id, _MS_AREAS)
 
 
 def delete_milestone(db: Database, actor: Actor, milestone_id: int) -> Saved:
@@ -294,16 +291,7 @@ def _set_deleted(db: Database, actor: Actor, milestone_id: int, when: datetime |
         access.require_case_write(session, actor, row.citizen_id)
         row.deleted_at = when
         flush_versioned(session, row, {"deleted_at": when})
-        _store_version(session, actor, row.citizen_id)
-        audit.record(
-            session,
-            actor,
-            "delete" if when else "restore",
-            entity="milestone",
-            entity_id=row.id,
-            citizen_id=row.citizen_id,
-        )
-        return Saved(saved_id(row), row.version, row.citizen_id, _MS_AREAS)
+        return _milestone_changed(session, actor, "delete" if when else "restore", row)
 
 
 def plan_as_of(

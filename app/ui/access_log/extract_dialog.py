@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QWidget
 from app.casework.plan.plan_printing import file_name
 from app.casework.privacy.access_log_extract import make_extract
 from app.domain.codes import LANGUAGES
-from app.domain.errors import ValidationError
 from app.i18n import _
 from app.ui.casework.context import UiContext
 from app.ui.fields import CheckField, CodeCombo
@@ -40,12 +39,7 @@ class ExtractDialog(FormDialog):
         self.form.mark_clean()
 
     def _store(self, values: dict[str, Any]) -> Path:
-        path = Path(values["path"] or "").expanduser()
-        if not values.get("path") or not path.parent.is_dir():
-            raise ValidationError(
-                "The folder {path} does not exist", field="path", path=str(path.parent)
-            )
-        try:
+        def write(path: Path) -> Path:
             make_extract(
                 self.ctx.db,
                 self.ctx.actor,
@@ -55,11 +49,6 @@ class ExtractDialog(FormDialog):
                 language=values.get("language"),
                 today=self.ctx.today(),
             )
-        except OSError as error:
-            raise ValidationError(
-                "Cannot write {path}: {reason}",
-                field="path",
-                path=str(path),
-                reason=error.strerror or str(error),
-            ) from None
-        return path
+            return path
+
+        return self.write_path(values, write)

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app import i18n
 from app.casework.citizens.journal import NoteView, add_note, correct_note, edit_note, notes
@@ -21,6 +20,7 @@ from app.ui.casework.record_table import RecordTable
 from app.ui.casework.tab import CitizenTab
 from app.ui.fields import LongTextEdit
 from app.ui.form import FormDialog
+from app.ui.search_box import search_box
 
 
 class NoteDialog(FormDialog):
@@ -86,20 +86,17 @@ class JournalTab(CitizenTab):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.views: dict[int, NoteView] = {}
-        self.search = QLineEdit(self)
-        self.search.setAccessibleName(_("Search the journal"))
-        self.search.setAccessibleDescription(
-            _(
+        self.search = search_box(
+            self,
+            name=_("Search the journal"),
+            description=_(
                 "Type words from the notes; the list below then shows only the "
                 "notes that contain them."
-            )
+            ),
+            placeholder=_("Search the notes"),
+            search=self.reload,
+            pause_ms=250,
         )
-        self.search.setPlaceholderText(_("Search the notes"))
-        self.search.setClearButtonEnabled(True)
-        self.search.setMaxLength(200)  # a pasted page is cut (app.domain.search.MAX_SEARCH_CHARS)
-        self._timer = QTimer(self, singleShot=True, interval=250)
-        self._timer.timeout.connect(self.reload)
-        self.search.textChanged.connect(self._timer.start)
         self.table = RecordTable([_("Date"), _("By"), _("Note")], self)
         self.table.setAccessibleName(_("Journal notes"))
         self.table.setAccessibleDescription(

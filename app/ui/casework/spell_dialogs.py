@@ -12,32 +12,12 @@ from app.casework.benefits.spells import change_benefit, start_spell, update_spe
 from app.casework.citizens.case_views import SpellRow
 from app.domain.codes import EMPLOYMENT_KINDS, SICK_CATEGORIES, TARGET_GROUPS
 from app.domain.errors import ValidationError
-from app.domain.spells import FACT_GROUPS
+from app.domain.spells import FACT_GROUPS, SPELL_FACTS
 from app.i18n import _
 from app.ui.casework.context import UiContext
 from app.ui.casework.offer_dialogs import CompanyPicker
 from app.ui.fields import CheckField, CodeCombo, DateEdit, IntEdit, NumberEdit, TextEdit
 from app.ui.form import FormDialog
-
-#: The facts a spell may carry for the deadline rules (LAB § 9): shown only for the benefits they
-#: belong to (``app.domain.spells.FACT_GROUPS``); the rest apply to every benefit.
-_FACTS = (
-    "first_request_on",
-    "visited_to_jobcenter",
-    "new_dagpengeperiode_on",
-    "ledighed_hours",
-    "ledighed_on",
-    "part_time_insured",
-    "absence_start_on",
-    "sick_category",
-    "early_followup_requested_on",
-    "offer_exempt_from",
-    "offer_exempt_to",
-    "work_duty",
-    "exempt_75",
-    "exempt_75_reason",
-    "agreed_contact_days",
-)
 
 
 def _spell_fields(dialog: FormDialog, ctx: UiContext) -> None:
@@ -110,9 +90,10 @@ def _show_for(form: Any, target_group: str | None) -> None:
 
 
 def _spell_values(values: dict[str, Any]) -> dict[str, Any]:
+    """The spell's facts (LAB § 9) from the form: a fact of another benefit is not kept."""
     group = values.get("target_group")
     out = {}
-    for k in _FACTS:
+    for k in SPELL_FACTS:
         value = values.get(k)
         if k in FACT_GROUPS and group not in FACT_GROUPS[k]:
             value = False if isinstance(value, bool) else None  # a hidden field is not kept
@@ -213,7 +194,7 @@ class EditSpellDialog(FormDialog):
                 "start_date": row.start,
                 "end_date": row.end,
                 "end_reason": row.end_reason,
-                **{name: row.facts.get(name) for name in _FACTS},
+                **{name: row.facts.get(name) for name in SPELL_FACTS},
             }
         )
         _show_for(self.form, row.target_group)
@@ -257,17 +238,7 @@ class EmploymentDialog(FormDialog):
         )
 
     def _store(self, values: dict[str, Any]) -> Any:
-        data = {
-            k: values.get(k)
-            for k in (
-                "kind",
-                "company_id",
-                "start_date",
-                "end_date",
-                "hours_per_week",
-                "hours_per_month",
-            )
-        }
-        if data["start_date"] is None:
+        if values.get("start_date") is None:
             raise ValidationError("Give the start date", field="start_date")
-        return register_employment(self.ctx.db, self.ctx.actor, self.citizen_id, data)
+        # The use case takes the employment's fields from the form's values.
+        return register_employment(self.ctx.db, self.ctx.actor, self.citizen_id, values)

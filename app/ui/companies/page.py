@@ -3,14 +3,13 @@ orders and the citizens placed there (Enter opens the citizen)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -35,6 +34,7 @@ from app.i18n import _
 from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
 from app.ui.companies.dialogs import CompanyDialog, ContactDialog, OrderDialog
+from app.ui.search_box import search_box
 
 LIST_LIMIT = 500
 
@@ -47,20 +47,17 @@ class CompaniesPage(QWidget):
         self.ctx = ctx
         self.view: CompanyView | None = None
         self.last_dialog = None
-        self.search = QLineEdit(self)
-        self.search.setAccessibleName(_("Search companies"))
-        self.search.setAccessibleDescription(
-            _(
+        self.search = search_box(
+            self,
+            name=_("Search companies"),
+            description=_(
                 "Type part of a company's name or its CVR number; the list "
                 "below shows the companies found."
-            )
+            ),
+            placeholder=_("Search companies by name or CVR number"),
+            search=self.refresh,
+            pause_ms=150,
         )
-        self.search.setPlaceholderText(_("Search companies by name or CVR number"))
-        self.search.setClearButtonEnabled(True)
-        self.search.setMaxLength(200)  # a pasted page is cut (app.domain.search.MAX_SEARCH_CHARS)
-        self._timer = QTimer(self, singleShot=True, interval=150)
-        self._timer.timeout.connect(self.refresh)
-        self.search.textChanged.connect(self._timer.start)
         self.list = RecordTable([_("Company"), _("CVR number"), _("City")], self, stretch=0)
         # the name gets the room: a long city is cut (its tooltip has it all), so that at 150 %
         # scaling "Andersen & Jessen A/S" is not "Andersen & J…" beside "Vallensbæk Strand"

@@ -50,24 +50,14 @@ class CalendarDialog(FormDialog):
                 start=values["start"].isoformat(),
                 end=values["end"].isoformat(),
             )
-        path = Path(values["path"]).expanduser()
-        if not path.parent.is_dir():
-            raise ValidationError(
-                "The folder {path} does not exist", field="path", path=str(path.parent)
-            )
-        try:
-            return export_calendar(
+        return self.write_path(
+            values,
+            lambda path: export_calendar(
                 self.ctx.db,
                 self.ctx.actor,
                 values["caseworker_id"],
                 values["start"],
                 values["end"],
                 path,
-            )
-        except OSError as error:
-            raise ValidationError(
-                "Cannot write {path}: {reason}",
-                field="path",
-                path=str(path),
-                reason=error.strerror or str(error),
-            ) from None
+            ),
+        )
