@@ -134,7 +134,14 @@ def _reason(driver_message: str) -> str:
 
 
 def explain_login_failure(driver_message: str, url: str | URL) -> DatabaseError | None:
-    """A calm message naming the command that fixes a missing or refused password."""
+    """A calm message naming the command that fixes a missing or refused password.
+
+    Told by the words of the message, not by a SQLSTATE as every other database error is
+    (``app.store.error_kinds``): a login refused while connecting reaches libpq as text only
+    (psycopg's error has no ``sqlstate`` then), and libpq's own failures before the server
+    answers (no password to send, a certificate it cannot verify) have no code at all. The
+    phrases are libpq's and the server's English texts: a server whose ``lc_messages`` is not
+    English gets the general "cannot reach the server" message instead (None here)."""
     text = driver_message.lower()
     parsed = _url(url)
     params = {
