@@ -217,6 +217,9 @@ def gui_session(
                     "worklist_everybody_rows": data["stalls_s"].get("worklist_everybody_rows"),
                     "worklist_everybody_handler_ms": 1000
                     * data["stalls_s"].get("worklist_everybody_handler", 0.0),
+                    # the longest result handler of the window's own runner over all of it
+                    "window_longest_handler_ms": 1000
+                    * data["stalls_s"].get("window_longest_handler", 0.0),
                 },
             )
         )

@@ -173,6 +173,7 @@ def _stalls(db: Database, window, as_of: date) -> dict[str, float]:
             # of which the page's own handler on the GUI thread (filling the table)
             found["worklist_everybody_handler"] = ctx.ops.longest_handler_ms / 1000
         worklist.deleteLater()
+    found["window_longest_handler"] = ops.longest_handler_ms / 1000
     return found
 
 
