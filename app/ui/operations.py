@@ -44,7 +44,8 @@ class Change:
 
 
 class _Relay(QObject):
-    """Carries a job's result to the GUI thread (a queued signal); lives as long as ``Operations``."""
+    """Carries a job's result to the GUI thread (a queued signal); lives as long as
+    ``Operations`` or the last job that holds it."""
 
     done = Signal(str, int, object)
 
@@ -83,7 +84,11 @@ class Operations(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._relay = _Relay(self)
+        # Without a parent, held by each job too: a job that finishes after the window (and this
+        # object) is gone still emits on a living object, and Qt, having dropped the connection
+        # with the receiver, delivers nothing. As a child it was deleted with the window, under
+        # a job about to emit.
+        self._relay = _Relay()
         self._relay.done.connect(self._finished)
         self._generation: dict[str, int] = {}
         self._waiting: dict[str, _Waiting] = {}

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 from app.ui import colours
 from app.ui.lazy_table import SIZE_SAMPLE_ROWS, rows_to_read
 
-
 #: Texts up to this many characters are never cut short by a column sized to its contents: they
 #: need no tooltip (a tooltip for each of the 11 000 cells of a jobcenter's users cost 20 ms).
 _ALWAYS_SHOWN = 12
