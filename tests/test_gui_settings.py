@@ -57,10 +57,8 @@ def settled(qtbot, page: SettingsPage) -> None:  # type: ignore[no-untyped-def]
 
 
 def row_texts(table) -> list[list[str]]:  # type: ignore[no-untyped-def]
-    return [
-        [table.item(r, c).text() for c in range(table.columnCount())]
-        for r in range(table.rowCount())
-    ]
+    """Every row's cells (a ``RecordTable`` or a ``LazyTable``: both read by id)."""
+    return [[table.text(i, c) for c in range(table.columnCount())] for i in table.ids()]
 
 
 def test_an_admin_adds_a_user_by_typing_and_the_errors_show_next_to_the_fields(
@@ -138,6 +136,12 @@ def test_roles_change_but_the_last_admin_stays_and_deactivation_asks_first(
     settled(qtbot, page)
     karen = next(r for r in row_texts(users.table) if r[0] == "KL")
     assert karen[-1] == "Deaktiveret"
+    # a deactivated user's row is drawn in the quieter colour, the others in the usual one
+    model, row_of = users.table.model(), users.table.ids().index
+    colour = Qt.ItemDataRole.ForegroundRole
+    karen_row = row_of(people["karen"].caseworker_id)
+    assert model.data(model.index(karen_row, 1), colour) is not None
+    assert model.data(model.index(row_of(people["anna"].caseworker_id), 1), colour) is None
     with transaction(db) as s:
         actions = [
             e.action
