@@ -66,10 +66,16 @@ def page(qtbot, ctx: UiContext) -> CompaniesPage:
     return widget
 
 
+def loaded(qtbot, page: CompaniesPage) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the selected company's details, read in the background."""
+    qtbot.waitUntil(lambda: not page.ctx.ops.busy("company") and page.view is not None)
+
+
 def test_type_ahead_and_the_citizens_placed_there(qtbot, page: CompaniesPage) -> None:
     assert page.list.rowCount() == 2
     qtbot.keyClicks(page.search, "bager")
     qtbot.waitUntil(lambda: page.list.rowCount() == 1)
+    loaded(qtbot, page)
     assert page.heading.text() == "Bageriet Solsikken ApS"
     assert "CVR 29074836" in page.details.text()
     assert page.placed.rowCount() == 1
@@ -99,6 +105,7 @@ def test_register_a_company_with_cvr_checked_as_you_type(
     with transaction(ctx.db) as s:
         company = s.exec(select(Company).where(Company.cvr == "49825978")).one()
         assert (company.name, company.local) == ("Ågården ApS", True)
+    loaded(qtbot, page)
     assert page.heading.text() == "Ågården ApS"
     assert page.details.text().endswith(" · local")
 
@@ -108,12 +115,14 @@ def test_log_a_contact_and_follow_an_order_to_its_outcome(
 ) -> None:
     page.list.selectRow(0)
     company_id = page.company_id()
+    loaded(qtbot, page)
     page.log_contact()
     dialog = page.last_dialog
     dialog.form.editor("kind").set_value("visit")
     qtbot.keyClicks(dialog.form.editor("contact_person"), "Bente Bager")
     dialog.form.editor("led_to_offer").setChecked(True)
     dialog.try_save()
+    loaded(qtbot, page)
     assert page.contacts.rowCount() == 1
     with transaction(ctx.db) as s:
         contact = s.exec(select(CompanyContact)).one()
@@ -128,6 +137,7 @@ def test_log_a_contact_and_follow_an_order_to_its_outcome(
     dialog = page.last_dialog
     qtbot.keyClicks(dialog.form.editor("title"), "Bagerlærling")
     dialog.try_save()
+    loaded(qtbot, page)
     order_id = page.orders.ids()[0]
     page.edit_order(order_id)
     dialog = page.last_dialog
@@ -144,4 +154,5 @@ def test_log_a_contact_and_follow_an_order_to_its_outcome(
     with transaction(ctx.db) as s:
         order = s.get(RecruitmentOrder, order_id)
         assert (order.status, order.closed_on) == ("filled_ordinary", date(2026, 11, 23))
+    loaded(qtbot, page)
     assert page.orders.text(order_id, 3) == "Filled (ordinary job)" or page.orders.text(order_id, 3)

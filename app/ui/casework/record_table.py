@@ -56,15 +56,13 @@ class RecordTable(QTableWidget):
         keep = self.selected_id()
         self._ids = [record_id for record_id, _cells in rows]
         self._muted = muted or set()
-        # Filled afresh with the columns' widths left alone until the end: replacing the items of
-        # a filled table one by one re-measured every column for each of them (a list of 900
-        # users took minutes).
+        # The columns' widths are left alone until the end: replacing the items of a filled
+        # table one by one re-measured every column for each of them (900 rows took minutes).
         header = self.horizontalHeader()
         modes = [header.sectionResizeMode(c) for c in range(self.columnCount())]
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.setUpdatesEnabled(False)
         try:
-            self.clearContents()
             self.setRowCount(len(rows))
             for row, (_record_id, cells) in enumerate(rows):
                 for column, text in enumerate(cells):
