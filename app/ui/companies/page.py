@@ -197,8 +197,8 @@ class CompaniesPage(QWidget):
         self.ctx.ops.read(
             "company",
             lambda: (
-                company_view(db, company_id),  # type: ignore[arg-type]
-                citizens_placed(db, actor, company_id),  # type: ignore[arg-type]
+                company_view(db, company_id),
+                citizens_placed(db, actor, company_id),
             ),
             self._show,
             owner=self,
