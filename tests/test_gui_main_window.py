@@ -342,3 +342,28 @@ def test_no_page_is_wider_than_a_laptop_screen(qtbot, window: MainWindow) -> Non
         assert page.minimumSizeHint().width() <= room, type(page).__name__
         if page is window.indicators:  # let its count finish before the window goes
             qtbot.waitUntil(lambda: not window.indicators.busy, timeout=30_000)
+
+
+def test_the_pages_prepared_in_the_background_are_the_pages_made_on_first_use(
+    qtbot, window: MainWindow
+) -> None:
+    """``prepare_pages`` imports, off the window's thread, the module of every page the window
+    makes on first use (the list is checked against the ``_make_*`` methods' imports)."""
+    import ast
+    import inspect
+    import sys
+
+    from app.ui import window_pages
+
+    tree = ast.parse(inspect.getsource(window_pages))
+    made = {
+        node.module
+        for method in ast.walk(tree)
+        if isinstance(method, ast.FunctionDef) and method.name.startswith("_make_")
+        for node in ast.walk(method)
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert made == set(window_pages.PAGE_MODULES)
+    window.prepare_pages()
+    qtbot.waitUntil(window.ctx.ops.idle, timeout=30_000)
+    assert set(window_pages.PAGE_MODULES) <= sys.modules.keys()

@@ -160,6 +160,7 @@ def open_main_window(
         window.statusBar().showMessage(notice, 60_000)
     else:
         QTimer.singleShot(300, window.show_day_summary)
+    QTimer.singleShot(1500, window.prepare_pages)
     if crashes:
         window.crash_notice = show_previous_crash(window, list(crashes))
     window.background_check = None

@@ -199,6 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(UiContext(db, actor, lambda: args.as_of))
     window.show()
     QApplication.processEvents()
+    # as the program does 1.5 s after its start: the pages' code imported in the background
+    window.prepare_pages()
+    while not window.ctx.ops.idle():
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        time.sleep(0.001)
     window.nav.setCurrentRow(window.pages.indexOf(window.citizens))  # I dag is the first page
     QApplication.processEvents()
     page, table = window.citizens, window.citizens.table

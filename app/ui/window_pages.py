@@ -4,7 +4,9 @@ A mixin of ``MainWindow`` (``self`` is the window: its ``pages`` stack, context 
 page is a property: ``window.worklist`` is the Frister page, built at that moment if it was not
 yet (``app.ui.page_stack``). Code that only wants to update a page if there is one asks
 ``pages.built(name)`` instead, or ``shown_citizen_page()`` / ``_citizens_built()``. A page's
-module is imported when the page is made, so a start imports none of them (issue #19).
+module is imported when the page is made, so a start imports none of them (issue #19); once the
+first screen is up, ``prepare_pages`` imports them in the background, so that opening a page
+later only builds it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,27 @@ else:
     _Window = object
 
 
+#: The modules of the pages made on first use (``prepare_pages``).
+PAGE_MODULES = (
+    "app.ui.citizens.page",
+    "app.ui.worklist.page",
+    "app.ui.companies.page",
+    "app.ui.indicators.page",
+    "app.ui.admin.settings_page",
+    "app.ui.access_log.page",
+    "app.ui.casework.citizen_page",
+)
+
+
+def _import_page_modules() -> int:
+    """Import the pages' modules (in a worker thread: no widget is made)."""
+    import importlib
+
+    for name in PAGE_MODULES:
+        importlib.import_module(name)
+    return len(PAGE_MODULES)
+
+
 class WindowPages(_Window):
     """The pages by name, built on first use, with their signals wired to the window."""
 
@@ -50,6 +73,12 @@ class WindowPages(_Window):
         def back_to_list(self) -> None: ...
         def _citizen_context_menu(self, pos: QPoint) -> None: ...
         def _fill_case_menus(self, page: CitizenPage) -> None: ...
+
+    def prepare_pages(self) -> None:
+        """Import the other pages' modules in the background once the first screen is up: the
+        first opening of a page then builds it without also importing its code (30–90 ms on
+        the window's thread)."""
+        self.ctx.ops.read("prepare-pages", _import_page_modules, lambda _count: None)
 
     @property
     def citizens(self) -> CitizensPage:
