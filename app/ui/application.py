@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QThreadPool, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -24,6 +24,9 @@ from app.ui.crash import install_excepthook
 from app.ui.settings import Settings
 
 log = logging.getLogger(__name__)
+
+#: How long a closing window waits for the reads still under way (each takes seconds at most).
+READS_WAITED_FOR_MS = 10_000
 
 
 def install_qt_translations(app: QCoreApplication, language: str) -> QTranslator | None:
@@ -211,6 +214,8 @@ def run_gui(
     shown = window.pages.built("citizens")
     if shown is not None:
         shown.search_log.flush()  # the last searches' access-log entries
+    # Reads still under way in the runner's threads finish before the database closes under them.
+    QThreadPool.globalInstance().waitForDone(READS_WAITED_FOR_MS)
     close_cleanly(window.ctx.db)
     return code
 
