@@ -10,13 +10,14 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam
-from sqlmodel import Session, col, select
+from sqlalchemy import Row, Select, bindparam, select
+from sqlmodel import Session, col
 
 from app.domain.dates import add_months, local_today, utc_now, utc_to_local
 from app.domain.errors import NotFoundError
-from app.domain.plan import PLAN_FIELDS, PlanChange, PlanSnapshot, diff
+from app.domain.plan import PLAN_FIELDS, MilestoneState, PlanChange, PlanSnapshot, diff
 from app.store.engine import Database, transaction
 from app.store.models import (
     Caseworker,
@@ -29,7 +30,7 @@ from app.store.models import (
     Plan,
     PlanVersion,
 )
-from app.store.row_values import not_null, saved_id
+from app.store.row_values import not_null
 
 
 @dataclass(frozen=True)
@@ -101,16 +102,55 @@ _RUNNING = ("planned", "active")
 _ENDED = ("completed", "cancelled")
 
 # The document's queries, built once (a print runs them all; building a statement costs about as
-# much as running one of these on an indexed citizen).
-_PLAN = select(Plan).where(col(Plan.citizen_id) == bindparam("citizen"))
+# much as running one of these on an indexed citizen). They read the columns the document shows
+# as plain rows: the session need not track what a print only reads, and loading whole objects
+# cost as much as the queries themselves.
+#: The citizen, their caseworker and their plan (one each at most) in one row.
+_CITIZEN: Select[*tuple[Any, ...]] = (
+    select(
+        col(Citizen.first_name),
+        col(Citizen.last_name),
+        col(Citizen.birth_date),
+        col(Citizen.language),
+        col(Citizen.deleted_at),
+        col(Caseworker.name).label("caseworker_name"),
+        col(Caseworker.phone).label("caseworker_phone"),
+        col(Caseworker.email).label("caseworker_email"),
+        col(Plan.id).label("plan_id"),
+        col(Plan.agreed_on),
+        *(col(getattr(Plan, name)).label(f"field_{name}") for name in PLAN_FIELDS),
+    )
+    .select_from(Citizen)
+    .outerjoin(Caseworker, col(Caseworker.id) == col(Citizen.caseworker_id))
+    .outerjoin(Plan, col(Plan.citizen_id) == col(Citizen.id))
+    .where(col(Citizen.id) == bindparam("citizen"))
+)
 _MILESTONES = (
-    select(Milestone)
+    select(
+        col(Milestone.id),
+        col(Milestone.title),
+        col(Milestone.due),
+        col(Milestone.status),
+        col(Milestone.completed_on),
+        col(Milestone.drop_reason),
+    )
     .where(col(Milestone.citizen_id) == bindparam("citizen"), col(Milestone.deleted_at).is_(None))
     .order_by(col(Milestone.position), col(Milestone.id))
 )
 #: The running offers and the ended ones in one query (split by status after it).
-_OFFERS = (
-    select(Offer, col(Company.name))
+_OFFERS: Select[*tuple[Any, ...]] = (
+    select(
+        col(Offer.kind),
+        col(Company.name).label("company"),
+        col(Offer.company_id),
+        col(Offer.title),
+        col(Offer.start_date),
+        col(Offer.planned_end),
+        col(Offer.actual_end),
+        col(Offer.hours_per_week),
+        col(Offer.status),
+        col(Offer.updated_at),
+    )
     .outerjoin(Company, col(Company.id) == col(Offer.company_id))
     .where(
         col(Offer.citizen_id) == bindparam("citizen"),
@@ -123,7 +163,12 @@ _OUTCOMES = select(
     col(Employment.kind), col(Employment.company_id), col(Employment.start_date)
 ).where(col(Employment.citizen_id) == bindparam("citizen"))
 _MEETINGS = (
-    select(Conversation)
+    select(
+        col(Conversation.scheduled_at),
+        col(Conversation.kind),
+        col(Conversation.channel),
+        col(Conversation.location),
+    )
     .where(
         col(Conversation.citizen_id) == bindparam("citizen"),
         col(Conversation.status) == "planned",
@@ -133,12 +178,13 @@ _MEETINGS = (
     .limit(5)
 )
 _PRINTED = (
-    select(PlanVersion)
+    select(col(PlanVersion.snapshot), col(PlanVersion.printed_at))
     .where(
         col(PlanVersion.citizen_id) == bindparam("citizen"),
         col(PlanVersion.printed_at).is_not(None),
     )
     .order_by(col(PlanVersion.number).desc())
+    .limit(1)
 )
 
 
@@ -152,32 +198,29 @@ def plan_document_in(s: Session, citizen_id: int, *, today: date | None = None) 
     """``plan_document`` in the caller's transaction (the print checks, reads, renders and records
     in one: ``plan_printing.plan_pdf``)."""
     today = today or local_today()
-    citizen = s.get(Citizen, citizen_id)
+    s.flush()  # the rows are read on the transaction's connection: what the session holds first
+    read = s.connection().execute
+    at: dict[str, Any] = {"citizen": citizen_id}
+    citizen = read(_CITIZEN, at).first()
     if citizen is None or citizen.deleted_at is not None:
         raise NotFoundError("The citizen no longer exists")
-    worker = s.get(Caseworker, citizen.caseworker_id) if citizen.caseworker_id else None
-    at = {"citizen": citizen_id}
-    plan = s.exec(_PLAN, params=at).first()
-    milestones = s.exec(_MILESTONES, params=at).all()
-    all_offers = s.exec(_OFFERS, params=at).all()
-    offers = [(o, name) for o, name in all_offers if o.status in _RUNNING]
-    ended = [(o, name) for o, name in all_offers if o.status in _ENDED]
+    milestones = read(_MILESTONES, at).all()
+    all_offers = read(_OFFERS, at).all()
+    offers = [o for o in all_offers if o.status in _RUNNING]
+    ended = [o for o in all_offers if o.status in _ENDED]
     year_ago = add_months(today, -12)
     # what followed an offer matters only for a completed one
     outcomes = (
-        s.exec(_OUTCOMES, params=at).all()
-        if any(o.status == "completed" for o, _name in ended)
-        else []
+        read(_OUTCOMES, at).tuples().all() if any(o.status == "completed" for o in ended) else []
     )
-    meetings = s.exec(_MEETINGS, params={**at, "now": utc_now()}).all()
-    printed = s.exec(_PRINTED, params=at).first()
-    fields = {k: getattr(plan, k) if plan else None for k in PLAN_FIELDS}
-    from app.domain.plan import MilestoneState
-
+    meetings = read(_MEETINGS, {**at, "now": utc_now()}).all()
+    printed = read(_PRINTED, at).first()
+    has_plan = citizen.plan_id is not None
+    fields = {k: getattr(citizen, f"field_{k}") if has_plan else None for k in PLAN_FIELDS}
     current = PlanSnapshot(
         fields,
         tuple(
-            MilestoneState(saved_id(m), m.title, m.due, m.status, m.completed_on, m.drop_reason)
+            MilestoneState(m.id, m.title, m.due, m.status, m.completed_on, m.drop_reason)
             for m in milestones
         ),
     )
@@ -191,18 +234,18 @@ def plan_document_in(s: Session, citizen_id: int, *, today: date | None = None) 
         name=f"{citizen.first_name} {citizen.last_name}",
         birth_date=citizen.birth_date,
         language=citizen.language,
-        caseworker_name=worker.name if worker else None,
-        caseworker_phone=worker.phone if worker else None,
-        caseworker_email=worker.email if worker else None,
+        caseworker_name=citizen.caseworker_name,
+        caseworker_phone=citizen.caseworker_phone,
+        caseworker_email=citizen.caseworker_email,
         fields=fields,
         milestones=tuple(
             MilestoneItem(m.title, m.due, m.status, m.completed_on) for m in milestones
         ),
         offers=tuple(
             OfferItem(
-                o.kind, name, o.title, o.start_date, o.planned_end, o.hours_per_week, o.status
+                o.kind, o.company, o.title, o.start_date, o.planned_end, o.hours_per_week, o.status
             )
-            for o, name in offers
+            for o in offers
         ),
         meetings=tuple(
             MeetingItem(utc_to_local(not_null(c.scheduled_at)), c.kind, c.channel, c.location)
@@ -211,18 +254,18 @@ def plan_document_in(s: Session, citizen_id: int, *, today: date | None = None) 
         changes=changes,
         previous_print=printed.printed_at if printed else None,
         made_on=today,
-        agreed_on=plan.agreed_on if plan else None,
+        agreed_on=citizen.agreed_on if has_plan else None,
         finished=tuple(
             item
-            for o, name in ended
-            if (item := _finished(o, name, outcomes)).end is None or item.end >= year_ago
+            for o in ended
+            if (item := _finished(o, outcomes)).end is None or item.end >= year_ago
         ),
         snapshot=current,
     )
 
 
 def _finished(
-    offer: Offer, company: str | None, outcomes: Sequence[tuple[str, int | None, date]]
+    offer: Row[Any], outcomes: Sequence[tuple[str, int | None, date]]
 ) -> FinishedOfferItem:
     """An ended offer and what followed it within a month: a job (at the same company, or any
     job when the offer had none), or an education."""
@@ -242,4 +285,4 @@ def _finished(
                 led_to = "job"
             elif kind == "education" and led_to is None:
                 led_to = "education"
-    return FinishedOfferItem(offer.kind, company, offer.start_date, end, offer.status, led_to)
+    return FinishedOfferItem(offer.kind, offer.company, offer.start_date, end, offer.status, led_to)

@@ -31,13 +31,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, insert, select, text, update
+from sqlalchemy import bindparam, event, insert, select, text, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col
 
 from app import paths
 from app.store import audit_key
-from app.store.models import AuditChain, AuditEvent, AuditSubject
+from app.store.models import AuditChain, AuditEvent, AuditSubject, table_of
 
 if TYPE_CHECKING:
     from app.store.engine import Database
@@ -266,6 +267,14 @@ def server_append(
     return AuditEvent(**content, seq=row["seq"], hmac=row["hmac"], occurred_at=at)
 
 
+_INSERT_EVENT = insert(table_of(AuditEvent))
+_MOVE_HEAD = (
+    update(table_of(AuditChain))
+    .where(table_of(AuditChain).c.id == bindparam("head"))
+    .values(last_seq=bindparam("seq"), last_hmac=bindparam("mac"), last_at=bindparam("at"))
+)
+
+
 def append(session: Session, values: dict[str, Any], subjects: list[int]) -> AuditEvent:
     """Seal one event onto the chain in the caller's transaction (and index its subjects)."""
     if server_sealed(session):
@@ -274,18 +283,25 @@ def append(session: Session, values: dict[str, Any], subjects: list[int]) -> Aud
     assert key is not None  # locked_chain has a key wherever the server does not seal
     values = dict(values)
     seq = values["seq"] = head.last_seq + 1
-    values["occurred_at"] = _now(session)
-    mac = seal(key, head.last_hmac, values)
-    row = AuditEvent(**values, hmac=mac)
-    session.add(row)
-    head.last_seq, head.last_hmac, head.last_at = seq, mac, row.occurred_at
+    at = values["occurred_at"] = _now(session)
+    values["hmac"] = mac = seal(key, head.last_hmac, values)
+    # The event and the new head are written as plain statements, at once (an event is never
+    # changed after it is written, so the session need not track it; the unit of work's flush
+    # cost as much as the rest of the event together). The head row, locked above, is told its
+    # new values as the database's, so no later flush writes it again.
+    session.flush()  # what the session holds goes first, as a flush here always did
+    write = session.connection().execute  # the transaction's connection
+    inserted = write(_INSERT_EVENT, values)
+    write(_MOVE_HEAD, {"head": head.id, "seq": seq, "mac": mac, "at": at})
+    for name, value in (("last_seq", seq), ("last_hmac", mac), ("last_at", at)):
+        set_committed_value(head, name, value)
     if subjects:
         session.execute(
             insert(AuditSubject), [{"event_seq": seq, "citizen_id": c} for c in subjects]
         )
-    session.flush()
-    session.info[_PENDING] = (Head(head.database_id, seq, mac, row.occurred_at), key, None)
-    return row
+    session.info[_PENDING] = (Head(head.database_id, seq, mac, at), key, None)
+    (event_id,) = inserted.inserted_primary_key or (None,)
+    return AuditEvent(**values, id=event_id)
 
 
 def _now(session: Session) -> datetime:
