@@ -125,6 +125,19 @@ def checkpoint_mac_ok(key: bytes, data: dict[str, Any]) -> bool:
         return False
 
 
+_HEAD_ROW = table_of(AuditChain).c
+#: The head row written without a change (see ``lock_head``), and then read into the session.
+_TOUCH_HEAD = (
+    update(table_of(AuditChain)).where(_HEAD_ROW.id == 1).values(last_seq=_HEAD_ROW.last_seq)
+)
+_LOCKED_HEAD = (
+    select(AuditChain)
+    .where(col(AuditChain.id) == 1)
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+
+
 def lock_head(session: Session) -> AuditChain:
     """The chain's head row, locked until the transaction ends.
 
@@ -133,15 +146,9 @@ def lock_head(session: Session) -> AuditChain:
     the first write, so a head merely read could be stale by the time it is written — which holds
     the database's single writer lock until the commit. Either way a second writer waits here,
     then sees the first one's head: the chain never forks."""
-    session.execute(
-        update(AuditChain).where(col(AuditChain.id) == 1).values(last_seq=col(AuditChain.last_seq))
-    )
-    head = session.execute(
-        select(AuditChain)
-        .where(col(AuditChain.id) == 1)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    session.flush()  # what the session holds goes first, as the ORM's update did
+    session.connection().execute(_TOUCH_HEAD)
+    head = session.execute(_LOCKED_HEAD).scalar_one_or_none()
     if head is None:
         from app.domain.errors import DatabaseError
 
@@ -270,7 +277,7 @@ def server_append(
 _INSERT_EVENT = insert(table_of(AuditEvent))
 _MOVE_HEAD = (
     update(table_of(AuditChain))
-    .where(table_of(AuditChain).c.id == bindparam("head"))
+    .where(_HEAD_ROW.id == bindparam("head"))
     .values(last_seq=bindparam("seq"), last_hmac=bindparam("mac"), last_at=bindparam("at"))
 )
 

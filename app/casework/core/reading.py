@@ -26,9 +26,9 @@ import re
 import threading
 import time
 
-from sqlalchemy import event
+from sqlalchemy import bindparam, event
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.casework.core import access, audit
 from app.casework.core.actor import Actor
@@ -99,6 +99,13 @@ def valid_reason(text: str | None) -> str | None:
     return reason
 
 
+#: Whether the citizen is there (and not deleted): every read asks first (a plain row, not the
+#: citizen's whole object, which the session would only forget again).
+_CITIZEN_STATE = select(col(Citizen.id), col(Citizen.deleted_at)).where(
+    col(Citizen.id) == bindparam("citizen")
+)
+
+
 def read_citizen(
     session: Session,
     actor: Actor,
@@ -114,8 +121,8 @@ def read_citizen(
     reason = valid_reason(purpose)
     if server_sealed(session):
         return _read_on_server(session, actor, citizen_id, part, purpose, reason, deleted_ok)
-    citizen = session.get(Citizen, citizen_id)
-    if citizen is None or (citizen.deleted_at is not None and not deleted_ok):
+    found = session.exec(_CITIZEN_STATE, params={"citizen": citizen_id}).first()
+    if found is None or (found[1] is not None and not deleted_ok):  # (id, deleted_at)
         raise NotFoundError("The citizen no longer exists")
     if access.needs_reason(session, actor, citizen_id):
         earlier = access.grant_for_today(session, actor, citizen_id)

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import bindparam, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -39,7 +41,7 @@ from app.domain.plan import (
     diff,
 )
 from app.store.engine import Database, transaction
-from app.store.models import Citizen, Milestone, Plan, PlanVersion
+from app.store.models import Citizen, Milestone, Plan, PlanVersion, table_of
 from app.store.row_values import saved_id
 
 _PLAN_AREAS = frozenset({Area.PLAN, Area.CITIZEN, Area.HISTORY})
@@ -68,13 +70,14 @@ def _store_version(
     actor: Actor,
     citizen_id: int,
     snapshot: PlanSnapshot | None = None,
-    latest: PlanVersion | None = None,
+    latest_number: int | None = None,
 ) -> PlanVersion:
     """A new plan version of ``snapshot`` (read in this transaction), or of the plan as it is now;
-    ``latest``: the newest version, when the caller has read it (else it is looked up)."""
+    ``latest_number``: the newest version's number, when the caller has read it (else it is looked
+    up; 0 when there is none)."""
     snapshot = snapshot or current_snapshot(session, citizen_id)
-    if latest is not None:
-        number = latest.number + 1
+    if latest_number is not None:
+        number = latest_number + 1
     else:
         number = (
             session.exec(
@@ -326,6 +329,21 @@ def changes_since_last_print(
         return diff(before, now), (printed.printed_at if printed else None)
 
 
+#: The newest version of a citizen's plan, and the record of its print (both run for every
+#: print: built once, read and written as plain rows).
+_LATEST_VERSION = (
+    sa_select(col(PlanVersion.id), col(PlanVersion.number), col(PlanVersion.snapshot))
+    .where(col(PlanVersion.citizen_id) == bindparam("citizen"))
+    .order_by(col(PlanVersion.number).desc())
+    .limit(1)
+)
+_MARK_PRINTED = (
+    update(table_of(PlanVersion))
+    .where(table_of(PlanVersion).c.id == bindparam("version"))
+    .values(printed_at=bindparam("at"))
+)
+
+
 def mark_printed(db: Database, actor: Actor, citizen_id: int) -> int:
     """Record that the current plan was printed/saved; returns the plan version number printed.
 
@@ -343,25 +361,29 @@ def mark_printed_in(
     (the version recorded is then exactly what was printed, without reading the plan again)."""
     access.require_case_write(session, actor, citizen_id)
     current = snapshot or current_snapshot(session, citizen_id)
-    latest = session.exec(
-        select(PlanVersion)
-        .where(col(PlanVersion.citizen_id) == citizen_id)
-        .order_by(col(PlanVersion.number).desc())
-    ).first()
+    session.flush()  # the newest version is read on the transaction's connection
+    connection = session.connection()
+    latest = connection.execute(_LATEST_VERSION, {"citizen": citizen_id}).first()
     if latest is None or json.loads(latest.snapshot) != current.to_json():
-        latest = _store_version(session, actor, citizen_id, current, latest)
-    latest.printed_at = utc_now()
-    session.flush()
+        version = _store_version(
+            session, actor, citizen_id, current, latest.number if latest else 0
+        )
+        version.printed_at = utc_now()
+        session.flush()
+        version_id, number = saved_id(version), version.number
+    else:
+        version_id, number = latest.id, latest.number
+        connection.execute(_MARK_PRINTED, {"version": version_id, "at": utc_now()})
     audit.record(
         session,
         actor,
         "print_plan",
         entity="plan_version",
-        entity_id=latest.id,
+        entity_id=version_id,
         citizen_id=citizen_id,
-        details={"plan_version": latest.number},
+        details={"plan_version": number},
     )
-    return latest.number
+    return number
 
 
 def plan_versions(
