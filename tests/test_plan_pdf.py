@@ -372,11 +372,12 @@ def test_an_agreed_day_in_the_future_is_refused(db: Database, citizen) -> None:
 def test_a_subset_made_once_embeds_the_bytes_reportlab_makes(
     db: Database, citizen, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The fonts keep the subsets they cut (issue #19): a plan rendered from the kept subsets is
-    byte for byte the plan stock reportlab renders (fonts embedded, Danish letters intact)."""
+    """The fonts keep the subsets they cut and the subsets' widths and ToUnicode maps (issue
+    #19): a plan rendered from what they kept is byte for byte the plan stock reportlab renders
+    (fonts embedded, Danish letters intact)."""
     from reportlab import rl_config
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFontFace
+    from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 
     from app.reports import plan_pdf as module
     from app.reports.plan_document import plan_document
@@ -385,10 +386,12 @@ def test_a_subset_made_once_embeds_the_bytes_reportlab_makes(
     _me, åse = citizen
     document = plan_document(db, åse, today=TODAY)
     first, again = module.render_plan(document), module.render_plan(document)
-    faces = [pdfmetrics.getFont(name).face for name in (module.FONT, module.BOLD)]
-    assert all(isinstance(face, module._SubsetOnceFace) for face in faces)
-    for face in faces:
-        monkeypatch.setattr(face, "__class__", TTFontFace)  # reportlab's own, for comparison
+    fonts = [pdfmetrics.getFont(name) for name in (module.FONT, module.BOLD)]
+    assert all(isinstance(font, module._SubsetOnceFont) for font in fonts)
+    assert all(isinstance(font.face, module._SubsetOnceFace) for font in fonts)
+    for font in fonts:  # reportlab's own, for comparison
+        monkeypatch.setattr(font.face, "__class__", TTFontFace)
+        monkeypatch.setattr(font, "__class__", TTFont)
     stock = module.render_plan(document)
     assert first == again == stock
     assert b"/FontFile2" in stock and stock.count(b"/FontFile2") == 2

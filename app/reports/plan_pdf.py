@@ -25,7 +25,14 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfdoc, pdfmetrics
-from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, TTFontFace
+from reportlab.pdfbase.ttfonts import (
+    FF_NONSYMBOLIC,
+    FF_SYMBOLIC,
+    SUBSETN,
+    TTFont,
+    TTFontFace,
+    makeToUnicodeCMap,
+)
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import (
     Image,
@@ -104,12 +111,88 @@ class _SubsetOnceFace(TTFontFace):  # type: ignore[misc]  # reportlab is untyped
 _subset_lock = threading.Lock()
 
 
+class _Formatted(pdfdoc.PDFObject):  # type: ignore[misc]  # reportlab is untyped
+    """A PDF value formatted once: the same bytes in every document."""
+
+    def __init__(self, content: bytes) -> None:
+        self.content = content
+
+    def format(self, document: Any) -> bytes:
+        return self.content
+
+
+class _SubsetOnceFont(TTFont):  # type: ignore[misc]  # reportlab is untyped
+    """An embedded font that makes the font objects of each of its subsets once per process.
+
+    A subset's font dictionary lists the width of each of its glyphs (128 numbers, each
+    formatted by reportlab's pure-Python number formatter) and points to a compressed map from
+    its codes to Unicode; both depend only on the subset, and the plans' subsets are nearly
+    always the same (the first 128 codes are ASCII, the Danish letters take the unused ones). So
+    the formatted widths and the compressed map are kept beside the subset itself
+    (``_SubsetOnceFace``); the PDF is unchanged (the same bytes, a test compares them)."""
+
+    #: Subsets whose objects are kept (a few kB each; the oldest used goes first).
+    KEEP = 32
+
+    def addObjects(self, doc: Any) -> None:  # noqa: N802 (reportlab name)
+        if not doc.compression:
+            super().addObjects(doc)
+            return
+        # reportlab's own TTFont.addObjects (5.x) from here, with the widths and the map kept
+        try:
+            state = self.state[doc]
+        except KeyError:
+            state = self.state[doc] = TTFont.State(self._asciiReadable)
+        state.frozen = 1
+        for n, subset in enumerate(state.subsets):
+            internal_name = self.getSubsetInternalName(n, doc)[1:]
+            base_font_name = (
+                b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))
+            ).decode("pdfdoc")
+            pdf_font = pdfdoc.PDFTrueTypeFont()
+            pdf_font.__Comment__ = f"Font {self.fontName} subset {n}"
+            pdf_font.Name = internal_name
+            pdf_font.BaseFont = base_font_name
+            pdf_font.FirstChar = 0
+            pdf_font.LastChar = len(subset) - 1
+            widths, to_unicode = self._objects_of(base_font_name, subset, doc)
+            pdf_font.Widths = _Formatted(widths)
+            cmap_stream = pdfdoc.PDFStream()
+            cmap_stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+            cmap_stream.content = to_unicode
+            pdf_font.ToUnicode = doc.Reference(cmap_stream, "toUnicodeCMap:" + base_font_name)
+            pdf_font.FontDescriptor = self.face.addSubsetObjects(doc, base_font_name, subset)
+            doc.Reference(pdf_font, internal_name)
+            doc.idToObject["BasicFonts"].dict[internal_name] = pdf_font
+        del self.state[doc]
+
+    def _objects_of(
+        self, base_font_name: str, subset: Sequence[int], doc: Any
+    ) -> tuple[bytes, bytes]:
+        """The subset's formatted widths and compressed ToUnicode map (made once)."""
+        key = (base_font_name, tuple(subset))
+        with _subset_lock:
+            cache = self.__dict__.setdefault("_subset_objects", OrderedDict())
+            made: tuple[bytes, bytes] | None = cache.get(key)
+            if made is not None:
+                cache.move_to_end(key)
+                return made
+        widths = pdfdoc.PDFArray(list(map(self.face.getCharWidth, subset))).format(doc)
+        cmap = makeToUnicodeCMap(base_font_name, subset).encode("utf8")
+        made = (widths, zlib.compress(cmap))  # what reportlab's FlateDecode does
+        with _subset_lock:
+            cache[key] = made
+            while len(cache) > self.KEEP:
+                cache.popitem(last=False)
+        return made
+
+
 def _register_fonts() -> None:
     if FONT in pdfmetrics.getRegisteredFontNames():
         return
     regular, bold = (paths.fonts_dir() / name for name in FONT_FILES)
     for name, path in ((FONT, regular), (BOLD, bold)):
-        font = TTFont(name, str(path))
+        font = _SubsetOnceFont(name, str(path))
         font.face.__class__ = _SubsetOnceFace
         pdfmetrics.registerFont(font)
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
