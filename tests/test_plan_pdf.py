@@ -372,12 +372,13 @@ def test_an_agreed_day_in_the_future_is_refused(db: Database, citizen) -> None:
 def test_a_subset_made_once_embeds_the_bytes_reportlab_makes(
     db: Database, citizen, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The fonts keep the subsets they cut and the subsets' widths and ToUnicode maps (issue
-    #19): a plan rendered from what they kept is byte for byte the plan stock reportlab renders
-    (fonts embedded, Danish letters intact)."""
+    """The fonts keep the subsets they cut and the subsets' widths and ToUnicode maps, and the
+    paragraphs their parsed texts (issue #19): a plan rendered from what they kept is byte for
+    byte the plan stock reportlab renders (fonts embedded, Danish letters intact)."""
     from reportlab import rl_config
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
+    from reportlab.platypus import Paragraph
 
     from app.reports import plan_pdf as module
     from app.reports.plan_document import plan_document
@@ -392,6 +393,7 @@ def test_a_subset_made_once_embeds_the_bytes_reportlab_makes(
     for font in fonts:  # reportlab's own, for comparison
         monkeypatch.setattr(font.face, "__class__", TTFontFace)
         monkeypatch.setattr(font, "__class__", TTFont)
+    monkeypatch.setattr(module, "_Paragraph", Paragraph)
     stock = module.render_plan(document)
     assert first == again == stock
     assert b"/FontFile2" in stock and stock.count(b"/FontFile2") == 2

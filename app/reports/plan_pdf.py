@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -220,6 +221,51 @@ def letterhead() -> Letterhead:
     return Letterhead(name or "Jobcentret", logo if logo and logo.exists() else None)
 
 
+class _Paragraph(Paragraph):  # type: ignore[misc]  # reportlab is untyped
+    """A paragraph whose parse is remembered for the same text in the same style.
+
+    reportlab parses every paragraph's text with its HTML-like parser, about half the cost of
+    making one. A plan's title, introduction and headings, the letterhead and the day it was
+    made are the same text in every plan of a run: their parsed fragments are kept (as clones,
+    so no paragraph shares a fragment with another) and the paragraph made from them is the
+    one reportlab would make."""
+
+    #: Parsed texts kept (the oldest used goes first).
+    KEEP = 512
+
+    def _setup(self, text: str, style: Any, bullet: Any, frags: Any, cleaner: Any) -> None:
+        if frags is not None or bullet is not None or not self.caseSensitive:
+            super()._setup(text, style, bullet, frags, cleaner)
+            return
+        key = (text, style)
+        with _parsed_lock:
+            kept = _parsed.get(key)
+            if kept is not None:
+                _parsed.move_to_end(key)
+        if kept is None:
+            super()._setup(text, style, bullet, frags, cleaner)
+            kept = (self.text, _fresh(self.frags), self.style, self.bulletText)
+            with _parsed_lock:
+                _parsed[key] = kept
+                while len(_parsed) > self.KEEP:
+                    _parsed.popitem(last=False)
+            return
+        cleaned, fragments, parsed_style, parsed_bullet = kept
+        super()._setup(cleaned, parsed_style, parsed_bullet, _fresh(fragments), cleaner)
+
+
+def _fresh(fragments: list[Any]) -> list[Any]:
+    """Clones of parsed fragments, their lists (underlines, links) copied too."""
+    return [
+        f.clone(**{name: list(v) for name, v in f.__dict__.items() if isinstance(v, list)})
+        for f in fragments
+    ]
+
+
+_parsed: OrderedDict[tuple[str, Any], tuple[str, list[Any], Any, Any]] = OrderedDict()
+_parsed_lock = threading.Lock()
+
+
 class _Styles:
     def __init__(self, large: bool) -> None:
         body = 16 if large else 11
@@ -261,6 +307,13 @@ class _Styles:
         self.right = ParagraphStyle("right", parent=self.small, alignment=TA_RIGHT)
 
 
+@cache
+def _styles_for(large: bool) -> _Styles:
+    """The plan's paragraph styles, made once for each size (reportlab only reads them; the same
+    style objects also let the parsed headings be found again, ``_Paragraph``)."""
+    return _Styles(large)
+
+
 def _numbered_canvas(footer: Callable[[int, int], tuple[str, str]], font_size: float) -> type[Any]:
     """A canvas that knows the page count, for "side 1 af 3"."""
 
@@ -300,13 +353,13 @@ def render_plan(
     lang = i18n.normalise_language(language or document.language)
     t = i18n.gettext_for(lang)
     head = head or letterhead()
-    styles = _Styles(large_print)
+    styles = _styles_for(large_print)
 
     def day(value: date | None) -> str:
         return i18n.format_date_in(value, lang)
 
     story: list[Any] = []
-    top = [Paragraph(f"<b>{escape(head.municipality)}</b>", styles.body)]
+    top = [_Paragraph(f"<b>{escape(head.municipality)}</b>", styles.body)]
     if head.logo is not None:
         logo = Image(str(head.logo), width=35 * mm, height=15 * mm, kind="proportional")
         story.append(
@@ -321,33 +374,37 @@ def render_plan(
     else:
         story.extend(top)
     story.append(
-        Paragraph(escape(t(TEXTS["made"]).format(date=day(document.made_on))), styles.right)
+        _Paragraph(escape(t(TEXTS["made"]).format(date=day(document.made_on))), styles.right)
     )
     if document.agreed_on:
         story.append(
-            Paragraph(escape(t(TEXTS["agreed"]).format(date=day(document.agreed_on))), styles.right)
+            _Paragraph(
+                escape(t(TEXTS["agreed"]).format(date=day(document.agreed_on))), styles.right
+            )
         )
-    story.append(Paragraph(escape(t(TEXTS["title"])), styles.title))
+    story.append(_Paragraph(escape(t(TEXTS["title"])), styles.title))
     story.append(
-        Paragraph(
+        _Paragraph(
             escape(t(TEXTS["for"]).format(name=document.name, date=day(document.birth_date))),
             styles.body,
         )
     )
-    story.append(Paragraph(escape(t(TEXTS["intro"])), styles.body))
+    story.append(_Paragraph(escape(t(TEXTS["intro"])), styles.body))
     story.append(_changes_box(document, t, styles, lang))
 
     fields = document.fields
     if fields.get("job_goal") or fields.get("education_goal"):
-        story.append(Paragraph(escape(t(TEXTS["goal"])), styles.heading))
+        story.append(_Paragraph(escape(t(TEXTS["goal"])), styles.heading))
         for key in ("job_goal", "education_goal"):
             if fields.get(key):
-                story.append(Paragraph(escape(t(TEXTS[key]).format(text=fields[key])), styles.body))
+                story.append(
+                    _Paragraph(escape(t(TEXTS[key]).format(text=fields[key])), styles.body)
+                )
     if own_words := fields.get("own_words"):
-        story.append(Paragraph(escape(t(TEXTS["own_words"])), styles.heading))
-        story.append(Paragraph(f"»{_text(own_words)}«", styles.quote))
+        story.append(_Paragraph(escape(t(TEXTS["own_words"])), styles.heading))
+        story.append(_Paragraph(f"»{_text(own_words)}«", styles.quote))
     if document.milestones:
-        story.append(Paragraph(escape(t(TEXTS["steps"])), styles.heading))
+        story.append(_Paragraph(escape(t(TEXTS["steps"])), styles.heading))
         for m in document.milestones:
             status = t(STEP_STATUS.get(m.status, m.status))
             if m.status == "done" and m.completed_on:
@@ -356,9 +413,9 @@ def render_plan(
                 status = t(TEXTS["overdue_step"]).format(date=day(m.due))
             elif m.due and m.status in ("planned", "in_progress"):
                 status += ", " + t(TEXTS["by"]).format(date=day(m.due))
-            story.append(Paragraph(f"• {escape(m.title)} – {escape(status)}", styles.body))
+            story.append(_Paragraph(f"• {escape(m.title)} – {escape(status)}", styles.body))
     if document.offers:
-        story.append(Paragraph(escape(t(TEXTS["offers"])), styles.heading))
+        story.append(_Paragraph(escape(t(TEXTS["offers"])), styles.heading))
         for o in document.offers:
             parts = [t(OFFER_NAMES.get(o.kind, OFFER_NAMES["andet"]))]
             if o.company:
@@ -376,10 +433,10 @@ def render_plan(
                     )
                 )
             line = " ".join(parts[:2]) + (", " + ", ".join(parts[2:]) if len(parts) > 2 else "")
-            story.append(Paragraph(f"• {escape(line)}", styles.body))
+            story.append(_Paragraph(f"• {escape(line)}", styles.body))
     if document.finished:
         # LAB § 41 stk. 2 nr. 7: status on started and follow-up on finished efforts
-        story.append(Paragraph(escape(t(TEXTS["finished"])), styles.heading))
+        story.append(_Paragraph(escape(t(TEXTS["finished"])), styles.heading))
         for f in document.finished:
             parts = [t(OFFER_NAMES.get(f.kind, OFFER_NAMES["andet"]))]
             if f.company:
@@ -391,13 +448,13 @@ def render_plan(
             line += "."
             if f.led_to:
                 line += " " + t(TEXTS["led_to_job" if f.led_to == "job" else "led_to_education"])
-            story.append(Paragraph(f"• {escape(line)}", styles.body))
+            story.append(_Paragraph(f"• {escape(line)}", styles.body))
     for key in ("job_search", "stabilising", "other_efforts", "status_followup"):
         if text := fields.get(key):
-            story.append(Paragraph(escape(t(TEXTS[key])), styles.heading))
-            story.append(Paragraph(_text(text), styles.body))
+            story.append(_Paragraph(escape(t(TEXTS[key])), styles.heading))
+            story.append(_Paragraph(_text(text), styles.body))
     if document.meetings:
-        story.append(Paragraph(escape(t(TEXTS["meetings"])), styles.heading))
+        story.append(_Paragraph(escape(t(TEXTS["meetings"])), styles.heading))
         for meeting in document.meetings:
             when = t(TEXTS["meeting_at"]).format(
                 date=day(meeting.when.date()), time=i18n.clock(meeting.when, lang)
@@ -405,7 +462,7 @@ def render_plan(
             place = meeting.location or t(
                 MEETING_PLACE.get(meeting.channel, MEETING_PLACE["in_person"])
             )
-            story.append(Paragraph(f"• {escape(when)}, {escape(place)}", styles.body))
+            story.append(_Paragraph(f"• {escape(when)}, {escape(place)}", styles.body))
     contact = [document.caseworker_name or ""]
     if document.caseworker_phone:
         contact.append(t(TEXTS["phone"]).format(phone=document.caseworker_phone))
@@ -415,8 +472,8 @@ def render_plan(
         story.append(
             KeepTogether(
                 [
-                    Paragraph(escape(t(TEXTS["caseworker"])), styles.heading),
-                    Paragraph("<br/>".join(escape(c) for c in contact if c), styles.body),
+                    _Paragraph(escape(t(TEXTS["caseworker"])), styles.heading),
+                    _Paragraph("<br/>".join(escape(c) for c in contact if c), styles.body),
                 ]
             )
         )
@@ -499,7 +556,7 @@ def _changes_box(
         lines = [f"<b>{escape(t(TEXTS['changed']))}</b>"]
         described = [escape(_describe(change, t)) for change in document.changes]
         lines += [f"• {d}" for d in described] or [escape(t(TEXTS["nothing"]))]
-    box = Table([[Paragraph("<br/>".join(lines), styles.body)]], colWidths=[170 * mm])
+    box = Table([[_Paragraph("<br/>".join(lines), styles.body)]], colWidths=[170 * mm])
     box.setStyle(
         TableStyle(
             [
