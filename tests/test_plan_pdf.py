@@ -408,3 +408,38 @@ def test_the_page_footer_names_the_municipality_the_day_and_the_page() -> None:
         i18n.gettext_for("en"), TEXTS["footer"], municipality="Aarhus", made_on="3 May 2026"
     )
     assert footer(2, 3) == ("Aarhus · Your plan, made on 3 May 2026", "page 2 of 3")
+
+
+def test_plans_using_their_danish_letters_in_another_order_embed_the_same_subsets(
+    db: Database, citizen
+) -> None:
+    """reportlab codes a letter beyond ASCII when it is first used: the plan gives its usual
+    letters their codes first, in one order (``PLAN_LETTERS``), so plans that use them in other
+    orders embed the same font subsets, which are cut once per process (issue #19); what the
+    plan says is unchanged."""
+    from dataclasses import replace
+
+    from app.reports import plan_pdf as module
+    from app.reports.plan_document import plan_document
+
+    _me, åse = citizen
+    document = plan_document(db, åse, today=TODAY)
+    other = replace(
+        document,
+        name="Æbbe Åkjær",
+        fields={**document.fields, "own_words": "«Først» – så øve • æble"},
+    )
+
+    def fonts(content: bytes) -> list[bytes]:
+        reader = PdfReader(io.BytesIO(content))
+        return sorted(
+            font["/FontDescriptor"]["/FontFile2"].get_object().get_data()
+            for font in reader.pages[0]["/Resources"]["/Font"].values()
+            if "/FontDescriptor" in font.get_object()
+        )
+
+    first, second = module.render_plan(document), module.render_plan(other)
+    assert len(fonts(first)) == 2  # regular and bold, both embedded
+    assert fonts(first) == fonts(second)
+    assert "Plan for Æbbe Åkjær" in text_of(second)
+    assert "»«Først» – så øve • æble«" in text_of(second)
