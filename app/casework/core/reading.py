@@ -121,7 +121,8 @@ def read_citizen(
     reason = valid_reason(purpose)
     if server_sealed(session):
         return _read_on_server(session, actor, citizen_id, part, purpose, reason, deleted_ok)
-    found = session.exec(_CITIZEN_STATE, params={"citizen": citizen_id}).first()
+    session.flush()  # asked on the transaction's connection: what the session holds goes first
+    found = session.connection().execute(_CITIZEN_STATE, {"citizen": citizen_id}).first()
     if found is None or (found[1] is not None and not deleted_ok):  # (id, deleted_at)
         raise NotFoundError("The citizen no longer exists")
     if access.needs_reason(session, actor, citizen_id):
