@@ -31,7 +31,11 @@ def pdf_pages(content: bytes) -> int:
 
 #: The floor's own registration of the plan's font file: reportlab's stock ``TTFont``, which cuts
 #: and compresses the embedded subset for every document (Min Plan's registration keeps the
-#: subsets it made, ``plan_pdf._SubsetOnceFace``: that is Min Plan's work, not the floor's).
+#: subsets it made with their widths and ToUnicode maps, ``plan_pdf._SubsetOnceFace`` and
+#: ``_SubsetOnceFont``, and gives its usual Danish letters their codes in one order,
+#: ``plan_pdf.PLAN_LETTERS``: that is Min Plan's work, not the floor's). The floor embeds the
+#: regular font only, where every plan embeds two (its headings are bold): the harder comparison
+#: is kept.
 FLOOR_FONT = "BenchFloorSans"
 
 
