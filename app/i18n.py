@@ -15,7 +15,7 @@ import os
 import struct
 from collections.abc import Callable
 from datetime import date, datetime, time
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale
@@ -232,4 +232,11 @@ def format_date_in(value: date | None, language: str, fmt: str = "long") -> str:
     """A date in a given language, e.g. ``3. marts 2026`` / ``3 March 2026``."""
     if value is None:
         return ""
-    return babel_dates.format_date(value, format=fmt, locale=_LOCALES[normalise_language(language)])
+    return _date_in(value, _LOCALES[normalise_language(language)], fmt)
+
+
+@lru_cache(maxsize=4096)
+def _date_in(value: date, locale: str, fmt: str) -> str:
+    """Babel's date, remembered: Babel finds the locale and parses its pattern again for every
+    date (a printed plan shows five to ten, most of them the same in every plan of a day)."""
+    return babel_dates.format_date(value, format=fmt, locale=locale)
