@@ -7,6 +7,7 @@ the pass/fail logic and the agreement of Min Plan's full-time persons with DuckD
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -277,3 +278,33 @@ def test_a_gui_timing_is_the_median_of_its_runs_in_ms_with_runs_and_rows_kept() 
     assert (figure.id, figure.unit, figure.citizens) == ("worklist_open", "ms", 500)
     assert figure.value == pytest.approx(200.0)
     assert figure.detail == {"runs_ms": pytest.approx([300.0, 100.0, 200.0]), "rows": 42}
+
+
+def test_the_pdf_floor_is_as_long_as_the_plan() -> None:
+    """The floor of a plan of N pages is a document of N pages (nine paragraphs a page made two
+    of one), in the plan's regular font file, embedded (issue #19)."""
+    from app.bench.floors import minimal_pdf, pdf_pages
+
+    for pages in (1, 2, 3):
+        content = minimal_pdf(pages)
+        assert pdf_pages(content) == pages
+        fonts = re.findall(rb"/BaseFont /[A-Z]+\+BenchFloor-(DejaVuSans[-\w]*)", content)
+        assert fonts == [b"DejaVuSans"]
+        assert content.count(b"/FontFile2") == 1
+
+
+def test_the_pdf_floor_keeps_a_stock_font_after_a_plan_was_printed() -> None:
+    """reportlab makes a second registration of a face an alias of the first: the floor's font
+    must stay reportlab's stock one, not Min Plan's (which keeps the subsets it cut), also when a
+    plan's fonts were registered first, as in the bench (issue #19)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
+
+    from app.bench.floors import FLOOR_FONT, minimal_pdf
+    from app.reports.plan_pdf import FONT, _register_fonts
+
+    _register_fonts()
+    minimal_pdf(1)
+    font = pdfmetrics.getFont(FLOOR_FONT)
+    assert font is not pdfmetrics.getFont(FONT)
+    assert type(font) is TTFont and type(font.face) is TTFontFace
