@@ -222,7 +222,8 @@ def letterhead() -> Letterhead:
 
 
 class _Paragraph(Paragraph):  # type: ignore[misc]  # reportlab is untyped
-    """A paragraph whose parse is remembered for the same text in the same style.
+    """A paragraph whose parse is remembered for the same text in the same style; only for the
+    texts that are the same in every plan (never a citizen's own data, which is not kept).
 
     reportlab parses every paragraph's text with its HTML-like parser, about half the cost of
     making one. A plan's title, introduction and headings, the letterhead and the day it was
@@ -230,8 +231,9 @@ class _Paragraph(Paragraph):  # type: ignore[misc]  # reportlab is untyped
     so no paragraph shares a fragment with another) and the paragraph made from them is the
     one reportlab would make."""
 
-    #: Parsed texts kept (the oldest used goes first).
-    KEEP = 512
+    #: Parsed texts kept (the oldest used goes first): a plan has about 15 fixed texts, in two
+    #: languages and two sizes.
+    KEEP = 256
 
     def _setup(self, text: str, style: Any, bullet: Any, frags: Any, cleaner: Any) -> None:
         if frags is not None or bullet is not None or not self.caseSensitive:
@@ -393,13 +395,11 @@ def render_plan(
     )
     if document.agreed_on:
         story.append(
-            _Paragraph(
-                escape(t(TEXTS["agreed"]).format(date=day(document.agreed_on))), styles.right
-            )
+            Paragraph(escape(t(TEXTS["agreed"]).format(date=day(document.agreed_on))), styles.right)
         )
     story.append(_Paragraph(escape(t(TEXTS["title"])), styles.title))
     story.append(
-        _Paragraph(
+        Paragraph(
             escape(t(TEXTS["for"]).format(name=document.name, date=day(document.birth_date))),
             styles.body,
         )
@@ -412,12 +412,10 @@ def render_plan(
         story.append(_Paragraph(escape(t(TEXTS["goal"])), styles.heading))
         for key in ("job_goal", "education_goal"):
             if fields.get(key):
-                story.append(
-                    _Paragraph(escape(t(TEXTS[key]).format(text=fields[key])), styles.body)
-                )
+                story.append(Paragraph(escape(t(TEXTS[key]).format(text=fields[key])), styles.body))
     if own_words := fields.get("own_words"):
         story.append(_Paragraph(escape(t(TEXTS["own_words"])), styles.heading))
-        story.append(_Paragraph(f"»{_text(own_words)}«", styles.quote))
+        story.append(Paragraph(f"»{_text(own_words)}«", styles.quote))
     if document.milestones:
         story.append(_Paragraph(escape(t(TEXTS["steps"])), styles.heading))
         for m in document.milestones:
@@ -428,7 +426,7 @@ def render_plan(
                 status = t(TEXTS["overdue_step"]).format(date=day(m.due))
             elif m.due and m.status in ("planned", "in_progress"):
                 status += ", " + t(TEXTS["by"]).format(date=day(m.due))
-            story.append(_Paragraph(f"• {escape(m.title)} – {escape(status)}", styles.body))
+            story.append(Paragraph(f"• {escape(m.title)} – {escape(status)}", styles.body))
     if document.offers:
         story.append(_Paragraph(escape(t(TEXTS["offers"])), styles.heading))
         for o in document.offers:
@@ -448,7 +446,7 @@ def render_plan(
                     )
                 )
             line = " ".join(parts[:2]) + (", " + ", ".join(parts[2:]) if len(parts) > 2 else "")
-            story.append(_Paragraph(f"• {escape(line)}", styles.body))
+            story.append(Paragraph(f"• {escape(line)}", styles.body))
     if document.finished:
         # LAB § 41 stk. 2 nr. 7: status on started and follow-up on finished efforts
         story.append(_Paragraph(escape(t(TEXTS["finished"])), styles.heading))
@@ -463,11 +461,11 @@ def render_plan(
             line += "."
             if f.led_to:
                 line += " " + t(TEXTS["led_to_job" if f.led_to == "job" else "led_to_education"])
-            story.append(_Paragraph(f"• {escape(line)}", styles.body))
+            story.append(Paragraph(f"• {escape(line)}", styles.body))
     for key in ("job_search", "stabilising", "other_efforts", "status_followup"):
         if text := fields.get(key):
             story.append(_Paragraph(escape(t(TEXTS[key])), styles.heading))
-            story.append(_Paragraph(_text(text), styles.body))
+            story.append(Paragraph(_text(text), styles.body))
     if document.meetings:
         story.append(_Paragraph(escape(t(TEXTS["meetings"])), styles.heading))
         for meeting in document.meetings:
@@ -477,7 +475,7 @@ def render_plan(
             place = meeting.location or t(
                 MEETING_PLACE.get(meeting.channel, MEETING_PLACE["in_person"])
             )
-            story.append(_Paragraph(f"• {escape(when)}, {escape(place)}", styles.body))
+            story.append(Paragraph(f"• {escape(when)}, {escape(place)}", styles.body))
     contact = [document.caseworker_name or ""]
     if document.caseworker_phone:
         contact.append(t(TEXTS["phone"]).format(phone=document.caseworker_phone))
@@ -488,7 +486,7 @@ def render_plan(
             KeepTogether(
                 [
                     _Paragraph(escape(t(TEXTS["caseworker"])), styles.heading),
-                    _Paragraph("<br/>".join(escape(c) for c in contact if c), styles.body),
+                    Paragraph("<br/>".join(escape(c) for c in contact if c), styles.body),
                 ]
             )
         )
@@ -573,7 +571,8 @@ def _changes_box(
         lines = [f"<b>{escape(t(TEXTS['changed']))}</b>"]
         described = [escape(_describe(change, t)) for change in document.changes]
         lines += [f"• {d}" for d in described] or [escape(t(TEXTS["nothing"]))]
-    box = Table([[_Paragraph("<br/>".join(lines), styles.body)]], colWidths=[170 * mm])
+    kind = _Paragraph if document.changes is None else Paragraph  # the first plan's is fixed
+    box = Table([[kind("<br/>".join(lines), styles.body)]], colWidths=[170 * mm])
     box.setStyle(
         TableStyle(
             [
