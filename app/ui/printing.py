@@ -325,7 +325,9 @@ class BatchPrintDialog(QDialog):
         self.thread.started.connect(self.worker.run)
         self.worker.progressed.connect(self._progress)
         self.worker.finished.connect(self._done)
-        self.worker.finished.connect(self.thread.quit)
+        # run in the worker's thread: the thread object lives in this one, whose queue may be
+        # waiting for it
+        self.worker.finished.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
         self.thread.start()
 
     def _progress(self, done: int, total: int) -> None:
@@ -354,7 +356,11 @@ class BatchPrintDialog(QDialog):
         self.cancel_button.setText(_("Close"))
 
     def wait(self) -> None:
+        """Until the batch's thread has ended. Its event loop is told to stop here too: the
+        worker's own request comes through this (the GUI) thread's queue, which does not turn
+        while it waits, so a batch that had just finished never ended."""
         if self.thread is not None:
+            self.thread.quit()
             self.thread.wait()
 
     def done(self, code: int) -> None:
