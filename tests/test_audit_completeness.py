@@ -562,6 +562,9 @@ NOT_DRIVEN = {
     "casework.core.audit.record": "the primitive every row above goes through",
     "casework.core.editing.update_audited": "the audited update the use cases above end with",
     "casework.core.editing.insert_audited": "the audited insert the use cases above end with",
+    "casework.core.editing.load_case_row_for_update": (
+        "opens a case's row for the use cases above (their access check), writes nothing"
+    ),
     "casework.privacy.audit_retention.purge_expired": "tested in test_audit_retention (writes a purge_audit event)",
     "demo.data.populate": "synthetic data; tested below (one demo_data event)",
     "casework.offers.companies.last_used_company": "reads the actor's own last company, no citizen data",

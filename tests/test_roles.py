@@ -468,3 +468,27 @@ def test_a_caseworkers_batch_of_paper_plans_is_their_own_caseload(office) -> Non
         )
     assert paper_citizens(db, karen) == [office["cases"]["karen"]["citizen"]]
     assert len(paper_citizens(db, anna)) == 2
+
+
+def test_a_stale_version_tells_a_colleague_nothing_of_the_row(office) -> None:
+    """A change sent with an old version number gets a conflict that shows the row's current
+    values: a caseworker who may not change the case is refused before that, so the conflict
+    cannot be used to read a colleague's citizen."""
+    from app.casework.citizens.journal import edit_note
+    from app.domain.errors import ConflictError
+
+    db, karen, ole_case = office["db"], office["people"]["karen"], office["cases"]["ole"]
+    stale = 999
+    for change in (
+        lambda: update_citizen(db, karen, ole_case["citizen"], stale, {"phone": "+4511111111"}),
+        lambda: update_spell(db, karen, ole_case["spell"], stale, {"agreed_contact_days": 30}),
+        lambda: update_milestone(db, karen, ole_case["milestone"], stale, {"title": "X"}),
+        lambda: edit_note(db, karen, ole_case["note"], stale, "Ændret"),
+        lambda: hand_over(db, karen, ole_case["citizen"], None, expected_version=stale),
+    ):
+        with pytest.raises(PermissionDeniedError):
+            change()
+    with pytest.raises(ConflictError):  # the case's own caseworker is told of the conflict
+        update_spell(
+            db, office["people"]["ole"], ole_case["spell"], stale, {"agreed_contact_days": 30}
+        )

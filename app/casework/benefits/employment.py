@@ -13,7 +13,7 @@ from app.casework.core.editing import (
     flush_versioned,
     get_row,
     insert_audited,
-    load_for_update,
+    load_case_row_for_update,
     update_audited,
 )
 from app.casework.core.result import Area, Saved
@@ -88,10 +88,9 @@ def end_employment(
 ) -> Saved:
     """End a job or paid hours; for education ``completed`` says finished (True) or dropped (False)."""
     with transaction(db) as session:
-        row = load_for_update(
-            session, Employment, employment_id, expected_version, {"end_date": end}
+        row = load_case_row_for_update(
+            session, actor, Employment, employment_id, expected_version, {"end_date": end}
         )
-        access.require_case_write(session, actor, row.citizen_id)
         changes: dict[str, Any] = {"end_date": end}
         if row.kind == "education":
             if completed is None:
@@ -131,10 +130,14 @@ def change_flexjob_hours(
     """A change of fleksjob hours ends the current row the day before and starts one with the new
     hours, so the history shows whether the citizen went up in hours."""
     with transaction(db) as session:
-        row = load_for_update(
-            session, Employment, employment_id, expected_version, {"hours_per_week": hours_per_week}
+        row = load_case_row_for_update(
+            session,
+            actor,
+            Employment,
+            employment_id,
+            expected_version,
+            {"hours_per_week": hours_per_week},
         )
-        access.require_case_write(session, actor, row.citizen_id)
         if row.kind != "flexjob" or row.end_date is not None:
             raise ValidationError(
                 "Only an ongoing fleksjob can change hours", field="hours_per_week"

@@ -15,7 +15,7 @@ from app.casework.core.editing import (
     flush_versioned,
     get_row,
     insert_audited,
-    load_for_update,
+    load_case_row_for_update,
     snapshot,
     update_audited,
 )
@@ -99,8 +99,9 @@ def end_spell(
         raise ValidationError("Give a reason for ending the spell", field="end_reason")
     changes = {"end_date": end, "end_reason": v.text(reason)}
     with transaction(db) as session:
-        row = load_for_update(session, BenefitSpell, spell_id, expected_version, changes)
-        access.require_case_write(session, actor, row.citizen_id)
+        row = load_case_row_for_update(
+            session, actor, BenefitSpell, spell_id, expected_version, changes
+        )
         check_end(SpellPeriod(row.id, row.target_group, row.start_date, row.end_date), end)
         return update_audited(
             session, actor, row, changes, action="end_spell", entity="benefit_spell", areas=_AREAS
@@ -120,10 +121,9 @@ def change_benefit(
 ) -> Saved:
     """End the current spell the day before ``next_start`` and start the next, in one transaction."""
     with transaction(db) as session:
-        current = load_for_update(
-            session, BenefitSpell, spell_id, expected_version, {"target_group": next_group}
+        current = load_case_row_for_update(
+            session, actor, BenefitSpell, spell_id, expected_version, {"target_group": next_group}
         )
-        access.require_case_write(session, actor, current.citizen_id)
         change = plan_benefit_change(
             SpellPeriod(current.id, current.target_group, current.start_date, current.end_date),
             next_group,
@@ -168,8 +168,9 @@ def update_spell(
     """Correct a spell's fields (dates included), still refusing overlaps."""
     cleaned = _clean(values)
     with transaction(db) as session:
-        row = load_for_update(session, BenefitSpell, spell_id, expected_version, cleaned)
-        access.require_case_write(session, actor, row.citizen_id)
+        row = load_case_row_for_update(
+            session, actor, BenefitSpell, spell_id, expected_version, cleaned
+        )
         merged = {**snapshot(row, SPELL_FIELDS), **cleaned}
         check_no_overlap(
             _periods(session, row.citizen_id),

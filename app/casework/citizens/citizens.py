@@ -122,8 +122,9 @@ def update_citizen(
     """Save edited master data (only the fields given), refusing a concurrent change."""
     cleaned = clean_citizen(values, today=today or local_today(), partial=True)
     with transaction(db) as session:
-        row = load_for_update(session, Citizen, citizen_id, expected_version, cleaned)
+        # the access first: a version conflict tells the row's current values
         access.require_case_write(session, actor, citizen_id)
+        row = load_for_update(session, Citizen, citizen_id, expected_version, cleaned)
         if "cpr" in cleaned:
             _check_not_duplicate(session, cleaned["cpr"], own_id=citizen_id)
         merged = {
@@ -153,10 +154,10 @@ def hand_over(
 ) -> Saved:
     """Assign the citizen to another caseworker (None = nobody's caseload)."""
     with transaction(db) as session:
+        access.require_caseload_change(session, actor, citizen_id)
         row = load_for_update(
             session, Citizen, citizen_id, expected_version, {"caseworker_id": caseworker_id}
         )
-        access.require_caseload_change(session, actor, citizen_id)
         _check_caseworker(session, caseworker_id)
         if server_sealed(session):  # the new row is no longer this login's to see
             return _hand_over_on_server(session, actor, row, caseworker_id)

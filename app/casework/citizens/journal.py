@@ -12,7 +12,12 @@ from sqlmodel import col, select
 
 from app.casework.core import access, audit
 from app.casework.core.actor import Actor
-from app.casework.core.editing import apply_changes, flush_versioned, get_row, load_for_update
+from app.casework.core.editing import (
+    apply_changes,
+    flush_versioned,
+    get_row,
+    load_case_row_for_update,
+)
 from app.casework.core.reading import read_citizen
 from app.casework.core.result import Area, Saved
 from app.domain import validation as v
@@ -98,8 +103,9 @@ def edit_note(
     """Edit a note on the day it was written, by its author; later, write a correction instead."""
     cleaned = _clean_text(text)
     with transaction(db) as session:
-        row = load_for_update(session, JournalNote, note_id, expected_version, {"text": cleaned})
-        access.require_case_write(session, actor, row.citizen_id)
+        row = load_case_row_for_update(
+            session, actor, JournalNote, note_id, expected_version, {"text": cleaned}
+        )
         written_local = utc_to_local(row.created_at).date()
         if written_local != (today or local_today()):
             raise PermissionDeniedError(

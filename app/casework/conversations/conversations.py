@@ -12,7 +12,7 @@ from app.casework.core.actor import Actor
 from app.casework.core.editing import (
     get_row,
     insert_audited,
-    load_for_update,
+    load_case_row_for_update,
     update_audited,
 )
 from app.casework.core.reading import read_citizen
@@ -93,8 +93,9 @@ def record_outcome(
     if with_a_kasse is not None:
         changes["with_a_kasse"] = with_a_kasse
     with transaction(db) as session:
-        row = load_for_update(session, Conversation, conversation_id, expected_version, changes)
-        access.require_case_write(session, actor, row.citizen_id)
+        row = load_case_row_for_update(
+            session, actor, Conversation, conversation_id, expected_version, changes
+        )
         return update_audited(
             session,
             actor,
@@ -115,10 +116,14 @@ def reschedule(
     expected_version: int | None = None,
 ) -> Saved:
     with transaction(db) as session:
-        row = load_for_update(
-            session, Conversation, conversation_id, expected_version, {"scheduled_at": when_local}
+        row = load_case_row_for_update(
+            session,
+            actor,
+            Conversation,
+            conversation_id,
+            expected_version,
+            {"scheduled_at": when_local},
         )
-        access.require_case_write(session, actor, row.citizen_id)
         if row.status != "planned":
             raise ValidationError("Only a booked conversation can be moved", field="scheduled_at")
         check_booking(row.kind, row.channel, row.held_by, when_local)

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, SQLModel
 
-from app.casework.core import audit
+from app.casework.core import access, audit
 from app.casework.core.actor import Actor
 from app.casework.core.result import Area, Saved
 from app.domain.codes import N_
@@ -83,6 +83,25 @@ def load_for_update(
             current_version=current_version,
         )
     return row
+
+
+def load_case_row_for_update(
+    session: Session,
+    actor: Actor,
+    model: type[Edited],
+    row_id: int,
+    expected_version: int | None,
+    attempted: Mapping[str, Any],
+) -> Edited:
+    """A row of a citizen's case (``citizen_id``), for a change: the actor must be allowed to
+    write the case, checked before anything of the row is told (a version conflict shows the
+    row's current values), and nobody may have changed it since ``expected_version``."""
+    row = get_row(session, model, row_id)
+    citizen_id = getattr(row, "citizen_id", None)
+    if not isinstance(citizen_id, int):
+        raise TypeError(f"{model.__name__} is no row of a citizen's case")
+    access.require_case_write(session, actor, citizen_id)
+    return load_for_update(session, model, row_id, expected_version, attempted)
 
 
 def apply_changes(

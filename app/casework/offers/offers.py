@@ -16,7 +16,7 @@ from app.casework.core.editing import (
     flush_versioned,
     get_row,
     insert_audited,
-    load_for_update,
+    load_case_row_for_update,
     snapshot,
     update_audited,
 )
@@ -128,8 +128,7 @@ def update_offer(
 ) -> Saved:
     cleaned = _clean(values)
     with transaction(db) as session:
-        row = load_for_update(session, Offer, offer_id, expected_version, cleaned)
-        access.require_case_write(session, actor, row.citizen_id)
+        row = load_case_row_for_update(session, actor, Offer, offer_id, expected_version, cleaned)
         merged = {**snapshot(row, OFFER_FIELDS), **cleaned}
         check_offer(merged)
         if cleaned.get("company_id") is not None:
@@ -193,8 +192,9 @@ def cancel_offer(
     if not v.text(reason):
         raise ValidationError("Give a reason for cancelling the offer", field="reason")
     with transaction(db) as session:
-        row = load_for_update(session, Offer, offer_id, expected_version, {"status": "cancelled"})
-        access.require_case_write(session, actor, row.citizen_id)
+        row = load_case_row_for_update(
+            session, actor, Offer, offer_id, expected_version, {"status": "cancelled"}
+        )
         return update_audited(
             session,
             actor,

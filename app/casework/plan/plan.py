@@ -24,6 +24,7 @@ from app.casework.core.editing import (
     apply_changes,
     flush_versioned,
     get_row,
+    load_case_row_for_update,
     load_for_update,
 )
 from app.casework.core.reading import read_citizen
@@ -212,8 +213,9 @@ def update_milestone(
     if unknown:
         raise ValidationError("Unknown milestone field {field!r}", field=sorted(unknown)[0])
     with transaction(db) as session:
-        row = load_for_update(session, Milestone, milestone_id, expected_version, values)
-        access.require_case_write(session, actor, row.citizen_id)
+        row = load_case_row_for_update(
+            session, actor, Milestone, milestone_id, expected_version, values
+        )
         merged = {k: values.get(k, getattr(row, k)) for k in allowed}
         if merged["status"] != "done":
             merged["completed_on"] = None
