@@ -94,11 +94,9 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     # The same for the window's background reads (``app.ui.operations``): a read still running
     # when the database is disposed and its file removed would crash the test process later.
     if "app.ui.operations" in sys.modules:
-        from PySide6.QtCore import QCoreApplication, QThreadPool
+        from PySide6.QtCore import QThreadPool
 
         QThreadPool.globalInstance().waitForDone(30_000)
-        if QCoreApplication.instance() is not None:
-            QCoreApplication.processEvents()  # their results, to pages that are still there
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

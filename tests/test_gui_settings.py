@@ -153,6 +153,8 @@ def test_roles_change_but_the_last_admin_stays_and_deactivation_asks_first(
 
 def test_a_caseworker_sees_the_settings_but_cannot_change_them(qtbot, db: Database, people) -> None:
     page = settings_page(qtbot, db, people["karen"])
+    assert not page.users.add_button.isEnabled(), "not even before the list has arrived"
+    settled(qtbot, page)
     assert not page.users.add_button.isEnabled()
     assert not page.users.role_button.isEnabled()
     assert "Administratorer: Anna Admin (AA)" in page.users.notice.text()

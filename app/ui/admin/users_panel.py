@@ -132,6 +132,7 @@ class UsersPanel(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self.is_admin = ctx.actor.role == "admin"
+        self._selected()  # the buttons as the role allows, before the list arrives
         self.refresh()
 
     def refresh(self, select: int | None = None) -> None:
