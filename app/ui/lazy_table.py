@@ -12,21 +12,17 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
-
-from app.ui import colours
 
 Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 #: Rows sampled when a column is sized to its content (Qt's default reads 1 000 rows per column).
 SIZE_SAMPLE_ROWS = 60
 
@@ -52,21 +48,12 @@ class LazyRowsModel(QAbstractTableModel):
         self.ids: list[int] = []
         self._cells_of: Callable[[int], Sequence[str]] = lambda _row: ()
         self._cells: dict[int, tuple[str, ...]] = {}
-        #: Ids of muted rows (inactive, cancelled), drawn in ``muted_colour``.
-        self.muted: set[int] = set()
-        self.muted_colour: QColor | None = None
 
-    def set_rows(
-        self,
-        ids: Sequence[int],
-        cells_of: Callable[[int], Sequence[str]],
-        muted: set[int] | None = None,
-    ) -> None:
+    def set_rows(self, ids: Sequence[int], cells_of: Callable[[int], Sequence[str]]) -> None:
         self.beginResetModel()
         self.ids = list(ids)
         self._cells_of = cells_of
         self._cells = {}
-        self.muted = set(muted or ())
         self.endResetModel()
 
     def cells(self, row: int) -> tuple[str, ...]:
@@ -88,14 +75,10 @@ class LazyRowsModel(QAbstractTableModel):
             return self.headers[section] if 0 <= section < len(self.headers) else None
         return None
 
-    def data(self, index: Index, role: int = _DISPLAY) -> str | QColor | None:
-        if not 0 <= index.row() < len(self.ids):
-            return None
-        if role in (_DISPLAY, _TOOLTIP):
+    def data(self, index: Index, role: int = _DISPLAY) -> str | None:
+        if role in (_DISPLAY, _TOOLTIP) and 0 <= index.row() < len(self.ids):
             cells = self.cells(index.row())
             return cells[index.column()] if index.column() < len(cells) else ""
-        if role == _FOREGROUND and self.muted and self.ids[index.row()] in self.muted:
-            return self.muted_colour
         return None
 
 
@@ -120,29 +103,15 @@ class LazyTable(QTableView):
         )
         self.doubleClicked.connect(lambda index: self._emit(index.row()))
 
-    def set_rows(
-        self,
-        ids: Sequence[int],
-        cells_of: Callable[[int], Sequence[str]],
-        *,
-        muted: set[int] | None = None,
-    ) -> None:
+    def set_rows(self, ids: Sequence[int], cells_of: Callable[[int], Sequence[str]]) -> None:
         """Replace the content (``cells_of(position)`` formats a row when it is shown), keeping
-        the selected record selected when it is still there; ``muted`` rows are drawn in a
-        quieter colour (``RecordTable``'s)."""
+        the selected record selected when it is still there."""
         keep = self.selected_id()
-        self.rows.muted_colour = QColor(colours.muted(self.palette()))
-        self.rows.set_rows(ids, cells_of, muted)
+        self.rows.set_rows(ids, cells_of)
         if keep is not None and keep in self.rows.ids:
             self.selectRow(self.rows.ids.index(keep))
         elif self.rows.ids:
             self.selectRow(0)
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt name)
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
-            self.rows.muted_colour = QColor(colours.muted(self.palette()))
-            self.viewport().update()
-        super().changeEvent(event)
 
     def rowCount(self) -> int:  # noqa: N802 (QTableWidget's name)
         return self.rows.rowCount()

@@ -22,9 +22,9 @@ from app.domain.users import user_errors
 from app.i18n import _
 from app.ui.casework import prompts
 from app.ui.casework.context import UiContext
+from app.ui.casework.record_table import RecordTable
 from app.ui.fields import CodeCombo, TextEdit
 from app.ui.form import FormDialog
-from app.ui.lazy_table import LazyTable
 
 
 class UserDialog(FormDialog):
@@ -80,9 +80,7 @@ class UsersPanel(QWidget):
         self.ctx = ctx
         self.users: list[UserView] = []
         self.last_dialog: UserDialog | None = None
-        # A large jobcenter has over a thousand users: rows are formatted when shown (a table of
-        # items made them all up front, 60–140 ms on the window's thread at every refresh).
-        self.table = LazyTable(
+        self.table = RecordTable(
             [
                 _("Initials"),
                 _("Name"),
@@ -105,7 +103,7 @@ class UsersPanel(QWidget):
             )
         )
         self.table.activated_id.connect(lambda _id: self.edit_user())
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selected())
+        self.table.itemSelectionChanged.connect(self._selected)
         self.notice = QLabel(self)
         self.notice.setWordWrap(True)
         self.add_button = QPushButton(_("&New user…"), self)
@@ -148,9 +146,24 @@ class UsersPanel(QWidget):
     def _show(self, users: list[UserView], chosen: int | None = None) -> None:
         self.users = users
         self.table.set_rows(
-            [u.id for u in users],
-            lambda row: self._cells(users[row]),
-            muted={u.id for u in users if not u.active},
+            [
+                (
+                    u.id,
+                    [
+                        u.initials,
+                        u.name,
+                        u.team or "",
+                        i18n.label(ROLES, u.role),
+                        u.email or "",
+                        u.phone or "",
+                        u.login or "",
+                        str(u.citizens),
+                        _("Active") if u.active else _("Deactivated"),
+                    ],
+                )
+                for u in self.users
+            ],
+            muted={u.id for u in self.users if not u.active},
         )
         if chosen is not None:
             self.table.select_id(chosen)
@@ -171,20 +184,6 @@ class UsersPanel(QWidget):
                 )
             )
         self._selected()
-
-    @staticmethod
-    def _cells(u: UserView) -> list[str]:
-        return [
-            u.initials,
-            u.name,
-            u.team or "",
-            i18n.label(ROLES, u.role),
-            u.email or "",
-            u.phone or "",
-            u.login or "",
-            str(u.citizens),
-            _("Active") if u.active else _("Deactivated"),
-        ]
 
     def selected(self) -> UserView | None:
         chosen = self.table.selected_id()

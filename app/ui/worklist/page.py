@@ -157,7 +157,8 @@ class WorklistPage(QWidget):
             )
         )
         self.table.activated_id.connect(self._activated)
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_explanation())
+        # a method, not a lambda: Qt drops the connection when this page goes
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.explanation = QLabel(self)
         self.explanation.setWordWrap(True)
         self.explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -357,6 +358,9 @@ class WorklistPage(QWidget):
                 today=self.ctx.today(),
             )
         )  # the change comes back through ``_changed``
+
+    def _selection_changed(self, *_: object) -> None:
+        self._show_explanation()
 
     def _show_explanation(self) -> None:
         index = self.table.selected_id()
