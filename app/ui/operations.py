@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from app.casework.core.result import Area, Saved
 from app.domain.errors import MinPlanError
@@ -44,8 +44,7 @@ class Change:
 
 
 class _Relay(QObject):
-    """Carries a job's result to the GUI thread (a queued signal); lives as long as the
-    application, in the GUI thread."""
+    """Carries a job's result to the GUI thread (a queued signal); lives as long as ``Operations``."""
 
     done = Signal(str, int, object)
 
@@ -84,12 +83,7 @@ class Operations(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        # A child of the application, not of this object: a job that finishes after the window
-        # (and this object) is gone still emits on a living object, and Qt, having dropped the
-        # connection with the receiver, delivers nothing. As a child of this object it was
-        # deleted with the window, under a job about to emit; without a parent, the last job
-        # to let go of it deleted it in the job's own thread.
-        self._relay = _Relay(QCoreApplication.instance())
+        self._relay = _Relay(self)
         self._relay.done.connect(self._finished)
         self._generation: dict[str, int] = {}
         self._waiting: dict[str, _Waiting] = {}

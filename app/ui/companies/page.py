@@ -191,9 +191,6 @@ class CompaniesPage(QWidget):
                 table.set_rows([])
             return
         db, actor = self.ctx.db, self.ctx.actor
-        # In the background: the citizens placed at a company are looked up among everybody's
-        # offers (50–150 ms at 100 000 citizens), and a quick run down the list with the arrow
-        # keys only reads the company it stops at.
         self.ctx.ops.read(
             "company",
             lambda: (
@@ -201,7 +198,7 @@ class CompaniesPage(QWidget):
                 citizens_placed(db, actor, company_id),
             ),
             self._show,
-            owner=self,
+            background=False,
         )
 
     def _show(self, found: tuple[CompanyView, list[Placement]]) -> None:
