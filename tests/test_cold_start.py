@@ -35,6 +35,7 @@ NOT_AT_START = (
     "mako",
     "pygments",
     "psycopg",
+    "sqlalchemy.dialects.postgresql",
     "PySide6.QtPrintSupport",
     "PySide6.QtCharts",
     "app.reports.plan_pdf",

@@ -28,6 +28,23 @@ def test_models_and_migrations_agree(any_db: Database) -> None:
     assert diff == [], f"models and migrations differ; write a migration: {diff}"
 
 
+def test_the_postgresql_only_index_options_are_given_when_asked_for_and_only_once() -> None:
+    """The models leave out the options only PostgreSQL reads, so that a start on a SQLite file
+    does not load the PostgreSQL dialect; a PostgreSQL database gets them when it is opened."""
+    from app.store.models import POSTGRESQL_INDEX_OPTIONS, add_postgresql_index_options
+
+    indexes = {str(i.name): i for table in metadata.tables.values() for i in table.indexes}
+    assert set(POSTGRESQL_INDEX_OPTIONS) <= set(indexes)
+    add_postgresql_index_options()
+    add_postgresql_index_options()
+    assert indexes["ix_citizen_search"].dialect_options["postgresql"]["include"] == ["id"]
+    where = indexes["ix_conversation_planned"].dialect_options["postgresql"]["where"]
+    assert str(where) == "status = 'planned'"
+    assert str(indexes["ix_conversation_planned"].dialect_options["sqlite"]["where"]) == (
+        "status = 'planned'"
+    )
+
+
 @pytest.mark.postgres  # SQLite compares bytes and keeps the rowid in every index already
 def test_the_list_order_is_byte_order_on_postgresql_so_its_index_serves_it(pg_db: Database) -> None:
     """The sort key's byte order is Danish order: PostgreSQL keeps it in the "C" collation, so

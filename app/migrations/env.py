@@ -12,12 +12,14 @@ from alembic import context
 from sqlalchemy import Connection, create_engine
 
 import app.store.models  # noqa: F401  (registers every table on the metadata)
-from app.store.models import include_object, metadata
+from app.store.models import add_postgresql_index_options, include_object, metadata
 
 config = context.config
 
 
 def _configure(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        add_postgresql_index_options()
     context.configure(
         connection=connection,
         target_metadata=metadata,

@@ -290,6 +290,9 @@ def open_url(url: str, *, encryption: bool | None = None) -> Database:
             raise DatabaseError("An in-memory SQLite database cannot be shared; give a file path")
         return open_sqlite(parsed.database, encryption=encryption)
     server_password.refuse_password_in_url(parsed)
+    from app.store.models import add_postgresql_index_options
+
+    add_postgresql_index_options()
     password = server_password.stored_password(parsed)
     engine = create_engine(
         parsed,
