@@ -107,6 +107,39 @@ def test_the_day_of_a_caseload(db: Database, people: dict[str, int]) -> None:
     assert people["theirs"] not in day.citizen_ids, "a colleague's citizen is not in my day"
 
 
+def test_the_days_conversations_are_those_one_holds_and_those_of_ones_citizens_nobody_holds(
+    db: Database, people: dict[str, int]
+) -> None:
+    """Covering for a colleague puts their citizen's conversation in one's day; a conversation
+    of one's own citizen that a colleague holds is theirs; one nobody holds is the caseworker's.
+    In time order, whichever way it was found."""
+    from sqlmodel import select
+
+    from app.store.engine import transaction
+    from app.store.models import Conversation
+
+    me = karen(people)
+    ole = Actor(people["ole"], "OP", "Ole Pedersen", "caseworker", "ole")
+    book_conversation(
+        db, ole, people["theirs"], datetime(2026, 11, 23, 8, 0), caseworker_id=me.caseworker_id
+    )
+    book_conversation(
+        db, me, people["recent"], datetime(2026, 11, 23, 10, 0), caseworker_id=people["ole"]
+    )
+    nobodys = book_conversation(db, me, people["recent"], datetime(2026, 11, 23, 11, 0)).id
+    with transaction(db) as s:
+        row = s.exec(select(Conversation).where(Conversation.id == nobodys)).one()
+        row.caseworker_id = None
+    day = day_overview(db, me, TODAY)
+    assert [(c.name, c.at.hour) for c in day.today_conversations] == [
+        ("Carla Ibsen", 8),
+        ("Åse Ørsted", 11),
+        ("Bo Hansen", 14),
+    ]
+    theirs = day_overview(db, ole, TODAY)
+    assert [(c.name, c.at.hour) for c in theirs.today_conversations] == [("Åse Ørsted", 10)]
+
+
 def test_only_ones_own_day_unless_team_lead_or_admin(db: Database, people: dict[str, int]) -> None:
     with pytest.raises(PermissionDeniedError):
         day_overview(db, karen(people), TODAY, caseworker_id=people["ole"])

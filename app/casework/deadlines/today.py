@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlmodel import col, or_, select
+from sqlmodel import col, select
 
 from app.casework.core.access import _team
 from app.casework.core.actor import Actor
@@ -185,22 +185,32 @@ def day_overview(
     start = local_to_utc(datetime.combine(today, time()))
     end = local_to_utc(datetime.combine(today + timedelta(days=2), time()))
     with transaction(db) as s:
-        talks = s.exec(
-            select(Conversation, Citizen)
-            .join(Citizen, col(Citizen.id) == col(Conversation.citizen_id))
-            .where(
-                col(Conversation.status) == "planned",
-                col(Conversation.scheduled_at) >= start,
-                col(Conversation.scheduled_at) < end,
-                col(Citizen.deleted_at).is_(None),
-                or_(
-                    col(Conversation.caseworker_id) == worker,
-                    (col(Conversation.caseworker_id).is_(None))
-                    & (col(Citizen.caseworker_id) == worker),
-                ),
-            )
-            .order_by(col(Conversation.scheduled_at))
-        ).all()
+        # Two queries, not one with OR: with OR the database walked every conversation of the
+        # two days at the whole jobcenter (130–230 ms at 100 000 citizens, at every start);
+        # each of these seeks: the worker's own, and those of their citizens nobody holds.
+        planned = (
+            col(Conversation.status) == "planned",
+            col(Conversation.scheduled_at) >= start,
+            col(Conversation.scheduled_at) < end,
+            col(Citizen.deleted_at).is_(None),
+        )
+        talks = [
+            *s.exec(
+                select(Conversation, Citizen)
+                .join(Citizen, col(Citizen.id) == col(Conversation.citizen_id))
+                .where(*planned, col(Conversation.caseworker_id) == worker)
+            ),
+            *s.exec(
+                select(Conversation, Citizen)
+                .join(Citizen, col(Citizen.id) == col(Conversation.citizen_id))
+                .where(
+                    *planned,
+                    col(Conversation.caseworker_id).is_(None),
+                    col(Citizen.caseworker_id) == worker,
+                )
+            ),
+        ]
+        talks.sort(key=lambda pair: (not_null(pair[0].scheduled_at), not_null(pair[0].id)))
         booked = [
             BookedConversation(
                 c.citizen_id,
