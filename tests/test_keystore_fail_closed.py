@@ -237,3 +237,28 @@ def test_a_database_that_cannot_be_created_leaves_no_key_behind(
         open_sqlite(tmp_path / "minplan.db")
     assert "Kan ikke oprette databasen" in i18n.translate_error(failed.value)
     assert memory_keyring.entries == before
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="the macOS backend is the one in use there")
+def test_finding_the_key_store_starts_no_program_off_macos(tmp_path: Path) -> None:
+    """keyring's macOS backend looked for Apple's libraries with gcc and ldconfig on every start
+    on Linux (0.1-0.2 s); the key store is now found without starting any program."""
+    probe = (
+        "import subprocess\n"
+        "started = []\n"
+        "real = subprocess.Popen.__init__\n"
+        "def spy(self, args, *rest, **options):\n"
+        "    started.append(args)\n"
+        "    real(self, args, *rest, **options)\n"
+        "subprocess.Popen.__init__ = spy\n"
+        "from app.store.keystore import current_backend\n"
+        "current_backend()\n"
+        "print(started)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON_KEYRING")}
+    env.update(XDG_DATA_HOME=str(tmp_path / "xdg"), PYTHONPATH=str(ROOT))
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -20,15 +20,23 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from dataclasses import dataclass
 from enum import Enum
 
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
+if sys.platform != "darwin":
+    # keyring's macOS backend, as soon as it is loaded, looks for Apple's Security framework with
+    # ctypes: on Linux that runs gcc and ldconfig three times (0.1-0.2 s of every start). Off
+    # macOS its priority refuses it anyway, so its bindings are marked missing, which its module
+    # expects (it catches the failed import) and which changes no choice of key store.
+    sys.modules.setdefault("keyring.backends.macOS.api", None)  # type: ignore[arg-type]  # None marks a module as missing for the import system
 
-from app.domain.errors import KeyringUnavailable
-from app.store.cipher import DatabaseKey
+import keyring  # noqa: E402  (after the line above)
+import keyring.errors  # noqa: E402
+from keyring.backend import KeyringBackend  # noqa: E402
+
+from app.domain.errors import KeyringUnavailable  # noqa: E402
+from app.store.cipher import DatabaseKey  # noqa: E402
 
 log = logging.getLogger(__name__)
 
