@@ -228,12 +228,15 @@ def test_an_encrypted_database_is_compared_through_an_unencrypted_copy(tmp_path)
 
 
 @pytest.mark.postgres
-def test_postgres_demo_databases_are_cached_copied_and_removed(pg_db) -> None:
-    """On a server the bench keeps its generated database and measures on a template copy."""
+def test_postgres_demo_databases_are_cached_copied_and_removed(pg_db, tmp_path) -> None:
+    """On a server the bench keeps its generated database and measures on a template copy; it
+    prints plans there too, giving its reason for opening citizens (the server asks the owner's
+    login for one, as it asks any user outside their caseload)."""
     from sqlalchemy import func, select
 
+    from app.bench import core
     from app.bench.cache import DemoSpec, Server, cached_postgres, open_work_copy_pg
-    from app.store.models import Citizen
+    from app.store.models import AccessGrant, Citizen
 
     server = Server(pg_db.engine.url.render_as_string(hide_password=False))
     spec = DemoSpec(40, 3, date(2026, 11, 23))
@@ -246,6 +249,12 @@ def test_postgres_demo_databases_are_cached_copied_and_removed(pg_db) -> None:
         copy = open_work_copy_pg(server, name, work)
         with copy.engine.connect() as conn:
             assert conn.execute(select(func.count()).select_from(Citizen)).scalar_one() == 40
+        figures = {f.id: f for f in core.plan_pdfs(copy, tmp_path, 40, 3, 1, spec.as_of)}
+        assert figures["plan_pdf_one"].value is not None
+        assert figures["plan_pdf_batch"].detail == {"written": 3, "failed": 0}
+        with copy.engine.connect() as conn:
+            reasons = conn.execute(select(AccessGrant.reason).distinct()).scalars().all()
+        assert reasons == [core.BENCH_REASON]
         copy.dispose()
         server.drop(work)
         assert not server.exists(work) and server.exists(name)
