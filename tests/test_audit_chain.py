@@ -586,3 +586,50 @@ def test_the_reason_needed_state_goes_down_and_up_with_schema_0019(pg_db: Databa
         command.upgrade(cfg, "head")
     assert raised_state() == "MPR01"
     assert verify(pg_db).ok
+
+
+@pytest.mark.postgres
+def test_the_row_trigger_finds_the_apps_own_event_by_index_and_goes_down_and_up_with_0020(
+    pg_db: Database,
+) -> None:
+    """Schema 0020: the row trigger asks "did the app log this row itself?" with two index seeks
+    on ``audit_txn (txid, citizen_id)`` instead of walking every citizen the transaction's events
+    named (an import names all of them: its commit ran for hours on a server). Down and up again,
+    the text is each time what the guard check expects."""
+    from alembic import command
+
+    from app.store import audit_triggers
+    from app.store.migrations import alembic_config
+
+    def state() -> tuple[bool, set[str]]:
+        with pg_db.engine.connect() as conn:
+            body = conn.exec_driver_sql(
+                "SELECT prosrc FROM pg_proc WHERE proname = 'minplan_audit_row'"
+            ).scalar_one()
+            names = conn.exec_driver_sql(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'audit_txn'"
+            ).scalars()
+            return "OR EXISTS (SELECT 1 FROM audit_txn" in body, set(names)
+
+    def migrate(to: str) -> None:
+        with pg_db.engine.begin() as conn:
+            cfg = alembic_config()
+            cfg.attributes["connection"] = conn
+            (command.upgrade if to == "head" else command.downgrade)(cfg, to)
+
+    assert state() == (True, {"ix_audit_txn_txid_citizen"})
+    with pg_db.engine.connect() as conn:
+        conn.exec_driver_sql("SET enable_seqscan = off")  # the table is empty: ask for the index
+        plan = " ".join(
+            conn.exec_driver_sql(
+                "EXPLAIN SELECT 1 FROM audit_txn t WHERE t.txid = 7 AND t.citizen_id = 9"
+            ).scalars()
+        )
+    assert "Index Cond: ((txid = 7) AND (citizen_id = 9))" in plan, plan
+    migrate("0019")
+    assert state() == (False, {"ix_audit_txn_txid"})
+    with pg_db.engine.connect() as conn:
+        assert audit_triggers.check(conn) is not None, "0020's text is expected at head"
+    migrate("head")
+    assert state() == (True, {"ix_audit_txn_txid_citizen"})
+    assert verify(pg_db).ok

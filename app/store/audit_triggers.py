@@ -27,7 +27,10 @@ from app.i18n import N_
 CHAIN = "audit_chain"  # 0008: the append-only triggers
 SERVER_SEAL = "server_side_audit"  # 0016: sealing functions and row triggers (PostgreSQL)
 #: Later migrations that changed one statement of a sealing function, in order.
-SEAL_CHANGES = ("reason_needed_sqlstate",)  # 0019: the "reason needed" refusal's SQLSTATE
+SEAL_CHANGES = (
+    "reason_needed_sqlstate",  # 0019: the "reason needed" refusal's SQLSTATE
+    "audit_txn_lookup",  # 0020: the row trigger's question by two index seeks
+)
 
 
 def _migration(name: str) -> ModuleType:
