@@ -93,17 +93,31 @@ def test_a_window_object_in_a_reference_cycle_is_not_collected_in_a_jobs_thread(
     assert deleted_in == [threading.main_thread().name]
 
 
-def test_many_quick_reads_in_a_row_deliver_only_the_last_and_leave_the_collector_as_it_was(
+def test_many_quick_reads_in_a_row_run_only_the_last_of_those_waiting_for_a_thread(
     qtbot,
 ) -> None:
+    """A quick run down a list with the arrow keys: each row's read overtakes the one before;
+    those still waiting for a thread are not run, only the last one is delivered, and the cycle
+    collector is as it was once they are all done."""
     ops = Operations()
     was_enabled = gc.isenabled()
+    ran: list[int] = []
     seen: list[int] = []
+
+    def read_row(n: int) -> Callable[[], int]:
+        def work() -> int:
+            ran.append(n)
+            time.sleep(0.02)
+            return n
+
+        return work
+
     for n in range(40):
-        ops.read("quick", lambda n=n: [[n]] * 1000 and n, seen.append)
+        ops.read("row", read_row(n), seen.append)
     _idle(qtbot, ops)
     qtbot.waitUntil(lambda: gc.isenabled() == was_enabled, timeout=5_000)
     assert seen == [39]
+    assert ran[-1] == 39 and len(ran) <= QThreadPool.globalInstance().maxThreadCount() + 1
 
 
 def test_a_job_finishing_after_its_owner_and_runner_are_gone_delivers_nothing(qtbot) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -79,16 +80,20 @@ class _Outcome:
 
 
 class _Job(QRunnable):
-    def __init__(self, ticket: int, work: Callable[[], Any], relay: _Relay) -> None:
+    def __init__(
+        self, ticket: int, work: Callable[[], Any], overtaken: threading.Event, relay: _Relay
+    ) -> None:
         super().__init__()
-        self.ticket, self.relay = ticket, relay
+        self.ticket, self.overtaken, self.relay = ticket, overtaken, relay
         self.work: Callable[[], Any] | None = work
 
     def run(self) -> None:
         work, self.work = self.work, None
         assert work is not None, "a job runs once"
         try:
-            result = work()
+            # A read overtaken while it waited for a thread is not run: a quick run down a list
+            # with the arrow keys reads the rows it stops at, not every row it passes.
+            result = None if self.overtaken.is_set() else work()
         except Exception as error:  # handed over: expected ones are shown, bugs raised there
             result = _Failed(error)
         del work  # the GUI thread holds it too, and lets go of it last
@@ -127,14 +132,21 @@ class _Relay(QObject):
         self._resume.timeout.connect(self._resume_collector)
         self.arrived.connect(self._arrived)
 
-    def send(self, runner: Operations, key: str, generation: int, work: Callable[[], Any]) -> None:
+    def send(
+        self,
+        runner: Operations,
+        key: str,
+        generation: int,
+        work: Callable[[], Any],
+        overtaken: threading.Event,
+    ) -> None:
         ticket = next(self._tickets)
         self._flights[ticket] = _Flight(runner, key, generation, work)
         if not self._paused:
             self._paused = True
             self._collector_was_enabled = gc.isenabled()
             gc.disable()
-        QThreadPool.globalInstance().start(_Job(ticket, work, self))
+        QThreadPool.globalInstance().start(_Job(ticket, work, overtaken, self))
 
     def _arrived(self, outcome: _Outcome) -> None:
         result, outcome.result = outcome.result, None
@@ -175,6 +187,7 @@ class Operations(QObject):
         super().__init__(parent)
         self._generation: dict[str, int] = {}
         self._waiting: dict[str, _Waiting] = {}
+        self._overtaken: dict[str, threading.Event] = {}  # set when a newer read comes
         #: The longest time a result handler held the GUI thread, in ms (``minplan bench``).
         self.longest_handler_ms = 0.0
 
@@ -195,6 +208,9 @@ class Operations(QObject):
         generation = self._generation.get(key, 0) + 1
         self._generation[key] = generation
         waiting = _Waiting(done, failed, owner)
+        older = self._overtaken.pop(key, None)
+        if older is not None:
+            older.set()
         if not background:
             self._waiting.pop(key, None)  # an older background read is overtaken
             try:
@@ -205,7 +221,8 @@ class Operations(QObject):
             self._handle(done, result)
             return
         self._waiting[key] = waiting
-        _relay().send(self, key, generation, work)
+        self._overtaken[key] = overtaken = threading.Event()
+        _relay().send(self, key, generation, work, overtaken)
 
     def idle(self) -> bool:
         """Whether no background read at all is on its way."""
@@ -242,6 +259,7 @@ class Operations(QObject):
         if self._generation.get(key) != generation:
             return  # overtaken by a newer read
         waiting = self._waiting.pop(key, None)
+        self._overtaken.pop(key, None)
         if waiting is None or (waiting.owner is not None and not shiboken6.isValid(waiting.owner)):
             return
         if isinstance(result, _Failed):
