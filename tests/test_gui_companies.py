@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import pytest
@@ -86,6 +87,48 @@ def test_type_ahead_and_the_citizens_placed_there(qtbot, page: CompaniesPage) ->
         page.placed.selectRow(0)
         qtbot.keyClick(page.placed, Qt.Key.Key_Return)
     assert opened.args == [placed]
+
+
+def test_quick_arrow_moves_show_nothing_of_another_company(
+    qtbot, page: CompaniesPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The details come from the background: moving on before they come shows the company
+    moved to (its name, nothing of the one before, nothing to change yet); only the selected
+    company's details are shown when they come, and none once the list is emptied."""
+    page.list.setFocus()
+    page.list.selectRow(0)
+    loaded(qtbot, page)
+    assert page.heading.text() == "Bageriet Solsikken ApS" and page.placed.rowCount() == 1
+    for key, name in (
+        (Qt.Key.Key_Down, "Nordhavn Lager og Logistik A/S"),
+        (Qt.Key.Key_Up, "Bageriet Solsikken ApS"),
+        (Qt.Key.Key_Down, "Nordhavn Lager og Logistik A/S"),
+    ):
+        qtbot.keyClick(page.list, key)
+        assert page.heading.text() == name
+        assert page.details.text() == "" and page.placed.rowCount() == 0
+        assert page.view is None and not page.edit_action.isEnabled()
+    loaded(qtbot, page)
+    assert page.heading.text() == "Nordhavn Lager og Logistik A/S"
+    assert "CVR 47887623" in page.details.text() and page.placed.rowCount() == 0
+    assert page.view is not None and page.view.id == page.company_id()
+    from app.ui.companies import page as page_module
+
+    read_placed = page_module.citizens_placed
+
+    def slowly_placed(*args):  # type: ignore[no-untyped-def]
+        time.sleep(0.3)
+        return read_placed(*args)
+
+    monkeypatch.setattr(page_module, "citizens_placed", slowly_placed)
+    qtbot.keyClick(page.list, Qt.Key.Key_Up)
+    assert page.ctx.ops.busy("company")
+    page.search.setText("findes ikke")
+    page.refresh()  # the list is emptied while the bakery's details are on their way
+    assert page.list.rowCount() == 0
+    qtbot.waitUntil(lambda: not page.ctx.ops.busy("company"))
+    assert page.heading.text() == "No company selected" and page.view is None
+    assert page.placed.rowCount() == 0
 
 
 def test_register_a_company_with_cvr_checked_as_you_type(

@@ -5,6 +5,7 @@ deletion after the retention period; what a caseworker sees; the first start; ac
 from __future__ import annotations
 
 import io
+import time
 from datetime import date
 from pathlib import Path
 
@@ -150,6 +151,39 @@ def test_roles_change_but_the_last_admin_stays_and_deactivation_asks_first(
         ]
     # (on a team server the fixture's own plain inserts are logged too, by the server: db_insert)
     assert [a for a in actions if not a.startswith("db_")] == ["change_role", "deactivate_user"]
+
+
+def test_the_users_arrive_from_the_background_and_the_selection_stays_where_it_was_put(
+    qtbot, db: Database, people, monkeypatch
+) -> None:
+    """Each caseload is counted over every citizen, so the list is read in the background: the
+    buttons follow the role before it comes, a user chosen while a new list is on its way stays
+    chosen, and a user named by the caller (one just saved) is selected when it comes."""
+    from app.ui.admin import users_panel
+
+    read_users = users_panel.list_users
+
+    def slowly_read(*args):  # type: ignore[no-untyped-def]
+        time.sleep(0.2)
+        return read_users(*args)
+
+    monkeypatch.setattr(users_panel, "list_users", slowly_read)
+    page = settings_page(qtbot, db, people["anna"])
+    users = page.users
+    assert users.ctx.ops.busy("users") and users.table.rowCount() == 0
+    assert users.add_button.isEnabled() and not users.edit_button.isEnabled()
+    settled(qtbot, page)
+    karen, anna = people["karen"].caseworker_id, people["anna"].caseworker_id
+    users.table.select_id(karen)
+    assert users.edit_button.isEnabled() and users.active_button.text() == "&Deaktivér"
+    users.refresh()
+    assert users.ctx.ops.busy("users")
+    users.table.select_id(anna)  # chosen while the new list is on its way
+    settled(qtbot, page)
+    assert users.selected().initials == "AA" and users.role_button.isEnabled()
+    users.refresh(select=karen)
+    settled(qtbot, page)
+    assert users.selected().initials == "KL" and users.edit_button.isEnabled()
 
 
 def test_a_caseworker_sees_the_settings_but_cannot_change_them(qtbot, db: Database, people) -> None:

@@ -71,3 +71,9 @@ def test_a_malformed_stored_value_reads_as_the_default(db) -> None:  # type: ign
         session.add(AppSetting(key="suppression_threshold", value="1"))
     assert org_settings.get(db, "backups_kept") == 10
     assert org_settings.get(db, "suppression_threshold") == 5
+    with transaction(db) as session:
+        session.add(AppSetting(key="retention_years", value="7"))
+    every = org_settings.get_all(db)  # one query for all: the same values as one by one
+    assert every == {key: org_settings.get(db, key) for key in org_settings.SETTINGS}
+    assert (every["backups_kept"], every["suppression_threshold"]) == (10, 5)
+    assert every["retention_years"] == 7

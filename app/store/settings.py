@@ -222,8 +222,11 @@ def declared(key: str) -> Declared:
 
 def read(session: Session, key: str) -> Any:
     """The stored value of ``key``, or its default when unset or unreadable."""
-    setting = declared(key)
     row = session.exec(select(AppSetting).where(col(AppSetting.key) == key)).first()
+    return _value(declared(key), row)
+
+
+def _value(setting: Declared, row: AppSetting | None) -> Any:
     if row is None:
         return setting.default
     try:
@@ -239,8 +242,14 @@ def get(db: Database, key: str) -> Any:
 
 
 def get_all(db: Database) -> dict[str, Any]:
+    """Every declared setting's value (``read``'s), in one query (the Settings page opens with
+    them)."""
     with transaction(db) as session:
-        return {key: read(session, key) for key in SETTINGS}
+        rows = {
+            row.key: row
+            for row in session.exec(select(AppSetting).where(col(AppSetting.key).in_(SETTINGS)))
+        }
+    return {key: _value(setting, rows.get(key)) for key, setting in SETTINGS.items()}
 
 
 def check_together(values: Mapping[str, Any]) -> None:

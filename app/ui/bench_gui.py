@@ -9,7 +9,8 @@ you type (keys typed into the search field; each key then runs the search the fi
 would run after its 150 ms pause; beside each, the same search query alone, the floor), the deadline worklist opening, and the process's peak memory
 with the list open. It also measures how long the window stood still (the longest gap between
 the ticks of a 5 ms timer) while each page not yet shown is opened, the list of users is read
-again, the citizen list of everybody is sorted by each column and a team lead's list of
+again, an administrator lists the citizens due for deletion, the arrow key is held down the
+company list, the citizen list of everybody is sorted by each column and a team lead's list of
 everybody's deadlines is read: work the operations runner moves off the GUI thread. Figures are written as JSON for the bench to collect.
 """
 
@@ -124,6 +125,25 @@ class StallMeter:
         return max(self.longest, time.perf_counter() - self.last)
 
 
+def _company_moves(meter: StallMeter, page, ops, moves: int = 10) -> float:
+    """Down the company list with the arrow key, a key every 30 ms (a held key), from the first
+    company; the longest stall until the last one's details are there."""
+    moves = min(moves, page.list.rowCount() - 1)
+    pressed: list[int] = []
+
+    def press() -> None:
+        QTest.keyClick(page.list, Qt.Key.Key_Down)
+        pressed.append(1)
+
+    def run() -> None:
+        page.list.setFocus()
+        page.list.selectRow(0)
+        for n in range(moves):
+            QTimer.singleShot(30 * (n + 1), press)
+
+    return meter.measure(run, lambda: len(pressed) >= moves and ops.idle())
+
+
 def _stalls(db: Database, window, as_of: date) -> dict[str, float]:
     """The longest stall of each action that may take seconds at a large jobcenter."""
     from app.casework.admin.users import list_users
@@ -142,6 +162,11 @@ def _stalls(db: Database, window, as_of: date) -> dict[str, float]:
             )
     settings = window.pages.page("settings")
     found["users_refresh"] = meter.measure(settings.users.refresh, ops.idle)
+    if settings.retention.is_admin:  # the citizens due for deletion (every last activity)
+        found["retention_list"] = meter.measure(settings.retention.list_due, ops.idle)
+        listed = settings.retention.current
+        found["retention_list_rows"] = float(len(listed.candidates) if listed else -1)
+    found["company_moves"] = _company_moves(meter, window.pages.page("companies"), ops)
     page = window.citizens
     window.nav.setCurrentRow(window.pages.indexOf(page))
     page.scope.setCurrentIndex(ALL_CITIZENS)
