@@ -123,9 +123,12 @@ def write_bundle(
                 raise ConflictError(CHANGED)
             # Core inserts bypass the session's bookkeeping: keep these citizens' deadlines here.
             deadline_store.refresh(session.connection(), people)
-            # Counts only, no personal data; the imported citizens by id, so that each one's
-            # history shows where their data came from.
-            audit.record(session, actor, "import", details=details, subjects=people)
+            # Counts only, no personal data; every imported citizen by id, so that each one's
+            # history shows where their data came from (and a team server's row trigger knows
+            # that the app logged their rows: it wrote one event per row for those left out).
+            audit.record(
+                session, actor, "import", details=details, subjects=people, every_subject=True
+            )
     except IntegrityError:
         raise ConflictError(
             "Someone changed the database while the bundle was being imported; nothing was written. "

@@ -52,8 +52,14 @@ def record(
     new: dict[str, Any] | None = None,
     details: dict[str, Any] | None = None,
     subjects: Iterable[int] | None = None,
+    every_subject: bool = False,
 ) -> AuditEvent:
-    """Seal one audit event in the session's transaction (committed with the action, or not at all)."""
+    """Seal one audit event in the session's transaction (committed with the action, or not at all).
+
+    ``subjects``: the citizens the event concerns besides ``citizen_id``, indexed so that each
+    one's history shows it. A list someone looked at keeps the first ``MAX_SUBJECTS`` (and their
+    total); ``every_subject`` keeps them all, for a write that made or changed each of them (an
+    import): on a team server that is also how the row trigger knows the app logged their rows."""
     payload: dict[str, Any] = dict(details or {})
     if "subjects" in payload:
         raise ValueError('"subjects" in details is reserved for the subject index')
@@ -64,7 +70,7 @@ def record(
     kept: list[int] = []
     if subjects is not None:
         unique = sorted({int(s) for s in subjects if s is not None and s != citizen_id})
-        kept = unique[:MAX_SUBJECTS]
+        kept = unique if every_subject else unique[:MAX_SUBJECTS]
         payload["subjects"] = kept
         if len(unique) > len(kept):
             payload["subjects_total"] = len(unique)
