@@ -97,6 +97,30 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
         from PySide6.QtCore import QThreadPool
 
         QThreadPool.globalInstance().waitForDone(30_000)
+    _collect_in_the_gui_thread()
+
+
+_collector: list[object] = []
+
+
+def _collect_in_the_gui_thread() -> None:
+    """As in the app (``app.ui.gui_thread_gc``): once the tests have a QApplication, cyclic
+    garbage is collected in the GUI thread only — on the collector's timer while a test turns
+    the event loop, and here after each test — never in a worker thread of a window test."""
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    from app.ui.gui_thread_gc import GuiThreadCollector
+
+    if not _collector:
+        _collector.append(GuiThreadCollector(app))
+    collector = _collector[0]
+    assert isinstance(collector, GuiThreadCollector)
+    collector.check()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

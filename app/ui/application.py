@@ -153,7 +153,13 @@ def open_main_window(
     actor = sign_in(db, user=user, demo=demo)
     if actor is None:  # the first user cancelled the sign-up
         return None
+    from app.ui.gui_thread_gc import GuiThreadCollector
+
+    # Before the window starts any thread: from here on, cyclic garbage is collected in the GUI
+    # thread only (a widget freed in another thread crashed the event loop now and then).
+    window_collector = GuiThreadCollector(app)
     window = MainWindow(UiContext(db, actor), demo=demo)
+    window.collector = window_collector
     window.show()
     from app.ui.ready_probe import watch_when_asked
 
@@ -216,6 +222,7 @@ def run_gui(
         shown.search_log.flush()  # the last searches' access-log entries
     # Reads still under way in the runner's threads finish before the database closes under them.
     QThreadPool.globalInstance().waitForDone(READS_WAITED_FOR_MS)
+    window.collector.stop()
     close_cleanly(window.ctx.db)
     return code
 

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from app.ui.background_backup import BackgroundBackup
     from app.ui.background_check import BackgroundIntegrityCheck
     from app.ui.casework.citizen_page import CitizenPage
+    from app.ui.gui_thread_gc import GuiThreadCollector
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ class MainWindow(WindowPages, CaseMenus, PlanOutputActions, QMainWindow):
     crash_notice: QMessageBox
     background_check: BackgroundIntegrityCheck | None
     background_backup: BackgroundBackup | None
+    collector: GuiThreadCollector
 
     def __init__(
         self, ctx: UiContext, *, demo: bool = False, parent: QWidget | None = None
