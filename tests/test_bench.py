@@ -255,6 +255,13 @@ def test_postgres_demo_databases_are_cached_copied_and_removed(pg_db, tmp_path) 
         with copy.engine.connect() as conn:
             reasons = conn.execute(select(AccessGrant.reason).distinct()).scalars().all()
         assert reasons == [core.BENCH_REASON]
+        from app.bench.floors import bare_copy
+        from app.bench.runner import _fresh
+
+        # the import's floor: the rows copied bare, the server's own triggers left out
+        with _fresh(copy, tmp_path, server, "floor") as floor:
+            _seconds, rows, _cpu = bare_copy(copy, floor)
+        assert rows > 40
         copy.dispose()
         server.drop(work)
         assert not server.exists(work) and server.exists(name)
