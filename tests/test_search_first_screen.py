@@ -33,11 +33,12 @@ def people(any_db: Database, actor: Actor) -> list[int]:
     return ids
 
 
-@pytest.fixture
-def broad_from_few(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every search with hits takes the broad way (on SQLite) and reads three rows first."""
-    monkeypatch.setattr(citizen_search, "NARROW_HITS", 0)
+@pytest.fixture(params=["walk", "look up"])
+def broad_from_few(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A search reads three rows first (on SQLite), by walking the list index whenever it may
+    (the window, then the trigram index when the window holds too few) or never."""
     monkeypatch.setattr(citizen_search, "FIRST_ROWS", 3)
+    monkeypatch.setattr(citizen_search, "WALK_US", 0.0 if request.param == "walk" else 1e9)
 
 
 def _scan(db: Database, typed: str, descending: bool = False) -> list[int]:
@@ -104,22 +105,20 @@ def test_any_typed_text_finds_the_same_citizens_in_the_same_order(
 
 
 @pytest.mark.sqlite_only
-def test_a_narrow_or_exact_search_is_read_whole(sqlite_db: Database, people: list[int]) -> None:
-    """Above ``NARROW_HITS`` a search walks; at or below, or naming a whole CPR number, or in a
-    caseload, it reads every match (and the count is the same either way)."""
+def test_a_search_reads_whole_only_when_it_must(sqlite_db: Database, people: list[int]) -> None:
+    """A search whose matches fit in the first rows, or with a short term, a whole CPR number, a
+    caseload or another sort column is read whole; a broader one only its first rows, and the
+    count is right either way."""
     hits = len(_scan(sqlite_db, "sen"))
-    assert search_citizens(sqlite_db, "sen", today=TODAY, first=2).complete
-    citizen_search.NARROW_HITS, kept = hits - 1, citizen_search.NARROW_HITS
-    try:
-        broad = search_citizens(sqlite_db, "sen", today=TODAY, first=2)
-        assert (broad.total, len(broad.ids)) == (hits, 2)
-        with sqlite_db.engine.connect() as conn:
-            cpr = conn.execute(select(Citizen.cpr).where(Citizen.id == people[0])).scalar_one()
-        assert search_citizens(sqlite_db, f"{cpr} sen", first=2).complete
-        assert search_citizens(sqlite_db, "sen", caseworker_id=1, first=2).complete
-        assert search_citizens(sqlite_db, "sen", sort="cpr", first=2).complete
-    finally:
-        citizen_search.NARROW_HITS = kept
+    assert search_citizens(sqlite_db, "sen", today=TODAY, first=hits).complete
+    broad = search_citizens(sqlite_db, "sen", today=TODAY, first=2)
+    assert (broad.total, len(broad.ids)) == (hits, 2)
+    with sqlite_db.engine.connect() as conn:
+        cpr = conn.execute(select(Citizen.cpr).where(Citizen.id == people[0])).scalar_one()
+    for whole in (f"{cpr} sen", "sen ha", "sen 19"):
+        assert search_citizens(sqlite_db, whole, first=2).complete
+    assert search_citizens(sqlite_db, "sen", caseworker_id=1, first=2).complete
+    assert search_citizens(sqlite_db, "sen", sort="cpr", first=2).complete
 
 
 @pytest.mark.sqlite_only

@@ -1,22 +1,23 @@
-"""Search as you type without reading every match: the count and the first screen of a search.
+"""Search as you type without reading every match: the count and the first rows of a search.
 
-``find_citizen_ids`` reads every citizen a search matches and sorts them by name. For a broad
+``find_citizen_ids`` reads every citizen a search matches and sorts them all by name. For a broad
 term (``sen``, ``01.``, the first letters of a common name) that is tens of thousands of citizens
-on each keystroke, each looked up and sorted (at 300 000 citizens: 0.1–1 s), though the list shows
-thirty of them. Here a search reads only what the list shows at first, in the same order:
+on each keystroke (at 300 000 citizens up to a second), though the list shows thirty. Here a
+search whose terms the trigram index seeks (SQLite, the name order, all citizens) reads only:
 
-- **A narrow search** (its trigram terms match at most ``NARROW_HITS`` citizens, counted in the
-  trigram index, or it names a whole CPR number or birth date, or it is limited to a caseload, or
-  sorted by another column) is read whole, as before: a few ms.
-- **A broad search** walks the name-ordered list index (it covers the search text) and stops at
-  the ``first`` match it needs: when a term matches one citizen in ten, the first screen is there
-  after a few thousand index entries, however many citizens there are. How many match is counted
-  in the trigram index alone (the deleted citizens that also match taken off), without reading a
-  citizen row. ``more_citizen_ids`` continues the same walk when the user scrolls further.
+- **how many match**: counted in the trigram index alone, the deleted citizens that also match
+  taken off (a few, through the index of ``deleted_at``); no citizen row is read;
+- **the first ``first`` in the list's order**, the cheaper of two ways: when the matches are many
+  (a term in one citizen of twenty), the first rows of the name-ordered list index (it covers the
+  search text) hold them: a window of a few thousand entries is read and filtered, and its cost
+  does not grow with the number of citizens. When that window does not hold enough (few matches,
+  or matches bunched further down the alphabet, as a last name's are), the trigram index's matches
+  are looked up and the first of them kept (a top-N sort, not a full one).
 
-Only SQLite takes the broad way; on PostgreSQL a search is read whole (``pg_trgm``), as before.
-The set and the order are exactly ``find_citizen_ids``'s (the name order breaks ties by the
-search text, which holds the CPR number).
+``more_citizen_ids`` reads further rows the same way when the list is scrolled. Anything else (a
+short term beside a long one, a whole CPR number or birth date, a caseload, another sort column,
+PostgreSQL) is read whole by ``find_citizen_ids``, as before. The set and the order are exactly
+``find_citizen_ids``'s: the name order breaks ties by the search text, which holds the CPR number.
 """
 
 from __future__ import annotations
@@ -33,24 +34,27 @@ from sqlmodel import col
 from app.casework.citizens.citizen_list import (
     NAME_ORDER,
     TRIGRAM,
+    _filtered,
     _pattern,
     _phrases,
     find_citizen_ids,
 )
 from app.domain.search import MAX_SEARCH_CHARS, exact_identifier, search_terms
 from app.store.engine import Database, translating_errors
-from app.store.models import Citizen
+from app.store.models import Citizen, table_of
 
 _Query = TypeVar("_Query", bound=Select[Any])
 
 #: Rows a search reads at once: a few screens, and the citizens its access-log entry names
 #: (``app.casework.privacy.access_log.SEARCH_HITS_KEPT``).
 FIRST_ROWS = 200
-#: Up to this many citizens found by the trigram index, a search reads them all (each looked up
-#: and sorted: about 2 µs a citizen); beyond, it walks the list index (0.3 µs an entry, and a
-#: broad term finds its first screen in a few thousand). Where the two cost the same at 300 000
-#: citizens; measured in packaging/BENCHMARK.md.
-NARROW_HITS = 2_000
+#: Costs that choose the way (µs, measured at 300 000 encrypted citizens under load): a list-index
+#: entry read and filtered, and a trigram match looked up in the citizen table and kept in a
+#: top-N sort (a random row: a page read and decrypted unless cached).
+WALK_US, LOOKUP_US = 0.3, 3.0
+#: The part of the list index read for the first rows holds this many times the matches a
+#: uniform spread would put in it, so that a term found all over the list fills it.
+WINDOW_SLACK = 4
 
 
 @dataclass(frozen=True)
@@ -80,17 +84,24 @@ def search_citizens(
     today: date | None = None,
     first: int | None = None,
 ) -> FoundCitizens:
-    """How many citizens match the search, and at least the ``first`` of them in the list's
-    order (``find_citizen_ids``'s, which reads them all: see the module's docstring);
-    ``first`` is ``FIRST_ROWS`` unless given."""
+    """How many citizens match the search, and at least the ``first`` of them (``FIRST_ROWS``
+    unless given) in the list's order (``find_citizen_ids``'s, which reads them all: see the
+    module's docstring)."""
     first = FIRST_ROWS if first is None else first
-    terms = _walkable_terms(db, text, caseworker_id, sort)
+    terms = _seekable_terms(db, text, caseworker_id, sort)
     if terms:
         with translating_errors(db), db.engine.connect() as conn:
             hits = _trigram_hits(conn, terms)
-            if hits > NARROW_HITS:
-                ids = _walk(conn, terms, descending, offset=0, limit=first)
-                if len(ids) < first:  # the walk went to the end: that is all of them
+            if hits > first:
+                citizens = _citizens(conn)
+                window = min(citizens, WINDOW_SLACK * first * citizens // hits)
+                ids: list[int] = []
+                if window * WALK_US < hits * LOOKUP_US:
+                    bound = _key_at(conn, window, descending)
+                    ids = _walk(conn, terms, descending, bound=bound, limit=first)
+                if len(ids) < first:  # too few that early: the first of all the matches
+                    ids = _looked_up(conn, text, descending, offset=0, limit=first)
+                if len(ids) < first:  # fewer than counted: they were all deleted ones
                     return FoundCitizens(len(ids), ids)
                 return FoundCitizens(hits - _deleted_hits(conn, terms), ids)
     ids = find_citizen_ids(
@@ -112,14 +123,19 @@ def more_citizen_ids(
 ) -> list[int]:
     """The matching citizens from position ``offset`` on, at most ``limit`` of them, in the
     order of ``search_citizens`` (for the rows of a broad search the user scrolls to)."""
-    terms = _walkable_terms(db, text, caseworker_id, sort)
+    terms = _seekable_terms(db, text, caseworker_id, sort)
     if not terms:
         ids = find_citizen_ids(
             db, text, caseworker_id=caseworker_id, sort=sort, descending=descending, today=today
         )
         return ids[offset : offset + limit]
     with translating_errors(db), db.engine.connect() as conn:
-        return _walk(conn, terms, descending, offset=offset, limit=limit)
+        hits, citizens = _trigram_hits(conn, terms), _citizens(conn)
+        # the walk reads the list index down to the last row wanted (a uniform spread assumed)
+        walked = citizens if hits == 0 else min(citizens, (offset + limit) * citizens // hits)
+        if walked * WALK_US < hits * LOOKUP_US:
+            return _walk(conn, terms, descending, bound=None, limit=limit, offset=offset)
+        return _looked_up(conn, text, descending, offset=offset, limit=limit)
 
 
 def citizen_matches(
@@ -139,9 +155,9 @@ def citizen_matches(
         return conn.execute(query).first() is not None
 
 
-def _walkable_terms(db: Database, text: str, caseworker_id: int | None, sort: str) -> list[str]:
-    """The terms of a search that may take the broad way (all seekable by the trigram index, so
-    that the index counts its hits exactly), else none."""
+def _seekable_terms(db: Database, text: str, caseworker_id: int | None, sort: str) -> list[str]:
+    """The terms of a search that is read a part at a time (every term seekable by the trigram
+    index, so that the index counts its matches exactly), else none."""
     if not db.is_sqlite or sort != "name" or caseworker_id is not None:
         return []
     terms = search_terms(text)
@@ -173,12 +189,49 @@ def _deleted_hits(conn: Connection, terms: list[str]) -> int:
     return int(conn.execute(_like(query, terms)).scalar_one())
 
 
+def _citizens(conn: Connection) -> int:
+    """About how many citizens there are (the highest id: one seek), to weigh the two ways."""
+    return int(conn.execute(select(func.max(col(Citizen.id)))).scalar() or 0)
+
+
+def _order(descending: bool) -> list[Any]:
+    return [key.desc() if descending else key.asc() for key in NAME_ORDER]
+
+
+def _key_at(conn: Connection, position: int, descending: bool) -> str | None:
+    """The sort key ``position`` entries into the list index (in the list's direction): reading
+    no further than it bounds a walk. ``None`` past the end."""
+    key = table_of(Citizen).c.sort_key
+    query = select(key).order_by(key.desc() if descending else key.asc())
+    return conn.execute(query.offset(position).limit(1)).scalar()
+
+
 def _walk(
-    conn: Connection, terms: list[str], descending: bool, *, offset: int, limit: int
+    conn: Connection,
+    terms: list[str],
+    descending: bool,
+    *,
+    bound: str | None,
+    limit: int,
+    offset: int = 0,
 ) -> list[int]:
     """Walk the list index in name order, keeping the matches (``LIKE`` on the covered search
-    text: the same citizens the trigram index finds) from ``offset`` on."""
-    order = [key.desc() if descending else key.asc() for key in NAME_ORDER]
+    text: the same citizens the trigram index finds) from ``offset`` on; no further than the
+    sort key ``bound`` when given (every entry up to it comes before every entry after it, so
+    the matches found up to it are the first ones)."""
     query = _like(select(col(Citizen.id)).where(col(Citizen.deleted_at).is_(None)), terms)
-    query = query.order_by(*order).offset(offset).limit(limit)
+    if bound is not None:  # SQLite only, whose text compares bytes (no byte_order needed)
+        key = table_of(Citizen).c.sort_key
+        query = query.where(key >= bound if descending else key <= bound)
+    query = query.order_by(*_order(descending)).offset(offset).limit(limit)
+    return [row[0] for row in conn.execute(query).cursor.fetchall()]
+
+
+def _looked_up(
+    conn: Connection, text: str, descending: bool, *, offset: int, limit: int
+) -> list[int]:
+    """The matches found through the trigram index, in name order from ``offset`` on: each is
+    looked up, and SQLite keeps only the first ``offset + limit`` in its sorter."""
+    query = _filtered(select(col(Citizen.id)), text, None, "sqlite")
+    query = query.order_by(*_order(descending)).offset(offset).limit(limit)
     return [row[0] for row in conn.execute(query).cursor.fetchall()]
