@@ -51,7 +51,7 @@ FIRST_ROWS = 200
 #: Costs that choose the way (µs, measured at 300 000 encrypted citizens under load): a list-index
 #: entry read and filtered, and a trigram match looked up in the citizen table and kept in a
 #: top-N sort (a random row: a page read and decrypted unless cached).
-WALK_US, LOOKUP_US = 0.3, 3.0
+WALK_US, LOOKUP_US = 0.5, 20.0
 #: The part of the list index read for the first rows holds this many times the matches a
 #: uniform spread would put in it, so that a term found all over the list fills it.
 WINDOW_SLACK = 4
