@@ -92,18 +92,20 @@ def search_citizens(
     if terms:
         with translating_errors(db), db.engine.connect() as conn:
             hits = _trigram_hits(conn, terms)
-            if hits > first:
-                citizens = _citizens(conn)
-                window = min(citizens, WINDOW_SLACK * first * citizens // hits)
-                ids: list[int] = []
-                if window * WALK_US < hits * LOOKUP_US:
-                    bound = _key_at(conn, window, descending)
-                    ids = _walk(conn, terms, descending, bound=bound, limit=first)
-                if len(ids) < first:  # too few that early: the first of all the matches
-                    ids = _looked_up(conn, text, descending, offset=0, limit=first)
-                if len(ids) < first:  # fewer than counted: they were all deleted ones
-                    return FoundCitizens(len(ids), ids)
-                return FoundCitizens(hits - _deleted_hits(conn, terms), ids)
+            if hits <= first:  # all of them, in the same breath
+                ids = _looked_up(conn, text, descending, offset=0, limit=first)
+                return FoundCitizens(len(ids), ids)
+            citizens = _citizens(conn)
+            window = min(citizens, WINDOW_SLACK * first * citizens // hits)
+            ids = []
+            if window * WALK_US < hits * LOOKUP_US:
+                bound = _key_at(conn, window, descending)
+                ids = _walk(conn, terms, descending, bound=bound, limit=first)
+            if len(ids) < first:  # too few that early: the first of all the matches
+                ids = _looked_up(conn, text, descending, offset=0, limit=first)
+            if len(ids) < first:  # fewer than counted: they were all deleted ones
+                return FoundCitizens(len(ids), ids)
+            return FoundCitizens(hits - _deleted_hits(conn, terms), ids)
     ids = find_citizen_ids(
         db, text, caseworker_id=caseworker_id, sort=sort, descending=descending, today=today
     )
