@@ -54,7 +54,7 @@ FIRST_ROWS = 200
 WALK_US, LOOKUP_US = 0.5, 20.0
 #: The part of the list index read for the first rows holds this many times the matches a
 #: uniform spread would put in it, so that a term found all over the list fills it.
-WINDOW_SLACK = 4
+WINDOW_SLACK = 2
 
 
 @dataclass(frozen=True)
