@@ -621,6 +621,8 @@ READS_UNDER_THE_PAGE_VIEW = {
     "casework.plan.plan.current_snapshot",  # inside save_plan/mark_printed (logged writes)
     "reports.plan_document.plan_document",  # the content of a print that is checked and logged
     "reports.plan_document.plan_document_in",  # the same, inside plan_printing's logged print
+    "casework.citizens.citizen_search.citizen_matches",  # yes/no: is a citizen already in the list
+    # also found by the (logged) search; keeps them selected
 }
 
 

@@ -199,13 +199,17 @@ def test_the_citizen_list_reads_its_ids_once_when_first_shown(
 
     ids = make_people(db)
     reads: list[int | None] = []
-    real = table_model.find_citizen_ids
 
-    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
-        reads.append(kwargs.get("caseworker_id"))
-        return real(*args, **kwargs)
+    def counting(real):  # type: ignore[no-untyped-def]
+        def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+            reads.append(kwargs.get("caseworker_id"))
+            return real(*args, **kwargs)
 
-    monkeypatch.setattr(table_model, "find_citizen_ids", counted)
+        return counted
+
+    # a search reads through search_citizens, a new order through find_citizen_ids
+    for read in ("search_citizens", "find_citizen_ids"):
+        monkeypatch.setattr(table_model, read, counting(getattr(table_model, read)))
     karen = Actor(ids["karen"], "KL", "Karen Lund", "caseworker", "karen")
     page = CitizensPage(UiContext(db, karen, lambda: TODAY))
     qtbot.addWidget(page)

@@ -104,6 +104,8 @@ ALLOWED: dict[str, str] = {
     "casework.citizens.citizen_list.find_citizen_ids": "the list's ids only; every search is logged with "
     "its criterion and the citizens it showed (access_log.record_search)",
     "casework.citizens.citizen_list.count_citizens": "a count, no citizen data",
+    "casework.citizens.citizen_search.citizen_matches": "whether a search finds a citizen already "
+    "in the list (to keep them selected); the search is logged",
     "casework.citizens.citizen_list.fetch_citizen_rows": "the list's visible columns (name, CPR, "
     "caseworker, benefit) for rows on screen; the search that found them is logged",
     "casework.plan.plan_printing.paper_citizens": "ids only, of the actor's own caseload for a "

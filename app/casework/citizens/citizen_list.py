@@ -97,10 +97,14 @@ def _filtered(
         else:  # not LIKE: PostgreSQL would try the trigram index, which has no two-letter keys
             query = query.where(func.strpos(col(Citizen.search_text), term) > 0)
     if trigram_terms:
-        phrases = " ".join('"' + term.replace('"', '""') + '"' for term in trigram_terms)
         found = sql_text("SELECT rowid FROM citizen_fts WHERE citizen_fts MATCH :phrases")
-        query = query.where(col(Citizen.id).in_(found.bindparams(phrases=phrases)))
+        query = query.where(col(Citizen.id).in_(found.bindparams(phrases=_phrases(trigram_terms))))
     return query
+
+
+def _phrases(terms: Sequence[str]) -> str:
+    """An FTS5 query matching rows that hold every term as a substring (trigram phrases)."""
+    return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
 
 
 def _pattern(term: str) -> str:
@@ -110,6 +114,15 @@ def _pattern(term: str) -> str:
 
 #: Shortest term the trigram index can seek.
 TRIGRAM = 3
+
+#: The list's name order: the sort key (Danish order), then the list index's next columns, so
+#: that walking the index gives it without a sort. ``search_text`` holds the CPR number, so two
+#: citizens of the same name always come in the same order, however the rows were found.
+NAME_ORDER: list[Any] = [
+    byte_order(table_of(Citizen).c.sort_key),
+    col(Citizen.deleted_at),
+    col(Citizen.search_text),
+]
 
 
 def find_citizen_ids(
@@ -132,7 +145,7 @@ def find_citizen_ids(
         # The list index (sort key, deleted, search text, caseworker) covers the search: walking it
         # in order filters and sorts in one pass, without reading the citizen rows.
         # byte_order: the key's byte order is the Danish order, whatever the server's collation.
-        "name": [byte_order(table_of(Citizen).c.sort_key)],
+        "name": NAME_ORDER,
         "cpr": [col(Citizen.cpr)],
         "birth_date": [col(Citizen.birth_date)],
         "benefit": [_benefit_subquery(today)],
@@ -147,7 +160,7 @@ def find_citizen_ids(
     order = [key.desc() if descending else key.asc() for key in keys]
     if sort in ("benefit", "caseworker"):  # rows without a value last, whatever the direction
         order = [key.is_(None) for key in keys] + order
-    if sort != "name":  # names are unique enough; a tie-break would defeat the index
+    if sort != "name":  # the name order breaks its ties by the index's own next columns
         order.append(col(Citizen.id).desc() if descending else col(Citizen.id).asc())
     query = _filtered(select(col(Citizen.id)), text, caseworker_id, db.backend).order_by(*order)
     with translating_errors(db), db.engine.connect() as conn:

@@ -48,6 +48,6 @@ def citizen_list_source(page: CitizensPage) -> ListSource:
     def criterion() -> str:
         scope = "mine" if page.scope.currentData() == MY_CASELOAD else "all"
         searched = "yes" if page.model.search.strip() else "no"
-        return f"scope={scope}; searched={searched}; rows={len(page.model.ids)}"
+        return f"scope={scope}; searched={searched}; rows={page.model.rowCount()}"
 
     return ListSource("citizens", criterion, table)

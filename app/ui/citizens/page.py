@@ -163,7 +163,7 @@ class CitizensPage(QWidget):
                 self.ctx.actor,
                 self._last_logged,
                 hits=total,
-                shown=self.model.ids[:SEARCH_HITS_KEPT],
+                shown=self.model.first_ids(SEARCH_HITS_KEPT),
             )
         counted = ngettext("{n} citizen", "{n} citizens", total).format(n=i18n.format_number(total))
         if self.search.text().strip() and not searched:

@@ -15,6 +15,12 @@ from app.casework.citizens.citizen_list import (
     fetch_citizen_rows,
     find_citizen_ids,
 )
+from app.casework.citizens.citizen_search import (
+    FoundCitizens,
+    citizen_matches,
+    more_citizen_ids,
+    search_citizens,
+)
 from app.domain.codes import TARGET_GROUPS
 from app.domain.dates import local_today
 from app.domain.search import search_terms
@@ -48,8 +54,11 @@ class CitizenTableModel(QAbstractTableModel):
     """Citizens matching the current search, in the current order.
 
     Attributes:
-        ids: citizen ids of the result, in display order; ``rowCount() == len(ids)``. Only this
-            list is held for the whole result, so a search over 100 000 citizens costs ~1 MB.
+        total: how many citizens the search found; ``rowCount() == total``.
+        ids: citizen ids of the result, in display order (``len(ids) == total``). A broad search
+            reads only its first rows (``search_citizens``); the rest are read when a row past
+            them is shown or asked for (``citizen_id``, ``row_of``), and reading ``ids`` reads
+            them all. Only ids are held for the whole result: 100 000 citizens cost ~1 MB.
         cache: id -> ``CitizenRow`` for rows that have been shown. ``data()`` fills it a page
             (``PAGE_SIZE`` rows around the asked row) at a time with one query; the formatted
             cells of a cached row are kept beside it, so a repaint formats nothing again.
@@ -68,7 +77,8 @@ class CitizenTableModel(QAbstractTableModel):
         #: Runs a new order of a long list in the background (``None``: always at once).
         self.ops = ops
         self._today = today
-        self.ids: list[int] = []
+        self._ids: list[int] = []  # the ids read so far, from the first row on
+        self.total = 0
         self.cache: dict[int, CitizenRow] = {}
         self._cells: dict[int, tuple[str, ...]] = {}
         self.search = ""
@@ -100,7 +110,7 @@ class CitizenTableModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Re-run the search (after a write or a filter change); forget cached rows."""
-        ids = find_citizen_ids(
+        found = search_citizens(
             self.db,
             self.search,
             caseworker_id=self.caseworker_id,
@@ -110,10 +120,46 @@ class CitizenTableModel(QAbstractTableModel):
         )
         self.read_once = True
         self.beginResetModel()
-        self.ids = ids
+        self._set_found(found)
         self.cache.clear()
         self._cells.clear()
         self.endResetModel()
+
+    def _set_found(self, found: FoundCitizens) -> None:
+        self._ids, self.total = found.ids, found.total
+
+    @property
+    def ids(self) -> list[int]:
+        """Every id of the result in display order (reads the rest of a broad search)."""
+        self._read_to(self.total)
+        return self._ids
+
+    def first_ids(self, count: int) -> list[int]:
+        """The first ``count`` ids of the result (what the search's access-log entry names)."""
+        self._read_to(count)
+        return self._ids[:count]
+
+    def _read_to(self, count: int) -> None:
+        """Make sure the first ``count`` rows' ids are read: at least as many again as were read
+        so far, so that scrolling down a long result reads it in a few steps."""
+        count = min(count, self.total)
+        if len(self._ids) >= count:
+            return
+        limit = max(count - len(self._ids), len(self._ids))
+        more = more_citizen_ids(
+            self.db,
+            self.search,
+            caseworker_id=self.caseworker_id,
+            sort=self.sort_key,
+            descending=self.descending,
+            today=self.today(),
+            offset=len(self._ids),
+            limit=limit,
+        )
+        self._ids.extend(more)
+        if len(more) < limit and len(self._ids) < self.total:  # deleted meanwhile: those rows
+            log.info("the citizen list ended at %d of %d rows", len(self._ids), self.total)
+            self.total = len(self._ids)  # stay empty until the next search, and ids is whole
 
     def invalidate(self, citizen_ids: set[int] | None = None) -> None:
         """Mark rows stale so that they are read again; ``None`` = all rows."""
@@ -124,21 +170,35 @@ class CitizenTableModel(QAbstractTableModel):
             for citizen_id in citizen_ids:
                 self.cache.pop(citizen_id, None)
                 self._cells.pop(citizen_id, None)
-        if self.ids:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(HEADERS) - 1))
+        if self.total:
+            self.dataChanged.emit(self.index(0, 0), self.index(self.total - 1, len(HEADERS) - 1))
 
     def row_of(self, citizen_id: int) -> int:
-        try:
-            return self.ids.index(citizen_id)
-        except ValueError:
-            return -1
+        """The citizen's row, or -1 when the search did not find them (a row past those read is
+        read only when the citizen is found: one row looked up)."""
+        while True:
+            try:
+                return self._ids.index(citizen_id)
+            except ValueError:
+                pass
+            if len(self._ids) >= self.total or not citizen_matches(
+                self.db, citizen_id, self.search, caseworker_id=self.caseworker_id
+            ):
+                return -1
+            read = len(self._ids)
+            self._read_to(max(2 * read, read + PAGE_SIZE))
+            if len(self._ids) == read:
+                return -1
 
     def citizen_id(self, row: int) -> int | None:
-        return self.ids[row] if 0 <= row < len(self.ids) else None
+        if not 0 <= row < self.total:
+            return None
+        self._read_to(row + 1)
+        return self._ids[row] if row < len(self._ids) else None
 
     # --- Qt model interface ----------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.ids)
+        return 0 if parent.isValid() else self.total
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(HEADERS)
@@ -168,7 +228,7 @@ class CitizenTableModel(QAbstractTableModel):
             if cells is None:
                 return None
             if index.column() == _BENEFIT_COLUMN:
-                row = self.cache[self.ids[row_number]]
+                row = self.cache[self._ids[row_number]]
                 if row.benefit_since:
                     return _("{benefit} since {date}").format(
                         benefit=i18n.label(TARGET_GROUPS, row.benefit),
@@ -176,15 +236,14 @@ class CitizenTableModel(QAbstractTableModel):
                     )
             return cells[index.column()]
         if role == _USER:
-            row_number = index.row()
-            return self.ids[row_number] if 0 <= row_number < len(self.ids) else None
+            return self.citizen_id(index.row())
         return None
 
     def _cells_of(self, row_number: int) -> tuple[str, ...] | None:
         """The row's five cells as shown (formatted once per fetch of the row)."""
-        if not 0 <= row_number < len(self.ids):  # an invalid index has row -1
+        citizen_id = self.citizen_id(row_number)  # an invalid index has row -1
+        if citizen_id is None:
             return None
-        citizen_id = self.ids[row_number]
         cells = self._cells.get(citizen_id)
         if cells is None:
             row = self._row(row_number)
@@ -219,7 +278,7 @@ class CitizenTableModel(QAbstractTableModel):
                 db, search, caseworker_id=worker, sort=key, descending=descending, today=today
             )
 
-        if self.ops is not None and len(self.ids) >= BACKGROUND_FROM_ROWS:
+        if self.ops is not None and self.total >= BACKGROUND_FROM_ROWS:
             self.ops.read("citizen-list-order", ordered, self._reorder)
         else:
             self._reorder(ordered())
@@ -228,8 +287,8 @@ class CitizenTableModel(QAbstractTableModel):
         """Show the same citizens in a new order, keeping selections on their citizens."""
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
-        old_ids = [self.ids[i.row()] if 0 <= i.row() < len(self.ids) else None for i in old]
-        self.ids = ids
+        old_ids = [self.citizen_id(i.row()) for i in old]
+        self._set_found(FoundCitizens(len(ids), ids))
         position = {citizen_id: row for row, citizen_id in enumerate(ids)}
         new = [
             self.index(position[cid], i.column()) if cid in position else QModelIndex()
@@ -240,12 +299,13 @@ class CitizenTableModel(QAbstractTableModel):
 
     # --- the row cache ---------------------------------------------------------------------
     def _row(self, row: int) -> CitizenRow | None:
-        citizen_id = self.ids[row]
+        citizen_id = self._ids[row]
         cached = self.cache.get(citizen_id)
         if cached is not None:
             return cached
         start = max(0, row - PAGE_SIZE // 4)
-        page = [i for i in self.ids[start : start + PAGE_SIZE] if i not in self.cache]
+        self._read_to(start + PAGE_SIZE)
+        page = [i for i in self._ids[start : start + PAGE_SIZE] if i not in self.cache]
         if len(self.cache) + len(page) > MAX_CACHED_ROWS:
             for old in list(self.cache)[: len(page)]:
                 del self.cache[old]

@@ -1,0 +1,239 @@
+"""Search as you type without reading every match: the count and the first rows of a search.
+
+``find_citizen_ids`` reads every citizen a search matches and sorts them all by name. For a broad
+term (``sen``, ``01.``, the first letters of a common name) that is tens of thousands of citizens
+on each keystroke (at 300 000 citizens up to a second), though the list shows thirty. Here a
+search whose terms the trigram index seeks (SQLite, the name order, all citizens) reads only:
+
+- **how many match**: counted in the trigram index alone, the deleted citizens that also match
+  taken off (a few, through the index of ``deleted_at``); no citizen row is read;
+- **the first ``first`` in the list's order**, the cheaper of two ways: when the matches are many
+  (a term in one citizen of twenty), the first rows of the name-ordered list index (it covers the
+  search text) hold them: a window of a few thousand entries is read and filtered, and its cost
+  does not grow with the number of citizens. When that window does not hold enough (few matches,
+  or matches bunched further down the alphabet, as a last name's are), the trigram index's matches
+  are looked up and the first of them kept (a top-N sort, not a full one).
+
+``more_citizen_ids`` reads further rows the same way when the list is scrolled. Anything else (a
+short term beside a long one, a whole CPR number or birth date, a caseload, another sort column,
+PostgreSQL) is read whole by ``find_citizen_ids``, as before. The set and the order are exactly
+``find_citizen_ids``'s: the name order breaks ties by the search text, which holds the CPR number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, func, select
+from sqlalchemy import text as sql_text
+from sqlalchemy.sql import Select
+from sqlmodel import col
+
+from app.casework.citizens.citizen_list import (
+    NAME_ORDER,
+    TRIGRAM,
+    _filtered,
+    _pattern,
+    _phrases,
+    find_citizen_ids,
+)
+from app.domain.search import MAX_SEARCH_CHARS, exact_identifier, search_terms
+from app.store.engine import Database, translating_errors
+from app.store.models import Citizen, table_of
+
+_Query = TypeVar("_Query", bound=Select[Any])
+
+#: Rows a search reads at once: a few screens, and the citizens its access-log entry names
+#: (``app.casework.privacy.access_log.SEARCH_HITS_KEPT``).
+FIRST_ROWS = 200
+#: Costs that choose the way (µs, measured at 300 000 encrypted citizens under load): a list-index
+#: entry read and filtered, and a trigram match looked up in the citizen table and kept in a
+#: top-N sort (a random row: a page read and decrypted unless cached).
+WALK_US, LOOKUP_US = 0.5, 20.0
+#: The part of the list index read for the first rows holds this many times the matches a
+#: uniform spread would put in it, so that a term found all over the list fills it.
+WINDOW_SLACK = 2
+
+
+@dataclass(frozen=True)
+class FoundCitizens:
+    """A search as far as it was read.
+
+    Attributes:
+        total: how many citizens match.
+        ids: the first of them in the list's order; all of them when ``complete``.
+    """
+
+    total: int
+    ids: list[int]
+
+    @property
+    def complete(self) -> bool:
+        return len(self.ids) >= self.total
+
+
+def search_citizens(
+    db: Database,
+    text: str = "",
+    *,
+    caseworker_id: int | None = None,
+    sort: str = "name",
+    descending: bool = False,
+    today: date | None = None,
+    first: int | None = None,
+) -> FoundCitizens:
+    """How many citizens match the search, and at least the ``first`` of them (``FIRST_ROWS``
+    unless given) in the list's order (``find_citizen_ids``'s, which reads them all: see the
+    module's docstring)."""
+    first = FIRST_ROWS if first is None else first
+    terms = _seekable_terms(db, text, caseworker_id, sort)
+    if terms:
+        with translating_errors(db), db.engine.connect() as conn:
+            hits = _trigram_hits(conn, terms)
+            if hits <= first:  # all of them, in the same breath
+                ids = _looked_up(conn, text, descending, offset=0, limit=first)
+                return FoundCitizens(len(ids), ids)
+            citizens = _citizens(conn)
+            window = min(citizens, WINDOW_SLACK * first * citizens // hits)
+            ids = []
+            if window * WALK_US < hits * LOOKUP_US:
+                bound = _key_at(conn, window, descending)
+                ids = _walk(conn, terms, descending, bound=bound, limit=first)
+            if len(ids) < first:  # too few that early: the first of all the matches
+                ids = _looked_up(conn, text, descending, offset=0, limit=first)
+            if len(ids) < first:  # fewer than counted: they were all deleted ones
+                return FoundCitizens(len(ids), ids)
+            return FoundCitizens(hits - _deleted_hits(conn, terms), ids)
+    ids = find_citizen_ids(
+        db, text, caseworker_id=caseworker_id, sort=sort, descending=descending, today=today
+    )
+    return FoundCitizens(len(ids), ids)
+
+
+def more_citizen_ids(
+    db: Database,
+    text: str = "",
+    *,
+    caseworker_id: int | None = None,
+    sort: str = "name",
+    descending: bool = False,
+    today: date | None = None,
+    offset: int,
+    limit: int,
+) -> list[int]:
+    """The matching citizens from position ``offset`` on, at most ``limit`` of them, in the
+    order of ``search_citizens`` (for the rows of a broad search the user scrolls to)."""
+    terms = _seekable_terms(db, text, caseworker_id, sort)
+    if not terms:
+        ids = find_citizen_ids(
+            db, text, caseworker_id=caseworker_id, sort=sort, descending=descending, today=today
+        )
+        return ids[offset : offset + limit]
+    with translating_errors(db), db.engine.connect() as conn:
+        hits, citizens = _trigram_hits(conn, terms), _citizens(conn)
+        # the walk reads the list index down to the last row wanted (a uniform spread assumed)
+        walked = citizens if hits == 0 else min(citizens, (offset + limit) * citizens // hits)
+        if walked * WALK_US < hits * LOOKUP_US:
+            return _walk(conn, terms, descending, bound=None, limit=limit, offset=offset)
+        return _looked_up(conn, text, descending, offset=offset, limit=limit)
+
+
+def citizen_matches(
+    db: Database, citizen_id: int, text: str = "", *, caseworker_id: int | None = None
+) -> bool:
+    """Whether the search finds this citizen (one row read by its id; no citizen data returned)."""
+    query = select(col(Citizen.id)).where(
+        col(Citizen.id) == citizen_id, col(Citizen.deleted_at).is_(None)
+    )
+    if caseworker_id is not None:
+        query = query.where(col(Citizen.caseworker_id) == caseworker_id)
+    for term in search_terms(text):
+        if len(term) > MAX_SEARCH_CHARS:
+            return False
+        query = query.where(col(Citizen.search_text).like(_pattern(term), escape="\\"))
+    with translating_errors(db), db.engine.connect() as conn:
+        return conn.execute(query).first() is not None
+
+
+def _seekable_terms(db: Database, text: str, caseworker_id: int | None, sort: str) -> list[str]:
+    """The terms of a search that is read a part at a time (every term seekable by the trigram
+    index, so that the index counts its matches exactly), else none."""
+    if not db.is_sqlite or sort != "name" or caseworker_id is not None:
+        return []
+    terms = search_terms(text)
+    if any(
+        len(term) < TRIGRAM or len(term) > MAX_SEARCH_CHARS or exact_identifier(term) is not None
+        for term in terms
+    ):
+        return []
+    return terms
+
+
+def _trigram_hits(conn: Connection, terms: list[str]) -> int:
+    """Citizens (deleted ones too) whose search text holds every term: counted in the trigram
+    index, no citizen row read."""
+    found = sql_text("SELECT count(*) FROM citizen_fts WHERE citizen_fts MATCH :phrases")
+    return int(conn.execute(found, {"phrases": _phrases(terms)}).scalar_one())
+
+
+def _like(query: _Query, terms: list[str]) -> _Query:
+    for term in terms:
+        query = query.where(col(Citizen.search_text).like(_pattern(term), escape="\\"))
+    return query
+
+
+def _deleted_hits(conn: Connection, terms: list[str]) -> int:
+    """Deleted citizens the trigram index counted (they stay in it until purged): few, through
+    the index of ``deleted_at``."""
+    query = select(func.count()).select_from(Citizen).where(col(Citizen.deleted_at).is_not(None))
+    return int(conn.execute(_like(query, terms)).scalar_one())
+
+
+def _citizens(conn: Connection) -> int:
+    """About how many citizens there are (the highest id: one seek), to weigh the two ways."""
+    return int(conn.execute(select(func.max(col(Citizen.id)))).scalar() or 0)
+
+
+def _order(descending: bool) -> list[Any]:
+    return [key.desc() if descending else key.asc() for key in NAME_ORDER]
+
+
+def _key_at(conn: Connection, position: int, descending: bool) -> str | None:
+    """The sort key ``position`` entries into the list index (in the list's direction): reading
+    no further than it bounds a walk. ``None`` past the end."""
+    key = table_of(Citizen).c.sort_key
+    query = select(key).order_by(key.desc() if descending else key.asc())
+    return conn.execute(query.offset(position).limit(1)).scalar()
+
+
+def _walk(
+    conn: Connection,
+    terms: list[str],
+    descending: bool,
+    *,
+    bound: str | None,
+    limit: int,
+    offset: int = 0,
+) -> list[int]:
+    """Walk the list index in name order, keeping the matches (``LIKE`` on the covered search
+    text: the same citizens the trigram index finds) from ``offset`` on; no further than the
+    sort key ``bound`` when given (every entry up to it comes before every entry after it, so
+    the matches found up to it are the first ones)."""
+    query = _like(select(col(Citizen.id)).where(col(Citizen.deleted_at).is_(None)), terms)
+    if bound is not None:  # SQLite only, whose text compares bytes (no byte_order needed)
+        key = table_of(Citizen).c.sort_key
+        query = query.where(key >= bound if descending else key <= bound)
+    query = query.order_by(*_order(descending)).offset(offset).limit(limit)
+    return [row[0] for row in conn.execute(query).cursor.fetchall()]
+
+
+def _looked_up(
+    conn: Connection, text: str, descending: bool, *, offset: int, limit: int
+) -> list[int]:
+    """The matches found through the trigram index, in name order from ``offset`` on: each is
+    looked up, and SQLite keeps only the first ``offset + limit`` in its sorter."""
+    query = _filtered(select(col(Citizen.id)), text, None, "sqlite")
+    query = query.order_by(*_order(descending)).offset(offset).limit(limit)
+    return [row[0] for row in conn.execute(query).cursor.fetchall()]
