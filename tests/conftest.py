@@ -97,6 +97,12 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
         from PySide6.QtCore import QThreadPool
 
         QThreadPool.globalInstance().waitForDone(30_000)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """After the test's teardown (pytest-qt has closed its widgets by then)."""
+    yield
     _collect_in_the_gui_thread()
 
 
@@ -105,8 +111,9 @@ _collector: list[object] = []
 
 def _collect_in_the_gui_thread() -> None:
     """As in the app (``app.ui.gui_thread_gc``): once the tests have a QApplication, cyclic
-    garbage is collected in the GUI thread only — on the collector's timer while a test turns
-    the event loop, and here after each test — never in a worker thread of a window test."""
+    garbage is collected in the GUI thread only, here after each test's teardown (a collection
+    inside pytest-qt's teardown freed a parent page before its dialog was closed) — never in a
+    worker thread of a window test."""
     if "PySide6.QtWidgets" not in sys.modules:
         return
     from PySide6.QtWidgets import QApplication
@@ -117,7 +124,7 @@ def _collect_in_the_gui_thread() -> None:
     from app.ui.gui_thread_gc import GuiThreadCollector
 
     if not _collector:
-        _collector.append(GuiThreadCollector(app))
+        _collector.append(GuiThreadCollector(app, on_timer=False))
     collector = _collector[0]
     assert isinstance(collector, GuiThreadCollector)
     collector.check()

@@ -28,7 +28,9 @@ class GuiThreadCollector(QObject):
     """Collects cyclic garbage in the thread it lives in (the GUI thread) on a timer; automatic
     collection stays off until ``stop``. Make it before the window starts any thread."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, on_timer: bool = True) -> None:
+        """``on_timer=False``: only when ``check`` is called (the tests call it after each test,
+        so that no collection falls inside pytest-qt's teardown of the test's widgets)."""
         super().__init__(parent)
         self.thresholds = gc.get_threshold()
         self._was_enabled = gc.isenabled()
@@ -36,7 +38,8 @@ class GuiThreadCollector(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(CHECK_INTERVAL_MS)
         self._timer.timeout.connect(self.check)
-        self._timer.start()
+        if on_timer:
+            self._timer.start()
 
     def check(self) -> None:
         """Collect the generations whose thresholds are passed, youngest first, as Python does."""
