@@ -254,7 +254,8 @@ def test_postgres_demo_databases_are_cached_copied_and_removed(pg_db, tmp_path) 
         assert figures["plan_pdf_batch"].detail == {"written": 3, "failed": 0}
         with copy.engine.connect() as conn:
             reasons = conn.execute(select(AccessGrant.reason).distinct()).scalars().all()
-        assert reasons == [core.BENCH_REASON]
+        # a grant, where the server asked for one (not where the owner sees every citizen)
+        assert set(reasons) <= {core.BENCH_REASON}
         from app.bench.floors import bare_copy
         from app.bench.runner import _fresh
 
