@@ -99,37 +99,6 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
         QThreadPool.globalInstance().waitForDone(30_000)
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
-    """After the test's teardown (pytest-qt has closed its widgets by then)."""
-    yield
-    _collect_in_the_gui_thread()
-
-
-_collector: list[object] = []
-
-
-def _collect_in_the_gui_thread() -> None:
-    """As in the app (``app.ui.gui_thread_gc``): once the tests have a QApplication, cyclic
-    garbage is collected in the GUI thread only, here after each test's teardown (a collection
-    inside pytest-qt's teardown freed a parent page before its dialog was closed) — never in a
-    worker thread of a window test."""
-    if "PySide6.QtWidgets" not in sys.modules:
-        return
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance()
-    if app is None:
-        return
-    from app.ui.gui_thread_gc import GuiThreadCollector
-
-    if not _collector:
-        _collector.append(GuiThreadCollector(app, on_timer=False))
-    collector = _collector[0]
-    assert isinstance(collector, GuiThreadCollector)
-    collector.check()
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Leave out what the chosen backend does not run (deselected, not skipped one by one)."""
     if not BACKEND:

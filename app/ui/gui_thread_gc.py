@@ -29,8 +29,7 @@ class GuiThreadCollector(QObject):
     collection stays off until ``stop``. Make it before the window starts any thread."""
 
     def __init__(self, parent: QObject | None = None, *, on_timer: bool = True) -> None:
-        """``on_timer=False``: only when ``check`` is called (the tests call it after each test,
-        so that no collection falls inside pytest-qt's teardown of the test's widgets)."""
+        """``on_timer=False``: only when ``check`` is called."""
         super().__init__(parent)
         self.thresholds = gc.get_threshold()
         self._was_enabled = gc.isenabled()
