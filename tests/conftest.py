@@ -97,6 +97,13 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
         from PySide6.QtCore import QThreadPool
 
         QThreadPool.globalInstance().waitForDone(30_000)
+        # The runner pauses Python's cycle collector while its jobs run and resumes it from the
+        # event loop; a test that ends before the loop turns again left it off for every later
+        # test (a dialog's wrapper then outlived its page and pytest-qt's teardown failed on
+        # it). No job runs any more here, so it is switched on again.
+        import gc
+
+        gc.enable()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
