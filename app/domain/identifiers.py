@@ -49,7 +49,12 @@ def _validated_cpr(raw: str) -> str:
     return stdnum_cpr.validate(raw)
 
 
-@lru_cache(maxsize=1 << 15)
+#: Every valid first seven digits fit (100 years of days × 10 century digits, about 365 000): a
+#: smaller cache thrashed once an import's citizens outnumbered it, and every check missed.
+_BIRTHS = 1 << 19
+
+
+@lru_cache(maxsize=_BIRTHS)
 def _check_birth(first_seven: str) -> None:
     """Raises as stdnum does for a number starting so; remembered only when it is valid."""
     stdnum_cpr.validate(first_seven + "000")
@@ -68,7 +73,7 @@ def birth_date_from_cpr(cpr: str) -> date:
     return _birth_date(normalise_cpr(cpr)[:7])
 
 
-@lru_cache(maxsize=1 << 15)
+@lru_cache(maxsize=_BIRTHS)
 def _birth_date(first_seven: str) -> date:
     return stdnum_cpr.get_birth_date(first_seven)
 

@@ -105,6 +105,7 @@ _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 #: The same CPR numbers, CVR numbers and dates recur on many rows; checking each once is enough.
+#: The caches last one import (``forget``).
 _remembered = lru_cache(maxsize=1 << 16)
 
 
@@ -213,7 +214,12 @@ def read_code(vocabulary: str) -> Reader:
     return reader
 
 
-@_remembered
+#: A kommune's citizens, each named on many rows of many files: a cache smaller than the bundle's
+#: citizens thrashed (at 100 000 citizens nearly every CPR cell was checked again, 8 s of an import).
+_CPR_CELLS = 1 << 19
+
+
+@lru_cache(maxsize=_CPR_CELLS)
 def read_cpr(raw: str) -> str | None:
     """A CPR number; nine digits whose zero-padded form is a valid CPR number are what a
     spreadsheet leaves of one that began with 0, and are refused naming that cause and the fix
@@ -270,3 +276,9 @@ def write_value(value: Any) -> str:
     if isinstance(value, str):  # safe to open in a spreadsheet; the reader undoes it exactly
         return neutralise_reversibly(value)
     return str(value)
+
+
+def forget() -> None:
+    """Empty the cells' caches after an import (a large bundle's numbers would stay in memory)."""
+    for remembered in (read_date, read_datetime, read_cpr, read_cvr):
+        remembered.cache_clear()

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlmodel import col
 
-from app.casework.bundle import counts
+from app.casework.bundle import cells, counts
 from app.casework.bundle.format import FILE_NAMES, FILES, SPECS
 from app.casework.bundle.reader import Problem, ReadOptions, Row, open_rows
 from app.casework.bundle.source import Bundle, open_bundle
@@ -203,6 +203,22 @@ def import_bundle(
     written as its administrator, with the actor's login.
     """
     access.require_admin(actor, N_("Only an administrator can import a bundle"))
+    try:
+        return _import(db, actor, source, dry_run, fix_leading_zeros, progress, today, first_admin)
+    finally:
+        cells.forget()
+
+
+def _import(
+    db: Database,
+    actor: Actor,
+    source: Path | str,
+    dry_run: bool,
+    fix_leading_zeros: bool,
+    progress: Progress | None,
+    today: date | None,
+    first_admin: str | None,
+) -> ImportReport:
     report = ImportReport(dry_run=dry_run)
     options = ReadOptions(fix_leading_zeros=fix_leading_zeros)
     bundle = open_bundle(Path(source), report.problems)
