@@ -125,15 +125,18 @@ _CITIZEN: Select[*tuple[Any, ...]] = (
     .outerjoin(Plan, col(Plan.citizen_id) == col(Citizen.id))
     .where(col(Citizen.id) == bindparam("citizen"))
 )
+#: A milestone's columns in the order of ``MilestoneState``'s fields: what a plan version keeps
+#: of it (here for the printed plan, and in the plans a bundle import saves).
+MILESTONE_STATE_COLUMNS = (
+    col(Milestone.id),
+    col(Milestone.title),
+    col(Milestone.due),
+    col(Milestone.status),
+    col(Milestone.completed_on),
+    col(Milestone.drop_reason),
+)
 _MILESTONES = (
-    select(
-        col(Milestone.id),
-        col(Milestone.title),
-        col(Milestone.due),
-        col(Milestone.status),
-        col(Milestone.completed_on),
-        col(Milestone.drop_reason),
-    )
+    select(*MILESTONE_STATE_COLUMNS)
     .where(col(Milestone.citizen_id) == bindparam("citizen"), col(Milestone.deleted_at).is_(None))
     .order_by(col(Milestone.position), col(Milestone.id))
 )

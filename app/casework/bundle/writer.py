@@ -30,6 +30,7 @@ from app.domain.errors import ConflictError, MinPlanError
 from app.domain.identifiers import birth_date_from_cpr
 from app.domain.plan import PLAN_FIELDS, MilestoneState, PlanSnapshot
 from app.domain.search import citizen_search_text, citizen_sort_key
+from app.reports.plan_document import MILESTONE_STATE_COLUMNS
 from app.store import bulk
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker, Citizen, Company, Milestone, Plan, metadata
@@ -386,15 +387,7 @@ def _version_chunk(w: _Writer, actor: Actor, citizen_ids: list[int]) -> None:
     }
     by_citizen: dict[int, list[MilestoneState]] = defaultdict(list)
     for citizen_id, *state in w.session.execute(
-        select(
-            col(Milestone.citizen_id),
-            col(Milestone.id),
-            col(Milestone.title),
-            col(Milestone.due),
-            col(Milestone.status),
-            col(Milestone.completed_on),
-            col(Milestone.drop_reason),
-        )
+        select(col(Milestone.citizen_id), *MILESTONE_STATE_COLUMNS)
         .where(col(Milestone.citizen_id).in_(citizen_ids))
         .where(col(Milestone.deleted_at).is_(None))
         .order_by(col(Milestone.citizen_id), col(Milestone.position), col(Milestone.id))

@@ -91,9 +91,9 @@ def _filtered(
         elif len(term) >= TRIGRAM and backend == "sqlite":
             trigram_terms.append(term)
         elif len(term) >= TRIGRAM:  # PostgreSQL's trigram index serves LIKE itself
-            query = query.where(col(Citizen.search_text).like(_pattern(term), escape="\\"))
+            query = query.where(_holds(term))
         elif backend == "sqlite":  # a filter on the rows found: no index seeks two letters
-            query = query.where(col(Citizen.search_text).like(_pattern(term), escape="\\"))
+            query = query.where(_holds(term))
         else:  # not LIKE: PostgreSQL would try the trigram index, which has no two-letter keys
             query = query.where(func.strpos(col(Citizen.search_text), term) > 0)
     if trigram_terms:
@@ -110,6 +110,12 @@ def _phrases(terms: Sequence[str]) -> str:
 def _pattern(term: str) -> str:
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def _holds(term: str) -> ColumnElement[bool]:
+    """The citizen's search text holds ``term`` (``LIKE``, the term's own ``%``, ``_`` and ``\\``
+    taken as they are)."""
+    return col(Citizen.search_text).like(_pattern(term), escape="\\")
 
 
 #: Shortest term the trigram index can seek.

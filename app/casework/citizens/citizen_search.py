@@ -35,7 +35,7 @@ from app.casework.citizens.citizen_list import (
     NAME_ORDER,
     TRIGRAM,
     _filtered,
-    _pattern,
+    _holds,
     _phrases,
     find_citizen_ids,
 )
@@ -149,10 +149,10 @@ def citizen_matches(
     )
     if caseworker_id is not None:
         query = query.where(col(Citizen.caseworker_id) == caseworker_id)
-    for term in search_terms(text):
-        if len(term) > MAX_SEARCH_CHARS:
-            return False
-        query = query.where(col(Citizen.search_text).like(_pattern(term), escape="\\"))
+    terms = search_terms(text)
+    if any(len(term) > MAX_SEARCH_CHARS for term in terms):
+        return False
+    query = _like(query, terms)
     with translating_errors(db), db.engine.connect() as conn:
         return conn.execute(query).first() is not None
 
@@ -180,7 +180,7 @@ def _trigram_hits(conn: Connection, terms: list[str]) -> int:
 
 def _like(query: _Query, terms: list[str]) -> _Query:
     for term in terms:
-        query = query.where(col(Citizen.search_text).like(_pattern(term), escape="\\"))
+        query = query.where(_holds(term))
     return query
 
 

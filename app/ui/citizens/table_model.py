@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
@@ -50,6 +50,17 @@ _BENEFIT_COLUMN = 3
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
 
+class _Search(TypedDict):
+    """The model's search and order as the list's queries take them (``search_citizens``,
+    ``more_citizen_ids``, ``find_citizen_ids``): one place that reads the filter and the order."""
+
+    text: str
+    caseworker_id: int | None
+    sort: str
+    descending: bool
+    today: date
+
+
 class CitizenTableModel(QAbstractTableModel):
     """Citizens matching the current search, in the current order.
 
@@ -91,6 +102,16 @@ class CitizenTableModel(QAbstractTableModel):
     def today(self) -> date:
         return self._today or local_today()
 
+    def _search(self) -> _Search:
+        """The current filter and order (a copy: a background read may take it along)."""
+        return _Search(
+            text=self.search,
+            caseworker_id=self.caseworker_id,
+            sort=self.sort_key,
+            descending=self.descending,
+            today=self.today(),
+        )
+
     # --- the query -------------------------------------------------------------------------
     def set_filter(
         self, search: str, caseworker_id: int | None, *, only_if_changed: bool = False
@@ -110,14 +131,7 @@ class CitizenTableModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Re-run the search (after a write or a filter change); forget cached rows."""
-        found = search_citizens(
-            self.db,
-            self.search,
-            caseworker_id=self.caseworker_id,
-            sort=self.sort_key,
-            descending=self.descending,
-            today=self.today(),
-        )
+        found = search_citizens(self.db, **self._search())
         self.read_once = True
         self.beginResetModel()
         self._set_found(found)
@@ -146,16 +160,7 @@ class CitizenTableModel(QAbstractTableModel):
         if len(self._ids) >= count:
             return
         limit = max(count - len(self._ids), len(self._ids))
-        more = more_citizen_ids(
-            self.db,
-            self.search,
-            caseworker_id=self.caseworker_id,
-            sort=self.sort_key,
-            descending=self.descending,
-            today=self.today(),
-            offset=len(self._ids),
-            limit=limit,
-        )
+        more = more_citizen_ids(self.db, **self._search(), offset=len(self._ids), limit=limit)
         self._ids.extend(more)
         if len(more) < limit and len(self._ids) < self.total:  # deleted meanwhile: those rows
             log.info("the citizen list ended at %d of %d rows", len(self._ids), self.total)
@@ -269,14 +274,10 @@ class CitizenTableModel(QAbstractTableModel):
         self.descending = order == Qt.SortOrder.DescendingOrder
         if not self.read_once:  # the view's set-up (``setSortingEnabled``, the sort indicator)
             return  # sorts before the page sets its filter: each ran the query for everybody
-        db, search, worker, key, descending, today = (
-            self.db, self.search, self.caseworker_id, self.sort_key, self.descending, self.today(),
-        )  # fmt: skip
+        db, search = self.db, self._search()
 
         def ordered() -> list[int]:
-            return find_citizen_ids(
-                db, search, caseworker_id=worker, sort=key, descending=descending, today=today
-            )
+            return find_citizen_ids(db, **search)
 
         if self.ops is not None and self.total >= BACKGROUND_FROM_ROWS:
             self.ops.read("citizen-list-order", ordered, self._reorder)
