@@ -343,3 +343,15 @@ def test_slices_cover_every_item_once_in_order_and_let_go_empties_lists() -> Non
     other = list(range(40_000))
     let_go(items, other)
     assert items == [] and other == []
+
+
+def test_a_requirements_parameters_are_kept_as_the_same_json_text_whether_remembered_or_not() -> (
+    None
+):
+    from app.casework.deadlines.deadline_store import _extra_text
+
+    dated = (("exempt_until", date(2026, 3, 31)), ("interval", 45))
+    assert _extra_text(dated) == '{"exempt_until": "2026-03-31", "interval": 45}'
+    assert _extra_text(dated) == _extra_text(tuple(dated))  # the second from the cache
+    assert _extra_text((("days", [1, 2]),)) == '{"days": [1, 2]}'  # a list is no cache key
+    assert _extra_text(()) is None

@@ -23,6 +23,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, delete, event, insert, select
@@ -79,7 +80,17 @@ def _current_rules() -> RuleBook:
 def _extra_text(extra: tuple[tuple[str, Any], ...]) -> str | None:
     if not extra:
         return None
+    try:  # a few dozen distinct parameter sets recur across a jobcenter's requirements
+        return _extra_json(extra)
+    except TypeError:  # a parameter that cannot be a key (a list): written as it is
+        return _json_of(extra)
+
+
+def _json_of(extra: tuple[tuple[str, Any], ...]) -> str:
     return json.dumps({k: v.isoformat() if isinstance(v, date) else v for k, v in extra})
+
+
+_extra_json = lru_cache(maxsize=4096)(_json_of)
 
 
 def _rows(citizen_id: int, found: Iterable[Requirement]) -> list[dict[str, Any]]:
