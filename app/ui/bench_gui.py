@@ -73,9 +73,9 @@ def search_inputs(db: Database, today: date, words: int) -> list[str]:
 
 
 def _time_parts_of_the_search(page) -> tuple[list[float], list[float]]:
-    """Wrap the two database steps of a search (the id query, which runs in the background,
-    and the hand-over of its access-log entry, which a worker thread writes:
-    ``app.ui.citizens.search_log``) to time them."""
+    """Wrap the two database steps of a search (the id query with its first page of rows, which
+    runs in the background, and the hand-over of its access-log entry, which a worker thread
+    writes: ``app.ui.citizens.search_log``) to time them."""
     query_s: list[float] = []
     audit_s: list[float] = []
     finder, record_search = page.model.finder, page.search_log.record

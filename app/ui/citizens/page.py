@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from app import i18n
-from app.casework.citizens.citizen_search import FoundCitizens
 from app.casework.citizens.overview import CitizenOverview, GlassNotBrokenError, citizen_overview
 from app.casework.privacy.access_log import SEARCH_HITS_KEPT
 from app.domain.errors import NotFoundError, PermissionDeniedError
@@ -28,7 +27,7 @@ from app.i18n import _, ngettext
 from app.ui.casework.context import UiContext
 from app.ui.citizens.overview_panel import OverviewPanel
 from app.ui.citizens.search_log import SearchLog
-from app.ui.citizens.table_model import CitizenTableModel
+from app.ui.citizens.table_model import CitizenTableModel, ListResult
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +164,7 @@ class CitizensPage(QWidget):
             background=background,
         )
 
-    def _found(self, text: str, caseworker: int | None, found: FoundCitizens) -> None:
+    def _found(self, text: str, caseworker: int | None, found: ListResult) -> None:
         """Show a search's result (on the GUI thread): the rows, its access-log entry, the
         count, the selected citizen again if found."""
         selected = self.selected_citizen_id()

@@ -55,12 +55,21 @@ _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.
 
 
 @dataclass(frozen=True)
+class ListResult:
+    """A search's result as the worker hands it over: the ids found, and the rows of the first
+    page (read there too, so that painting the first screen reads nothing on the GUI thread)."""
+
+    found: FoundCitizens
+    rows: dict[int, CitizenRow]
+
+
+@dataclass(frozen=True)
 class _Wanted:
     """A search on its way in the background, and who gets its result."""
 
     search: str
     caseworker_id: int | None
-    arrived: Callable[[FoundCitizens], None]
+    arrived: Callable[[ListResult], None]
 
 
 class CitizenTableModel(QAbstractTableModel):
@@ -81,10 +90,11 @@ class CitizenTableModel(QAbstractTableModel):
     After a write, ``invalidate(ids)`` marks rows stale (they are re-read when next shown) and
     ``refresh()`` re-runs the query keeping the filter and order; the model is reset only then.
 
-    A search can also run in the background (``find``): the query runs in a worker thread, and
-    the caller shows its result (``show``, on the GUI thread: the reset and, when painted, the
-    first rows). Until then the list shows the rows it had, under the filter it had; a sort
-    meanwhile searches again in the new order, and a newer search overtakes it.
+    A search can also run in the background (``find``): the query and the first page's rows are
+    read in a worker thread, and the caller shows the result (``show``, on the GUI thread: the
+    reset; the first screen is painted from the cache). Until then the list shows the rows it
+    had, under the filter it had; a sort meanwhile searches again in the new order, and a newer
+    search overtakes it.
     """
 
     def __init__(
@@ -143,12 +153,13 @@ class CitizenTableModel(QAbstractTableModel):
         """Whether a search is on its way in the background."""
         return self._wanted is not None
 
-    def finder(self, search: str, caseworker_id: int | None) -> Callable[[], FoundCitizens]:
-        """The search's query in the current order, for any thread (it touches no Qt object)."""
+    def finder(self, search: str, caseworker_id: int | None) -> Callable[[], ListResult]:
+        """The search's query in the current order and its first page of rows, for any thread
+        (it touches no Qt object)."""
         db, sort, descending, today = self.db, self.sort_key, self.descending, self.today()
 
-        def find() -> FoundCitizens:
-            return search_citizens(
+        def find() -> ListResult:
+            found = search_citizens(
                 db,
                 search,
                 caseworker_id=caseworker_id,
@@ -156,6 +167,7 @@ class CitizenTableModel(QAbstractTableModel):
                 descending=descending,
                 today=today,
             )
+            return ListResult(found, fetch_citizen_rows(db, found.ids[:PAGE_SIZE], today=today))
 
         return find
 
@@ -163,7 +175,7 @@ class CitizenTableModel(QAbstractTableModel):
         self,
         search: str,
         caseworker_id: int | None,
-        arrived: Callable[[FoundCitizens], None],
+        arrived: Callable[[ListResult], None],
         *,
         background: bool = True,
     ) -> None:
@@ -176,24 +188,26 @@ class CitizenTableModel(QAbstractTableModel):
             return
         self._wanted = _Wanted(search, caseworker_id, arrived)
 
-        def done(found: FoundCitizens) -> None:
+        def done(result: ListResult) -> None:
             self._wanted = None
-            arrived(found)
+            arrived(result)
 
         def refused(_error: Exception) -> None:  # the runner shows why
             self._wanted = None
 
         self.ops.read(LIST_READ, work, done, background=background, failed=refused, owner=self)
 
-    def show(self, search: str, caseworker_id: int | None, found: FoundCitizens) -> None:
-        """Show a search's result: the model is reset (the rows are read when painted)."""
+    def show(self, search: str, caseworker_id: int | None, result: ListResult) -> None:
+        """Show a search's result: the model is reset (rows past the first page are read when
+        painted)."""
         self.search, self.caseworker_id = search, caseworker_id
         self.read_once = True
         self._resets += 1
         self.beginResetModel()
-        self._set_found(found)
+        self._set_found(result.found)
         self.cache.clear()
         self._cells.clear()
+        self.cache.update(result.rows)
         self.endResetModel()
 
     def _set_found(self, found: FoundCitizens) -> None:
