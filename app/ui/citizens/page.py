@@ -160,15 +160,15 @@ class CitizensPage(QWidget):
         self.model.find(
             text,
             caseworker,
-            lambda found: self._found(text, caseworker, found),
+            lambda result: self._found(text, caseworker, result),
             background=background,
         )
 
-    def _found(self, text: str, caseworker: int | None, found: ListResult) -> None:
+    def _found(self, text: str, caseworker: int | None, result: ListResult) -> None:
         """Show a search's result (on the GUI thread): the rows, its access-log entry, the
         count, the selected citizen again if found."""
         selected = self.selected_citizen_id()
-        self.model.show(text, caseworker, found)
+        self.model.show(text, caseworker, result)
         total = self.model.rowCount()
         if search_terms(text) and text.strip() != self._last_logged:
             self._last_logged = text.strip()
