@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from qt_reads import wait_idle
 from sqlmodel import col, select
 
 from app.casework.citizens import case_views, journal, overview
@@ -433,6 +434,7 @@ def test_the_lists_overview_panel_shows_a_colleagues_citizen_only_with_a_reason(
     win.show_problem = problems.append  # type: ignore[method-assign]
     page = win.citizens
     page.scope.setCurrentIndex(1)  # all citizens
+    wait_idle(qtbot, win.ctx.ops)
     before = _events(db)
     page.select_citizen(carla)
     text = page.overview.toPlainText()

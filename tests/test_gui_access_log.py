@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from qt_reads import wait_idle
 from sqlmodel import select
 
 from app.casework.citizens.citizens import create_citizen, update_citizen
@@ -73,6 +74,7 @@ def test_history_shows_who_looked_found_printed_and_changed(
     page = win.citizens
     qtbot.keyClicks(page.search, "Ørsted")
     page.apply_filter()
+    wait_idle(qtbot, win.ctx.ops)
     page.table.selectRow(0)  # the overview panel shows the citizen: a look, logged
     win.open_citizen(citizen)
     save_plan_pdf(db, people["karen"], citizen, tmp_path / "plan.pdf", today=TODAY)

@@ -5,6 +5,7 @@ phone, plan or history, and nothing about them is read for the pane (issue 14, l
 from __future__ import annotations
 
 import pytest
+from qt_reads import wait_idle
 from sqlmodel import select
 from test_gui_main_window import TODAY, ctx  # noqa: F401 (the fixture)
 
@@ -64,6 +65,7 @@ def test_the_list_shows_only_who_and_whose_until_a_reason_is_given(
     qtbot.addWidget(window)
     page = window.citizens
     page.scope.setCurrentIndex(1)  # "All citizens"
+    wait_idle(qtbot, window.ctx.ops)
     page.select_citizen(carla)
     text = page.overview.toPlainText()
     assert "Carla Ibsen" in text and "Født 24. dec. 1999" in text and "Ole Pedersen" in text

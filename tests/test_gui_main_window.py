@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import threading
 from datetime import date, datetime
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
+from qt_reads import wait_idle
 
 from app.casework.benefits.spells import start_spell
 from app.casework.citizens.citizens import create_citizen
@@ -89,6 +92,7 @@ def test_opens_on_my_caseload_sorted_by_last_name(window: MainWindow) -> None:
 def test_all_citizens_and_search_as_you_type(qtbot, window: MainWindow) -> None:
     page = window.citizens
     page.scope.setCurrentIndex(1)
+    wait_idle(qtbot, window.ctx.ops)
     assert visible_names(window) == ["Bo Hansen", "Carla Ibsen", "Åse Ørsted"]
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert page.search.hasFocus()
@@ -103,6 +107,7 @@ def test_all_citizens_and_search_as_you_type(qtbot, window: MainWindow) -> None:
     page.search.clear()
     qtbot.keyClicks(page.search, "nobody")
     qtbot.waitUntil(lambda: visible_names(window) == [])
+    wait_idle(qtbot, window.ctx.ops)
     assert page.count.text() == "0 borgere"
 
 
@@ -124,12 +129,19 @@ def test_a_single_letter_or_a_trailing_space_does_not_search_again(
     qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     page = window.citizens
+    ops = window.ctx.ops
     page.scope.setCurrentIndex(1)
+    wait_idle(qtbot, ops)
     queries: list[str] = []
-    real = page.model.refresh
-    monkeypatch.setattr(page.model, "refresh", lambda: (queries.append(page.model.search), real()))
+    real = page.model.finder
+    monkeypatch.setattr(
+        page.model,
+        "finder",
+        lambda search, worker: (queries.append(search), real(search, worker))[1],
+    )
     qtbot.keyClicks(page.search, "Å")
     page.apply_typed_search()  # what the timer runs when the user pauses
+    assert ops.idle(), "nothing to search for"
     assert queries == [] and visible_names(window) == ["Bo Hansen", "Carla Ibsen", "Åse Ørsted"]
     assert page.count.text() == "3 borgere · skriv mindst 3 tegn for at søge"
     qtbot.keyClicks(page.search, "s")  # two letters alone are not searched for either
@@ -137,14 +149,148 @@ def test_a_single_letter_or_a_trailing_space_does_not_search_again(
     assert queries == [] and page.count.text() == "3 borgere · skriv mindst 3 tegn for at søge"
     qtbot.keyClicks(page.search, "e")
     page.apply_typed_search()
+    wait_idle(qtbot, ops)
     assert queries == ["Åse"] and visible_names(window) == ["Åse Ørsted"]
     qtbot.keyClicks(page.search, " Ø")  # "Ø" alone is too short to count: the same search
     page.apply_typed_search()
+    assert ops.idle()
     assert queries == ["Åse"] and page.count.text() == "1 borger"
     qtbot.keyClicks(page.search, "r")
     page.apply_typed_search()
+    wait_idle(qtbot, ops)
     assert queries == ["Åse", "Åse Ør"] and visible_names(window) == ["Åse Ørsted"]
     assert page.count.text() == "1 borger"
+
+
+@pytest.fixture
+def two_threads():  # type: ignore[no-untyped-def]
+    """Room for a second read while the first is held back (a one-core machine has one)."""
+    pool = QThreadPool.globalInstance()
+    before = pool.maxThreadCount()
+    pool.setMaxThreadCount(max(2, before))
+    yield
+    pool.setMaxThreadCount(before)
+
+
+def _held_back(page, monkeypatch: pytest.MonkeyPatch, slow: str):  # type: ignore[no-untyped-def]
+    """Make the list's first search for ``slow`` wait in its worker thread until the returned
+    gate opens; every search's text is noted in the returned list as its query starts."""
+    gate, started = threading.Event(), []
+    real = page.model.finder
+
+    def finder(search: str, worker: int | None):  # type: ignore[no-untyped-def]
+        find = real(search, worker)
+
+        def held():  # type: ignore[no-untyped-def]
+            started.append(search)
+            if search == slow and started.count(slow) == 1:
+                gate.wait(10)
+            return find()
+
+        return held
+
+    monkeypatch.setattr(page.model, "finder", finder)
+    return gate, started
+
+
+def _searches_logged(db: Database) -> list[tuple[str, int]]:
+    from sqlmodel import select
+
+    from app.store.models import AuditEvent
+
+    with transaction(db) as s:
+        events = s.exec(select(AuditEvent).where(AuditEvent.action == "search")).all()
+        return [(e.criterion, json.loads(e.details)["hits"]) for e in events]
+
+
+@pytest.mark.usefixtures("two_threads")
+def test_a_newer_search_overtakes_an_older_one_and_only_it_is_shown_and_logged(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search runs in the background: while a slow one is under way the list keeps its rows
+    and selection, typing goes on, and the newer search's rows replace them; the older result,
+    when it comes, is neither shown nor logged."""
+    page, ops = window.citizens, window.ctx.ops
+    page.scope.setCurrentIndex(1)
+    wait_idle(qtbot, ops)
+    åse = next(
+        i
+        for i in page.model.ids
+        if page.model.index(page.model.row_of(i), 0).data() == "Åse Ørsted"
+    )
+    page.select_citizen(åse)
+    gate, started = _held_back(page, monkeypatch, slow="Ibsen")
+    try:
+        qtbot.keyClicks(page.search, "Ibsen")
+        page.apply_typed_search()
+        qtbot.waitUntil(lambda: started == ["Ibsen"])
+        assert not ops.idle() and page.model.searching()
+        assert visible_names(window) == ["Bo Hansen", "Carla Ibsen", "Åse Ørsted"], "still shown"
+        assert page.count.text() == "3 borgere" and page.selected_citizen_id() == åse
+        page.search.clear()
+        qtbot.keyClicks(page.search, "Ørsted")  # typing goes on while the search runs
+        page.apply_typed_search()
+        qtbot.waitUntil(lambda: visible_names(window) == ["Åse Ørsted"])
+        assert page.count.text() == "1 borger"
+        assert page.selected_citizen_id() == åse and "Åse Ørsted" in page.overview.toPlainText()
+    finally:
+        gate.set()
+    wait_idle(qtbot, ops)
+    QThreadPool.globalInstance().waitForDone(10_000)
+    qtbot.wait(20)  # the overtaken result's hand-over to the GUI thread
+    assert started == ["Ibsen", "Ørsted"], "the slow one did run"
+    assert visible_names(window) == ["Åse Ørsted"] and page.count.text() == "1 borger"
+    page.search_log.flush()
+    assert _searches_logged(window.ctx.db) == [("Ørsted", 1)]
+
+
+@pytest.mark.usefixtures("two_threads")
+def test_a_sort_while_a_search_is_under_way_searches_again_in_the_new_order(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search on its way was asked for in the old order: it is run again in the new one,
+    and the rows come in that order."""
+    page, ops = window.citizens, window.ctx.ops
+    gate, started = _held_back(page, monkeypatch, slow="")
+    try:
+        page.scope.setCurrentIndex(1)
+        qtbot.waitUntil(lambda: started == [""])
+        page.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # before the first comes
+        qtbot.waitUntil(lambda: started == ["", ""])
+    finally:
+        gate.set()
+    wait_idle(qtbot, ops)
+    QThreadPool.globalInstance().waitForDone(10_000)
+    qtbot.wait(20)
+    assert visible_names(window) == ["Åse Ørsted", "Carla Ibsen", "Bo Hansen"]
+    assert page.count.text() == "3 borgere"
+
+
+@pytest.mark.usefixtures("two_threads")
+def test_enter_while_a_search_is_under_way_goes_to_its_first_hit_at_once(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Enter runs the search still on its way now, so that the next key goes to the list; the
+    search is shown and logged once."""
+    page, ops = window.citizens, window.ctx.ops
+    page.scope.setCurrentIndex(1)
+    wait_idle(qtbot, ops)
+    gate, started = _held_back(page, monkeypatch, slow="Ibsen")
+    try:
+        qtbot.keyClicks(page.search, "Ibsen")
+        page.apply_typed_search()
+        qtbot.waitUntil(lambda: started == ["Ibsen"])
+        qtbot.keyClick(page.search, Qt.Key.Key_Return)
+        assert visible_names(window) == ["Carla Ibsen"] and page.table.hasFocus()
+        assert page.selected_citizen_id() == page.model.citizen_id(0)
+    finally:
+        gate.set()
+    wait_idle(qtbot, ops)
+    QThreadPool.globalInstance().waitForDone(10_000)
+    qtbot.wait(20)
+    assert started == ["Ibsen", "Ibsen"] and visible_names(window) == ["Carla Ibsen"]
+    page.search_log.flush()
+    assert _searches_logged(window.ctx.db) == [("Ibsen", 1)]
 
 
 def test_selecting_a_citizen_shows_the_overview(qtbot, window: MainWindow) -> None:
@@ -166,6 +312,7 @@ def test_selecting_a_citizen_shows_the_overview(qtbot, window: MainWindow) -> No
 def test_sorting_by_a_column_keeps_the_selection(qtbot, window: MainWindow) -> None:
     page = window.citizens
     page.scope.setCurrentIndex(1)
+    wait_idle(qtbot, window.ctx.ops)
     page.select_citizen(page.model.ids[2])
     selected = page.selected_citizen_id()
     page.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
@@ -256,6 +403,7 @@ def test_hand_over_delete_and_restore_a_citizen(
     win.delete_action.trigger()
     assert win.pages.currentWidget() is page
     page.scope.setCurrentIndex(1)
+    wait_idle(qtbot, win.ctx.ops)
     assert "Bo Hansen" not in visible_names(win)
     monkeypatch.setattr(prompts, "choose", lambda parent, title, label, items, current=0: 0)
     win.restore_action.trigger()
@@ -273,7 +421,8 @@ def test_opening_a_citizen_and_searching_are_logged(qtbot, ctx: UiContext) -> No
     qtbot.addWidget(win)
     page = win.citizens
     qtbot.keyClicks(page.search, "Åse")
-    page.apply_filter()  # the list shows its rows; the entry is written by the search log's thread
+    page.apply_filter()  # the rows come from the background; the search log's thread writes
+    wait_idle(qtbot, win.ctx.ops)
     page.search_log.flush()
     citizen = page.model.ids[0]
     win.open_citizen(citizen)
@@ -305,6 +454,7 @@ def test_opening_a_colleagues_citizen_needs_a_logged_reason(
     page = win.citizens
     win.focus_search()
     page.scope.setCurrentIndex(1)
+    wait_idle(qtbot, win.ctx.ops)
     carla = next(
         i
         for i in page.model.ids

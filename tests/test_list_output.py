@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from qt_reads import wait_idle
 from sqlmodel import select
 
 from app import i18n
@@ -102,6 +103,7 @@ def test_the_deadlines_as_xlsx_with_full_cpr(
 
 
 def test_the_citizen_list_printed_and_exported_from_the_file_menu(
+    qtbot,
     win,
     db: Database,
     people: dict[str, int],
@@ -114,6 +116,7 @@ def test_the_citizen_list_printed_and_exported_from_the_file_menu(
 
     win.focus_search()
     win.citizens.scope.setCurrentIndex(1)  # all citizens
+    wait_idle(qtbot, win.ctx.ops)
     source = win.current_list()
     table = source.table(False)
     assert [r[0] for r in table.rows] == ["Bo Hansen", "Carla Ibsen", "Åse Ørsted"]

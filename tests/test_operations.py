@@ -155,9 +155,9 @@ def test_a_long_citizen_list_is_ordered_in_the_background(
     assert names() == ["Anne Andersen", "Bo Hansen", "Åse Ørsted"]
     chosen = QPersistentModelIndex(model.index(1, 0))
     model.sort(0, Qt.SortOrder.DescendingOrder)
-    assert ops.busy("citizen-list-order")
+    assert ops.busy(table_model.LIST_READ)
     assert names() == ["Anne Andersen", "Bo Hansen", "Åse Ørsted"]  # not yet
-    qtbot.waitUntil(lambda: not ops.busy("citizen-list-order"), timeout=3000)
+    qtbot.waitUntil(lambda: not ops.busy(table_model.LIST_READ), timeout=3000)
     assert names() == ["Åse Ørsted", "Bo Hansen", "Anne Andersen"]
     assert model.data(model.index(chosen.row(), 0)) == "Bo Hansen"
 

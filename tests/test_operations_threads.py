@@ -18,6 +18,7 @@ from collections.abc import Callable
 import pytest
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import QWidget
+from qt_reads import wait_idle
 
 from app.ui.operations import Operations
 
@@ -41,7 +42,7 @@ def _record_deletion(obj: QObject, threads: list[str]) -> None:
 
 
 def _idle(qtbot, ops: Operations) -> None:  # type: ignore[no-untyped-def]
-    qtbot.waitUntil(lambda: ops.idle(), timeout=10_000)
+    wait_idle(qtbot, ops)
     QThreadPool.globalInstance().waitForDone(10_000)
 
 

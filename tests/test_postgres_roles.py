@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from qt_reads import wait_idle
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -301,6 +302,7 @@ def test_the_main_window_works_for_a_caseworker_and_a_team_lead_login(
         qtbot.addWidget(window)
         window.show()
         window.citizens.scope.setCurrentIndex(1)  # all citizens (a team lead has no caseload)
+        wait_idle(qtbot, window.ctx.ops)
         assert window.citizens.model.rowCount() == 1, group
         window.open_citizen(citizen)
         assert window.citizen_page.heading.text() == "Åse Ørsted"
@@ -750,9 +752,11 @@ def test_in_the_window_a_caseworker_finds_a_colleagues_citizen_by_cpr_and_opens_
     window.show()
     page = window.citizens
     page.scope.setCurrentIndex(1)  # all citizens: ML's own and nobody's, not KL's
+    wait_idle(qtbot, window.ctx.ops)
     assert set(page.model.ids) == {ids["B"], ids["C"]}
     page.search.setText("150390-1234")
     page.apply_filter()
+    wait_idle(qtbot, window.ctx.ops)
     assert page.model.ids == [ids["A"]]
     assert page.model.rowCount() == 1
     page.select_citizen(ids["A"])  # the overview of a hidden citizen: nothing to show yet

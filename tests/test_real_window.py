@@ -292,13 +292,17 @@ def _plan_the_walk(db_path: Path) -> Plan:
         window.show()
         scope = window.citizens.scope
         all_citizens = next(i for i in range(scope.count()) if i != scope.currentIndex())
+        from PySide6.QtCore import QEventLoop
+        from PySide6.QtWidgets import QApplication
+
         scope.setCurrentIndex(all_citizens)  # an administrator's own caseload is empty
+        deadline = time.monotonic() + 60
+        while not window.ctx.ops.idle() and time.monotonic() < deadline:  # read in the background
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
         model = window.citizens.model
         assert model.rowCount() > 0
         first = model.index(0, 0)
         name = str(model.data(first))
-        from PySide6.QtWidgets import QApplication
-
         QApplication.processEvents()
         window.citizens.table.setCurrentIndex(first)
         citizen_id = window.citizens.selected_citizen_id()

@@ -10,6 +10,7 @@ import json
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from qt_reads import wait_idle
 from sqlalchemy import select
 
 from app.casework.citizens import citizen_search
@@ -165,6 +166,7 @@ def test_a_broad_search_is_logged_with_its_count_and_first_citizens(
     qtbot.addWidget(page)
     page.search.setText("sen")
     page.apply_filter()
+    wait_idle(qtbot, page.ctx.ops)
     page.search_log.flush()
     expected = _scan(sqlite_db, "sen")
     assert page.count.text().startswith(str(len(expected)))

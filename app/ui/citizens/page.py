@@ -27,7 +27,7 @@ from app.i18n import _, ngettext
 from app.ui.casework.context import UiContext
 from app.ui.citizens.overview_panel import OverviewPanel
 from app.ui.citizens.search_log import SearchLog
-from app.ui.citizens.table_model import CitizenTableModel
+from app.ui.citizens.table_model import CitizenTableModel, ListResult
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +133,7 @@ class CitizensPage(QWidget):
         self.scope.currentIndexChanged.connect(self.apply_filter)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.activated.connect(self._activated)
-        self.apply_filter()
+        self.apply_filter(background=False)  # the page opens with its rows
 
     # --- filter ----------------------------------------------------------------------------
     def caseworker_filter(self) -> int | None:
@@ -144,20 +144,34 @@ class CitizensPage(QWidget):
         terms changed (so "Anna " and "Anna J" cost nothing more than "Anna")."""
         self.apply_filter(only_if_changed=True)
 
-    def apply_filter(self, *, only_if_changed: bool = False) -> None:
-        """Re-run the search keeping the selected citizen selected if still in the result."""
+    def apply_filter(self, *, only_if_changed: bool = False, background: bool = True) -> None:
+        """Search again, keeping the selected citizen selected if still in the result.
+
+        The query runs in the background unless told not to (the list stays usable, and typing
+        goes on; a newer search overtakes this one, whose result is then neither shown nor
+        logged); the rows, the count, the selection and the access-log entry follow when the
+        result is there. ``only_if_changed`` searches only when the terms differ from those of
+        the list shown (or of the search on its way)."""
         self._search_timer.stop()
-        selected = self.selected_citizen_id()
         text, caseworker = self.search.text(), self.caseworker_filter()
-        searched_again = self.ctx.ops.now(
-            lambda: self.model.set_filter(text, caseworker, only_if_changed=only_if_changed)
-        )
-        if searched_again is None:  # refused: the reason is shown
+        if only_if_changed and self.model.finds_the_same(text, caseworker):
+            self._show_count()  # the same rows: the selection and overview stand
             return
+        self.model.find(
+            text,
+            caseworker,
+            lambda result: self._found(text, caseworker, result),
+            background=background,
+        )
+
+    def _found(self, text: str, caseworker: int | None, result: ListResult) -> None:
+        """Show a search's result (on the GUI thread): the rows, its access-log entry, the
+        count, the selected citizen again if found."""
+        selected = self.selected_citizen_id()
+        self.model.show(text, caseworker, result)
         total = self.model.rowCount()
-        searched = bool(search_terms(self.search.text()))
-        if searched_again and searched and self.search.text().strip() != self._last_logged:
-            self._last_logged = self.search.text().strip()
+        if search_terms(text) and text.strip() != self._last_logged:
+            self._last_logged = text.strip()
             self.search_log.record(
                 self.ctx.db,
                 self.ctx.actor,
@@ -165,28 +179,37 @@ class CitizensPage(QWidget):
                 hits=total,
                 shown=self.model.first_ids(SEARCH_HITS_KEPT),
             )
+        self._show_count()
+        if selected is None or not self.select_citizen(selected):
+            self.overview.show_nothing()
+
+    def _show_count(self) -> None:
+        """How many citizens the list shows, and why the field's text is not searched for."""
+        total, typed = self.model.rowCount(), self.search.text()
         counted = ngettext("{n} citizen", "{n} citizens", total).format(n=i18n.format_number(total))
-        if self.search.text().strip() and not searched:
+        if typed.strip() and not search_terms(typed):
             counted = _("{count} · type at least {n} characters to search").format(
                 count=counted, n=LONE_TERM_LENGTH
             )
-        elif len(self.search.text()) >= MAX_SEARCH_CHARS:
+        elif len(typed) >= MAX_SEARCH_CHARS:
             counted = _("{count} · a search holds at most {n} characters").format(
                 count=counted, n=MAX_SEARCH_CHARS
             )
         self.count.setText(counted)
-        if not searched_again:  # the same rows: the selection and overview stand
-            return
-        if selected is not None and self.select_citizen(selected):
-            return
-        self.overview.show_nothing()
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
     def _to_first_hit(self) -> None:
-        self.apply_filter()
+        """Enter: to the first hit of what is typed, at once, so that the next key (Enter again,
+        the arrows) goes to the list. Rows already shown for these terms are not searched for
+        again; a search still on its way, or not yet started, is run now."""
+        text, caseworker = self.search.text(), self.caseworker_filter()
+        if self.model.searching() or not self.model.finds_the_same(text, caseworker):
+            self.apply_filter(background=False)
+        else:
+            self._search_timer.stop()
         if self.model.rowCount():
             self.table.selectRow(0)
             self.table.setFocus()
@@ -264,8 +287,8 @@ class CitizensPage(QWidget):
     # --- after writes ----------------------------------------------------------------------
     def refresh(self, citizen_ids: set[int] | None = None, *, requery: bool = False) -> None:
         """Show fresh data: re-read the changed rows, or re-run the search when membership may change."""
-        if requery:
-            self.apply_filter()
+        if requery:  # after the user's own write, which they wait for
+            self.apply_filter(background=False)
         else:
             self.model.invalidate(citizen_ids)
         selected = self.selected_citizen_id()

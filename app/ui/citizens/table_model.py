@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, TypedDict
 
@@ -40,6 +42,8 @@ PAGE_SIZE = 100  # rows per fetch: two to three screens; a search repaints soone
 MAX_CACHED_ROWS = 5_000
 #: From this many rows a new order is found in the background (a few thousand sort in ~10 ms).
 BACKGROUND_FROM_ROWS = 5_000
+#: The key of the list's background reads, a search or a new order: a newer overtakes an older.
+LIST_READ = "citizen-list"
 #: The roles as plain ints: ``data()`` is called ~1 500 times per repaint, so every lookup counts.
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
@@ -61,6 +65,24 @@ class _Search(TypedDict):
     today: date
 
 
+@dataclass(frozen=True)
+class ListResult:
+    """A search's result as the worker hands it over: the ids found, and the rows of the first
+    page (read there too, so that painting the first screen reads nothing on the GUI thread)."""
+
+    found: FoundCitizens
+    rows: dict[int, CitizenRow]
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """A search on its way in the background, and who gets its result."""
+
+    search: str
+    caseworker_id: int | None
+    arrived: Callable[[ListResult], None]
+
+
 class CitizenTableModel(QAbstractTableModel):
     """Citizens matching the current search, in the current order.
 
@@ -78,6 +100,12 @@ class CitizenTableModel(QAbstractTableModel):
 
     After a write, ``invalidate(ids)`` marks rows stale (they are re-read when next shown) and
     ``refresh()`` re-runs the query keeping the filter and order; the model is reset only then.
+
+    A search can also run in the background (``find``): the query and the first page's rows are
+    read in a worker thread, and the caller shows the result (``show``, on the GUI thread: the
+    reset; the first screen is painted from the cache). Until then the list shows the rows it
+    had, under the filter it had; a sort meanwhile searches again in the new order, and a newer
+    search overtakes it.
     """
 
     def __init__(
@@ -98,45 +126,103 @@ class CitizenTableModel(QAbstractTableModel):
         self.descending = False
         #: False until the first ``refresh``: a sort before it only sets the order that read uses
         self.read_once = False
+        self._wanted: _Wanted | None = None  # the search on its way in the background
+        self._resets = 0  # results shown: an order found for an earlier one is not applied
 
     def today(self) -> date:
         return self._today or local_today()
-
-    def _search(self) -> _Search:
-        """The current filter and order (a copy: a background read may take it along)."""
-        return _Search(
-            text=self.search,
-            caseworker_id=self.caseworker_id,
-            sort=self.sort_key,
-            descending=self.descending,
-            today=self.today(),
-        )
 
     # --- the query -------------------------------------------------------------------------
     def set_filter(
         self, search: str, caseworker_id: int | None, *, only_if_changed: bool = False
     ) -> bool:
-        """Filter by ``search`` and caseworker; True when the list was searched again.
+        """Filter by ``search`` and caseworker now; True when the list was searched again.
 
         ``only_if_changed`` skips the query when the result would be the same: the terms are
         unchanged (a first letter, a trailing space, a letter too short to count)."""
-        same = caseworker_id == self.caseworker_id and search_terms(search) == search_terms(
-            self.search
-        )
-        self.search, self.caseworker_id = search, caseworker_id
+        same = self.finds_the_same(search, caseworker_id)
         if only_if_changed and same:
+            self.search = search
             return False
-        self.refresh()
+        self.show(search, caseworker_id, self.finder(search, caseworker_id)())
         return True
+
+    def _search(self, text: str, caseworker_id: int | None) -> _Search:
+        """A search for ``text`` in the current order (a copy: a background read takes it along)."""
+        return _Search(
+            text=text,
+            caseworker_id=caseworker_id,
+            sort=self.sort_key,
+            descending=self.descending,
+            today=self.today(),
+        )
 
     def refresh(self) -> None:
         """Re-run the search (after a write or a filter change); forget cached rows."""
-        found = search_citizens(self.db, **self._search())
+        self.show(self.search, self.caseworker_id, self.finder(self.search, self.caseworker_id)())
+
+    def finds_the_same(self, search: str, caseworker_id: int | None) -> bool:
+        """Whether searching for ``search`` would find what the list shows, or what the search
+        on its way will show: the same caseload and the same terms."""
+        wanted = self._wanted
+        shown, worker = (wanted.search, wanted.caseworker_id) if wanted else (
+            self.search, self.caseworker_id,
+        )  # fmt: skip
+        return caseworker_id == worker and search_terms(search) == search_terms(shown)
+
+    def searching(self) -> bool:
+        """Whether a search is on its way in the background."""
+        return self._wanted is not None
+
+    def finder(self, search: str, caseworker_id: int | None) -> Callable[[], ListResult]:
+        """The search's query in the current order and its first page of rows, for any thread
+        (it touches no Qt object)."""
+        db, wanted = self.db, self._search(search, caseworker_id)
+
+        def find() -> ListResult:
+            found = search_citizens(db, **wanted)
+            rows = fetch_citizen_rows(db, found.ids[:PAGE_SIZE], today=wanted["today"])
+            return ListResult(found, rows)
+
+        return find
+
+    def find(
+        self,
+        search: str,
+        caseworker_id: int | None,
+        arrived: Callable[[ListResult], None],
+        *,
+        background: bool = True,
+    ) -> None:
+        """Run the search through the operations runner (in the background unless told not to)
+        and hand its result to ``arrived`` on the GUI thread, which shows it (``show``). A newer
+        search, or a new order, overtakes this one: its result is then never handed over."""
+        work = self.finder(search, caseworker_id)
+        if self.ops is None:
+            arrived(work())
+            return
+        self._wanted = _Wanted(search, caseworker_id, arrived)
+
+        def done(result: ListResult) -> None:
+            self._wanted = None
+            arrived(result)
+
+        def refused(_error: Exception) -> None:  # the runner shows why
+            self._wanted = None
+
+        self.ops.read(LIST_READ, work, done, background=background, failed=refused, owner=self)
+
+    def show(self, search: str, caseworker_id: int | None, result: ListResult) -> None:
+        """Show a search's result: the model is reset (rows past the first page are read when
+        painted)."""
+        self.search, self.caseworker_id = search, caseworker_id
         self.read_once = True
+        self._resets += 1
         self.beginResetModel()
-        self._set_found(found)
+        self._set_found(result.found)
         self.cache.clear()
         self._cells.clear()
+        self.cache.update(result.rows)
         self.endResetModel()
 
     def _set_found(self, found: FoundCitizens) -> None:
@@ -160,7 +246,8 @@ class CitizenTableModel(QAbstractTableModel):
         if len(self._ids) >= count:
             return
         limit = max(count - len(self._ids), len(self._ids))
-        more = more_citizen_ids(self.db, **self._search(), offset=len(self._ids), limit=limit)
+        search = self._search(self.search, self.caseworker_id)
+        more = more_citizen_ids(self.db, **search, offset=len(self._ids), limit=limit)
         self._ids.extend(more)
         if len(more) < limit and len(self._ids) < self.total:  # deleted meanwhile: those rows
             log.info("the citizen list ended at %d of %d rows", len(self._ids), self.total)
@@ -274,18 +361,26 @@ class CitizenTableModel(QAbstractTableModel):
         self.descending = order == Qt.SortOrder.DescendingOrder
         if not self.read_once:  # the view's set-up (``setSortingEnabled``, the sort indicator)
             return  # sorts before the page sets its filter: each ran the query for everybody
-        db, search = self.db, self._search()
+        wanted = self._wanted
+        if wanted is not None:  # a search is on its way: it is run again, in the new order
+            self.find(wanted.search, wanted.caseworker_id, wanted.arrived)
+            return
+        db, search = self.db, self._search(self.search, self.caseworker_id)
 
         def ordered() -> list[int]:
             return find_citizen_ids(db, **search)
 
         if self.ops is not None and self.total >= BACKGROUND_FROM_ROWS:
-            self.ops.read("citizen-list-order", ordered, self._reorder)
+            resets = self._resets
+            self.ops.read(LIST_READ, ordered, lambda ids: self._reorder(ids, resets), owner=self)
         else:
-            self._reorder(ordered())
+            self._reorder(ordered(), self._resets)
 
-    def _reorder(self, ids: list[int]) -> None:
-        """Show the same citizens in a new order, keeping selections on their citizens."""
+    def _reorder(self, ids: list[int], resets: int) -> None:
+        """Show the same citizens in a new order, keeping selections on their citizens (unless
+        another result was shown meanwhile: the order was found for the one before)."""
+        if resets != self._resets:
+            return
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         old_ids = [self.citizen_id(i.row()) for i in old]
