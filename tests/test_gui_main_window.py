@@ -18,6 +18,7 @@ from app.casework.plan.plan import add_milestone, complete_milestone, save_plan
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker
 from app.ui.casework.context import UiContext
+from app.ui.citizens.page import ALL_CITIZENS, MY_CASELOAD
 from app.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
@@ -87,6 +88,27 @@ def test_opens_on_my_caseload_sorted_by_last_name(window: MainWindow) -> None:
     assert "Karen Lund (KL)" in window.user_label.text()
     shown = window.database_label.text()
     assert "minplan.db" in shown or "postgresql+psycopg://" in shown
+
+
+def test_a_team_lead_without_a_caseload_opens_on_everybody(qtbot, ctx: UiContext) -> None:
+    """Karen's list opens on her caseload; a team lead with no citizens of their own (and an
+    administrator) would open on an empty list, so theirs opens on all citizens."""
+    with transaction(ctx.db) as s:
+        lead = Caseworker(initials="TL", name="Tove Leth", team="Team Job", role="teamlead")
+        s.add(lead)
+        s.flush()
+        lead_id = lead.id
+    tove = Actor(lead_id, "TL", "Tove Leth", "teamlead", "tove")
+    win = MainWindow(UiContext(ctx.db, tove, lambda: TODAY))
+    qtbot.addWidget(win)
+    win.show()
+    assert win.citizens.scope.currentData() == ALL_CITIZENS
+    qtbot.waitUntil(lambda: visible_names(win) == ["Bo Hansen", "Carla Ibsen", "Åse Ørsted"])
+    karen = MainWindow(ctx)
+    qtbot.addWidget(karen)
+    wait_idle(qtbot, karen.ctx.ops)
+    assert karen.citizens.scope.currentData() == MY_CASELOAD
+    assert visible_names(karen) == ["Bo Hansen", "Åse Ørsted"]
 
 
 def test_all_citizens_and_search_as_you_type(qtbot, window: MainWindow) -> None:

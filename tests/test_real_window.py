@@ -290,12 +290,13 @@ def _plan_the_walk(db_path: Path) -> Plan:
         assert actor is not None
         window = MainWindow(UiContext(db, actor), demo=True)
         window.show()
-        scope = window.citizens.scope
-        all_citizens = next(i for i in range(scope.count()) if i != scope.currentIndex())
         from PySide6.QtCore import QEventLoop
         from PySide6.QtWidgets import QApplication
 
-        scope.setCurrentIndex(all_citizens)  # an administrator's own caseload is empty
+        from app.ui.citizens.page import ALL_CITIZENS
+
+        # an administrator's own caseload is empty: the list opens on everybody's
+        assert window.citizens.scope.currentData() == ALL_CITIZENS
         deadline = time.monotonic() + 60
         while not window.ctx.ops.idle() and time.monotonic() < deadline:  # read in the background
             QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
@@ -319,7 +320,8 @@ def _plan_the_walk(db_path: Path) -> Plan:
         window.deleteLater()
         letter = _mnemonic(window.worklist.scope_label.text())
         assert letter, "the worklist's scope chooser has no access letter"
-        return Plan(user, name, steps, everybody, letter, pages, scope.itemText(all_citizens))
+        shown = window.citizens.scope.itemText(ALL_CITIZENS)
+        return Plan(user, name, steps, everybody, letter, pages, shown)
     finally:
         db.dispose()
 

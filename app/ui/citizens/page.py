@@ -134,6 +134,10 @@ class CitizensPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.activated.connect(self._activated)
         self.apply_filter(background=False)  # the page opens with its rows
+        if self.model.rowCount() == 0 and ctx.actor.role in ("teamlead", "admin"):
+            # a team lead or an administrator without a caseload of their own would open on an
+            # empty list: everybody's is what they came for (read in the background)
+            self.scope.setCurrentIndex(ALL_CITIZENS)
 
     # --- filter ----------------------------------------------------------------------------
     def caseworker_filter(self) -> int | None:
