@@ -679,6 +679,13 @@ def test_breaking_the_glass_goes_through_the_server_with_its_event(
     assert ids["A"] not in find_citizen_ids(ml_db, "")
     assert ids["A"] not in find_citizen_ids(ml_db, "150390")
     assert find_citizen_ids(ml_db, "150390-1234") == [ids["A"]]
+    from app.casework.citizens.citizen_search import search_citizens
+
+    everybody = search_citizens(ml_db, "", first=1)  # the count, too, is of what ML sees
+    assert ids["A"] not in search_citizens(ml_db, "", first=everybody.total).ids
+    assert search_citizens(ml_db, "150390-1234").ids == [ids["A"]]
+    kl_db = dataclasses.replace(pg_db, engine=conns["KL"].engine)  # A is in KL's caseload
+    assert find_citizen_ids(kl_db, "150390-1234") == [ids["A"]]
     card = fetch_citizen_rows(ml_db, [ids["A"]])[ids["A"]]
     assert (card.last_name, card.caseworker, card.benefit) == ("A", "KL", None)
     with pytest.raises(PermissionDeniedError, match="reason"):

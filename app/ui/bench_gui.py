@@ -39,6 +39,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from app import i18n  # noqa: E402
 from app.bench.memory import peak_rss_mb  # noqa: E402
 from app.casework.citizens.citizen_list import fetch_citizen_rows, find_citizen_ids  # noqa: E402
+from app.casework.citizens.citizen_search import search_citizens  # noqa: E402
 from app.domain.search import search_terms  # noqa: E402
 from app.store.engine import Database, open_sqlite, open_url, transaction  # noqa: E402
 from app.ui.citizens.page import ALL_CITIZENS, MY_CASELOAD  # noqa: E402
@@ -329,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
             terms = search_terms(page.search.text())
             if terms != last_terms:  # the page, too, searches again only when the terms change
                 started = time.perf_counter()
-                find_citizen_ids(db, page.search.text(), today=args.as_of)
+                search_citizens(db, page.search.text(), today=args.as_of)
                 bare.append(time.perf_counter() - started)
             else:
                 bare.append(0.0)

@@ -173,9 +173,18 @@ def find_citizen_ids(
         # Plain ints straight from the driver's cursor: SQLAlchemy's row objects would double
         # the time of a broad search (100 000 ids: 24 ms instead of 41).
         ids = [row[0] for row in conn.execute(query).cursor.fetchall()]
-        if caseworker_id is None and not db.is_sqlite:
+        if caseworker_id is None and not db.is_sqlite and not (ids and _one_cpr(text)):
             ids.extend(i for i in _found_by_cpr(db, conn, text) if i not in ids)
         return ids
+
+
+def _one_cpr(text: str) -> bool:
+    """Whether the search is one whole CPR number: found by the query (``ids`` not empty), the
+    citizen is the one ``minplan_find_citizen`` would find, so it need not be asked (it reads
+    every citizen: 150 ms at 100 000)."""
+    terms = search_terms(text)
+    exact = exact_identifier(terms[0]) if len(terms) == 1 else None
+    return exact is not None and exact[0] == "cpr"
 
 
 #: Citizens a team server's row-level security hides, found by their complete CPR number, keyed
@@ -186,8 +195,7 @@ _FOUND: dict[tuple[int, int], CitizenRow] = {}
 def _found_by_cpr(db: Database, conn: Connection, text: str) -> list[int]:
     """On a team server: the citizen with exactly this CPR number, though not in the login's
     caseload (``minplan_find_citizen``), so that a caseworker can open them with a reason."""
-    digits = "".join(c for c in text if c.isdigit())
-    if len(digits) != 10 or len(text.strip()) > 11:
+    if not _may_find_by_cpr(text):
         return []
     has = conn.exec_driver_sql("SELECT to_regproc('minplan_find_citizen') IS NOT NULL").scalar()
     if not has:
@@ -206,6 +214,11 @@ def _found_by_cpr(db: Database, conn: Connection, text: str) -> list[int]:
         )
         found.append(row.id)
     return found
+
+
+def _may_find_by_cpr(text: str) -> bool:
+    """Whether the search is ten digits a team server looks up beyond the caseload."""
+    return len(text.strip()) <= 11 and sum(c.isdigit() for c in text) == 10
 
 
 def count_citizens(db: Database, *, caseworker_id: int | None = None) -> int:
