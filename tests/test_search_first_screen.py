@@ -184,6 +184,37 @@ def test_the_list_reads_a_broad_search_as_it_is_shown(
 
 @pytest.mark.sqlite_only
 @pytest.mark.usefixtures("broad_from_few")
+def test_a_jump_far_down_a_broad_search_reads_the_rest_in_the_background(
+    qtbot, sqlite_db: Database, people: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+End (or the scroll bar dragged down) in a broad search: the window does not wait for
+    the ids between; the rows far down are blank until they are read, then painted."""
+    from app.ui.citizens import table_model
+    from app.ui.citizens.table_model import CitizenTableModel
+    from app.ui.operations import Operations
+
+    monkeypatch.setattr(table_model, "JUMP_ROWS", 5)
+    ops = Operations()
+    model = CitizenTableModel(sqlite_db, today=TODAY, ops=ops)
+    model.set_filter("sen", None)
+    wait_idle(qtbot, ops)
+    expected = _scan(sqlite_db, "sen")
+    assert model.rowCount() == len(expected) > 10 and len(model._ids) == 3
+    model._read_to(5, wait=False)  # a few rows past: read at once, as before
+    assert model._ids == expected[:6]  # (at least as many again as were read)
+    last = model.index(len(expected) - 1, 0)
+    with qtbot.waitSignal(model.dataChanged) as painted_again:
+        assert last.data() is None  # far past: on its way, blank meanwhile
+        assert len(model._ids) == 6
+    assert painted_again.args[0].row() == 6
+    assert model._ids == expected and last.data() is not None
+    model.set_filter("ann", None)  # another result meanwhile: a late rest is not applied
+    wait_idle(qtbot, ops)
+    assert model.ids == _scan(sqlite_db, "ann")
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.usefixtures("broad_from_few")
 def test_a_broad_search_is_logged_with_its_count_and_first_citizens(
     qtbot, sqlite_db: Database, people: list[int]
 ) -> None:
