@@ -207,6 +207,14 @@ def pg_server() -> Iterator[PgServer]:
             pytest.fail("PostgreSQL is required but MINPLAN_TEST_PG_URL is not set")
         pytest.skip("no PostgreSQL server (set MINPLAN_TEST_PG_URL)")
     server = PgServer(url)
+    # The group roles every team server has (packaging/postgresql/roles.sql makes them; the
+    # server's functions ask about membership in them): made here, so that a test sees the same
+    # server whether or not an earlier test in the run ran roles.sql.
+    for group in ("minplan_caseworker", "minplan_teamlead", "minplan_admin"):
+        server._execute(
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{group}') "
+            f"THEN CREATE ROLE {group} NOLOGIN; END IF; END $$"
+        )
     yield server
     server.close()
 

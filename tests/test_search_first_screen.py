@@ -119,6 +119,15 @@ def test_a_search_reads_whole_only_when_it_must(sqlite_db: Database, people: lis
         assert search_citizens(sqlite_db, whole, first=2).complete
     assert search_citizens(sqlite_db, "sen", caseworker_id=1, first=2).complete
     assert search_citizens(sqlite_db, "sen", sort="cpr", first=2).complete
+    # all citizens (nothing typed that searches): their count and a walk of the list index
+    everybody = _scan(sqlite_db, "")
+    for typed in ("", "  ", "a"):
+        shown = search_citizens(sqlite_db, typed, today=TODAY, first=2)
+        assert (shown.total, shown.ids) == (len(people) - 3, everybody[:2])
+    assert more_citizen_ids(sqlite_db, "", offset=2, limit=500) == everybody[2:]
+    last_first = search_citizens(sqlite_db, "", descending=True, first=3).ids
+    assert last_first == everybody[::-1][:3]
+    assert search_citizens(sqlite_db, "", caseworker_id=1, first=2).complete
 
 
 @pytest.mark.postgres

@@ -44,9 +44,10 @@ MAX_CACHED_ROWS = 5_000
 BACKGROUND_FROM_ROWS = 5_000
 #: The key of the list's background reads, a search or a new order: a newer overtakes an older.
 LIST_READ = "citizen-list"
-#: A jump further than this past the rows read (Ctrl+End, the scroll bar dragged down a broad
-#: search) reads the rest in the background; the rows show blank until it is there (at 100 000
-#: citizens, read on the window's thread, Ctrl+End in a search for "sen" stood it still 239 ms).
+#: A read for painting of more ids than this (a jump far down: Ctrl+End, the scroll bar dragged;
+#: or scrolling on past thousands of rows, as each read takes as many again as were read) reads
+#: the rest in the background; those rows show blank until it is there (at 100 000 citizens, read
+#: on the window's thread, Ctrl+End in a search for "sen" stood it still 239 ms).
 JUMP_ROWS = 2_000
 REST_READ = "citizen-list-rest"
 #: The roles as plain ints: ``data()`` is called ~1 500 times per repaint, so every lookup counts.
@@ -252,10 +253,10 @@ class CitizenTableModel(QAbstractTableModel):
         count = min(count, self.total)
         if len(self._ids) >= count:
             return
-        if not wait and self.ops is not None and count - len(self._ids) > JUMP_ROWS:
+        limit = max(count - len(self._ids), len(self._ids))
+        if not wait and self.ops is not None and limit > JUMP_ROWS:
             self._read_rest()
             return
-        limit = max(count - len(self._ids), len(self._ids))
         search = self._search(self.search, self.caseworker_id)
         more = more_citizen_ids(self.db, **search, offset=len(self._ids), limit=limit)
         self._ids.extend(more)
