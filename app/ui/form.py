@@ -150,6 +150,7 @@ class Form(QWidget):
         for name, label in self._errors.items():
             error = problems.get(name)
             visible = error is not None and (self._show_all or name in self._touched)
+            # visible only when there is an error (mypy does not follow it through ``visible``)
             label.setText(i18n.translate_error(error) if visible else "")  # type: ignore[arg-type]
             label.setVisible(visible)
 

@@ -477,7 +477,7 @@ class MainWindow(WindowPages, CaseMenus, PlanOutputActions, QMainWindow):
         if citizens is not None and change.touches(Area.CITIZEN_LIST, Area.CITIZEN):
             citizens.refresh({change.citizen_id} if change.citizen_id else None)
         if companies is not None and change.touches(Area.COMPANIES):
-            companies.refresh()  # type: ignore[attr-defined]
+            companies.refresh()  # type: ignore[attr-defined]  # built() gives it as a QWidget
         if self.today_page.loaded:
             self.today_page.loaded = False  # read again when next shown
             if self.pages.currentWidget() is self.today_page:

@@ -231,5 +231,5 @@ class MoveDialog(FormDialog):
             )
         except MinPlanError as error:  # raised on to the dialog, at the field the user sees
             if getattr(error, "field", None) == "scheduled_at":
-                error.field = "time"  # type: ignore[attr-defined]
+                error.field = "time"  # type: ignore[attr-defined]  # a ValidationError's field
             raise

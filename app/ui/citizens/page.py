@@ -66,6 +66,7 @@ class CitizensPage(QWidget):
         self.scope.setAccessibleName(_("Show"))
         if ctx.actor.caseworker_id is None:
             self.scope.setCurrentIndex(ALL_CITIZENS)
+            # a QComboBox's model is a QStandardItemModel, which has item(); the stubs say less
             self.scope.model().item(MY_CASELOAD).setEnabled(False)  # type: ignore[attr-defined]
         self.count = QLabel(self)
 

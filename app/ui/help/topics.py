@@ -85,7 +85,8 @@ def sections(file: str, language: str | None = None) -> list[Section]:
     """The file's headings in order (code blocks are not looked into: the help has none)."""
     found: list[Section] = []
     topic = ""
-    level, title, body = 0, "", []  # type: ignore[var-annotated]
+    level, title = 0, ""
+    body: list[str] = []
 
     def close() -> None:
         if title:

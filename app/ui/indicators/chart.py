@@ -171,18 +171,18 @@ def trend_chart(
         dashed = QLineSeries()
         if last is not None and last[0] == index - 1:
             dashed.append(QPointF(*last))
-        dashed.append(QPointF(index, point.value))  # type: ignore[arg-type]
+        dashed.append(QPointF(index, point.value))  # type: ignore[arg-type]  # a drawn point has one
         add(dashed, None, "current")
         hollow = QScatterSeries()
         hollow.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeCircle)
         hollow.setMarkerSize(11)
-        hollow.append(QPointF(index, point.value))  # type: ignore[arg-type]
+        hollow.append(QPointF(index, point.value))  # type: ignore[arg-type]  # a drawn point has one
         add(
             hollow,
             _("Incomplete month ({month})").format(month=month_name(point.label)),
             "hollow",
         )
-        shown.append(point.value)  # type: ignore[arg-type]
+        shown.append(point.value)  # type: ignore[arg-type]  # a drawn point has a value
     target = result.indicator.target
     goal = None
     if target is not None:

@@ -86,7 +86,7 @@ class OptionalIntEdit(QSpinBox):
         self.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.valueChanged.connect(lambda _v: self.changed.emit())
 
-    def value(self) -> int | None:  # type: ignore[override]
+    def value(self) -> int | None:  # type: ignore[override]  # None: the field left empty
         number = super().value()
         return None if number == self.minimum() else number
 
