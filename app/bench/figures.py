@@ -83,6 +83,7 @@ TARGETS: dict[str, Target | None] = {
     "gui_peak_memory": Target(400, "MB"),
     "cold_start_memory": None,
     "generate": None,
+    "generate_peak_memory": None,
 }
 
 LABELS: dict[str, str] = {
@@ -115,6 +116,7 @@ LABELS: dict[str, str] = {
     "gui_peak_memory": N_("Peak memory of the GUI with the list open"),
     "cold_start_memory": N_("Memory of the GUI at start"),
     "generate": N_("Generating the demo database"),
+    "generate_peak_memory": N_("Peak memory while generating it (the generator streams)"),
 }
 
 

@@ -21,6 +21,7 @@ from app.bench import cache, core, gui, machine
 from app.bench.defaults import DEFAULT_AS_OF, DEFAULT_SIZES, PARTS
 from app.bench.duck import FteComparison, compare_fte
 from app.bench.figures import Figure
+from app.bench.memory import peak_rss_mb, reset_peak
 from app.i18n import N_, _
 from app.store.engine import Database, open_sqlite, open_url
 from app.store.migrations import upgrade
@@ -146,6 +147,7 @@ def _one(options: Options, backend: str, size: int, server: cache.Server | None,
     where = _("{backend}, {n} citizens").format(backend=shown, n=size)
     say(_("{where}: preparing the demo database (cached between runs)").format(where=where))
     progress = _progress(say, _("{where}: generating").format(where=where))
+    memory_before = reset_peak()
     with tempfile.TemporaryDirectory(prefix="minplan-bench-") as scratch:
         folder = Path(scratch)
         work_name = f"minplan_bench_work_{os.getpid()}"
@@ -162,6 +164,11 @@ def _one(options: Options, backend: str, size: int, server: cache.Server | None,
             child = gui.Where(url=server.url_of(work_name))
         if generated is not None:
             run.figures.append(Figure("generate", generated, "s", size))
+            peak = peak_rss_mb() if memory_before is not None else None
+            if (
+                peak is not None
+            ):  # the streaming generator's bound (issue #19: <= 2 GB at 1 000 000)
+                run.figures.append(Figure("generate_peak_memory", round(peak, 1), "MB", size))
         try:
             _measure(options, run, db, child, folder, server, say, where)
         finally:
