@@ -318,6 +318,46 @@ def test_rows_left_behind_are_left_out_and_the_rest_stays_in_due_then_name_order
     )
 
 
+def test_equal_due_dates_come_in_danish_name_order_and_equal_names_by_id(
+    db: Database, actor: Actor
+) -> None:
+    """On both backends: Æ, Ø, Å last as in Danish (a server's linguistic collation would put
+    Å before Ø), and two citizens of one name by id."""
+    names = [
+        ("Åse", "Berg"),
+        ("Anna", "Berg"),
+        ("Øjvind", "Berg"),
+        ("Anna", "Berg"),
+        ("Ærø", "Berg"),
+    ]
+    ids = []
+    for first, last in names:
+        k = next(_serial)
+        cpr = f"{1 + k % 28:02d}{1 + k // 28 % 12:02d}{50 + k // 336 % 50:02d}-1234"
+        ids.append(
+            create_citizen(
+                db, actor, {"cpr": cpr, "first_name": first, "last_name": last}, today=TODAY
+            ).id
+        )
+        start_spell(
+            db,
+            actor,
+            ids[-1],
+            {"target_group": "kontanthjaelp_jobparat", "start_date": date(2026, 3, 2)},
+        )
+    items = [i for i in deadlines_for(db, TODAY) if i.citizen_id in ids]
+    first_due = min(i.deadline.due for i in items)
+    order = [i.citizen_id for i in items if i.deadline.due == first_due]
+    assert [dict(zip(ids, names, strict=True))[c][0] for c in order] == [
+        "Anna",
+        "Anna",
+        "Ærø",
+        "Øjvind",
+        "Åse",
+    ]
+    assert order[:2] == sorted(order[:2])
+
+
 def test_a_list_built_a_slice_at_a_time_is_the_list_built_at_once(
     db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
