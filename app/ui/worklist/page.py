@@ -39,6 +39,7 @@ from app.casework.deadlines.today import (
 from app.domain.codes import TARGET_GROUPS
 from app.i18n import N_, _
 from app.reports.list_table import ListTable
+from app.store.rows import let_go
 from app.ui.casework import prompts
 from app.ui.casework.context import UiContext
 from app.ui.lazy_table import LazyTable
@@ -225,7 +226,9 @@ class WorklistPage(QWidget):
 
         def work() -> tuple[dict, list[WorkItem]]:
             found = worklist(db, actor, today, caseworker_ids=ids, rules=loaded.book)
-            return active_snoozes(db, today), work_items(found, today)
+            items = work_items(found, today)
+            let_go(found)  # the requirements not on the list, freed a slice at a time
+            return active_snoozes(db, today), items
 
         # one's own caseload: the caseworker column would show one's own initials on every row
         self.table.setColumnHidden(_CASEWORKER, kind == "mine")
