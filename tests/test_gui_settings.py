@@ -143,7 +143,11 @@ def test_roles_change_but_the_last_admin_stays_and_deactivation_asks_first(
         row_of(people["karen"].caseworker_id),
         row_of(people["anna"].caseworker_id),
     )
-    assert users.table.item(karen_row, 1).foreground() != users.table.item(anna_row, 1).foreground()
+    model, foreground = users.table.model(), Qt.ItemDataRole.ForegroundRole
+    quiet = model.index(karen_row, 1).data(foreground)
+    assert quiet is not None and quiet != model.index(anna_row, 1).data(foreground)
+    assert users.table.is_muted(people["karen"].caseworker_id)
+    assert not users.table.is_muted(people["anna"].caseworker_id)
     with transaction(db) as s:
         actions = [
             e.action

@@ -44,10 +44,35 @@ def slices(items: list[Any], size: int | None = None) -> Iterator[list[Any]]:
         yield items[start : start + size]
 
 
+#: Items freed at a time by ``let_go``: freeing is dearer per item than a bulk step (16 000 of
+#: the worklist's deadlines took 30 ms), so its slices are smaller.
+FREED = 4_000
+
+
 def let_go(*lists: list[Any]) -> None:
     """Empty large lists a slice at a time: freeing 300 000 rows in one go is a single step that
     keeps every other thread still while it runs."""
     for items in lists:
         while items:
-            del items[-SLICE:]
+            del items[-FREED:]
             time.sleep(0)
+
+
+def sorted_in_turns(values: list[int]) -> list[int]:
+    """``sorted(values)`` for a long list of whole numbers, letting other threads run: each
+    slice is sorted alone, then neighbours are merged (``sort`` finds the two runs and merges
+    them in linear time), so the longest step is the last merge, not one sort of everything
+    (200 000 numbers: 30 ms held instead of 100 ms, for 10 % more work). ``values`` is consumed."""
+    runs = [sorted(part) for part in slices(values)]
+    let_go(values)
+    while len(runs) > 1:
+        merged = []
+        for first, second in zip(runs[::2], runs[1::2], strict=False):
+            first += second
+            first.sort()
+            merged.append(first)
+            time.sleep(0)
+        if len(runs) % 2:
+            merged.append(runs[-1])
+        runs = merged
+    return runs[0] if runs else []

@@ -22,9 +22,9 @@ from app.domain.users import user_errors
 from app.i18n import _
 from app.ui.casework import prompts
 from app.ui.casework.context import UiContext
-from app.ui.casework.record_table import RecordTable
 from app.ui.fields import CodeCombo, TextEdit
 from app.ui.form import FormDialog
+from app.ui.lazy_table import LazyTable
 
 
 class UserDialog(FormDialog):
@@ -80,7 +80,7 @@ class UsersPanel(QWidget):
         self.ctx = ctx
         self.users: list[UserView] = []
         self.last_dialog: UserDialog | None = None
-        self.table = RecordTable(
+        self.table = LazyTable(
             [
                 _("Initials"),
                 _("Name"),
@@ -103,7 +103,7 @@ class UsersPanel(QWidget):
             )
         )
         self.table.activated_id.connect(lambda _id: self.edit_user())
-        self.table.itemSelectionChanged.connect(self._selected)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selected())
         self.notice = QLabel(self)
         self.notice.setWordWrap(True)
         self.add_button = QPushButton(_("&New user…"), self)
@@ -146,24 +146,9 @@ class UsersPanel(QWidget):
         chosen = select if select is not None else self.table.selected_id()
         self.users = users
         self.table.set_rows(
-            [
-                (
-                    u.id,
-                    [
-                        u.initials,
-                        u.name,
-                        u.team or "",
-                        i18n.label(ROLES, u.role),
-                        u.email or "",
-                        u.phone or "",
-                        u.login or "",
-                        str(u.citizens),
-                        _("Active") if u.active else _("Deactivated"),
-                    ],
-                )
-                for u in self.users
-            ],
-            muted={u.id for u in self.users if not u.active},
+            [u.id for u in users],
+            lambda row: _cells(users[row]),
+            muted={u.id for u in users if not u.active},
         )
         if chosen is not None:
             self.table.select_id(chosen)
@@ -265,3 +250,18 @@ class UsersPanel(QWidget):
         )
         if saved is not None:
             self._done(saved)
+
+
+def _cells(user: UserView) -> list[str]:
+    """A user's row, formatted when it is first shown (a large jobcenter has thousands)."""
+    return [
+        user.initials,
+        user.name,
+        user.team or "",
+        i18n.label(ROLES, user.role),
+        user.email or "",
+        user.phone or "",
+        user.login or "",
+        str(user.citizens),
+        _("Active") if user.active else _("Deactivated"),
+    ]

@@ -256,11 +256,15 @@ class WorklistPage(QWidget):
 
     def _show(self) -> None:
         wanted = self.group.currentData()
+        snoozed = {} if self.show_snoozed.isChecked() else getattr(self, "snoozed", {})
+        # Only the citizens with an item put aside are looked up: the window waits for this
+        # list (32 000 items for everybody at 300 000 citizens).
+        aside = {citizen_id for citizen_id, _rule, _due in snoozed}
         shown = [
             w
             for w in self.items
             if (wanted is None or w.group == wanted)
-            and (self.show_snoozed.isChecked() or self._snooze_of(w) is None)
+            and (w.item.citizen_id not in aside or self._snooze_of(w) is None)
         ]
         self._shown = shown
         # Each row is formatted when it is first shown: everybody's list has ~11 000 rows at a
