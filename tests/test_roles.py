@@ -272,6 +272,19 @@ def test_only_administrators_manage_settings_import_and_export(office, tmp_path:
 # --- managing users ------------------------------------------------------------------------
 
 
+def test_users_are_listed_active_first_in_danish_order(office) -> None:
+    """Æ, Ø and Å come after Z, in that order (byte order would put Å first), on both backends;
+    deactivated users after the active ones."""
+    db, anna = office["db"], office["people"]["anna"]
+    for initials in ("ÅSE", "ØRN", "ÆBL", "ZZA", "ÅAA"):
+        users.add_user(db, anna, {"initials": initials, "name": f"Kollega {initials}"})
+    gone = users.add_user(db, anna, {"initials": "AAB", "name": "Kollega AAB"})
+    users.set_active(db, anna, gone.id, False)
+    listed = [u.initials for u in users.list_users(db)]
+    assert listed[-6:] == ["ZZA", "ÆBL", "ØRN", "ÅAA", "ÅSE", "AAB"]
+    assert listed[:-6] == sorted(listed[:-6])  # the office's own users, plain A-Z
+
+
 def test_an_admin_adds_a_user_changes_the_role_and_deactivates_audited(office) -> None:
     db, anna = office["db"], office["people"]["anna"]
     saved = users.add_user(

@@ -91,6 +91,11 @@ def exact_identifier(term: str) -> tuple[str, str | date] | None:
 _DANISH_ORDER = str.maketrans({"æ": "z{", "ø": "z|", "å": "z}", "ä": "z{", "ö": "z|", "ü": "y"})
 
 
+def danish_order_key(text: str) -> str:
+    """A key whose plain order is Danish alphabetical order (æ, ø, å after z), case aside."""
+    return text.casefold().translate(_DANISH_ORDER)
+
+
 def citizen_sort_key(first_name: str, last_name: str) -> str:
     """A key whose plain byte order is Danish alphabetical order by last name, then first name."""
-    return f"{last_name} {first_name}".casefold().translate(_DANISH_ORDER)[:400]
+    return danish_order_key(f"{last_name} {first_name}")[:400]

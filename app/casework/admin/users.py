@@ -20,11 +20,11 @@ from app.casework.core.actor import Actor
 from app.casework.core.editing import apply_changes, flush_versioned, load_for_update
 from app.casework.core.result import Area, Saved
 from app.domain.errors import DuplicateError, NotFoundError, PermissionDeniedError
+from app.domain.search import danish_order_key
 from app.domain.users import clean_user
 from app.i18n import N_, ngettext
 from app.store.engine import Database, transaction
-from app.store.models import Caseworker, Citizen, table_of
-from app.store.ordering import byte_order
+from app.store.models import Caseworker, Citizen
 from app.store.row_values import saved_id
 
 _AREAS = frozenset({Area.USERS})
@@ -81,7 +81,8 @@ def caseworker_by_initials(db: Database, initials: str) -> int:
 
 
 def list_users(db: Database) -> list[UserView]:
-    """Every user, active ones first, by initials; with the size of each caseload."""
+    """Every user, active ones first, by initials in Danish order; with the size of each
+    caseload."""
     with transaction(db) as session:
         counts = dict(
             session.exec(
@@ -90,11 +91,11 @@ def list_users(db: Database) -> list[UserView]:
                 .group_by(col(Citizen.caseworker_id))
             ).all()
         )
-        rows = session.exec(
-            select(Caseworker).order_by(
-                col(Caseworker.active).desc(), byte_order(table_of(Caseworker).c.initials)
-            )
-        ).all()
+        # Sorted here, in Danish order (Æ, Ø, Å after Z): the database's byte order puts Å first.
+        rows = sorted(
+            session.exec(select(Caseworker)).all(),
+            key=lambda r: (not r.active, danish_order_key(r.initials), saved_id(r)),
+        )
         return [
             UserView(
                 saved_id(r),

@@ -6,7 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import i18n
 from app.casework.admin.users import (
@@ -104,6 +111,14 @@ class UsersPanel(QWidget):
         )
         self.table.activated_id.connect(lambda _id: self.edit_user())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selected())
+        # The status column fits both its words: it is sized from a sample of rows, which
+        # seldom holds one of the few deactivated users ("Dea…").
+        widest = max(
+            self.table.fontMetrics().horizontalAdvance(text)
+            for text in (_("Active"), _("Deactivated"), _("Status"))
+        )
+        self.table.horizontalHeader().setSectionResizeMode(_STATUS, QHeaderView.ResizeMode.Fixed)
+        self.table.setColumnWidth(_STATUS, widest + 3 * self.table.fontMetrics().averageCharWidth())
         self.notice = QLabel(self)
         self.notice.setWordWrap(True)
         self.add_button = QPushButton(_("&New user…"), self)
@@ -250,6 +265,10 @@ class UsersPanel(QWidget):
         )
         if saved is not None:
             self._done(saved)
+
+
+#: The column of the user's status (active or deactivated).
+_STATUS = 8
 
 
 def _cells(user: UserView) -> list[str]:
