@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from operator import itemgetter
 from typing import Any
 
 #: Rows per fetch: a few milliseconds of the driver's work.
@@ -26,6 +27,18 @@ def fetch_all(cursor: Any, batch: int = BATCH) -> list[Any]:
             return rows
         rows.extend(chunk)
         time.sleep(0)  # releases the lock: the GUI thread paints, answers keys, ticks its timers
+
+
+def first_column(cursor: Any, batch: int = BATCH) -> list[Any]:
+    """The first column of every row (ids), fetched in batches as ``fetch_all`` does: PostgreSQL's
+    driver builds 300 000 rows in one ``fetchall`` without letting go of the lock (120 ms)."""
+    values: list[Any] = []
+    while True:
+        chunk = cursor.fetchmany(batch)
+        if not chunk:
+            return values
+        values.extend(map(itemgetter(0), chunk))
+        time.sleep(0)
 
 
 #: Items one bulk step (a ``map``, ``zip`` or ``sorted`` over a list, which runs in C without

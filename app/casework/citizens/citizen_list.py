@@ -22,6 +22,7 @@ from app.domain.search import MAX_SEARCH_CHARS, exact_identifier, search_terms
 from app.store.engine import Database, translating_errors
 from app.store.models import BenefitSpell, Caseworker, Citizen, table_of
 from app.store.ordering import byte_order
+from app.store.rows import first_column
 
 #: Columns the list can be sorted by, in the order the view shows them.
 SORT_KEYS: tuple[str, ...] = ("name", "cpr", "birth_date", "benefit", "caseworker")
@@ -172,7 +173,7 @@ def find_citizen_ids(
     with translating_errors(db), db.engine.connect() as conn:
         # Plain ints straight from the driver's cursor: SQLAlchemy's row objects would double
         # the time of a broad search (100 000 ids: 24 ms instead of 41).
-        ids = [row[0] for row in conn.execute(query).cursor.fetchall()]
+        ids = first_column(conn.execute(query).cursor)
         if caseworker_id is None and not db.is_sqlite and not (ids and _one_cpr(text)):
             ids.extend(i for i in _found_by_cpr(db, conn, text) if i not in ids)
         return ids

@@ -54,6 +54,7 @@ from app.domain.search import MAX_SEARCH_CHARS, exact_identifier, search_terms
 from app.store.engine import Database, translating_errors
 from app.store.models import Citizen, table_of
 from app.store.ordering import byte_order
+from app.store.rows import first_column
 
 _Query = TypeVar("_Query", bound=Select[Any])
 
@@ -250,7 +251,7 @@ def _walk(
         key = table_of(Citizen).c.sort_key
         query = query.where(key >= bound if descending else key <= bound)
     query = query.order_by(*_order(descending)).offset(offset).limit(limit)
-    return [row[0] for row in conn.execute(query).cursor.fetchall()]
+    return first_column(conn.execute(query).cursor)
 
 
 def _looked_up(
@@ -260,7 +261,7 @@ def _looked_up(
     looked up, and SQLite keeps only the first ``offset + limit`` in its sorter."""
     query = _filtered(select(col(Citizen.id)), text, None, "sqlite")
     query = query.order_by(*_order(descending)).offset(offset).limit(limit)
-    return [row[0] for row in conn.execute(query).cursor.fetchall()]
+    return first_column(conn.execute(query).cursor)
 
 
 def _on_server_in_parts(db: Database, text: str, caseworker_id: int | None, sort: str) -> bool:
@@ -296,7 +297,7 @@ def _walk_everybody(
     """All citizens from ``offset`` on, in the list index's order (a walk of it)."""
     query = _filtered(select(col(Citizen.id)), "", None, backend)
     query = query.order_by(*_order(descending)).offset(offset).limit(limit)
-    return [row[0] for row in conn.execute(query).cursor.fetchall()]
+    return first_column(conn.execute(query).cursor)
 
 
 def _server_first(conn: Connection, text: str, descending: bool, first: int) -> FoundCitizens:
@@ -311,7 +312,7 @@ def _server_more(
 ) -> list[int]:
     """``more_citizen_ids`` on PostgreSQL: the same way from ``offset`` on."""
     query = _server_matches(text, descending, offset, limit, counted=False)
-    return [row[0] for row in conn.execute(query).cursor.fetchall()]
+    return first_column(conn.execute(query).cursor)
 
 
 def _server_matches(
