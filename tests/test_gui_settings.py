@@ -382,3 +382,14 @@ def test_the_checkpoint_folder_is_typed_in_the_settings(
     assert audit_checkpoints.folder_for(db) == tmp_path / "it-share"
     page.resize(1000, 900)
     page.grab().save(str(tmp_path / "settings.png"))
+
+
+def test_the_settings_fit_beside_the_navigation_on_a_laptop_at_150_percent(
+    qtbot, db: Database, people
+) -> None:
+    """1366 pixels at 150 % leave 910 logical pixels, about 200 of them for the navigation: the
+    Organisation form's long labels made the page 845 wide, so it scrolled sideways; its rows
+    now put a field under its label where both do not fit side by side."""
+    page = settings_page(qtbot, db, people["anna"])
+    settled(qtbot, page)
+    assert page.minimumSizeHint().width() <= 1366 / 1.5 - 200

@@ -51,6 +51,9 @@ class Form(QWidget):
         super().__init__(parent)
         self._layout = QFormLayout(self)
         self._layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        # Where a row's label and field do not fit side by side (150 % on a laptop), the field
+        # goes under its label instead of the page growing wider than the window.
+        self._layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self._editors: dict[str, Any] = {}
         self._errors: dict[str, QLabel] = {}
         self._touched: set[str] = set()
