@@ -283,6 +283,9 @@ def test_users_are_listed_active_first_in_danish_order(office) -> None:
     listed = [u.initials for u in users.list_users(db)]
     assert listed[-6:] == ["ZZA", "ÆBL", "ØRN", "ÅAA", "ÅSE", "AAB"]
     assert listed[:-6] == sorted(listed[:-6])  # the office's own users, plain A-Z
+    # the choices of a caseworker (handing over, the worklist) in the same order, by name
+    names = [w.name for w in users.active_caseworkers(db) if w.name.startswith("Kollega")]
+    assert names == ["Kollega ZZA", "Kollega ÆBL", "Kollega ØRN", "Kollega ÅAA", "Kollega ÅSE"]
 
 
 def test_an_admin_adds_a_user_changes_the_role_and_deactivates_audited(office) -> None:

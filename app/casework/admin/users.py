@@ -61,12 +61,11 @@ class Colleague:
 
 
 def active_caseworkers(db: Database) -> list[Colleague]:
-    """The active users by name (handing a citizen over, a new citizen's caseworker, the
-    worklist's teams)."""
+    """The active users by name in Danish order (handing a citizen over, a new citizen's
+    caseworker, the worklist's teams)."""
     with transaction(db) as session:
-        rows = session.exec(
-            select(Caseworker).where(col(Caseworker.active)).order_by(col(Caseworker.name))
-        ).all()
+        rows = session.exec(select(Caseworker).where(col(Caseworker.active))).all()
+        rows = sorted(rows, key=lambda r: (danish_order_key(r.name), saved_id(r)))  # Å after Ø
         return [Colleague(saved_id(r), r.name, r.initials, r.team) for r in rows]
 
 
