@@ -228,13 +228,15 @@ def locked_chain(session: Session) -> tuple[AuditChain, bytes | None]:
 
 
 def _database_id(session: Session) -> str:
-    held = session.info.get("minplan_audit_database_id")
-    if held is None:
-        held = session.execute(
+    """The chain's database id, asked once per server connection (it is written when the schema
+    is made and never changes; the connection's ``info`` lives as long as the pooled connection,
+    so each print or save does not pay a round trip for it)."""
+    held: dict[str, Any] = session.connection().info
+    if "minplan_audit_database_id" not in held:
+        held["minplan_audit_database_id"] = session.execute(
             select(col(AuditChain.database_id)).where(col(AuditChain.id) == 1)
         ).scalar_one()
-        session.info["minplan_audit_database_id"] = held
-    return held
+    return str(held["minplan_audit_database_id"])
 
 
 def server_append(
