@@ -166,8 +166,9 @@ def _read_on_server(
     if not (part is not None and purpose is None and _covered(key)):
         _open_on_server(session, actor, citizen_id, reason)
         _remember_after_commit(session, key)
-    citizen = session.get(Citizen, citizen_id)
-    if citizen is None or (citizen.deleted_at is not None and not deleted_ok):
+    session.flush()  # as on a desk: a plain row, asked on the transaction's connection
+    found = session.connection().execute(_CITIZEN_STATE, {"citizen": citizen_id}).first()
+    if found is None or (found[1] is not None and not deleted_ok):  # (id, deleted_at)
         raise NotFoundError("The citizen no longer exists")
     return reason
 
