@@ -160,6 +160,35 @@ def test_printing_records_the_version_and_the_next_plan_shows_what_changed(
     assert version[0] >= 1
 
 
+def test_a_print_compares_with_the_newest_printed_version_and_records_the_newest_saved(
+    db: Database, citizen
+) -> None:
+    """One query reads the newest saved and the newest printed version: a saved but unprinted
+    version is recorded as printed by the next print, and the changes shown are those since the
+    version last printed, not since the last one saved; an unchanged plan printed again adds no
+    version."""
+    from app.casework.plan.plan import plan_versions
+    from app.store.models import Plan
+
+    me, åse = citizen
+    plan_pdf(db, me, åse, today=TODAY)
+    first = plan_versions(db, me, åse)
+    with transaction(db) as s:
+        plan_version = s.exec(select(Plan).where(Plan.citizen_id == åse)).one().version
+    save_plan(db, me, åse, plan_version, {"job_goal": "Kok"}, today=TODAY)
+    saved = plan_versions(db, me, åse)
+    assert saved[0][0] == first[0][0] + 1 and saved[0][3] is None  # saved, not yet printed
+    assert saved[1][3] is not None  # the one printed before
+    text = text_of(plan_pdf(db, me, åse, today=TODAY))
+    assert "Dit mål for job er ændret" in text
+    after = plan_versions(db, me, åse)
+    assert after[0][3] is not None  # the newest version is the one recorded as printed
+    assert [n for n, _at, _by, printed in after if printed] == [after[0][0], first[0][0]]
+    again = text_of(plan_pdf(db, me, åse, today=TODAY))
+    assert "Dit mål for job er ændret" not in again  # nothing changed since the last print
+    assert [n for n, *_ in plan_versions(db, me, åse)] == [n for n, *_ in after]
+
+
 def test_empty_plan_parts_are_left_out(db: Database, citizen) -> None:
     me, _åse = citizen
     bo = create_citizen(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, select
+from sqlalchemy import Row, Select, bindparam, func, or_, select
 from sqlmodel import Session, col
 
 from app.domain.dates import add_months, local_today, utc_now, utc_to_local
@@ -96,6 +96,10 @@ class PlanDocument:
     #: The plan's texts and steps as read for this document: the version recorded as printed
     #: (``mark_printed_in``) is exactly what was printed, without reading the plan again.
     snapshot: PlanSnapshot | None = None
+    #: The newest saved plan version when the document was read, as (id, number, snapshot JSON),
+    #: or None when none was saved: recording the print compares the snapshot with it, without
+    #: asking for it again.
+    latest_version: tuple[int, int, str] | None = None
 
 
 _RUNNING = ("planned", "active")
@@ -180,14 +184,27 @@ _MEETINGS = (
     .order_by(col(Conversation.scheduled_at))
     .limit(5)
 )
-_PRINTED = (
-    select(col(PlanVersion.snapshot), col(PlanVersion.printed_at))
+#: The newest saved version and the newest printed one (the same row when the newest was printed):
+#: at most two rows, newest first, in one query.
+_VERSIONS = (
+    select(
+        col(PlanVersion.id),
+        col(PlanVersion.number),
+        col(PlanVersion.snapshot),
+        col(PlanVersion.printed_at),
+    )
     .where(
         col(PlanVersion.citizen_id) == bindparam("citizen"),
-        col(PlanVersion.printed_at).is_not(None),
+        or_(
+            col(PlanVersion.printed_at).is_not(None),
+            col(PlanVersion.number)
+            == select(func.max(col(PlanVersion.number)))
+            .where(col(PlanVersion.citizen_id) == bindparam("citizen"))
+            .scalar_subquery(),
+        ),
     )
     .order_by(col(PlanVersion.number).desc())
-    .limit(1)
+    .limit(2)
 )
 
 
@@ -217,7 +234,8 @@ def plan_document_in(s: Session, citizen_id: int, *, today: date | None = None) 
         read(_OUTCOMES, at).tuples().all() if any(o.status == "completed" for o in ended) else []
     )
     meetings = read(_MEETINGS, {**at, "now": utc_now()}).all()
-    printed = read(_PRINTED, at).first()
+    versions = read(_VERSIONS, at).all()
+    printed = next((v for v in versions if v.printed_at is not None), None)
     has_plan = citizen.plan_id is not None
     fields = {k: getattr(citizen, f"field_{k}") if has_plan else None for k in PLAN_FIELDS}
     current = PlanSnapshot(
@@ -264,6 +282,9 @@ def plan_document_in(s: Session, citizen_id: int, *, today: date | None = None) 
             if (item := _finished(o, outcomes)).end is None or item.end >= year_ago
         ),
         snapshot=current,
+        latest_version=(versions[0].id, versions[0].number, versions[0].snapshot)
+        if versions
+        else None,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import date, datetime
+from types import EllipsisType
 from typing import Any
 
 from sqlalchemy import bindparam, update
@@ -355,26 +356,33 @@ def mark_printed(db: Database, actor: Actor, citizen_id: int) -> int:
 
 
 def mark_printed_in(
-    session: Session, actor: Actor, citizen_id: int, snapshot: PlanSnapshot | None = None
+    session: Session,
+    actor: Actor,
+    citizen_id: int,
+    snapshot: PlanSnapshot | None = None,
+    latest: tuple[int, int, str] | None | EllipsisType = ...,
 ) -> int:
     """``mark_printed`` in the caller's transaction (saving as PDF writes the file in it too).
 
     ``snapshot``: the plan as the printed document showed it, read earlier in this transaction
-    (the version recorded is then exactly what was printed, without reading the plan again)."""
+    (the version recorded is then exactly what was printed, without reading the plan again);
+    ``latest``: the newest saved version read with it, as (id, number, snapshot JSON), or None
+    when there was none (``...``: read it here). A version saved since by another desk is then
+    not the one recorded as printed: the one printed is."""
     access.require_case_write(session, actor, citizen_id)
     current = snapshot or current_snapshot(session, citizen_id)
     session.flush()  # the newest version is read on the transaction's connection
     connection = session.connection()
-    latest = connection.execute(_LATEST_VERSION, {"citizen": citizen_id}).first()
-    if latest is None or json.loads(latest.snapshot) != current.to_json():
-        version = _store_version(
-            session, actor, citizen_id, current, latest.number if latest else 0
-        )
+    if latest is ...:
+        row = connection.execute(_LATEST_VERSION, {"citizen": citizen_id}).first()
+        latest = (row.id, row.number, row.snapshot) if row is not None else None
+    if latest is None or json.loads(latest[2]) != current.to_json():
+        version = _store_version(session, actor, citizen_id, current, latest[1] if latest else 0)
         version.printed_at = utc_now()
         session.flush()
         version_id, number = saved_id(version), version.number
     else:
-        version_id, number = latest.id, latest.number
+        version_id, number = latest[0], latest[1]
         connection.execute(_MARK_PRINTED, {"version": version_id, "at": utc_now()})
     audit.record(
         session,

@@ -103,7 +103,11 @@ def _plan_in(
     read.done = True
     document = plan_document_in(session, citizen_id, today=today)
     content = render_plan(document, language=language, large_print=large_print)
-    number = mark_printed_in(session, actor, citizen_id, document.snapshot) if record else None
+    number = (
+        mark_printed_in(session, actor, citizen_id, document.snapshot, document.latest_version)
+        if record
+        else None
+    )
     return content, number
 
 
