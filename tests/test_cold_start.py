@@ -140,12 +140,13 @@ def test_the_start_pauses_the_cycle_collector_and_freezes_what_it_made(
 ) -> None:
     """The collector stays off from the command to the window (it examined every module's
     objects again and again); what the start made is frozen just before the window, and after
-    the window's run the collector is on again."""
+    the window's run it is put back and the collector is on again."""
     import app.ui.application as application
     from app.cli import main
 
     seen: dict[str, object] = {}
     monkeypatch.setattr(gc, "freeze", lambda: seen.setdefault("frozen_while_off", gc.isenabled()))
+    monkeypatch.setattr(gc, "unfreeze", lambda: seen.setdefault("put_back", True))
 
     def window(db: Database, **_options: object) -> int:
         seen["window_while_off"] = not gc.isenabled()
@@ -157,7 +158,7 @@ def test_the_start_pauses_the_cycle_collector_and_freezes_what_it_made(
     sqlite_db.dispose()
     assert gc.isenabled()
     assert main([*cli_args(sqlite_db), "--user", "KL", "--lang", "da"]) == 0
-    assert seen == {"frozen_while_off": False, "window_while_off": True}
+    assert seen == {"frozen_while_off": False, "window_while_off": True, "put_back": True}
     assert gc.isenabled(), "on again after the window"
 
 

@@ -68,12 +68,15 @@ def run(args: argparse.Namespace) -> int:
     examined all of them again and again (two full passes alone were a tenth of a second and
     more of every start). Just before the window is made they are moved out of its sight
     (``gc.freeze``: still freed by reference counting); from then on the window's own collector
-    (``app.ui.gui_thread_gc``) collects in the GUI thread as before."""
+    (``app.ui.gui_thread_gc``) collects in the GUI thread as before. Once the window has closed
+    they are put back (``gc.unfreeze``), so a caller that goes on (a test) finds the collector as
+    it was."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         return _run(args)
     finally:
+        gc.unfreeze()
         if was_enabled:
             gc.enable()
 
