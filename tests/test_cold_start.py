@@ -4,6 +4,7 @@ revision without Alembic and the language catalog without parsing it again."""
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 import subprocess
@@ -132,6 +133,33 @@ def test_a_start_imports_only_what_the_first_screen_needs(
     )
     assert needless == []
     assert {"sqlalchemy", "app.ui.today.page"} <= loaded, "the check saw a real start"
+
+
+def test_the_start_pauses_the_cycle_collector_and_freezes_what_it_made(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The collector stays off from the command to the window (it examined every module's
+    objects again and again); what the start made is frozen just before the window, and after
+    the window's run it is put back and the collector is on again."""
+    import app.ui.application as application
+    from app.cli import main
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(gc, "freeze", lambda: seen.setdefault("frozen_while_off", gc.isenabled()))
+    monkeypatch.setattr(gc, "unfreeze", lambda: seen.setdefault("put_back", True))
+
+    def window(db: Database, **_options: object) -> int:
+        seen["window_while_off"] = not gc.isenabled()
+        db.dispose()
+        return 0
+
+    monkeypatch.setattr(application, "run_gui", window)
+    make_people(sqlite_db)
+    sqlite_db.dispose()
+    assert gc.isenabled()
+    assert main([*cli_args(sqlite_db), "--user", "KL", "--lang", "da"]) == 0
+    assert seen == {"frozen_while_off": False, "window_while_off": True, "put_back": True}
+    assert gc.isenabled(), "on again after the window"
 
 
 def test_the_other_pages_are_built_when_first_shown_or_asked_for(qtbot, db: Database) -> None:

@@ -8,6 +8,7 @@ of the CLI imports the UI, and only when the window is wanted.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
@@ -60,7 +61,27 @@ def _check_before_start(args: argparse.Namespace) -> Path | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """The window's run; its status is Qt's (0 when the window was closed normally)."""
+    """The window's run; its status is Qt's (0 when the window was closed normally).
+
+    Python's cycle collector is paused while the start imports and reads: the modules, the
+    tables' classes and the Qt wrappers it makes live as long as the process, and the collector
+    examined all of them again and again (two full passes alone were a tenth of a second and
+    more of every start). Just before the window is made they are moved out of its sight
+    (``gc.freeze``: still freed by reference counting); from then on the window's own collector
+    (``app.ui.gui_thread_gc``) collects in the GUI thread as before. Once the window has closed
+    they are put back (``gc.unfreeze``), so a caller that goes on (a test) finds the collector as
+    it was."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(args)
+    finally:
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()
+
+
+def _run(args: argparse.Namespace) -> int:
     from app.domain.errors import DamagedDatabaseError
 
     notice, check_later = None, None
@@ -71,9 +92,16 @@ def run(args: argparse.Namespace) -> int:
             if args.db and not path.exists():  # --demo --db FILE: the demo in a file of one's
                 from app.demo.data import ensure_demo_database  # choice (Faker only to make it)
 
-                ensure_demo_database(
-                    path, citizens=DEMO_CITIZENS, seed=DEMO_SEED, encryption=encryption_choice(args)
-                )
+                gc.enable()  # making the demo drops many cycles: collected as they come
+                try:
+                    ensure_demo_database(
+                        path,
+                        citizens=DEMO_CITIZENS,
+                        seed=DEMO_SEED,
+                        encryption=encryption_choice(args),
+                    )
+                finally:
+                    gc.disable()
             args.db = str(path)
         try:
             check_later = _check_before_start(args)
@@ -94,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
         raise
     from app.ui.application import run_gui
 
+    gc.freeze()
     leftovers = getattr(args, "leftover_notice", None)
     notice = " ".join(part for part in (notice, leftovers) if part) or None
     return run_gui(
