@@ -114,6 +114,8 @@ class Checker:
             self.problem(row, ValidationError(message, key=show(value)))
 
     def citizen_ref(self, row: Row) -> None:
+        if row.values.get("cpr") in self.cprs:  # (the usual case, without a further call)
+            return
         self._ref(
             row,
             "cpr",
@@ -133,6 +135,9 @@ class Checker:
         )
 
     def caseworker_ref(self, row: Row) -> None:
+        initials = row.values.get("caseworker")
+        if initials is None or initials in self.initials:  # (the usual cases)
+            return
         self._ref(
             row,
             "caseworker",
