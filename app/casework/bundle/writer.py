@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import func, select
@@ -72,15 +74,11 @@ class _Writer:
         """Insert ``records`` a chunk at a time, as they come (never all held at once)."""
         columns = metadata.tables[table]
         versioned = "version" in columns.c
-        chunk: list[dict[str, Any]] = []
-        for record in records:
+        records = iter(records)
+        while chunk := list(islice(records, CHUNK)):
             if versioned:
-                record.update(version=1, created_at=self.now, updated_at=self.now)
-            chunk.append(record)
-            if len(chunk) >= CHUNK:
-                self._flush(columns, chunk, what)
-                chunk = []
-        if chunk:
+                for record in chunk:
+                    record.update(version=1, created_at=self.now, updated_at=self.now)
             self._flush(columns, chunk, what)
         self._progress(FILE_NAMES.index(what) + 1, what)
 
@@ -221,13 +219,14 @@ def _write(
         ),
         "offers.csv",
     )
+    instants = _Instants()  # bookings fall on a few thousand distinct times
     w.insert(
         "conversation",
         (
             {
                 "citizen_id": people[v["cpr"]],
                 "kind": v.get("kind") or "jobsamtale",
-                "scheduled_at": local_to_utc(v["scheduled_at"]) if v.get("scheduled_at") else None,
+                "scheduled_at": instants[v["scheduled_at"]] if v.get("scheduled_at") else None,
                 "held_on": v.get("held_on"),
                 "status": v.get("status") or "planned",
                 "channel": v.get("channel") or "in_person",
@@ -317,6 +316,15 @@ def _citizen(v: dict[str, Any], workers: dict[str, int]) -> dict[str, Any]:
         "search_text": citizen_search_text(v["first_name"], v["last_name"], v["cpr"], birth),
         **{flag: bool(v.get(flag)) for flag in _FLAGS},
     }
+
+
+class _Instants(dict[datetime, datetime]):
+    """Copenhagen wall-clock time -> the instant (UTC), each distinct time converted once (a
+    time the clocks pass twice, whose ``fold`` would tell the two apart, is refused when read)."""
+
+    def __missing__(self, local: datetime) -> datetime:
+        instant = self[local] = local_to_utc(local)
+        return instant
 
 
 def _id_of(ids: Mapping[str, int], key: str | None) -> int | None:
