@@ -230,8 +230,8 @@ def plan_document_in(s: Session, citizen_id: int, *, today: date | None = None) 
     ended = [o for o in all_offers if o.status in _ENDED]
     year_ago = add_months(today, -12)
     # what followed an offer matters only for a completed one
-    outcomes = (
-        read(_OUTCOMES, at).tuples().all() if any(o.status == "completed" for o in ended) else []
+    outcomes = (  # rows of (kind, company id, start)
+        read(_OUTCOMES, at).all() if any(o.status == "completed" for o in ended) else []
     )
     meetings = read(_MEETINGS, {**at, "now": utc_now()}).all()
     versions = read(_VERSIONS, at).all()
@@ -288,9 +288,7 @@ def plan_document_in(s: Session, citizen_id: int, *, today: date | None = None) 
     )
 
 
-def _finished(
-    offer: Row[Any], outcomes: Sequence[tuple[str, int | None, date]]
-) -> FinishedOfferItem:
+def _finished(offer: Row[Any], outcomes: Sequence[Row[Any]]) -> FinishedOfferItem:
     """An ended offer and what followed it within a month: a job (at the same company, or any
     job when the offer had none), or an education."""
     end: date | None
