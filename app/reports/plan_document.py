@@ -288,7 +288,7 @@ def plan_document_in(s: Session, citizen_id: int, *, today: date | None = None) 
     )
 
 
-def _finished(offer: Row[Any], outcomes: Sequence[Row[Any]]) -> FinishedOfferItem:
+def _finished(offer: Row[Any], outcomes: Sequence[Row[str, int | None, date]]) -> FinishedOfferItem:
     """An ended offer and what followed it within a month: a job (at the same company, or any
     job when the offer had none), or an education."""
     end: date | None
