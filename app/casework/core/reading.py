@@ -106,6 +106,15 @@ _CITIZEN_STATE = select(col(Citizen.id), col(Citizen.deleted_at)).where(
 )
 
 
+def _require_present(session: Session, citizen_id: int, deleted_ok: bool) -> None:
+    """Refuse a citizen who is not there (or deleted, unless ``deleted_ok``): asked with a plain
+    row on the transaction's connection, after what the session holds has gone first."""
+    session.flush()
+    found = session.connection().execute(_CITIZEN_STATE, {"citizen": citizen_id}).first()
+    if found is None or (found[1] is not None and not deleted_ok):  # (id, deleted_at)
+        raise NotFoundError("The citizen no longer exists")
+
+
 def read_citizen(
     session: Session,
     actor: Actor,
@@ -121,10 +130,7 @@ def read_citizen(
     reason = valid_reason(purpose)
     if server_sealed(session):
         return _read_on_server(session, actor, citizen_id, part, purpose, reason, deleted_ok)
-    session.flush()  # asked on the transaction's connection: what the session holds goes first
-    found = session.connection().execute(_CITIZEN_STATE, {"citizen": citizen_id}).first()
-    if found is None or (found[1] is not None and not deleted_ok):  # (id, deleted_at)
-        raise NotFoundError("The citizen no longer exists")
+    _require_present(session, citizen_id, deleted_ok)
     if access.needs_reason(session, actor, citizen_id):
         earlier = access.grant_for_today(session, actor, citizen_id)
         if reason is None and earlier is not None:
@@ -166,10 +172,7 @@ def _read_on_server(
     if not (part is not None and purpose is None and _covered(key)):
         _open_on_server(session, actor, citizen_id, reason)
         _remember_after_commit(session, key)
-    session.flush()  # as on a desk: a plain row, asked on the transaction's connection
-    found = session.connection().execute(_CITIZEN_STATE, {"citizen": citizen_id}).first()
-    if found is None or (found[1] is not None and not deleted_ok):  # (id, deleted_at)
-        raise NotFoundError("The citizen no longer exists")
+    _require_present(session, citizen_id, deleted_ok)
     return reason
 
 
