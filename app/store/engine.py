@@ -318,15 +318,23 @@ IDLE_IN_TRANSACTION_MS = 60_000
 
 def _server_options(url: URL, password: str | None) -> dict[str, object]:
     """Connection settings for a shared server: the same bounded wait for a lock as on SQLite
-    (then the "busy" message), no locks left behind by a desk that vanished, and a name IT sees
-    in ``pg_stat_activity``. Options given in the URL win."""
+    (then the "busy" message), no locks left behind by a desk that vanished, no compiling of
+    queries (``jit``, below), and a name IT sees in ``pg_stat_activity``. Options given in the
+    URL win.
+
+    PostgreSQL compiles a query to machine code (JIT) when its estimated cost is high, and the
+    row-level security that keeps a caseworker to their caseload raises the estimates: one
+    caseload's deadlines took 100-170 ms as a caseworker's login, 7 ms of it the query and the
+    rest compiling it, at 100 000 citizens. Min Plan's queries are short: the longest (a year's
+    goal plan, all deadlines) took as long without it, within the run-to-run noise."""
     options: dict[str, object] = {}
     if password:
         options["password"] = password
     if "options" not in url.query:
         options["options"] = (
             f"-c lock_timeout={BUSY_TIMEOUT_MS} "
-            f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}"
+            f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS} "
+            "-c jit=off"
         )
     if "application_name" not in url.query:
         options["application_name"] = "Min Plan"
