@@ -796,7 +796,7 @@ def test_the_citizens_a_case_table_shows_are_the_citizens_the_citizen_table_show
 ) -> None:  # type: ignore[no-untyped-def]
     """``minplan_visible_citizens`` (the case tables' policy) and the citizen table's own policy
     are one rule written twice: for every role, and with a reason given today."""
-    conns, ids, _logins = caseload
+    conns, ids, logins = caseload
     with pg_db.engine.begin() as conn:  # KL opened ML's citizen B today with a reason
         conn.execute(
             text(
@@ -813,10 +813,20 @@ def test_the_citizens_a_case_table_shows_are_the_citizens_the_citizen_table_show
     }
     for initials, conn in conns.items():
         table = {x for (x,) in _rows(conn, "SELECT id FROM citizen")}
-        visible = {x for (x,) in _rows(conn, "SELECT minplan_visible_citizens()")}
+        visible = {x for (x,) in _rows(conn, "SELECT minplan_visible_citizens(current_user)")}
         assert table == visible == expected[initials], initials
         offers = {x for (x,) in _rows(conn, "SELECT DISTINCT citizen_id FROM offer")}
         assert offers == expected[initials], initials
+    # nobody learns a colleague's caseload through it; SET ROLE sees what that role sees
+    asked = _rows(conns["KL"], "SELECT minplan_visible_citizens(:ml)", ml=logins["ML"])
+    assert asked == []
+    with pg_db.engine.connect() as owner:
+        owner.exec_driver_sql(f'SET ROLE "{logins["ML"]}"')
+        try:
+            offers = {x for (x,) in _rows(owner, "SELECT DISTINCT citizen_id FROM offer")}
+        finally:
+            owner.exec_driver_sql("RESET ROLE")  # the pooled connection goes back as the owner
+        assert offers == expected["ML"]
 
 
 def test_a_desk_on_a_server_never_compiles_its_queries(pg_db: Database) -> None:

@@ -115,31 +115,39 @@ GRANT SELECT, INSERT, DELETE ON requirement, requirement_state, count_period
 GRANT SELECT ON audit_event, audit_subject, audit_chain, audit_purge
     TO minplan_caseworker, minplan_teamlead, minplan_admin;
 REVOKE ALL ON audit_seal_key, audit_txn FROM PUBLIC;
--- Every citizen the login may see (the citizen table's policy below, read through the indexes),
--- for the case tables' policies: the server makes this set once per query and looks each row's
+-- Every citizen a role may see (the citizen table's policy below, read through the indexes), for
+-- the case tables' policies: the server makes this set once per query and looks each row's
 -- citizen up in it. Checking the citizen table's policy instead, row by row or as a list made
--- from the whole table, read every citizen for each query a caseworker or team lead made
--- (45 ms of a 5 ms read of one caseload's deadlines at 100 000 citizens). session_user: inside
--- a definer function current_user is the owner. Owned by the database's owner (below).
-CREATE OR REPLACE FUNCTION minplan_visible_citizens() RETURNS SETOF integer
+-- from the whole table, read every citizen for each query a caseworker or team lead made (45 ms
+-- of a 5 ms read of one caseload's deadlines at 100 000 citizens). The policies pass
+-- current_user (inside a definer function current_user is the owner), so that SET ROLE sees
+-- what that role sees, as in the citizen table; a login may ask only for itself or a role it
+-- may become. Owned by the database's owner (below).
+CREATE OR REPLACE FUNCTION minplan_visible_citizens(p_role name) RETURNS SETOF integer
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $f$
-    SELECT c.id FROM citizen c WHERE minplan_member(session_user, 'minplan_admin')
+    WITH asker AS (
+        SELECT p_role AS login
+        WHERE p_role = session_user OR pg_has_role(session_user, p_role, 'MEMBER')
+    )
+    SELECT c.id FROM citizen c, asker WHERE minplan_member(asker.login, 'minplan_admin')
     UNION ALL
-    SELECT c.id FROM citizen c WHERE c.caseworker_id IS NULL
+    SELECT c.id FROM citizen c WHERE c.caseworker_id IS NULL AND EXISTS (SELECT 1 FROM asker)
     UNION ALL
     SELECT c.id FROM citizen c JOIN caseworker w ON w.id = c.caseworker_id
-    WHERE w.login = session_user
+                               JOIN asker ON asker.login = w.login
     UNION ALL
     SELECT c.id FROM citizen c JOIN caseworker o ON o.id = c.caseworker_id
                                JOIN caseworker m ON m.team = o.team
-    WHERE m.login = session_user AND minplan_member(session_user, 'minplan_teamlead')
+                               JOIN asker ON asker.login = m.login
+    WHERE minplan_member(asker.login, 'minplan_teamlead')
     UNION ALL
     SELECT g.citizen_id FROM access_grant g JOIN caseworker m ON m.id = g.caseworker_id
-    WHERE m.login = session_user AND g.granted_on = current_date
+                                            JOIN asker ON asker.login = m.login
+    WHERE g.granted_on = current_date
 $f$;
 DO $$
 BEGIN
-    EXECUTE format('ALTER FUNCTION minplan_visible_citizens() OWNER TO %I',
+    EXECUTE format('ALTER FUNCTION minplan_visible_citizens(name) OWNER TO %I',
                    (SELECT pg_get_userbyid(datdba) FROM pg_database
                     WHERE datname = current_database()));
 END
@@ -147,7 +155,7 @@ $$;
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
-    minplan_visible_citizens(),
+    minplan_visible_citizens(name),
     minplan_audit_append(text, text, text, text, integer, integer, text, text, text, integer[]),
     minplan_open_citizen(integer, text, text, text, boolean, integer),
     minplan_citizen_owner(integer),
@@ -164,7 +172,7 @@ GRANT EXECUTE ON FUNCTION
 -- own; a team lead their team's; and anybody the citizens they opened today with a reason (a
 -- grant, written by minplan_open_citizen). Team leads never read journal text (column grants
 -- above). The owner is not subject to these policies (imports, migrations, retention).
--- A case table's rows are checked against minplan_visible_citizens() (above), never with
+-- A case table's rows are checked against minplan_visible_citizens (above), never with
 -- "citizen_id IN (SELECT c.id FROM citizen c)": the server plans that as a list of every citizen
 -- the login may see made by reading the whole citizen table for each query (48 ms at 100 000
 -- citizens for one citizen's offers). The access log's tables, read a citizen at a time, check
@@ -182,7 +190,7 @@ DECLARE
                   WHERE m.login = current_user AND g.granted_on = current_date))$v$;
     -- a case table's row: the same citizens, administrators asked once per query
     in_case constant text := $v$(SELECT pg_has_role('minplan_admin', 'MEMBER'))
-        OR citizen_id IN (SELECT v.id FROM minplan_visible_citizens() AS v(id))$v$;
+        OR citizen_id IN (SELECT v.id FROM minplan_visible_citizens(current_user) AS v(id))$v$;
     linked text;
 BEGIN
     ALTER TABLE citizen ENABLE ROW LEVEL SECURITY;
