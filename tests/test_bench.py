@@ -272,6 +272,40 @@ def test_postgres_demo_databases_are_cached_copied_and_removed(pg_db, tmp_path) 
         server.dispose()
 
 
+@pytest.mark.postgres
+def test_on_a_team_server_the_desks_figures_act_as_a_caseworkers_login(pg_db) -> None:
+    """Row-level security applies to the desks' logins, not to the owner the bench connects as:
+    the desk's figures act as the busiest caseworker (their own citizens and nobody's only)."""
+    from app.bench import core, team_login
+    from app.casework.core.actor import system_actor
+    from app.demo.data import populate
+    from app.store.engine import open_url
+
+    populate(pg_db, system_actor(), citizens=30, seed=5, as_of=date(2026, 11, 23))
+    worker, initials, caseload = core.busiest_caseworker(pg_db)
+    url = pg_db.engine.url.render_as_string(hide_password=False)
+    acting = team_login.acting_as_caseworker(pg_db, url, initials)
+    assert acting is not None
+    desk = open_url(acting)
+    try:
+        with desk.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT current_user").scalar_one() == team_login.ROLE
+            assert conn.exec_driver_sql("SHOW jit").scalar_one() == "off"  # Min Plan's options
+            seen = conn.exec_driver_sql(
+                "SELECT count(*) FILTER (WHERE caseworker_id = %s), "
+                "count(*) FILTER (WHERE caseworker_id IS DISTINCT FROM %s "
+                "AND caseworker_id IS NOT NULL) FROM citizen",
+                (worker, worker),
+            ).one()
+        assert tuple(seen) == (caseload, 0)
+        figures = {
+            f.id: f for f in core.deadlines(pg_db, date(2026, 11, 23), 30, 1, caseload_db=desk)
+        }
+        assert figures["deadlines_caseload"].detail["as_their_login"] is True
+    finally:
+        desk.dispose()
+
+
 def test_only_picks_the_parts_to_measure() -> None:
     import argparse
 

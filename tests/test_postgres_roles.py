@@ -829,16 +829,35 @@ def test_the_citizens_a_case_table_shows_are_the_citizens_the_citizen_table_show
         assert offers == expected["ML"]
 
 
-def test_a_desk_on_a_server_never_compiles_its_queries(pg_db: Database) -> None:
+def test_a_desk_on_a_server_never_compiles_its_queries_and_keeps_the_urls_options(
+    pg_db: Database,
+) -> None:
     """PostgreSQL's JIT compiling, triggered by the high cost estimates row-level security
-    gives a caseworker's queries, took 100-170 ms of a 7 ms query at 100 000 citizens."""
-    desk = open_url(pg_db.engine.url.render_as_string(hide_password=False))
+    gives a caseworker's queries, took 100-170 ms of a 7 ms query at 100 000 citizens. Server
+    options in the URL (``?options=-c …``) used to replace Min Plan's lock and idle timeouts."""
+    url = pg_db.engine.url
+    plain = open_url(url.render_as_string(hide_password=False))
+    # options IT gives in the URL are kept beside Min Plan's, and win where both set one
+    given = open_url(
+        url.update_query_dict(
+            {"options": "-c lock_timeout=1234 -c statement_timeout=60000"}
+        ).render_as_string(hide_password=False)
+    )
     try:
-        with desk.engine.connect() as conn:
+        with plain.engine.connect() as conn:
             assert conn.exec_driver_sql("SHOW jit").scalar_one() == "off"
-            assert conn.exec_driver_sql("SHOW lock_timeout").scalar_one() != "0"
+            assert conn.exec_driver_sql("SHOW lock_timeout").scalar_one() == "5s"
+        with given.engine.connect() as conn:
+            assert conn.exec_driver_sql("SHOW jit").scalar_one() == "off"
+            assert conn.exec_driver_sql("SHOW lock_timeout").scalar_one() == "1234ms"
+            assert conn.exec_driver_sql("SHOW statement_timeout").scalar_one() == "1min"
+            assert (
+                conn.exec_driver_sql("SHOW idle_in_transaction_session_timeout").scalar_one()
+                == "1min"
+            )
     finally:
-        desk.dispose()
+        plain.dispose()
+        given.dispose()
 
 
 @pytest.mark.gui

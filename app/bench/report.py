@@ -69,6 +69,19 @@ def table(result: dict[str, Any]) -> str:
             else _("generated in {seconds}").format(seconds=format_value(run["generated_s"], "s"))
         )
         lines.append(f"{heading} ({origin})")
+        if run["backend"] == "postgresql":
+            lines.append(
+                _(
+                    "  The desk's figures (start, list, search, worklist, one caseload) acted as "
+                    "{initials}'s login, under the server's row-level security; the rest as the "
+                    "database's owner."
+                ).format(initials=run["acting_as"])
+                if run.get("acting_as")
+                else _(
+                    "  Every figure as the database's owner, to whom row-level security does not "
+                    "apply: a caseworker's login may be slower (see the log)."
+                )
+            )
         rows = [(_("What"), _("Measured"), _("Floor"), _("Ratio"), _("Target"), "")]
         floors: dict[str, list[str]] = {}
         for figure in run["figures"]:

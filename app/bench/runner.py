@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from app.bench import cache, core, gui, machine
+from app.bench import cache, core, gui, machine, team_login
 from app.bench.defaults import DEFAULT_AS_OF, DEFAULT_SIZES, PARTS
 from app.bench.duck import FteComparison, compare_fte
 from app.bench.figures import Figure
@@ -79,6 +79,8 @@ class Run:
     figures: list[Figure] = field(default_factory=list)
     fte: FteComparison | None = None
     gui: dict[str, Any] = field(default_factory=dict)
+    #: team server: the caseworker whose login the desk's figures acted as (None: the owner's)
+    acting_as: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -90,6 +92,7 @@ class Run:
             "figures": [f.as_json() for f in self.figures],
             "duckdb": self.fte.as_json() if self.fte else None,
             "gui": self.gui,
+            "acting_as": self.acting_as,
         }
 
 
@@ -196,6 +199,37 @@ def _measure(
             db, options.cache_dir / f"bundle-{cache.DemoSpec(size, options.seed, as_of).key()}"
         )
     cache.checkpoint(db)
+    caseload_db = db
+    if options.wants("start") or options.wants("gui") or options.wants("deadlines"):
+        _worker, initials, _n = core.busiest_caseworker(db)
+        if child.url is not None:  # a team server: the desk's figures as that caseworker's login
+            acting = team_login.acting_as_caseworker(db, child.url, initials)
+            if acting is not None:
+                child, caseload_db, run.acting_as = (
+                    gui.Where(url=acting),
+                    open_url(acting),
+                    initials,
+                )
+    try:
+        _measure_parts(options, run, db, caseload_db, child, folder, server, say, where, bundle)
+    finally:
+        if caseload_db is not db:
+            caseload_db.dispose()
+
+
+def _measure_parts(
+    options: Options,
+    run: Run,
+    db: Database,
+    caseload_db: Database,
+    child: gui.Where,
+    folder: Path,
+    server: cache.Server | None,
+    say: Say,
+    where: str,
+    bundle: Path | None,
+) -> None:
+    size, as_of = run.citizens, options.as_of
     if options.wants("start") or options.wants("gui"):
         _worker, initials, _n = core.busiest_caseworker(db)
     if options.wants("start"):
@@ -209,7 +243,7 @@ def _measure(
         run.figures += figures
     if options.wants("deadlines"):
         say(_("{where}: deadlines").format(where=where))
-        run.figures += core.deadlines(db, as_of, size, options.runs)
+        run.figures += core.deadlines(db, as_of, size, options.runs, caseload_db=caseload_db)
     if options.wants("goals"):
         say(_("{where}: goal plans for a year").format(where=where))
         run.figures += core.goal_plans(db, as_of.year - 1, size)

@@ -320,7 +320,7 @@ def _server_options(url: URL, password: str | None) -> dict[str, object]:
     """Connection settings for a shared server: the same bounded wait for a lock as on SQLite
     (then the "busy" message), no locks left behind by a desk that vanished, no compiling of
     queries (``jit``, below), and a name IT sees in ``pg_stat_activity``. Options given in the
-    URL win.
+    URL win (its ``options`` are added after these).
 
     PostgreSQL compiles a query to machine code (JIT) when its estimated cost is high, and the
     row-level security that keeps a caseworker to their caseload raises the estimates: one
@@ -330,12 +330,16 @@ def _server_options(url: URL, password: str | None) -> dict[str, object]:
     options: dict[str, object] = {}
     if password:
         options["password"] = password
-    if "options" not in url.query:
-        options["options"] = (
-            f"-c lock_timeout={BUSY_TIMEOUT_MS} "
-            f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS} "
-            "-c jit=off"
-        )
+    # The URL's own server options come after these, so that they win where both set one.
+    given = url.query.get("options")
+    options["options"] = " ".join(
+        [
+            f"-c lock_timeout={BUSY_TIMEOUT_MS}",
+            f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}",
+            "-c jit=off",
+            *([given] if isinstance(given, str) else list(given or ())),
+        ]
+    )
     if "application_name" not in url.query:
         options["application_name"] = "Min Plan"
     if "connect_timeout" not in url.query:
