@@ -165,6 +165,30 @@ def test_a_long_citizen_list_is_ordered_in_the_background(
 
 
 @pytest.mark.gui
+def test_a_short_list_is_ordered_in_the_background_on_a_team_server_only(
+    qtbot, db: Database
+) -> None:
+    """A desk orders a short list at once; a team server's query costs what row-level security
+    and the network cost, not what the rows shown cost (a caseworker's 111 citizens: 65-330 ms
+    at 100 000 citizens), so there every order comes from the background."""
+    from PySide6.QtCore import Qt
+
+    from app.ui.citizens import table_model
+    from app.ui.citizens.table_model import CitizenTableModel
+
+    me = Actor(None, "KL", "Karen Lund", "admin", "karen")
+    for cpr, first, last in (("150390-1234", "Åse", "Ørsted"), ("010185-4321", "Bo", "Hansen")):
+        create_citizen(db, me, {"cpr": cpr, "first_name": first, "last_name": last}, today=TODAY)
+    ops = Operations()
+    model = CitizenTableModel(db, today=TODAY, ops=ops)
+    model.set_filter("", None)
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    assert ops.busy(table_model.LIST_READ) == (not db.is_sqlite)
+    qtbot.waitUntil(lambda: not ops.busy(table_model.LIST_READ), timeout=3000)
+    assert [model.data(model.index(r, 0)) for r in range(2)] == ["Åse Ørsted", "Bo Hansen"]
+
+
+@pytest.mark.gui
 def test_a_page_closed_while_its_read_runs_is_not_called_back(qtbot) -> None:
     """The indicators page used to have its own thread-pool job for this; now every page gets it
     from the runner: a widget deleted meanwhile gets no result, and a refusal reaches ``failed``."""
