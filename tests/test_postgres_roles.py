@@ -738,7 +738,7 @@ def test_a_caseworker_reads_the_access_log_only_for_citizens_they_may_see(
 
 #: Synthetic citizens in nobody's caseload added by the owner, so that the server's planner
 #: weighs a citizen table of some size (with three citizens any plan is as cheap as another).
-FILLER_CITIZENS = 3_000
+FILLER_CITIZENS = 20_000
 
 
 def _fill_citizen_table(db: Database) -> None:
@@ -772,18 +772,21 @@ def test_a_caseworker_reads_a_case_without_reading_every_citizen(caseload, pg_db
         for initials in ("KL", "TL"):
             explained = _rows(
                 conns[initials],
-                f"EXPLAIN (FORMAT JSON) SELECT citizen_id FROM {table} WHERE citizen_id IN (:a, :c)",
+                f"EXPLAIN (ANALYZE, FORMAT JSON) SELECT citizen_id FROM {table} "
+                "WHERE citizen_id IN (:a, :c)",
                 a=ids["A"],
                 c=ids["C"],
             )
-            nodes = _plan_nodes(explained[0][0][0]["Plan"])
+            # what ran (a policy plans each role's branch; only the login's runs)
+            nodes = [n for n in _plan_nodes(explained[0][0][0]["Plan"]) if n["Actual Loops"]]
             checks = [
                 n["Node Type"]
                 for n in nodes
                 if n.get("Relation Name") == "citizen"
                 or n.get("Function Name") == "minplan_visible_citizens"
             ]
-            assert checks, (table, initials, "the citizen is checked")
+            if table in CITIZEN_LINKED:  # rows for A and C in each (the log's maybe not)
+                assert checks, (table, initials, "the citizen is checked")
             assert "Seq Scan" not in checks, (table, initials, checks)
     # and the same rows as before: the caseload (A), nobody's (C), not a colleague's (B)
     for table in CITIZEN_LINKED:
