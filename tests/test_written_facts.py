@@ -121,13 +121,12 @@ def test_the_facts_taken_from_written_rows_are_the_facts_read_back(
                 written.citizen(citizen_id, born)
                 ids.append(citizen_id)
                 for table, rows, note in (
-                    ("benefit_spell", spells, written.spell),
-                    ("conversation", conversations, written.conversation),
-                    ("offer", offers, written.offer),
+                    ("benefit_spell", spells, written.spells),
+                    ("conversation", conversations, written.conversations),
+                    ("offer", offers, written.offers),
                 ):
                     rows = [{"citizen_id": citizen_id, **row} for row in rows]
-                    for row in rows:
-                        note(row)
+                    note(rows)
                     if rows:
                         _insert(conn, table, rows)
             read = load_facts(conn, ids)
@@ -143,7 +142,7 @@ def test_the_facts_taken_from_written_rows_are_the_facts_read_back(
 def test_citizens_already_in_the_database_are_not_covered() -> None:
     written = WrittenFacts()
     written.citizen(1, date(1990, 1, 1))
-    written.spell({"citizen_id": 2, "target_group": "dagpenge"})  # ignored: not a new citizen
+    written.spells([{"citizen_id": 2, "target_group": "dagpenge"}])  # ignored: not a new citizen
     assert written.covers(1)
     assert not written.covers(2)
     assert written.take([1, 2]) == {}  # no spell, no facts (as ``load_facts``)

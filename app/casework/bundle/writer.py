@@ -76,17 +76,16 @@ class _Writer:
         table: str,
         records: Iterable[dict[str, Any]],
         what: str,
-        note: Callable[[dict[str, Any]], None] | None = None,
+        note: Callable[[list[dict[str, Any]]], None] | None = None,
     ) -> None:
         """Insert ``records`` a chunk at a time, as they come (never all held at once); each
-        record is shown to ``note`` first."""
+        chunk is shown to ``note`` first."""
         columns = metadata.tables[table]
         versioned = "version" in columns.c
         records = iter(records)
         while chunk := list(islice(records, CHUNK)):
             if note is not None:
-                for record in chunk:
-                    note(record)
+                note(chunk)
             if versioned:
                 for record in chunk:
                     record.update(version=1, created_at=self.now, updated_at=self.now)
@@ -215,7 +214,7 @@ def _write(
             for v in values("spells.csv")
         ),
         "spells.csv",
-        note=written.spell,
+        note=written.spells,
     )
     planned: list[int] = []  # the citizens whose plans the bundle holds, in its order
     w.insert("plan", (_plan(v, people, planned) for v in values("plans.csv")), "plans.csv")
@@ -239,7 +238,7 @@ def _write(
             for v in values("offers.csv")
         ),
         "offers.csv",
-        note=written.offer,
+        note=written.offers,
     )
     instants = _Instants()  # bookings fall on a few thousand distinct times
     w.insert(
@@ -260,7 +259,7 @@ def _write(
             for v in values("conversations.csv")
         ),
         "conversations.csv",
-        note=written.conversation,
+        note=written.conversations,
     )
     w.insert(
         "employment",

@@ -185,30 +185,40 @@ class WrittenFacts:
     def covers(self, citizen_id: int) -> bool:
         return citizen_id in self._births
 
-    def spell(self, row: dict[str, Any]) -> None:
-        """A ``benefit_spell`` row as it is inserted."""
-        if row["citizen_id"] in self._births:
-            self._spells[row["citizen_id"]].append(SpellFacts(*_spell_values(row)))
+    def spells(self, rows: Iterable[dict[str, Any]]) -> None:
+        """``benefit_spell`` rows as they are inserted."""
+        births, by_citizen = self._births, self._spells
+        for row in rows:
+            if (citizen_id := row["citizen_id"]) in births:
+                by_citizen[citizen_id].append(SpellFacts(*_spell_values(row)))
 
-    def conversation(self, row: dict[str, Any]) -> None:
-        """A ``conversation`` row as it is inserted: only held ones count (as in ``load_facts``)."""
-        held_on = row["held_on"]
-        if row["status"] == "held" and held_on is not None and row["citizen_id"] in self._births:
-            facts = ConversationFacts(
-                held_on,
-                "held",
-                row["held_by"],
-                row["kind"],
-                row["channel"],
-                bool(row["with_a_kasse"]),
-            )
-            self._conversations[row["citizen_id"]].append(self._shared.setdefault(facts, facts))
+    def conversations(self, rows: Iterable[dict[str, Any]]) -> None:
+        """``conversation`` rows as they are inserted: only held ones count (as in
+        ``load_facts``)."""
+        births, by_citizen, shared = self._births, self._conversations, self._shared
+        for row in rows:
+            held_on = row["held_on"]
+            if row["status"] != "held" or held_on is None:
+                continue
+            if (citizen_id := row["citizen_id"]) in births:
+                key = _conversation_key(row)
+                facts = shared.get(key)
+                if facts is None:
+                    facts = shared[key] = ConversationFacts(
+                        held_on, "held", key[1], key[2], key[3], bool(key[4])
+                    )
+                by_citizen[citizen_id].append(facts)
 
-    def offer(self, row: dict[str, Any]) -> None:
-        """An ``offer`` row as it is inserted (not deleted: a new row)."""
-        if row["citizen_id"] in self._births:
-            facts = OfferFacts(*_offer_values(row))
-            self._offers[row["citizen_id"]].append(self._shared.setdefault(facts, facts))
+    def offers(self, rows: Iterable[dict[str, Any]]) -> None:
+        """``offer`` rows as they are inserted (not deleted: new rows)."""
+        births, by_citizen, shared = self._births, self._offers, self._shared
+        for row in rows:
+            if (citizen_id := row["citizen_id"]) in births:
+                key = _offer_values(row)
+                facts = shared.get(key)
+                if facts is None:
+                    facts = shared[key] = OfferFacts(*key)
+                by_citizen[citizen_id].append(facts)
 
     def take(self, citizen_ids: Iterable[int]) -> dict[int, CitizenFacts]:
         """Citizen id -> facts for those of ``citizen_ids`` it covers that have a spell (as
@@ -227,6 +237,7 @@ class WrittenFacts:
 
 _spell_values = itemgetter(*SPELL_COLUMNS)
 _offer_values = itemgetter(*OFFER_COLUMNS)
+_conversation_key = itemgetter("held_on", "held_by", "kind", "channel", "with_a_kasse")
 
 
 def next_booked(
