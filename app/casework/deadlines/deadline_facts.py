@@ -176,7 +176,8 @@ class WrittenFacts:
         self._spells: dict[int, list[SpellFacts]] = defaultdict(list)
         self._conversations: dict[int, list[ConversationFacts]] = defaultdict(list)
         self._offers: dict[int, list[OfferFacts]] = defaultdict(list)
-        self._shared: dict[tuple[Any, ...], Any] = {}
+        self._same_conversations: dict[tuple[Any, ...], ConversationFacts] = {}
+        self._same_offers: dict[tuple[Any, ...], OfferFacts] = {}
 
     def citizen(self, citizen_id: int, birth_date: date) -> None:
         """A citizen row just written (not one already in the database)."""
@@ -195,7 +196,7 @@ class WrittenFacts:
     def conversations(self, rows: Iterable[dict[str, Any]]) -> None:
         """``conversation`` rows as they are inserted: only held ones count (as in
         ``load_facts``)."""
-        births, by_citizen, shared = self._births, self._conversations, self._shared
+        births, by_citizen, shared = self._births, self._conversations, self._same_conversations
         for row in rows:
             held_on = row["held_on"]
             if row["status"] != "held" or held_on is None:
@@ -211,7 +212,7 @@ class WrittenFacts:
 
     def offers(self, rows: Iterable[dict[str, Any]]) -> None:
         """``offer`` rows as they are inserted (not deleted: new rows)."""
-        births, by_citizen, shared = self._births, self._offers, self._shared
+        births, by_citizen, shared = self._births, self._offers, self._same_offers
         for row in rows:
             if (citizen_id := row["citizen_id"]) in births:
                 key = _offer_values(row)
