@@ -197,10 +197,11 @@ def refresh(
         conn.execute(delete(_table).where(_table.c.citizen_id.in_(part)))
         conn.execute(delete(_periods).where(_periods.c.citizen_id.in_(part)))
     writer = _Writer(conn)
-    for part in chunks(ids, REBUILD_SLICE):  # an import refreshes every citizen it brought
-        for citizen_id, facts in _facts_of(conn, part, written).items():
-            writer.add(citizen_id, facts, book, horizon)
-    writer.flush()
+    with cycle_collection_paused():  # as a rebuild: an import refreshes every citizen it brought
+        for part in chunks(ids, REBUILD_SLICE):
+            for citizen_id, facts in _facts_of(conn, part, written).items():
+                writer.add(citizen_id, facts, book, horizon)
+        writer.flush()
 
 
 def _facts_of(
