@@ -3,6 +3,7 @@ as ``file:line: reason`` and leaves the database exactly as it was."""
 
 from __future__ import annotations
 
+import gc
 import shutil
 from datetime import date, datetime
 from pathlib import Path
@@ -519,3 +520,22 @@ def test_export_refuses_a_folder_with_other_files_but_replaces_an_earlier_bundle
     report = export_bundle(db, actor, tmp_path / "out")
     assert report.counts["citizens.csv"] == 4
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(FILE_NAMES)
+
+
+def test_the_cycle_collector_is_paused_while_importing_and_resumed_after(
+    db: Database, actor: Actor, bundle: Path
+) -> None:
+    """The collector's passes over the import's rows found next to nothing to free."""
+    enabled: list[bool] = []
+
+    def progress(*_: object) -> None:
+        enabled.append(gc.isenabled())
+
+    edit(bundle, "journal.csv", "0101901234", "0101901235")  # the last file refers to nobody
+    assert not import_bundle(db, actor, bundle, today=TODAY, dry_run=True).ok
+    assert gc.isenabled()
+    assert not import_bundle(db, actor, bundle, today=TODAY, progress=progress).ok  # rolled back
+    assert gc.isenabled()
+    assert import_bundle(db, actor, SAMPLE, today=TODAY, progress=progress).ok
+    assert enabled and not any(enabled)
+    assert gc.isenabled()

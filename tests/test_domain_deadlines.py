@@ -9,12 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.casework.deadlines.deadline_rule_files import shipped_rules
+from app.domain.count_periods import periods_of
 from app.domain.deadlines import (
     CitizenFacts,
     ConversationFacts,
     OfferFacts,
     SpellFacts,
     compute,
+    period_summaries,
+    requirements,
     status_of,
 )
 
@@ -323,3 +326,35 @@ def test_statuses_agree_with_the_as_of_date(group, start, as_of_days, talk_days)
         assert d.window_start <= d.due
         assert d.status == status_of(d.due, d.met_on, as_of)
         assert 0 <= d.done <= d.required
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    spells=st.lists(
+        st.tuples(st.sampled_from(GROUPS), st.integers(0, 60), st.integers(1, 500)),
+        min_size=1,
+        max_size=3,
+    ),
+    start=days,
+    talk_days=st.lists(st.integers(0, 900), max_size=8),
+    offer_days=st.lists(st.integers(0, 900), max_size=3),
+)
+def test_periods_the_caller_found_give_what_the_engine_finds_alone(
+    spells, start, talk_days, offer_days
+) -> None:
+    """A bulk refresh finds a citizen's periods once for their requirements and summaries."""
+    facts_spells, day = [], start
+    for group, gap, length in spells:  # one after another, with or without a break between
+        day += timedelta(days=gap)
+        facts_spells.append(SpellFacts(group, day, day + timedelta(days=length - 1)))
+        day += timedelta(days=length)
+    facts = CitizenFacts(
+        BORN,
+        facts_spells,
+        [held(start + timedelta(days=d)) for d in talk_days],
+        [OfferFacts("virksomhedspraktik", start + timedelta(days=d)) for d in offer_days],
+    )
+    horizon = start + timedelta(days=1500)
+    periods = periods_of(facts.spells, RULES.periods)
+    assert requirements(facts, RULES, horizon, periods) == requirements(facts, RULES, horizon)
+    assert period_summaries(facts, RULES, periods) == period_summaries(facts, RULES)

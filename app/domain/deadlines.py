@@ -606,11 +606,20 @@ def _period_extra(period: CountPeriod) -> tuple[tuple[str, Any], ...]:
     return extra
 
 
-def requirements(facts: CitizenFacts, rules: RuleBook, horizon: date) -> list[Requirement]:
-    """Every requirement of every § 9 period of the citizen (assessments up to ``horizon``)."""
+def requirements(
+    facts: CitizenFacts,
+    rules: RuleBook,
+    horizon: date,
+    periods: Sequence[CountPeriod] | None = None,
+) -> list[Requirement]:
+    """Every requirement of every § 9 period of the citizen (assessments up to ``horizon``).
+
+    ``periods``: the citizen's periods (``periods_of``), when the caller has them already."""
     found: list[Requirement] = []
     rule_sets = rules.sets
-    for period in periods_of(facts.spells, rules.periods):
+    if periods is None:
+        periods = periods_of(facts.spells, rules.periods)
+    for period in periods:
         groups = sorted({s.target_group for s in period.spells})
         for rule_set in rule_sets:
             builder = _Builder(facts, rule_set, rule_sets, period, horizon)
@@ -639,10 +648,15 @@ class PeriodSummary(NamedTuple):
     exempt_75: bool
 
 
-def period_summaries(facts: CitizenFacts, rules: RuleBook) -> list[PeriodSummary]:
-    """Each § 9 period of the citizen at 6 months' seniority (see ``PeriodSummary``)."""
+def period_summaries(
+    facts: CitizenFacts, rules: RuleBook, periods: Sequence[CountPeriod] | None = None
+) -> list[PeriodSummary]:
+    """Each § 9 period of the citizen at 6 months' seniority (see ``PeriodSummary``);
+    ``periods`` as for ``requirements``."""
     found = []
-    for period in periods_of(facts.spells, rules.periods):
+    if periods is None:
+        periods = periods_of(facts.spells, rules.periods)
+    for period in periods:
         start = period.start
         six = period.at_offset(add_months(start, 6))
         until = six or period.last_day or start

@@ -27,6 +27,7 @@ from app.casework.bundle.validate import Checker, Existing
 from app.casework.bundle.writer import write_bundle
 from app.casework.core import access
 from app.casework.core.actor import Actor
+from app.casework.deadlines.deadline_facts import cycle_collection_paused
 from app.domain.dates import Period, local_today
 from app.domain.errors import MinPlanError
 from app.i18n import N_, _, ngettext
@@ -204,7 +205,14 @@ def import_bundle(
     """
     access.require_admin(actor, N_("Only an administrator can import a bundle"))
     try:
-        return _import(db, actor, source, dry_run, fix_leading_zeros, progress, today, first_admin)
+        # The collector's full passes rescanned every row, key and cache the import holds, a
+        # dozen times at 100 000 citizens (4-5 s, 6 % of the import's processor time), to find
+        # about 11 000 objects in cycles (0.1 per citizen: SQLAlchemy's, the rollback's), which
+        # the first collection after the import frees. Reference counting frees the rest.
+        with cycle_collection_paused():
+            return _import(
+                db, actor, source, dry_run, fix_leading_zeros, progress, today, first_admin
+            )
     finally:
         cells.forget()
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from itertools import islice
 from typing import Any
 
@@ -26,6 +26,7 @@ from app.casework.bundle.reader import Row
 from app.casework.core import audit
 from app.casework.core.actor import Actor
 from app.casework.deadlines import deadline_store
+from app.casework.deadlines.deadline_facts import WrittenFacts
 from app.domain.codes import N_
 from app.domain.dates import local_to_utc, utc_now
 from app.domain.errors import ConflictError, MinPlanError
@@ -70,12 +71,21 @@ class _Writer:
         self.session, self.progress, self.done = session, progress, 0
         self.now = utc_now()
 
-    def insert(self, table: str, records: Iterable[dict[str, Any]], what: str) -> None:
-        """Insert ``records`` a chunk at a time, as they come (never all held at once)."""
+    def insert(
+        self,
+        table: str,
+        records: Iterable[dict[str, Any]],
+        what: str,
+        note: Callable[[list[dict[str, Any]]], None] | None = None,
+    ) -> None:
+        """Insert ``records`` a chunk at a time, as they come (never all held at once); each
+        chunk is shown to ``note`` first."""
         columns = metadata.tables[table]
         versioned = "version" in columns.c
         records = iter(records)
         while chunk := list(islice(records, CHUNK)):
+            if note is not None:
+                note(chunk)
             if versioned:
                 for record in chunk:
                     record.update(version=1, created_at=self.now, updated_at=self.now)
@@ -116,12 +126,14 @@ def write_bundle(
     database without users; that row becomes the administrator, signing in with their login."""
     try:
         with transaction(db) as session:
-            people = _write(session, actor, rows, progress, first_admin)
+            written = WrittenFacts()
+            people = _write(session, actor, rows, progress, first_admin, written)
             verdict()
             if not unchanged():
                 raise ConflictError(CHANGED)
-            # Core inserts bypass the session's bookkeeping: keep these citizens' deadlines here.
-            deadline_store.refresh(session.connection(), people)
+            # Core inserts bypass the session's bookkeeping: keep these citizens' deadlines here
+            # (the new citizens' facts from the rows just written, not read back).
+            deadline_store.refresh(session.connection(), people, written=written)
             # Counts only, no personal data; every imported citizen by id, so that each one's
             # history shows where their data came from (and a team server's row trigger knows
             # that the app logged their rows: it wrote one event per row for those left out).
@@ -141,8 +153,10 @@ def _write(
     rows: RowsOf,
     progress: Progress | None,
     first_admin: str | None,
+    written: WrittenFacts,
 ) -> list[int]:
-    """Insert every file's rows; returns the ids of the citizens the bundle names."""
+    """Insert every file's rows; returns the ids of the citizens the bundle names. The deadline
+    facts of the citizens it adds are noted in ``written`` as their rows go in."""
     named: set[str] = set()  # the CPR numbers of the citizens this bundle is about
 
     def values(name: str) -> Iterator[dict[str, Any]]:
@@ -172,8 +186,13 @@ def _write(
     )
     workers = w.ids(col(Caseworker.id), col(Caseworker.initials))
     companies = w.ids(col(Company.id), col(Company.cvr))
-    w.insert("citizen", (_citizen(v, workers) for v in values("citizens.csv")), "citizens.csv")
+    born: dict[str, date] = {}  # the new citizens' birth dates, by CPR number
+    w.insert(
+        "citizen", (_citizen(v, workers, born) for v in values("citizens.csv")), "citizens.csv"
+    )
     people = w.ids(col(Citizen.id), col(Citizen.cpr))
+    for cpr, birth in born.items():
+        written.citizen(people[cpr], birth)
 
     w.insert(
         "benefit_spell",
@@ -195,6 +214,7 @@ def _write(
             for v in values("spells.csv")
         ),
         "spells.csv",
+        note=written.spells,
     )
     planned: list[int] = []  # the citizens whose plans the bundle holds, in its order
     w.insert("plan", (_plan(v, people, planned) for v in values("plans.csv")), "plans.csv")
@@ -218,6 +238,7 @@ def _write(
             for v in values("offers.csv")
         ),
         "offers.csv",
+        note=written.offers,
     )
     instants = _Instants()  # bookings fall on a few thousand distinct times
     w.insert(
@@ -238,6 +259,7 @@ def _write(
             for v in values("conversations.csv")
         ),
         "conversations.csv",
+        note=written.conversations,
     )
     w.insert(
         "employment",
@@ -304,8 +326,8 @@ def _plan(v: dict[str, Any], people: dict[str, int], planned: list[int]) -> dict
     }
 
 
-def _citizen(v: dict[str, Any], workers: dict[str, int]) -> dict[str, Any]:
-    birth = birth_date_from_cpr(v["cpr"])
+def _citizen(v: dict[str, Any], workers: dict[str, int], born: dict[str, date]) -> dict[str, Any]:
+    birth = born[v["cpr"]] = birth_date_from_cpr(v["cpr"])
     initials = v.pop("caseworker")
     return {
         **v,
