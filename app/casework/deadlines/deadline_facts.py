@@ -47,27 +47,11 @@ def _scopes(citizen_ids: Iterable[int] | None) -> list[list[int] | None]:
 
 
 #: The columns of a spell and of an offer that make their facts, in the order of the facts' fields
-#: (``SpellFacts``, ``OfferFacts``): read from the tables, or taken from the rows an import writes.
-SPELL_COLUMNS = (
-    "target_group",
-    "start_date",
-    "end_date",
-    "visited_to_jobcenter",
-    "early_followup_requested_on",
-    "agreed_contact_days",
-    "exempt_75",
-    "first_request_on",
-    "absence_start_on",
-    "sick_category",
-    "new_dagpengeperiode_on",
-    "ledighed_hours",
-    "ledighed_on",
-    "part_time_insured",
-    "offer_exempt_from",
-    "offer_exempt_to",
-    "work_duty",
-)
-OFFER_COLUMNS = ("kind", "start_date", "planned_end", "offered_on", "status")
+#: (``SpellFacts``, ``OfferFacts``), read from the tables or taken from the rows an import writes:
+#: named as the fields are, but for the days a spell or an offer starts and ends.
+_COLUMN_OF_FIELD = {"start": "start_date", "end": "end_date"}
+SPELL_COLUMNS = tuple(_COLUMN_OF_FIELD.get(f, f) for f in SpellFacts._fields)
+OFFER_COLUMNS = tuple(_COLUMN_OF_FIELD.get(f, f) for f in OfferFacts._fields)
 
 
 #: New objects above which a kept result is moved out of the collector's sight (see below).
