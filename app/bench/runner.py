@@ -199,7 +199,7 @@ def _measure(
             db, options.cache_dir / f"bundle-{cache.DemoSpec(size, options.seed, as_of).key()}"
         )
     cache.checkpoint(db)
-    caseload_db = db
+    caseload_db, initials = db, ""
     if options.wants("start") or options.wants("gui") or options.wants("deadlines"):
         _worker, initials, _n = core.busiest_caseworker(db)
         if child.url is not None:  # a team server: the desk's figures as that caseworker's login
@@ -211,7 +211,9 @@ def _measure(
                     initials,
                 )
     try:
-        _measure_parts(options, run, db, caseload_db, child, folder, server, say, where, bundle)
+        _measure_parts(
+            options, run, db, caseload_db, child, initials, folder, server, say, where, bundle
+        )
     finally:
         if caseload_db is not db:
             caseload_db.dispose()
@@ -223,15 +225,15 @@ def _measure_parts(
     db: Database,
     caseload_db: Database,
     child: gui.Where,
+    initials: str,
     folder: Path,
     server: cache.Server | None,
     say: Say,
     where: str,
     bundle: Path | None,
 ) -> None:
+    """The parts asked for; ``initials``: the caseworker the desk's figures are measured for."""
     size, as_of = run.citizens, options.as_of
-    if options.wants("start") or options.wants("gui"):
-        _worker, initials, _n = core.busiest_caseworker(db)
     if options.wants("start"):
         say(_("{where}: cold start of the GUI").format(where=where))
         run.figures += gui.cold_start(child, initials, size, options.runs)
