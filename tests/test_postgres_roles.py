@@ -7,10 +7,12 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from qt_reads import wait_idle
-from sqlalchemy import text
+from sqlalchemy import func, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
@@ -31,7 +33,7 @@ from app.domain.errors import DatabaseError, PermissionDeniedError
 from app.domain.periods import parse_period
 from app.store import error_kinds, server_password
 from app.store.engine import Database, open_url, transaction
-from app.store.models import AuditEvent, Caseworker
+from app.store.models import AuditEvent, Caseworker, Citizen
 
 SCRIPT = Path(__file__).resolve().parent.parent / "packaging" / "postgresql" / "roles.sql"
 TODAY = date(2026, 11, 23)
@@ -741,15 +743,23 @@ def test_a_caseworker_reads_the_access_log_only_for_citizens_they_may_see(
 FILLER_CITIZENS = 20_000
 
 
-def _fill_citizen_table(db: Database) -> None:
+def _fill_citizen_table(db: Database, caseworkers: int = 0) -> None:
+    """Synthetic filler citizens: in nobody's caseload, or spread over ``caseworkers`` filler
+    caseworkers of a team of their own (as a jobcenter's citizens are)."""
     with db.engine.begin() as conn:  # the owner, bypassing the app (and its logged writes)
+        conn.exec_driver_sql(
+            "INSERT INTO caseworker (version, created_at, updated_at, initials, name, team, role, "
+            "active) SELECT 1, now(), now(), 'F' || n, 'Fyld ' || n, 'Team Fyld', 'caseworker', "
+            f"true FROM generate_series(1, {caseworkers}) AS n"
+        )
         conn.exec_driver_sql("ALTER TABLE citizen DISABLE TRIGGER citizen_audit")
         conn.exec_driver_sql(
             "INSERT INTO citizen (version, created_at, updated_at, cpr, birth_date, first_name, "
             "last_name, search_text, language, refugee_or_reunified, disability, "
-            "digital_post_exempt, sort_key) "
+            "digital_post_exempt, sort_key, caseworker_id) "
             "SELECT 1, now(), now(), lpad(n::text, 10, '0'), DATE '1980-01-01', 'Syntetisk', "
-            "'Fyld ' || n, 'syntetisk fyld ' || n, 'da', false, false, false, 'fyld ' || n "
+            "'Fyld ' || n, 'syntetisk fyld ' || n, 'da', false, false, false, 'fyld ' || n, "
+            f"(SELECT id FROM caseworker WHERE initials = 'F' || (mod(n, {max(caseworkers, 1)}) + 1)) "
             f"FROM generate_series(1, {FILLER_CITIZENS}) AS n"
         )
         conn.exec_driver_sql("ALTER TABLE citizen ENABLE TRIGGER citizen_audit")
@@ -792,6 +802,42 @@ def test_a_caseworker_reads_a_case_without_reading_every_citizen(caseload, pg_db
     for table in CITIZEN_LINKED:
         seen = {x for (x,) in _rows(conns["KL"], f"SELECT DISTINCT citizen_id FROM {table}")}
         assert seen == {ids["A"], ids["C"]}, table
+
+
+def _citizen_scans(conn, query: Any) -> list[str]:  # type: ignore[no-untyped-def]
+    """How each reading of the citizen table ran, for a query of the app's own."""
+    sql = str(query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+    explained = _rows(conn, "EXPLAIN (ANALYZE, FORMAT JSON) " + sql.replace("%%", "%"))
+    nodes = [n for n in _plan_nodes(explained[0][0][0]["Plan"]) if n["Actual Loops"]]
+    return [n["Node Type"] for n in nodes if n.get("Relation Name") == "citizen"]
+
+
+def test_a_caseworker_lists_and_searches_citizens_through_the_indexes(
+    caseload, pg_db: Database
+) -> None:  # type: ignore[no-untyped-def]
+    """The citizen table's policy is answered by its indexes (the login's caseworker ids,
+    nobody's, today's grants): the list of all citizens and each keystroke of a search read the
+    citizens the login may see, not every citizen. Checked row by row, they took 50-120 ms at
+    300 000 citizens for a caseworker with 190 (and a search cannot use the trigram index under
+    row-level security: only the policy's own conditions may use an index)."""
+    from app.casework.citizens.citizen_list import _filtered
+    from app.casework.citizens.citizen_search import _everybody_query, _server_matches
+
+    conns, ids, _logins = caseload
+    _fill_citizen_table(pg_db, caseworkers=200)  # other teams' caseloads
+    counted = _filtered(select(func.count()).select_from(Citizen), "", None, "postgresql")
+    first_screen = _everybody_query("postgresql", False, offset=0, limit=200)
+    searched = _server_matches("syntetisk", False, 0, 200, counted=True)
+    for initials in ("KL", "TL"):
+        for query in (counted, first_screen, searched):
+            scans = _citizen_scans(conns[initials], query)
+            assert scans and "Seq Scan" not in scans, (initials, scans)
+    # and the same citizens as before: the caseload (A) and nobody's (C), not a colleague's (B)
+    for initials in ("KL", "TL"):
+        found = {x for (x,) in _rows(conns[initials], "SELECT id FROM citizen")}
+        assert found == {ids["A"], ids["C"]}, initials
+    everybody = {x for (x,) in _rows(conns["AD"], "SELECT id FROM citizen")}
+    assert len(everybody) == 3 + FILLER_CITIZENS
 
 
 def test_the_citizens_a_case_table_shows_are_the_citizens_the_citizen_table_shows(

@@ -157,7 +157,7 @@ def _may_see_whole_log(conn: Connection) -> bool:
         conn.exec_driver_sql(
             "SELECT CASE WHEN NOT c.relrowsecurity OR r.rolsuper OR r.rolbypassrls"
             " OR pg_has_role(current_user, d.datdba, 'MEMBER') THEN true"
-            " ELSE pg_has_role('minplan_admin', 'MEMBER')"
+            " ELSE pg_has_role('minplan_admin', 'USAGE')"
             " OR pg_has_role('minplan_teamlead', 'MEMBER') END"
             " FROM pg_class c, pg_roles r, pg_database d"
             " WHERE c.relname = 'audit_event' AND c.relkind IN ('r', 'p')"

@@ -295,9 +295,14 @@ def _walk_everybody(
     conn: Connection, backend: str, descending: bool, *, offset: int, limit: int
 ) -> list[int]:
     """All citizens from ``offset`` on, in the list index's order (a walk of it)."""
-    query = _filtered(select(col(Citizen.id)), "", None, backend)
-    query = query.order_by(*_order(descending)).offset(offset).limit(limit)
+    query = _everybody_query(backend, descending, offset=offset, limit=limit)
     return first_column(conn.execute(query).cursor)
+
+
+def _everybody_query(backend: str, descending: bool, *, offset: int, limit: int) -> Select[Any]:
+    """The query of ``_walk_everybody`` (also for the tests that look at its plan)."""
+    query = _filtered(select(col(Citizen.id)), "", None, backend)
+    return query.order_by(*_order(descending)).offset(offset).limit(limit)
 
 
 def _server_first(conn: Connection, text: str, descending: bool, first: int) -> FoundCitizens:

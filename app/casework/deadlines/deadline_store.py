@@ -280,7 +280,7 @@ def sees_every_citizen(conn: Connection) -> bool:
         conn.exec_driver_sql(
             "SELECT CASE WHEN NOT c.relrowsecurity OR r.rolsuper OR r.rolbypassrls"
             " OR pg_has_role(current_user, d.datdba, 'MEMBER') THEN true"
-            " ELSE pg_has_role('minplan_admin', 'MEMBER') END"
+            " ELSE pg_has_role('minplan_admin', 'USAGE') END"
             " FROM pg_class c, pg_roles r, pg_database d"
             " WHERE c.relname = 'citizen' AND c.relkind IN ('r', 'p')"
             " AND r.rolname = current_user AND d.datname = current_database()"
