@@ -3,7 +3,7 @@
 The list holds, in this order: today's and tomorrow's booked conversations, every overdue legal
 deadline grouped by age, the deadlines due within 7 days, the citizens who need a conversation
 booked, and the caseworker's own milestones past their date. Enter (or a double-click) on a line
-opens the citizen. The data comes from ``app.casework.deadlines.today.day_overview``.
+opens the citizen. The data comes from ``app.casework.deadlines.today.own_day_overview``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.casework.deadlines.today import DayOverview, day_overview
+from app.casework.deadlines.today import own_day_overview
+from app.domain.day import DayOverview
 from app.i18n import _
 from app.reports.list_table import ListTable
 from app.ui.casework.context import UiContext
@@ -91,7 +92,7 @@ class TodayPage(QWidget):
     def refresh(self) -> None:
         db, actor, today = self.ctx.db, self.ctx.actor, self.ctx.today()
         self.ctx.ops.read(
-            "today", lambda: day_overview(db, actor, today), self._show, background=False
+            "today", lambda: own_day_overview(db, actor, today), self._show, background=False
         )
 
     def _show(self, day: DayOverview) -> None:
