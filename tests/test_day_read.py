@@ -78,11 +78,13 @@ def test_without_a_caseload_or_with_stale_requirements_the_driver_leaves_it_to_t
     assert _raw(sqlite_db, worker.caseworker_id, TODAY) == day_overview(sqlite_db, worker, TODAY)
 
 
-def test_the_driver_read_imports_neither_sqlalchemy_nor_the_table_classes() -> None:
+@pytest.mark.parametrize("module", ["app.store.day_read", "app.ui.today.page"])
+def test_the_first_screen_imports_neither_sqlalchemy_nor_the_table_classes(module: str) -> None:
+    """The read and the page it fills: a start can make both before the ORM is loaded."""
     check = (
-        "import sys, app.store.day_read;"
+        f"import sys, {module};"
         "loaded = [m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel',"
-        " 'pydantic') or m in ('app.store.models', 'app.store.engine')];"
+        " 'pydantic') or m in ('app.casework', 'app.store.models', 'app.store.engine')];"
         "print(loaded); sys.exit(bool(loaded))"
     )
     done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)

@@ -8,6 +8,8 @@ opens the citizen. The data comes from ``app.casework.deadlines.today.own_day_ov
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -18,14 +20,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.casework.deadlines.today import own_day_overview
 from app.domain.day import DayOverview
 from app.i18n import _
 from app.reports.list_table import ListTable
-from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
 from app.ui.list_output import ListSource, cpr_text, export_list, print_list
 from app.ui.today.lines import DayLine, day_lines, headers, summary
+
+if TYPE_CHECKING:
+    from app.ui.casework.context import UiContext
 
 
 class TodayPage(QWidget):
@@ -90,6 +93,10 @@ class TodayPage(QWidget):
                 self.focus_list()
 
     def refresh(self) -> None:
+        # imported here: the page's module needs no SQLAlchemy, so that a start can build it
+        # before the ORM is loaded (issue #19)
+        from app.casework.deadlines.today import own_day_overview
+
         db, actor, today = self.ctx.db, self.ctx.actor, self.ctx.today()
         self.ctx.ops.read(
             "today", lambda: own_day_overview(db, actor, today), self._show, background=False
