@@ -78,9 +78,13 @@ def test_without_a_caseload_or_with_stale_requirements_the_driver_leaves_it_to_t
     assert _raw(sqlite_db, worker.caseworker_id, TODAY) == day_overview(sqlite_db, worker, TODAY)
 
 
-@pytest.mark.parametrize("module", ["app.store.day_read", "app.ui.today.page"])
+@pytest.mark.parametrize(
+    "module",
+    ["app.store.day_read", "app.ui.today.page", "app.ui.main_window", "app.ui.application"],
+)
 def test_the_first_screen_imports_neither_sqlalchemy_nor_the_table_classes(module: str) -> None:
-    """The read and the page it fills: a start can make both before the ORM is loaded."""
+    """The read, the page it fills and the window around it: a start can make them before the
+    ORM is loaded (the use cases are imported when they are called)."""
     check = (
         f"import sys, {module};"
         "loaded = [m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel',"

@@ -7,21 +7,22 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QThreadPool, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import i18n, paths
-from app.casework.core.actor import Actor
-from app.casework.core.sign_in import resolve_actor
 from app.domain.errors import MinPlanError
 from app.i18n import _
-from app.store.engine import Database, transaction
 from app.ui.casework.context import UiContext
 from app.ui.crash import install_excepthook
 from app.ui.settings import Settings
+
+if TYPE_CHECKING:
+    from app.casework.core.actor import Actor
+    from app.store.engine import Database
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,8 @@ def sign_in(db: Database, *, user: str | None = None, demo: bool = False) -> Act
     for initials and name. None when they cancel; an unknown user gets a calm message."""
     from app.casework.admin.users import has_users
     from app.casework.core.actor import first_admin_defaults, os_user
+    from app.casework.core.sign_in import resolve_actor
+    from app.store.engine import transaction
 
     first = None
     with transaction(db) as session:

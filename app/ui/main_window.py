@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import i18n
-from app.casework.core.result import Area, Saved
 from app.domain.codes import ROLES
 from app.domain.errors import MinPlanError
+from app.domain.result import Area, Saved
 from app.i18n import _
 from app.ui import window_fit
 from app.ui.access_log import may_see_access_log
