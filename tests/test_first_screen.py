@@ -4,7 +4,14 @@ make the first user, upgrade or rebuild, it gives None so that the ordinary star
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import textwrap
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -13,6 +20,7 @@ from app.casework.core.actor import Actor
 from app.casework.core.sign_in import resolve_actor
 from app.casework.deadlines.today import day_overview
 from app.demo.data import populate
+from app.domain.dates import local_today
 from app.domain.errors import MinPlanError
 from app.store.engine import Database, transaction
 from app.store.first_screen import FirstScreen, read_first_screen
@@ -161,3 +169,114 @@ def test_the_engine_is_made_on_first_use_after_the_wait(
     first.db.engine  # noqa: B018 (made once)
     assert waited == [True]
     first.db.dispose()
+
+
+#: ``minplan`` started as a desk starts it: input arrives at once, while the ORM still loads
+#: behind the window; every action waits for it and then works, in Qt's own event loop.
+INPUT_AT_ONCE = textwrap.dedent(
+    """
+    import json, sys
+    from pathlib import Path
+
+    import app.ui.application as application
+
+    def at_once(db, **options):
+        from PySide6.QtCore import Qt, QTimer
+        from PySide6.QtTest import QTest
+        from PySide6.QtWidgets import QApplication
+
+        from app.ui import orm_loader
+
+        window = application.open_main_window(db, **options)
+        app = QApplication.instance()
+        seen = {"through_the_driver": options.get("first") is not None}
+
+        def step_1():
+            seen["loaded_before_input"] = "app.store.models" in sys.modules
+            nav = window.nav  # a click on "My citizens", at once
+            where = nav.visualItemRect(nav.item(1)).center()
+            QTest.mouseClick(nav.viewport(), Qt.MouseButton.LeftButton, pos=where)
+            seen["loaded_after_click"] = orm_loader._current.loaded
+            QTimer.singleShot(0, step_2)
+
+        def step_2():
+            page = window.pages.built("citizens")
+            seen["citizens_shown"] = page is not None and window.pages.currentWidget() is page
+            seen["citizens"] = page.model.rowCount() if page is not None else 0
+            window.nav.setCurrentRow(0)
+            QTest.keyClick(window.today_page.table, Qt.Key.Key_F5)
+            window.today_page.refresh()
+            seen["today_lines"] = len(window.today_page.lines)
+            seen["loaded"] = orm_loader._current is not None and orm_loader._current.loaded
+            Path(sys.argv[1]).write_text(json.dumps(seen))
+            window.close()
+
+        QTimer.singleShot(0, step_1)
+        return app.exec()
+
+    application.run_gui = at_once
+    from app.cli import main
+
+    sys.exit(main(sys.argv[2:]))
+    """
+)
+
+
+def test_input_while_the_orm_loads_waits_for_it_and_then_works(
+    sqlite_db: Database, actor: Actor, tmp_path: Path
+) -> None:
+    from file_keyring import PlaintextFileKeyring
+
+    from app.store import start_check
+    from tests.conftest import ROOT, cli_args
+
+    populate(sqlite_db, actor, citizens=60, seed=4, as_of=TODAY)
+    with transaction(sqlite_db) as s:
+        user = s.execute(text("SELECT initials FROM caseworker WHERE role = 'caseworker'")).first()
+    assert user is not None
+    day_overview(sqlite_db, _ordinary(sqlite_db, user[0]), local_today())
+    keys = tmp_path / "child-keyring.json"  # the database's and its access log's keys
+    _copy_keys(sqlite_db, PlaintextFileKeyring(keys))
+    sqlite_db.dispose()
+    assert sqlite_db.path is not None
+    start_check.remember_good(sqlite_db.path)
+    start_check.remember_clean_close(sqlite_db.path)
+    out = tmp_path / "seen.json"
+    done = subprocess.run(
+        [sys.executable, "-c", INPUT_AT_ONCE, str(out), *cli_args(sqlite_db), "--user", user[0]],
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")]),
+            "MINPLAN_TEST_KEYRING_FILE": str(keys),
+            "PYTHON_KEYRING_BACKEND": "file_keyring.PlaintextFileKeyring",
+            "MINPLAN_ALLOW_PLAINTEXT_KEYRING": "1",
+            "QT_QPA_PLATFORM": "offscreen",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(out.read_text(encoding="utf-8"))
+    assert seen["through_the_driver"] and not seen["loaded_before_input"]
+    assert seen["loaded_after_click"], "the click waited for the ORM"
+    assert seen["citizens_shown"] and seen["citizens"] > 0, "then the list was built and read"
+    assert seen["loaded"] and seen["today_lines"] > 0
+
+
+def _copy_keys(db: Database, child_store: Any) -> None:
+    """The database key and the access-log key, as this process holds them, into a store a
+    child process can read."""
+    import base64
+
+    from app.store import audit_key, keystore
+
+    key = db.cipher_key
+    assert key is not None
+    child_store.set_password(keystore.SERVICE, key.database_id, key.key.hex())
+    with transaction(db) as s:
+        chain, check = s.execute(
+            text("SELECT database_id, key_check FROM audit_chain WHERE id = 1")
+        ).one()
+    secret = base64.b64encode(audit_key.get_key(chain, check)).decode("ascii")
+    child_store.set_password(audit_key.SERVICE, chain, secret)

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from app.ui.background_check import BackgroundIntegrityCheck
     from app.ui.casework.citizen_page import CitizenPage
     from app.ui.gui_thread_gc import GuiThreadCollector
+    from app.ui.orm_loader import InputGate
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,8 @@ class MainWindow(WindowPages, CaseMenus, PlanOutputActions, QMainWindow):
     background_check: BackgroundIntegrityCheck | None
     background_backup: BackgroundBackup | None
     collector: GuiThreadCollector
+    #: Holds input back while the ORM loads behind the window (``app.ui.orm_loader``).
+    input_gate: InputGate
 
     def __init__(
         self, ctx: UiContext, *, demo: bool = False, parent: QWidget | None = None

@@ -102,6 +102,12 @@ class TodayPage(QWidget):
             "today", lambda: own_day_overview(db, actor, today), self._show, background=False
         )
 
+    def show_day(self, day: DayOverview) -> None:
+        """Show a day read before the page was shown (a start's first screen, read through the
+        driver): the page then does not read it again when it is shown."""
+        self._show(day)
+        self.focus_list()
+
     def _show(self, day: DayOverview) -> None:
         self.day = day
         self.loaded = True
