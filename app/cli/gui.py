@@ -36,7 +36,6 @@ def _check_before_start(args: argparse.Namespace) -> Path | None:
     closed cleanly since is not checked now: it is returned, to be checked in the background."""
     from app.domain.errors import DamagedDatabaseError
     from app.store import start_check
-    from app.store.backup import backup_folder, integrity_verdict, newest_good_backup
 
     if getattr(args, "database_url", None) or os.environ.get("MINPLAN_DATABASE_URL"):
         return None
@@ -44,6 +43,8 @@ def _check_before_start(args: argparse.Namespace) -> Path | None:
     if not start_check.needs_check(path):
         log.info("the database closed cleanly after its last check: checked in the background")
         return path.resolve()
+    from app.store.backup import backup_folder, integrity_verdict, newest_good_backup
+
     verdict = integrity_verdict(path)
     if verdict is None:  # no file or no key: opening it explains that
         return None
