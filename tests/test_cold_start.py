@@ -131,8 +131,8 @@ def test_a_start_imports_only_what_the_first_screen_needs(
     ORM is loaded; a start that checks the file first takes the ordinary way."""
     from app.casework.core.actor import os_user
     from app.casework.deadlines.deadline_store import ensure_current
-    from app.domain.deadline_rule_files import load_rule_sets
     from app.store import start_check
+    from app.store.deadline_rule_files import load_rule_sets
     from app.store.engine import transaction
     from app.store.models import Caseworker
 

@@ -11,13 +11,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from app.domain.codes import N_
 from app.domain.deadlines import Deadline
-from app.i18n import N_
 
-if TYPE_CHECKING:
-    from app.store.kept_deadlines import CitizenDeadline
+
+class CitizenDeadline(Protocol):
+    """A deadline with the citizen it belongs to (``app.store.kept_deadlines.CitizenDeadline``)."""
+
+    @property
+    def citizen_id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def cpr(self) -> str: ...
+    @property
+    def deadline(self) -> Deadline: ...
+    @property
+    def next_booked(self) -> datetime | None: ...
+
 
 #: A conversation requirement due within this many days with nothing booked needs booking.
 NEEDS_BOOKING_DAYS = 30

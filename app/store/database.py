@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -104,13 +104,6 @@ class Database:
     @property
     def encrypted(self) -> bool:
         return bool(self.encryption and self.encryption.encrypted)
-
-    def new_engine(self, **kwargs: Any) -> Engine:
-        """Another engine on the same SQLite file, keyed the same way (e.g. for migrations)."""
-        from app.store.engine import sqlite_engine
-
-        assert self.path is not None, "only a SQLite database has a file"
-        return sqlite_engine(self.path, self.cipher_key, **kwargs)
 
     def dispose(self) -> None:
         if self._engine is not None:

@@ -82,8 +82,8 @@ def read_first_screen(
         actor = _signed_in(connection, user, demo)
         if actor is None or not _schema_at_head(connection) or not _audit_key_matches(connection):
             return None
-        from app.domain.deadline_rule_files import load_rule_sets
         from app.store.day_read import read_day
+        from app.store.deadline_rule_files import load_rule_sets
 
         day = read_day(connection, actor.caseworker_id, today, load_rule_sets().book)
     except (MinPlanError, dbapi2.Error, OSError) as problem:

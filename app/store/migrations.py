@@ -24,7 +24,7 @@ from sqlalchemy.pool import NullPool
 from app import paths
 from app.domain.errors import DatabaseError, SchemaTooNewError
 from app.store.backup import BEFORE_UPGRADE, backup_folder, backup_sqlite
-from app.store.engine import Database, translating_errors
+from app.store.engine import Database, sqlite_engine, translating_errors
 from app.store.schema_head import head_from_script_lines
 
 if TYPE_CHECKING:
@@ -161,7 +161,8 @@ def _run_upgrade(db: Database) -> None:
     if db.is_sqlite:
         # Batch mode rebuilds tables; that fails with foreign keys on, and the pragma cannot change
         # inside a transaction, so use a dedicated connection with the pragma set first.
-        engine = db.new_engine(poolclass=NullPool)  # keyed like the app's own connections
+        assert db.path is not None
+        engine = sqlite_engine(db.path, db.cipher_key, poolclass=NullPool)  # keyed as the app's
         try:
             with engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA foreign_keys=OFF")

@@ -1,8 +1,8 @@
-"""The deadline rules in force: defined in ``app.domain.deadline_rule_files``, which imports
+"""The deadline rules in force: defined in ``app.store.deadline_rule_files``, which imports
 nothing of the database layer, so that a start can read its first screen's deadlines before the
 ORM is loaded (issue #19); the use cases keep importing them from here."""
 
-from app.domain.deadline_rule_files import (
+from app.store.deadline_rule_files import (
     ALIASES,
     PERIODS,
     SHIPPED,
