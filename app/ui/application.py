@@ -219,7 +219,9 @@ def open_main_window(
         if after_load is not None:
             loader.when_loaded(_reporting(after_load, window))
         loader.when_loaded(with_the_orm)
-        QTimer.singleShot(0, loader.start)  # once the first screen is up
+        from app.ui.orm_loader import StartAfterPaint
+
+        window.start_after_paint = StartAfterPaint(loader, window.today_page.table.viewport())
     log.info("GUI started (%s, language %s)", db.backend, chosen)
     return window
 

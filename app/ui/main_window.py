@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from app.ui.background_check import BackgroundIntegrityCheck
     from app.ui.casework.citizen_page import CitizenPage
     from app.ui.gui_thread_gc import GuiThreadCollector
-    from app.ui.orm_loader import InputGate
+    from app.ui.orm_loader import InputGate, StartAfterPaint
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,7 @@ class MainWindow(WindowPages, CaseMenus, PlanOutputActions, QMainWindow):
     collector: GuiThreadCollector
     #: Holds input back while the ORM loads behind the window (``app.ui.orm_loader``).
     input_gate: InputGate
+    start_after_paint: StartAfterPaint
 
     def __init__(
         self, ctx: UiContext, *, demo: bool = False, parent: QWidget | None = None

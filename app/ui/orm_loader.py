@@ -46,11 +46,15 @@ _current: OrmLoader | None = None
 
 
 def wait() -> None:
-    """Wait until the ORM is loaded (at once when no loader runs), from any thread; what
+    """Wait until the ORM is loaded (at once when no loader was made), from any thread; on the
+    window's thread a loader not yet started is started now. What
     waits for the load (``when_loaded``) is left to the window's own turn (the database's
     engine waits here while it is being made, and those steps use it)."""
-    if _current is not None:
-        _current.join()
+    if _current is None:
+        return
+    if threading.current_thread() is threading.main_thread():
+        _current.start()  # not yet started (the first paint has not come): now
+    _current.join()
 
 
 class OrmLoader(QObject):
@@ -65,14 +69,14 @@ class OrmLoader(QObject):
         self._started = False
         self._running = False
         self.error: BaseException | None = None
+        global _current
+        _current = self  # the one ``wait`` waits for
 
     def start(self) -> None:
         """Start loading (once); the window's thread looks every ``POLL_MS`` whether it is done."""
-        global _current
         if self._started:
             return
         self._started = True
-        _current = self
         self._thread.start()
         QTimer.singleShot(POLL_MS, self._poll)
 
@@ -146,6 +150,25 @@ _WAITING_INPUT = frozenset(
         QEvent.Type.Close,
     }
 )
+
+
+class StartAfterPaint(QObject):
+    """Starts the loader once ``widget`` has painted (the first screen is on the screen), so that
+    the load does not share the interpreter with the first paint; ``FALLBACK_MS`` after it was
+    made if no paint came (a minimised window)."""
+
+    FALLBACK_MS = 300
+
+    def __init__(self, loader: OrmLoader, widget: QObject) -> None:
+        super().__init__(widget)
+        self.loader = loader
+        widget.installEventFilter(self)
+        QTimer.singleShot(self.FALLBACK_MS, loader.start)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.Paint and not self.loader._started:
+            QTimer.singleShot(0, self.loader.start)  # after this paint has finished
+        return False
 
 
 class InputGate(QObject):
