@@ -605,6 +605,8 @@ NOT_DRIVEN = {
     "casework.goals.goal_plans.set_indicator_target": "no citizen data; audited like set_target (above)",
     "casework.deadlines.today.day_overview": "a worklist of a caseload the actor may see (scope checked, "
     "writes nothing); like Frister, a list without a search is not logged per citizen",
+    "casework.deadlines.today.own_day_overview": "day_overview of the actor's own caseload only "
+    "(read through the driver, or day_overview itself); one's own worklist is not logged",
 }
 
 #: Public functions that take a citizen's id without an actor: none of them is a read use case

@@ -78,6 +78,10 @@ CALLER_IMPORTS = {
     ("app.__main__", "app.cli"): "`python -m app` runs the `minplan` command",
     ("app.cli.gui", "app.ui.application"): "the window's start: `minplan` without a command",
     ("app.cli.gui", "app.ui.recovery"): "the window's start offers to restore a damaged database",
+    ("app.cli.gui", "app.ui.orm_loader"): (
+        "the everyday start: the database read for the first screen makes its engine after the "
+        "ORM has loaded behind the window"
+    ),
     ("app.cli.bench", "app.bench.defaults"): "`minplan bench`: its defaults, for --help",
     ("app.cli.bench", "app.bench.report"): "`minplan bench`: the table it prints",
     ("app.cli.bench", "app.bench.runner"): "`minplan bench`: the run",
@@ -308,6 +312,10 @@ LOCAL_CATCHES = {
     ("app.ui.background_backup", "BackgroundBackup._start"): "unattended: asked again next start",
     ("app.ui.recovery", "offer_restore"): "before the main window (and its one place) exists",
     ("app.ui.application", "sign_in"): "before the main window (and its one place) exists",
+    ("app.ui.application", "_reporting.run"): (
+        "a start step run once the ORM has loaded behind the shown window (the access log's "
+        "start): its refusal is shown in the window's one place, show_problem"
+    ),
 }
 
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from app.casework.core import actor as actor_module
 from app.casework.core.actor import os_user
 from app.casework.core.sign_in import resolve_actor
 from app.cli import main
+from app.domain import users as users_module
 from app.domain.errors import PermissionDeniedError
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker
@@ -44,8 +44,8 @@ def test_the_login_is_the_process_account_whatever_the_environment_says(monkeypa
 
 
 def test_windows_asks_the_windows_api(monkeypatch) -> None:
-    monkeypatch.setattr(actor_module.sys, "platform", "win32")
-    monkeypatch.setattr(actor_module, "_windows_user", lambda: "JC\\mj01")
+    monkeypatch.setattr(users_module.sys, "platform", "win32")
+    monkeypatch.setattr(users_module, "_windows_user", lambda: "JC\\mj01")
     pretend_to_be(monkeypatch, "ad")
     assert os_user() == "JC\\mj01"
 

@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.cli.database import (
     DEMO_CITIZENS,
@@ -23,6 +24,9 @@ from app.cli.database import (
 )
 from app.domain.errors import MinPlanError
 
+if TYPE_CHECKING:
+    from app.store.first_screen import FirstScreen
+
 log = logging.getLogger("minplan.cli")
 
 
@@ -32,7 +36,6 @@ def _check_before_start(args: argparse.Namespace) -> Path | None:
     closed cleanly since is not checked now: it is returned, to be checked in the background."""
     from app.domain.errors import DamagedDatabaseError
     from app.store import start_check
-    from app.store.backup import backup_folder, integrity_verdict, newest_good_backup
 
     if getattr(args, "database_url", None) or os.environ.get("MINPLAN_DATABASE_URL"):
         return None
@@ -40,6 +43,8 @@ def _check_before_start(args: argparse.Namespace) -> Path | None:
     if not start_check.needs_check(path):
         log.info("the database closed cleanly after its last check: checked in the background")
         return path.resolve()
+    from app.store.backup import backup_folder, integrity_verdict, newest_good_backup
+
     verdict = integrity_verdict(path)
     if verdict is None:  # no file or no key: opening it explains that
         return None
@@ -113,8 +118,14 @@ def _run(args: argparse.Namespace) -> int:
             )  # the user's answer, or None to stop here
             if notice is None:
                 raise
-        db = open_database(args, announce=False)
-        _access_log_at_start(db)
+        first = _first_screen(args, check_later) if notice is None else None
+        if first is None:
+            removed = getattr(args, "leftover_notice", None)  # by the first screen's try
+            db = open_database(args, announce=False)
+            args.leftover_notice = args.leftover_notice or removed
+            _access_log_at_start(db)
+        else:
+            db = first.db
     except MinPlanError as error:  # from a desktop icon nobody reads stderr: say it in a window
         from app.ui.application import show_startup_error
 
@@ -133,6 +144,35 @@ def _run(args: argparse.Namespace) -> int:
         crashes=getattr(args, "native_crashes", ()),
         notice=notice,
         check_in_background=check_later,
+        first=first,
+        after_load=None if first is None else lambda: _access_log_at_start(db),
+    )
+
+
+def _first_screen(args: argparse.Namespace, check_later: Path | None) -> FirstScreen | None:
+    """The everyday start's first screen read through the driver, the ORM then loaded behind the
+    window (issue #19): on a SQLite file that closed cleanly (its integrity check is left for the
+    background), when the ORM is not loaded already (a caller in the same process, a test: the
+    ordinary start then costs nothing more). None for the ordinary start, which also reports
+    whatever is wrong."""
+    if check_later is None or "sqlalchemy" in sys.modules:
+        return None
+    if getattr(args, "database_url", None) or os.environ.get("MINPLAN_DATABASE_URL"):
+        return None
+    from app.cli.database import _remove_leftovers
+    from app.domain.dates import local_today
+    from app.store.first_screen import read_first_screen
+    from app.ui import orm_loader
+
+    path = database_path(args)
+    args.leftover_notice = _remove_leftovers(path, announce=False)
+    return read_first_screen(
+        path,
+        user=args.user,
+        demo=args.demo,
+        encryption=encryption_choice(args),
+        today=local_today(),
+        before_engine=orm_loader.wait,
     )
 
 

@@ -6,14 +6,28 @@ but not the modulus-11 sum, which is right: numbers issued after 2007 need not s
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 from functools import lru_cache
-
-from stdnum import exceptions as stdnum_exceptions
-from stdnum.dk import cpr as stdnum_cpr
-from stdnum.dk import cvr as stdnum_cvr
+from typing import Any
 
 from app.domain.errors import ValidationError
+
+
+class _ImportedWhenUsed:
+    """A module imported when one of its names is first used: python-stdnum (7 ms) is not needed
+    by a start, which shows numbers it read from the database and validates none."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(importlib.import_module(self._name), attribute)
+
+
+stdnum_exceptions = _ImportedWhenUsed("stdnum.exceptions")
+stdnum_cpr = _ImportedWhenUsed("stdnum.dk.cpr")
+stdnum_cvr = _ImportedWhenUsed("stdnum.dk.cvr")
 
 
 def normalise_cpr(value: str) -> str:
@@ -46,7 +60,8 @@ def _validated_cpr(raw: str) -> str:
     if len(raw) == 10 and raw.isascii() and raw.isdigit():
         _check_birth(raw[:7])
         return raw
-    return stdnum_cpr.validate(raw)
+    valid: str = stdnum_cpr.validate(raw)
+    return valid
 
 
 #: Every valid first seven digits fit (100 years of days × 10 century digits, about 365 000): a
@@ -75,7 +90,8 @@ def birth_date_from_cpr(cpr: str) -> date:
 
 @lru_cache(maxsize=_BIRTHS)
 def _birth_date(first_seven: str) -> date:
-    return stdnum_cpr.get_birth_date(first_seven)
+    born: date = stdnum_cpr.get_birth_date(first_seven)
+    return born
 
 
 def format_cpr(cpr: str) -> str:
@@ -104,7 +120,8 @@ def normalise_cvr(value: str) -> str:
     if not raw:
         raise ValidationError("CVR number is missing", field="cvr")
     try:
-        return stdnum_cvr.validate(raw)
+        valid: str = stdnum_cvr.validate(raw)
+        return valid
     except stdnum_exceptions.InvalidLength:
         raise ValidationError(
             "CVR number {value!r} must have 8 digits", field="cvr", value=raw

@@ -6,8 +6,11 @@ use cases in ``app.casework.admin.users`` (which also check uniqueness and the l
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from app.domain import validation as v
@@ -21,6 +24,9 @@ _INITIALS = re.compile(r"^[A-ZÆØÅ0-9]{1,12}$")
 _LOGIN = re.compile(r'^[^\x00-\x1f"/\[\]:;|=,+*?<>]{1,100}$')
 
 FIELDS = ("initials", "name", "team", "role", "email", "phone", "login")
+
+#: The ``app_setting`` key the demo generator writes: this database holds synthetic data only.
+DEMO_MARKER = "demo_database"
 
 
 def initials(value: Any, _all: Mapping[str, Any]) -> str:
@@ -92,3 +98,50 @@ def initials_from_login(os_login: str) -> str:
     """A first guess at initials from an OS login ("JC\\kl1234" → "KL1234")."""
     guess = "".join(ch for ch in _bare(os_login).upper() if _INITIALS.match(ch))[:12]
     return guess or "ADMIN"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Plain data (never a live ORM object) so it can cross threads."""
+
+    caseworker_id: int | None
+    initials: str | None
+    name: str | None
+    role: str
+    os_user: str
+
+    @property
+    def display(self) -> str:
+        if self.initials:
+            return f"{self.name} ({self.initials})" if self.name else self.initials
+        return self.os_user
+
+
+def os_user() -> str:
+    """The operating system's account of this process, never an environment variable.
+
+    ``getpass.getuser()`` believes ``LOGNAME``/``USER``/``USERNAME``, which anyone can set
+    (``LOGNAME=ad minplan export …`` would act as the administrator "ad"); the account the
+    kernel runs the process as is asked instead: ``getpwuid(getuid())`` on Linux and macOS,
+    ``GetUserNameW`` on Windows."""
+    try:
+        if sys.platform == "win32":
+            return _windows_user()
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError, OSError, AttributeError):
+        return "unknown"  # no account name: matches no user, so a real database refuses
+
+
+def _windows_user() -> str:
+    """The Windows account of this process, from the Windows API (``GetUserNameW``)."""
+    import ctypes
+    from ctypes import wintypes
+
+    size = wintypes.DWORD(257)  # UNLEN + 1
+    buffer = ctypes.create_unicode_buffer(size.value)
+    advapi32 = ctypes.WinDLL("advapi32", use_last_error=True)  # type: ignore[attr-defined]  # Windows-only API; mypy checks as on Linux
+    if not advapi32.GetUserNameW(buffer, ctypes.byref(size)):
+        raise OSError(ctypes.get_last_error(), "GetUserNameW failed")  # type: ignore[attr-defined]  # Windows-only API; mypy checks as on Linux
+    return buffer.value

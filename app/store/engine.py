@@ -14,7 +14,6 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from app.domain.errors import (
 )
 from app.store import cipher
 from app.store.cipher import SQLITE_HEADER, DatabaseKey, FileKind
+from app.store.database import Database, Encryption, OneTimeSecret
 from app.store.error_kinds import ErrorKind, classify
 from app.store.location import network_filesystem
 
@@ -46,68 +46,6 @@ BUSY_TIMEOUT_MS = 5000
 #: tables: with 256 MiB, encrypted reads of a 100 000-citizen database were as fast as plaintext
 #: ones, warm full scans included (tests/bench/bench_encryption.py; README "Encryption at rest").
 CACHE_SIZE_KIB = 262144
-
-
-@dataclass(frozen=True)
-class Encryption:
-    """What the status bar and ``minplan db current`` say about a database's protection."""
-
-    encrypted: bool
-    key_store: str | None = None
-    key_store_protected: bool = True
-    database_id: str | None = None
-
-
-class OneTimeSecret:
-    """A secret to be shown once (the recovery key of a database created just now)."""
-
-    def __init__(self, value: str) -> None:
-        self._value: str | None = value
-
-    def take(self) -> str | None:
-        value, self._value = self._value, None
-        return value
-
-    def __repr__(self) -> str:
-        return "OneTimeSecret(…)"
-
-
-@dataclass(frozen=True)
-class Database:
-    """An open database: the engine and what to tell the user about it.
-
-    ``encryption`` is None for PostgreSQL (the server's business). ``network_fs`` names the
-    network file system a SQLite file lies on (a warning). ``new_recovery_key`` holds the
-    recovery key of an encrypted database created by this very call, to be shown once.
-    """
-
-    engine: Engine
-    description: str
-    path: Path | None = None
-    encryption: Encryption | None = None
-    network_fs: str | None = None
-    new_recovery_key: OneTimeSecret | None = field(default=None, repr=False, compare=False)
-    cipher_key: DatabaseKey | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def backend(self) -> str:
-        return self.engine.dialect.name
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.backend == "sqlite"
-
-    @property
-    def encrypted(self) -> bool:
-        return bool(self.encryption and self.encryption.encrypted)
-
-    def new_engine(self, **kwargs: Any) -> Engine:
-        """Another engine on the same SQLite file, keyed the same way (e.g. for migrations)."""
-        assert self.path is not None, "only a SQLite database has a file"
-        return sqlite_engine(self.path, self.cipher_key, **kwargs)
-
-    def dispose(self) -> None:
-        self.engine.dispose()
 
 
 def _unicode_lower(value: object) -> object:

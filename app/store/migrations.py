@@ -14,7 +14,6 @@ script whose lines read otherwise — takes Alembic's own path.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +24,8 @@ from sqlalchemy.pool import NullPool
 from app import paths
 from app.domain.errors import DatabaseError, SchemaTooNewError
 from app.store.backup import BEFORE_UPGRADE, backup_folder, backup_sqlite
-from app.store.engine import Database, translating_errors
+from app.store.engine import Database, sqlite_engine, translating_errors
+from app.store.schema_head import head_from_script_lines
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -52,29 +52,6 @@ def head_revision() -> str:
     head = _scripts().get_current_head()
     assert head is not None, "app/migrations/versions holds no migration"
     return head
-
-
-_REVISION_LINE = re.compile(
-    r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:None|['\"]([^'\"]+)['\"])\s*$", re.M
-)
-
-
-def head_from_script_lines() -> str | None:
-    """The head revision read from each script's ``revision`` and ``down_revision`` lines (the
-    one revision no other script revises); None when a script reads otherwise (a merge's tuple,
-    no source shipped), so that the caller asks Alembic instead."""
-    revisions: set[str] = set()
-    revised: set[str] = set()
-    for script in (paths.migrations_dir() / "versions").glob("*.py"):
-        lines = _REVISION_LINE.findall(script.read_text("utf-8"))
-        found = dict(lines)
-        if len(lines) != 2 or len(found) != 2 or not found["revision"]:
-            return None
-        revisions.add(found["revision"])
-        if found["down_revision"]:
-            revised.add(found["down_revision"])
-    heads = revisions - revised
-    return heads.pop() if len(heads) == 1 else None
 
 
 def _stored_revisions(db: Database) -> list[str] | None:
@@ -184,7 +161,8 @@ def _run_upgrade(db: Database) -> None:
     if db.is_sqlite:
         # Batch mode rebuilds tables; that fails with foreign keys on, and the pragma cannot change
         # inside a transaction, so use a dedicated connection with the pragma set first.
-        engine = db.new_engine(poolclass=NullPool)  # keyed like the app's own connections
+        assert db.path is not None
+        engine = sqlite_engine(db.path, db.cipher_key, poolclass=NullPool)  # keyed as the app's
         try:
             with engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA foreign_keys=OFF")

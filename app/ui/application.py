@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QThreadPool, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import i18n, paths
-from app.casework.core.actor import Actor
-from app.casework.core.sign_in import resolve_actor
 from app.domain.errors import MinPlanError
 from app.i18n import _
-from app.store.engine import Database, transaction
 from app.ui.casework.context import UiContext
 from app.ui.crash import install_excepthook
 from app.ui.settings import Settings
+
+if TYPE_CHECKING:
+    from app.casework.core.actor import Actor
+    from app.store.engine import Database
+    from app.store.first_screen import FirstScreen
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +112,8 @@ def sign_in(db: Database, *, user: str | None = None, demo: bool = False) -> Act
     for initials and name. None when they cancel; an unknown user gets a calm message."""
     from app.casework.admin.users import has_users
     from app.casework.core.actor import first_admin_defaults, os_user
+    from app.casework.core.sign_in import resolve_actor
+    from app.store.engine import transaction
 
     first = None
     with transaction(db) as session:
@@ -138,10 +143,17 @@ def open_main_window(
     crashes: Sequence[Path] = (),
     notice: str | None = None,
     check_in_background: Path | None = None,
+    first: FirstScreen | None = None,
+    after_load: Callable[[], None] | None = None,
 ):
     """Show the main window on ``db``; ``crashes`` are earlier native-crash reports to mention,
     ``notice`` a sentence for the status bar (e.g. that a backup was restored),
-    ``check_in_background`` a file whose integrity check was left for after the start."""
+    ``check_in_background`` a file whose integrity check was left for after the start.
+
+    ``first``: the first screen read through the driver (``app.store.first_screen``): the window
+    shows it and loads the ORM behind it (``app.ui.orm_loader``); what needs the ORM —
+    ``after_load`` (the access log's start), the background check and backup, the startup
+    notices, the other pages' modules — runs once it is loaded."""
     install_excepthook()
     chosen = choose_language(language)
     app = application(chosen)
@@ -150,9 +162,12 @@ def open_main_window(
     from app.ui.crash import show_previous_crash
     from app.ui.main_window import MainWindow
 
-    actor = sign_in(db, user=user, demo=demo)
-    if actor is None:  # the first user cancelled the sign-up
-        return None
+    if first is None:
+        actor = sign_in(db, user=user, demo=demo)
+        if actor is None:  # the first user cancelled the sign-up
+            return None
+    else:
+        actor = first.actor
     from app.ui.gui_thread_gc import GuiThreadCollector
 
     # Before the window starts any thread: from here on, cyclic garbage is collected in the GUI
@@ -160,30 +175,69 @@ def open_main_window(
     window_collector = GuiThreadCollector(app)
     window = MainWindow(UiContext(db, actor), demo=demo)
     window.collector = window_collector
+    window.background_check = None
+    window.background_backup = None
+    loader = None
+    if first is not None:
+        from app.ui.orm_loader import InputGate, OrmLoader
+
+        loader = OrmLoader(window)
+        window.pages.before_build = loader.wait
+        window.input_gate = InputGate(loader, window)
+        app.installEventFilter(window.input_gate)
+        window.today_page.show_day(first.day)
     window.show()
     from app.ui.ready_probe import watch_when_asked
 
     watch_when_asked(app, window)  # only under ``minplan bench``
-    QTimer.singleShot(0, window.show_startup_notices)  # recovery key, unencrypted, network drive
     if notice:
         window.statusBar().showMessage(notice, 60_000)
     else:
         QTimer.singleShot(300, window.show_day_summary)
-    QTimer.singleShot(1500, window.prepare_pages)
     if crashes:
         window.crash_notice = show_previous_crash(window, list(crashes))
-    window.background_check = None
-    if check_in_background is not None:
-        from app.ui.background_check import BackgroundIntegrityCheck
 
-        window.background_check = BackgroundIntegrityCheck(check_in_background, window)
-    window.background_backup = None
-    if not demo and db.is_sqlite:  # the demo's synthetic data needs no copies
-        from app.ui.background_backup import BackgroundBackup
+    def with_the_orm() -> None:
+        QTimer.singleShot(0, window.show_startup_notices)  # recovery key, network drive
+        QTimer.singleShot(1500, window.prepare_pages)
+        if check_in_background is not None:
+            from app.ui.background_check import BackgroundIntegrityCheck
 
-        window.background_backup = BackgroundBackup(db, window)
+            window.background_check = BackgroundIntegrityCheck(check_in_background, window)
+        if not demo and db.is_sqlite:  # the demo's synthetic data needs no copies
+            from app.ui.background_backup import BackgroundBackup
+
+            window.background_backup = BackgroundBackup(db, window)
+
+    if loader is None:
+        with_the_orm()
+    else:
+        # What the load made lives as long as the process: out of the collector's sight, as
+        # what the start made before the window (``app.cli.gui.run``); the input waits no more.
+        loader.when_loaded(gc.freeze)
+        loader.when_loaded(lambda: app.removeEventFilter(window.input_gate))
+        if after_load is not None:
+            loader.when_loaded(_reporting(after_load, window))
+        loader.when_loaded(with_the_orm)
+        from app.ui.orm_loader import StartAfterPaint
+
+        window.start_after_paint = StartAfterPaint(loader, window.today_page.table.viewport())
     log.info("GUI started (%s, language %s)", db.backend, chosen)
     return window
+
+
+def _reporting(step: Callable[[], None], window) -> Callable[[], None]:
+    """``step`` run with a problem it raises shown in the window (the ordinary start would have
+    refused to start; the window is already there)."""
+
+    def run() -> None:
+        try:
+            step()
+        except MinPlanError as problem:
+            log.warning("a start step after the window failed: %s", problem.message)
+            window.show_problem(problem)
+
+    return run
 
 
 def run_gui(
@@ -195,6 +249,8 @@ def run_gui(
     crashes: Sequence[Path] = (),
     notice: str | None = None,
     check_in_background: Path | None = None,
+    first: FirstScreen | None = None,
+    after_load: Callable[[], None] | None = None,
 ) -> int:
     """Open the main window on ``db`` and run until the user quits; returns the exit code.
 
@@ -209,6 +265,8 @@ def run_gui(
         crashes=crashes,
         notice=notice,
         check_in_background=check_in_background,
+        first=first,
+        after_load=after_load,
     )
     if window is None:
         return 1

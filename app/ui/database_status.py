@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from app.i18n import _
 from app.store.cipher import short_id
-from app.store.engine import Database
+from app.store.database import Database
 
 QUIET = "color:#1e5631; padding:1px 6px;"
 WARNING = "background:#f8d7da; color:#58151c; padding:1px 6px; border-radius:3px;"

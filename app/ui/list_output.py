@@ -28,15 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.casework.citizens.list_export import export_list as export_use_case
-from app.casework.citizens.list_export import record_list_print
 from app.domain.identifiers import format_cpr, masked_cpr
 from app.i18n import _
 from app.reports.list_table import ListTable
-from app.ui.casework.context import UiContext
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
+
+    from app.ui.casework.context import UiContext
 
 
 def cpr_text(cpr: str, full: bool) -> str:
@@ -119,6 +118,8 @@ def print_list(
     document = QTextDocument()
     document.setHtml(list_html(table))
     document.print_(printer)
+    from app.casework.citizens.list_export import record_list_print
+
     record_list_print(
         ctx.db,
         ctx.actor,
@@ -155,6 +156,8 @@ def export_list(
         if not chosen:
             return None
         path = Path(chosen if chosen.lower().endswith(f".{fmt}") else f"{chosen}.{fmt}")
+    from app.casework.citizens.list_export import export_list as export_use_case
+
     export_use_case(
         ctx.db,
         ctx.actor,

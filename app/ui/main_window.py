@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import i18n
-from app.casework.core.result import Area, Saved
 from app.domain.codes import ROLES
 from app.domain.errors import MinPlanError
+from app.domain.result import Area, Saved
 from app.i18n import _
 from app.ui import window_fit
 from app.ui.access_log import may_see_access_log
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from app.ui.background_check import BackgroundIntegrityCheck
     from app.ui.casework.citizen_page import CitizenPage
     from app.ui.gui_thread_gc import GuiThreadCollector
+    from app.ui.orm_loader import InputGate, StartAfterPaint
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,9 @@ class MainWindow(WindowPages, CaseMenus, PlanOutputActions, QMainWindow):
     background_check: BackgroundIntegrityCheck | None
     background_backup: BackgroundBackup | None
     collector: GuiThreadCollector
+    #: Holds input back while the ORM loads behind the window (``app.ui.orm_loader``).
+    input_gate: InputGate
+    start_after_paint: StartAfterPaint
 
     def __init__(
         self, ctx: UiContext, *, demo: bool = False, parent: QWidget | None = None

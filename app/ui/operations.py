@@ -9,7 +9,7 @@
 - Expected errors (``MinPlanError``) go to one place, ``problem``, which the main window shows in
   the user's language; anything else is a bug and is raised on the GUI thread, where the crash
   handler reports it.
-- ``changed`` carries a typed ``Change`` (the areas of ``app.casework.core.result.Area``) to every page
+- ``changed`` carries a typed ``Change`` (the areas of ``app.domain.result.Area``) to every page
   that subscribed; no page is refreshed by name.
 """
 
@@ -26,8 +26,8 @@ from typing import Any, TypeVar
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal
 
-from app.casework.core.result import Area, Saved
 from app.domain.errors import MinPlanError
+from app.domain.result import Area, Saved
 
 T = TypeVar("T")
 

@@ -35,6 +35,9 @@ class PageStack(QStackedWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._pages: dict[str, QWidget] = {}
+        #: Called before a page is built: a start that loads the ORM behind the window waits
+        #: there for it (``app.ui.orm_loader``).
+        self.before_build: Callable[[], None] = lambda: None
         self.currentChanged.connect(self._build_current)
 
     def add(self, name: str, page: QWidget) -> int:
@@ -74,6 +77,7 @@ class PageStack(QStackedWidget):
             self._build(current)
 
     def _build(self, slot: PageSlot) -> QWidget:
+        self.before_build()
         page = slot.build()
         self._pages[slot.name] = page
         index = self.indexOf(slot)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import i18n
-from app.casework.core.result import Area, Saved
+from app.domain.result import Area, Saved
 from app.i18n import _
 
 if TYPE_CHECKING:

@@ -10,48 +10,13 @@ password) is tried first. The signing in itself, ``resolve_actor``, is in
 
 from __future__ import annotations
 
-import os
-import sys
-from dataclasses import dataclass
-
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from app.domain.users import initials_from_login, login_candidates
+from app.domain.users import DEMO_MARKER, Actor, initials_from_login, login_candidates, os_user
 from app.store.models import AppSetting, Caseworker
 
-#: The ``app_setting`` key the demo generator writes: this database holds synthetic data only.
-DEMO_MARKER = "demo_database"
-
-
-def os_user() -> str:
-    """The operating system's account of this process, never an environment variable.
-
-    ``getpass.getuser()`` believes ``LOGNAME``/``USER``/``USERNAME``, which anyone can set
-    (``LOGNAME=ad minplan export …`` would act as the administrator "ad"); the account the
-    kernel runs the process as is asked instead: ``getpwuid(getuid())`` on Linux and macOS,
-    ``GetUserNameW`` on Windows."""
-    try:
-        if sys.platform == "win32":
-            return _windows_user()
-        import pwd
-
-        return pwd.getpwuid(os.getuid()).pw_name
-    except (ImportError, KeyError, OSError, AttributeError):
-        return "unknown"  # no account name: matches no user, so a real database refuses
-
-
-def _windows_user() -> str:
-    """The Windows account of this process, from the Windows API (``GetUserNameW``)."""
-    import ctypes
-    from ctypes import wintypes
-
-    size = wintypes.DWORD(257)  # UNLEN + 1
-    buffer = ctypes.create_unicode_buffer(size.value)
-    advapi32 = ctypes.WinDLL("advapi32", use_last_error=True)  # type: ignore[attr-defined]  # Windows-only API; mypy checks as on Linux
-    if not advapi32.GetUserNameW(buffer, ctypes.byref(size)):
-        raise OSError(ctypes.get_last_error(), "GetUserNameW failed")  # type: ignore[attr-defined]  # Windows-only API; mypy checks as on Linux
-    return buffer.value
+__all__ = ["DEMO_MARKER", "Actor", "os_user"]
 
 
 def os_full_name(login: str) -> str | None:
@@ -63,23 +28,6 @@ def os_full_name(login: str) -> str | None:
     except (ImportError, KeyError, OSError):
         return None
     return name or None
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Plain data (never a live ORM object) so it can cross threads."""
-
-    caseworker_id: int | None
-    initials: str | None
-    name: str | None
-    role: str
-    os_user: str
-
-    @property
-    def display(self) -> str:
-        if self.initials:
-            return f"{self.name} ({self.initials})" if self.name else self.initials
-        return self.os_user
 
 
 def system_actor() -> Actor:

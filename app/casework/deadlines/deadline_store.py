@@ -49,6 +49,7 @@ from app.domain.deadlines import (
 )
 from app.store import bulk
 from app.store.engine import Database, transaction
+from app.store.kept_deadlines import requirements_current, rules_fingerprint
 from app.store.models import (
     BenefitSpell,
     Citizen,
@@ -63,8 +64,6 @@ from app.store.row_values import id_column
 
 log = logging.getLogger(__name__)
 
-#: Bump when the engine's logic changes, so kept requirements are rebuilt on the next read.
-ENGINE_VERSION = 3
 #: Periodic requirements are generated this far beyond today; a rebuild moves the horizon on.
 HORIZON_DAYS = ASSESSMENT_LEAD_DAYS + 400
 INSERT_CHUNK = 5_000
@@ -73,10 +72,6 @@ _PENDING = "minplan_deadline_citizens"
 Progress = Callable[[int, int], None]
 _table = table_of(StoredRequirement)
 _periods = table_of(KeptPeriod)
-
-
-def rules_fingerprint(rules: RuleBook) -> str:
-    return rules.fingerprint(ENGINE_VERSION)
 
 
 def _current_rules() -> RuleBook:
@@ -263,11 +258,8 @@ def rebuild(
 def is_current(conn: Connection, rules: RuleBook, as_of: date | None = None) -> bool:
     """Whether the kept requirements follow these rules and reach far enough for ``as_of``."""
     state = _state(conn)
-    look_ahead = (as_of or local_today()) + timedelta(days=ASSESSMENT_LEAD_DAYS)
-    return (
-        state is not None
-        and state.rules_fingerprint == rules_fingerprint(rules)
-        and state.horizon >= max(look_ahead, local_today() + timedelta(days=ASSESSMENT_LEAD_DAYS))
+    return state is not None and requirements_current(
+        state.rules_fingerprint, state.horizon, rules, as_of
     )
 
 

@@ -8,12 +8,8 @@ take about a second rather than a recomputation of every rule.
 
 from __future__ import annotations
 
-import json
-import time
-from datetime import date, datetime, timedelta
-from itertools import filterfalse, repeat
-from operator import add, itemgetter, mod, mul, sub
-from typing import Any, NamedTuple
+from datetime import date, timedelta
+from typing import Any
 
 import sqlmodel
 from sqlalchemy import Select, String, case, literal, or_, select, type_coerce
@@ -30,58 +26,15 @@ from app.casework.deadlines.deadline_facts import (
 )
 from app.casework.deadlines.deadline_rule_files import load_rule_sets
 from app.casework.deadlines.deadline_store import ensure_current
-from app.domain.deadlines import (
-    ASSESSMENT_LEAD_DAYS,
-    DUE_SOON_DAYS,
-    Deadline,
-    RuleBook,
-    classify_values,
-    compute,
-    status_of,
-)
+from app.domain.deadlines import ASSESSMENT_LEAD_DAYS, Deadline, RuleBook, compute
 from app.store.engine import Database, transaction, translating_errors
+from app.store.kept_deadlines import HISTORY_DAYS, CitizenDeadline, Person, deadlines_of, people_of
 from app.store.models import Caseworker, Citizen, StoredRequirement, table_of
 from app.store.ordering import byte_order
 from app.store.row_values import id_column
-from app.store.rows import fetch_all, let_go, slices, sorted_in_turns
+from app.store.rows import fetch_all, let_go
 
-#: Met requirements due longer ago than this are left out of worklists (their deadlines are
-#: history, kept for the on-time statistics); open ones always show.
-HISTORY_DAYS = 400
-
-
-class Person(NamedTuple):
-    """Who a requirement concerns, as lists show them (one per citizen, shared by their rows)."""
-
-    cpr: str
-    name: str
-    caseworker_id: int | None
-    caseworker: str | None  # the caseworker's initials
-
-
-class CitizenDeadline(NamedTuple):
-    """A requirement with the citizen it belongs to (for worklists, the CLI and calendar files)."""
-
-    citizen_id: int
-    person: Person
-    deadline: Deadline
-    next_booked: datetime | None  # the next booked conversation (local time), if any
-
-    @property
-    def cpr(self) -> str:
-        return self.person.cpr
-
-    @property
-    def name(self) -> str:
-        return self.person.name
-
-    @property
-    def caseworker_id(self) -> int | None:
-        return self.person.caseworker_id
-
-    @property
-    def caseworker(self) -> str | None:
-        return self.person.caseworker
+__all__ = ["HISTORY_DAYS", "CitizenDeadline", "Person", "deadlines_for", "worklist"]
 
 
 def deadlines_for_citizen(
@@ -105,19 +58,6 @@ def _citizen_deadlines(
     with translating_errors(db), db.engine.connect() as conn:
         facts = load_facts(conn, [citizen_id])
     return compute(facts[citizen_id], rules, as_of) if citizen_id in facts else []
-
-
-#: Keys of a kept requirement's ``extra`` that hold dates.
-_DATE_KEYS = ("_start", "_until", "_on")
-
-
-def _extra(text: str | None) -> tuple[tuple[str, Any], ...]:
-    if not text:
-        return ()
-    return tuple(
-        (key, date.fromisoformat(value) if key.endswith(_DATE_KEYS) else value)
-        for key, value in json.loads(text).items()
-    )
 
 
 def deadlines_for(
@@ -158,226 +98,7 @@ def _read(
         chunk = CHUNK if db.is_sqlite else SERVER_CHUNK
         for query in _requirement_queries(as_of, ids, open_only, chunk):
             rows.extend(fetch_all(conn.execute(query).cursor))
-    status = itemgetter(_STATUS)
-    met, pending = list(filter(status, rows)), list(filterfalse(status, rows))
-    del rows
-    days, extras = _Days(), _Extras()
-    rule_of = _rule_fields(rules)
-    try:
-        out = _met_deadlines(met, people, rule_of, booked, days, extras)
-        still_open, pending = _open_deadlines(pending, people, rules, booked, days, extras, as_of)
-    except KeyError:  # rare: see ``_known``; the usual case pays for no check
-        met, pending = _known(met, people, rule_of), _known(pending, people, rule_of)
-        out = _met_deadlines(met, people, rule_of, booked, days, extras)
-        still_open, pending = _open_deadlines(pending, people, rules, booked, days, extras, as_of)
-    found = _by_due_then_name(out + still_open, [met, pending], people)
-    let_go(met, pending, out, still_open)
-    return found
-
-
-class _Days(dict[Any, date]):
-    """Raw date -> date (SQLite gives ISO text; the same few thousand days recur, so each is
-    parsed once; PostgreSQL gives dates already)."""
-
-    def __missing__(self, raw: Any) -> date:
-        found = self[raw] = raw if isinstance(raw, date) else date.fromisoformat(raw)
-        return found
-
-
-class _Extras(dict[Any, tuple[tuple[str, Any], ...]]):
-    """Raw ``extra`` JSON -> parameters (a few dozen distinct texts recur across a jobcenter)."""
-
-    def __missing__(self, text: Any) -> tuple[tuple[str, Any], ...]:
-        found = self[text] = _extra(text)
-        return found
-
-
-def _rule_fields(rules: RuleBook) -> dict[tuple[str, str], tuple[str, str, str, str, str, str]]:
-    """(rule set, rule id) -> the rule's fields a deadline carries."""
-    return {
-        key: (rule.id, rule.kind, rule.title, rule.held_by, rule.source, rule.confidence)
-        for key, rule in rules.rules_by_id().items()
-    }
-
-
-def _known(rows: list[Any], people: dict[int, Any], rule_of: dict[Any, Any]) -> list[Any]:
-    """The rows of citizens in scope and of rules this desk knows (a deleted citizen, or another
-    desk rebuilding with other rules, leaves rows behind for a moment)."""
-    return [row for row in rows if row[0] in people and (row[1], row[2]) in rule_of]
-
-
-def _met_deadlines(
-    rows: list[Any],
-    people: dict[int, Person],
-    rule_of: dict[tuple[str, str], tuple[str, str, str, str, str, str]],
-    booked: dict[int, datetime],
-    days: _Days,
-    extras: _Extras,
-) -> list[CitizenDeadline]:
-    """Met requirements (most rows): the status follows from two dates, so they are built a
-    column at a time, without a Python step per row (``map`` and ``zip`` run in C)."""
-    out: list[CitizenDeadline] = []
-    for part in slices(rows):
-        columns = list(zip(*part, strict=True))
-        required, met_on, status = columns[_REQUIRED], columns[_MET_ON], columns[_STATUS]
-        out += _columns_built(
-            columns, people, rule_of, booked, days, extras,
-            done=required, status=status, met_on=map(days.__getitem__, met_on),
-        )  # fmt: skip
-    return out
-
-
-def _open_deadlines(
-    rows: list[Any],
-    people: dict[int, Person],
-    rules: RuleBook,
-    booked: dict[int, datetime],
-    days: _Days,
-    extras: _Extras,
-    as_of: date,
-) -> tuple[list[CitizenDeadline], list[Any]]:
-    """Requirements not met on ``as_of``, and their rows in the same order.
-
-    A single conversation or offer with nothing counted yet (three in four open rows) is open,
-    due soon or overdue by its due date alone: those are built a column at a time. The others
-    are classified one by one (``classify_values``)."""
-    simple = [row for row in rows if not row[_DAYS] and row[_REQUIRED] == 1] if rows else []
-    rest = [row for row in rows if row[_DAYS] or row[_REQUIRED] != 1] if simple else rows
-    out: list[CitizenDeadline] = []
-    status_on, rule_fields = _StatusOn(as_of, days), _rule_fields(rules)
-    for part in slices(simple):
-        columns = list(zip(*part, strict=True))
-        out += _columns_built(
-            columns, people, rule_fields, booked, days, extras,
-            done=repeat(0), status=map(status_on.__getitem__, columns[_DUE]), met_on=repeat(None),
-        )  # fmt: skip
-    rule_of = rules.rules_by_id().__getitem__
-    person_of, booked_for, day, details = (
-        people.__getitem__,
-        booked.get,
-        days.__getitem__,
-        extras.__getitem__,
-    )
-    make = tuple.__new__
-    append = out.append
-    for (
-        citizen_id, rule_set, rule_id, group, period_start, exempt_75, window_start, due,
-        required_, _met_on, extra, _status, counted_days,
-    ) in rest:  # fmt: skip
-        deadline = classify_values(
-            rule_of((rule_set, rule_id)),
-            rule_set,
-            group,
-            day(period_start),
-            bool(exempt_75),
-            day(window_start),
-            day(due),
-            required_,
-            [day(d) for d in counted_days.split(",")] if counted_days else (),
-            details(extra),
-            as_of,
-            DUE_SOON_DAYS,
-        )
-        append(
-            make(
-                CitizenDeadline,
-                (citizen_id, person_of(citizen_id), deadline, booked_for(citizen_id)),
-            )
-        )
-    return out, simple + rest if simple else rest
-
-
-def _columns_built(
-    columns: list[tuple[Any, ...]],
-    people: dict[int, Person],
-    rule_of: dict[tuple[str, str], tuple[str, str, str, str, str, str]],
-    booked: dict[int, datetime],
-    days: _Days,
-    extras: _Extras,
-    *,
-    done: Any,
-    status: Any,
-    met_on: Any,
-) -> list[CitizenDeadline]:
-    """Deadlines made from the columns of kept rows whose count, status and day met are known
-    without looking at the row (``map`` and ``zip`` run in C; ``repeat`` for a constant)."""
-    (citizen, rule_set, rule_id, group, start, exempt, window, due, required, _met_on, extra,
-     _status, _days) = columns  # fmt: skip
-    ids, kinds, titles, held_by, sources, confidence = zip(
-        *map(rule_of.__getitem__, zip(rule_set, rule_id, strict=True)), strict=True
-    )
-    day = days.__getitem__
-    deadlines = map(
-        tuple.__new__,
-        repeat(Deadline),
-        zip(
-            ids, rule_set, kinds, titles, held_by, group, map(day, start), map(day, window),
-            map(day, due), required, done, status, met_on, sources, confidence,
-            repeat(None), map(bool, exempt), map(extras.__getitem__, extra),
-            strict=False,  # repeat() is endless
-        ),
-    )  # fmt: skip
-    return list(
-        map(
-            tuple.__new__,
-            repeat(CitizenDeadline),
-            zip(
-                citizen, map(people.__getitem__, citizen), deadlines, map(booked.get, citizen),
-                strict=False,  # the citizen column sets the length
-            ),
-        )
-    )  # fmt: skip
-
-
-class _StatusOn(dict[Any, str]):
-    """Raw due date -> the status on ``as_of`` of a requirement with nothing counted yet."""
-
-    def __init__(self, as_of: date, days: _Days) -> None:
-        super().__init__()
-        self.as_of, self.days = as_of, days
-
-    def __missing__(self, raw: Any) -> str:
-        found = self[raw] = status_of(self.days[raw], None, self.as_of, soon=DUE_SOON_DAYS)
-        return found
-
-
-def _by_due_then_name(
-    items: list[CitizenDeadline], row_lists: list[list[Any]], people: dict[int, Any]
-) -> list[CitizenDeadline]:
-    """By due date, then by name (people are in Danish name order).
-
-    ``row_lists`` are the raw rows the items were built from, in the same order: the sort key is
-    made from their columns a column at a time (a whole number: the day, then the citizen's rank
-    by name, then the item's place), so that whole numbers are sorted, Python's fastest
-    comparison, without a Python step per comparison; sorted in turns (``sorted_in_turns``),
-    as one sort of 200 000 held every other thread, the window's among them, for 100 ms."""
-    rank = {cid: n for n, cid in enumerate(people)}
-    ordinal = _Ordinals()
-    parts = [part for rows in row_lists for part in slices(rows)]
-    dues = [list(map(ordinal.__getitem__, map(itemgetter(_DUE), part))) for part in parts]
-    first = min(ordinal.values(), default=0)
-    width, count = len(rank) + 1, len(items)
-    keys: list[int] = []
-    place = 0
-    for part, due in zip(parts, dues, strict=True):
-        day = map(mul, map(sub, due, repeat(first)), repeat(width))
-        key = map(add, day, map(rank.__getitem__, map(itemgetter(_CITIZEN), part)))
-        keys += map(add, map(mul, key, repeat(count)), range(place, place + len(part)))
-        place += len(part)
-        time.sleep(0)  # see ``slices``
-    ordered: list[CitizenDeadline] = []
-    for part in slices(sorted_in_turns(keys)):
-        ordered += map(items.__getitem__, map(mod, part, repeat(count)))
-    return ordered
-
-
-class _Ordinals(dict[Any, int]):
-    """Raw date -> its day number (as ``_Days``: each distinct day is parsed once)."""
-
-    def __missing__(self, raw: Any) -> int:
-        day = raw if isinstance(raw, date) else date.fromisoformat(raw)
-        found = self[raw] = day.toordinal()
-        return found
+    return deadlines_of(rows, people, booked, rules, as_of)
 
 
 def _people(conn: Any, caseworker_ids: set[int] | None) -> dict[int, Person]:
@@ -401,14 +122,7 @@ def _people(conn: Any, caseworker_ids: set[int] | None) -> dict[int, Person]:
         query = query.where(col(Citizen.caseworker_id).in_(caseworker_ids))
     in_name_order = query.order_by(byte_order(col(Citizen.sort_key).op("||")("")), col(Citizen.id))
     rows = fetch_all(conn.execute(in_name_order).cursor)
-    if not rows:
-        return {}
-    people: dict[int, Person] = {}
-    for part in slices(rows):
-        ids, cprs, names, workers = zip(*part, strict=True)
-        shown = map(initials.get, workers)
-        made = map(tuple.__new__, repeat(Person), zip(cprs, names, workers, shown, strict=True))
-        people.update(zip(ids, made, strict=True))
+    people = people_of(initials, rows)
     let_go(rows)
     return people
 
@@ -419,11 +133,6 @@ def _people(conn: Any, caseworker_ids: set[int] | None) -> dict[int, Person]:
 #: queries, each checking its few thousand rows one by one (7-10 s for a team of 33 500
 #: citizens at 100 000), where larger queries are checked against one list each.
 SERVER_CHUNK = 30_000
-
-#: Columns of a kept requirement row (``_requirement_queries``): the citizen, the due date, the
-#: number required, the day it was met, its status when it was met by the day asked about ("met"
-#: or "met_late"; NULL when it was not), the days that counted.
-_CITIZEN, _DUE, _REQUIRED, _MET_ON, _STATUS, _DAYS = 0, 7, 8, 9, 11, 12
 
 
 def _requirement_queries(

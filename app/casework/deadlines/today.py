@@ -16,128 +16,51 @@ and the CLI, tests and exports use the same data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlmodel import col, select
 
 from app.casework.core.access import _team
 from app.casework.core.actor import Actor
-from app.casework.deadlines.deadlines import CitizenDeadline, deadlines_for
+from app.casework.deadlines.deadline_rule_files import load_rule_sets
+from app.casework.deadlines.deadlines import deadlines_for
 from app.domain.dates import local_to_utc, utc_to_local
-from app.domain.deadlines import Deadline, RuleBook
+from app.domain.day import (
+    DUE_WITHIN_DAYS,
+    NEEDS_BOOKING_DAYS,
+    OPEN_MILESTONE_STATUSES,
+    OVERDUE_BANDS,
+    BookedConversation,
+    DayOverview,
+    DeadlineLine,
+    MilestoneLine,
+    arrange_day,
+    milestone_overdue,
+    needs_booking,
+    overdue_band,
+)
+from app.domain.deadlines import RuleBook
 from app.domain.errors import PermissionDeniedError
-from app.i18n import N_
-from app.store.engine import Database, transaction
+from app.store.engine import Database, transaction, translating_errors
 from app.store.models import Citizen, Conversation, Milestone
 from app.store.row_values import not_null
 
-#: A conversation requirement due within this many days with nothing booked needs booking.
-NEEDS_BOOKING_DAYS = 30
-#: Due within this many days (the law's deadlines that need doing this week).
-DUE_WITHIN_DAYS = 7
-
-#: Overdue deadlines by how long ago they fell due: (up to this many days, label). The last
-#: band has no limit. Nothing overdue is ever hidden; old items are only grouped apart.
-OVERDUE_BANDS: tuple[tuple[int | None, str], ...] = (
-    (30, N_("Overdue up to 30 days")),
-    (90, N_("Overdue 31–90 days")),
-    (365, N_("Overdue 91–365 days")),
-    (None, N_("Overdue more than a year")),
-)
-
-#: Milestone states that are still to be reached.
-OPEN_MILESTONE_STATUSES = ("planned", "in_progress")
-
-
-def overdue_band(due: date, today: date) -> int:
-    """The index in ``OVERDUE_BANDS`` of a deadline that fell due on ``due``."""
-    late = (today - due).days
-    for index, (limit, _label) in enumerate(OVERDUE_BANDS):
-        if limit is None or late <= limit:
-            return index
-    return len(OVERDUE_BANDS) - 1  # pragma: no cover (the last band has no limit)
-
-
-def milestone_overdue(due: date | None, status: str, today: date) -> bool:
-    """A milestone past its date and not reached (nor dropped) is overdue."""
-    return due is not None and due < today and status in OPEN_MILESTONE_STATUSES
-
-
-def needs_booking(entry: CitizenDeadline, today: date) -> bool:
-    """An open conversation requirement due within 30 days with no conversation booked in time."""
-    d = entry.deadline
-    return (
-        d.status == "open"
-        and d.kind != "offer_by"
-        and d.due <= today + timedelta(days=NEEDS_BOOKING_DAYS)
-        and (entry.next_booked is None or entry.next_booked.date() > d.due)
-    )
-
-
-@dataclass(frozen=True)
-class BookedConversation:
-    citizen_id: int
-    name: str
-    cpr: str
-    at: datetime  # local wall-clock time
-    channel: str
-    kind: str
-    location: str | None
-
-
-@dataclass(frozen=True)
-class DeadlineLine:
-    citizen_id: int
-    name: str
-    cpr: str
-    deadline: Deadline
-    next_booked: datetime | None
-
-    @property
-    def due(self) -> date:
-        return self.deadline.due
-
-
-@dataclass(frozen=True)
-class MilestoneLine:
-    citizen_id: int
-    name: str
-    cpr: str
-    title: str
-    due: date
-    status: str
-
-
-@dataclass(frozen=True)
-class DayOverview:
-    """One caseload's day. ``caseworker_id`` is None when the actor has no caseload."""
-
-    today: date
-    caseworker_id: int | None
-    today_conversations: tuple[BookedConversation, ...] = ()
-    tomorrow_conversations: tuple[BookedConversation, ...] = ()
-    #: Every overdue deadline, one tuple per band of ``OVERDUE_BANDS`` (oldest last).
-    overdue: tuple[tuple[DeadlineLine, ...], ...] = field(
-        default_factory=lambda: tuple(() for _ in OVERDUE_BANDS)
-    )
-    due_soon: tuple[DeadlineLine, ...] = ()
-    needs_booking: tuple[DeadlineLine, ...] = ()
-    milestones: tuple[MilestoneLine, ...] = ()
-
-    @property
-    def overdue_count(self) -> int:
-        return sum(len(band) for band in self.overdue)
-
-    @property
-    def citizen_ids(self) -> list[int]:
-        """Every citizen the day mentions (for the access log of an export)."""
-        ids = {c.citizen_id for c in self.today_conversations + self.tomorrow_conversations}
-        for band in self.overdue:
-            ids |= {d.citizen_id for d in band}
-        ids |= {d.citizen_id for d in self.due_soon + self.needs_booking}
-        ids |= {m.citizen_id for m in self.milestones}
-        return sorted(ids)
+__all__ = [
+    "DUE_WITHIN_DAYS",
+    "NEEDS_BOOKING_DAYS",
+    "OPEN_MILESTONE_STATUSES",
+    "OVERDUE_BANDS",
+    "BookedConversation",
+    "DayOverview",
+    "DeadlineLine",
+    "MilestoneLine",
+    "day_overview",
+    "own_day_overview",
+    "milestone_overdue",
+    "needs_booking",
+    "overdue_band",
+    "overdue_milestones_of",
+]
 
 
 def _check_scope(db: Database, actor: Actor, caseworker_id: int) -> None:
@@ -166,22 +89,6 @@ def day_overview(
         return DayOverview(today, None)
     _check_scope(db, actor, worker)
     found = deadlines_for(db, today, caseworker_ids={worker}, open_only=True, rules=rules)
-    bands: list[list[DeadlineLine]] = [[] for _ in OVERDUE_BANDS]
-    soon: list[DeadlineLine] = []
-    booking: list[DeadlineLine] = []
-    for entry in found:
-        line = DeadlineLine(
-            entry.citizen_id, entry.name, entry.cpr, entry.deadline, entry.next_booked
-        )
-        d = entry.deadline
-        if d.status == "overdue":
-            bands[overdue_band(d.due, today)].append(line)
-        elif d.status == "due_soon" or (
-            d.status == "open" and d.due <= today + timedelta(days=DUE_WITHIN_DAYS)
-        ):
-            soon.append(line)
-        elif needs_booking(entry, today):
-            booking.append(line)
     start = local_to_utc(datetime.combine(today, time()))
     end = local_to_utc(datetime.combine(today + timedelta(days=2), time()))
     with transaction(db) as s:
@@ -246,16 +153,25 @@ def day_overview(
             )
             for m, p in marks
         )
-    return DayOverview(
-        today,
-        worker,
-        today_conversations=tuple(b for b in booked if b.at.date() == today),
-        tomorrow_conversations=tuple(b for b in booked if b.at.date() != today),
-        overdue=tuple(tuple(sorted(b, key=lambda x: (x.due, x.name))) for b in bands),
-        due_soon=tuple(soon),
-        needs_booking=tuple(booking),
-        milestones=milestones,
-    )
+    return arrange_day(today, worker, found, booked, milestones)
+
+
+def own_day_overview(
+    db: Database, actor: Actor, today: date, *, rules: RuleBook | None = None
+) -> DayOverview:
+    """The actor's own day as I dag reads it: through the driver (``app.store.day_read``: no
+    SQLAlchemy expressions to build and compile, a tenth of a start's I dag) on a SQLite file
+    whose kept requirements are current; otherwise, and on a server, ``day_overview``, which
+    rebuilds them first. The same day either way (``tests/test_day_read.py``)."""
+    if db.is_sqlite and actor.caseworker_id is not None:
+        from app.store.day_read import read_day
+
+        book = rules or load_rule_sets().book
+        with translating_errors(db), db.engine.connect() as conn:
+            day = read_day(conn.connection.dbapi_connection, actor.caseworker_id, today, book)
+        if day is not None:
+            return day
+    return day_overview(db, actor, today, rules=rules)
 
 
 def overdue_milestones_of(db: Database, citizen_id: int, today: date) -> list[tuple[str, date]]:

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from app.casework.core.actor import Actor
 from app.domain.dates import local_today
-from app.store.engine import Database
 
 if TYPE_CHECKING:
+    from app.casework.core.actor import Actor
+    from app.store.engine import Database
     from app.ui.operations import Operations
 
 

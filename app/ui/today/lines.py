@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app import i18n
-from app.casework.deadlines.today import OVERDUE_BANDS, DayOverview, DeadlineLine
 from app.domain.codes import CHANNELS, CONVERSATION_KINDS, TARGET_GROUPS
+from app.domain.day import OVERDUE_BANDS, DayOverview, DeadlineLine
 from app.i18n import N_, _
 from app.wording.deadline_text import rule_title, status_label
 

@@ -3,10 +3,12 @@
 The list holds, in this order: today's and tomorrow's booked conversations, every overdue legal
 deadline grouped by age, the deadlines due within 7 days, the citizens who need a conversation
 booked, and the caseworker's own milestones past their date. Enter (or a double-click) on a line
-opens the citizen. The data comes from ``app.casework.deadlines.today.day_overview``.
+opens the citizen. The data comes from ``app.casework.deadlines.today.own_day_overview``.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -18,13 +20,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.casework.deadlines.today import DayOverview, day_overview
+from app.domain.day import DayOverview
 from app.i18n import _
 from app.reports.list_table import ListTable
-from app.ui.casework.context import UiContext
 from app.ui.casework.record_table import RecordTable
 from app.ui.list_output import ListSource, cpr_text, export_list, print_list
 from app.ui.today.lines import DayLine, day_lines, headers, summary
+
+if TYPE_CHECKING:
+    from app.ui.casework.context import UiContext
 
 
 class TodayPage(QWidget):
@@ -89,10 +93,20 @@ class TodayPage(QWidget):
                 self.focus_list()
 
     def refresh(self) -> None:
+        # imported here: the page's module needs no SQLAlchemy, so that a start can build it
+        # before the ORM is loaded (issue #19)
+        from app.casework.deadlines.today import own_day_overview
+
         db, actor, today = self.ctx.db, self.ctx.actor, self.ctx.today()
         self.ctx.ops.read(
-            "today", lambda: day_overview(db, actor, today), self._show, background=False
+            "today", lambda: own_day_overview(db, actor, today), self._show, background=False
         )
+
+    def show_day(self, day: DayOverview) -> None:
+        """Show a day read before the page was shown (a start's first screen, read through the
+        driver): the page then does not read it again when it is shown."""
+        self._show(day)
+        self.focus_list()
 
     def _show(self, day: DayOverview) -> None:
         self.day = day

@@ -1,0 +1,190 @@
+"""I dag (``app.domain.day``) read through the DB-API driver itself, without SQLAlchemy.
+
+The first screen of a start is I dag: read this way it needs neither SQLAlchemy nor the table
+classes, which are a third of a start (issue #19). It reads the same rows with the same
+conditions and order as ``app.casework.deadlines.today.day_overview`` and builds the deadlines
+and the day with the same code (``app.store.kept_deadlines``, ``app.domain.day``);
+``tests/test_day_read.py`` checks that both give the same day on the same database.
+
+SQLite only (its ``?`` parameters and its text dates). A caseworker's own caseload only: the
+scope check of another caseload needs the ORM. When the kept requirements do not follow the
+rules in force or do not reach far enough, ``read_day`` gives None: the ORM's read rebuilds
+them first.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from app.domain.dates import local_to_utc, utc_to_local
+from app.domain.day import (
+    OPEN_MILESTONE_STATUSES,
+    BookedConversation,
+    DayOverview,
+    MilestoneLine,
+    arrange_day,
+)
+from app.domain.deadlines import ASSESSMENT_LEAD_DAYS, RuleBook
+from app.store.kept_deadlines import (
+    deadlines_of,
+    people_of,
+    requirements_current,
+)
+from app.store.rows import fetch_all
+
+#: Citizens per query (as ``app.casework.deadlines.deadline_facts.CHUNK``: SQLite's limit on
+#: parameters is far above it).
+CHUNK = 900
+
+_STATE = "SELECT rules_fingerprint, horizon FROM requirement_state ORDER BY id LIMIT 1"
+
+_INITIALS = "SELECT caseworker.id, caseworker.initials FROM caseworker"
+
+_PEOPLE = (
+    "SELECT citizen.id, citizen.cpr, citizen.first_name || ' ' || citizen.last_name,"
+    " citizen.caseworker_id FROM citizen"
+    " WHERE citizen.deleted_at IS NULL AND citizen.caseworker_id = :worker"
+    " ORDER BY citizen.sort_key || '', citizen.id"
+)
+
+_NEXT_BOOKED = (
+    "SELECT conversation.citizen_id, min(conversation.scheduled_at) FROM conversation"
+    " WHERE status = 'planned' AND conversation.scheduled_at >= :since"
+    " AND conversation.citizen_id IN ({ids}) GROUP BY conversation.citizen_id"
+)
+
+#: The columns of ``app.store.kept_deadlines`` (``_requirement_queries``), open ones only.
+_REQUIREMENTS = (
+    "SELECT requirement.citizen_id, requirement.rule_set, requirement.rule_id,"
+    " requirement.target_group, requirement.period_start, requirement.exempt_75,"
+    " requirement.window_start, requirement.due, requirement.required, requirement.met_on,"
+    " requirement.extra,"
+    " CASE WHEN (requirement.met_on > :as_of) THEN NULL"
+    " WHEN (requirement.met_on <= requirement.due) THEN 'met'"
+    " WHEN (requirement.met_on IS NOT NULL) THEN 'met_late' END,"
+    " CASE WHEN (requirement.met_on IS NULL) THEN requirement.days"
+    " WHEN (requirement.met_on > :as_of) THEN requirement.days END"
+    " FROM requirement"
+    " WHERE requirement.period_start <= :as_of"
+    " AND (requirement.kind != 'agreed_contact' OR requirement.window_start <= :as_of)"
+    " AND (requirement.kind != 'assessment_after' OR requirement.due <= :lead)"
+    " AND (requirement.met_on IS NULL OR requirement.met_on > :as_of)"
+    " AND requirement.citizen_id IN ({ids})"
+)
+
+_TALKS = (
+    "SELECT conversation.id, conversation.citizen_id, citizen.first_name, citizen.last_name,"
+    " citizen.cpr, conversation.scheduled_at, conversation.channel, conversation.kind,"
+    " conversation.location"
+    " FROM conversation JOIN citizen ON citizen.id = conversation.citizen_id"
+    " WHERE conversation.status = 'planned' AND conversation.scheduled_at >= :start"
+    " AND conversation.scheduled_at < :end AND citizen.deleted_at IS NULL AND "
+)
+_OWN_TALKS = _TALKS + "conversation.caseworker_id = :worker"
+_UNHELD_TALKS = _TALKS + "conversation.caseworker_id IS NULL AND citizen.caseworker_id = :worker"
+
+_MILESTONES = (
+    "SELECT milestone.citizen_id, citizen.first_name, citizen.last_name, citizen.cpr,"
+    " milestone.title, milestone.due, milestone.status"
+    " FROM milestone JOIN citizen ON citizen.id = milestone.citizen_id"
+    " WHERE citizen.caseworker_id = :worker AND citizen.deleted_at IS NULL"
+    " AND milestone.deleted_at IS NULL AND milestone.status IN ({statuses})"
+    " AND milestone.due < :today"
+    " ORDER BY milestone.due DESC, citizen.sort_key"
+)
+
+
+def _instant(value: datetime) -> str:
+    """A stored instant as SQLAlchemy writes it on SQLite (UTC, microseconds, no zone)."""
+    return f"{value:%Y-%m-%d %H:%M:%S.%f}"
+
+
+def _listed(ids: list[int]) -> str:
+    """Citizen ids (whole numbers read from the database) written into a query's ``IN``."""
+    return ", ".join(str(int(i)) for i in ids)
+
+
+def read_day(
+    connection: Any, caseworker_id: int | None, today: date, rules: RuleBook
+) -> DayOverview | None:
+    """The day of ``caseworker_id``'s own caseload on ``today`` (``connection``: a DB-API
+    connection to the SQLite file, keyed); None when the kept requirements must be rebuilt."""
+    if caseworker_id is None:
+        return DayOverview(today, None)
+    state = connection.execute(_STATE).fetchone()
+    if state is None or not requirements_current(
+        state[0], date.fromisoformat(state[1]), rules, today
+    ):
+        return None
+    initials = dict(connection.execute(_INITIALS).fetchall())
+    rows = fetch_all(connection.execute(_PEOPLE, {"worker": caseworker_id}))
+    people = people_of(initials, rows)
+    ids = list(people)
+    booked = _next_booked(connection, ids, today)
+    kept: list[Any] = []
+    lead = (today + timedelta(days=ASSESSMENT_LEAD_DAYS)).isoformat()
+    for start in range(0, len(ids), CHUNK):
+        part = ids[start : start + CHUNK]
+        query = _REQUIREMENTS.format(ids=_listed(part))
+        kept.extend(
+            fetch_all(connection.execute(query, {"as_of": today.isoformat(), "lead": lead}))
+        )
+    found = deadlines_of(kept, people, booked, rules, today)
+    return arrange_day(
+        today,
+        caseworker_id,
+        found,
+        _talks(connection, caseworker_id, today),
+        _milestones(connection, caseworker_id, today),
+    )
+
+
+def _next_booked(connection: Any, ids: list[int], today: date) -> dict[int, datetime]:
+    """As ``app.casework.deadlines.deadline_facts.next_booked``: citizen id -> the next booked
+    conversation on or after ``today`` (local wall-clock time)."""
+    since = _instant(local_to_utc(datetime.combine(today, time())))
+    booked: dict[int, datetime] = {}
+    local: dict[Any, datetime] = {}
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), CHUNK):
+        part = ordered[start : start + CHUNK]
+        query = _NEXT_BOOKED.format(ids=_listed(part))
+        for cid, raw in connection.execute(query, {"since": since}):
+            shown = local.get(raw)
+            if shown is None:
+                shown = local[raw] = utc_to_local(datetime.fromisoformat(raw))
+            booked[cid] = shown
+    return booked
+
+
+def _talks(connection: Any, worker: int, today: date) -> list[BookedConversation]:
+    """The conversations booked today and tomorrow with the worker or, held by nobody, with the
+    worker's citizens, in time order."""
+    window = {
+        "start": _instant(local_to_utc(datetime.combine(today, time()))),
+        "end": _instant(local_to_utc(datetime.combine(today + timedelta(days=2), time()))),
+        "worker": worker,
+    }
+    talks = [
+        (datetime.fromisoformat(row[5]), row)
+        for query in (_OWN_TALKS, _UNHELD_TALKS)
+        for row in connection.execute(query, window)
+    ]
+    talks.sort(key=lambda pair: (pair[0], pair[1][0]))
+    return [
+        BookedConversation(
+            citizen_id, f"{first} {last}", cpr, utc_to_local(at), channel, kind, location
+        )
+        for at, (_id, citizen_id, first, last, cpr, _raw, channel, kind, location) in talks
+    ]
+
+
+def _milestones(connection: Any, worker: int, today: date) -> tuple[MilestoneLine, ...]:
+    """The worker's citizens' milestones past their date and not reached, the latest first."""
+    query = _MILESTONES.format(statuses=", ".join(f"'{s}'" for s in OPEN_MILESTONE_STATUSES))
+    rows = connection.execute(query, {"worker": worker, "today": today.isoformat()})
+    return tuple(
+        MilestoneLine(citizen_id, f"{first} {last}", cpr, title, date.fromisoformat(due), status)
+        for citizen_id, first, last, cpr, title, due, status in rows
+    )

@@ -1,0 +1,207 @@
+"""A start's first screen read through the DB-API driver, before the ORM is loaded (issue #19).
+
+An everyday start on a SQLite file shows the window with I dag first and loads SQLAlchemy, the
+table classes and the use cases behind it (``app.ui.orm_loader``). What the window needs first
+is read here with plain SQL on one SQLCipher connection, as the ordinary start would read it:
+
+- the key from the key store (found by the file's salt, as ``app.store.engine.key_for_file``);
+- the schema at head (``alembic_version`` against the revision scripts' lines, as
+  ``app.store.migrations.is_at_head``);
+- the access-log key present and matching (as ``app.store.audit_chain.ensure_key``);
+- who signs in (as ``app.casework.core.sign_in.resolve_actor`` on SQLite);
+- I dag (``app.store.day_read``).
+
+Anything out of the ordinary — no key, a schema to upgrade, an access-log key that does not
+match, a database without users, a login that is no user, a deactivated user, kept requirements
+to rebuild, any driver error — gives None, and the ordinary start then does it all again with
+the ORM and says what is wrong as before. So this path only ever shows what the ordinary one
+would show; ``tests/test_first_screen.py`` compares them.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlcipher3.dbapi2 as dbapi2
+
+from app.domain import users
+from app.domain.day import DayOverview
+from app.domain.errors import MinPlanError
+from app.store import cipher
+from app.store.cipher import DatabaseKey, FileKind
+from app.store.database import Database, Encryption
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+log = logging.getLogger(__name__)
+
+_USER = "SELECT id, initials, name, role, active FROM caseworker"
+
+
+@dataclass(frozen=True)
+class FirstScreen:
+    """What the window shows first: the database (its engine made on first use), who signed
+    in, and their day."""
+
+    db: Database
+    actor: users.Actor
+    day: DayOverview
+
+
+def read_first_screen(
+    path: Path,
+    *,
+    user: str | None,
+    demo: bool,
+    encryption: bool | None,
+    today: date,
+    before_engine: Callable[[], None] = lambda: None,
+) -> FirstScreen | None:
+    """The first screen of ``path`` read through the driver, or None for the ordinary start.
+
+    ``before_engine`` runs before the database's engine is made (on its first use): the window
+    waits there for the ORM to finish loading."""
+    path = Path(path).expanduser().resolve()
+    try:
+        found = _key(path, encryption)
+        if found is None:
+            return None
+        key, store_name, protected = found
+        connection = cipher.connect(path, key)
+    except (MinPlanError, dbapi2.Error, OSError) as problem:
+        log.info("first screen through the driver skipped: %s", type(problem).__name__)
+        return None
+    try:
+        actor = _signed_in(connection, user, demo)
+        if actor is None or not _schema_at_head(connection) or not _audit_key_matches(connection):
+            return None
+        from app.store.day_read import read_day
+        from app.store.deadline_rule_files import load_rule_sets
+
+        day = read_day(connection, actor.caseworker_id, today, load_rule_sets().book)
+    except (MinPlanError, dbapi2.Error, OSError) as problem:
+        log.info("first screen through the driver skipped: %s", type(problem).__name__)
+        return None
+    finally:
+        connection.close()
+    if day is None:
+        return None
+    from app.store.location import network_filesystem
+
+    def make_engine() -> Engine:
+        before_engine()
+        from app.store.engine import sqlite_engine
+
+        return sqlite_engine(path, key)
+
+    db = Database(
+        description=str(path),
+        path=path,
+        encryption=Encryption(
+            encrypted=key is not None,
+            key_store=store_name,
+            key_store_protected=protected,
+            database_id=key.database_id if key else None,
+        ),
+        network_fs=network_filesystem(path),
+        cipher_key=key,
+        make_engine=make_engine,
+        backend="sqlite",
+    )
+    return FirstScreen(db, actor, day)
+
+
+def _key(path: Path, encryption: bool | None) -> tuple[DatabaseKey | None, str | None, bool] | None:
+    """(key, key store, protected) for an existing file opened as ``open_sqlite`` would; None
+    when the ordinary start must decide (no file, no key, a plaintext file refused …)."""
+    kind = cipher.file_kind(path)
+    if kind is FileKind.PLAINTEXT and not cipher.encryption_wanted(encryption):
+        return None, None, True
+    if kind is not FileKind.ENCRYPTED:
+        return None
+    from app.store.keystore import open_store
+
+    store = open_store()
+    salt = cipher.read_salt(path)
+    raw = store.get(salt.hex())
+    if raw is None:
+        return None
+    return DatabaseKey(raw, salt), store.name, store.protected
+
+
+def _schema_at_head(connection: Any) -> bool:
+    from app.store.schema_head import head_from_script_lines
+
+    head = head_from_script_lines()
+    stored = [row[0] for row in connection.execute("SELECT version_num FROM alembic_version")]
+    return head is not None and stored == [head]
+
+
+def _audit_key_matches(connection: Any) -> bool:
+    """The access-log key is in the key store and belongs to this database's chain (or there
+    is no chain yet); a missing or foreign key is the ordinary start's to report."""
+    from app.store import audit_key
+
+    head = connection.execute(
+        "SELECT database_id, key_check FROM audit_chain WHERE id = 1"
+    ).fetchone()
+    if head is None:
+        return True
+    audit_key.get_key(head[0], head[1])  # raises AuditKeyError (a MinPlanError) when it must
+    return True
+
+
+def _signed_in(connection: Any, user: str | None, demo: bool) -> users.Actor | None:
+    """The user at the desk as ``resolve_actor`` finds them on SQLite; None where it would make
+    the first user or refuse (the ordinary start then does that and says why)."""
+    if connection.execute("SELECT id FROM caseworker LIMIT 1").fetchone() is None:
+        return None
+    login = users.os_user()
+    wanted = (user or os.environ.get("MINPLAN_USER") or "").strip().upper()
+    mine = _user_for_login(connection, login)
+    demo_database = (
+        connection.execute(
+            "SELECT id FROM app_setting WHERE key = ? LIMIT 1", (users.DEMO_MARKER,)
+        ).fetchone()
+        is not None
+    )
+    if demo or demo_database:
+        row = mine
+        if wanted:
+            row = connection.execute(_USER + " WHERE initials = ? LIMIT 1", (wanted,)).fetchone()
+            if row is None:
+                return None
+        if row is None:
+            row = connection.execute(
+                _USER + " WHERE active ORDER BY role != 'caseworker', id LIMIT 1"
+            ).fetchone()
+    else:
+        if mine is None or (wanted and wanted != mine[1]):
+            return None
+        row = mine
+    if row is None or not row[4]:
+        return None
+    caseworker_id, initials, name, role, _active = row
+    return users.Actor(caseworker_id, initials, name, role, login)
+
+
+def _user_for_login(connection: Any, login: str) -> tuple[Any, ...] | None:
+    """As ``app.casework.core.actor.user_for_login``: by login name, else by initials."""
+    names = list(users.login_candidates(login))
+    if not names:
+        return None
+    marks = ", ".join("?" * len(names))
+    row = connection.execute(_USER + f" WHERE login IN ({marks}) LIMIT 1", names).fetchone()
+    if row is None:
+        row = connection.execute(
+            _USER + f" WHERE initials IN ({marks}) AND login IS NULL LIMIT 1",
+            [n.upper() for n in names],
+        ).fetchone()
+    return tuple(row) if row is not None else None
