@@ -297,3 +297,39 @@ def test_the_citizen_list_reads_its_ids_once_when_first_shown(
     # (on a team server from the background, however short the list)
     qtbot.waitUntil(lambda: len(reads) >= 2, timeout=3000)
     assert reads == [ids["karen"], ids["karen"]]
+
+
+#: ``minplan`` as a desk starts it, up to the window (which is not run).
+UP_TO_THE_WINDOW = textwrap.dedent(
+    """
+    import sys
+
+    import app.ui.application as application
+
+    application.run_gui = lambda db, **options: 0
+    from app.cli import main
+
+    sys.exit(main(sys.argv[1:]))
+    """
+)
+
+
+@pytest.mark.postgres
+def test_a_desk_on_a_team_server_starts_the_window(
+    pg_db: Database, subprocess_keyring: dict[str, str]
+) -> None:
+    """A start against a server (no file: no first screen through the driver, nothing left over
+    to tidy) reaches the window. It stopped with a traceback before the window once, as only a
+    launch in a real process showed."""
+    make_people(pg_db)
+    args = [*cli_args(pg_db), "--user", "KL", "--lang", "da"]
+    env = {**subprocess_keyring, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", UP_TO_THE_WINDOW, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr

@@ -122,7 +122,7 @@ def _run(args: argparse.Namespace) -> int:
         if first is None:
             removed = getattr(args, "leftover_notice", None)  # by the first screen's try
             db = open_database(args, announce=False)
-            args.leftover_notice = args.leftover_notice or removed
+            args.leftover_notice = getattr(args, "leftover_notice", None) or removed
             _access_log_at_start(db)
         else:
             db = first.db
