@@ -4,7 +4,6 @@ each role for its normal tasks (logins with passwords from the key store)."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -674,7 +673,7 @@ def test_breaking_the_glass_goes_through_the_server_with_its_event(
         from app.store.audit_chain import server_sealed
 
         assert server_sealed(session)
-    ml_db = dataclasses.replace(pg_db, engine=conns["ML"].engine)  # the app as ML's login
+    ml_db = pg_db.with_engine(conns["ML"].engine)  # the app as ML's login
     # ML finds KL's citizen only by the complete CPR number, to open them with a reason
     from app.casework.citizens.citizen_list import fetch_citizen_rows, find_citizen_ids
 
@@ -686,7 +685,7 @@ def test_breaking_the_glass_goes_through_the_server_with_its_event(
     everybody = search_citizens(ml_db, "", first=1)  # the count, too, is of what ML sees
     assert ids["A"] not in search_citizens(ml_db, "", first=everybody.total).ids
     assert search_citizens(ml_db, "150390-1234").ids == [ids["A"]]
-    kl_db = dataclasses.replace(pg_db, engine=conns["KL"].engine)  # A is in KL's caseload
+    kl_db = pg_db.with_engine(conns["KL"].engine)  # A is in KL's caseload
     assert find_citizen_ids(kl_db, "150390-1234") == [ids["A"]]
     card = fetch_citizen_rows(ml_db, [ids["A"]])[ids["A"]]
     assert (card.last_name, card.caseworker, card.benefit) == ("A", "KL", None)
@@ -730,7 +729,7 @@ def test_a_caseworker_reads_the_access_log_only_for_citizens_they_may_see(
     assert {x for (x,) in _rows(conns["AD"], about)} == {a, b, c}
     assert {x for (x,) in _rows(conns["KL"], "SELECT citizen_id FROM audit_subject")} <= {a, c}
     for initials, allowed in (("KL", False), ("TL", True), ("AD", True)):
-        as_login = dataclasses.replace(pg_db, engine=conns[initials].engine)
+        as_login = pg_db.with_engine(conns[initials].engine)
         if allowed:
             assert verify(as_login).ok, initials
         else:
@@ -925,7 +924,7 @@ def test_in_the_window_a_caseworker_finds_a_colleagues_citizen_by_cpr_and_opens_
     monkeypatch.setattr(
         prompts, "ask_text", lambda *args, **kw: asked.append(args[2]) or "Dækker for KL i dag"
     )
-    ml_db = dataclasses.replace(pg_db, engine=conns["ML"].engine)
+    ml_db = pg_db.with_engine(conns["ML"].engine)
     ml = Actor(_worker_id(pg_db, "ML"), "ML", "Mads Lind", "caseworker", "mads")
     window = MainWindow(UiContext(ml_db, ml, lambda: TODAY))
     qtbot.addWidget(window)
@@ -974,10 +973,10 @@ def test_only_a_login_that_sees_every_citizen_rebuilds_the_kept_requirements(
             )
         )
     for initials in ("KL", "TL"):  # would rebuild only their own citizens: they leave it
-        desk = dataclasses.replace(pg_db, engine=conns[initials].engine)
+        desk = pg_db.with_engine(conns[initials].engine)
         assert deadline_store.ensure_current(desk, rules) is False
         assert state_and_rows() == ("older rules", set(ids.values()))
-    admin = dataclasses.replace(pg_db, engine=conns["AD"].engine)
+    admin = pg_db.with_engine(conns["AD"].engine)
     assert deadline_store.ensure_current(admin, rules) is True
     assert state_and_rows() == (deadline_store.rules_fingerprint(rules), set(ids.values()))
 
@@ -988,7 +987,7 @@ def test_a_caseworker_hands_their_own_citizen_over_to_a_colleague_through_the_ap
     from app.casework.citizens.citizens import hand_over
 
     conns, ids, logins = caseload
-    kl_db = dataclasses.replace(pg_db, engine=conns["KL"].engine)
+    kl_db = pg_db.with_engine(conns["KL"].engine)
     kl = Actor(_worker_id(pg_db, "KL"), "KL", "Karen Lund", "caseworker", "karen")
     start = _last_seq(pg_db)
     hand_over(kl_db, kl, ids["A"], _worker_id(pg_db, "ML"))

@@ -105,6 +105,18 @@ class Database:
     def encrypted(self) -> bool:
         return bool(self.encryption and self.encryption.encrypted)
 
+    def with_engine(self, engine: Engine) -> Database:
+        """The same database through another engine (another login's, in the tests)."""
+        return Database(
+            engine,
+            self.description,
+            self.path,
+            self.encryption,
+            self.network_fs,
+            self.new_recovery_key,
+            self.cipher_key,
+        )
+
     def dispose(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
