@@ -26,6 +26,16 @@ class Encryption:
     key_store_protected: bool = True
     database_id: str | None = None
 
+    @classmethod
+    def of_file(cls, key: DatabaseKey | None, key_store: str | None, protected: bool) -> Encryption:
+        """A SQLite file's protection: encrypted when it has a key, which names the database."""
+        return cls(
+            encrypted=key is not None,
+            key_store=key_store,
+            key_store_protected=protected,
+            database_id=key.database_id if key else None,
+        )
+
 
 class OneTimeSecret:
     """A secret to be shown once (the recovery key of a database created just now)."""

@@ -150,12 +150,7 @@ def open_sqlite(
         engine=engine,
         description=str(path),
         path=path,
-        encryption=Encryption(
-            encrypted=key is not None,
-            key_store=store_name,
-            key_store_protected=protected,
-            database_id=key.database_id if key else None,
-        ),
+        encryption=Encryption.of_file(key, store_name, protected),
         network_fs=network_fs,
         new_recovery_key=recovery,
         cipher_key=key,

@@ -104,12 +104,7 @@ def read_first_screen(
     db = Database(
         description=str(path),
         path=path,
-        encryption=Encryption(
-            encrypted=key is not None,
-            key_store=store_name,
-            key_store_protected=protected,
-            database_id=key.database_id if key else None,
-        ),
+        encryption=Encryption.of_file(key, store_name, protected),
         network_fs=network_filesystem(path),
         cipher_key=key,
         make_engine=make_engine,
