@@ -55,6 +55,66 @@ def test_bulk_insert_stores_what_sqlalchemy_stores(any_db: Database) -> None:
     assert second["language"] == first["language"] and second["disability"] == first["disability"]
 
 
+def test_recurring_days_times_and_flags_are_stored_as_sqlalchemy_stores_each(
+    any_db: Database,
+) -> None:
+    """Many rows of a chunk share their days, booked times and flags (each distinct value is
+    processed once); every row is still stored as SQLAlchemy's ``insert`` stores it, missing
+    values stay missing."""
+    from datetime import UTC, datetime
+
+    from app.domain.dates import LOCAL_ZONE
+
+    citizens, table = metadata.tables["citizen"], metadata.tables["conversation"]
+    days = [date(2026, 11, 2), None, date(2026, 11, 2), date(2025, 1, 31)]
+    # the same instant in two zones twice; a time with microseconds
+    times = [datetime(2026, 11, 2, 9, 30, tzinfo=UTC), None,
+             datetime(2026, 11, 2, 10, 30, tzinfo=LOCAL_ZONE),
+             datetime(2026, 11, 3, 14, 0, 0, 500, tzinfo=UTC)]  # fmt: skip
+    columns = "scheduled_at, held_on, status, with_a_kasse, note"
+    stored = []
+    for write in (lambda conn, rows: conn.execute(insert(table), rows), bulk_insert_into(table)):
+        with transaction(any_db) as session:
+            conn = session.connection()
+            conn.exec_driver_sql("DELETE FROM conversation")
+            citizen_id = (
+                conn.exec_driver_sql("SELECT id FROM citizen").scalar()
+                or conn.execute(
+                    insert(citizens).returning(citizens.c.id), [_citizen("1503901234")]
+                ).scalar_one()
+            )
+            rows = [
+                {
+                    "citizen_id": citizen_id,
+                    "kind": "jobsamtale",
+                    "scheduled_at": times[n % 4],
+                    "held_on": days[(n + 1) % 4],
+                    "status": "held" if n % 3 else "planned",
+                    "channel": "in_person",
+                    "held_by": "jobcenter",
+                    "with_a_kasse": n % 2 == 0,
+                    "caseworker_id": None,
+                    "note": f"Samtale {n}",
+                }
+                for n in range(40)
+            ]
+            write(conn, rows)
+        with any_db.engine.connect() as conn:
+            stored.append(
+                [
+                    tuple(r)
+                    for r in conn.exec_driver_sql(f"SELECT {columns} FROM conversation ORDER BY id")
+                ]
+            )
+    by_sqlalchemy, by_bulk = stored
+    assert by_bulk == by_sqlalchemy
+    assert len({row[0] for row in by_bulk}) == 3 and by_bulk[1][0] is None
+
+
+def bulk_insert_into(table):  # noqa: ANN001, ANN201
+    return lambda conn, rows: bulk_insert(conn, table, rows)
+
+
 def test_on_a_server_the_owner_copies_and_every_character_arrives(
     pg_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
