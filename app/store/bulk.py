@@ -16,12 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Boolean, Date, exc
+from sqlalchemy import exc
 from sqlalchemy.dialects import sqlite
-from sqlmodel.sql.sqltypes import UTCDateTime
 
 
 def insert_rows(conn: Any, table: Any, records: list[dict[str, Any]]) -> None:
@@ -58,13 +56,11 @@ def insert_rows(conn: Any, table: Any, records: list[dict[str, Any]]) -> None:
                 [process(value) if process and value is not None else value] * len(records)
             )
             continue
-        values = list(map(itemgetter(name), records))
+        values = [record[name] for record in records]
         if process is not None:
             first = values[0]
             if all(value is first for value in values):  # one time stamp for a whole chunk
                 values = [None if first is None else process(first)] * len(values)
-            elif _recurring(table.c[name].type):
-                values = list(map(_Processed(process).__getitem__, values))
             else:
                 values = [None if value is None else process(value) for value in values]
         columns.append(values)
@@ -89,29 +85,6 @@ def _may_copy_into(conn: Any, table: str) -> bool:
     """Whether this login may ``COPY`` rows into the table: not while its row-level security
     applies to the login (the server refuses ``COPY FROM`` then)."""
     return not conn.exec_driver_sql("SELECT row_security_active(%s)", (table,)).scalar()
-
-
-def _recurring(column_type: Any) -> bool:
-    """Whether a column's values are few and recurring (days, booked times, flags): each
-    distinct value is then processed once per chunk (``_Processed``). Equal values must be
-    stored alike: so times only as ``UTCDateTime`` stores them (equal instants in two zones are
-    equal, and both are stored in UTC), not a plain ``DateTime`` (which keeps each one's wall
-    clock)."""
-    return isinstance(column_type, (Date, Boolean, UTCDateTime))
-
-
-class _Processed(dict[Any, Any]):
-    """Value -> its processed form, each distinct value processed once (a chunk of 2 000
-    conversations holds a few hundred days; the per-value call was a tenth of an import's
-    inserting). Only for hashable, immutable values (``_recurring``)."""
-
-    def __init__(self, process: Callable[[Any], Any]) -> None:
-        super().__init__({None: None})
-        self.process = process
-
-    def __missing__(self, value: Any) -> Any:
-        found = self[value] = self.process(value)
-        return found
 
 
 _SQLITE_DATE_FORMAT = "%(year)04d-%(month)02d-%(day)02d"
