@@ -121,11 +121,16 @@ def _key(path: Path, encryption: bool | None) -> tuple[DatabaseKey | None, str |
         return None, None, True
     if kind is not FileKind.ENCRYPTED:
         return None
-    from app.store.keystore import open_store
+    from app.store.keystore import adopt, open_remembered_store, open_store
 
-    store = open_store()
     salt = cipher.read_salt(path)
-    raw = store.get(salt.hex())
+    store = open_remembered_store()  # keyring's earlier choice, without its search (issue #19)
+    raw = None if store is None else store.get(salt.hex())
+    if store is not None and raw is not None:
+        adopt(store)
+    else:  # none noted, or the key is not there: as the ordinary start asks
+        store = open_store()
+        raw = store.get(salt.hex())
     if raw is None:
         return None
     return DatabaseKey(raw, salt), store.name, store.protected
