@@ -4,7 +4,8 @@ An everyday start on a SQLite file shows the window with I dag first and loads S
 table classes and the use cases behind it (``app.ui.orm_loader``). What the window needs first
 is read here with plain SQL on one SQLCipher connection, as the ordinary start would read it:
 
-- the key from the key store (found by the file's salt, as ``app.store.engine.key_for_file``);
+- the key from the key store (found by the file's salt, as ``app.store.engine.key_for_file``),
+  first in the one keyring chose at an earlier start (``app.store.keystore_choice``);
 - the schema at head (``alembic_version`` against the revision scripts' lines, as
   ``app.store.migrations.is_at_head``);
 - the access-log key present and matching (as ``app.store.audit_chain.ensure_key``);
