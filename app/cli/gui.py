@@ -162,7 +162,6 @@ def _first_screen(args: argparse.Namespace, check_later: Path | None) -> FirstSc
     from app.cli.database import _remove_leftovers
     from app.domain.dates import local_today
     from app.store.first_screen import read_first_screen
-    from app.ui import orm_loader
 
     path = database_path(args)
     args.leftover_notice = _remove_leftovers(path, announce=False)
@@ -172,8 +171,20 @@ def _first_screen(args: argparse.Namespace, check_later: Path | None) -> FirstSc
         demo=args.demo,
         encryption=encryption_choice(args),
         today=local_today(),
-        before_engine=orm_loader.wait,
+        before_engine=_wait_for_orm,
     )
+
+
+def _wait_for_orm() -> None:
+    """``app.ui.orm_loader.wait``, its module imported only when the engine is first made.
+
+    The first screen is read before anything of Qt is imported: once shiboken is loaded, PySide
+    reads the source of every module imported after it (to see whether it uses PySide's
+    ``__feature__``), and the key store's some hundred modules (keyring, its D-Bus and crypto
+    libraries) and the day's read are then imported without that (issue #19)."""
+    from app.ui import orm_loader
+
+    orm_loader.wait()
 
 
 def _access_log_at_start(db) -> None:

@@ -4,7 +4,8 @@ An everyday start on a SQLite file shows the window with I dag first and loads S
 table classes and the use cases behind it (``app.ui.orm_loader``). What the window needs first
 is read here with plain SQL on one SQLCipher connection, as the ordinary start would read it:
 
-- the key from the key store (found by the file's salt, as ``app.store.engine.key_for_file``);
+- the key from the key store (found by the file's salt, as ``app.store.engine.key_for_file``),
+  first in the one keyring chose at an earlier start (``app.store.keystore_choice``);
 - the schema at head (``alembic_version`` against the revision scripts' lines, as
   ``app.store.migrations.is_at_head``);
 - the access-log key present and matching (as ``app.store.audit_chain.ensure_key``);
@@ -121,11 +122,16 @@ def _key(path: Path, encryption: bool | None) -> tuple[DatabaseKey | None, str |
         return None, None, True
     if kind is not FileKind.ENCRYPTED:
         return None
-    from app.store.keystore import open_store
+    from app.store.keystore import adopt, open_remembered_store, open_store
 
-    store = open_store()
     salt = cipher.read_salt(path)
-    raw = store.get(salt.hex())
+    store = open_remembered_store()  # keyring's earlier choice, without its search (issue #19)
+    raw = None if store is None else store.get(salt.hex())
+    if store is not None and raw is not None:
+        adopt(store)
+    else:  # none noted, or the key is not there: as the ordinary start asks
+        store = open_store()
+        raw = store.get(salt.hex())
     if raw is None:
         return None
     return DatabaseKey(raw, salt), store.name, store.protected

@@ -36,6 +36,7 @@ import keyring.errors  # noqa: E402
 from keyring.backend import KeyringBackend  # noqa: E402
 
 from app.domain.errors import KeyringUnavailable  # noqa: E402
+from app.store import keystore_choice  # noqa: E402
 from app.store.cipher import DatabaseKey  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -157,9 +158,9 @@ class KeyStore:
             log.info("database key %s could not be removed", database_id[:8])
 
 
-def open_store() -> KeyStore:
-    """The key store to use, or ``KeyringUnavailable`` saying why not and how to fix it."""
-    backend = current_backend()
+def _agreed(backend: KeyringBackend) -> KeyStore | None:
+    """The backend in ``backend`` (one, or keyring's chain of several) that Min Plan agrees to
+    use: the first protecting one, else (where allowed) the first unprotected one; else None."""
     chain = list(getattr(backend, "backends", None) or [backend])
     levels = [(candidate, protection(candidate)) for candidate in chain]
     for candidate, level in levels:
@@ -169,6 +170,35 @@ def open_store() -> KeyStore:
     if unprotected and plaintext_allowed():
         log.warning("database keys kept in an unprotected key store (%s)", backend_name(backend))
         return KeyStore(unprotected[0], protected=False)
+    return None
+
+
+def open_remembered_store() -> KeyStore | None:
+    """The key store keyring chose at an earlier start (``app.store.keystore_choice``), loaded
+    without keyring's search and agreed to as ``open_store`` agrees to any; None where there is
+    none to use (the caller then asks ``open_store``). Once a key was found in it, ``adopt``
+    makes it keyring's choice for the rest of the process."""
+    backend = keystore_choice.remembered()
+    return None if backend is None else _agreed(backend)
+
+
+def adopt(store: KeyStore) -> None:
+    """``store`` becomes keyring's backend for this process (as a configured one would be), so
+    that nothing after asks keyring to search again."""
+    keyring.set_keyring(store.backend)
+
+
+def open_store() -> KeyStore:
+    """The key store to use, or ``KeyringUnavailable`` saying why not and how to fix it. The
+    backend used is noted for the next start's first screen (``app.store.keystore_choice``)."""
+    backend = current_backend()
+    store = _agreed(backend)
+    if store is not None:
+        keystore_choice.remember(store.backend)
+        return store
+    chain = list(getattr(backend, "backends", None) or [backend])
+    levels = [(candidate, protection(candidate)) for candidate in chain]
+    unprotected = [c for c, level in levels if level is Protection.UNPROTECTED]
     name = backend_name(unprotected[0] if unprotected else backend)
     if unprotected:
         raise KeyringUnavailable(
