@@ -171,8 +171,8 @@ def test_the_today_page_comes_first_and_enter_opens_the_citizen(
     assert win.pages.currentWidget() is page and page.loaded
     assert page.summary.isVisible()
     text = page.summary.text()
-    assert "1 conversations today and 1 tomorrow" in text
-    assert "1 milestones past their date" in text
+    assert "1 conversation today and 1 tomorrow" in text
+    assert "1 milestone past its date" in text
     rows = [[page.table.text(i, c) for c in range(5)] for i in page.table.ids()]
     assert ["Conversations today", "14:00", "Bo Hansen", "Jobsamtale", "Phone"] in [
         r[:4] + [r[4].split(" · ")[0]] for r in rows

@@ -93,7 +93,7 @@ def test_the_morning_summary_and_the_overview_show_deadlines(qtbot, ctx: UiConte
     i18n.set_language("da")
     win = MainWindow(ctx)
     qtbot.addWidget(win)
-    assert win.day_summary() == "I dag: 1 samtaler, 1 frister overskredet"
+    assert win.day_summary() == "I dag: 1 samtale, 1 frist overskredet"
     page = win.citizens
     page.select_citizen(
         next(

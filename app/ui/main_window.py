@@ -23,7 +23,7 @@ from app import i18n
 from app.domain.codes import ROLES
 from app.domain.errors import MinPlanError
 from app.domain.result import Area, Saved
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.ui import window_fit
 from app.ui.access_log import may_see_access_log
 from app.ui.case_menus import CaseMenus
@@ -498,8 +498,12 @@ class MainWindow(WindowPages, CaseMenus, PlanOutputActions, QMainWindow):
         day = self.today_page.day if self.today_page.loaded else None  # read at start already
         if day is None or day.today != today:
             day = day_overview(self.ctx.db, self.ctx.actor, today)
-        return _("Today: {talks} conversations, {overdue} deadlines overdue").format(
-            talks=len(day.today_conversations), overdue=day.overdue_count
+        talks, overdue = len(day.today_conversations), day.overdue_count
+        return _("Today: {talks}, {overdue}").format(
+            talks=ngettext("{n} conversation", "{n} conversations", talks).format(n=talks),
+            overdue=ngettext("{n} deadline overdue", "{n} deadlines overdue", overdue).format(
+                n=overdue
+            ),
         )
 
     def show_startup_notices(self) -> None:

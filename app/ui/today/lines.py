@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from app import i18n
 from app.domain.codes import CHANNELS, CONVERSATION_KINDS, TARGET_GROUPS
 from app.domain.day import OVERDUE_BANDS, DayOverview, DeadlineLine
-from app.i18n import N_, _
+from app.i18n import N_, _, ngettext
 from app.wording.deadline_text import rule_title, status_label
 
 #: Column headers (msgids), in the order of ``DayLine.cells``.
@@ -116,17 +116,26 @@ def day_lines(day: DayOverview) -> list[DayLine]:
 
 
 def summary(day: DayOverview) -> str:
-    """The morning summary, in full words."""
-    return _(
-        "{date}: {talks} conversations today and {tomorrow} tomorrow · {overdue} deadlines overdue"
-        " · {soon} due within 7 days · {booking} need booking · {milestones} milestones past"
-        " their date"
-    ).format(
-        date=i18n.format_date(day.today, "full"),
-        talks=len(day.today_conversations),
-        tomorrow=len(day.tomorrow_conversations),
-        overdue=day.overdue_count,
-        soon=len(day.due_soon),
-        booking=len(day.needs_booking),
-        milestones=len(day.milestones),
+    """The morning summary, in full words (each count with its noun in the right number)."""
+    talks, overdue, booking = (
+        len(day.today_conversations),
+        day.overdue_count,
+        len(day.needs_booking),
+    )
+    milestones = len(day.milestones)
+    parts = [
+        ngettext(
+            "{n} conversation today and {tomorrow} tomorrow",
+            "{n} conversations today and {tomorrow} tomorrow",
+            talks,
+        ).format(n=talks, tomorrow=len(day.tomorrow_conversations)),
+        ngettext("{n} deadline overdue", "{n} deadlines overdue", overdue).format(n=overdue),
+        _("{n} due within 7 days").format(n=len(day.due_soon)),
+        ngettext("{n} needs booking", "{n} need booking", booking).format(n=booking),
+        ngettext(
+            "{n} milestone past its date", "{n} milestones past their date", milestones
+        ).format(n=milestones),
+    ]
+    return _("{date}: {summary}").format(
+        date=i18n.format_date(day.today, "full"), summary=" · ".join(parts)
     )
