@@ -33,6 +33,7 @@ from app.store import cipher
 from app.store.cipher import SQLITE_HEADER, DatabaseKey, FileKind
 from app.store.database import Database, Encryption, OneTimeSecret
 from app.store.error_kinds import ErrorKind, classify
+from app.store.idle_ping import ping_when_idle
 from app.store.location import network_filesystem
 
 log = logging.getLogger(__name__)
@@ -237,10 +238,10 @@ def open_url(url: str, *, encryption: bool | None = None) -> Database:
     password = server_password.stored_password(parsed)
     engine = create_engine(
         parsed,
-        pool_pre_ping=True,
         hide_parameters=True,  # parameters (names, CPR numbers) never reach a log or message
         connect_args=_server_options(parsed, password),
     )
+    ping_when_idle(engine)  # not ``pool_pre_ping``: a round trip before every transaction
     return Database(engine=engine, description=server_password.shown(parsed))
 
 
