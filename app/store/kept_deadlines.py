@@ -136,7 +136,7 @@ def deadlines_of(
         met, pending = _known(met, people, rule_of), _known(pending, people, rule_of)
         out = _met_deadlines(met, people, rule_of, booked, days, extras)
         still_open, pending = _open_deadlines(pending, people, rules, booked, days, extras, as_of)
-    found = _by_due_then_name(out + still_open, [met, pending], people)
+    found = _by_due_then_name(out + still_open, [met, pending], people, days)
     let_go(met, pending, out, still_open)
     return found
 
@@ -308,7 +308,7 @@ class _StatusOn(dict[Any, str]):
 
 
 def _by_due_then_name(
-    items: list[CitizenDeadline], row_lists: list[list[Any]], people: dict[int, Any]
+    items: list[CitizenDeadline], row_lists: list[list[Any]], people: dict[int, Any], days: _Days
 ) -> list[CitizenDeadline]:
     """By due date, then by name (people are in Danish name order), then as read.
 
@@ -324,7 +324,7 @@ def _by_due_then_name(
     raw_days: set[Any] = set()
     for part in parts:
         raw_days.update(map(due, part))
-    place = {raw: n for n, raw in enumerate(sorted(raw_days, key=_day_number))}
+    place = {raw: n for n, raw in enumerate(sorted(raw_days, key=days.__getitem__))}
     width = len(rank) + 1
     keys: list[int] = []
     for part in parts:
@@ -335,8 +335,3 @@ def _by_due_then_name(
     for part in slices(argsorted_in_turns(keys)):
         ordered += map(items.__getitem__, part)
     return ordered
-
-
-def _day_number(raw: Any) -> int:
-    """A raw date's day number (SQLite gives ISO text, PostgreSQL a date)."""
-    return (raw if isinstance(raw, date) else date.fromisoformat(raw)).toordinal()

@@ -158,11 +158,12 @@ class KeyStore:
             log.info("database key %s could not be removed", database_id[:8])
 
 
-def _agreed(backend: KeyringBackend) -> KeyStore | None:
+def _agreed(
+    backend: KeyringBackend, levels: list[tuple[KeyringBackend, Protection]] | None = None
+) -> KeyStore | None:
     """The backend in ``backend`` (one, or keyring's chain of several) that Min Plan agrees to
     use: the first protecting one, else (where allowed) the first unprotected one; else None."""
-    chain = list(getattr(backend, "backends", None) or [backend])
-    levels = [(candidate, protection(candidate)) for candidate in chain]
+    levels = _levels(backend) if levels is None else levels
     for candidate, level in levels:
         if level is Protection.PROTECTED:
             return KeyStore(candidate, protected=True)
@@ -171,6 +172,12 @@ def _agreed(backend: KeyringBackend) -> KeyStore | None:
         log.warning("database keys kept in an unprotected key store (%s)", backend_name(backend))
         return KeyStore(unprotected[0], protected=False)
     return None
+
+
+def _levels(backend: KeyringBackend) -> list[tuple[KeyringBackend, Protection]]:
+    """Each backend of ``backend`` (one, or keyring's chain of several) with its protection."""
+    chain = list(getattr(backend, "backends", None) or [backend])
+    return [(candidate, protection(candidate)) for candidate in chain]
 
 
 def open_remembered_store() -> KeyStore | None:
@@ -192,12 +199,11 @@ def open_store() -> KeyStore:
     """The key store to use, or ``KeyringUnavailable`` saying why not and how to fix it. The
     backend used is noted for the next start's first screen (``app.store.keystore_choice``)."""
     backend = current_backend()
-    store = _agreed(backend)
+    levels = _levels(backend)
+    store = _agreed(backend, levels)
     if store is not None:
         keystore_choice.remember(store.backend)
         return store
-    chain = list(getattr(backend, "backends", None) or [backend])
-    levels = [(candidate, protection(candidate)) for candidate in chain]
     unprotected = [c for c, level in levels if level is Protection.UNPROTECTED]
     name = backend_name(unprotected[0] if unprotected else backend)
     if unprotected:
