@@ -147,8 +147,9 @@ def arrange_day(
     booked: list[BookedConversation],
     milestones: tuple[MilestoneLine, ...],
 ) -> DayOverview:
-    """The day of ``worker``'s caseload from its open deadlines (by due date, then name), its
-    booked conversations of today and tomorrow (in time order) and its overdue milestones."""
+    """The day of ``worker``'s caseload from its open deadlines (by due date, then name in Danish
+    order), its booked conversations of today and tomorrow (in time order) and its overdue
+    milestones. The lines keep that order (a name compared as text would put Å before Æ)."""
     bands: list[list[DeadlineLine]] = [[] for _ in OVERDUE_BANDS]
     soon: list[DeadlineLine] = []
     booking: list[DeadlineLine] = []
@@ -170,7 +171,7 @@ def arrange_day(
         worker,
         today_conversations=tuple(b for b in booked if b.at.date() == today),
         tomorrow_conversations=tuple(b for b in booked if b.at.date() != today),
-        overdue=tuple(tuple(sorted(b, key=lambda x: (x.due, x.name))) for b in bands),
+        overdue=tuple(tuple(sorted(b, key=lambda x: x.due)) for b in bands),
         due_soon=tuple(soon),
         needs_booking=tuple(booking),
         milestones=milestones,
