@@ -104,6 +104,7 @@ def run_script(db: Database) -> None:
         raw.driver_connection.autocommit = True  # the script has its own BEGIN … COMMIT
         raw.driver_connection.execute(SCRIPT.read_text(encoding="utf-8"))
     finally:
+        raw.driver_connection.autocommit = False  # back in the pool as the pool gave it
         raw.close()
 
 

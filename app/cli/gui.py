@@ -151,16 +151,24 @@ def _run(args: argparse.Namespace) -> int:
 
 def _first_screen(args: argparse.Namespace, check_later: Path | None) -> FirstScreen | None:
     """The everyday start's first screen read through the driver, the ORM then loaded behind the
-    window (issue #19): on a SQLite file that closed cleanly (its integrity check is left for the
-    background), when the ORM is not loaded already (a caller in the same process, a test: the
-    ordinary start then costs nothing more). None for the ordinary start, which also reports
-    whatever is wrong."""
-    if check_later is None or "sqlalchemy" in sys.modules:
+    window (issue #19): on a team server, and on a SQLite file that closed cleanly (its integrity
+    check is left for the background), when the ORM is not loaded already (a caller in the same
+    process, a test: the ordinary start then costs nothing more). None for the ordinary start,
+    which also reports whatever is wrong."""
+    if "sqlalchemy" in sys.modules:
         return None
-    if getattr(args, "database_url", None) or os.environ.get("MINPLAN_DATABASE_URL"):
+    from app.domain.dates import local_today
+
+    url = getattr(args, "database_url", None) or os.environ.get("MINPLAN_DATABASE_URL")
+    if url:
+        from app.store.first_screen import read_server_first_screen
+
+        return read_server_first_screen(
+            url, user=args.user, demo=args.demo, today=local_today(), before_engine=_wait_for_orm
+        )
+    if check_later is None:
         return None
     from app.cli.database import _remove_leftovers
-    from app.domain.dates import local_today
     from app.store.first_screen import read_first_screen
 
     path = database_path(args)

@@ -6,14 +6,17 @@ conditions and order as ``app.casework.deadlines.today.day_overview`` and builds
 and the day with the same code (``app.store.kept_deadlines``, ``app.domain.day``);
 ``tests/test_day_read.py`` checks that both give the same day on the same database.
 
-SQLite only (its ``?`` parameters and its text dates). A caseworker's own caseload only: the
-scope check of another caseload needs the ORM. When the kept requirements do not follow the
-rules in force or do not reach far enough, ``read_day`` gives None: the ORM's read rebuilds
-them first.
+On a SQLite connection (``sqlcipher3``: text dates, ``:name`` parameters) and on a PostgreSQL one
+(``psycopg``: dates and aware instants, ``%(name)s`` parameters, the citizens' name order asked in
+the "C" collation as ``app.store.ordering.byte_order`` asks it). A caseworker's own caseload only:
+the scope check of another caseload needs the ORM. When the kept requirements do not follow the
+rules in force or do not reach far enough, ``read_day`` gives None: the ORM's read rebuilds them
+first.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -45,7 +48,7 @@ _PEOPLE = (
     "SELECT citizen.id, citizen.cpr, citizen.first_name || ' ' || citizen.last_name,"
     " citizen.caseworker_id FROM citizen"
     " WHERE citizen.deleted_at IS NULL AND citizen.caseworker_id = :worker"
-    " ORDER BY citizen.sort_key || '', citizen.id"
+    " ORDER BY citizen.sort_key || ''{byte_order}, citizen.id"
 )
 
 _NEXT_BOOKED = (
@@ -95,9 +98,37 @@ _MILESTONES = (
 )
 
 
-def _instant(value: datetime) -> str:
-    """A stored instant as SQLAlchemy writes it on SQLite (UTC, microseconds, no zone)."""
-    return f"{value:%Y-%m-%d %H:%M:%S.%f}"
+class _Dialect:
+    """How the two drivers are spoken to: SQLite's ``sqlcipher3`` takes ``:name`` parameters and
+    keeps dates and instants as text (UTC, no zone, as SQLAlchemy writes them); ``psycopg`` takes
+    ``%(name)s`` and gives and takes dates and aware instants."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        self.server = type(connection).__module__.split(".")[0] == "psycopg"
+
+    def execute(self, query: str, parameters: dict[str, Any] | None = None) -> Any:
+        if self.server:
+            return self.connection.execute(_NAMED.sub(r"%(\1)s", query), parameters or None)
+        return self.connection.execute(query, parameters or {})
+
+    def day(self, value: date) -> Any:
+        return value if self.server else value.isoformat()
+
+    def instant(self, value: datetime) -> Any:
+        return value if self.server else f"{value:%Y-%m-%d %H:%M:%S.%f}"
+
+
+#: A ``:name`` parameter (not a ``::type`` cast).
+_NAMED = re.compile(r"(?<![:\w]):(\w+)")
+
+
+def _date(raw: Any) -> date:
+    return raw if isinstance(raw, date) else date.fromisoformat(raw)
+
+
+def _moment(raw: Any) -> datetime:
+    return raw if isinstance(raw, datetime) else datetime.fromisoformat(raw)
 
 
 def _listed(ids: list[int]) -> str:
@@ -109,67 +140,66 @@ def read_day(
     connection: Any, caseworker_id: int | None, today: date, rules: RuleBook
 ) -> DayOverview | None:
     """The day of ``caseworker_id``'s own caseload on ``today`` (``connection``: a DB-API
-    connection to the SQLite file, keyed); None when the kept requirements must be rebuilt."""
+    connection, to the SQLite file keyed, or to the server as the desk's login); None when the
+    kept requirements must be rebuilt."""
     if caseworker_id is None:
         return DayOverview(today, None)
-    state = connection.execute(_STATE).fetchone()
-    if state is None or not requirements_current(
-        state[0], date.fromisoformat(state[1]), rules, today
-    ):
+    db = _Dialect(connection)
+    state = db.execute(_STATE).fetchone()
+    if state is None or not requirements_current(state[0], _date(state[1]), rules, today):
         return None
-    initials = dict(connection.execute(_INITIALS).fetchall())
-    rows = fetch_all(connection.execute(_PEOPLE, {"worker": caseworker_id}))
+    initials = dict(db.execute(_INITIALS).fetchall())
+    people_query = _PEOPLE.format(byte_order=' COLLATE "C"' if db.server else "")
+    rows = fetch_all(db.execute(people_query, {"worker": caseworker_id}))
     people = people_of(initials, rows)
     ids = list(people)
-    booked = _next_booked(connection, ids, today)
+    booked = _next_booked(db, ids, today)
     kept: list[Any] = []
-    lead = (today + timedelta(days=ASSESSMENT_LEAD_DAYS)).isoformat()
+    lead = db.day(today + timedelta(days=ASSESSMENT_LEAD_DAYS))
     for start in range(0, len(ids), CHUNK):
         part = ids[start : start + CHUNK]
         query = _REQUIREMENTS.format(ids=_listed(part))
-        kept.extend(
-            fetch_all(connection.execute(query, {"as_of": today.isoformat(), "lead": lead}))
-        )
+        kept.extend(fetch_all(db.execute(query, {"as_of": db.day(today), "lead": lead})))
     found = deadlines_of(kept, people, booked, rules, today)
     return arrange_day(
         today,
         caseworker_id,
         found,
-        _talks(connection, caseworker_id, today),
-        _milestones(connection, caseworker_id, today),
+        _talks(db, caseworker_id, today),
+        _milestones(db, caseworker_id, today),
     )
 
 
-def _next_booked(connection: Any, ids: list[int], today: date) -> dict[int, datetime]:
+def _next_booked(db: _Dialect, ids: list[int], today: date) -> dict[int, datetime]:
     """As ``app.casework.deadlines.deadline_facts.next_booked``: citizen id -> the next booked
     conversation on or after ``today`` (local wall-clock time)."""
-    since = _instant(local_to_utc(datetime.combine(today, time())))
+    since = db.instant(local_to_utc(datetime.combine(today, time())))
     booked: dict[int, datetime] = {}
     local: dict[Any, datetime] = {}
     ordered = sorted(set(ids))
     for start in range(0, len(ordered), CHUNK):
         part = ordered[start : start + CHUNK]
         query = _NEXT_BOOKED.format(ids=_listed(part))
-        for cid, raw in connection.execute(query, {"since": since}):
+        for cid, raw in db.execute(query, {"since": since}):
             shown = local.get(raw)
             if shown is None:
-                shown = local[raw] = utc_to_local(datetime.fromisoformat(raw))
+                shown = local[raw] = utc_to_local(_moment(raw))
             booked[cid] = shown
     return booked
 
 
-def _talks(connection: Any, worker: int, today: date) -> list[BookedConversation]:
+def _talks(db: _Dialect, worker: int, today: date) -> list[BookedConversation]:
     """The conversations booked today and tomorrow with the worker or, held by nobody, with the
     worker's citizens, in time order."""
     window = {
-        "start": _instant(local_to_utc(datetime.combine(today, time()))),
-        "end": _instant(local_to_utc(datetime.combine(today + timedelta(days=2), time()))),
+        "start": db.instant(local_to_utc(datetime.combine(today, time()))),
+        "end": db.instant(local_to_utc(datetime.combine(today + timedelta(days=2), time()))),
         "worker": worker,
     }
     talks = [
-        (datetime.fromisoformat(row[5]), row)
+        (_moment(row[5]), row)
         for query in (_OWN_TALKS, _UNHELD_TALKS)
-        for row in connection.execute(query, window)
+        for row in db.execute(query, window)
     ]
     talks.sort(key=lambda pair: (pair[0], pair[1][0]))
     return [
@@ -180,11 +210,11 @@ def _talks(connection: Any, worker: int, today: date) -> list[BookedConversation
     ]
 
 
-def _milestones(connection: Any, worker: int, today: date) -> tuple[MilestoneLine, ...]:
+def _milestones(db: _Dialect, worker: int, today: date) -> tuple[MilestoneLine, ...]:
     """The worker's citizens' milestones past their date and not reached, the latest first."""
     query = _MILESTONES.format(statuses=", ".join(f"'{s}'" for s in OPEN_MILESTONE_STATUSES))
-    rows = connection.execute(query, {"worker": worker, "today": today.isoformat()})
+    rows = db.execute(query, {"worker": worker, "today": db.day(today)})
     return tuple(
-        MilestoneLine(citizen_id, f"{first} {last}", cpr, title, date.fromisoformat(due), status)
+        MilestoneLine(citizen_id, f"{first} {last}", cpr, title, _date(due), status)
         for citizen_id, first, last, cpr, title, due, status in rows
     )

@@ -35,13 +35,12 @@ from app.store.database import Database, Encryption, OneTimeSecret
 from app.store.error_kinds import ErrorKind, classify
 from app.store.idle_ping import ping_when_idle
 from app.store.location import network_filesystem
+from app.store.server_connect import BUSY_TIMEOUT_MS, connect_options
 
 log = logging.getLogger(__name__)
 
 __all__ = ["SQLITE_HEADER", "Database", "Encryption", "open_sqlite", "open_url", "transaction"]
 
-#: How long a write waits for another program's lock before we give a clear message.
-BUSY_TIMEOUT_MS = 5000
 #: SQLite's page cache per connection, in KiB (at most; it fills as pages are read). SQLCipher
 #: decrypts and checks a page each time it is read into this cache, so the cache must hold the hot
 #: tables: with 256 MiB, encrypted reads of a 100 000-citizen database were as fast as plaintext
@@ -245,40 +244,9 @@ def open_url(url: str, *, encryption: bool | None = None) -> Database:
     return Database(engine=engine, description=server_password.shown(parsed))
 
 
-#: A desk that stops in the middle of a transaction (crash, network loss) must not hold its
-#: locks for long: the server ends such a session after this many milliseconds.
-IDLE_IN_TRANSACTION_MS = 60_000
-
-
 def _server_options(url: URL, password: str | None) -> dict[str, object]:
-    """Connection settings for a shared server: the same bounded wait for a lock as on SQLite
-    (then the "busy" message), no locks left behind by a desk that vanished, no compiling of
-    queries (``jit``, below), and a name IT sees in ``pg_stat_activity``. Options given in the
-    URL win (its ``options`` are added after these).
-
-    PostgreSQL compiles a query to machine code (JIT) when its estimated cost is high, and the
-    row-level security that keeps a caseworker to their caseload raises the estimates: one
-    caseload's deadlines took 100-170 ms as a caseworker's login, 7 ms of it the query and the
-    rest compiling it, at 100 000 citizens. Min Plan's queries are short: the longest (a year's
-    goal plan, all deadlines) took as long without it, within the run-to-run noise."""
-    options: dict[str, object] = {}
-    if password:
-        options["password"] = password
-    # The URL's own server options come after these, so that they win where both set one.
-    given = url.query.get("options")
-    options["options"] = " ".join(
-        [
-            f"-c lock_timeout={BUSY_TIMEOUT_MS}",
-            f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}",
-            "-c jit=off",
-            *([given] if isinstance(given, str) else list(given or ())),
-        ]
-    )
-    if "application_name" not in url.query:
-        options["application_name"] = "Min Plan"
-    if "connect_timeout" not in url.query:
-        options["connect_timeout"] = 10
-    return options
+    """The settings every server connection gets (``app.store.server_connect``)."""
+    return connect_options(url.query, password, BUSY_TIMEOUT_MS)
 
 
 @contextmanager

@@ -1,8 +1,9 @@
 """A start's first screen read through the DB-API driver, before the ORM is loaded (issue #19).
 
-An everyday start on a SQLite file shows the window with I dag first and loads SQLAlchemy, the
-table classes and the use cases behind it (``app.ui.orm_loader``). What the window needs first
-is read here with plain SQL on one SQLCipher connection, as the ordinary start would read it:
+An everyday start shows the window with I dag first and loads SQLAlchemy, the table classes and
+the use cases behind it (``app.ui.orm_loader``). What the window needs first is read here with
+plain SQL on one connection, as the ordinary start would read it. On a SQLite file (one
+SQLCipher connection):
 
 - the key from the key store (found by the file's salt, as ``app.store.engine.key_for_file``),
   first in the one keyring chose at an earlier start (``app.store.keystore_choice``);
@@ -11,6 +12,12 @@ is read here with plain SQL on one SQLCipher connection, as the ordinary start w
 - the access-log key present and matching (as ``app.store.audit_chain.ensure_key``);
 - who signs in (as ``app.casework.core.sign_in.resolve_actor`` on SQLite);
 - I dag (``app.store.day_read``).
+
+On a team server (``read_server_first_screen``: one ``psycopg`` connection with the settings of
+``app.store.server_connect`` and the password from the key store, as ``open_url`` connects):
+the login's user (the server's ``session_user`` when it is a user, as ``resolve_actor`` signs in
+on a server), the schema at head, the access log sealed by the server, and I dag as that login
+reads it (its row-level security applies).
 
 Anything out of the ordinary — no key, a schema to upgrade, an access-log key that does not
 match, a database without users, a login that is no user, a deactivated user, kept requirements
@@ -23,11 +30,13 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, unquote
 
 import sqlcipher3.dbapi2 as dbapi2
 
@@ -114,6 +123,113 @@ def read_first_screen(
     return FirstScreen(db, actor, day)
 
 
+#: A server URL as SQLAlchemy's ``make_url`` reads it (``sqlalchemy/engine/url.py``), for the
+#: one driver ``open_url`` uses; ``tests/test_first_screen.py`` holds the two readings equal.
+_SERVER_URL = re.compile(
+    r"""postgresql\+psycopg://
+        (?:(?P<user>[^:/]*)(?::(?P<password>[^@]*))?@)?
+        (?:(?P<host>[^/:?\[\]]+)?(?::(?P<port>[^/?]*))?)?
+        (?:/(?P<dbname>[^?]*))?
+        (?:\?(?P<query>.*))?""",
+    re.X,
+)
+
+
+def server_params(url: str) -> dict[str, Any] | None:
+    """The driver's connection parameters of a server URL before the desk's own settings, as
+    ``open_url`` gives them (the URL's parts, then its query); None for a URL read otherwise
+    (another driver, several hosts or values of one name, a bracketed address, a password)."""
+    found = _SERVER_URL.fullmatch(url)
+    if found is None or found["password"] is not None:
+        return None
+    query = parse_qsl(found["query"] or "")
+    if len({name for name, _ in query}) != len(query):
+        return None
+    params: dict[str, Any] = {
+        name: unquote(found[name]) for name in ("user", "dbname") if found[name] is not None
+    }
+    if found["host"]:
+        params["host"] = found["host"]
+    if found["port"]:
+        if not found["port"].isdigit():
+            return None
+        params["port"] = int(found["port"])
+    params.update(query)
+    return None if "password" in params or "," in params.get("host", "") else params
+
+
+def read_server_first_screen(
+    url: str,
+    *,
+    user: str | None,
+    demo: bool,
+    today: date,
+    before_engine: Callable[[], None] = lambda: None,
+) -> FirstScreen | None:
+    """The first screen of the team server at ``url`` read through ``psycopg``, or None for the
+    ordinary start (which also says what is wrong: a password in the URL, a refused login, a
+    schema to upgrade …)."""
+    try:
+        import psycopg
+    except ImportError:
+        return None
+    params = server_params(url)
+    if params is None:
+        return None
+    from app.store import server_password
+    from app.store.server_connect import connect_options
+
+    entry = server_password.entry_for(
+        params.get("user"), params.get("host"), params.get("port"), params.get("dbname")
+    )
+    params.update(connect_options(params, server_password.stored_password_for(entry)))
+    try:
+        connection = psycopg.connect(**params)
+    except psycopg.Error as problem:
+        log.info("first screen through the driver skipped: %s", type(problem).__name__)
+        return None
+    try:
+        login = _server_login(connection)
+        actor = _signed_in(connection, user, demo, login=login)
+        if actor is None or not _schema_at_head(connection) or not _server_sealed(connection):
+            return None
+        from app.store.day_read import read_day
+        from app.store.deadline_rule_files import load_rule_sets
+
+        day = read_day(connection, actor.caseworker_id, today, load_rule_sets().book)
+    except (MinPlanError, psycopg.Error, OSError) as problem:
+        log.info("first screen through the driver skipped: %s", type(problem).__name__)
+        return None
+    finally:
+        connection.close()
+    if day is None:
+        return None
+
+    def make_engine() -> Engine:
+        before_engine()
+        from app.store.engine import open_url
+
+        return open_url(url).engine
+
+    db = Database(description=url, make_engine=make_engine, backend="postgresql")
+    return FirstScreen(db, actor, day)
+
+
+def _server_login(connection: Any) -> str:
+    """The desk's login as ``resolve_actor`` takes it on a server: the server's ``session_user``
+    when it belongs to a user (the server checked its password), else the operating system's."""
+    row = connection.execute("SELECT session_user").fetchone()
+    if row is not None and _user_for_login(connection, str(row[0])) is not None:
+        return str(row[0])
+    return users.os_user()
+
+
+def _server_sealed(connection: Any) -> bool:
+    """The server seals the access log itself (schema 0017): no key of the desk's is asked."""
+    row = connection.execute("SELECT to_regproc('minplan_audit_append') IS NOT NULL").fetchone()
+    return bool(row and row[0])
+
+
 def _key(path: Path, encryption: bool | None) -> tuple[DatabaseKey | None, str | None, bool] | None:
     """(key, key store, protected) for an existing file opened as ``open_sqlite`` would; None
     when the ordinary start must decide (no file, no key, a plaintext file refused …)."""
@@ -159,24 +275,30 @@ def _audit_key_matches(connection: Any) -> bool:
     return True
 
 
-def _signed_in(connection: Any, user: str | None, demo: bool) -> users.Actor | None:
-    """The user at the desk as ``resolve_actor`` finds them on SQLite; None where it would make
-    the first user or refuse (the ordinary start then does that and says why)."""
+def _signed_in(
+    connection: Any, user: str | None, demo: bool, *, login: str | None = None
+) -> users.Actor | None:
+    """The user at the desk as ``resolve_actor`` finds them (``login``: the server's, else the
+    operating system's); None where it would make the first user or refuse (the ordinary start
+    then does that and says why)."""
     if connection.execute("SELECT id FROM caseworker LIMIT 1").fetchone() is None:
         return None
-    login = users.os_user()
+    login = login or users.os_user()
     wanted = (user or os.environ.get("MINPLAN_USER") or "").strip().upper()
     mine = _user_for_login(connection, login)
     demo_database = (
         connection.execute(
-            "SELECT id FROM app_setting WHERE key = ? LIMIT 1", (users.DEMO_MARKER,)
+            _marks(connection, "SELECT id FROM app_setting WHERE key = ? LIMIT 1"),
+            (users.DEMO_MARKER,),
         ).fetchone()
         is not None
     )
     if demo or demo_database:
         row = mine
         if wanted:
-            row = connection.execute(_USER + " WHERE initials = ? LIMIT 1", (wanted,)).fetchone()
+            row = connection.execute(
+                _marks(connection, _USER + " WHERE initials = ? LIMIT 1"), (wanted,)
+            ).fetchone()
             if row is None:
                 return None
         if row is None:
@@ -193,16 +315,27 @@ def _signed_in(connection: Any, user: str | None, demo: bool) -> users.Actor | N
     return users.Actor(caseworker_id, initials, name, role, login)
 
 
+def _marks(connection: Any, query: str) -> str:
+    """``query``'s ``?`` parameters as the connection's driver takes them (``psycopg``: ``%s``)."""
+    return query.replace("?", "%s") if _on_server(connection) else query
+
+
+def _on_server(connection: Any) -> bool:
+    return type(connection).__module__.split(".")[0] == "psycopg"
+
+
 def _user_for_login(connection: Any, login: str) -> tuple[Any, ...] | None:
     """As ``app.casework.core.actor.user_for_login``: by login name, else by initials."""
     names = list(users.login_candidates(login))
     if not names:
         return None
     marks = ", ".join("?" * len(names))
-    row = connection.execute(_USER + f" WHERE login IN ({marks}) LIMIT 1", names).fetchone()
+    row = connection.execute(
+        _marks(connection, _USER + f" WHERE login IN ({marks}) LIMIT 1"), names
+    ).fetchone()
     if row is None:
         row = connection.execute(
-            _USER + f" WHERE initials IN ({marks}) AND login IS NULL LIMIT 1",
+            _marks(connection, _USER + f" WHERE initials IN ({marks}) AND login IS NULL LIMIT 1"),
             [n.upper() for n in names],
         ).fetchone()
     return tuple(row) if row is not None else None

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import getpass
 import logging
-from typing import Any
-
-from sqlalchemy.engine import URL, make_url
+from typing import TYPE_CHECKING, Any
 
 from app.domain.errors import DatabaseError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 log = logging.getLogger(__name__)
 
@@ -26,15 +27,21 @@ DEFAULT_PORT = 5432
 
 
 def _url(url: str | URL) -> URL:
+    from sqlalchemy.engine import make_url
+
     return make_url(url) if isinstance(url, str) else url
 
 
 def entry_name(url: str | URL) -> str:
     """The key store's user name for this server and role: ``role@host:port/database``."""
     parsed = _url(url)
-    user = parsed.username or getpass.getuser()
+    return entry_for(parsed.username, parsed.host, parsed.port, parsed.database)
+
+
+def entry_for(user: str | None, host: str | None, port: int | None, database: str | None) -> str:
+    """``entry_name`` of a URL's parts (the first screen reads them without SQLAlchemy)."""
     return (
-        f"{user}@{parsed.host or 'localhost'}:{parsed.port or DEFAULT_PORT}/{parsed.database or ''}"
+        f"{user or getpass.getuser()}@{host or 'localhost'}:{port or DEFAULT_PORT}/{database or ''}"
     )
 
 
@@ -85,13 +92,18 @@ def require_key_store() -> None:
 
 def stored_password(url: str | URL) -> str | None:
     """The stored password, or ``None`` (nothing stored, or no usable key store)."""
+    return stored_password_for(entry_name(url))
+
+
+def stored_password_for(entry: str) -> str | None:
+    """``stored_password`` of an entry's name (``entry_for``)."""
     from keyring.errors import KeyringError
 
     backend = _backend()
     if _unusable(backend):
         return None
     try:
-        found: str | None = backend.get_password(SERVICE, entry_name(url))
+        found: str | None = backend.get_password(SERVICE, entry)
         return found
     except KeyringError as exc:
         log.warning("the key store could not be read: %s", type(exc).__name__)

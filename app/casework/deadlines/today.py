@@ -160,10 +160,10 @@ def own_day_overview(
     db: Database, actor: Actor, today: date, *, rules: RuleBook | None = None
 ) -> DayOverview:
     """The actor's own day as I dag reads it: through the driver (``app.store.day_read``: no
-    SQLAlchemy expressions to build and compile, a tenth of a start's I dag) on a SQLite file
-    whose kept requirements are current; otherwise, and on a server, ``day_overview``, which
-    rebuilds them first. The same day either way (``tests/test_day_read.py``)."""
-    if db.is_sqlite and actor.caseworker_id is not None:
+    SQLAlchemy expressions to build and compile, a tenth of a start's I dag) where the kept
+    requirements are current; otherwise ``day_overview``, which rebuilds them first. The same
+    day either way (``tests/test_day_read.py``), on a file and on a server."""
+    if actor.caseworker_id is not None:
         from app.store.day_read import read_day
 
         book = rules or load_rule_sets().book
