@@ -318,9 +318,9 @@ UP_TO_THE_WINDOW = textwrap.dedent(
 def test_a_desk_on_a_team_server_starts_the_window(
     pg_db: Database, subprocess_keyring: dict[str, str]
 ) -> None:
-    """A start against a server (no file: no first screen through the driver, nothing left over
-    to tidy) reaches the window. It stopped with a traceback before the window once, as only a
-    launch in a real process showed."""
+    """A start against a server (its first screen through psycopg, nothing left over to tidy)
+    reaches the window. It stopped with a traceback before the window once, as only a launch in
+    a real process showed."""
     make_people(pg_db)
     args = [*cli_args(pg_db), "--user", "KL", "--lang", "da"]
     env = {**subprocess_keyring, "QT_QPA_PLATFORM": "offscreen"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -203,3 +204,38 @@ def test_the_server_first_screen_loads_neither_sqlalchemy_nor_the_table_classes(
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "True", "[]"]
+
+
+@pytest.mark.postgres
+def test_a_desk_on_a_server_shows_i_dag_first_and_input_waits_for_the_orm(
+    pg_db: Database, actor: Actor, subprocess_keyring: dict[str, str], tmp_path: Path
+) -> None:
+    """``minplan --database-url …`` as a desk starts it, in Qt's own event loop: the window
+    opens on the day read through psycopg; a click at once waits for the ORM, then works."""
+    import json
+
+    from app.domain.dates import local_today
+    from tests.conftest import cli_args
+    from tests.test_first_screen import INPUT_AT_ONCE
+
+    populate(pg_db, actor, citizens=60, seed=4, as_of=TODAY)
+    with transaction(pg_db) as s:
+        user = s.execute(
+            text("SELECT initials FROM caseworker WHERE role = 'caseworker' ORDER BY id LIMIT 1")
+        ).scalar_one_or_none()
+    assert user is not None
+    day_overview(pg_db, _ordinary(pg_db, user), local_today())  # the day's requirements kept
+    out = tmp_path / "seen.json"
+    done = subprocess.run(
+        [sys.executable, "-c", INPUT_AT_ONCE, str(out), *cli_args(pg_db), "--user", user],
+        env={**subprocess_keyring, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(out.read_text(encoding="utf-8"))
+    assert seen["through_the_driver"] and not seen["loaded_before_input"]
+    assert seen["loaded_after_click"], "the click waited for the ORM"
+    assert seen["citizens_shown"] and seen["citizens"] > 0, "then the list was built and read"
+    assert seen["loaded"] and seen["today_lines"] > 0
