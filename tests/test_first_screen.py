@@ -257,6 +257,12 @@ def test_input_while_the_orm_loads_waits_for_it_and_then_works(
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
+    input_waited_for_the_orm(out)
+
+
+def input_waited_for_the_orm(out: Path) -> None:
+    """What ``INPUT_AT_ONCE`` saw: the window on the driver's day, a click that waited for the
+    ORM, then the list built and read, and I dag read again."""
     seen = json.loads(out.read_text(encoding="utf-8"))
     assert seen["through_the_driver"] and not seen["loaded_before_input"]
     assert seen["loaded_after_click"], "the click waited for the ORM"

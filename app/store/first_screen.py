@@ -88,21 +88,12 @@ def read_first_screen(
     except (MinPlanError, dbapi2.Error, OSError) as problem:
         log.info("first screen through the driver skipped: %s", type(problem).__name__)
         return None
-    try:
-        actor = _signed_in(connection, user, demo)
-        if actor is None or not _schema_at_head(connection) or not _audit_key_matches(connection):
-            return None
-        from app.store.day_read import read_day
-        from app.store.deadline_rule_files import load_rule_sets
-
-        day = read_day(connection, actor.caseworker_id, today, load_rule_sets().book)
-    except (MinPlanError, dbapi2.Error, OSError) as problem:
-        log.info("first screen through the driver skipped: %s", type(problem).__name__)
+    found_day = _user_and_day(
+        connection, user, demo, today, login_of=lambda _c: None, log_sealed=_audit_key_matches
+    )
+    if found_day is None:
         return None
-    finally:
-        connection.close()
-    if day is None:
-        return None
+    actor, day = found_day
     from app.store.location import network_filesystem
 
     def make_engine() -> Engine:
@@ -188,22 +179,12 @@ def read_server_first_screen(
     except psycopg.Error as problem:
         log.info("first screen through the driver skipped: %s", type(problem).__name__)
         return None
-    try:
-        login = _server_login(connection)
-        actor = _signed_in(connection, user, demo, login=login)
-        if actor is None or not _schema_at_head(connection) or not _server_sealed(connection):
-            return None
-        from app.store.day_read import read_day
-        from app.store.deadline_rule_files import load_rule_sets
-
-        day = read_day(connection, actor.caseworker_id, today, load_rule_sets().book)
-    except (MinPlanError, psycopg.Error, OSError) as problem:
-        log.info("first screen through the driver skipped: %s", type(problem).__name__)
+    found_day = _user_and_day(
+        connection, user, demo, today, login_of=_server_login, log_sealed=_server_sealed
+    )
+    if found_day is None:
         return None
-    finally:
-        connection.close()
-    if day is None:
-        return None
+    actor, day = found_day
 
     def make_engine() -> Engine:
         before_engine()
@@ -213,6 +194,44 @@ def read_server_first_screen(
 
     db = Database(description=url, make_engine=make_engine, backend="postgresql")
     return FirstScreen(db, actor, day)
+
+
+def _user_and_day(
+    connection: Any,
+    user: str | None,
+    demo: bool,
+    today: date,
+    *,
+    login_of: Callable[[Any], str | None],
+    log_sealed: Callable[[Any], bool],
+) -> tuple[users.Actor, DayOverview] | None:
+    """Who signs in and their day, read on ``connection`` (closed after): the login
+    (``login_of``: None for the operating system's), the schema at head, the access log sealed
+    as it must be (``log_sealed``), I dag; None where the ordinary start must decide."""
+    from app.store.day_read import read_day
+    from app.store.deadline_rule_files import load_rule_sets
+
+    try:
+        actor = _signed_in(connection, user, demo, login=login_of(connection))
+        if actor is None or not _schema_at_head(connection) or not log_sealed(connection):
+            return None
+        day = read_day(connection, actor.caseworker_id, today, load_rule_sets().book)
+    except (MinPlanError, OSError, _driver_error(connection)) as problem:
+        log.info("first screen through the driver skipped: %s", type(problem).__name__)
+        return None
+    finally:
+        connection.close()
+    return None if day is None else (actor, day)
+
+
+def _driver_error(connection: Any) -> type[Exception]:
+    """The base class of the connection's driver's errors (PEP 249's ``Error``)."""
+    error: type[Exception] = dbapi2.Error
+    if _on_server(connection):
+        import psycopg
+
+        error = psycopg.Error
+    return error
 
 
 def _server_login(connection: Any) -> str:
