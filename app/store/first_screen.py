@@ -115,7 +115,8 @@ def read_first_screen(
 
 
 #: A server URL as SQLAlchemy's ``make_url`` reads it (``sqlalchemy/engine/url.py``), for the
-#: one driver ``open_url`` uses; ``tests/test_first_screen.py`` holds the two readings equal.
+#: one driver ``open_url`` uses; ``tests/test_first_screen_server.py`` holds the two readings
+#: equal.
 _SERVER_URL = re.compile(
     r"""postgresql\+psycopg://
         (?:(?P<user>[^:/]*)(?::(?P<password>[^@]*))?@)?
