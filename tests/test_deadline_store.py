@@ -385,16 +385,32 @@ def test_slices_cover_every_item_once_in_order_and_let_go_empties_lists() -> Non
     assert items == [] and other == []
 
 
-@given(st.lists(st.integers(min_value=0, max_value=50), max_size=60), st.integers(1, 9))
-def test_sorting_places_in_turns_is_a_stable_sort(keys: list[int], size: int) -> None:
-    """Sorted a slice at a time and merged (so the window gets its turns): the same as one
-    stable sort of the places by their keys, for any slice size (odd numbers of runs, runs of
-    one, an empty list), ties in their own order (small keys: many ties)."""
-    from app.store import rows
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 6), st.sampled_from(["2026-01-05", "2025-12-31", "2026-03-01"])),
+        max_size=60,
+    ),
+    st.permutations(list(range(7))),
+    st.integers(1, 9),
+)
+def test_deadlines_are_ordered_by_due_date_then_name_then_as_read(
+    rows: list[tuple[int, str]], name_order: list[int], size: int
+) -> None:
+    """The order of a scope's deadlines: by due date, then by the citizen's place in Danish name
+    order (``people`` is in that order), then as read, for any slice size; the items stand in
+    for the deadlines built from the rows (each row's own place)."""
+    from app.store import kept_deadlines
+    from app.store import rows as row_module
 
+    raw = [(citizen, *([None] * 6), due) for citizen, due in rows]
+    people = {citizen: None for citizen in name_order}
+    expected = sorted(range(len(raw)), key=lambda n: (raw[n][7], name_order.index(raw[n][0]), n))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(rows, "SLICE", size)
-        assert rows.argsorted_in_turns(keys) == sorted(range(len(keys)), key=keys.__getitem__)
+        patch.setattr(row_module, "SLICE", size)
+        found = kept_deadlines._by_due_then_name(
+            list(range(len(raw))), [raw[:size], raw[size:]], people, kept_deadlines._Days()
+        )
+    assert found == expected
 
 
 def test_a_requirements_parameters_are_kept_as_the_same_json_text_whether_remembered_or_not() -> (

@@ -9,10 +9,9 @@ one place only.
 from __future__ import annotations
 
 import json
-import time
 from datetime import date, datetime, timedelta
 from itertools import filterfalse, repeat
-from operator import add, itemgetter, mul
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from app.domain.dates import local_today
@@ -24,7 +23,7 @@ from app.domain.deadlines import (
     classify_values,
     status_of,
 )
-from app.store.rows import argsorted_in_turns, let_go, slices
+from app.store.rows import let_go, slices
 
 #: Bump when the engine's logic changes, so kept requirements are rebuilt on the next read.
 ENGINE_VERSION = 3
@@ -312,26 +311,39 @@ def _by_due_then_name(
 ) -> list[CitizenDeadline]:
     """By due date, then by name (people are in Danish name order), then as read.
 
-    ``row_lists`` are the raw rows the items were built from, in the same order: the sort key is
-    made from their columns a column at a time (a whole number: the day's place among the due
-    days, then the citizen's rank by name), so that small whole numbers are sorted, Python's
-    fastest comparison, without a Python step per comparison; the items' places are sorted by
-    it in turns (``argsorted_in_turns``), as one sort of 200 000 held every other thread, the
-    window's among them, for 100 ms."""
-    rank = {cid: n for n, cid in enumerate(people)}
-    parts = [part for rows in row_lists for part in slices(rows)]
-    due = itemgetter(_DUE)
-    raw_days: set[Any] = set()
-    for part in parts:
-        raw_days.update(map(due, part))
-    place = {raw: n for n, raw in enumerate(sorted(raw_days, key=days.__getitem__))}
-    width = len(rank) + 1
-    keys: list[int] = []
-    for part in parts:
-        day = map(mul, map(place.__getitem__, map(due, part)), repeat(width))
-        keys += map(add, day, map(rank.__getitem__, map(itemgetter(_CITIZEN), part)))
-        time.sleep(0)  # see ``slices``
+    ``row_lists`` are the raw rows the items were built from, in the same order. Nothing is
+    compared: the items' places are put in a bucket per citizen, the citizens are walked in name
+    order putting each place into a bucket per due day, and the days are taken in date order
+    (a few thousand of them). It replaced a sort of the places by a whole-number key, sorted a
+    slice at a time and merged so the window got its turns: 0.33-0.36 s against 0.54-0.66 s
+    for 311 902 deadlines (the merges looked up every key again at every level). Loops in
+    Python let other threads (the window) run every few milliseconds by themselves."""
+    due, citizen = itemgetter(_DUE), itemgetter(_CITIZEN)
+    dues: list[Any] = []
+    of_citizen: dict[int, list[int]] = {}
+    place = 0
+    for rows in row_lists:
+        for part in slices(rows):
+            dues += map(due, part)
+            for cid in map(citizen, part):
+                found = of_citizen.get(cid)
+                if found is None:
+                    of_citizen[cid] = [place]
+                else:
+                    found.append(place)
+                place += 1
+    on_day: dict[Any, list[int]] = {}
+    for cid in people:
+        for place in of_citizen.get(cid, ()):
+            raw = dues[place]
+            bucket = on_day.get(raw)
+            if bucket is None:
+                on_day[raw] = [place]
+            else:
+                bucket.append(place)
     ordered: list[CitizenDeadline] = []
-    for part in slices(argsorted_in_turns(keys)):
-        ordered += map(items.__getitem__, part)
+    for raw in sorted(on_day, key=days.__getitem__):
+        ordered += map(items.__getitem__, on_day[raw])
+    if len(ordered) != len(items):  # every item's citizen is one of ``people`` (``_known``)
+        raise KeyError("a deadline of a citizen outside the people read")
     return ordered
