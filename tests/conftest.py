@@ -154,6 +154,15 @@ def memory_keyring(
 
 
 @pytest.fixture
+def keyring_searches(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """keyring left to find its backend itself (no choice configured), its files in ``tmp_path``."""
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    return tmp_path
+
+
+@pytest.fixture
 def subprocess_keyring(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, migrated_template: Path
 ) -> dict[str, str]:

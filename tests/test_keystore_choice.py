@@ -17,15 +17,6 @@ from app.store.first_screen import _key
 NOW = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def keyring_searches(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """keyring left to find its backend itself (no choice configured), its files in ``tmp_path``."""
-    monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    return tmp_path
-
-
 def _note(home: Path) -> dict[str, str]:
     note: dict[str, str] = json.loads((home / "data" / "keystore-choice.json").read_text())
     return note

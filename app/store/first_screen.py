@@ -174,7 +174,7 @@ def read_server_first_screen(
     entry = server_password.entry_for(
         params.get("user"), params.get("host"), params.get("port"), params.get("dbname")
     )
-    params.update(connect_options(params, server_password.stored_password_for(entry)))
+    params.update(connect_options(params, server_password.password_at_start(entry)))
     try:
         connection = psycopg.connect(**params)
     except psycopg.Error as problem:

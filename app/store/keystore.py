@@ -159,19 +159,34 @@ class KeyStore:
 
 
 def _agreed(
-    backend: KeyringBackend, levels: list[tuple[KeyringBackend, Protection]] | None = None
+    backend: KeyringBackend,
+    levels: list[tuple[KeyringBackend, Protection]] | None = None,
+    *,
+    warn: bool = True,
 ) -> KeyStore | None:
     """The backend in ``backend`` (one, or keyring's chain of several) that Min Plan agrees to
-    use: the first protecting one, else (where allowed) the first unprotected one; else None."""
+    use: the first protecting one, else (where allowed) the first unprotected one; else None.
+    ``warn``: say in the log that database keys would be kept unprotected."""
     levels = _levels(backend) if levels is None else levels
     for candidate, level in levels:
         if level is Protection.PROTECTED:
             return KeyStore(candidate, protected=True)
     unprotected = [c for c, level in levels if level is Protection.UNPROTECTED]
     if unprotected and plaintext_allowed():
-        log.warning("database keys kept in an unprotected key store (%s)", backend_name(backend))
+        if warn:
+            log.warning(
+                "database keys kept in an unprotected key store (%s)", backend_name(backend)
+            )
         return KeyStore(unprotected[0], protected=False)
     return None
+
+
+def note_choice(backend: KeyringBackend) -> None:
+    """Note for the next start the store of ``backend`` (keyring's choice) that ``open_store``
+    would agree to, without using it now (the server password's search notes it too)."""
+    store = _agreed(backend, warn=False)
+    if store is not None:
+        keystore_choice.remember(store.backend)
 
 
 def _levels(backend: KeyringBackend) -> list[tuple[KeyringBackend, Protection]]:

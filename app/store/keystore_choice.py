@@ -5,9 +5,10 @@ installed package's entry points, imports each backend and asks each whether it 
 (55–150 ms measured, of a start of about 0.4 s), where loading the one it will choose takes 3 ms.
 Which one it chooses changes only when a key store is installed, removed, started or stopped.
 So the class ``app.store.keystore.open_store`` ended up using is noted (a small file in the
-user's data folder), and the first screen (``app.store.first_screen``) loads that class directly;
-``app.store.keystore`` judges it as it judges any backend, and only a key found there is used
-(anything else is the ordinary start's, which asks keyring again).
+user's data folder; a team server's password search notes the same choice), and the first screen
+(``app.store.first_screen``) loads that class directly; ``app.store.keystore`` judges it as it
+judges any backend, and only a key (or server password) found there is used (anything else is
+the ordinary start's, which asks keyring again).
 
 A note older than ``MAX_AGE`` is not used, so the start after it asks keyring again and notes
 its answer anew. No note is read or written where the choice is the user's own
