@@ -50,6 +50,23 @@ def test_the_password_comes_from_the_noted_store_without_a_search(
     assert server_password.password_at_start("kl@db.example:5432/other") is None
 
 
+def test_a_noted_store_that_cannot_be_read_gives_no_password(
+    keyring_searches: Path,
+    memory_keyring,
+    monkeypatch: pytest.MonkeyPatch,
+    no_search: None,
+) -> None:
+    """A locked or vanished key store at the first screen: no password and no error (the
+    ordinary start then asks keyring and says what is wrong)."""
+
+    def locked(*_args: object) -> None:
+        raise OSError("the key store's D-Bus service went away")
+
+    monkeypatch.setattr(memory_keyring, "get_password", locked)
+    monkeypatch.setattr(keystore_choice, "remembered", lambda: memory_keyring)
+    assert server_password.password_at_start(ENTRY) is None
+
+
 def test_a_noted_plain_file_gives_no_password_and_is_not_read(
     keyring_searches: Path,
     monkeypatch: pytest.MonkeyPatch,

@@ -104,14 +104,7 @@ def stored_password_for(entry: str) -> str | None:
 
     backend = _backend()
     note_choice(backend)
-    if _unusable(backend):
-        return None
-    try:
-        found: str | None = backend.get_password(SERVICE, entry)
-        return found
-    except KeyringError as exc:
-        log.warning("the key store could not be read: %s", type(exc).__name__)
-        return None
+    return _password_in(backend, entry, KeyringError)
 
 
 def password_at_start(entry: str) -> str | None:
@@ -129,13 +122,23 @@ def password_at_start(entry: str) -> str | None:
     backend = remembered()
     if backend is None:
         return stored_password_for(entry)
+    return _password_in(backend, entry, BACKEND_FAILURES, noted=True)
+
+
+def _password_in(backend: Any, entry: str, failures: Any, *, noted: bool = False) -> str | None:
+    """What ``backend`` keeps for ``entry``: None where it keeps nothing, is one no password is
+    read from (a plain file), or raises one of ``failures`` (logged; a noted store's quietly,
+    as the ordinary start will ask keyring again)."""
     if _unusable(backend):
         return None
     try:
         found: str | None = backend.get_password(SERVICE, entry)
         return found
-    except BACKEND_FAILURES as exc:
-        log.info("the noted key store could not be read: %s", type(exc).__name__)
+    except failures as exc:
+        level = logging.INFO if noted else logging.WARNING
+        log.log(
+            level, "the %skey store could not be read: %s", "noted " * noted, type(exc).__name__
+        )
         return None
 
 
