@@ -16,6 +16,7 @@ import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from itertools import repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -230,6 +231,11 @@ def open_rows(
     )
 
 
+#: Rows typed together, a column at a time (``_typed_rows``): enough to pay for the batch's
+#: setup, few enough that the import stays a stream.
+BATCH_ROWS = 128
+
+
 def _rows(
     name: str,
     records: Iterator[tuple[int, list[str]]],
@@ -241,6 +247,8 @@ def _rows(
     sheet: bool,
 ) -> Iterator[Row]:
     columns = _columns(spec, header)
+    lines: list[int] = []
+    batch: list[list[str]] = []
     try:
         for line, record in records:
             if not "".join(record).strip():  # (no cell holds more than spaces)
@@ -271,9 +279,15 @@ def _rows(
                     ))
                 )  # fmt: skip
                 continue
-            yield _typed(name, line, columns, record, problems, options)
+            lines.append(line)
+            batch.append(record)
+            if len(batch) == BATCH_ROWS:
+                yield from _typed_rows(name, lines, batch, columns, problems, options)
+                lines, batch = [], []
     except TableRefused:
-        return
+        pass  # (the rows read before the table broke off are still checked)
+    if batch:
+        yield from _typed_rows(name, lines, batch, columns, problems, options)
 
 
 def _header_ok(name: str, spec: FileSpec, header: list[str], problems: list[Problem]) -> bool:
@@ -309,37 +323,69 @@ def _header_ok(name: str, spec: FileSpec, header: list[str], problems: list[Prob
     return ok
 
 
-def _typed(
+def _typed_rows(
     name: str,
-    line: int,
+    lines: list[int],
+    records: list[list[str]],
     columns: tuple[tuple[str, int, Any, bool], ...],
-    record: list[str],
     problems: list[Problem],
     options: ReadOptions = ReadOptions(),
-) -> Row:
-    values: dict[str, Any] = {}
-    complete = True
-    fix = options.fix_leading_zeros
-    for column, index, read, required in columns:  # (the hot loop of an import: kept plain)
-        cell = record[index] if index >= 0 else ""
-        if cell[:1] == "'":
-            cell = restore(cell)
-        if fix and read is read_cpr:
-            cell = fix_leading_zero(cell)
+) -> list[Row]:
+    """Records of as many cells as the header, typed a column at a time: each column's cells go
+    through its reader in one ``map`` (the hot path of an import, issue #19). A column where a
+    cell is refused is read again cell by cell to name each problem; a row's problems are
+    reported in its column order, the rows in the file's order."""
+    count = len(records)
+    cells_at = list(zip(*records, strict=True))
+    refused: dict[int, list[Problem]] = {}
+    value_columns = []
+    for column, index, read, required in columns:
+        cells: Any = cells_at[index] if index >= 0 else ("",) * count
+        if "\x00'" in "\x00" + "\x00".join(cells):  # a cell kept from a formula (rare)
+            cells = [restore(cell) if cell[:1] == "'" else cell for cell in cells]
+        if options.fix_leading_zeros and read is read_cpr:
+            cells = list(map(fix_leading_zero, cells))
+        try:
+            values = list(map(read, cells))
+        except ValidationError:
+            values = None
+        if values is None or (required and None in values):
+            values = _read_one_by_one(name, lines, column, cells, read, required, refused)
+        value_columns.append(values)
+    for place in sorted(refused):
+        for problem in refused[place]:
+            problems.append(problem)  # (one by one: the report keeps the first thousand)
+    names = tuple(column for column, _index, _read, _required in columns)
+    rows = map(dict, map(zip, repeat(names), zip(*value_columns, strict=True)))
+    complete = [place not in refused for place in range(count)] if refused else repeat(True)
+    return list(map(tuple.__new__, repeat(Row), zip(repeat(name), lines, rows, complete)))
+
+
+def _read_one_by_one(
+    name: str,
+    lines: list[int],
+    column: str,
+    cells: Any,
+    read: Any,
+    required: bool,
+    refused: dict[int, list[Problem]],
+) -> list[Any]:
+    """A column's values read cell by cell, each refused or missing cell noted by its row."""
+    values: list[Any] = []
+    for place, cell in enumerate(cells):
         try:
             value = read(cell)
         except ValidationError as error:
-            problems.append(Problem(name, line, error, column))
-            complete = False
+            refused.setdefault(place, []).append(Problem(name, lines[place], error, column))
             value = None
         else:
             if value is None and required:
-                problems.append(
-                    Problem(name, line, ValidationError("{column} is empty", column=column))
+                problem = Problem(
+                    name, lines[place], ValidationError("{column} is empty", column=column)
                 )
-                complete = False
-        values[column] = value
-    return Row(name, line, values, complete)
+                refused.setdefault(place, []).append(problem)
+        values.append(value)
+    return values
 
 
 def _columns(spec: FileSpec, header: list[str]) -> tuple[tuple[str, int, Any, bool], ...]:
