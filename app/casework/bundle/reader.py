@@ -1,4 +1,4 @@
-"""Reading one bundle table, row by row, with every problem tied to its file and line.
+"""Reading one bundle table, a stream of rows, with every problem tied to its file and line.
 
 A table is a CSV file of the bundle folder or a sheet of the bundle workbook (``.xlsx``). Rows
 are streamed: a file is never read into memory whole, so a bundle of 200 000 citizens imports in
