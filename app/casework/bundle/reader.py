@@ -231,8 +231,10 @@ def open_rows(
     )
 
 
-#: Rows typed together, a column at a time (``_typed_rows``): enough to pay for the batch's
-#: setup, few enough that the import stays a stream.
+#: Rows typed together, a column at a time (``_typed_rows``). Small batches stay in the
+#: processor's cache: the 301 660 rows of a 20 000-citizen bundle were read in 1.5-1.6 s in
+#: batches of 128, in 2.1 s in batches of 1 024 or a row at a time, in 2.5-2.9 s in batches of
+#: 8 192 (issue #19).
 BATCH_ROWS = 128
 
 
