@@ -383,3 +383,14 @@ def no_blocking_discard_prompt(
     import app.ui.form as form
 
     monkeypatch.setattr(form, "confirm_discard", lambda parent: True)
+
+
+@pytest.fixture
+def today_when_each_test_runs(request, monkeypatch) -> None:
+    """The test module's ``TODAY`` read again as each test starts: the app takes the day from
+    the clock (an access grant's day, the day a note may still be edited), and a run across
+    Danish midnight (23:00 UTC in winter) would otherwise compare the day the module was read
+    with the next one."""
+    from app.domain.dates import local_today
+
+    monkeypatch.setattr(request.module, "TODAY", local_today())

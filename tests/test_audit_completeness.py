@@ -12,7 +12,6 @@ the access log fails here.
 from __future__ import annotations
 
 import ast
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -62,13 +61,8 @@ APP = Path(__file__).resolve().parent.parent / "app"
 SAMPLE = APP / "resources" / "sample-bundle"
 TODAY = local_today()
 
-
-@pytest.fixture(autouse=True)
-def _today_when_each_test_runs(monkeypatch) -> None:
-    """``TODAY`` read again as each test starts: the app takes the day from the clock (a note
-    can be edited on the day it was written), and a run across Danish midnight (23:00 UTC in
-    winter) would otherwise compare the day the module was read with the next one."""
-    monkeypatch.setattr(sys.modules[__name__], "TODAY", local_today())
+#: The day read again as each test starts (``tests/conftest.py``).
+pytestmark = pytest.mark.usefixtures("today_when_each_test_runs")
 
 
 @dataclass

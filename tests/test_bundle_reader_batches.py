@@ -23,6 +23,9 @@ from app.reports.safe_cells import restore
 
 SPELLS = SPECS["spells.csv"]
 HEADER = [column.name for column in SPELLS.columns]
+#: A spell that reads without a problem, and one whose start is not a date.
+GOOD = ["0101901234", "dagpenge", "2026-01-05"] + [""] * (len(HEADER) - 3)
+BAD = ["0101901234", "dagpenge", "2026-02-30"] + [""] * (len(HEADER) - 3)
 
 #: Cells for each kind of reader: good ones, refused ones, empty ones, apostrophes.
 _CELLS = {
@@ -122,11 +125,10 @@ def test_batches_read_like_one_row_at_a_time(
 def test_rows_before_a_broken_table_are_still_read() -> None:
     """A table that breaks off (``csv.Error``) still hands on the rows read before it, also
     those waiting in an unfinished batch."""
-    good = ["0101901234", "dagpenge", "2026-01-05"] + [""] * (len(HEADER) - 3)
 
     def records():
-        yield 2, good
-        yield 3, good
+        yield 2, GOOD
+        yield 3, GOOD
         raise TableRefused
 
     problems: list[Problem] = []
@@ -141,9 +143,7 @@ def test_rows_before_a_broken_table_are_still_read() -> None:
 @pytest.mark.parametrize("size", [reader.BATCH_ROWS - 1, reader.BATCH_ROWS, reader.BATCH_ROWS + 1])
 def test_a_problem_on_either_side_of_a_batch_boundary(size: int) -> None:
     """Rows are numbered by their own lines across batches, and a refused cell names its row."""
-    good = ["0101901234", "dagpenge", "2026-01-05"] + [""] * (len(HEADER) - 3)
-    bad = ["0101901234", "dagpenge", "2026-02-30"] + [""] * (len(HEADER) - 3)
-    numbered = [(line, bad if line == size + 1 else good) for line in range(2, size + 3)]
+    numbered = [(line, BAD if line == size + 1 else GOOD) for line in range(2, size + 3)]
     problems: list[Problem] = []
     rows = list(
         reader._rows(

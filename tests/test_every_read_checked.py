@@ -12,7 +12,6 @@ reason allowed and logged.
 from __future__ import annotations
 
 import ast
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -42,13 +41,8 @@ from tests.conftest import cli_args
 APP = Path(__file__).resolve().parent.parent / "app"
 TODAY = local_today()
 
-
-@pytest.fixture(autouse=True)
-def _today_when_each_test_runs(monkeypatch) -> None:
-    """``TODAY`` read again as each test starts: the app takes the day from the clock (a note
-    can be edited on the day it was written), and a run across Danish midnight (23:00 UTC in
-    winter) would otherwise compare the day the module was read with the next one."""
-    monkeypatch.setattr(sys.modules[__name__], "TODAY", local_today())
+#: The day read again as each test starts (``tests/conftest.py``).
+pytestmark = pytest.mark.usefixtures("today_when_each_test_runs")
 
 
 #: Tables that hold citizen data: a function that names one reads (or writes) citizen data.
