@@ -35,6 +35,7 @@ from app.domain.plan import PLAN_FIELDS, MilestoneState, PlanSnapshot
 from app.domain.search import citizen_search_text, citizen_sort_key
 from app.reports.plan_document import MILESTONE_STATE_COLUMNS
 from app.store import bulk
+from app.store.bulk_load import indexes_built_after
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker, Citizen, Company, Milestone, Plan, metadata
 
@@ -53,6 +54,23 @@ _SPELL_FACTS = (
     "offer_exempt_to",
 )
 
+
+#: The tables an import into an empty database fills with their indexes built after the rows
+#: (``bulk_load``); not the milestones, which plan versions read back by citizen while the
+#: import is still writing.
+_LOADED = (
+    "caseworker",
+    "company",
+    "citizen",
+    "benefit_spell",
+    "plan_version",
+    "offer",
+    "conversation",
+    "employment",
+    "company_contact",
+    "recruitment_order",
+    "journal_note",
+)
 
 #: Kept under its old name for the demo generator (whose source is part of its cache key).
 bulk_insert = bulk.insert_rows
@@ -127,13 +145,15 @@ def write_bundle(
     try:
         with transaction(db) as session:
             written = WrittenFacts()
-            people = _write(session, actor, rows, progress, first_admin, written)
-            verdict()
-            if not unchanged():
-                raise ConflictError(CHANGED)
+            with indexes_built_after(session.connection(), _LOADED):
+                people = _write(session, actor, rows, progress, first_admin, written)
+                verdict()  # before the indexes are built: a refused bundle is rolled back
+                if not unchanged():
+                    raise ConflictError(CHANGED)
             # Core inserts bypass the session's bookkeeping: keep these citizens' deadlines here
             # (the new citizens' facts from the rows just written, not read back).
-            deadline_store.refresh(session.connection(), people, written=written)
+            with indexes_built_after(session.connection(), deadline_store.TABLES):
+                deadline_store.refresh(session.connection(), people, written=written)
             # Counts only, no personal data; every imported citizen by id, so that each one's
             # history shows where their data came from (and a team server's row trigger knows
             # that the app logged their rows: it wrote one event per row for those left out).

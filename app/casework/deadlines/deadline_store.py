@@ -48,6 +48,7 @@ from app.domain.deadlines import (
     requirements,
 )
 from app.store import bulk
+from app.store.bulk_load import indexes_built_after
 from app.store.engine import Database, transaction
 from app.store.kept_deadlines import requirements_current, rules_fingerprint
 from app.store.models import (
@@ -72,6 +73,9 @@ _PENDING = "minplan_deadline_citizens"
 Progress = Callable[[int, int], None]
 _table = table_of(StoredRequirement)
 _periods = table_of(KeptPeriod)
+#: The tables kept here: an import into an empty database fills them with their indexes built
+#: after the rows (``bulk_load``).
+TABLES = (_table.name, _periods.name)
 
 
 def _current_rules() -> RuleBook:
@@ -238,7 +242,8 @@ def rebuild(
     )
     writer = _Writer(conn)
     n = 0
-    with cycle_collection_paused():
+    # The tables were just emptied: on SQLite their indexes are built once, after the rows.
+    with indexes_built_after(conn, TABLES), cycle_collection_paused():
         for part in chunks(everybody, REBUILD_SLICE):
             for citizen_id, citizen_facts in load_facts(conn, part).items():
                 writer.add(citizen_id, citizen_facts, book, horizon)
