@@ -29,6 +29,7 @@ EVERY_FIGURE = {
     "worklist_open",
     "gui_peak_memory",
     "deadlines_all",
+    "deadlines_all_made",
     "deadlines_caseload",
     "goalplan_year",
     "fte_ratio",

@@ -397,19 +397,16 @@ def test_deadlines_are_ordered_by_due_date_then_name_then_as_read(
     rows: list[tuple[int, str]], name_order: list[int], size: int
 ) -> None:
     """The order of a scope's deadlines: by due date, then by the citizen's place in Danish name
-    order (``people`` is in that order), then as read, for any slice size; the items stand in
-    for the deadlines built from the rows (each row's own place)."""
+    order (``people`` are in that order), then as read, for any slice size."""
     from app.store import kept_deadlines
     from app.store import rows as row_module
 
     raw = [(citizen, *([None] * 6), due) for citizen, due in rows]
-    people = {citizen: None for citizen in name_order}
+    people = kept_deadlines.People({}, [(citizen, "", "", None) for citizen in name_order])
     expected = sorted(range(len(raw)), key=lambda n: (raw[n][7], name_order.index(raw[n][0]), n))
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(row_module, "SLICE", size)
-        found = kept_deadlines._by_due_then_name(
-            list(range(len(raw))), [raw[:size], raw[size:]], people, kept_deadlines._Days()
-        )
+        found = kept_deadlines._by_due_then_name(raw, people, {(None, None): ()}, date(2026, 1, 1))
     assert found == expected
 
 
@@ -423,3 +420,49 @@ def test_a_requirements_parameters_are_kept_as_the_same_json_text_whether_rememb
     assert _extra_text(dated) == _extra_text(tuple(dated))  # the second from the cache
     assert _extra_text((("days", [1, 2]),)) == '{"days": [1, 2]}'  # a list is no cache key
     assert _extra_text(()) is None
+
+
+def test_a_scopes_deadlines_are_made_when_asked_for_and_behave_as_a_list(
+    db: Database, actor: Actor
+) -> None:
+    """``deadlines_for`` keeps the rows and makes each deadline when asked for: by index (also
+    from the end), by slice and in a loop it gives the same deadlines in the same order, compares
+    equal to them as a list, names its citizens without making any, and can be emptied."""
+    for start in (date(2026, 3, 2), date(2026, 4, 6), date(2026, 1, 12)):
+        start_spell(
+            db,
+            actor,
+            _citizen(db, actor),
+            {"target_group": "kontanthjaelp_jobparat", "start_date": start},
+        )
+    found = deadlines_for(db, TODAY)
+    every = list(found)
+    assert len(found) == len(every) > 6
+    assert [found[n] for n in range(len(found))] == every
+    assert found[-1] == every[-1] and found[1:4] == every[1:4]
+    assert found == every and found == tuple(every) and found != every[:-1]
+    assert found == deadlines_for(db, TODAY) and found != "not deadlines"
+    assert found.citizen_ids() == {item.citizen_id for item in every}
+    assert all(i.deadline.met_on is None and i.deadline.done < i.deadline.required
+               for i in every if i.deadline.is_open)  # fmt: skip
+    with pytest.raises(IndexError):
+        found[len(found)]
+    found.let_go()
+    assert len(found) == 0 and list(found) == []
+
+
+def test_people_read_apart_from_their_order_leave_out_who_came_or_went_between() -> None:
+    """Everybody's people are read as rows in table order and ids in name order: a citizen in
+    only one of the two reads is not one of the people (the rows of a newcomer are left out
+    as a deleted citizen's are)."""
+    from app.store.kept_deadlines import People, Person
+
+    rows = [(7, "0101901234", "Åse Berg", 2), (3, "0202902345", "Anna Berg", None)]
+    people = People({2: "ABC"}, rows, in_order=[3, 9, 7])
+    assert list(people) == [3, 7] and len(people) == 2
+    assert people.rank == {3: 0, 7: 1}
+    assert 9 not in people and 3 in people
+    assert people[7] == Person("0101901234", "Åse Berg", 2, "ABC")
+    assert people[3].caseworker is None
+    assert list(People({}, rows[::-1], in_order=[7])) == [7]
+    assert list(People({}, rows)) == [7, 3]  # without an order: as read

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlmodel import col
@@ -53,13 +55,20 @@ def deadlines(
     all_runs: list[float] = []
     floors: list[float] = []
     everything: list = []
+    built: list[float] = []
     for _ in range(max(1, runs)):
         # The last run's deadlines go first: hundreds of thousands of live tuples would make the
         # cycle collector rescan them during the floor's read, and flatter the ratio.
         everything = []
+        # Each from a new connection, as a command's run is: the floor that followed a run
+        # found the end of the table it had just read in SQLite's page cache and read it 0.4 s
+        # faster (2.1 s against 2.5 s at 300 000 citizens), as the run did after the floor.
+        db.dispose()
         floors.append(timed(lambda: plain_requirement_read(db, as_of))[0])
+        db.dispose()
         seconds, everything = timed(lambda: deadlines_for(db, as_of))
         all_runs.append(seconds)
+        built.append(timed(partial(every_deadline_made, everything))[0])
     caseload = [timed(lambda: deadlines_for(mine, as_of, caseworker_ids={worker}))]
     caseload += [
         timed(lambda: deadlines_for(mine, as_of, caseworker_ids={worker})) for _ in range(runs * 3)
@@ -70,7 +79,21 @@ def deadlines(
             median(all_runs),
             "s",
             citizens,
-            detail={"requirements": len(everything), "runs_s": all_runs, "floor_runs_s": floors},
+            detail={
+                "requirements": len(everything),
+                "runs_s": all_runs,
+                "floor_runs_s": floors,
+            },
+            floor=median(floors),
+        ),
+        # The result makes each deadline when it is asked for: this is the time until every one
+        # of them has been (the command line asks for each as it prints it).
+        Figure(
+            "deadlines_all_made",
+            median([run + made for run, made in zip(all_runs, built, strict=True)]),
+            "s",
+            citizens,
+            detail={"made_runs_s": built},
             floor=median(floors),
         ),
         Figure(
@@ -86,6 +109,14 @@ def deadlines(
             },
         ),
     ]
+
+
+def every_deadline_made(found: Sequence[Any]) -> int:
+    """Ask a scope's deadlines for every one of them (as printing them all does)."""
+    from app.casework.deadlines.deadline_facts import cycle_collection_paused
+
+    with cycle_collection_paused():
+        return sum(1 for _item in found)
 
 
 def plain_requirement_read(db: Database, as_of: date) -> int:

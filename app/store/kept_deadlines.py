@@ -9,10 +9,12 @@ one place only.
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
-from itertools import filterfalse, repeat
-from operator import itemgetter
-from typing import Any, NamedTuple
+from itertools import repeat
+from operator import add, eq, itemgetter, mul, truth
+from typing import Any, NamedTuple, overload
 
 from app.domain.dates import local_today
 from app.domain.deadlines import (
@@ -23,7 +25,7 @@ from app.domain.deadlines import (
     classify_values,
     status_of,
 )
-from app.store.rows import let_go, slices
+from app.store.rows import SLICE, let_go, slices
 
 #: Bump when the engine's logic changes, so kept requirements are rebuilt on the next read.
 ENGINE_VERSION = 3
@@ -80,10 +82,10 @@ def _extra(text: str | None) -> tuple[tuple[str, Any], ...]:
     )
 
 
-#: Columns of a kept requirement row (``_requirement_queries``): the citizen, the due date, the
-#: number required, the day it was met, its status when it was met by the day asked about ("met"
-#: or "met_late"; NULL when it was not), the days that counted.
-_CITIZEN, _DUE, _REQUIRED, _MET_ON, _STATUS, _DAYS = 0, 7, 8, 9, 11, 12
+#: Columns of a kept requirement row (``_requirement_queries``): the citizen, the due date, its
+#: status when it was met by the day asked about ("met" or "met_late"; NULL when it was not),
+#: the days that counted.
+_CITIZEN, _DUE, _STATUS, _DAYS = 0, 7, 11, 12
 
 
 def rules_fingerprint(rules: RuleBook) -> str:
@@ -102,42 +104,242 @@ def requirements_current(
     )
 
 
-def people_of(initials: dict[Any, Any], rows: list[Any]) -> dict[int, Person]:
-    """Citizen id -> ``Person`` from rows of (id, CPR, name, caseworker id), kept in their order
-    (Danish name order, as the query sorted them); made a column at a time."""
-    people: dict[int, Person] = {}
-    for part in slices(rows):
-        ids, cprs, names, workers = zip(*part, strict=True)
-        shown = map(initials.get, workers)
-        made = map(tuple.__new__, repeat(Person), zip(cprs, names, workers, shown, strict=True))
-        people.update(zip(ids, made, strict=True))
-    return people
+class People:
+    """The citizens of a scope as read (rows of id, CPR, name, caseworker id) and each one's
+    place in Danish name order. A ``Person`` is made when a deadline first asks for it: a whole
+    jobcenter's 300 000 were a third of a second the scope's list may never need."""
+
+    __slots__ = ("persons", "rank")
+
+    def __init__(
+        self, initials: dict[Any, Any], rows: list[Any], in_order: list[int] | None = None
+    ) -> None:
+        """``rows`` in Danish name order, or in any order with ``in_order`` the ids in name
+        order (an id without a row is left out: read apart, a citizen may come or go between)."""
+        self.persons = _Persons(initials)
+        for part in slices(rows):
+            self.persons.rows.update(zip(map(itemgetter(0), part), part, strict=True))
+        self.rank: dict[int, int] = {}
+        if in_order is None:
+            in_order = list(self.persons.rows)
+        else:
+            in_order = list(filter(self.persons.rows.__contains__, in_order))
+        for start in range(0, len(in_order), SLICE):
+            part = in_order[start : start + SLICE]
+            self.rank.update(zip(part, range(start, start + len(part)), strict=True))
+            time.sleep(0)  # as ``slices``: other threads run between the slices
+
+    def __iter__(self) -> Iterator[int]:
+        """The citizens' ids in Danish name order."""
+        return iter(self.rank)
+
+    def __len__(self) -> int:
+        return len(self.rank)
+
+    def __contains__(self, citizen_id: object) -> bool:
+        return citizen_id in self.rank
+
+    def __getitem__(self, citizen_id: int) -> Person:
+        return self.persons[citizen_id]
+
+
+class _Persons(dict[int, Person]):
+    """Citizen id -> ``Person``, each made from its row when first asked for (looked up again
+    in C: ``map(persons.__getitem__, ids)``)."""
+
+    def __init__(self, initials: dict[Any, Any]) -> None:
+        super().__init__()
+        self.initials = initials
+        self.rows: dict[int, Any] = {}
+
+    def __missing__(self, citizen_id: int) -> Person:
+        _id, cpr, name, worker = self.rows[citizen_id]
+        found = self[citizen_id] = tuple.__new__(
+            Person, (cpr, name, worker, self.initials.get(worker))
+        )
+        return found
+
+
+def people_of(initials: dict[Any, Any], rows: list[Any]) -> People:
+    """``People`` from rows of (id, CPR, name, caseworker id) in Danish name order (as the
+    query sorted them) and the caseworkers' initials by id."""
+    return People(initials, rows)
+
+
+class KeptDeadlines(Sequence[CitizenDeadline]):
+    """A scope's deadlines on a day, by due date, then the citizen's name, then as read.
+
+    Kept as the rows they were read from and their order; a ``CitizenDeadline`` is made when it
+    is asked for (a few microseconds: a met or single requirement from its row, the others by the
+    engine's ``classify_values``). Making the ~900 000 of a whole jobcenter up front cost more
+    than reading their rows (issue #19); a list shows a screenful, the access log wants only the
+    citizens (``citizen_ids``), and the command line formats one at a time. Nothing in it
+    changes after it is made (its caches fill the same way from any thread), so any thread may
+    read it."""
+
+    __slots__ = (
+        "_as_of", "_booked", "_days", "_extras", "_fields", "_order", "_people", "_rows",
+        "_rule_of", "_status_on",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        rows: list[Any],
+        order: list[int],
+        people: People,
+        booked: dict[int, datetime],
+        rules: RuleBook,
+        fields: dict[tuple[str, str], tuple[str, str, str, str, str, str]],
+        as_of: date,
+    ) -> None:
+        self._rows, self._order, self._people, self._booked = rows, order, people, booked
+        self._fields, self._rule_of, self._as_of = fields, rules.rules_by_id(), as_of
+        self._days, self._extras = _Days(), _Extras()
+        self._status_on = _StatusOn(as_of, self._days)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @overload
+    def __getitem__(self, index: int) -> CitizenDeadline: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[CitizenDeadline]: ...
+
+    def __getitem__(self, index: int | slice) -> CitizenDeadline | list[CitizenDeadline]:
+        if isinstance(index, slice):
+            rows = self._rows.__getitem__
+            return [
+                item
+                for places in slices(self._order[index])
+                for item in self._many(list(map(rows, places)))
+            ]
+        return self._made(self._order[index])
+
+    def __iter__(self) -> Iterator[CitizenDeadline]:
+        """Every deadline in order. They are all made first, a slice at a time in the order
+        read (``_many``): made in the order shown, each row is a leap through memory (4 µs a
+        deadline against 1.5 µs)."""
+        made: list[CitizenDeadline] = []
+        for rows in slices(self._rows):
+            made += self._many(rows)
+        yield from map(made.__getitem__, self._order)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, KeptDeadlines | list | tuple):
+            return len(self) == len(other) and all(map(eq, self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # compared by content, as a list is
+
+    def __repr__(self) -> str:
+        return f"<KeptDeadlines: {len(self)}>"
+
+    def citizen_ids(self) -> set[int]:
+        """The citizens the deadlines concern (for the access log), without making them."""
+        return set(map(itemgetter(_CITIZEN), self._rows))
+
+    def let_go(self) -> None:
+        """Empty it a slice at a time (``app.store.rows.let_go``): a whole jobcenter's rows freed
+        in one step would keep every other thread still."""
+        let_go(self._order, self._rows)
+
+    def _made(self, place: int) -> CitizenDeadline:
+        """The deadline of one row (an index asked for)."""
+        row = self._rows[place]
+        citizen, status, counted, required = row[_CITIZEN], row[_STATUS], row[_DAYS], row[8]
+        if status is None and (counted or required != 1):
+            deadline = self._classified(row)
+        else:
+            deadline = self._plain([row])[0]
+        return tuple.__new__(
+            CitizenDeadline,
+            (citizen, self._people.persons[citizen], deadline, self._booked.get(citizen)),
+        )
+
+    def _many(self, rows: list[Any]) -> list[CitizenDeadline]:
+        """The deadlines of many rows at once: those a status read or a due date settles are
+        made a column at a time (``map`` and ``zip`` run in C), the engine classifies the rest."""
+        deadlines = self._plain(rows)
+        for n, row in enumerate(rows):
+            if row[_STATUS] is None and (row[_DAYS] or row[8] != 1):
+                deadlines[n] = self._classified(row)
+        citizens = list(map(itemgetter(_CITIZEN), rows))
+        return list(
+            map(
+                tuple.__new__,
+                repeat(CitizenDeadline),
+                zip(
+                    citizens, map(self._people.persons.__getitem__, citizens), deadlines,
+                    map(self._booked.get, citizens),
+                    strict=False,  # repeat() is endless
+                ),
+            )
+        )  # fmt: skip
+
+    def _plain(self, rows: list[Any]) -> list[Deadline]:
+        """Deadlines made from rows as if each was met by the day asked about ("met" or
+        "met_late" read) or a single conversation or offer with nothing counted yet (open, due
+        soon or overdue by its due date alone); ``_many`` replaces the others."""
+        (_citizen, rule_set, rule_id, group, start, exempt, window, due, required, met_on, extra,
+         status, _counted) = zip(*rows, strict=True)  # fmt: skip
+        ids, kinds, titles, held_by, sources, confidence = zip(
+            *map(self._fields.__getitem__, zip(rule_set, rule_id, strict=True)), strict=True
+        )
+        day, status_on = self._days.__getitem__, self._status_on.__getitem__
+        states = [read or status_on(on) for read, on in zip(status, due, strict=True)]
+        met_days = [read and day(on) for read, on in zip(status, met_on, strict=True)]
+        return list(
+            map(
+                tuple.__new__,
+                repeat(Deadline),
+                zip(
+                    ids, rule_set, kinds, titles, held_by, group, map(day, start),
+                    map(day, window), map(day, due), required, map(mul, required, map(truth, status)),
+                    states, met_days, sources, confidence, repeat(None), map(bool, exempt),
+                    map(self._extras.__getitem__, extra),
+                    strict=False,  # repeat() is endless
+                ),
+            )
+        )  # fmt: skip
+
+    def _classified(self, row: Any) -> Deadline:
+        """Counted conversations, or more than one required: the engine classifies it."""
+        (_citizen, rule_set, rule_id, group, start, exempt, window, due, required, _met_on, extra,
+         _status, counted) = row  # fmt: skip
+        day = self._days.__getitem__
+        return classify_values(
+            self._rule_of[rule_set, rule_id],
+            rule_set,
+            group,
+            day(start),
+            bool(exempt),
+            day(window),
+            day(due),
+            required,
+            [day(d) for d in counted.split(",")] if counted else (),
+            self._extras[extra],
+            self._as_of,
+            DUE_SOON_DAYS,
+        )
 
 
 def deadlines_of(
     rows: list[Any],
-    people: dict[int, Person],
+    people: People,
     booked: dict[int, datetime],
     rules: RuleBook,
     as_of: date,
-) -> list[CitizenDeadline]:
+) -> KeptDeadlines:
     """The deadlines of kept requirement rows (the columns of ``_requirement_queries``) on
-    ``as_of``, by due date and then the citizen's name; ``rows`` is emptied on the way."""
-    status = itemgetter(_STATUS)
-    met, pending = list(filter(status, rows)), list(filterfalse(status, rows))
-    rows.clear()
-    days, extras = _Days(), _Extras()
-    rule_of = _rule_fields(rules)
+    ``as_of``, by due date and then the citizen's name (``KeptDeadlines`` keeps ``rows``)."""
+    fields = _rule_fields(rules)
     try:
-        out = _met_deadlines(met, people, rule_of, booked, days, extras)
-        still_open, pending = _open_deadlines(pending, people, rules, booked, days, extras, as_of)
+        order = _by_due_then_name(rows, people, fields, as_of)
     except KeyError:  # rare: see ``_known``; the usual case pays for no check
-        met, pending = _known(met, people, rule_of), _known(pending, people, rule_of)
-        out = _met_deadlines(met, people, rule_of, booked, days, extras)
-        still_open, pending = _open_deadlines(pending, people, rules, booked, days, extras, as_of)
-    found = _by_due_then_name(out + still_open, [met, pending], people, days)
-    let_go(met, pending, out, still_open)
-    return found
+        rows = _known(rows, people, fields)
+        order = _by_due_then_name(rows, people, fields, as_of)
+    return KeptDeadlines(rows, order, people, booked, rules, fields, as_of)
 
 
 class _Days(dict[Any, date]):
@@ -165,133 +367,10 @@ def _rule_fields(rules: RuleBook) -> dict[tuple[str, str], tuple[str, str, str, 
     }
 
 
-def _known(rows: list[Any], people: dict[int, Any], rule_of: dict[Any, Any]) -> list[Any]:
+def _known(rows: list[Any], people: People, rule_of: dict[Any, Any]) -> list[Any]:
     """The rows of citizens in scope and of rules this desk knows (a deleted citizen, or another
     desk rebuilding with other rules, leaves rows behind for a moment)."""
     return [row for row in rows if row[0] in people and (row[1], row[2]) in rule_of]
-
-
-def _met_deadlines(
-    rows: list[Any],
-    people: dict[int, Person],
-    rule_of: dict[tuple[str, str], tuple[str, str, str, str, str, str]],
-    booked: dict[int, datetime],
-    days: _Days,
-    extras: _Extras,
-) -> list[CitizenDeadline]:
-    """Met requirements (most rows): the status follows from two dates, so they are built a
-    column at a time, without a Python step per row (``map`` and ``zip`` run in C)."""
-    out: list[CitizenDeadline] = []
-    for part in slices(rows):
-        columns = list(zip(*part, strict=True))
-        required, met_on, status = columns[_REQUIRED], columns[_MET_ON], columns[_STATUS]
-        out += _columns_built(
-            columns, people, rule_of, booked, days, extras,
-            done=required, status=status, met_on=map(days.__getitem__, met_on),
-        )  # fmt: skip
-    return out
-
-
-def _open_deadlines(
-    rows: list[Any],
-    people: dict[int, Person],
-    rules: RuleBook,
-    booked: dict[int, datetime],
-    days: _Days,
-    extras: _Extras,
-    as_of: date,
-) -> tuple[list[CitizenDeadline], list[Any]]:
-    """Requirements not met on ``as_of``, and their rows in the same order.
-
-    A single conversation or offer with nothing counted yet (three in four open rows) is open,
-    due soon or overdue by its due date alone: those are built a column at a time. The others
-    are classified one by one (``classify_values``)."""
-    simple = [row for row in rows if not row[_DAYS] and row[_REQUIRED] == 1] if rows else []
-    rest = [row for row in rows if row[_DAYS] or row[_REQUIRED] != 1] if simple else rows
-    out: list[CitizenDeadline] = []
-    status_on, rule_fields = _StatusOn(as_of, days), _rule_fields(rules)
-    for part in slices(simple):
-        columns = list(zip(*part, strict=True))
-        out += _columns_built(
-            columns, people, rule_fields, booked, days, extras,
-            done=repeat(0), status=map(status_on.__getitem__, columns[_DUE]), met_on=repeat(None),
-        )  # fmt: skip
-    rule_of = rules.rules_by_id().__getitem__
-    person_of, booked_for, day, details = (
-        people.__getitem__,
-        booked.get,
-        days.__getitem__,
-        extras.__getitem__,
-    )
-    make = tuple.__new__
-    append = out.append
-    for (
-        citizen_id, rule_set, rule_id, group, period_start, exempt_75, window_start, due,
-        required_, _met_on, extra, _status, counted_days,
-    ) in rest:  # fmt: skip
-        deadline = classify_values(
-            rule_of((rule_set, rule_id)),
-            rule_set,
-            group,
-            day(period_start),
-            bool(exempt_75),
-            day(window_start),
-            day(due),
-            required_,
-            [day(d) for d in counted_days.split(",")] if counted_days else (),
-            details(extra),
-            as_of,
-            DUE_SOON_DAYS,
-        )
-        append(
-            make(
-                CitizenDeadline,
-                (citizen_id, person_of(citizen_id), deadline, booked_for(citizen_id)),
-            )
-        )
-    return out, simple + rest if simple else rest
-
-
-def _columns_built(
-    columns: list[tuple[Any, ...]],
-    people: dict[int, Person],
-    rule_of: dict[tuple[str, str], tuple[str, str, str, str, str, str]],
-    booked: dict[int, datetime],
-    days: _Days,
-    extras: _Extras,
-    *,
-    done: Any,
-    status: Any,
-    met_on: Any,
-) -> list[CitizenDeadline]:
-    """Deadlines made from the columns of kept rows whose count, status and day met are known
-    without looking at the row (``map`` and ``zip`` run in C; ``repeat`` for a constant)."""
-    (citizen, rule_set, rule_id, group, start, exempt, window, due, required, _met_on, extra,
-     _status, _days) = columns  # fmt: skip
-    ids, kinds, titles, held_by, sources, confidence = zip(
-        *map(rule_of.__getitem__, zip(rule_set, rule_id, strict=True)), strict=True
-    )
-    day = days.__getitem__
-    deadlines = map(
-        tuple.__new__,
-        repeat(Deadline),
-        zip(
-            ids, rule_set, kinds, titles, held_by, group, map(day, start), map(day, window),
-            map(day, due), required, done, status, met_on, sources, confidence,
-            repeat(None), map(bool, exempt), map(extras.__getitem__, extra),
-            strict=False,  # repeat() is endless
-        ),
-    )  # fmt: skip
-    return list(
-        map(
-            tuple.__new__,
-            repeat(CitizenDeadline),
-            zip(
-                citizen, map(people.__getitem__, citizen), deadlines, map(booked.get, citizen),
-                strict=False,  # the citizen column sets the length
-            ),
-        )
-    )  # fmt: skip
 
 
 class _StatusOn(dict[Any, str]):
@@ -307,43 +386,43 @@ class _StatusOn(dict[Any, str]):
 
 
 def _by_due_then_name(
-    items: list[CitizenDeadline], row_lists: list[list[Any]], people: dict[int, Any], days: _Days
-) -> list[CitizenDeadline]:
-    """By due date, then by name (people are in Danish name order), then as read.
+    rows: list[Any], people: People, fields: dict[Any, Any], as_of: date
+) -> list[int]:
+    """The rows' places by due date, then by the citizen's place in Danish name order, then as
+    read; a KeyError when a row's citizen is not one of ``people`` or its rule is not one of
+    ``fields``' (nothing is changed then).
 
-    ``row_lists`` are the raw rows the items were built from, in the same order. Nothing is
-    compared: the items' places are put in a bucket per citizen, the citizens are walked in name
-    order putting each place into a bucket per due day, and the days are taken in date order
-    (a few thousand of them). It replaced a sort of the places by a whole-number key, sorted a
-    slice at a time and merged so the window got its turns: 0.33-0.36 s against 0.54-0.66 s
-    for 311 902 deadlines (the merges looked up every key again at every level). Loops in
-    Python let other threads (the window) run every few milliseconds by themselves."""
-    due, citizen = itemgetter(_DUE), itemgetter(_CITIZEN)
-    dues: list[Any] = []
-    of_citizen: dict[int, list[int]] = {}
-    place = 0
-    for rows in row_lists:
-        for part in slices(rows):
-            dues += map(due, part)
-            for cid in map(citizen, part):
-                found = of_citizen.get(cid)
-                if found is None:
-                    of_citizen[cid] = [place]
-                else:
-                    found.append(place)
-                place += 1
-    on_day: dict[Any, list[int]] = {}
-    for cid in people:
-        for place in of_citizen.get(cid, ()):
-            raw = dues[place]
-            bucket = on_day.get(raw)
-            if bucket is None:
-                on_day[raw] = [place]
-            else:
-                bucket.append(place)
-    ordered: list[CitizenDeadline] = []
-    for raw in sorted(on_day, key=days.__getitem__):
-        ordered += map(items.__getitem__, on_day[raw])
-    if len(ordered) != len(items):  # every item's citizen is one of ``people`` (``_known``)
-        raise KeyError("a deadline of a citizen outside the people read")
-    return ordered
+    Each place gets one whole number, the due day (days from ``as_of``) times the number of people
+    plus the citizen's place in name order, made a slice at a time in C (``map``), and one sort
+    by it (stable: ties keep the order read; while the numbers stay within 2**30, about ten years
+    of due days at 300 000 citizens, Python compares them fastest). It replaced buckets per
+    citizen and per day filled by Python loops: 0.15 s against 0.28 s for 308 066 deadlines.
+    The sort runs in C without letting other threads run: about 25 ms for the 56 000 open
+    deadlines of everybody at 100 000 citizens (the worklist's largest), 0.2 s for all 925 000
+    at 300 000 (the command line's)."""
+    due, citizen, rule_set, rule_id = (itemgetter(n) for n in (_DUE, _CITIZEN, 1, 2))
+    rules_read: set[tuple[str, str]] = set()
+    for part in slices(rows):
+        rules_read.update(zip(map(rule_set, part), map(rule_id, part), strict=True))
+    if not rules_read <= fields.keys():
+        raise KeyError("a kept requirement of a rule these rules do not have")
+    day_key, rank = _DayKey(as_of, len(people) + 1), people.rank
+    keys: list[int] = []
+    for part in slices(rows):
+        keys += map(add, map(day_key.__getitem__, map(due, part)), map(rank.__getitem__, map(citizen, part)))  # fmt: skip
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    let_go(keys)
+    return order
+
+
+class _DayKey(dict[Any, int]):
+    """Raw due date -> its days from ``as_of`` times ``width`` (parsed once per distinct day)."""
+
+    def __init__(self, as_of: date, width: int) -> None:
+        super().__init__()
+        self.base, self.width = as_of.toordinal(), width
+
+    def __missing__(self, raw: Any) -> int:
+        day = raw if isinstance(raw, date) else date.fromisoformat(raw)
+        found = self[raw] = (day.toordinal() - self.base) * self.width
+        return found

@@ -28,13 +28,20 @@ from app.casework.deadlines.deadline_rule_files import load_rule_sets
 from app.casework.deadlines.deadline_store import ensure_current
 from app.domain.deadlines import ASSESSMENT_LEAD_DAYS, Deadline, RuleBook, compute
 from app.store.engine import Database, transaction, translating_errors
-from app.store.kept_deadlines import HISTORY_DAYS, CitizenDeadline, Person, deadlines_of, people_of
+from app.store.kept_deadlines import (
+    HISTORY_DAYS,
+    CitizenDeadline,
+    KeptDeadlines,
+    People,
+    deadlines_of,
+    people_of,
+)
 from app.store.models import Caseworker, Citizen, StoredRequirement, table_of
 from app.store.ordering import byte_order
 from app.store.row_values import id_column
-from app.store.rows import fetch_all, let_go
+from app.store.rows import fetch_all, first_column
 
-__all__ = ["HISTORY_DAYS", "CitizenDeadline", "Person", "deadlines_for", "worklist"]
+__all__ = ["HISTORY_DAYS", "CitizenDeadline", "KeptDeadlines", "deadlines_for", "worklist"]
 
 
 def deadlines_for_citizen(
@@ -67,7 +74,7 @@ def deadlines_for(
     caseworker_ids: set[int] | None = None,
     open_only: bool = False,
     rules: RuleBook | None = None,
-) -> list[CitizenDeadline]:
+) -> KeptDeadlines:
     """Requirements for a scope: caseworkers' caseloads, or everybody (``caseworker_ids=None``),
     by due date and then the citizen's name (Danish alphabetical order).
 
@@ -87,7 +94,7 @@ def _read(
     rules: RuleBook,
     caseworker_ids: set[int] | None,
     open_only: bool,
-) -> list[CitizenDeadline]:
+) -> KeptDeadlines:
     with translating_errors(db), db.engine.connect() as conn:
         people = _people(conn, caseworker_ids)
         ids = None if caseworker_ids is None else list(people)
@@ -101,14 +108,15 @@ def _read(
     return deadlines_of(rows, people, booked, rules, as_of)
 
 
-def _people(conn: Any, caseworker_ids: set[int] | None) -> dict[int, Person]:
-    """Citizen id -> (CPR, name, caseworker id, caseworker initials), in Danish name order.
+def _people(conn: Any, caseworker_ids: set[int] | None) -> People:
+    """The scope's citizens (CPR, name, caseworker id and initials) in Danish name order.
 
     Sorted by the database (``sort_key`` in byte order), which sorts without holding the GIL:
     sorting 300 000 rows here held the GUI thread up for 95-110 ms while the worklist was built in
-    a worker. ``|| ''`` keeps the planner off the name index, whose walk would visit the table's
-    pages at random, three times slower. The name is joined by the database and the people are
-    made a column at a time."""
+    a worker. For caseloads, ``|| ''`` keeps the planner off the name index, whose walk would
+    visit the table's pages at random, three times slower; for everybody only the ids are read
+    in its order. The name is joined by the database; each ``Person`` is made when a deadline
+    asks for it."""
     initials = dict(
         conn.execute(select(col(Caseworker.id), col(Caseworker.initials))).cursor.fetchall()
     )
@@ -118,13 +126,19 @@ def _people(conn: Any, caseworker_ids: set[int] | None) -> dict[int, Person]:
         col(Citizen.first_name) + " " + col(Citizen.last_name),
         col(Citizen.caseworker_id),
     ).where(col(Citizen.deleted_at).is_(None))
-    if caseworker_ids is not None:
-        query = query.where(col(Citizen.caseworker_id).in_(caseworker_ids))
+    if caseworker_ids is None:
+        # Everybody: the order is read from the list's covering index (the ids in its order, no
+        # sort of whole rows), the rows as they lie: 0.45 s against 0.57 s at 300 000 citizens.
+        order = (
+            select(col(Citizen.id))
+            .where(col(Citizen.deleted_at).is_(None))
+            .order_by(byte_order(table_of(Citizen).c.sort_key), col(Citizen.id))
+        )
+        ids = first_column(conn.execute(order).cursor)
+        return People(initials, fetch_all(conn.execute(query).cursor), ids)
+    query = query.where(col(Citizen.caseworker_id).in_(caseworker_ids))
     in_name_order = query.order_by(byte_order(col(Citizen.sort_key).op("||")("")), col(Citizen.id))
-    rows = fetch_all(conn.execute(in_name_order).cursor)
-    people = people_of(initials, rows)
-    let_go(rows)
-    return people
+    return people_of(initials, fetch_all(conn.execute(in_name_order).cursor))
 
 
 #: Citizens per query of a scope's requirements on a team server: one query for most teams.
@@ -199,7 +213,7 @@ def export_deadlines(
     open_only: bool = False,
     rules: RuleBook | None = None,
     output: str = "table",
-) -> list[CitizenDeadline]:
+) -> KeptDeadlines:
     """``deadlines_for`` for a list that leaves the program (``minplan deadlines``: names and CPR
     numbers on screen or in a file), recorded in the access log with its scope and citizens.
 
@@ -218,7 +232,7 @@ def export_deadlines(
             "export_deadlines",
             criterion=f"as_of={as_of.isoformat()}; caseworkers={scope}; open={open_only}",
             details={"format": output, "requirements": len(items)},
-            subjects=sorted({item.citizen_id for item in items}),
+            subjects=sorted(items.citizen_ids()),
         )
     return items
 
@@ -231,7 +245,7 @@ def worklist(
     caseworker_ids: set[int] | None,
     open_only: bool = True,
     rules: RuleBook | None = None,
-) -> list[CitizenDeadline]:
+) -> KeptDeadlines:
     """The *Frister* list: ``deadlines_for`` a scope. A look at other caseloads than one's own (a
     colleague's while covering, the team's, everybody's) is logged as one ``view`` event with the
     citizens shown as its subjects; one's own worklist is one's daily work and is not logged on
@@ -243,7 +257,7 @@ def worklist(
     )
     if caseworker_ids != {actor.caseworker_id}:
         with transaction(db) as session:
-            record_list(session, actor, "worklist", sorted({i.citizen_id for i in items}))
+            record_list(session, actor, "worklist", sorted(items.citizen_ids()))
     return items
 
 

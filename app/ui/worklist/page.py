@@ -9,6 +9,7 @@ the list is computed from the case data each time it is shown.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -39,7 +40,6 @@ from app.casework.deadlines.today import (
 from app.domain.codes import TARGET_GROUPS
 from app.i18n import N_, _
 from app.reports.list_table import ListTable
-from app.store.rows import let_go
 from app.ui.casework import prompts
 from app.ui.casework.context import UiContext
 from app.ui.lazy_table import LazyTable
@@ -67,7 +67,7 @@ class WorkItem:
         return _(GROUPS[self.group])
 
 
-def work_items(found: list[CitizenDeadline], today: date) -> list[WorkItem]:
+def work_items(found: Iterable[CitizenDeadline], today: date) -> list[WorkItem]:
     """Sort open requirements into the three groups; anything else is not on the list. Every
     overdue item is kept, grouped by age (the most recent group first, so the oldest do not bury
     them; by due date within a group, then by name in Danish order, as ``found`` has them: the
@@ -228,7 +228,7 @@ class WorklistPage(QWidget):
         def work() -> tuple[dict, list[WorkItem]]:
             found = worklist(db, actor, today, caseworker_ids=ids, rules=loaded.book)
             items = work_items(found, today)
-            let_go(found)  # the requirements not on the list, freed a slice at a time
+            found.let_go()  # the requirements not on the list, freed a slice at a time
             return active_snoozes(db, today), items
 
         # one's own caseload: the caseworker column would show one's own initials on every row
