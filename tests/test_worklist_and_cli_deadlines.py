@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 
 from app import i18n
@@ -235,3 +237,28 @@ def test_putting_an_item_aside_needs_a_reason_and_is_logged(
     with transaction(ctx.db) as s:
         event = s.exec(select(AuditEvent).where(AuditEvent.action == "snooze_deadline")).one()
         assert event.purpose == "Borgeren er indlagt"
+
+
+@given(
+    st.lists(
+        st.dictionaries(
+            st.sampled_from(["cpr", "due", "explanation", "done"]),
+            st.one_of(st.none(), st.integers(), st.text(max_size=12), st.just("Å\x85\u2028ø")),
+        ),
+        max_size=4,
+    )
+)
+def test_the_json_of_deadlines_is_written_a_record_at_a_time_as_one_dump_would_write_it(
+    records: list[dict],
+) -> None:
+    """``minplan deadlines --format json`` streams its records; the text is exactly that of
+    ``json.dump`` of the whole document (Danish letters as they are, one space per level)."""
+    import io
+
+    from app.cli.deadlines import _write_json
+
+    out = io.StringIO()
+    _write_json(date(2026, 12, 5), iter(records), out)
+    whole = {"as_of": "2026-12-05", "deadlines": records}
+    assert out.getvalue() == json.dumps(whole, ensure_ascii=False, indent=1) + "\n"
+    assert json.loads(out.getvalue()) == whole

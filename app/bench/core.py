@@ -113,7 +113,7 @@ def deadlines(
 
 def every_deadline_made(found: Sequence[Any]) -> int:
     """Ask a scope's deadlines for every one of them (as printing them all does)."""
-    from app.casework.deadlines.deadline_facts import cycle_collection_paused
+    from app.store.rows import cycle_collection_paused
 
     with cycle_collection_paused():
         return sum(1 for _item in found)
@@ -122,8 +122,8 @@ def every_deadline_made(found: Sequence[Any]) -> int:
 def plain_requirement_read(db: Database, as_of: date) -> int:
     """The floor of all deadlines: the kept requirement rows ``deadlines_for`` reads, fetched
     under the same conditions (the cycle collector paused, as ``deadlines_for`` does)."""
-    from app.casework.deadlines.deadline_facts import cycle_collection_paused
     from app.casework.deadlines.deadlines import _requirement_queries
+    from app.store.rows import cycle_collection_paused
 
     count = 0
     with cycle_collection_paused(), db.engine.connect() as conn:

@@ -6,8 +6,10 @@ import argparse
 import csv
 import json
 import sys
+from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any
+from functools import partial
+from typing import Any, TextIO
 
 from app import i18n
 from app.cli.command import Command, ExitCode
@@ -83,35 +85,11 @@ def run(args: argparse.Namespace) -> ExitCode:
         rules=loaded.book,
         output=args.format,
     )
-    records: list[dict[str, Any]] = [
-        {
-            "cpr": item.cpr,
-            "citizen_id": item.citizen_id,
-            "target_group": item.deadline.target_group,
-            "period_start": item.deadline.period_start.isoformat(),
-            "rule": item.deadline.rule_id,
-            "rule_set": item.deadline.rule_set,
-            "kind": item.deadline.kind,
-            "held_by": item.deadline.held_by,
-            "window_start": item.deadline.window_start.isoformat(),
-            "due": item.deadline.due.isoformat(),
-            "required": item.deadline.required,
-            "done": item.deadline.done,
-            "status": item.deadline.status,
-            "met_on": item.deadline.met_on.isoformat() if item.deadline.met_on else None,
-            "explanation": explain(item.deadline),
-            "source": item.deadline.source,
-        }
-        for item in items
-    ]
+    # Written as each deadline is made: a whole jobcenter's records held at once as
+    # dictionaries took more memory than its rows.
+    records = map(partial(_record, explain), items)
     if args.format == "json":
-        json.dump(
-            {"as_of": as_of.isoformat(), "deadlines": records},
-            sys.stdout,
-            ensure_ascii=False,
-            indent=1,
-        )
-        print()
+        _write_json(as_of, records, sys.stdout)
     elif args.format == "csv":
         # The one CSV convention of every export (app.reports.csv_convention): BOM, ";", CRLF,
         # so that `minplan deadlines --format csv > frister.csv` opens in a Danish Excel.
@@ -128,10 +106,11 @@ def run(args: argparse.Namespace) -> ExitCode:
         writer.writeheader()
         writer.writerows({k: neutralise(v) for k, v in record.items()} for record in records)
     else:
-        for item, record in zip(items, records, strict=True):
+        for item in items:
+            d = item.deadline
             print(
-                f"{record['due']}  {status_label(record['status']):<18} {item.name:<28.28} "
-                f"{rule_title(item.deadline.title)} ({record['done']}/{record['required']})"
+                f"{d.due.isoformat()}  {status_label(d.status):<18} {item.name:<28.28} "
+                f"{rule_title(d.title)} ({d.done}/{d.required})"
             )
         print(
             i18n.ngettext("{n} requirement", "{n} requirements", len(items)).format(n=len(items)),
@@ -140,6 +119,42 @@ def run(args: argparse.Namespace) -> ExitCode:
     # A refused override: the list above follows the last good rules, and the status says that
     # something needs IT's attention (issue 15, line 8).
     return ExitCode.PROBLEM if loaded.problem is not None else ExitCode.OK
+
+
+def _record(explain: Callable[[Any], str], item: Any) -> dict[str, Any]:
+    """One deadline as the JSON and CSV outputs give it (``JSON_FIELDS``)."""
+    d = item.deadline
+    return {
+        "cpr": item.cpr,
+        "citizen_id": item.citizen_id,
+        "target_group": d.target_group,
+        "period_start": d.period_start.isoformat(),
+        "rule": d.rule_id,
+        "rule_set": d.rule_set,
+        "kind": d.kind,
+        "held_by": d.held_by,
+        "window_start": d.window_start.isoformat(),
+        "due": d.due.isoformat(),
+        "required": d.required,
+        "done": d.done,
+        "status": d.status,
+        "met_on": d.met_on.isoformat() if d.met_on else None,
+        "explanation": explain(d),
+        "source": d.source,
+    }
+
+
+def _write_json(as_of: date, records: Iterable[dict[str, Any]], out: TextIO) -> None:
+    """``{"as_of": …, "deadlines": [records]}`` written a record at a time, the same text as
+    ``json.dump(…, ensure_ascii=False, indent=1)`` of the whole document."""
+    out.write('{\n "as_of": ' + json.dumps(as_of.isoformat()) + ',\n "deadlines": [')
+    written = False
+    for record in records:
+        text = json.dumps(record, ensure_ascii=False, indent=1)
+        # Not ``textwrap.indent``: it also breaks lines at the U+0085 and U+2028 a name may hold.
+        out.write((",\n  " if written else "\n  ") + text.replace("\n", "\n  "))
+        written = True
+    out.write("\n ]\n}\n" if written else "]\n}\n")
 
 
 COMMANDS = (

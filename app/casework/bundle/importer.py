@@ -27,13 +27,13 @@ from app.casework.bundle.validate import Checker, Existing
 from app.casework.bundle.writer import write_bundle
 from app.casework.core import access
 from app.casework.core.actor import Actor
-from app.casework.deadlines.deadline_facts import cycle_collection_paused
 from app.domain.dates import Period, local_today
 from app.domain.errors import MinPlanError
 from app.i18n import N_, _, ngettext
 from app.store import statistics
 from app.store.engine import Database, transaction
 from app.store.models import BenefitSpell, Caseworker, Citizen, Company, Plan
+from app.store.rows import cycle_collection_paused
 
 #: ``progress(done, total, what)``; returning False stops the import (nothing is written).
 Progress = Callable[[int, int, str], bool | None]

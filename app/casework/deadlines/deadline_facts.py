@@ -8,10 +8,8 @@ Only held conversations count towards a requirement; booked ones are read separa
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, time
 from operator import itemgetter
 from typing import Any, TypeVarTuple
@@ -23,6 +21,7 @@ from app.domain.dates import local_to_utc, utc_to_local
 from app.domain.deadlines import CitizenFacts, ConversationFacts, OfferFacts, SpellFacts
 from app.store.models import BenefitSpell, Citizen, Conversation, Offer
 from app.store.row_values import id_column, not_null
+from app.store.rows import cycle_collection_paused
 
 #: Parameters per ``IN (…)`` list: below SQLite's and PostgreSQL's limits with room to spare.
 CHUNK = 900
@@ -52,39 +51,6 @@ def _scopes(citizen_ids: Iterable[int] | None) -> list[list[int] | None]:
 _COLUMN_OF_FIELD = {"start": "start_date", "end": "end_date"}
 SPELL_COLUMNS = tuple(_COLUMN_OF_FIELD.get(f, f) for f in SpellFacts._fields)
 OFFER_COLUMNS = tuple(_COLUMN_OF_FIELD.get(f, f) for f in OfferFacts._fields)
-
-
-#: New objects above which a kept result is moved out of the collector's sight (see below).
-FREEZE_ABOVE = 50_000
-
-
-@contextmanager
-def cycle_collection_paused(*, result_kept: bool = False) -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while building many small tuples.
-
-    Hundreds of thousands of new tuples make the collector scan the whole heap again and again
-    (a third of the time of a jobcenter's deadlines); tuples of dates and strings form no cycles,
-    and ordinary reference counting still frees them.
-
-    With ``result_kept`` (a large result of such tuples that the caller keeps: a jobcenter's
-    deadlines) the objects made are moved out of the collector's sight when done
-    (``gc.freeze``). Otherwise the first collection after the pause examines every one of them
-    at once, only to find they are no garbage: 0.3 s and more for 300 000 deadlines, during which
-    every thread, the window's too, stands still. Frozen objects are still freed by reference
-    counting; the next such build puts them back (``gc.unfreeze``), so any cyclic garbage frozen
-    with them is collected then rather than kept.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    if result_kept:
-        gc.unfreeze()
-    try:
-        yield
-    finally:
-        if result_kept and gc.get_count()[0] > FREEZE_ABOVE:
-            gc.freeze()
-        if was_enabled:
-            gc.enable()
 
 
 def load_facts(conn: Connection, citizen_ids: Iterable[int] | None) -> dict[int, CitizenFacts]:

@@ -32,7 +32,6 @@ from sqlmodel import Session, col
 from app.casework.deadlines.deadline_facts import (
     WrittenFacts,
     chunks,
-    cycle_collection_paused,
     load_facts,
 )
 from app.casework.deadlines.deadline_rule_files import load_rule_sets
@@ -62,6 +61,7 @@ from app.store.models import (
     table_of,
 )
 from app.store.row_values import id_column
+from app.store.rows import cycle_collection_paused
 
 log = logging.getLogger(__name__)
 

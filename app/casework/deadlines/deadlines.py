@@ -20,7 +20,6 @@ from app.casework.core.actor import Actor
 from app.casework.deadlines.deadline_facts import (
     CHUNK,
     chunks,
-    cycle_collection_paused,
     load_facts,
     next_booked,
 )
@@ -39,7 +38,7 @@ from app.store.kept_deadlines import (
 from app.store.models import Caseworker, Citizen, StoredRequirement, table_of
 from app.store.ordering import byte_order
 from app.store.row_values import id_column
-from app.store.rows import fetch_all, first_column
+from app.store.rows import cycle_collection_paused, fetch_all, first_column
 
 __all__ = ["HISTORY_DAYS", "CitizenDeadline", "KeptDeadlines", "deadlines_for", "worklist"]
 
