@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from app.casework.deadlines.deadline_facts import FREEZE_ABOVE, cycle_collection_paused
+from app.store.rows import FREEZE_ABOVE, cycle_collection_paused
 
 
 @pytest.fixture(autouse=True)
