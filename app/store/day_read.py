@@ -29,11 +29,7 @@ from app.domain.day import (
     arrange_day,
 )
 from app.domain.deadlines import ASSESSMENT_LEAD_DAYS, RuleBook
-from app.store.kept_deadlines import (
-    deadlines_of,
-    people_of,
-    requirements_current,
-)
+from app.store.kept_deadlines import People, deadlines_of, requirements_current
 from app.store.rows import fetch_all
 
 #: Citizens per query (as ``app.casework.deadlines.deadline_facts.CHUNK``: SQLite's limit on
@@ -151,7 +147,7 @@ def read_day(
     initials = dict(db.execute(_INITIALS).fetchall())
     people_query = _PEOPLE.format(byte_order=' COLLATE "C"' if db.server else "")
     rows = fetch_all(db.execute(people_query, {"worker": caseworker_id}))
-    people = people_of(initials, rows)
+    people = People(initials, rows)
     ids = list(people)
     booked = _next_booked(db, ids, today)
     kept: list[Any] = []

@@ -82,10 +82,10 @@ def _extra(text: str | None) -> tuple[tuple[str, Any], ...]:
     )
 
 
-#: Columns of a kept requirement row (``_requirement_queries``): the citizen, the due date, its
-#: status when it was met by the day asked about ("met" or "met_late"; NULL when it was not),
-#: the days that counted.
-_CITIZEN, _DUE, _STATUS, _DAYS = 0, 7, 11, 12
+#: Columns of a kept requirement row (``_requirement_queries``): the citizen, the due date, the
+#: number required, its status when it was met by the day asked about ("met" or "met_late"; NULL
+#: when it was not), the days that counted.
+_CITIZEN, _DUE, _REQUIRED, _STATUS, _DAYS = 0, 7, 8, 11, 12
 
 
 def rules_fingerprint(rules: RuleBook) -> str:
@@ -164,12 +164,6 @@ class _Persons(dict[int, Person]):
             Person, (cpr, name, worker, self.initials.get(worker))
         )
         return found
-
-
-def people_of(initials: dict[Any, Any], rows: list[Any]) -> People:
-    """``People`` from rows of (id, CPR, name, caseworker id) in Danish name order (as the
-    query sorted them) and the caseworkers' initials by id."""
-    return People(initials, rows)
 
 
 class KeptDeadlines(Sequence[CitizenDeadline]):
@@ -259,23 +253,14 @@ class KeptDeadlines(Sequence[CitizenDeadline]):
 
     def _made(self, place: int) -> CitizenDeadline:
         """The deadline of one row (an index asked for)."""
-        row = self._rows[place]
-        citizen, status, counted, required = row[_CITIZEN], row[_STATUS], row[_DAYS], row[8]
-        if status is None and (counted or required != 1):
-            deadline = self._classified(row)
-        else:
-            deadline = self._plain([row])[0]
-        return tuple.__new__(
-            CitizenDeadline,
-            (citizen, self._people.persons[citizen], deadline, self._booked.get(citizen)),
-        )
+        return self._many([self._rows[place]])[0]
 
     def _many(self, rows: list[Any]) -> list[CitizenDeadline]:
         """The deadlines of many rows at once: those a status read or a due date settles are
         made a column at a time (``map`` and ``zip`` run in C), the engine classifies the rest."""
         deadlines = self._plain(rows)
         for n, row in enumerate(rows):
-            if row[_STATUS] is None and (row[_DAYS] or row[8] != 1):
+            if row[_STATUS] is None and (row[_DAYS] or row[_REQUIRED] != 1):
                 deadlines[n] = self._classified(row)
         citizens = list(map(itemgetter(_CITIZEN), rows))
         return list(

@@ -33,7 +33,6 @@ from app.store.kept_deadlines import (
     KeptDeadlines,
     People,
     deadlines_of,
-    people_of,
 )
 from app.store.models import Caseworker, Citizen, StoredRequirement, table_of
 from app.store.ordering import byte_order
@@ -137,7 +136,7 @@ def _people(conn: Any, caseworker_ids: set[int] | None) -> People:
         return People(initials, fetch_all(conn.execute(query).cursor), ids)
     query = query.where(col(Citizen.caseworker_id).in_(caseworker_ids))
     in_name_order = query.order_by(byte_order(col(Citizen.sort_key).op("||")("")), col(Citizen.id))
-    return people_of(initials, fetch_all(conn.execute(in_name_order).cursor))
+    return People(initials, fetch_all(conn.execute(in_name_order).cursor))
 
 
 #: Citizens per query of a scope's requirements on a team server: one query for most teams.
