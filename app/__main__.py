@@ -1,5 +1,5 @@
 """``python -m app`` runs the same entry point as the ``minplan`` console script."""
 
-from app.cli import main
+from app.launch import main
 
 raise SystemExit(main())

@@ -105,12 +105,43 @@ def smoke(program: list[str], work: Path, old_db: Path | None) -> None:
         if "Upgraded the database" not in out:
             raise Failed(f"db upgrade did not upgrade the old file:\n{out}")
 
+    first_screen_helper(program)
+
     ready = work / "gui-ready.json"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "MINPLAN_BENCH_READY_FILE": str(ready)}
     run(program, "--db", demo, env=env, timeout=180)
     record = json.loads(ready.read_text(encoding="utf-8"))
     if not record.get("painted") or record.get("rows", 0) < 1:
         raise Failed(f"the GUI did not show the citizen list: {record}")
+
+
+def first_screen_helper(program: list[str]) -> None:
+    """The program as the helper a start on a team server reads its first screen in
+    (``app.store.first_screen_ahead``): dismissed, it ends at once; asked about a server that is
+    not there, it loads psycopg and the key store, finds none and says "none" (exit 1)."""
+    request = json.dumps(
+        {
+            "url": "postgresql+psycopg://nobody@127.0.0.1:1/minplan?connect_timeout=5",
+            "user": None,
+            "demo": False,
+            "today": "2026-12-05",
+        }
+    )
+    for given, wanted in (("", 0), (request, 1)):
+        started = time.monotonic()
+        done = subprocess.run(
+            [*program, "--first-screen-helper"],
+            input=given.encode(),
+            capture_output=True,
+            timeout=120,
+        )
+        took = time.monotonic() - started
+        print(f"  {'--first-screen-helper':<70} exit {done.returncode} ({took:.1f} s)", flush=True)
+        if done.returncode != wanted or done.stdout or b"Traceback" in done.stderr:
+            raise Failed(
+                f"the first screen's helper ended with {done.returncode} (not {wanted}):\n"
+                f"{done.stderr.decode('utf-8', 'replace')[-3000:]}"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:

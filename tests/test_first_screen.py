@@ -189,7 +189,10 @@ INPUT_AT_ONCE = textwrap.dedent(
 
         window = application.open_main_window(db, **options)
         app = QApplication.instance()
-        seen = {"through_the_driver": options.get("first") is not None}
+        seen = {
+            "through_the_driver": options.get("first") is not None,
+            "psycopg_before_window": "psycopg" in sys.modules,
+        }
 
         def step_1():
             seen["loaded_before_input"] = "app.store.models" in sys.modules

@@ -5,6 +5,7 @@ wherever the ordinary start would refuse or must do something first, None."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from datetime import date
@@ -207,11 +208,53 @@ def test_the_server_first_screen_loads_neither_sqlalchemy_nor_the_table_classes(
 
 
 @pytest.mark.postgres
+def test_the_helper_reads_the_day_the_start_would_read(
+    pg_db: Database,
+    actor: Actor,
+    subprocess_keyring: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The helper of ``app.store.first_screen_ahead``, a process of its own with the start's
+    environment, answers with the same user and day as the read in this process."""
+    from app.store import first_screen_ahead
+
+    monkeypatch.setenv("PYTHONPATH", subprocess_keyring["PYTHONPATH"])  # the test key store
+    populate(pg_db, actor, citizens=80, seed=6, as_of=TODAY)
+    with transaction(pg_db) as s:
+        users = s.execute(
+            text("SELECT initials FROM caseworker WHERE role = 'caseworker' ORDER BY id")
+        ).scalars()
+        initials = list(users)[:3]
+    url = _url(pg_db)
+    compared = 0
+    for user in initials:
+        day_overview(pg_db, _ordinary(pg_db, user), TODAY)  # the day's requirements kept
+        here = read_server_first_screen(url, user=user, demo=False, today=TODAY)
+        assert here is not None
+        compared += bool(here.day.overdue_count + len(here.day.due_soon))
+        helper = first_screen_ahead.start(url, user=user, demo=False, today=TODAY)
+        assert helper is not None
+        there = helper.first_screen()
+        assert there is not None, "the helper answered"
+        assert (there.actor, there.day) == (here.actor, here.day)
+        assert there.db.backend == "postgresql" and not there.db.engine_made
+    assert compared, "days with lines were compared"
+    helper = first_screen_ahead.start(url, user="ZZZ", demo=False, today=TODAY)
+    assert helper is not None and helper.first_screen() is None, "no such user: none"
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("helper", ["1", "0"])
 def test_a_desk_on_a_server_shows_i_dag_first_and_input_waits_for_the_orm(
-    pg_db: Database, actor: Actor, subprocess_keyring: dict[str, str], tmp_path: Path
+    pg_db: Database,
+    actor: Actor,
+    subprocess_keyring: dict[str, str],
+    tmp_path: Path,
+    helper: str,
 ) -> None:
     """``minplan --database-url …`` as a desk starts it, in Qt's own event loop: the window
-    opens on the day read through psycopg; a click at once waits for the ORM, then works."""
+    opens on the day read through psycopg (in the helper, or, with it turned off, in the start's
+    own process); a click at once waits for the ORM, then works."""
     from app.domain.dates import local_today
     from tests.conftest import cli_args
     from tests.test_first_screen import INPUT_AT_ONCE, input_waited_for_the_orm
@@ -226,10 +269,16 @@ def test_a_desk_on_a_server_shows_i_dag_first_and_input_waits_for_the_orm(
     out = tmp_path / "seen.json"
     done = subprocess.run(
         [sys.executable, "-c", INPUT_AT_ONCE, str(out), *cli_args(pg_db), "--user", user],
-        env={**subprocess_keyring, "QT_QPA_PLATFORM": "offscreen"},
+        env={
+            **subprocess_keyring,
+            "QT_QPA_PLATFORM": "offscreen",
+            "MINPLAN_FIRST_SCREEN_HELPER": helper,
+        },
         capture_output=True,
         text=True,
         timeout=90,
     )
     assert done.returncode == 0, done.stderr
     input_waited_for_the_orm(out)
+    seen = json.loads(out.read_text(encoding="utf-8"))
+    assert seen["psycopg_before_window"] is (helper == "0"), "read in the helper, or here"

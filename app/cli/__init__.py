@@ -126,6 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             code = gui.run(args)
         else:
+            from app.cli.gui import dismiss_helper
+
+            dismiss_helper()  # a window on a server was guessed at launch (``app.launch``)
             code = next(c for c in available if c.name == args.command).run(args)
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
         return code

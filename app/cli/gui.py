@@ -119,6 +119,7 @@ def _run(args: argparse.Namespace) -> int:
             if notice is None:
                 raise
         first = _first_screen(args, check_later) if notice is None else None
+        dismiss_helper()  # one started at launch and not taken
         if first is None:
             removed = getattr(args, "leftover_notice", None)  # by the first screen's try
             db = open_database(args, announce=False)
@@ -153,18 +154,29 @@ def _first_screen(args: argparse.Namespace, check_later: Path | None) -> FirstSc
     """The everyday start's first screen read through the driver, the ORM then loaded behind the
     window (issue #19): on a team server, and on a SQLite file that closed cleanly (its integrity
     check is left for the background), when the ORM is not loaded already (a caller in the same
-    process, a test: the ordinary start then costs nothing more). None for the ordinary start,
-    which also reports whatever is wrong."""
+    process, a test: the ordinary start then costs nothing more). On a team server it is read in
+    a helper process while this one loads the window's modules, where a helper can be started
+    (``app.store.first_screen_ahead``). None for the ordinary start, which also reports whatever
+    is wrong."""
     if "sqlalchemy" in sys.modules:
         return None
     from app.domain.dates import local_today
 
     url = getattr(args, "database_url", None) or os.environ.get("MINPLAN_DATABASE_URL")
     if url:
-        from app.store.first_screen import read_server_first_screen
+        from app.store import first_screen_ahead
+        from app.store.first_screen import read_server_first_screen, server_params
 
+        today = local_today()
+        if first_screen_ahead.wanted() and server_params(url) is not None:
+            ahead = first_screen_ahead.start(url, user=args.user, demo=args.demo, today=today)
+            if ahead is not None:
+                _load_the_window()  # while the helper reads on the other core
+                first = ahead.first_screen(before_engine=_wait_for_orm)
+                log.info("first screen read by a helper process: %s", first is not None)
+                return first
         return read_server_first_screen(
-            url, user=args.user, demo=args.demo, today=local_today(), before_engine=_wait_for_orm
+            url, user=args.user, demo=args.demo, today=today, before_engine=_wait_for_orm
         )
     if check_later is None:
         return None
@@ -181,6 +193,21 @@ def _first_screen(args: argparse.Namespace, check_later: Path | None) -> FirstSc
         today=local_today(),
         before_engine=_wait_for_orm,
     )
+
+
+def dismiss_helper() -> None:
+    """A first screen's helper started at launch and not wanted now ends
+    (``app.store.first_screen_ahead``; none was started where that module is not loaded)."""
+    ahead = sys.modules.get("app.store.first_screen_ahead")
+    if ahead is not None:
+        ahead.dismiss()
+
+
+def _load_the_window() -> None:
+    """The window's modules (Qt among them), loaded while a helper reads the first screen of a
+    team server (``app.store.first_screen_ahead``): ``run_gui`` then finds them loaded."""
+    import app.ui.application
+    import app.ui.main_window  # noqa: F401
 
 
 def _wait_for_orm() -> None:

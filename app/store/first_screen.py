@@ -161,6 +161,16 @@ def read_server_first_screen(
     """The first screen of the team server at ``url`` read through ``psycopg``, or None for the
     ordinary start (which also says what is wrong: a password in the URL, a refused login, a
     schema to upgrade …)."""
+    found = read_server_day(url, user=user, demo=demo, today=today)
+    return None if found is None else server_first_screen(url, *found, before_engine)
+
+
+def read_server_day(
+    url: str, *, user: str | None, demo: bool, today: date
+) -> tuple[users.Actor, DayOverview] | None:
+    """Who signs in on the team server at ``url`` and their day, read through ``psycopg``; None
+    for the ordinary start. A start reads it in a second process while the window's modules
+    load (``app.store.first_screen_ahead``)."""
     try:
         import psycopg
     except ImportError:
@@ -180,12 +190,34 @@ def read_server_first_screen(
     except psycopg.Error as problem:
         log.info("first screen through the driver skipped: %s", type(problem).__name__)
         return None
-    found_day = _user_and_day(
+    return _user_and_day(
         connection, user, demo, today, login_of=_server_login, log_sealed=_server_sealed
     )
-    if found_day is None:
-        return None
-    actor, day = found_day
+
+
+def prepare_server_read() -> None:
+    """Load what ``read_server_day`` needs before it is asked (the helper of
+    ``app.store.first_screen_ahead`` does this while its request is still being written)."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        return
+    import keyring.core  # noqa: F401
+
+    from app.store import day_read, server_connect, server_password  # noqa: F401
+    from app.store.deadline_rule_files import load_rule_sets
+
+    load_rule_sets()
+
+
+def server_first_screen(
+    url: str,
+    actor: users.Actor,
+    day: DayOverview,
+    before_engine: Callable[[], None] = lambda: None,
+) -> FirstScreen:
+    """The first screen of ``actor`` and ``day`` read on the team server at ``url``: its
+    database's engine is made (through ``open_url``) on first use, after ``before_engine``."""
 
     def make_engine() -> Engine:
         before_engine()

@@ -1,0 +1,259 @@
+"""On a team server, the start's first screen read in a second process while the window loads.
+
+Reading I dag from a server needs ``psycopg`` and the key store (about 0.1 s of imports) and the
+server's answers; loading Qt and the window's modules takes about as long. In one process they
+run one after the other: both hold the interpreter's lock, so a thread gains nothing (issue #19:
+0.20 s against 0.19 s). A second process runs on the desk's other core.
+
+So a launch that will likely open a server's window (``spawn_if_likely``, the first thing
+``app.launch`` does) starts this program once more as a helper (``HELPER_ARGUMENT``). The helper
+loads what the read needs at once; the start, once it has read its arguments, hands it the
+request on its standard input (never on a command line: ``start``) and loads the window's
+modules meanwhile. The helper reads the day exactly as the start would have
+(``app.store.first_screen.read_server_day``): the same environment, the same login, the password
+from the same key store. It answers with the user and their day, pickled, on its standard
+output, and exits. A start that wants no helper after all (a command, a SQLite file) closes its
+input (``dismiss``), and the helper ends without reading anything.
+
+What comes back is unpickled only into the plain data classes of ``app.domain`` and
+``datetime`` (``_unpickled``): nothing else is loaded, whatever the helper says. Anything out of
+the ordinary — no helper could be started, it failed, said nothing, answered with something
+else, or did not answer within ``WAIT_S`` — gives None. The ordinary start then reads it all
+itself and says what is wrong, as it did before. A desk with one core gains nothing from a
+helper and starts none; ``MINPLAN_FIRST_SCREEN_HELPER=0`` or ``1`` turns it off or on.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import subprocess
+import sys
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TextIO
+
+if TYPE_CHECKING:
+    import logging
+    from collections.abc import Callable, Mapping, Sequence
+    from datetime import date
+
+    from app.store.first_screen import FirstScreen
+
+# Only what starting the helper needs is imported here: a launch starts it before anything else.
+
+#: The program's one argument that makes it the helper (``app.launch`` looks for it first).
+HELPER_ARGUMENT = "--first-screen-helper"
+#: How long a start waits for the helper. A key store may ask the user to unlock it first (the
+#: ordinary start would have waited as long); a helper that hangs is stopped after this.
+WAIT_S = 120.0
+#: The options of ``minplan`` that take a value (``app.cli.options.add_common``): what follows
+#: them is no command.
+VALUE_OPTIONS = ("--db", "--database-url", "--lang", "--user")
+#: Where the classes of an answer may come from (``_unpickled``).
+_ALLOWED_PACKAGE, _ALLOWED_MODULE = "app.domain.", "datetime"
+
+#: The helper started at launch and not yet given a request or dismissed.
+_waiting: subprocess.Popen[bytes] | None = None
+
+
+class FirstScreenAhead:
+    """A helper reading the first screen of ``url``; ``first_screen`` waits for its answer."""
+
+    def __init__(self, url: str, process: subprocess.Popen[bytes]) -> None:
+        self.url = url
+        self.process = process
+
+    def first_screen(self, before_engine: Callable[[], None] = lambda: None) -> FirstScreen | None:
+        """The first screen the helper read, or None for the ordinary start."""
+        import pickle
+
+        from app.domain.day import DayOverview
+        from app.domain.users import Actor
+        from app.store.first_screen import server_first_screen
+
+        try:
+            out, err = self.process.communicate(timeout=WAIT_S)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.communicate()
+            _log().warning("the first screen's helper did not answer in %s s", WAIT_S)
+            return None
+        if self.process.returncode != 0 or not out:
+            tail = err.decode("utf-8", "replace").strip().splitlines()[-1:]
+            _log().info("first screen's helper: none (exit %s) %s", self.process.returncode, tail)
+            return None
+        try:
+            actor, day = _unpickled(out)
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError) as bad:
+            _log().warning("the first screen's helper answered something else: %s", bad)
+            return None
+        if not isinstance(actor, Actor) or not isinstance(day, DayOverview):
+            _log().warning("the first screen's helper answered something else")
+            return None
+        return server_first_screen(self.url, actor, day, before_engine)
+
+
+def spawn_if_likely(argv: Sequence[str], environ: Mapping[str, str]) -> None:
+    """At launch: start a helper when the arguments look like a window on a team server (a
+    database URL given, no command, no help). A wrong guess costs the other core a moment: the
+    start dismisses the helper once it has read its arguments."""
+    global _waiting
+    if _waiting is not None or not wanted(environ) or not _window_on_a_server(argv, environ):
+        return
+    _waiting = _spawn()
+    if _waiting is not None:
+        atexit.register(dismiss)
+
+
+def start(url: str, *, user: str | None, demo: bool, today: date) -> FirstScreenAhead | None:
+    """The helper (the one started at launch, else a new one) given the first screen of the
+    server at ``url`` to read; None where none can be (the ordinary start then reads it)."""
+    global _waiting
+    process, _waiting = _waiting or _spawn(), None
+    if process is None:
+        return None
+    import json
+
+    request = json.dumps({"url": url, "user": user, "demo": demo, "today": today.isoformat()})
+    given, process.stdin = process.stdin, None  # written here; ``communicate`` reads only
+    assert given is not None
+    try:
+        with given:
+            given.write(request.encode("utf-8"))
+    except OSError as problem:  # it has ended
+        _log().info("the first screen's helper took no request: %s", problem)
+        process.kill()
+        process.communicate()
+        return None
+    return FirstScreenAhead(url, process)
+
+
+def dismiss() -> None:
+    """The helper started at launch is not wanted: its input is closed and it ends."""
+    global _waiting
+    process, _waiting = _waiting, None
+    if process is None:
+        return
+    try:
+        process.communicate(timeout=5)
+    except (subprocess.TimeoutExpired, OSError, ValueError):
+        process.kill()
+
+
+def wanted(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether a start reads ahead in a helper: ``MINPLAN_FIRST_SCREEN_HELPER=0`` never, ``1``
+    always, otherwise where this process may run on more than one core."""
+    chosen = (os.environ if environ is None else environ).get("MINPLAN_FIRST_SCREEN_HELPER")
+    return chosen == "1" if chosen in ("0", "1") else _cores() > 1
+
+
+def _cores() -> int:
+    """The cores this process may run on (its affinity where the system says, else all)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # Windows, macOS
+        return os.cpu_count() or 1
+
+
+def helper_command() -> list[str]:
+    """This program as its helper: the interpreter with ``-m app``, or the frozen program (the
+    console one beside a windowed one, which has no standard output of its own)."""
+    if not getattr(sys, "frozen", False):
+        return [sys.executable, "-m", "app", HELPER_ARGUMENT]
+    from pathlib import Path
+
+    program = Path(sys.executable)
+    console = program.with_name("minplan.exe" if sys.platform == "win32" else "minplan")
+    return [str(console if console.is_file() else program), HELPER_ARGUMENT]
+
+
+def serve(stdin: TextIO | None = None, stdout: BinaryIO | None = None) -> int:
+    """The helper: load what the read needs, then read the request, the first screen, and
+    answer (exit 0); exit 1 for "none"; no request (dismissed) ends it at once (exit 0)."""
+    import json
+    import pickle
+    from datetime import date
+
+    from app.store.first_screen import prepare_server_read, read_server_day
+
+    prepare_server_read()
+    text = (stdin or sys.stdin).read()
+    if not text:
+        return 0
+    request = json.loads(text)
+    found = read_server_day(
+        request["url"],
+        user=request["user"],
+        demo=bool(request["demo"]),
+        today=date.fromisoformat(request["today"]),
+    )
+    if found is None:
+        return 1
+    out = stdout or sys.stdout.buffer
+    out.write(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+    out.flush()
+    return 0
+
+
+def serve_and_exit() -> NoReturn:
+    """``serve`` as the helper's whole life: its status, without the interpreter's tidying up
+    at exit (35-55 ms of unloading modules the start was waiting for; the connection is closed
+    and the answer written by then)."""
+    try:
+        code = serve()
+    except BaseException:  # a traceback on stderr, which the start logs; still "none"
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def _spawn() -> subprocess.Popen[bytes] | None:
+    try:
+        return subprocess.Popen(
+            helper_command(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),  # Windows: no console
+        )
+    except OSError as problem:
+        _log().info("the first screen's helper could not start: %s", problem)
+        return None
+
+
+def _window_on_a_server(argv: Sequence[str], environ: Mapping[str, str]) -> bool:
+    """A database URL given, and no command or help among the arguments."""
+    url = bool(environ.get("MINPLAN_DATABASE_URL"))
+    after_value_option = False
+    for arg in argv:
+        if after_value_option:
+            after_value_option = False
+            continue
+        if arg in ("-h", "--help") or arg.startswith("--vers") or not arg.startswith("-"):
+            return False  # help, the version, or a command
+        url = url or arg.startswith("--database-url")
+        after_value_option = arg in VALUE_OPTIONS
+    return url
+
+
+def _unpickled(data: bytes) -> Any:
+    """``data`` unpickled into the plain data of ``app.domain`` and ``datetime`` only."""
+    import io
+    import pickle
+
+    class DomainOnly(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> Any:
+            allowed = module.startswith(_ALLOWED_PACKAGE) or module == _ALLOWED_MODULE
+            if allowed and not name.startswith("_"):
+                return super().find_class(module, name)
+            raise pickle.UnpicklingError(f"{module}.{name} is not an answer's class")
+
+    return DomainOnly(io.BytesIO(data)).load()
+
+
+def _log() -> logging.Logger:
+    import logging
+
+    return logging.getLogger(__name__)

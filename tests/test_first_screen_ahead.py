@@ -1,0 +1,231 @@
+"""The helper a start on a team server reads its first screen in (``app.store.first_screen_ahead``):
+when a launch starts it, what a start takes from it, and that anything out of the ordinary gives
+None (the ordinary start then reads it itself). The helper's read against a real server is in
+``tests/test_first_screen_server.py``."""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import subprocess
+import sys
+import textwrap
+from datetime import date
+
+import pytest
+
+from app import launch
+from app.domain.day import DayOverview
+from app.domain.users import Actor
+from app.store import first_screen_ahead as ahead
+from app.store.first_screen_ahead import FirstScreenAhead
+
+URL = "postgresql+psycopg://kl@db.example/minplan"
+ACTOR = Actor(3, "KL", "Karen Lund", "caseworker", "kl")
+DAY = DayOverview(today=date(2026, 12, 5), caseworker_id=3)
+
+
+@pytest.mark.parametrize(
+    ("argv", "environ", "likely"),
+    [
+        ([], {"MINPLAN_DATABASE_URL": URL}, True),
+        (["--database-url", URL], {}, True),
+        ([f"--database-url={URL}", "--user", "KL", "--lang", "en"], {}, True),
+        (["--user", "deadlines", "--database-url", URL], {}, True),  # a user, not the command
+        (["--demo", "--database-url", URL], {}, True),
+        ([], {}, False),
+        (["--db", "plan.db"], {}, False),
+        (["deadlines", "--database-url", URL], {}, False),  # a command
+        (["--database-url", URL, "users"], {}, False),
+        (["--database-url", URL, "--help"], {}, False),
+        (["--version"], {"MINPLAN_DATABASE_URL": URL}, False),
+        ([], {"MINPLAN_DATABASE_URL": URL, "MINPLAN_FIRST_SCREEN_HELPER": "0"}, False),
+    ],
+)
+def test_a_launch_starts_the_helper_only_for_a_window_on_a_server(
+    argv: list[str], environ: dict[str, str], likely: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[list[str]] = []
+    monkeypatch.setattr(ahead, "_cores", lambda: 2)
+    monkeypatch.setattr(ahead, "_waiting", None)
+    monkeypatch.setattr(ahead, "_spawn", lambda: started.append(argv) or _helper("pass"))
+    ahead.spawn_if_likely(argv, environ)
+    try:
+        assert bool(started) is likely
+        assert (ahead._waiting is not None) is likely
+    finally:
+        ahead.dismiss()
+    assert ahead._waiting is None
+
+
+def test_one_core_starts_no_helper(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ahead, "_cores", lambda: 1)
+    assert not ahead.wanted({})
+    monkeypatch.setattr(ahead, "_cores", lambda: 2)
+    assert ahead.wanted({}) and not ahead.wanted({"MINPLAN_FIRST_SCREEN_HELPER": "0"})
+    monkeypatch.setattr(ahead, "_cores", lambda: 1)
+    assert ahead.wanted({"MINPLAN_FIRST_SCREEN_HELPER": "1"}), "asked for on one core"
+    assert ahead._cores() >= 1
+
+
+def test_the_options_that_take_a_value_are_the_programs() -> None:
+    """``VALUE_OPTIONS`` are the options of ``minplan`` that take a value (``add_common``)."""
+    from app.cli import build_parser
+
+    parser = build_parser(())
+    taking_a_value = {
+        option
+        for action in parser._actions
+        if action.nargs is None and action.option_strings and action.const is None
+        for option in action.option_strings
+        if option.startswith("--") and option not in ("--version",)
+    }
+    assert taking_a_value == set(ahead.VALUE_OPTIONS)
+    assert launch.HELPER_ARGUMENT == ahead.HELPER_ARGUMENT
+
+
+def test_the_helpers_answer_is_the_first_screen() -> None:
+    first = _answered_by(f"out.write(pickle.dumps(({ACTOR!r}, {DAY!r})))")
+    assert first is not None
+    assert (first.actor, first.day) == (ACTOR, DAY)
+    assert first.db.backend == "postgresql" and not first.db.engine_made
+    assert first.db.description == URL
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "sys.exit(1)",  # "none": the ordinary start decides
+        "sys.exit(3)",  # it failed
+        "pass",  # it said nothing
+        "out.write(b'not a pickle')",
+        "out.write(pickle.dumps(('KL', 'a day')))",  # something else
+        "out.write(pickle.dumps((DAY, ACTOR)))",
+        "out.write(pickle.dumps(ACTOR))",
+        # a class from anywhere but app.domain and datetime is never loaded
+        "out.write(pickle.dumps((ACTOR, DAY, os.getcwd)))",
+        "out.write(pickle.dumps((ACTOR, DAY, subprocess.Popen)))",
+        "out.write(pickle.dumps((ACTOR, DAY, app.domain.day.needs_booking)))",
+        "out.write(pickle.dumps((ACTOR, DAY))[:20])",  # cut off
+    ],
+)
+def test_anything_else_from_the_helper_is_the_ordinary_starts(answer: str) -> None:
+    assert _answered_by(answer) is None
+
+
+def test_a_foreign_class_is_refused_before_it_is_loaded() -> None:
+    """A pickle that would call ``os.system`` is refused at its class: nothing runs."""
+
+    class Calls:
+        def __reduce__(self):
+            return (os.system, ("touch /tmp/minplan-never",))
+
+    with pytest.raises(pickle.UnpicklingError, match="not an answer's class"):
+        ahead._unpickled(pickle.dumps((ACTOR, DAY, Calls())))
+    from app.domain import users
+
+    with pytest.raises(pickle.UnpicklingError, match="not an answer's class"):
+        ahead._unpickled(pickle.dumps(users._bare))  # nor anything private of app.domain
+
+
+def test_a_helper_that_does_not_answer_in_time_is_stopped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(ahead, "WAIT_S", 0.5)
+    process = _helper("import time; time.sleep(30)")
+    assert FirstScreenAhead(URL, process).first_screen() is None
+    assert process.returncode is not None, "it was stopped"
+
+
+def test_no_helper_that_can_start_is_the_ordinary_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ahead, "_waiting", None)
+    monkeypatch.setattr(ahead, "helper_command", lambda: ["/nonexistent/minplan"])
+    assert ahead.start(URL, user=None, demo=False, today=date(2026, 12, 5)) is None
+
+
+def test_a_dismissed_helper_reads_nothing_and_ends() -> None:
+    """With its input closed at once, the helper ends (exit 0) without a request."""
+    done = subprocess.run(
+        ahead.helper_command(), input=b"", capture_output=True, timeout=60, env=_no_server()
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == b""
+
+
+def test_the_helper_says_none_where_the_driver_read_would() -> None:
+    """A URL the driver's read does not take (a password in it) gives "none" (exit 1)."""
+    request = (
+        '{"url": "postgresql+psycopg://kl:secret@db.example/minplan", "user": null,'
+        ' "demo": false, "today": "2026-12-05"}'
+    )
+    done = subprocess.run(
+        ahead.helper_command(),
+        input=request.encode(),
+        capture_output=True,
+        timeout=60,
+        env=_no_server(),
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stdout == b""
+
+
+def test_serve_answers_the_request_with_the_pickled_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked = []
+
+    def read(url, **request):
+        asked.append((url, request))
+        return ACTOR, DAY
+
+    monkeypatch.setattr("app.store.first_screen.prepare_server_read", lambda: None)
+    monkeypatch.setattr("app.store.first_screen.read_server_day", read)
+    out = io.BytesIO()
+    request = f'{{"url": "{URL}", "user": "KL", "demo": true, "today": "2026-12-05"}}'
+    assert ahead.serve(io.StringIO(request), out) == 0
+    assert asked == [(URL, {"user": "KL", "demo": True, "today": date(2026, 12, 5)})]
+    assert ahead._unpickled(out.getvalue()) == (ACTOR, DAY)
+    assert ahead.serve(io.StringIO(""), io.BytesIO()) == 0, "dismissed: nothing read"
+    monkeypatch.setattr("app.store.first_screen.read_server_day", lambda url, **_: None)
+    assert ahead.serve(io.StringIO(request), out) == 1
+
+
+def test_the_frozen_program_asks_its_console_sibling(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    windowed = tmp_path / "Min Plan.exe"
+    windowed.touch()
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(windowed))
+    assert ahead.helper_command() == [str(windowed), ahead.HELPER_ARGUMENT]
+    console = tmp_path / ("minplan.exe" if sys.platform == "win32" else "minplan")
+    console.touch()
+    assert ahead.helper_command() == [str(console), ahead.HELPER_ARGUMENT]
+
+
+def _answered_by(answer: str) -> object:
+    return FirstScreenAhead(URL, _helper(answer)).first_screen()
+
+
+def _helper(answer: str) -> subprocess.Popen[bytes]:
+    """A stand-in helper whose answer is ``answer`` (Python, ``out`` its standard output)."""
+    script = textwrap.dedent(
+        f"""
+        import datetime, os, pickle, subprocess, sys
+        import app.domain.day
+        from app.domain.day import DayOverview
+        from app.domain.users import Actor
+        ACTOR, DAY = {ACTOR!r}, {DAY!r}
+        out = sys.stdout.buffer
+        {answer}
+        """
+    )
+    return subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _no_server() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("MINPLAN_DATABASE")}
