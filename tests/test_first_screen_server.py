@@ -282,3 +282,56 @@ def test_a_desk_on_a_server_shows_i_dag_first_and_input_waits_for_the_orm(
     input_waited_for_the_orm(out)
     seen = json.loads(out.read_text(encoding="utf-8"))
     assert seen["psycopg_before_window"] is (helper == "0"), "read in the helper, or here"
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("helper", "logged"),
+    [
+        # it fails after reading the request: the ordinary start reads it all
+        ("import sys; sys.stdin.read(); sys.exit(3)", "read by a helper process: False"),
+        # it ends before taking the request: the start reads the first screen itself
+        ("import sys; sys.exit(3)", "helper took no request"),
+    ],
+)
+def test_a_helper_that_fails_leaves_the_start_to_its_own_read(
+    pg_db: Database,
+    actor: Actor,
+    subprocess_keyring: dict[str, str],
+    tmp_path: Path,
+    helper: str,
+    logged: str,
+) -> None:
+    """The helper ends with an error (here: it is not the program at all): the program as a
+    desk launches it still opens its window and its list of citizens; the log says why."""
+    from tests.conftest import cli_args
+
+    populate(pg_db, actor, citizens=30, seed=4, as_of=TODAY)
+    with transaction(pg_db) as s:
+        user = s.execute(
+            text("SELECT initials FROM caseworker WHERE role = 'caseworker' ORDER BY id LIMIT 1")
+        ).scalar_one()
+    launch = (
+        "import sys, app.store.first_screen_ahead as ahead\n"
+        f"ahead.helper_command = lambda: [sys.executable, '-c', {helper!r}]\n"
+        "from app.launch import main\n"
+        "sys.exit(main())\n"
+    )
+    ready, home = tmp_path / "ready.json", tmp_path / "home"
+    done = subprocess.run(
+        [sys.executable, "-c", launch, *cli_args(pg_db), "--user", user],
+        env={
+            **subprocess_keyring,
+            "QT_QPA_PLATFORM": "offscreen",
+            "MINPLAN_FIRST_SCREEN_HELPER": "1",
+            "MINPLAN_HOME": str(home),
+            "MINPLAN_BENCH_READY_FILE": str(ready),
+        },
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(ready.read_text(encoding="utf-8"))
+    assert seen["painted"] and seen["rows"] > 0, seen
+    assert logged in (home / "logs" / "minplan.log").read_text(encoding="utf-8")
