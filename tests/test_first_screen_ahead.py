@@ -129,6 +129,32 @@ def test_a_foreign_class_is_refused_before_it_is_loaded() -> None:
         ahead._unpickled(pickle.dumps(users._bare))  # nor anything private of app.domain
 
 
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [
+        ("app.domain.users", "os.system"),  # a dotted path through the module's imports
+        ("app.domain.identifiers", "importlib.import_module"),
+        ("datetime", "sys.modules"),
+        ("app.domain.users", "os"),  # a module
+        ("app.domain.users", "os_user"),  # a function of app.domain
+        ("app.domain.day", "date"),  # a class the module only imports
+    ],
+)
+def test_only_a_class_of_the_module_itself_is_loaded(module: str, name: str) -> None:
+    """Pickle protocol 4 follows dotted names; each step here would reach past ``app.domain``."""
+    call = (
+        b"\x80\x04\x8c"
+        + bytes([len(module)])
+        + module.encode()
+        + b"\x8c"
+        + bytes([len(name)])
+        + name.encode()
+        + b"\x93\x8c\x04true\x85R."
+    )  # STACK_GLOBAL module.name, then call it with ("true",)
+    with pytest.raises(pickle.UnpicklingError, match="not an answer's class"):
+        ahead._unpickled(call)
+
+
 def test_a_helper_that_does_not_answer_in_time_is_stopped(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

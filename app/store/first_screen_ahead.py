@@ -239,15 +239,20 @@ def _window_on_a_server(argv: Sequence[str], environ: Mapping[str, str]) -> bool
 
 
 def _unpickled(data: bytes) -> Any:
-    """``data`` unpickled into the plain data of ``app.domain`` and ``datetime`` only."""
+    """``data`` unpickled into the plain data of ``app.domain`` and ``datetime`` only: a class
+    defined in the module named, by its own public name. Not a dotted path (pickle would follow
+    it through the module's imports, ``app.domain.users`` → ``os.system``), not a function, not
+    a module, not a class a module merely imports."""
     import io
     import pickle
 
     class DomainOnly(pickle.Unpickler):
         def find_class(self, module: str, name: str) -> Any:
             allowed = module.startswith(_ALLOWED_PACKAGE) or module == _ALLOWED_MODULE
-            if allowed and not name.startswith("_"):
-                return super().find_class(module, name)
+            if allowed and name.isidentifier() and not name.startswith("_"):
+                found = super().find_class(module, name)
+                if isinstance(found, type) and found.__module__ == module:
+                    return found
             raise pickle.UnpicklingError(f"{module}.{name} is not an answer's class")
 
     return DomainOnly(io.BytesIO(data)).load()
