@@ -20,6 +20,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -116,27 +117,35 @@ def smoke(program: list[str], work: Path, old_db: Path | None) -> None:
 
 
 def first_screen_helper(program: list[str]) -> None:
-    """The program as the helper a start on a team server reads its first screen in
+    """The program as the helper a start reads its first screen in
     (``app.store.first_screen_ahead``): dismissed, it ends at once; asked about a server that is
-    not there, it loads psycopg and the key store, finds none and says "none" (exit 1)."""
-    request = json.dumps(
-        {
-            "url": "postgresql+psycopg://nobody@127.0.0.1:1/minplan?connect_timeout=5",
-            "user": None,
-            "demo": False,
-            "today": "2026-12-05",
-        }
-    )
-    for given, wanted in (("", 0), (request, 1)):
+    not there, it loads psycopg and the key store, finds none and says "none" (exit 1); asked
+    about a file that is not there, it loads SQLCipher, the key store and the rule files, and
+    says "none"."""
+    server = {
+        "kind": "server",
+        "url": "postgresql+psycopg://nobody@127.0.0.1:1/minplan?connect_timeout=5",
+        "user": None,
+        "demo": False,
+        "today": "2026-12-05",
+    }
+    file = {"kind": "file", "path": str(Path(tempfile.gettempdir()) / "minplan-none.db")}
+    file.update(user=None, demo=False, encryption=None, today="2026-12-05")
+    for kind, given, wanted in (
+        ("server", "", 0),
+        ("server", json.dumps(server), 1),
+        ("file", json.dumps(file), 1),
+    ):
         started = time.monotonic()
         done = subprocess.run(
-            [*program, "--first-screen-helper"],
+            [*program, "--first-screen-helper", kind],
             input=given.encode(),
             capture_output=True,
             timeout=120,
         )
         took = time.monotonic() - started
-        print(f"  {'--first-screen-helper':<70} exit {done.returncode} ({took:.1f} s)", flush=True)
+        shown = f"--first-screen-helper {kind}"
+        print(f"  {shown:<70} exit {done.returncode} ({took:.1f} s)", flush=True)
         if done.returncode != wanted or done.stdout or b"Traceback" in done.stderr:
             raise Failed(
                 f"the first screen's helper ended with {done.returncode} (not {wanted}):\n"

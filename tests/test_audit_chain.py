@@ -222,6 +222,31 @@ def test_the_key_is_a_separate_keyring_entry_and_a_wrong_or_missing_key_is_refus
     assert [e.action for e in events(db)] == ["create", "create_user", "export_audit_key", "view"]
 
 
+def test_a_key_handed_over_by_the_starts_helper_is_used_only_where_it_matches(
+    db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The helper that read the first screen hands over the access-log key it checked
+    (``app.store.first_screen_ahead``): used without the key store, but never another key."""
+    desk_only(db)
+    create_citizen(db, actor, ÅSE, today=TODAY)
+    database_id = head(db).database_id
+    stored = keyring.get_password(audit_key.SERVICE, database_id)
+    assert stored is not None
+    right = audit_key._decode(stored)
+    keyring.set_keyring(fail.Keyring())  # no key store: only the handed key can seal
+    monkeypatch.delenv("MINPLAN_ALLOW_PLAINTEXT_KEYRING", raising=False)
+    audit_key.forget_cached_keys()
+    audit_key.hand_over(database_id, right)
+    record_view(db, actor, 1)
+    assert verify(db).ok
+    audit_key.forget_cached_keys()
+    audit_key.hand_over(database_id, bytes(32))  # not this chain's key
+    with pytest.raises(audit_key.AuditKeyError):
+        record_view(db, actor, 1)  # the key store decides, and there is none
+    assert audit_key._handed == {}, "the wrong key is dropped"
+    assert [e.action for e in events(db)] == ["create", "view"]
+
+
 # --- the checkpoint outside the database -------------------------------------------------------
 def test_each_commit_leaves_the_new_head_in_a_checkpoint_file(db: Database, actor: Actor) -> None:
     citizen = create_citizen(db, actor, ÅSE, today=TODAY).id

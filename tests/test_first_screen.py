@@ -107,6 +107,71 @@ def test_on_a_real_database_the_login_decides(
     assert _same_start(sqlite_db, "KL", demo=True) is not None, "--demo: any user"
 
 
+def test_the_helper_reads_the_day_and_key_the_start_would_read(
+    sqlite_db: Database, actor: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The helper of ``app.store.first_screen_ahead``, a process of its own with the start's
+    environment and key store, answers with the same user, day and key as the read here."""
+    from file_keyring import PlaintextFileKeyring
+
+    from app.store import audit_key, first_screen_ahead
+    from tests.conftest import ROOT
+
+    populate(sqlite_db, actor, citizens=80, seed=6, as_of=TODAY)
+    with transaction(sqlite_db) as s:
+        initials = list(
+            s.execute(
+                text("SELECT initials FROM caseworker WHERE role = 'caseworker' ORDER BY id")
+            ).scalars()
+        )[:3]
+    for user in initials:
+        day_overview(sqlite_db, _ordinary(sqlite_db, user), TODAY)  # the requirements kept
+    keys = tmp_path / "child-keyring.json"
+    _copy_keys(sqlite_db, PlaintextFileKeyring(keys))
+    assert sqlite_db.path is not None
+    path = sqlite_db.path
+    with transaction(sqlite_db) as s:
+        chain, check = s.execute(
+            text("SELECT database_id, key_check FROM audit_chain WHERE id = 1")
+        ).one()
+    log_key = audit_key.get_key(chain, check)
+    for name, value in {
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")]),
+        "MINPLAN_TEST_KEYRING_FILE": str(keys),
+        "PYTHON_KEYRING_BACKEND": "file_keyring.PlaintextFileKeyring",
+        "MINPLAN_ALLOW_PLAINTEXT_KEYRING": "1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    compared = 0
+    for user in initials:
+        here = _first(sqlite_db, user)
+        assert here is not None
+        compared += bool(here.day.overdue_count + len(here.day.due_soon))
+        helper = first_screen_ahead.start_file(
+            path, user=user, demo=False, encryption=None, today=TODAY
+        )
+        assert helper is not None
+        there = helper.first_screen()
+        assert there is not None, "the helper answered"
+        assert (there.actor, there.day) == (here.actor, here.day)
+        assert there.db.cipher_key == sqlite_db.cipher_key, "the key it opened the file with"
+        assert there.db.encryption.database_id == here.db.encryption.database_id
+        assert "PlaintextFileKeyring" in str(there.db.encryption.key_store), "the child's store"
+        assert there.db.path == path and not there.db.engine_made
+        assert audit_key._handed == {chain: log_key}, "the access-log key it checked"
+    assert compared, "days with lines were compared"
+    helper = first_screen_ahead.start_file(
+        path, user="ZZZ", demo=False, encryption=None, today=TODAY
+    )
+    assert helper is not None and helper.first_screen() is None, "no such user: none"
+    missing = tmp_path / "missing.db"
+    helper = first_screen_ahead.start_file(
+        missing, user=None, demo=False, encryption=None, today=TODAY
+    )
+    assert helper is not None and helper.first_screen() is None, "no file: none"
+    assert not missing.exists(), "and none was made"
+
+
 def test_what_the_ordinary_start_must_do_is_left_to_it(
     sqlite_db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -192,6 +257,7 @@ INPUT_AT_ONCE = textwrap.dedent(
         seen = {
             "through_the_driver": options.get("first") is not None,
             "psycopg_before_window": "psycopg" in sys.modules,
+            "keyring_before_window": "keyring" in sys.modules,
         }
 
         def step_1():
@@ -211,6 +277,7 @@ INPUT_AT_ONCE = textwrap.dedent(
             window.today_page.refresh()
             seen["today_lines"] = len(window.today_page.lines)
             seen["loaded"] = orm_loader._current is not None and orm_loader._current.loaded
+            seen["keyring_at_end"] = "keyring" in sys.modules
             Path(sys.argv[1]).write_text(json.dumps(seen))
             window.close()
 
@@ -225,9 +292,13 @@ INPUT_AT_ONCE = textwrap.dedent(
 )
 
 
+@pytest.mark.parametrize("helper", ["1", "0"])
 def test_input_while_the_orm_loads_waits_for_it_and_then_works(
-    sqlite_db: Database, actor: Actor, tmp_path: Path
+    sqlite_db: Database, actor: Actor, tmp_path: Path, helper: str
 ) -> None:
+    """``minplan --db …`` as a desk starts it: the window opens on the day read through the
+    driver (in the helper of ``app.store.first_screen_ahead``, or with it turned off in the
+    start's own process, which then loads the key store before the window)."""
     from file_keyring import PlaintextFileKeyring
 
     from app.store import start_check
@@ -254,6 +325,7 @@ def test_input_while_the_orm_loads_waits_for_it_and_then_works(
             "PYTHON_KEYRING_BACKEND": "file_keyring.PlaintextFileKeyring",
             "MINPLAN_ALLOW_PLAINTEXT_KEYRING": "1",
             "QT_QPA_PLATFORM": "offscreen",
+            "MINPLAN_FIRST_SCREEN_HELPER": helper,
         },
         capture_output=True,
         text=True,
@@ -261,6 +333,10 @@ def test_input_while_the_orm_loads_waits_for_it_and_then_works(
     )
     assert done.returncode == 0, done.stderr
     input_waited_for_the_orm(out)
+    seen = json.loads(out.read_text(encoding="utf-8"))
+    assert seen["keyring_before_window"] is (helper == "0"), "read in the helper, or here"
+    # with the helper, the keys it read were handed over: this process never loaded keyring
+    assert seen["keyring_at_end"] is (helper == "0")
 
 
 def input_waited_for_the_orm(out: Path) -> None:

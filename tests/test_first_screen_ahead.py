@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -29,31 +30,36 @@ DAY = DayOverview(today=date(2026, 12, 5), caseworker_id=3)
 @pytest.mark.parametrize(
     ("argv", "environ", "likely"),
     [
-        ([], {"MINPLAN_DATABASE_URL": URL}, True),
-        (["--database-url", URL], {}, True),
-        ([f"--database-url={URL}", "--user", "KL", "--lang", "en"], {}, True),
-        (["--user", "deadlines", "--database-url", URL], {}, True),  # a user, not the command
-        (["--demo", "--database-url", URL], {}, True),
-        ([], {}, False),
-        (["--db", "plan.db"], {}, False),
-        (["deadlines", "--database-url", URL], {}, False),  # a command
-        (["--database-url", URL, "users"], {}, False),
-        (["--database-url", URL, "--help"], {}, False),
-        (["--version"], {"MINPLAN_DATABASE_URL": URL}, False),
-        ([], {"MINPLAN_DATABASE_URL": URL, "MINPLAN_FIRST_SCREEN_HELPER": "0"}, False),
+        ([], {"MINPLAN_DATABASE_URL": URL}, "server"),
+        (["--database-url", URL], {}, "server"),
+        ([f"--database-url={URL}", "--user", "KL", "--lang", "en"], {}, "server"),
+        (["--user", "deadlines", "--database-url", URL], {}, "server"),  # a user, no command
+        (["--demo", "--database-url", URL], {}, "server"),
+        ([], {}, "file"),
+        (["--db", "plan.db"], {}, "file"),
+        (["--db", "users", "--user", "KL"], {}, "file"),  # a file named like a command
+        (["--demo", "--no-encryption"], {}, "file"),
+        (["deadlines", "--database-url", URL], {}, None),  # a command
+        (["--database-url", URL, "users"], {}, None),
+        (["--db", "plan.db", "deadlines"], {}, None),
+        (["--database-url", URL, "--help"], {}, None),
+        (["-h"], {}, None),
+        (["--version"], {"MINPLAN_DATABASE_URL": URL}, None),
+        ([], {"MINPLAN_DATABASE_URL": URL, "MINPLAN_FIRST_SCREEN_HELPER": "0"}, None),
+        (["--db", "plan.db"], {"MINPLAN_FIRST_SCREEN_HELPER": "0"}, None),
     ],
 )
-def test_a_launch_starts_the_helper_only_for_a_window_on_a_server(
-    argv: list[str], environ: dict[str, str], likely: bool, monkeypatch: pytest.MonkeyPatch
+def test_a_launch_starts_the_helper_only_where_a_window_is_likely(
+    argv: list[str], environ: dict[str, str], likely: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    started: list[list[str]] = []
+    started: list[str] = []
     monkeypatch.setattr(ahead, "_cores", lambda: 2)
     monkeypatch.setattr(ahead, "_waiting", None)
-    monkeypatch.setattr(ahead, "_spawn", lambda: started.append(argv) or _helper("pass"))
+    monkeypatch.setattr(ahead, "_spawn", lambda kind: started.append(kind) or _helper("pass"))
     ahead.spawn_if_likely(argv, environ)
     try:
-        assert bool(started) is likely
-        assert (ahead._waiting is not None) is likely
+        assert started == ([likely] if likely else [])
+        assert (ahead._waiting is not None) is bool(likely)
     finally:
         ahead.dismiss()
     assert ahead._waiting is None
@@ -91,6 +97,63 @@ def test_the_helpers_answer_is_the_first_screen() -> None:
     assert (first.actor, first.day) == (ACTOR, DAY)
     assert first.db.backend == "postgresql" and not first.db.engine_made
     assert first.db.description == URL
+
+
+KEY, SALT, LOG_KEY = bytes(range(32)), bytes(range(16)), bytes(range(100, 132))
+
+
+@pytest.mark.parametrize(
+    ("rest", "encrypted"),
+    [
+        ((KEY, SALT, "SecretService Keyring", True, {"chain-1": LOG_KEY}), True),
+        ((None, None, None, True, {}), False),
+    ],
+)
+def test_a_files_answer_carries_what_opened_it(
+    rest: tuple[object, ...], encrypted: bool, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file's answer: the user, their day, the key (or none: a plaintext file), the key
+    store and the access-log keys; the engine is made later, in this process, with that key,
+    and the log sealed with the handed key."""
+    from app.store import audit_key
+
+    monkeypatch.setattr(audit_key, "_handed", {})
+    path = tmp_path / "minplan.db"
+    answer = f"out.write(pickle.dumps(({ACTOR!r}, {DAY!r}, *{rest!r})))"
+    first = FirstScreenAhead(_helper(answer), ahead.file_answer(path)).first_screen()
+    assert first is not None
+    assert (first.actor, first.day) == (ACTOR, DAY)
+    assert first.db.backend == "sqlite" and not first.db.engine_made
+    assert first.db.path == path.resolve()
+    assert first.db.encryption.encrypted is encrypted
+    if encrypted:
+        assert first.db.cipher_key is not None
+        assert (first.db.cipher_key.key, first.db.cipher_key.salt) == (KEY, SALT)
+        assert first.db.encryption.key_store == "SecretService Keyring"
+        assert first.db.encryption.database_id == SALT.hex()
+        assert audit_key._handed == {"chain-1": LOG_KEY}
+
+
+@pytest.mark.parametrize(
+    "rest",
+    [
+        (),  # a server's answer
+        (KEY, SALT, "store", True),  # one short
+        (KEY[:8], SALT, "store", True, {}),  # not a key
+        (KEY, None, "store", True, {}),
+        ("key", "salt", "store", True, {}),
+        (KEY, SALT, 7, True, {}),
+        (KEY, SALT, "store", "yes", {}),
+        (KEY, SALT, "store", True, {"chain": "not bytes"}),
+        (KEY, SALT, "store", True, [LOG_KEY]),
+    ],
+)
+def test_anything_else_for_a_file_is_the_ordinary_starts(
+    rest: tuple[object, ...], tmp_path
+) -> None:
+    answer = f"out.write(pickle.dumps(({ACTOR!r}, {DAY!r}, *{rest!r})))"
+    process = _helper(answer)
+    assert FirstScreenAhead(process, ahead.file_answer(tmp_path / "f.db")).first_screen() is None
 
 
 @pytest.mark.parametrize(
@@ -160,20 +223,27 @@ def test_a_helper_that_does_not_answer_in_time_is_stopped(
 ) -> None:
     monkeypatch.setattr(ahead, "WAIT_S", 0.5)
     process = _helper("import time; time.sleep(30)")
-    assert FirstScreenAhead(URL, process).first_screen() is None
+    assert FirstScreenAhead(process, ahead.server_answer(URL)).first_screen() is None
     assert process.returncode is not None, "it was stopped"
 
 
 def test_no_helper_that_can_start_is_the_ordinary_start(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ahead, "_waiting", None)
-    monkeypatch.setattr(ahead, "helper_command", lambda: ["/nonexistent/minplan"])
-    assert ahead.start(URL, user=None, demo=False, today=date(2026, 12, 5)) is None
+    monkeypatch.setattr(ahead, "helper_command", lambda kind: ["/nonexistent/minplan"])
+    assert ahead.start_server(URL, user=None, demo=False, today=date(2026, 12, 5)) is None
+    assert (
+        ahead.start_file(
+            Path("x.db"), user=None, demo=False, encryption=None, today=date(2026, 12, 5)
+        )
+        is None
+    )
 
 
-def test_a_dismissed_helper_reads_nothing_and_ends() -> None:
+@pytest.mark.parametrize("kind", ahead.KINDS)
+def test_a_dismissed_helper_reads_nothing_and_ends(kind: str) -> None:
     """With its input closed at once, the helper ends (exit 0) without a request."""
     done = subprocess.run(
-        ahead.helper_command(), input=b"", capture_output=True, timeout=60, env=_no_server()
+        ahead.helper_command(kind), input=b"", capture_output=True, timeout=60, env=_no_server()
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == b""
@@ -182,11 +252,11 @@ def test_a_dismissed_helper_reads_nothing_and_ends() -> None:
 def test_the_helper_says_none_where_the_driver_read_would() -> None:
     """A URL the driver's read does not take (a password in it) gives "none" (exit 1)."""
     request = (
-        '{"url": "postgresql+psycopg://kl:secret@db.example/minplan", "user": null,'
-        ' "demo": false, "today": "2026-12-05"}'
+        '{"kind": "server", "url": "postgresql+psycopg://kl:secret@db.example/minplan",'
+        ' "user": null, "demo": false, "today": "2026-12-05"}'
     )
     done = subprocess.run(
-        ahead.helper_command(),
+        ahead.helper_command("server"),
         input=request.encode(),
         capture_output=True,
         timeout=60,
@@ -206,13 +276,43 @@ def test_serve_answers_the_request_with_the_pickled_day(monkeypatch: pytest.Monk
     monkeypatch.setattr("app.store.first_screen.prepare_server_read", lambda: None)
     monkeypatch.setattr("app.store.first_screen.read_server_day", read)
     out = io.BytesIO()
-    request = f'{{"url": "{URL}", "user": "KL", "demo": true, "today": "2026-12-05"}}'
-    assert ahead.serve(io.StringIO(request), out) == 0
+    request = (
+        f'{{"kind": "server", "url": "{URL}", "user": "KL", "demo": true, "today": "2026-12-05"}}'
+    )
+    assert ahead.serve("server", io.StringIO(request), out) == 0
     assert asked == [(URL, {"user": "KL", "demo": True, "today": date(2026, 12, 5)})]
     assert ahead._unpickled(out.getvalue()) == (ACTOR, DAY)
-    assert ahead.serve(io.StringIO(""), io.BytesIO()) == 0, "dismissed: nothing read"
+    assert ahead.serve("server", io.StringIO(""), io.BytesIO()) == 0, "dismissed: nothing read"
     monkeypatch.setattr("app.store.first_screen.read_server_day", lambda url, **_: None)
-    assert ahead.serve(io.StringIO(request), out) == 1
+    assert ahead.serve("server", io.StringIO(request), out) == 1
+
+
+def test_serve_answers_a_files_request_with_its_day_and_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.store.cipher import DatabaseKey
+
+    asked = []
+
+    def read(path, **request):
+        asked.append((path, request))
+        return ACTOR, DAY, DatabaseKey(KEY, SALT), "Store", False
+
+    monkeypatch.setattr("app.store.first_screen.prepare_file_read", lambda: None)
+    monkeypatch.setattr("app.store.first_screen.read_file_day", read)
+    monkeypatch.setattr("app.store.audit_key.keys_read", lambda: {"chain-1": LOG_KEY})
+    out = io.BytesIO()
+    request = (
+        '{"kind": "file", "path": "/x/minplan.db", "user": null, "demo": false,'
+        ' "encryption": true, "today": "2026-12-05"}'
+    )
+    assert ahead.serve("file", io.StringIO(request), out) == 0
+    expected = {"user": None, "demo": False, "encryption": True, "today": date(2026, 12, 5)}
+    assert asked == [(Path("/x/minplan.db"), expected)]
+    answer = (ACTOR, DAY, KEY, SALT, "Store", False, {"chain-1": LOG_KEY})
+    assert ahead._unpickled(out.getvalue()) == answer
+    monkeypatch.setattr("app.store.first_screen.read_file_day", lambda path, **_: None)
+    assert ahead.serve("file", io.StringIO(request), io.BytesIO()) == 1
 
 
 def test_the_frozen_program_asks_its_console_sibling(
@@ -222,14 +322,14 @@ def test_the_frozen_program_asks_its_console_sibling(
     windowed.touch()
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     monkeypatch.setattr(sys, "executable", str(windowed))
-    assert ahead.helper_command() == [str(windowed), ahead.HELPER_ARGUMENT]
+    assert ahead.helper_command("file") == [str(windowed), ahead.HELPER_ARGUMENT, "file"]
     console = tmp_path / ("minplan.exe" if sys.platform == "win32" else "minplan")
     console.touch()
-    assert ahead.helper_command() == [str(console), ahead.HELPER_ARGUMENT]
+    assert ahead.helper_command("server") == [str(console), ahead.HELPER_ARGUMENT, "server"]
 
 
 def _answered_by(answer: str) -> object:
-    return FirstScreenAhead(URL, _helper(answer)).first_screen()
+    return FirstScreenAhead(_helper(answer), ahead.server_answer(URL)).first_screen()
 
 
 def _helper(answer: str) -> subprocess.Popen[bytes]:

@@ -232,14 +232,14 @@ def test_the_helper_reads_the_day_the_start_would_read(
         here = read_server_first_screen(url, user=user, demo=False, today=TODAY)
         assert here is not None
         compared += bool(here.day.overdue_count + len(here.day.due_soon))
-        helper = first_screen_ahead.start(url, user=user, demo=False, today=TODAY)
+        helper = first_screen_ahead.start_server(url, user=user, demo=False, today=TODAY)
         assert helper is not None
         there = helper.first_screen()
         assert there is not None, "the helper answered"
         assert (there.actor, there.day) == (here.actor, here.day)
         assert there.db.backend == "postgresql" and not there.db.engine_made
     assert compared, "days with lines were compared"
-    helper = first_screen_ahead.start(url, user="ZZZ", demo=False, today=TODAY)
+    helper = first_screen_ahead.start_server(url, user="ZZZ", demo=False, today=TODAY)
     assert helper is not None and helper.first_screen() is None, "no such user: none"
 
 
@@ -313,7 +313,7 @@ def test_a_helper_that_fails_leaves_the_start_to_its_own_read(
         ).scalar_one()
     launch = (
         "import sys, app.store.first_screen_ahead as ahead\n"
-        f"ahead.helper_command = lambda: [sys.executable, '-c', {helper!r}]\n"
+        f"ahead.helper_command = lambda kind: [sys.executable, '-c', {helper!r}]\n"
         "from app.launch import main\n"
         "sys.exit(main())\n"
     )

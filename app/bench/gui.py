@@ -73,6 +73,7 @@ def _launch(where: Where, user: str, home: str) -> dict[str, Any]:
     ended = time.time()
     record: dict[str, Any] = json.loads(ready.read_text(encoding="utf-8"))
     record["seconds"] = record["ready_at"] - started
+    record["list_s"] = record["list_at"] - started
     record["close_s"] = ended - record["ready_at"]
     return record
 
@@ -133,6 +134,8 @@ def cold_start(where: Where, user: str, citizens: int, runs: int) -> list[Figure
             citizens,
             detail={
                 "launches_s": seconds,
+                # the citizen list shown after each (the ORM loaded behind the window)
+                "list_usable_s": [record["list_s"] for record in later],
                 "bare_window_s": bare_starts,
                 "rows_shown": later[-1]["rows"],
             },

@@ -26,6 +26,7 @@ from app.domain.errors import MinPlanError
 
 if TYPE_CHECKING:
     from app.store.first_screen import FirstScreen
+    from app.store.first_screen_ahead import FirstScreenAhead
 
 log = logging.getLogger("minplan.cli")
 
@@ -169,30 +170,38 @@ def _first_screen(args: argparse.Namespace, check_later: Path | None) -> FirstSc
 
         today = local_today()
         if first_screen_ahead.wanted() and server_params(url) is not None:
-            ahead = first_screen_ahead.start(url, user=args.user, demo=args.demo, today=today)
+            ahead = first_screen_ahead.start_server(
+                url, user=args.user, demo=args.demo, today=today
+            )
             if ahead is not None:
-                _load_the_window()  # while the helper reads on the other core
-                first = ahead.first_screen(before_engine=_wait_for_orm)
-                log.info("first screen read by a helper process: %s", first is not None)
-                return first
+                return _from_the_helper(ahead)
         return read_server_first_screen(
             url, user=args.user, demo=args.demo, today=today, before_engine=_wait_for_orm
         )
     if check_later is None:
         return None
     from app.cli.database import _remove_leftovers
-    from app.store.first_screen import read_first_screen
+    from app.store import first_screen_ahead
 
     path = database_path(args)
     args.leftover_notice = _remove_leftovers(path, announce=False)
-    return read_first_screen(
-        path,
-        user=args.user,
-        demo=args.demo,
-        encryption=encryption_choice(args),
-        today=local_today(),
-        before_engine=_wait_for_orm,
-    )
+    request = {"user": args.user, "demo": args.demo, "encryption": encryption_choice(args)}
+    if first_screen_ahead.wanted():
+        ahead = first_screen_ahead.start_file(path, **request, today=local_today())
+        if ahead is not None:
+            return _from_the_helper(ahead)
+    from app.store.first_screen import read_first_screen
+
+    return read_first_screen(path, **request, today=local_today(), before_engine=_wait_for_orm)
+
+
+def _from_the_helper(ahead: FirstScreenAhead) -> FirstScreen | None:
+    """The window's modules loaded while the helper reads on the other core, then its answer
+    (None: the ordinary start reads it all itself)."""
+    _load_the_window()
+    first = ahead.first_screen(before_engine=_wait_for_orm)
+    log.info("first screen read by a helper process: %s", first is not None)
+    return first
 
 
 def dismiss_helper() -> None:

@@ -38,6 +38,10 @@ class AuditKeyError(DatabaseError):
 
 _cache: dict[tuple[int, str], bytes] = {}
 _lock = threading.Lock()
+#: Keys handed over by the helper that read the start's first screen in a process of its own
+#: (``app.store.first_screen_ahead``), by database id: used without asking the key store again,
+#: and only where they match the chain's check.
+_handed: dict[str, bytes] = {}
 
 
 def _plaintext_allowed() -> bool:
@@ -136,9 +140,28 @@ def _cache_key(database_id: str) -> tuple[int, str]:
         return (0, database_id)
 
 
+def keys_read() -> dict[str, bytes]:
+    """The keys this process has read, by database id (what a helper hands over)."""
+    with _lock:
+        return {database_id: key for (_store, database_id), key in _cache.items()}
+
+
+def hand_over(database_id: str, key: bytes) -> None:
+    """``key``, read from the key store by this start's helper process, is this database's key
+    if it matches the chain's check (``get_key``)."""
+    with _lock:
+        _handed[database_id] = key
+
+
 def get_key(database_id: str, expected_check: str | None) -> bytes:
     """The database's access-log key. ``expected_check`` None means a new chain: a key is
     created (or an installed one used); otherwise the stored key must match it."""
+    with _lock:
+        handed = _handed.get(database_id)
+        if handed is not None and expected_check is not None:
+            if hmac.compare_digest(key_check(handed), expected_check):
+                return handed
+            del _handed[database_id]  # not this chain's: the key store decides
     cache_key = _cache_key(database_id)
     with _lock:
         key = _cache.get(cache_key)
@@ -188,3 +211,4 @@ def forget_cached_keys() -> None:
     """Drop keys held in memory (tests switch key stores between cases)."""
     with _lock:
         _cache.clear()
+        _handed.clear()

@@ -78,6 +78,21 @@ def read_first_screen(
 
     ``before_engine`` runs before the database's engine is made (on its first use): the window
     waits there for the ORM to finish loading."""
+    found = read_file_day(path, user=user, demo=demo, encryption=encryption, today=today)
+    return None if found is None else file_first_screen(path, *found, before_engine)
+
+
+#: What ``read_file_day`` finds: who signs in, their day, the file's key (None for a plaintext
+#: file), the key store's name and whether it is protected.
+FileDay = tuple[users.Actor, DayOverview, DatabaseKey | None, str | None, bool]
+
+
+def read_file_day(
+    path: Path, *, user: str | None, demo: bool, encryption: bool | None, today: date
+) -> FileDay | None:
+    """Who signs in on the SQLite file ``path``, their day, and what opened the file; None for
+    the ordinary start. A start reads it in a second process while the window's modules load
+    (``app.store.first_screen_ahead``)."""
     path = Path(path).expanduser().resolve()
     try:
         found = _key(path, encryption)
@@ -91,9 +106,32 @@ def read_first_screen(
     found_day = _user_and_day(
         connection, user, demo, today, login_of=lambda _c: None, log_sealed=_audit_key_matches
     )
-    if found_day is None:
-        return None
-    actor, day = found_day
+    return None if found_day is None else (*found_day, key, store_name, protected)
+
+
+def prepare_file_read() -> None:
+    """Load what ``read_file_day`` needs before it is asked (the helper of
+    ``app.store.first_screen_ahead`` does this while its request is still being written)."""
+    import keyring.core  # noqa: F401
+
+    from app.store import day_read, keystore  # noqa: F401
+    from app.store.deadline_rule_files import load_rule_sets
+
+    load_rule_sets()
+
+
+def file_first_screen(
+    path: Path,
+    actor: users.Actor,
+    day: DayOverview,
+    key: DatabaseKey | None,
+    store_name: str | None,
+    protected: bool,
+    before_engine: Callable[[], None] = lambda: None,
+) -> FirstScreen:
+    """The first screen of ``actor`` and ``day`` read in the SQLite file ``path`` opened with
+    ``key``: its engine is made on first use, after ``before_engine``."""
+    path = Path(path).expanduser().resolve()
     from app.store.location import network_filesystem
 
     def make_engine() -> Engine:

@@ -1,19 +1,22 @@
-"""On a team server, the start's first screen read in a second process while the window loads.
+"""The start's first screen read in a second process while the window loads.
 
-Reading I dag from a server needs ``psycopg`` and the key store (about 0.1 s of imports) and the
-server's answers; loading Qt and the window's modules takes about as long. In one process they
-run one after the other: both hold the interpreter's lock, so a thread gains nothing (issue #19:
-0.20 s against 0.19 s). A second process runs on the desk's other core.
+Reading I dag needs the key store (keyring and its D-Bus or system libraries), on a team server
+``psycopg``, and the database's answers: 0.1-0.2 s before the window could show. Loading Qt and
+the window's modules takes about as long. In one process they run one after the other: both hold
+the interpreter's lock, so a thread gains nothing (issue #19: 0.20 s against 0.19 s). A second
+process runs on the desk's other core.
 
-So a launch that will likely open a server's window (``spawn_if_likely``, the first thing
-``app.launch`` does) starts this program once more as a helper (``HELPER_ARGUMENT``). The helper
-loads what the read needs at once; the start, once it has read its arguments, hands it the
-request on its standard input (never on a command line: ``start``) and loads the window's
-modules meanwhile. The helper reads the day exactly as the start would have
-(``app.store.first_screen.read_server_day``): the same environment, the same login, the password
-from the same key store. It answers with the user and their day, pickled, on its standard
-output, and exits. A start that wants no helper after all (a command, a SQLite file) closes its
-input (``dismiss``), and the helper ends without reading anything.
+So a launch that will likely open a window (``spawn_if_likely``, the first thing ``app.launch``
+does: no command, no help) starts this program once more as a helper (``HELPER_ARGUMENT``, with
+``server`` or ``file`` for what to load). The helper loads what the read needs at once; the
+start, once it has read its arguments and checked the file, hands it the request on its
+standard input (never on a command line: ``start_server``, ``start_file``) and loads the
+window's modules meanwhile. The helper reads the day exactly as the start would have
+(``app.store.first_screen.read_server_day`` and ``read_file_day``): the same environment, the
+same login, the key or password from the same key store. It answers with the user and their
+day (and for a file the key it opened it with), pickled, on its standard output, and exits. A
+start that wants no helper after all (a command, a file to check first) closes its input
+(``dismiss``), and the helper ends without reading anything.
 
 What comes back is unpickled only into the plain data classes of ``app.domain`` and
 ``datetime`` (``_unpickled``): nothing else is loaded, whatever the helper says. Anything out of
@@ -35,13 +38,20 @@ if TYPE_CHECKING:
     import logging
     from collections.abc import Callable, Mapping, Sequence
     from datetime import date
+    from pathlib import Path
 
     from app.store.first_screen import FirstScreen
 
+    #: How a helper's answer (checked to begin with the user and their day) becomes the
+    #: start's first screen; None where the rest of it is not what the read gives.
+    Finish = Callable[[tuple[Any, ...], Callable[[], None]], FirstScreen | None]
+
 # Only what starting the helper needs is imported here: a launch starts it before anything else.
 
-#: The program's one argument that makes it the helper (``app.launch`` looks for it first).
+#: The program's argument that makes it the helper (``app.launch`` looks for it first); after
+#: it, what the helper is for (``KINDS``: what it loads before its request comes).
 HELPER_ARGUMENT = "--first-screen-helper"
+KINDS = ("server", "file")
 #: How long a start waits for the helper. A key store may ask the user to unlock it first (the
 #: ordinary start would have waited as long); a helper that hangs is stopped after this.
 WAIT_S = 120.0
@@ -56,11 +66,12 @@ _waiting: subprocess.Popen[bytes] | None = None
 
 
 class FirstScreenAhead:
-    """A helper reading the first screen of ``url``; ``first_screen`` waits for its answer."""
+    """A helper reading a first screen; ``first_screen`` waits for its answer and makes it the
+    start's with ``finish`` (None where the answer is not what the read gives)."""
 
-    def __init__(self, url: str, process: subprocess.Popen[bytes]) -> None:
-        self.url = url
+    def __init__(self, process: subprocess.Popen[bytes], finish: Finish) -> None:
         self.process = process
+        self.finish = finish
 
     def first_screen(self, before_engine: Callable[[], None] = lambda: None) -> FirstScreen | None:
         """The first screen the helper read, or None for the ordinary start."""
@@ -68,7 +79,6 @@ class FirstScreenAhead:
 
         from app.domain.day import DayOverview
         from app.domain.users import Actor
-        from app.store.first_screen import server_first_screen
 
         try:
             out, err = self.process.communicate(timeout=WAIT_S)
@@ -82,49 +92,125 @@ class FirstScreenAhead:
             _log().info("first screen's helper: none (exit %s) %s", self.process.returncode, tail)
             return None
         try:
-            actor, day = _unpickled(out)
+            answer = _unpickled(out)
         except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError) as bad:
             _log().warning("the first screen's helper answered something else: %s", bad)
             return None
-        if not isinstance(actor, Actor) or not isinstance(day, DayOverview):
+        first = None
+        if (
+            isinstance(answer, tuple)
+            and len(answer) >= 2
+            and isinstance(answer[0], Actor)
+            and isinstance(answer[1], DayOverview)
+        ):
+            first = self.finish(answer, before_engine)
+        if first is None:
             _log().warning("the first screen's helper answered something else")
-            return None
-        return server_first_screen(self.url, actor, day, before_engine)
+        return first
 
 
 def spawn_if_likely(argv: Sequence[str], environ: Mapping[str, str]) -> None:
-    """At launch: start a helper when the arguments look like a window on a team server (a
-    database URL given, no command, no help). A wrong guess costs the other core a moment: the
-    start dismisses the helper once it has read its arguments."""
+    """At launch: start a helper when the arguments look like a window (no command, no help),
+    for a team server where a database URL is given, else for a file. A wrong guess costs the
+    other core a moment: the start dismisses the helper once it has read its arguments."""
     global _waiting
-    if _waiting is not None or not wanted(environ) or not _window_on_a_server(argv, environ):
+    if _waiting is not None or not wanted(environ):
         return
-    _waiting = _spawn()
+    kind = _window_likely(argv, environ)
+    if kind is None:
+        return
+    _waiting = _spawn(kind)
     if _waiting is not None:
         atexit.register(dismiss)
 
 
-def start(url: str, *, user: str | None, demo: bool, today: date) -> FirstScreenAhead | None:
+def start_server(
+    url: str, *, user: str | None, demo: bool, today: date
+) -> FirstScreenAhead | None:
     """The helper (the one started at launch, else a new one) given the first screen of the
     server at ``url`` to read; None where none can be (the ordinary start then reads it)."""
+    request = {"kind": "server", "url": url, "user": user, "demo": demo}
+    return _start("server", {**request, "today": today.isoformat()}, server_answer(url))
+
+
+def start_file(
+    path: Path, *, user: str | None, demo: bool, encryption: bool | None, today: date
+) -> FirstScreenAhead | None:
+    """The helper (the one started at launch, else a new one) given the first screen of the
+    SQLite file ``path`` to read; None where none can be (the ordinary start then reads it)."""
+    request = {"kind": "file", "path": str(path), "user": user, "demo": demo}
+    request.update(encryption=encryption, today=today.isoformat())
+    return _start("file", request, file_answer(path))
+
+
+def server_answer(url: str) -> Finish:
+    """A team server's answer: (user, day)."""
+
+    def finish(answer: tuple[Any, ...], before_engine: Callable[[], None]) -> FirstScreen | None:
+        from app.store.first_screen import server_first_screen
+
+        if len(answer) != 2:
+            return None
+        return server_first_screen(url, answer[0], answer[1], before_engine)
+
+    return finish
+
+
+def file_answer(path: Path) -> Finish:
+    """A SQLite file's answer: (user, day, key, salt, key store, protected, access-log keys). It
+    carries the key the helper opened the file with and the access-log key it checked (on a
+    pipe to this process only), so this process makes the engine and seals its log without
+    loading the key store at start (``app.store.audit_key.hand_over``: a handed key is used
+    only where it matches the chain)."""
+
+    def finish(answer: tuple[Any, ...], before_engine: Callable[[], None]) -> FirstScreen | None:
+        from app.store.cipher import DatabaseKey
+        from app.store.first_screen import file_first_screen
+
+        if len(answer) != 7:
+            return None
+        actor, day, raw, salt, store_name, protected, log_keys = answer
+        plain = raw is None and salt is None
+        if not (plain or (isinstance(raw, bytes) and isinstance(salt, bytes))):
+            return None
+        if not isinstance(store_name, str | None) or not isinstance(protected, bool):
+            return None
+        if not isinstance(log_keys, dict) or not all(
+            isinstance(chain, str) and isinstance(log_key, bytes)
+            for chain, log_key in log_keys.items()
+        ):
+            return None
+        try:
+            key = None if plain else DatabaseKey(raw, salt)
+        except ValueError:
+            return None
+        from app.store import audit_key
+
+        for chain, log_key in log_keys.items():
+            audit_key.hand_over(chain, log_key)
+        return file_first_screen(path, actor, day, key, store_name, protected, before_engine)
+
+    return finish
+
+
+def _start(kind: str, request: dict[str, Any], finish: Finish) -> FirstScreenAhead | None:
     global _waiting
-    process, _waiting = _waiting or _spawn(), None
+    process, _waiting = _waiting or _spawn(kind), None
     if process is None:
         return None
     import json
 
-    request = json.dumps({"url": url, "user": user, "demo": demo, "today": today.isoformat()})
     given, process.stdin = process.stdin, None  # written here; ``communicate`` reads only
     assert given is not None
     try:
         with given:
-            given.write(request.encode("utf-8"))
+            given.write(json.dumps(request).encode("utf-8"))
     except OSError as problem:  # it has ended
         _log().info("the first screen's helper took no request: %s", problem)
         process.kill()
         process.communicate()
         return None
-    return FirstScreenAhead(url, process)
+    return FirstScreenAhead(process, finish)
 
 
 def dismiss() -> None:
@@ -154,52 +240,72 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def helper_command() -> list[str]:
-    """This program as its helper: the interpreter with ``-m app``, or the frozen program (the
-    console one beside a windowed one, which has no standard output of its own)."""
+def helper_command(kind: str) -> list[str]:
+    """This program as its helper for ``kind``: the interpreter with ``-m app``, or the frozen
+    program (the console one beside a windowed one, which has no standard output of its own)."""
     if not getattr(sys, "frozen", False):
-        return [sys.executable, "-m", "app", HELPER_ARGUMENT]
+        return [sys.executable, "-m", "app", HELPER_ARGUMENT, kind]
     from pathlib import Path
 
     program = Path(sys.executable)
     console = program.with_name("minplan.exe" if sys.platform == "win32" else "minplan")
-    return [str(console if console.is_file() else program), HELPER_ARGUMENT]
+    return [str(console if console.is_file() else program), HELPER_ARGUMENT, kind]
 
 
-def serve(stdin: TextIO | None = None, stdout: BinaryIO | None = None) -> int:
-    """The helper: load what the read needs, then read the request, the first screen, and
-    answer (exit 0); exit 1 for "none"; no request (dismissed) ends it at once (exit 0)."""
+def serve(
+    kind: str | None = None, stdin: TextIO | None = None, stdout: BinaryIO | None = None
+) -> int:
+    """The helper: load what a read of ``kind`` needs, then read the request, the first screen,
+    and answer (exit 0); exit 1 for "none"; no request (dismissed) ends it at once (exit 0)."""
     import json
     import pickle
     from datetime import date
+    from pathlib import Path
 
-    from app.store.first_screen import prepare_server_read, read_server_day
+    from app.store import first_screen
 
-    prepare_server_read()
+    if kind == "server":
+        first_screen.prepare_server_read()
+    elif kind == "file":
+        first_screen.prepare_file_read()
     text = (stdin or sys.stdin).read()
     if not text:
         return 0
     request = json.loads(text)
-    found = read_server_day(
-        request["url"],
-        user=request["user"],
-        demo=bool(request["demo"]),
-        today=date.fromisoformat(request["today"]),
-    )
-    if found is None:
+    today = date.fromisoformat(request["today"])
+    user, demo = request["user"], bool(request["demo"])
+    answer: tuple[Any, ...] | None
+    if request["kind"] == "server":
+        answer = first_screen.read_server_day(request["url"], user=user, demo=demo, today=today)
+    else:
+        found = first_screen.read_file_day(
+            Path(request["path"]),
+            user=user,
+            demo=demo,
+            encryption=request["encryption"],
+            today=today,
+        )
+        answer = None
+        if found is not None:
+            actor, day, key, store_name, protected = found
+            raw, salt = (key.key, key.salt) if key is not None else (None, None)
+            from app.store import audit_key
+
+            answer = (actor, day, raw, salt, store_name, protected, audit_key.keys_read())
+    if answer is None:
         return 1
     out = stdout or sys.stdout.buffer
-    out.write(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+    out.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
     out.flush()
     return 0
 
 
-def serve_and_exit() -> NoReturn:
+def serve_and_exit(kind: str | None = None) -> NoReturn:
     """``serve`` as the helper's whole life: its status, without the interpreter's tidying up
     at exit (35-55 ms of unloading modules the start was waiting for; the connection is closed
     and the answer written by then)."""
     try:
-        code = serve()
+        code = serve(kind)
     except BaseException:  # a traceback on stderr, which the start logs; still "none"
         import traceback
 
@@ -209,10 +315,10 @@ def serve_and_exit() -> NoReturn:
     os._exit(code)
 
 
-def _spawn() -> subprocess.Popen[bytes] | None:
+def _spawn(kind: str) -> subprocess.Popen[bytes] | None:
     try:
         return subprocess.Popen(
-            helper_command(),
+            helper_command(kind),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -223,8 +329,9 @@ def _spawn() -> subprocess.Popen[bytes] | None:
         return None
 
 
-def _window_on_a_server(argv: Sequence[str], environ: Mapping[str, str]) -> bool:
-    """A database URL given, and no command or help among the arguments."""
+def _window_likely(argv: Sequence[str], environ: Mapping[str, str]) -> str | None:
+    """``server`` or ``file`` where no command or help is among the arguments (a window is
+    likely), by whether a database URL is given; None otherwise."""
     url = bool(environ.get("MINPLAN_DATABASE_URL"))
     after_value_option = False
     for arg in argv:
@@ -232,10 +339,10 @@ def _window_on_a_server(argv: Sequence[str], environ: Mapping[str, str]) -> bool
             after_value_option = False
             continue
         if arg in ("-h", "--help") or arg.startswith("--vers") or not arg.startswith("-"):
-            return False  # help, the version, or a command
+            return None  # help, the version, or a command
         url = url or arg.startswith("--database-url")
         after_value_option = arg in VALUE_OPTIONS
-    return url
+    return "server" if url else "file"
 
 
 def _unpickled(data: bytes) -> Any:

@@ -54,6 +54,7 @@ def watch_when_asked(app: QApplication, window) -> None:
             return
         record.update(
             painted=bool(record["painted"]) and painted,
+            list_at=time.time(),  # the list usable: the ORM loaded behind the window
             rows=window.citizens.model.rowCount(),
             peak_rss_mb=peak_rss_mb(),
         )
