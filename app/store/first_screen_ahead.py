@@ -124,9 +124,7 @@ def spawn_if_likely(argv: Sequence[str], environ: Mapping[str, str]) -> None:
         atexit.register(dismiss)
 
 
-def start_server(
-    url: str, *, user: str | None, demo: bool, today: date
-) -> FirstScreenAhead | None:
+def start_server(url: str, *, user: str | None, demo: bool, today: date) -> FirstScreenAhead | None:
     """The helper (the one started at launch, else a new one) given the first screen of the
     server at ``url`` to read; None where none can be (the ordinary start then reads it)."""
     request = {"kind": "server", "url": url, "user": user, "demo": demo}
