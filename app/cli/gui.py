@@ -166,15 +166,16 @@ def _first_screen(args: argparse.Namespace, check_later: Path | None) -> FirstSc
     url = getattr(args, "database_url", None) or os.environ.get("MINPLAN_DATABASE_URL")
     if url:
         from app.store import first_screen_ahead
-        from app.store.first_screen import read_server_first_screen, server_params
 
         today = local_today()
-        if first_screen_ahead.wanted() and server_params(url) is not None:
+        if first_screen_ahead.wanted():  # the request at once: a URL it cannot read gives None
             ahead = first_screen_ahead.start_server(
                 url, user=args.user, demo=args.demo, today=today
             )
             if ahead is not None:
                 return _from_the_helper(ahead)
+        from app.store.first_screen import read_server_first_screen
+
         return read_server_first_screen(
             url, user=args.user, demo=args.demo, today=today, before_engine=_wait_for_orm
         )
@@ -196,9 +197,12 @@ def _first_screen(args: argparse.Namespace, check_later: Path | None) -> FirstSc
 
 
 def _from_the_helper(ahead: FirstScreenAhead) -> FirstScreen | None:
-    """The window's modules loaded while the helper reads on the other core, then its answer
-    (None: the ordinary start reads it all itself)."""
+    """The window's modules loaded while the helper reads on the other core (and what makes
+    its answer the first screen), then its answer (None: the ordinary start reads it all
+    itself)."""
     _load_the_window()
+    import app.store.first_screen  # noqa: F401  (before the answer comes, not after)
+
     first = ahead.first_screen(before_engine=_wait_for_orm)
     log.info("first screen read by a helper process: %s", first is not None)
     return first
