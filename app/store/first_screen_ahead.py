@@ -14,7 +14,8 @@ standard input (never on a command line: ``start_server``, ``start_file``) and l
 window's modules meanwhile. The helper reads the day exactly as the start would have
 (``app.store.first_screen.read_server_day`` and ``read_file_day``): the same environment, the
 same login, the key or password from the same key store. It answers with the user and their
-day (and for a file the key it opened it with), pickled, on its standard output, and exits. A
+day (for a file also the database key it opened it with and the access-log key it checked, so
+that the start never loads the key store), pickled, on its standard output, and exits. A
 start that wants no helper after all (a command, a file to check first) closes its input
 (``dismiss``), and the helper ends without reading anything.
 
@@ -127,8 +128,8 @@ def spawn_if_likely(argv: Sequence[str], environ: Mapping[str, str]) -> None:
 def start_server(url: str, *, user: str | None, demo: bool, today: date) -> FirstScreenAhead | None:
     """The helper (the one started at launch, else a new one) given the first screen of the
     server at ``url`` to read; None where none can be (the ordinary start then reads it)."""
-    request = {"kind": "server", "url": url, "user": user, "demo": demo}
-    return _start("server", {**request, "today": today.isoformat()}, server_answer(url))
+    request = {"kind": "server", "url": url, "user": user, "demo": demo, "today": today}
+    return _start(request, server_answer(url))
 
 
 def start_file(
@@ -136,9 +137,8 @@ def start_file(
 ) -> FirstScreenAhead | None:
     """The helper (the one started at launch, else a new one) given the first screen of the
     SQLite file ``path`` to read; None where none can be (the ordinary start then reads it)."""
-    request = {"kind": "file", "path": str(path), "user": user, "demo": demo}
-    request.update(encryption=encryption, today=today.isoformat())
-    return _start("file", request, file_answer(path))
+    request = {"kind": "file", "path": str(path), "user": user, "demo": demo, "today": today}
+    return _start({**request, "encryption": encryption}, file_answer(path))
 
 
 def server_answer(url: str) -> Finish:
@@ -191,9 +191,10 @@ def file_answer(path: Path) -> Finish:
     return finish
 
 
-def _start(kind: str, request: dict[str, Any], finish: Finish) -> FirstScreenAhead | None:
+def _start(request: dict[str, Any], finish: Finish) -> FirstScreenAhead | None:
+    """``request`` (its day in ISO form) written to the helper's input."""
     global _waiting
-    process, _waiting = _waiting or _spawn(kind), None
+    process, _waiting = _waiting or _spawn(request["kind"]), None
     if process is None:
         return None
     import json
@@ -202,7 +203,7 @@ def _start(kind: str, request: dict[str, Any], finish: Finish) -> FirstScreenAhe
     assert given is not None
     try:
         with given:
-            given.write(json.dumps(request).encode("utf-8"))
+            given.write(json.dumps({**request, "today": request["today"].isoformat()}).encode())
     except OSError as problem:  # it has ended
         _log().info("the first screen's helper took no request: %s", problem)
         process.kill()
