@@ -466,3 +466,29 @@ def test_people_read_apart_from_their_order_leave_out_who_came_or_went_between()
     assert people[3].caseworker is None
     assert list(People({}, rows[::-1], in_order=[7])) == [7]
     assert list(People({}, rows)) == [7, 3]  # without an order: as read
+
+
+def test_everybodys_deadlines_on_a_server_read_on_two_connections_fail_as_one(
+    db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a team server everybody's citizens and bookings are read on a second connection
+    beside the requirements: the result is the engine's, an error of that
+    read reaches the caller, and neither connection is left checked out."""
+    from app.casework.deadlines import deadlines as module
+
+    if db.is_sqlite:
+        pytest.skip("a desk's file is read on one connection")
+    start_spell(
+        db, actor, _citizen(db, actor),
+        {"target_group": "kontanthjaelp_jobparat", "start_date": date(2026, 3, 2)},
+    )  # fmt: skip
+    assert len(deadlines_for(db, TODAY)) > 0
+    assert kept(db, TODAY) == computed(db, TODAY)
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("the second read failed")
+
+    monkeypatch.setattr(module, "next_booked", broken)
+    with pytest.raises(RuntimeError, match="the second read failed"):
+        deadlines_for(db, TODAY)
+    assert db.engine.pool.checkedout() == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -17,6 +18,7 @@ from app.casework.citizens.citizens import create_citizen
 from app.casework.conversations.conversations import book_conversation, record_outcome
 from app.casework.core.actor import Actor
 from app.cli import main
+from app.cli.deadlines import _write_json
 from app.store.engine import Database, transaction
 from app.store.models import Caseworker
 from app.ui.casework.context import UiContext
@@ -253,10 +255,7 @@ def test_the_json_of_deadlines_is_written_a_record_at_a_time_as_one_dump_would_w
 ) -> None:
     """``minplan deadlines --format json`` streams its records; the text is exactly that of
     ``json.dump`` of the whole document (Danish letters as they are, one space per level)."""
-    import io
-
-    from app.cli.deadlines import _write_json
-
+    # (imported at the top: a first import inside the example overran hypothesis's deadline)
     out = io.StringIO()
     _write_json(date(2026, 12, 5), iter(records), out)
     whole = {"as_of": "2026-12-05", "deadlines": records}

@@ -8,7 +8,8 @@ take about a second rather than a recomputation of every rule.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlmodel
@@ -93,16 +94,48 @@ def _read(
     caseworker_ids: set[int] | None,
     open_only: bool,
 ) -> KeptDeadlines:
+    if caseworker_ids is None and not db.is_sqlite:
+        return _read_everybody_from_server(db, as_of, rules, open_only)
     with translating_errors(db), db.engine.connect() as conn:
         people = _people(conn, caseworker_ids)
         ids = None if caseworker_ids is None else list(people)
         booked = next_booked(conn, ids, as_of)
         # Raw rows: SQLAlchemy's per-row processing would cost more than the classification.
         # One query, so that the table is read once; met rows carry their status.
-        rows: list[Any] = []
         chunk = CHUNK if db.is_sqlite else SERVER_CHUNK
-        for query in _requirement_queries(as_of, ids, open_only, chunk):
-            rows.extend(fetch_all(conn.execute(query).cursor))
+        rows = _requirement_rows(conn, as_of, ids, open_only, chunk)
+    return deadlines_of(rows, people, booked, rules, as_of)
+
+
+def _requirement_rows(
+    conn: Any, as_of: date, ids: list[int] | None, open_only: bool, chunk: int
+) -> list[Any]:
+    rows: list[Any] = []
+    for query in _requirement_queries(as_of, ids, open_only, chunk):
+        rows.extend(fetch_all(conn.execute(query).cursor))
+    return rows
+
+
+def _read_everybody_from_server(
+    db: Database, as_of: date, rules: RuleBook, open_only: bool
+) -> KeptDeadlines:
+    """Everybody's deadlines on a team server: the citizens and their next bookings are read on
+    a second connection while this one reads the requirements. The server sorts and groups in
+    its own processes, and the driver waits for it without holding Python's lock, so that work
+    overlaps the reading of the requirement rows: at 300 000 citizens 2.7 s against 3.6 s (the
+    plain read of the rows alone: 1.75 s). Nothing is less consistent than on one connection:
+    each statement reads its own snapshot there too (READ COMMITTED), and a citizen who comes or
+    goes in between is handled as ever (``People``, ``deadlines_of``)."""
+
+    def citizens_and_bookings() -> tuple[People, dict[int, datetime]]:
+        with db.engine.connect() as other:
+            return _people(other, None), next_booked(other, None, as_of)
+
+    with translating_errors(db), ThreadPoolExecutor(1, "minplan-deadlines") as pool:
+        side = pool.submit(citizens_and_bookings)
+        with db.engine.connect() as conn:  # on an error here the pool waits for the other read
+            rows = _requirement_rows(conn, as_of, None, open_only, SERVER_CHUNK)
+        people, booked = side.result()  # its error, if it had one, goes on from here
     return deadlines_of(rows, people, booked, rules, as_of)
 
 
