@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, func, or_, select
+from sqlalchemy import Row, Select, bindparam, func, literal, or_, select
 from sqlmodel import Session, col
 
 from app.domain.dates import add_months, local_today, utc_now, utc_to_local
@@ -30,6 +30,7 @@ from app.store.models import (
     Plan,
     PlanVersion,
 )
+from app.store.read_together import read_together
 from app.store.row_values import not_null
 
 
@@ -162,7 +163,7 @@ _OFFERS: Select[*tuple[Any, ...]] = (
     .where(
         col(Offer.citizen_id) == bindparam("citizen"),
         col(Offer.deleted_at).is_(None),
-        col(Offer.status).in_(_RUNNING + _ENDED),
+        col(Offer.status).in_([literal(status) for status in _RUNNING + _ENDED]),
     )
     .order_by(col(Offer.start_date), col(Offer.id))
 )
@@ -219,22 +220,26 @@ def plan_document_in(s: Session, citizen_id: int, *, today: date | None = None) 
     in one: ``plan_printing.plan_pdf``)."""
     today = today or local_today()
     s.flush()  # the rows are read on the transaction's connection: what the session holds first
-    read = s.connection().execute
     at: dict[str, Any] = {"citizen": citizen_id}
-    citizen = read(_CITIZEN, at).first()
+    # All at once: one round trip to a team server (what followed an offer, read whether or not
+    # one was completed, costs less than a round trip of its own)
+    citizens, milestones, all_offers, outcomes, meetings, versions = read_together(
+        s.connection(),
+        [
+            (_CITIZEN, at),
+            (_MILESTONES, at),
+            (_OFFERS, at),
+            (_OUTCOMES, at),  # rows of (kind, company id, start)
+            (_MEETINGS, {**at, "now": utc_now()}),
+            (_VERSIONS, at),
+        ],
+    )
+    citizen = citizens[0] if citizens else None
     if citizen is None or citizen.deleted_at is not None:
         raise NotFoundError("The citizen no longer exists")
-    milestones = read(_MILESTONES, at).all()
-    all_offers = read(_OFFERS, at).all()
     offers = [o for o in all_offers if o.status in _RUNNING]
     ended = [o for o in all_offers if o.status in _ENDED]
     year_ago = add_months(today, -12)
-    # what followed an offer matters only for a completed one
-    outcomes = (  # rows of (kind, company id, start)
-        read(_OUTCOMES, at).all() if any(o.status == "completed" for o in ended) else []
-    )
-    meetings = read(_MEETINGS, {**at, "now": utc_now()}).all()
-    versions = read(_VERSIONS, at).all()
     printed = next((v for v in versions if v.printed_at is not None), None)
     has_plan = citizen.plan_id is not None
     fields = {k: getattr(citizen, f"field_{k}") if has_plan else None for k in PLAN_FIELDS}
