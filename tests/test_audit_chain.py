@@ -261,6 +261,37 @@ def test_each_commit_leaves_the_new_head_in_a_checkpoint_file(db: Database, acto
     assert "150390" not in path.read_text(encoding="utf-8")
 
 
+def test_the_checkpoint_is_written_after_the_commit_where_it_was_named_then(
+    db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The file is written on a thread of its own just after the commit: whoever asks for the
+    file gets it with the newest head, the newest of several commits wins, and a commit's
+    checkpoint goes to the data folder of the moment it committed (not one named later)."""
+    import threading
+
+    from app.store import audit_chain
+
+    citizen = create_citizen(db, actor, ÅSE, today=TODAY).id
+    gate = threading.Event()
+    written = audit_chain._write
+
+    def held_up(*args: object, **kwargs: object) -> Path:
+        gate.wait(10)
+        return written(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(audit_chain, "_write", held_up)
+    folder = audit_chain._checkpoint_file(head(db).database_id)
+    for _ in range(3):
+        record_view(db, actor, citizen, purpose=None)
+    monkeypatch.setenv("MINPLAN_HOME", str(tmp_path / "another"))  # named after the commits
+    assert not (tmp_path / "another").exists()
+    gate.set()
+    audit_chain.flush_checkpoints()
+    data = json.loads(folder.read_text(encoding="utf-8"))
+    assert data["seq"] == head(db).seq == 4 and data["hmac"] == events(db)[-1].hmac
+    assert not (tmp_path / "another").exists()
+
+
 def test_the_checkpoint_command_exports_the_head_for_it(
     db: Database, actor: Actor, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

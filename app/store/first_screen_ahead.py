@@ -311,6 +311,8 @@ def serve_and_exit(kind: str | None = None) -> NoReturn:
         traceback.print_exc()
         code = 1
     sys.stderr.flush()
+    if "app.store.audit_chain" in sys.modules:  # a commit's checkpoint, if one is being written
+        sys.modules["app.store.audit_chain"].flush_checkpoints()
     os._exit(code)
 
 
