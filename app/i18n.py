@@ -113,7 +113,20 @@ def current_language() -> str:
 
 
 def locale() -> Locale:
-    return Locale.parse(_LOCALES[_current])
+    return _locale_of(_current)
+
+
+@cache
+def _locale_of(language: str) -> Locale:
+    """One ``Locale`` per language: each parse made a new one (a start's first screen formats
+    a few hundred dates); its data is read once, when first used."""
+    return Locale.parse(_LOCALES[language])
+
+
+def load_date_formats(language: str) -> None:
+    """Read the language's date formats now (10 ms the first date formatted would take; a start
+    does it while it waits for its first screen)."""
+    babel_dates.format_date(date(2026, 1, 1), format="medium", locale=_locale_of(language))
 
 
 def _(message: str) -> str:

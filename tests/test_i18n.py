@@ -83,6 +83,19 @@ def test_danish_dates_and_numbers_use_danish_conventions() -> None:
     assert i18n.format_number(1234.5, 1) == "1.234,5"
 
 
+def test_each_language_has_one_locale_and_its_dates_can_be_read_ahead() -> None:
+    """A start reads the date formats while it waits for its first screen (``load_date_formats``);
+    the language's one ``Locale`` then formats as before, and switching language switches it."""
+    from datetime import date
+
+    i18n.load_date_formats("en")
+    i18n.set_language("en")
+    english = i18n.locale()
+    assert english is i18n.locale() and i18n.format_date(date(2026, 3, 3)) == "3 Mar 2026"
+    i18n.set_language("da")
+    assert i18n.locale() is not english and i18n.format_date(date(2026, 3, 3)) == "3. mar. 2026"
+
+
 QT_TEXT_SETTERS = {
     "setText",
     "setWindowTitle",

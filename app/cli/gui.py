@@ -173,7 +173,7 @@ def _first_screen(args: argparse.Namespace, check_later: Path | None) -> FirstSc
                 url, user=args.user, demo=args.demo, today=today
             )
             if ahead is not None:
-                return _from_the_helper(ahead)
+                return _from_the_helper(ahead, args.lang)
         from app.store.first_screen import read_server_first_screen
 
         return read_server_first_screen(
@@ -190,18 +190,21 @@ def _first_screen(args: argparse.Namespace, check_later: Path | None) -> FirstSc
     if first_screen_ahead.wanted():
         ahead = first_screen_ahead.start_file(path, **request, today=local_today())
         if ahead is not None:
-            return _from_the_helper(ahead)
+            return _from_the_helper(ahead, args.lang)
     from app.store.first_screen import read_first_screen
 
     return read_first_screen(path, **request, today=local_today(), before_engine=_wait_for_orm)
 
 
-def _from_the_helper(ahead: FirstScreenAhead) -> FirstScreen | None:
+def _from_the_helper(ahead: FirstScreenAhead, language: str | None) -> FirstScreen | None:
     """The window's modules loaded while the helper reads on the other core (and what makes
-    its answer the first screen), then its answer (None: the ordinary start reads it all
-    itself)."""
+    its answer the first screen), the application object made, then its answer (None: the
+    ordinary start reads it all itself)."""
     _load_the_window()
     import app.store.first_screen  # noqa: F401  (before the answer comes, not after)
+    from app.ui.application import prepare
+
+    prepare(language)
 
     first = ahead.first_screen(before_engine=_wait_for_orm)
     log.info("first screen read by a helper process: %s", first is not None)

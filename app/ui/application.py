@@ -80,6 +80,16 @@ def application(language: str) -> QApplication:
     return app
 
 
+def prepare(language: str | None) -> None:
+    """What the window needs that does not depend on its first screen, made while a start waits
+    for a helper process to read that screen (``app.cli.gui``): the application object with
+    its style and Qt's translations, and the language's date formats (25-30 ms the window then
+    does not spend after the answer came)."""
+    chosen = choose_language(language)
+    application(chosen)
+    i18n.load_date_formats(chosen)
+
+
 def choose_language(explicit: str | None) -> str:
     """``--lang`` or MINPLAN_LANG win; then the user's setting; then Danish."""
     if explicit or os.environ.get("MINPLAN_LANG"):
