@@ -12,9 +12,10 @@ breaks every seal after it; ``app.store.audit_verify`` finds the first broken on
 
 Writers are serialised on the chain's head row (``audit_chain``, id 1): on PostgreSQL with
 ``SELECT … FOR UPDATE`` in the writer's transaction, so that many desks never fork the chain; on
-SQLite the database's single writer lock does the same. After each commit the new head (sequence,
-seal, time) is also written outside the database, to a small checkpoint file in the user's data
-folder (atomically replaced), so that truncating the newest events is detected too.
+SQLite the database's single writer lock does the same. Just after each commit the new head
+(sequence, seal, time) is also written outside the database, to a small checkpoint file in the
+user's data folder (atomically replaced, on a thread of its own: ``_CheckpointWriter``), so that
+truncating the newest events is detected too.
 """
 
 from __future__ import annotations
