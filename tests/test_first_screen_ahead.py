@@ -355,3 +355,23 @@ def _helper(answer: str) -> subprocess.Popen[bytes]:
 
 def _no_server() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("MINPLAN_DATABASE")}
+
+
+def test_while_the_helper_reads_the_window_makes_what_needs_no_answer(qapp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """``app.cli.gui`` prepares the window while the helper reads: the application object in the
+    language asked for, its date formats, and no onlooking event filter left behind (a key or a
+    click after it goes where it always went)."""
+    from PySide6.QtCore import QObject
+
+    from app import i18n
+    from app.ui import application
+
+    filters: list[QObject] = []
+    monkeypatch.setattr(type(qapp), "installEventFilter", lambda _app, f: filters.append(f))
+    monkeypatch.setattr(type(qapp), "removeEventFilter", lambda _app, f: filters.remove(f))
+    try:
+        application.prepare("en")
+        assert i18n.current_language() == "en" and i18n.format_date(DAY.today) == "5 Dec 2026"
+        assert application.application("en") is qapp and filters == []
+    finally:
+        i18n.set_language("da")
