@@ -7,6 +7,7 @@ the pass/fail logic and the agreement of Min Plan's full-time persons with DuckD
 from __future__ import annotations
 
 import json
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -50,8 +51,10 @@ def _duckdb_installed() -> bool:
 
 @pytest.mark.slow
 def test_bench_runs_every_measurement_on_a_tiny_database(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    synced: list[bool] = []  # what was written goes to the disk before anything is measured
+    monkeypatch.setattr(os, "sync", lambda: synced.append(True), raising=False)
     out = tmp_path / "figures.json"
     args = ["bench", "--citizens", "300", "--batch", "3", "--repeat", "1"]
     code = main([*args, "--cache", str(tmp_path / "cache"), "--json", str(out)])
@@ -60,6 +63,7 @@ def test_bench_runs_every_measurement_on_a_tiny_database(
     data = json.loads(out.read_text(encoding="utf-8"))
 
     assert data["schema"] == 1
+    assert synced == [True]  # one size, one backend: settled once
     assert {"cpu", "cores", "ram_gib", "python", "sqlite", "sqlcipher"} <= set(data["machine"])
     assert data["machine"]["sqlcipher"]  # the SQLCipher the app uses, not the standard library's
     assert data["options"]["sizes"] == [300]
