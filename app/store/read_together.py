@@ -68,7 +68,8 @@ class _Prepared:
 
     def _shape(self, types: tuple[Any, ...], dialect: Dialect) -> Callable[[Any], Any]:
         columns = list(self.statement.selected_columns)
-        row_type = namedtuple("Row", [column.key for column in columns])  # type: ignore[misc]
+        names = [column.key or f"column_{n}" for n, column in enumerate(columns)]
+        row_type = namedtuple("Row", names)  # type: ignore[misc]  # fields known when it runs
         converters = [
             column.type.dialect_impl(dialect).result_processor(dialect, code)
             for column, code in zip(columns, types, strict=True)

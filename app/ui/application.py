@@ -108,7 +108,7 @@ def _meet_the_text_classes(app: QApplication) -> None:
     try:
         label = QLabel()
         label.setWordWrap(True)
-        label.setText("<b>Min Plan</b>")
+        label.setText(f"<b>{_('Min Plan')}</b>")  # never shown: only read once
     finally:
         app.removeEventFilter(onlooker)
 
