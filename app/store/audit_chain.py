@@ -477,11 +477,11 @@ class _CheckpointWriter:
                 self._pending.clear()
                 self._writing = True
             for head, key, mac, target in batch:
+                # the commit stands whatever happens here; a stale checkpoint only weakens
+                # verification
                 try:
                     _write(head, key, target, mac, newer=True)
-                except (
-                    Exception
-                ) as exc:  # the commit stands; a stale checkpoint only weakens verification
+                except Exception as exc:
                     log.warning("access-log checkpoint not written: %s", type(exc).__name__)
             with self._changed:
                 self._writing = False
