@@ -55,7 +55,7 @@ def test_a_launch_starts_the_helper_only_where_a_window_is_likely(
     started: list[str] = []
     monkeypatch.setattr(ahead, "_cores", lambda: 2)
     monkeypatch.setattr(ahead, "_waiting", None)
-    monkeypatch.setattr(ahead, "_spawn", lambda kind: started.append(kind) or _helper("pass"))
+    monkeypatch.setattr(ahead, "_spawn", lambda kind, **_: started.append(kind) or _helper("pass"))
     ahead.spawn_if_likely(argv, environ)
     try:
         assert started == ([likely] if likely else [])

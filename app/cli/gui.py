@@ -133,6 +133,7 @@ def _run(args: argparse.Namespace) -> int:
 
         show_startup_error(error)
         raise
+    _load_qt()
     from app.ui.application import run_gui
 
     gc.freeze()
@@ -222,17 +223,24 @@ def dismiss_helper() -> None:
 def _load_the_window() -> None:
     """The window's modules (Qt among them), loaded while a helper reads the first screen of a
     team server (``app.store.first_screen_ahead``): ``run_gui`` then finds them loaded."""
+    _load_qt()
     import app.ui.application
     import app.ui.main_window  # noqa: F401
+
+
+def _load_qt() -> None:
+    """PySide6, before any of the window's modules (``app.ui.pyside_scan``)."""
+    from app.ui.pyside_scan import load_pyside_without_source_scan
+
+    load_pyside_without_source_scan()
 
 
 def _wait_for_orm() -> None:
     """``app.ui.orm_loader.wait``, its module imported only when the engine is first made.
 
-    The first screen is read before anything of Qt is imported: once shiboken is loaded, PySide
-    reads the source of every module imported after it (to see whether it uses PySide's
-    ``__feature__``), and the key store's some hundred modules (keyring, its D-Bus and crypto
-    libraries) and the day's read are then imported without that (issue #19)."""
+    The first screen is read before anything of Qt is imported, so the key store's some hundred
+    modules (keyring, its D-Bus and crypto libraries) and the day's read are loaded before Qt
+    and its import hook (``app.ui.pyside_scan``) are (issue #19)."""
     from app.ui import orm_loader
 
     orm_loader.wait()

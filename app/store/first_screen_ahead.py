@@ -7,9 +7,11 @@ the interpreter's lock, so a thread gains nothing (issue #19: 0.20 s against 0.1
 process runs on the desk's other core.
 
 So a launch that will likely open a window (``spawn_if_likely``, the first thing ``app.launch``
-does: no command, no help) starts this program once more as a helper (``HELPER_ARGUMENT``, with
-``server`` or ``file`` for what to load). The helper loads what the read needs at once; the
-start, once it has read its arguments and checked the file, hands it the request on its
+does: no command, no help) starts a helper: on Linux a copy of itself
+(``app.store.forked_helper``: no second start of Python, 35-45 ms sooner), elsewhere this
+program once more (``HELPER_ARGUMENT``, with ``server`` or ``file`` for what to load). The
+helper loads what the read needs at once; the start, once it has read its arguments and
+checked the file, hands it the request on its
 standard input (never on a command line: ``start_server``, ``start_file``) and loads the
 window's modules meanwhile. The helper reads the day exactly as the start would have
 (``app.store.first_screen.read_server_day`` and ``read_file_day``): the same environment, the
@@ -47,6 +49,11 @@ if TYPE_CHECKING:
     #: start's first screen; None where the rest of it is not what the read gives.
     Finish = Callable[[tuple[Any, ...], Callable[[], None]], FirstScreen | None]
 
+    from app.store.forked_helper import ForkedHelper
+
+    #: A helper started as a program, or forked (``_spawn``).
+    Helper = subprocess.Popen[bytes] | ForkedHelper
+
 # Only what starting the helper needs is imported here: a launch starts it before anything else.
 
 #: The program's argument that makes it the helper (``app.launch`` looks for it first); after
@@ -63,14 +70,14 @@ VALUE_OPTIONS = ("--db", "--database-url", "--lang", "--user")
 _ALLOWED_PACKAGE, _ALLOWED_MODULE = "app.domain.", "datetime"
 
 #: The helper started at launch and not yet given a request or dismissed.
-_waiting: subprocess.Popen[bytes] | None = None
+_waiting: Helper | None = None
 
 
 class FirstScreenAhead:
     """A helper reading a first screen; ``first_screen`` waits for its answer and makes it the
     start's with ``finish`` (None where the answer is not what the read gives)."""
 
-    def __init__(self, process: subprocess.Popen[bytes], finish: Finish) -> None:
+    def __init__(self, process: Helper, finish: Finish) -> None:
         self.process = process
         self.finish = finish
 
@@ -120,7 +127,7 @@ def spawn_if_likely(argv: Sequence[str], environ: Mapping[str, str]) -> None:
     kind = _window_likely(argv, environ)
     if kind is None:
         return
-    _waiting = _spawn(kind)
+    _waiting = _spawn(kind, at_launch=True)
     if _waiting is not None:
         atexit.register(dismiss)
 
@@ -316,7 +323,16 @@ def serve_and_exit(kind: str | None = None) -> NoReturn:
     os._exit(code)
 
 
-def _spawn(kind: str) -> subprocess.Popen[bytes] | None:
+def _spawn(kind: str, *, at_launch: bool = False) -> Helper | None:
+    """The helper for ``kind``: at launch a copy of this process where it can be one
+    (``app.store.forked_helper``: it then need not start Python again), else a new program."""
+    if at_launch:
+        from app.store import forked_helper
+
+        if forked_helper.possible():
+            forked = forked_helper.fork_helper(kind, serve_and_exit)
+            if forked is not None:
+                return forked
     try:
         return subprocess.Popen(
             helper_command(kind),
