@@ -312,7 +312,8 @@ def test_a_helper_that_fails_leaves_the_start_to_its_own_read(
             text("SELECT initials FROM caseworker WHERE role = 'caseworker' ORDER BY id LIMIT 1")
         ).scalar_one()
     launch = (
-        "import sys, app.store.first_screen_ahead as ahead\n"
+        "import sys, app.store.first_screen_ahead as ahead, app.store.forked_helper as fork\n"
+        "fork.possible = lambda: False\n"  # (a program, not a copy of the launch)
         f"ahead.helper_command = lambda kind: [sys.executable, '-c', {helper!r}]\n"
         "from app.launch import main\n"
         "sys.exit(main())\n"

@@ -79,6 +79,7 @@ CALLER_IMPORTS = {
     ("app.cli.gui", "app.ui.main_window"): "the window's modules load while a helper reads",
     ("app.cli.gui", "app.ui.application"): "the window's start: `minplan` without a command",
     ("app.cli.gui", "app.ui.recovery"): "the window's start offers to restore a damaged database",
+    ("app.cli.gui", "app.ui.pyside_scan"): "the window's start loads Qt before its modules",
     ("app.cli.gui", "app.ui.orm_loader"): (
         "the everyday start: the database read for the first screen makes its engine after the "
         "ORM has loaded behind the window"
