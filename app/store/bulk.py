@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import TypeDecorator, exc
@@ -49,27 +48,20 @@ def insert_rows(conn: Any, table: Any, records: list[dict[str, Any]]) -> None:
     )
     # A column at a time: each value through its column's processor, then zipped into the
     # driver's tuples (the per-value work was a tenth of a large import).
-    columns: list[Any] = []
-    pick = itemgetter(*keys)  # every record's values at once (a key, a KeyError), then by column
-    by_record = map(pick, records)
-    picked = zip(*by_record, strict=True) if len(keys) > 1 else [list(by_record)]
-    given = dict(zip(keys, picked, strict=True))
+    columns: list[list[Any]] = []
     for name in names:
         process = _processor(table.c[name].type, dialect)
         if name in defaults:
             value = defaults[name]
             columns.append(
-                [process(value) if process is not None and value is not None else value]
-                * len(records)
+                [process(value) if process and value is not None else value] * len(records)
             )
             continue
-        values: Any = given[name]
+        values = [record[name] for record in records]
         if process is not None:
             first = values[0]
             if all(value is first for value in values):  # one time stamp for a whole chunk
                 values = [None if first is None else process(first)] * len(values)
-            elif isinstance(process, _Texts):  # days and instants: their texts looked up in C
-                values = list(map(process.__getitem__, values))
             else:
                 values = [None if value is None else process(value) for value in values]
         columns.append(values)
@@ -102,56 +94,24 @@ _SQLITE_DATETIME_FORMAT = (
 )
 
 
-#: How many texts a kind of column keeps (days, instants) before it starts again.
-_TEXTS_KEPT = 1 << 16
-
-
-class _Texts(dict[Any, Any]):
-    """SQLite's text of each value of one kind of column (a day, an instant stored as UTC),
-    made once by ``make`` and kept across an import's chunks (emptied when full); None stays
-    None. ``insert_rows`` looks values up with ``map(texts.__getitem__, …)``: once made, a
-    value's text costs no Python call. Only values ``keep`` accepts are kept: those whose text
-    is the same for every value equal to them."""
-
-    def __init__(self, make: Callable[[Any], Any], keep: Callable[[Any], bool]) -> None:
-        super().__init__({None: None})
-        self.make, self.keep = make, keep
-
-    def __missing__(self, value: Any) -> Any:
-        text = self.make(value)  # (a value the column refuses raises, as SQLAlchemy's does)
-        if self.keep(value):
-            if len(self) >= _TEXTS_KEPT:
-                self.clear()
-                self[None] = None
-            self[value] = text
-        return text
-
-    def __call__(self, value: Any) -> Any:
-        return self[value]
-
-
-#: The texts of each kind, shared by the columns whose text is SQLAlchemy's default (the same
-#: value has the same text in every one of them).
-_SHARED_TEXTS: dict[str, _Texts] = {}
+#: SQLite's text of each instant given to a UTC time column (the same for every such column
+#: whose text is SQLAlchemy's default), kept across an import's chunks; emptied when full.
+_INSTANT_TEXTS: dict[datetime, str] = {}
+_INSTANTS_KEPT = 1 << 16
 
 
 def _processor(column_type: Any, dialect: Any) -> Callable[[Any], Any] | None:
     """The column's bind processor; for SQLite's dates and times the same text through
     ``isoformat`` (a C method) instead of a format with a dict per value, also beneath a type
-    that converts the value first (a time stored as UTC), each day's and instant's text made
-    once (``_Texts``). SQLAlchemy's text of a time leaves out its zone; ``isoformat`` writes it
-    after the 26 characters of the rest (its year always has four digits)."""
+    that converts the value first (a time stored as UTC; each instant's text made once).
+    SQLAlchemy's text of a time leaves out its zone; ``isoformat`` writes it after the 26
+    characters of the rest (its year always has four digits)."""
     process: Callable[[Any], Any] | None = column_type._cached_bind_processor(dialect)
     if process is None or dialect.name != "sqlite":
         return process
     impl = column_type.dialect_impl(dialect)
     if not isinstance(impl, TypeDecorator):
-        fast = _sqlite_text(impl, process)
-        if fast is None:
-            return process
-        if isinstance(impl, sqlite.DATE):  # a day's text is the same in every such column
-            return _shared("day", fast, lambda value: value.__class__ is date)
-        return fast
+        return _sqlite_text(impl, process) or process
     inner = impl.impl_instance
     fast = _sqlite_text(inner, inner.bind_processor(dialect))
     if fast is None or not impl._has_bind_processor:
@@ -161,17 +121,20 @@ def _processor(column_type: Any, dialect: Any) -> Callable[[Any], Any] | None:
     def converted(value: Any) -> Any:
         return fast(convert(value, dialect))  # as SQLAlchemy's own composition
 
-    if type(impl) is not UTCDateTime or not isinstance(inner, sqlite.DATETIME):
+    if type(impl) is not UTCDateTime:
         return converted
-    # An instant's text as UTC: equal instants (in any zone) have the same one.
-    return _shared("utc instant", converted, lambda value: True)
 
+    def remembered(value: Any) -> Any:
+        """The text of one instant, made once: an import's bookings share a few thousand."""
+        text = _INSTANT_TEXTS.get(value)
+        if text is None:
+            text = converted(value)  # (a time without a zone raises, as SQLAlchemy's does)
+            if len(_INSTANT_TEXTS) >= _INSTANTS_KEPT:
+                _INSTANT_TEXTS.clear()
+            _INSTANT_TEXTS[value] = text
+        return text
 
-def _shared(kind: str, make: Callable[[Any], Any], keep: Callable[[Any], bool]) -> _Texts:
-    texts = _SHARED_TEXTS.get(kind)
-    if texts is None:
-        texts = _SHARED_TEXTS[kind] = _Texts(make, keep)
-    return texts
+    return remembered
 
 
 def _sqlite_text(impl: Any, process: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
