@@ -176,17 +176,3 @@ def test_a_time_is_stored_as_sqlalchemys_text_of_it(moment: datetime, zone: tzin
     assert ours is not None and sqlalchemys is not None
     assert ours(value) == sqlalchemys(value)
     assert ours(value.date()) == sqlalchemys(value.date()), "a day given for a time"
-    from sqlmodel.sql.sqltypes import UTCDateTime  # the models' times: stored as UTC
-
-    sqlalchemys, ours = (
-        UTCDateTime()._cached_bind_processor(dialect),
-        bulk._processor(UTCDateTime(), dialect),
-    )
-    assert ours is not None and sqlalchemys is not None
-    if zone is None:  # refused alike
-        with pytest.raises(ValueError):
-            sqlalchemys(value)
-        with pytest.raises(ValueError):
-            ours(value)
-    elif datetime(2, 1, 1) < moment < datetime(9998, 12, 31):  # (UTC of it is a date too)
-        assert ours(value) == sqlalchemys(value)

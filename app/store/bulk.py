@@ -18,9 +18,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import TypeDecorator, exc
+from sqlalchemy import exc
 from sqlalchemy.dialects import sqlite
-from sqlmodel.sql.sqltypes import UTCDateTime
 
 
 def insert_rows(conn: Any, table: Any, records: list[dict[str, Any]]) -> None:
@@ -94,65 +93,28 @@ _SQLITE_DATETIME_FORMAT = (
 )
 
 
-#: SQLite's text of each instant given to a UTC time column (the same for every such column
-#: whose text is SQLAlchemy's default), kept across an import's chunks; emptied when full.
-_INSTANT_TEXTS: dict[datetime, str] = {}
-_INSTANTS_KEPT = 1 << 16
-
-
 def _processor(column_type: Any, dialect: Any) -> Callable[[Any], Any] | None:
     """The column's bind processor; for SQLite's dates and times the same text through
-    ``isoformat`` (a C method) instead of a format with a dict per value, also beneath a type
-    that converts the value first (a time stored as UTC; each instant's text made once).
-    SQLAlchemy's text of a time leaves out its zone; ``isoformat`` writes it after the 26
-    characters of the rest (its year always has four digits)."""
+    ``isoformat`` (a C method) instead of a format with a dict per value (SQLAlchemy's text of a
+    time leaves out its zone, as ``replace(tzinfo=None)`` does)."""
     process: Callable[[Any], Any] | None = column_type._cached_bind_processor(dialect)
     if process is None or dialect.name != "sqlite":
         return process
     impl = column_type.dialect_impl(dialect)
-    if not isinstance(impl, TypeDecorator):
-        return _sqlite_text(impl, process) or process
-    inner = impl.impl_instance
-    fast = _sqlite_text(inner, inner.bind_processor(dialect))
-    if fast is None or not impl._has_bind_processor:
-        return process
-    convert = impl.process_bind_param
-
-    def converted(value: Any) -> Any:
-        return fast(convert(value, dialect))  # as SQLAlchemy's own composition
-
-    if type(impl) is not UTCDateTime:
-        return converted
-
-    def remembered(value: Any) -> Any:
-        """The text of one instant, made once: an import's bookings share a few thousand."""
-        text = _INSTANT_TEXTS.get(value)
-        if text is None:
-            text = converted(value)  # (a time without a zone raises, as SQLAlchemy's does)
-            if len(_INSTANT_TEXTS) >= _INSTANTS_KEPT:
-                _INSTANT_TEXTS.clear()
-            _INSTANT_TEXTS[value] = text
-        return text
-
-    return remembered
-
-
-def _sqlite_text(impl: Any, process: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
-    """A SQLite date or time column's text of a value through ``isoformat``; None for others."""
-    if process is None:
-        return None
     if isinstance(impl, sqlite.DATETIME) and impl._storage_format == _SQLITE_DATETIME_FORMAT:
 
         def iso_time(value: Any) -> Any:
             if value.__class__ is not datetime:
                 return process(value)
-            return value.isoformat(" ", "microseconds")[:26]  # (a zone's offset follows)
+            if value.tzinfo is not None:
+                value = value.replace(tzinfo=None)
+            return value.isoformat(" ", "microseconds")
 
         return iso_time
-    if isinstance(impl, sqlite.DATE) and impl._storage_format == _SQLITE_DATE_FORMAT:
+    if not isinstance(impl, sqlite.DATE) or impl._storage_format != _SQLITE_DATE_FORMAT:
+        return process
 
-        def iso(value: Any) -> Any:
-            return value.isoformat() if value.__class__ is date else process(value)
+    def iso(value: Any) -> Any:
+        return value.isoformat() if value.__class__ is date else process(value)
 
-        return iso
-    return None
+    return iso
