@@ -4,15 +4,13 @@ defaults, on both backends."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from datetime import date
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
-from app.domain.dates import LOCAL_ZONE, utc_now
+from app.domain.dates import utc_now
 from app.domain.search import citizen_search_text, citizen_sort_key
 from app.store import bulk
 from app.store.bulk import insert_rows as bulk_insert
@@ -157,22 +155,3 @@ def test_a_copy_that_breaks_a_rule_raises_as_an_insert_would(pg_db: Database) ->
         bulk_insert(session.connection(), table, [_citizen("1503901234"), _citizen("1503901234")])
     with pg_db.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM citizen").scalar() == 0
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.datetimes(min_value=datetime(1, 1, 1, 0, 0), max_value=datetime(9999, 12, 31, 23, 59)),
-    st.sampled_from([None, UTC, LOCAL_ZONE, timezone(timedelta(hours=-11, minutes=-30))]),
-)
-def test_a_time_is_stored_as_sqlalchemys_text_of_it(moment: datetime, zone: tzinfo | None) -> None:
-    """The bulk insert's SQLite text of a time is SQLAlchemy's to the letter (zone left out)."""
-    from sqlalchemy import DateTime
-    from sqlalchemy.dialects import sqlite
-
-    dialect = sqlite.dialect()
-    value = moment.replace(tzinfo=zone)
-    sqlalchemys = DateTime()._cached_bind_processor(dialect)
-    ours = bulk._processor(DateTime(), dialect)
-    assert ours is not None and sqlalchemys is not None
-    assert ours(value) == sqlalchemys(value)
-    assert ours(value.date()) == sqlalchemys(value.date()), "a day given for a time"

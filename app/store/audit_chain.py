@@ -39,7 +39,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col
 
 from app import paths
-from app.store import audit_key, bulk
+from app.store import audit_key
 from app.store.models import AuditChain, AuditEvent, AuditSubject, table_of
 
 if TYPE_CHECKING:
@@ -302,11 +302,9 @@ def append(session: Session, values: dict[str, Any], subjects: list[int]) -> Aud
     write(_MOVE_HEAD, {"head": head.id, "seq": seq, "mac": mac, "at": at})
     for name, value in (("last_seq", seq), ("last_hmac", mac), ("last_at", at)):
         set_committed_value(head, name, value)
-    if subjects:  # the driver's executemany: an import's event names each of its citizens
-        bulk.insert_rows(
-            session.connection(),
-            table_of(AuditSubject),
-            [{"event_seq": seq, "citizen_id": c} for c in subjects],
+    if subjects:
+        session.execute(
+            insert(AuditSubject), [{"event_seq": seq, "citizen_id": c} for c in subjects]
         )
     session.info[_PENDING] = (Head(head.database_id, seq, mac, at), key, None)
     (event_id,) = inserted.inserted_primary_key or (None,)

@@ -15,7 +15,7 @@ desk's), so those keep ``executemany``; the owner's import is the bulk case.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import exc
@@ -88,29 +88,15 @@ def _may_copy_into(conn: Any, table: str) -> bool:
 
 
 _SQLITE_DATE_FORMAT = "%(year)04d-%(month)02d-%(day)02d"
-_SQLITE_DATETIME_FORMAT = (
-    "%(year)04d-%(month)02d-%(day)02d %(hour)02d:%(minute)02d:%(second)02d.%(microsecond)06d"
-)
 
 
 def _processor(column_type: Any, dialect: Any) -> Callable[[Any], Any] | None:
-    """The column's bind processor; for SQLite's dates and times the same text through
-    ``isoformat`` (a C method) instead of a format with a dict per value (SQLAlchemy's text of a
-    time leaves out its zone, as ``replace(tzinfo=None)`` does)."""
+    """The column's bind processor; for SQLite's dates the same text through ``date.isoformat``
+    (a C method) instead of a format with a dict per value."""
     process: Callable[[Any], Any] | None = column_type._cached_bind_processor(dialect)
     if process is None or dialect.name != "sqlite":
         return process
     impl = column_type.dialect_impl(dialect)
-    if isinstance(impl, sqlite.DATETIME) and impl._storage_format == _SQLITE_DATETIME_FORMAT:
-
-        def iso_time(value: Any) -> Any:
-            if value.__class__ is not datetime:
-                return process(value)
-            if value.tzinfo is not None:
-                value = value.replace(tzinfo=None)
-            return value.isoformat(" ", "microseconds")
-
-        return iso_time
     if not isinstance(impl, sqlite.DATE) or impl._storage_format != _SQLITE_DATE_FORMAT:
         return process
 
