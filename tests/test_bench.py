@@ -254,6 +254,12 @@ def test_postgres_demo_databases_are_cached_copied_and_removed(pg_db, tmp_path) 
         copy = open_work_copy_pg(server, name, work)
         with copy.engine.connect() as conn:
             assert conn.execute(select(func.count()).select_from(Citizen)).scalar_one() == 40
+            # vacuumed as the server's autovacuum would leave it, not only analysed: every page
+            # of the citizens is all-visible in the copy too
+            pages, visible = conn.exec_driver_sql(
+                "SELECT relpages, relallvisible FROM pg_class WHERE relname = 'citizen'"
+            ).one()
+            assert pages > 0 and visible == pages
         figures = {f.id: f for f in core.plan_pdfs(copy, tmp_path, 40, 3, 1, spec.as_of)}
         assert figures["plan_pdf_one"].value is not None
         assert figures["plan_pdf_batch"].detail == {"written": 3, "failed": 0}
